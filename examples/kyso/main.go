@@ -1,0 +1,103 @@
+// Command kyso signs, verifies and prepares documents for Vietnam's government-dedicated
+// CA (chữ ký số chuyên dùng công vụ). It is built only on kyso's public API.
+//
+// Usage:
+//
+//	kyso <command> [flags]
+//
+// Commands:
+//
+//	demo     sign a generated sample document with a generated test key (./kyso-demo)
+//	sign     sign a PDF with a PKCS#12/PEM key or a PKCS#11 token
+//	verify   verify every signature in a PDF
+//	extend   add validation data and a document time-stamp (PAdES B-LTA renewal)
+//	token    list PKCS#11 tokens and keys
+//	pki      create and serve a VGCA-shaped test PKI
+//	forms    list, validate and render the certificate-request forms
+//	policy   ask who may sign what, with the legal reason
+//
+// Exit status, unless a command's -help says otherwise: 0 success, 1 the operation
+// failed (bad input, signing or checking failed), 2 usage error.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+)
+
+// Exit statuses shared by the commands.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// cli is what a command may touch of the outside world; tests pass their own.
+type cli struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+}
+
+type command struct {
+	summary string
+	run     func(ctx context.Context, c *cli, args []string) int
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"demo":   {"sign a generated sample document with a generated test key", runDemo},
+		"sign":   {"sign a PDF with a PKCS#12/PEM key or a PKCS#11 token", runSign},
+		"verify": {"verify every signature in a PDF", runVerify},
+		"extend": {"add validation data and a document time-stamp (B-LTA renewal)", runExtend},
+		"token":  {"list PKCS#11 tokens and keys", runToken},
+		"pki":    {"create and serve a VGCA-shaped test PKI", runPKI},
+		"forms":  {"list, validate and render the certificate-request forms", runForms},
+		"policy": {"ask who may sign what, with the legal reason", runPolicy},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	c := &cli{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	code := run(ctx, c, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, c *cli, args []string) int {
+	cmds := commands()
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		usage(c.stderr, cmds)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(c.stderr, "kyso: unknown command %q\n", args[0])
+		usage(c.stderr, cmds)
+		return exitUsage
+	}
+	return cmd.run(ctx, c, args[1:])
+}
+
+func usage(w io.Writer, cmds map[string]command) {
+	fmt.Fprintln(w, "usage: kyso <command> [flags]   (kyso <command> -help for a command's flags)")
+	fmt.Fprintln(w, "\ncommands:")
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-8s %s\n", n, cmds[n].summary)
+	}
+	fmt.Fprintln(w, "\nexit status: 0 success, 1 the operation failed, 2 usage error (verify: see kyso verify -help)")
+}

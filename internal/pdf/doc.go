@@ -1,0 +1,39 @@
+// Package pdf is kyso's lazy PDF object layer: it opens a document over an io.ReaderAt
+// without reading it whole, resolves indirect objects on demand, and appends incremental
+// updates without rewriting a byte of the original.
+//
+// # Object model
+//
+// A PDF object is an Object, one of:
+//
+//	nil            the null object
+//	Bool           true / false
+//	Integer        int64
+//	Real           float64
+//	Name           /Name (without the slash, already #-decoded)
+//	String         a byte string (literal or hex in the file; the bytes, decrypted)
+//	Array          []Object
+//	Dict           map[Name]Object
+//	Ref            an indirect reference "N G R"
+//	*Stream        a stream: its dictionary plus a way to read its data
+//	Raw            bytes written verbatim by the writer (placeholders such as a
+//	               signature's /Contents hole and /ByteRange); never encrypted
+//
+// # Reading
+//
+// Open parses the file's cross-reference sections (classic tables, xref streams with PNG
+// predictors, object streams, hybrid-reference files) newest first along /Prev, keeps one
+// Revision per incremental update (its startxref, trailer and %%EOF offsets), and, when
+// startxref or the tables are broken, recovers by scanning for "N G obj" as viewers do,
+// recording a warning. Limits bound the object count, nesting depth and decompressed
+// stream size. Encrypted files with the standard security handler (RC4, AES-128,
+// AES-256) are read with the empty or a given user password; other handlers yield
+// ErrUnsupportedEncryption.
+//
+// # Writing
+//
+// NewUpdate starts an incremental update: Add allocates new objects, Set replaces
+// changed ones, and WriteTo appends them after the original bytes with a cross-reference
+// section in the same style as the file's last one (a table after a table, a stream
+// after a stream) and /Prev pointing at the previous section.
+package pdf
