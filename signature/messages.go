@@ -1,0 +1,412 @@
+package signature
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// msg is a user-facing text in Vietnamese and English.
+type msg struct{ VI, EN string }
+
+// mf formats the same arguments into both languages.
+func mf(vi, en string, args ...any) msg {
+	return msg{VI: fmt.Sprintf(vi, args...), EN: fmt.Sprintf(en, args...)}
+}
+
+// vnZone is Vietnam time (UTC+7), in which times are displayed (ISO 8601, as NĐ 30/2020
+// writes signing times).
+var vnZone = time.FixedZone("ICT", 7*60*60)
+
+// fmtTime formats t as ISO 8601 in Vietnam time.
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return "?"
+	}
+	return t.In(vnZone).Format("2006-01-02T15:04:05-07:00")
+}
+
+// The message catalogue. Each function is one situation; the Vietnamese text comes
+// first, the English text says the same.
+
+func msgByteRangeMissing() msg {
+	return mf("Thiếu /ByteRange hoặc /ByteRange không phải là mảng số nguyên: không xác định được phần được ký (giả mạo chữ ký).",
+		"/ByteRange is missing or not an array of integers: the signed part cannot be determined (signature forgery).")
+}
+
+func msgByteRangeShape(n int) msg {
+	return mf("/ByteRange phải có đúng 4 số (hai đoạn, một khoảng trống cho /Contents), nhưng có %d số.",
+		"/ByteRange must hold exactly 4 numbers (two ranges around one hole for /Contents), it holds %d.", n)
+}
+
+func msgByteRangeStart(start int64) msg {
+	return mf("/ByteRange không bắt đầu từ byte 0 (bắt đầu từ %d): phần đầu tệp không được ký.",
+		"/ByteRange does not start at byte 0 (starts at %d): the beginning of the file is not signed.", start)
+}
+
+func msgByteRangeOrder(br []int64) msg {
+	return mf("/ByteRange %v không hợp lệ: các đoạn âm, chồng lấn hoặc không theo thứ tự.",
+		"/ByteRange %v is invalid: negative, overlapping or out-of-order ranges.", br)
+}
+
+func msgByteRangeOutside(end, size int64) msg {
+	return mf("/ByteRange vượt quá cuối tệp (đến byte %d, tệp có %d byte).",
+		"/ByteRange reaches beyond the end of the file (to byte %d, the file has %d bytes).", end, size)
+}
+
+func msgByteRangeOK(br []int64) msg {
+	return mf("/ByteRange %v hợp lệ: bắt đầu từ byte 0, một khoảng trống duy nhất, nằm trong tệp.",
+		"/ByteRange %v is well-formed: starts at byte 0, one hole, inside the file.", br)
+}
+
+func msgContentsMissing() msg {
+	return mf("Thiếu /Contents hoặc /Contents rỗng: không có giá trị chữ ký (giả mạo chữ ký).",
+		"/Contents is missing or empty: there is no signature value (universal signature forgery).")
+}
+
+func msgContentsGap(detail string) msg {
+	return mf("Khoảng trống giữa hai đoạn của /ByteRange không đúng là chuỗi /Contents của chữ ký (%s): có dữ liệu không được ký.",
+		"The hole between the /ByteRange ranges is not exactly the signature's /Contents string (%s): unsigned data is hidden there.", detail)
+}
+
+func msgContentsOK(n int) msg {
+	return mf("Khoảng trống của /ByteRange đúng là chuỗi /Contents (%d byte).",
+		"The /ByteRange hole is exactly the /Contents string (%d bytes).", n)
+}
+
+func msgCoverageWhole(rev, total int) msg {
+	return mf("Chữ ký bao phủ toàn bộ tài liệu (phiên bản %d/%d).",
+		"The signature covers the whole document (revision %d of %d).", rev+1, total)
+}
+
+func msgCoveragePartial(rev, total int) msg {
+	return mf("Chữ ký bao phủ phiên bản %d/%d của tài liệu; các phiên bản sau đã được phân tích thay đổi.",
+		"The signature covers revision %d of %d; the later revisions were analysed for changes.", rev+1, total)
+}
+
+func msgCoverageNoRevision(end int64) msg {
+	return mf("Phần được ký kết thúc tại byte %d, không trùng với cuối phiên bản nào của tài liệu (%%%%EOF): phần sau không được ký.",
+		"The signed part ends at byte %d, which is not the end (%%%%EOF) of any revision: what follows is not covered.", end)
+}
+
+func msgTrailingBytes(n int64) msg {
+	return mf("Có %d byte dữ liệu lạ sau %%%%EOF cuối cùng, không thuộc phiên bản nào và không được ký.",
+		"%d bytes of unexpected data follow the last %%%%EOF; they belong to no revision and are not signed.", n)
+}
+
+func msgRecovered() msg {
+	return mf("Bảng tham chiếu chéo (xref) của tệp bị hỏng và phải dựng lại bằng cách quét tệp: cấu trúc phiên bản không tin cậy.",
+		"The file's cross-reference table is broken and had to be rebuilt by scanning: the revision structure cannot be trusted.")
+}
+
+func msgCMSParse(err error) msg {
+	return mf("Không đọc được dữ liệu chữ ký CMS: %v.", "The CMS signature data cannot be parsed: %v.", err)
+}
+
+func msgCMSOK() msg {
+	return mf("Dữ liệu chữ ký CMS SignedData hợp lệ về cấu trúc, có một người ký.",
+		"The CMS SignedData is well-formed and has one signer.")
+}
+
+func msgSubFilterUnsupported(sf string) msg {
+	return mf("/SubFilter %q không được hỗ trợ.", "/SubFilter %q is not supported.", sf)
+}
+
+func msgSubFilterMismatch(sf, why string) msg {
+	return mf("/SubFilter %s không khớp với dữ liệu CMS: %s.", "/SubFilter %s is inconsistent with the CMS: %s.", sf, why)
+}
+
+func msgSubFilterOK(sf string) msg {
+	return mf("/SubFilter %s khớp với dữ liệu CMS.", "/SubFilter %s is consistent with the CMS.", sf)
+}
+
+func msgSignedAttrsMissing(what string) msg {
+	return mf("Thiếu thuộc tính được ký bắt buộc: %s.", "A mandatory signed attribute is missing: %s.", what)
+}
+
+func msgSignedAttrsBad(what string) msg {
+	return mf("Thuộc tính được ký không hợp lệ: %s.", "A signed attribute is invalid: %s.", what)
+}
+
+func msgSignedAttrsSigningTime() msg {
+	return mf("Có thuộc tính signing-time trong chữ ký: PAdES baseline không cho phép, thời điểm ký phải ở /M.",
+		"The signature carries a signing-time attribute, which PAdES baseline forbids (the time belongs in /M).")
+}
+
+func msgSignedAttrsOK() msg {
+	return mf("Các thuộc tính được ký (content-type, message-digest) hợp lệ.",
+		"The signed attributes (content-type, message-digest) are well-formed.")
+}
+
+func msgDigestMismatch(alg string) msg {
+	return mf("Tài liệu đã bị thay đổi sau khi ký: giá trị băm %s của phần được ký không khớp với chữ ký.",
+		"The document was changed after signing: the %s digest of the signed bytes does not match the signature.", alg)
+}
+
+func msgDigestOK(alg string) msg {
+	return mf("Giá trị băm %s của phần được ký khớp với chữ ký.", "The %s digest of the signed bytes matches the signature.", alg)
+}
+
+func msgSigValueFail(err error) msg {
+	return mf("Giá trị chữ ký không đúng với khóa công khai trong chứng thư số của người ký: %v.",
+		"The signature value does not verify with the public key in the signer's certificate: %v.", err)
+}
+
+func msgSigValueOK(alg string) msg {
+	return mf("Giá trị chữ ký đúng với khóa công khai trong chứng thư số (%s).",
+		"The signature value verifies with the public key in the certificate (%s).", alg)
+}
+
+func msgSignerCertMissing() msg {
+	return mf("Không tìm thấy chứng thư số của người ký trong chữ ký.",
+		"The signer's certificate is not in the signature.")
+}
+
+func msgSigningCertAttrMissing() msg {
+	return mf("Thiếu thuộc tính ESS signing-certificate(-v2): chứng thư số người ký không được gắn với chữ ký.",
+		"The ESS signing-certificate(-v2) attribute is missing: the signer's certificate is not bound to the signature.")
+}
+
+func msgSigningCertAttrWeak() msg {
+	return mf("Không có thuộc tính ESS signing-certificate(-v2) (cho phép với adbe.pkcs7.detached, nhưng yếu hơn PAdES).",
+		"No ESS signing-certificate(-v2) attribute (allowed for adbe.pkcs7.detached, weaker than PAdES).")
+}
+
+func msgSigningCertMismatch(why string) msg {
+	return mf("Thuộc tính ESS signing-certificate không khớp với chứng thư số của người ký: %s.",
+		"The ESS signing-certificate attribute does not match the signer's certificate: %s.", why)
+}
+
+func msgSigningCertOK() msg {
+	return mf("Thuộc tính ESS signing-certificate khớp với chứng thư số của người ký.",
+		"The ESS signing-certificate attribute matches the signer's certificate.")
+}
+
+func msgAlgorithmWeak(what string) msg {
+	return mf("Thuật toán không đạt yêu cầu (chỉ SHA-2/SHA-3, RSA ≥ 2048 bit, ECDSA ≥ 256 bit): %s.",
+		"Algorithm below requirements (SHA-2/SHA-3 only, RSA ≥ 2048 bits, ECDSA ≥ 256 bits): %s.", what)
+}
+
+func msgAlgorithmOK(what string) msg {
+	return mf("Thuật toán đạt yêu cầu: %s.", "Algorithms meet the requirements: %s.", what)
+}
+
+func msgModNone() msg {
+	return mf("Tài liệu không bị thay đổi sau khi ký.", "The document was not changed after signing.")
+}
+
+var modNamesVI = map[Modification]string{
+	ModLTAUpdates:  "chỉ bổ sung dữ liệu kiểm tra dài hạn (DSS), dấu thời gian tài liệu hoặc chữ ký mới",
+	ModFormFilling: "điền biểu mẫu",
+	ModAnnotations: "thêm, sửa hoặc xóa chú thích",
+	ModOther:       "thay đổi khác (nội dung trang, tài nguyên, cấu trúc tài liệu…)",
+}
+
+var modNamesEN = map[Modification]string{
+	ModLTAUpdates:  "only long-term validation data (DSS), document time-stamps or new signatures",
+	ModFormFilling: "form filling",
+	ModAnnotations: "annotations added, changed or removed",
+	ModOther:       "other changes (page content, resources, document structure…)",
+}
+
+func msgModAllowed(m Modification, n int) msg {
+	return msg{
+		VI: fmt.Sprintf("Sau khi ký có %d phiên bản bổ sung; thay đổi: %s — được phép.", n, modNamesVI[m]),
+		EN: fmt.Sprintf("%d revision(s) were added after signing; changes: %s — allowed.", n, modNamesEN[m]),
+	}
+}
+
+func msgModDisallowed(m Modification, detailVI, detailEN string) msg {
+	return msg{
+		VI: fmt.Sprintf("Tài liệu đã bị thay đổi sau khi ký theo cách không được phép (%s): %s.", modNamesVI[m], detailVI),
+		EN: fmt.Sprintf("The document was changed after signing in a way that is not allowed (%s): %s.", modNamesEN[m], detailEN),
+	}
+}
+
+func msgDocMDPOK(p int) msg {
+	if p == 0 {
+		return mf("Tài liệu không được chứng nhận (không có DocMDP); không có trường bị khóa bị thay đổi.",
+			"The document is not certified (no DocMDP); no locked field was changed.")
+	}
+	return mf("Các thay đổi nằm trong phạm vi cho phép của mức chứng nhận DocMDP P=%d và khóa trường.",
+		"The changes are within what certification level DocMDP P=%d and the field locks allow.", p)
+}
+
+func msgDocMDPViolated(p int, m Modification) msg {
+	return msg{
+		VI: fmt.Sprintf("Mức chứng nhận DocMDP P=%d không cho phép thay đổi loại: %s.", p, modNamesVI[m]),
+		EN: fmt.Sprintf("Certification level DocMDP P=%d does not allow changes of class: %s.", p, modNamesEN[m]),
+	}
+}
+
+func msgFieldLocked(name string) msg {
+	return mf("Trường %q bị khóa bởi chữ ký (FieldMDP) nhưng đã bị thay đổi.",
+		"Field %q is locked by a signature (FieldMDP) but was changed.", name)
+}
+
+func msgClaimedTime(t time.Time) msg {
+	return mf("Thời điểm ký do người ký khai báo: %s — chưa được chứng minh (không có dấu thời gian).",
+		"Signing time claimed by the signer: %s — not proven (no time-stamp).", fmtTime(t))
+}
+
+func msgNoTime() msg {
+	return mf("Chữ ký không có thời điểm ký (/M) và không có dấu thời gian.",
+		"The signature has neither a claimed signing time (/M) nor a time-stamp.")
+}
+
+func msgTimestampOK(t time.Time, tsa string) msg {
+	return mf("Dấu thời gian hợp lệ: %s (đơn vị cấp dấu thời gian: %s).",
+		"Valid time-stamp: %s (time-stamping authority: %s).", fmtTime(t), tsa)
+}
+
+func msgTimestampFail(err error) msg {
+	return mf("Dấu thời gian của chữ ký không hợp lệ: %v.", "The signature time-stamp is invalid: %v.", err)
+}
+
+func msgDocTimestampOK(t time.Time, tsa string) msg {
+	return mf("Dấu thời gian tài liệu hợp lệ: %s (đơn vị cấp dấu thời gian: %s).",
+		"Valid document time-stamp: %s (time-stamping authority: %s).", fmtTime(t), tsa)
+}
+
+func msgTimestampAfterClaim(ts, claimed time.Time) msg {
+	return mf("Thời điểm khai báo (%s) muộn hơn dấu thời gian (%s).",
+		"The claimed time (%s) is later than the time-stamp (%s).", fmtTime(claimed), fmtTime(ts))
+}
+
+func msgChainOK(root string) msg {
+	return mf("Chứng thư số được xác thực đến chứng thư gốc tin cậy: %s.",
+		"The certificate chains to a trusted root: %s.", root)
+}
+
+func msgChainNoTrust() msg {
+	return mf("Không có danh sách chứng thư gốc tin cậy để kiểm tra đường dẫn chứng thực.",
+		"No trusted roots were given to check the certification path.")
+}
+
+func msgChainFail(err error) msg {
+	return mf("Không xây dựng được đường dẫn chứng thực đến chứng thư gốc tin cậy: %v.",
+		"No certification path to a trusted root could be built: %v.", err)
+}
+
+func msgIssuer(issuer string) msg {
+	return mf("Tổ chức cung cấp dịch vụ chứng thực (CA) cấp chứng thư số: %s.",
+		"Certification authority (CA) that issued the certificate: %s.", issuer)
+}
+
+func msgSigner(s *Signer) msg {
+	name := s.CommonName
+	if s.Title != "" {
+		name += " (" + s.Title + ")"
+	}
+	return mf("Người ký: %s.", "Signer: %s.", name)
+}
+
+func msgManagingUnit(unit string) msg {
+	if unit == "" {
+		return mf("Chứng thư số không ghi đơn vị quản lý.", "The certificate names no managing unit.")
+	}
+	return mf("Đơn vị quản lý: %s.", "Managing unit: %s.", unit)
+}
+
+func msgValidityPeriod(nb, na time.Time) msg {
+	return mf("Thời hạn hiệu lực của chứng thư số: từ %s đến %s.",
+		"Certificate validity period: from %s to %s.", fmtTime(nb), fmtTime(na))
+}
+
+func msgValidAt(t time.Time, proven bool) msg {
+	if proven {
+		return mf("Chứng thư số còn hiệu lực tại thời điểm ký (%s, theo dấu thời gian).",
+			"The certificate was valid at the signing time (%s, by the time-stamp).", fmtTime(t))
+	}
+	return mf("Chứng thư số còn hiệu lực tại thời điểm kiểm tra (%s).",
+		"The certificate is valid at the validation time (%s).", fmtTime(t))
+}
+
+func msgExpiredAt(t, na time.Time) msg {
+	return mf("Chứng thư số đã hết hạn (%s) trước thời điểm ký đã được chứng minh (%s).",
+		"The certificate expired (%s) before the proven signing time (%s).", fmtTime(na), fmtTime(t))
+}
+
+func msgNotYetValidAt(t, nb time.Time) msg {
+	return mf("Chứng thư số chưa có hiệu lực (từ %s) tại thời điểm ký đã được chứng minh (%s).",
+		"The certificate was not yet valid (from %s) at the proven signing time (%s).", fmtTime(nb), fmtTime(t))
+}
+
+func msgOutOfBoundsNoPOE(now time.Time) msg {
+	return mf("Chứng thư số không còn hiệu lực tại thời điểm kiểm tra (%s) và không có dấu thời gian chứng minh chữ ký được tạo khi chứng thư còn hiệu lực.",
+		"The certificate is not valid at the validation time (%s) and no time-stamp proves the signature was made while it was.", fmtTime(now))
+}
+
+func msgKeyUsageBad(why string) msg {
+	return mf("Mục đích sử dụng khóa của chứng thư số không cho phép ký: %s.",
+		"The certificate's key usage does not allow signing: %s.", why)
+}
+
+func msgKeyUsageOK() msg {
+	return mf("Mục đích sử dụng khóa của chứng thư số cho phép ký số.", "The certificate's key usage allows digital signatures.")
+}
+
+func msgRevocationGood(source string, at time.Time) msg {
+	return mf("Chứng thư số không bị thu hồi hay tạm dừng (nguồn: %s, lúc %s).",
+		"The certificate is neither revoked nor suspended (source: %s, at %s).", source, fmtTime(at))
+}
+
+func msgRevokedBefore(at, signing time.Time, reason string) msg {
+	return mf("Chứng thư số đã bị thu hồi/tạm dừng lúc %s (lý do: %s), trước thời điểm ký %s.",
+		"The certificate was revoked/suspended at %s (reason: %s), before the signing time %s.",
+		fmtTime(at), reason, fmtTime(signing))
+}
+
+func msgRevokedNoPOE(at time.Time, reason string) msg {
+	return mf("Chứng thư số đã bị thu hồi/tạm dừng lúc %s (lý do: %s) và không có dấu thời gian chứng minh chữ ký được tạo trước đó.",
+		"The certificate was revoked/suspended at %s (reason: %s) and no time-stamp proves the signature was made before.",
+		fmtTime(at), reason)
+}
+
+func msgRevokedAfter(at time.Time, reason string) msg {
+	return mf("Chứng thư số bị thu hồi lúc %s (lý do: %s), sau thời điểm ký đã được chứng minh: chữ ký vẫn có giá trị.",
+		"The certificate was revoked at %s (reason: %s), after the proven signing time: the signature stands.",
+		fmtTime(at), reason)
+}
+
+func msgRevocationUnknown(why string) msg {
+	return mf("CẢNH BÁO: không kiểm tra được trạng thái thu hồi của chứng thư số (%s).",
+		"WARNING: the certificate's revocation status could not be checked (%s).", why)
+}
+
+func msgIntegrityOK() msg {
+	return mf("Toàn vẹn: nội dung được ký không bị thay đổi.", "Integrity: the signed content is intact.")
+}
+
+func msgIntegrityFail() msg {
+	return mf("Toàn vẹn: nội dung được ký đã bị thay đổi hoặc chữ ký bị giả mạo.",
+		"Integrity: the signed content was changed or the signature is forged.")
+}
+
+// joinMsgs joins several messages' texts with "; ".
+func joinMsgs(ms []msg) msg {
+	vi := make([]string, len(ms))
+	en := make([]string, len(ms))
+	for i, m := range ms {
+		vi[i], en[i] = m.VI, m.EN
+	}
+	return msg{VI: strings.Join(vi, "; "), EN: strings.Join(en, "; ")}
+}
+
+// indicationText is the human name of an indication.
+func indicationText(ind Indication, lang string) string {
+	vi := map[Indication]string{
+		TotalPassed:   "HỢP LỆ",
+		TotalFailed:   "KHÔNG HỢP LỆ",
+		Indeterminate: "CHƯA XÁC ĐỊNH",
+	}
+	en := map[Indication]string{
+		TotalPassed:   "VALID",
+		TotalFailed:   "INVALID",
+		Indeterminate: "INDETERMINATE",
+	}
+	if lang == "en" {
+		return en[ind]
+	}
+	return vi[ind]
+}
