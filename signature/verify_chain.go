@@ -1,0 +1,130 @@
+package signature
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// errNoRoots is the chain error when no trust anchors were given.
+var errNoRoots = errors.New("no trusted root certificates were given")
+
+// builtinValidator validates a path with x509.Certificate.Verify at the given time.
+type builtinValidator struct {
+	roots, intermediates *x509.CertPool
+}
+
+func (b builtinValidator) ValidateChain(ctx context.Context, cert *x509.Certificate, inter []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
+	if b.roots == nil {
+		return nil, &ChainError{SubIndication: NoCertificateChainFound, Err: errNoRoots}
+	}
+	pool := x509.NewCertPool()
+	if b.intermediates != nil {
+		pool = b.intermediates.Clone()
+	}
+	for _, c := range inter {
+		pool.AddCert(c)
+	}
+	chains, err := cert.Verify(x509.VerifyOptions{
+		Roots:         b.roots,
+		Intermediates: pool,
+		CurrentTime:   at,
+		KeyUsages:     []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return chains[0], nil
+}
+
+// chainSubIndication maps a path-validation error to an ETSI sub-indication.
+func chainSubIndication(err error) SubIndication {
+	var ce *ChainError
+	var ua x509.UnknownAuthorityError
+	var ci x509.CertificateInvalidError
+	var ia x509.InsecureAlgorithmError
+	switch {
+	case errors.As(err, &ce):
+		return ce.SubIndication
+	case errors.As(err, &ua):
+		return NoCertificateChainFound
+	case errors.As(err, &ia):
+		return CryptoConstraintsFailure
+	case errors.As(err, &ci):
+		switch ci.Reason {
+		case x509.Expired:
+			return OutOfBoundsNoPOE
+		case x509.IncompatibleUsage, x509.NotAuthorizedToSign, x509.TooManyIntermediates, x509.CANotAuthorizedForThisName, x509.CANotAuthorizedForExtKeyUsage:
+			return ChainConstraintsFailure
+		}
+	}
+	return CertificateChainFailure
+}
+
+// checkKeyUsage reports why cert may not make signatures, or "" when it may.
+func checkKeyUsage(cert *x509.Certificate) string {
+	if cert.KeyUsage != 0 && cert.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
+		return "neither digitalSignature nor nonRepudiation"
+	}
+	if cert.IsCA {
+		return "a CA certificate"
+	}
+	return ""
+}
+
+// checkTSAKeyUsage reports why cert may not sign time-stamps, or "" when it may (RFC 3161
+// §2.3: the timeStamping extended key usage, alone).
+func checkTSAKeyUsage(cert *x509.Certificate) string {
+	for _, u := range cert.ExtKeyUsage {
+		if u == x509.ExtKeyUsageTimeStamping {
+			return ""
+		}
+	}
+	return "no timeStamping extended key usage"
+}
+
+// keyStrength reports why a public key is too weak (RSA < 2048, ECDSA < 256 bits), or "".
+func keyStrength(pub any) string {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		if k.N.BitLen() < 2048 {
+			return fmt.Sprintf("RSA key of %d bits", k.N.BitLen())
+		}
+	case *ecdsa.PublicKey:
+		if k.Curve.Params().BitSize < 256 {
+			return fmt.Sprintf("ECDSA key of %d bits", k.Curve.Params().BitSize)
+		}
+	case ed25519.PublicKey:
+	default:
+		return fmt.Sprintf("unsupported key type %T", pub)
+	}
+	return ""
+}
+
+// keyDescription names a public key for messages ("RSA 2048", "ECDSA P-256").
+func keyDescription(pub any) string {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		return fmt.Sprintf("RSA %d", k.N.BitLen())
+	case *ecdsa.PublicKey:
+		return "ECDSA " + k.Curve.Params().Name
+	case ed25519.PublicKey:
+		return "Ed25519"
+	}
+	return fmt.Sprintf("%T", pub)
+}
+
+// findIssuer returns the certificate among pool that issued cert (by name and signature).
+func findIssuer(cert *x509.Certificate, pool []*x509.Certificate) *x509.Certificate {
+	for _, c := range pool {
+		if string(c.RawSubject) == string(cert.RawIssuer) && cert.CheckSignatureFrom(c) == nil {
+			return c
+		}
+	}
+	return nil
+}
