@@ -1,0 +1,36 @@
+// Package token gives kyso its signing keys: keys on PKCS#11 devices (the USB tokens
+// on which Ban Cơ yếu Chính phủ issues government certificates, and HSMs) and, for
+// development and tests, keys held in memory from PKCS#12 or PEM files.
+//
+// Every key is a [Signer]: a [crypto.Signer] that also knows its certificate and the
+// chain of issuers stored beside it, so the signature package can embed them.
+//
+// # Software keys
+//
+// [OpenPKCS12] and [OpenPEM] return a [SoftSigner]. They accept RSA and ECDSA keys
+// (PKCS#8, PKCS#1 and SEC 1 encodings; PEM encrypted with PBES2 or the legacy OpenSSL
+// scheme) and check that the certificate matches the key.
+//
+// # PKCS#11 tokens
+//
+// [OpenModule] loads a PKCS#11 module (C_Initialize is called once per module and
+// process, however many times the module is opened); [Module.Tokens] lists slots and
+// their tokens with the PIN counters the device reports; [Module.OpenToken] logs in with
+// a PIN obtained from a [PINFunc] callback (or through the device's PIN pad when it has
+// a protected authentication path) and keeps a bounded pool of sessions, so many
+// goroutines can sign with the same key at once without ever sharing a session. Broken
+// sessions are discarded and replaced, logging in again when the callback allows.
+//
+// PIN problems come back as a [*PINError], usable with errors.Is against [ErrPINIncorrect],
+// [ErrPINLocked], [ErrPINExpired] and with messages in Vietnamese and English. A locked
+// device (khóa thiết bị sau nhiều lần nhập sai PIN) can only be recovered by the managing
+// organisation (khôi phục thiết bị, Thông tư 185/2019 Mẫu 11/12); the error says so.
+//
+// PKCS#11 needs cgo. Built with CGO_ENABLED=0 the package still compiles, the software
+// signer works, and every PKCS#11 function returns [ErrNoPKCS11].
+//
+// # Hash functions
+//
+// Signers refuse SHA-1 and MD5 (Thông tư 15/2025/TT-BKHCN and Thông tư 39/2017/TT-BTTTT
+// require SHA-2 or SHA-3) with [ErrWeakHash].
+package token

@@ -1,0 +1,59 @@
+package token_test
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/kyso-go/kyso/token"
+)
+
+// A development key from PEM signs like a token key would.
+func ExampleOpenPEM() {
+	// A throwaway key and self-signed certificate; in practice these come from files.
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "Nguyễn Văn A", Country: []string{"VN"}},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+	}
+	der, _ := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	pkcs8, _ := x509.MarshalPKCS8PrivateKey(key)
+	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8})
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+
+	var s token.Signer
+	s, err := token.OpenPEM(keyPEM, certPEM, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	digest := sha256.Sum256([]byte("Quyết định số 01/QĐ-UBND"))
+	sig, err := s.Sign(rand.Reader, digest[:], crypto.SHA256)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("signer:", s.Certificate().Subject.CommonName)
+	fmt.Println("valid:", ecdsa.VerifyASN1(&key.PublicKey, digest[:], sig))
+
+	// SHA-1 is refused.
+	weak := make([]byte, 20)
+	_, err = s.Sign(rand.Reader, weak, crypto.SHA1)
+	fmt.Println("SHA-1 refused:", errors.Is(err, token.ErrWeakHash))
+	// Output:
+	// signer: Nguyễn Văn A
+	// valid: true
+	// SHA-1 refused: true
+}

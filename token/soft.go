@@ -1,0 +1,142 @@
+package token
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+
+	"software.sslmate.com/src/go-pkcs12"
+)
+
+// maxKeyFileSize bounds a PKCS#12 or PEM input.
+const maxKeyFileSize = 1 << 20
+
+// SoftSigner is a crypto.Signer over a key held in memory, for development and tests.
+// Production signatures under the government CA are made with a key on a token; see
+// [OpenModule].
+//
+// A SoftSigner is safe for concurrent use.
+type SoftSigner struct {
+	key   crypto.Signer
+	cert  *x509.Certificate
+	chain []*x509.Certificate
+}
+
+// OpenPKCS12 reads a PKCS#12 (.p12, .pfx) file holding one private key, its certificate
+// and optionally the issuers. The password is used only during the call. The key must be
+// RSA (≥ 2048 bits) or ECDSA (≥ 256 bits) and match the certificate.
+//
+// It does not check the certificate's validity period, usage or revocation: that is the
+// verifier's job.
+func OpenPKCS12(data, password []byte) (*SoftSigner, error) {
+	if len(data) > maxKeyFileSize {
+		return nil, fmt.Errorf("%w: PKCS#12 file of %d bytes (limit %d)", ErrTooLarge, len(data), maxKeyFileSize)
+	}
+	if err := checkPKCS12Work(data); err != nil {
+		return nil, err
+	}
+	key, cert, cas, err := decodePKCS12(data, password)
+	if err != nil {
+		switch {
+		case errors.Is(err, pkcs12.ErrIncorrectPassword):
+			return nil, fmt.Errorf("%w: %v", ErrIncorrectPassword, err)
+		case errors.Is(err, pkcs12.ErrDecryption):
+			return nil, fmt.Errorf("%w: %v", ErrIncorrectPassword, err)
+		}
+		return nil, fmt.Errorf("%w: PKCS#12: %v", ErrMalformedKeyFile, err)
+	}
+	if len(cas) > maxCertificates {
+		return nil, fmt.Errorf("%w: %d certificates in the PKCS#12 file (limit %d)", ErrTooLarge, len(cas), maxCertificates)
+	}
+	signer, ok := key.(crypto.Signer)
+	if !ok || key == nil {
+		return nil, fmt.Errorf("%w: PKCS#12 key of type %T", ErrUnsupportedKey, key)
+	}
+	return newSoftSigner(signer, cert, cas)
+}
+
+// decodePKCS12 calls pkcs12.DecodeChain, turning a panic on hostile input into an error.
+func decodePKCS12(data, password []byte) (key any, cert *x509.Certificate, cas []*x509.Certificate, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("malformed PKCS#12 data (%v)", r)
+		}
+	}()
+	return pkcs12.DecodeChain(data, string(password))
+}
+
+// newSoftSigner checks key and cert and orders the chain.
+func newSoftSigner(key crypto.Signer, cert *x509.Certificate, others []*x509.Certificate) (*SoftSigner, error) {
+	if err := checkKey(key.Public()); err != nil {
+		return nil, err
+	}
+	if cert == nil {
+		return nil, ErrNoCertificate
+	}
+	if !publicKeysEqual(key.Public(), cert.PublicKey) {
+		return nil, fmt.Errorf("%w: certificate %q", ErrKeyMismatch, cert.Subject.String())
+	}
+	return &SoftSigner{key: key, cert: cert, chain: orderChain(cert, others)}, nil
+}
+
+// checkKey accepts RSA keys of at least 2048 bits and ECDSA keys of at least 256 bits.
+func checkKey(pub crypto.PublicKey) error {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		if k.N.BitLen() < 2048 {
+			return fmt.Errorf("%w: RSA key of %d bits (at least 2048 required)", ErrUnsupportedKey, k.N.BitLen())
+		}
+	case *ecdsa.PublicKey:
+		if k.Curve == nil || k.Curve.Params().BitSize < 256 {
+			return fmt.Errorf("%w: ECDSA key on a curve under 256 bits", ErrUnsupportedKey)
+		}
+	default:
+		return fmt.Errorf("%w: %T (RSA or ECDSA expected)", ErrUnsupportedKey, pub)
+	}
+	return nil
+}
+
+func publicKeysEqual(a, b crypto.PublicKey) bool {
+	ea, ok := a.(interface{ Equal(crypto.PublicKey) bool })
+	return ok && ea.Equal(b)
+}
+
+// Public returns the public key.
+func (s *SoftSigner) Public() crypto.PublicKey { return s.key.Public() }
+
+// Certificate returns the signer's certificate.
+func (s *SoftSigner) Certificate() *x509.Certificate { return s.cert }
+
+// Chain returns the issuers found in the key file, leaf excluded, ordered towards the
+// root. The caller must not modify the slice.
+func (s *SoftSigner) Chain() []*x509.Certificate { return s.chain }
+
+// Sign signs digest, a hash made with opts.HashFunc(). RSA keys sign PKCS#1 v1.5 unless
+// opts is an *rsa.PSSOptions; ECDSA keys return an ASN.1 DER signature. SHA-1 and MD5
+// are refused with ErrWeakHash. rand is used for PSS salts and ECDSA nonces; nil means
+// crypto/rand.
+func (s *SoftSigner) Sign(rand io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	if opts == nil {
+		return nil, fmt.Errorf("%w: no signer options", ErrUnsupportedHash)
+	}
+	if err := checkDigest(opts.HashFunc(), digest); err != nil {
+		return nil, err
+	}
+	switch k := s.key.(type) {
+	case *rsa.PrivateKey:
+		if pss, ok := opts.(*rsa.PSSOptions); ok {
+			return rsa.SignPSS(rand, k, pss.Hash, digest, pss)
+		}
+		return rsa.SignPKCS1v15(rand, k, opts.HashFunc(), digest)
+	case *ecdsa.PrivateKey:
+		if _, ok := opts.(*rsa.PSSOptions); ok {
+			return nil, fmt.Errorf("%w: RSA-PSS options for an ECDSA key", ErrUnsupportedOptions)
+		}
+		return ecdsa.SignASN1(rand, k, digest)
+	}
+	return nil, fmt.Errorf("%w: %T", ErrUnsupportedKey, s.key)
+}
