@@ -1,0 +1,550 @@
+package pdf
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"sync"
+)
+
+// Document is a PDF file opened for lazy reading. It reads the cross-reference sections
+// at Open and everything else on demand. A Document is safe for concurrent use when its
+// io.ReaderAt is (as the io.ReaderAt contract requires).
+type Document struct {
+	r    io.ReaderAt
+	size int64
+	opts Options
+
+	revs      []revision // oldest first
+	xref      map[int]xrefEntry
+	trailer   Dict
+	recovered bool
+	header    int64 // offset of "%PDF-"
+
+	sec    securityHandler // nil when not encrypted
+	encRef Ref             // the /Encrypt dictionary's object, when indirect
+
+	mu       sync.Mutex
+	warnings []string
+	cache    map[Ref]Object
+	objstms  map[int]*objStm
+}
+
+// revision is a Revision and the sections it is made of (more than one for a linearized
+// file's first-page section).
+type revision struct {
+	Revision
+	sections []*xrefSection
+}
+
+// Revision describes one incremental update of a document (the original file is the
+// first).
+type Revision struct {
+	// XRefOffset is the offset of this revision's cross-reference section: the value
+	// of its startxref.
+	XRefOffset int64
+	// EOF is the offset just after this revision's %%EOF marker and its end-of-line.
+	EOF int64
+	// Trailer is this revision's trailer dictionary (an xref stream's dictionary).
+	Trailer Dict
+	// Style is the kind of this revision's cross-reference section.
+	Style XRefStyle
+	// Objects are the objects (re)defined in this revision's cross-reference section,
+	// sorted by number.
+	Objects []Ref
+}
+
+// Open reads the structure of the PDF file of the given size through r: its header,
+// cross-reference sections and trailers. Objects are read later, on demand. When the
+// cross-reference information is broken, Open rebuilds it by scanning the file for
+// objects, as viewers do; Recovered then reports true and Warnings says why.
+//
+// Errors wrap ErrNotPDF, ErrMalformed, ErrLimit, ErrUnsupportedEncryption or
+// ErrWrongPassword.
+func Open(r io.ReaderAt, size int64, opts *Options) (*Document, error) {
+	d := &Document{r: r, size: size, opts: opts.withDefaults(), cache: map[Ref]Object{}, objstms: map[int]*objStm{}}
+	head, err := d.readAt(0, 1024)
+	if err != nil {
+		return nil, err
+	}
+	d.header = int64(bytes.Index(head, []byte("%PDF-")))
+	if d.header < 0 {
+		return nil, ErrNotPDF
+	}
+	if err := d.readXRefChain(); err != nil {
+		if errors.Is(err, ErrLimit) {
+			return nil, err
+		}
+		d.warn("cross-reference information is broken (%v); rebuilt it by scanning the file", err)
+		if err := d.recoverXRef(); err != nil {
+			return nil, err
+		}
+	}
+	if err := d.setupEncryption(); err != nil {
+		return nil, err
+	}
+	if _, err := d.Catalog(); err != nil && !d.recovered {
+		if errors.Is(err, ErrLimit) || errors.Is(err, ErrUnsupportedEncryption) || errors.Is(err, ErrWrongPassword) {
+			return nil, err
+		}
+		d.warn("document catalog unreadable (%v); rebuilt the cross-reference by scanning the file", err)
+		d.sec = nil
+		d.cache = map[Ref]Object{}
+		d.objstms = map[int]*objStm{}
+		if err := d.recoverXRef(); err != nil {
+			return nil, err
+		}
+		if err := d.setupEncryption(); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := d.Catalog(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// readXRefChain reads the cross-reference sections from the last startxref along /Prev.
+func (d *Document) readXRefChain() error {
+	from := d.size - 4096
+	if from < 0 {
+		from = 0
+	}
+	pos, err := d.scanBackFor(d.size, []byte("startxref"), from)
+	if err != nil {
+		return err
+	}
+	if pos < 0 {
+		if from > 0 {
+			// Garbage after the end: look further back.
+			if pos, err = d.scanBackFor(from, []byte("startxref"), max(0, d.size-(1<<20))); err != nil {
+				return err
+			}
+		}
+		if pos < 0 {
+			return malformed(-1, "no startxref")
+		}
+	}
+	var start int64
+	err = d.withWindow(pos+9, func(l *lexer) error {
+		o, err := l.parseObject(0)
+		if err != nil {
+			return err
+		}
+		i, ok := o.(Integer)
+		if !ok || i <= 0 || int64(i) >= d.size {
+			return malformed(pos, "startxref is not a valid offset")
+		}
+		start = int64(i)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var chain []*xrefSection // newest first
+	seen := map[int64]bool{}
+	next := start
+	for {
+		if seen[next] {
+			d.warn("/Prev chain loops back to offset %d", next)
+			break
+		}
+		if len(chain) >= maxRevisions {
+			return &LimitError{Limit: "revisions", Max: maxRevisions, Offset: next}
+		}
+		seen[next] = true
+		sec, err := d.readSection(next)
+		if err != nil && d.header > 0 {
+			// Offsets counted from the header rather than from the file's start.
+			if s2, err2 := d.readSection(next + d.header); err2 == nil {
+				sec, err = s2, nil
+				d.warn("cross-reference offsets are relative to the %%PDF header at %d", d.header)
+			}
+		}
+		if err != nil {
+			if len(chain) > 0 && !errors.Is(err, ErrLimit) {
+				// An older section is broken: the newer ones may be complete.
+				return fmt.Errorf("section at /Prev %d: %w", next, err)
+			}
+			return err
+		}
+		chain = append(chain, sec)
+		prev, ok := sec.trailer.Get("Prev").(Integer)
+		if !ok {
+			if _, isReal := sec.trailer.Get("Prev").(Real); isReal {
+				prev, ok = Integer(sec.trailer.Get("Prev").(Real)), true
+			}
+		}
+		if !ok || prev <= 0 || int64(prev) >= d.size {
+			break
+		}
+		next = int64(prev)
+	}
+	if err := d.buildRevisions(chain); err != nil {
+		return err
+	}
+	d.xref = mergeXRef(d.revs)
+	d.trailer = d.revs[len(d.revs)-1].Trailer
+	if _, ok := d.trailer.Get("Root").(Ref); !ok {
+		return malformed(start, "trailer has no /Root")
+	}
+	return nil
+}
+
+// buildRevisions groups the sections (newest first) into revisions (oldest first), with
+// the EOF of each.
+func (d *Document) buildRevisions(chain []*xrefSection) error {
+	d.revs = nil
+	for i := len(chain) - 1; i >= 0; i-- {
+		sec := chain[i]
+		eof, err := d.findEOF(sec.end)
+		if err != nil {
+			return err
+		}
+		if n := len(d.revs); n > 0 && eof <= d.revs[n-1].EOF {
+			// A section that ends before the previous revision (a linearized file's
+			// first-page section): part of the same revision.
+			r := &d.revs[n-1]
+			r.sections = append(r.sections, sec)
+			r.XRefOffset = sec.offset
+			r.Trailer = mergeTrailer(sec.trailer, r.Trailer)
+			r.Objects = objectList(r.sections)
+			continue
+		}
+		d.revs = append(d.revs, revision{
+			Revision: Revision{XRefOffset: sec.offset, EOF: eof, Trailer: sec.trailer, Style: sec.style,
+				Objects: objectList([]*xrefSection{sec})},
+			sections: []*xrefSection{sec},
+		})
+	}
+	return nil
+}
+
+// mergeTrailer returns newer with the keys only older has added.
+func mergeTrailer(newer, older Dict) Dict {
+	m := older.Clone()
+	if m == nil {
+		m = Dict{}
+	}
+	for k, v := range newer {
+		m[k] = v
+	}
+	return m
+}
+
+func objectList(secs []*xrefSection) []Ref {
+	var refs []Ref
+	seen := map[int]bool{}
+	for _, s := range secs {
+		for n, e := range s.entries {
+			if e.typ == 0 || seen[n] {
+				continue
+			}
+			seen[n] = true
+			gen := e.gen
+			if e.typ == 2 {
+				gen = 0
+			}
+			refs = append(refs, Ref{n, gen})
+		}
+	}
+	sort.Slice(refs, func(i, j int) bool { return refs[i].Num < refs[j].Num })
+	return refs
+}
+
+func mergeXRef(revs []revision) map[int]xrefEntry {
+	m := map[int]xrefEntry{}
+	for _, r := range revs {
+		// Within a revision, sections were appended newest first.
+		for i := len(r.sections) - 1; i >= 0; i-- {
+			for n, e := range r.sections[i].entries {
+				m[n] = e
+			}
+		}
+	}
+	return m
+}
+
+// findEOF returns the offset just after the first %%EOF (and its end-of-line) at or
+// after off, or the file size when there is none.
+func (d *Document) findEOF(off int64) (int64, error) {
+	pos, err := d.scanFor(off, []byte("%%EOF"), -1)
+	if err != nil {
+		return 0, err
+	}
+	if pos < 0 {
+		return d.size, nil
+	}
+	return d.skipEOL(pos + 5)
+}
+
+func (d *Document) skipEOL(end int64) (int64, error) {
+	tail, err := d.readAt(end, 2)
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case len(tail) >= 2 && tail[0] == '\r' && tail[1] == '\n':
+		end += 2
+	case len(tail) >= 1 && (tail[0] == '\n' || tail[0] == '\r'):
+		end++
+	}
+	return end, nil
+}
+
+func (d *Document) warn(format string, args ...any) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.warnings) < 100 {
+		d.warnings = append(d.warnings, fmt.Sprintf(format, args...))
+	}
+}
+
+// Size returns the size of the file (for a view from AtRevision, the end of that
+// revision).
+func (d *Document) Size() int64 { return d.size }
+
+// Trailer returns the newest trailer dictionary (for a hybrid file, the table's
+// trailer; for an xref stream, the stream's dictionary).
+func (d *Document) Trailer() Dict { return d.trailer }
+
+// Revisions returns the document's revisions, oldest first. A recovered document's
+// revisions are rebuilt from the %%EOF markers found while scanning.
+func (d *Document) Revisions() []Revision {
+	out := make([]Revision, len(d.revs))
+	for i, r := range d.revs {
+		out[i] = r.Revision
+	}
+	return out
+}
+
+// Recovered reports whether the cross-reference information was rebuilt by scanning
+// the file.
+func (d *Document) Recovered() bool { return d.recovered }
+
+// Warnings returns what was repaired or ignored while reading (at most 100 entries).
+func (d *Document) Warnings() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]string(nil), d.warnings...)
+}
+
+// Encrypted reports whether the document is encrypted.
+func (d *Document) Encrypted() bool { return d.sec != nil }
+
+// Catalog returns the document catalog (the trailer's /Root).
+func (d *Document) Catalog() (Dict, error) {
+	o, err := d.Resolve(d.trailer.Get("Root"))
+	if err != nil {
+		return nil, err
+	}
+	c, ok := o.(Dict)
+	if !ok {
+		return nil, malformed(-1, "document catalog (/Root) is not a dictionary")
+	}
+	return c, nil
+}
+
+// HighestObject returns the highest object number in the cross-reference.
+func (d *Document) HighestObject() int {
+	h := 0
+	for n := range d.xref {
+		if n > h {
+			h = n
+		}
+	}
+	return h
+}
+
+// AtRevision returns a read-only view of the document as of revision i (0 is the
+// original file): its objects, trailer and Size are those of that revision.
+func (d *Document) AtRevision(i int) (*Document, error) {
+	if i < 0 || i >= len(d.revs) {
+		return nil, fmt.Errorf("pdf: revision %d out of range (document has %d)", i, len(d.revs))
+	}
+	v := &Document{r: d.r, size: d.revs[i].EOF, opts: d.opts, revs: d.revs[: i+1 : i+1],
+		recovered: d.recovered, header: d.header, sec: d.sec, encRef: d.encRef,
+		cache: map[Ref]Object{}, objstms: map[int]*objStm{}}
+	if d.recovered {
+		v.xref = map[int]xrefEntry{}
+		for n, e := range d.xref {
+			if e.typ == 1 && e.off < v.size {
+				v.xref[n] = e
+			}
+		}
+		// Objects in object streams: kept when their stream is.
+		for n, e := range d.xref {
+			if e.typ == 2 {
+				if se, ok := v.xref[int(e.off)]; ok && se.typ == 1 {
+					v.xref[n] = e
+				}
+			}
+		}
+	} else {
+		v.xref = mergeXRef(v.revs)
+	}
+	v.trailer = d.revs[i].Trailer
+	if _, err := v.Catalog(); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// Get returns object r as of the newest revision; a free or missing object is nil
+// (the null object). Streams come back as *Stream without their data.
+func (d *Document) Get(r Ref) (Object, error) {
+	return d.get(r, 0)
+}
+
+func (d *Document) get(r Ref, depth int) (Object, error) {
+	d.mu.Lock()
+	if o, ok := d.cache[r]; ok {
+		d.mu.Unlock()
+		return o, nil
+	}
+	e, ok := d.xref[r.Num]
+	d.mu.Unlock()
+	if !ok || e.typ == 0 {
+		return nil, nil
+	}
+	var o Object
+	switch e.typ {
+	case 1:
+		ind, err := d.parseIndirectAt(e.off, depth)
+		if err != nil {
+			return nil, streamErr(r, err)
+		}
+		if ind.ref.Num != r.Num {
+			return nil, &MalformedError{Offset: e.off, Ref: r, Msg: fmt.Sprintf("cross-reference points at object %d", ind.ref.Num)}
+		}
+		o = ind.obj
+		if d.sec != nil && r != d.encRef {
+			var err error
+			if o, err = d.decryptObject(o, r); err != nil {
+				return nil, err
+			}
+		}
+	case 2:
+		var err error
+		o, err = d.fromObjStm(int(e.off), e.gen, r, depth)
+		if err != nil {
+			return nil, err
+		}
+	}
+	d.mu.Lock()
+	if len(d.cache) >= d.opts.CacheSize {
+		n := 0
+		for k := range d.cache { // evict about half, arbitrarily
+			delete(d.cache, k)
+			if n++; n >= d.opts.CacheSize/2 {
+				break
+			}
+		}
+	}
+	d.cache[r] = o
+	d.mu.Unlock()
+	return o, nil
+}
+
+// Resolve follows o while it is a Ref (through chains of references) and returns the
+// object it ends at; any other object is returned as is. A reference cycle is an
+// ErrMalformed error.
+func (d *Document) Resolve(o Object) (Object, error) {
+	return d.resolveDepth(o, 0)
+}
+
+func (d *Document) resolveDepth(o Object, depth int) (Object, error) {
+	var seen map[Ref]bool
+	for hops := 0; ; hops++ {
+		r, ok := o.(Ref)
+		if !ok {
+			return o, nil
+		}
+		if hops > 0 {
+			if seen == nil {
+				seen = map[Ref]bool{}
+			}
+			if seen[r] || hops > 32 {
+				return nil, &MalformedError{Offset: -1, Ref: r, Msg: "reference cycle"}
+			}
+		}
+		if seen != nil {
+			seen[r] = true
+		} else {
+			seen = map[Ref]bool{r: true}
+		}
+		var err error
+		if o, err = d.get(r, depth); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// resolveQuiet resolves o, returning nil on error (for optional entries).
+func (d *Document) resolveQuiet(o Object) Object {
+	v, err := d.Resolve(o)
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+// StreamData returns a stream's data, decrypted and decoded (every filter applied),
+// bounded by Options.MaxStreamSize. Image codecs (DCTDecode, JPXDecode, CCITTFaxDecode,
+// JBIG2Decode) and LZWDecode yield ErrUnsupportedFilter.
+func (d *Document) StreamData(s *Stream) ([]byte, error) {
+	return d.decodedData(s, true)
+}
+
+// RawStreamData returns a stream's data decrypted but still encoded.
+func (d *Document) RawStreamData(s *Stream) ([]byte, error) {
+	if s == nil {
+		return nil, malformed(-1, "nil stream")
+	}
+	if !s.fromFile {
+		return s.Data, nil
+	}
+	if s.n > d.opts.MaxStreamSize {
+		return nil, &LimitError{Limit: "MaxStreamSize", Max: d.opts.MaxStreamSize, Offset: s.off}
+	}
+	data, err := d.readAt(s.off, int(s.n))
+	if err != nil {
+		return nil, err
+	}
+	if d.sec != nil {
+		return d.decryptStream(s, data)
+	}
+	return data, nil
+}
+
+func (d *Document) decodedData(s *Stream, decrypt bool) ([]byte, error) {
+	if s == nil {
+		return nil, malformed(-1, "nil stream")
+	}
+	var data []byte
+	var err error
+	if decrypt {
+		data, err = d.RawStreamData(s)
+	} else if s.fromFile {
+		if s.n > d.opts.MaxStreamSize {
+			return nil, &LimitError{Limit: "MaxStreamSize", Max: d.opts.MaxStreamSize, Offset: s.off}
+		}
+		data, err = d.readAt(s.off, int(s.n))
+	} else {
+		data = s.Data
+	}
+	if err != nil {
+		return nil, err
+	}
+	names, parms, err := filterList(s.Dict, d.resolveQuiet)
+	if err != nil {
+		return nil, streamErr(s.ref, err)
+	}
+	out, err := decodeStream(data, names, parms, d.opts.MaxStreamSize)
+	if err != nil {
+		return nil, streamErr(s.ref, err)
+	}
+	return out, nil
+}
