@@ -1,0 +1,412 @@
+package certstatus
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/asn1"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/digitorus/pkcs7"
+)
+
+// Usage is what a certificate is being validated for.
+type Usage int
+
+// The usages.
+const (
+	// UsageSigning: signing documents; the key usage must allow digitalSignature or
+	// nonRepudiation (contentCommitment).
+	UsageSigning Usage = iota
+	// UsageTimestamping: a TSA; the extended key usage must be timeStamping alone and
+	// critical (RFC 3161 §2.3).
+	UsageTimestamping
+	// UsageOCSPSigning: a delegated OCSP responder; the extended key usage must include
+	// OCSPSigning.
+	UsageOCSPSigning
+	// UsageAny: no key usage check on the end-entity certificate.
+	UsageAny
+)
+
+// VerifyOptions say what to validate a certificate for and at which time.
+type VerifyOptions struct {
+	// At is the time of interest: the signing time or a time-stamp. Zero means now.
+	At time.Time
+	// Intermediates are candidate CA certificates, for example those embedded in a
+	// signature or a PDF's DSS.
+	Intermediates []*x509.Certificate
+	// Usage is the purpose checked on the end-entity certificate.
+	Usage Usage
+}
+
+var oidExtKeyUsageExt = asn1.ObjectIdentifier{2, 5, 29, 37}
+
+// VerifyCertificate builds a chain from cert to a trusted root and validates it at
+// opts.At: validity periods, basic constraints and path lengths, name chaining and
+// signatures (crypto/x509), key usage for opts.Usage, and the algorithm policy (RSA ≥
+// 2048 bits, ECDSA ≥ 256 bits, no MD5, no SHA-1 in certificates issued after the
+// SHA-1 sunset). Missing issuers are fetched from AIA caIssuers URLs (cached, bounded
+// by MaxChainLength) unless the Checker is offline or DisableAIA is set.
+//
+// It returns the chain, leaf first and root last. It does not check revocation: call
+// Check (or CheckOffline) for each certificate and its issuer.
+//
+// Errors are *CertificateInvalidError wrapping ErrNoChain, ErrExpired,
+// ErrNotYetValid, ErrKeyUsage, ErrBasicConstraints or ErrWeakAlgorithm.
+func (c *Checker) VerifyCertificate(ctx context.Context, cert *x509.Certificate, opts VerifyOptions) ([]*x509.Certificate, error) {
+	if cert == nil {
+		return nil, &CertificateInvalidError{Reason: ErrNoChain, Detail: "no certificate"}
+	}
+	at := opts.At
+	if at.IsZero() {
+		at = c.now()
+	}
+	pool := append([]*x509.Certificate(nil), opts.Intermediates...)
+	chain, err := c.verifyWith(cert, pool, at)
+	var unknown x509.UnknownAuthorityError
+	if err != nil && errors.As(err, &unknown) && !c.opts.Offline && !c.opts.DisableAIA {
+		if more := c.fetchIssuers(ctx, cert, pool); len(more) > 0 {
+			chain, err = c.verifyWith(cert, append(pool, more...), at)
+		}
+	}
+	if err != nil {
+		return nil, mapVerifyError(cert, at, err)
+	}
+	if err := c.checkChainPolicy(chain); err != nil {
+		return nil, err
+	}
+	if err := checkUsage(cert, opts.Usage); err != nil {
+		return nil, err
+	}
+	return chain, nil
+}
+
+// verifyWith runs crypto/x509 path validation against each root pool in turn.
+func (c *Checker) verifyWith(cert *x509.Certificate, intermediates []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
+	inter := x509.NewCertPool()
+	for _, ic := range intermediates {
+		inter.AddCert(ic)
+	}
+	var firstErr error
+	for _, roots := range c.trust.rootPools() {
+		chains, err := cert.Verify(x509.VerifyOptions{
+			Roots:         roots,
+			Intermediates: inter,
+			CurrentTime:   at,
+			KeyUsages:     []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
+		})
+		if err == nil {
+			return shortest(chains), nil
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	return nil, firstErr
+}
+
+func shortest(chains [][]*x509.Certificate) []*x509.Certificate {
+	best := chains[0]
+	for _, ch := range chains[1:] {
+		if len(ch) < len(best) {
+			best = ch
+		}
+	}
+	return best
+}
+
+// mapVerifyError turns a crypto/x509 error into a *CertificateInvalidError.
+func mapVerifyError(cert *x509.Certificate, at time.Time, err error) error {
+	var inv x509.CertificateInvalidError
+	var unknown x509.UnknownAuthorityError
+	var insecure x509.InsecureAlgorithmError
+	switch {
+	case errors.As(err, &inv):
+		bad := inv.Cert
+		if bad == nil {
+			bad = cert
+		}
+		switch inv.Reason {
+		case x509.Expired:
+			if at.Before(bad.NotBefore) {
+				return &CertificateInvalidError{Cert: bad, Reason: ErrNotYetValid, Detail: fmt.Sprintf("valid from %s, time of interest %s", bad.NotBefore.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339))}
+			}
+			return &CertificateInvalidError{Cert: bad, Reason: ErrExpired, Detail: fmt.Sprintf("valid until %s, time of interest %s", bad.NotAfter.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339))}
+		case x509.NotAuthorizedToSign, x509.TooManyIntermediates, x509.CANotAuthorizedForThisName,
+			x509.CANotAuthorizedForExtKeyUsage:
+			return &CertificateInvalidError{Cert: bad, Reason: ErrBasicConstraints, Detail: inv.Error()}
+		case x509.IncompatibleUsage:
+			return &CertificateInvalidError{Cert: bad, Reason: ErrKeyUsage, Detail: inv.Error()}
+		}
+		return &CertificateInvalidError{Cert: bad, Reason: ErrNoChain, Detail: inv.Error()}
+	case errors.As(err, &insecure):
+		return &CertificateInvalidError{Cert: cert, Reason: ErrWeakAlgorithm, Detail: err.Error()}
+	case errors.As(err, &unknown):
+		return &CertificateInvalidError{Cert: cert, Reason: ErrNoChain, Detail: err.Error()}
+	}
+	if strings.Contains(err.Error(), "insecure algorithm") {
+		return &CertificateInvalidError{Cert: cert, Reason: ErrWeakAlgorithm, Detail: err.Error()}
+	}
+	return &CertificateInvalidError{Cert: cert, Reason: ErrNoChain, Detail: err.Error()}
+}
+
+// checkChainPolicy applies the key-size and algorithm policy to every certificate
+// except the trust anchor's self-signature.
+func (c *Checker) checkChainPolicy(chain []*x509.Certificate) error {
+	for i, ct := range chain {
+		if err := CheckPublicKey(ct.PublicKey); err != nil {
+			return &CertificateInvalidError{Cert: ct, Reason: ErrWeakAlgorithm, Detail: err.Error()}
+		}
+		if i == len(chain)-1 {
+			break // the root's own signature is not relied upon
+		}
+		if err := c.checkSigAlg(ct.SignatureAlgorithm, ct.NotBefore); err != nil {
+			return &CertificateInvalidError{Cert: ct, Reason: ErrWeakAlgorithm, Detail: err.Error()}
+		}
+	}
+	return nil
+}
+
+func (c *Checker) checkSigAlg(alg x509.SignatureAlgorithm, signedAt time.Time) error {
+	switch alg {
+	case x509.MD2WithRSA, x509.MD5WithRSA:
+		return fmt.Errorf("%v is never acceptable", alg)
+	case x509.SHA1WithRSA, x509.ECDSAWithSHA1, x509.DSAWithSHA1:
+		if signedAt.After(c.opts.SHA1Sunset) {
+			return fmt.Errorf("%v after %s", alg, c.opts.SHA1Sunset.Format("2006-01-02"))
+		}
+	case x509.UnknownSignatureAlgorithm:
+		return errors.New("unknown signature algorithm")
+	}
+	return nil
+}
+
+// CheckAlgorithm applies the algorithm policy to a signature made with pub and hash h
+// at time signedAt: RSA ≥ 2048 bits, ECDSA ≥ 256 bits, Ed25519; no MD5; SHA-1 only
+// before the Checker's SHA-1 sunset. Errors wrap ErrWeakAlgorithm.
+func (c *Checker) CheckAlgorithm(pub crypto.PublicKey, h crypto.Hash, signedAt time.Time) error {
+	if err := CheckPublicKey(pub); err != nil {
+		return fmt.Errorf("%w: %v", ErrWeakAlgorithm, err)
+	}
+	switch h {
+	case crypto.MD4, crypto.MD5, crypto.MD5SHA1, crypto.RIPEMD160:
+		return fmt.Errorf("%w: hash %v is not acceptable", ErrWeakAlgorithm, h)
+	case crypto.SHA1:
+		if signedAt.After(c.opts.SHA1Sunset) {
+			return fmt.Errorf("%w: SHA-1 signature made after %s", ErrWeakAlgorithm, c.opts.SHA1Sunset.Format("2006-01-02"))
+		}
+	case crypto.SHA224, crypto.SHA256, crypto.SHA384, crypto.SHA512, crypto.SHA512_224, crypto.SHA512_256,
+		crypto.SHA3_224, crypto.SHA3_256, crypto.SHA3_384, crypto.SHA3_512:
+	default:
+		return fmt.Errorf("%w: hash %v is not in the policy", ErrWeakAlgorithm, h)
+	}
+	return nil
+}
+
+// CheckPublicKey applies the key-size policy: RSA ≥ 2048 bits, ECDSA ≥ 256 bits,
+// Ed25519 accepted; any other key type is refused.
+func CheckPublicKey(pub crypto.PublicKey) error {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		if k.N.BitLen() < 2048 {
+			return fmt.Errorf("RSA key of %d bits (at least 2048 required)", k.N.BitLen())
+		}
+	case *ecdsa.PublicKey:
+		if k.Curve == nil || k.Curve.Params().BitSize < 256 {
+			return errors.New("ECDSA key below 256 bits")
+		}
+	case ed25519.PublicKey:
+	default:
+		return fmt.Errorf("public key type %T not in the policy", pub)
+	}
+	return nil
+}
+
+// checkUsage checks the end-entity certificate's key usage for u.
+func checkUsage(cert *x509.Certificate, u Usage) error {
+	fail := func(detail string) error {
+		return &CertificateInvalidError{Cert: cert, Reason: ErrKeyUsage, Detail: detail}
+	}
+	switch u {
+	case UsageSigning:
+		if cert.KeyUsage != 0 && cert.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
+			return fail("key usage allows neither digitalSignature nor nonRepudiation")
+		}
+	case UsageTimestamping:
+		if err := checkTSAUsage(cert); err != nil {
+			return &CertificateInvalidError{Cert: cert, Reason: ErrTSACertificate, Detail: err.Error()}
+		}
+	case UsageOCSPSigning:
+		for _, e := range cert.ExtKeyUsage {
+			if e == x509.ExtKeyUsageOCSPSigning {
+				return nil
+			}
+		}
+		return fail("extended key usage lacks OCSPSigning")
+	}
+	return nil
+}
+
+// checkTSAUsage: RFC 3161 §2.3, the TSA certificate has exactly one extended key
+// usage, timeStamping, and the extension is critical.
+func checkTSAUsage(cert *x509.Certificate) error {
+	critical := false
+	for _, e := range cert.Extensions {
+		if e.Id.Equal(oidExtKeyUsageExt) {
+			critical = e.Critical
+		}
+	}
+	if len(cert.ExtKeyUsage) != 1 || cert.ExtKeyUsage[0] != x509.ExtKeyUsageTimeStamping || len(cert.UnknownExtKeyUsage) > 0 {
+		return errors.New("extended key usage must be timeStamping only")
+	}
+	if !critical {
+		return errors.New("extended key usage timeStamping is not marked critical")
+	}
+	if cert.KeyUsage != 0 && cert.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
+		return errors.New("key usage allows neither digitalSignature nor nonRepudiation")
+	}
+	return nil
+}
+
+// fetchIssuers follows AIA caIssuers URLs upward from cert until a certificate is
+// issued by a trust anchor or the chain length limit is reached.
+func (c *Checker) fetchIssuers(ctx context.Context, cert *x509.Certificate, known []*x509.Certificate) []*x509.Certificate {
+	var found []*x509.Certificate
+	cur := cert
+	for depth := 1; depth < c.opts.MaxChainLength; depth++ {
+		if c.issuedByRoot(cur) {
+			break
+		}
+		var next *x509.Certificate
+		for _, k := range append(known, found...) {
+			if bytes.Equal(cur.RawIssuer, k.RawSubject) && cur.CheckSignatureFrom(k) == nil {
+				next = k
+				break
+			}
+		}
+		if next == nil {
+			for _, u := range cur.IssuingCertificateURL {
+				if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+					continue
+				}
+				certs, err := c.fetchAIA(ctx, u)
+				if err != nil {
+					continue
+				}
+				for _, ic := range certs {
+					if bytes.Equal(cur.RawIssuer, ic.RawSubject) && cur.CheckSignatureFrom(ic) == nil {
+						next = ic
+					}
+				}
+				found = append(found, certs...)
+				if next != nil {
+					break
+				}
+			}
+		}
+		if next == nil || next.Equal(cur) {
+			break
+		}
+		cur = next
+	}
+	return found
+}
+
+func (c *Checker) issuedByRoot(cert *x509.Certificate) bool {
+	for _, r := range c.trust.Roots() {
+		if bytes.Equal(cert.RawIssuer, r.RawSubject) {
+			return true
+		}
+	}
+	return false
+}
+
+// fetchAIA downloads the certificates at a caIssuers URL: DER, PEM or a certs-only
+// PKCS#7 bundle (.p7c).
+func (c *Checker) fetchAIA(ctx context.Context, url string) ([]*x509.Certificate, error) {
+	if certs, ok := c.aiaCache.get(url); ok {
+		return certs, nil
+	}
+	v, err := c.sharedDo(ctx, "aia:"+url, func(ctx context.Context) (any, error) {
+		body, err := c.fetch.get(ctx, url, c.opts.MaxCertificateBytes)
+		if err != nil {
+			return nil, err
+		}
+		certs, err := parseCertificates(body)
+		if err != nil {
+			return nil, &FetchError{URL: url, Err: err}
+		}
+		c.aiaCache.put(url, certs)
+		return certs, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]*x509.Certificate), nil
+}
+
+// parseCertificates reads DER, PEM or a PKCS#7 certs-only bundle.
+func parseCertificates(data []byte) ([]*x509.Certificate, error) {
+	if block, _ := pem.Decode(data); block != nil {
+		var certs []*x509.Certificate
+		for block != nil {
+			if block.Type == "CERTIFICATE" {
+				ct, err := x509.ParseCertificate(block.Bytes)
+				if err != nil {
+					return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+				}
+				certs = append(certs, ct)
+			}
+			block, data = pem.Decode(data)
+		}
+		return certs, nil
+	}
+	if certs, err := x509.ParseCertificates(data); err == nil && len(certs) > 0 {
+		return certs, nil
+	}
+	p7, err := pkcs7.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: neither a certificate nor a PKCS#7 bundle", ErrMalformed)
+	}
+	return p7.Certificates, nil
+}
+
+// aiaCache holds downloaded issuer certificates by URL (certificates do not go stale;
+// the cache is bounded by entries).
+type aiaCache struct {
+	mu      sync.Mutex
+	max     int
+	entries map[string][]*x509.Certificate
+}
+
+func newAIACache(max int) *aiaCache {
+	return &aiaCache{max: max, entries: map[string][]*x509.Certificate{}}
+}
+
+func (c *aiaCache) get(url string) ([]*x509.Certificate, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.entries[url]
+	return v, ok
+}
+
+func (c *aiaCache) put(url string, certs []*x509.Certificate) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.entries) >= c.max {
+		for k := range c.entries {
+			delete(c.entries, k)
+			break
+		}
+	}
+	c.entries[url] = certs
+}

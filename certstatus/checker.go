@@ -1,0 +1,341 @@
+package certstatus
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// Production endpoints of the VGCA (Ban Cơ yếu Chính phủ). Nothing in this package
+// contacts them unless a certificate names them or a caller configures them.
+const (
+	DefaultOCSPURL = "http://ocsp.ca.gov.vn"
+	DefaultTSAURL  = "http://tsa.ca.gov.vn"
+)
+
+// Strategy orders the revocation sources a Checker consults.
+type Strategy int
+
+// The strategies. With OCSPFirst (the default) the OCSP responder is asked first and
+// the CRL distribution points only when OCSP gives no answer (unreachable, tryLater,
+// unknown, invalid response); CRLFirst is the reverse. OCSPOnly and CRLOnly consult
+// one source.
+const (
+	OCSPFirst Strategy = iota
+	CRLFirst
+	OCSPOnly
+	CRLOnly
+)
+
+func (s Strategy) sources() []Source {
+	switch s {
+	case CRLFirst:
+		return []Source{SourceCRL, SourceOCSP}
+	case OCSPOnly:
+		return []Source{SourceOCSP}
+	case CRLOnly:
+		return []Source{SourceCRL}
+	}
+	return []Source{SourceOCSP, SourceCRL}
+}
+
+// Options configure a Checker. The zero value is usable: VGCA root, online, OCSP
+// first, nonces on, 10 s per request.
+type Options struct {
+	// Trust holds the trust anchors; nil means DefaultTrustStore().
+	Trust *TrustStore
+	// HTTPClient sends every request; nil means http.DefaultClient.
+	HTTPClient *http.Client
+	// Timeout bounds each HTTP request; 0 means 10 s.
+	Timeout time.Duration
+	// Offline forbids every network access: Check reports ErrOffline, chains are built
+	// only from given certificates. Use CheckOffline with a PDF's DSS data.
+	Offline bool
+	// Strategy orders OCSP and CRL; the default is OCSPFirst.
+	Strategy Strategy
+	// OCSPURL is the responder asked for certificates that name none in their AIA
+	// extension (for example DefaultOCSPURL). Empty: such certificates have no OCSP
+	// source.
+	OCSPURL string
+	// OCSPGet sends OCSP requests with GET when the encoded request is at most 255
+	// bytes (RFC 6960 A.1), which lets caches in between answer; otherwise POST.
+	OCSPGet bool
+	// DisableNonce leaves the nonce extension out of OCSP requests.
+	DisableNonce bool
+	// RequireNonce rejects OCSP responses that do not echo the nonce. By default a
+	// response without a nonce is accepted (pre-signed responses carry none) but a
+	// response with a different nonce is rejected.
+	RequireNonce bool
+	// ClockSkew tolerated when comparing thisUpdate/nextUpdate with the clock;
+	// 0 means 5 minutes.
+	ClockSkew time.Duration
+	// MaxOCSPResponseBytes limits an OCSP response; 0 means 256 KiB.
+	MaxOCSPResponseBytes int64
+	// MaxCRLBytes limits one CRL; 0 means 32 MiB.
+	MaxCRLBytes int64
+	// MaxCertificateBytes limits an AIA caIssuers download; 0 means 256 KiB.
+	MaxCertificateBytes int64
+	// OCSPCacheEntries bounds the OCSP response cache; 0 means 4096, negative
+	// disables it.
+	OCSPCacheEntries int
+	// CRLCacheBytes bounds the CRL cache by total DER size; 0 means 64 MiB, negative
+	// disables it.
+	CRLCacheBytes int64
+	// DisableAIA stops fetching missing issuers from AIA caIssuers URLs.
+	DisableAIA bool
+	// MaxChainLength bounds chain building (certificates, leaf and root included);
+	// 0 means 8.
+	MaxChainLength int
+	// SHA1Sunset is when SHA-1 stopped being acceptable for signatures; signatures
+	// made after it with SHA-1 fail. Zero means DefaultSHA1Sunset. MD5 is never
+	// acceptable.
+	SHA1Sunset time.Time
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// DefaultSHA1Sunset is 1 January 2018: Thông tư 39/2017/TT-BTTTT made the SHA-2 family
+// the standard for digital signatures.
+var DefaultSHA1Sunset = time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Checker answers "was this certificate good at that time?": chains, OCSP, CRLs and
+// time-stamp tokens. It holds caches and is safe for concurrent use; share one.
+type Checker struct {
+	opts  Options
+	trust *TrustStore
+	fetch fetcher
+
+	ocspCache *ocspCache
+	crlCache  *crlCache
+	aiaCache  *aiaCache
+	flight    singleflight.Group
+}
+
+// NewChecker returns a Checker with the given options (defaults filled in).
+func NewChecker(opts Options) *Checker {
+	if opts.Timeout == 0 {
+		opts.Timeout = 10 * time.Second
+	}
+	if opts.ClockSkew == 0 {
+		opts.ClockSkew = 5 * time.Minute
+	}
+	if opts.MaxOCSPResponseBytes <= 0 {
+		opts.MaxOCSPResponseBytes = 256 << 10
+	}
+	if opts.MaxCRLBytes <= 0 {
+		opts.MaxCRLBytes = 32 << 20
+	}
+	if opts.MaxCertificateBytes <= 0 {
+		opts.MaxCertificateBytes = 256 << 10
+	}
+	if opts.OCSPCacheEntries == 0 {
+		opts.OCSPCacheEntries = 4096
+	}
+	if opts.CRLCacheBytes == 0 {
+		opts.CRLCacheBytes = 64 << 20
+	}
+	if opts.MaxChainLength <= 0 {
+		opts.MaxChainLength = 8
+	}
+	if opts.SHA1Sunset.IsZero() {
+		opts.SHA1Sunset = DefaultSHA1Sunset
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	trust := opts.Trust
+	if trust == nil {
+		trust = DefaultTrustStore()
+	}
+	return &Checker{
+		opts:      opts,
+		trust:     trust,
+		fetch:     fetcher{client: opts.HTTPClient, timeout: opts.Timeout, offline: opts.Offline},
+		ocspCache: newOCSPCache(opts.OCSPCacheEntries),
+		crlCache:  newCRLCache(opts.CRLCacheBytes),
+		aiaCache:  newAIACache(256),
+	}
+}
+
+// Trust returns the Checker's trust store.
+func (c *Checker) Trust() *TrustStore { return c.trust }
+
+func (c *Checker) now() time.Time { return c.opts.Now() }
+
+// Check asks the revocation sources, in the order of the Checker's Strategy, whether
+// cert (issued by issuer) was revoked at time at (zero: now). It verifies every answer
+// (signature, responder authorisation, nonce, freshness) before using it; an answer
+// that fails is recorded in Result.Failures and the next source is tried. Check never
+// returns a nil status: when nothing answers, Status is StatusUnknown and Result.Err
+// says why.
+//
+// Check does not validate the chain of cert; see VerifyCertificate.
+func (c *Checker) Check(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) Result {
+	if at.IsZero() {
+		at = c.now()
+	}
+	res := Result{At: at}
+	if cert == nil || issuer == nil {
+		res.Err = fmt.Errorf("%w: nil certificate or issuer", ErrNoRevocationData)
+		return res
+	}
+	if c.opts.Offline {
+		res.Err = ErrOffline
+		return res
+	}
+	for _, src := range c.opts.Strategy.sources() {
+		var r Result
+		var err error
+		switch src {
+		case SourceOCSP:
+			r, err = c.checkOCSP(ctx, cert, issuer, at)
+		case SourceCRL:
+			r, err = c.checkCRL(ctx, cert, issuer, at)
+		}
+		if err == nil {
+			r.Failures = res.Failures
+			return r
+		}
+		res.Failures = append(res.Failures, err)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	res.Err = errors.Join(res.Failures...)
+	return res
+}
+
+// CheckOffline decides the status of cert at time at (zero: now) using only the given
+// DER OCSP responses and CRLs, as found in a PDF's DSS or a signature's revocation
+// values; it never uses the network or the caches. Responses and CRLs about other
+// certificates or issuers are ignored. Every item is verified as in Check; freshness
+// means the data covers at: an OCSP response or CRL produced after at, or one whose
+// nextUpdate is not before at.
+func (c *Checker) CheckOffline(cert, issuer *x509.Certificate, at time.Time, ocspResponses, crls [][]byte) Result {
+	if at.IsZero() {
+		at = c.now()
+	}
+	res := Result{At: at}
+	if cert == nil || issuer == nil {
+		res.Err = fmt.Errorf("%w: nil certificate or issuer", ErrNoRevocationData)
+		return res
+	}
+	for _, src := range c.opts.Strategy.sources() {
+		switch src {
+		case SourceOCSP:
+			for _, der := range ocspResponses {
+				r, err := c.evalOCSP(der, "", cert, issuer, at, nil, false)
+				if errors.Is(err, errNotForThisCert) {
+					continue
+				}
+				if err == nil {
+					r.Failures = res.Failures
+					return r
+				}
+				res.Failures = append(res.Failures, err)
+			}
+		case SourceCRL:
+			r, err := c.evalCRLSet(crls, cert, issuer, at)
+			if errors.Is(err, errNotForThisCert) {
+				continue
+			}
+			if err == nil {
+				r.Failures = res.Failures
+				return r
+			}
+			res.Failures = append(res.Failures, err)
+		}
+	}
+	if len(res.Failures) == 0 {
+		res.Err = ErrNoRevocationData
+	} else {
+		res.Err = errors.Join(res.Failures...)
+	}
+	return res
+}
+
+// OCSPResponse returns a verified DER OCSP response about cert, fetched from its
+// responder (or the cache), to embed in a DSS. If the response says the certificate is
+// revoked or suspended now, the DER is returned together with an error wrapping
+// ErrRevoked.
+func (c *Checker) OCSPResponse(ctx context.Context, cert, issuer *x509.Certificate) ([]byte, error) {
+	if cert == nil || issuer == nil {
+		return nil, fmt.Errorf("%w: nil certificate or issuer", ErrNoRevocationData)
+	}
+	r, err := c.checkOCSP(ctx, cert, issuer, c.now())
+	if err != nil {
+		return nil, err
+	}
+	return r.Raw[0], revokedErr(r)
+}
+
+// CRLs returns the verified DER CRLs covering cert (a full CRL and, when the CRL
+// announces one, its delta CRL), fetched from the distribution points (or the cache),
+// to embed in a DSS. If cert is listed as revoked or on hold now, the CRLs are
+// returned together with an error wrapping ErrRevoked.
+func (c *Checker) CRLs(ctx context.Context, cert, issuer *x509.Certificate) ([][]byte, error) {
+	if cert == nil || issuer == nil {
+		return nil, fmt.Errorf("%w: nil certificate or issuer", ErrNoRevocationData)
+	}
+	r, err := c.checkCRL(ctx, cert, issuer, c.now())
+	if err != nil {
+		return nil, err
+	}
+	return r.Raw, revokedErr(r)
+}
+
+func revokedErr(r Result) error {
+	if r.Status == StatusRevoked || r.Status == StatusSuspended {
+		return fmt.Errorf("%w: %s since %s (%s, %s)", ErrRevoked, r.Status, r.RevokedAt.UTC().Format(time.RFC3339), r.Reason, r.Source)
+	}
+	return nil
+}
+
+// fresh checks thisUpdate/nextUpdate. Data must not come from the future; it must
+// cover the time of interest (produced after it, or valid until after it); and when
+// online it must still be current (nextUpdate not passed).
+func (c *Checker) fresh(thisUpdate, nextUpdate, at time.Time, online bool) error {
+	now := c.now()
+	skew := c.opts.ClockSkew
+	if thisUpdate.After(now.Add(skew)) {
+		return fmt.Errorf("%w: thisUpdate %s is in the future", ErrStale, thisUpdate.UTC().Format(time.RFC3339))
+	}
+	if !nextUpdate.IsZero() && nextUpdate.Before(thisUpdate) {
+		return fmt.Errorf("%w: nextUpdate before thisUpdate", ErrMalformed)
+	}
+	if online && !nextUpdate.IsZero() && nextUpdate.Add(skew).Before(now) {
+		return fmt.Errorf("%w: nextUpdate %s has passed", ErrStale, nextUpdate.UTC().Format(time.RFC3339))
+	}
+	coversAt := !thisUpdate.Add(skew).Before(at) || (!nextUpdate.IsZero() && !nextUpdate.Add(skew).Before(at))
+	if !coversAt {
+		return fmt.Errorf("%w: data from %s (next update %s) does not cover %s", ErrStale,
+			thisUpdate.UTC().Format(time.RFC3339), fmtTime(nextUpdate), at.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return "none"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// sharedDo runs fn once per key at a time; callers wait for it or for their own
+// context. fn runs with a context detached from any one caller's cancellation.
+func (c *Checker) sharedDo(ctx context.Context, key string, fn func(context.Context) (any, error)) (any, error) {
+	ch := c.flight.DoChan(key, func() (any, error) {
+		return fn(context.WithoutCancel(ctx))
+	})
+	select {
+	case r := <-ch:
+		return r.Val, r.Err
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
+	}
+}

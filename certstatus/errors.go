@@ -1,0 +1,170 @@
+package certstatus
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors. Every error this package returns wraps one of them, so callers can
+// branch with errors.Is; the detail types below carry the context (errors.As).
+var (
+	// Certificate and chain validation.
+
+	// ErrNoChain: no path from the certificate to a trusted root
+	// (ETSI sub-indication NO_CERTIFICATE_CHAIN_FOUND).
+	ErrNoChain = errors.New("certstatus: no certificate chain to a trusted root")
+	// ErrExpired: the time of interest is after a certificate's NotAfter
+	// (OUT_OF_BOUNDS_NO_POE / EXPIRED).
+	ErrExpired = errors.New("certstatus: certificate expired at the time of interest")
+	// ErrNotYetValid: the time of interest is before a certificate's NotBefore
+	// (NOT_YET_VALID).
+	ErrNotYetValid = errors.New("certstatus: certificate not yet valid at the time of interest")
+	// ErrKeyUsage: key usage or extended key usage does not allow the operation.
+	ErrKeyUsage = errors.New("certstatus: key usage does not allow this use")
+	// ErrWeakAlgorithm: a key size or signature algorithm below the policy
+	// (RSA < 2048, ECDSA < 256, MD5, SHA-1 after its sunset).
+	ErrWeakAlgorithm = errors.New("certstatus: algorithm or key size below policy")
+	// ErrBasicConstraints: a CA certificate without CA rights or beyond its path length.
+	ErrBasicConstraints = errors.New("certstatus: basic constraints violated")
+
+	// Revocation.
+
+	// ErrRevoked: the certificate is revoked (or suspended) at the time of interest.
+	ErrRevoked = errors.New("certstatus: certificate revoked")
+	// ErrTryLater: the OCSP responder answered tryLater (TRY_LATER).
+	ErrTryLater = errors.New("certstatus: OCSP responder asked to try later")
+	// ErrResponderError: the OCSP responder answered with an error status other than
+	// tryLater (malformedRequest, internalError, sigRequired, unauthorized).
+	ErrResponderError = errors.New("certstatus: OCSP responder returned an error status")
+	// ErrMalformed: a response, CRL or token could not be parsed (FORMAT_FAILURE).
+	ErrMalformed = errors.New("certstatus: malformed data")
+	// ErrWrongResponder: an OCSP response or CRL is not signed by the certificate's
+	// issuer or by a responder the issuer authorised.
+	ErrWrongResponder = errors.New("certstatus: not signed by the issuer or an authorised responder")
+	// ErrBadNonce: the OCSP or time-stamp response does not echo the request's nonce.
+	ErrBadNonce = errors.New("certstatus: nonce in response does not match the request")
+	// ErrStale: thisUpdate/nextUpdate do not cover the time of interest.
+	ErrStale = errors.New("certstatus: revocation data is not fresh for the time of interest")
+	// ErrUnknownCertificate: the responder does not know the certificate (OCSP unknown).
+	ErrUnknownCertificate = errors.New("certstatus: responder does not know the certificate")
+	// ErrNoRevocationSource: the certificate names no OCSP responder or CRL
+	// distribution point and none was configured.
+	ErrNoRevocationSource = errors.New("certstatus: no OCSP responder or CRL distribution point")
+	// ErrNoRevocationData: offline checking found no data about this certificate.
+	ErrNoRevocationData = errors.New("certstatus: no revocation data for this certificate")
+	// ErrOffline: the Checker is offline and would have needed the network.
+	ErrOffline = errors.New("certstatus: network access disabled (offline mode)")
+	// ErrUnsupported: data uses a feature this package does not implement (an unknown
+	// critical extension, an indirect CRL, an unknown algorithm).
+	ErrUnsupported = errors.New("certstatus: unsupported feature")
+
+	// Transport.
+
+	// ErrUnreachable: the server could not be reached or did not answer in time.
+	ErrUnreachable = errors.New("certstatus: server unreachable")
+	// ErrHTTPStatus: the server answered with an HTTP status other than 200.
+	ErrHTTPStatus = errors.New("certstatus: unexpected HTTP status")
+	// ErrTooLarge: a response exceeded the configured size limit.
+	ErrTooLarge = errors.New("certstatus: response too large")
+
+	// Time-stamps.
+
+	// ErrTSARejected: the TSA answered with a status other than granted.
+	ErrTSARejected = errors.New("certstatus: time-stamp request rejected")
+	// ErrImprintMismatch: the token's message imprint differs from the digest.
+	ErrImprintMismatch = errors.New("certstatus: time-stamp imprint does not match the data")
+	// ErrBadSignature: a signature (of a token, response or CRL) does not verify
+	// (SIG_CRYPTO_FAILURE).
+	ErrBadSignature = errors.New("certstatus: signature does not verify")
+	// ErrTSACertificate: the TSA certificate lacks a critical, sole timeStamping
+	// extended key usage.
+	ErrTSACertificate = errors.New("certstatus: TSA certificate not valid for time-stamping")
+)
+
+// CertificateInvalidError reports why a certificate failed validation. Reason is one
+// of the sentinel errors above (ErrExpired, ErrKeyUsage, ErrNoChain, …).
+type CertificateInvalidError struct {
+	Cert   *x509.Certificate
+	Reason error
+	Detail string
+}
+
+func (e *CertificateInvalidError) Error() string {
+	name := "<nil>"
+	if e.Cert != nil {
+		name = e.Cert.Subject.String()
+	}
+	if e.Detail == "" {
+		return fmt.Sprintf("%v: %s", e.Reason, name)
+	}
+	return fmt.Sprintf("%v: %s: %s", e.Reason, name, e.Detail)
+}
+
+// Unwrap returns Reason.
+func (e *CertificateInvalidError) Unwrap() error { return e.Reason }
+
+// FetchError reports a failed network fetch: which URL and why (ErrUnreachable,
+// ErrHTTPStatus, ErrTooLarge, ErrOffline or a context error).
+type FetchError struct {
+	URL        string
+	StatusCode int // HTTP status when Err is ErrHTTPStatus
+	Err        error
+}
+
+func (e *FetchError) Error() string {
+	if e.StatusCode != 0 {
+		return fmt.Sprintf("certstatus: fetch %s: %v %d", e.URL, e.Err, e.StatusCode)
+	}
+	return fmt.Sprintf("certstatus: fetch %s: %v", e.URL, e.Err)
+}
+
+// Unwrap returns Err.
+func (e *FetchError) Unwrap() error { return e.Err }
+
+// ResponseError reports an OCSP response or CRL that could not be used. Reason is a
+// sentinel (ErrMalformed, ErrWrongResponder, ErrBadNonce, ErrStale, ErrTryLater, …).
+type ResponseError struct {
+	Source Source
+	URL    string // where it came from; empty for data handed in (offline)
+	Reason error
+	Detail string
+}
+
+func (e *ResponseError) Error() string {
+	s := fmt.Sprintf("%v (%s", e.Reason, e.Source)
+	if e.URL != "" {
+		s += " " + e.URL
+	}
+	s += ")"
+	if e.Detail != "" {
+		s += ": " + e.Detail
+	}
+	return s
+}
+
+// Unwrap returns Reason.
+func (e *ResponseError) Unwrap() error { return e.Reason }
+
+// TimestampError reports why a time-stamp request or token failed. Reason is a
+// sentinel (ErrTSARejected, ErrImprintMismatch, ErrBadNonce, ErrBadSignature,
+// ErrTSACertificate, ErrMalformed, ErrNoChain, …).
+type TimestampError struct {
+	URL    string // the TSA, when the error came from a request
+	Reason error
+	Detail string
+}
+
+func (e *TimestampError) Error() string {
+	s := e.Reason.Error()
+	if e.URL != "" {
+		s += " (" + e.URL + ")"
+	}
+	if e.Detail != "" {
+		s += ": " + e.Detail
+	}
+	return s
+}
+
+// Unwrap returns Reason.
+func (e *TimestampError) Unwrap() error { return e.Reason }
