@@ -30,6 +30,9 @@ type Document struct {
 	warnings []string
 	cache    map[Ref]Object
 	objstms  map[int]*objStm
+
+	scanOnce sync.Once
+	scanned  map[int]xrefEntry // objects found by scanning, for broken entries
 }
 
 // revision is a Revision and the sections it is made of (more than one for a linearized
@@ -413,11 +416,20 @@ func (d *Document) get(r Ref, depth int) (Object, error) {
 	switch e.typ {
 	case 1:
 		ind, err := d.parseIndirectAt(e.off, depth)
+		if err == nil && ind.ref.Num != r.Num {
+			err = &MalformedError{Offset: e.off, Ref: r, Msg: fmt.Sprintf("cross-reference points at object %d", ind.ref.Num)}
+		}
+		if err != nil && depth == 0 && !d.recovered && !errors.Is(err, ErrLimit) {
+			// A wrong entry: find the object by scanning, as viewers do.
+			if se, ok := d.scannedEntry(r.Num); ok && se.off != e.off {
+				if ind2, err2 := d.parseIndirectAt(se.off, depth); err2 == nil && ind2.ref.Num == r.Num {
+					d.warn("object %d: cross-reference entry is wrong (%v); found it at offset %d by scanning", r.Num, err, se.off)
+					ind, err = ind2, nil
+				}
+			}
+		}
 		if err != nil {
 			return nil, streamErr(r, err)
-		}
-		if ind.ref.Num != r.Num {
-			return nil, &MalformedError{Offset: e.off, Ref: r, Msg: fmt.Sprintf("cross-reference points at object %d", ind.ref.Num)}
 		}
 		o = ind.obj
 		if d.sec != nil && r != d.encRef {

@@ -110,7 +110,9 @@ func (d *Document) decryptObject(o Object, r Ref) (Object, error) {
 	case String:
 		b, err := d.sec.DecryptString(r.Num, r.Gen, []byte(v))
 		if err != nil {
-			return nil, &MalformedError{Offset: -1, Ref: r, Msg: "cannot decrypt string", Err: err}
+			// Damaged ciphertext: keep the bytes, as viewers do, and say so.
+			d.warn("object %d %d: a string does not decrypt (%v); kept as is", r.Num, r.Gen, err)
+			return v, nil
 		}
 		return String(b), nil
 	case Array:

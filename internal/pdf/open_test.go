@@ -95,3 +95,5 @@ func TestOpenKinds(t *testing.T) {
 		})
 	}
 }
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

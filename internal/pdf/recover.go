@@ -12,121 +12,16 @@ import (
 // rebuilt from the %%EOF markers.
 func (d *Document) recoverXRef() error {
 	d.recovered = true
-	d.xref = map[int]xrefEntry{}
 	d.mu.Lock()
 	d.cache = map[Ref]Object{}
 	d.objstms = map[int]*objStm{}
 	d.mu.Unlock()
-	type trailerAt struct {
-		off int64
-		d   Dict
+	d.xref = map[int]xrefEntry{}
+	sr, err := d.scanObjects(d.xref)
+	if err != nil {
+		return err
 	}
-	var trailers []trailerAt
-	var eofs []int64
-	var objstms []int
-	var catalog *Ref
-	const chunk = 1 << 20
-	const overlap = 64
-	pos := d.header
-	kwObj, kwTrailer, kwEOF := []byte("obj"), []byte("trailer"), []byte("%%EOF")
-	for pos < d.size {
-		from := pos - overlap
-		if from < 0 {
-			from = 0
-		}
-		buf, err := d.readAt(from, int(pos-from)+chunk)
-		if err != nil {
-			return err
-		}
-		if len(buf) == 0 {
-			break
-		}
-		rel := int(pos - from)
-		// Find the next interesting keyword at or after pos.
-		best, kind := -1, 0
-		for k, kw := range [][]byte{kwObj, kwTrailer, kwEOF} {
-			if i := bytes.Index(buf[rel:], kw); i >= 0 && (best < 0 || i < best) {
-				best, kind = i, k
-			}
-		}
-		if best < 0 {
-			if from+int64(len(buf)) >= d.size {
-				break
-			}
-			pos = from + int64(len(buf)) - overlap
-			continue
-		}
-		at := rel + best // index in buf
-		atOff := from + int64(at)
-		switch kind {
-		case 0: // "obj": look back for "N G "
-			if at+3 < len(buf) && isRegular(buf[at+3]) {
-				pos = atOff + 3
-				continue
-			}
-			start, ok := objHeaderStart(buf[:at])
-			if !ok {
-				pos = atOff + 3
-				continue
-			}
-			objOff := from + int64(start)
-			ind, err := d.parseIndirectAt(objOff, 0)
-			if err != nil {
-				if errors.Is(err, ErrLimit) {
-					return err
-				}
-				pos = atOff + 3
-				continue
-			}
-			if len(d.xref) >= d.opts.MaxObjects {
-				return &LimitError{Limit: "MaxObjects", Max: int64(d.opts.MaxObjects), Offset: objOff}
-			}
-			d.xref[ind.ref.Num] = xrefEntry{typ: 1, off: objOff, gen: ind.ref.Gen}
-			var dict Dict
-			switch v := ind.obj.(type) {
-			case Dict:
-				dict = v
-			case *Stream:
-				dict = v.Dict
-			}
-			switch t, _ := dict.Get("Type").(Name); t {
-			case "Catalog":
-				r := ind.ref
-				catalog = &r
-			case "ObjStm":
-				objstms = append(objstms, ind.ref.Num)
-			case "XRef":
-				if dict.Get("Root") != nil {
-					trailers = append(trailers, trailerAt{objOff, dict})
-				}
-			}
-			if ind.end > atOff+3 {
-				pos = ind.end
-			} else {
-				pos = atOff + 3
-			}
-		case 1: // trailer
-			var tr Dict
-			_ = d.withWindow(atOff+7, func(l *lexer) error {
-				o, err := l.parseObject(0)
-				if err == nil {
-					tr, _ = o.(Dict)
-				}
-				return err
-			})
-			if tr != nil {
-				trailers = append(trailers, trailerAt{atOff, tr})
-			}
-			pos = atOff + 7
-		case 2: // %%EOF
-			end, err := d.skipEOL(atOff + 5)
-			if err != nil {
-				return err
-			}
-			eofs = append(eofs, end)
-			pos = end
-		}
-	}
+	trailers, eofs, objstms, catalog := sr.trailers, sr.eofs, sr.objstms, sr.catalog
 	// Objects in object streams, where no direct definition exists.
 	for _, num := range objstms {
 		os, err := d.loadObjStm(num, 0)
@@ -232,6 +127,142 @@ func (d *Document) recoverXRef() error {
 		prev = eof
 	}
 	return nil
+}
+
+type trailerAt struct {
+	off int64
+	d   Dict
+}
+
+// scanResult is what scanObjects found besides the objects.
+type scanResult struct {
+	trailers []trailerAt
+	eofs     []int64
+	objstms  []int
+	catalog  *Ref
+}
+
+// scanObjects scans the whole file for "N G obj", "trailer" and "%%EOF", storing every
+// object found in xref (later definitions win).
+func (d *Document) scanObjects(xref map[int]xrefEntry) (scanResult, error) {
+	var sr scanResult
+	const chunk = 1 << 20
+	const overlap = 64
+	pos := d.header
+	kwObj, kwTrailer, kwEOF := []byte("obj"), []byte("trailer"), []byte("%%EOF")
+	for pos < d.size {
+		from := pos - overlap
+		if from < 0 {
+			from = 0
+		}
+		buf, err := d.readAt(from, int(pos-from)+chunk)
+		if err != nil {
+			return sr, err
+		}
+		if len(buf) == 0 {
+			break
+		}
+		rel := int(pos - from)
+		// Find the next interesting keyword at or after pos.
+		best, kind := -1, 0
+		for k, kw := range [][]byte{kwObj, kwTrailer, kwEOF} {
+			if i := bytes.Index(buf[rel:], kw); i >= 0 && (best < 0 || i < best) {
+				best, kind = i, k
+			}
+		}
+		if best < 0 {
+			if from+int64(len(buf)) >= d.size {
+				break
+			}
+			pos = from + int64(len(buf)) - overlap
+			continue
+		}
+		at := rel + best // index in buf
+		atOff := from + int64(at)
+		switch kind {
+		case 0: // "obj": look back for "N G "
+			if at+3 < len(buf) && isRegular(buf[at+3]) {
+				pos = atOff + 3
+				continue
+			}
+			start, ok := objHeaderStart(buf[:at])
+			if !ok {
+				pos = atOff + 3
+				continue
+			}
+			objOff := from + int64(start)
+			ind, err := d.parseIndirectAt(objOff, 1)
+			if err != nil {
+				if errors.Is(err, ErrLimit) {
+					return sr, err
+				}
+				pos = atOff + 3
+				continue
+			}
+			if len(xref) >= d.opts.MaxObjects {
+				return sr, &LimitError{Limit: "MaxObjects", Max: int64(d.opts.MaxObjects), Offset: objOff}
+			}
+			xref[ind.ref.Num] = xrefEntry{typ: 1, off: objOff, gen: ind.ref.Gen}
+			var dict Dict
+			switch v := ind.obj.(type) {
+			case Dict:
+				dict = v
+			case *Stream:
+				dict = v.Dict
+			}
+			switch t, _ := dict.Get("Type").(Name); t {
+			case "Catalog":
+				r := ind.ref
+				sr.catalog = &r
+			case "ObjStm":
+				sr.objstms = append(sr.objstms, ind.ref.Num)
+			case "XRef":
+				if dict.Get("Root") != nil {
+					sr.trailers = append(sr.trailers, trailerAt{objOff, dict})
+				}
+			}
+			if ind.end > atOff+3 {
+				pos = ind.end
+			} else {
+				pos = atOff + 3
+			}
+		case 1: // trailer
+			var tr Dict
+			_ = d.withWindow(atOff+7, func(l *lexer) error {
+				o, err := l.parseObject(0)
+				if err == nil {
+					tr, _ = o.(Dict)
+				}
+				return err
+			})
+			if tr != nil {
+				sr.trailers = append(sr.trailers, trailerAt{atOff, tr})
+			}
+			pos = atOff + 7
+		case 2: // %%EOF
+			end, err := d.skipEOL(atOff + 5)
+			if err != nil {
+				return sr, err
+			}
+			sr.eofs = append(sr.eofs, end)
+			pos = end
+		}
+	}
+	return sr, nil
+}
+
+// scannedEntry looks object num up in an index built by scanning the whole file (once),
+// for cross-reference entries that turn out to be wrong.
+func (d *Document) scannedEntry(num int) (xrefEntry, bool) {
+	d.scanOnce.Do(func() {
+		idx := map[int]xrefEntry{}
+		if _, err := d.scanObjects(idx); err != nil {
+			d.warn("scanning for objects: %v", err)
+		}
+		d.scanned = idx
+	})
+	e, ok := d.scanned[num]
+	return e, ok
 }
 
 func max64(a, b int64) int64 {
