@@ -1,0 +1,178 @@
+package forms
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Errors about definitions, registries and input documents.
+var (
+	// ErrUnknownForm: no definition has the requested ID.
+	ErrUnknownForm = errors.New("forms: unknown form")
+	// ErrInvalidDefinition: a definition or extension file is malformed or inconsistent
+	// (see *DefinitionError for the file and line).
+	ErrInvalidDefinition = errors.New("forms: invalid form definition")
+	// ErrConflict: two definition files claim the same thing (see *DefinitionError).
+	ErrConflict = errors.New("forms: conflicting form definitions")
+	// ErrMalformedInput: a JSON, CSV or XLSX input cannot be read at all.
+	ErrMalformedInput = errors.New("forms: malformed input")
+	// ErrInputTooLarge: an input exceeds the size limits.
+	ErrInputTooLarge = errors.New("forms: input too large")
+	// ErrInvalidData: the data does not satisfy its definition (see *ValidationError).
+	ErrInvalidData = errors.New("forms: invalid form data")
+)
+
+// Problems found by validation; each *Problem wraps exactly one of these.
+var (
+	ErrRequired        = errors.New("required value missing")
+	ErrUnknownField    = errors.New("unknown field")
+	ErrTooLong         = errors.New("value too long")
+	ErrBadCharacters   = errors.New("control characters in value")
+	ErrInvalidDate     = errors.New("invalid date")
+	ErrFutureDate      = errors.New("date in the future")
+	ErrNotAnOption     = errors.New("value not among the allowed options")
+	ErrInvalidPhone    = errors.New("invalid Vietnamese mobile number")
+	ErrInvalidEmail    = errors.New("invalid e-mail address")
+	ErrInvalidCCCD     = errors.New("invalid CCCD number")
+	ErrInvalidIDNumber = errors.New("invalid CMND/CCCD/passport number")
+	ErrInvalidTaxCode  = errors.New("invalid tax code")
+	ErrInvalidBudget   = errors.New("invalid budget relation code")
+	ErrInvalidInteger  = errors.New("invalid whole number")
+	ErrInvalidSerial   = errors.New("invalid certificate serial number")
+	ErrRowCount        = errors.New("wrong number of list rows")
+)
+
+// Problem is one thing wrong with a form's data, located precisely and explained in
+// Vietnamese and English.
+type Problem struct {
+	// Field is the field ID for a form field; empty for a table cell.
+	Field string
+	// Table, Row (1-based) and Column locate a list-table cell; Row is 0 and Column empty
+	// for a problem with the table as a whole.
+	Table  string
+	Row    int
+	Column string
+	// Label is the Vietnamese label of the field or column.
+	Label string
+	// Value is the offending value (may be empty).
+	Value string
+	// Err is the kind of problem, one of the Err… values above (use errors.Is).
+	Err error
+	// Vi and En explain the problem to a user.
+	Vi, En string
+}
+
+// Path returns the location as "fields.<id>", "tables.<id>[<row>].<column>" or
+// "tables.<id>".
+func (p *Problem) Path() string {
+	switch {
+	case p.Table != "" && p.Row > 0:
+		return fmt.Sprintf("tables.%s[%d].%s", p.Table, p.Row, p.Column)
+	case p.Table != "":
+		return "tables." + p.Table
+	case p.Field != "":
+		return "fields." + p.Field
+	}
+	return "header"
+}
+
+// Where returns the location in words, in Vietnamese and English.
+func (p *Problem) Where() (vi, en string) {
+	switch {
+	case p.Table != "" && p.Row > 0:
+		return fmt.Sprintf("danh sách %q, dòng %d, cột «%s»", p.Table, p.Row, p.Label),
+			fmt.Sprintf("list %q, row %d, column %q", p.Table, p.Row, p.Column)
+	case p.Table != "":
+		return fmt.Sprintf("danh sách %q", p.Table), fmt.Sprintf("list %q", p.Table)
+	}
+	return fmt.Sprintf("trường «%s»", p.Label), fmt.Sprintf("field %q", p.Field)
+}
+
+// Error returns one line: path, Vietnamese message, English message.
+func (p *Problem) Error() string {
+	vi, en := p.Where()
+	return fmt.Sprintf("%s: %s: %s / %s: %s", p.Path(), vi, p.Vi, en, p.En)
+}
+
+// Unwrap returns the kind of problem.
+func (p *Problem) Unwrap() error { return p.Err }
+
+// ValidationError lists every problem found in one form's data. errors.Is matches
+// ErrInvalidData and each problem's kind; errors.As finds *ValidationError and the
+// first *Problem.
+type ValidationError struct {
+	Form     string
+	Problems []*Problem
+}
+
+// Error summarises the problems, one per line.
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "forms: %s: %d problem(s) in the data", e.Form, len(e.Problems))
+	for _, p := range e.Problems {
+		b.WriteString("\n  ")
+		b.WriteString(p.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns ErrInvalidData and every problem.
+func (e *ValidationError) Unwrap() []error {
+	out := []error{ErrInvalidData}
+	for _, p := range e.Problems {
+		out = append(out, p)
+	}
+	return out
+}
+
+// DefinitionError reports a problem in a definition or extension file, with its file
+// and line (line 0 when unknown).
+type DefinitionError struct {
+	File string
+	Line int
+	// Form is the definition ID concerned, when known.
+	Form string
+	// Err is ErrInvalidDefinition or ErrConflict.
+	Err error
+	// Detail explains the problem.
+	Detail string
+}
+
+// Error returns "file:line: form: detail".
+func (e *DefinitionError) Error() string {
+	loc := e.File
+	if e.Line > 0 {
+		loc = fmt.Sprintf("%s:%d", e.File, e.Line)
+	}
+	kind := "invalid definition"
+	if errors.Is(e.Err, ErrConflict) {
+		kind = "conflict"
+	}
+	if e.Form != "" {
+		return fmt.Sprintf("%s: %s: %s: %s", loc, e.Form, kind, e.Detail)
+	}
+	return fmt.Sprintf("%s: %s: %s", loc, kind, e.Detail)
+}
+
+// Unwrap returns ErrInvalidDefinition or ErrConflict.
+func (e *DefinitionError) Unwrap() error { return e.Err }
+
+// InputError reports a problem reading a CSV/XLSX/JSON input at a row (1-based line or
+// spreadsheet row; 0 when not applicable).
+type InputError struct {
+	Row    int
+	Detail string
+	Err    error
+}
+
+// Error returns the row and the detail.
+func (e *InputError) Error() string {
+	if e.Row > 0 {
+		return fmt.Sprintf("forms: row %d: %s", e.Row, e.Detail)
+	}
+	return "forms: " + e.Detail
+}
+
+// Unwrap returns ErrMalformedInput or ErrInputTooLarge.
+func (e *InputError) Unwrap() error { return e.Err }

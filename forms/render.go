@@ -1,0 +1,649 @@
+package forms
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/kyso-go/kyso/internal/fonts"
+)
+
+// ErrUnsupportedCharacter is returned by Render when the text holds a character the
+// embedded font cannot draw (Liberation Serif covers Vietnamese and most European
+// scripts).
+var ErrUnsupportedCharacter = errors.New("forms: character not in the embedded font")
+
+// RenderOptions parameterise Render.
+type RenderOptions struct {
+	// Validate, when not nil, validates the data first with these options and refuses
+	// to render invalid data (the default, nil, also validates, with time.Now()).
+	Validate *ValidateOptions
+	// SkipValidation renders whatever the data holds (for drafts and blank forms).
+	SkipValidation bool
+	// Created is written as the PDF's creation date; zero omits it (reproducible
+	// output).
+	Created time.Time
+}
+
+// Geometry of the page (Nghị định 30/2020 Phụ lục I: A4, top and bottom 20–25 mm, left
+// 30–35 mm, right 15–20 mm).
+const (
+	marginTop    = 20 * mm
+	marginBottom = 20 * mm
+	marginLeft   = 30 * mm
+	marginRight  = 15 * mm
+	textWidth    = pageWidth - marginLeft - marginRight
+	bodySize     = 13.0
+	lead         = 1.3
+	indent       = 10 * mm
+	// signatureRoom is the vertical space left between the signer's title and name for
+	// the handwritten or visible digital signature.
+	signatureRoom = 72.0
+)
+
+// Render draws the form filled with data as an administrative letter laid out per Nghị
+// định 30/2020 Phụ lục I (A4, Times New Roman metrics through the embedded Liberation
+// Serif, text in NFC) and writes the PDF to w in a single Write. Invalid data is
+// refused with a *ValidationError unless opts.SkipValidation is set; nothing is
+// written on error.
+func (d *Definition) Render(w io.Writer, data *Data, opts RenderOptions) error {
+	data = d.Normalize(data)
+	if !opts.SkipValidation {
+		vo := ValidateOptions{}
+		if opts.Validate != nil {
+			vo = *opts.Validate
+		}
+		if err := d.Validate(data, vo); err != nil {
+			return err
+		}
+	}
+	doc, err := newPDFDoc()
+	if err != nil {
+		return err
+	}
+	r := &renderer{doc: doc, def: d, data: data, hdr: d.effectiveHeader(data.Header)}
+	if err := r.checkGlyphs(); err != nil {
+		return err
+	}
+	r.page()
+	r.header()
+	r.body()
+	r.signatures()
+	r.pageNumbers()
+	var buf bytes.Buffer
+	title := d.Title
+	if d.Summary != "" {
+		title += " — " + d.Summary
+	}
+	if err := doc.writeTo(&buf, pdfInfo{Title: norm.NFC.String(title), Subject: d.ID, Creator: "kyso forms",
+		Created: opts.Created}); err != nil {
+		return err
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+type renderer struct {
+	doc  *pdfDoc
+	def  *Definition
+	data *Data
+	hdr  Header
+	p    *pdfPage
+	y    float64 // current baseline position (top of the next line)
+}
+
+func (r *renderer) checkGlyphs() error {
+	f := r.doc.faces[fonts.Regular]
+	check := func(s string) error {
+		if miss := f.HasGlyphs(s); len(miss) > 0 {
+			return fmt.Errorf("%w: %q (U+%04X) in %q", ErrUnsupportedCharacter, miss[0], miss[0], s)
+		}
+		return nil
+	}
+	var all []string
+	h := r.hdr
+	all = append(all, h.ParentBody, h.IssuingBody, h.Number, h.Place, h.SignerAuthority, h.SignerTitle, h.SignerName)
+	all = append(all, h.Recipients...)
+	all = append(all, h.Distribution...)
+	for _, v := range r.data.Fields {
+		all = append(all, v)
+	}
+	for _, rows := range r.data.Tables {
+		for _, row := range rows {
+			for _, v := range row {
+				all = append(all, v)
+			}
+		}
+	}
+	for _, s := range all {
+		if err := check(strings.ReplaceAll(strings.ReplaceAll(s, "\n", ""), "\t", "")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *renderer) page() {
+	r.p = r.doc.newPage()
+	r.y = pageHeight - marginTop
+}
+
+// need starts a new page when fewer than h points remain.
+func (r *renderer) need(h float64) bool {
+	if r.y-h < marginBottom {
+		r.page()
+		r.y -= 10 // room for the page number
+		return true
+	}
+	return false
+}
+
+// wrap breaks s into lines no wider than width.
+func (r *renderer) wrap(st fontStyle, size, width float64, s string, firstIndent float64) []string {
+	var lines []string
+	for _, para := range strings.Split(s, "\n") {
+		words := strings.Fields(para)
+		cur := ""
+		avail := width - firstIndent
+		for _, w := range words {
+			try := w
+			if cur != "" {
+				try = cur + " " + w
+			}
+			if r.doc.width(st, size, try) <= avail {
+				cur = try
+				continue
+			}
+			if cur != "" {
+				lines = append(lines, cur)
+				avail = width
+			}
+			// Break a word longer than the line by characters.
+			for r.doc.width(st, size, w) > avail {
+				rs := []rune(w)
+				n := len(rs)
+				for n > 1 && r.doc.width(st, size, string(rs[:n])) > avail {
+					n--
+				}
+				lines = append(lines, string(rs[:n]))
+				w = string(rs[n:])
+				avail = width
+			}
+			cur = w
+		}
+		lines = append(lines, cur)
+		firstIndent = 0
+	}
+	return lines
+}
+
+// centred draws s centred in [x0, x0+w] at the current line; returns the width drawn.
+func (r *renderer) centred(st fontStyle, size, x0, w, y float64, s string) float64 {
+	tw := r.doc.width(st, size, s)
+	r.doc.text(r.p, st, size, x0+(w-tw)/2, y, s)
+	return tw
+}
+
+// block draws wrapped lines centred in a column starting at y; returns the new y.
+func (r *renderer) centredBlock(st fontStyle, size, x0, w, y float64, s string) float64 {
+	for _, l := range r.wrap(st, size, w, s, 0) {
+		y -= size * 1.2
+		r.centred(st, size, x0, w, y, l)
+	}
+	return y
+}
+
+// paragraph draws a wrapped paragraph across the text width with a first-line indent.
+func (r *renderer) paragraph(st fontStyle, size float64, s string, firstIndent, leftIndent float64) {
+	lines := r.wrap(st, size, textWidth-leftIndent, s, firstIndent)
+	for i, l := range lines {
+		r.need(size * lead)
+		r.y -= size * lead
+		x := marginLeft + leftIndent
+		if i == 0 {
+			x += firstIndent
+		}
+		r.doc.text(r.p, st, size, x, r.y, l)
+	}
+}
+
+func vnDate(place, date string) string {
+	t, ok := ParseDate(date)
+	var s string
+	if !ok {
+		s = "ngày ….. tháng ….. năm ……"
+	} else {
+		day := fmt.Sprint(t.Day())
+		if t.Day() < 10 {
+			day = "0" + day
+		}
+		mon := fmt.Sprint(int(t.Month()))
+		if t.Month() < 3 {
+			mon = "0" + mon
+		}
+		s = fmt.Sprintf("ngày %s tháng %s năm %d", day, mon, t.Year())
+	}
+	if place != "" {
+		return place + ", " + s
+	}
+	return s
+}
+
+func (r *renderer) number() string {
+	n := r.hdr.Number
+	if n == "" {
+		n = "……/" + r.def.Defaults.NumberSuffix
+	}
+	return "Số: " + n
+}
+
+// header draws ô 1–5 and "Kính gửi".
+func (r *renderer) header() {
+	const qh1 = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+	const qh2 = "Độc lập - Tự do - Hạnh phúc"
+	top := r.y
+	switch r.def.Layout {
+	case LayoutApplication:
+		y := top - 12
+		r.centred(fonts.Bold, 12.5, marginLeft, textWidth, y, qh1)
+		y -= 15
+		w := r.centred(fonts.Bold, 13, marginLeft, textWidth, y, qh2)
+		y -= 3.5
+		r.p.line(marginLeft+(textWidth-w)/2, y, marginLeft+(textWidth+w)/2, y, 0.6)
+		y -= 22
+		if r.def.DocumentType != "" {
+			y = r.centredBlock(fonts.Bold, 14, marginLeft, textWidth, y, r.def.DocumentType)
+		}
+		if r.def.Summary != "" {
+			y = r.centredBlock(fonts.Bold, 14, marginLeft, textWidth, y, r.expand(r.def.Summary))
+		}
+		r.y = y - 10
+		r.recipients(true)
+		return
+	}
+	leftW := textWidth * 0.45
+	rightX, rightW := marginLeft+leftW, textWidth-leftW
+	// Left column: ô 2 issuing body, ô 3 number, ô 5b summary for letters.
+	yl := top
+	if r.hdr.ParentBody != "" {
+		yl = r.centredBlock(fonts.Regular, 12, marginLeft, leftW, yl, strings.ToUpper(r.hdr.ParentBody))
+	}
+	yl = r.centredBlock(fonts.Bold, 12, marginLeft, leftW, yl, strings.ToUpper(r.hdr.IssuingBody))
+	yl -= 3.5
+	r.p.line(marginLeft+leftW/2-leftW/6, yl, marginLeft+leftW/2+leftW/6, yl, 0.6)
+	yl -= 18
+	r.centred(fonts.Regular, 13, marginLeft, leftW, yl, r.number())
+	if r.def.Layout == LayoutLetter && r.def.Summary != "" {
+		yl = r.centredBlock(fonts.Regular, 12, marginLeft, leftW, yl-2, "V/v "+r.expand(r.def.Summary))
+	}
+	// Right column: ô 1 Quốc hiệu, ô 4 place and date.
+	yr := top - 12.5
+	r.centred(fonts.Bold, 12, rightX, rightW, yr, qh1)
+	yr -= 15
+	w := r.centred(fonts.Bold, 13, rightX, rightW, yr, qh2)
+	yr -= 3.5
+	r.p.line(rightX+(rightW-w)/2, yr, rightX+(rightW+w)/2, yr, 0.6)
+	yr -= 18
+	// Same line as "Số" when the left column is short enough.
+	yDate := min(yr, top-12.5-15-3.5-18)
+	if yl > yDate+20 {
+		yDate = yr
+	}
+	r.centred(fonts.Italic, 13, rightX, rightW, yDate, vnDate(r.hdr.Place, r.hdr.Date))
+	r.y = min(yl, yDate) - 12
+	if r.def.Layout != LayoutLetter {
+		r.y -= 6
+		if r.def.DocumentType != "" {
+			r.y = r.centredBlock(fonts.Bold, 14, marginLeft, textWidth, r.y, r.def.DocumentType)
+		}
+		if r.def.Summary != "" {
+			r.y = r.centredBlock(fonts.Bold, 14, marginLeft, textWidth, r.y, r.expand(r.def.Summary))
+		}
+		r.y -= 10
+	}
+	if r.def.Layout != LayoutMinutes {
+		r.recipients(r.def.Layout != LayoutLetter)
+	}
+}
+
+// recipients draws ô 9a "Kính gửi".
+func (r *renderer) recipients(centredOne bool) {
+	rec := r.hdr.Recipients
+	if len(rec) == 0 {
+		return
+	}
+	label := "Kính gửi:"
+	lw := r.doc.width(fonts.Regular, 14, label+" ")
+	if len(rec) == 1 {
+		full := label + " " + rec[0]
+		if fw := r.doc.width(fonts.Regular, 14, full); fw <= textWidth-indent {
+			r.y -= 14 * lead
+			r.doc.text(r.p, fonts.Regular, 14, marginLeft+(textWidth-fw)/2, r.y, full)
+			r.y -= 6
+			return
+		}
+		lines := r.wrap(fonts.Regular, 14, textWidth-indent-lw, rec[0], 0)
+		for i, l := range lines {
+			r.y -= 14 * lead
+			if i == 0 {
+				r.doc.text(r.p, fonts.Regular, 14, marginLeft+indent, r.y, label)
+			}
+			r.doc.text(r.p, fonts.Regular, 14, marginLeft+indent+lw, r.y, l)
+		}
+		r.y -= 6
+		return
+	}
+	r.y -= 14 * lead
+	r.doc.text(r.p, fonts.Regular, 14, marginLeft+indent, r.y, label)
+	for i, rc := range rec {
+		end := ";"
+		if i == len(rec)-1 {
+			end = "."
+		}
+		for j, l := range r.wrap(fonts.Regular, 14, textWidth-indent-lw, "- "+rc+end, 0) {
+			if j > 0 || i > 0 {
+				r.y -= 14 * lead
+			}
+			r.doc.text(r.p, fonts.Regular, 14, marginLeft+indent+lw, r.y, l)
+		}
+	}
+	r.y -= 6
+}
+
+// expand replaces {name} with header values and field values.
+func (r *renderer) expand(s string) string {
+	if !strings.Contains(s, "{") {
+		return s
+	}
+	pairs := []string{"{issuingBody}", r.hdr.IssuingBody, "{parentBody}", r.hdr.ParentBody,
+		"{place}", r.hdr.Place, "{signerName}", r.hdr.SignerName}
+	for _, f := range r.def.Fields() {
+		pairs = append(pairs, "{"+f.ID+"}", r.display(f, r.data.Fields[f.ID]))
+	}
+	return strings.NewReplacer(pairs...).Replace(s)
+}
+
+// display returns how a value is printed: enum values by their label.
+func (r *renderer) display(f Field, v string) string {
+	if f.Type == TypeEnum {
+		for _, o := range f.Options {
+			if o.Value == v {
+				return o.Label
+			}
+		}
+	}
+	return v
+}
+
+func (r *renderer) body() {
+	if r.def.Intro != "" {
+		r.paragraph(fonts.Regular, bodySize, r.expand(r.def.Intro), indent, 0)
+	}
+	for i, s := range r.def.Sections {
+		title := s.Title
+		if len(r.def.Sections) > 1 || r.def.Layout == LayoutReport {
+			title = sectionNumber(r.def, i) + " " + title
+		}
+		r.need(bodySize*lead*3 + 4)
+		r.y -= 4
+		r.paragraph(fonts.Bold, bodySize, title, indent, 0)
+		if s.Intro != "" {
+			r.paragraph(fonts.Regular, bodySize, r.expand(s.Intro), indent, 0)
+		}
+		for _, f := range s.Fields {
+			v := r.display(f, r.data.Fields[f.ID])
+			if f.Type == TypeParagraph {
+				r.paragraph(fonts.Regular, bodySize, "- "+f.Label+":", indent, 0)
+				if v == "" {
+					v = "……………………………………………………………………"
+				}
+				r.paragraph(fonts.Regular, bodySize, v, indent, 0)
+				continue
+			}
+			if v == "" {
+				v = "……………………"
+			}
+			r.paragraph(fonts.Regular, bodySize, "- "+f.Label+": "+v, indent, 0)
+		}
+		if s.Table != nil {
+			r.table(s.Table, r.data.Tables[s.Table.ID])
+		}
+	}
+	for _, c := range r.def.Closing {
+		r.y -= 2
+		r.paragraph(fonts.Regular, bodySize, r.expand(c), indent, 0)
+	}
+}
+
+var roman = []string{"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"}
+
+func sectionNumber(d *Definition, i int) string {
+	if d.Layout == LayoutReport && i < len(roman) {
+		return roman[i] + "."
+	}
+	return fmt.Sprintf("%d.", i+1)
+}
+
+type col struct {
+	f     Field
+	title string
+	w     float64
+}
+
+// columnWidths chooses the font size (10.5 down to 6.5 pt) and column widths of a table:
+// every column is at least as wide as its longest word (so dates, numbers and e-mail
+// addresses are not split when avoidable), and the remaining width is shared by the
+// columns' relative weights. It sets each column's w and returns the size.
+func (r *renderer) columnWidths(cols []col, rows []Row, total, pad float64) float64 {
+	sizes := []float64{10.5, 9.5, 8.5, 7.5, 6.5}
+	for si, size := range sizes {
+		mins := make([]float64, len(cols))
+		sum := 0.0
+		for i, c := range cols {
+			words := strings.Fields(c.title)
+			for ri, row := range rows {
+				if ri >= 200 {
+					break
+				}
+				if i == 0 {
+					words = append(words, fmt.Sprint(len(rows)))
+				} else {
+					words = append(words, strings.Fields(r.display(c.f, row[c.f.ID]))...)
+				}
+			}
+			m := 0.0
+			for _, w := range words {
+				st := fonts.Regular
+				m = max(m, r.doc.width(st, size, w), r.doc.width(fonts.Bold, size, w)*0.98)
+			}
+			mins[i] = min(m+2*pad+1, textWidth/4)
+			sum += mins[i]
+		}
+		if sum > textWidth && si < len(sizes)-1 {
+			continue
+		}
+		extra := max(0, textWidth-sum)
+		// Share the extra width by weight, but never shrink below the minimum.
+		weights := make([]float64, len(cols))
+		for i, c := range cols {
+			weights[i] = c.w / total
+		}
+		widths := make([]float64, len(cols))
+		used := 0.0
+		for i := range cols {
+			widths[i] = mins[i] + extra*weights[i]
+			used += widths[i]
+		}
+		for i := range cols {
+			cols[i].w = widths[i] * textWidth / used
+		}
+		return size
+	}
+	return sizes[len(sizes)-1]
+}
+
+// table draws a list with borders; rows that do not fit go to the next page, where the
+// header row is repeated.
+func (r *renderer) table(t *Table, rows []Row) {
+	cols := []col{{f: Field{ID: "#"}, title: "STT", w: 0.55}}
+	total := 0.55
+	for _, c := range t.Columns {
+		w := c.Width
+		if w <= 0 {
+			w = 1
+		}
+		cols = append(cols, col{f: c, title: c.Label, w: w})
+		total += w
+	}
+	const pad = 2.5
+	size := r.columnWidths(cols, rows, total, pad)
+	leading := size * 1.2
+	cellLines := func(st fontStyle, texts []string) ([][]string, float64) {
+		out := make([][]string, len(cols))
+		maxN := 1
+		for i, c := range cols {
+			out[i] = r.wrap(st, size, c.w-2*pad, texts[i], 0)
+			maxN = max(maxN, len(out[i]))
+		}
+		return out, float64(maxN)*leading + 2*pad
+	}
+	drawRow := func(st fontStyle, lines [][]string, h float64, centre bool) {
+		x := marginLeft
+		for i, c := range cols {
+			r.p.rect(x, r.y-h, c.w, h, 0.5)
+			y := r.y - pad
+			for _, l := range lines[i] {
+				y -= leading
+				if centre || i == 0 {
+					r.centred(st, size, x, c.w, y+size*0.2, l)
+				} else {
+					r.doc.text(r.p, st, size, x+pad, y+size*0.2, l)
+				}
+			}
+			x += c.w
+		}
+		r.y -= h
+	}
+	titles := make([]string, len(cols))
+	for i, c := range cols {
+		titles[i] = c.title
+	}
+	hLines, hh := cellLines(fonts.Bold, titles)
+	r.y -= 6
+	r.need(hh + 2*leading + 2*pad)
+	drawRow(fonts.Bold, hLines, hh, true)
+	if len(rows) == 0 {
+		rows = []Row{{}}
+	}
+	for i, row := range rows {
+		texts := make([]string, len(cols))
+		texts[0] = fmt.Sprint(i + 1)
+		for j, c := range cols[1:] {
+			texts[j+1] = r.display(c.f, row[c.f.ID])
+		}
+		lines, h := cellLines(fonts.Regular, texts)
+		if r.y-h < marginBottom {
+			r.page()
+			r.y -= 10
+			drawRow(fonts.Bold, hLines, hh, true)
+		}
+		drawRow(fonts.Regular, lines, h, false)
+	}
+	r.y -= 4
+}
+
+// signatures draws ô 7a–7c (authority, title, room for the signature, name) and ô 9b
+// "Nơi nhận".
+func (r *renderer) signatures() {
+	blocks := r.def.Signature.Blocks
+	if len(blocks) == 0 {
+		return
+	}
+	dist := r.hdr.Distribution
+	distH := 16.0 + 13*float64(len(dist))
+	blockH := 4*bodySize*lead + signatureRoom + 20
+	r.y -= 10
+	r.need(max(blockH, distH))
+	if r.def.Layout == LayoutApplication {
+		r.y -= bodySize * 1.2
+		w := textWidth * 0.55
+		r.centred(fonts.Italic, bodySize, marginLeft+textWidth-w, w, r.y, vnDate(r.hdr.Place, r.hdr.Date))
+		r.y -= 4
+	}
+	top := r.y
+	n := len(blocks)
+	colW := textWidth / float64(n)
+	x0 := marginLeft
+	if n == 1 {
+		colW = textWidth * 0.55
+		x0 = marginLeft + textWidth - colW
+	}
+	for i, b := range blocks {
+		x := x0 + float64(i)*colW
+		auth, title := b.Authority, b.Title
+		name := r.data.Fields[b.NameField]
+		if b.NameField == "" || i == n-1 && r.def.Signature.Signer == "head" {
+			if i == n-1 {
+				auth = firstNonEmpty(r.hdr.SignerAuthority, auth)
+				title = firstNonEmpty(r.hdr.SignerTitle, title)
+			}
+			if b.NameField == "" {
+				name = r.hdr.SignerName
+			}
+		}
+		y := top
+		if auth != "" {
+			y = r.centredBlock(fonts.Bold, bodySize, x, colW, y, strings.ToUpper(auth))
+		}
+		if title != "" {
+			y = r.centredBlock(fonts.Bold, bodySize, x, colW, y, strings.ToUpper(title))
+		}
+		if b.Hint != "" {
+			y = r.centredBlock(fonts.Italic, bodySize, x, colW, y, b.Hint)
+		}
+		y -= signatureRoom
+		if name != "" {
+			r.centredBlock(fonts.Bold, bodySize, x, colW, y, name)
+		}
+	}
+	if n == 1 && len(dist) > 0 {
+		y := top - 12
+		r.doc.text(r.p, fonts.BoldItalic, 12, marginLeft, y, "Nơi nhận:")
+		for i, d := range dist {
+			end := ";"
+			if i == len(dist)-1 {
+				end = "."
+			}
+			for _, l := range r.wrap(fonts.Regular, 11, textWidth-colW-10, "- "+d+end, 0) {
+				y -= 13
+				r.doc.text(r.p, fonts.Regular, 11, marginLeft, y, l)
+			}
+		}
+	}
+}
+
+func firstNonEmpty(v ...string) string {
+	for _, s := range v {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// pageNumbers writes the page number centred in the top margin from page 2 on.
+func (r *renderer) pageNumbers() {
+	for i, p := range r.doc.pages {
+		if i == 0 {
+			continue
+		}
+		s := fmt.Sprint(i + 1)
+		w := r.doc.width(fonts.Regular, 13, s)
+		r.doc.text(p, fonts.Regular, 13, marginLeft+(textWidth-w)/2, pageHeight-marginTop+6, s)
+	}
+}
