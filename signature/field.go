@@ -1,0 +1,280 @@
+package signature
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/kyso-go/kyso/internal/pdf"
+)
+
+// Widget annotation flags: Print (4) and Locked (128).
+const widgetFlags = 4 | 128
+
+// docEdit gathers the changes of one signature's incremental update.
+type docEdit struct {
+	doc            *pdf.Document
+	u              *pdf.Update
+	rootRef        pdf.Ref
+	catalog        pdf.Dict // a clone, written back by finish when catalogChanged
+	catalogChanged bool
+	fields         []pdf.Field
+	signedCount    int // signature fields holding a value
+	needSigFlags   bool
+	newFieldRef    *pdf.Ref // a new field to add to /AcroForm /Fields
+}
+
+func openEdit(doc *pdf.Document) (*docEdit, error) {
+	root, ok := doc.Trailer().Get("Root").(pdf.Ref)
+	if !ok {
+		return nil, signErr(ErrDocument, nil, "the trailer has no /Root reference")
+	}
+	cat, err := doc.Catalog()
+	if err != nil {
+		return nil, signErr(ErrDocument, err, "reading the catalog")
+	}
+	fields, err := doc.Fields()
+	if err != nil {
+		return nil, signErr(ErrDocument, err, "reading the form fields")
+	}
+	ed := &docEdit{doc: doc, u: doc.NewUpdate(), rootRef: root, catalog: cat.Clone(), fields: fields, needSigFlags: true}
+	for _, f := range fields {
+		if f.Type == "Sig" && f.Dict.Get("V") != nil {
+			ed.signedCount++
+		}
+	}
+	return ed, nil
+}
+
+func (ed *docEdit) resolve(o pdf.Object) pdf.Object {
+	v, err := ed.doc.Resolve(o)
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+// dict resolves o to a dictionary; ok is false (and d nil) when it is not one.
+func (ed *docEdit) dict(o pdf.Object) (d pdf.Dict, ok bool) {
+	d, ok = ed.resolve(o).(pdf.Dict)
+	return d, ok
+}
+
+// fillField puts the signature into the existing empty signature field name.
+func (ed *docEdit) fillField(ctx context.Context, name string, sigRef pdf.Ref, app *appearanceInput) (string, error) {
+	var f *pdf.Field
+	for i := range ed.fields {
+		if ed.fields[i].Name == name {
+			f = &ed.fields[i]
+			break
+		}
+	}
+	if f == nil {
+		return "", signErr(ErrFieldNotFound, nil, "%q", name)
+	}
+	if f.Type != "Sig" {
+		return "", signErr(ErrNotSignatureField, nil, "%q has /FT /%s", name, f.Type)
+	}
+	if f.Dict.Get("V") != nil {
+		return "", signErr(ErrFieldSigned, nil, "%q", name)
+	}
+	fd, err := ed.doc.Get(f.Ref)
+	if err != nil {
+		return "", signErr(ErrDocument, err, "reading field %q", name)
+	}
+	fdict, ok := fd.(pdf.Dict)
+	if !ok {
+		return "", signErr(ErrDocument, nil, "field %q is not a dictionary", name)
+	}
+	nf := fdict.Clone()
+	nf["V"] = sigRef
+	widgetRef := f.Ref
+	if len(f.Widgets) > 0 {
+		widgetRef = f.Widgets[0]
+	}
+	if app != nil {
+		var wd pdf.Dict
+		if widgetRef == f.Ref {
+			wd = nf
+		} else {
+			w, _ := ed.dict(widgetRef)
+			wd = w.Clone()
+		}
+		if wd == nil {
+			return "", signErr(ErrAppearance, nil, "field %q has no widget to draw on", name)
+		}
+		rect := rectOf(ed.resolve(wd.Get("Rect")))
+		ap, err := ed.importAppearance(ctx, app, rect[2]-rect[0], rect[3]-rect[1])
+		if err != nil {
+			return "", err
+		}
+		wd["AP"] = pdf.Dict{"N": ap}
+		if widgetRef != f.Ref {
+			ed.u.Set(widgetRef, wd)
+		}
+	}
+	ed.u.Set(f.Ref, nf)
+	return name, nil
+}
+
+// newField adds a signature field (merged with its widget) named name, or a unique
+// "SignatureN", invisible or as described by w.
+func (ed *docEdit) newField(ctx context.Context, name string, sigRef pdf.Ref, w *Widget, app *appearanceInput) (string, error) {
+	if name == "" {
+		name = ed.uniqueName()
+	} else {
+		if strings.Contains(name, ".") {
+			return "", signErr(ErrInvalidOptions, nil, "new field name %q must not contain '.' (it would name a child field)", name)
+		}
+		for _, f := range ed.fields {
+			if f.Name == name || strings.HasPrefix(f.Name, name+".") {
+				return "", signErr(ErrFieldExists, nil, "%q", name)
+			}
+		}
+	}
+	pages, err := ed.doc.Pages()
+	if err != nil {
+		return "", signErr(ErrDocument, err, "reading the page tree")
+	}
+	pageNo := 1
+	rect := [4]float64{}
+	if w != nil {
+		pageNo = max(w.Page, 1)
+		rect = w.Rect
+	}
+	if pageNo > len(pages) {
+		return "", signErr(ErrPageNotFound, nil, "page %d of a %d-page document", pageNo, len(pages))
+	}
+	page := pages[pageNo-1]
+	field := pdf.Dict{
+		"Type":    pdf.Name("Annot"),
+		"Subtype": pdf.Name("Widget"),
+		"FT":      pdf.Name("Sig"),
+		"T":       pdf.TextString(name),
+		"V":       sigRef,
+		"F":       pdf.Integer(widgetFlags),
+		"P":       page.Ref,
+		"Rect":    pdf.Array{pdf.Real(rect[0]), pdf.Real(rect[1]), pdf.Real(rect[2]), pdf.Real(rect[3])},
+	}
+	if app != nil {
+		ap, err := ed.importAppearance(ctx, app, rect[2]-rect[0], rect[3]-rect[1])
+		if err != nil {
+			return "", err
+		}
+		field["AP"] = pdf.Dict{"N": ap}
+	} else {
+		// An empty appearance, so that viewers and PDF/A checkers find /AP.
+		blank := &pdf.Stream{Dict: pdf.Dict{
+			"Type": pdf.Name("XObject"), "Subtype": pdf.Name("Form"),
+			"BBox": pdf.Array{pdf.Integer(0), pdf.Integer(0), pdf.Real(rect[2] - rect[0]), pdf.Real(rect[3] - rect[1])},
+		}}
+		field["AP"] = pdf.Dict{"N": ed.u.Add(blank)}
+	}
+	fieldRef := ed.u.Add(field)
+	if err := ed.addAnnot(page.Ref, fieldRef); err != nil {
+		return "", err
+	}
+	ed.newFieldRef = &fieldRef
+	return name, nil
+}
+
+// uniqueName returns "SignatureN" for the smallest N not used by a field.
+func (ed *docEdit) uniqueName() string {
+	used := map[string]bool{}
+	for _, f := range ed.fields {
+		used[f.Name] = true
+		if i := strings.IndexByte(f.Name, '.'); i > 0 {
+			used[f.Name[:i]] = true
+		}
+	}
+	for n := 1; ; n++ {
+		if s := "Signature" + strconv.Itoa(n); !used[s] {
+			return s
+		}
+	}
+}
+
+// addAnnot appends annot to the page's /Annots.
+func (ed *docEdit) addAnnot(pageRef, annot pdf.Ref) error {
+	po, err := ed.doc.Get(pageRef)
+	if err != nil {
+		return signErr(ErrDocument, err, "reading page %v", pageRef)
+	}
+	pd, ok := po.(pdf.Dict)
+	if !ok {
+		return signErr(ErrDocument, nil, "page %v is not a dictionary", pageRef)
+	}
+	if ar, ok := pd.Get("Annots").(pdf.Ref); ok {
+		if arr, ok := ed.resolve(ar).(pdf.Array); ok {
+			ed.u.Set(ar, append(arr.Clone(), annot))
+			return nil
+		}
+	}
+	np := pd.Clone()
+	arr, _ := ed.resolve(pd.Get("Annots")).(pdf.Array)
+	np["Annots"] = append(arr.Clone(), annot)
+	ed.u.Set(pageRef, np)
+	return nil
+}
+
+// finish adds a new field to /AcroForm /Fields, sets /SigFlags 3 and writes the
+// catalog back when it changed.
+func (ed *docEdit) finish() error {
+	afObj := ed.catalog.Get("AcroForm")
+	af, _ := ed.dict(afObj)
+	naf := af.Clone()
+	if naf == nil {
+		naf = pdf.Dict{}
+	}
+	changed := false
+	if ed.newFieldRef != nil {
+		if fr, ok := naf.Get("Fields").(pdf.Ref); ok {
+			if arr, ok := ed.resolve(fr).(pdf.Array); ok {
+				ed.u.Set(fr, append(arr.Clone(), *ed.newFieldRef))
+			} else {
+				naf["Fields"] = pdf.Array{*ed.newFieldRef}
+				changed = true
+			}
+		} else {
+			arr, _ := ed.resolve(naf.Get("Fields")).(pdf.Array)
+			naf["Fields"] = append(arr.Clone(), *ed.newFieldRef)
+			changed = true
+		}
+	}
+	flags, _ := ed.resolve(naf.Get("SigFlags")).(pdf.Integer)
+	if flags&3 != 3 {
+		naf["SigFlags"] = flags | 3
+		changed = true
+	}
+	if changed {
+		if r, ok := afObj.(pdf.Ref); ok && af != nil {
+			ed.u.Set(r, naf)
+		} else {
+			ed.catalog["AcroForm"] = naf
+			ed.catalogChanged = true
+		}
+	}
+	if ed.catalogChanged {
+		ed.u.Set(ed.rootRef, ed.catalog)
+	}
+	return nil
+}
+
+// rectOf reads a rectangle array; zeros when it is not one.
+func rectOf(o pdf.Object) [4]float64 {
+	var r [4]float64
+	arr, _ := o.(pdf.Array)
+	if len(arr) != 4 {
+		return r
+	}
+	for i, v := range arr {
+		r[i], _ = pdf.Number(v)
+	}
+	if r[0] > r[2] {
+		r[0], r[2] = r[2], r[0]
+	}
+	if r[1] > r[3] {
+		r[1], r[3] = r[3], r[1]
+	}
+	return r
+}
