@@ -1,0 +1,964 @@
+package signature
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kyso-go/kyso/internal/cms"
+	"github.com/kyso-go/kyso/internal/pdf"
+)
+
+// Verify reads the PDF of the given size from r and reports on every signature and
+// document time-stamp in it, oldest first.
+//
+// For each one it checks, in this order: the /ByteRange (well-formed, starting at 0, one
+// hole that is exactly the /Contents string, ending at the end of a revision); the CMS
+// (well-formed, SubFilter consistent, signed attributes, message digest over the byte
+// ranges, signature value, ESS signing-certificate binding, algorithm strength); what
+// every later revision changed, object by object, judged against the certification
+// level (DocMDP) and field locks (FieldMDP); the signing time (the signature time-stamp
+// when there is one, else the claimed /M, flagged as unproven); the certification path
+// at that time; and the revocation status, from the document's DSS and CMS first and
+// online (opts.Revocation) only when allowed. All signatures are hashed in one pass
+// over the file.
+//
+// The verdict per signature uses ETSI EN 319 102-1 indications and sub-indications.
+// Verify does not check visible signatures against Nghị định 30/2020 (layout does) and
+// does not check the revocation status of CA certificates (only the signer's).
+//
+// An error is returned only when the input is not a readable PDF (ErrNotPDF, with a
+// *DocumentError) or holds no signature (ErrNoSignatures, with the report); a crafted
+// or broken signature yields a report, never an error or a panic.
+func Verify(ctx context.Context, r io.ReaderAt, size int64, opts *VerifyOptions) (*Report, error) {
+	if opts == nil {
+		opts = &VerifyOptions{}
+	}
+	doc, err := pdf.Open(r, size, &pdf.Options{Password: opts.Password})
+	if err != nil {
+		return nil, &DocumentError{Err: err}
+	}
+	v := &verifier{ctx: ctx, r: r, size: size, opts: opts, doc: doc, now: opts.now()}
+	return v.run()
+}
+
+// verifier holds the state of one Verify call.
+type verifier struct {
+	ctx  context.Context
+	r    io.ReaderAt
+	size int64
+	opts *VerifyOptions
+	doc  *pdf.Document
+	now  time.Time
+
+	revs     []pdf.Revision
+	trailing bool // non-white bytes after the last revision
+	differ   *differ
+	sigs     []*sigState
+	dss      dssData
+}
+
+// sigState is one signature or document time-stamp being verified.
+type sigState struct {
+	rep     *SignatureReport
+	field   pdf.Field
+	dict    pdf.Dict
+	broken  bool // a structural check failed: no further checks
+	ranges  [][2]int64
+	rev     int
+	sd      *cms.SignedData
+	si      *cms.SignerInfo
+	tok     *timestampToken // the document time-stamp token
+	job     int             // index into the hash jobs, -1 none
+	digest  []byte
+	poe     time.Time // proof of existence: the signature time-stamp's time
+	hasPOE  bool
+	mdpP    int
+	locks   []fieldLock
+	dssUsed bool // revocation status settled by DSS data
+}
+
+// dssData is the content of the document security store (ETSI EN 319 142-1 §5.4).
+type dssData struct {
+	certs []*x509.Certificate
+	revocationData
+}
+
+// maxDSSBytes bounds the validation data read from the DSS.
+const maxDSSBytes = 64 << 20
+
+func (v *verifier) run() (*Report, error) {
+	v.revs = v.doc.Revisions()
+	rep := &Report{Size: v.size, Revisions: len(v.revs)}
+	if v.doc.Recovered() {
+		m := msgRecovered()
+		rep.Warnings = append(rep.Warnings, Check{Name: "structure", Result: CheckWarning, MessageVI: m.VI, MessageEN: m.EN})
+	}
+	if len(v.revs) > 0 && !onlyWhitespaceFrom(v.r, v.revs[len(v.revs)-1].EOF, v.size) {
+		v.trailing = true
+		m := msgTrailingBytes(v.size - v.revs[len(v.revs)-1].EOF)
+		rep.Warnings = append(rep.Warnings, Check{Name: "trailing-data", Result: CheckWarning, MessageVI: m.VI, MessageEN: m.EN})
+	}
+	if len(v.revs) > v.opts.maxRevisions() {
+		return nil, &DocumentError{Err: fmt.Errorf("%d revisions, more than the limit of %d", len(v.revs), v.opts.maxRevisions())}
+	}
+	v.differ = newDiffer(v.doc)
+	if err := v.findSignatures(); err != nil {
+		return nil, err
+	}
+	if len(v.sigs) == 0 {
+		return rep, ErrNoSignatures
+	}
+	v.readDSS()
+
+	var jobs []hashJob
+	for _, s := range v.sigs {
+		s.job = -1
+		v.prepare(s)
+		if !s.broken && s.ranges != nil {
+			h := crypto.Hash(0)
+			switch {
+			case s.tok != nil:
+				h = s.tok.Hash
+			case s.si != nil:
+				h = s.si.Hash
+			}
+			if h != 0 && h.Available() {
+				s.job = len(jobs)
+				jobs = append(jobs, hashJob{Hash: h, Ranges: s.ranges})
+			}
+		}
+	}
+	digests, err := hashRanges(v.ctx, v.r, jobs)
+	if err != nil {
+		if v.ctx.Err() != nil {
+			return nil, v.ctx.Err()
+		}
+		// Unreadable signed bytes: every hashed signature is indeterminate.
+		for _, s := range v.sigs {
+			if s.job >= 0 {
+				s.rep.fail(Indeterminate, SignedDataNotFound)
+				s.rep.add(CheckMessageDigest, CheckIndeterminate, msgCMSParse(err))
+				s.broken = true
+			}
+		}
+	}
+	for _, s := range v.sigs {
+		if s.job >= 0 && digests != nil {
+			s.digest = digests[s.job]
+		}
+	}
+	// Document time-stamps first: they give proof of existence to what they cover.
+	for _, s := range v.sigs {
+		if s.rep.Kind == KindDocTimestamp {
+			v.finish(s)
+		}
+	}
+	for _, s := range v.sigs {
+		if s.rep.Kind == KindSignature {
+			v.finish(s)
+		}
+	}
+	for _, s := range v.sigs {
+		if s.rep.Indication == "" {
+			s.rep.Indication = TotalPassed
+		}
+		if s.rep.Indication == TotalFailed {
+			s.rep.Level = LevelNone
+		}
+		rep.Signatures = append(rep.Signatures, *s.rep)
+	}
+	return rep, nil
+}
+
+// findSignatures lists the signature fields that hold a signature dictionary, in the
+// order of the revisions they sign.
+func (v *verifier) findSignatures() error {
+	fields, err := v.doc.Fields()
+	if err != nil {
+		return &DocumentError{Err: fmt.Errorf("reading the form fields: %w", err)}
+	}
+	for _, f := range fields {
+		if f.Type != "Sig" {
+			continue
+		}
+		val, err := v.doc.Resolve(f.Dict.Get("V"))
+		if err != nil {
+			continue
+		}
+		d, ok := val.(pdf.Dict)
+		if !ok {
+			continue
+		}
+		if len(v.sigs) >= v.opts.maxSignatures() {
+			return &DocumentError{Err: fmt.Errorf("more than %d signatures", v.opts.maxSignatures())}
+		}
+		s := &sigState{field: f, dict: d, rev: -1, rep: &SignatureReport{Field: f.Name, Kind: KindSignature, Revision: -1, Modification: ModNone}}
+		v.sigs = append(v.sigs, s)
+	}
+	// Oldest first: by the end of the signed range.
+	end := func(s *sigState) int64 {
+		br := intArray(v.doc, s.dict.Get("ByteRange"))
+		if len(br) == 4 {
+			return br[2] + br[3]
+		}
+		return -1
+	}
+	sort.SliceStable(v.sigs, func(i, j int) bool { return end(v.sigs[i]) < end(v.sigs[j]) })
+	return nil
+}
+
+// intArray reads an array of integers, or nil.
+func intArray(doc *pdf.Document, o pdf.Object) []int64 {
+	a, ok := resolveQuiet(doc, o).(pdf.Array)
+	if !ok {
+		return nil
+	}
+	out := make([]int64, 0, len(a))
+	for _, e := range a {
+		n, ok := resolveQuiet(doc, e).(pdf.Integer)
+		if !ok {
+			return nil
+		}
+		out = append(out, int64(n))
+	}
+	return out
+}
+
+// readDSS reads the newest document security store.
+func (v *verifier) readDSS() {
+	cat, err := v.doc.Catalog()
+	if err != nil {
+		return
+	}
+	dss, ok := asDict(resolveQuiet(v.doc, cat.Get("DSS")))
+	if !ok {
+		return
+	}
+	total := 0
+	streams := func(key pdf.Name) [][]byte {
+		var out [][]byte
+		arr, _ := resolveQuiet(v.doc, dss.Get(key)).(pdf.Array)
+		for _, e := range arr {
+			st, ok := resolveQuiet(v.doc, e).(*pdf.Stream)
+			if !ok {
+				continue
+			}
+			data, err := v.doc.StreamData(st)
+			if err != nil || total+len(data) > maxDSSBytes {
+				continue
+			}
+			total += len(data)
+			out = append(out, data)
+		}
+		return out
+	}
+	for _, der := range streams("Certs") {
+		if c, err := x509.ParseCertificate(der); err == nil {
+			v.dss.certs = append(v.dss.certs, c)
+		}
+	}
+	v.dss.ocsps = streams("OCSPs")
+	v.dss.crls = streams("CRLs")
+}
+
+// prepare runs the structural checks of one signature and parses its CMS, so that its
+// digest can be computed in the shared pass.
+func (v *verifier) prepare(s *sigState) {
+	rep, d := s.rep, s.dict
+	if t, _ := d.Get("Type").(pdf.Name); t == "DocTimeStamp" {
+		rep.Kind = KindDocTimestamp
+	}
+	sf, _ := resolveQuiet(v.doc, d.Get("SubFilter")).(pdf.Name)
+	rep.SubFilter = string(sf)
+	if sf == "ETSI.RFC3161" {
+		rep.Kind = KindDocTimestamp
+	}
+	if t, ok := pdf.Text(resolveQuiet(v.doc, d.Get("M"))); ok {
+		if tm, err := parsePDFDate(t); err == nil {
+			rep.ClaimedTime = &tm
+		}
+	}
+	rep.Reason, _ = pdf.Text(resolveQuiet(v.doc, d.Get("Reason")))
+	rep.Location, _ = pdf.Text(resolveQuiet(v.doc, d.Get("Location")))
+	s.mdpP, s.locks = mdpOf(v.doc, d, s.field.Dict)
+	rep.CertificationLevel = s.mdpP
+
+	failFormat := func(name CheckName, m msg) {
+		rep.add(name, CheckFailed, m)
+		rep.fail(TotalFailed, FormatFailure)
+		s.broken = true
+	}
+	contents, _ := pdf.Bytes(resolveQuiet(v.doc, d.Get("Contents")))
+	if emptyContents(contents) {
+		failFormat(CheckContents, msgContentsMissing())
+		return
+	}
+	br := intArray(v.doc, d.Get("ByteRange"))
+	rep.ByteRange = br
+	if br == nil {
+		failFormat(CheckByteRange, msgByteRangeMissing())
+		return
+	}
+	ranges, bad := checkByteRange(br, v.size)
+	if bad != nil {
+		failFormat(CheckByteRange, *bad)
+		return
+	}
+	rep.add(CheckByteRange, CheckPassed, msgByteRangeOK(br))
+	if bad := checkContentsHole(v.r, ranges[0][1], ranges[1][0], contents); bad != nil {
+		failFormat(CheckContents, *bad)
+		return
+	}
+	rep.add(CheckContents, CheckPassed, msgContentsOK(len(contents)))
+	eofs := make([]int64, len(v.revs))
+	for i, r := range v.revs {
+		eofs[i] = r.EOF
+	}
+	end := ranges[1][1]
+	s.rev = coveredRevision(v.r, end, eofs)
+	if s.rev < 0 {
+		failFormat(CheckCoverage, msgCoverageNoRevision(end))
+		return
+	}
+	s.ranges = ranges
+	rep.Revision = s.rev
+	rep.CoversWholeDocument = s.rev == len(v.revs)-1 && !v.trailing && onlyWhitespaceFrom(v.r, end, v.size)
+	if rep.CoversWholeDocument {
+		rep.add(CheckCoverage, CheckPassed, msgCoverageWhole(s.rev, len(v.revs)))
+	} else {
+		rep.add(CheckCoverage, CheckInfo, msgCoveragePartial(s.rev, len(v.revs)))
+	}
+
+	if rep.Kind == KindDocTimestamp {
+		if sf != "ETSI.RFC3161" {
+			failFormat(CheckSubFilter, msgSubFilterMismatch(string(sf), "a document time-stamp must use ETSI.RFC3161"))
+			return
+		}
+		tok, err := parseTimestampToken(contents)
+		if err != nil {
+			if errors.Is(err, errTimestampFormat) {
+				failFormat(CheckCMSFormat, msgCMSParse(err))
+			} else {
+				rep.add(CheckTimestamp, CheckFailed, msgTimestampFail(err))
+				rep.fail(TotalFailed, SigCryptoFailure)
+				s.broken = true
+			}
+			return
+		}
+		rep.add(CheckCMSFormat, CheckPassed, msgCMSOK())
+		rep.add(CheckSubFilter, CheckPassed, msgSubFilterOK(string(sf)))
+		s.tok = tok
+		return
+	}
+
+	switch sf {
+	case "ETSI.CAdES.detached", "adbe.pkcs7.detached":
+	case "adbe.pkcs7.sha1":
+		rep.add(CheckAlgorithms, CheckFailed, msgAlgorithmWeak("adbe.pkcs7.sha1 (SHA-1)"))
+		rep.fail(Indeterminate, CryptoConstraintsFailure)
+		s.broken = true
+		return
+	default:
+		failFormat(CheckSubFilter, msgSubFilterUnsupported(string(sf)))
+		return
+	}
+	sd, err := cms.Parse(contents)
+	if err != nil {
+		failFormat(CheckCMSFormat, msgCMSParse(err))
+		return
+	}
+	if len(sd.Signers) != 1 {
+		failFormat(CheckCMSFormat, msgCMSParse(fmt.Errorf("%d signer infos, expected one", len(sd.Signers))))
+		return
+	}
+	if sd.Content != nil {
+		failFormat(CheckSubFilter, msgSubFilterMismatch(string(sf), "the CMS is not detached (it encapsulates content)"))
+		return
+	}
+	s.sd, s.si = sd, sd.Signers[0]
+	rep.add(CheckCMSFormat, CheckPassed, msgCMSOK())
+	rep.DigestAlgorithm = s.si.Hash.String()
+	if s.si.Hash == 0 {
+		rep.DigestAlgorithm = s.si.DigestAlgorithm.Algorithm.String()
+	}
+	if s.si.Hash == 0 || !s.si.Hash.Available() || s.si.Hash == crypto.MD5 || s.si.Hash == crypto.SHA1 {
+		rep.add(CheckAlgorithms, CheckFailed, msgAlgorithmWeak("digest "+rep.DigestAlgorithm))
+		rep.fail(Indeterminate, CryptoConstraintsFailure)
+		s.broken = true
+		return
+	}
+	if sf == "ETSI.CAdES.detached" && s.si.RawSignedAttributes == nil {
+		failFormat(CheckSubFilter, msgSubFilterMismatch(string(sf), "CAdES requires signed attributes"))
+		return
+	}
+	rep.add(CheckSubFilter, CheckPassed, msgSubFilterOK(string(sf)))
+}
+
+// finish runs the checks that need the digest, then time, trust and modifications.
+func (v *verifier) finish(s *sigState) {
+	rep := s.rep
+	if s.broken {
+		v.modifications(s)
+		rep.add(CheckIntegrity, CheckFailed, msgIntegrityFail())
+		return
+	}
+	if s.digest == nil {
+		return
+	}
+	if rep.Kind == KindDocTimestamp {
+		v.finishDocTimestamp(s)
+		return
+	}
+	si, sd := s.si, s.sd
+	cryptoOK := true
+
+	// Signed attributes and message digest.
+	if si.RawSignedAttributes != nil {
+		if ct, err := si.ContentTypeAttribute(); err != nil {
+			rep.add(CheckSignedAttributes, CheckFailed, msgSignedAttrsMissing("content-type"))
+			rep.fail(TotalFailed, FormatFailure)
+			cryptoOK = false
+		} else if !ct.Equal(cms.OIDData) {
+			rep.add(CheckSignedAttributes, CheckFailed, msgSignedAttrsBad("content-type is not id-data"))
+			rep.fail(TotalFailed, FormatFailure)
+			cryptoOK = false
+		}
+		md, err := si.MessageDigest()
+		switch {
+		case err != nil:
+			rep.add(CheckSignedAttributes, CheckFailed, msgSignedAttrsMissing("message-digest"))
+			rep.fail(TotalFailed, FormatFailure)
+			cryptoOK = false
+		case !bytes.Equal(md, s.digest):
+			rep.add(CheckMessageDigest, CheckFailed, msgDigestMismatch(rep.DigestAlgorithm))
+			rep.fail(TotalFailed, HashFailure)
+			cryptoOK = false
+		default:
+			if _, ok := si.Attribute(cms.OIDAttributeSigningTime); ok && rep.SubFilter == "ETSI.CAdES.detached" {
+				rep.add(CheckSignedAttributes, CheckWarning, msgSignedAttrsSigningTime())
+			} else {
+				rep.add(CheckSignedAttributes, CheckPassed, msgSignedAttrsOK())
+			}
+			rep.add(CheckMessageDigest, CheckPassed, msgDigestOK(rep.DigestAlgorithm))
+		}
+	}
+
+	// The signer's certificate and the signature value.
+	cert, err := sd.SignerCertificate(si)
+	if err != nil {
+		rep.add(CheckSignatureValue, CheckIndeterminate, msgSignerCertMissing())
+		rep.fail(Indeterminate, NoSigningCertificateFound)
+		v.modifications(s)
+		v.integritySummary(s, false)
+		return
+	}
+	rep.Certificate = cert
+	rep.Signer = signerFromCert(cert)
+	rep.SignatureAlgorithm = keyDescription(cert.PublicKey)
+	if si.RawSignedAttributes != nil {
+		err = si.CheckSignature(cert.PublicKey, nil)
+	} else {
+		err = checkRawSignature(cert, si, s.digest)
+	}
+	var algErr *cms.AlgorithmError
+	switch {
+	case err == nil:
+		rep.add(CheckSignatureValue, CheckPassed, msgSigValueOK(rep.SignatureAlgorithm+", "+rep.DigestAlgorithm))
+	case errors.As(err, &algErr):
+		rep.add(CheckSignatureValue, CheckFailed, msgAlgorithmWeak(algErr.Error()))
+		rep.fail(Indeterminate, CryptoConstraintsFailure)
+		cryptoOK = false
+	default:
+		rep.add(CheckSignatureValue, CheckFailed, msgSigValueFail(err))
+		rep.fail(TotalFailed, SigCryptoFailure)
+		cryptoOK = false
+	}
+
+	// ESS signing-certificate binding.
+	if si.RawSignedAttributes != nil {
+		_, hasV2 := si.Attribute(cms.OIDAttributeSigningCertV2)
+		_, hasV1 := si.Attribute(cms.OIDAttributeSigningCert)
+		switch id, err := si.SigningCertificate(); {
+		case !hasV1 && !hasV2 && rep.SubFilter == "ETSI.CAdES.detached":
+			rep.add(CheckSigningCert, CheckFailed, msgSigningCertAttrMissing())
+			rep.fail(Indeterminate, NoSigningCertificateFound)
+		case !hasV1 && !hasV2:
+			rep.add(CheckSigningCert, CheckWarning, msgSigningCertAttrWeak())
+		case err != nil:
+			rep.add(CheckSigningCert, CheckFailed, msgSigningCertMismatch(err.Error()))
+			rep.fail(Indeterminate, NoSigningCertificateFound)
+		case !id.Matches(cert):
+			rep.add(CheckSigningCert, CheckFailed, msgSigningCertMismatch("hash, issuer or serial number differ"))
+			rep.fail(Indeterminate, NoSigningCertificateFound)
+		default:
+			rep.add(CheckSigningCert, CheckPassed, msgSigningCertOK())
+		}
+	}
+
+	// Algorithm strength (Thông tư 15/2025, Thông tư 39/2017).
+	if why := keyStrength(cert.PublicKey); why != "" {
+		rep.add(CheckAlgorithms, CheckFailed, msgAlgorithmWeak(why))
+		rep.fail(Indeterminate, CryptoConstraintsFailure)
+	} else {
+		rep.add(CheckAlgorithms, CheckPassed, msgAlgorithmOK(rep.SignatureAlgorithm+", "+rep.DigestAlgorithm))
+	}
+
+	v.modifications(s)
+	v.signatureTimestamp(s)
+	v.trust(s, cert, sd.Certificates)
+	v.integritySummary(s, cryptoOK)
+	v.level(s)
+}
+
+// checkRawSignature checks a SignerInfo without signed attributes (allowed by
+// adbe.pkcs7.detached): the signature is over the content digest itself. RSA PKCS#1
+// v1.5 and ECDSA only.
+func checkRawSignature(cert *x509.Certificate, si *cms.SignerInfo, digest []byte) error {
+	switch pub := cert.PublicKey.(type) {
+	case *rsa.PublicKey:
+		if si.SignatureAlgorithm.Algorithm.Equal(cms.OIDRSASSAPSS) {
+			return errors.New("RSASSA-PSS without signed attributes is not supported")
+		}
+		return rsa.VerifyPKCS1v15(pub, si.Hash, digest, si.Signature)
+	case *ecdsa.PublicKey:
+		if !ecdsa.VerifyASN1(pub, digest, si.Signature) {
+			return cms.ErrBadSignature
+		}
+		return nil
+	}
+	return fmt.Errorf("unsupported key type %T", cert.PublicKey)
+}
+
+func (v *verifier) integritySummary(s *sigState, ok bool) {
+	if ok && s.rep.Indication != TotalFailed {
+		s.rep.add(CheckIntegrity, CheckPassed, msgIntegrityOK())
+	} else {
+		s.rep.add(CheckIntegrity, CheckFailed, msgIntegrityFail())
+	}
+}
+
+// finishDocTimestamp checks a document time-stamp: the imprint against the byte
+// ranges, the TSA's path at the time-stamp's time, and the modifications after it.
+func (v *verifier) finishDocTimestamp(s *sigState) {
+	rep, tok := s.rep, s.tok
+	rep.Certificate = tok.TSA
+	rep.Signer = signerFromCert(tok.TSA)
+	rep.DigestAlgorithm = tok.Hash.String()
+	rep.SignatureAlgorithm = keyDescription(tok.TSA.PublicKey)
+	gt := tok.GenTime.UTC()
+	rep.TimestampTime = &gt
+	rep.SigningTime = &gt
+	rep.TimeProven = true
+	ok := true
+	if !bytes.Equal(tok.Imprint, s.digest) {
+		rep.add(CheckMessageDigest, CheckFailed, msgDigestMismatch(rep.DigestAlgorithm))
+		rep.fail(TotalFailed, HashFailure)
+		ok = false
+	} else {
+		rep.add(CheckMessageDigest, CheckPassed, msgDigestOK(rep.DigestAlgorithm))
+		rep.add(CheckSignatureValue, CheckPassed, msgSigValueOK(rep.SignatureAlgorithm))
+	}
+	v.modifications(s)
+	if chain, err := v.validateChain(tok.TSA, tok.Certs, tok.GenTime); err != nil {
+		rep.add(CheckChain, CheckFailed, chainMsg(err))
+		rep.fail(Indeterminate, chainSubIndication(err))
+	} else {
+		rep.Chain = chain
+		rep.add(CheckChain, CheckPassed, msgChainOK(chain[len(chain)-1].Subject.CommonName))
+		if ok {
+			rep.add(CheckTimestamp, CheckPassed, msgDocTimestampOK(tok.GenTime, tok.tsaName()))
+		}
+	}
+	v.identityInfo(s, tok.TSA)
+	v.integritySummary(s, ok)
+	if ok && rep.Indication == "" {
+		s.poe, s.hasPOE = tok.GenTime, true
+	}
+}
+
+func chainMsg(err error) msg {
+	if errors.Is(err, errNoRoots) {
+		return msgChainNoTrust()
+	}
+	return msgChainFail(err)
+}
+
+// validateChain validates cert's path at time at with the configured validator.
+func (v *verifier) validateChain(cert *x509.Certificate, extra []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
+	inter := append(append([]*x509.Certificate(nil), extra...), v.dss.certs...)
+	val := v.opts.Validator
+	if val == nil {
+		val = builtinValidator{roots: v.opts.Roots, intermediates: v.opts.Intermediates}
+	}
+	chain, err := val.ValidateChain(v.ctx, cert, inter, at)
+	if err == nil && len(chain) == 0 {
+		err = errors.New("the validator returned an empty chain")
+	}
+	return chain, err
+}
+
+// signatureTimestamp checks the signature time-stamp token (PAdES B-T), if any.
+func (v *verifier) signatureTimestamp(s *sigState) {
+	rep := s.rep
+	if rep.ClaimedTime != nil {
+		t := *rep.ClaimedTime
+		rep.SigningTime = &t
+	}
+	der, ok := s.si.SignatureTimeStampToken()
+	if !ok {
+		switch {
+		case rep.ClaimedTime != nil:
+			rep.add(CheckSigningTime, CheckWarning, msgClaimedTime(*rep.ClaimedTime))
+		default:
+			rep.add(CheckSigningTime, CheckWarning, msgNoTime())
+		}
+		return
+	}
+	tok, err := parseTimestampToken(der)
+	if err == nil {
+		err = tok.covers(s.si.Signature)
+		if err != nil {
+			rep.add(CheckTimestamp, CheckFailed, msgTimestampFail(err))
+			rep.fail(TotalFailed, HashFailure)
+			return
+		}
+	} else {
+		rep.add(CheckTimestamp, CheckFailed, msgTimestampFail(err))
+		rep.fail(TotalFailed, SigCryptoFailure)
+		return
+	}
+	if _, err := v.validateChain(tok.TSA, tok.Certs, tok.GenTime); err != nil {
+		rep.add(CheckTimestamp, CheckFailed, msgTimestampFail(err))
+		rep.fail(Indeterminate, chainSubIndication(err))
+		return
+	}
+	gt := tok.GenTime.UTC()
+	rep.TimestampTime = &gt
+	rep.SigningTime = &gt
+	rep.TimeProven = true
+	s.poe, s.hasPOE = tok.GenTime, true
+	rep.add(CheckTimestamp, CheckPassed, msgTimestampOK(tok.GenTime, tok.tsaName()))
+	if rep.ClaimedTime != nil && rep.ClaimedTime.After(tok.GenTime.Add(revocationSkew)) {
+		rep.add(CheckSigningTime, CheckWarning, msgTimestampAfterClaim(tok.GenTime, *rep.ClaimedTime))
+	} else {
+		rep.add(CheckSigningTime, CheckPassed, msgTimestampOK(tok.GenTime, tok.tsaName()))
+	}
+}
+
+// archivePOE returns the earliest time of a valid document time-stamp that covers
+// revision rev.
+func (v *verifier) archivePOE(rev int) (time.Time, bool) {
+	var best time.Time
+	found := false
+	for _, o := range v.sigs {
+		if o.rep.Kind == KindDocTimestamp && o.hasPOE && o.rev >= rev && (!found || o.poe.Before(best)) {
+			best, found = o.poe, true
+		}
+	}
+	return best, found
+}
+
+// trust checks the signer certificate at the best signing time: validity, path, key
+// usage and revocation, and adds the information Thông tư 15/2025 requires to display.
+func (v *verifier) trust(s *sigState, cert *x509.Certificate, cmsCerts []*x509.Certificate) {
+	rep := s.rep
+	poe, hasPOE := s.poe, s.hasPOE
+	if !hasPOE {
+		if t, ok := v.archivePOE(s.rev); ok {
+			poe, hasPOE = t, true
+		}
+	}
+	v.identityInfo(s, cert)
+
+	// Validity at the signing time.
+	at := v.now
+	switch {
+	case hasPOE && poe.After(cert.NotAfter):
+		rep.add(CheckValidAtSigning, CheckFailed, msgExpiredAt(poe, cert.NotAfter))
+		rep.fail(TotalFailed, Expired)
+		at = cert.NotAfter
+	case hasPOE && poe.Before(cert.NotBefore):
+		rep.add(CheckValidAtSigning, CheckFailed, msgNotYetValidAt(poe, cert.NotBefore))
+		rep.fail(TotalFailed, NotYetValid)
+		at = cert.NotBefore
+	case hasPOE:
+		rep.add(CheckValidAtSigning, CheckPassed, msgValidAt(poe, true))
+		at = poe
+	case v.now.After(cert.NotAfter) || v.now.Before(cert.NotBefore):
+		rep.add(CheckValidAtSigning, CheckIndeterminate, msgOutOfBoundsNoPOE(v.now))
+		rep.fail(Indeterminate, OutOfBoundsNoPOE)
+		at = cert.NotAfter
+		if rep.ClaimedTime != nil && !rep.ClaimedTime.After(cert.NotAfter) && !rep.ClaimedTime.Before(cert.NotBefore) {
+			at = *rep.ClaimedTime
+		}
+	default:
+		rep.add(CheckValidAtSigning, CheckPassed, msgValidAt(v.now, false))
+	}
+
+	// Key usage.
+	if why := checkKeyUsage(cert); why != "" {
+		rep.add(CheckKeyUsage, CheckFailed, msgKeyUsageBad(why))
+		rep.fail(Indeterminate, ChainConstraintsFailure)
+	} else {
+		rep.add(CheckKeyUsage, CheckPassed, msgKeyUsageOK())
+	}
+
+	// Certification path.
+	chain, err := v.validateChain(cert, cmsCerts, at)
+	if err != nil {
+		rep.add(CheckChain, CheckFailed, chainMsg(err))
+		rep.fail(Indeterminate, chainSubIndication(err))
+	} else {
+		rep.Chain = chain
+		rep.add(CheckChain, CheckPassed, msgChainOK(chain[len(chain)-1].Subject.CommonName))
+	}
+
+	// Revocation, from the document first.
+	var issuer *x509.Certificate
+	if len(chain) > 1 {
+		issuer = chain[1]
+	} else {
+		issuer = findIssuer(cert, append(append([]*x509.Certificate(nil), cmsCerts...), v.dss.certs...))
+	}
+	best := v.now
+	switch {
+	case hasPOE:
+		best = poe
+	case rep.ClaimedTime != nil:
+		best = *rep.ClaimedTime
+	}
+	res := evalRevocation(cert, issuer, best, v.dss.revocationData, "DSS")
+	if res.state != revUnknown {
+		s.dssUsed = true
+	} else {
+		embedded := revocationData{crls: s.sd.CRLs}
+		if a, ok := s.si.Attribute(oidAdbeRevocationInfoArchival); ok && len(a.Values) > 0 {
+			arch := parseRevocationInfoArchival(a.Values[0])
+			embedded.ocsps = append(embedded.ocsps, arch.ocsps...)
+			embedded.crls = append(embedded.crls, arch.crls...)
+		}
+		if r2 := evalRevocation(cert, issuer, best, embedded, "CMS"); r2.state != revUnknown {
+			res = r2
+		} else if !v.opts.Offline && v.opts.Revocation != nil {
+			data, why := fetchRevocation(v.ctx, v.opts.Revocation, cert, issuer)
+			r3 := evalRevocation(cert, issuer, best, data, "online")
+			if r3.state == revUnknown && why != "" {
+				r3.why = why + "; " + r3.why
+			}
+			res = r3
+		} else if v.opts.Offline {
+			res.why += "; offline"
+		}
+	}
+	switch res.state {
+	case revGood:
+		rep.add(CheckRevocation, CheckPassed, msgRevocationGood(res.source, res.produced))
+	case revRevoked:
+		reason := reasonText(res.reason)
+		switch {
+		case hasPOE && poe.Before(res.revokedAt):
+			rep.add(CheckRevocation, CheckPassed, msgRevokedAfter(res.revokedAt, reason))
+		case hasPOE || (rep.ClaimedTime != nil && !rep.ClaimedTime.Before(res.revokedAt)):
+			rep.add(CheckRevocation, CheckFailed, msgRevokedBefore(res.revokedAt, best, reason))
+			rep.fail(TotalFailed, Revoked)
+		default:
+			rep.add(CheckRevocation, CheckFailed, msgRevokedNoPOE(res.revokedAt, reason))
+			rep.fail(Indeterminate, RevokedNoPOE)
+		}
+	default:
+		if v.opts.AllowMissingRevocation {
+			rep.add(CheckRevocation, CheckWarning, msgRevocationUnknown(res.why))
+		} else {
+			rep.add(CheckRevocation, CheckIndeterminate, msgRevocationUnknown(res.why))
+			rep.fail(Indeterminate, TryLater)
+		}
+	}
+}
+
+// identityInfo adds what Thông tư 15/2025 requires a verifier to display about the
+// certificate: issuing CA, signer, managing unit and validity period.
+func (v *verifier) identityInfo(s *sigState, cert *x509.Certificate) {
+	sg := signerFromCert(cert)
+	issuer := sg.IssuerCommonName
+	if issuer == "" {
+		issuer = sg.Issuer
+	}
+	s.rep.add(CheckIssuer, CheckInfo, msgIssuer(issuer))
+	s.rep.add(CheckSigner, CheckInfo, msgSigner(sg))
+	s.rep.add(CheckManagingUnit, CheckInfo, msgManagingUnit(sg.ManagingUnit()))
+	s.rep.add(CheckValidityPeriod, CheckInfo, msgValidityPeriod(cert.NotBefore, cert.NotAfter))
+}
+
+// modifications classifies what the revisions after the signed one changed and judges
+// it against DocMDP and FieldMDP.
+func (v *verifier) modifications(s *sigState) {
+	rep := s.rep
+	if s.rev < 0 {
+		return
+	}
+	mc := v.differ.since(s.rev)
+	changes := append([]Change(nil), mc.changes...)
+	class := mc.class
+	var whyVI, whyEN []string
+	if v.trailing {
+		class = ModOther
+		m := msgTrailingBytes(v.size - v.revs[len(v.revs)-1].EOF)
+		whyVI, whyEN = append(whyVI, m.VI), append(whyEN, m.EN)
+	}
+	if v.doc.Recovered() && s.rev != len(v.revs)-1 {
+		class = ModOther
+		m := msgRecovered()
+		whyVI, whyEN = append(whyVI, m.VI), append(whyEN, m.EN)
+	}
+	rep.Modification = class
+	if len(changes) > 100 {
+		changes = changes[:100]
+	}
+	rep.Changes = changes
+
+	// Certification and locks in force: those of this signature and every earlier one.
+	p := 0
+	var locks []fieldLock
+	for _, o := range v.sigs {
+		if o.rev < 0 || o.rev > s.rev {
+			continue
+		}
+		if o.mdpP > 0 && (p == 0 || o.mdpP < p) {
+			p = o.mdpP
+		}
+		locks = append(locks, o.locks...)
+	}
+	var lockedVI, lockedEN []string
+	for name := range mc.fields {
+		for _, l := range locks {
+			if l.locks(name) {
+				m := msgFieldLocked(name)
+				lockedVI, lockedEN = append(lockedVI, m.VI), append(lockedEN, m.EN)
+				break
+			}
+		}
+	}
+	sort.Strings(lockedVI)
+	sort.Strings(lockedEN)
+	disallowed := class == ModOther || class.Worse(allowedBy(p)) || (p == 1 && mc.sigAdded) || len(lockedVI) > 0
+	switch {
+	case class == ModOther:
+		for _, c := range changes {
+			if c.Class == ModOther {
+				whyEN = append(whyEN, fmt.Sprintf("%s (%s): %s", c.Object, c.Role, c.Detail))
+				whyVI = append(whyVI, fmt.Sprintf("đối tượng %s (%s): %s", c.Object, c.Role, c.Detail))
+				if len(whyEN) >= 3 {
+					break
+				}
+			}
+		}
+		rep.add(CheckModifications, CheckFailed, msgModDisallowed(class, strings.Join(whyVI, "; "), strings.Join(whyEN, "; ")))
+	case class == ModNone:
+		rep.add(CheckModifications, CheckPassed, msgModNone())
+	default:
+		rep.add(CheckModifications, CheckPassed, msgModAllowed(class, len(v.revs)-1-s.rev))
+	}
+	switch {
+	case len(lockedVI) > 0:
+		rep.add(CheckDocMDP, CheckFailed, msg{VI: strings.Join(lockedVI, " "), EN: strings.Join(lockedEN, " ")})
+	case class != ModOther && (class.Worse(allowedBy(p)) || (p == 1 && mc.sigAdded)):
+		m := class
+		if p == 1 && mc.sigAdded && !class.Worse(allowedBy(p)) {
+			m = ModFormFilling
+		}
+		rep.add(CheckDocMDP, CheckFailed, msgDocMDPViolated(p, m))
+	case class != ModOther:
+		rep.add(CheckDocMDP, CheckPassed, msgDocMDPOK(p))
+	}
+	if disallowed {
+		rep.fail(TotalFailed, FormatFailure)
+	}
+}
+
+// level computes the PAdES baseline level reached.
+func (v *verifier) level(s *sigState) {
+	rep := s.rep
+	lvl := LevelBB
+	_, hasArchive := v.archivePOE(s.rev)
+	if s.hasPOE || hasArchive {
+		lvl = LevelBT
+		if s.dssUsed {
+			lvl = LevelBLT
+			for _, o := range v.sigs {
+				if o.rep.Kind == KindDocTimestamp && o.hasPOE && o.rev > s.rev && v.hasDSSAt(o.rev) {
+					lvl = LevelBLTA
+					break
+				}
+			}
+		}
+	}
+	rep.Level = lvl
+}
+
+// hasDSSAt reports whether revision rev's catalog has a DSS.
+func (v *verifier) hasDSSAt(rev int) bool {
+	view, err := v.differ.view(rev)
+	if err != nil {
+		return false
+	}
+	cat, err := view.Catalog()
+	return err == nil && cat.Get("DSS") != nil
+}
+
+// parsePDFDate parses a PDF date string "D:YYYYMMDDHHmmSSOHH'mm'" (ISO 32000-1 §7.9.4);
+// missing parts default as the standard says.
+func parsePDFDate(s string) (time.Time, error) {
+	s = strings.TrimPrefix(strings.TrimSpace(s), "D:")
+	if len(s) < 4 {
+		return time.Time{}, fmt.Errorf("bad PDF date %q", s)
+	}
+	num := func(from, n, def int) (int, error) {
+		if len(s) < from+n {
+			return def, nil
+		}
+		return strconv.Atoi(s[from : from+n])
+	}
+	parts := []struct{ from, n, def int }{{0, 4, 0}, {4, 2, 1}, {6, 2, 1}, {8, 2, 0}, {10, 2, 0}, {12, 2, 0}}
+	var vals [6]int
+	for i, p := range parts {
+		n, err := num(p.from, p.n, p.def)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("bad PDF date %q", s)
+		}
+		vals[i] = n
+	}
+	loc := time.UTC
+	if len(s) > 14 {
+		tz := s[14:]
+		switch tz[0] {
+		case 'Z':
+		case '+', '-':
+			digits := strings.NewReplacer("'", "", ":", "").Replace(tz[1:])
+			h, m := 0, 0
+			if len(digits) >= 2 {
+				h, _ = strconv.Atoi(digits[:2])
+			}
+			if len(digits) >= 4 {
+				m, _ = strconv.Atoi(digits[2:4])
+			}
+			off := h*3600 + m*60
+			if tz[0] == '-' {
+				off = -off
+			}
+			loc = time.FixedZone("", off)
+		}
+	}
+	t := time.Date(vals[0], time.Month(vals[1]), vals[2], vals[3], vals[4], vals[5], 0, loc)
+	return t.UTC(), nil
+}
