@@ -127,10 +127,13 @@ func keyLengthMD5(p *Params) (int, error) {
 	if bits == 0 && p.V == 4 {
 		// No top-level /Length: take the streams' crypt filter's, as viewers do.
 		bits = 128
-		if cf, ok := p.CF[p.StmF]; ok && cf.Length != 0 {
-			bits = cf.Length
-			if bits < 40 {
-				bits *= 8 // written in bytes
+		for _, name := range []string{p.StmF, p.StrF} {
+			if cf, ok := p.CF[name]; ok && cf.Length != 0 {
+				bits = cf.Length
+				if bits < 40 {
+					bits *= 8 // written in bytes
+				}
+				break
 			}
 		}
 	}

@@ -17,7 +17,9 @@ import (
 //
 // It computes /O and /U (and /OE, /UE and /Perms for r = 5 and 6, with a random file
 // key and salts from crypto/rand). An empty owner password is replaced by the user
-// password, so the owner password is never empty unless both are. perms is /P: the
+// password, so the owner password is never empty unless both are. For revisions 2 to
+// 4 a UTF-8 password is stored in PDFDocEncoding when that encoding can hold it, as
+// other writers do, and as bytes otherwise. perms is /P: the
 // reserved bits are set and bits 1 and 2 cleared, so Permissions values can be passed
 // as int32(PermPrint|PermCopy). id0 is the first element of the /ID array the
 // document's trailer will carry; revisions 2 to 4 bind the key to it. Metadata is
@@ -47,8 +49,8 @@ func NewParams(r int, userPassword, ownerPassword []byte, perms int32, id0 []byt
 			p.CF = map[string]CryptFilter{StandardCryptFilter: {CFM: MethodAESV2, Length: 16, AuthEvent: "DocOpen"}}
 			p.StmF, p.StrF = StandardCryptFilter, StandardCryptFilter
 		}
-		user := passwordsMD5(userPassword)[0]
-		p.O = computeOMD5(r, n, passwordsMD5(ownerPassword)[0], user)
+		user := pdfDocPassword(userPassword)
+		p.O = computeOMD5(r, n, pdfDocPassword(ownerPassword), user)
 		key := fileKeyMD5(r, n, user, p.O, p.P, p.ID0, p.EncryptMetadata)
 		p.U = computeUMD5(r, key, p.ID0)
 	case 5, 6:

@@ -57,6 +57,7 @@ func TestDecryptQPDFOutput(t *testing.T) {
 		{"R4 AES-128", "user", "owner", []string{"--use-aes=y", "--print=none"}, "128", 4, true, true},
 		{"R4 AES-128 empty user", "", "owner", []string{"--use-aes=y"}, "128", 4, true, false},
 		{"R4 AES-128 clear metadata", "user", "owner", []string{"--use-aes=y", "--cleartext-metadata"}, "128", 4, false, false},
+		{"R4 AES-128 Latin-1", "café", "propriétaire", []string{"--use-aes=y"}, "128", 4, true, false},
 		{"R4 AES-128 Vietnamese", vietnamesePassword, "chủ sở hữu", []string{"--use-aes=y"}, "128", 4, true, false},
 		{"R5 AES-256", "user", "owner", []string{"--force-R5"}, "256", 5, true, false},
 		{"R6 AES-256", "user", "owner", []string{"--print=none"}, "256", 6, true, true},
@@ -140,6 +141,7 @@ func TestQPDFReadsOurOutput(t *testing.T) {
 		{3, "user", "owner", crypt.PermPrint | crypt.PermCopy},
 		{4, "user", "owner", crypt.PermAll &^ crypt.PermModify},
 		{4, "", "owner", crypt.PermAll},
+		{4, "café", "propriétaire", crypt.PermAll},
 		{5, "user", "owner", crypt.PermAll},
 		{6, "user", "owner", crypt.PermPrint | crypt.PermFillForms},
 		{6, "", "owner", crypt.PermAll},
@@ -199,6 +201,32 @@ func TestQPDFReadsOurOutput(t *testing.T) {
 			out, code = runQPDF(t, qpdf, "--password=wrong", "--decrypt", file, filepath.Join(dir, "wrong.pdf"))
 			assert.NotEqual(t, 0, code, "qpdf accepted a wrong password")
 			assert.Contains(t, out, "invalid password")
+
+			// A second, independent reader: poppler's pdfinfo. It passes passwords as
+			// bytes, so revisions 2 to 4 get them in PDFDocEncoding (Latin-1 here).
+			pdfinfo := needTool(t, "pdfinfo")
+			user, owner := tc.user, tc.owner
+			if tc.r <= 4 {
+				user, owner = latin1(t, user), latin1(t, owner)
+			}
+			for _, args := range [][]string{{"-upw", user}, {"-opw", owner}} {
+				info, err := exec.Command(pdfinfo, append(args, file)...).CombinedOutput()
+				require.NoError(t, err, "pdfinfo %v:\n%s", args, info)
+				assert.Regexp(t, `(?m)^Title:\s+Văn bản thử nghiệm \(mã hoá\) ĩ$`, string(info), "pdfinfo %v", args)
+				assert.Regexp(t, `(?m)^Encrypted:\s+yes`, string(info))
+			}
+			info, err := exec.Command(pdfinfo, "-upw", "wrong", file).CombinedOutput()
+			assert.Error(t, err, "pdfinfo accepted a wrong password:\n%s", info)
 		})
 	}
+}
+
+// latin1 converts s to ISO 8859-1, which PDFDocEncoding agrees with for these tests.
+func latin1(t *testing.T, s string) string {
+	var b []byte
+	for _, r := range s {
+		require.Less(t, r, rune(0x100), "%q is not Latin-1", s)
+		b = append(b, byte(r))
+	}
+	return string(b)
 }

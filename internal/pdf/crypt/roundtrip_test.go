@@ -147,6 +147,11 @@ func TestPasswordForms(t *testing.T) {
 	assert.NoError(t, err)
 	_, err = crypt.New(p, []byte("cafe"))
 	assert.ErrorIs(t, err, crypt.ErrWrongPassword)
+	// NewParams stores a UTF-8 password that PDFDocEncoding can hold in that encoding.
+	q, err := crypt.NewParams(4, []byte("café"), []byte("owner"), -4, sampleID0)
+	require.NoError(t, err)
+	assert.Equal(t, p.O, q.O)
+	assert.Equal(t, p.U, q.U)
 }
 
 func TestDecryptErrors(t *testing.T) {

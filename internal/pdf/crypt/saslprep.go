@@ -174,6 +174,13 @@ func toPDFDoc(pw []byte) (out []byte, ok bool) {
 	return out, true
 }
 
+// pdfDocPassword returns the PDFDocEncoding form of a UTF-8 password when there is
+// one, else the password as given: what a revision 2 to 4 writer stores.
+func pdfDocPassword(pw []byte) []byte {
+	c := passwordsMD5(pw)
+	return c[len(c)-1]
+}
+
 // passwordsMD5 returns the candidate byte strings for a revision 2 to 4 password: the
 // bytes as given, then their PDFDocEncoding form when they are UTF-8 text outside ASCII
 // that PDFDocEncoding can represent.
