@@ -1,0 +1,63 @@
+package policy
+
+import "strings"
+
+// Citation locates the legal text a rule comes from: the instrument, then the article
+// (Điều), clause (khoản) and point (điểm), or, for the annexes of Nghị định 30/2020,
+// the annex section (e.g. "Phụ lục I Phần I mục II") with its clause and point.
+//
+// Source says where kyso read the locator: a section of the project's rule book
+// ("rules.md §2.3") or one of the provincial regulations it was distilled from
+// ("seeds/002_d7343de644d4b516.txt"). Where the source gives no article number (the
+// Cao Bằng and Bạc Liêu sources are news summaries), Article is empty and Note says so.
+type Citation struct {
+	Instrument string `json:"instrument"`
+	Annex      string `json:"annex,omitempty"`
+	Article    string `json:"article,omitempty"`
+	Clause     string `json:"clause,omitempty"`
+	Point      string `json:"point,omitempty"`
+	Source     string `json:"source,omitempty"`
+	Note       string `json:"note,omitempty"`
+}
+
+// Locator renders the position inside the instrument the way Vietnamese practice
+// abbreviates it: "Điều 32 k2 d", "Phụ lục I Phần I mục II k8 b". It is empty when the
+// source gives no position.
+func (c Citation) Locator() string {
+	var parts []string
+	if c.Annex != "" {
+		parts = append(parts, c.Annex)
+	}
+	if c.Article != "" {
+		parts = append(parts, "Điều "+c.Article)
+	}
+	if c.Clause != "" {
+		parts = append(parts, "k"+c.Clause)
+	}
+	if c.Point != "" {
+		parts = append(parts, c.Point)
+	}
+	return strings.Join(parts, " ")
+}
+
+// String renders the citation as "NĐ 30/2020/NĐ-CP, Điều 32 k2 d" or
+// "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 20 k5".
+func (c Citation) String() string {
+	if l := c.Locator(); l != "" {
+		return c.Instrument + ", " + l
+	}
+	return c.Instrument
+}
+
+// HasArticle reports whether the citation names an article (Điều) or an annex section,
+// i.e. whether a reader can find the exact text.
+func (c Citation) HasArticle() bool { return c.Article != "" || c.Annex != "" }
+
+// citationJSON is a citation as decisions write it: the structure plus its rendered
+// text.
+type citationJSON struct {
+	Citation
+	Text string `json:"text"`
+}
+
+func withText(c Citation) citationJSON { return citationJSON{Citation: c, Text: c.String()} }

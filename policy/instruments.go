@@ -1,0 +1,50 @@
+package policy
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+)
+
+// Instrument is a legal instrument kyso's rules may cite: a national law, decree or
+// circular listed in the rule book (rules.md §1), or a provincial regulation from the
+// sources the rules were distilled from.
+type Instrument struct {
+	// Short is the name citations use, e.g. "NĐ 30/2020/NĐ-CP" or
+	// "QĐ 41/2022/QĐ-UBND Quảng Ninh".
+	Short string `json:"short"`
+	// Title is the full Vietnamese title.
+	Title string `json:"title"`
+	// Scope is "national" or "provincial".
+	Scope string `json:"scope"`
+	// Status summarises whether it is in force, as the rule book records it.
+	Status string `json:"status,omitempty"`
+	// Source is where kyso found it: "rules.md §1" or a seed file.
+	Source string `json:"source"`
+	// Match lists strings that occur verbatim in Source, so a test can confirm the
+	// instrument is really there.
+	Match []string `json:"match"`
+}
+
+//go:embed data/instruments.json
+var instrumentsJSON []byte
+
+// Instruments returns the list of instruments kyso's citations may name, a copy of the
+// list in rules.md §1 plus the provincial regulations. Each call returns a fresh slice.
+func Instruments() []Instrument {
+	var list []Instrument
+	if err := json.Unmarshal(instrumentsJSON, &list); err != nil {
+		// The file is embedded at build time and covered by tests.
+		panic(fmt.Sprintf("policy: embedded instruments.json: %v", err))
+	}
+	return list
+}
+
+func knownInstrument(short string) bool {
+	for _, in := range Instruments() {
+		if in.Short == short {
+			return true
+		}
+	}
+	return false
+}

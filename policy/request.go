@@ -1,0 +1,235 @@
+package policy
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits on what a request may hold; larger input is refused with a RequestError.
+const (
+	// MaxRequestSize is the largest JSON request DecodeRequest reads.
+	MaxRequestSize = 1 << 20
+	// MaxExistingSignatures is the most existing signatures a request may list.
+	MaxExistingSignatures = 1000
+	// MaxMarkers is the most authority markers one signature block may hold.
+	MaxMarkers = 8
+	// MaxTextLength is the longest title or other free text, in bytes.
+	MaxTextLength = 1024
+)
+
+// Request asks: may this signer apply this signature to this document now? Every field
+// is a fact the caller supplies; policy reads no certificate or file itself.
+type Request struct {
+	// Role is the capacity in which the signer acts on this document.
+	Role Role `json:"role"`
+	// Certificate describes the certificate the signature would be made with.
+	Certificate Certificate `json:"certificate"`
+	// Document describes what is signed.
+	Document Document `json:"document"`
+	// Markers are the authority markers written in the signature block (ô 7a), e.g.
+	// [TM., KT.] for "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH".
+	Markers []AuthorityMarker `json:"markers,omitempty"`
+	// PrintedTitle is the signer's position printed in the signature block, when
+	// known (e.g. "PHÓ CHỦ TỊCH"); it must be the title on the certificate.
+	PrintedTitle string `json:"printed_title,omitempty"`
+	// AtServiceCentre says the signature is made at a public administrative service
+	// centre (Trung tâm Phục vụ Hành chính công, Bộ phận tiếp nhận và trả kết quả).
+	AtServiceCentre bool `json:"at_service_centre,omitempty"`
+	// KeyUsedByOther says the key is used by someone other than the subscriber or the
+	// keeper it was assigned to: a lent token or a disclosed PIN.
+	KeyUsedByOther bool `json:"key_used_by_other,omitempty"`
+	// Time is the signing time; zero means the time of the decision.
+	Time time.Time `json:"time,omitzero"`
+	// Existing lists the signatures already in the document.
+	Existing []ExistingSignature `json:"existing,omitempty"`
+}
+
+// SignatureKind tells a signature from a document time-stamp.
+type SignatureKind string
+
+// Kinds of existing signature.
+const (
+	// KindSignature is an ordinary signature (the default).
+	KindSignature SignatureKind = "signature"
+	// KindDocTimestamp is a document time-stamp (RFC 3161, PAdES B-LTA); the rules
+	// of who may sign what do not apply to it.
+	KindDocTimestamp SignatureKind = "doc-timestamp"
+)
+
+// Indication is the outcome of verifying an existing signature, in the ETSI EN 319
+// 102-1 vocabulary the signature package reports.
+type Indication string
+
+// Indications. The zero value means the caller did not verify the signature.
+const (
+	IndicationNotChecked    Indication = ""
+	IndicationTotalPassed   Indication = "TOTAL_PASSED"
+	IndicationTotalFailed   Indication = "TOTAL_FAILED"
+	IndicationIndeterminate Indication = "INDETERMINATE"
+)
+
+// ExistingSignature is a signature already in the document, as the caller's
+// verification found it.
+type ExistingSignature struct {
+	// Kind is KindSignature (the default when empty) or KindDocTimestamp.
+	Kind SignatureKind `json:"kind,omitempty"`
+	// Certificate is the signer's certificate: its kind is the signer kind; its
+	// validity facts are those at Time.
+	Certificate Certificate `json:"certificate"`
+	// Order is the signature's position in the document, 1 for the first revision
+	// signed; orders must be distinct.
+	Order int `json:"order"`
+	// Time is the signing time (from a time-stamp when there is one).
+	Time time.Time `json:"time,omitzero"`
+	// Indication is the result of cryptographic verification.
+	Indication Indication `json:"indication,omitempty"`
+	// Markers are the authority markers printed with the signature, when known.
+	Markers []AuthorityMarker `json:"markers,omitempty"`
+}
+
+// DecodeRequest reads one JSON request. Unknown fields, values outside the
+// vocabulary, more than MaxRequestSize bytes, and trailing data are errors matching
+// ErrInvalidRequest.
+func DecodeRequest(r io.Reader) (Request, error) {
+	var req Request
+	if err := decodeStrictJSON(r, MaxRequestSize, &req); err != nil {
+		return Request{}, err
+	}
+	if err := req.Validate(); err != nil {
+		return Request{}, err
+	}
+	return req, nil
+}
+
+func decodeStrictJSON(r io.Reader, limit int64, v any) error {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return fmt.Errorf("policy: read request: %w", err)
+	}
+	if int64(len(data)) > limit {
+		return &RequestError{Field: "(input)", Reason: fmt.Sprintf("larger than %d bytes", limit)}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var re *RequestError
+		if errors.As(err, &re) {
+			return re
+		}
+		return &RequestError{Field: "(input)", Reason: "not a valid JSON request: " + err.Error()}
+	}
+	if dec.More() {
+		return &RequestError{Field: "(input)", Reason: "trailing data after the JSON object"}
+	}
+	return nil
+}
+
+// Validate checks that every field holds a value of the vocabulary and that the
+// limits hold. The zero Request is invalid (role and kinds are required).
+func (req *Request) Validate() error {
+	if !req.Role.Valid() || req.Role == "" {
+		return &RequestError{Field: "role", Value: string(req.Role), Reason: "unknown or missing role; use one of " + enumValues(roleAliases)}
+	}
+	if err := validateCertificate("certificate", req.Certificate); err != nil {
+		return err
+	}
+	if err := validateDocument(req.Document); err != nil {
+		return err
+	}
+	if err := validateMarkers("markers", req.Markers); err != nil {
+		return err
+	}
+	if err := validateText("printed_title", req.PrintedTitle); err != nil {
+		return err
+	}
+	return validateExisting(req.Existing)
+}
+
+func validateCertificate(field string, c Certificate) error {
+	if c.Kind == "" || !c.Kind.Valid() {
+		return &RequestError{Field: field + ".kind", Value: string(c.Kind), Reason: "unknown or missing certificate kind; use one of " + enumValues(certKindAliases)}
+	}
+	if !c.Status.Valid() {
+		return &RequestError{Field: field + ".status", Value: string(c.Status), Reason: "unknown certificate status; use good, revoked or suspended, or leave it out"}
+	}
+	if !c.NotBefore.IsZero() && !c.NotAfter.IsZero() && c.NotAfter.Before(c.NotBefore) {
+		return &RequestError{Field: field + ".not_after", Reason: "the validity period ends before it begins"}
+	}
+	return validateText(field+".title", c.Title)
+}
+
+func validateDocument(d Document) error {
+	if d.Kind == "" || !d.Kind.Valid() {
+		return &RequestError{Field: "document.kind", Value: string(d.Kind), Reason: "unknown or missing document kind; use one of " + enumValues(docKindAliases)}
+	}
+	if !d.Classification.Valid() {
+		return &RequestError{Field: "document.classification", Value: string(d.Classification), Reason: "unknown classification; use thuong, mat, toi-mat or tuyet-mat"}
+	}
+	if !d.CopyForm.Valid() {
+		return &RequestError{Field: "document.copy_form", Value: string(d.CopyForm), Reason: `unknown copy form; use "SAO Y", "SAO LỤC" or "TRÍCH SAO"`}
+	}
+	return nil
+}
+
+func validateMarkers(field string, ms []AuthorityMarker) error {
+	if len(ms) > MaxMarkers {
+		return &RequestError{Field: field, Reason: fmt.Sprintf("more than %d authority markers", MaxMarkers)}
+	}
+	for i, m := range ms {
+		if !m.Valid() {
+			return &RequestError{Field: field + "[" + strconv.Itoa(i) + "]", Value: string(m), Reason: "unknown authority marker; use TM., KT., TL., TUQ. or Q."}
+		}
+	}
+	return nil
+}
+
+func validateText(field, s string) error {
+	if len(s) > MaxTextLength {
+		return &RequestError{Field: field, Reason: fmt.Sprintf("longer than %d bytes", MaxTextLength)}
+	}
+	if !utf8.ValidString(s) {
+		return &RequestError{Field: field, Reason: "not valid UTF-8"}
+	}
+	return nil
+}
+
+func validateExisting(sigs []ExistingSignature) error {
+	if len(sigs) > MaxExistingSignatures {
+		return &RequestError{Field: "existing", Reason: fmt.Sprintf("more than %d existing signatures", MaxExistingSignatures)}
+	}
+	seen := make(map[int]bool, len(sigs))
+	for i, s := range sigs {
+		field := "existing[" + strconv.Itoa(i) + "]"
+		if s.Kind != "" && s.Kind != KindSignature && s.Kind != KindDocTimestamp {
+			return &RequestError{Field: field + ".kind", Value: string(s.Kind), Reason: `use "signature" or "doc-timestamp"`}
+		}
+		if s.Order < 1 {
+			return &RequestError{Field: field + ".order", Value: strconv.Itoa(s.Order), Reason: "orders start at 1"}
+		}
+		if seen[s.Order] {
+			return &RequestError{Field: field + ".order", Value: strconv.Itoa(s.Order), Reason: "two existing signatures have the same order"}
+		}
+		seen[s.Order] = true
+		switch s.Indication {
+		case IndicationNotChecked, IndicationTotalPassed, IndicationTotalFailed, IndicationIndeterminate:
+		default:
+			return &RequestError{Field: field + ".indication", Value: string(s.Indication), Reason: "use TOTAL_PASSED, TOTAL_FAILED or INDETERMINATE, or leave it out"}
+		}
+		if s.Kind == KindDocTimestamp {
+			continue // the certificate of a time-stamping authority is outside the vocabulary
+		}
+		if err := validateCertificate(field+".certificate", s.Certificate); err != nil {
+			return err
+		}
+		if err := validateMarkers(field+".markers", s.Markers); err != nil {
+			return err
+		}
+	}
+	return nil
+}

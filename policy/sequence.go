@@ -1,0 +1,90 @@
+package policy
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Finding is a rule's conclusion about one signature already in a document.
+type Finding struct {
+	// Order is the signature's Order.
+	Order int `json:"order"`
+	Reason
+}
+
+// MarshalJSON writes order next to the reason's fields.
+func (f Finding) MarshalJSON() ([]byte, error) {
+	r, err := f.Reason.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(fmt.Sprintf(`{"order":%d,`, f.Order)), r[1:]...), nil
+}
+
+// SequenceReport is the verification-side check of a signed document's signatures.
+type SequenceReport struct {
+	Profile string `json:"profile"`
+	// Compliant is true when no finding is a violation.
+	Compliant bool `json:"compliant"`
+	// Findings lists violations and warnings, by signature order.
+	Findings []Finding `json:"findings"`
+}
+
+// CheckSequence evaluates an already-signed document's signatures, each against the
+// ones before it: an organisation seal with no prior valid signature of the person
+// with authority, any signature on a classified document, a device certificate, a
+// certificate not valid at its signing time, an individual signature on a copy or a
+// separate attachment, a second organisation certificate outside administrative
+// procedures, a marker that does not fit the title. Facts a signed PDF does not show
+// (the signer's role, the venue, who held the key) are not checked. Document
+// time-stamps are skipped. Malformed input is an error matching ErrInvalidRequest.
+func (e *Engine) CheckSequence(ctx context.Context, doc Document, sigs []ExistingSignature) (SequenceReport, error) {
+	rep := SequenceReport{Profile: e.profile.ID, Compliant: true, Findings: []Finding{}}
+	if err := ctx.Err(); err != nil {
+		return rep, err
+	}
+	if err := validateDocument(doc); err != nil {
+		return rep, err
+	}
+	if err := validateExisting(sigs); err != nil {
+		return rep, err
+	}
+	ordered := signaturesInOrder(sigs)
+	for i, s := range ordered {
+		role := RoleAuthority
+		if s.Certificate.Kind.isOrganisation() {
+			role = RoleClerk
+		}
+		req := Request{Role: role, Certificate: s.Certificate, Document: doc, Markers: s.Markers, Time: s.Time}
+		c := &evalCtx{req: &req, profile: e.profile, at: s.Time, verifying: true, prior: ordered[:i]}
+		for _, r := range e.evaluate(c, true) {
+			if r.Outcome == OutcomeSatisfied {
+				continue
+			}
+			if r.Outcome == OutcomeViolated {
+				rep.Compliant = false
+			}
+			rep.Findings = append(rep.Findings, Finding{Order: s.Order, Reason: r})
+		}
+	}
+	return rep, nil
+}
+
+// Vietnamese renders the report as a short paragraph.
+func (r SequenceReport) Vietnamese() string {
+	var b strings.Builder
+	if r.Compliant {
+		b.WriteString("Trình tự chữ ký số phù hợp quy định.")
+	} else {
+		b.WriteString("Trình tự chữ ký số KHÔNG phù hợp quy định.")
+	}
+	for _, f := range r.Findings {
+		tag := "Vi phạm"
+		if f.Outcome == OutcomeWarning {
+			tag = "Lưu ý"
+		}
+		fmt.Fprintf(&b, " %s, chữ ký thứ %d: %s (%s)", tag, f.Order, f.MessageVI, f.Citation)
+	}
+	return b.String()
+}
