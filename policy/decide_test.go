@@ -88,7 +88,10 @@ func TestDecideTable(t *testing.T) {
 		{name: "deputy signs TM. KT.", req: deputy("Phó Chủ tịch", MarkerOnBehalfOf, MarkerDeputy), placement: PlacementSigner},
 		{name: "deputy signs as head", req: deputy("Phó Giám đốc"), violated: []string{RuleMarkerMatchesTitle}},
 		{name: "head signs KT.", req: with(leaderRequest(), func(r *Request) { r.Markers = []AuthorityMarker{MarkerDeputy} }), violated: []string{RuleMarkerMatchesTitle}},
-		{name: "head signs TM.", req: with(leaderRequest(), func(r *Request) { r.Certificate.Title = "Chủ tịch"; r.Markers = []AuthorityMarker{MarkerOnBehalfOf} }), placement: PlacementSigner},
+		{name: "head signs TM.", req: with(leaderRequest(), func(r *Request) {
+			r.Certificate.Title = "Chủ tịch"
+			r.Markers = []AuthorityMarker{MarkerOnBehalfOf}
+		}), placement: PlacementSigner},
 		{name: "acting head signs Q.", req: deputy("Quyền Giám đốc", MarkerActing), placement: PlacementSigner},
 		{name: "acting head signs without Q.", req: deputy("Quyền Giám đốc"), violated: []string{RuleMarkerMatchesTitle}},
 		{name: "Q. without an acting title", req: with(leaderRequest(), func(r *Request) { r.Markers = []AuthorityMarker{MarkerActing} }), violated: []string{RuleMarkerMatchesTitle}},
@@ -257,12 +260,20 @@ func TestDecideBadInput(t *testing.T) {
 		{"unknown document kind", func() Request { r := leaderRequest(); r.Document.Kind = ""; return r }(), "document.kind"},
 		{"unknown classification", func() Request { r := leaderRequest(); r.Document.Classification = "mật?"; return r }(), "document.classification"},
 		{"unknown marker", func() Request { r := leaderRequest(); r.Markers = []AuthorityMarker{"XX."}; return r }(), "markers[0]"},
-		{"period ends before it begins", func() Request { r := leaderRequest(); r.Certificate.NotAfter = r.Certificate.NotBefore.Add(-1); return r }(), "certificate.not_after"},
+		{"period ends before it begins", func() Request {
+			r := leaderRequest()
+			r.Certificate.NotAfter = r.Certificate.NotBefore.Add(-1)
+			return r
+		}(), "certificate.not_after"},
 		{"duplicate order", func() Request { r := clerkRequest(leaderSig(1), leaderSig(1)); return r }(), "existing[1].order"},
 		{"order zero", func() Request { r := clerkRequest(leaderSig(0)); return r }(), "existing[0].order"},
 		{"bad indication", func() Request { s := leaderSig(1); s.Indication = "PASSED"; return clerkRequest(s) }(), "existing[0].indication"},
 		{"too many markers", func() Request { r := leaderRequest(); r.Markers = make([]AuthorityMarker, MaxMarkers+1); return r }(), "markers"},
-		{"title too long", func() Request { r := leaderRequest(); r.Certificate.Title = string(make([]byte, MaxTextLength+1)); return r }(), "certificate.title"},
+		{"title too long", func() Request {
+			r := leaderRequest()
+			r.Certificate.Title = string(make([]byte, MaxTextLength+1))
+			return r
+		}(), "certificate.title"},
 		{"invalid UTF-8", func() Request { r := leaderRequest(); r.PrintedTitle = "\xff"; return r }(), "printed_title"},
 	}
 	for _, c := range cases {

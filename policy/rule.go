@@ -17,20 +17,20 @@ type Rule struct {
 
 // The rule identifiers.
 const (
-	RuleDeviceCertificate        = "VN-DEVICE-CERT-NO-DOCUMENT"
-	RuleClassified               = "VN-CLASSIFIED-NO-DIGITAL-SIGNATURE"
-	RuleAuthorityIndividualCert  = "VN-AUTHORITY-INDIVIDUAL-CERT"
-	RuleAuthorityWithinTitle     = "VN-AUTHORITY-WITHIN-TITLE"
-	RuleMarkerMatchesTitle       = "VN-AUTHORITY-MARKER-MATCHES-TITLE"
-	RuleOrgSealByClerk           = "VN-ORG-SEAL-BY-CLERK"
-	RuleOrgSealAfterAuthority    = "VN-ORG-SEAL-AFTER-AUTHORITY"
-	RuleCopyOwnOrganisation      = "VN-COPY-OWN-ORGANISATION"
-	RuleCopyStamp                = "VN-COPY-STAMP-BY-ORGANISATION"
-	RuleAppendixSameFile         = "VN-APPENDIX-SAME-FILE-NOT-SIGNED"
-	RuleAttachmentSeparateFile   = "VN-ATTACHMENT-SEPARATE-FILE-ORG-SIGNS"
-	RuleCertificateValid         = "VN-CERT-VALID-AT-SIGNING"
-	RuleKeySoleControl           = "VN-KEY-SOLE-CONTROL"
-	RuleSecondCertServiceCentre  = "VN-SECOND-ORG-CERT-SERVICE-CENTRE"
+	RuleDeviceCertificate       = "VN-DEVICE-CERT-NO-DOCUMENT"
+	RuleClassified              = "VN-CLASSIFIED-NO-DIGITAL-SIGNATURE"
+	RuleAuthorityIndividualCert = "VN-AUTHORITY-INDIVIDUAL-CERT"
+	RuleAuthorityWithinTitle    = "VN-AUTHORITY-WITHIN-TITLE"
+	RuleMarkerMatchesTitle      = "VN-AUTHORITY-MARKER-MATCHES-TITLE"
+	RuleOrgSealByClerk          = "VN-ORG-SEAL-BY-CLERK"
+	RuleOrgSealAfterAuthority   = "VN-ORG-SEAL-AFTER-AUTHORITY"
+	RuleCopyOwnOrganisation     = "VN-COPY-OWN-ORGANISATION"
+	RuleCopyStamp               = "VN-COPY-STAMP-BY-ORGANISATION"
+	RuleAppendixSameFile        = "VN-APPENDIX-SAME-FILE-NOT-SIGNED"
+	RuleAttachmentSeparateFile  = "VN-ATTACHMENT-SEPARATE-FILE-ORG-SIGNS"
+	RuleCertificateValid        = "VN-CERT-VALID-AT-SIGNING"
+	RuleKeySoleControl          = "VN-KEY-SOLE-CONTROL"
+	RuleSecondCertServiceCentre = "VN-SECOND-ORG-CERT-SERVICE-CENTRE"
 )
 
 // Rules lists every rule of the national baseline with its citations, in the order
