@@ -5,8 +5,8 @@ import (
 	"fmt"
 )
 
-// Sentinel errors, usable with errors.Is. Every error this package returns wraps exactly
-// one of them, usually through one of the detail types below.
+// Sentinel errors, usable with errors.Is. Every error New, NewParams and the decryption
+// methods return wraps one of them, usually through one of the detail types below.
 var (
 	// ErrWrongPassword means the password is neither the document's user password nor
 	// its owner password (sai mật khẩu).

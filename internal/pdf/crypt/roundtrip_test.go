@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -262,4 +263,36 @@ func TestEncryptMetadataChangesTheKey(t *testing.T) {
 	p.EncryptMetadata = false
 	_, err = crypt.New(p, []byte("u"))
 	assert.ErrorIs(t, err, crypt.ErrWrongPassword)
+}
+
+// A Handler is shared by the goroutines of a reader and a writer; run with -race.
+func TestConcurrentUse(t *testing.T) {
+	p, err := crypt.NewParams(6, nil, []byte("owner"), -4, sampleID0)
+	require.NoError(t, err)
+	h, err := crypt.New(p, nil)
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for i := range 8 {
+		wg.Go(func() {
+			data := []byte(fmt.Sprintf("chuỗi số %d", i))
+			for range 50 {
+				enc, err := h.EncryptStream(i, 0, data)
+				if err != nil {
+					errs <- err
+					return
+				}
+				dec, err := h.DecryptStream(i, 0, enc)
+				if err != nil || !bytes.Equal(dec, data) {
+					errs <- fmt.Errorf("goroutine %d: round trip failed: %v", i, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
 }
