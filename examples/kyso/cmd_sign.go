@@ -2,11 +2,251 @@ package main
 
 import (
 	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/x509"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/kyso-go/kyso/signature"
+	"github.com/kyso-go/kyso/token"
 )
 
-// TODO(owner of "sign"): replace this placeholder with the real command.
+// signFlags holds the flags of "kyso sign". Key sources are grouped so that more
+// (e.g. PKCS#11) can be added in parseSignFlags and openSignFlagsSigner.
+type signFlags struct {
+	in, out          string
+	p12, p12PassEnv  string
+	keyPEM, certPEM  string
+	keyPassEnv       string
+	inPassEnv        string
+	field, newField  string
+	name, reason     string
+	location         string
+	contact          string
+	hash             string
+	pss              bool
+	certify          int
+	reserveUnsigned  int
+	hashAlg          crypto.Hash
+	certifyLevel     signature.DocMDPPermission
+	p12Set, pemIsSet bool // which key source the flags chose
+}
+
+const signUsage = `usage: kyso sign -in IN.pdf -out OUT.pdf (-p12 FILE.p12 -p12-pass-env VAR | -key KEY.pem [-cert CERTS.pem] [-key-pass-env VAR]) [flags]
+
+Signs IN.pdf with a PAdES B-B signature (ETSI.CAdES.detached) and writes OUT.pdf
+(written to a temporary file and renamed, so a failure never leaves a partial file;
+IN.pdf is never modified).
+
+Passwords are read from environment variables, never from the command line.
+
+flags:
+`
+
+const signExitCodes = `
+exit status:
+  0  the document was signed
+  1  signing failed (unreadable input or key, wrong password, refused algorithm,
+     field missing or already signed, document certified against changes, ...)
+  2  usage error (bad or missing flags)
+`
+
+// parseSignFlags parses and checks the flags; it writes usage to c.stderr.
+func parseSignFlags(c *cli, args []string) (*signFlags, error) {
+	f := &signFlags{}
+	fs := flag.NewFlagSet("sign", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	fs.Usage = func() {
+		fmt.Fprint(c.stderr, signUsage)
+		fs.PrintDefaults()
+		fmt.Fprint(c.stderr, signExitCodes)
+	}
+	fs.StringVar(&f.in, "in", "", "input PDF `file`")
+	fs.StringVar(&f.out, "out", "", "output PDF `file` (must differ from -in)")
+	fs.StringVar(&f.p12, "p12", "", "PKCS#12 (.p12/.pfx) `file` with the key and certificate chain")
+	fs.StringVar(&f.p12PassEnv, "p12-pass-env", "", "environment `variable` holding the PKCS#12 password")
+	fs.StringVar(&f.keyPEM, "key", "", "PEM private key `file` (may also hold the certificates)")
+	fs.StringVar(&f.certPEM, "cert", "", "PEM certificate `file`: the signer's certificate and its chain")
+	fs.StringVar(&f.keyPassEnv, "key-pass-env", "", "environment `variable` holding the password of an encrypted PEM key")
+	fs.StringVar(&f.inPassEnv, "in-pass-env", "", "environment `variable` holding the password of an encrypted input PDF")
+	fs.StringVar(&f.field, "field", "", "sign the existing empty signature field of this `name`")
+	fs.StringVar(&f.newField, "new-field", "", "`name` of the new signature field (default SignatureN)")
+	fs.StringVar(&f.name, "name", "", "signer `name` for the signature dictionary")
+	fs.StringVar(&f.reason, "reason", "", "`reason` for signing")
+	fs.StringVar(&f.location, "location", "", "`location` of signing")
+	fs.StringVar(&f.contact, "contact", "", "signer's contact `info`")
+	fs.StringVar(&f.hash, "hash", "sha256", "digest `algorithm`: sha256, sha384 or sha512")
+	fs.BoolVar(&f.pss, "pss", false, "sign with RSASSA-PSS (RSA keys; required by Thông tư 39/2017/TT-BTTTT)")
+	fs.IntVar(&f.certify, "certify", 0, "certify the document (DocMDP `P`): 1 no changes, 2 form filling and signing, 3 also annotations")
+	fs.IntVar(&f.reserveUnsigned, "reserve", 0, "`bytes` reserved in /Contents for a later time-stamp token (default 16384)")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	var problems []string
+	if fs.NArg() > 0 {
+		problems = append(problems, fmt.Sprintf("unexpected arguments %q", fs.Args()))
+	}
+	if f.in == "" || f.out == "" {
+		problems = append(problems, "-in and -out are required")
+	} else if f.in == f.out {
+		problems = append(problems, "-out must differ from -in (the input is never modified)")
+	}
+	f.p12Set, f.pemIsSet = f.p12 != "", f.keyPEM != "" || f.certPEM != ""
+	switch {
+	case f.p12Set && f.pemIsSet:
+		problems = append(problems, "give -p12 or -key/-cert, not both")
+	case !f.p12Set && !f.pemIsSet:
+		problems = append(problems, "a key is required: -p12 FILE -p12-pass-env VAR, or -key FILE [-cert FILE]")
+	case f.pemIsSet && f.keyPEM == "":
+		problems = append(problems, "-cert needs -key")
+	}
+	switch strings.ToLower(f.hash) {
+	case "sha256", "sha-256":
+		f.hashAlg = crypto.SHA256
+	case "sha384", "sha-384":
+		f.hashAlg = crypto.SHA384
+	case "sha512", "sha-512":
+		f.hashAlg = crypto.SHA512
+	default:
+		problems = append(problems, fmt.Sprintf("-hash %q: want sha256, sha384 or sha512", f.hash))
+	}
+	if f.certify < 0 || f.certify > 3 {
+		problems = append(problems, fmt.Sprintf("-certify %d: want 1, 2 or 3", f.certify))
+	}
+	f.certifyLevel = signature.DocMDPPermission(f.certify)
+	if f.field != "" && f.newField != "" {
+		problems = append(problems, "give -field (an existing field) or -new-field, not both")
+	}
+	if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(c.stderr, "kyso sign:", p)
+		}
+		fmt.Fprintln(c.stderr, "run 'kyso sign -help' for usage")
+		return nil, errUsage
+	}
+	return f, nil
+}
+
+var errUsage = errors.New("usage")
+
+// envSecret reads a password from the environment variable named by name.
+func envSecret(c *cli, flagName, name string) ([]byte, error) {
+	if name == "" {
+		return nil, nil
+	}
+	v := c.getenv(name)
+	if v == "" {
+		return nil, fmt.Errorf("%s: environment variable %s is empty or not set", flagName, name)
+	}
+	return []byte(v), nil
+}
+
+// openSignFlagsSigner opens the key the flags name.
+func openSignFlagsSigner(c *cli, f *signFlags) (token.Signer, error) {
+	if f.p12Set {
+		data, err := readLimited(f.p12, 1<<20)
+		if err != nil {
+			return nil, err
+		}
+		pw, err := envSecret(c, "-p12-pass-env", f.p12PassEnv)
+		if err != nil {
+			return nil, err
+		}
+		return token.OpenPKCS12(data, pw)
+	}
+	keyData, err := readLimited(f.keyPEM, 1<<20)
+	if err != nil {
+		return nil, err
+	}
+	var certData []byte
+	if f.certPEM != "" {
+		if certData, err = readLimited(f.certPEM, 1<<20); err != nil {
+			return nil, err
+		}
+	}
+	pw, err := envSecret(c, "-key-pass-env", f.keyPassEnv)
+	if err != nil {
+		return nil, err
+	}
+	return token.OpenPEM(keyData, certData, pw)
+}
+
+func readLimited(path string, limit int64) ([]byte, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, limit)
+	}
+	return data, nil
+}
+
 func runSign(ctx context.Context, c *cli, args []string) int {
-	fmt.Fprintln(c.stderr, "kyso sign: not available in this build")
-	return exitFailure
+	f, err := parseSignFlags(c, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		return exitUsage
+	}
+	s, err := openSignFlagsSigner(c, f)
+	if err != nil {
+		fmt.Fprintln(c.stderr, "kyso sign: opening the key:", err)
+		return exitFailure
+	}
+	in, err := os.Open(f.in)
+	if err != nil {
+		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		return exitFailure
+	}
+	defer in.Close()
+	st, err := in.Stat()
+	if err != nil {
+		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		return exitFailure
+	}
+	pdfPass, err := envSecret(c, "-in-pass-env", f.inPassEnv)
+	if err != nil {
+		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		return exitFailure
+	}
+	opts := &signature.SignOptions{
+		Hash: f.hashAlg, PSS: f.pss, Name: f.name, Reason: f.reason, Location: f.location,
+		ContactInfo: f.contact, Field: f.field, NewField: f.newField, Certify: f.certifyLevel,
+		Password: pdfPass, ReserveUnsigned: f.reserveUnsigned,
+	}
+	chain := append([]*x509.Certificate{s.Certificate()}, s.Chain()...)
+	var res *signature.SignResult
+	err = writeFileAtomic(f.out, func(w io.Writer) error {
+		var err error
+		res, err = signature.Sign(ctx, w, in, st.Size(), s, chain, opts)
+		return err
+	})
+	if err != nil {
+		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		return exitFailure
+	}
+	alg := "RSA PKCS#1 v1.5"
+	if _, ok := s.Public().(*ecdsa.PublicKey); ok {
+		alg = "ECDSA"
+	} else if f.pss {
+		alg = "RSASSA-PSS"
+	}
+	fmt.Fprintf(c.stdout, "signed %s -> %s\n  field %q, signer %q, %v with %s, %d bytes (CMS %d of %d bytes reserved)\n",
+		f.in, f.out, res.Field, s.Certificate().Subject.CommonName, f.hashAlg, alg, res.Size, res.CMSSize, res.ContentsCapacity)
+	if res.Certified != 0 {
+		fmt.Fprintf(c.stdout, "  certification signature, DocMDP P=%d\n", res.Certified)
+	}
+	return exitOK
 }
