@@ -254,7 +254,9 @@ func demoDocument(now time.Time) []byte {
 	line("F2", 11, 410, 318, "CHU TICH")
 	line("F2", 11, 395, 200, "Nguyen Van An")
 	line("F3", 8, 85, 60, "Van ban mau do kyso tao ra de trinh dien (TEST ONLY) - khong co gia tri phap ly.")
-	fonts := func(base string) string { return "<</Type/Font/Subtype/Type1/BaseFont/" + base + "/Encoding/WinAnsiEncoding>>" }
+	fonts := func(base string) string {
+		return "<</Type/Font/Subtype/Type1/BaseFont/" + base + "/Encoding/WinAnsiEncoding>>"
+	}
 	return demoPDF([]string{
 		"<</Type/Catalog/Pages 2 0 R/Lang(vi-VN)>>",
 		"<</Type/Pages/Kids[3 0 R]/Count 1>>",
