@@ -142,13 +142,12 @@ func (w *walker) visit(it walkItem) {
 			w.g.roles[ref] |= it.r
 			return
 		}
-		w.g.roles[ref] |= it.r
-		// A signature field or widget is known by its dictionary; refine the role.
+		// A page, signature field or widget is known by its dictionary; refine the role.
 		o = v
 		if d, ok := v.(pdf.Dict); ok {
 			it.r = refineRole(it.r, d)
-			w.g.roles[ref] |= it.r
 		}
+		w.g.roles[ref] |= it.r
 	}
 	var d pdf.Dict
 	switch v := o.(type) {

@@ -259,12 +259,12 @@ type SignatureReport struct {
 	Field               string        `json:"field"`
 	Kind                Kind          `json:"kind"`
 	Indication          Indication    `json:"indication"`
-	SubIndication       SubIndication `json:"subIndication,omitempty"`
-	Level               Level         `json:"level,omitempty"`
+	SubIndication       SubIndication `json:"subIndication"`
+	Level               Level         `json:"level"`
 	Signer              *Signer       `json:"signer,omitempty"`
-	SigningTime         *time.Time    `json:"signingTime,omitempty"`   // the best signing time known (time-stamp, else claimed)
+	SigningTime         *time.Time    `json:"signingTime"`   // the best signing time known (time-stamp, else claimed)
 	ClaimedTime         *time.Time    `json:"claimedTime,omitempty"`   // /M, unproven
-	TimestampTime       *time.Time    `json:"timestampTime,omitempty"` // time of the signature (or document) time-stamp
+	TimestampTime       *time.Time    `json:"timestampTime"` // time of the signature (or document) time-stamp
 	TimeProven          bool          `json:"timeProven"`              // SigningTime comes from a valid time-stamp
 	CoversWholeDocument bool          `json:"coversWholeDocument"`
 	Revision            int           `json:"revision"` // 0-based index of the revision the signature covers; -1 unknown

@@ -1,0 +1,141 @@
+package signature_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kyso-go/kyso/internal/pdf/pdftest"
+	"github.com/kyso-go/kyso/signature"
+)
+
+func TestVerifyRoundTripBB(t *testing.T) {
+	now := time.Now()
+	p := newVTPKI(t, now.Add(-time.Hour), now.Add(365*24*time.Hour))
+	inputs := map[string][]byte{
+		"classic":        pdftest.Classic(),
+		"xref-stream":    pdftest.XRefStream(),
+		"object-streams": pdftest.ObjectStreams(),
+		"hybrid":         pdftest.Hybrid(),
+		"incremental":    pdftest.Incremental(),
+		"with-field":     pdftest.WithSignatureField(),
+	}
+	for name, in := range inputs {
+		t.Run(name, func(t *testing.T) {
+			signed := vtSign(t, p, in, &signature.SignOptions{Reason: "Phê duyệt", Location: "Hà Tĩnh"})
+			rep := vtVerify(t, p, signed, now, nil)
+			require.Len(t, rep.Signatures, 1)
+			s := rep.Signatures[0]
+			assert.Equal(t, signature.TotalPassed, s.Indication, "%+v", s.Checks)
+			assert.Equal(t, signature.LevelBB, s.Level)
+			assert.Equal(t, signature.ModNone, s.Modification)
+			assert.True(t, s.CoversWholeDocument)
+			assert.Equal(t, "Nguyễn Văn Lĩnh", s.Signer.CommonName)
+			assert.Equal(t, "Phê duyệt", s.Reason)
+			assert.False(t, s.TimeProven)
+			c, ok := s.Check(signature.CheckSigningTime)
+			require.True(t, ok)
+			assert.Equal(t, signature.CheckWarning, c.Result, "claimed time must be flagged unproven")
+			for _, want := range []signature.CheckName{signature.CheckIssuer, signature.CheckSigner, signature.CheckManagingUnit,
+				signature.CheckValidityPeriod, signature.CheckValidAtSigning, signature.CheckIntegrity, signature.CheckRevocation} {
+				c, ok := s.Check(want)
+				if assert.True(t, ok, "check %s missing", want) {
+					assert.NotEmpty(t, c.MessageVI)
+					assert.NotEmpty(t, c.MessageEN)
+				}
+			}
+		})
+	}
+}
+
+func TestVerifyTwoSignaturesAndJSON(t *testing.T) {
+	now := time.Now()
+	p := newVTPKI(t, now.Add(-time.Hour), now.Add(365*24*time.Hour))
+	one := vtSign(t, p, pdftest.Classic(), nil)
+	two := vtSign(t, p, one, nil)
+	rep := vtVerify(t, p, two, now, nil)
+	require.Len(t, rep.Signatures, 2)
+	first, second := rep.Signatures[0], rep.Signatures[1]
+	assert.Equal(t, signature.TotalPassed, first.Indication, "%+v", first.Checks)
+	assert.Equal(t, signature.ModLTAUpdates, first.Modification, "%+v", first.Changes)
+	assert.False(t, first.CoversWholeDocument)
+	assert.Equal(t, signature.TotalPassed, second.Indication, "%+v", second.Checks)
+	assert.True(t, second.CoversWholeDocument)
+	assert.Equal(t, first.Revision+1, second.Revision)
+
+	b, err := json.Marshal(rep)
+	require.NoError(t, err)
+	var generic map[string]any
+	require.NoError(t, json.Unmarshal(b, &generic))
+	sigs := generic["signatures"].([]any)
+	require.Len(t, sigs, 2)
+	s0 := sigs[0].(map[string]any)
+	for _, k := range []string{"field", "kind", "indication", "subIndication", "level", "signer", "signingTime", "timestampTime",
+		"coversWholeDocument", "revision", "modification", "checks"} {
+		_, ok := s0[k]
+		assert.True(t, ok, "JSON key %q missing", k)
+	}
+	assert.Equal(t, "Nguyễn Văn Lĩnh", s0["signer"].(map[string]any)["commonName"])
+	check := s0["checks"].([]any)[0].(map[string]any)
+	for _, k := range []string{"name", "result", "message_vi", "message_en"} {
+		_, ok := check[k]
+		assert.True(t, ok, "check key %q missing", k)
+	}
+}
+
+func TestVerifyLevels(t *testing.T) {
+	now := time.Now()
+	p := newVTPKI(t, now.Add(-time.Hour), now.Add(365*24*time.Hour))
+	signed := vtSign(t, p, pdftest.Classic(), &signature.SignOptions{Time: now})
+	bt := addSignatureTimestamp(t, p, signed, now, nil)
+	rep := vtVerify(t, p, bt, now, nil)
+	s := rep.Signatures[0]
+	require.Equal(t, signature.TotalPassed, s.Indication, "%+v", s.Checks)
+	assert.Equal(t, signature.LevelBT, s.Level)
+	assert.True(t, s.TimeProven)
+	require.NotNil(t, s.TimestampTime)
+
+	lt := addDSS(t, bt, []*x509.Certificate{p.ca, p.root}, [][]byte{p.ocspFor(t, p.leader, now.Add(time.Minute))})
+	rep = vtVerify(t, p, lt, now, func(o *signature.VerifyOptions) { o.Offline = true; o.Revocation = nil })
+	s = rep.Signatures[0]
+	require.Equal(t, signature.TotalPassed, s.Indication, "%+v", s.Checks)
+	assert.Equal(t, signature.LevelBLT, s.Level)
+	assert.Equal(t, signature.ModLTAUpdates, s.Modification, "%+v", s.Changes)
+
+	lta := addDocTimestamp(t, p, lt, now.Add(2*time.Minute))
+	rep = vtVerify(t, p, lta, now, func(o *signature.VerifyOptions) { o.Offline = true; o.Revocation = nil })
+	require.Len(t, rep.Signatures, 2)
+	s, ts := rep.Signatures[0], rep.Signatures[1]
+	require.Equal(t, signature.TotalPassed, s.Indication, "%+v", s.Checks)
+	assert.Equal(t, signature.LevelBLTA, s.Level)
+	assert.Equal(t, signature.KindDocTimestamp, ts.Kind)
+	assert.Equal(t, signature.TotalPassed, ts.Indication, "%+v", ts.Checks)
+	assert.True(t, ts.CoversWholeDocument)
+
+	// Years later, after the signer's certificate expired: still valid offline thanks
+	// to the time-stamps.
+	later := now.Add(3 * 365 * 24 * time.Hour)
+	rep = vtVerify(t, p, lta, later, func(o *signature.VerifyOptions) { o.Offline = true; o.Revocation = nil })
+	assert.Equal(t, signature.TotalPassed, rep.Signatures[0].Indication, "%+v", rep.Signatures[0].Checks)
+	// Without the time-stamps the same signature cannot be proven.
+	rep = vtVerify(t, p, signed, later, func(o *signature.VerifyOptions) { o.Offline = true; o.Revocation = nil })
+	assert.Equal(t, signature.Indeterminate, rep.Signatures[0].Indication)
+	assert.Equal(t, signature.OutOfBoundsNoPOE, rep.Signatures[0].SubIndication)
+}
+
+func TestVerifyNotPDFAndUnsigned(t *testing.T) {
+	_, err := signature.Verify(context.Background(), bytes.NewReader([]byte("hello")), 5, nil)
+	require.ErrorIs(t, err, signature.ErrNotPDF)
+	var de *signature.DocumentError
+	require.ErrorAs(t, err, &de)
+	in := pdftest.Classic()
+	rep, err := signature.Verify(context.Background(), bytes.NewReader(in), int64(len(in)), nil)
+	require.ErrorIs(t, err, signature.ErrNoSignatures)
+	require.NotNil(t, rep)
+}
