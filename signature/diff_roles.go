@@ -10,25 +10,25 @@ import (
 type role uint32
 
 const (
-	roleCatalog     role = 1 << iota
-	roleInfo             // the document information dictionary and below
-	roleDSS              // the document security store and below
-	roleMetadata         // the catalog's XMP metadata stream
-	roleAcroForm         // the interactive form dictionary
-	roleFormRes          // the form's default resources (/DR)
-	roleField            // a form field
-	roleSigField         // a signature field
-	roleSigValue         // a signature dictionary (a signature field's /V) and below
-	roleWidget           // a widget annotation
-	roleAnnot            // any other annotation
-	roleAnnots           // a page's /Annots array held as an indirect object
-	roleWidgetAP         // an appearance stream of a widget, and its resources
-	roleAnnotAP          // an appearance stream of another annotation, and its resources
-	rolePageTree         // a /Pages node
-	rolePage             // a page
-	roleContent          // page content, resources, fonts, images, anything a page draws
-	roleOther            // anything else reached from the catalog (names, outlines, actions…)
-	roleFieldValue       // a non-signature field's value held as an indirect object
+	roleCatalog    role = 1 << iota
+	roleInfo            // the document information dictionary and below
+	roleDSS             // the document security store and below
+	roleMetadata        // the catalog's XMP metadata stream
+	roleAcroForm        // the interactive form dictionary
+	roleFormRes         // the form's default resources (/DR)
+	roleField           // a form field
+	roleSigField        // a signature field
+	roleSigValue        // a signature dictionary (a signature field's /V) and below
+	roleWidget          // a widget annotation
+	roleAnnot           // any other annotation
+	roleAnnots          // a page's /Annots array held as an indirect object
+	roleWidgetAP        // an appearance stream of a widget, and its resources
+	roleAnnotAP         // an appearance stream of another annotation, and its resources
+	rolePageTree        // a /Pages node
+	rolePage            // a page
+	roleContent         // page content, resources, fonts, images, anything a page draws
+	roleOther           // anything else reached from the catalog (names, outlines, actions…)
+	roleFieldValue      // a non-signature field's value held as an indirect object
 )
 
 var roleNames = []struct {

@@ -25,26 +25,26 @@ type SubIndication string
 // The sub-indications kyso reports.
 const (
 	// Sub-indications of TOTAL_FAILED.
-	FormatFailure     SubIndication = "FORMAT_FAILURE"     // the PDF or the CMS is not what PAdES allows (ByteRange, coverage, disallowed modification)
-	HashFailure       SubIndication = "HASH_FAILURE"       // the signed bytes do not match the message digest
-	SigCryptoFailure  SubIndication = "SIG_CRYPTO_FAILURE" // the signature value does not verify with the signer's public key
-	Revoked           SubIndication = "REVOKED"            // the signer's certificate was revoked before the (proven) signing time
-	Expired           SubIndication = "EXPIRED"            // the certificate had expired at the proven signing time
-	NotYetValid       SubIndication = "NOT_YET_VALID"      // the certificate was not yet valid at the proven signing time
+	FormatFailure    SubIndication = "FORMAT_FAILURE"     // the PDF or the CMS is not what PAdES allows (ByteRange, coverage, disallowed modification)
+	HashFailure      SubIndication = "HASH_FAILURE"       // the signed bytes do not match the message digest
+	SigCryptoFailure SubIndication = "SIG_CRYPTO_FAILURE" // the signature value does not verify with the signer's public key
+	Revoked          SubIndication = "REVOKED"            // the signer's certificate was revoked before the (proven) signing time
+	Expired          SubIndication = "EXPIRED"            // the certificate had expired at the proven signing time
+	NotYetValid      SubIndication = "NOT_YET_VALID"      // the certificate was not yet valid at the proven signing time
 
 	// Sub-indications of INDETERMINATE.
-	NoSigningCertificateFound SubIndication = "NO_SIGNING_CERTIFICATE_FOUND"  // the signer's certificate is missing or does not match the ESS reference
-	NoCertificateChainFound   SubIndication = "NO_CERTIFICATE_CHAIN_FOUND"    // no chain to a trusted root
+	NoSigningCertificateFound SubIndication = "NO_SIGNING_CERTIFICATE_FOUND" // the signer's certificate is missing or does not match the ESS reference
+	NoCertificateChainFound   SubIndication = "NO_CERTIFICATE_CHAIN_FOUND"   // no chain to a trusted root
 	CertificateChainFailure   SubIndication = "CERTIFICATE_CHAIN_GENERAL_FAILURE"
-	ChainConstraintsFailure   SubIndication = "CHAIN_CONSTRAINTS_FAILURE"    // key usage, path constraints
-	CryptoConstraintsFailure  SubIndication = "CRYPTO_CONSTRAINTS_FAILURE"   // algorithm or key size below policy (SHA-1, RSA < 2048, …)
-	RevokedNoPOE              SubIndication = "REVOKED_NO_POE"               // revoked, and no proof the signature existed before
-	OutOfBoundsNoPOE          SubIndication = "OUT_OF_BOUNDS_NO_POE"         // certificate outside its validity now, no proof of an earlier signing time
-	OutOfBoundsNotRevoked     SubIndication = "OUT_OF_BOUNDS_NOT_REVOKED"    // expired, not revoked before expiry, no POE
-	TryLater                  SubIndication = "TRY_LATER"                    // revocation status could not be obtained
-	TimestampOrderFailure     SubIndication = "TIMESTAMP_ORDER_FAILURE"      // time-stamps in an impossible order
-	SignedDataNotFound        SubIndication = "SIGNED_DATA_NOT_FOUND"        // the signed bytes cannot be read
-	SigConstraintsFailure     SubIndication = "SIG_CONSTRAINTS_FAILURE"      // the signature's attributes break the validation constraints
+	ChainConstraintsFailure   SubIndication = "CHAIN_CONSTRAINTS_FAILURE"  // key usage, path constraints
+	CryptoConstraintsFailure  SubIndication = "CRYPTO_CONSTRAINTS_FAILURE" // algorithm or key size below policy (SHA-1, RSA < 2048, …)
+	RevokedNoPOE              SubIndication = "REVOKED_NO_POE"             // revoked, and no proof the signature existed before
+	OutOfBoundsNoPOE          SubIndication = "OUT_OF_BOUNDS_NO_POE"       // certificate outside its validity now, no proof of an earlier signing time
+	OutOfBoundsNotRevoked     SubIndication = "OUT_OF_BOUNDS_NOT_REVOKED"  // expired, not revoked before expiry, no POE
+	TryLater                  SubIndication = "TRY_LATER"                  // revocation status could not be obtained
+	TimestampOrderFailure     SubIndication = "TIMESTAMP_ORDER_FAILURE"    // time-stamps in an impossible order
+	SignedDataNotFound        SubIndication = "SIGNED_DATA_NOT_FOUND"      // the signed bytes cannot be read
+	SigConstraintsFailure     SubIndication = "SIG_CONSTRAINTS_FAILURE"    // the signature's attributes break the validation constraints
 )
 
 // Level is the PAdES baseline level a signature reaches (ETSI EN 319 142-1).
@@ -262,10 +262,10 @@ type SignatureReport struct {
 	SubIndication       SubIndication `json:"subIndication"`
 	Level               Level         `json:"level"`
 	Signer              *Signer       `json:"signer,omitempty"`
-	SigningTime         *time.Time    `json:"signingTime"`   // the best signing time known (time-stamp, else claimed)
-	ClaimedTime         *time.Time    `json:"claimedTime,omitempty"`   // /M, unproven
-	TimestampTime       *time.Time    `json:"timestampTime"` // time of the signature (or document) time-stamp
-	TimeProven          bool          `json:"timeProven"`              // SigningTime comes from a valid time-stamp
+	SigningTime         *time.Time    `json:"signingTime"`           // the best signing time known (time-stamp, else claimed)
+	ClaimedTime         *time.Time    `json:"claimedTime,omitempty"` // /M, unproven
+	TimestampTime       *time.Time    `json:"timestampTime"`         // time of the signature (or document) time-stamp
+	TimeProven          bool          `json:"timeProven"`            // SigningTime comes from a valid time-stamp
 	CoversWholeDocument bool          `json:"coversWholeDocument"`
 	Revision            int           `json:"revision"` // 0-based index of the revision the signature covers; -1 unknown
 	Modification        Modification  `json:"modification"`
