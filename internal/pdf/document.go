@@ -7,6 +7,7 @@ import (
 	"io"
 	"sort"
 	"sync"
+	"sync/atomic"
 )
 
 // Document is a PDF file opened for lazy reading. It reads the cross-reference sections
@@ -30,6 +31,9 @@ type Document struct {
 	warnings []string
 	cache    map[Ref]Object
 	objstms  map[int]*objStm
+
+	bytesRead atomic.Int64 // bytes read through readAt, to bound work on hostile files
+	esMemo    [2]int64     // last "endstream" search: from offset, found offset (-1 none)
 
 	scanOnce sync.Once
 	scanned  map[int]xrefEntry // objects found by scanning, for broken entries
@@ -67,7 +71,8 @@ type Revision struct {
 // Errors wrap ErrNotPDF, ErrMalformed, ErrLimit, ErrUnsupportedEncryption or
 // ErrWrongPassword.
 func Open(r io.ReaderAt, size int64, opts *Options) (*Document, error) {
-	d := &Document{r: r, size: size, opts: opts.withDefaults(), cache: map[Ref]Object{}, objstms: map[int]*objStm{}}
+	d := &Document{r: r, size: size, opts: opts.withDefaults(), cache: map[Ref]Object{}, objstms: map[int]*objStm{},
+		esMemo: [2]int64{-1, -1}}
 	head, err := d.readAt(0, 1024)
 	if err != nil {
 		return nil, err
@@ -369,7 +374,7 @@ func (d *Document) AtRevision(i int) (*Document, error) {
 	}
 	v := &Document{r: d.r, size: d.revs[i].EOF, opts: d.opts, revs: d.revs[: i+1 : i+1],
 		recovered: d.recovered, header: d.header, sec: d.sec, encRef: d.encRef,
-		cache: map[Ref]Object{}, objstms: map[int]*objStm{}}
+		cache: map[Ref]Object{}, objstms: map[int]*objStm{}, esMemo: [2]int64{-1, -1}}
 	if d.recovered {
 		v.xref = map[int]xrefEntry{}
 		for n, e := range d.xref {

@@ -16,6 +16,7 @@ func (d *Document) readAt(off int64, n int) ([]byte, error) {
 	}
 	buf := make([]byte, n)
 	m, err := d.r.ReadAt(buf, off)
+	d.bytesRead.Add(int64(m))
 	if m == n {
 		return buf, nil
 	}
@@ -168,10 +169,22 @@ func (d *Document) streamLength(sd Dict, dataOff int64, depth int) (n, end int64
 			return length, dataOff + length + int64(len(tail)-len(t)) + 9, nil
 		}
 	}
-	// Scan for endstream.
-	pos, err := d.scanFor(dataOff, []byte("endstream"), -1)
-	if err != nil {
-		return 0, 0, err
+	// Scan for endstream, reusing the last search when it covers dataOff (recovery
+	// tries many candidate objects in order: this keeps the scan linear).
+	d.mu.Lock()
+	memo := d.esMemo
+	d.mu.Unlock()
+	var pos int64
+	if memo[0] >= 0 && memo[0] <= dataOff && (memo[1] < 0 || dataOff <= memo[1]) {
+		pos = memo[1]
+	} else {
+		pos, err = d.scanFor(dataOff, []byte("endstream"), -1)
+		if err != nil {
+			return 0, 0, err
+		}
+		d.mu.Lock()
+		d.esMemo = [2]int64{dataOff, pos}
+		d.mu.Unlock()
 	}
 	if pos < 0 {
 		return 0, 0, malformed(dataOff, "stream without endstream")

@@ -150,7 +150,12 @@ func (d *Document) scanObjects(xref map[int]xrefEntry) (scanResult, error) {
 	const overlap = 64
 	pos := d.header
 	kwObj, kwTrailer, kwEOF := []byte("obj"), []byte("trailer"), []byte("%%EOF")
+	// Bound the work on hostile files: parsing candidates may not read more than this.
+	budget := d.bytesRead.Load() + 16*d.size + 64<<20
 	for pos < d.size {
+		if d.bytesRead.Load() > budget {
+			return sr, &LimitError{Limit: "recovery work", Max: 16*d.size + 64<<20, Offset: pos}
+		}
 		from := pos - overlap
 		if from < 0 {
 			from = 0
