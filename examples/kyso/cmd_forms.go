@@ -1,12 +1,369 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/kyso-go/kyso/forms"
 )
 
-// TODO(owner of "forms"): replace this placeholder with the real command.
+const formsUsage = `usage: kyso forms <subcommand> [flags]
+
+subcommands:
+  list      [-defs DIR]                      one form per line: identifier, confidence, title
+  schema    -form ID [-defs DIR]             JSON Schema of the form's data document
+  validate  -form ID -data FILE [-defs DIR]  one line per problem; exit 1 when invalid
+  render    -form ID (-data FILE | -sample) -out FILE.pdf [-defs DIR]
+  deadline  -profile ID -period YYYY-MM|YYYY report deadlines (profiles: quang-ninh, ha-tinh)
+
+-data takes a form-data JSON document, or a CSV/XLSX list (with -base FILE.json for the
+other values and -table ID when the form has several lists). -defs DIR loads an
+agency's definition files (new forms, relabelled fields, overridden defaults).`
+
 func runForms(ctx context.Context, c *cli, args []string) int {
-	fmt.Fprintln(c.stderr, "kyso forms: not available in this build")
-	return exitFailure
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(c.stderr, formsUsage)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	sub, rest := args[0], args[1:]
+	switch sub {
+	case "list":
+		return formsList(c, rest)
+	case "schema":
+		return formsSchema(c, rest)
+	case "validate":
+		return formsValidate(c, rest)
+	case "render":
+		return formsRender(ctx, c, rest)
+	case "deadline":
+		return formsDeadline(c, rest)
+	}
+	fmt.Fprintf(c.stderr, "kyso forms: unknown subcommand %q\n%s\n", sub, formsUsage)
+	return exitUsage
+}
+
+// formsFlags parses flags common to the subcommands; ok false means return code.
+func formsFlags(c *cli, name string, args []string, setup func(fs *flag.FlagSet)) (defs string, code int, ok bool) {
+	fs := flag.NewFlagSet("kyso forms "+name, flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	fs.StringVar(&defs, "defs", "", "directory of agency definition files (*.json, *.yaml)")
+	if setup != nil {
+		setup(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return "", exitOK, false
+		}
+		return "", exitUsage, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(c.stderr, "kyso forms %s: unexpected argument %q\n", name, fs.Arg(0))
+		return "", exitUsage, false
+	}
+	return defs, 0, true
+}
+
+func loadRegistry(c *cli, defs string) (*forms.Registry, bool) {
+	reg, err := forms.NewRegistry()
+	if err != nil {
+		fmt.Fprintf(c.stderr, "kyso forms: %v\n", err)
+		return nil, false
+	}
+	if defs != "" {
+		if err := reg.LoadDir(defs); err != nil {
+			fmt.Fprintf(c.stderr, "kyso forms: loading %s:\n", defs)
+			for _, line := range strings.Split(err.Error(), "\n") {
+				fmt.Fprintf(c.stderr, "  %s\n", line)
+			}
+			return nil, false
+		}
+	}
+	return reg, true
+}
+
+func formsList(c *cli, args []string) int {
+	defs, code, ok := formsFlags(c, "list", args, nil)
+	if !ok {
+		return code
+	}
+	reg, ok := loadRegistry(c, defs)
+	if !ok {
+		return exitFailure
+	}
+	for _, d := range reg.Definitions() {
+		fmt.Fprintf(c.stdout, "%-14s %-13s %s\n", d.ID, d.Provenance.Confidence, d.Title)
+	}
+	return exitOK
+}
+
+func lookupForm(c *cli, defs, id string) (*forms.Definition, bool) {
+	reg, ok := loadRegistry(c, defs)
+	if !ok {
+		return nil, false
+	}
+	d, err := reg.Definition(id)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "kyso forms: %v\n", err)
+		return nil, false
+	}
+	return d, true
+}
+
+func formsSchema(c *cli, args []string) int {
+	var id string
+	defs, code, ok := formsFlags(c, "schema", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&id, "form", "", "form identifier, e.g. tt185/mau-01")
+	})
+	if !ok {
+		return code
+	}
+	if id == "" {
+		fmt.Fprintln(c.stderr, "kyso forms schema: -form is required")
+		return exitUsage
+	}
+	d, ok := lookupForm(c, defs, id)
+	if !ok {
+		return exitFailure
+	}
+	b, err := d.JSONSchema()
+	if err != nil {
+		fmt.Fprintf(c.stderr, "kyso forms schema: %v\n", err)
+		return exitFailure
+	}
+	c.stdout.Write(b)
+	return exitOK
+}
+
+// readFormData reads -data (JSON, CSV or XLSX) for d; problems found while importing a
+// list are returned alongside.
+func readFormData(d *forms.Definition, dataPath, basePath, tableID string) (*forms.Data, []*forms.Problem, error) {
+	ext := strings.ToLower(filepath.Ext(dataPath))
+	readJSON := func(p string) (*forms.Data, error) {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		data, err := forms.ReadData(f)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		return data, nil
+	}
+	if ext != ".csv" && ext != ".xlsx" {
+		if basePath != "" || tableID != "" {
+			return nil, nil, errors.New("-base and -table apply to CSV/XLSX lists only")
+		}
+		data, err := readJSON(dataPath)
+		return data, nil, err
+	}
+	data := &forms.Data{Form: d.ID}
+	if basePath != "" {
+		var err error
+		if data, err = readJSON(basePath); err != nil {
+			return nil, nil, err
+		}
+	}
+	tables := d.Tables()
+	if tableID == "" {
+		if len(tables) != 1 {
+			return nil, nil, fmt.Errorf("form %s has %d lists: choose one with -table", d.ID, len(tables))
+		}
+		tableID = tables[0].ID
+	}
+	f, err := os.Open(dataPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	var res *forms.ImportResult
+	if ext == ".csv" {
+		res, err = d.ImportCSV(tableID, f, forms.ImportOptions{})
+	} else {
+		res, err = d.ImportXLSX(tableID, f, forms.ImportOptions{})
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", dataPath, err)
+	}
+	if data.Tables == nil {
+		data.Tables = map[string][]forms.Row{}
+	}
+	data.Tables[tableID] = res.Rows
+	return data, res.Problems, nil
+}
+
+func printProblems(w io.Writer, file string, probs []*forms.Problem) {
+	for _, p := range probs {
+		fmt.Fprintf(w, "%s: %s\n", file, p.Error())
+	}
+}
+
+func formsValidate(c *cli, args []string) int {
+	var id, dataPath, basePath, tableID string
+	defs, code, ok := formsFlags(c, "validate", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&id, "form", "", "form identifier, e.g. tt185/mau-01")
+		fs.StringVar(&dataPath, "data", "", "form data: JSON document, or CSV/XLSX list")
+		fs.StringVar(&basePath, "base", "", "with a CSV/XLSX list: JSON document for the other values")
+		fs.StringVar(&tableID, "table", "", "with a CSV/XLSX list: which list it fills")
+	})
+	if !ok {
+		return code
+	}
+	if id == "" || dataPath == "" {
+		fmt.Fprintln(c.stderr, "kyso forms validate: -form and -data are required")
+		return exitUsage
+	}
+	d, ok := lookupForm(c, defs, id)
+	if !ok {
+		return exitFailure
+	}
+	data, importProbs, err := readFormData(d, dataPath, basePath, tableID)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "kyso forms validate: %v\n", err)
+		return exitFailure
+	}
+	if len(importProbs) > 0 {
+		printProblems(c.stdout, dataPath, importProbs)
+		return exitFailure
+	}
+	if data.Form != "" && data.Form != d.ID {
+		fmt.Fprintf(c.stderr, "kyso forms validate: %s holds data for form %q, not %q\n", dataPath, data.Form, d.ID)
+		return exitFailure
+	}
+	if err := d.Validate(d.Normalize(data), forms.ValidateOptions{}); err != nil {
+		var ve *forms.ValidationError
+		if errors.As(err, &ve) {
+			printProblems(c.stdout, dataPath, ve.Problems)
+		} else {
+			fmt.Fprintf(c.stderr, "kyso forms validate: %v\n", err)
+		}
+		return exitFailure
+	}
+	fmt.Fprintf(c.stdout, "%s: hợp lệ / valid (%s)\n", dataPath, d.ID)
+	return exitOK
+}
+
+func formsRender(ctx context.Context, c *cli, args []string) int {
+	var id, dataPath, basePath, tableID, out string
+	var sample, draft bool
+	defs, code, ok := formsFlags(c, "render", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&id, "form", "", "form identifier, e.g. tt185/mau-01")
+		fs.StringVar(&dataPath, "data", "", "form data: JSON document, or CSV/XLSX list")
+		fs.StringVar(&basePath, "base", "", "with a CSV/XLSX list: JSON document for the other values")
+		fs.StringVar(&tableID, "table", "", "with a CSV/XLSX list: which list it fills")
+		fs.BoolVar(&sample, "sample", false, "render the definition's built-in sample data")
+		fs.BoolVar(&draft, "draft", false, "render even if the data does not validate")
+		fs.StringVar(&out, "out", "", "output PDF file")
+	})
+	if !ok {
+		return code
+	}
+	if id == "" || out == "" || (dataPath == "") == !sample {
+		fmt.Fprintln(c.stderr, "kyso forms render: -form, -out and exactly one of -data or -sample are required")
+		return exitUsage
+	}
+	d, ok := lookupForm(c, defs, id)
+	if !ok {
+		return exitFailure
+	}
+	var data *forms.Data
+	if sample {
+		if d.Sample == nil {
+			fmt.Fprintf(c.stderr, "kyso forms render: %s has no sample data\n", d.ID)
+			return exitFailure
+		}
+		data = d.Sample
+	} else {
+		var probs []*forms.Problem
+		var err error
+		data, probs, err = readFormData(d, dataPath, basePath, tableID)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "kyso forms render: %v\n", err)
+			return exitFailure
+		}
+		if len(probs) > 0 && !draft {
+			printProblems(c.stderr, dataPath, probs)
+			return exitFailure
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return exitFailure
+	}
+	var buf bytes.Buffer
+	if err := d.Render(&buf, data, forms.RenderOptions{SkipValidation: draft}); err != nil {
+		var ve *forms.ValidationError
+		if errors.As(err, &ve) {
+			printProblems(c.stderr, firstNonEmptyStr(dataPath, "sample"), ve.Problems)
+		} else {
+			fmt.Fprintf(c.stderr, "kyso forms render: %v\n", err)
+		}
+		return exitFailure
+	}
+	if err := writeFileAtomic(out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+		fmt.Fprintf(c.stderr, "kyso forms render: %v\n", err)
+		return exitFailure
+	}
+	fmt.Fprintf(c.stderr, "kyso forms render: wrote %s (%s)\n", out, d.ID)
+	return exitOK
+}
+
+func firstNonEmptyStr(v ...string) string {
+	for _, s := range v {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+var weekdaysVi = [...]string{"Chủ nhật", "thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy"}
+
+func formsDeadline(c *cli, args []string) int {
+	var profile, period string
+	_, code, ok := formsFlags(c, "deadline", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&profile, "profile", "", "reporting profile: quang-ninh or ha-tinh")
+		fs.StringVar(&period, "period", "", "reporting period: YYYY-MM or YYYY")
+	})
+	if !ok {
+		return code
+	}
+	if profile == "" || period == "" {
+		fmt.Fprintln(c.stderr, "kyso forms deadline: -profile and -period are required")
+		return exitUsage
+	}
+	p, err := forms.LookupReportingProfile(profile)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "kyso forms deadline: %v\n", err)
+		return exitFailure
+	}
+	dls, err := p.Deadlines(period, nil)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "kyso forms deadline: %v\n", err)
+		if errors.Is(err, forms.ErrBadPeriod) {
+			return exitUsage
+		}
+		return exitFailure
+	}
+	for _, dl := range dls {
+		fmt.Fprintf(c.stdout, "%s %s %s: hạn %s (%s)", dl.Profile, dl.Kind, dl.Period,
+			forms.FormatDate(dl.Due), weekdaysVi[dl.Due.Weekday()])
+		if dl.Moved != "" {
+			fmt.Fprintf(c.stdout, "; dời vì %s", dl.Moved)
+		}
+		if !dl.WindowStart.IsZero() {
+			fmt.Fprintf(c.stdout, "; số liệu %s–%s", forms.FormatDate(dl.WindowStart), forms.FormatDate(dl.WindowEnd))
+		}
+		fmt.Fprintf(c.stdout, "; gửi %s; căn cứ %s\n", dl.Recipient, dl.Citation)
+	}
+	return exitOK
 }
