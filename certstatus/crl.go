@@ -143,7 +143,7 @@ func checkCRL(rl *x509.RevocationList, der []byte, issuer *x509.Certificate) (*p
 // extension value (also used by freshestCRL).
 func parseDistributionPointURLs(der []byte) ([]string, error) {
 	var dps []struct {
-		DistributionPoint asn1.RawValue `asn1:"optional,tag:0"`
+		DistributionPoint asn1.RawValue  `asn1:"optional,tag:0"`
 		Reasons           asn1.BitString `asn1:"optional,tag:1"`
 		CRLIssuer         asn1.RawValue  `asn1:"optional,tag:2"`
 	}

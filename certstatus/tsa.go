@@ -50,7 +50,7 @@ type tsRequest struct {
 type tsResponse struct {
 	Status struct {
 		Status       int
-		StatusString []string      `asn1:"optional,utf8"`
+		StatusString []string       `asn1:"optional,utf8"`
 		FailInfo     asn1.BitString `asn1:"optional"`
 	}
 	TimeStampToken asn1.RawValue `asn1:"optional"`

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sync/errgroup"
 	"software.sslmate.com/src/go-pkcs12"
 )
 
@@ -92,7 +93,7 @@ type PKI struct {
 	// covering the issuing CA) are the endpoints named in the certificates.
 	OCSPURL, TSAURL, CRLURL, RootCRLURL, DeltaCRLURL string
 
-	Root, CA                                           *Holder
+	Root, CA                                            *Holder
 	Leader, Deputy, Clerk, Org, Device, TSA, OCSPSigner *Holder
 
 	addr    string
@@ -314,9 +315,32 @@ func criticalEKU(oids ...asn1.ObjectIdentifier) pkix.Extension {
 	return pkix.Extension{Id: oidExtKeyUsage, Critical: true, Value: v}
 }
 
+// newKeys makes n keys concurrently: RSA key generation dominates NewPKI's cost.
+func (p *PKI) newKeys(n int) ([]*keyPair, error) {
+	keys := make([]*keyPair, n)
+	var g errgroup.Group
+	for i := range keys {
+		g.Go(func() error {
+			k, err := p.newKey()
+			if err != nil {
+				return err
+			}
+			keys[i] = &keyPair{pub: k.Public(), priv: k}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, fmt.Errorf("certstatustest: generating keys: %w", err)
+	}
+	return keys, nil
+}
+
 func (p *PKI) generate() error {
 	now := p.now().UTC().Truncate(time.Second)
-	var err error
+	keys, err := p.newKeys(9)
+	if err != nil {
+		return err
+	}
 	p.Root, err = p.issue("root", nil, &x509.Certificate{
 		RawSubject:            Name(C("VN"), O("Ban Cơ yếu Chính phủ"), CN("RootCA chuyên dùng Chính phủ Test G2")),
 		NotBefore:             now.AddDate(-2, 0, 0),
@@ -324,7 +348,7 @@ func (p *PKI) generate() error {
 		IsCA:                  true,
 		BasicConstraintsValid: true,
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-	}, nil)
+	}, keys[0])
 	if err != nil {
 		return err
 	}
@@ -336,7 +360,7 @@ func (p *PKI) generate() error {
 		BasicConstraintsValid: true,
 		MaxPathLenZero:        true,
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
-	}, nil)
+	}, keys[1])
 	if err != nil {
 		return err
 	}
@@ -386,8 +410,8 @@ func (p *PKI) generate() error {
 			ExtraExtensions: []pkix.Extension{{Id: oidOCSPNoCheck, Value: []byte{0x05, 0x00}}},
 		}},
 	}
-	for _, s := range specs {
-		h, err := p.Issue(s.name, s.tmpl)
+	for i, s := range specs {
+		h, err := p.issue(s.name, p.CA, s.tmpl, keys[2+i])
 		if err != nil {
 			return err
 		}

@@ -20,13 +20,13 @@ type TSABehavior int
 
 // The TSA behaviours.
 const (
-	TSANormal        TSABehavior = iota // correct tokens
-	TSAWrongImprint                     // the token stamps another digest
-	TSAWrongNonce                       // the token carries another nonce
-	TSARejection                        // status rejection, failInfo badRequest
-	TSAMalformed                        // a 200 answer whose body is not a TimeStampResp
-	TSABadSignature                     // the token's signature is corrupted
-	TSANoCertificates                   // no certificates in the token even when asked
+	TSANormal         TSABehavior = iota // correct tokens
+	TSAWrongImprint                      // the token stamps another digest
+	TSAWrongNonce                        // the token carries another nonce
+	TSARejection                         // status rejection, failInfo badRequest
+	TSAMalformed                         // a 200 answer whose body is not a TimeStampResp
+	TSABadSignature                      // the token's signature is corrupted
+	TSANoCertificates                    // no certificates in the token even when asked
 )
 
 // TSAPolicy is the policy OID of the test TSA's tokens (under Vietnam's country arc).
@@ -118,7 +118,7 @@ type contentInfo struct {
 
 type pkiStatusInfo struct {
 	Status       int
-	StatusString []string      `asn1:"optional,utf8"`
+	StatusString []string       `asn1:"optional,utf8"`
 	FailInfo     asn1.BitString `asn1:"optional"`
 }
 
