@@ -33,7 +33,27 @@
 // # Writing
 //
 // NewUpdate starts an incremental update: Add allocates new objects, Set replaces
-// changed ones, and WriteTo appends them after the original bytes with a cross-reference
-// section in the same style as the file's last one (a table after a table, a stream
-// after a stream) and /Prev pointing at the previous section.
+// changed ones, and Bytes returns the section to append after the original's last byte:
+// the objects and a cross-reference section in the same style as the file's last one (a
+// table after a table or a hybrid table, a stream after a stream), with /Prev pointing
+// at the previous section and /Root, /Info, /Encrypt and /ID[0] carried over. Not a byte
+// of the original is rewritten. After a recovered (scanned) file, the section lists
+// every object instead, so the result has a correct cross-reference. In an encrypted
+// document the new strings and streams are encrypted with its key; Raw values (such as
+// a signature's /Contents hole) never are. Bytes is deterministic, except that AES
+// encryption draws a random IV for every string and stream.
+//
+// # Errors and limits
+//
+// Errors wrap the sentinels ErrNotPDF, ErrMalformed, ErrLimit, ErrUnsupportedEncryption,
+// ErrWrongPassword and ErrUnsupportedFilter, usually through the detail types
+// MalformedError (where and what), LimitError (which Options limit) and
+// UnsupportedEncryptionError (which security handler). Options bounds the object count,
+// nesting depth, decompressed stream size and cache size; recovery by scanning is
+// bounded to a fixed multiple of the file size in reads.
+//
+// # Concurrency and sharing
+//
+// A Document may be used from several goroutines. Objects it returns are shared with
+// its cache: Clone a Dict or Array before changing it.
 package pdf

@@ -15,6 +15,7 @@ type Update struct {
 	next    int
 	objs    map[int]updObj
 	offsets map[Ref]int64
+	info    *Ref
 }
 
 type updObj struct {
@@ -51,6 +52,10 @@ func (u *Update) Set(r Ref, o Object) {
 		u.next = r.Num + 1
 	}
 }
+
+// SetInfo makes the new trailer's /Info point at r (by default the document's /Info is
+// carried over).
+func (u *Update) SetInfo(r Ref) { u.info = &r }
 
 // Objects returns the references of the objects added or set so far, sorted.
 func (u *Update) Objects() []Ref {
@@ -145,6 +150,9 @@ func (u *Update) Bytes() ([]byte, error) {
 		if v := d.trailer.Get(k); v != nil {
 			trailer[k] = v
 		}
+	}
+	if u.info != nil {
+		trailer["Info"] = *u.info
 	}
 	if !full && len(d.revs) > 0 {
 		trailer["Prev"] = Integer(d.revs[len(d.revs)-1].XRefOffset)
