@@ -9,9 +9,9 @@ import (
 const maxCertificates = 64
 
 // orderChain returns the certificates of pool that issue leaf, leaf excluded, ordered from
-// leaf's issuer towards the root; the certificates that are not on that path follow in
+// leaf's issuer towards the root, and separately the certificates not on that path in
 // their original order. Duplicates and the leaf itself are dropped.
-func orderChain(leaf *x509.Certificate, pool []*x509.Certificate) []*x509.Certificate {
+func orderChain(leaf *x509.Certificate, pool []*x509.Certificate) (path, others []*x509.Certificate) {
 	rest := make([]*x509.Certificate, 0, len(pool))
 	for _, c := range pool {
 		if c == nil || (leaf != nil && c.Equal(leaf)) {
@@ -28,7 +28,6 @@ func orderChain(leaf *x509.Certificate, pool []*x509.Certificate) []*x509.Certif
 			rest = append(rest, c)
 		}
 	}
-	var path []*x509.Certificate
 	cur := leaf
 	for cur != nil && len(rest) > 0 {
 		if isSelfSigned(cur) {
@@ -48,7 +47,7 @@ func orderChain(leaf *x509.Certificate, pool []*x509.Certificate) []*x509.Certif
 		path = append(path, cur)
 		rest = append(rest[:next], rest[next+1:]...)
 	}
-	return append(path, rest...)
+	return path, rest
 }
 
 // issues reports whether issuer's name and key produced child's signature.

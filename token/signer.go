@@ -13,7 +13,7 @@ type Signer interface {
 	// Certificate returns the signer's own (leaf) certificate.
 	Certificate() *x509.Certificate
 	// Chain returns the issuers of Certificate, leaf excluded, ordered towards the
-	// root. Certificates that could not be placed on the path follow at the end.
+	// root.
 	Chain() []*x509.Certificate
 }
 

@@ -80,7 +80,8 @@ func newSoftSigner(key crypto.Signer, cert *x509.Certificate, others []*x509.Cer
 	if !publicKeysEqual(key.Public(), cert.PublicKey) {
 		return nil, fmt.Errorf("%w: certificate %q", ErrKeyMismatch, cert.Subject.String())
 	}
-	return &SoftSigner{key: key, cert: cert, chain: orderChain(cert, others)}, nil
+	path, rest := orderChain(cert, others)
+	return &SoftSigner{key: key, cert: cert, chain: append(path, rest...)}, nil
 }
 
 // checkKey accepts RSA keys of at least 2048 bits and ECDSA keys of at least 256 bits.
@@ -112,7 +113,8 @@ func (s *SoftSigner) Public() crypto.PublicKey { return s.key.Public() }
 func (s *SoftSigner) Certificate() *x509.Certificate { return s.cert }
 
 // Chain returns the issuers found in the key file, leaf excluded, ordered towards the
-// root. The caller must not modify the slice.
+// root; certificates of the file that are not on the path follow at the end. The caller
+// must not modify the slice.
 func (s *SoftSigner) Chain() []*x509.Certificate { return s.chain }
 
 // Sign signs digest, a hash made with opts.HashFunc(). RSA keys sign PKCS#1 v1.5 unless

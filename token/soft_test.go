@@ -8,6 +8,8 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -43,21 +45,30 @@ func signCases(pub crypto.PublicKey) []signCase {
 // checkSignature verifies sig with the standard library.
 func checkSignature(t testing.TB, pub crypto.PublicKey, digest, sig []byte, opts crypto.SignerOpts) {
 	t.Helper()
+	require.NoError(t, verify(pub, digest, sig, opts))
+}
+
+// verify checks sig with crypto/rsa or crypto/ecdsa; safe off the test goroutine.
+func verify(pub crypto.PublicKey, digest, sig []byte, opts crypto.SignerOpts) error {
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
 		if pss, ok := opts.(*rsa.PSSOptions); ok {
-			require.NoError(t, rsa.VerifyPSS(k, pss.Hash, digest, sig, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthAuto}))
-			if pss.SaltLength == rsa.PSSSaltLengthEqualsHash {
-				require.NoError(t, rsa.VerifyPSS(k, pss.Hash, digest, sig, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash}))
+			if err := rsa.VerifyPSS(k, pss.Hash, digest, sig, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthAuto}); err != nil {
+				return err
 			}
-			return
+			if pss.SaltLength == rsa.PSSSaltLengthEqualsHash {
+				return rsa.VerifyPSS(k, pss.Hash, digest, sig, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
+			}
+			return nil
 		}
-		require.NoError(t, rsa.VerifyPKCS1v15(k, opts.HashFunc(), digest, sig))
+		return rsa.VerifyPKCS1v15(k, opts.HashFunc(), digest, sig)
 	case *ecdsa.PublicKey:
-		require.True(t, ecdsa.VerifyASN1(k, digest, sig), "ECDSA signature does not verify")
-	default:
-		t.Fatalf("unexpected key %T", pub)
+		if !ecdsa.VerifyASN1(k, digest, sig) {
+			return errors.New("ECDSA signature does not verify")
+		}
+		return nil
 	}
+	return fmt.Errorf("unexpected key %T", pub)
 }
 
 func digestOf(h crypto.Hash, msg string) []byte {

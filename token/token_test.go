@@ -1,0 +1,389 @@
+//go:build cgo
+
+package token
+
+import (
+	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSoftHSMSignsWithEveryMechanism(t *testing.T) {
+	hsm := newSoftHSM(t)
+	p := provision(t, hsm, "Kyso Test", "1234")
+	m := hsm.open(t)
+
+	tokens, err := m.Tokens(context.Background())
+	require.NoError(t, err)
+	require.Len(t, tokens, 2, "the test token and SoftHSM's free slot")
+	assert.Equal(t, "Kyso Test", tokens[0].Label)
+	assert.Equal(t, "SoftHSM project", tokens[0].Manufacturer)
+	assert.True(t, tokens[0].Flags.LoginRequired())
+	assert.True(t, tokens[0].Flags.Initialized())
+	assert.NotEmpty(t, tokens[0].Serial)
+	assert.False(t, tokens[1].Flags.Initialized())
+
+	tok, err := m.OpenToken(context.Background(), TokenOptions{Label: "Kyso Test", PIN: staticPIN("1234", nil, nil)})
+	require.NoError(t, err)
+	keys, err := tok.Keys(context.Background())
+	require.NoError(t, err)
+	require.Len(t, keys, 3)
+	for _, k := range keys {
+		require.NotNil(t, k.Certificate, "key %s", k.Label)
+		assert.True(t, k.Certificate.Equal(p.certs[k.Label]), "key %s paired with the wrong certificate", k.Label)
+		assert.Equal(t, []string{p.pki.issuing.Subject.CommonName, p.pki.root.Subject.CommonName}, subjects(k.Chain))
+	}
+
+	for i, k := range p.keys {
+		t.Run(k.name, func(t *testing.T) {
+			s, err := tok.Signer(context.Background(), KeySelector{ID: []byte{byte(i + 1)}})
+			require.NoError(t, err)
+			var _ Signer = s
+			assert.True(t, s.Certificate().Equal(p.certs[k.name]))
+			assert.Len(t, s.Chain(), 2)
+			for _, c := range signCases(s.Public()) {
+				t.Run(c.name, func(t *testing.T) {
+					d := digestOf(c.opts.HashFunc(), "công văn số 12")
+					sig, err := s.Sign(rand.Reader, d, c.opts)
+					require.NoError(t, err)
+					checkSignature(t, p.certs[k.name].PublicKey, d, sig, c.opts)
+
+					// The token hashes (CKM_SHAxxx_RSA_PKCS[_PSS]) or, where it
+					// cannot (SoftHSM has no CKM_ECDSA_SHAxxx), this package does.
+					msg := []byte("công văn số 12 — toàn văn")
+					sig, err = s.SignMessage(rand.Reader, msg, c.opts)
+					require.NoError(t, err)
+					checkSignature(t, p.certs[k.name].PublicKey, digestOf(c.opts.HashFunc(), string(msg)), sig, c.opts)
+				})
+			}
+			_, err = s.Sign(rand.Reader, digestOf(crypto.SHA1, "x"), crypto.SHA1)
+			require.ErrorIs(t, err, ErrWeakHash)
+			_, err = s.SignMessage(rand.Reader, []byte("x"), crypto.SHA1)
+			require.ErrorIs(t, err, ErrWeakHash)
+			if _, ok := s.Public().(*rsa.PublicKey); !ok {
+				_, err = s.Sign(rand.Reader, digestOf(crypto.SHA256, "x"), &rsa.PSSOptions{Hash: crypto.SHA256})
+				require.ErrorIs(t, err, ErrUnsupportedOptions)
+			}
+		})
+	}
+}
+
+func TestSignerSelection(t *testing.T) {
+	hsm := newSoftHSM(t)
+	p := provision(t, hsm, "Many", "1234")
+	hsm.initToken(t, "One", "5678")
+	// The certificate carries another CKA_ID than the key: found by public key.
+	k := p.keys[2]
+	hsm.importKey(t, "One", "5678", []byte{0x42}, "only key", k.key, nil)
+	hsm.write(t, "One", "5678", "cert", p.certs[k.name].Raw, []byte{0x99}, "its certificate")
+	// A key without certificate is listed but never chosen.
+	hsm.importKey(t, "One", "5678", []byte{0x43}, "no certificate", p.keys[0].key, nil)
+	m := hsm.open(t)
+	ctx := context.Background()
+
+	many, err := m.OpenToken(ctx, TokenOptions{Label: "Many", PIN: staticPIN("1234", nil, nil)})
+	require.NoError(t, err)
+	_, err = many.Signer(ctx, KeySelector{})
+	require.ErrorIs(t, err, ErrAmbiguousKey)
+	_, err = many.Signer(ctx, KeySelector{ID: []byte{0x77}})
+	require.ErrorIs(t, err, ErrKeyNotFound)
+	s, err := many.Signer(ctx, KeySelector{Label: "RSA-3072"})
+	require.NoError(t, err)
+	assert.True(t, s.Certificate().Equal(p.certs["RSA-3072"]))
+
+	one, err := m.OpenToken(ctx, TokenOptions{Label: "One", PIN: staticPIN("5678", nil, nil)})
+	require.NoError(t, err)
+	keys, err := one.Keys(ctx)
+	require.NoError(t, err)
+	require.Len(t, keys, 2)
+	s, err = one.Signer(ctx, KeySelector{})
+	require.NoError(t, err, "the only key with a certificate is chosen without a selector")
+	assert.Equal(t, []byte{0x42}, s.Info().ID)
+	assert.True(t, s.Certificate().Equal(p.certs[k.name]))
+	d := digestOf(crypto.SHA256, "x")
+	sig, err := s.Sign(nil, d, crypto.SHA256)
+	require.NoError(t, err)
+	checkSignature(t, s.Public(), d, sig, crypto.SHA256)
+
+	_, err = m.OpenToken(ctx, TokenOptions{PIN: staticPIN("1234", nil, nil)})
+	require.ErrorIs(t, err, ErrAmbiguousToken)
+	_, err = m.OpenToken(ctx, TokenOptions{Label: "Không có", PIN: staticPIN("1234", nil, nil)})
+	require.ErrorIs(t, err, ErrTokenNotFound)
+}
+
+func TestWrongPIN(t *testing.T) {
+	hsm := newSoftHSM(t)
+	provision(t, hsm, "PIN", "1234")
+	m := hsm.open(t)
+	ctx := context.Background()
+
+	_, err := m.OpenToken(ctx, TokenOptions{Label: "PIN", PIN: staticPIN("0000", nil, nil)})
+	require.ErrorIs(t, err, ErrPINIncorrect)
+	var pe *PINError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, PINIncorrect, pe.Reason)
+	assert.True(t, pe.CountLow, "SoftHSM2 sets CKF_USER_PIN_COUNT_LOW after a wrong PIN")
+	assert.Contains(t, err.Error(), "mã PIN không đúng")
+	assert.Contains(t, err.Error(), "incorrect PIN")
+
+	tokens, err := m.Tokens(ctx)
+	require.NoError(t, err)
+	require.Equal(t, "PIN", tokens[0].Label)
+	assert.True(t, tokens[0].Flags.PINCountLow())
+
+	// The module is still usable and the right PIN works.
+	tok, err := m.OpenToken(ctx, TokenOptions{Label: "PIN", PIN: staticPIN("1234", nil, nil)})
+	require.NoError(t, err)
+	st, err := tok.Status(ctx)
+	require.NoError(t, err)
+	assert.False(t, st.Flags.PINCountLow(), "a good login clears the counter")
+}
+
+// TestSoftHSMDoesNotLockPIN records what SoftHSM2 2.6 does (see its Token::loginUser): it
+// sets CKF_USER_PIN_COUNT_LOW after a wrong PIN and clears it after a good one, but
+// never locks. Lock-out is tested against a pass-through module that behaves like a real
+// token (TestPINLockOut).
+func TestSoftHSMDoesNotLockPIN(t *testing.T) {
+	hsm := newSoftHSM(t)
+	provision(t, hsm, "NoLock", "1234")
+	m := hsm.open(t)
+	ctx := context.Background()
+	for range 12 {
+		_, err := m.OpenToken(ctx, TokenOptions{Label: "NoLock", PIN: staticPIN("9999", nil, nil)})
+		require.ErrorIs(t, err, ErrPINIncorrect)
+		require.NotErrorIs(t, err, ErrPINLocked)
+	}
+	tokens, err := m.Tokens(ctx)
+	require.NoError(t, err)
+	require.Equal(t, "NoLock", tokens[0].Label)
+	assert.False(t, tokens[0].Flags.PINLocked())
+	assert.False(t, tokens[0].Flags.PINFinalTry())
+	_, err = m.OpenToken(ctx, TokenOptions{Label: "NoLock", PIN: staticPIN("1234", nil, nil)})
+	require.NoError(t, err)
+}
+
+func TestNoPIN(t *testing.T) {
+	hsm := newSoftHSM(t)
+	provision(t, hsm, "NoPIN", "1234")
+	m := hsm.open(t)
+	ctx := context.Background()
+	_, err := m.OpenToken(ctx, TokenOptions{Label: "NoPIN"})
+	require.ErrorIs(t, err, ErrNoPIN)
+	cancelled := errors.New("người dùng hủy / user cancelled")
+	_, err = m.OpenToken(ctx, TokenOptions{Label: "NoPIN", PIN: func(context.Context, PINRequest) ([]byte, error) { return nil, cancelled }})
+	require.ErrorIs(t, err, ErrNoPIN)
+	require.ErrorIs(t, err, cancelled)
+}
+
+func TestTokenAbsent(t *testing.T) {
+	hsm := newSoftHSM(t) // no token initialised: only SoftHSM's free slot
+	m := hsm.open(t)
+	_, err := m.OpenToken(context.Background(), TokenOptions{Label: "USB", PIN: staticPIN("1234", nil, nil)})
+	require.ErrorIs(t, err, ErrTokenNotPresent)
+	slots, err := m.Slots(context.Background())
+	require.NoError(t, err)
+	require.NotEmpty(t, slots)
+	require.NotNil(t, slots[0].Token)
+	assert.False(t, slots[0].Token.Flags.Initialized())
+}
+
+func TestOpenModuleErrors(t *testing.T) {
+	_, err := OpenModule("/nonexistent/libpkcs11.so")
+	require.ErrorIs(t, err, ErrModule)
+	_, err = OpenModule("/etc/hostname")
+	require.ErrorIs(t, err, ErrModule)
+}
+
+// TestFailedLoginKeepsModule: a failed login through one Module (and its Close) must not
+// finalise the module under another part of the program signing with it.
+func TestFailedLoginKeepsModule(t *testing.T) {
+	hsm := newSoftHSM(t)
+	p := provision(t, hsm, "A", "1234")
+	hsm.initToken(t, "B", "5678")
+	ctx := context.Background()
+
+	m1 := hsm.open(t)
+	ta, err := m1.OpenToken(ctx, TokenOptions{Label: "A", PIN: staticPIN("1234", nil, nil)})
+	require.NoError(t, err)
+	s, err := ta.Signer(ctx, KeySelector{Label: "EC-P256"})
+	require.NoError(t, err)
+
+	m2, err := OpenModule(hsm.module)
+	require.NoError(t, err)
+	_, err = m2.OpenToken(ctx, TokenOptions{Label: "B", PIN: staticPIN("0000", nil, nil)})
+	require.ErrorIs(t, err, ErrPINIncorrect)
+	require.NoError(t, m2.Close())
+	require.NoError(t, m2.Close(), "closing twice is harmless")
+
+	d := digestOf(crypto.SHA256, "x")
+	sig, err := s.Sign(nil, d, crypto.SHA256)
+	require.NoError(t, err, "module must still be initialised for the first user")
+	checkSignature(t, p.certs["EC-P256"].PublicKey, d, sig, crypto.SHA256)
+
+	_, err = m2.OpenToken(ctx, TokenOptions{Label: "A"})
+	require.ErrorIs(t, err, ErrClosed)
+}
+
+// TestConcurrentSigning: 64 goroutines sign with one key at once; every signature must
+// verify and no session be shared (run under -race by .ci/test).
+func TestConcurrentSigning(t *testing.T) {
+	hsm := newSoftHSM(t)
+	p := provision(t, hsm, "Busy", "1234")
+	m := hsm.open(t)
+	ctx := context.Background()
+	tok, err := m.OpenToken(ctx, TokenOptions{Label: "Busy", PIN: staticPIN("1234", nil, nil), MaxSessions: 8})
+	require.NoError(t, err)
+	signers := map[string]*KeySigner{}
+	for _, k := range p.keys {
+		s, err := tok.Signer(ctx, KeySelector{Label: k.name})
+		require.NoError(t, err)
+		signers[k.name] = s
+	}
+
+	const goroutines, each = 64, 4
+	var wg sync.WaitGroup
+	errs := make(chan error, goroutines*each)
+	for g := range goroutines {
+		wg.Go(func() {
+			k := p.keys[g%len(p.keys)]
+			s := signers[k.name]
+			for i := range each {
+				opts := crypto.SignerOpts(crypto.SHA256)
+				if _, ok := s.Public().(*rsa.PublicKey); ok && i%2 == 1 {
+					opts = &rsa.PSSOptions{Hash: crypto.SHA256, SaltLength: rsa.PSSSaltLengthEqualsHash}
+				}
+				d := digestOf(crypto.SHA256, string(rune('a'+g))+string(rune('a'+i)))
+				sig, err := s.SignContext(ctx, d, opts)
+				if err != nil {
+					errs <- err
+					continue
+				}
+				if err := verify(s.Public(), d, sig, opts); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	assert.LessOrEqual(t, tok.pool.size(), 8, "the pool must respect MaxSessions")
+}
+
+// TestSessionsClosedUnderneath closes every session of the token through a second module
+// handle while goroutines sign: the pool discards the dead sessions, logs in again and
+// every signature still succeeds.
+func TestSessionsClosedUnderneath(t *testing.T) {
+	hsm := newSoftHSM(t)
+	p := provision(t, hsm, "Flaky", "1234")
+	m := hsm.open(t)
+	ctx := context.Background()
+	var mu sync.Mutex
+	calls := 0
+	relogins := 0
+	pin := func(ctx context.Context, req PINRequest) ([]byte, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		if req.Relogin {
+			relogins++
+		}
+		return []byte("1234"), nil
+	}
+	tok, err := m.OpenToken(ctx, TokenOptions{Label: "Flaky", PIN: pin, MaxSessions: 4})
+	require.NoError(t, err)
+	s, err := tok.Signer(ctx, KeySelector{Label: "RSA-2048"})
+	require.NoError(t, err)
+
+	// A second handle on the same library: it shares the module's state, as another
+	// component of the program (or a buggy one) would.
+	other := pkcs11.New(hsm.module)
+	require.NotNil(t, other)
+	defer other.Destroy()
+
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var failures []error
+	var fmu sync.Mutex
+	signed := 0
+	for range 8 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				d := digestOf(crypto.SHA256, "x")
+				sig, err := s.SignContext(ctx, d, crypto.SHA256)
+				if err == nil {
+					err = verify(s.Public(), d, sig, crypto.SHA256)
+				}
+				fmu.Lock()
+				if err != nil {
+					failures = append(failures, err)
+				} else {
+					signed++
+				}
+				fmu.Unlock()
+			}
+		})
+	}
+	for range 5 {
+		time.Sleep(40 * time.Millisecond)
+		// SoftHSM2 frees a session closed by C_CloseAllSessions even while another
+		// thread is inside a call on it (and crashes), so the pool's slots are taken
+		// first: signers stay mid-run, between calls, and find their sessions dead.
+		for range cap(tok.pool.sem) {
+			tok.pool.sem <- struct{}{}
+		}
+		err := other.CloseAllSessions(tok.Info().SlotID)
+		for range cap(tok.pool.sem) {
+			<-tok.pool.sem
+		}
+		require.NoError(t, err)
+	}
+	time.Sleep(40 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+	for _, err := range failures {
+		t.Error(err)
+	}
+	assert.Positive(t, signed)
+	assert.Positive(t, relogins, "the pool must have logged in again")
+	_ = p
+}
+
+// TestContextWhileWaiting: a signer waiting for a session gives up with its context.
+func TestContextWhileWaiting(t *testing.T) {
+	hsm := newSoftHSM(t)
+	provision(t, hsm, "One session", "1234")
+	m := hsm.open(t)
+	tok, err := m.OpenToken(context.Background(), TokenOptions{Label: "One session", PIN: staticPIN("1234", nil, nil), MaxSessions: 1})
+	require.NoError(t, err)
+	s, err := tok.Signer(context.Background(), KeySelector{Label: "EC-P256"})
+	require.NoError(t, err)
+	sh, err := tok.pool.get(context.Background()) // hold the only session
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = s.SignContext(ctx, digestOf(crypto.SHA256, "x"), crypto.SHA256)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	tok.pool.put(sh, false)
+	_, err = s.SignContext(context.Background(), digestOf(crypto.SHA256, "x"), crypto.SHA256)
+	require.NoError(t, err)
+	require.NoError(t, tok.Close())
+	_, err = s.SignContext(context.Background(), digestOf(crypto.SHA256, "x"), crypto.SHA256)
+	require.ErrorIs(t, err, ErrClosed)
+}
