@@ -259,26 +259,7 @@ func parseEncryptedPDF(t *testing.T, file []byte) parsedPDF {
 	var out parsedPDF
 	enc := objects[ref(trailer, "Encrypt")]
 	require.NotNil(t, enc, "no /Encrypt object")
-	p := crypt.Params{EncryptMetadata: true}
-	if m := reCF.FindSubmatchIndex(enc); m != nil {
-		cfDict := enc[m[4]:m[5]]
-		cf := crypt.CryptFilter{CFM: nameValue(cfDict, "CFM"), AuthEvent: nameValue(cfDict, "AuthEvent")}
-		cf.Length, _ = intValue(t, cfDict, "Length")
-		p.CF = map[string]crypt.CryptFilter{string(enc[m[2]:m[3]]): cf}
-		enc = append(append([]byte{}, enc[:m[0]]...), enc[m[1]:]...) // the rest, for top-level keys
-	}
-	p.Filter, p.SubFilter = nameValue(enc, "Filter"), nameValue(enc, "SubFilter")
-	p.StmF, p.StrF, p.EFF = nameValue(enc, "StmF"), nameValue(enc, "StrF"), nameValue(enc, "EFF")
-	p.V, _ = intValue(t, enc, "V")
-	p.R, _ = intValue(t, enc, "R")
-	p.Length, _ = intValue(t, enc, "Length")
-	pv, _ := intValue(t, enc, "P")
-	p.P = int32(pv)
-	p.O, p.U = stringValue(t, enc, "O"), stringValue(t, enc, "U")
-	p.OE, p.UE, p.Perms = stringValue(t, enc, "OE"), stringValue(t, enc, "UE"), stringValue(t, enc, "Perms")
-	if regexp.MustCompile(`/EncryptMetadata\s+false`).Match(enc) {
-		p.EncryptMetadata = false
-	}
+	p := paramsFromEncryptDict(t, enc)
 	idLoc := reIDStart.FindIndex(trailer)
 	require.NotNil(t, idLoc, "no /ID in the trailer")
 	p.ID0 = readString(t, trailer[idLoc[1]-1:])
@@ -303,4 +284,30 @@ func parseEncryptedPDF(t *testing.T, file []byte) parsedPDF {
 	require.LessOrEqual(t, loc[1]+n, len(stm))
 	out.content = stm[loc[1] : loc[1]+n]
 	return out
+}
+
+// paramsFromEncryptDict reads an encryption dictionary's entries (with at most one
+// crypt filter in /CF); ID0 is left to the caller.
+func paramsFromEncryptDict(t *testing.T, enc []byte) crypt.Params {
+	p := crypt.Params{EncryptMetadata: true}
+	if m := reCF.FindSubmatchIndex(enc); m != nil {
+		cfDict := enc[m[4]:m[5]]
+		cf := crypt.CryptFilter{CFM: nameValue(cfDict, "CFM"), AuthEvent: nameValue(cfDict, "AuthEvent")}
+		cf.Length, _ = intValue(t, cfDict, "Length")
+		p.CF = map[string]crypt.CryptFilter{string(enc[m[2]:m[3]]): cf}
+		enc = append(append([]byte{}, enc[:m[0]]...), enc[m[1]:]...) // the rest, for top-level keys
+	}
+	p.Filter, p.SubFilter = nameValue(enc, "Filter"), nameValue(enc, "SubFilter")
+	p.StmF, p.StrF, p.EFF = nameValue(enc, "StmF"), nameValue(enc, "StrF"), nameValue(enc, "EFF")
+	p.V, _ = intValue(t, enc, "V")
+	p.R, _ = intValue(t, enc, "R")
+	p.Length, _ = intValue(t, enc, "Length")
+	pv, _ := intValue(t, enc, "P")
+	p.P = int32(pv)
+	p.O, p.U = stringValue(t, enc, "O"), stringValue(t, enc, "U")
+	p.OE, p.UE, p.Perms = stringValue(t, enc, "OE"), stringValue(t, enc, "UE"), stringValue(t, enc, "Perms")
+	if regexp.MustCompile(`/EncryptMetadata\s+false`).Match(enc) {
+		p.EncryptMetadata = false
+	}
+	return p
 }
