@@ -74,6 +74,7 @@ func (f *Font) Subset(glyphs []uint16) ([]byte, error) {
 		"loca": newLoca,
 		"glyf": newGlyf,
 	}
+	out["cmap"] = minimalCmap
 	for _, t := range []string{"cvt ", "fpgm", "prep", "name", "OS/2", "post"} {
 		if b, ok := f.tables[t]; ok {
 			if t == "post" && len(b) >= 32 {
@@ -85,6 +86,16 @@ func (f *Font) Subset(glyphs []uint16) ([]byte, error) {
 		}
 	}
 	return assemble(out), nil
+}
+
+// minimalCmap is a cmap with one empty format 4 subtable (platform 3, encoding 1).
+var minimalCmap = []byte{
+	0, 0, 0, 1, // version, one encoding record
+	0, 3, 0, 1, 0, 0, 0, 12, // Windows Unicode BMP at offset 12
+	0, 4, 0, 24, 0, 0, // format 4, length 24, language 0
+	0, 2, 0, 2, 0, 0, 0, 0, // segCountX2 2, searchRange 2, entrySelector 0, rangeShift 0
+	0xFF, 0xFF, 0, 0, // endCode[0] 0xFFFF, reservedPad
+	0xFF, 0xFF, 0, 1, 0, 0, // startCode 0xFFFF, idDelta 1, idRangeOffset 0
 }
 
 // components returns the glyph indices a composite glyph refers to (none for a simple
