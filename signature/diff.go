@@ -348,7 +348,7 @@ func (c *changeCtx) fieldList(oa, na pdf.Array, note noteFunc) {
 		if oldSet[r] {
 			continue
 		}
-		if fd, _ := asDict(resolveQuiet(c.new, r)); fd != nil && isSigField(fd) {
+		if fd, _ := asDict(resolveQuiet(c.new, r)); fd != nil && c.onlySigFields(fd, 0) {
 			c.noteSignature(fd)
 			note(ModLTAUpdates, "a new signature field was added")
 		} else {
@@ -372,6 +372,36 @@ func (c *changeCtx) noteSignature(field pdf.Dict) {
 	if t, _ := v.Get("Type").(pdf.Name); t != "DocTimeStamp" {
 		c.rc.sigAdded = true
 	}
+}
+
+// inheritedFT returns a field's /FT, inherited from its ancestors.
+func (c *changeCtx) inheritedFT(d pdf.Dict) pdf.Name {
+	for i := 0; i < 32 && d != nil; i++ {
+		if ft, ok := d.Get("FT").(pdf.Name); ok {
+			return ft
+		}
+		d, _ = asDict(resolveQuiet(c.new, d.Get("Parent")))
+	}
+	return ""
+}
+
+// onlySigFields reports whether a new field is a signature field, or a non-terminal
+// field whose descendants all are.
+func (c *changeCtx) onlySigFields(d pdf.Dict, depth int) bool {
+	if c.inheritedFT(d) == "Sig" {
+		return true
+	}
+	kids, _ := resolveQuiet(c.new, d.Get("Kids")).(pdf.Array)
+	if len(kids) == 0 || depth > 16 {
+		return false
+	}
+	for _, k := range kids {
+		kd, ok := asDict(resolveQuiet(c.new, k))
+		if !ok || !c.onlySigFields(kd, depth+1) {
+			return false
+		}
+	}
+	return true
 }
 
 func isSigField(d pdf.Dict) bool {
@@ -479,11 +509,7 @@ func (c *changeCtx) annotList(oa, na pdf.Array, note noteFunc) {
 		}
 		ad, _ := asDict(resolveQuiet(c.new, r))
 		if st, _ := ad.Get("Subtype").(pdf.Name); st == "Widget" {
-			sig := isSigField(ad)
-			if p, ok := asDict(resolveQuiet(c.new, ad.Get("Parent"))); ok && isSigField(p) {
-				sig = true
-			}
-			if sig {
+			if c.inheritedFT(ad) == "Sig" || c.gNew.sigWidgets[r] {
 				note(ModLTAUpdates, "the widget of a new signature was added")
 			} else {
 				note(ModOther, "a widget of a new form field was added")

@@ -64,7 +64,9 @@ type graph struct {
 	roles    map[pdf.Ref]role
 	dangling map[pdf.Ref]bool // references to objects that do not exist (free or missing)
 	fieldOf  map[pdf.Ref]string
-	complete bool // false when the walk hit its limit
+	// sigWidgets are the widgets of signature fields.
+	sigWidgets map[pdf.Ref]bool
+	complete   bool // false when the walk hit its limit
 }
 
 // maxWalk bounds the objects visited in one revision's walk.
@@ -92,7 +94,7 @@ type walkItem struct {
 
 // walkGraph assigns roles to every indirect object reachable from doc's trailer.
 func walkGraph(doc *pdf.Document) *graph {
-	w := &walker{doc: doc, g: &graph{roles: map[pdf.Ref]role{}, dangling: map[pdf.Ref]bool{}, fieldOf: map[pdf.Ref]string{}, complete: true}, seen: map[walkKey]bool{}}
+	w := &walker{doc: doc, g: &graph{roles: map[pdf.Ref]role{}, dangling: map[pdf.Ref]bool{}, fieldOf: map[pdf.Ref]string{}, sigWidgets: map[pdf.Ref]bool{}, complete: true}, seen: map[walkKey]bool{}}
 	tr := doc.Trailer()
 	w.push(tr.Get("Root"), roleCatalog, "", 0)
 	w.push(tr.Get("Info"), roleInfo, "", 0)
@@ -101,6 +103,9 @@ func walkGraph(doc *pdf.Document) *graph {
 		for _, f := range fields {
 			w.g.fieldOf[f.Ref] = f.Name
 			for _, wr := range f.Widgets {
+				if f.Type == "Sig" {
+					w.g.sigWidgets[wr] = true
+				}
 				if _, ok := w.g.fieldOf[wr]; !ok {
 					w.g.fieldOf[wr] = f.Name
 				}

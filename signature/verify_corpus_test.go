@@ -1,0 +1,113 @@
+package signature_test
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/kyso-go/kyso/internal/cms"
+	"github.com/kyso-go/kyso/internal/pdf"
+	"github.com/kyso-go/kyso/signature"
+)
+
+// selfSignedRoots trusts the self-signed certificates carried in the document's own
+// signatures, so that the corpus verdicts show integrity and modification problems
+// rather than only "no chain". Only for this test: never trust a document's own roots.
+func selfSignedRoots(path string) *x509.CertPool {
+	pool := x509.NewCertPool()
+	f, err := os.Open(path)
+	if err != nil {
+		return pool
+	}
+	defer f.Close()
+	st, _ := f.Stat()
+	d, err := pdf.Open(f, st.Size(), nil)
+	if err != nil {
+		return pool
+	}
+	fields, err := d.Fields()
+	if err != nil {
+		return pool
+	}
+	for _, fl := range fields {
+		v, _ := d.Resolve(fl.Dict.Get("V"))
+		sd, ok := v.(pdf.Dict)
+		if !ok {
+			continue
+		}
+		c, _ := pdf.Bytes(sd.Get("Contents"))
+		parsed, err := cms.Parse(c)
+		if err != nil {
+			continue
+		}
+		for _, cert := range parsed.Certificates {
+			if cert.IsCA {
+				pool.AddCert(cert)
+			}
+		}
+	}
+	return pool
+}
+
+// TestVerifyCorpus verifies every PDF of the pyHanko corpus ($KYSO_CORPUS/pyhanko) and
+// prints a table of verdicts. No file may panic; the coverage anomalies and "sneaky"
+// form updates must never pass.
+func TestVerifyCorpus(t *testing.T) {
+	dir := os.Getenv("KYSO_CORPUS")
+	if dir == "" {
+		t.Skip("KYSO_CORPUS not set")
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "pyhanko", "*.pdf"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no PDFs in %s/pyhanko", dir)
+	}
+	sort.Strings(files)
+	var table strings.Builder
+	fmt.Fprintf(&table, "%-70s %-4s %s\n", "file", "sigs", "verdicts (field: indication/sub-indication level modification)")
+	counts := map[string]int{}
+	for _, path := range files {
+		name := strings.TrimPrefix(filepath.Base(path), "internal__common-test-utils__src__pyhanko_testing_commons__test_data__data__pdf__")
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _ := f.Stat()
+		opts := &signature.VerifyOptions{Roots: selfSignedRoots(path), Offline: true, AllowMissingRevocation: true}
+		rep, err := signature.Verify(context.Background(), f, st.Size(), opts)
+		f.Close()
+		switch {
+		case errors.Is(err, signature.ErrNoSignatures):
+			counts["unsigned"]++
+			continue
+		case errors.Is(err, signature.ErrNotPDF):
+			counts["unreadable"]++
+			fmt.Fprintf(&table, "%-70s %-4s unreadable: %v\n", name, "-", err)
+			continue
+		case err != nil:
+			t.Errorf("%s: untyped error %v", name, err)
+			continue
+		}
+		var vs []string
+		for _, s := range rep.Signatures {
+			vs = append(vs, fmt.Sprintf("%s: %s/%s %s %s", s.Field, s.Indication, s.SubIndication, s.Level, s.Modification))
+			counts[string(s.Indication)]++
+			if strings.Contains(name, "coverage-anomalies") && !strings.Contains(name, "base") {
+				assert.NotEqual(t, signature.TotalPassed, s.Indication, "%s: coverage anomaly passed", name)
+			}
+			if strings.Contains(name, "sneaky") {
+				assert.NotEqual(t, signature.TotalPassed, s.Indication, "%s: sneaky update passed", name)
+			}
+		}
+		fmt.Fprintf(&table, "%-70s %-4d %s\n", name, len(rep.Signatures), strings.Join(vs, "; "))
+	}
+	t.Logf("pyHanko corpus verdicts:\n%s", table.String())
+	t.Logf("tally: %v", counts)
+}
