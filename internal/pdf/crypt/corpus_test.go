@@ -160,7 +160,7 @@ func TestCorpus(t *testing.T) {
 				_, err = crypt.New(p, nil)
 				assert.ErrorIs(t, err, crypt.ErrWrongPassword)
 				tally[fmt.Sprintf("opened R%d", p.R)]++
-				checkEmbeddedFiles(t, h, file)
+				checkStreams(t, h, file)
 			}
 		})
 	}
@@ -176,30 +176,56 @@ func TestCorpus(t *testing.T) {
 	t.Logf("pyHanko corpus, encrypted documents: %s", strings.Join(parts, ", "))
 }
 
-var reEmbeddedFile = regexp.MustCompile(`(?s)(\d+)\s+(\d+)\s+obj\s*<<(.{0,400}?/Type\s*/EmbeddedFile.*?)stream\r?\n`)
+var (
+	reObjectStart = regexp.MustCompile(`(\d+)\s+(\d+)\s+obj\s*<<`)
+	reStreamKw    = regexp.MustCompile(`^\s*stream\r?\n`)
+	reIndirectLen = regexp.MustCompile(`/Length\s+\d+\s+\d+\s+R`)
+	reFlateFirst  = regexp.MustCompile(`/Filter\s*(\[\s*)?/FlateDecode`)
+)
 
-// checkEmbeddedFiles decrypts each embedded file stream with a direct /Length with the
-// /EFF filter and checks it inflates.
-func checkEmbeddedFiles(t *testing.T, h *crypt.Handler, file []byte) {
-	for _, m := range reEmbeddedFile.FindAllSubmatchIndex(file, -1) {
+// checkStreams decrypts every stream of the file that has a direct /Length with the
+// filter the standard prescribes for it (none for xref streams and, when metadata is
+// in clear, metadata streams; /EFF for embedded files; /StmF for the rest) and checks
+// that Flate-encoded ones inflate.
+func checkStreams(t *testing.T, h *crypt.Handler, file []byte) {
+	checked := 0
+	for _, m := range reObjectStart.FindAllSubmatchIndex(file, -1) {
 		var num, gen int
 		fmt.Sscan(string(file[m[2]:m[3]]), &num)
 		fmt.Sscan(string(file[m[4]:m[5]]), &gen)
-		dict := file[m[6]:m[7]]
-		n, ok := intValue(t, dict, "Length")
-		if !ok || regexp.MustCompile(`/Length\s+\d+\s+\d+\s+R`).Match(dict) || m[1]+n > len(file) {
+		dict := dictAt(file[m[1]-2:])
+		if dict == nil {
 			continue
 		}
-		plain, err := h.EmbeddedFileFilter().Decrypt(num, gen, file[m[1]:m[1]+n])
-		require.NoError(t, err, "embedded file %d %d", num, gen)
-		if bytes.Contains(dict, []byte("/FlateDecode")) {
-			r, err := zlib.NewReader(bytes.NewReader(plain))
-			require.NoError(t, err, "embedded file %d %d does not inflate after decryption", num, gen)
-			data, err := io.ReadAll(r)
-			require.NoError(t, err)
-			t.Logf("embedded file %d %d: %d bytes, starts %q", num, gen, len(data), data[:min(8, len(data))])
+		kw := reStreamKw.FindIndex(file[m[1]-2+len(dict):])
+		if kw == nil {
+			continue // not a stream
 		}
+		start := m[1] - 2 + len(dict) + kw[1]
+		n, ok := intValue(t, dict, "Length")
+		if !ok || reIndirectLen.Match(dict) || start+n > len(file) {
+			continue
+		}
+		f := h.StreamFilter()
+		switch {
+		case nameValue(dict, "Type") == "XRef", bytes.Contains(dict, []byte("/Crypt")):
+			continue
+		case nameValue(dict, "Type") == "Metadata" && !h.EncryptsMetadata():
+			continue
+		case nameValue(dict, "Type") == "EmbeddedFile":
+			f = h.EmbeddedFileFilter()
+		}
+		plain, err := f.Decrypt(num, gen, file[start:start+n])
+		require.NoError(t, err, "stream %d %d", num, gen)
+		if reFlateFirst.Match(dict) {
+			r, err := zlib.NewReader(bytes.NewReader(plain))
+			require.NoError(t, err, "stream %d %d does not inflate after decryption", num, gen)
+			_, err = io.ReadAll(r)
+			require.NoError(t, err, "stream %d %d does not inflate after decryption", num, gen)
+		}
+		checked++
 	}
+	t.Logf("%d streams decrypted", checked)
 }
 
 // moduleRoot returns the directory holding go.mod, above the test's directory.
