@@ -47,7 +47,7 @@ func TestSignPDFDate(t *testing.T) {
 	}{
 		{time.Date(2026, 11, 22, 14, 5, 9, 0, time.FixedZone("ICT", 7*3600)), "D:20261122140509+07'00'"},
 		{time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), "D:20260102030405Z"},
-		{time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("x", -(3*3600 + 30*60))), "D:20260102030405-03'30'"},
+		{time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("x", -(3*3600+30*60))), "D:20260102030405-03'30'"},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, pdfDate(tt.t))
