@@ -183,3 +183,42 @@ func TestErrorsAreTyped(t *testing.T) {
 		})
 	}
 }
+
+func TestKeyLengthErrors(t *testing.T) {
+	r3 := katParams(t)["R3 RC4-128"]
+	tests := []struct {
+		name   string
+		modify func(p *Params)
+		entry  string
+	}{
+		{"Length below 40", func(p *Params) { p.Length = 32 }, "/Length"},
+		{"Length above 128", func(p *Params) { p.Length = 256 }, "/Length"},
+		{"Length not whole bytes", func(p *Params) { p.Length = 60 }, "/Length"},
+		{"AESV2 with a 40-bit key", func(p *Params) {
+			p.V, p.R, p.Length = 4, 4, 40
+			p.CF = map[string]CryptFilter{"StdCF": {CFM: MethodAESV2}}
+			p.StmF, p.StrF = "StdCF", "StdCF"
+			n := 5
+			p.O = computeOMD5(4, n, []byte("o"), []byte("u"))
+			p.U = computeUMD5(4, fileKeyMD5(4, n, []byte("u"), p.O, p.P, p.ID0, true), p.ID0)
+		}, "/CF"},
+		{"AESV3 in revision 4", func(p *Params) {
+			p.V, p.R = 4, 4
+			p.CF = map[string]CryptFilter{"StdCF": {CFM: MethodAESV3}}
+			p.StmF, p.StrF = "StdCF", "StdCF"
+			p.O = computeOMD5(4, 16, []byte("o"), []byte("u"))
+			p.U = computeUMD5(4, fileKeyMD5(4, 16, []byte("u"), p.O, p.P, p.ID0, true), p.ID0)
+		}, "/CF"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := r3
+			tc.modify(&p)
+			_, err := New(p, []byte("u"))
+			var m *MalformedError
+			require.ErrorAs(t, err, &m)
+			assert.Equal(t, tc.entry, m.Entry)
+			t.Log(err)
+		})
+	}
+}
