@@ -164,6 +164,13 @@ func (d *Document) readXRefChain() error {
 		}
 		seen[next] = true
 		sec, err := d.readSection(next)
+		if err != nil && !errors.Is(err, ErrLimit) {
+			// An offset a few bytes off (a common writer bug): look nearby.
+			if s2, off2 := d.sectionNear(next); s2 != nil {
+				d.warn("cross-reference section expected at offset %d found at %d", next, off2)
+				sec, err = s2, nil
+			}
+		}
 		if err != nil && d.header > 0 {
 			// Offsets counted from the header rather than from the file's start.
 			if s2, err2 := d.readSection(next + d.header); err2 == nil {
@@ -199,6 +206,45 @@ func (d *Document) readXRefChain() error {
 		return malformed(start, "trailer has no /Root")
 	}
 	return nil
+}
+
+// sectionNear looks for a cross-reference section ("xref" or an xref stream object)
+// starting within a few bytes of off.
+func (d *Document) sectionNear(off int64) (*xrefSection, int64) {
+	const radius = 16
+	from := max(0, off-radius)
+	buf, err := d.readAt(from, 2*radius+8)
+	if err != nil {
+		return nil, 0
+	}
+	var cands []int64
+	for i := 0; i+4 <= len(buf); i++ {
+		if bytes.HasPrefix(buf[i:], []byte("xref")) && (i == 0 || !isRegular(buf[i-1])) {
+			cands = append(cands, from+int64(i))
+		}
+		if bytes.HasPrefix(buf[i:], []byte("obj")) {
+			if st, ok := objHeaderStart(buf[:i]); ok {
+				cands = append(cands, from+int64(st))
+			}
+		}
+	}
+	sort.Slice(cands, func(a, b int) bool { return abs64(cands[a]-off) < abs64(cands[b]-off) })
+	for _, c := range cands {
+		if c == off {
+			continue
+		}
+		if sec, err := d.readSection(c); err == nil {
+			return sec, c
+		}
+	}
+	return nil, 0
+}
+
+func abs64(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // buildRevisions groups the sections (newest first) into revisions (oldest first), with

@@ -223,6 +223,8 @@ func TestRecovery(t *testing.T) {
 		{"garbage table", bytes.Replace(classic, []byte("0000000000 65535 f"), []byte("zzzzzzzzzz 65535 f"), 1)},
 		{"shifted offsets", bytes.Replace(classic, []byte("%PDF-1.7\n"), []byte("%PDF-1.7\n% some junk inserted by a broken tool\n"), 1)},
 		{"objstm, no xref stream", cut(objstm, "startxref")},
+		{"startxref one past", shiftStartxref(classic, 1)},
+		{"startxref two before", shiftStartxref(classic, -2)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -247,6 +249,15 @@ func TestRecovery(t *testing.T) {
 			checkUpdated(t, out, d, obj, st, nil)
 		})
 	}
+}
+
+// shiftStartxref adds delta to the file's startxref value.
+func shiftStartxref(b []byte, delta int64) []byte {
+	m := startxrefRe.FindSubmatchIndex(b)
+	v, _ := strconv.ParseInt(string(b[m[2]:m[3]]), 10, 64)
+	out := append([]byte(nil), b[:m[2]]...)
+	out = strconv.AppendInt(out, v+delta, 10)
+	return append(out, b[m[3]:]...)
 }
 
 func TestTruncated(t *testing.T) {
