@@ -2,11 +2,178 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/kyso-go/kyso/certstatus"
+	"github.com/kyso-go/kyso/signature"
 )
 
-// TODO(owner of "verify"): replace this placeholder with the real command.
+// Exit statuses of kyso verify (they differ from the other commands').
+const (
+	verifyPassed        = 0 // every signature TOTAL_PASSED
+	verifyFailed        = 1 // some signature TOTAL_FAILED
+	verifyIndeterminate = 2 // otherwise (some INDETERMINATE), or a usage error
+	verifyUnreadable    = 3 // not a readable PDF, or no signature
+)
+
+const verifyUsage = `usage: kyso verify [-json] [-trust PEM ...] [-offline] [-lang vi|en] [-at TIME] FILE.pdf
+
+Verifies every signature and document time-stamp in FILE.pdf: integrity (ByteRange,
+digest, signature value), what later revisions changed, the signing time (time-stamp or
+the claimed time), the certification path to a trusted root at that time, and the
+revocation status (from the document's DSS first, then online unless -offline). The
+verdict per signature uses ETSI EN 319 102-1 indications (TOTAL_PASSED, TOTAL_FAILED,
+INDETERMINATE) with sub-indications, as EU DSS names them.
+
+Output is in Vietnamese (English with -lang en); -json prints one object
+{"signatures": [...]} with, per signature: field, kind (signature | doc-timestamp),
+indication, subIndication, level (B-B, B-T, B-LT, B-LTA), signer (commonName, …),
+signingTime, timestampTime, coversWholeDocument, revision, modification (none,
+lta-updates, form-filling, annotations, other) and checks (name, result, message_vi,
+message_en).
+
+Trust: the VGCA root (RootCA chuyên dùng Chính phủ G2) plus every -trust PEM file.
+
+Exit status:
+  0  every signature is TOTAL_PASSED
+  1  some signature is TOTAL_FAILED
+  2  otherwise: some signature is INDETERMINATE (or a usage error)
+  3  FILE.pdf is not a readable PDF or holds no signature
+
+Flags:
+`
+
+// runVerify implements "kyso verify".
 func runVerify(ctx context.Context, c *cli, args []string) int {
-	fmt.Fprintln(c.stderr, "kyso verify: not available in this build")
-	return exitFailure
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	fs.Usage = func() {
+		fmt.Fprint(c.stderr, verifyUsage)
+		fs.PrintDefaults()
+	}
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	offline := fs.Bool("offline", false, "use only revocation data inside the document (DSS); no network")
+	lang := fs.String("lang", "vi", "language of the human output: vi or en")
+	at := fs.String("at", "", "validate at this time (RFC 3339) instead of now")
+	var trust []string
+	fs.Func("trust", "a PEM file of trusted root certificates (repeatable)", func(s string) error {
+		trust = append(trust, s)
+		return nil
+	})
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return verifyIndeterminate
+	}
+	if fs.NArg() != 1 || (*lang != "vi" && *lang != "en") {
+		fs.Usage()
+		return verifyIndeterminate
+	}
+	now := time.Now()
+	if *at != "" {
+		t, err := time.Parse(time.RFC3339, *at)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "kyso verify: -at: %v\n", err)
+			return verifyIndeterminate
+		}
+		now = t
+	}
+
+	store := certstatus.DefaultTrustStore()
+	for _, p := range trust {
+		if _, err := store.AddPEMFile(p); err != nil {
+			fmt.Fprintf(c.stderr, "kyso verify: -trust %s: %v\n", p, err)
+			return verifyIndeterminate
+		}
+	}
+	checker := certstatus.NewChecker(certstatus.Options{Trust: store, Offline: *offline, Now: func() time.Time { return now }})
+	opts := &signature.VerifyOptions{
+		Validator: chainValidator{checker},
+		Offline:   *offline,
+		Time:      now,
+	}
+	if !*offline {
+		opts.Revocation = checker
+	}
+
+	path := fs.Arg(0)
+	f, err := os.Open(path)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "kyso verify: %v\n", err)
+		return verifyUnreadable
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		fmt.Fprintf(c.stderr, "kyso verify: %v\n", err)
+		return verifyUnreadable
+	}
+	rep, err := signature.Verify(ctx, f, st.Size(), opts)
+	switch {
+	case errors.Is(err, signature.ErrNoSignatures):
+		fmt.Fprintf(c.stderr, "kyso verify: %s: %s\n", path, pick(*lang, "tài liệu không có chữ ký số", "the document has no signature"))
+		return verifyUnreadable
+	case errors.Is(err, signature.ErrNotPDF):
+		fmt.Fprintf(c.stderr, "kyso verify: %s: %s (%v)\n", path, pick(*lang, "không đọc được tệp PDF", "not a readable PDF"), err)
+		return verifyUnreadable
+	case err != nil:
+		fmt.Fprintf(c.stderr, "kyso verify: %v\n", err)
+		return verifyUnreadable
+	}
+	if *asJSON {
+		enc := json.NewEncoder(c.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			fmt.Fprintf(c.stderr, "kyso verify: %v\n", err)
+			return verifyIndeterminate
+		}
+	} else if err := rep.WriteText(c.stdout, *lang); err != nil {
+		fmt.Fprintf(c.stderr, "kyso verify: %v\n", err)
+		return verifyIndeterminate
+	}
+	switch {
+	case rep.AllPassed():
+		return verifyPassed
+	case rep.AnyFailed():
+		return verifyFailed
+	}
+	return verifyIndeterminate
+}
+
+func pick(lang, vi, en string) string {
+	if lang == "en" {
+		return en
+	}
+	return vi
+}
+
+// chainValidator adapts certstatus.Checker to signature.ChainValidator, mapping
+// certstatus's errors to ETSI sub-indications.
+type chainValidator struct{ c *certstatus.Checker }
+
+func (v chainValidator) ValidateChain(ctx context.Context, cert *x509.Certificate, inter []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
+	chain, err := v.c.VerifyCertificate(ctx, cert, certstatus.VerifyOptions{At: at, Intermediates: inter, Usage: certstatus.UsageAny})
+	if err == nil {
+		return chain, nil
+	}
+	sub := signature.CertificateChainFailure
+	switch {
+	case errors.Is(err, certstatus.ErrNoChain):
+		sub = signature.NoCertificateChainFound
+	case errors.Is(err, certstatus.ErrExpired), errors.Is(err, certstatus.ErrNotYetValid):
+		sub = signature.OutOfBoundsNoPOE
+	case errors.Is(err, certstatus.ErrKeyUsage), errors.Is(err, certstatus.ErrBasicConstraints):
+		sub = signature.ChainConstraintsFailure
+	case errors.Is(err, certstatus.ErrWeakAlgorithm):
+		sub = signature.CryptoConstraintsFailure
+	}
+	return nil, &signature.ChainError{SubIndication: sub, Err: errors.New(strings.TrimSpace(err.Error()))}
 }

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kyso-go/kyso/certstatus/certstatustest"
+	"github.com/kyso-go/kyso/internal/pdf/pdftest"
+	"github.com/kyso-go/kyso/signature"
+)
+
+// verifyFixture signs a generated document with the test PKI's leader and writes it,
+// with the root as a PEM trust file, into a temporary directory.
+func verifyFixture(t *testing.T) (pki *certstatustest.PKI, signedPath, rootPath string, signed []byte) {
+	t.Helper()
+	pki = certstatustest.NewPKI(t)
+	in := pdftest.Classic()
+	var out bytes.Buffer
+	_, err := signature.Sign(context.Background(), &out, bytes.NewReader(in), int64(len(in)), pki.Leader.Key, pki.Leader.Chain[:2],
+		&signature.SignOptions{Reason: "Phê duyệt"})
+	require.NoError(t, err)
+	dir := t.TempDir()
+	signedPath = filepath.Join(dir, "signed.pdf")
+	require.NoError(t, os.WriteFile(signedPath, out.Bytes(), 0o644))
+	rootPath = filepath.Join(dir, "root.pem")
+	require.NoError(t, os.WriteFile(rootPath, pki.Root.CertPEM(), 0o644))
+	return pki, signedPath, rootPath, out.Bytes()
+}
+
+func runVerifyCLI(args ...string) (code int, stdout, stderr string) {
+	var o, e bytes.Buffer
+	c := &cli{stdin: strings.NewReader(""), stdout: &o, stderr: &e, getenv: func(string) string { return "" }}
+	code = run(context.Background(), c, args)
+	return code, o.String(), e.String()
+}
+
+func TestVerifyCommand(t *testing.T) {
+	pki, signedPath, rootPath, signed := verifyFixture(t)
+	dir := filepath.Dir(signedPath)
+
+	t.Run("online, Vietnamese", func(t *testing.T) {
+		code, out, errs := runVerifyCLI("verify", "-trust", rootPath, signedPath)
+		assert.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, errs)
+		assert.Contains(t, out, "HỢP LỆ")
+		assert.Contains(t, out, pki.Leader.Cert.Subject.CommonName)
+		assert.Contains(t, out, "Thời hạn hiệu lực")
+		assert.Positive(t, pki.Hits("ocsp"), "the OCSP responder was not asked")
+	})
+	t.Run("json", func(t *testing.T) {
+		code, out, errs := runVerifyCLI("verify", "-json", "-trust", rootPath, signedPath)
+		require.Equal(t, 0, code, errs)
+		var rep struct {
+			Signatures []map[string]any `json:"signatures"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(out), &rep))
+		require.Len(t, rep.Signatures, 1)
+		s := rep.Signatures[0]
+		assert.Equal(t, "TOTAL_PASSED", s["indication"])
+		assert.Equal(t, "signature", s["kind"])
+		assert.Equal(t, "B-B", s["level"])
+		assert.Equal(t, "none", s["modification"])
+		assert.Equal(t, pki.Leader.Cert.Subject.CommonName, s["signer"].(map[string]any)["commonName"])
+	})
+	t.Run("english", func(t *testing.T) {
+		code, out, _ := runVerifyCLI("verify", "-lang", "en", "-trust", rootPath, signedPath)
+		assert.Equal(t, 0, code)
+		assert.Contains(t, out, "VALID")
+	})
+	t.Run("offline without DSS is indeterminate", func(t *testing.T) {
+		code, out, _ := runVerifyCLI("verify", "-offline", "-trust", rootPath, signedPath)
+		assert.Equal(t, 2, code, out)
+		assert.Contains(t, out, "TRY_LATER")
+	})
+	t.Run("untrusted root is indeterminate", func(t *testing.T) {
+		code, out, _ := runVerifyCLI("verify", signedPath)
+		assert.Equal(t, 2, code, out)
+		assert.Contains(t, out, "NO_CERTIFICATE_CHAIN_FOUND")
+	})
+	t.Run("tampered is failed", func(t *testing.T) {
+		bad := bytes.Replace(signed, []byte("Hello kyso"), []byte("Hellx kyso"), 1)
+		p := filepath.Join(dir, "tampered.pdf")
+		require.NoError(t, os.WriteFile(p, bad, 0o644))
+		code, out, _ := runVerifyCLI("verify", "-trust", rootPath, p)
+		assert.Equal(t, 1, code, out)
+		assert.Contains(t, out, "HASH_FAILURE")
+	})
+	t.Run("unsigned or not a PDF", func(t *testing.T) {
+		p := filepath.Join(dir, "plain.pdf")
+		require.NoError(t, os.WriteFile(p, pdftest.Classic(), 0o644))
+		code, _, errs := runVerifyCLI("verify", p)
+		assert.Equal(t, 3, code)
+		assert.Contains(t, errs, "không có chữ ký")
+		q := filepath.Join(dir, "text.pdf")
+		require.NoError(t, os.WriteFile(q, []byte("not a pdf"), 0o644))
+		code, _, _ = runVerifyCLI("verify", q)
+		assert.Equal(t, 3, code)
+		code, _, _ = runVerifyCLI("verify", filepath.Join(dir, "missing.pdf"))
+		assert.Equal(t, 3, code)
+	})
+	t.Run("usage", func(t *testing.T) {
+		code, _, errs := runVerifyCLI("verify")
+		assert.Equal(t, 2, code)
+		assert.Contains(t, errs, "Exit status")
+		code, _, _ = runVerifyCLI("verify", "-help")
+		assert.Equal(t, 0, code)
+		code, _, _ = runVerifyCLI("verify", "-lang", "fr", signedPath)
+		assert.Equal(t, 2, code)
+	})
+}

@@ -1,0 +1,73 @@
+package signature
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+)
+
+// WriteText writes the report for people, in Vietnamese (lang "vi", the default) or
+// English ("en"): for each signature its verdict, level, signer, signing time and every
+// check, with the information Thông tư 15/2025 requires a verifier to display.
+func (r *Report) WriteText(w io.Writer, lang string) error {
+	bw := bufio.NewWriter(w)
+	en := lang == "en"
+	t := func(vi, e string) string {
+		if en {
+			return e
+		}
+		return vi
+	}
+	fmt.Fprintf(bw, t("Tài liệu: %d byte, %d phiên bản, %d chữ ký/dấu thời gian.\n", "Document: %d bytes, %d revisions, %d signatures/time-stamps.\n"),
+		r.Size, r.Revisions, len(r.Signatures))
+	for _, c := range r.Warnings {
+		fmt.Fprintf(bw, "  ! %s\n", c.Message(lang))
+	}
+	for i, s := range r.Signatures {
+		kind := t("Chữ ký", "Signature")
+		if s.Kind == KindDocTimestamp {
+			kind = t("Dấu thời gian tài liệu", "Document time-stamp")
+		}
+		verdict := string(s.Indication)
+		if s.SubIndication != "" {
+			verdict += "/" + string(s.SubIndication)
+		}
+		fmt.Fprintf(bw, "\n[%d] %s %q: %s (%s)", i+1, kind, s.Field, indicationText(s.Indication, lang), verdict)
+		if s.Level != LevelNone {
+			fmt.Fprintf(bw, t(" — mức %s", " — level %s"), s.Level)
+		}
+		fmt.Fprintln(bw)
+		if s.Signer != nil {
+			fmt.Fprintf(bw, t("    Người ký: %s\n", "    Signer: %s\n"), s.Signer.CommonName)
+		}
+		switch {
+		case s.TimestampTime != nil:
+			fmt.Fprintf(bw, t("    Thời điểm ký (dấu thời gian): %s\n", "    Signing time (time-stamp): %s\n"), fmtTime(*s.TimestampTime))
+		case s.ClaimedTime != nil:
+			fmt.Fprintf(bw, t("    Thời điểm ký (khai báo, chưa chứng minh): %s\n", "    Signing time (claimed, unproven): %s\n"), fmtTime(*s.ClaimedTime))
+		}
+		cover := t("toàn bộ tài liệu", "the whole document")
+		if !s.CoversWholeDocument {
+			cover = fmt.Sprintf(t("phiên bản %d/%d", "revision %d of %d"), s.Revision+1, r.Revisions)
+		}
+		fmt.Fprintf(bw, t("    Phạm vi: %s; thay đổi sau khi ký: %s\n", "    Covers: %s; changes after signing: %s\n"), cover, s.Modification)
+		for _, c := range s.Checks {
+			fmt.Fprintf(bw, "    %s %s\n", resultMark(c.Result), c.Message(lang))
+		}
+	}
+	return bw.Flush()
+}
+
+func resultMark(r CheckResult) string {
+	switch r {
+	case CheckPassed:
+		return "[✓]"
+	case CheckFailed:
+		return "[✗]"
+	case CheckWarning:
+		return "[!]"
+	case CheckIndeterminate:
+		return "[?]"
+	}
+	return "[·]"
+}
