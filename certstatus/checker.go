@@ -6,9 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
-
-	"golang.org/x/sync/singleflight"
 )
 
 // Production endpoints of the VGCA (Ban Cơ yếu Chính phủ). Nothing in this package
@@ -113,7 +112,7 @@ type Checker struct {
 	ocspCache *ocspCache
 	crlCache  *crlCache
 	aiaCache  *aiaCache
-	flight    singleflight.Group
+	flight    flightGroup
 }
 
 // NewChecker returns a Checker with the given options (defaults filled in).
@@ -326,16 +325,58 @@ func fmtTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// sharedDo runs fn once per key at a time; callers wait for it or for their own
-// context. fn runs with a context detached from any one caller's cancellation.
+// sharedDo runs fn once per key at a time (a single flight): concurrent callers with
+// the same key wait for the same result. Each caller may give up with its own context;
+// the shared work is cancelled only when every caller has given up.
 func (c *Checker) sharedDo(ctx context.Context, key string, fn func(context.Context) (any, error)) (any, error) {
-	ch := c.flight.DoChan(key, func() (any, error) {
-		return fn(context.WithoutCancel(ctx))
-	})
+	return c.flight.do(ctx, key, fn)
+}
+
+type flightGroup struct {
+	mu    sync.Mutex
+	calls map[string]*flightCall
+}
+
+type flightCall struct {
+	done    chan struct{}
+	val     any
+	err     error
+	waiters int
+	cancel  context.CancelFunc
+}
+
+func (g *flightGroup) do(ctx context.Context, key string, fn func(context.Context) (any, error)) (any, error) {
+	g.mu.Lock()
+	if g.calls == nil {
+		g.calls = map[string]*flightCall{}
+	}
+	call, ok := g.calls[key]
+	if ok {
+		call.waiters++
+	} else {
+		fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		call = &flightCall{done: make(chan struct{}), waiters: 1, cancel: cancel}
+		g.calls[key] = call
+		go func() {
+			defer cancel()
+			call.val, call.err = fn(fctx)
+			g.mu.Lock()
+			delete(g.calls, key)
+			g.mu.Unlock()
+			close(call.done)
+		}()
+	}
+	g.mu.Unlock()
 	select {
-	case r := <-ch:
-		return r.Val, r.Err
+	case <-call.done:
+		return call.val, call.err
 	case <-ctx.Done():
+		g.mu.Lock()
+		call.waiters--
+		if call.waiters == 0 {
+			call.cancel()
+		}
+		g.mu.Unlock()
 		return nil, context.Cause(ctx)
 	}
 }

@@ -330,7 +330,7 @@ func (c *Checker) fetchCRL(ctx context.Context, url string, issuer *x509.Certifi
 	v, err := c.sharedDo(ctx, key, func(ctx context.Context) (any, error) {
 		der, err := c.fetch.get(ctx, url, c.opts.MaxCRLBytes)
 		if err != nil {
-			return nil, &ResponseError{Source: SourceCRL, URL: url, Reason: unwrapReason(err), Detail: err.Error()}
+			return nil, &ResponseError{Source: SourceCRL, URL: url, Reason: unwrapReason(err), Err: err}
 		}
 		p, err := parseCRL(der, issuer)
 		if errors.Is(err, errNotForThisCert) {

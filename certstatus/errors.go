@@ -129,6 +129,7 @@ type ResponseError struct {
 	URL    string // where it came from; empty for data handed in (offline)
 	Reason error
 	Detail string
+	Err    error // the underlying error (for example a *FetchError), if any
 }
 
 func (e *ResponseError) Error() string {
@@ -139,12 +140,19 @@ func (e *ResponseError) Error() string {
 	s += ")"
 	if e.Detail != "" {
 		s += ": " + e.Detail
+	} else if e.Err != nil {
+		s += ": " + e.Err.Error()
 	}
 	return s
 }
 
-// Unwrap returns Reason.
-func (e *ResponseError) Unwrap() error { return e.Reason }
+// Unwrap returns Reason and the underlying error.
+func (e *ResponseError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{e.Reason}
+	}
+	return []error{e.Reason, e.Err}
+}
 
 // TimestampError reports why a time-stamp request or token failed. Reason is a
 // sentinel (ErrTSARejected, ErrImprintMismatch, ErrBadNonce, ErrBadSignature,

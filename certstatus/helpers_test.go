@@ -37,3 +37,7 @@ func needTool(t *testing.T, name string) string {
 }
 
 var bg = context.Background()
+
+func contextWithCancel() (context.Context, context.CancelFunc) {
+	return context.WithCancel(context.Background())
+}

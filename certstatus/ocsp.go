@@ -213,7 +213,7 @@ func (c *Checker) queryOCSP(ctx context.Context, responder string, cert, issuer 
 		body, err = c.fetch.post(ctx, responder, "application/ocsp-request", reqDER, c.opts.MaxOCSPResponseBytes, nil)
 	}
 	if err != nil {
-		return Result{}, &ResponseError{Source: SourceOCSP, URL: responder, Reason: unwrapReason(err), Detail: err.Error()}
+		return Result{}, &ResponseError{Source: SourceOCSP, URL: responder, Reason: unwrapReason(err), Err: err}
 	}
 	var wantNonce []byte
 	if nonce != nil {

@@ -169,13 +169,6 @@ func (p *PKI) serveOCSP(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	mode, delay, byCA := p.ocspMode, p.ocspDelay, p.ocspByCA
 	p.mu.Unlock()
-	if delay > 0 {
-		select {
-		case <-time.After(delay):
-		case <-r.Context().Done():
-			return
-		}
-	}
 	var der []byte
 	switch r.Method {
 	case http.MethodPost:
@@ -199,6 +192,15 @@ func (p *PKI) serveOCSP(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
+	}
+	// Wait after reading the body: only then does the server notice a client that
+	// gave up.
+	if delay > 0 {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return
+		}
 	}
 	switch mode {
 	case OCSPTryLater:

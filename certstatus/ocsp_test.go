@@ -1,0 +1,237 @@
+package certstatus_test
+
+import (
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kyso-go/kyso/certstatus"
+	"github.com/kyso-go/kyso/certstatus/certstatustest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/ocsp"
+)
+
+func TestOCSPStatusAtSigningTime(t *testing.T) {
+	now := time.Now()
+	signingTime := now.Add(-time.Hour)
+	tests := []struct {
+		name      string
+		reason    int
+		revokedAt time.Time
+		suspend   bool
+		want      certstatus.Status
+	}{
+		{name: "good", want: certstatus.StatusGood},
+		{name: "revoked before signing", reason: ocsp.Superseded, revokedAt: now.Add(-2 * time.Hour), want: certstatus.StatusRevoked},
+		{name: "revoked after signing, superseded", reason: ocsp.Superseded, revokedAt: now.Add(-30 * time.Minute), want: certstatus.StatusRevokedLater},
+		{name: "revoked after signing, key compromise", reason: ocsp.KeyCompromise, revokedAt: now.Add(-30 * time.Minute), want: certstatus.StatusRevoked},
+		{name: "suspended before signing", reason: ocsp.CertificateHold, revokedAt: now.Add(-2 * time.Hour), want: certstatus.StatusSuspended},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			pki := certstatustest.NewPKI(t)
+			if !tc.revokedAt.IsZero() {
+				pki.Revoke(pki.Leader.Cert, tc.reason, tc.revokedAt)
+			}
+			r := checkerFor(pki, ocspOnly).Check(bg, pki.Leader.Cert, pki.CA.Cert, signingTime)
+			require.NoError(t, r.Err)
+			assert.Equal(t, tc.want, r.Status)
+			assert.Equal(t, certstatus.SourceOCSP, r.Source)
+			assert.Equal(t, pki.OCSPURL, r.URL)
+			assert.True(t, r.Responder.Equal(pki.OCSPSigner.Cert), "answered by the delegated responder")
+			assert.False(t, r.ProducedAt.IsZero())
+			require.Len(t, r.Raw, 1)
+			if tc.want != certstatus.StatusGood {
+				assert.Equal(t, certstatus.Reason(tc.reason), r.Reason)
+				assert.True(t, r.RevokedAt.Equal(tc.revokedAt.Truncate(time.Second)))
+			}
+		})
+	}
+}
+
+func TestOCSPFailuresEachHaveTheirOwnError(t *testing.T) {
+	tests := []struct {
+		name     string
+		behavior certstatustest.OCSPBehavior
+		modify   func(*certstatus.Options)
+		want     error
+	}{
+		{"tryLater", certstatustest.OCSPTryLater, nil, certstatus.ErrTryLater},
+		{"internal error", certstatustest.OCSPInternalError, nil, certstatus.ErrResponderError},
+		{"malformed", certstatustest.OCSPMalformed, nil, certstatus.ErrMalformed},
+		{"signed by an uncertified key", certstatustest.OCSPWrongKey, nil, certstatus.ErrWrongResponder},
+		{"signed by a certificate without OCSPSigning", certstatustest.OCSPUnauthorized, nil, certstatus.ErrWrongResponder},
+		{"stale", certstatustest.OCSPStale, nil, certstatus.ErrStale},
+		{"from the future", certstatustest.OCSPFuture, nil, certstatus.ErrStale},
+		{"bad nonce", certstatustest.OCSPBadNonce, nil, certstatus.ErrBadNonce},
+		{"missing nonce when required", certstatustest.OCSPNoNonce, func(o *certstatus.Options) { o.RequireNonce = true }, certstatus.ErrBadNonce},
+		{"unknown certificate", certstatustest.OCSPUnknown, nil, certstatus.ErrUnknownCertificate},
+		{"oversized", certstatustest.OCSPOversized, nil, certstatus.ErrTooLarge},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			pki := certstatustest.NewPKI(t)
+			pki.SetOCSP(tc.behavior)
+			mods := []func(*certstatus.Options){ocspOnly}
+			if tc.modify != nil {
+				mods = append(mods, tc.modify)
+			}
+			ck := checkerFor(pki, mods...)
+			r := ck.Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
+			assert.Equal(t, certstatus.StatusUnknown, r.Status)
+			assert.Equal(t, certstatus.SourceNone, r.Source)
+			require.ErrorIs(t, r.Err, tc.want)
+			var re *certstatus.ResponseError
+			require.ErrorAs(t, r.Err, &re)
+			assert.Equal(t, certstatus.SourceOCSP, re.Source)
+
+			_, err := ck.OCSPResponse(bg, pki.Leader.Cert, pki.CA.Cert)
+			assert.ErrorIs(t, err, tc.want)
+		})
+	}
+}
+
+func TestOCSPWithoutNonceAcceptedByDefault(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	pki.SetOCSP(certstatustest.OCSPNoNonce)
+	r := checkerFor(pki, ocspOnly).Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
+	require.NoError(t, r.Err)
+	assert.Equal(t, certstatus.StatusGood, r.Status)
+}
+
+func TestOCSPSlowAndUnreachableResponders(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	pki.SetOCSPDelay(3 * time.Second)
+	ck := checkerFor(pki, ocspOnly, func(o *certstatus.Options) { o.Timeout = 100 * time.Millisecond })
+	r := ck.Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
+	assert.ErrorIs(t, r.Err, certstatus.ErrUnreachable)
+
+	// A port nobody listens on.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	dead := "http://" + ln.Addr().String() + "/ocsp"
+	require.NoError(t, ln.Close())
+	noAIA, err := pki.Issue("no-aia", pki.Leader.Cert)
+	require.NoError(t, err)
+	noAIA.Cert.OCSPServer = nil // the Checker's fallback responder is then used
+	ck = checkerFor(pki, ocspOnly, func(o *certstatus.Options) { o.OCSPURL = dead })
+	r = ck.Check(bg, noAIA.Cert, pki.CA.Cert, time.Time{})
+	require.ErrorIs(t, r.Err, certstatus.ErrUnreachable)
+	var fe *certstatus.FetchError
+	require.ErrorAs(t, r.Err, &fe)
+	assert.Equal(t, dead, fe.URL)
+
+	ck = checkerFor(pki, ocspOnly)
+	r = ck.Check(bg, noAIA.Cert, pki.CA.Cert, time.Time{})
+	assert.ErrorIs(t, r.Err, certstatus.ErrNoRevocationSource)
+}
+
+func TestOCSPFallsBackToCRL(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	pki.SetOCSP(certstatustest.OCSPTryLater)
+	pki.Revoke(pki.Leader.Cert, ocsp.KeyCompromise, time.Now().Add(-time.Hour))
+	r := checkerFor(pki).Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
+	require.NoError(t, r.Err)
+	assert.Equal(t, certstatus.StatusRevoked, r.Status)
+	assert.Equal(t, certstatus.SourceCRL, r.Source)
+	assert.Equal(t, pki.CRLURL, r.URL)
+	require.Len(t, r.Failures, 1)
+	assert.ErrorIs(t, r.Failures[0], certstatus.ErrTryLater)
+
+	// CRLFirst asks the CRL and never the responder.
+	before := pki.Hits("ocsp")
+	r = checkerFor(pki, func(o *certstatus.Options) { o.Strategy = certstatus.CRLFirst }).Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
+	assert.Equal(t, certstatus.SourceCRL, r.Source)
+	assert.Equal(t, before, pki.Hits("ocsp"))
+}
+
+func TestOCSPVariants(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	t.Run("GET", func(t *testing.T) {
+		r := checkerFor(pki, ocspOnly, func(o *certstatus.Options) { o.OCSPGet = true }).Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
+		require.NoError(t, r.Err)
+		assert.Equal(t, certstatus.StatusGood, r.Status)
+	})
+	t.Run("no nonce in the request", func(t *testing.T) {
+		r := checkerFor(pki, ocspOnly, func(o *certstatus.Options) { o.DisableNonce = true }).Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
+		require.NoError(t, r.Err)
+	})
+	t.Run("signed by the CA itself", func(t *testing.T) {
+		pki.SetOCSPSignedByCA(true)
+		defer pki.SetOCSPSignedByCA(false)
+		r := checkerFor(pki, ocspOnly).Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
+		require.NoError(t, r.Err)
+		assert.True(t, r.Responder.Equal(pki.CA.Cert))
+	})
+	t.Run("the CA certificate, answered by the root", func(t *testing.T) {
+		r := checkerFor(pki, ocspOnly).Check(bg, pki.CA.Cert, pki.Root.Cert, time.Time{})
+		require.NoError(t, r.Err)
+		assert.Equal(t, certstatus.StatusGood, r.Status)
+		assert.True(t, r.Responder.Equal(pki.Root.Cert))
+	})
+	t.Run("wrong issuer given", func(t *testing.T) {
+		r := checkerFor(pki, ocspOnly).Check(bg, pki.Leader.Cert, pki.Root.Cert, time.Time{})
+		assert.Equal(t, certstatus.StatusUnknown, r.Status)
+		assert.Error(t, r.Err)
+	})
+}
+
+func TestOCSPCacheAndSingleFlight(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	pki.SetOCSPDelay(200 * time.Millisecond)
+	ck := checkerFor(pki, ocspOnly)
+	var wg sync.WaitGroup
+	results := make([]certstatus.Result, 16)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = ck.Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
+		}()
+	}
+	wg.Wait()
+	for _, r := range results {
+		require.NoError(t, r.Err)
+		assert.Equal(t, certstatus.StatusGood, r.Status)
+	}
+	assert.Equal(t, 1, pki.Hits("ocsp"), "one request in flight per certificate")
+
+	// Cached until nextUpdate, also for another time of interest.
+	r := ck.Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Now().Add(-time.Hour))
+	require.NoError(t, r.Err)
+	assert.Equal(t, 1, pki.Hits("ocsp"))
+
+	// A disabled cache asks every time.
+	nc := checkerFor(pki, ocspOnly, func(o *certstatus.Options) { o.OCSPCacheEntries = -1 })
+	pki.SetOCSPDelay(0)
+	nc.Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
+	nc.Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
+	assert.Equal(t, 3, pki.Hits("ocsp"))
+}
+
+func TestOCSPResponseForDSS(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	ck := checkerFor(pki)
+	der, err := ck.OCSPResponse(bg, pki.Leader.Cert, pki.CA.Cert)
+	require.NoError(t, err)
+	resp, err := ocsp.ParseResponseForCert(der, pki.Leader.Cert, pki.CA.Cert)
+	require.NoError(t, err)
+	assert.Equal(t, ocsp.Good, resp.Status)
+
+	pki.Revoke(pki.Org.Cert, ocsp.CessationOfOperation, time.Time{})
+	der, err = ck.OCSPResponse(bg, pki.Org.Cert, pki.CA.Cert)
+	assert.ErrorIs(t, err, certstatus.ErrRevoked)
+	assert.NotEmpty(t, der, "the evidence is returned with the error")
+}
+
+func TestCheckHonoursContext(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	pki.SetOCSPDelay(5 * time.Second)
+	ctx, cancel := contextWithCancel()
+	go func() { time.Sleep(100 * time.Millisecond); cancel() }()
+	r := checkerFor(pki).Check(ctx, pki.Leader.Cert, pki.CA.Cert, time.Time{})
+	assert.Equal(t, certstatus.StatusUnknown, r.Status)
+	assert.Error(t, r.Err)
+}
