@@ -1,0 +1,49 @@
+// Package signature makes and checks PAdES signatures (ETSI EN 319 142-1) on PDF
+// documents for Vietnam's government-dedicated CA (chữ ký số chuyên dùng công vụ).
+//
+// # Signing
+//
+// Sign writes a signed copy of a PDF: the original bytes unchanged, followed by an
+// incremental update holding a PAdES B-B signature (/SubFilter /ETSI.CAdES.detached).
+// The CMS carries the content-type, message-digest and ESS signing-certificate-v2 signed
+// attributes and no signing-time attribute; the signing time goes into /M and the
+// certificate chain into the CMS. Digests are SHA-256 (default), SHA-384 or SHA-512;
+// signatures RSA PKCS#1 v1.5, RSASSA-PSS (SignOptions.PSS; Thông tư 39/2017/TT-BTTTT
+// makes it mandatory for signing) or ECDSA P-256/P-384. SHA-1 and MD5 are refused.
+//
+// The input is an io.ReaderAt read in one streaming pass that hashes while it copies to
+// the io.Writer, so a 100 MB document is never held in memory. /Contents is reserved
+// with a fixed size computed from an upper bound of the CMS plus room for a later
+// signature time-stamp token (SignOptions.ReserveUnsigned), and /ByteRange is written
+// with fixed-width numbers, so files beyond 4 GB work and no size estimate can truncate.
+//
+// A signature goes into a new invisible field, into an existing empty signature field
+// (SignOptions.Field), or into a visible widget (SignOptions.Widget) whose appearance
+// the caller supplies through the Appearance interface as a one-page PDF. Signing an
+// already signed document keeps the earlier signatures valid. The first signature may
+// certify the document (SignOptions.Certify, DocMDP P=1/2/3); a signature that the
+// document's certification forbids is refused with ErrCertifiedNoChanges. Encrypted
+// documents (standard security handler) are signed with their password.
+//
+// # Deferred signing
+//
+// When the key lives elsewhere (a remote HSM, a signing service, a browser token),
+// Prepare returns the digest to sign and a self-contained, serialisable state;
+// Complete, possibly in another process or on another replica, takes the state, the
+// same input and the signature value and writes the signed document. The state is
+// bound to the input and, with SignOptions.StateKey, protected by an HMAC; tampered or
+// mismatched states are refused with ErrStateInvalid or ErrStateMismatch.
+//
+// # Verifying
+//
+// Verify checks every signature of a document and returns a Report with ETSI EN
+// 319 102-1 indications (TOTAL_PASSED, TOTAL_FAILED, INDETERMINATE), the checks made and
+// the changes between revisions, with messages in Vietnamese and English.
+//
+// # Errors
+//
+// Every refusal wraps an exported sentinel (ErrFieldSigned, ErrAlgorithm, …) usable with
+// errors.Is, usually through a *SignError usable with errors.As. Errors from the PDF
+// layer (malformed file, wrong password, unsupported encryption) come wrapped in
+// ErrDocument.
+package signature
