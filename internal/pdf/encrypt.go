@@ -35,6 +35,17 @@ func (d *Document) setupEncryption() error {
 	if p.Filter != crypt.StandardFilter {
 		return &UnsupportedEncryptionError{Handler: p.Filter, Detail: "only the standard (password) security handler is supported"}
 	}
+	// Name an unknown crypt filter method before trying the password, which would
+	// otherwise fail first.
+	for _, f := range []string{p.StmF, p.StrF} {
+		if cf, ok := p.CF[f]; ok {
+			switch cf.CFM {
+			case "", crypt.MethodNone, crypt.MethodRC4, crypt.MethodAESV2, crypt.MethodAESV3:
+			default:
+				return &UnsupportedEncryptionError{Handler: p.Filter, Detail: "crypt filter /" + f + " uses method /" + cf.CFM}
+			}
+		}
+	}
 	h, err := crypt.New(p, d.opts.Password)
 	switch {
 	case err == nil:

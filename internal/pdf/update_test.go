@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -112,42 +113,66 @@ func TestUpdateEveryKind(t *testing.T) {
 }
 
 func TestUpdateEncrypted(t *testing.T) {
+	bases := map[string]func() []byte{"classic": pdftest.Classic, "objstm": pdftest.ObjectStreams}
 	for _, method := range []string{pdftest.RC4128, pdftest.AES128, pdftest.AES256} {
 		for _, pw := range []string{"", "mật khẩu"} {
-			t.Run(method+"/"+pw, func(t *testing.T) {
-				orig := pdftest.Encrypted(t, pdftest.Classic(), method, pw)
-				_, err := pdf.Open(bytes.NewReader(orig), int64(len(orig)), &pdf.Options{Password: []byte("wrong")})
-				require.ErrorIs(t, err, pdf.ErrWrongPassword)
-				opts := &pdf.Options{Password: []byte(pw)}
-				d, err := pdf.Open(bytes.NewReader(orig), int64(len(orig)), opts)
-				require.NoError(t, err)
-				assert.True(t, d.Encrypted())
-				pages, err := d.Pages()
-				require.NoError(t, err)
-				require.Len(t, pages, 2)
-				c, err := d.Resolve(pages[0].Dict.Get("Contents"))
-				require.NoError(t, err)
-				data, err := d.StreamData(c.(*pdf.Stream))
-				require.NoError(t, err)
-				assert.Contains(t, string(data), "Hello kyso")
-				info, err := d.Resolve(d.Trailer().Get("Info"))
-				require.NoError(t, err)
-				author, _ := pdf.Text(info.(pdf.Dict).Get("Author"))
-				assert.Equal(t, "Nguyễn Văn Lĩnh", author)
+			for baseName, base := range bases {
+				t.Run(method+"/"+baseName+"/"+pw, func(t *testing.T) {
+					orig := pdftest.Encrypted(t, base(), method, pw)
+					_, err := pdf.Open(bytes.NewReader(orig), int64(len(orig)), &pdf.Options{Password: []byte("wrong")})
+					require.ErrorIs(t, err, pdf.ErrWrongPassword)
+					opts := &pdf.Options{Password: []byte(pw)}
+					d, err := pdf.Open(bytes.NewReader(orig), int64(len(orig)), opts)
+					require.NoError(t, err)
+					assert.True(t, d.Encrypted())
+					pages, err := d.Pages()
+					require.NoError(t, err)
+					require.Len(t, pages, 2)
+					c, err := d.Resolve(pages[0].Dict.Get("Contents"))
+					require.NoError(t, err)
+					data, err := d.StreamData(c.(*pdf.Stream))
+					require.NoError(t, err)
+					assert.Contains(t, string(data), "Hello kyso")
+					info, err := d.Resolve(d.Trailer().Get("Info"))
+					require.NoError(t, err)
+					author, _ := pdf.Text(info.(pdf.Dict).Get("Author"))
+					assert.Equal(t, "Nguyễn Văn Lĩnh", author)
 
-				out, obj, st := appendUpdate(t, d, orig)
-				qpdfCheck(t, out, "--password="+pw)
-				checkUpdated(t, out, d, obj, st, opts)
-				// qpdf decrypts the new string to the same text.
-				qpdf := needTool(t, "qpdf")
-				f := filepath.Join(t.TempDir(), "u.pdf")
-				require.NoError(t, os.WriteFile(f, out, 0o600))
-				shown, err := exec.Command(qpdf, "--password="+pw, "--show-object="+strconv.Itoa(obj.Num), f).CombinedOutput()
-				require.NoError(t, err, "%s", shown)
-				want := string(pdf.AppendObject(nil, pdf.HexString(pdf.TextString(vnText))))
-				assert.Contains(t, string(bytes.ToUpper(shown)), want)
-			})
+					out, obj, st := appendUpdate(t, d, orig)
+					qpdfCheck(t, out, "--password="+pw)
+					checkUpdated(t, out, d, obj, st, opts)
+					// qpdf decrypts the new string to the same text.
+					qpdf := needTool(t, "qpdf")
+					f := filepath.Join(t.TempDir(), "u.pdf")
+					require.NoError(t, os.WriteFile(f, out, 0o600))
+					shown, err := exec.Command(qpdf, "--password="+pw, "--show-object="+strconv.Itoa(obj.Num), f).CombinedOutput()
+					require.NoError(t, err, "%s", shown)
+					want := string(pdf.AppendObject(nil, pdf.HexString(pdf.TextString(vnText))))
+					assert.Contains(t, string(bytes.ToUpper(shown)), want)
+				})
+			}
 		}
+	}
+}
+
+func TestUnsupportedEncryption(t *testing.T) {
+	tests := []struct {
+		name, enc, handler string
+	}{
+		{"public key", "<< /Filter /Adobe.PubSec /SubFilter /adbe.pkcs7.s5 /V 4 /Recipients [<00>] >>", "Adobe.PubSec"},
+		{"unknown cfm", "<< /Filter /Standard /V 4 /R 4 /Length 128 /P -4 /O <" + strings.Repeat("00", 32) + "> /U <" +
+			strings.Repeat("00", 32) + "> /CF << /StdCF << /CFM /Rot13 >> >> /StmF /StdCF /StrF /StdCF >>", "Standard"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := rawPDF([]string{"<< /Type /Catalog /Pages 2 0 R >>", minimalPages, minimalPage, tt.enc},
+				"/Root 1 0 R /Encrypt 4 0 R /ID [<0102> <0102>]")
+			_, err := pdf.Open(bytes.NewReader(b), int64(len(b)), nil)
+			var ue *pdf.UnsupportedEncryptionError
+			require.ErrorAs(t, err, &ue, "%v", err)
+			assert.Equal(t, tt.handler, ue.Handler)
+			assert.ErrorIs(t, err, pdf.ErrUnsupportedEncryption)
+		})
 	}
 }
 
