@@ -57,7 +57,59 @@ type tokenCert struct {
 	cert  *x509.Certificate
 }
 
-// Keys lists the token's private keys with their certificates.
+// TokenCertificate is an X.509 certificate object on a token.
+type TokenCertificate struct {
+	ID          []byte // CKA_ID, shared with the certificate's key on most tokens
+	Label       string
+	Certificate *x509.Certificate
+}
+
+// Certificates lists the X.509 certificates on the token (public objects: no login is
+// needed). Certificates the package cannot parse are skipped.
+func (t *Token) Certificates(ctx context.Context) ([]TokenCertificate, error) {
+	var out []TokenCertificate
+	err := t.withSession(ctx, func(sh uint) (bool, error) {
+		certs, err := t.readCertificates(sh)
+		out = out[:0]
+		for _, c := range certs {
+			out = append(out, TokenCertificate{ID: c.id, Label: c.label, Certificate: c.cert})
+		}
+		return false, err
+	})
+	return out, err
+}
+
+// readCertificates reads every X.509 certificate object.
+func (t *Token) readCertificates(sh uint) ([]tokenCert, error) {
+	objs, err := t.be.findObjects(sh, []attr{{ckaClass, uint(ckoCertificate)}, {ckaCertificateType, uint(ckcX509)}}, maxObjects)
+	if err != nil {
+		return nil, err
+	}
+	var certs []tokenCert
+	for _, o := range objs {
+		der, _, err := t.be.attribute(sh, o, ckaValue)
+		if err != nil {
+			return nil, err
+		}
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			continue // a certificate this package cannot read is not a signing certificate
+		}
+		id, _, err := t.be.attribute(sh, o, ckaID)
+		if err != nil {
+			return nil, err
+		}
+		label, _, err := t.be.attribute(sh, o, ckaLabel)
+		if err != nil {
+			return nil, err
+		}
+		certs = append(certs, tokenCert{id: id, label: string(label), cert: c})
+	}
+	return certs, nil
+}
+
+// Keys lists the token's private keys with their certificates. Private keys are visible
+// only after login.
 func (t *Token) Keys(ctx context.Context) ([]KeyInfo, error) {
 	var keys []foundKey
 	err := t.withSession(ctx, func(sh uint) (bool, error) {
@@ -82,29 +134,9 @@ func (t *Token) discover(sh uint) ([]foundKey, error) {
 		v, _, err := be.attribute(sh, obj, typ)
 		return v, err
 	}
-	certObjs, err := be.findObjects(sh, []attr{{ckaClass, uint(ckoCertificate)}, {ckaCertificateType, uint(ckcX509)}}, maxObjects)
+	certs, err := t.readCertificates(sh)
 	if err != nil {
 		return nil, err
-	}
-	var certs []tokenCert
-	for _, o := range certObjs {
-		der, err := get(o, ckaValue)
-		if err != nil {
-			return nil, err
-		}
-		c, err := x509.ParseCertificate(der)
-		if err != nil {
-			continue // a certificate this package cannot read is not a signing certificate
-		}
-		id, err := get(o, ckaID)
-		if err != nil {
-			return nil, err
-		}
-		label, err := get(o, ckaLabel)
-		if err != nil {
-			return nil, err
-		}
-		certs = append(certs, tokenCert{id: id, label: string(label), cert: c})
 	}
 	pubObjs, err := be.findObjects(sh, []attr{{ckaClass, uint(ckoPublicKey)}}, maxObjects)
 	if err != nil {

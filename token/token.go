@@ -43,6 +43,9 @@ type TokenOptions struct {
 	// PIN supplies the user PIN. When nil and the token has a protected
 	// authentication path (a PIN pad), the PIN is entered on the device.
 	PIN PINFunc
+	// NoLogin opens the token without logging in, to read its public objects
+	// (Certificates): private keys stay invisible, so Signer finds none.
+	NoLogin bool
 	// MaxSessions bounds the session pool: at most this many signatures run on the
 	// token at once. 0 means DefaultMaxSessions. The token's own limit, when it reports
 	// one, also applies.
@@ -184,7 +187,7 @@ func (t *Token) Close() error {
 // ensureLogin logs the token in on session sh unless the session already runs user
 // functions (PKCS#11 login is shared by all the application's sessions of a token).
 func (t *Token) ensureLogin(ctx context.Context, sh uint) error {
-	if !t.info.Flags.LoginRequired() {
+	if !t.info.Flags.LoginRequired() || t.opts.NoLogin {
 		return nil
 	}
 	if st, err := t.be.sessionState(sh); err == nil && (st == cksROUserFunctions || st == cksRWUserFunctions) {

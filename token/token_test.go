@@ -387,3 +387,28 @@ func TestContextWhileWaiting(t *testing.T) {
 	_, err = s.SignContext(context.Background(), digestOf(crypto.SHA256, "x"), crypto.SHA256)
 	require.ErrorIs(t, err, ErrClosed)
 }
+
+// Certificates are public objects: listed without login, while private keys stay hidden.
+func TestCertificatesWithoutLogin(t *testing.T) {
+	hsm := newSoftHSM(t)
+	p := provision(t, hsm, "Public", "1234")
+	m := hsm.open(t)
+	ctx := context.Background()
+	tok, err := m.OpenToken(ctx, TokenOptions{Label: "Public", NoLogin: true})
+	require.NoError(t, err)
+	certs, err := tok.Certificates(ctx)
+	require.NoError(t, err)
+	require.Len(t, certs, 5)
+	byLabel := map[string]TokenCertificate{}
+	for _, c := range certs {
+		byLabel[c.Label] = c
+	}
+	assert.Equal(t, []byte{1}, byLabel["RSA-2048"].ID)
+	assert.True(t, byLabel["RSA-2048"].Certificate.Equal(p.certs["RSA-2048"]))
+	assert.Equal(t, []byte{0xCA, 2}, byLabel["root CA"].ID)
+	keys, err := tok.Keys(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, keys, "private keys need a login")
+	_, err = tok.Signer(ctx, KeySelector{})
+	require.ErrorIs(t, err, ErrKeyNotFound)
+}
