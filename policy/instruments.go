@@ -29,19 +29,29 @@ type Instrument struct {
 //go:embed data/instruments.json
 var instrumentsJSON []byte
 
-// Instruments returns the list of instruments kyso's citations may name, a copy of the
-// list in rules.md §1 plus the provincial regulations. Each call returns a fresh slice.
-func Instruments() []Instrument {
+// instrumentList is parsed once from the embedded file and never modified.
+var instrumentList = func() []Instrument {
 	var list []Instrument
 	if err := json.Unmarshal(instrumentsJSON, &list); err != nil {
 		// The file is embedded at build time and covered by tests.
 		panic(fmt.Sprintf("policy: embedded instruments.json: %v", err))
 	}
 	return list
+}()
+
+// Instruments returns the list of instruments kyso's citations may name, a copy of the
+// list in rules.md §1 plus the provincial regulations. Each call returns a fresh copy.
+func Instruments() []Instrument {
+	out := make([]Instrument, len(instrumentList))
+	for i, in := range instrumentList {
+		in.Match = append([]string(nil), in.Match...)
+		out[i] = in
+	}
+	return out
 }
 
 func knownInstrument(short string) bool {
-	for _, in := range Instruments() {
+	for _, in := range instrumentList {
 		if in.Short == short {
 			return true
 		}

@@ -357,6 +357,15 @@ func (r *Registry) Lookup(id string) (*Profile, error) {
 	return nil, fmt.Errorf("%w %q; known profiles: %s", ErrUnknownProfile, truncate(id, 80), strings.Join(r.IDs(), ", "))
 }
 
+// Clone returns an independent copy of the registry.
+func (r *Registry) Clone() *Registry {
+	c := NewRegistry()
+	for id, p := range r.profiles {
+		c.profiles[id] = p.clone()
+	}
+	return c
+}
+
 // IDs lists the registry's profile ids, sorted.
 func (r *Registry) IDs() []string {
 	ids := make([]string, 0, len(r.profiles))

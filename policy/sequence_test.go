@@ -47,7 +47,11 @@ func TestCheckSequence(t *testing.T) {
 		{name: "device certificate", doc: admin, sigs: []ExistingSignature{deviceSig(1)},
 			want: []want{{1, RuleDeviceCertificate, OutcomeViolated}}},
 		{name: "leader certificate expired at signing", doc: admin, sigs: []ExistingSignature{
-			func() ExistingSignature { s := leaderSig(1); s.Certificate.NotAfter = s.Time.Add(-time.Minute); return s }(), sealSig(2)},
+			func() ExistingSignature {
+				s := leaderSig(1)
+				s.Certificate.NotAfter = s.Time.Add(-time.Minute)
+				return s
+			}(), sealSig(2)},
 			want: []want{{1, RuleCertificateValid, OutcomeViolated}, {2, RuleOrgSealAfterAuthority, OutcomeViolated}}},
 		{name: "unknown revocation status is a warning", doc: admin, sigs: []ExistingSignature{
 			func() ExistingSignature { s := leaderSig(1); s.Certificate.Status = StatusUnknown; return s }(), sealSig(2)},
@@ -69,7 +73,12 @@ func TestCheckSequence(t *testing.T) {
 			leaderSig(1), func() ExistingSignature { s := sealSig(2); s.Certificate.Kind = CertOrganisationSecond; return s }()},
 			want: []want{{2, RuleSecondCertServiceCentre, OutcomeViolated}}},
 		{name: "deputy signed as head", doc: admin, sigs: []ExistingSignature{
-			func() ExistingSignature { s := leaderSig(1); s.Certificate.Title = "Phó Giám đốc"; s.Markers = []AuthorityMarker{MarkerOnBehalfOf}; return s }()},
+			func() ExistingSignature {
+				s := leaderSig(1)
+				s.Certificate.Title = "Phó Giám đốc"
+				s.Markers = []AuthorityMarker{MarkerOnBehalfOf}
+				return s
+			}()},
 			want: []want{{1, RuleMarkerMatchesTitle, OutcomeViolated}}},
 		{name: "empty document", doc: admin, compliant: true},
 	}

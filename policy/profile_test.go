@@ -1,0 +1,191 @@
+package policy
+
+import (
+	"context"
+	"encoding/json"
+	"io/fs"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestBuiltinProfiles(t *testing.T) {
+	reg := BuiltinProfiles()
+	assert.Equal(t, []string{"bac-lieu", "cao-bang", "ha-tinh", "hoa-binh", "national", "quang-ninh"}, reg.IDs())
+	managers := map[string]string{
+		"national":   "Cơ quan, tổ chức quản lý trực tiếp",
+		"quang-ninh": "Sở Thông tin và Truyền thông",
+		"ha-tinh":    "Văn phòng Đoàn ĐBQH, HĐND và UBND tỉnh",
+		"hoa-binh":   "Sở Thông tin và Truyền thông",
+		"cao-bang":   "Sở Thông tin và Truyền thông",
+		"bac-lieu":   "Sở Văn hóa, Thông tin, Thể thao và Du lịch",
+	}
+	for id, m := range managers {
+		p, err := reg.Lookup(id)
+		require.NoError(t, err)
+		require.NotNil(t, p.SubscriberManager, id)
+		assert.Equal(t, m, p.SubscriberManager.Name, id)
+		assert.NotEmpty(t, p.Provenance, id)
+		assert.NotEmpty(t, p.OrgSignatureRoles, id)
+	}
+	qn, err := reg.Lookup("quang-ninh")
+	require.NoError(t, err)
+	require.Len(t, qn.Reports, 2)
+	assert.Equal(t, Report{Period: "monthly", Due: "ngày 20 hàng tháng", DueDay: 20, DataFrom: "ngày 15 tháng trước", DataTo: "ngày 14 của tháng thuộc kỳ báo cáo", NextWorkingDay: true,
+		Citation: qn.Reports[0].Citation}, qn.Reports[0])
+	assert.Equal(t, "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 16 k7", qn.Reports[0].Citation.String())
+	assert.Equal(t, 20, qn.Reports[1].DueDay)
+	assert.Equal(t, 1, qn.Reports[1].DueMonth)
+	require.NotNil(t, qn.SIMPKI)
+	assert.Len(t, qn.SIMPKI.Eligible, 3)
+	assert.Equal(t, "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 9 k1", qn.SIMPKI.Citation.String())
+
+	ht, err := reg.Lookup("Hà Tĩnh") // by name
+	require.NoError(t, err)
+	assert.Equal(t, "ha-tinh", ht.ID)
+	require.Len(t, ht.Reports, 2)
+	assert.Equal(t, Report{Period: "half-year", Due: "trước ngày 17 tháng 6 hàng năm", DueDay: 17, DueMonth: 6, DueBefore: true, Citation: ht.Reports[0].Citation}, ht.Reports[0])
+	assert.Equal(t, []Role{RoleClerk, RoleKeyKeeper}, ht.OrgSignatureRoles)
+	assert.Nil(t, ht.SIMPKI, "Hà Tĩnh's regulation says nothing about SIM PKI")
+
+	_, err = reg.Lookup("hanoi")
+	assert.ErrorIs(t, err, ErrUnknownProfile)
+	assert.Contains(t, err.Error(), "quang-ninh")
+
+	// Each call gives a fresh registry: changing one does not change another.
+	qn.OrgSignatureRoles[0] = RoleSubscriber
+	again, _ := BuiltinProfiles().Lookup("quang-ninh")
+	assert.Equal(t, []Role{RoleClerk}, again.OrgSignatureRoles)
+	fromSame, _ := reg.Lookup("quang-ninh")
+	assert.Equal(t, []Role{RoleClerk}, fromSame.OrgSignatureRoles)
+}
+
+// Every embedded profile file is valid on its own and lists rules that exist.
+func TestEmbeddedProfileFiles(t *testing.T) {
+	n := 0
+	err := fs.WalkDir(builtinProfileFS, "data/profiles", func(path string, d fs.DirEntry, err error) error {
+		require.NoError(t, err)
+		if d.IsDir() {
+			return nil
+		}
+		f, err := builtinProfileFS.Open(path)
+		require.NoError(t, err)
+		defer f.Close()
+		p, err := ParseProfile(f)
+		require.NoError(t, err, path)
+		assert.Equal(t, "data/profiles/"+p.ID+".json", path)
+		n++
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 6, n)
+}
+
+// An agency adds or overrides a profile with a file, without code.
+func TestRegistryLoadOverride(t *testing.T) {
+	reg := BuiltinProfiles()
+	keeper := clerkRequest(leaderSig(1))
+	keeper.Role = RoleKeyKeeper
+
+	before, err := reg.Lookup("quang-ninh")
+	require.NoError(t, err)
+	e, err := New(Options{Profile: before})
+	require.NoError(t, err)
+	assert.False(t, e.Decide(context.Background(), keeper).Allowed)
+
+	override := `{
+	  "id": "quang-ninh", "name": "Quảng Ninh", "extends": "national",
+	  "instrument": "QĐ 99/2027/QĐ-UBND Quảng Ninh",
+	  "instruments": [{"short": "QĐ 99/2027/QĐ-UBND Quảng Ninh", "title": "Quyết định sửa đổi (giả định cho kiểm thử)", "scope": "provincial", "source": "agency"}],
+	  "org_signature_roles": ["clerk", "key-keeper"],
+	  "restates": [{"rule": "VN-ORG-SEAL-BY-CLERK", "citation": {"instrument": "QĐ 99/2027/QĐ-UBND Quảng Ninh", "article": "3", "clause": "1", "source": "agency"}}]
+	}`
+	p, err := reg.Load(strings.NewReader(override))
+	require.NoError(t, err)
+	assert.Equal(t, "Cơ quan, tổ chức quản lý trực tiếp", p.SubscriberManager.Name, "inherited from national, the old Quảng Ninh data is replaced")
+	e, err = New(Options{Profile: p})
+	require.NoError(t, err)
+	d := e.Decide(context.Background(), keeper)
+	assert.True(t, d.Allowed, d.Vietnamese())
+	for _, r := range d.Reasons {
+		if r.Rule == RuleOrgSealByClerk {
+			assert.Equal(t, "QĐ 99/2027/QĐ-UBND Quảng Ninh, Điều 3 k1", r.Citation.String())
+		}
+	}
+
+	// A new district profile extending a province.
+	_, err = reg.Load(strings.NewReader(`{"id": "ha-long", "name": "Hạ Long", "extends": "quang-ninh"}`))
+	require.NoError(t, err)
+	hl, err := reg.Lookup("ha-long")
+	require.NoError(t, err)
+	assert.Equal(t, []Role{RoleClerk, RoleKeyKeeper}, hl.OrgSignatureRoles)
+}
+
+func TestProfileErrors(t *testing.T) {
+	cases := []struct{ name, in, field string }{
+		{"not JSON", `{`, "(input)"},
+		{"unknown field", `{"id":"x","name":"X","extends":"national","colour":"red"}`, "(input)"},
+		{"bad id", `{"id":"Quảng Ninh","name":"X"}`, "id"},
+		{"no name", `{"id":"x","extends":"national"}`, "name"},
+		{"extends itself", `{"id":"x","name":"X","extends":"x"}`, "extends"},
+		{"unknown parent", `{"id":"x","name":"X","extends":"atlantis"}`, "extends"},
+		{"nobody seals", `{"id":"x","name":"X"}`, "org_signature_roles"},
+		{"unknown role", `{"id":"x","name":"X","extends":"national","org_signature_roles":["boss"]}`, "role"},
+		{"unknown rule", `{"id":"x","name":"X","extends":"national","restates":[{"rule":"VN-NOPE","citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}]}`, "restates[0].rule"},
+		{"unknown instrument", `{"id":"x","name":"X","extends":"national","restates":[{"rule":"VN-KEY-SOLE-CONTROL","citation":{"instrument":"Luật X","article":"1"}}]}`, "restates[0].citation.instrument"},
+		{"no article and no note", `{"id":"x","name":"X","extends":"national","restates":[{"rule":"VN-KEY-SOLE-CONTROL","citation":{"instrument":"NĐ 30/2020/NĐ-CP"}}]}`, "restates[0].citation"},
+		{"bad period", `{"id":"x","name":"X","extends":"national","reports":[{"period":"weekly","citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}]}`, "reports[0].period"},
+		{"bad due day", `{"id":"x","name":"X","extends":"national","reports":[{"period":"annual","due_day":40,"citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}]}`, "reports[0]"},
+		{"empty SIM PKI", `{"id":"x","name":"X","extends":"national","sim_pki":{"eligible":[],"citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}}`, "sim_pki.eligible"},
+		{"too large", `{"id":"x","name":"` + strings.Repeat("a", MaxProfileSize) + `"}`, "(input)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := BuiltinProfiles().Load(strings.NewReader(c.in))
+			require.ErrorIs(t, err, ErrInvalidProfile)
+			var pe *ProfileError
+			require.ErrorAs(t, err, &pe)
+			assert.Contains(t, pe.Field, c.field)
+			assert.Less(t, len(err.Error()), 400)
+		})
+	}
+}
+
+func TestEngineRulesPerProfile(t *testing.T) {
+	for _, id := range allProfiles {
+		rules := engineFor(t, id).Rules()
+		require.Len(t, rules, len(Rules()), id)
+		for _, r := range rules {
+			require.NotEmpty(t, r.Citations, "%s %s", id, r.ID)
+		}
+	}
+	qn := engineFor(t, "quang-ninh").Rules()
+	for _, r := range qn {
+		if r.ID == RuleOrgSealAfterAuthority {
+			assert.Equal(t, "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 20 k5", r.Citations[0].String())
+		}
+	}
+	b, err := json.Marshal(Rules()[0])
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"id":"VN-CLASSIFIED-NO-DIGITAL-SIGNATURE"`)
+	assert.Contains(t, string(b), `"vi":"Không sử dụng chữ ký số cho văn bản mật`)
+}
+
+func TestInstruments(t *testing.T) {
+	list := Instruments()
+	require.NotEmpty(t, list)
+	seen := map[string]bool{}
+	for _, in := range list {
+		assert.False(t, seen[in.Short], "duplicate %s", in.Short)
+		seen[in.Short] = true
+		assert.Contains(t, []string{"national", "provincial"}, in.Scope)
+		assert.NotEmpty(t, in.Match)
+	}
+	for _, s := range []string{"NĐ 30/2020/NĐ-CP", "NĐ 130/2018/NĐ-CP", "TT 185/2019/TT-BQP", "QĐ 41/2022/QĐ-UBND Quảng Ninh", "QĐ 19/2020/QĐ-UBND Hà Tĩnh", "QĐ 13/2020/QĐ-UBND Hòa Bình", "QĐ 12/2021/QĐ-UBND Cao Bằng", "Quy chế Bạc Liêu"} {
+		assert.True(t, seen[s], s)
+	}
+	list[0].Short = "changed"
+	assert.NotEqual(t, "changed", Instruments()[0].Short)
+}
