@@ -398,7 +398,11 @@ func (r *renderer) body() {
 		for _, f := range s.Fields {
 			v := r.display(f, r.data.Fields[f.ID])
 			if f.Type == TypeParagraph {
-				r.paragraph(fonts.Regular, bodySize, "- "+f.Label+":", indent, 0)
+				label := "- " + f.Label + ":"
+				if f.Label != "" && f.Label[0] >= '0' && f.Label[0] <= '9' {
+					label = f.Label // already numbered, e.g. "1. Đặc điểm tình hình"
+				}
+				r.paragraph(fonts.Regular, bodySize, label, indent, 0)
 				if v == "" {
 					v = "……………………………………………………………………"
 				}
@@ -461,26 +465,27 @@ func (r *renderer) columnWidths(cols []col, rows []Row, total, pad float64) floa
 				st := fonts.Regular
 				m = max(m, r.doc.width(st, size, w), r.doc.width(fonts.Bold, size, w)*0.98)
 			}
-			mins[i] = min(m+2*pad+1, textWidth/4)
+			mins[i] = min(m+2*pad+1, textWidth*0.3)
 			sum += mins[i]
 		}
 		if sum > textWidth && si < len(sizes)-1 {
 			continue
 		}
-		extra := max(0, textWidth-sum)
-		// Share the extra width by weight, but never shrink below the minimum.
-		weights := make([]float64, len(cols))
-		for i, c := range cols {
-			weights[i] = c.w / total
-		}
+		// Each column gets its share of the width by weight, at least its minimum; the
+		// columns above their minimum then give back what the others took.
 		widths := make([]float64, len(cols))
-		used := 0.0
-		for i := range cols {
-			widths[i] = mins[i] + extra*weights[i]
-			used += widths[i]
+		over, slack := 0.0, 0.0
+		for i, c := range cols {
+			widths[i] = max(mins[i], c.w/total*textWidth)
+			over += widths[i]
+			slack += widths[i] - mins[i]
 		}
+		excess := over - textWidth
 		for i := range cols {
-			cols[i].w = widths[i] * textWidth / used
+			if slack > 0 && excess > 0 {
+				widths[i] -= excess * (widths[i] - mins[i]) / slack
+			}
+			cols[i].w = widths[i]
 		}
 		return size
 	}
