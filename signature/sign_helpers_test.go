@@ -115,6 +115,9 @@ type signTestCheck struct {
 	password   string // user password of an encrypted file
 	signatures int    // signatures expected in the output
 	rootPEM    string // path of the CA certificate for openssl
+	// qpdfLenient skips qpdf --check for inputs qpdf already rejects (broken
+	// corpus files that viewers repair).
+	qpdfLenient bool
 }
 
 var byteRangeRE = regexp.MustCompile(`/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]`)
@@ -144,8 +147,9 @@ func (c signTestCheck) run(t *testing.T) {
 	if c.password != "" {
 		qargs = append(qargs, "--password="+c.password)
 	}
-	qout, err := exec.Command(qpdf, append(qargs, path)...).CombinedOutput()
-	assert.NoError(t, err, "qpdf --check:\n%s", qout)
+	if qout, err := exec.Command(qpdf, append(qargs, path)...).CombinedOutput(); !c.qpdfLenient {
+		assert.NoError(t, err, "qpdf --check:\n%s", qout)
+	}
 
 	// The last /ByteRange in the file is the new signature's (pdf strings of an
 	// encrypted file are encrypted, but /ByteRange is numbers and /Contents is exempt).
@@ -160,7 +164,7 @@ func (c signTestCheck) run(t *testing.T) {
 	content := append(append([]byte{}, c.out[br[0]:br[1]]...), c.out[br[2]:br[2]+br[3]]...)
 	hexCMS := c.out[br[1]+1 : br[2]-1]
 	der := make([]byte, len(hexCMS)/2)
-	_, err = hex.Decode(der, hexCMS)
+	_, err := hex.Decode(der, hexCMS)
 	require.NoError(t, err)
 	der = der[:derLength(der)]
 	openssl := signTestTool(t, "openssl")
