@@ -2,11 +2,273 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
+	"strings"
+
+	"github.com/kyso-go/kyso/token"
 )
 
-// TODO(owner of "token"): replace this placeholder with the real command.
+// defaultPKCS11Module is used when neither -module nor KYSO_PKCS11_MODULE is given:
+// where Debian and Ubuntu install SoftHSM2.
+const defaultPKCS11Module = "/usr/lib/softhsm/libsofthsm2.so"
+
+const tokenUsage = `usage: kyso token list [-module PATH] [-token LABEL] [-pin-env VAR]
+
+Lists the PKCS#11 tokens (USB tokens, smart cards, HSM partitions) of a module with
+their PIN state, and the certificates on each. With -pin-env, logs in and lists the
+signing keys with their certificates' subjects (private keys are visible only after
+login). The module defaults to $KYSO_PKCS11_MODULE, else ` + defaultPKCS11Module + `.
+
+The PIN is read from the environment variable named by -pin-env, never from the
+command line. A wrong PIN counts against the token's retry limit: after too many the
+token locks and must be recovered by the managing organisation.
+
+flags:
+`
+
+const tokenExitCodes = `
+exit status:
+  0  listed
+  1  the module could not be loaded, or logging in failed (wrong or locked PIN, ...)
+  2  usage error
+`
+
 func runToken(ctx context.Context, c *cli, args []string) int {
-	fmt.Fprintln(c.stderr, "kyso token: not available in this build")
-	return exitFailure
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(c.stderr, tokenUsage)
+		fmt.Fprint(c.stderr, tokenExitCodes)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	if args[0] != "list" {
+		fmt.Fprintf(c.stderr, "kyso token: unknown subcommand %q (want list)\n", args[0])
+		return exitUsage
+	}
+	fs := flag.NewFlagSet("token list", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	fs.Usage = func() {
+		fmt.Fprint(c.stderr, tokenUsage)
+		fs.PrintDefaults()
+		fmt.Fprint(c.stderr, tokenExitCodes)
+	}
+	module := fs.String("module", "", "PKCS#11 module `path` (default $KYSO_PKCS11_MODULE, else "+defaultPKCS11Module+")")
+	label := fs.String("token", "", "only the token with this `label`")
+	pinEnv := fs.String("pin-env", "", "environment `variable` holding the user PIN; logs in to list the signing keys")
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(c.stderr, "kyso token list: unexpected arguments %q\n", fs.Args())
+		return exitUsage
+	}
+	path := pkcs11ModulePath(c, *module)
+	m, err := token.OpenModule(path)
+	if err != nil {
+		fmt.Fprintln(c.stderr, "kyso token list:", err)
+		return exitFailure
+	}
+	defer m.Close()
+	slots, err := m.Slots(ctx)
+	if err != nil {
+		fmt.Fprintln(c.stderr, "kyso token list:", err)
+		return exitFailure
+	}
+	var chosen []token.TokenInfo
+	for _, s := range slots {
+		if s.Token != nil && s.Token.Flags.Initialized() && (*label == "" || s.Token.Label == *label) {
+			chosen = append(chosen, *s.Token)
+		}
+	}
+	if *label != "" && len(chosen) == 0 {
+		fmt.Fprintf(c.stderr, "kyso token list: %v: no token labelled %q in %s\n", token.ErrTokenNotFound, *label, path)
+		return exitFailure
+	}
+	if *pinEnv != "" && len(chosen) > 1 {
+		// A PIN typed for one token must not be tried on the others: each wrong try
+		// counts towards locking them.
+		fmt.Fprintln(c.stderr, "kyso token list: -pin-env with several tokens present needs -token LABEL")
+		return exitUsage
+	}
+	fmt.Fprintf(c.stdout, "module %s\n", m.Path())
+	failed := false
+	for _, s := range slots {
+		if s.Token == nil || !s.Token.Flags.Initialized() {
+			if *label == "" {
+				fmt.Fprintf(c.stdout, "slot %d: %s\n", s.ID, slotState(s))
+			}
+			continue
+		}
+		ti := *s.Token
+		if *label != "" && ti.Label != *label {
+			continue
+		}
+		printTokenInfo(c.stdout, ti)
+		if err := listTokenObjects(ctx, c, m, ti, *pinEnv); err != nil {
+			fmt.Fprintf(c.stderr, "kyso token list: token %q: %v\n", ti.Label, err)
+			failed = true
+		}
+	}
+	if failed {
+		return exitFailure
+	}
+	return exitOK
+}
+
+// pkcs11ModulePath picks the module: the flag, else $KYSO_PKCS11_MODULE, else SoftHSM2.
+func pkcs11ModulePath(c *cli, flagValue string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	if env := c.getenv("KYSO_PKCS11_MODULE"); env != "" {
+		return env
+	}
+	return defaultPKCS11Module
+}
+
+func slotState(s token.SlotInfo) string {
+	switch {
+	case !s.TokenPresent:
+		return "no token (không có thiết bị)"
+	case s.Token == nil:
+		return "token present, unreadable"
+	}
+	return "uninitialised token"
+}
+
+func printTokenInfo(w io.Writer, ti token.TokenInfo) {
+	fmt.Fprintf(w, "slot %d: token %q (%s %s, serial %s)\n", ti.SlotID, ti.Label, ti.Manufacturer, ti.Model, ti.Serial)
+	fmt.Fprintf(w, "  flags: %s\n", ti.Flags)
+	switch f := ti.Flags; {
+	case f.PINLocked():
+		fmt.Fprintln(w, "  PIN: đã bị khóa — thiết bị phải được cơ quan quản lý khôi phục / locked — the managing organisation must recover the device")
+	case f.PINFinalTry():
+		fmt.Fprintln(w, "  PIN: còn một lần thử cuối cùng / one try left before the device locks")
+	case f.PINCountLow():
+		fmt.Fprintln(w, "  PIN: đã nhập sai, còn ít lần thử / a wrong PIN was entered; few tries left")
+	case f.PINToBeChanged():
+		fmt.Fprintln(w, "  PIN: phải đổi trước khi dùng / must be changed before use")
+	}
+}
+
+// listTokenObjects prints the certificates of a token or, with a PIN, its signing keys.
+func listTokenObjects(ctx context.Context, c *cli, m *token.Module, ti token.TokenInfo, pinEnv string) error {
+	opts := token.TokenOptions{Label: ti.Label, Serial: ti.Serial, NoLogin: pinEnv == "", MaxSessions: 1}
+	if pinEnv != "" {
+		opts.PIN = pinFromEnv(c, pinEnv)
+	}
+	t, err := m.OpenToken(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	if pinEnv == "" {
+		certs, err := t.Certificates(ctx)
+		if err != nil {
+			return err
+		}
+		for _, tc := range certs {
+			fmt.Fprintf(c.stdout, "  certificate id %s label %q: %s\n", hexID(tc.ID), tc.Label, certSummary(tc.Certificate))
+		}
+		if len(certs) == 0 {
+			fmt.Fprintln(c.stdout, "  no certificates")
+		}
+		fmt.Fprintln(c.stdout, "  (log in with -pin-env VAR to list the signing keys)")
+		return nil
+	}
+	keys, err := t.Keys(ctx)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		fmt.Fprintf(c.stdout, "  key id %s label %q %s", hexID(k.ID), k.Label, k.Algorithm)
+		if !k.CanSign {
+			fmt.Fprint(c.stdout, " (not for signing)")
+		}
+		if k.Certificate == nil {
+			fmt.Fprintln(c.stdout, ": no certificate")
+			continue
+		}
+		fmt.Fprintf(c.stdout, ": %s\n", certSummary(k.Certificate))
+		for _, ch := range k.Chain {
+			fmt.Fprintf(c.stdout, "    issued by %s\n", ch.Subject)
+		}
+	}
+	if len(keys) == 0 {
+		fmt.Fprintln(c.stdout, "  no private keys")
+	}
+	return nil
+}
+
+func hexID(id []byte) string {
+	if len(id) == 0 {
+		return "-"
+	}
+	return hex.EncodeToString(id)
+}
+
+func certSummary(c *x509.Certificate) string {
+	return fmt.Sprintf("%s (valid %s to %s)", c.Subject, c.NotBefore.Format("2006-01-02"), c.NotAfter.Format("2006-01-02"))
+}
+
+// pinFromEnv reads the PIN from the environment variable name when the token asks.
+func pinFromEnv(c *cli, name string) token.PINFunc {
+	return func(ctx context.Context, req token.PINRequest) ([]byte, error) {
+		v := c.getenv(name)
+		if v == "" {
+			return nil, fmt.Errorf("environment variable %s is empty or not set", name)
+		}
+		return []byte(v), nil
+	}
+}
+
+// pkcs11Signer is a token key together with the module it lives in; Close releases both.
+type pkcs11Signer struct {
+	*token.KeySigner
+	module *token.Module
+}
+
+// Close closes the token and the module.
+func (s *pkcs11Signer) Close() error { return s.module.Close() }
+
+// openPKCS11Signer opens the signing key for "kyso sign -pkcs11 MODULE -token LABEL
+// -pin-env VAR [-key-id HEX|-key-label L]". When the token holds exactly one signing key
+// with a certificate, no key selector is needed. The caller must Close the result.
+func openPKCS11Signer(ctx context.Context, c *cli, module, label, pinEnv, keyIDHex, keyLabel string) (*pkcs11Signer, error) {
+	if pinEnv == "" {
+		return nil, errors.New("-pkcs11 needs -pin-env VAR (the PIN is never taken from the command line)")
+	}
+	var sel token.KeySelector
+	if keyIDHex != "" {
+		id, err := hex.DecodeString(strings.TrimPrefix(strings.ReplaceAll(keyIDHex, ":", ""), "0x"))
+		if err != nil {
+			return nil, fmt.Errorf("-key-id %q: not hexadecimal", keyIDHex)
+		}
+		sel.ID = id
+	}
+	sel.Label = keyLabel
+	m, err := token.OpenModule(pkcs11ModulePath(c, module))
+	if err != nil {
+		return nil, err
+	}
+	t, err := m.OpenToken(ctx, token.TokenOptions{Label: label, PIN: pinFromEnv(c, pinEnv)})
+	if err != nil {
+		m.Close()
+		return nil, err
+	}
+	k, err := t.Signer(ctx, sel)
+	if err != nil {
+		m.Close()
+		return nil, err
+	}
+	return &pkcs11Signer{KeySigner: k, module: m}, nil
 }
