@@ -266,7 +266,7 @@ func (c *Checker) evalOCSP(der []byte, from string, cert, issuer *x509.Certifica
 			return fail(ErrTryLater, "responder status tryLater")
 		case errors.As(err, &re):
 			return fail(ErrResponderError, "responder status "+re.Status.String())
-		case err.Error() == "ocsp: no response matching the supplied certificate":
+		case errors.Is(err, ocsp.ParseError("no response matching the supplied certificate")):
 			return Result{}, errNotForThisCert
 		}
 		return fail(ErrMalformed, err.Error())

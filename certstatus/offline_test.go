@@ -1,0 +1,82 @@
+package certstatus_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/kyso-go/kyso/certstatus"
+	"github.com/kyso-go/kyso/certstatus/certstatustest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/ocsp"
+)
+
+func TestCheckOfflineWithDSSData(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	online := checkerFor(pki)
+	leaderOCSP, err := online.OCSPResponse(bg, pki.Leader.Cert, pki.CA.Cert)
+	require.NoError(t, err)
+	orgOCSP, err := online.OCSPResponse(bg, pki.Org.Cert, pki.CA.Cert)
+	require.NoError(t, err)
+	caCRLs, err := online.CRLs(bg, pki.Leader.Cert, pki.CA.Cert)
+	require.NoError(t, err)
+	rootCRLs, err := online.CRLs(bg, pki.CA.Cert, pki.Root.Cert)
+	require.NoError(t, err)
+	hits := pki.Hits("ocsp") + pki.Hits("crl")
+
+	off := checkerFor(pki, func(o *certstatus.Options) { o.Offline = true })
+	signingTime := time.Now().Add(-time.Hour)
+
+	r := off.CheckOffline(pki.Leader.Cert, pki.CA.Cert, signingTime, [][]byte{orgOCSP, leaderOCSP}, append(rootCRLs, caCRLs...))
+	require.NoError(t, r.Err)
+	assert.Equal(t, certstatus.StatusGood, r.Status)
+	assert.Equal(t, certstatus.SourceOCSP, r.Source, "OCSP first; the org's response is skipped")
+	assert.Empty(t, r.URL)
+
+	r = off.CheckOffline(pki.Leader.Cert, pki.CA.Cert, signingTime, [][]byte{orgOCSP}, append(rootCRLs, caCRLs...))
+	require.NoError(t, r.Err)
+	assert.Equal(t, certstatus.SourceCRL, r.Source)
+
+	r = off.CheckOffline(pki.CA.Cert, pki.Root.Cert, signingTime, [][]byte{leaderOCSP}, append(caCRLs, rootCRLs...))
+	require.NoError(t, r.Err)
+	assert.Equal(t, certstatus.SourceCRL, r.Source)
+
+	r = off.CheckOffline(pki.Device.Cert, pki.CA.Cert, signingTime, [][]byte{leaderOCSP}, rootCRLs)
+	assert.Equal(t, certstatus.StatusUnknown, r.Status)
+	assert.ErrorIs(t, r.Err, certstatus.ErrNoRevocationData)
+
+	// Data produced a day before the time of interest and expired by then: stale.
+	r = off.CheckOffline(pki.Leader.Cert, pki.CA.Cert, time.Now().Add(72*time.Hour), [][]byte{leaderOCSP}, caCRLs)
+	assert.Equal(t, certstatus.StatusUnknown, r.Status)
+	assert.ErrorIs(t, r.Err, certstatus.ErrStale)
+
+	// Online checks are refused by an offline Checker.
+	r = off.Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
+	assert.ErrorIs(t, r.Err, certstatus.ErrOffline)
+	assert.Equal(t, hits, pki.Hits("ocsp")+pki.Hits("crl"), "offline means no request at all")
+}
+
+func TestCheckOfflineRevocationEvidence(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	revokedAt := time.Now().Add(-20 * time.Minute)
+	pki.Revoke(pki.Leader.Cert, ocsp.Superseded, revokedAt)
+	online := checkerFor(pki)
+	der, err := online.OCSPResponse(bg, pki.Leader.Cert, pki.CA.Cert)
+	require.ErrorIs(t, err, certstatus.ErrRevoked)
+
+	off := checkerFor(pki, func(o *certstatus.Options) { o.Offline = true })
+	r := off.CheckOffline(pki.Leader.Cert, pki.CA.Cert, time.Now().Add(-time.Hour), [][]byte{der}, nil)
+	require.NoError(t, r.Err)
+	assert.Equal(t, certstatus.StatusRevokedLater, r.Status)
+	assert.True(t, r.Status.ValidAt())
+	r = off.CheckOffline(pki.Leader.Cert, pki.CA.Cert, time.Now().Add(-10*time.Minute), [][]byte{der}, nil)
+	assert.Equal(t, certstatus.StatusRevoked, r.Status)
+	assert.False(t, r.Status.ValidAt())
+	assert.Equal(t, "đã bị thu hồi", r.Status.Vietnamese())
+
+	// Garbage in the DSS is reported, not fatal.
+	r = off.CheckOffline(pki.Leader.Cert, pki.CA.Cert, time.Time{}, [][]byte{[]byte("junk")}, [][]byte{[]byte("junk")})
+	assert.Equal(t, certstatus.StatusUnknown, r.Status)
+	assert.ErrorIs(t, r.Err, certstatus.ErrMalformed)
+	assert.Len(t, r.Failures, 2)
+}
