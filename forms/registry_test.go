@@ -1,0 +1,186 @@
+package forms
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestBuiltinDefinitionsAreCompleteAndHonest(t *testing.T) {
+	reg, err := NewRegistry()
+	require.NoError(t, err)
+	want := []string{"report/usage"}
+	for i := 1; i <= 15; i++ {
+		want = append(want, "tt185/mau-"+twoDigits(i))
+	}
+	for i := 1; i <= 9; i++ {
+		want = append(want, "nd68/mau-"+twoDigits(i))
+	}
+	var got []string
+	for _, d := range reg.Definitions() {
+		got = append(got, d.ID)
+		assert.NotEmpty(t, d.Provenance.Sources, d.ID)
+		assert.NotNil(t, d.Sample, "%s ships sample data", d.ID)
+		assert.NotEmpty(t, d.Signature.Blocks, d.ID)
+		if strings.HasPrefix(d.ID, "tt185/") {
+			assert.Equal(t, ConfidenceReconstructed, d.Provenance.Confidence,
+				"%s: the TT 185 field lists are reconstructed and must say so", d.ID)
+			assert.Contains(t, d.Provenance.Notes, "should correct it")
+		}
+		assert.NoError(t, d.Validate(d.Normalize(d.Sample), ValidateOptions{Now: testNow}), d.ID)
+	}
+	assert.ElementsMatch(t, want, got)
+	d, err := reg.Definition("tt185/mau-02")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Cục Chứng thực số và Bảo mật thông tin, Ban Cơ yếu Chính phủ"}, d.Defaults.Recipients)
+	_, err = reg.Definition("tt185/mau-16")
+	assert.ErrorIs(t, err, ErrUnknownForm)
+}
+
+func twoDigits(i int) string { return string([]byte{byte('0' + i/10), byte('0' + i%10)}) }
+
+const agencyNewForm = `# A province's own form: a request to add a subscriber to the e-office system.
+id: quang-ninh/dang-ky-qlvb
+title: Phiếu đăng ký sử dụng chữ ký số trên hệ thống quản lý văn bản
+layout: application
+documentType: PHIẾU ĐĂNG KÝ
+summary: Sử dụng chữ ký số trên hệ thống quản lý văn bản và điều hành
+defaults:
+  recipients: [Sở Thông tin và Truyền thông tỉnh Quảng Ninh]
+sections:
+  - id: user
+    title: Thông tin người đăng ký
+    fields:
+      - {id: fullName, label: Họ và tên, type: text, required: true}
+      - {id: account, label: Tài khoản hệ thống, type: text, required: true}
+      - {id: phone, label: Số điện thoại di động, type: phone, required: true}
+signature:
+  signer: subscriber
+  blocks: [{role: applicant, authority: NGƯỜI ĐĂNG KÝ, nameField: fullName}]
+provenance:
+  confidence: official
+  sources: [Sở TT&TT Quảng Ninh, mẫu phiếu nội bộ 2026]
+sample:
+  header: {place: Hạ Long, date: 02/11/2026}
+  fields: {fullName: Đặng Thu Trang, account: trangdt, phone: "0987654321"}
+`
+
+const agencyOverlay = `{
+  "extends": "tt185/mau-02",
+  "defaults": {
+    "recipients": ["Cục Chứng thực số và Bảo mật thông tin, Ban Cơ yếu Chính phủ"],
+    "issuingBody": "Sở Khoa học và Công nghệ",
+    "parentBody": "UBND tỉnh Quảng Ninh"
+  },
+  "fields": [
+    {"id": "receiverAddress", "label": "Địa chỉ nhận thiết bị (ghi rõ phòng, tầng)"},
+    {"id": "subscribers.email", "domainSuffix": "quangninh.gov.vn"}
+  ],
+  "addFields": [
+    {"section": "receiver", "field": {"id": "receiverUnit", "label": "Phòng, ban", "type": "text"}}
+  ],
+  "note": "Từ 01/3/2025 Sở KH&CN quản lý thuê bao (hợp nhất Sở TT&TT)."
+}
+`
+
+func TestAgencyExtensionFromDirectory(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "dang-ky-qlvb.yaml"), []byte(agencyNewForm), 0o644))
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "overrides"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "overrides", "mau-02.json"), []byte(agencyOverlay), 0o644))
+	reg, err := NewRegistry()
+	require.NoError(t, err)
+	require.NoError(t, reg.LoadDir(dir))
+
+	// New form.
+	nf, err := reg.Definition("quang-ninh/dang-ky-qlvb")
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(dir, "dang-ky-qlvb.yaml")+":2", reg.Origin(nf.ID))
+	var pdf bytes.Buffer
+	require.NoError(t, nf.Render(&pdf, nf.Sample, RenderOptions{Validate: &ValidateOptions{Now: testNow}}))
+
+	// Relabelled field, stricter column, added field, overridden defaults.
+	d, err := reg.Definition("tt185/mau-02")
+	require.NoError(t, err)
+	f, ok := d.Field("receiverAddress")
+	require.True(t, ok)
+	assert.Equal(t, "Địa chỉ nhận thiết bị (ghi rõ phòng, tầng)", f.Label)
+	_, ok = d.Field("receiverUnit")
+	assert.True(t, ok)
+	assert.Equal(t, "Sở Khoa học và Công nghệ", d.Defaults.IssuingBody)
+	assert.Contains(t, d.Provenance.Notes, "Sở KH&CN")
+	data := d.Normalize(d.Sample)
+	data.Header.IssuingBody = ""
+	data.Tables["subscribers"][0]["email"] = "viet@hanoi.gov.vn"
+	err = d.Validate(data, ValidateOptions{Now: testNow})
+	require.ErrorIs(t, err, ErrInvalidEmail, "the agency's stricter e-mail domain applies")
+	data.Tables["subscribers"][0]["email"] = "viettq@quangninh.gov.vn"
+	require.NoError(t, d.Validate(data, ValidateOptions{Now: testNow}))
+	needTool(t, "pdftotext")
+	pdf.Reset()
+	require.NoError(t, d.Render(&pdf, data, RenderOptions{Validate: &ValidateOptions{Now: testNow}}))
+	p := filepath.Join(t.TempDir(), "f.pdf")
+	require.NoError(t, os.WriteFile(p, pdf.Bytes(), 0o644))
+	text := spaces.ReplaceAllString(run(t, "pdftotext", p, "-"), " ")
+	assert.Contains(t, text, "SỞ KHOA HỌC VÀ CÔNG NGHỆ")
+	assert.Contains(t, text, "Địa chỉ nhận thiết bị (ghi rõ phòng, tầng):")
+
+	// The built-in registry is untouched by another registry's extension.
+	fresh, err := NewRegistry()
+	require.NoError(t, err)
+	d2, _ := fresh.Definition("tt185/mau-02")
+	assert.Equal(t, "", d2.Defaults.IssuingBody)
+}
+
+func TestAgencyExtensionErrorsHaveFileAndLine(t *testing.T) {
+	cases := []struct {
+		name  string
+		files fstest.MapFS
+		kind  error
+		where string
+		text  string
+	}{
+		{"duplicate of a built-in", fstest.MapFS{"a.yaml": {Data: []byte(strings.Replace(agencyNewForm, "quang-ninh/dang-ky-qlvb", "tt185/mau-01", 1))}},
+			ErrConflict, "a.yaml:2", "already defined at definitions/tt185/mau-01.json:2"},
+		{"two files change one property", fstest.MapFS{
+			"a.yaml": {Data: []byte("extends: tt185/mau-01\ndefaults:\n  place: Hạ Long\n")},
+			"b.yaml": {Data: []byte("extends: tt185/mau-01\n\ndefaults:\n  place: Cẩm Phả\n")}},
+			ErrConflict, "b.yaml:4", "also changed at a.yaml:3"},
+		{"unknown key", fstest.MapFS{"a.yaml": {Data: []byte("id: x/y\ntitle: T\nlayout: letter\nsectons: []\n")}},
+			ErrInvalidDefinition, "a.yaml:4", `unknown key "sectons"`},
+		{"bad field type", fstest.MapFS{"f.yaml": {Data: []byte(
+			"id: x/y\ntitle: T\nlayout: letter\nprovenance: {confidence: official, sources: [s]}\nsections:\n  - id: s\n    title: S\n    fields:\n      - id: a\n        label: A\n        type: colour\n")}},
+			ErrInvalidDefinition, "f.yaml:11", `unknown type "colour"`},
+		{"syntax", fstest.MapFS{"s.json": {Data: []byte("{\n\"id\": \"x/y\",\n\"title\": [\n")}},
+			ErrInvalidDefinition, "s.json", "not valid JSON or YAML"},
+		{"extends unknown", fstest.MapFS{"o.yaml": {Data: []byte("extends: tt185/mau-99\n")}},
+			ErrInvalidDefinition, "o.yaml:1", `unknown form "tt185/mau-99"`},
+		{"relabel unknown field", fstest.MapFS{"o.yaml": {Data: []byte("extends: tt185/mau-01\nfields:\n  - id: nope\n    label: X\n")}},
+			ErrInvalidDefinition, "o.yaml:3", `no field or column "nope"`},
+		{"sample invalid", fstest.MapFS{"n.yaml": {Data: []byte(agencyNewForm[:strings.Index(agencyNewForm, "sample:")] +
+			"sample:\n  fields: {fullName: A, account: b, phone: \"123\"}\n")}},
+			ErrInvalidDefinition, "n.yaml:23", "sample data does not validate"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			reg, err := NewRegistry()
+			require.NoError(t, err)
+			before := len(reg.Definitions())
+			err = reg.Load(c.files)
+			require.Error(t, err)
+			assert.ErrorIs(t, err, c.kind)
+			var de *DefinitionError
+			require.True(t, errors.As(err, &de), "%v", err)
+			assert.Contains(t, err.Error(), c.where)
+			assert.Contains(t, err.Error(), c.text)
+			assert.Len(t, reg.Definitions(), before, "a failed load changes nothing")
+		})
+	}
+}
