@@ -266,7 +266,7 @@ func checkValidity(c *evalCtx) []finding {
 	}
 	return satisfied(
 		"Chứng thư số có hiệu lực tại thời điểm ký "+vnTime(c.at)+".",
-		"The certificate is valid at the signing time "+c.at.UTC().Format(time.RFC3339)+".")
+		"The certificate is valid at the signing time "+c.at.In(vietnamZone).Format(time.RFC3339)+".")
 }
 
 func checkSoleControl(c *evalCtx) []finding {

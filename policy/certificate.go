@@ -115,10 +115,10 @@ func (c Certificate) validity(t time.Time) (ok bool, unknown bool, vi, en string
 	switch {
 	case !c.NotBefore.IsZero() && t.Before(c.NotBefore):
 		return false, false, "chứng thư số chưa có hiệu lực tại thời điểm ký (hiệu lực từ " + vnTime(c.NotBefore) + ")",
-			"the certificate was not yet valid at the signing time (valid from " + c.NotBefore.UTC().Format(time.RFC3339) + ")"
+			"the certificate was not yet valid at the signing time (valid from " + c.NotBefore.In(vietnamZone).Format(time.RFC3339) + ")"
 	case !c.NotAfter.IsZero() && t.After(c.NotAfter):
 		return false, false, "chứng thư số đã hết hạn tại thời điểm ký (hết hạn " + vnTime(c.NotAfter) + ")",
-			"the certificate had expired at the signing time (expired " + c.NotAfter.UTC().Format(time.RFC3339) + ")"
+			"the certificate had expired at the signing time (expired " + c.NotAfter.In(vietnamZone).Format(time.RFC3339) + ")"
 	case c.Status == StatusRevoked:
 		return false, false, "chứng thư số đã bị thu hồi tại thời điểm ký", "the certificate was revoked at the signing time"
 	case c.Status == StatusSuspended:

@@ -230,7 +230,7 @@ func TestDecideCitationsPerProfile(t *testing.T) {
 		{"quang-ninh", classified, RuleClassified, "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 5 k7", "QĐ 19/2020/QĐ-UBND Hà Tĩnh, Điều 1 k1 b"},
 		{"ha-tinh", classified, RuleClassified, "QĐ 19/2020/QĐ-UBND Hà Tĩnh, Điều 1 k1 b", "Quy chế Bạc Liêu"},
 		{"bac-lieu", classified, RuleClassified, "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 5 k7", "Quy chế Bạc Liêu"},
-		{"quang-ninh", keeper, RuleOrgSealByClerk, "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 18 k4", "NĐ 30/2020/NĐ-CP, Điều 32"},
+		{"quang-ninh", keeper, RuleOrgSealByClerk, "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 5 k5", "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 18 k4"},
 		{"ha-tinh", keeper, RuleOrgSealByClerk, "QĐ 19/2020/QĐ-UBND Hà Tĩnh, Điều 10 k2", "QĐ 19/2020/QĐ-UBND Hà Tĩnh, Điều 11 k1"},
 		{"cao-bang", keeper, RuleOrgSealByClerk, "NĐ 30/2020/NĐ-CP, Điều 32", "QĐ 12/2021/QĐ-UBND Cao Bằng"},
 	}

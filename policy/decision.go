@@ -3,6 +3,7 @@ package policy
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -113,15 +114,33 @@ func (d Decision) Vietnamese() string {
 		}
 	}
 	if d.Allowed {
-		var basis []string
-		for _, r := range d.withOutcome(OutcomeSatisfied) {
-			basis = append(basis, r.Citation.String())
-		}
-		if len(basis) > 0 {
-			b.WriteString(" Căn cứ: " + strings.Join(dedupe(basis), "; ") + ".")
+		if basis := d.basis(); basis != "" {
+			b.WriteString(" Căn cứ: " + basis + ".")
 		}
 	}
 	return b.String()
+}
+
+// basis lists the primary citations of the satisfied rules, grouped by instrument:
+// "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 5 k7, Điều 20 k5; NĐ 130/2018/NĐ-CP, Điều 9".
+func (d Decision) basis() string {
+	var order []string
+	locs := map[string][]string{}
+	for _, r := range d.withOutcome(OutcomeSatisfied) {
+		c := r.Citation
+		if _, ok := locs[c.Instrument]; !ok {
+			order = append(order, c.Instrument)
+			locs[c.Instrument] = nil
+		}
+		if l := c.Locator(); l != "" && !slices.Contains(locs[c.Instrument], l) {
+			locs[c.Instrument] = append(locs[c.Instrument], l)
+		}
+	}
+	parts := make([]string, len(order))
+	for i, in := range order {
+		parts[i] = strings.Join(append([]string{in}, locs[in]...), ", ")
+	}
+	return strings.Join(parts, "; ")
 }
 
 // English renders the same paragraph in English.
@@ -144,20 +163,14 @@ func (d Decision) English() string {
 			fmt.Fprintf(&b, " %s (%s)", r.MessageEN, r.Citation)
 		}
 	}
+	if d.Allowed {
+		if basis := d.basis(); basis != "" {
+			b.WriteString(" Basis: " + basis + ".")
+		}
+	}
 	return b.String()
 }
 
-func dedupe(ss []string) []string {
-	seen := make(map[string]bool, len(ss))
-	out := ss[:0:0]
-	for _, s := range ss {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
-}
 
 type decisionJSON struct {
 	Allowed       bool      `json:"allowed"`
