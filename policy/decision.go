@@ -171,7 +171,6 @@ func (d Decision) English() string {
 	return b.String()
 }
 
-
 type decisionJSON struct {
 	Allowed       bool      `json:"allowed"`
 	Placement     Placement `json:"placement"`
