@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -82,7 +83,8 @@ func TestCorpusPyHanko(t *testing.T) {
 		err = func() error {
 			// pyHanko's encrypted samples use these passwords.
 			var d *pdf.Document
-			for _, pw := range []string{"", "usersecret", "ownersecret"} {
+			var pw string
+			for _, pw = range []string{"", "usersecret", "ownersecret"} {
 				d, err = pdf.Open(bytesReader(b), int64(len(b)), &pdf.Options{Password: []byte(pw)})
 				if !errors.Is(err, pdf.ErrWrongPassword) {
 					break
@@ -94,7 +96,11 @@ func TestCorpusPyHanko(t *testing.T) {
 			if d.Recovered() {
 				recovered++
 			}
-			return walkAll(d)
+			if err := walkAll(d); err != nil {
+				return err
+			}
+			checkCorpusUpdate(t, f, b, d, pw)
+			return nil
 		}()
 		if err != nil {
 			if !typedErr(err) {
@@ -112,4 +118,58 @@ func TestCorpusPyHanko(t *testing.T) {
 	}
 	sort.Strings(rs)
 	fmt.Printf("pyhanko corpus: %d read (%d recovered), %d refused: %s\n", ok, recovered, len(files)-ok, strings.Join(rs, ", "))
+}
+
+// checkCorpusUpdate appends an update to a corpus file and checks that qpdf thinks no
+// worse of the result than of the original.
+func checkCorpusUpdate(t *testing.T, name string, b []byte, d *pdf.Document, pw string) {
+	t.Helper()
+	u := d.NewUpdate()
+	r := u.Add(pdf.Dict{"Type": pdf.Name("Sig"), "Name": pdf.TextString("Nguyễn Văn Lĩnh"), "Contents": pdf.Raw("<00>")})
+	cat, err := d.Catalog()
+	if err != nil {
+		t.Errorf("%s: catalog: %v", filepath.Base(name), err)
+		return
+	}
+	cat = cat.Clone()
+	cat["KysoTest"] = r
+	u.Set(d.Trailer().Get("Root").(pdf.Ref), cat)
+	sec, err := u.Bytes()
+	if err != nil {
+		if !typedErr(err) {
+			t.Errorf("%s: untyped error from Bytes: %v", filepath.Base(name), err)
+		}
+		return
+	}
+	out := append(append([]byte(nil), b...), sec...)
+	d2, err := pdf.Open(bytesReader(out), int64(len(out)), &pdf.Options{Password: []byte(pw)})
+	if err != nil {
+		t.Errorf("%s: reopening the update: %v", filepath.Base(name), err)
+		return
+	}
+	if _, err := d2.Get(r); err != nil {
+		t.Errorf("%s: new object: %v", filepath.Base(name), err)
+	}
+	qpdf, err := exec.LookPath("qpdf")
+	if err != nil {
+		return
+	}
+	run := func(data []byte) int {
+		f := filepath.Join(t.TempDir(), "f.pdf")
+		if err := os.WriteFile(f, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		err := exec.Command(qpdf, "--check", "--password="+pw, f).Run()
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			if ee.ExitCode() == 3 { // warnings only
+				return 1
+			}
+			return 2
+		}
+		return 0
+	}
+	if before, after := run(b), run(out); after > before {
+		t.Errorf("%s: qpdf --check severity %d after the update, %d before (0 ok, 1 warnings, 2 errors)", filepath.Base(name), after, before)
+	}
 }
