@@ -19,6 +19,9 @@
 //	Raw            bytes written verbatim by the writer (placeholders such as a
 //	               signature's /Contents hole and /ByteRange); never encrypted
 //
+// Strings written in hex form (<…>) in a file read as String, like literal ones; use
+// HexString to write one in hex form. Names are read with their #-escapes decoded.
+//
 // # Reading
 //
 // Open parses the file's cross-reference sections (classic tables, xref streams with PNG
@@ -27,7 +30,7 @@
 // startxref or the tables are broken, recovers by scanning for "N G obj" as viewers do,
 // recording a warning. Limits bound the object count, nesting depth and decompressed
 // stream size. Encrypted files with the standard security handler (RC4, AES-128,
-// AES-256) are read with the empty or a given user password; other handlers yield
+// AES-256) are read with the empty or a given user (or owner) password; other handlers yield
 // ErrUnsupportedEncryption.
 //
 // # Writing

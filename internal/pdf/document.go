@@ -50,7 +50,8 @@ type revision struct {
 // first).
 type Revision struct {
 	// XRefOffset is the offset of this revision's cross-reference section: the value
-	// of its startxref.
+	// of its startxref (corrected when that value was a few bytes off). In a recovered
+	// document it is the startxref value found before the revision's %%EOF, or -1.
 	XRefOffset int64
 	// EOF is the offset just after this revision's %%EOF marker and its end-of-line.
 	EOF int64
@@ -413,7 +414,8 @@ func (d *Document) HighestObject() int {
 }
 
 // AtRevision returns a read-only view of the document as of revision i (0 is the
-// original file): its objects, trailer and Size are those of that revision.
+// original file): its objects, trailer and Size are those of that revision. Do not start
+// an Update from a view: an update belongs after the end of the whole file.
 func (d *Document) AtRevision(i int) (*Document, error) {
 	if i < 0 || i >= len(d.revs) {
 		return nil, fmt.Errorf("pdf: revision %d out of range (document has %d)", i, len(d.revs))

@@ -20,7 +20,7 @@ var (
 	ErrUnsupportedEncryption = errors.New("pdf: unsupported encryption")
 	// ErrWrongPassword means the password given in Options (or the empty password)
 	// does not open the encrypted file.
-	ErrWrongPassword = errors.New("pdf: wrong password")
+	ErrWrongPassword = errors.New("pdf: wrong password (sai mật khẩu): neither the user nor the owner password of this encrypted file")
 )
 
 // LimitError reports which limit of Options a file exceeded.
