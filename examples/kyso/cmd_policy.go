@@ -1,12 +1,424 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/kyso-go/kyso/policy"
 )
 
-// TODO(owner of "policy"): replace this placeholder with the real command.
+const policyUsage = `usage: kyso policy <subcommand> [flags]
+
+subcommands:
+  check     [-profile P] [-profile-file F] [-json] < request.json
+            decide whether a signer may apply a signature; exit 0 allowed, 1 refused
+            or bad request
+  check     -example NAME        print a ready request (names: -example list)
+  sequence  [-profile P] [-profile-file F] [-json] < signed.json
+            check the signatures already in a document ({"document":…,"signatures":[…]});
+            exit 0 compliant, 1 not compliant or bad input
+  rules     [-profile P] [-profile-file F] [-json]
+            list every rule with its citations
+  profiles  [-profile-file F] [-json]
+            list the province profiles
+
+Profiles: national (default), quang-ninh, ha-tinh, hoa-binh, cao-bang, bac-lieu, or the
+environment variable KYSO_POLICY_PROFILE. -profile-file loads an agency's profile file
+(JSON) that adds or overrides one; -profile then selects it (default: the file's own).
+
+A request (JSON) holds: role (authority, deputy, clerk, key-keeper, it-officer,
+subscriber, …), certificate {kind: individual|organisation|organisation-second|device,
+title, not_before, not_after, status: good|revoked|suspended}, document {kind:
+administrative|appendix-same-file|attachment-separate-file|copy|procedure-result,
+classification: thuong|mat|toi-mat|tuyet-mat, copy_form, copy_made_by_organisation,
+main_document_signed}, markers ["KT.", …], printed_title, at_service_centre,
+key_used_by_other, time, existing [{certificate, order, time, indication, markers}].`
+
 func runPolicy(ctx context.Context, c *cli, args []string) int {
-	fmt.Fprintln(c.stderr, "kyso policy: not available in this build")
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(c.stderr, policyUsage)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	sub, rest := args[0], args[1:]
+	switch sub {
+	case "check":
+		return policyCheck(ctx, c, rest)
+	case "sequence":
+		return policySequence(ctx, c, rest)
+	case "rules":
+		return policyRules(c, rest)
+	case "profiles":
+		return policyProfiles(c, rest)
+	}
+	fmt.Fprintf(c.stderr, "kyso policy: unknown subcommand %q\n%s\n", sub, policyUsage)
+	return exitUsage
+}
+
+// policyOpts are the flags the subcommands share.
+type policyOpts struct {
+	profile     string
+	profileFile string
+	json        bool
+}
+
+// policyFlags parses args; ok false means return code.
+func policyFlags(c *cli, name string, args []string, setup func(fs *flag.FlagSet)) (o policyOpts, code int, ok bool) {
+	fs := flag.NewFlagSet("kyso policy "+name, flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	fs.StringVar(&o.profile, "profile", "", "province profile id or name (default $KYSO_POLICY_PROFILE, else national)")
+	fs.StringVar(&o.profileFile, "profile-file", "", "an agency's profile file (JSON) to add or override a profile")
+	fs.BoolVar(&o.json, "json", false, "print JSON")
+	if setup != nil {
+		setup(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return o, exitOK, false
+		}
+		return o, exitUsage, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(c.stderr, "kyso policy %s: unexpected argument %q\n", name, fs.Arg(0))
+		return o, exitUsage, false
+	}
+	return o, 0, true
+}
+
+// policyRegistry returns the built-in profiles plus the agency's file, and the id of
+// the profile to use.
+func policyRegistry(c *cli, o policyOpts) (*policy.Registry, string, error) {
+	reg := policy.BuiltinProfiles()
+	id := o.profile
+	if o.profileFile != "" {
+		f, err := os.Open(o.profileFile)
+		if err != nil {
+			return nil, "", fmt.Errorf("profile file: %w", err)
+		}
+		defer f.Close()
+		p, err := reg.Load(f)
+		if err != nil {
+			return nil, "", fmt.Errorf("profile file %s: %w", o.profileFile, err)
+		}
+		if id == "" {
+			id = p.ID
+		}
+	}
+	if id == "" {
+		id = c.getenv("KYSO_POLICY_PROFILE")
+	}
+	if id == "" {
+		id = "national"
+	}
+	return reg, id, nil
+}
+
+// policyErrCode is the exit status for a profile problem: an unknown -profile is a
+// usage error, an unreadable or invalid profile file a failure.
+func policyErrCode(err error) int {
+	if errors.Is(err, policy.ErrUnknownProfile) {
+		return exitUsage
+	}
 	return exitFailure
+}
+
+func policyEngine(c *cli, o policyOpts) (*policy.Engine, error) {
+	reg, id, err := policyRegistry(c, o)
+	if err != nil {
+		return nil, err
+	}
+	p, err := reg.Lookup(id)
+	if err != nil {
+		return nil, err
+	}
+	return policy.New(policy.Options{Profile: p})
+}
+
+func policyCheck(ctx context.Context, c *cli, args []string) int {
+	var example string
+	o, code, ok := policyFlags(c, "check", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&example, "example", "", "print a ready request for an everyday case instead (list: -example list)")
+	})
+	if !ok {
+		return code
+	}
+	if example != "" {
+		return policyPrintExample(c, example)
+	}
+	e, err := policyEngine(c, o)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "kyso policy check: %v\n", err)
+		return policyErrCode(err)
+	}
+	req, err := policy.DecodeRequest(c.stdin)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "kyso policy check: %v\n", err)
+		return exitFailure
+	}
+	d := e.Decide(ctx, req)
+	if d.Err != nil {
+		fmt.Fprintf(c.stderr, "kyso policy check: %v\n", d.Err)
+		return exitFailure
+	}
+	if o.json {
+		if err := policyWriteJSON(c.stdout, d); err != nil {
+			fmt.Fprintf(c.stderr, "kyso policy check: %v\n", err)
+			return exitFailure
+		}
+	} else {
+		policyWriteDecision(c.stdout, e.Profile(), d)
+	}
+	if !d.Allowed {
+		return exitFailure
+	}
+	return exitOK
+}
+
+func policyWriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func policyWriteDecision(w io.Writer, p *policy.Profile, d policy.Decision) {
+	fmt.Fprintf(w, "Hồ sơ / profile: %s (%s)\n\n", p.ID, p.Name)
+	fmt.Fprintln(w, d.Vietnamese())
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, d.English())
+	fmt.Fprintln(w, "\nLý do / reasons:")
+	for _, r := range d.Reasons {
+		fmt.Fprintf(w, "  [%s] %s — %s\n", r.Outcome, r.Rule, r.Citation)
+		fmt.Fprintf(w, "      vi: %s\n      en: %s\n", r.MessageVI, r.MessageEN)
+	}
+}
+
+// policySignedDocument is what "kyso policy sequence" reads.
+type policySignedDocument struct {
+	Document   policy.Document            `json:"document"`
+	Signatures []policy.ExistingSignature `json:"signatures"`
+}
+
+func policySequence(ctx context.Context, c *cli, args []string) int {
+	o, code, ok := policyFlags(c, "sequence", args, nil)
+	if !ok {
+		return code
+	}
+	e, err := policyEngine(c, o)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "kyso policy sequence: %v\n", err)
+		return policyErrCode(err)
+	}
+	data, err := io.ReadAll(io.LimitReader(c.stdin, policy.MaxRequestSize+1))
+	if err != nil {
+		fmt.Fprintf(c.stderr, "kyso policy sequence: read input: %v\n", err)
+		return exitFailure
+	}
+	if len(data) > policy.MaxRequestSize {
+		fmt.Fprintf(c.stderr, "kyso policy sequence: input larger than %d bytes\n", policy.MaxRequestSize)
+		return exitFailure
+	}
+	var in policySignedDocument
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		fmt.Fprintf(c.stderr, "kyso policy sequence: not a valid input (want {\"document\":…,\"signatures\":[…]}): %v\n", err)
+		return exitFailure
+	}
+	rep, err := e.CheckSequence(ctx, in.Document, in.Signatures)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "kyso policy sequence: %v\n", err)
+		return exitFailure
+	}
+	if o.json {
+		if err := policyWriteJSON(c.stdout, rep); err != nil {
+			fmt.Fprintf(c.stderr, "kyso policy sequence: %v\n", err)
+			return exitFailure
+		}
+	} else {
+		fmt.Fprintln(c.stdout, rep.Vietnamese())
+	}
+	if !rep.Compliant {
+		return exitFailure
+	}
+	return exitOK
+}
+
+func policyRules(c *cli, args []string) int {
+	o, code, ok := policyFlags(c, "rules", args, nil)
+	if !ok {
+		return code
+	}
+	e, err := policyEngine(c, o)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "kyso policy rules: %v\n", err)
+		return policyErrCode(err)
+	}
+	rules := e.Rules()
+	if o.json {
+		if err := policyWriteJSON(c.stdout, rules); err != nil {
+			fmt.Fprintf(c.stderr, "kyso policy rules: %v\n", err)
+			return exitFailure
+		}
+		return exitOK
+	}
+	p := e.Profile()
+	fmt.Fprintf(c.stdout, "Hồ sơ / profile: %s (%s)\n", p.ID, p.Name)
+	for _, r := range rules {
+		fmt.Fprintf(c.stdout, "\n%s\n  vi: %s\n  en: %s\n", r.ID, r.Vietnamese, r.English)
+		for i, ct := range r.Citations {
+			label := "căn cứ / basis"
+			if i > 0 {
+				label = "xem thêm / see also"
+			}
+			fmt.Fprintf(c.stdout, "  %s: %s", label, ct)
+			if ct.Note != "" {
+				fmt.Fprintf(c.stdout, " (%s)", ct.Note)
+			}
+			fmt.Fprintln(c.stdout)
+		}
+	}
+	return exitOK
+}
+
+func policyProfiles(c *cli, args []string) int {
+	o, code, ok := policyFlags(c, "profiles", args, nil)
+	if !ok {
+		return code
+	}
+	reg, _, err := policyRegistry(c, o)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "kyso policy profiles: %v\n", err)
+		return policyErrCode(err)
+	}
+	var list []*policy.Profile
+	for _, id := range reg.IDs() {
+		p, err := reg.Lookup(id)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "kyso policy profiles: %v\n", err)
+			return exitFailure
+		}
+		list = append(list, p)
+	}
+	if o.json {
+		if err := policyWriteJSON(c.stdout, list); err != nil {
+			fmt.Fprintf(c.stderr, "kyso policy profiles: %v\n", err)
+			return exitFailure
+		}
+		return exitOK
+	}
+	for _, p := range list {
+		fmt.Fprintf(c.stdout, "%-11s %s", p.ID, p.Name)
+		if p.Instrument != "" {
+			fmt.Fprintf(c.stdout, " — %s", p.Instrument)
+		}
+		fmt.Fprintln(c.stdout)
+		if m := p.SubscriberManager; m != nil {
+			fmt.Fprintf(c.stdout, "            quản lý thuê bao / subscriber manager: %s\n", m.Name)
+		}
+		roles := make([]string, len(p.OrgSignatureRoles))
+		for i, r := range p.OrgSignatureRoles {
+			roles[i] = string(r)
+		}
+		fmt.Fprintf(c.stdout, "            ký số cơ quan / organisation signature: %s\n", strings.Join(roles, ", "))
+		for _, r := range p.Reports {
+			due := r.Due
+			if due == "" {
+				due = "?"
+			}
+			fmt.Fprintf(c.stdout, "            báo cáo / report %s: %s (%s)\n", r.Period, due, r.Citation)
+		}
+		if p.SIMPKI != nil {
+			fmt.Fprintf(c.stdout, "            SIM PKI: %s (%s)\n", strings.Join(p.SIMPKI.Eligible, "; "), p.SIMPKI.Citation)
+		}
+	}
+	return exitOK
+}
+
+// policyExampleNames are the ready requests for everyday cases (policyExample). Their
+// times are fixed so the answers do not change with the clock.
+var policyExampleNames = []string{
+	"clerk-seal-unsigned",
+	"clerk-seal-after-leader",
+	"leader-sign",
+	"deputy-sign-without-kt",
+	"leader-sign-classified",
+	"device-cert-signs-document",
+	"second-cert-outside-service-centre",
+	"second-cert-at-service-centre",
+	"appendix-same-file",
+	"attachment-separate-file",
+	"copy-sao-y",
+}
+
+func policyExample(name string) (string, bool) {
+	const (
+		orgCert    = `{"kind": "organisation", "not_before": "2025-11-22T00:00:00+07:00", "not_after": "2028-11-22T00:00:00+07:00", "status": "good"}`
+		leaderCert = `{"kind": "individual", "title": "Giám đốc", "not_before": "2025-11-22T00:00:00+07:00", "not_after": "2028-11-22T00:00:00+07:00", "status": "good"}`
+		leaderSig  = `{"certificate": ` + leaderCert + `, "order": 1, "time": "2026-11-22T13:30:00+07:00", "indication": "TOTAL_PASSED"}`
+		at         = `"time": "2026-11-22T14:05:09+07:00"`
+	)
+	doc := func(kind, extra string) string { return `{"kind": "` + kind + `"` + extra + `}` }
+	req := func(role, cert, document, extra string) string {
+		return `{"role": "` + role + `", "certificate": ` + cert + `, "document": ` + document + `, ` + at + extra + `}`
+	}
+	switch name {
+	case "clerk-seal-unsigned":
+		return req("clerk", orgCert, doc("administrative", ""), ""), true
+	case "clerk-seal-after-leader":
+		return req("clerk", orgCert, doc("administrative", ""), `, "existing": [`+leaderSig+`]`), true
+	case "leader-sign":
+		return req("authority", leaderCert, doc("administrative", ""), ""), true
+	case "deputy-sign-without-kt":
+		return req("deputy", strings.Replace(leaderCert, "Giám đốc", "Phó Giám đốc", 1), doc("administrative", ""), `, "markers": []`), true
+	case "leader-sign-classified":
+		return req("authority", leaderCert, doc("administrative", `, "classification": "mat"`), ""), true
+	case "device-cert-signs-document":
+		return req("it-officer", strings.Replace(orgCert, `"organisation"`, `"device"`, 1), doc("administrative", ""), ""), true
+	case "second-cert-outside-service-centre":
+		return req("clerk", strings.Replace(orgCert, `"organisation"`, `"organisation-second"`, 1), doc("procedure-result", ""), `, "at_service_centre": false, "existing": [`+leaderSig+`]`), true
+	case "second-cert-at-service-centre":
+		return req("clerk", strings.Replace(orgCert, `"organisation"`, `"organisation-second"`, 1), doc("procedure-result", ""), `, "at_service_centre": true, "existing": [`+leaderSig+`]`), true
+	case "appendix-same-file":
+		return req("clerk", orgCert, doc("appendix-same-file", ""), `, "existing": [`+leaderSig+`]`), true
+	case "attachment-separate-file":
+		return req("clerk", orgCert, doc("attachment-separate-file", `, "main_document_signed": true`), ""), true
+	case "copy-sao-y":
+		return req("clerk", orgCert, doc("copy", `, "copy_form": "SAO Y", "copy_made_by_organisation": true`), ""), true
+	}
+	return "", false
+}
+
+func policyPrintExample(c *cli, name string) int {
+	if name == "list" {
+		for _, n := range policyExampleNames {
+			fmt.Fprintln(c.stdout, n)
+		}
+		return exitOK
+	}
+	text, ok := policyExample(name)
+	if !ok {
+		fmt.Fprintf(c.stderr, "kyso policy check: unknown example %q; examples: %s\n", name, strings.Join(policyExampleNames, ", "))
+		return exitUsage
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, []byte(text), "", "  "); err != nil {
+		fmt.Fprintf(c.stderr, "kyso policy check: example %s: %v\n", name, err)
+		return exitFailure
+	}
+	out.WriteByte('\n')
+	if _, err := c.stdout.Write(out.Bytes()); err != nil {
+		fmt.Fprintf(c.stderr, "kyso policy check: %v\n", err)
+		return exitFailure
+	}
+	return exitOK
 }

@@ -1,0 +1,278 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// runPolicyCmd runs "kyso policy args…" with stdin and the environment env.
+func runPolicyCmd(t *testing.T, stdin string, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	c := &cli{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(k string) string { return env[k] }}
+	code = run(context.Background(), c, append([]string{"policy"}, args...))
+	return code, out.String(), errb.String()
+}
+
+type policyDecisionJSON struct {
+	Allowed   bool   `json:"allowed"`
+	Placement string `json:"placement"`
+	Profile   string `json:"profile"`
+	Reasons   []struct {
+		Rule      string `json:"rule"`
+		Outcome   string `json:"outcome"`
+		MessageVI string `json:"message_vi"`
+		MessageEN string `json:"message_en"`
+		Citation  struct {
+			Instrument string `json:"instrument"`
+			Article    string `json:"article"`
+			Text       string `json:"text"`
+		} `json:"citation"`
+	} `json:"reasons"`
+	ExplanationVI string `json:"explanation_vi"`
+}
+
+func (d policyDecisionJSON) violated() []string {
+	var ids []string
+	for _, r := range d.Reasons {
+		if r.Outcome == "violated" {
+			ids = append(ids, r.Rule)
+		}
+	}
+	return ids
+}
+
+func TestPolicyCheckExamples(t *testing.T) {
+	code, out, _ := runPolicyCmd(t, "", nil, "check", "-example", "list")
+	require.Equal(t, exitOK, code)
+	names := strings.Fields(out)
+	for _, n := range []string{"clerk-seal-unsigned", "clerk-seal-after-leader", "leader-sign-classified", "device-cert-signs-document", "second-cert-outside-service-centre", "appendix-same-file"} {
+		assert.Contains(t, names, n)
+	}
+	cases := map[string]struct {
+		allowed   bool
+		placement string
+		violated  []string
+		citation  string // of the first reason
+	}{
+		"clerk-seal-unsigned":                {violated: []string{"VN-ORG-SEAL-AFTER-AUTHORITY"}, citation: "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 20 k5"},
+		"clerk-seal-after-leader":            {allowed: true, placement: "seal"},
+		"leader-sign":                        {allowed: true, placement: "signer"},
+		"deputy-sign-without-kt":             {violated: []string{"VN-AUTHORITY-MARKER-MATCHES-TITLE"}, citation: "QĐ 19/2020/QĐ-UBND Hà Tĩnh, Điều 7 k4"},
+		"leader-sign-classified":             {violated: []string{"VN-CLASSIFIED-NO-DIGITAL-SIGNATURE"}, citation: "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 5 k7"},
+		"device-cert-signs-document":         {violated: []string{"VN-DEVICE-CERT-NO-DOCUMENT"}, citation: "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 2 k3 c"},
+		"second-cert-outside-service-centre": {violated: []string{"VN-SECOND-ORG-CERT-SERVICE-CENTRE"}, citation: "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 5 k6"},
+		"second-cert-at-service-centre":      {allowed: true, placement: "seal"},
+		"appendix-same-file":                 {violated: []string{"VN-APPENDIX-SAME-FILE-NOT-SIGNED"}, citation: "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 6 k3"},
+		"attachment-separate-file":           {allowed: true, placement: "attachment-stamp"},
+		"copy-sao-y":                         {allowed: true, placement: "copy-stamp"},
+	}
+	require.Len(t, names, len(cases), "every example has a case")
+	for name, want := range cases {
+		t.Run(name, func(t *testing.T) {
+			code, req, stderr := runPolicyCmd(t, "", nil, "check", "-example", name)
+			require.Equal(t, exitOK, code, stderr)
+			require.True(t, json.Valid([]byte(req)))
+
+			code, out, stderr := runPolicyCmd(t, req, nil, "check", "-profile", "quang-ninh", "-json")
+			var d policyDecisionJSON
+			require.NoError(t, json.Unmarshal([]byte(out), &d), out)
+			assert.Empty(t, stderr)
+			assert.Equal(t, want.allowed, d.Allowed)
+			assert.Equal(t, "quang-ninh", d.Profile)
+			if want.allowed {
+				assert.Equal(t, exitOK, code)
+				assert.Equal(t, want.placement, d.Placement)
+				assert.Empty(t, d.violated())
+			} else {
+				assert.Equal(t, exitFailure, code)
+				assert.Equal(t, "none", d.Placement)
+				assert.Equal(t, want.violated, d.violated())
+				assert.Equal(t, want.citation, d.Reasons[0].Citation.Text)
+			}
+			for _, r := range d.Reasons {
+				assert.NotEmpty(t, r.MessageVI)
+				assert.NotEmpty(t, r.MessageEN)
+				assert.NotEmpty(t, r.Citation.Instrument)
+			}
+			assert.NotEmpty(t, d.ExplanationVI)
+		})
+	}
+}
+
+func TestPolicyCheckText(t *testing.T) {
+	_, req, _ := runPolicyCmd(t, "", nil, "check", "-example", "clerk-seal-unsigned")
+	code, out, _ := runPolicyCmd(t, req, nil, "check", "-profile", "Quảng Ninh")
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, out, "Hồ sơ / profile: quang-ninh (Quảng Ninh)")
+	assert.Contains(t, out, "KHÔNG ĐƯỢC KÝ. Văn bản chưa có chữ ký số của người có thẩm quyền")
+	assert.Contains(t, out, "REFUSED.")
+	assert.Contains(t, out, "[violated] VN-ORG-SEAL-AFTER-AUTHORITY — QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 20 k5")
+
+	// The national baseline cites the decree; the profile comes from the environment.
+	code, out, _ = runPolicyCmd(t, req, map[string]string{"KYSO_POLICY_PROFILE": "national"}, "check")
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, out, "VN-ORG-SEAL-AFTER-AUTHORITY — NĐ 30/2020/NĐ-CP, Điều 32 k2 d")
+	code, out, _ = runPolicyCmd(t, req, map[string]string{"KYSO_POLICY_PROFILE": "hoa-binh"}, "check")
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, out, "QĐ 13/2020/QĐ-UBND Hòa Bình, Điều 7 k3 b")
+}
+
+func TestPolicyCheckErrors(t *testing.T) {
+	cases := []struct {
+		name   string
+		stdin  string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"no subcommand", "", nil, exitUsage, "usage: kyso policy"},
+		{"unknown subcommand", "", []string{"sign"}, exitUsage, `unknown subcommand "sign"`},
+		{"unknown flag", "", []string{"check", "-colour"}, exitUsage, "flag provided but not defined"},
+		{"unexpected argument", "", []string{"check", "request.json"}, exitUsage, `unexpected argument "request.json"`},
+		{"unknown profile", "{}", []string{"check", "-profile", "atlantis"}, exitUsage, `unknown profile "atlantis"`},
+		{"unknown example", "", []string{"check", "-example", "ceo-signs"}, exitUsage, `unknown example "ceo-signs"`},
+		{"empty input", "", []string{"check"}, exitFailure, "invalid request"},
+		{"bad role", `{"role":"boss","certificate":{"kind":"individual"},"document":{"kind":"administrative"}}`, []string{"check"}, exitFailure, `role "boss": unknown role`},
+		{"unknown field", `{"role":"clerk","certificate":{"kind":"organisation"},"document":{"kind":"administrative"},"colour":1}`, []string{"check"}, exitFailure, "unknown field"},
+		{"missing profile file", "", []string{"rules", "-profile-file", "/nonexistent/p.json"}, exitFailure, "profile file"},
+		{"sequence bad input", `{"document":{"kind":"administrative"},"signatures":[{"certificate":{"kind":"individual"},"order":0}]}`, []string{"sequence"}, exitFailure, "orders start at 1"},
+		{"sequence not JSON", `signed.pdf`, []string{"sequence"}, exitFailure, "not a valid input"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, stderr := runPolicyCmd(t, c.stdin, nil, c.args...)
+			assert.Equal(t, c.code, code)
+			assert.Contains(t, stderr, c.stderr)
+			if c.code != exitOK {
+				assert.Empty(t, out, "no partial output on failure")
+			}
+		})
+	}
+	code, _, stderr := runPolicyCmd(t, "", nil, "-help")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, stderr, "subcommands:")
+	code, _, _ = runPolicyCmd(t, "", nil, "check", "-help")
+	assert.Equal(t, exitOK, code)
+}
+
+// An agency overrides a profile with a file: in this Quảng Ninh variant a person
+// assigned in writing may also apply the organisation signature.
+func TestPolicyProfileFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "quang-ninh.json")
+	require.NoError(t, os.WriteFile(file, []byte(`{
+	  "id": "quang-ninh", "name": "Quảng Ninh", "extends": "national",
+	  "org_signature_roles": ["clerk", "key-keeper"],
+	  "restates": [{"rule": "VN-ORG-SEAL-BY-CLERK", "citation": {"instrument": "QĐ 41/2022/QĐ-UBND Quảng Ninh", "article": "20", "clause": "3", "source": "agency"}}]
+	}`), 0o600))
+	_, req, _ := runPolicyCmd(t, "", nil, "check", "-example", "clerk-seal-after-leader")
+	req = strings.Replace(req, `"role": "clerk"`, `"role": "key-keeper"`, 1)
+
+	code, out, _ := runPolicyCmd(t, req, nil, "check", "-profile", "quang-ninh", "-json")
+	assert.Equal(t, exitFailure, code, "the built-in profile: clerk only")
+	assert.Contains(t, out, "VN-ORG-SEAL-BY-CLERK")
+
+	code, out, stderr := runPolicyCmd(t, req, nil, "check", "-profile-file", file, "-json")
+	require.Equal(t, exitOK, code, stderr)
+	var d policyDecisionJSON
+	require.NoError(t, json.Unmarshal([]byte(out), &d))
+	assert.True(t, d.Allowed)
+	for _, r := range d.Reasons {
+		if r.Rule == "VN-ORG-SEAL-BY-CLERK" {
+			assert.Equal(t, "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 20 k3", r.Citation.Text)
+		}
+	}
+
+	bad := filepath.Join(dir, "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"id":"x","name":"X","extends":"national","restates":[{"rule":"VN-NOPE","citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}]}`), 0o600))
+	code, out, stderr = runPolicyCmd(t, req, nil, "check", "-profile-file", bad)
+	assert.Equal(t, exitFailure, code)
+	assert.Empty(t, out)
+	assert.Contains(t, stderr, `invalid profile x: restates[0].rule: unknown rule "VN-NOPE"`)
+}
+
+func TestPolicyRules(t *testing.T) {
+	code, out, _ := runPolicyCmd(t, "", nil, "rules")
+	require.Equal(t, exitOK, code)
+	for _, id := range []string{"VN-CLASSIFIED-NO-DIGITAL-SIGNATURE", "VN-DEVICE-CERT-NO-DOCUMENT", "VN-APPENDIX-SAME-FILE-NOT-SIGNED",
+		"VN-CERT-VALID-AT-SIGNING", "VN-KEY-SOLE-CONTROL", "VN-AUTHORITY-INDIVIDUAL-CERT", "VN-AUTHORITY-WITHIN-TITLE",
+		"VN-AUTHORITY-MARKER-MATCHES-TITLE", "VN-ORG-SEAL-BY-CLERK", "VN-ORG-SEAL-AFTER-AUTHORITY", "VN-COPY-OWN-ORGANISATION",
+		"VN-COPY-STAMP-BY-ORGANISATION", "VN-ATTACHMENT-SEPARATE-FILE-ORG-SIGNS", "VN-SECOND-ORG-CERT-SERVICE-CENTRE"} {
+		assert.Contains(t, out, "\n"+id+"\n")
+	}
+	assert.Contains(t, out, "căn cứ / basis: NĐ 30/2020/NĐ-CP, Điều 32 k2 d")
+
+	code, out, _ = runPolicyCmd(t, "", nil, "rules", "-profile", "quang-ninh", "-json")
+	require.Equal(t, exitOK, code)
+	var rules []struct {
+		ID        string `json:"id"`
+		VI        string `json:"vi"`
+		EN        string `json:"en"`
+		Citations []struct {
+			Instrument string `json:"instrument"`
+			Article    string `json:"article"`
+			Clause     string `json:"clause"`
+		} `json:"citations"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rules))
+	require.Len(t, rules, 14)
+	for _, r := range rules {
+		assert.NotEmpty(t, r.VI)
+		assert.NotEmpty(t, r.EN)
+		require.NotEmpty(t, r.Citations, r.ID)
+		if r.ID == "VN-ORG-SEAL-AFTER-AUTHORITY" {
+			assert.Equal(t, "QĐ 41/2022/QĐ-UBND Quảng Ninh", r.Citations[0].Instrument)
+			assert.Equal(t, "20", r.Citations[0].Article)
+			assert.Equal(t, "5", r.Citations[0].Clause)
+		}
+	}
+}
+
+func TestPolicyProfiles(t *testing.T) {
+	code, out, _ := runPolicyCmd(t, "", nil, "profiles")
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, out, "quang-ninh  Quảng Ninh — QĐ 41/2022/QĐ-UBND Quảng Ninh")
+	assert.Contains(t, out, "báo cáo / report monthly: ngày 20 hàng tháng (QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 16 k7)")
+	assert.Contains(t, out, "quản lý thuê bao / subscriber manager: Văn phòng Đoàn ĐBQH, HĐND và UBND tỉnh")
+	assert.Contains(t, out, "ký số cơ quan / organisation signature: clerk, key-keeper")
+
+	code, out, _ = runPolicyCmd(t, "", nil, "profiles", "-json")
+	require.Equal(t, exitOK, code)
+	var list []struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &list))
+	assert.Len(t, list, 6)
+}
+
+func TestPolicySequence(t *testing.T) {
+	unsigned := `{"document":{"kind":"administrative"},"signatures":[
+	  {"certificate":{"kind":"organisation","status":"good","not_before":"2025-01-01T00:00:00Z","not_after":"2028-01-01T00:00:00Z"},"order":1,"time":"2026-11-22T09:00:00+07:00","indication":"TOTAL_PASSED"}]}`
+	code, out, _ := runPolicyCmd(t, unsigned, nil, "sequence", "-profile", "quang-ninh")
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, out, "Trình tự chữ ký số KHÔNG phù hợp quy định. Vi phạm, chữ ký thứ 1:")
+	assert.Contains(t, out, "(QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 20 k5)")
+
+	signed := `{"document":{"kind":"administrative"},"signatures":[
+	  {"certificate":{"kind":"individual","title":"Giám đốc","status":"good","not_before":"2025-01-01T00:00:00Z","not_after":"2028-01-01T00:00:00Z"},"order":1,"time":"2026-11-22T08:00:00+07:00","indication":"TOTAL_PASSED"},
+	  {"certificate":{"kind":"organisation","status":"good","not_before":"2025-01-01T00:00:00Z","not_after":"2028-01-01T00:00:00Z"},"order":2,"time":"2026-11-22T09:00:00+07:00","indication":"TOTAL_PASSED"}]}`
+	code, out, _ = runPolicyCmd(t, signed, nil, "sequence", "-json")
+	assert.Equal(t, exitOK, code)
+	var rep struct {
+		Compliant bool              `json:"compliant"`
+		Findings  []json.RawMessage `json:"findings"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	assert.True(t, rep.Compliant)
+	assert.Empty(t, rep.Findings)
+}
