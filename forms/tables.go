@@ -124,7 +124,25 @@ func (d *Definition) ImportXLSX(tableID string, r io.Reader, opts ImportOptions)
 			break
 		}
 	}
-	return d.importRecords(t, records, opts, xlsxFixups)
+	// Values Excel stores as numbers (no string type) may need repair; text cells are
+	// taken as typed.
+	numeric := func(row, col int) bool {
+		cell, err := excelize.CoordinatesToCellName(col+1, row)
+		if err != nil {
+			return false
+		}
+		ct, err := f.GetCellType(sheet, cell)
+		return err == nil && (ct == excelize.CellTypeUnset || ct == excelize.CellTypeNumber || ct == excelize.CellTypeDate)
+	}
+	return d.importRecords(t, records, opts, func(c Field, v string, row, col int) string {
+		switch c.Type {
+		case TypeDate, TypePhone, TypeCCCD, TypeIDNumber, TypeInteger:
+			if v != "" && numeric(row, col) {
+				return xlsxFixups(c, v)
+			}
+		}
+		return v
+	})
 }
 
 func maxImportRows(t *Table) int {
@@ -134,7 +152,8 @@ func maxImportRows(t *Table) int {
 	return DefaultMaxRows
 }
 
-// xlsxFixups repairs values Excel stored as numbers.
+// xlsxFixups repairs a value Excel stored as a number: a date serial becomes
+// dd/mm/yyyy, a phone or CCCD number gets its leading zero back, 12.0 becomes 12.
 func xlsxFixups(c Field, v string) string {
 	if v == "" {
 		return v
@@ -165,7 +184,7 @@ func xlsxFixups(c Field, v string) string {
 	return v
 }
 
-func (d *Definition) importRecords(t *Table, records [][]string, opts ImportOptions, fix ...func(Field, string) string) (*ImportResult, error) {
+func (d *Definition) importRecords(t *Table, records [][]string, opts ImportOptions, fix ...func(c Field, v string, row, col int) string) (*ImportResult, error) {
 	if len(records) == 0 {
 		return nil, &InputError{Detail: "the file is empty: the first row must name the columns", Err: ErrMalformedInput}
 	}
@@ -225,7 +244,7 @@ func (d *Definition) importRecords(t *Table, records [][]string, opts ImportOpti
 			c := t.Columns[colOf[j]]
 			v = strings.TrimSpace(norm.NFC.String(v))
 			for _, f := range fix {
-				v = f(c, v)
+				v = f(c, v, fileRow, j)
 			}
 			if v != "" {
 				empty = false

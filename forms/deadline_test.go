@@ -1,0 +1,78 @@
+package forms
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDeadlines(t *testing.T) {
+	qn, err := LookupReportingProfile("quang-ninh")
+	require.NoError(t, err)
+	ht, err := LookupReportingProfile("ha-tinh")
+	require.NoError(t, err)
+	type want struct {
+		kind, period     string
+		due              time.Time
+		moved            bool
+		winStart, winEnd time.Time
+	}
+	cases := []struct {
+		p      *ReportingProfile
+		period string
+		want   []want
+	}{
+		// 20/12/2026 is a Sunday → Monday 21/12; the December period also ends the year,
+		// whose report is due 20/01/2027 (a Wednesday).
+		{qn, "2026-12", []want{
+			{"monthly", "2026-12", day(2026, 12, 21), true, day(2026, 11, 15), day(2026, 12, 14)},
+			{"yearly", "2026", day(2027, 1, 20), false, day(2025, 12, 15), day(2026, 12, 14)}}},
+		// 20/02/2026 is mùng 4 Tết → Monday 23/02.
+		{qn, "2026-02", []want{{"monthly", "2026-02", day(2026, 2, 23), true, day(2026, 1, 15), day(2026, 2, 14)}}},
+		// 20/01/2026 monthly report covers 15/12/2025–14/01/2026; a Tuesday.
+		{qn, "2026-01", []want{{"monthly", "2026-01", day(2026, 1, 20), false, day(2025, 12, 15), day(2026, 1, 14)}}},
+		// 20/09/2025 is a Saturday → Monday 22/09.
+		{qn, "2025-09", []want{{"monthly", "2025-09", day(2025, 9, 22), true, day(2025, 8, 15), day(2025, 9, 14)}}},
+		{qn, "2026", []want{{"yearly", "2026", day(2027, 1, 20), false, day(2025, 12, 15), day(2026, 12, 14)}}},
+		// Hà Tĩnh: before 17 June / 17 December; the last allowed day moves back off
+		// weekends. 16/06/2024 is a Sunday → Friday 14/06.
+		{ht, "2026-06", []want{{"half-year", "2026-H1", day(2026, 6, 16), false, time.Time{}, time.Time{}}}},
+		{ht, "2024-06", []want{{"half-year", "2024-H1", day(2024, 6, 14), true, time.Time{}, time.Time{}}}},
+		{ht, "2026-12", []want{{"yearly", "2026", day(2026, 12, 16), false, time.Time{}, time.Time{}}}},
+	}
+	for _, c := range cases {
+		t.Run(c.p.ID+"/"+c.period, func(t *testing.T) {
+			dls, err := c.p.Deadlines(c.period, nil)
+			require.NoError(t, err)
+			require.Len(t, dls, len(c.want))
+			for i, w := range c.want {
+				dl := dls[i]
+				assert.Equal(t, w.kind, dl.Kind)
+				assert.Equal(t, w.period, dl.Period)
+				assert.Equal(t, w.due, dl.Due, "due")
+				assert.Equal(t, w.moved, dl.Moved != "", dl.Moved)
+				assert.Equal(t, w.winStart, dl.WindowStart)
+				assert.Equal(t, w.winEnd, dl.WindowEnd)
+				assert.NotEmpty(t, dl.Citation)
+			}
+		})
+	}
+	for _, bad := range []string{"2026-13", "26-12", "2026/12", ""} {
+		_, err := qn.Deadlines(bad, nil)
+		assert.ErrorIs(t, err, ErrBadPeriod, bad)
+	}
+	_, err = ht.Deadlines("2026-03", nil)
+	assert.ErrorIs(t, err, ErrBadPeriod, "Hà Tĩnh has no March report")
+	_, err = LookupReportingProfile("ha-noi")
+	assert.ErrorIs(t, err, ErrUnknownProfile)
+}
+
+func TestParseReportingProfileRejectsBadData(t *testing.T) {
+	for _, in := range []string{`{}`, `{"id":"x","schedules":[{"kind":"weekly","months":[1],"due":{"day":1},"shift":"none"}]}`,
+		`{"id":"x","schedules":[{"kind":"monthly","months":[13],"due":{"day":1},"shift":"none"}]}`, `{"id":1}`} {
+		_, err := ParseReportingProfile([]byte(in))
+		assert.ErrorIs(t, err, ErrMalformedInput, in)
+	}
+}

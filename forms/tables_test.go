@@ -1,0 +1,176 @@
+package forms
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
+)
+
+// subscriberRows makes n valid rows for tt185/mau-02's list.
+func subscriberRows(n int) []Row {
+	rows := make([]Row, n)
+	for i := range rows {
+		rows[i] = Row{
+			"fullName": fmt.Sprintf("Nguyễn Văn Thuê Bao %03d", i+1), "birthDate": "14/03/1985",
+			"idNumber": fmt.Sprintf("022185%06d", i+1), "idIssueDate": "10/08/2021",
+			"idIssuePlace": "Cục CSQLHC về TTXH", "email": fmt.Sprintf("tb%03d@quangninh.gov.vn", i+1),
+			"organisation": "Sở Tài chính tỉnh Quảng Ninh", "province": "Quảng Ninh", "position": "Chuyên viên",
+			"phone": fmt.Sprintf("0912%06d", i+1), "oldSerial": "", "simCarrier": "",
+		}
+	}
+	return rows
+}
+
+func mau02(t *testing.T) *Definition {
+	reg, err := NewRegistry()
+	require.NoError(t, err)
+	d, err := reg.Definition("tt185/mau-02")
+	require.NoError(t, err)
+	return d
+}
+
+// spoil breaks rows 17, 256 and 480 (0-based 16, 255, 479): file rows 18, 257, 481.
+func spoil(rows []Row) {
+	rows[16]["idNumber"] = "22185000017"        // CCCD missing a digit (typed as text)
+	rows[255]["phone"] = "0412345678"           // not a mobile prefix
+	rows[479]["email"] = "tb480@gmail.com"      // not an official address
+	rows[479]["simCarrier"] = "VinaPhone"       // label: accepted, mapped to the value
+	rows[100]["idNumber"] = "  022185000101   " // spaces are trimmed
+}
+
+func problemRows(probs []*Problem) []int {
+	var rs []int
+	for _, p := range probs {
+		rs = append(rs, p.Row)
+	}
+	sort.Ints(rs)
+	return rs
+}
+
+func TestCSVImportOf500RowsReportsExactlyTheBadOnes(t *testing.T) {
+	d := mau02(t)
+	rows := subscriberRows(500)
+	spoil(rows)
+	var csvBuf bytes.Buffer
+	require.NoError(t, d.ExportCSV("subscribers", &csvBuf, rows))
+	assert.True(t, bytes.HasPrefix(csvBuf.Bytes(), []byte("\xEF\xBB\xBF")))
+
+	res, err := d.ImportCSV("subscribers", bytes.NewReader(csvBuf.Bytes()), ImportOptions{Now: testNow})
+	require.NoError(t, err)
+	require.Len(t, res.Rows, 500)
+	assert.Equal(t, []int{18, 257, 481}, problemRows(res.Problems))
+	assert.ErrorIs(t, res.Problems[0], ErrInvalidIDNumber)
+	assert.Contains(t, res.Problems[0].Error(), "dòng 18")
+	assert.Equal(t, "vinaphone", res.Rows[479]["simCarrier"])
+	assert.Equal(t, "022185000101", res.Rows[100]["idNumber"])
+}
+
+func TestXLSXImportOf500RowsReportsExactlyTheBadOnes(t *testing.T) {
+	d := mau02(t)
+	rows := subscriberRows(500)
+	spoil(rows)
+	var x bytes.Buffer
+	require.NoError(t, d.ExportXLSX("subscribers", &x, rows))
+	res, err := d.ImportXLSX("subscribers", bytes.NewReader(x.Bytes()), ImportOptions{Now: testNow})
+	require.NoError(t, err)
+	require.Len(t, res.Rows, 500)
+	assert.Equal(t, []int{18, 257, 481}, problemRows(res.Problems))
+	// Text cells keep leading zeros.
+	assert.Equal(t, "0912000001", res.Rows[0]["phone"])
+	assert.Equal(t, "022185000001", res.Rows[0]["idNumber"])
+}
+
+func TestXLSXRepairsNumbersAndDatesTypedByHand(t *testing.T) {
+	d := mau02(t)
+	f := excelize.NewFile()
+	defer f.Close()
+	hdr := []any{"STT", "Họ và tên", "Ngày sinh", "Số CMND/CCCD/Hộ chiếu", "Ngày cấp", "Nơi cấp",
+		"Địa chỉ thư điện tử công vụ", "Tên cơ quan, tổ chức công tác", "Tỉnh/Thành phố", "Số điện thoại di động"}
+	require.NoError(t, f.SetSheetRow("Sheet1", "A1", &hdr))
+	require.NoError(t, f.SetSheetRow("Sheet1", "A2", &[]any{1, "Lê Văn Tám", "", 22185001234, "", "Cục CSQLHC về TTXH",
+		"tamlv@quangninh.gov.vn", "UBND huyện Tiên Yên", "Quảng Ninh", 912345678}))
+	dateStyle, err := f.NewStyle(&excelize.Style{NumFmt: 14})
+	require.NoError(t, err)
+	require.NoError(t, f.SetCellValue("Sheet1", "C2", 31120.0)) // 14/03/1985 as an Excel serial
+	require.NoError(t, f.SetCellValue("Sheet1", "E2", 44418.0)) // 10/08/2021
+	require.NoError(t, f.SetCellStyle("Sheet1", "C2", "C2", dateStyle))
+	require.NoError(t, f.SetCellStyle("Sheet1", "E2", "E2", dateStyle))
+	var b bytes.Buffer
+	_, err = f.WriteTo(&b)
+	require.NoError(t, err)
+	res, err := d.ImportXLSX("subscribers", &b, ImportOptions{Now: testNow})
+	require.NoError(t, err)
+	require.Empty(t, res.Problems)
+	want := Row{"fullName": "Lê Văn Tám", "birthDate": "14/03/1985", "idNumber": "022185001234",
+		"idIssueDate": "10/08/2021", "idIssuePlace": "Cục CSQLHC về TTXH", "email": "tamlv@quangninh.gov.vn",
+		"organisation": "UBND huyện Tiên Yên", "province": "Quảng Ninh", "phone": "0912345678"}
+	assert.Empty(t, cmp.Diff(want, res.Rows[0]))
+}
+
+func TestImportRejectsUnreadableTables(t *testing.T) {
+	d := mau02(t)
+	cases := map[string]string{
+		"unknown column":  "Họ và tên,Màu mắt\nA,B\n",
+		"missing column":  "Họ và tên\nA\n",
+		"broken quotes":   "Họ và tên,\"Ngày sinh\nA\n",
+		"empty":           "",
+		"value no header": strings.Join(d.Table("subscribers").columnIDs(), ",") + "\n" + strings.Repeat("x,", 13) + "x\n",
+	}
+	for name, in := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := d.ImportCSV("subscribers", strings.NewReader(in), ImportOptions{Now: testNow})
+			var ie *InputError
+			require.ErrorAs(t, err, &ie)
+			assert.ErrorIs(t, err, ErrMalformedInput)
+		})
+	}
+	_, err := d.ImportXLSX("subscribers", strings.NewReader("PK not a zip"), ImportOptions{})
+	assert.ErrorIs(t, err, ErrMalformedInput)
+	_, err = d.ImportCSV("nope", strings.NewReader("a\n"), ImportOptions{})
+	assert.ErrorIs(t, err, ErrUnknownForm)
+}
+
+func (t *Table) columnIDs() []string {
+	var ids []string
+	for _, c := range t.Columns {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+func TestSemicolonCSVWithEnglishHeaders(t *testing.T) {
+	d := mau02(t)
+	in := "No.;Full name;Date of birth;ID number;Date of issue;Place of issue;Official e-mail;Organisation;Province or city;Mobile phone\n" +
+		"1;Trần Văn An;01/02/1990;022090001111;02/03/2021;Cục CSQLHC về TTXH;antv@quangninh.gov.vn;Sở Y tế;Quảng Ninh;0988777666\n\n"
+	res, err := d.ImportCSV("subscribers", strings.NewReader(in), ImportOptions{Now: testNow})
+	require.NoError(t, err)
+	assert.Empty(t, res.Problems)
+	require.Len(t, res.Rows, 1)
+	assert.Equal(t, "Sở Y tế", res.Rows[0]["organisation"])
+}
+
+func FuzzImportCSV(f *testing.F) {
+	f.Add([]byte("Họ và tên,Ngày sinh,Số CMND/CCCD/Hộ chiếu,Ngày cấp,Nơi cấp,Địa chỉ thư điện tử công vụ,Tên cơ quan, tổ chức công tác,Tỉnh/Thành phố,Số điện thoại di động\nA,01/01/1990,022090001111,01/01/2020,X,a@b.gov.vn,Y,Z,0912345678\n"))
+	f.Add([]byte("fullName;phone\n\"a;b\";1\n"))
+	reg, err := NewRegistry()
+	if err != nil {
+		f.Fatal(err)
+	}
+	d, _ := reg.Definition("tt185/mau-02")
+	f.Fuzz(func(t *testing.T, in []byte) {
+		res, err := d.ImportCSV("subscribers", bytes.NewReader(in), ImportOptions{Now: testNow})
+		if err != nil {
+			return
+		}
+		if len(res.Rows) != len(res.RowNumbers) {
+			t.Fatalf("%d rows, %d row numbers", len(res.Rows), len(res.RowNumbers))
+		}
+	})
+}
