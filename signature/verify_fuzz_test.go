@@ -1,0 +1,41 @@
+package signature_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/kyso-go/kyso/internal/pdf/pdftest"
+	"github.com/kyso-go/kyso/signature"
+)
+
+// FuzzVerify feeds mutated signed PDFs to Verify: it must never panic or hang, and it
+// fails only with its typed errors.
+func FuzzVerify(f *testing.F) {
+	now := time.Now()
+	p := newVTPKI(f, now.Add(-time.Hour), now.Add(time.Hour))
+	one := vtSign(f, p, pdftest.Classic(), nil)
+	f.Add(one)
+	f.Add(vtSign(f, p, one, nil))
+	f.Add(vtSign(f, p, pdftest.XRefStream(), nil))
+	f.Add(addDocTimestamp(f, p, addDSS(f, one, nil, [][]byte{p.ocspFor(f, p.leader, now)}), now))
+	f.Add(setByteRange(f, one, 0, 10, 20, 30))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		rep, err := signature.Verify(ctx, bytes.NewReader(doc), int64(len(doc)), &signature.VerifyOptions{Roots: p.roots, Offline: true})
+		switch {
+		case err == nil:
+			for _, s := range rep.Signatures {
+				if s.Indication == "" {
+					t.Fatalf("signature %q without indication", s.Field)
+				}
+			}
+		case errors.Is(err, signature.ErrNotPDF), errors.Is(err, signature.ErrNoSignatures):
+		default:
+			t.Fatalf("untyped error: %v", err)
+		}
+	})
+}
