@@ -27,11 +27,12 @@ func TestCRLStatusAtSigningTime(t *testing.T) {
 		{name: "key compromise after signing", reason: ocsp.KeyCompromise, revokedAt: now.Add(-10 * time.Minute), want: certstatus.StatusRevoked},
 		{name: "on hold", reason: ocsp.CertificateHold, revokedAt: now.Add(-3 * time.Hour), want: certstatus.StatusSuspended},
 	}
+	pki := certstatustest.NewPKI(t)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			pki := certstatustest.NewPKI(t)
 			if !tc.revokedAt.IsZero() {
 				pki.Revoke(pki.Deputy.Cert, tc.reason, tc.revokedAt)
+				t.Cleanup(func() { pki.Reinstate(pki.Deputy.Cert) })
 			}
 			r := checkerFor(pki, crlOnly).Check(bg, pki.Deputy.Cert, pki.CA.Cert, signingTime)
 			require.NoError(t, r.Err)
@@ -58,10 +59,11 @@ func TestCRLFailuresEachHaveTheirOwnError(t *testing.T) {
 		{"oversized", certstatustest.CRLOversized, certstatus.ErrTooLarge},
 		{"missing", certstatustest.CRLNotFound, certstatus.ErrHTTPStatus},
 	}
+	pki := certstatustest.NewPKI(t)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			pki := certstatustest.NewPKI(t)
 			pki.SetCRL(tc.behavior)
+			t.Cleanup(func() { pki.SetCRL(certstatustest.CRLNormal) })
 			ck := checkerFor(pki, crlOnly, func(o *certstatus.Options) { o.MaxCRLBytes = 1 << 20 })
 			r := ck.Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
 			assert.Equal(t, certstatus.StatusUnknown, r.Status)

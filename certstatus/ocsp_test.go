@@ -29,11 +29,12 @@ func TestOCSPStatusAtSigningTime(t *testing.T) {
 		{name: "revoked after signing, key compromise", reason: ocsp.KeyCompromise, revokedAt: now.Add(-30 * time.Minute), want: certstatus.StatusRevoked},
 		{name: "suspended before signing", reason: ocsp.CertificateHold, revokedAt: now.Add(-2 * time.Hour), want: certstatus.StatusSuspended},
 	}
+	pki := certstatustest.NewPKI(t)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			pki := certstatustest.NewPKI(t)
 			if !tc.revokedAt.IsZero() {
 				pki.Revoke(pki.Leader.Cert, tc.reason, tc.revokedAt)
+				t.Cleanup(func() { pki.Reinstate(pki.Leader.Cert) })
 			}
 			r := checkerFor(pki, ocspOnly).Check(bg, pki.Leader.Cert, pki.CA.Cert, signingTime)
 			require.NoError(t, r.Err)
@@ -70,10 +71,11 @@ func TestOCSPFailuresEachHaveTheirOwnError(t *testing.T) {
 		{"unknown certificate", certstatustest.OCSPUnknown, nil, certstatus.ErrUnknownCertificate},
 		{"oversized", certstatustest.OCSPOversized, nil, certstatus.ErrTooLarge},
 	}
+	pki := certstatustest.NewPKI(t)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			pki := certstatustest.NewPKI(t)
 			pki.SetOCSP(tc.behavior)
+			t.Cleanup(func() { pki.SetOCSP(certstatustest.OCSPNormal) })
 			mods := []func(*certstatus.Options){ocspOnly}
 			if tc.modify != nil {
 				mods = append(mods, tc.modify)

@@ -118,8 +118,8 @@ type contentInfo struct {
 
 type pkiStatusInfo struct {
 	Status       int
-	StatusString []string       `asn1:"optional,utf8"`
-	FailInfo     asn1.BitString `asn1:"optional"`
+	StatusString []asn1.RawValue `asn1:"optional"` // PKIFreeText: SEQUENCE OF UTF8String
+	FailInfo     asn1.BitString  `asn1:"optional"`
 }
 
 type tsResp struct {
@@ -144,6 +144,10 @@ func hashOID(h crypto.Hash) asn1.ObjectIdentifier {
 		return oidSHA512
 	}
 	return nil
+}
+
+func freeText(s string) []asn1.RawValue {
+	return []asn1.RawValue{{Tag: asn1.TagUTF8String, Bytes: []byte(s)}}
 }
 
 func writeTSA(w http.ResponseWriter, body []byte) {
@@ -184,14 +188,14 @@ func (p *PKI) serveTSA(w http.ResponseWriter, r *http.Request) {
 	}
 	req, err := timestamp.ParseRequest(body)
 	if err != nil || mode == TSARejection {
-		resp, _ := asn1.Marshal(tsResp{Status: pkiStatusInfo{Status: 2, StatusString: []string{"bad request"},
+		resp, _ := asn1.Marshal(tsResp{Status: pkiStatusInfo{Status: 2, StatusString: freeText("bad request"),
 			FailInfo: asn1.BitString{Bytes: []byte{0x20}, BitLength: 3}}})
 		writeTSA(w, resp)
 		return
 	}
 	token, err := p.makeToken(req, signer, mode, serial)
 	if err != nil {
-		resp, _ := asn1.Marshal(tsResp{Status: pkiStatusInfo{Status: 2, StatusString: []string{err.Error()},
+		resp, _ := asn1.Marshal(tsResp{Status: pkiStatusInfo{Status: 2, StatusString: freeText(err.Error()),
 			FailInfo: asn1.BitString{Bytes: []byte{0x00, 0x00, 0x00, 0x40}, BitLength: 26}}})
 		writeTSA(w, resp)
 		return
