@@ -11,7 +11,21 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestDecideTable(t *testing.T) {
+// decisionCase is one row of the decision table: a request, the profiles it is run
+// under (nil: all), and the exact rules it must violate and warn about.
+type decisionCase struct {
+	name      string
+	profiles  []string
+	req       Request
+	violated  []string
+	warnings  []string
+	placement Placement
+	// covers names a rule that stays silent in this allowed case because the fact it
+	// concerns is absent (e.g. the document is not an appendix).
+	covers string
+}
+
+func decisionTable() []decisionCase {
 	with := func(r Request, f func(*Request)) Request { f(&r); return r }
 	deputy := func(title string, markers ...AuthorityMarker) Request {
 		return with(leaderRequest(), func(r *Request) {
@@ -30,17 +44,10 @@ func TestDecideTable(t *testing.T) {
 			}
 		})
 	}
-	type tc struct {
-		name      string
-		profiles  []string // nil: every profile
-		req       Request
-		violated  []string
-		warnings  []string
-		placement Placement
-	}
-	cases := []tc{
+	type tc = decisionCase
+	return []tc{
 		// The everyday allowed cases.
-		{name: "leader signs", req: leaderRequest(), placement: PlacementSigner},
+		{name: "leader signs", req: leaderRequest(), placement: PlacementSigner, covers: RuleAppendixSameFile},
 		{name: "clerk seals after leader", req: clerkRequest(leaderSig(1)), placement: PlacementSeal},
 
 		// VN-CLASSIFIED-NO-DIGITAL-SIGNATURE
@@ -157,7 +164,10 @@ func TestDecideTable(t *testing.T) {
 		{name: "second certificate on an ordinary document", req: secondCert(func(r *Request) { r.Document.Kind = DocAdministrative }), violated: []string{RuleSecondCertServiceCentre}},
 		{name: "ordinary organisation certificate on a procedure result", req: secondCert(func(r *Request) { r.Certificate.Kind = CertOrganisation; r.AtServiceCentre = false }), placement: PlacementSeal},
 	}
-	for _, c := range cases {
+}
+
+func TestDecideTable(t *testing.T) {
+	for _, c := range decisionTable() {
 		profiles := c.profiles
 		if profiles == nil {
 			profiles = allProfiles
@@ -188,6 +198,56 @@ func TestDecideTable(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// The table has, for every rule, a case it refuses and an allowed case about it, and
+// for the rule that differs between profiles, cases under each.
+func TestDecisionTableCoversEveryRule(t *testing.T) {
+	refused, allowed := map[string]bool{}, map[string]bool{}
+	for _, c := range decisionTable() {
+		for _, id := range c.violated {
+			refused[id] = true
+		}
+		if len(c.violated) == 0 {
+			profile := "national"
+			if c.profiles != nil {
+				profile = c.profiles[0]
+			}
+			d := decide(t, profile, c.req)
+			require.True(t, d.Allowed, c.name)
+			allowed[c.covers] = true
+			for _, id := range d.RuleIDs(OutcomeSatisfied) {
+				allowed[id] = true
+			}
+		}
+	}
+	for _, r := range Rules() {
+		assert.True(t, refused[r.ID], "no refusing case for %s", r.ID)
+		assert.True(t, allowed[r.ID], "no allowing case for %s", r.ID)
+	}
+}
+
+// An Engine is immutable: concurrent decisions agree (run with -race).
+func TestDecideConcurrent(t *testing.T) {
+	e := engineFor(t, "quang-ninh")
+	cases := decisionTable()
+	want := make([]Decision, len(cases))
+	for i, c := range cases {
+		want[i] = e.Decide(context.Background(), c.req)
+	}
+	done := make(chan bool)
+	for g := 0; g < 4; g++ {
+		go func() {
+			ok := true
+			for i, c := range cases {
+				ok = ok && cmp.Equal(want[i], e.Decide(context.Background(), c.req), cmp.Comparer(func(a, b error) bool { return a == b }))
+			}
+			done <- ok
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		assert.True(t, <-done)
 	}
 }
 
