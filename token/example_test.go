@@ -1,10 +1,12 @@
 package token_test
 
 import (
+	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -12,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"os"
 	"time"
 
 	"github.com/kyso-go/kyso/token"
@@ -56,4 +59,47 @@ func ExampleOpenPEM() {
 	// signer: Nguyễn Văn A
 	// valid: true
 	// SHA-1 refused: true
+}
+
+// Signing with a key on a USB token or HSM through its PKCS#11 module. The PIN comes from
+// a callback; PIN problems are typed errors with messages in Vietnamese and English.
+func ExampleModule_OpenToken() {
+	ctx := context.Background()
+	m, err := token.OpenModule("/usr/lib/softhsm/libsofthsm2.so")
+	if err != nil {
+		fmt.Println(err) // token.ErrNoPKCS11 when built with CGO_ENABLED=0
+		return
+	}
+	defer m.Close()
+	tok, err := m.OpenToken(ctx, token.TokenOptions{
+		Label: "Văn thư",
+		PIN: func(ctx context.Context, req token.PINRequest) ([]byte, error) {
+			if req.Token.Flags.PINFinalTry() {
+				fmt.Println("Cảnh báo: còn một lần thử cuối cùng / final try")
+			}
+			return []byte(os.Getenv("KYSO_PIN")), nil
+		},
+	})
+	switch {
+	case errors.Is(err, token.ErrPINLocked):
+		fmt.Println(err) // tells the user the managing organisation must recover the device
+		return
+	case errors.Is(err, token.ErrPINIncorrect):
+		var pe *token.PINError
+		errors.As(err, &pe)
+		fmt.Println(err, "final try:", pe.FinalTry)
+		return
+	case err != nil:
+		fmt.Println(err)
+		return
+	}
+	// The only signing key with a certificate, or choose one by CKA_ID or label.
+	s, err := tok.Signer(ctx, token.KeySelector{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	digest := sha256.Sum256([]byte("Quyết định số 01/QĐ-UBND"))
+	sig, err := s.SignContext(ctx, digest[:], &rsa.PSSOptions{Hash: crypto.SHA256, SaltLength: rsa.PSSSaltLengthEqualsHash})
+	fmt.Println(len(sig), err, s.Certificate().Subject.CommonName, len(s.Chain()))
 }
