@@ -39,6 +39,7 @@ const (
 	ChainConstraintsFailure   SubIndication = "CHAIN_CONSTRAINTS_FAILURE"  // key usage, path constraints
 	CryptoConstraintsFailure  SubIndication = "CRYPTO_CONSTRAINTS_FAILURE" // algorithm or key size below policy (SHA-1, RSA < 2048, …)
 	RevokedNoPOE              SubIndication = "REVOKED_NO_POE"             // revoked, and no proof the signature existed before
+	RevokedCANoPOE            SubIndication = "REVOKED_CA_NO_POE"          // a CA of the chain was revoked, no proof of an earlier signing time
 	OutOfBoundsNoPOE          SubIndication = "OUT_OF_BOUNDS_NO_POE"       // certificate outside its validity now, no proof of an earlier signing time
 	OutOfBoundsNotRevoked     SubIndication = "OUT_OF_BOUNDS_NOT_REVOKED"  // expired, not revoked before expiry, no POE
 	TryLater                  SubIndication = "TRY_LATER"                  // revocation status could not be obtained
