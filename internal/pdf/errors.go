@@ -25,17 +25,26 @@ var (
 
 // LimitError reports which limit of Options a file exceeded.
 type LimitError struct {
-	Limit string // the Options field, e.g. "MaxDepth"
+	// Limit names the limit: an Options field ("MaxObjects", "MaxDepth",
+	// "MaxStreamSize") or a fixed bound ("object size", "revisions", "recovery reads").
+	Limit string
 	Max   int64  // the limit in force
 	// Offset is the file offset where the limit was hit, or -1 when unknown.
 	Offset int64
 }
 
 func (e *LimitError) Error() string {
+	s := fmt.Sprintf("pdf: limit exceeded: %s (%d)", e.Limit, e.Max)
 	if e.Offset >= 0 {
-		return fmt.Sprintf("pdf: limit exceeded: %s (%d) at offset %d; raise Options.%s if the file is trusted", e.Limit, e.Max, e.Offset, e.Limit)
+		s += fmt.Sprintf(" at offset %d", e.Offset)
 	}
-	return fmt.Sprintf("pdf: limit exceeded: %s (%d); raise Options.%s if the file is trusted", e.Limit, e.Max, e.Limit)
+	switch e.Limit {
+	case "MaxObjects", "MaxDepth", "MaxStreamSize":
+		s += "; raise Options." + e.Limit + " if the file is trusted"
+	default:
+		s += "; the file is too large or too damaged to read"
+	}
+	return s
 }
 
 // Is reports whether target is ErrLimit.

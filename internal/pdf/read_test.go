@@ -336,3 +336,29 @@ func TestLazyReading(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, int64(1024*512*3), n)
 }
+
+// TestObjectHeavy reads and recovers a file of 20,000 pages (the scan must stay linear
+// in the file size: its reads are bounded).
+func TestObjectHeavy(t *testing.T) {
+	const n = 20000
+	objs := []string{"<< /Type /Catalog /Pages 2 0 R >>"}
+	var kids bytes.Buffer
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&kids, "%d 0 R ", 3+i)
+	}
+	objs = append(objs, fmt.Sprintf("<< /Type /Pages /Count %d /MediaBox [0 0 100 100] /Kids [%s] >>", n, kids.Bytes()))
+	for i := 0; i < n; i++ {
+		objs = append(objs, "<< /Type /Page /Parent 2 0 R >>")
+	}
+	good := rawPDF(objs, "/Root 1 0 R")
+	broken := bytes.Replace(good, []byte("startxref\n"), []byte("startxref\n1"), 1)
+	for _, b := range [][]byte{good, broken} {
+		cr := &countingReaderAt{r: bytes.NewReader(b)}
+		d, err := pdf.Open(cr, int64(len(b)), nil)
+		require.NoError(t, err)
+		pages, err := d.Pages()
+		require.NoError(t, err)
+		assert.Len(t, pages, n)
+		assert.Less(t, cr.n.Load(), 64*int64(len(b)), "recovered=%v", d.Recovered())
+	}
+}

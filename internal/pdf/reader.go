@@ -29,7 +29,7 @@ func (d *Document) readAt(off int64, n int) ([]byte, error) {
 // withWindow calls f with a lexer over a window of the file at off, growing the window
 // while f reports errShort.
 func (d *Document) withWindow(off int64, f func(l *lexer) error) error {
-	window := 4096
+	window := 1024
 	for {
 		buf, err := d.readAt(off, window)
 		if err != nil {

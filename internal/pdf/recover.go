@@ -151,35 +151,55 @@ func (d *Document) scanObjects(xref map[int]xrefEntry) (scanResult, error) {
 	pos := d.header
 	kwObj, kwTrailer, kwEOF := []byte("obj"), []byte("trailer"), []byte("%%EOF")
 	// Bound the work on hostile files: parsing candidates may not read more than this.
-	budget := d.bytesRead.Load() + 16*d.size + 64<<20
+	var buf []byte
+	var from int64
+	next := [3]int{-2, -2, -2} // index in buf of each keyword's next match; -2 unknown, -1 none
+	allowed := 32*d.size + 256<<20
+	budget := d.bytesRead.Load() + allowed
 	for pos < d.size {
 		if d.bytesRead.Load() > budget {
-			return sr, &LimitError{Limit: "recovery work", Max: 16*d.size + 64<<20, Offset: pos}
+			return sr, &LimitError{Limit: "recovery reads", Max: allowed, Offset: pos}
 		}
-		from := pos - overlap
-		if from < 0 {
-			from = 0
-		}
-		buf, err := d.readAt(from, int(pos-from)+chunk)
-		if err != nil {
-			return sr, err
-		}
-		if len(buf) == 0 {
-			break
+		// Keep the current chunk while pos is well inside it; keywords are short, so a
+		// match must start before its last 64 bytes unless it ends the file.
+		if buf == nil || pos-overlap < from || (pos+overlap > from+int64(len(buf)) && from+int64(len(buf)) < d.size) {
+			from = max(0, pos-overlap)
+			var err error
+			if buf, err = d.readAt(from, int(pos-from)+chunk); err != nil {
+				return sr, err
+			}
+			next = [3]int{-2, -2, -2}
+			if len(buf) == 0 {
+				break
+			}
 		}
 		rel := int(pos - from)
-		// Find the next interesting keyword at or after pos.
+		// Matches must start before searchEnd, so that a keyword straddling the end
+		// of the chunk is found in the next one.
+		searchEnd := len(buf)
+		if from+int64(len(buf)) < d.size {
+			searchEnd = len(buf) - overlap
+		}
+		// Find the next interesting keyword at or after pos; remember where each
+		// keyword occurs next in this chunk, so the scan stays linear.
 		best, kind := -1, 0
 		for k, kw := range [][]byte{kwObj, kwTrailer, kwEOF} {
-			if i := bytes.Index(buf[rel:], kw); i >= 0 && (best < 0 || i < best) {
-				best, kind = i, k
+			if next[k] == -2 || (next[k] >= 0 && next[k] < rel) {
+				next[k] = -1
+				if i := bytes.Index(buf[rel:], kw); i >= 0 && rel+i < searchEnd {
+					next[k] = rel + i
+				}
+			}
+			if i := next[k]; i >= 0 && (best < 0 || i-rel < best) {
+				best, kind = i-rel, k
 			}
 		}
 		if best < 0 {
-			if from+int64(len(buf)) >= d.size {
+			if searchEnd == len(buf) {
 				break
 			}
-			pos = from + int64(len(buf)) - overlap
+			pos = from + int64(searchEnd)
+			buf = nil
 			continue
 		}
 		at := rel + best // index in buf
