@@ -28,7 +28,7 @@ type LimitError struct {
 	// Limit names the limit: an Options field ("MaxObjects", "MaxDepth",
 	// "MaxStreamSize") or a fixed bound ("object size", "revisions", "recovery reads").
 	Limit string
-	Max   int64  // the limit in force
+	Max   int64 // the limit in force
 	// Offset is the file offset where the limit was hit, or -1 when unknown.
 	Offset int64
 }
