@@ -21,6 +21,7 @@ type Engine struct {
 	profile *Profile
 	now     func() time.Time
 	rules   []ruleDef
+	cites   [][]Citation // per rule, ordered for the profile (citations)
 }
 
 // New returns an engine for opts.Profile (resolved, as Registry returns it). A
@@ -44,7 +45,11 @@ func New(opts Options) (*Engine, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Engine{profile: p.clone(), now: now, rules: catalogue()}, nil
+	e := &Engine{profile: p.clone(), now: now, rules: catalogue()}
+	for _, d := range e.rules {
+		e.cites = append(e.cites, e.citations(d))
+	}
+	return e, nil
 }
 
 // Profile returns a copy of the engine's profile.
@@ -56,7 +61,7 @@ func (e *Engine) Rules() []Rule {
 	out := make([]Rule, len(e.rules))
 	for i, d := range e.rules {
 		r := d.rule()
-		r.Citations = e.citations(d)
+		r.Citations = slices.Clone(e.cites[i])
 		out[i] = r
 	}
 	return out
@@ -119,11 +124,11 @@ func (e *Engine) Decide(ctx context.Context, req Request) Decision {
 // evaluate runs the rules and orders the reasons: violations, warnings, satisfied.
 func (e *Engine) evaluate(c *evalCtx, verificationOnly bool) []Reason {
 	buckets := map[Outcome][]Reason{}
-	for _, d := range e.rules {
+	for i, d := range e.rules {
 		if verificationOnly && !d.verification {
 			continue
 		}
-		cites := e.citations(d)
+		cites := e.cites[i]
 		for _, f := range d.check(c) {
 			buckets[f.outcome] = append(buckets[f.outcome], Reason{
 				Rule: d.id, Outcome: f.outcome, MessageVI: f.vi, MessageEN: f.en,
