@@ -13,6 +13,7 @@ import (
 
 	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/signature"
+	"github.com/kyso-go/kyso/signature/signaturetest"
 )
 
 func TestVerifyRoundTripBB(t *testing.T) {
@@ -117,6 +118,11 @@ func TestVerifyLevels(t *testing.T) {
 	assert.Equal(t, signature.KindDocTimestamp, ts.Kind)
 	assert.Equal(t, signature.TotalPassed, ts.Indication, "%+v", ts.Checks)
 	assert.True(t, ts.CoversWholeDocument)
+
+	// The same, in one call, as downstream test suites write it.
+	signaturetest.AssertSignatures(t, lta, &signature.VerifyOptions{Roots: p.roots, Offline: true, Time: now},
+		signaturetest.Expect{Level: signature.LevelBLTA, Signer: "Nguyễn Văn Lĩnh", Modification: signature.ModLTAUpdates},
+		signaturetest.Expect{Kind: signature.KindDocTimestamp, Signer: "TSA Test", Modification: signature.ModNone})
 
 	// Years later, after the signer's certificate expired: still valid offline thanks
 	// to the time-stamps.
