@@ -251,3 +251,13 @@ func (d *Document) encryptObject(o Object, r Ref) (Object, error) {
 	}
 	return o, nil
 }
+
+// Permissions returns the user access permissions (/P) of an encrypted document and
+// whether the password that opened it is the owner password (which grants every
+// permission). ok is false when the document is not encrypted.
+func (d *Document) Permissions() (perms crypt.Permissions, owner bool, ok bool) {
+	if d.sec == nil {
+		return 0, false, false
+	}
+	return d.sec.Permissions(), d.sec.IsOwner(), true
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kyso-go/kyso/internal/pdf"
+	"github.com/kyso-go/kyso/internal/pdf/crypt"
 	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 )
 
@@ -121,10 +122,18 @@ func TestUpdateEncrypted(t *testing.T) {
 					orig := pdftest.Encrypted(t, base(), method, pw)
 					_, err := pdf.Open(bytes.NewReader(orig), int64(len(orig)), &pdf.Options{Password: []byte("wrong")})
 					require.ErrorIs(t, err, pdf.ErrWrongPassword)
+					owner, err := pdf.Open(bytes.NewReader(orig), int64(len(orig)), &pdf.Options{Password: []byte(pdftest.OwnerPassword)})
+					require.NoError(t, err)
+					_, isOwner, ok := owner.Permissions()
+					assert.True(t, ok && isOwner)
 					opts := &pdf.Options{Password: []byte(pw)}
 					d, err := pdf.Open(bytes.NewReader(orig), int64(len(orig)), opts)
 					require.NoError(t, err)
 					assert.True(t, d.Encrypted())
+					perms, isOwner, ok := d.Permissions()
+					assert.True(t, ok)
+					assert.False(t, isOwner)
+					assert.True(t, perms.Has(crypt.PermModify), "qpdf grants every permission by default")
 					pages, err := d.Pages()
 					require.NoError(t, err)
 					require.Len(t, pages, 2)
