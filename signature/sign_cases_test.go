@@ -87,6 +87,19 @@ func TestSignEncrypted(t *testing.T) {
 			})
 		}
 	}
+	t.Run("visible widget in an AES-256 file", func(t *testing.T) {
+		in := pdftest.Encrypted(t, pdftest.WithSignatureField(), pdftest.AES256, "u")
+		out, _ := signBytes(t, in, keys.byName["p256"], &signature.SignOptions{Password: []byte("u"),
+			Widget: &signature.Widget{Page: 2, Rect: [4]float64{100, 100, 300, 150}, Appearance: signature.AppearanceFunc(signTestAppearance)}})
+		signTestCheck{in: in, out: out, password: "u", signatures: 1, rootPEM: rootPEM}.run(t)
+		path := filepath.Join(t.TempDir(), "enc.pdf")
+		require.NoError(t, os.WriteFile(path, out, 0o600))
+		if _, err := exec.LookPath("pdftotext"); err == nil {
+			txt, err := exec.Command("pdftotext", "-upw", "u", "-f", "2", "-l", "2", path, "-").CombinedOutput()
+			require.NoError(t, err, "%s", txt)
+			assert.Contains(t, string(txt), "Signed by kyso test", "the encrypted appearance stream decrypts and draws")
+		}
+	})
 	t.Run("wrong password", func(t *testing.T) {
 		in := pdftest.Encrypted(t, pdftest.Classic(), pdftest.AES256, "secret")
 		err := signErrOf(t, in, keys.byName["rsa"], &signature.SignOptions{Password: []byte("wrong")})
