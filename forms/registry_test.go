@@ -184,3 +184,30 @@ func TestAgencyExtensionErrorsHaveFileAndLine(t *testing.T) {
 		})
 	}
 }
+
+func FuzzLoadDefinitionFile(f *testing.F) {
+	f.Add([]byte(agencyNewForm))
+	f.Add([]byte(agencyOverlay))
+	f.Add([]byte("extends: tt185/mau-01\nfields: [{id: phone, required: false}]\n"))
+	base, err := NewRegistry()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		reg := *base // Load replaces the maps it changes; base stays as it was
+		err := reg.Load(fstest.MapFS{"f.yaml": {Data: in}})
+		if err != nil {
+			var de *DefinitionError
+			if !errors.As(err, &de) {
+				t.Fatalf("error without file and line: %v", err)
+			}
+			return
+		}
+		for _, d := range reg.Definitions() {
+			if old, _ := base.Definition(d.ID); old != d && d.Sample != nil {
+				var buf bytes.Buffer
+				_ = d.Render(&buf, d.Sample, RenderOptions{SkipValidation: true})
+			}
+		}
+	})
+}
