@@ -124,7 +124,13 @@ func (k *KeySigner) SignMessageContext(ctx context.Context, msg []byte, opts cry
 		mech = map[crypto.Hash]uint{crypto.SHA224: ckmECDSASHA224, crypto.SHA256: ckmECDSASHA256, crypto.SHA384: ckmECDSASHA384, crypto.SHA512: ckmECDSASHA512}[h]
 	}
 	if mech != 0 {
-		if ok, err := k.t.hasMechanism(mech); err != nil {
+		release, err := k.t.pool.hold(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ok, err := k.t.hasMechanism(mech)
+		release()
+		if err != nil {
 			return nil, err
 		} else if ok {
 			return k.run(ctx, mech, param, msg, k.key.keyType == ckkEC)
@@ -175,17 +181,17 @@ func (k *KeySigner) pssParam(h crypto.Hash, pss *rsa.PSSOptions) ([]byte, error)
 // asks for authentication, finding the key again if the token renumbered its objects,
 // and turning a raw ECDSA signature into DER.
 func (k *KeySigner) run(ctx context.Context, mech uint, param, data []byte, ecdsaRaw bool) ([]byte, error) {
-	if ok, err := k.t.hasMechanism(mech); err != nil {
-		return nil, err
-	} else if !ok {
-		return nil, fmt.Errorf("%w: token %q lacks mechanism 0x%X", ErrMechanismUnsupported, k.t.info.Label, mech)
-	}
 	for attempt := 0; ; attempt++ {
 		k.mu.Lock()
 		handle := k.handle
 		k.mu.Unlock()
 		var sig []byte
 		err := k.t.withSession(ctx, func(sh uint) (bool, error) {
+			if ok, err := k.t.hasMechanism(mech); err != nil {
+				return false, err
+			} else if !ok {
+				return false, fmt.Errorf("%w: token %q lacks mechanism 0x%X", ErrMechanismUnsupported, k.t.info.Label, mech)
+			}
 			if err := k.t.be.signInit(sh, mech, param, handle); err != nil {
 				return false, err
 			}

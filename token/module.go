@@ -34,6 +34,9 @@ type sharedModule struct {
 // one initialisation. A Module is safe for concurrent use.
 type Module struct {
 	shared *sharedModule
+	// ops is held (shared) by module-level calls so Close cannot finalise the module
+	// under them.
+	ops sync.RWMutex
 
 	mu     sync.Mutex
 	tokens map[*Token]struct{}
@@ -93,6 +96,8 @@ func (m *Module) Close() error {
 	for _, t := range tokens {
 		t.Close()
 	}
+	m.ops.Lock() // wait for Slots, Tokens and OpenToken in progress
+	defer m.ops.Unlock()
 
 	registry.Lock()
 	defer registry.Unlock()
@@ -109,13 +114,18 @@ func (m *Module) Close() error {
 	return err
 }
 
-func (m *Module) backend() (backend, error) {
+// begin starts a module-level call: it returns the backend and a function to call when
+// done, or ErrClosed.
+func (m *Module) begin() (backend, func(), error) {
+	m.ops.RLock()
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.closed {
-		return nil, ErrClosed
+	closed := m.closed
+	m.mu.Unlock()
+	if closed {
+		m.ops.RUnlock()
+		return nil, nil, ErrClosed
 	}
-	return m.shared.be, nil
+	return m.shared.be, m.ops.RUnlock, nil
 }
 
 // SlotInfo describes a slot (a reader, a USB port, an HSM partition) and the token in
@@ -161,10 +171,11 @@ func tokenInfoFrom(slot uint, r rawToken) TokenInfo {
 
 // Slots lists every slot of the module, with its token when one is present.
 func (m *Module) Slots(ctx context.Context) ([]SlotInfo, error) {
-	be, err := m.backend()
+	be, done, err := m.begin()
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	ids, err := be.slotList(false)
 	if err != nil {
 		return nil, err
@@ -196,10 +207,11 @@ func (m *Module) Slots(ctx context.Context) ([]SlotInfo, error) {
 
 // Tokens lists the tokens present, in slot order, with their flags and PIN counters.
 func (m *Module) Tokens(ctx context.Context) ([]TokenInfo, error) {
-	be, err := m.backend()
+	be, done, err := m.begin()
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	ids, err := be.slotList(true)
 	if err != nil {
 		return nil, err

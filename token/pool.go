@@ -19,10 +19,34 @@ type sessionPool struct {
 	idle   []uint
 	open   map[uint]struct{}
 	closed bool
+	done   chan struct{} // closed by close
 }
 
 func newSessionPool(be backend, slot uint, limit int, prepare func(context.Context, uint) error) *sessionPool {
-	return &sessionPool{be: be, slot: slot, sem: make(chan struct{}, limit), prepare: prepare, open: map[uint]struct{}{}}
+	return &sessionPool{be: be, slot: slot, sem: make(chan struct{}, limit), prepare: prepare, open: map[uint]struct{}{}, done: make(chan struct{})}
+}
+
+// hold takes one of the pool's slots without a session, for calls that need the module
+// to stay open (close waits for every slot) but no session.
+func (p *sessionPool) hold(ctx context.Context) (release func(), err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	select {
+	case p.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-p.done:
+		return nil, ErrClosed
+	}
+	p.mu.Lock()
+	closed := p.closed
+	p.mu.Unlock()
+	if closed {
+		<-p.sem
+		return nil, ErrClosed
+	}
+	return func() { <-p.sem }, nil
 }
 
 // get returns a session for the caller's exclusive use, waiting while limit sessions are
@@ -35,6 +59,8 @@ func (p *sessionPool) get(ctx context.Context) (uint, error) {
 	case p.sem <- struct{}{}:
 	case <-ctx.Done():
 		return 0, ctx.Err()
+	case <-p.done:
+		return 0, ErrClosed
 	}
 	p.mu.Lock()
 	if p.closed {
@@ -96,11 +122,21 @@ func (p *sessionPool) discardIdle() {
 	}
 }
 
-// close closes the idle sessions now and the busy ones when they are put back.
+// close refuses new work, waits until every session in use has been put back (closing
+// it), then closes the idle ones. After close no goroutine is inside a module call
+// through the pool, so the module may be finalised.
 func (p *sessionPool) close() {
 	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return
+	}
 	p.closed = true
+	close(p.done)
 	p.mu.Unlock()
+	for range cap(p.sem) {
+		p.sem <- struct{}{}
+	}
 	p.discardIdle()
 }
 

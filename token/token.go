@@ -81,10 +81,11 @@ type Token struct {
 // is already logged in to the same token, the login succeeds without the PIN being
 // checked again.
 func (m *Module) OpenToken(ctx context.Context, opts TokenOptions) (*Token, error) {
-	be, err := m.backend()
+	be, done, err := m.begin()
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	info, err := findToken(ctx, be, opts)
 	if err != nil {
 		return nil, err
@@ -164,9 +165,11 @@ func (t *Token) Info() TokenInfo { return t.info }
 // Status reads the token's current description, with its PIN counter flags now. A
 // removed token gives an error matching ErrTokenRemoved.
 func (t *Token) Status(ctx context.Context) (TokenInfo, error) {
-	if err := ctx.Err(); err != nil {
+	release, err := t.pool.hold(ctx)
+	if err != nil {
 		return TokenInfo{}, err
 	}
+	defer release()
 	r, err := t.be.tokenInfo(t.info.SlotID)
 	if err != nil {
 		return TokenInfo{}, err
@@ -174,8 +177,8 @@ func (t *Token) Status(ctx context.Context) (TokenInfo, error) {
 	return tokenInfoFrom(t.info.SlotID, r), nil
 }
 
-// Close closes the token's sessions (sessions in use close when their operation ends).
-// The module stays open. Closing twice is harmless.
+// Close waits for the signatures in progress to end, then closes the token's sessions;
+// later calls fail with ErrClosed. The module stays open. Closing twice is harmless.
 func (t *Token) Close() error {
 	t.m.mu.Lock()
 	delete(t.m.tokens, t)

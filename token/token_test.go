@@ -412,3 +412,50 @@ func TestCertificatesWithoutLogin(t *testing.T) {
 	_, err = tok.Signer(ctx, KeySelector{})
 	require.ErrorIs(t, err, ErrKeyNotFound)
 }
+
+// TestCloseWhileSigning closes the module under busy signers: Close waits for the
+// signatures in progress, later ones fail with ErrClosed, and nothing reaches the module
+// after C_Finalize.
+func TestCloseWhileSigning(t *testing.T) {
+	hsm := newSoftHSM(t)
+	provision(t, hsm, "Closing", "1234")
+	m := hsm.open(t)
+	ctx := context.Background()
+	tok, err := m.OpenToken(ctx, TokenOptions{Label: "Closing", PIN: staticPIN("1234", nil, nil), MaxSessions: 4})
+	require.NoError(t, err)
+	s, err := tok.Signer(ctx, KeySelector{Label: "EC-P256"})
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	results := make(chan error, 8)
+	started := make(chan struct{}, 8)
+	for range 8 {
+		wg.Go(func() {
+			d := digestOf(crypto.SHA256, "x")
+			first := true
+			for {
+				_, err := s.SignContext(ctx, d, crypto.SHA256)
+				if first {
+					started <- struct{}{}
+					first = false
+				}
+				if err != nil {
+					results <- err
+					return
+				}
+			}
+		})
+	}
+	for range 8 {
+		<-started
+	}
+	require.NoError(t, m.Close())
+	wg.Wait()
+	close(results)
+	for err := range results {
+		assert.ErrorIs(t, err, ErrClosed)
+	}
+	_, err = tok.Status(ctx)
+	require.ErrorIs(t, err, ErrClosed)
+	_, err = m.Tokens(ctx)
+	require.ErrorIs(t, err, ErrClosed)
+}
