@@ -66,13 +66,16 @@ func Sign(ctx context.Context, w io.Writer, r io.ReaderAt, size int64, signer cr
 	if err != nil {
 		return nil, signErr(ErrBadSignatureValue, err, "the signer returned a value that does not verify")
 	}
+	if der, err = levelTimestamp(ctx, der, opts); err != nil {
+		return nil, err
+	}
 	if err := job.fill(der); err != nil {
 		return nil, err
 	}
 	if _, err := w.Write(job.section); err != nil {
 		return nil, fmt.Errorf("signature: writing output: %w", err)
 	}
-	return job.result(len(der)), nil
+	return levelAugment(ctx, w, r, size, job, der, opts)
 }
 
 // copyChunk is the buffer size of the streaming pass.

@@ -64,6 +64,10 @@ type SignOptions struct {
 	// 0 means 16384; a negative value reserves none.
 	ReserveUnsigned int
 
+	// Level asks for PAdES B-T, B-LT or B-LTA (a signature time-stamp, then a DSS,
+	// then a document time-stamp); nil signs at B-B. Sign only (see LevelOptions).
+	Level *LevelOptions
+
 	// StateKey, used by Prepare only, protects the deferred-signing state with
 	// HMAC-SHA256. Complete must be given the same key. Without a key the state is
 	// still bound to the input by its digest, but anyone can forge a consistent one.
@@ -98,4 +102,7 @@ type SignResult struct {
 	Time time.Time
 	// Certified is the DocMDP permission when this is a certification signature.
 	Certified DocMDPPermission
+	// Level says which level SignOptions.Level reached and what was added; nil when
+	// no level was asked for.
+	Level *LevelResult
 }

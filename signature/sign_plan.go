@@ -175,6 +175,9 @@ func checkSignOptions(o *SignOptions) error {
 			return signErr(ErrInvalidOptions, nil, "widget page %d: pages are numbered from 1", w.Page)
 		}
 	}
+	if err := o.Level.check(); err != nil {
+		return err
+	}
 	for _, s := range []string{o.Name, o.Reason, o.Location, o.ContactInfo, o.Field, o.NewField} {
 		if len(s) > 4096 {
 			return signErr(ErrInvalidOptions, nil, "a text option is longer than 4096 bytes")

@@ -1,0 +1,318 @@
+package signature
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+
+	"golang.org/x/crypto/ocsp"
+
+	"github.com/kyso-go/kyso/internal/cms"
+	"github.com/kyso-go/kyso/internal/pdf"
+)
+
+// Limits on the validation data gathered for a DSS.
+const (
+	maxLevelSubjects = 200 // signatures and document time-stamps
+	maxChainLength   = 10
+)
+
+// oidOCSPNoCheck marks an OCSP responder certificate whose status need not be checked
+// (RFC 6960 §4.2.2.2.1).
+var oidOCSPNoCheck = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 5}
+
+// dssSubject is a signature or document time-stamp of the document: its VRI key, the
+// certificates whose chains must be validated (the signer's and each TSA's) and the
+// certificates that came with it.
+type dssSubject struct {
+	field string
+	vri   pdf.Name
+	ends  []*x509.Certificate
+	pool  []*x509.Certificate
+}
+
+// findDSSSubjects lists the document's signatures and document time-stamps. A
+// signature whose CMS cannot be read is skipped with a warning: adding validation data
+// does not judge signatures, Verify does.
+func findDSSSubjects(doc *pdf.Document) ([]dssSubject, []string, error) {
+	fields, err := doc.Fields()
+	if err != nil {
+		return nil, nil, signErr(ErrDocument, err, "reading the form fields")
+	}
+	var subs []dssSubject
+	var warns []string
+	for _, f := range fields {
+		if f.Type != "Sig" {
+			continue
+		}
+		d, ok := resolveQuiet(doc, f.Dict.Get("V")).(pdf.Dict)
+		if !ok {
+			continue
+		}
+		contents, ok := pdf.Bytes(resolveQuiet(doc, d.Get("Contents")))
+		if !ok || emptyContents(contents) {
+			continue
+		}
+		if len(subs) >= maxLevelSubjects {
+			return nil, nil, signErr(ErrDocument, nil, "more than %d signatures", maxLevelSubjects)
+		}
+		sub, err := dssSubjectOf(f.Name, contents)
+		if err != nil {
+			warns = append(warns, fmt.Sprintf("signature field %q: %v; no validation data added for it", f.Name, err))
+			continue
+		}
+		subs = append(subs, sub)
+	}
+	return subs, warns, nil
+}
+
+// dssSubjectOf reads the certificates to validate from a /Contents value: a CMS
+// signature (its signer and, for B-T, its time-stamp's TSA) or a document time-stamp
+// token (its TSA).
+func dssSubjectOf(field string, contents []byte) (dssSubject, error) {
+	sub := dssSubject{field: field, vri: vriKey(contents)}
+	sd, err := cms.Parse(contents)
+	if err != nil {
+		return sub, fmt.Errorf("unreadable CMS: %v", err)
+	}
+	if len(sd.Signers) == 0 {
+		return sub, errors.New("the CMS has no signer")
+	}
+	add := func(sd *cms.SignedData) error {
+		cert, err := sd.SignerCertificate(sd.Signers[0])
+		if err != nil {
+			return errors.New("the signer's certificate is not in the CMS")
+		}
+		sub.ends = append(sub.ends, cert)
+		sub.pool = append(sub.pool, sd.Certificates...)
+		return nil
+	}
+	if err := add(sd); err != nil {
+		return sub, err
+	}
+	if tok, ok := sd.Signers[0].SignatureTimeStampToken(); ok {
+		if tsd, err := cms.Parse(tok); err == nil && len(tsd.Signers) > 0 {
+			if err := add(tsd); err != nil {
+				return sub, fmt.Errorf("signature time-stamp: %v", err)
+			}
+		}
+	}
+	return sub, nil
+}
+
+// revocationInfo is the status data obtained for one certificate.
+type revocationInfo struct {
+	ocsps, crls [][]byte
+	responders  []*x509.Certificate // OCSP responder certificates found in the responses
+	missing     *MissingRevocation
+}
+
+// dssCollector fetches chains and revocation data, each certificate once.
+type dssCollector struct {
+	src   RevocationSource
+	pool  []*x509.Certificate
+	cache map[string]*revocationInfo
+}
+
+func newDSSCollector(src RevocationSource, extra []*x509.Certificate) *dssCollector {
+	c := &dssCollector{src: src, cache: map[string]*revocationInfo{}}
+	c.addPool(extra)
+	return c
+}
+
+func (c *dssCollector) addPool(certs []*x509.Certificate) {
+	for _, cert := range certs {
+		if cert == nil {
+			continue
+		}
+		dup := false
+		for _, p := range c.pool {
+			if bytes.Equal(p.Raw, cert.Raw) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			c.pool = append(c.pool, cert)
+		}
+	}
+}
+
+// chain returns cert followed by its issuers as far as they are known, ending at a
+// self-signed certificate when the root is known.
+func (c *dssCollector) chain(cert *x509.Certificate) []*x509.Certificate {
+	out := []*x509.Certificate{cert}
+	for len(out) < maxChainLength {
+		cur := out[len(out)-1]
+		if selfSigned(cur) {
+			break
+		}
+		iss := findIssuer(cur, c.pool)
+		if iss == nil {
+			break
+		}
+		loop := false
+		for _, o := range out {
+			loop = loop || bytes.Equal(o.Raw, iss.Raw)
+		}
+		if loop {
+			break
+		}
+		out = append(out, iss)
+	}
+	return out
+}
+
+func selfSigned(c *x509.Certificate) bool {
+	return bytes.Equal(c.RawIssuer, c.RawSubject) && c.CheckSignatureFrom(c) == nil
+}
+
+func hasOCSPNoCheck(c *x509.Certificate) bool {
+	for _, e := range c.Extensions {
+		if e.Id.Equal(oidOCSPNoCheck) {
+			return true
+		}
+	}
+	return false
+}
+
+// status fetches revocation data for cert issued by issuer: an OCSP response, or the
+// CRLs when OCSP gives nothing. Answers that report a revocation are kept too (they are
+// evidence; Verify judges them against the signing time).
+func (c *dssCollector) status(ctx context.Context, cert, issuer *x509.Certificate) *revocationInfo {
+	if ri, ok := c.cache[string(cert.Raw)]; ok {
+		return ri
+	}
+	ri := &revocationInfo{}
+	c.cache[string(cert.Raw)] = ri
+	if issuer == nil {
+		ri.missing = &MissingRevocation{Certificate: cert,
+			Reason: "its issuer certificate is unknown (give it, and the root, in Certificates)"}
+		return ri
+	}
+	if c.src == nil {
+		ri.missing = &MissingRevocation{Certificate: cert, Issuer: issuer, Reason: "no RevocationSource given"}
+		return ri
+	}
+	var whys []string
+	der, err := c.src.OCSPResponse(ctx, cert, issuer)
+	if len(der) > 0 {
+		if resp, perr := ocsp.ParseResponseForCert(der, cert, issuer); perr == nil {
+			ri.ocsps = append(ri.ocsps, der)
+			if resp.Certificate != nil {
+				ri.responders = append(ri.responders, resp.Certificate)
+			}
+			return ri
+		} else {
+			whys = append(whys, "OCSP: unusable response: "+perr.Error())
+		}
+	} else if err != nil {
+		whys = append(whys, "OCSP: "+err.Error())
+	} else {
+		whys = append(whys, "OCSP: empty response")
+	}
+	crls, err := c.src.CRLs(ctx, cert, issuer)
+	for _, der := range crls {
+		if rl, perr := x509.ParseRevocationList(der); perr == nil && rl.CheckSignatureFrom(issuer) == nil {
+			ri.crls = append(ri.crls, der)
+		}
+	}
+	if len(ri.crls) > 0 {
+		return ri
+	}
+	switch {
+	case err != nil:
+		whys = append(whys, "CRL: "+err.Error())
+	case len(crls) > 0:
+		whys = append(whys, "CRL: no CRL signed by the issuer")
+	default:
+		whys = append(whys, "CRL: none")
+	}
+	ri.missing = &MissingRevocation{Certificate: cert, Issuer: issuer, Reason: joinWhys(whys)}
+	return ri
+}
+
+// dssPlan is the validation data gathered for a set of subjects.
+type dssPlan struct {
+	subjects []dssSubject
+	// per subject, the items of its VRI entry
+	items   [][3][][]byte
+	missing []MissingRevocation
+}
+
+// collect gathers, for each subject, the chains of its certificates and their
+// revocation data. ctx bounds the online queries.
+func (c *dssCollector) collect(ctx context.Context, subs []dssSubject) (*dssPlan, error) {
+	for _, s := range subs {
+		c.addPool(s.pool)
+	}
+	plan := &dssPlan{subjects: subs, items: make([][3][][]byte, len(subs))}
+	reported := map[string]bool{}
+	for i, s := range subs {
+		var items [3][][]byte
+		seen := map[string]bool{}
+		addItem := func(kind dssKind, der []byte) {
+			if k := fmt.Sprint(kind) + string(der); !seen[k] {
+				seen[k] = true
+				items[kind] = append(items[kind], der)
+			}
+		}
+		var todo []*x509.Certificate
+		todo = append(todo, s.ends...)
+		for n := 0; n < len(todo) && n < 4*maxChainLength; n++ {
+			ch := c.chain(todo[n])
+			for k, cert := range ch {
+				addItem(dssCerts, cert.Raw)
+				if selfSigned(cert) || hasOCSPNoCheck(cert) {
+					continue
+				}
+				var issuer *x509.Certificate
+				if k+1 < len(ch) {
+					issuer = ch[k+1]
+				}
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+				ri := c.status(ctx, cert, issuer)
+				for _, d := range ri.ocsps {
+					addItem(dssOCSPs, d)
+				}
+				for _, d := range ri.crls {
+					addItem(dssCRLs, d)
+				}
+				for _, r := range ri.responders {
+					if !bytes.Equal(r.Raw, issuer.Raw) && !seen[fmt.Sprint(dssCerts)+string(r.Raw)] {
+						c.addPool([]*x509.Certificate{r})
+						todo = append(todo, r) // its chain goes in too
+					}
+				}
+				if ri.missing != nil && !reported[string(cert.Raw)] {
+					reported[string(cert.Raw)] = true
+					plan.missing = append(plan.missing, *ri.missing)
+				}
+			}
+		}
+		plan.items[i] = items
+	}
+	return plan, nil
+}
+
+// write stores the plan into b: every item in the DSS arrays and one VRI entry per
+// subject.
+func (p *dssPlan) write(b *dssBuilder) []string {
+	var keys []string
+	for i, s := range p.subjects {
+		var refs [3][]pdf.Ref
+		for kind := range p.items[i] {
+			for _, der := range p.items[i][kind] {
+				refs[kind] = append(refs[kind], b.add(dssKind(kind), der))
+			}
+		}
+		b.setVRI(s.vri, refs)
+		keys = append(keys, string(s.vri))
+	}
+	return keys
+}

@@ -1,0 +1,58 @@
+package signature
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"errors"
+	"fmt"
+)
+
+// Timestamper obtains RFC 3161 time-stamp tokens from a time-stamping authority
+// (TSA). Timestamp returns the DER TimeStampToken (a CMS ContentInfo holding a
+// SignedData over a TSTInfo) for digest, computed with h. certstatus.TSAClient has
+// exactly this method; this package never imports certstatus, so any implementation
+// (another TSA client, a test double) can be used.
+//
+// Signing checks every token before embedding it: it must be well formed, signed by a
+// certificate with the timeStamping usage, and its message imprint must be digest.
+type Timestamper interface {
+	Timestamp(ctx context.Context, digest []byte, h crypto.Hash) ([]byte, error)
+}
+
+// maxTokenSize bounds a time-stamp token accepted from a Timestamper.
+const maxTokenSize = 1 << 20
+
+// requestTimestamp asks ts for a token over data's digest with h and checks it.
+func requestTimestamp(ctx context.Context, ts Timestamper, purpose string, data []byte, h crypto.Hash) ([]byte, *timestampToken, error) {
+	d := h.New()
+	d.Write(data)
+	return requestTimestampDigest(ctx, ts, purpose, d.Sum(nil), h)
+}
+
+// requestTimestampDigest asks ts for a token over digest (computed with h) and checks
+// the answer: a parseable, correctly signed token whose imprint is digest.
+func requestTimestampDigest(ctx context.Context, ts Timestamper, purpose string, digest []byte, h crypto.Hash) ([]byte, *timestampToken, error) {
+	fail := func(err error) ([]byte, *timestampToken, error) {
+		return nil, nil, &TimestampError{Purpose: purpose, Err: err}
+	}
+	if ts == nil {
+		return fail(errors.New("no Timestamper given"))
+	}
+	der, err := ts.Timestamp(ctx, digest, h)
+	if err != nil {
+		return fail(err)
+	}
+	if len(der) == 0 || len(der) > maxTokenSize {
+		return fail(fmt.Errorf("the TSA returned a token of %d bytes", len(der)))
+	}
+	tok, err := parseTimestampToken(der)
+	if err != nil {
+		return fail(err)
+	}
+	if tok.Hash != h || !bytes.Equal(tok.Imprint, digest) {
+		return fail(errors.New("the token's message imprint is not the digest that was sent"))
+	}
+	// Keep only the token itself (no trailing bytes a careless TSA client left).
+	return tok.SignedCMS.Raw, tok, nil
+}
