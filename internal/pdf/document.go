@@ -22,7 +22,8 @@ type Document struct {
 	xref      map[int]xrefEntry
 	trailer   Dict
 	recovered bool
-	header    int64 // offset of "%PDF-"
+	older     map[int][]xrefEntry // recovered files: earlier definitions of redefined objects
+	header    int64               // offset of "%PDF-"
 
 	sec    securityHandler // nil when not encrypted
 	encRef Ref             // the /Encrypt dictionary's object, when indirect
@@ -425,9 +426,19 @@ func (d *Document) AtRevision(i int) (*Document, error) {
 		cache: map[Ref]Object{}, objstms: map[int]*objStm{}, esMemo: [2]int64{-1, -1}}
 	if d.recovered {
 		v.xref = map[int]xrefEntry{}
+		v.older = d.older
 		for n, e := range d.xref {
 			if e.typ == 1 && e.off < v.size {
 				v.xref[n] = e
+				continue
+			}
+			// The latest earlier definition inside this revision.
+			hist := d.older[n]
+			for k := len(hist) - 1; k >= 0; k-- {
+				if hist[k].off < v.size {
+					v.xref[n] = hist[k]
+					break
+				}
 			}
 		}
 		// Objects in object streams: kept when their stream is.

@@ -362,3 +362,26 @@ func TestObjectHeavy(t *testing.T) {
 		assert.Less(t, cr.n.Load(), 64*int64(len(b)), "recovered=%v", d.Recovered())
 	}
 }
+
+// TestRecoveredRevisions rebuilds the revisions of an incrementally updated file whose
+// cross-reference is broken, and reads each revision as it was.
+func TestRecoveredRevisions(t *testing.T) {
+	b := pdftest.Incremental()
+	broken := shiftStartxref(b, 1000)
+	d := open(t, broken)
+	require.True(t, d.Recovered())
+	good := open(t, b).Revisions()
+	revs := d.Revisions()
+	require.Len(t, revs, len(good))
+	titles := []string{pdftest.Title, pdftest.Title + ", revision 2", pdftest.Title + ", revision 2"}
+	for i := range revs {
+		assert.Equal(t, good[i].EOF, revs[i].EOF, "revision %d", i)
+		v, err := d.AtRevision(i)
+		require.NoError(t, err)
+		info, err := v.Resolve(v.Trailer().Get("Info"))
+		require.NoError(t, err)
+		title, _ := pdf.Text(info.(pdf.Dict).Get("Title"))
+		assert.Equal(t, titles[i], title, "revision %d", i)
+	}
+	assert.Equal(t, good[0].XRefOffset, revs[0].XRefOffset)
+}

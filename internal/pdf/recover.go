@@ -22,6 +22,7 @@ func (d *Document) recoverXRef() error {
 		return err
 	}
 	trailers, eofs, objstms, catalog := sr.trailers, sr.eofs, sr.objstms, sr.catalog
+	d.older = sr.older
 	// Objects in object streams, where no direct definition exists.
 	for _, num := range objstms {
 		os, err := d.loadObjStm(num, 0)
@@ -140,6 +141,7 @@ type scanResult struct {
 	eofs     []int64
 	objstms  []int
 	catalog  *Ref
+	older    map[int][]xrefEntry // earlier definitions of redefined objects, oldest first
 }
 
 // scanObjects scans the whole file for "N G obj", "trailer" and "%%EOF", storing every
@@ -226,6 +228,14 @@ func (d *Document) scanObjects(xref map[int]xrefEntry) (scanResult, error) {
 			}
 			if len(xref) >= d.opts.MaxObjects {
 				return sr, &LimitError{Limit: "MaxObjects", Max: int64(d.opts.MaxObjects), Offset: objOff}
+			}
+			if old, ok := xref[ind.ref.Num]; ok && old.typ == 1 {
+				// Redefined later (an incremental update): keep the earlier version
+				// for views of earlier revisions.
+				if sr.older == nil {
+					sr.older = map[int][]xrefEntry{}
+				}
+				sr.older[ind.ref.Num] = append(sr.older[ind.ref.Num], old)
 			}
 			xref[ind.ref.Num] = xrefEntry{typ: 1, off: objOff, gen: ind.ref.Gen}
 			var dict Dict
