@@ -51,6 +51,40 @@ func FuzzDecodeRequest(f *testing.F) {
 	})
 }
 
+// FuzzDecodeSignedDocument: any input decodes to a sequence the engine checks without
+// error, or fails with an error matching ErrInvalidRequest.
+func FuzzDecodeSignedDocument(f *testing.F) {
+	f.Add([]byte(`{"document":{"kind":"administrative"},"signatures":[{"certificate":{"kind":"individual","title":"Giám đốc"},"order":1,"indication":"TOTAL_PASSED"},{"certificate":{"kind":"organisation"},"order":2}]}`))
+	f.Add([]byte(`{"document":{"kind":"copy","classification":"mật"},"signatures":[{"kind":"doc-timestamp","order":1}]}`))
+	f.Add([]byte(`{"document":{"kind":"appendix-same-file"},"signatures":[]}`))
+	e, err := New(Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sd, err := DecodeSignedDocument(bytes.NewReader(data))
+		if err != nil {
+			if !errors.Is(err, ErrInvalidRequest) {
+				t.Fatalf("error does not match ErrInvalidRequest: %v", err)
+			}
+			return
+		}
+		rep, err := e.CheckSequence(context.Background(), sd.Document, sd.Signatures)
+		if err != nil {
+			t.Fatalf("decoded input not checkable: %v", err)
+		}
+		violations := 0
+		for _, f := range rep.Findings {
+			if f.Outcome == OutcomeViolated {
+				violations++
+			}
+		}
+		if rep.Compliant != (violations == 0) {
+			t.Fatal("Compliant disagrees with the findings")
+		}
+	})
+}
+
 // FuzzParseProfile: any input is a valid profile the registry accepts or an error
 // matching ErrInvalidProfile.
 func FuzzParseProfile(f *testing.F) {

@@ -148,7 +148,7 @@ func (req *Request) Validate() error {
 	if err := validateText("printed_title", req.PrintedTitle); err != nil {
 		return err
 	}
-	return validateExisting(req.Existing)
+	return validateExisting("existing", req.Existing)
 }
 
 func validateCertificate(field string, c Certificate) error {
@@ -199,13 +199,13 @@ func validateText(field, s string) error {
 	return nil
 }
 
-func validateExisting(sigs []ExistingSignature) error {
+func validateExisting(name string, sigs []ExistingSignature) error {
 	if len(sigs) > MaxExistingSignatures {
-		return &RequestError{Field: "existing", Reason: fmt.Sprintf("more than %d existing signatures", MaxExistingSignatures)}
+		return &RequestError{Field: name, Reason: fmt.Sprintf("more than %d existing signatures", MaxExistingSignatures)}
 	}
 	seen := make(map[int]bool, len(sigs))
 	for i, s := range sigs {
-		field := "existing[" + strconv.Itoa(i) + "]"
+		field := name + "[" + strconv.Itoa(i) + "]"
 		if s.Kind != "" && s.Kind != KindSignature && s.Kind != KindDocTimestamp {
 			return &RequestError{Field: field + ".kind", Value: string(s.Kind), Reason: `use "signature" or "doc-timestamp"`}
 		}

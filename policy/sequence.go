@@ -3,6 +3,7 @@ package policy
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 )
 
@@ -47,7 +48,7 @@ func (e *Engine) CheckSequence(ctx context.Context, doc Document, sigs []Existin
 	if err := validateDocument(doc); err != nil {
 		return rep, err
 	}
-	if err := validateExisting(sigs); err != nil {
+	if err := validateExisting("signatures", sigs); err != nil {
 		return rep, err
 	}
 	ordered := signaturesInOrder(sigs)
@@ -87,4 +88,27 @@ func (r SequenceReport) Vietnamese() string {
 		fmt.Fprintf(&b, " %s, chữ ký thứ %d: %s (%s)", tag, f.Order, f.MessageVI, f.Citation)
 	}
 	return b.String()
+}
+
+// SignedDocument is the input of a sequence check in JSON form: the document's facts
+// and the signatures already in it.
+type SignedDocument struct {
+	Document   Document            `json:"document"`
+	Signatures []ExistingSignature `json:"signatures"`
+}
+
+// DecodeSignedDocument reads one SignedDocument from JSON, with the limits and strict
+// checks of DecodeRequest; errors match ErrInvalidRequest.
+func DecodeSignedDocument(r io.Reader) (SignedDocument, error) {
+	var sd SignedDocument
+	if err := decodeStrictJSON(r, MaxRequestSize, &sd); err != nil {
+		return SignedDocument{}, err
+	}
+	if err := validateDocument(sd.Document); err != nil {
+		return SignedDocument{}, err
+	}
+	if err := validateExisting("signatures", sd.Signatures); err != nil {
+		return SignedDocument{}, err
+	}
+	return sd, nil
 }

@@ -3,6 +3,7 @@ package policy
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -144,9 +145,27 @@ func TestCheckSequenceBadInput(t *testing.T) {
 	_, err = e.CheckSequence(context.Background(), Document{Kind: DocAdministrative}, many)
 	var re *RequestError
 	require.ErrorAs(t, err, &re)
-	assert.Equal(t, "existing", re.Field)
+	assert.Equal(t, "signatures", re.Field)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err = e.CheckSequence(ctx, Document{Kind: DocAdministrative}, nil)
 	assert.ErrorIs(t, err, context.Canceled)
+}
+
+func TestDecodeSignedDocument(t *testing.T) {
+	sd, err := DecodeSignedDocument(strings.NewReader(`{"document":{"kind":"bản sao","copy_form":"SAO Y"},"signatures":[{"certificate":{"kind":"cơ quan"},"order":1}]}`))
+	require.NoError(t, err)
+	assert.Equal(t, DocCopy, sd.Document.Kind)
+	assert.Equal(t, CertOrganisation, sd.Signatures[0].Certificate.Kind)
+	for in, field := range map[string]string{
+		`{"document":{"kind":"x"}}`: "document.kind",
+		`{"document":{"kind":"copy"},"signatures":[{"certificate":{"kind":"individual"},"order":-1}]}`: "signatures[0].order",
+		`{"document":{"kind":"copy"},"extra":1}`:                                                       "(input)",
+		`[]`:                                                                                           "(input)",
+	} {
+		_, err := DecodeSignedDocument(strings.NewReader(in))
+		var re *RequestError
+		require.ErrorAs(t, err, &re, in)
+		assert.Equal(t, field, re.Field, in)
+	}
 }

@@ -202,12 +202,6 @@ func policyWriteDecision(w io.Writer, p *policy.Profile, d policy.Decision) {
 	}
 }
 
-// policySignedDocument is what "kyso policy sequence" reads.
-type policySignedDocument struct {
-	Document   policy.Document            `json:"document"`
-	Signatures []policy.ExistingSignature `json:"signatures"`
-}
-
 func policySequence(ctx context.Context, c *cli, args []string) int {
 	o, code, ok := policyFlags(c, "sequence", args, nil)
 	if !ok {
@@ -218,20 +212,9 @@ func policySequence(ctx context.Context, c *cli, args []string) int {
 		fmt.Fprintf(c.stderr, "kyso policy sequence: %v\n", err)
 		return policyErrCode(err)
 	}
-	data, err := io.ReadAll(io.LimitReader(c.stdin, policy.MaxRequestSize+1))
+	in, err := policy.DecodeSignedDocument(c.stdin)
 	if err != nil {
-		fmt.Fprintf(c.stderr, "kyso policy sequence: read input: %v\n", err)
-		return exitFailure
-	}
-	if len(data) > policy.MaxRequestSize {
-		fmt.Fprintf(c.stderr, "kyso policy sequence: input larger than %d bytes\n", policy.MaxRequestSize)
-		return exitFailure
-	}
-	var in policySignedDocument
-	dec := json.NewDecoder(strings.NewReader(string(data)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		fmt.Fprintf(c.stderr, "kyso policy sequence: not a valid input (want {\"document\":…,\"signatures\":[…]}): %v\n", err)
+		fmt.Fprintf(c.stderr, "kyso policy sequence: %v (want {\"document\":…,\"signatures\":[…]})\n", err)
 		return exitFailure
 	}
 	rep, err := e.CheckSequence(ctx, in.Document, in.Signatures)

@@ -145,7 +145,7 @@ func TestPolicyCheckErrors(t *testing.T) {
 		{"unknown field", `{"role":"clerk","certificate":{"kind":"organisation"},"document":{"kind":"administrative"},"colour":1}`, []string{"check"}, exitFailure, "unknown field"},
 		{"missing profile file", "", []string{"rules", "-profile-file", "/nonexistent/p.json"}, exitFailure, "profile file"},
 		{"sequence bad input", `{"document":{"kind":"administrative"},"signatures":[{"certificate":{"kind":"individual"},"order":0}]}`, []string{"sequence"}, exitFailure, "orders start at 1"},
-		{"sequence not JSON", `signed.pdf`, []string{"sequence"}, exitFailure, "not a valid input"},
+		{"sequence not JSON", `signed.pdf`, []string{"sequence"}, exitFailure, "not a valid JSON request"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
