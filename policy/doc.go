@@ -36,14 +36,20 @@
 // the clerk in Quảng Ninh and Hòa Bình; the clerk or a person assigned in writing in Hà
 // Tĩnh and Cao Bằng), and SIM PKI eligibility. BuiltinProfiles holds the national
 // baseline and the five seed provinces; an agency adds or corrects one with a JSON
-// file through Registry.Load, without code.
+// file through Registry.Load, without code. A file has the fields of Profile in
+// snake_case ("id", "name", "extends", "subscriber_manager", "org_signature_roles",
+// "reports", "sim_pki", "restates", and "instruments" to declare instruments its
+// citations name that kyso does not list); every citation needs an article or a note
+// saying why there is none.
 //
 // # Verifying
 //
 // Engine.CheckSequence evaluates an already-signed document's signatures in order —
 // for example an organisation seal with no prior valid person-with-authority
 // signature, or any signature on a classified document — and reports each finding
-// with its citation. The caller fills ExistingSignature from its verification report.
+// with its citation. The caller fills ExistingSignature from its verification report,
+// or reads a SignedDocument from JSON with DecodeSignedDocument. CertificateFacts reads
+// the title and validity period from an *x509.Certificate.
 //
 // # A signing hook
 //

@@ -3,6 +3,7 @@ package policy_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/kyso-go/kyso/policy"
@@ -96,4 +97,34 @@ func ExampleDecision_Vietnamese() {
 	fmt.Println(d.Vietnamese())
 	// Output:
 	// KHÔNG ĐƯỢC KÝ. Chứng thư số thiết bị, dịch vụ, phần mềm không được dùng để ký văn bản. (QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 2 k3 c) Lưu ý: Chưa kiểm tra được trạng thái thu hồi của chứng thư số tại thời điểm ký; cần kiểm tra trước khi ký. (NĐ 130/2018/NĐ-CP, Điều 9)
+}
+
+// An agency corrects a province's data with a JSON file, without code: here a district
+// profile that builds on Quảng Ninh's and also lets a person assigned in writing apply
+// the organisation signature, citing its own decision.
+func ExampleRegistry_Load() {
+	const file = `{
+	  "id": "ha-long",
+	  "name": "Hạ Long",
+	  "extends": "quang-ninh",
+	  "instruments": [{"short": "QĐ 1/2027/QĐ-UBND Hạ Long", "title": "Quyết định (ví dụ)", "scope": "provincial", "source": "agency"}],
+	  "org_signature_roles": ["clerk", "key-keeper"],
+	  "restates": [{"rule": "VN-ORG-SEAL-BY-CLERK",
+	                "citation": {"instrument": "QĐ 1/2027/QĐ-UBND Hạ Long", "article": "4", "clause": "2", "source": "agency"}}]
+	}`
+	reg := policy.BuiltinProfiles()
+	p, err := reg.Load(strings.NewReader(file))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(p.ID, p.OrgSignatureRoles, p.SubscriberManager.Name)
+	engine, _ := policy.New(policy.Options{Profile: p})
+	for _, r := range engine.Rules() {
+		if r.ID == policy.RuleOrgSealByClerk {
+			fmt.Println(r.Citations[0])
+		}
+	}
+	// Output:
+	// ha-long [clerk key-keeper] Sở Thông tin và Truyền thông
+	// QĐ 1/2027/QĐ-UBND Hạ Long, Điều 4 k2
 }
