@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kyso-go/kyso/forms"
+)
+
+func runFormsCLI(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	c := &cli{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+	code = run(context.Background(), c, append([]string{"forms"}, args...))
+	return code, out.String(), errb.String()
+}
+
+func formsSampleJSON(t *testing.T, id string, edit func(*forms.Data)) string {
+	t.Helper()
+	reg, err := forms.NewRegistry()
+	require.NoError(t, err)
+	d, err := reg.Definition(id)
+	require.NoError(t, err)
+	data := d.Normalize(d.Sample)
+	if edit != nil {
+		edit(data)
+	}
+	b, err := forms.MarshalData(data)
+	require.NoError(t, err)
+	p := filepath.Join(t.TempDir(), "data.json")
+	require.NoError(t, os.WriteFile(p, b, 0o644))
+	return p
+}
+
+func TestFormsList(t *testing.T) {
+	code, out, _ := runFormsCLI("list")
+	require.Equal(t, exitOK, code)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	assert.Len(t, lines, 25)
+	assert.True(t, strings.HasPrefix(lines[len(lines)-1], "tt185/mau-15 "), lines[len(lines)-1])
+	assert.Contains(t, out, "tt185/mau-01   reconstructed Đơn đề nghị cấp chứng thư số cho cá nhân")
+}
+
+func TestFormsSchema(t *testing.T) {
+	code, out, _ := runFormsCLI("schema", "-form", "tt185/mau-01")
+	require.Equal(t, exitOK, code)
+	var s map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &s))
+	assert.Equal(t, "urn:kyso:forms:tt185/mau-01", s["$id"])
+
+	code, _, errOut := runFormsCLI("schema", "-form", "tt185/mau-99")
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, errOut, "unknown form")
+	code, _, _ = runFormsCLI("schema")
+	assert.Equal(t, exitUsage, code)
+}
+
+func TestFormsValidate(t *testing.T) {
+	good := formsSampleJSON(t, "tt185/mau-02", nil)
+	code, out, _ := runFormsCLI("validate", "-form", "tt185/mau-02", "-data", good)
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, out, "hợp lệ / valid")
+
+	bad := formsSampleJSON(t, "tt185/mau-02", func(d *forms.Data) {
+		d.Fields["receiverIdNumber"] = "12345"
+		d.Tables["subscribers"][2]["phone"] = "0412345678"
+	})
+	code, out, _ = runFormsCLI("validate", "-form", "tt185/mau-02", "-data", bad)
+	assert.Equal(t, exitFailure, code)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 2, out)
+	assert.Contains(t, lines[0], "fields.receiverIdNumber")
+	assert.Contains(t, lines[1], "tables.subscribers[3].phone")
+	assert.Contains(t, lines[1], "dòng 3")
+
+	// A CSV list with a JSON base for the other values.
+	csvPath := filepath.Join(t.TempDir(), "list.csv")
+	require.NoError(t, os.WriteFile(csvPath, []byte("STT,Họ và tên,Ngày sinh,Số CMND/CCCD/Hộ chiếu,Ngày cấp,Nơi cấp,Địa chỉ thư điện tử công vụ,\"Tên cơ quan, tổ chức công tác\",Tỉnh/Thành phố,Số điện thoại di động\n"+
+		"1,Trần Văn An,01/02/1990,022090001111,02/03/2021,Cục CSQLHC về TTXH,antv@quangninh.gov.vn,Sở Y tế,Quảng Ninh,0988777666\n"+
+		"2,Lê Bình,01/02/1990,022090001112,02/03/2021,Cục CSQLHC về TTXH,binh@gmail.com,Sở Y tế,Quảng Ninh,0988777667\n"), 0o644))
+	code, out, _ = runFormsCLI("validate", "-form", "tt185/mau-02", "-data", csvPath, "-base", good)
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, out, "dòng 3, cột «Địa chỉ thư điện tử công vụ»")
+
+	code, _, errOut := runFormsCLI("validate", "-form", "tt185/mau-02", "-data", filepath.Join(t.TempDir(), "missing.json"))
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, errOut, "no such file")
+}
+
+func formsNeed(t *testing.T, tool string) {
+	t.Helper()
+	if _, err := exec.LookPath(tool); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is required under CI", tool)
+		}
+		t.Skipf("%s not installed", tool)
+	}
+}
+
+func TestFormsRender(t *testing.T) {
+	formsNeed(t, "pdftotext")
+	dir := t.TempDir()
+	out := filepath.Join(dir, "mau01.pdf")
+	code, _, errOut := runFormsCLI("render", "-form", "tt185/mau-01", "-sample", "-out", out)
+	require.Equal(t, exitOK, code, errOut)
+	text, err := exec.Command("pdftotext", "-layout", out, "-").Output()
+	require.NoError(t, err)
+	assert.Contains(t, string(text), "Nguyễn Thị Thu Hương")
+	assert.Contains(t, string(text), "Kính gửi: Thủ trưởng cơ quan, tổ chức quản lý trực tiếp")
+
+	// An agency overrides the recipient with -defs.
+	defs := filepath.Join(dir, "defs")
+	require.NoError(t, os.Mkdir(defs, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(defs, "qn.yaml"), []byte(
+		"extends: tt185/mau-01\ndefaults:\n  recipients: [Sở Khoa học và Công nghệ tỉnh Quảng Ninh]\n"), 0o644))
+	data := formsSampleJSON(t, "tt185/mau-01", func(d *forms.Data) { d.Header.Recipients = nil })
+	out2 := filepath.Join(dir, "mau01-qn.pdf")
+	code, _, errOut = runFormsCLI("render", "-form", "tt185/mau-01", "-data", data, "-out", out2, "-defs", defs)
+	require.Equal(t, exitOK, code, errOut)
+	text, err = exec.Command("pdftotext", "-layout", out2, "-").Output()
+	require.NoError(t, err)
+	assert.Contains(t, string(text), "Kính gửi: Sở Khoa học và Công nghệ tỉnh Quảng Ninh")
+
+	// Invalid data: no output file at all.
+	bad := formsSampleJSON(t, "tt185/mau-01", func(d *forms.Data) { d.Fields["email"] = "x@gmail.com" })
+	out3 := filepath.Join(dir, "bad.pdf")
+	code, _, errOut = runFormsCLI("render", "-form", "tt185/mau-01", "-data", bad, "-out", out3)
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, errOut, "fields.email")
+	_, err = os.Stat(out3)
+	assert.True(t, os.IsNotExist(err), "no partial output")
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		assert.False(t, strings.HasPrefix(e.Name(), ".bad.pdf"), "no temporary file left: %s", e.Name())
+	}
+
+	// A broken extension directory is reported with file and line.
+	require.NoError(t, os.WriteFile(filepath.Join(defs, "zz.yaml"), []byte("extends: tt185/mau-01\nfields:\n  - id: nope\n"), 0o644))
+	code, _, errOut = runFormsCLI("list", "-defs", defs)
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, errOut, "zz.yaml:3")
+
+	code, _, _ = runFormsCLI("render", "-form", "tt185/mau-01", "-out", out)
+	assert.Equal(t, exitUsage, code, "-data or -sample is required")
+}
+
+func TestFormsDeadline(t *testing.T) {
+	code, out, _ := runFormsCLI("deadline", "-profile", "quang-ninh", "-period", "2026-12")
+	require.Equal(t, exitOK, code)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 2)
+	assert.Contains(t, lines[0], "quang-ninh monthly 2026-12: hạn 21/12/2026 (thứ Hai); dời vì ngày 20/12/2026 là Chủ nhật; số liệu 15/11/2026–14/12/2026")
+	assert.Contains(t, lines[1], "quang-ninh yearly 2026: hạn 20/01/2027")
+
+	code, _, errOut := runFormsCLI("deadline", "-profile", "quang-ninh", "-period", "12/2026")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "YYYY-MM")
+	code, _, _ = runFormsCLI("deadline", "-profile", "ha-noi", "-period", "2026-12")
+	assert.Equal(t, exitFailure, code)
+	code, _, _ = runFormsCLI("nope")
+	assert.Equal(t, exitUsage, code)
+}
