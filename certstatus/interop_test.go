@@ -1,0 +1,242 @@
+package certstatus_test
+
+import (
+	"bufio"
+	"context"
+	"crypto"
+	"crypto/sha256"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kyso-go/kyso/certstatus"
+	"github.com/kyso-go/kyso/certstatus/certstatustest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/ocsp"
+)
+
+// writeKit writes the PEM certificates and the keys of pki into dir.
+func writeKit(t *testing.T, pki *certstatustest.PKI, dir string) {
+	t.Helper()
+	for _, h := range pki.Holders() {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, h.Name+".pem"), h.CertPEM(), 0o644))
+		k, err := h.KeyPEM()
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, h.Name+"-key.pem"), k, 0o600))
+	}
+}
+
+// indexLine is one line of an openssl CA index file.
+func indexLine(c *x509.Certificate, revokedAt time.Time, reason string) string {
+	serial := strings.ToUpper(c.SerialNumber.Text(16))
+	if len(serial)%2 == 1 {
+		serial = "0" + serial
+	}
+	exp := c.NotAfter.UTC().Format("060102150405Z")
+	if revokedAt.IsZero() {
+		return fmt.Sprintf("V\t%s\t\t%s\tunknown\t/CN=%s\n", exp, serial, serial)
+	}
+	return fmt.Sprintf("R\t%s\t%s,%s\t%s\tunknown\t/CN=%s\n", exp, revokedAt.UTC().Format("060102150405Z"), reason, serial, serial)
+}
+
+// freePort returns a port on 127.0.0.1 that was free a moment ago.
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := ln.Addr().(*net.TCPAddr).Port
+	require.NoError(t, ln.Close())
+	return port
+}
+
+// startOpenSSLResponder runs "openssl ocsp" as a responder and returns its URL on
+// 127.0.0.1. (openssl's -port takes no host, so it listens on every interface of this
+// machine while the test runs; the test talks to it on 127.0.0.1 only.) It waits for
+// openssl to say it is listening: a probe connection would wedge its single-threaded
+// server.
+func startOpenSSLResponder(t *testing.T, dir string) string {
+	t.Helper()
+	openssl := needTool(t, "openssl")
+	for attempt := 0; attempt < 5; attempt++ {
+		port := freePort(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		cmd := exec.CommandContext(ctx, openssl, "ocsp", "-index", "index.txt", "-port", fmt.Sprint(port),
+			"-rsigner", "ocsp.pem", "-rkey", "ocsp-key.pem", "-CA", "ca.pem", "-nmin", "60", "-ignore_err")
+		cmd.Dir = dir
+		stderr, err := cmd.StderrPipe()
+		require.NoError(t, err)
+		require.NoError(t, cmd.Start())
+		ready := make(chan bool, 1)
+		go func() {
+			sc := bufio.NewScanner(stderr)
+			for sc.Scan() {
+				if strings.Contains(sc.Text(), "waiting for OCSP client connections") {
+					ready <- true
+				}
+			}
+			ready <- false
+		}()
+		select {
+		case ok := <-ready:
+			if ok {
+				t.Cleanup(func() { cancel(); cmd.Wait() })
+				return fmt.Sprintf("http://127.0.0.1:%d", port)
+			}
+		case <-time.After(20 * time.Second):
+		}
+		cancel()
+		cmd.Wait()
+		t.Logf("openssl ocsp did not start on port %d", port)
+	}
+	t.Fatal("could not start openssl ocsp")
+	return ""
+}
+
+func TestInteropClientAgainstOpenSSLResponder(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	dir := t.TempDir()
+	writeKit(t, pki, dir)
+	revokedAt := time.Now().Add(-time.Hour).Truncate(time.Second)
+	index := indexLine(pki.Leader.Cert, time.Time{}, "") + indexLine(pki.Org.Cert, revokedAt, "keyCompromise")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "index.txt"), []byte(index), 0o644))
+	url := startOpenSSLResponder(t, dir)
+
+	// The certificates name the kit's responder; point copies at openssl's.
+	at := func(c *x509.Certificate) *x509.Certificate {
+		cp := *c
+		cp.OCSPServer = []string{url}
+		return &cp
+	}
+	for _, get := range []bool{false, true} {
+		t.Run(fmt.Sprintf("GET=%v", get), func(t *testing.T) {
+			ck := checkerFor(pki, ocspOnly, func(o *certstatus.Options) { o.OCSPGet = get; o.RequireNonce = !get })
+			r := ck.Check(bg, at(pki.Leader.Cert), pki.CA.Cert, time.Time{})
+			require.NoError(t, r.Err)
+			assert.Equal(t, certstatus.StatusGood, r.Status)
+			assert.Equal(t, url, r.URL)
+			assert.True(t, r.Responder.Equal(pki.OCSPSigner.Cert))
+
+			r = ck.Check(bg, at(pki.Org.Cert), pki.CA.Cert, time.Time{})
+			require.NoError(t, r.Err)
+			assert.Equal(t, certstatus.StatusRevoked, r.Status)
+			assert.Equal(t, certstatus.ReasonKeyCompromise, r.Reason)
+			assert.True(t, r.RevokedAt.Equal(revokedAt), "revoked at %v, want %v", r.RevokedAt, revokedAt)
+
+			r = ck.Check(bg, at(pki.Device.Cert), pki.CA.Cert, time.Time{})
+			assert.Equal(t, certstatus.StatusUnknown, r.Status)
+			assert.ErrorIs(t, r.Err, certstatus.ErrUnknownCertificate)
+		})
+	}
+}
+
+func TestInteropOpenSSLClientAgainstKitResponder(t *testing.T) {
+	openssl := needTool(t, "openssl")
+	pki := certstatustest.NewPKI(t)
+	dir := t.TempDir()
+	writeKit(t, pki, dir)
+	pki.Revoke(pki.Org.Cert, ocsp.Superseded, time.Now().Add(-time.Hour))
+	tests := []struct {
+		cert, issuer, want string
+	}{
+		{"leader.pem", "ca.pem", "leader.pem: good"},
+		{"org.pem", "ca.pem", "org.pem: revoked"},
+		{"ca.pem", "root.pem", "ca.pem: good"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.cert, func(t *testing.T) {
+			cmd := exec.Command(openssl, "ocsp", "-issuer", tc.issuer, "-cert", tc.cert, "-url", pki.OCSPURL,
+				"-CAfile", "root.pem", "-verify_other", "ca.pem", "-timeout", "20")
+			cmd.Dir = dir
+			out, err := cmd.CombinedOutput()
+			require.NoError(t, err, "%s", out)
+			assert.Contains(t, string(out), "Response verify OK")
+			assert.Contains(t, string(out), tc.want)
+			assert.NotContains(t, string(out), "WARNING: no nonce")
+		})
+	}
+	t.Run("bad nonce is caught by openssl too", func(t *testing.T) {
+		pki.SetOCSP(certstatustest.OCSPBadNonce)
+		defer pki.SetOCSP(certstatustest.OCSPNormal)
+		cmd := exec.Command(openssl, "ocsp", "-issuer", "ca.pem", "-cert", "leader.pem", "-url", pki.OCSPURL,
+			"-CAfile", "root.pem", "-verify_other", "ca.pem", "-timeout", "20")
+		cmd.Dir = dir
+		out, _ := cmd.CombinedOutput()
+		assert.Contains(t, string(out), "Nonce Verify error")
+	})
+}
+
+func TestInteropOpenSSLVerifiesKitTokens(t *testing.T) {
+	openssl := needTool(t, "openssl")
+	pki := certstatustest.NewPKI(t)
+	dir := t.TempDir()
+	writeKit(t, pki, dir)
+	data := []byte("Công văn số 45/UBND-VP ngày 22/11/2026\n")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "data.txt"), data, 0o644))
+	digest := sha256.Sum256(data)
+	tok, err := (&certstatus.TSAClient{URL: pki.TSAURL, Checker: checkerFor(pki)}).Timestamp(bg, digest[:], crypto.SHA256)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "token.der"), tok, 0o644))
+
+	cmd := exec.Command(openssl, "ts", "-verify", "-data", "data.txt", "-in", "token.der", "-token_in",
+		"-CAfile", "root.pem", "-untrusted", "ca.pem")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Contains(t, string(out), "Verification: OK")
+
+	// And a token over other data fails there as here.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "other.txt"), []byte("khác"), 0o644))
+	cmd = exec.Command(openssl, "ts", "-verify", "-data", "other.txt", "-in", "token.der", "-token_in",
+		"-CAfile", "root.pem", "-untrusted", "ca.pem")
+	cmd.Dir = dir
+	out, err = cmd.CombinedOutput()
+	assert.Error(t, err)
+	assert.Contains(t, string(out), "message imprint mismatch")
+}
+
+func TestInteropOpenSSLParsesKitCRLs(t *testing.T) {
+	openssl := needTool(t, "openssl")
+	pki := certstatustest.NewPKI(t)
+	dir := t.TempDir()
+	writeKit(t, pki, dir)
+	pki.Revoke(pki.Leader.Cert, ocsp.KeyCompromise, time.Time{})
+	pki.FreezeBaseCRL()
+	pki.Revoke(pki.Org.Cert, ocsp.CessationOfOperation, time.Time{})
+	ck := checkerFor(pki, crlOnly)
+	crls, err := ck.CRLs(bg, pki.Device.Cert, pki.CA.Cert)
+	require.NoError(t, err)
+	require.Len(t, crls, 2)
+	rootCRLs, err := ck.CRLs(bg, pki.CA.Cert, pki.Root.Cert)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "chain.pem"), append(pki.CA.CertPEM(), pki.Root.CertPEM()...), 0o644))
+
+	tests := []struct {
+		name string
+		der  []byte
+		want []string
+	}{
+		{"base", crls[0], []string{"verify OK", "Freshest CRL", strings.ToUpper(pki.Leader.Cert.SerialNumber.Text(16)), "Key Compromise"}},
+		{"delta", crls[1], []string{"verify OK", "Delta CRL Indicator", strings.ToUpper(pki.Org.Cert.SerialNumber.Text(16)), "Cessation Of Operation"}},
+		{"root", rootCRLs[0], []string{"verify OK", "No Revoked Certificates"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := filepath.Join(dir, tc.name+".crl")
+			require.NoError(t, os.WriteFile(f, tc.der, 0o644))
+			cmd := exec.Command(openssl, "crl", "-inform", "DER", "-in", f, "-noout", "-text", "-CAfile", "chain.pem")
+			cmd.Dir = dir
+			out, err := cmd.CombinedOutput()
+			require.NoError(t, err, "%s", out)
+			for _, w := range tc.want {
+				assert.Contains(t, string(out), w)
+			}
+		})
+	}
+}
