@@ -149,6 +149,14 @@ func TestVerifyNegativeCorpus(t *testing.T) {
 			want{signature.TotalPassed, "", signature.ModNone}},
 		{"bytes appended after %%EOF", func(t *testing.T) []byte { return append(bytes.Clone(signed), "1 0 obj <</Type/Catalog>> endobj\n"...) }, p, -1,
 			want{signature.TotalFailed, signature.FormatFailure, signature.ModOther}},
+		{"incremental saving attack: objects and a trailer appended without a cross-reference", func(t *testing.T) []byte {
+			d, err := pdf.Open(bytes.NewReader(signed), int64(len(signed)), nil)
+			require.NoError(t, err)
+			revs := d.Revisions()
+			evil := fmt.Sprintf("7 0 obj\n<</Length 20>>\nstream\nBT (Evil text) Tj ET\nendstream\nendobj\ntrailer\n<</Size 13/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n",
+				revs[len(revs)-1].XRefOffset)
+			return append(bytes.Clone(signed), evil...)
+		}, p, -1, want{signature.TotalFailed, signature.FormatFailure, signature.ModOther}},
 		{"content byte changed", func(t *testing.T) []byte { return patchLast(t, signed, "Hello kyso", "Hellx kyso") }, p, -1,
 			want{signature.TotalFailed, signature.HashFailure, ""}},
 		{"byte range with a second hole", func(t *testing.T) []byte {
