@@ -98,8 +98,11 @@ func (s *CertificateStatus) UnmarshalText(b []byte) error {
 // title attribute or its directory of staff) and from its revocation check.
 type Certificate struct {
 	Kind CertificateKind `json:"kind"`
-	// Title is the signer's title as the certificate states it (chức danh), e.g.
-	// "Phó Chủ tịch". It may itself begin with an authority marker ("KT. Giám đốc").
+	// Title is the title (chức danh) the certificate was issued for, e.g. "Phó Chủ
+	// tịch": its T= attribute when it has one (CertificateFacts), else the title in
+	// the registration record (Mẫu 01 "Chức vụ") or the caller's staff directory. It
+	// may itself begin with an authority marker ("KT. Giám đốc"). Empty means unknown:
+	// the authority rules then warn instead of deciding.
 	Title string `json:"title,omitempty"`
 	// NotBefore and NotAfter bound the validity period; zero when unknown.
 	NotBefore time.Time `json:"not_before,omitzero"`

@@ -88,7 +88,8 @@ func decisionTable() []decisionCase {
 		{name: "subscriber signs as if with authority", req: with(leaderRequest(), func(r *Request) { r.Role = RoleSubscriber }), violated: []string{RuleAuthorityWithinTitle}},
 		{name: "clerk signs with an individual certificate", req: with(leaderRequest(), func(r *Request) { r.Role = RoleClerk }), violated: []string{RuleAuthorityWithinTitle}},
 		{name: "IT officer signs with an individual certificate", req: with(leaderRequest(), func(r *Request) { r.Role = RoleITOfficer }), violated: []string{RuleAuthorityWithinTitle}},
-		{name: "certificate without title", req: with(leaderRequest(), func(r *Request) { r.Certificate.Title = "  " }), violated: []string{RuleAuthorityWithinTitle}},
+		{name: "title unknown", req: with(leaderRequest(), func(r *Request) { r.Certificate.Title = "  " }), warnings: []string{RuleAuthorityWithinTitle}, placement: PlacementSigner},
+		{name: "title unknown, markers unchecked", req: deputy("", MarkerDeputy), warnings: []string{RuleAuthorityWithinTitle}, placement: PlacementSigner},
 
 		// VN-AUTHORITY-MARKER-MATCHES-TITLE
 		{name: "deputy signs KT.", req: deputy("Phó Giám đốc", MarkerDeputy), placement: PlacementSigner},

@@ -25,8 +25,9 @@
 // package uses), and Reasons, each with its rule, messages and citation. A Decision
 // renders as a paragraph a clerk can read (Decision.Vietnamese) and as JSON.
 //
-// Facts left at their zero value count as unknown: an unchecked revocation status or
-// an unknown validity period is a warning, not a refusal.
+// Facts left at their zero value count as unknown: an unchecked revocation status, an
+// unknown validity period or an unknown title is a warning, not a refusal. A decision
+// refuses only on facts that contradict a rule.
 //
 // # Province profiles
 //
