@@ -3,6 +3,7 @@ package cms
 import (
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509/pkix"
 	"encoding/asn1"
@@ -17,8 +18,9 @@ type CheckOptions struct {
 }
 
 // CheckSignature checks si.Signature over the DER signed attributes with pub (an
-// *rsa.PublicKey or *ecdsa.PublicKey, usually the signer certificate's) for RSA PKCS#1
-// v1.5, RSASSA-PSS and ECDSA. It returns nil when the value verifies, ErrBadSignature
+// *rsa.PublicKey, *ecdsa.PublicKey or ed25519.PublicKey, usually the signer
+// certificate's) for RSA PKCS#1 v1.5, RSASSA-PSS, ECDSA and (for other tools' files)
+// Ed25519. It returns nil when the value verifies, ErrBadSignature
 // when it does not, ErrNoSignedAttributes, or an *AlgorithmError.
 //
 // It does not compare the message-digest attribute with the content, does not check
@@ -27,6 +29,12 @@ type CheckOptions struct {
 func (si *SignerInfo) CheckSignature(pub crypto.PublicKey, opts *CheckOptions) error {
 	if si.RawSignedAttributes == nil {
 		return ErrNoSignedAttributes
+	}
+	if pub == nil {
+		return &AlgorithmError{Algorithm: "unknown public key algorithm (e.g. Ed448)", Err: ErrUnsupportedAlgorithm}
+	}
+	if edPub, ok := pub.(ed25519.PublicKey); ok {
+		return si.checkEd25519(edPub)
 	}
 	h := si.Hash
 	if h == 0 {
@@ -42,6 +50,18 @@ func (si *SignerInfo) CheckSignature(pub crypto.PublicKey, opts *CheckOptions) e
 	hh := h.New()
 	hh.Write(si.RawSignedAttributes)
 	return checkSignatureValue(pub, h, pss, saltLen, hh.Sum(nil), si.Signature)
+}
+
+// checkEd25519 checks a pure Ed25519 signature over the signed attributes (RFC 8419:
+// no pre-hash; the content digest uses SHA-512).
+func (si *SignerInfo) checkEd25519(pub ed25519.PublicKey) error {
+	if !si.SignatureAlgorithm.Algorithm.Equal(OIDEd25519) {
+		return &AlgorithmError{Algorithm: si.SignatureAlgorithm.Algorithm.String(), Reason: "not Ed25519 for an Ed25519 key", Err: ErrUnsupportedAlgorithm}
+	}
+	if len(pub) != ed25519.PublicKeySize || !ed25519.Verify(pub, si.RawSignedAttributes, si.Signature) {
+		return ErrBadSignature
+	}
+	return nil
 }
 
 // signatureScheme checks that the signature algorithm fits the key and the digest

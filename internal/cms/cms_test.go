@@ -396,3 +396,20 @@ func TestParseErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckEd25519 checks the Ed25519 path used for other tools' signatures (RFC 8419).
+func TestCheckEd25519(t *testing.T) {
+	pub, key, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	attrs := []byte{0x31, 0x03, 0x02, 0x01, 0x01}
+	si := &SignerInfo{Hash: crypto.SHA512, RawSignedAttributes: attrs, Signature: ed25519.Sign(key, attrs)}
+	si.SignatureAlgorithm.Algorithm = OIDEd25519
+	assert.NoError(t, si.CheckSignature(pub, nil))
+	si.Signature[0] ^= 1
+	assert.ErrorIs(t, si.CheckSignature(pub, nil), ErrBadSignature)
+	si.SignatureAlgorithm.Algorithm = OIDSHA256WithRSA
+	assert.ErrorIs(t, si.CheckSignature(pub, nil), ErrUnsupportedAlgorithm)
+	assert.ErrorIs(t, si.CheckSignature(nil, nil), ErrUnsupportedAlgorithm)
+	_, err = Parse(make([]byte, 64))
+	assert.ErrorIs(t, err, ErrMalformed)
+}

@@ -28,6 +28,7 @@ var (
 	OIDECDSAWithSHA256         = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
 	OIDECDSAWithSHA384         = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}
 	OIDECDSAWithSHA512         = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}
+	OIDEd25519                 = asn1.ObjectIdentifier{1, 3, 101, 112}
 	OIDSHA1                    = asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}
 	OIDMD5                     = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 5}
 	OIDSHA256                  = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}

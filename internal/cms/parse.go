@@ -68,6 +68,9 @@ type Attribute struct {
 // bytes (a PDF /Contents hole) are ignored; anything else after the structure is an
 // error. Errors wrap ErrMalformed or ErrLimit (see SyntaxError).
 func Parse(der []byte) (*SignedData, error) {
+	if len(bytes.Trim(der, "\x00")) == 0 {
+		return nil, malformed("input", "empty: no CMS (a /Contents hole that holds only zeros?)")
+	}
 	norm, err := normalize(der)
 	if err != nil {
 		return nil, err
