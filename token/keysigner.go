@@ -196,7 +196,10 @@ func (k *KeySigner) run(ctx context.Context, mech uint, param, data []byte, ecds
 				return false, err
 			}
 			if k.key.AlwaysAuthenticate {
-				if err := k.t.login(ctx, sh, ckuContextSpecific); err != nil {
+				k.t.loginMu.Lock()
+				err := k.t.login(ctx, sh, ckuContextSpecific)
+				k.t.loginMu.Unlock()
+				if err != nil {
 					return true, err // the operation stays active: drop the session
 				}
 			}
