@@ -79,7 +79,7 @@ func TestOpenKinds(t *testing.T) {
 			pages, err := d.Pages()
 			require.NoError(t, err)
 			require.Len(t, pages, 2)
-			assert.Equal(t, pdftest.A4, pages[0].MediaBox)
+			assert.Equal(t, [4]float64{0, 0, pdftest.PageWidth, pdftest.PageHeight}, pages[0].MediaBox)
 			assert.Equal(t, 0, pages[0].Rotate)
 			assert.Equal(t, 90, pages[1].Rotate)
 			assert.NotNil(t, pages[1].Resources.Get("Font"))

@@ -7,8 +7,12 @@ import (
 	"github.com/kyso-go/kyso/internal/pdf"
 )
 
-// A4 is the generated documents' page size in points.
-var A4 = [4]float64{0, 0, 595, 842}
+// The generated documents' page size (A4) in points: their /MediaBox is
+// [0 0 PageWidth PageHeight].
+const (
+	PageWidth  = 595
+	PageHeight = 842
+)
 
 // Title is the /Title of the generated documents' /Info.
 const Title = "kyso test document"
