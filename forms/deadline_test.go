@@ -76,3 +76,20 @@ func TestParseReportingProfileRejectsBadData(t *testing.T) {
 		assert.ErrorIs(t, err, ErrMalformedInput, in)
 	}
 }
+
+func FuzzParseReportingProfile(f *testing.F) {
+	b, err := profileFS.ReadFile("profiles/quang-ninh.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Fuzz(func(t *testing.T, in []byte) {
+		p, err := ParseReportingProfile(in)
+		if err != nil {
+			return
+		}
+		for _, period := range []string{"2026-12", "2026-06", "2026"} {
+			_, _ = p.Deadlines(period, nil)
+		}
+	})
+}

@@ -174,3 +174,22 @@ func FuzzImportCSV(f *testing.F) {
 		}
 	})
 }
+
+func FuzzImportXLSX(f *testing.F) {
+	reg, err := NewRegistry()
+	if err != nil {
+		f.Fatal(err)
+	}
+	d, _ := reg.Definition("tt185/mau-02")
+	var x bytes.Buffer
+	if err := d.ExportXLSX("subscribers", &x, subscriberRows(3)); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(x.Bytes())
+	f.Fuzz(func(t *testing.T, in []byte) {
+		res, err := d.ImportXLSX("subscribers", bytes.NewReader(in), ImportOptions{Now: testNow})
+		if err == nil && len(res.Rows) != len(res.RowNumbers) {
+			t.Fatalf("%d rows, %d row numbers", len(res.Rows), len(res.RowNumbers))
+		}
+	})
+}
