@@ -2,7 +2,6 @@ package signature
 
 import (
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -381,16 +380,6 @@ func msgIntegrityOK() msg {
 func msgIntegrityFail() msg {
 	return mf("Toàn vẹn: nội dung được ký đã bị thay đổi hoặc chữ ký bị giả mạo.",
 		"Integrity: the signed content was changed or the signature is forged.")
-}
-
-// joinMsgs joins several messages' texts with "; ".
-func joinMsgs(ms []msg) msg {
-	vi := make([]string, len(ms))
-	en := make([]string, len(ms))
-	for i, m := range ms {
-		vi[i], en[i] = m.VI, m.EN
-	}
-	return msg{VI: strings.Join(vi, "; "), EN: strings.Join(en, "; ")}
 }
 
 // indicationText is the human name of an indication.
