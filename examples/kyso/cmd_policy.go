@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
+	"encoding/asn1"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -12,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/kyso-go/kyso/policy"
+	"github.com/kyso-go/kyso/signature"
 )
 
 const policyUsage = `usage: kyso policy <subcommand> [flags]
@@ -24,6 +27,12 @@ subcommands:
   sequence  [-profile P] [-profile-file F] [-json] < signed.json
             check the signatures already in a document ({"document":…,"signatures":[…]});
             exit 0 compliant, 1 not compliant or bad input
+  sequence  -pdf FILE [-kind K] [-classification C] [-copy-form F] [-own-copy]
+            [-main-signed] [-signers individual,organisation,…] [-trust ROOTS.pem]
+            the same for a signed PDF: its signatures are verified (offline, with the
+            roots given) and each signer's certificate kind is guessed (device:
+            serverAuth or codeSigning usage; individual: an e-mail or CMND/CCCD
+            identifier; else organisation) unless -signers gives them in order
   rules     [-profile P] [-profile-file F] [-json]
             list every rule with its citations
   profiles  [-profile-file F] [-json]
@@ -203,7 +212,8 @@ func policyWriteDecision(w io.Writer, p *policy.Profile, d policy.Decision) {
 }
 
 func policySequence(ctx context.Context, c *cli, args []string) int {
-	o, code, ok := policyFlags(c, "sequence", args, nil)
+	var pdfIn policyPDFFlags
+	o, code, ok := policyFlags(c, "sequence", args, pdfIn.register)
 	if !ok {
 		return code
 	}
@@ -212,9 +222,21 @@ func policySequence(ctx context.Context, c *cli, args []string) int {
 		fmt.Fprintf(c.stderr, "kyso policy sequence: %v\n", err)
 		return policyErrCode(err)
 	}
-	in, err := policy.DecodeSignedDocument(c.stdin)
+	var in policy.SignedDocument
+	if pdfIn.path != "" {
+		in, err = pdfIn.read(ctx)
+		if errors.Is(err, errPolicyUsage) {
+			fmt.Fprintf(c.stderr, "kyso policy sequence: %v\n", err)
+			return exitUsage
+		}
+	} else {
+		in, err = policy.DecodeSignedDocument(c.stdin)
+		if err != nil {
+			err = fmt.Errorf("%w (want {\"document\":…,\"signatures\":[…]})", err)
+		}
+	}
 	if err != nil {
-		fmt.Fprintf(c.stderr, "kyso policy sequence: %v (want {\"document\":…,\"signatures\":[…]})\n", err)
+		fmt.Fprintf(c.stderr, "kyso policy sequence: %v\n", err)
 		return exitFailure
 	}
 	rep, err := e.CheckSequence(ctx, in.Document, in.Signatures)
@@ -404,4 +426,138 @@ func policyPrintExample(c *cli, name string) int {
 		return exitFailure
 	}
 	return exitOK
+}
+
+// errPolicyUsage marks a bad flag value of "kyso policy sequence -pdf".
+var errPolicyUsage = errors.New("usage")
+
+// policyPDFFlags are the flags of "kyso policy sequence -pdf".
+type policyPDFFlags struct {
+	path, kind, classification, copyForm, signers, trust string
+	ownCopy, mainSigned                                  bool
+}
+
+func (f *policyPDFFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.path, "pdf", "", "a signed PDF whose signatures to check")
+	fs.StringVar(&f.kind, "kind", "administrative", "with -pdf: the document kind")
+	fs.StringVar(&f.classification, "classification", "", "with -pdf: the document's classification (thuong, mat, toi-mat, tuyet-mat)")
+	fs.StringVar(&f.copyForm, "copy-form", "", `with -pdf: the copy form of an electronic copy ("SAO Y", "SAO LỤC", "TRÍCH SAO")`)
+	fs.BoolVar(&f.ownCopy, "own-copy", false, "with -pdf: the copy was made by the signing organisation")
+	fs.BoolVar(&f.mainSigned, "main-signed", false, "with -pdf: the main document of this attachment is signed")
+	fs.StringVar(&f.signers, "signers", "", "with -pdf: the certificate kinds of the signatures in order, comma-separated")
+	fs.StringVar(&f.trust, "trust", "", "with -pdf: PEM file of trust anchors for verification")
+}
+
+// read verifies the PDF and turns its report into policy's facts.
+func (f *policyPDFFlags) read(ctx context.Context) (policy.SignedDocument, error) {
+	var sd policy.SignedDocument
+	usage := func(format string, a ...any) error {
+		return fmt.Errorf("%w: %s", errPolicyUsage, fmt.Sprintf(format, a...))
+	}
+	if err := sd.Document.Kind.UnmarshalText([]byte(f.kind)); err != nil {
+		return sd, usage("-kind: %v", err)
+	}
+	if err := sd.Document.Classification.UnmarshalText([]byte(f.classification)); err != nil {
+		return sd, usage("-classification: %v", err)
+	}
+	if err := sd.Document.CopyForm.UnmarshalText([]byte(f.copyForm)); err != nil {
+		return sd, usage("-copy-form: %v", err)
+	}
+	sd.Document.CopyMadeByOrganisation, sd.Document.MainDocumentSigned = f.ownCopy, f.mainSigned
+	var kinds []policy.CertificateKind
+	if f.signers != "" {
+		for _, k := range strings.Split(f.signers, ",") {
+			var kind policy.CertificateKind
+			if err := kind.UnmarshalText([]byte(strings.TrimSpace(k))); err != nil {
+				return sd, usage("-signers: %v", err)
+			}
+			kinds = append(kinds, kind)
+		}
+	}
+	opts := &signature.VerifyOptions{Offline: true, AllowMissingRevocation: true}
+	if f.trust != "" {
+		pem, err := os.ReadFile(f.trust)
+		if err != nil {
+			return sd, fmt.Errorf("trust anchors: %w", err)
+		}
+		opts.Roots = x509.NewCertPool()
+		if !opts.Roots.AppendCertsFromPEM(pem) {
+			return sd, fmt.Errorf("trust anchors: no PEM certificate in %s", f.trust)
+		}
+	}
+	file, err := os.Open(f.path)
+	if err != nil {
+		return sd, err
+	}
+	defer file.Close()
+	st, err := file.Stat()
+	if err != nil {
+		return sd, err
+	}
+	rep, err := signature.Verify(ctx, file, st.Size(), opts)
+	if err != nil {
+		return sd, fmt.Errorf("verify %s: %w", f.path, err)
+	}
+	n := 0
+	for i, s := range rep.Signatures {
+		es := policy.ExistingSignature{Order: i + 1, Indication: policy.Indication(s.Indication)}
+		if s.SigningTime != nil {
+			es.Time = *s.SigningTime
+		}
+		if s.Kind == signature.KindDocTimestamp {
+			es.Kind = policy.KindDocTimestamp
+			sd.Signatures = append(sd.Signatures, es)
+			continue
+		}
+		kind := policyGuessKind(s.Certificate)
+		if n < len(kinds) {
+			kind = kinds[n]
+		}
+		n++
+		es.Certificate = policy.CertificateFacts(s.Certificate, kind)
+		switch {
+		case s.SubIndication == signature.Revoked:
+			es.Certificate.Status = policy.StatusRevoked
+		case s.Indication == signature.TotalPassed:
+			es.Certificate.Status = policy.StatusGood
+		}
+		sd.Signatures = append(sd.Signatures, es)
+	}
+	if len(kinds) > n {
+		return sd, usage("-signers gives %d kinds but the document has %d signatures", len(kinds), n)
+	}
+	return sd, nil
+}
+
+var (
+	oidEmailAddress = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 1}
+	oidUserID       = asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 1}
+)
+
+// policyGuessKind guesses a VGCA certificate's kind from what such certificates
+// usually hold: a server or code-signing usage marks a device certificate; an e-mail
+// address or a CMND/CCCD identifier a person; anything else is taken for an
+// organisation. -signers overrides it.
+func policyGuessKind(cert *x509.Certificate) policy.CertificateKind {
+	if cert == nil {
+		return policy.CertIndividual
+	}
+	for _, u := range cert.ExtKeyUsage {
+		if u == x509.ExtKeyUsageServerAuth || u == x509.ExtKeyUsageCodeSigning {
+			return policy.CertDevice
+		}
+	}
+	if len(cert.EmailAddresses) > 0 {
+		return policy.CertIndividual
+	}
+	for _, atv := range cert.Subject.Names {
+		v, _ := atv.Value.(string)
+		switch {
+		case atv.Type.Equal(oidEmailAddress):
+			return policy.CertIndividual
+		case atv.Type.Equal(oidUserID) && (strings.HasPrefix(v, "CMND:") || strings.HasPrefix(v, "CCCD:")):
+			return policy.CertIndividual
+		}
+	}
+	return policy.CertOrganisation
 }

@@ -3,12 +3,25 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/kyso-go/kyso/internal/pdf/pdftest"
+	"github.com/kyso-go/kyso/signature"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -275,4 +288,148 @@ func TestPolicySequence(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
 	assert.True(t, rep.Compliant)
 	assert.Empty(t, rep.Findings)
+}
+
+// policyPDFFixture signs PDFs with a test CA's director (an individual certificate
+// with an e-mail and a title) and organisation certificate.
+type policyPDFFixture struct {
+	dir, trust        string
+	ca                *x509.Certificate
+	caKey             crypto.Signer
+	leader, org       *x509.Certificate
+	leaderKey, orgKey crypto.Signer
+}
+
+func newPolicyPDFFixture(t *testing.T) *policyPDFFixture {
+	t.Helper()
+	f := &policyPDFFixture{dir: t.TempDir()}
+	newKey := func() crypto.Signer {
+		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		require.NoError(t, err)
+		return k
+	}
+	f.caKey, f.leaderKey, f.orgKey = newKey(), newKey(), newKey()
+	now := time.Now()
+	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "CA thử nghiệm kyso policy"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}
+	der, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, f.caKey.Public(), f.caKey)
+	require.NoError(t, err)
+	f.ca, err = x509.ParseCertificate(der)
+	require.NoError(t, err)
+	issue := func(serial int64, subject pkix.Name, emails []string, key crypto.Signer) *x509.Certificate {
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(serial), Subject: subject, EmailAddresses: emails,
+			NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
+			KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, f.ca, key.Public(), f.caKey)
+		require.NoError(t, err)
+		c, err := x509.ParseCertificate(der)
+		require.NoError(t, err)
+		return c
+	}
+	f.leader = issue(2, pkix.Name{Country: []string{"VN"}, Locality: []string{"Quảng Ninh"}, CommonName: "Nguyễn Văn An",
+		ExtraNames: []pkix.AttributeTypeAndValue{{Type: asn1.ObjectIdentifier{2, 5, 4, 12}, Value: "Giám đốc"}}}, []string{"annv@quangninh.gov.vn"}, f.leaderKey)
+	f.org = issue(3, pkix.Name{Country: []string{"VN"}, Locality: []string{"Quảng Ninh"}, CommonName: "SỞ THÔNG TIN VÀ TRUYỀN THÔNG"}, nil, f.orgKey)
+	f.trust = filepath.Join(f.dir, "roots.pem")
+	require.NoError(t, os.WriteFile(f.trust, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: f.ca.Raw}), 0o600))
+	return f
+}
+
+// sign applies one signature per signer, in order, and returns the PDF's path.
+func (f *policyPDFFixture) sign(t *testing.T, name string, signers ...string) string {
+	t.Helper()
+	doc := pdftest.Classic()
+	for i, who := range signers {
+		key, cert := f.leaderKey, f.leader
+		if who == "org" {
+			key, cert = f.orgKey, f.org
+		}
+		var out bytes.Buffer
+		_, err := signature.Sign(context.Background(), &out, bytes.NewReader(doc), int64(len(doc)), key,
+			[]*x509.Certificate{cert, f.ca}, &signature.SignOptions{NewField: fmt.Sprintf("Sig%d", i+1), Time: time.Now().Add(time.Duration(i-len(signers)) * time.Minute)})
+		require.NoError(t, err)
+		doc = out.Bytes()
+	}
+	path := filepath.Join(f.dir, name)
+	require.NoError(t, os.WriteFile(path, doc, 0o600))
+	return path
+}
+
+func TestPolicySequencePDF(t *testing.T) {
+	f := newPolicyPDFFixture(t)
+	signed := f.sign(t, "signed.pdf", "leader", "org")
+	sealOnly := f.sign(t, "seal-only.pdf", "org")
+
+	code, out, stderr := runPolicyCmd(t, "", nil, "sequence", "-profile", "quang-ninh", "-pdf", signed, "-trust", f.trust, "-json")
+	require.Equal(t, exitOK, code, stderr+out)
+	var rep struct {
+		Compliant bool `json:"compliant"`
+		Findings  []struct {
+			Order int    `json:"order"`
+			Rule  string `json:"rule"`
+		} `json:"findings"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	assert.True(t, rep.Compliant)
+	assert.Empty(t, rep.Findings)
+
+	code, out, _ = runPolicyCmd(t, "", nil, "sequence", "-profile", "quang-ninh", "-pdf", sealOnly, "-trust", f.trust)
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, out, "Vi phạm, chữ ký thứ 1:")
+	assert.Contains(t, out, "(QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 20 k5)")
+
+	// A classified document: every signature is a finding.
+	code, out, _ = runPolicyCmd(t, "", nil, "sequence", "-pdf", signed, "-trust", f.trust, "-classification", "tối mật", "-json")
+	assert.Equal(t, exitFailure, code)
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	var rules []string
+	for _, x := range rep.Findings {
+		rules = append(rules, fmt.Sprintf("%d %s", x.Order, x.Rule))
+	}
+	assert.Equal(t, []string{"1 VN-CLASSIFIED-NO-DIGITAL-SIGNATURE", "2 VN-CLASSIFIED-NO-DIGITAL-SIGNATURE"}, rules)
+
+	// -signers overrides the guess: calling the first signer an organisation makes
+	// the sequence two seals without a person's signature.
+	code, out, _ = runPolicyCmd(t, "", nil, "sequence", "-pdf", signed, "-trust", f.trust, "-signers", "organisation,organisation", "-json")
+	assert.Equal(t, exitFailure, code)
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	require.NotEmpty(t, rep.Findings)
+	assert.Equal(t, "VN-ORG-SEAL-AFTER-AUTHORITY", rep.Findings[0].Rule)
+
+	// Without trust anchors the signatures are INDETERMINATE: the seal gets a warning,
+	// not a violation.
+	code, out, _ = runPolicyCmd(t, "", nil, "sequence", "-pdf", signed)
+	assert.Equal(t, exitOK, code, out)
+	assert.Contains(t, out, "Lưu ý, chữ ký thứ 2")
+
+	for _, c := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"-pdf", signed, "-kind", "memo"}, exitUsage, "-kind:"},
+		{[]string{"-pdf", signed, "-classification", "secret-ish"}, exitUsage, "-classification:"},
+		{[]string{"-pdf", signed, "-signers", "individual,organisation,device"}, exitUsage, "-signers gives 3 kinds"},
+		{[]string{"-pdf", signed, "-signers", "robot"}, exitUsage, "-signers:"},
+		{[]string{"-pdf", filepath.Join(f.dir, "missing.pdf")}, exitFailure, "missing.pdf"},
+		{[]string{"-pdf", signed, "-trust", signed}, exitFailure, "no PEM certificate"},
+	} {
+		code, out, stderr := runPolicyCmd(t, "", nil, append([]string{"sequence"}, c.args...)...)
+		assert.Equal(t, c.code, code, c.args)
+		assert.Contains(t, stderr, c.msg, c.args)
+		assert.Empty(t, out)
+	}
+}
+
+func TestPolicyGuessKind(t *testing.T) {
+	f := newPolicyPDFFixture(t)
+	assert.Equal(t, "individual", string(policyGuessKind(f.leader)))
+	assert.Equal(t, "organisation", string(policyGuessKind(f.org)))
+	device := *f.org
+	device.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
+	assert.Equal(t, "device", string(policyGuessKind(&device)))
+	cccd := *f.org
+	cccd.Subject.Names = []pkix.AttributeTypeAndValue{{Type: asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 1}, Value: "CCCD:001234567890"}}
+	assert.Equal(t, "individual", string(policyGuessKind(&cccd)))
+	assert.Equal(t, "individual", string(policyGuessKind(nil)))
 }
