@@ -48,20 +48,6 @@ func nd130(article string) Citation {
 	return Citation{Instrument: instND130, Article: article, Source: "rules.md §2.6"}
 }
 
-// Outcome is what a rule concluded about a request.
-type Outcome string
-
-// Outcomes.
-const (
-	// OutcomeViolated: the rule forbids the signature; the decision refuses.
-	OutcomeViolated Outcome = "violated"
-	// OutcomeWarning: a fact the rule needs is missing or doubtful; the decision is
-	// not refused on this account, but the reader should look.
-	OutcomeWarning Outcome = "warning"
-	// OutcomeSatisfied: the rule applies and is met.
-	OutcomeSatisfied Outcome = "satisfied"
-)
-
 // finding is one rule's conclusion in one case, with a sentence for that case.
 type finding struct {
 	outcome Outcome

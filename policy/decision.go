@@ -7,6 +7,20 @@ import (
 	"strings"
 )
 
+// Outcome is what a rule concluded about a request.
+type Outcome string
+
+// Outcomes.
+const (
+	// OutcomeViolated: the rule forbids the signature; the decision refuses.
+	OutcomeViolated Outcome = "violated"
+	// OutcomeWarning: a fact the rule needs is missing or doubtful; the decision is
+	// not refused on this account, but the reader should look.
+	OutcomeWarning Outcome = "warning"
+	// OutcomeSatisfied: the rule applies and is met.
+	OutcomeSatisfied Outcome = "satisfied"
+)
+
 // Reason is one rule's conclusion about a request, with the sentence for this case in
 // Vietnamese and English and the legal basis: Citation is the primary one (under a
 // province profile, the province's own article when it restates the rule), SeeAlso the

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
 	"testing"
 	"unicode/utf8"
 )
@@ -134,4 +133,3 @@ func FuzzParseTitle(f *testing.F) {
 	})
 }
 
-func TestMain(m *testing.M) { os.Exit(m.Run()) }
