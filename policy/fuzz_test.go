@@ -132,4 +132,3 @@ func FuzzParseTitle(f *testing.F) {
 		_ = positionRank(title.Position)
 	})
 }
-
