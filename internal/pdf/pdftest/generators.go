@@ -89,9 +89,13 @@ func WithSignatureField() []byte {
 		note := b.add(nil)
 		widget := b.add(pdf.Dict{"Type": pdf.Name("Annot"), "Subtype": pdf.Name("Widget"), "Parent": note, "P": p1,
 			"Rect": pdf.Array{pdf.Integer(72), pdf.Integer(600), pdf.Integer(300), pdf.Integer(620)}})
-		b.set(note, pdf.Dict{"FT": pdf.Name("Tx"), "T": pdf.TextString("Ghi chú"), "Kids": pdf.Array{widget}})
+		b.set(note, pdf.Dict{"FT": pdf.Name("Tx"), "T": pdf.TextString("Ghi chú"), "Kids": pdf.Array{widget},
+			"DA": pdf.String("/Helv 10 Tf 0 g")})
 		page1["Annots"] = pdf.Array{sig, widget}
-		cat["AcroForm"] = pdf.Dict{"Fields": pdf.Array{sig, note}}
+		helv := b.add(pdf.Dict{"Type": pdf.Name("Font"), "Subtype": pdf.Name("Type1"), "BaseFont": pdf.Name("Helvetica"),
+			"Encoding": pdf.Name("WinAnsiEncoding")})
+		cat["AcroForm"] = pdf.Dict{"Fields": pdf.Array{sig, note}, "DA": pdf.String("/Helv 0 Tf 0 g"),
+			"DR": pdf.Dict{"Font": pdf.Dict{"Helv": helv}}}
 	})
 	return b.write(layoutTable, tr)
 }
