@@ -66,6 +66,7 @@ type verifier struct {
 	differ   *differ
 	sigs     []*sigState
 	dss      dssData
+	fetched  map[string]fetched // online revocation answers, by certificate
 }
 
 // sigState is one signature or document time-stamp being verified.
@@ -576,6 +577,16 @@ func (v *verifier) finishDocTimestamp(s *sigState) {
 	} else {
 		rep.Chain = chain
 		rep.add(CheckChain, CheckPassed, msgChainOK(chain[len(chain)-1].Subject.CommonName))
+		switch res := v.tsaStatus(chain, tok.GenTime); {
+		case res.state == revRevoked:
+			rep.add(CheckRevocation, CheckFailed, msgRevokedBefore(res.revokedAt, tok.GenTime, reasonText(res.reason)))
+			rep.fail(TotalFailed, Revoked)
+			ok = false
+		case res.state == revGood:
+			rep.add(CheckRevocation, CheckPassed, msgRevocationGood(res.source, res.produced))
+		default:
+			rep.add(CheckRevocation, CheckWarning, msgRevocationUnknown(res.why))
+		}
 		if ok {
 			rep.add(CheckTimestamp, CheckPassed, msgDocTimestampOK(tok.GenTime, tok.tsaName()))
 		}
@@ -585,6 +596,43 @@ func (v *verifier) finishDocTimestamp(s *sigState) {
 	if ok && rep.Indication == "" {
 		s.poe, s.hasPOE = tok.GenTime, true
 	}
+}
+
+// tsaStatus is the revocation status of a TSA certificate (chain[0], issued by
+// chain[1]) at the time-stamp's time: a TSA revoked before it made the token cannot
+// vouch for that time.
+func (v *verifier) tsaStatus(chain []*x509.Certificate, at time.Time) revResult {
+	if len(chain) < 2 {
+		return revResult{why: "the TSA certificate has no issuer"}
+	}
+	res := evalRevocation(chain[0], chain[1], at, v.dss.revocationData, "DSS")
+	if res.state == revUnknown && !v.opts.Offline && v.opts.Revocation != nil {
+		data, _ := v.fetchOnce(chain[0], chain[1])
+		res = evalRevocation(chain[0], chain[1], at, data, "online")
+	}
+	if res.state == revRevoked && res.revokedAt.After(at) {
+		return revResult{state: revGood, source: res.source, produced: res.produced}
+	}
+	return res
+}
+
+// fetchOnce fetches revocation data online, once per certificate and verification.
+func (v *verifier) fetchOnce(cert, issuer *x509.Certificate) (revocationData, string) {
+	key := string(cert.Raw)
+	if v.fetched == nil {
+		v.fetched = map[string]fetched{}
+	}
+	if f, ok := v.fetched[key]; ok {
+		return f.data, f.why
+	}
+	data, why := fetchRevocation(v.ctx, v.opts.Revocation, cert, issuer)
+	v.fetched[key] = fetched{data, why}
+	return data, why
+}
+
+type fetched struct {
+	data revocationData
+	why  string
 }
 
 func chainMsg(err error) msg {
@@ -638,9 +686,15 @@ func (v *verifier) signatureTimestamp(s *sigState) {
 		rep.fail(TotalFailed, SigCryptoFailure)
 		return
 	}
-	if _, err := v.validateChain(tok.TSA, tok.Certs, tok.GenTime); err != nil {
+	tsaChain, err := v.validateChain(tok.TSA, tok.Certs, tok.GenTime)
+	if err != nil {
 		rep.add(CheckTimestamp, CheckFailed, msgTimestampFail(err))
 		rep.fail(Indeterminate, chainSubIndication(err))
+		return
+	}
+	if res := v.tsaStatus(tsaChain, tok.GenTime); res.state == revRevoked {
+		rep.add(CheckTimestamp, CheckFailed, msgTimestampFail(fmt.Errorf("the TSA certificate was revoked at %s (%s)", fmtTime(res.revokedAt), reasonText(res.reason))))
+		rep.fail(Indeterminate, CertificateChainFailure)
 		return
 	}
 	gt := tok.GenTime.UTC()
@@ -751,7 +805,7 @@ func (v *verifier) trust(s *sigState, cert *x509.Certificate, cmsCerts []*x509.C
 		if r2 := evalRevocation(cert, issuer, best, embedded, "CMS"); r2.state != revUnknown {
 			res = r2
 		} else if !v.opts.Offline && v.opts.Revocation != nil {
-			data, why := fetchRevocation(v.ctx, v.opts.Revocation, cert, issuer)
+			data, why := v.fetchOnce(cert, issuer)
 			r3 := evalRevocation(cert, issuer, best, data, "online")
 			if r3.state == revUnknown && why != "" {
 				r3.why = why + "; " + r3.why
@@ -800,7 +854,7 @@ func (v *verifier) caRevocation(s *sigState, chain []*x509.Certificate, best tim
 		ca, issuer := chain[i], chain[i+1]
 		res := evalRevocation(ca, issuer, best, v.dss.revocationData, "DSS")
 		if res.state == revUnknown && !v.opts.Offline && v.opts.Revocation != nil {
-			data, _ := fetchRevocation(v.ctx, v.opts.Revocation, ca, issuer)
+			data, _ := v.fetchOnce(ca, issuer)
 			res = evalRevocation(ca, issuer, best, data, "online")
 		}
 		switch {

@@ -134,6 +134,10 @@ func TestVerifyNegativeCorpus(t *testing.T) {
 	revokedSigned := vtSign(t, rev, base, &signature.SignOptions{Time: now})
 	revokedEarlierClaim := vtSign(t, rev, base, &signature.SignOptions{Time: now.Add(-2 * time.Hour)})
 
+	// A TSA revoked an hour ago.
+	tsaRev := newVTPKI(t, now.Add(-24*time.Hour), now.Add(365*24*time.Hour))
+	tsaRev.revoked[tsaRev.tsa.SerialNumber.String()] = now.Add(-time.Hour)
+
 	// A document whose signed revision holds an unused older version of the page
 	// content, which a later cross-reference section brings back.
 	hidden := update(t, base, func(d *pdf.Document, u *pdf.Update) {
@@ -259,6 +263,9 @@ func TestVerifyNegativeCorpus(t *testing.T) {
 			cert := vtSign(t, p, base, &signature.SignOptions{Time: now, Certify: signature.DocMDPNoChanges})
 			return addDocTimestamp(t, p, cert, now)
 		}, p, 0, want{signature.TotalPassed, "", signature.ModLTAUpdates}},
+		{"document time-stamp by a revoked TSA", func(t *testing.T) []byte {
+			return addDocTimestamp(t, tsaRev, vtSign(t, tsaRev, base, &signature.SignOptions{Time: now}), now)
+		}, tsaRev, -1, want{signature.TotalFailed, signature.Revoked, ""}},
 		{"time-stamp over other data", func(t *testing.T) []byte {
 			return addSignatureTimestamp(t, p, signed, now, []byte("other data"))
 		}, p, -1, want{signature.TotalFailed, signature.HashFailure, ""}},
