@@ -36,6 +36,13 @@ func ht(article, clause, point string) Citation {
 func hb(article, clause, point string) Citation {
 	return Citation{Instrument: instHB, Article: article, Clause: clause, Point: point, Source: srcSeedHB}
 }
+// provincialOnly marks a provincial citation that leads a rule of the national
+// baseline because kyso's sources quote no national article for it.
+func provincialOnly(c Citation) Citation {
+	c.Note = "căn cứ cấp quốc gia chưa tìm thấy trong nguồn; quy định cấp tỉnh (no national article found in kyso's sources; the provinces state the rule)"
+	return c
+}
+
 func cb() Citation { return Citation{Instrument: instCB, Source: srcSeedCB, Note: noArticleNote} }
 func bl() Citation { return Citation{Instrument: instBL, Source: srcSeedBL, Note: noArticleNote} }
 func nd30(article, clause, point, src string) Citation {
@@ -89,7 +96,7 @@ func catalogue() []ruleDef {
 			id:           RuleClassified,
 			vi:           "Không sử dụng chữ ký số cho văn bản mật, tối mật, tuyệt mật.",
 			en:           "Digital signatures are not used for classified documents (mật, tối mật, tuyệt mật).",
-			citations:    []Citation{qn("5", "7", ""), ht("1", "1", "b"), bl()},
+			citations:    []Citation{provincialOnly(qn("5", "7", "")), ht("1", "1", "b"), bl()},
 			verification: true,
 			check:        checkClassified,
 		},
@@ -97,7 +104,7 @@ func catalogue() []ruleDef {
 			id:           RuleDeviceCertificate,
 			vi:           "Chứng thư số thiết bị, dịch vụ, phần mềm chỉ dùng để xác thực thiết bị, dịch vụ, phần mềm, không dùng để ký văn bản.",
 			en:           "A device, service or software certificate authenticates devices and services; it never signs documents.",
-			citations:    []Citation{qn("2", "3", "c"), qn("5", "1", "d")},
+			citations:    []Citation{provincialOnly(qn("2", "3", "c")), qn("5", "1", "d")},
 			verification: true,
 			check:        checkDevice,
 		},
@@ -189,7 +196,7 @@ func catalogue() []ruleDef {
 			id:           RuleSecondCertServiceCentre,
 			vi:           "Chứng thư số thứ 2 của cơ quan, tổ chức chỉ dùng để giải quyết thủ tục hành chính tại Trung tâm Phục vụ Hành chính công, Bộ phận tiếp nhận và trả kết quả.",
 			en:           "An organisation's second certificate is used only for administrative procedures at a public administrative service centre.",
-			citations:    []Citation{qn("5", "6", ""), qn("9", "2", "")},
+			citations:    []Citation{provincialOnly(qn("5", "6", "")), qn("9", "2", "")},
 			verification: true,
 			check:        checkSecondCert,
 		},

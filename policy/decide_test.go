@@ -308,6 +308,23 @@ func TestDecideCitationsPerProfile(t *testing.T) {
 	}
 }
 
+// A province's restatement of an article the catalogue cites is not listed twice.
+func TestCitationsNotRepeated(t *testing.T) {
+	for _, id := range allProfiles {
+		for _, r := range engineFor(t, id).Rules() {
+			seen := map[string]bool{}
+			for _, c := range r.Citations {
+				if c.HasArticle() {
+					assert.False(t, seen[c.String()], "%s %s cites %s twice", id, r.ID, c)
+					seen[c.String()] = true
+				}
+			}
+		}
+	}
+	r := engineFor(t, "national").Rules()[0]
+	assert.Contains(t, r.Citations[0].Note, "no national article found")
+}
+
 func TestDecideBadInput(t *testing.T) {
 	e := engineFor(t, "national")
 	cases := []struct {

@@ -80,10 +80,17 @@ func (e *Engine) citations(d ruleDef) []Citation {
 	}
 	out := append(withArticle, d.citations...)
 	out = append(out, without...)
-	// Drop exact duplicates, keeping the first.
+	// Drop citations of the same place twice (a restatement of an article the
+	// catalogue already cites), keeping the first.
 	var uniq []Citation
+	seen := map[string]bool{}
 	for _, c := range out {
-		if !slices.Contains(uniq, c) {
+		key := c.String()
+		if !c.HasArticle() {
+			key += "\x00" + c.Note
+		}
+		if !seen[key] {
+			seen[key] = true
 			uniq = append(uniq, c)
 		}
 	}
