@@ -36,6 +36,7 @@ func ht(article, clause, point string) Citation {
 func hb(article, clause, point string) Citation {
 	return Citation{Instrument: instHB, Article: article, Clause: clause, Point: point, Source: srcSeedHB}
 }
+
 // provincialOnly marks a provincial citation that leads a rule of the national
 // baseline because kyso's sources quote no national article for it.
 func provincialOnly(c Citation) Citation {
