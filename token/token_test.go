@@ -354,7 +354,11 @@ func TestSessionsClosedUnderneath(t *testing.T) {
 		}
 		require.NoError(t, err)
 	}
-	time.Sleep(40 * time.Millisecond)
+	// One more signature after the last close, whatever the scheduler did meanwhile.
+	d := digestOf(crypto.SHA256, "after")
+	sig, err := s.SignContext(ctx, d, crypto.SHA256)
+	require.NoError(t, err)
+	require.NoError(t, verify(s.Public(), d, sig, crypto.SHA256))
 	close(stop)
 	wg.Wait()
 	for _, err := range failures {
