@@ -48,8 +48,12 @@ type Profile struct {
 
 // SubscriberManager is who manages subscribers (người quản lý thuê bao) in a province.
 type SubscriberManager struct {
-	Name     string   `json:"name"`
-	English  string   `json:"en,omitempty"`
+	Name    string `json:"name"`
+	English string `json:"en,omitempty"`
+	// Role is RoleProvincialDepartment when one provincial body manages the
+	// province's subscribers, RoleManagingOrganisation when each subscriber's own
+	// managing organisation does.
+	Role     Role     `json:"role,omitempty"`
 	Citation Citation `json:"citation"`
 }
 
@@ -154,6 +158,9 @@ func (p *Profile) validate() error {
 	if m := p.SubscriberManager; m != nil {
 		if strings.TrimSpace(m.Name) == "" {
 			return bad("subscriber_manager.name", "missing")
+		}
+		if m.Role != "" && m.Role != RoleProvincialDepartment && m.Role != RoleManagingOrganisation {
+			return bad("subscriber_manager.role", "%q: use %q or %q", m.Role, RoleProvincialDepartment, RoleManagingOrganisation)
 		}
 		if err := p.validateCitation("subscriber_manager.citation", m.Citation); err != nil {
 			return err

@@ -27,6 +27,11 @@ func TestBuiltinProfiles(t *testing.T) {
 		require.NoError(t, err)
 		require.NotNil(t, p.SubscriberManager, id)
 		assert.Equal(t, m, p.SubscriberManager.Name, id)
+		wantRole := RoleProvincialDepartment
+		if id == "national" {
+			wantRole = RoleManagingOrganisation
+		}
+		assert.Equal(t, wantRole, p.SubscriberManager.Role, id)
 		assert.NotEmpty(t, p.Provenance, id)
 		assert.NotEmpty(t, p.OrgSignatureRoles, id)
 	}
@@ -138,6 +143,7 @@ func TestProfileErrors(t *testing.T) {
 		{"no article and no note", `{"id":"x","name":"X","extends":"national","restates":[{"rule":"VN-KEY-SOLE-CONTROL","citation":{"instrument":"NĐ 30/2020/NĐ-CP"}}]}`, "restates[0].citation"},
 		{"bad period", `{"id":"x","name":"X","extends":"national","reports":[{"period":"weekly","citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}]}`, "reports[0].period"},
 		{"bad due day", `{"id":"x","name":"X","extends":"national","reports":[{"period":"annual","due_day":40,"citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}]}`, "reports[0]"},
+		{"subscriber manager role", `{"id":"x","name":"X","extends":"national","subscriber_manager":{"name":"Sở","role":"clerk","citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}}`, "subscriber_manager.role"},
 		{"empty SIM PKI", `{"id":"x","name":"X","extends":"national","sim_pki":{"eligible":[],"citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}}`, "sim_pki.eligible"},
 		{"too large", `{"id":"x","name":"` + strings.Repeat("a", MaxProfileSize) + `"}`, "(input)"},
 	}
