@@ -320,7 +320,13 @@ func (c *changeCtx) acroForm(od, nd pdf.Dict, note noteFunc) {
 			c.fieldList(oa, na, note)
 		case "SigFlags":
 			note(ModLTAUpdates, "/SigFlags set")
-		case "NeedAppearances", "DA", "Q", "DR":
+		case "DR":
+			if c.onlyAdded(od.Get(k), nd.Get(k), 0) {
+				note(ModLTAUpdates, "form default resources extended")
+			} else {
+				note(ModFormFilling, "form /DR changed")
+			}
+		case "NeedAppearances", "DA", "Q":
 			note(ModFormFilling, "form /%s changed", k)
 		default:
 			note(ModOther, "form /%s changed", k)
@@ -570,6 +576,32 @@ func (c *changeCtx) equal(a, b pdf.Object, depth int) bool {
 		return ok && bytes.Equal(x, y)
 	}
 	return false
+}
+
+// onlyAdded reports whether the dictionary new holds every entry of old unchanged
+// (one level of nested dictionaries deep, as in /DR /Font): entries were only added.
+func (c *changeCtx) onlyAdded(oldO, newO pdf.Object, depth int) bool {
+	od, ok1 := asDict(resolveQuiet(c.old, oldO))
+	nd, ok2 := asDict(resolveQuiet(c.new, newO))
+	if !ok2 {
+		return false
+	}
+	if !ok1 {
+		return oldO == nil
+	}
+	for k, v := range od {
+		w, ok := nd[k]
+		if !ok {
+			return false
+		}
+		if c.equal(v, w, 1) {
+			continue
+		}
+		if depth > 0 || !c.onlyAdded(v, w, depth+1) {
+			return false
+		}
+	}
+	return true
 }
 
 func isStringish(o pdf.Object) bool {
