@@ -253,6 +253,8 @@ func checkValidity(c *evalCtx) []finding {
 	switch {
 	case !ok:
 		return violated(capitalise(vi)+".", capitalise(en)+".")
+	case unknown && c.verifying:
+		return []finding{{OutcomeWarning, capitalise(vi) + "; chưa kết luận được hiệu lực của chữ ký này.", capitalise(en) + "; this signature's validity is not established."}}
 	case unknown:
 		return []finding{{OutcomeWarning, capitalise(vi) + "; cần kiểm tra trước khi ký.", capitalise(en) + "; check it before signing."}}
 	case c.verifying:

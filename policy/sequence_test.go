@@ -105,6 +105,16 @@ func TestCheckSequence(t *testing.T) {
 	}
 }
 
+func TestCheckSequenceWarningWording(t *testing.T) {
+	s := leaderSig(1)
+	s.Certificate.Status = StatusUnknown
+	rep, err := engineFor(t, "national").CheckSequence(context.Background(), Document{Kind: DocAdministrative}, []ExistingSignature{s})
+	require.NoError(t, err)
+	require.Len(t, rep.Findings, 1)
+	assert.Contains(t, rep.Findings[0].MessageVI, "chưa kết luận được hiệu lực của chữ ký này")
+	assert.NotContains(t, rep.Findings[0].MessageVI, "trước khi ký")
+}
+
 func TestCheckSequenceCitesProvince(t *testing.T) {
 	rep, err := engineFor(t, "quang-ninh").CheckSequence(context.Background(), Document{Kind: DocAdministrative}, []ExistingSignature{sealSig(1)})
 	require.NoError(t, err)
