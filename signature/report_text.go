@@ -50,12 +50,26 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 		if !s.CoversWholeDocument {
 			cover = fmt.Sprintf(t("phiên bản %d/%d", "revision %d of %d"), s.Revision+1, r.Revisions)
 		}
-		fmt.Fprintf(bw, t("    Phạm vi: %s; thay đổi sau khi ký: %s\n", "    Covers: %s; changes after signing: %s\n"), cover, s.Modification)
+		fmt.Fprintf(bw, t("    Phạm vi: %s; thay đổi sau khi ký: %s\n", "    Covers: %s; changes after signing: %s\n"), cover, modText(s.Modification, lang))
 		for _, c := range s.Checks {
 			fmt.Fprintf(bw, "    %s %s\n", resultMark(c.Result), c.Message(lang))
 		}
 	}
 	return bw.Flush()
+}
+
+// modText names a modification class for people.
+func modText(m Modification, lang string) string {
+	if m == ModNone || m == "" {
+		if lang == "en" {
+			return "none"
+		}
+		return "không có"
+	}
+	if lang == "en" {
+		return modNamesEN[m]
+	}
+	return modNamesVI[m]
 }
 
 func resultMark(r CheckResult) string {
