@@ -488,13 +488,28 @@ func checkOrgAfterAuthority(c *evalCtx) []finding {
 		}
 		return satisfied("Văn bản đã có chữ ký số hợp lệ của người có thẩm quyền.", "The document already carries a valid signature of the person with authority.")
 	case 0:
+		if c.verifying {
+			return []finding{{OutcomeWarning,
+				"Chữ ký số của cơ quan, tổ chức đứng sau chữ ký của người có thẩm quyền chưa xác định được hiệu lực; cần kiểm tra chữ ký đó.",
+				"The organisation signature follows a signature of the person with authority whose validity could not be established; check that signature."}}
+		}
 		return []finding{{OutcomeWarning,
 			"Văn bản có chữ ký số của người có thẩm quyền nhưng chưa xác định được hiệu lực của chữ ký đó; cần kiểm tra trước khi ký số của cơ quan, tổ chức.",
 			"The document carries a signature of the person with authority whose validity could not be established; check it before applying the organisation signature."}}
 	case -1:
+		if c.verifying {
+			return violated(
+				"Chữ ký số của cơ quan, tổ chức được ký khi chữ ký của người có thẩm quyền trước nó không hợp lệ (chữ ký sai hoặc chứng thư số hết hiệu lực).",
+				"The organisation signature was applied although the signature of the person with authority before it is not valid (failed verification or an invalid certificate).")
+		}
 		return violated(
 			"Chữ ký số của người có thẩm quyền trên văn bản không hợp lệ (chữ ký sai hoặc chứng thư số hết hiệu lực): văn thư chưa được ký số của cơ quan, tổ chức.",
 			"The signature of the person with authority on the document is not valid (failed verification or an invalid certificate): the organisation may not sign.")
+	}
+	if c.verifying {
+		return violated(
+			"Chữ ký số của cơ quan, tổ chức được ký khi văn bản chưa có chữ ký số của người có thẩm quyền.",
+			"The organisation signature was applied before any signature of the person with authority.")
 	}
 	return violated(
 		"Văn bản chưa có chữ ký số của người có thẩm quyền: văn thư chỉ được ký số của cơ quan, tổ chức vào văn bản đã có chữ ký số của người có thẩm quyền.",

@@ -121,7 +121,7 @@ func TestCheckSequenceCitesProvince(t *testing.T) {
 	require.Len(t, rep.Findings, 1)
 	assert.Equal(t, "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 20 k5", rep.Findings[0].Citation.String())
 	assert.Contains(t, rep.Vietnamese(), "KHÔNG phù hợp")
-	assert.Contains(t, rep.Vietnamese(), "chữ ký thứ 1")
+	assert.Contains(t, rep.Vietnamese(), "chữ ký thứ 1: Chữ ký số của cơ quan, tổ chức được ký khi văn bản chưa có chữ ký số của người có thẩm quyền.")
 
 	b, err := json.Marshal(rep)
 	require.NoError(t, err)
