@@ -179,7 +179,7 @@ func NewServer(opts Options) (*PKI, error) {
 		ln.Close()
 		return nil, err
 	}
-	p.serve(ln)
+	p.Serve(ln)
 	return p, nil
 }
 

@@ -16,11 +16,14 @@ func (p *PKI) Start() error {
 	if err != nil {
 		return fmt.Errorf("certstatustest: listen on %s: %w", p.addr, err)
 	}
-	p.serve(ln)
+	p.Serve(ln)
 	return nil
 }
 
-func (p *PKI) serve(ln net.Listener) {
+// Serve starts the servers on a listener the caller opened (for example on another
+// address than the certificates name, behind a forwarder); it returns at once. Close
+// stops them.
+func (p *PKI) Serve(ln net.Listener) {
 	p.listener = ln
 	p.server = &http.Server{Handler: p.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	p.serveErr = make(chan error, 1)
