@@ -41,7 +41,7 @@ func TestLongListRepeatsHeaderOnEveryPage(t *testing.T) {
 		}
 	}
 	assert.Greater(t, seen, 2)
-	for _, want := range []string{"tb001@quangninh.gov.vn", "0912000001", "tb120@quangninh.gov.vn", "0912000120", "Bao 120"} {
+	for _, want := range []string{"tb001", "0912000001", "tb120", "@quangninh.gov.vn", "0912000120", "022185000120"} {
 		assert.True(t, strings.Contains(all, want), "extracted text holds %q", want)
 	}
 }

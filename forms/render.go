@@ -163,15 +163,27 @@ func (r *renderer) wrap(st fontStyle, size, width float64, s string, firstIndent
 				lines = append(lines, cur)
 				avail = width
 			}
-			// Break a word longer than the line by characters.
+			// Break a word longer than the line: after a slash or before an "@"
+			// where possible, else between characters.
 			for r.doc.width(st, size, w) > avail {
-				rs := []rune(w)
-				n := len(rs)
-				for n > 1 && r.doc.width(st, size, string(rs[:n])) > avail {
-					n--
+				segs := segments(w)
+				head := ""
+				for _, sg := range segs {
+					if r.doc.width(st, size, head+sg) > avail {
+						break
+					}
+					head += sg
 				}
-				lines = append(lines, string(rs[:n]))
-				w = string(rs[n:])
+				if head == "" {
+					rs := []rune(w)
+					n := len(rs)
+					for n > 1 && r.doc.width(st, size, string(rs[:n])) > avail {
+						n--
+					}
+					head = string(rs[:n])
+				}
+				lines = append(lines, head)
+				w = w[len(head):]
 				avail = width
 			}
 			cur = w
@@ -180,6 +192,32 @@ func (r *renderer) wrap(st fontStyle, size, width float64, s string, firstIndent
 		firstIndent = 0
 	}
 	return lines
+}
+
+// segments splits a word at its preferred break points: after "/", "-" and ",", and
+// before "@"; dates are not split.
+func segments(w string) []string {
+	if reDate.MatchString(w) {
+		return []string{w} // a date stays whole
+	}
+	var out []string
+	start := 0
+	for i, r := range w {
+		switch r {
+		case '@':
+			if i > start {
+				out = append(out, w[start:i])
+				start = i
+			}
+		case '/', '-', ',':
+			out = append(out, w[start:i+1])
+			start = i + 1
+		}
+	}
+	if start < len(w) {
+		out = append(out, w[start:])
+	}
+	return out
 }
 
 // centred draws s centred in [x0, x0+w] at the current line; returns the width drawn.
@@ -439,74 +477,95 @@ type col struct {
 	w     float64
 }
 
-// columnWidths chooses the font size (10.5 down to 6.5 pt) and column widths of a table:
-// every column is at least as wide as its longest word (so dates, numbers and e-mail
-// addresses are not split when avoidable), and the remaining width is shared by the
-// columns' relative weights. It sets each column's w and returns the size.
-func (r *renderer) columnWidths(cols []col, rows []Row, total, pad float64) float64 {
+// columnWidths chooses the font size (10.5 down to 6.5 pt) and column widths of a
+// table the way browsers lay out automatic tables: every column gets at least its
+// longest word (so dates, numbers and e-mail addresses stay whole when possible), and
+// the remaining width goes to the columns in proportion to how much more their whole
+// text needs (scaled by the column's relative Width). It sets each column's w and
+// returns the size.
+func (r *renderer) columnWidths(cols []col, rows []Row, pad float64) float64 {
 	sizes := []float64{10.5, 9.5, 8.5, 7.5, 6.5}
 	for si, size := range sizes {
 		mins := make([]float64, len(cols))
+		wants := make([]float64, len(cols))
 		sum := 0.0
 		for i, c := range cols {
-			words := strings.Fields(c.title)
+			texts := []string{c.title}
 			for ri, row := range rows {
 				if ri >= 200 {
 					break
 				}
 				if i == 0 {
-					words = append(words, fmt.Sprint(len(rows)))
+					texts = append(texts, fmt.Sprint(len(rows)))
 				} else {
-					words = append(words, strings.Fields(r.display(c.f, row[c.f.ID]))...)
+					texts = append(texts, r.display(c.f, row[c.f.ID]))
 				}
 			}
-			m := 0.0
-			for _, w := range words {
+			m, want := 0.0, 0.0
+			for ti, tx := range texts {
 				st := fonts.Regular
-				m = max(m, r.doc.width(st, size, w), r.doc.width(fonts.Bold, size, w)*0.98)
+				if ti == 0 {
+					st = fonts.Bold
+				}
+				for _, w := range strings.Fields(tx) {
+					for _, seg := range segments(w) {
+						m = max(m, r.doc.width(st, size, seg))
+					}
+				}
+				if ti > 0 || len(texts) == 1 {
+					want = max(want, r.doc.width(st, size, tx)) // headers may wrap
+				}
 			}
 			mins[i] = min(m+2*pad+1, textWidth*0.3)
+			wants[i] = max(mins[i], min(want+2*pad+1, textWidth*0.6)*c.w)
 			sum += mins[i]
 		}
-		if sum > textWidth && si < len(sizes)-1 {
+		// Prefer a smaller size to leaving the longer texts no room to spread.
+		if sum > 0.85*textWidth && si < len(sizes)-1 {
 			continue
 		}
-		// Each column gets its share of the width by weight, at least its minimum; the
-		// columns above their minimum then give back what the others took.
-		widths := make([]float64, len(cols))
-		over, slack := 0.0, 0.0
-		for i, c := range cols {
-			widths[i] = max(mins[i], c.w/total*textWidth)
-			over += widths[i]
-			slack += widths[i] - mins[i]
-		}
-		excess := over - textWidth
+		extra, need := textWidth-sum, 0.0
 		for i := range cols {
-			if slack > 0 && excess > 0 {
-				widths[i] -= excess * (widths[i] - mins[i]) / slack
+			need += wants[i] - mins[i]
+		}
+		for i := range cols {
+			w := mins[i]
+			switch {
+			case need > extra && need > 0:
+				w += extra * (wants[i] - mins[i]) / need
+			case need > 0 || extra > 0:
+				// Everything fits: give each column what it wants, and share the rest
+				// by what it wants.
+				w = wants[i] + (extra-need)*wants[i]/sumOf(wants)
 			}
-			cols[i].w = widths[i]
+			cols[i].w = w
 		}
 		return size
 	}
 	return sizes[len(sizes)-1]
 }
 
+func sumOf(v []float64) float64 {
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s
+}
+
 // table draws a list with borders; rows that do not fit go to the next page, where the
 // header row is repeated.
 func (r *renderer) table(t *Table, rows []Row) {
-	cols := []col{{f: Field{ID: "#"}, title: "STT", w: 0.55}}
-	total := 0.55
+	cols := []col{{f: Field{ID: "#"}, title: "STT", w: 1}}
 	for _, c := range t.Columns {
 		w := c.Width
 		if w <= 0 {
 			w = 1
 		}
 		cols = append(cols, col{f: c, title: c.Label, w: w})
-		total += w
 	}
 	const pad = 2.5
-	size := r.columnWidths(cols, rows, total, pad)
+	size := r.columnWidths(cols, rows, pad)
 	leading := size * 1.2
 	cellLines := func(st fontStyle, texts []string) ([][]string, float64) {
 		out := make([][]string, len(cols))
