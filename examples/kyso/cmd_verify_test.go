@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/certstatus/certstatustest"
 	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/signature"
@@ -114,4 +116,50 @@ func TestVerifyCommand(t *testing.T) {
 		code, _, _ = runVerifyCLI("verify", "-lang", "fr", signedPath)
 		assert.Equal(t, 2, code)
 	})
+}
+
+// TestVerifyEveryLevelLive signs at every PAdES level against the test kit's live
+// responders and checks that kyso verify reports that level, online and (from B-LT)
+// offline.
+func TestVerifyEveryLevelLive(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	dir := t.TempDir()
+	rootPath := filepath.Join(dir, "root.pem")
+	require.NoError(t, os.WriteFile(rootPath, pki.Root.CertPEM(), 0o644))
+	checker := certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(pki.Root.Cert)})
+	in := pdftest.Classic()
+	for _, level := range []signature.Level{signature.LevelBB, signature.LevelBT, signature.LevelBLT, signature.LevelBLTA} {
+		t.Run(string(level), func(t *testing.T) {
+			opts := &signature.SignOptions{PSS: true}
+			if level != signature.LevelBB {
+				opts.Level = &signature.LevelOptions{Target: level,
+					Timestamper:  &certstatus.TSAClient{URL: pki.TSAURL, Checker: checker},
+					Revocation:   checker,
+					Certificates: []*x509.Certificate{pki.Root.Cert}}
+			}
+			var out bytes.Buffer
+			_, err := signature.Sign(context.Background(), &out, bytes.NewReader(in), int64(len(in)), pki.Leader.Key, pki.Leader.Chain[:2], opts)
+			require.NoError(t, err)
+			path := filepath.Join(dir, string(level)+".pdf")
+			require.NoError(t, os.WriteFile(path, out.Bytes(), 0o644))
+
+			modes := [][]string{{"-trust", rootPath}}
+			if level == signature.LevelBLT || level == signature.LevelBLTA {
+				modes = append(modes, []string{"-offline", "-trust", rootPath})
+			}
+			for _, mode := range modes {
+				code, stdout, errs := runVerifyCLI(append(append([]string{"verify", "-json"}, mode...), path)...)
+				var rep struct {
+					Signatures []map[string]any `json:"signatures"`
+				}
+				require.NoError(t, json.Unmarshal([]byte(stdout), &rep), errs)
+				require.NotEmpty(t, rep.Signatures)
+				assert.Equal(t, 0, code, "%v: %s", mode, stdout)
+				assert.Equal(t, string(level), rep.Signatures[0]["level"], "%v", mode)
+				if level != signature.LevelBB {
+					assert.NotNil(t, rep.Signatures[0]["timestampTime"])
+				}
+			}
+		})
+	}
 }
