@@ -216,6 +216,10 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 		fmt.Fprintln(c.stderr, "kyso sign:", err)
 		return exitFailure
 	}
+	if ost, err := os.Stat(f.out); err == nil && os.SameFile(st, ost) {
+		fmt.Fprintln(c.stderr, "kyso sign: -out names the input file; the input is never modified")
+		return exitUsage
+	}
 	pdfPass, err := envSecret(c, "-in-pass-env", f.inPassEnv)
 	if err != nil {
 		fmt.Fprintln(c.stderr, "kyso sign:", err)

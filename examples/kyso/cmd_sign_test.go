@@ -154,6 +154,15 @@ func TestSignCommandFailures(t *testing.T) {
 			assert.Empty(t, leftovers, "no temporary file left behind")
 		})
 	}
+	t.Run("out is the input by another name", func(t *testing.T) {
+		alias := filepath.Join(f.dir, "alias.pdf")
+		require.NoError(t, os.Link(f.in, alias))
+		before, _ := os.ReadFile(f.in)
+		code, _, stderr := runCLI(t, env, "sign", "-in", f.in, "-out", alias, "-key", f.keyPEM, "-cert", f.certPEM)
+		assert.Equal(t, exitUsage, code, stderr)
+		after, _ := os.ReadFile(f.in)
+		assert.Equal(t, before, after)
+	})
 	t.Run("help", func(t *testing.T) {
 		code, _, stderr := runCLI(t, env, "sign", "-help")
 		assert.Equal(t, exitOK, code)
