@@ -1,6 +1,7 @@
 package signature_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/kyso-go/kyso/internal/pdf"
 	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/signature"
+	"github.com/kyso-go/kyso/signature/signaturetest"
 )
 
 // fillNote fills the text field "Ghi chú" of pdftest.WithSignatureField with a value
@@ -108,6 +110,20 @@ func TestVerifyEncrypted(t *testing.T) {
 			assert.Equal(t, signature.TotalPassed, s.Indication, "%+v", s.Checks)
 			assert.Equal(t, "Mã hóa", s.Reason)
 			assert.Equal(t, signature.ModNone, s.Modification)
+		})
+	}
+}
+
+func TestVerifySecondSignatureInExistingField(t *testing.T) {
+	now := time.Now()
+	p := newVTPKI(t, now.Add(-time.Hour), now.Add(365*24*time.Hour))
+	for _, certify := range []signature.DocMDPPermission{0, signature.DocMDPFormFilling} {
+		t.Run(fmt.Sprintf("P=%d", certify), func(t *testing.T) {
+			first := vtSign(t, p, pdftest.WithSignatureField(), &signature.SignOptions{Certify: certify, NewField: "Lãnh đạo"})
+			second := vtSign(t, p, first, &signature.SignOptions{Field: pdftest.SignatureFieldName})
+			signaturetest.AssertSignatures(t, second, &signature.VerifyOptions{Roots: p.roots, Revocation: vtSource{t: t, p: p, now: now}, Time: now},
+				signaturetest.Expect{Field: "Lãnh đạo", Modification: signature.ModLTAUpdates},
+				signaturetest.Expect{Field: pdftest.SignatureFieldName, Modification: signature.ModNone})
 		})
 	}
 }
