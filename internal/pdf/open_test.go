@@ -88,6 +88,13 @@ func TestOpenKinds(t *testing.T) {
 			data, err := d.StreamData(c.(*pdf.Stream))
 			require.NoError(t, err)
 			assert.Contains(t, string(data), "Hello kyso")
+			content, err := d.PageContent(pages[0])
+			require.NoError(t, err)
+			ops, err := pdf.ParseContent(content, 0)
+			require.NoError(t, err)
+			require.Len(t, ops, 5) // BT Tf Td Tj ET
+			assert.Equal(t, "Tj", ops[3].Operator)
+			assert.Equal(t, pdf.String("Hello kyso, page 1"), ops[3].Operands[0])
 			info, err := d.Resolve(d.Trailer().Get("Info"))
 			require.NoError(t, err)
 			title, _ := pdf.Text(info.(pdf.Dict).Get("Title"))
