@@ -46,12 +46,37 @@ const (
 	signatureRoom = 72.0
 )
 
+// SignatureBox is the room left for one signature in a rendered form: between the
+// signer's title (ô 7a) and name (ô 7b), where Nghị định 30/2020 puts the image of the
+// person's digital signature. A signing tool places its visible widget there.
+type SignatureBox struct {
+	// Role is the signer block's role ("applicant", "head", "giver", …).
+	Role string
+	// Page is the 0-based page index.
+	Page int
+	// Rect is the box in PDF user space (points, origin bottom left): llx, lly, urx, ury.
+	Rect [4]float64
+}
+
+// Rendered describes a rendered form.
+type Rendered struct {
+	Pages      int
+	Signatures []SignatureBox
+}
+
 // Render draws the form filled with data as an administrative letter laid out per Nghị
 // định 30/2020 Phụ lục I (A4, Times New Roman metrics through the embedded Liberation
 // Serif, text in NFC) and writes the PDF to w in a single Write. Invalid data is
 // refused with a *ValidationError unless opts.SkipValidation is set; nothing is
 // written on error.
 func (d *Definition) Render(w io.Writer, data *Data, opts RenderOptions) error {
+	_, err := d.RenderDocument(w, data, opts)
+	return err
+}
+
+// RenderDocument is Render that also reports the page count and where the signatures
+// go.
+func (d *Definition) RenderDocument(w io.Writer, data *Data, opts RenderOptions) (*Rendered, error) {
 	data = d.Normalize(data)
 	if !opts.SkipValidation {
 		vo := ValidateOptions{}
@@ -59,16 +84,16 @@ func (d *Definition) Render(w io.Writer, data *Data, opts RenderOptions) error {
 			vo = *opts.Validate
 		}
 		if err := d.Validate(data, vo); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	doc, err := newPDFDoc()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	r := &renderer{doc: doc, def: d, data: data, hdr: d.effectiveHeader(data.Header)}
 	if err := r.checkGlyphs(); err != nil {
-		return err
+		return nil, err
 	}
 	r.page()
 	r.header()
@@ -82,10 +107,12 @@ func (d *Definition) Render(w io.Writer, data *Data, opts RenderOptions) error {
 	}
 	if err := doc.writeTo(&buf, pdfInfo{Title: norm.NFC.String(title), Subject: d.ID, Creator: "kyso forms",
 		Created: opts.Created}); err != nil {
-		return err
+		return nil, err
 	}
-	_, err = w.Write(buf.Bytes())
-	return err
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return nil, err
+	}
+	return &Rendered{Pages: len(doc.pages), Signatures: r.boxes}, nil
 }
 
 type renderer struct {
@@ -93,8 +120,9 @@ type renderer struct {
 	def  *Definition
 	data *Data
 	hdr  Header
-	p    *pdfPage
-	y    float64 // current baseline position (top of the next line)
+	p     *pdfPage
+	y     float64 // current baseline position (top of the next line)
+	boxes []SignatureBox
 }
 
 func (r *renderer) checkGlyphs() error {
@@ -670,6 +698,8 @@ func (r *renderer) signatures() {
 		if b.Hint != "" {
 			y = r.centredBlock(fonts.Italic, bodySize, x, colW, y, b.Hint)
 		}
+		r.boxes = append(r.boxes, SignatureBox{Role: b.Role, Page: len(r.doc.pages) - 1,
+			Rect: [4]float64{x + colW*0.1, y - signatureRoom, x + colW*0.9, y - 5}})
 		y -= signatureRoom
 		if name != "" {
 			r.centredBlock(fonts.Bold, bodySize, x, colW, y, name)
