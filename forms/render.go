@@ -116,10 +116,10 @@ func (d *Definition) RenderDocument(w io.Writer, data *Data, opts RenderOptions)
 }
 
 type renderer struct {
-	doc  *pdfDoc
-	def  *Definition
-	data *Data
-	hdr  Header
+	doc   *pdfDoc
+	def   *Definition
+	data  *Data
+	hdr   Header
 	p     *pdfPage
 	y     float64 // current baseline position (top of the next line)
 	boxes []SignatureBox
