@@ -1,0 +1,123 @@
+package signature
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// modifications classifies what the revisions after the signed one changed and judges
+// it against DocMDP and FieldMDP.
+func (v *verifier) modifications(s *sigState) {
+	rep := s.rep
+	if s.rev < 0 {
+		return
+	}
+	mc := v.differ.since(s.rev)
+	changes := append([]Change(nil), mc.changes...)
+	class := mc.class
+	var whyVI, whyEN []string
+	if v.trailing {
+		class = ModOther
+		m := msgTrailingBytes(v.size - v.revs[len(v.revs)-1].EOF)
+		whyVI, whyEN = append(whyVI, m.VI), append(whyEN, m.EN)
+	}
+	if v.doc.Recovered() && s.rev != len(v.revs)-1 {
+		class = ModOther
+		m := msgRecovered()
+		whyVI, whyEN = append(whyVI, m.VI), append(whyEN, m.EN)
+	}
+	rep.Modification = class
+	if len(changes) > 100 {
+		changes = changes[:100]
+	}
+	rep.Changes = changes
+
+	// Certification and locks in force: those of this signature and every earlier one.
+	p := 0
+	var locks []fieldLock
+	for _, o := range v.sigs {
+		if o.rev < 0 || o.rev > s.rev {
+			continue
+		}
+		if o.mdpP > 0 && (p == 0 || o.mdpP < p) {
+			p = o.mdpP
+		}
+		locks = append(locks, o.locks...)
+	}
+	var lockedVI, lockedEN []string
+	for name := range mc.fields {
+		for _, l := range locks {
+			if l.locks(name) {
+				m := msgFieldLocked(name)
+				lockedVI, lockedEN = append(lockedVI, m.VI), append(lockedEN, m.EN)
+				break
+			}
+		}
+	}
+	sort.Strings(lockedVI)
+	sort.Strings(lockedEN)
+	disallowed := class == ModOther || class.Worse(allowedBy(p)) || (p == 1 && mc.sigAdded) || len(lockedVI) > 0
+	switch {
+	case class == ModOther:
+		for _, c := range changes {
+			if c.Class == ModOther {
+				whyEN = append(whyEN, fmt.Sprintf("%s (%s): %s", c.Object, c.Role, c.Detail))
+				whyVI = append(whyVI, fmt.Sprintf("đối tượng %s (%s): %s", c.Object, c.Role, c.Detail))
+				if len(whyEN) >= 3 {
+					break
+				}
+			}
+		}
+		rep.add(CheckModifications, CheckFailed, msgModDisallowed(class, strings.Join(whyVI, "; "), strings.Join(whyEN, "; ")))
+	case class == ModNone:
+		rep.add(CheckModifications, CheckPassed, msgModNone())
+	default:
+		rep.add(CheckModifications, CheckPassed, msgModAllowed(class, len(v.revs)-1-s.rev))
+	}
+	switch {
+	case len(lockedVI) > 0:
+		rep.add(CheckDocMDP, CheckFailed, msg{VI: strings.Join(lockedVI, " "), EN: strings.Join(lockedEN, " ")})
+	case class != ModOther && (class.Worse(allowedBy(p)) || (p == 1 && mc.sigAdded)):
+		m := class
+		if p == 1 && mc.sigAdded && !class.Worse(allowedBy(p)) {
+			m = ModFormFilling
+		}
+		rep.add(CheckDocMDP, CheckFailed, msgDocMDPViolated(p, m))
+	case class != ModOther:
+		rep.add(CheckDocMDP, CheckPassed, msgDocMDPOK(p))
+	}
+	if disallowed {
+		rep.fail(TotalFailed, FormatFailure)
+	}
+}
+
+// level computes the PAdES baseline level reached.
+func (v *verifier) level(s *sigState) {
+	rep := s.rep
+	lvl := LevelBB
+	_, hasArchive := v.archivePOE(s.rev)
+	if s.hasPOE || hasArchive {
+		lvl = LevelBT
+		if s.dssUsed {
+			lvl = LevelBLT
+			for _, o := range v.sigs {
+				if o.rep.Kind == KindDocTimestamp && o.hasPOE && o.rev > s.rev && v.hasDSSAt(o.rev) {
+					lvl = LevelBLTA
+					break
+				}
+			}
+		}
+	}
+	rep.Level = lvl
+}
+
+// hasDSSAt reports whether revision rev's catalog has a DSS.
+func (v *verifier) hasDSSAt(rev int) bool {
+	view, err := v.differ.view(rev)
+	if err != nil {
+		return false
+	}
+	cat, err := view.Catalog()
+	return err == nil && cat.Get("DSS") != nil
+}

@@ -1,0 +1,123 @@
+package signature
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+)
+
+// finishDocTimestamp checks a document time-stamp: the imprint against the byte
+// ranges, the TSA's path at the time-stamp's time, and the modifications after it.
+func (v *verifier) finishDocTimestamp(s *sigState) {
+	rep, tok := s.rep, s.tok
+	rep.Certificate = tok.TSA
+	rep.Signer = signerFromCert(tok.TSA)
+	rep.DigestAlgorithm = tok.Hash.String()
+	rep.SignatureAlgorithm = keyDescription(tok.TSA.PublicKey)
+	gt := tok.GenTime.UTC()
+	rep.TimestampTime = &gt
+	rep.SigningTime = &gt
+	rep.TimeProven = true
+	ok := true
+	if !bytes.Equal(tok.Imprint, s.digest) {
+		rep.add(CheckMessageDigest, CheckFailed, msgDigestMismatch(rep.DigestAlgorithm))
+		rep.fail(TotalFailed, HashFailure)
+		ok = false
+	} else {
+		rep.add(CheckMessageDigest, CheckPassed, msgDigestOK(rep.DigestAlgorithm))
+		rep.add(CheckSignatureValue, CheckPassed, msgSigValueOK(rep.SignatureAlgorithm))
+	}
+	v.modifications(s)
+	if chain, err := v.validateChain(tok.TSA, tok.Certs, tok.GenTime); err != nil {
+		rep.add(CheckChain, CheckFailed, chainMsg(err))
+		rep.fail(Indeterminate, chainSubIndication(err))
+	} else {
+		rep.Chain = chain
+		rep.add(CheckChain, CheckPassed, msgChainOK(chain[len(chain)-1].Subject.CommonName))
+		switch res := v.tsaStatus(chain, tok.GenTime); {
+		case res.state == revRevoked:
+			rep.add(CheckRevocation, CheckFailed, msgRevokedBefore(res.revokedAt, tok.GenTime, reasonText(res.reason)))
+			rep.fail(TotalFailed, Revoked)
+			ok = false
+		case res.state == revGood:
+			rep.add(CheckRevocation, CheckPassed, msgRevocationGood(res.source, res.produced))
+		default:
+			rep.add(CheckRevocation, CheckWarning, msgRevocationUnknown(res.why))
+		}
+		if ok {
+			rep.add(CheckTimestamp, CheckPassed, msgDocTimestampOK(tok.GenTime, tok.tsaName()))
+		}
+	}
+	v.identityInfo(s, tok.TSA)
+	v.integritySummary(s, ok)
+	if ok && rep.Indication == "" {
+		s.poe, s.hasPOE = tok.GenTime, true
+	}
+}
+
+// signatureTimestamp checks the signature time-stamp token (PAdES B-T), if any.
+func (v *verifier) signatureTimestamp(s *sigState) {
+	rep := s.rep
+	if rep.ClaimedTime != nil {
+		t := *rep.ClaimedTime
+		rep.SigningTime = &t
+	}
+	der, ok := s.si.SignatureTimeStampToken()
+	if !ok {
+		switch {
+		case rep.ClaimedTime != nil:
+			rep.add(CheckSigningTime, CheckWarning, msgClaimedTime(*rep.ClaimedTime))
+		default:
+			rep.add(CheckSigningTime, CheckWarning, msgNoTime())
+		}
+		return
+	}
+	tok, err := parseTimestampToken(der)
+	if err == nil {
+		err = tok.covers(s.si.Signature)
+		if err != nil {
+			rep.add(CheckTimestamp, CheckFailed, msgTimestampFail(err))
+			rep.fail(TotalFailed, HashFailure)
+			return
+		}
+	} else {
+		rep.add(CheckTimestamp, CheckFailed, msgTimestampFail(err))
+		rep.fail(TotalFailed, SigCryptoFailure)
+		return
+	}
+	tsaChain, err := v.validateChain(tok.TSA, tok.Certs, tok.GenTime)
+	if err != nil {
+		rep.add(CheckTimestamp, CheckFailed, msgTimestampFail(err))
+		rep.fail(Indeterminate, chainSubIndication(err))
+		return
+	}
+	if res := v.tsaStatus(tsaChain, tok.GenTime); res.state == revRevoked {
+		rep.add(CheckTimestamp, CheckFailed, msgTimestampFail(fmt.Errorf("the TSA certificate was revoked at %s (%s)", fmtTime(res.revokedAt), reasonText(res.reason))))
+		rep.fail(Indeterminate, CertificateChainFailure)
+		return
+	}
+	gt := tok.GenTime.UTC()
+	rep.TimestampTime = &gt
+	rep.SigningTime = &gt
+	rep.TimeProven = true
+	s.poe, s.hasPOE = tok.GenTime, true
+	rep.add(CheckTimestamp, CheckPassed, msgTimestampOK(tok.GenTime, tok.tsaName()))
+	if rep.ClaimedTime != nil && rep.ClaimedTime.After(tok.GenTime.Add(revocationSkew)) {
+		rep.add(CheckSigningTime, CheckWarning, msgTimestampAfterClaim(tok.GenTime, *rep.ClaimedTime))
+	} else {
+		rep.add(CheckSigningTime, CheckPassed, msgTimestampOK(tok.GenTime, tok.tsaName()))
+	}
+}
+
+// archivePOE returns the earliest time of a valid document time-stamp that covers
+// revision rev.
+func (v *verifier) archivePOE(rev int) (time.Time, bool) {
+	var best time.Time
+	found := false
+	for _, o := range v.sigs {
+		if o.rep.Kind == KindDocTimestamp && o.hasPOE && o.rev >= rev && (!found || o.poe.Before(best)) {
+			best, found = o.poe, true
+		}
+	}
+	return best, found
+}

@@ -1,0 +1,232 @@
+package signature
+
+import (
+	"crypto/x509"
+	"errors"
+	"time"
+)
+
+// tsaStatus is the revocation status of a TSA certificate (chain[0], issued by
+// chain[1]) at the time-stamp's time: a TSA revoked before it made the token cannot
+// vouch for that time.
+func (v *verifier) tsaStatus(chain []*x509.Certificate, at time.Time) revResult {
+	if len(chain) < 2 {
+		return revResult{why: "the TSA certificate has no issuer"}
+	}
+	res := evalRevocation(chain[0], chain[1], at, v.dss.revocationData, "DSS")
+	if res.state == revUnknown && !v.opts.Offline && v.opts.Revocation != nil {
+		data, _ := v.fetchOnce(chain[0], chain[1])
+		res = evalRevocation(chain[0], chain[1], at, data, "online")
+	}
+	if res.state == revRevoked && res.revokedAt.After(at) {
+		return revResult{state: revGood, source: res.source, produced: res.produced}
+	}
+	return res
+}
+
+// fetchOnce fetches revocation data online, once per certificate and verification.
+func (v *verifier) fetchOnce(cert, issuer *x509.Certificate) (revocationData, string) {
+	key := string(cert.Raw)
+	if v.fetched == nil {
+		v.fetched = map[string]fetched{}
+	}
+	if f, ok := v.fetched[key]; ok {
+		return f.data, f.why
+	}
+	data, why := fetchRevocation(v.ctx, v.opts.Revocation, cert, issuer)
+	v.fetched[key] = fetched{data, why}
+	return data, why
+}
+
+type fetched struct {
+	data revocationData
+	why  string
+}
+
+func chainMsg(err error) msg {
+	if errors.Is(err, errNoRoots) {
+		return msgChainNoTrust()
+	}
+	return msgChainFail(err)
+}
+
+// validateChain validates cert's path at time at with the configured validator.
+func (v *verifier) validateChain(cert *x509.Certificate, extra []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
+	inter := append(append([]*x509.Certificate(nil), extra...), v.dss.certs...)
+	val := v.opts.Validator
+	if val == nil {
+		val = builtinValidator{roots: v.opts.Roots, intermediates: v.opts.Intermediates}
+	}
+	chain, err := val.ValidateChain(v.ctx, cert, inter, at)
+	if err == nil && len(chain) == 0 {
+		err = errors.New("the validator returned an empty chain")
+	}
+	return chain, err
+}
+
+// trust checks the signer certificate at the best signing time: validity, path, key
+// usage and revocation, and adds the information Thông tư 15/2025 requires to display.
+func (v *verifier) trust(s *sigState, cert *x509.Certificate, cmsCerts []*x509.Certificate) {
+	rep := s.rep
+	poe, hasPOE := s.poe, s.hasPOE
+	if !hasPOE {
+		if t, ok := v.archivePOE(s.rev); ok {
+			poe, hasPOE = t, true
+		}
+	}
+	v.identityInfo(s, cert)
+
+	// Validity at the signing time.
+	at := v.now
+	switch {
+	case hasPOE && poe.After(cert.NotAfter):
+		rep.add(CheckValidAtSigning, CheckFailed, msgExpiredAt(poe, cert.NotAfter))
+		rep.fail(TotalFailed, Expired)
+		at = cert.NotAfter
+	case hasPOE && poe.Before(cert.NotBefore):
+		rep.add(CheckValidAtSigning, CheckFailed, msgNotYetValidAt(poe, cert.NotBefore))
+		rep.fail(TotalFailed, NotYetValid)
+		at = cert.NotBefore
+	case hasPOE:
+		rep.add(CheckValidAtSigning, CheckPassed, msgValidAt(poe, true))
+		at = poe
+	case v.now.After(cert.NotAfter) || v.now.Before(cert.NotBefore):
+		rep.add(CheckValidAtSigning, CheckIndeterminate, msgOutOfBoundsNoPOE(v.now))
+		rep.fail(Indeterminate, OutOfBoundsNoPOE)
+		at = cert.NotAfter
+		if rep.ClaimedTime != nil && !rep.ClaimedTime.After(cert.NotAfter) && !rep.ClaimedTime.Before(cert.NotBefore) {
+			at = *rep.ClaimedTime
+		}
+	default:
+		rep.add(CheckValidAtSigning, CheckPassed, msgValidAt(v.now, false))
+	}
+
+	// Key usage.
+	if why := checkKeyUsage(cert); why != "" {
+		rep.add(CheckKeyUsage, CheckFailed, msgKeyUsageBad(why))
+		rep.fail(Indeterminate, ChainConstraintsFailure)
+	} else {
+		rep.add(CheckKeyUsage, CheckPassed, msgKeyUsageOK())
+	}
+
+	// Certification path.
+	chain, err := v.validateChain(cert, cmsCerts, at)
+	if err != nil {
+		rep.add(CheckChain, CheckFailed, chainMsg(err))
+		rep.fail(Indeterminate, chainSubIndication(err))
+	} else {
+		rep.Chain = chain
+		rep.add(CheckChain, CheckPassed, msgChainOK(chain[len(chain)-1].Subject.CommonName))
+	}
+
+	// Revocation, from the document first.
+	var issuer *x509.Certificate
+	if len(chain) > 1 {
+		issuer = chain[1]
+	} else {
+		issuer = findIssuer(cert, append(append([]*x509.Certificate(nil), cmsCerts...), v.dss.certs...))
+	}
+	best := v.now
+	switch {
+	case hasPOE:
+		best = poe
+	case rep.ClaimedTime != nil:
+		best = *rep.ClaimedTime
+	}
+	res := evalRevocation(cert, issuer, best, v.dss.revocationData, "DSS")
+	if res.state != revUnknown {
+		s.dssUsed = true
+	} else {
+		embedded := revocationData{crls: s.sd.CRLs}
+		if a, ok := s.si.Attribute(oidAdbeRevocationInfoArchival); ok && len(a.Values) > 0 {
+			arch := parseRevocationInfoArchival(a.Values[0])
+			embedded.ocsps = append(embedded.ocsps, arch.ocsps...)
+			embedded.crls = append(embedded.crls, arch.crls...)
+		}
+		if r2 := evalRevocation(cert, issuer, best, embedded, "CMS"); r2.state != revUnknown {
+			res = r2
+		} else if !v.opts.Offline && v.opts.Revocation != nil {
+			data, why := v.fetchOnce(cert, issuer)
+			r3 := evalRevocation(cert, issuer, best, data, "online")
+			if r3.state == revUnknown && why != "" {
+				r3.why = why + "; " + r3.why
+			}
+			res = r3
+		} else if v.opts.Offline {
+			res.why += "; offline"
+		}
+	}
+	v.caRevocation(s, chain, best, hasPOE, poe)
+	switch res.state {
+	case revGood:
+		rep.add(CheckRevocation, CheckPassed, msgRevocationGood(res.source, res.produced))
+	case revRevoked:
+		reason := reasonText(res.reason)
+		switch {
+		case hasPOE && poe.Before(res.revokedAt):
+			rep.add(CheckRevocation, CheckPassed, msgRevokedAfter(res.revokedAt, reason))
+		case hasPOE || (rep.ClaimedTime != nil && !rep.ClaimedTime.Before(res.revokedAt)):
+			rep.add(CheckRevocation, CheckFailed, msgRevokedBefore(res.revokedAt, best, reason))
+			rep.fail(TotalFailed, Revoked)
+		default:
+			rep.add(CheckRevocation, CheckFailed, msgRevokedNoPOE(res.revokedAt, reason))
+			rep.fail(Indeterminate, RevokedNoPOE)
+		}
+	default:
+		if v.opts.AllowMissingRevocation {
+			rep.add(CheckRevocation, CheckWarning, msgRevocationUnknown(res.why))
+		} else {
+			rep.add(CheckRevocation, CheckIndeterminate, msgRevocationUnknown(res.why))
+			rep.fail(Indeterminate, TryLater)
+		}
+	}
+}
+
+// caRevocation checks the intermediate CA certificates of chain (not the root) with the
+// document's data and, when allowed, online. A CA revoked before the signing time fails
+// the signature (REVOKED_CA_NO_POE without proof of time); a CA whose status cannot be
+// determined only gives a warning.
+func (v *verifier) caRevocation(s *sigState, chain []*x509.Certificate, best time.Time, hasPOE bool, poe time.Time) {
+	if len(chain) < 3 {
+		return
+	}
+	rep := s.rep
+	for i := 1; i < len(chain)-1; i++ {
+		ca, issuer := chain[i], chain[i+1]
+		res := evalRevocation(ca, issuer, best, v.dss.revocationData, "DSS")
+		if res.state == revUnknown && !v.opts.Offline && v.opts.Revocation != nil {
+			data, _ := v.fetchOnce(ca, issuer)
+			res = evalRevocation(ca, issuer, best, data, "online")
+		}
+		switch {
+		case res.state == revRevoked && hasPOE && poe.Before(res.revokedAt):
+		case res.state == revRevoked:
+			m := msgRevokedBefore(res.revokedAt, best, reasonText(res.reason))
+			m.VI, m.EN = "CA "+ca.Subject.CommonName+": "+m.VI, "CA "+ca.Subject.CommonName+": "+m.EN
+			rep.add(CheckRevocation, CheckFailed, m)
+			if hasPOE {
+				rep.fail(TotalFailed, Revoked)
+			} else {
+				rep.fail(Indeterminate, RevokedCANoPOE)
+			}
+		case res.state == revUnknown:
+			m := msgRevocationUnknown(res.why)
+			m.VI, m.EN = "CA "+ca.Subject.CommonName+": "+m.VI, "CA "+ca.Subject.CommonName+": "+m.EN
+			rep.add(CheckRevocation, CheckWarning, m)
+		}
+	}
+}
+
+// identityInfo adds what Thông tư 15/2025 requires a verifier to display about the
+// certificate: issuing CA, signer, managing unit and validity period.
+func (v *verifier) identityInfo(s *sigState, cert *x509.Certificate) {
+	sg := signerFromCert(cert)
+	issuer := sg.IssuerCommonName
+	if issuer == "" {
+		issuer = sg.Issuer
+	}
+	s.rep.add(CheckIssuer, CheckInfo, msgIssuer(issuer))
+	s.rep.add(CheckSigner, CheckInfo, msgSigner(sg))
+	s.rep.add(CheckManagingUnit, CheckInfo, msgManagingUnit(sg.ManagingUnit()))
+	s.rep.add(CheckValidityPeriod, CheckInfo, msgValidityPeriod(cert.NotBefore, cert.NotAfter))
+}
