@@ -188,15 +188,3 @@ func (s *TrustStore) CertPool() *x509.CertPool {
 	}
 	return p
 }
-
-// contains reports whether c is one of the roots.
-func (s *TrustStore) contains(c *x509.Certificate) bool {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	for _, r := range s.roots {
-		if r.Equal(c) {
-			return true
-		}
-	}
-	return false
-}
