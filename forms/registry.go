@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -401,6 +402,31 @@ func checkDefinition(d *Definition, pf *parsedFile) []error {
 	}
 	if nFields > MaxFieldsPerForm {
 		bad(ln("sections"), "%d fields, at most %d", nFields, MaxFieldsPerForm)
+	}
+	// requiredIf must name a field of the same scope and, for an enum, one of its values.
+	checkCond := func(f Field, scope []Field, p ...any) {
+		if f.RequiredIf == "" {
+			return
+		}
+		other, val, ok := strings.Cut(f.RequiredIf, "=")
+		idx := slices.IndexFunc(scope, func(g Field) bool { return g.ID == other })
+		switch {
+		case !ok || idx < 0:
+			bad(ln(p...), "field %q: requiredIf %q must be \"field=value\" naming a field beside it", f.ID, f.RequiredIf)
+		case scope[idx].Type == TypeEnum && !slices.ContainsFunc(scope[idx].Options, func(o Option) bool { return o.Value == val }):
+			bad(ln(p...), "field %q: requiredIf %q: %q is not an option of %q", f.ID, f.RequiredIf, val, other)
+		}
+	}
+	all := d.Fields()
+	for i, s := range d.Sections {
+		for j, f := range s.Fields {
+			checkCond(f, all, "sections", i, "fields", j)
+		}
+		if s.Table != nil {
+			for j, c := range s.Table.Columns {
+				checkCond(c, s.Table.Columns, "sections", i, "table", "columns", j)
+			}
+		}
 	}
 	for i, b := range d.Signature.Blocks {
 		if b.NameField != "" && !ids[b.NameField] {

@@ -160,6 +160,9 @@ func TestAgencyExtensionErrorsHaveFileAndLine(t *testing.T) {
 			ErrInvalidDefinition, "f.yaml:11", `unknown type "colour"`},
 		{"syntax", fstest.MapFS{"s.json": {Data: []byte("{\n\"id\": \"x/y\",\n\"title\": [\n")}},
 			ErrInvalidDefinition, "s.json", "not valid JSON or YAML"},
+		{"requiredIf names nothing", fstest.MapFS{"r.yaml": {Data: []byte(
+			"id: x/y\ntitle: T\nlayout: letter\nprovenance: {confidence: official, sources: [s]}\nsections:\n  - id: s\n    title: S\n    fields:\n      - {id: a, label: A, type: text}\n      - {id: b, label: B, type: text, requiredIf: c=1}\n")}},
+			ErrInvalidDefinition, "r.yaml:10", `requiredIf "c=1"`},
 		{"extends unknown", fstest.MapFS{"o.yaml": {Data: []byte("extends: tt185/mau-99\n")}},
 			ErrInvalidDefinition, "o.yaml:1", `unknown form "tt185/mau-99"`},
 		{"relabel unknown field", fstest.MapFS{"o.yaml": {Data: []byte("extends: tt185/mau-01\nfields:\n  - id: nope\n    label: X\n")}},
