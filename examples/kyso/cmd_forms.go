@@ -21,6 +21,7 @@ subcommands:
   schema    -form ID [-defs DIR]             JSON Schema of the form's data document
   validate  -form ID -data FILE [-defs DIR]  one line per problem; exit 1 when invalid
   render    -form ID (-data FILE | -sample) -out FILE.pdf [-defs DIR]
+  template  -form ID [-table ID] [-sample] -out FILE.xlsx|FILE.csv   a spreadsheet for a list
   deadline  -profile ID -period YYYY-MM|YYYY report deadlines (profiles: quang-ninh, ha-tinh)
 
 -data takes a form-data JSON document, or a CSV/XLSX list (with -base FILE.json for the
@@ -45,6 +46,8 @@ func runForms(ctx context.Context, c *cli, args []string) int {
 		return formsValidate(c, rest)
 	case "render":
 		return formsRender(ctx, c, rest)
+	case "template":
+		return formsTemplate(c, rest)
 	case "deadline":
 		return formsDeadline(c, rest)
 	}
@@ -324,6 +327,55 @@ func firstNonEmptyStr(v ...string) string {
 		}
 	}
 	return ""
+}
+
+// formsTemplate writes a spreadsheet for one of a form's lists: the header row a clerk
+// fills in (and, with -sample, the sample rows), ready for -data FILE.xlsx.
+func formsTemplate(c *cli, args []string) int {
+	var id, tableID, out string
+	var sample bool
+	defs, code, ok := formsFlags(c, "template", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&id, "form", "", "form identifier, e.g. tt185/mau-02")
+		fs.StringVar(&tableID, "table", "", "which list (default: the form's only list)")
+		fs.BoolVar(&sample, "sample", false, "include the definition's sample rows")
+		fs.StringVar(&out, "out", "", "output file, .xlsx or .csv")
+	})
+	if !ok {
+		return code
+	}
+	ext := strings.ToLower(filepath.Ext(out))
+	if id == "" || (ext != ".xlsx" && ext != ".csv") {
+		fmt.Fprintln(c.stderr, "kyso forms template: -form and -out FILE.xlsx|FILE.csv are required")
+		return exitUsage
+	}
+	d, ok := lookupForm(c, defs, id)
+	if !ok {
+		return exitFailure
+	}
+	if tableID == "" {
+		ts := d.Tables()
+		if len(ts) != 1 {
+			fmt.Fprintf(c.stderr, "kyso forms template: form %s has %d lists: choose one with -table\n", d.ID, len(ts))
+			return exitFailure
+		}
+		tableID = ts[0].ID
+	}
+	var rows []forms.Row
+	if sample && d.Sample != nil {
+		rows = d.Sample.Tables[tableID]
+	}
+	err := writeFileAtomic(out, func(w io.Writer) error {
+		if ext == ".csv" {
+			return d.ExportCSV(tableID, w, rows)
+		}
+		return d.ExportXLSX(tableID, w, rows)
+	})
+	if err != nil {
+		fmt.Fprintf(c.stderr, "kyso forms template: %v\n", err)
+		return exitFailure
+	}
+	fmt.Fprintf(c.stderr, "kyso forms template: wrote %s (%s, list %s)\n", out, d.ID, tableID)
+	return exitOK
 }
 
 var weekdaysVi = [...]string{"Chủ nhật", "thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy"}

@@ -152,6 +152,54 @@ func TestFormsRender(t *testing.T) {
 	assert.Equal(t, exitUsage, code, "-data or -sample is required")
 }
 
+func TestFormsRenderFromXLSX(t *testing.T) {
+	formsNeed(t, "pdftotext")
+	reg, err := forms.NewRegistry()
+	require.NoError(t, err)
+	d, err := reg.Definition("tt185/mau-10")
+	require.NoError(t, err)
+	rows := d.Normalize(d.Sample).Tables["certificates"]
+	dir := t.TempDir()
+	xlsx := filepath.Join(dir, "thu-hoi.xlsx")
+	f, err := os.Create(xlsx)
+	require.NoError(t, err)
+	require.NoError(t, d.ExportXLSX("certificates", f, rows))
+	require.NoError(t, f.Close())
+	base := formsSampleJSON(t, "tt185/mau-10", func(d *forms.Data) { d.Tables = nil })
+	out := filepath.Join(dir, "thu-hoi.pdf")
+	code, _, errOut := runFormsCLI("render", "-form", "tt185/mau-10", "-data", xlsx, "-base", base, "-out", out)
+	require.Equal(t, exitOK, code, errOut)
+	text, err := exec.Command("pdftotext", "-layout", out, "-").Output()
+	require.NoError(t, err)
+	for _, w := range []string{"Hoàng", "Khải", "54020B3C9A1D7E220041", "Biên bản", "thất lạc", "Gửi kèm"} {
+		assert.Contains(t, string(text), w)
+	}
+
+	// Without -base the letter's own fields are missing: every problem is listed and
+	// nothing is written.
+	out2 := filepath.Join(dir, "thieu.pdf")
+	code, _, errOut = runFormsCLI("render", "-form", "tt185/mau-02", "-data", xlsx, "-out", out2)
+	assert.Equal(t, exitFailure, code)
+	assert.NotEmpty(t, errOut)
+	_, err = os.Stat(out2)
+	assert.True(t, os.IsNotExist(err))
+}
+
+func TestFormsTemplateRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	tpl := filepath.Join(dir, "danh-sach.xlsx")
+	code, _, errOut := runFormsCLI("template", "-form", "tt185/mau-02", "-sample", "-out", tpl)
+	require.Equal(t, exitOK, code, errOut)
+	base := formsSampleJSON(t, "tt185/mau-02", func(d *forms.Data) { d.Tables = nil })
+	code, out, _ := runFormsCLI("validate", "-form", "tt185/mau-02", "-data", tpl, "-base", base)
+	assert.Equal(t, exitOK, code, out)
+
+	code, _, _ = runFormsCLI("template", "-form", "tt185/mau-01", "-out", filepath.Join(dir, "x.csv"))
+	assert.Equal(t, exitFailure, code, "Mẫu 01 has no list")
+	code, _, _ = runFormsCLI("template", "-form", "tt185/mau-02", "-out", filepath.Join(dir, "x.pdf"))
+	assert.Equal(t, exitUsage, code)
+}
+
 func TestFormsDeadline(t *testing.T) {
 	code, out, _ := runFormsCLI("deadline", "-profile", "quang-ninh", "-period", "2026-12")
 	require.Equal(t, exitOK, code)
