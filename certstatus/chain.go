@@ -151,6 +151,10 @@ func mapVerifyError(cert *x509.Certificate, at time.Time, err error) error {
 	case errors.As(err, &insecure):
 		return &CertificateInvalidError{Cert: cert, Reason: ErrWeakAlgorithm, Detail: err.Error()}
 	case errors.As(err, &unknown):
+		// crypto/x509 reports a candidate issuer without CA rights as a hint.
+		if strings.Contains(err.Error(), "parent certificate cannot sign this kind of certificate") {
+			return &CertificateInvalidError{Cert: cert, Reason: ErrBasicConstraints, Detail: err.Error()}
+		}
 		return &CertificateInvalidError{Cert: cert, Reason: ErrNoChain, Detail: err.Error()}
 	}
 	if strings.Contains(err.Error(), "insecure algorithm") {

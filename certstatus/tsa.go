@@ -161,8 +161,12 @@ func (c *TSAClient) Request(ctx context.Context, digest []byte, h crypto.Hash) (
 	return tok, nil
 }
 
-var pkiFailureNames = map[int]string{0: "badAlg", 2: "badRequest", 5: "badDataFormat", 14: "timeNotAvailable",
-	15: "unacceptedPolicy", 16: "unacceptedExtension", 17: "addInfoNotAvailable", 25: "systemFailure"}
+// pkiFailureNames are the PKIFailureInfo bits of RFC 3161 §2.4.2, in bit order.
+var pkiFailureNames = []struct {
+	bit  int
+	name string
+}{{0, "badAlg"}, {2, "badRequest"}, {5, "badDataFormat"}, {14, "timeNotAvailable"},
+	{15, "unacceptedPolicy"}, {16, "unacceptedExtension"}, {17, "addInfoNotAvailable"}, {25, "systemFailure"}}
 
 // ParseTimestampResponse reads a DER TimeStampResp and returns the DER token inside it
 // when the status is granted (0) or grantedWithMods (1). A rejection is a
@@ -178,9 +182,9 @@ func ParseTimestampResponse(der []byte) ([]byte, error) {
 	}
 	if s := resp.Status.Status; s != 0 && s != 1 {
 		var fails []string
-		for bit, name := range pkiFailureNames {
-			if resp.Status.FailInfo.At(bit) == 1 {
-				fails = append(fails, name)
+		for _, f := range pkiFailureNames {
+			if resp.Status.FailInfo.At(f.bit) == 1 {
+				fails = append(fails, f.name)
 			}
 		}
 		return nil, &TimestampError{Reason: ErrTSARejected, Detail: fmt.Sprintf("status %d %s %s", s,

@@ -168,3 +168,13 @@ func TestTimestampTokenOfTheKitDirectly(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int64(7), got.Nonce.Int64())
 }
+
+func TestTimestampRejectionSaysWhy(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	pki.SetTSA(certstatustest.TSARejection)
+	digest := sha256.Sum256([]byte("data"))
+	_, err := (&certstatus.TSAClient{URL: pki.TSAURL, Checker: checkerFor(pki)}).Timestamp(bg, digest[:], crypto.SHA256)
+	require.ErrorIs(t, err, certstatus.ErrTSARejected)
+	assert.Contains(t, err.Error(), "bad request")
+	assert.Contains(t, err.Error(), "badRequest")
+}
