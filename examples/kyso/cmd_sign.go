@@ -239,6 +239,9 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 	})
 	if err != nil {
 		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		if errors.Is(err, signature.ErrFieldNotFound) {
+			fmt.Fprintln(c.stderr, "kyso sign: -field fills an existing empty signature field; use -new-field NAME to create one")
+		}
 		return exitFailure
 	}
 	alg := "RSA PKCS#1 v1.5"

@@ -140,7 +140,7 @@ func TestSignCommandFailures(t *testing.T) {
 		{"wrong p12 password", []string{"-in", f.in, "-out", out, "-p12", f.p12, "-p12-pass-env", "BAD"}, exitFailure, "opening the key"},
 		{"unset password variable", []string{"-in", f.in, "-out", out, "-p12", f.p12, "-p12-pass-env", "NOPE"}, exitFailure, "NOPE"},
 		{"missing input", []string{"-in", filepath.Join(f.dir, "nope.pdf"), "-out", out, "-key", f.keyPEM, "-cert", f.certPEM}, exitFailure, "nope.pdf"},
-		{"missing field", []string{"-in", f.in, "-out", out, "-key", f.keyPEM, "-cert", f.certPEM, "-field", "Không có"}, exitFailure, "not found"},
+		{"missing field", []string{"-in", f.in, "-out", out, "-key", f.keyPEM, "-cert", f.certPEM, "-field", "Không có"}, exitFailure, "use -new-field"},
 		{"not a signature field", []string{"-in", f.in, "-out", out, "-key", f.keyPEM, "-cert", f.certPEM, "-field", "Ghi chú"}, exitFailure, "not a signature field"},
 	}
 	for _, tt := range tests {
