@@ -102,10 +102,11 @@ func (r *Registry) load(fsys fs.FS, prefix string, builtin bool) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalidDefinition, err)
+		return &DefinitionError{File: prefix, Err: ErrInvalidDefinition, Detail: err.Error()}
 	}
 	if len(files) > MaxDefinitionFiles {
-		return fmt.Errorf("%w: %d files, at most %d", ErrInvalidDefinition, len(files), MaxDefinitionFiles)
+		return &DefinitionError{File: prefix, Err: ErrInvalidDefinition,
+			Detail: fmt.Sprintf("%d definition files, at most %d", len(files), MaxDefinitionFiles)}
 	}
 	sort.Strings(files)
 	// Work on a copy so that a failed load leaves r unchanged.
@@ -147,9 +148,13 @@ func (r *Registry) load(fsys fs.FS, prefix string, builtin bool) error {
 	for _, pf := range overlays {
 		errs = append(errs, next.applyOverlay(pf, builtin)...)
 	}
-	// Check every definition touched, with its sample.
-	for _, pf := range append([]*parsedFile(nil), overlays...) {
-		if d, ok := next.defs[pf.overlay.Extends]; ok {
+	// Check every amended definition once, with its sample, blaming the last file that
+	// amended it.
+	checked := map[string]bool{}
+	for i := len(overlays) - 1; i >= 0; i-- {
+		pf := overlays[i]
+		if d, ok := next.defs[pf.overlay.Extends]; ok && !checked[d.ID] {
+			checked[d.ID] = true
 			errs = append(errs, checkDefinition(d, pf)...)
 		}
 	}

@@ -214,3 +214,13 @@ func FuzzLoadDefinitionFile(f *testing.F) {
 		}
 	})
 }
+
+func TestLoadDirMissing(t *testing.T) {
+	reg, err := NewRegistry()
+	require.NoError(t, err)
+	err = reg.LoadDir(filepath.Join(t.TempDir(), "nope"))
+	var de *DefinitionError
+	require.ErrorAs(t, err, &de)
+	assert.ErrorIs(t, err, ErrInvalidDefinition)
+	assert.Contains(t, err.Error(), "nope")
+}
