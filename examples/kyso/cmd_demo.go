@@ -266,8 +266,9 @@ func demoDocument(now time.Time) []byte {
 	})
 }
 
-// demoAppearance draws the visible signature: a blue frame with the signer, the time
-// and the reason (ASCII for now; the layout package will draw the real one).
+// demoAppearance draws a visible signature (for the demo and kyso sign -rect): a blue
+// frame with the signer, the organisation and the time (ASCII for now; the layout
+// package will draw the real one).
 func demoAppearance(_ context.Context, req signature.AppearanceRequest) ([]byte, error) {
 	w, h := req.Width, req.Height
 	var c strings.Builder

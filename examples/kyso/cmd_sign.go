@@ -31,6 +31,9 @@ type signFlags struct {
 	hash             string
 	pss              bool
 	certify          int
+	page             int
+	rect             string
+	widget           *signature.Widget
 	reserveUnsigned  int
 	hashAlg          crypto.Hash
 	certifyLevel     signature.DocMDPPermission
@@ -83,6 +86,8 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	fs.StringVar(&f.hash, "hash", "sha256", "digest `algorithm`: sha256, sha384 or sha512")
 	fs.BoolVar(&f.pss, "pss", false, "sign with RSASSA-PSS (RSA keys; required by Thông tư 39/2017/TT-BTTTT)")
 	fs.IntVar(&f.certify, "certify", 0, "certify the document (DocMDP `P`): 1 no changes, 2 form filling and signing, 3 also annotations")
+	fs.IntVar(&f.page, "page", 0, "make the signature visible on page `N` (from 1); needs -rect")
+	fs.StringVar(&f.rect, "rect", "", "visible signature rectangle `llx,lly,urx,ury` in points (with -page; a plain text box for now)")
 	fs.IntVar(&f.reserveUnsigned, "reserve", 0, "`bytes` reserved in /Contents for a later time-stamp token (default 16384)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -121,6 +126,16 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	f.certifyLevel = signature.DocMDPPermission(f.certify)
 	if f.field != "" && f.newField != "" {
 		problems = append(problems, "give -field (an existing field) or -new-field, not both")
+	}
+	if f.page != 0 || f.rect != "" {
+		var r [4]float64
+		if _, err := fmt.Sscanf(f.rect, "%g,%g,%g,%g", &r[0], &r[1], &r[2], &r[3]); err != nil || r[2] <= r[0] || r[3] <= r[1] {
+			problems = append(problems, fmt.Sprintf("-rect %q: want llx,lly,urx,ury with urx > llx and ury > lly", f.rect))
+		}
+		if f.page < 1 {
+			problems = append(problems, "-rect needs -page N (pages count from 1)")
+		}
+		f.widget = &signature.Widget{Page: f.page, Rect: r, Appearance: signature.AppearanceFunc(demoAppearance)}
 	}
 	if len(problems) > 0 {
 		for _, p := range problems {
@@ -228,7 +243,7 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 	opts := &signature.SignOptions{
 		Hash: f.hashAlg, PSS: f.pss, Name: f.name, Reason: f.reason, Location: f.location,
 		ContactInfo: f.contact, Field: f.field, NewField: f.newField, Certify: f.certifyLevel,
-		Password: pdfPass, ReserveUnsigned: f.reserveUnsigned,
+		Password: pdfPass, ReserveUnsigned: f.reserveUnsigned, Widget: f.widget,
 	}
 	chain := append([]*x509.Certificate{s.Certificate()}, s.Chain()...)
 	var res *signature.SignResult

@@ -99,7 +99,8 @@ func TestSignCommand(t *testing.T) {
 				"-reason", "Phê duyệt", "-location", "Hà Tĩnh", "-contact", "binh@hatinh.gov.vn", "-field", pdftest.SignatureFieldName}
 		}},
 		{"pem ecdsa certify", ecKey, func(f signCmdFixture) []string {
-			return []string{"-key", f.keyPEM, "-cert", f.certPEM, "-certify", "2", "-new-field", "Lãnh đạo"}
+			return []string{"-key", f.keyPEM, "-cert", f.certPEM, "-certify", "2", "-new-field", "Lãnh đạo",
+				"-page", "2", "-rect", "300,100,500,160"}
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -136,6 +137,9 @@ func TestSignCommandFailures(t *testing.T) {
 		{"sha1", []string{"-in", f.in, "-out", out, "-key", f.keyPEM, "-hash", "sha1"}, exitUsage, "-hash"},
 		{"certify 7", []string{"-in", f.in, "-out", out, "-key", f.keyPEM, "-certify", "7"}, exitUsage, "-certify"},
 		{"both key kinds", []string{"-in", f.in, "-out", out, "-key", f.keyPEM, "-p12", f.p12}, exitUsage, "not both"},
+		{"bad rect", []string{"-in", f.in, "-out", out, "-key", f.keyPEM, "-page", "1", "-rect", "5,5,1,1"}, exitUsage, "-rect"},
+		{"rect without page", []string{"-in", f.in, "-out", out, "-key", f.keyPEM, "-rect", "1,1,5,5"}, exitUsage, "-page"},
+		{"page out of range", []string{"-in", f.in, "-out", out, "-key", f.keyPEM, "-cert", f.certPEM, "-page", "9", "-rect", "1,1,5,5"}, exitFailure, "page not found"},
 		{"unknown flag", []string{"-in", f.in, "-out", out, "-bogus"}, exitUsage, "bogus"},
 		{"wrong p12 password", []string{"-in", f.in, "-out", out, "-p12", f.p12, "-p12-pass-env", "BAD"}, exitFailure, "opening the key"},
 		{"unset password variable", []string{"-in", f.in, "-out", out, "-p12", f.p12, "-p12-pass-env", "NOPE"}, exitFailure, "NOPE"},
