@@ -19,7 +19,16 @@
 // a PIN obtained from a [PINFunc] callback (or through the device's PIN pad when it has
 // a protected authentication path) and keeps a bounded pool of sessions, so many
 // goroutines can sign with the same key at once without ever sharing a session. Broken
-// sessions are discarded and replaced, logging in again when the callback allows.
+// sessions are discarded and replaced, logging in again when the callback allows; key
+// handles the token renumbers are looked up again. [Token.Signer] picks a key by CKA_ID
+// or label (or the only signing key with a certificate) and pairs it with its
+// certificate by CKA_ID, else by public key; [Token.Keys] and [Token.Certificates] list
+// what the token holds ([TokenOptions].NoLogin lists certificates without a PIN).
+//
+// Login state belongs to the process, per token (PKCS#11 keeps it so): two parts of one
+// program opening the same token share it, and closing sessions never logs the other
+// part out. Closing a Token waits for its signatures in progress; closing the last Module
+// of a path finalises the module.
 //
 // PIN problems come back as a [*PINError], usable with errors.Is against [ErrPINIncorrect],
 // [ErrPINLocked], [ErrPINExpired] and with messages in Vietnamese and English. A locked

@@ -47,6 +47,8 @@ var (
 	ErrClosed = errors.New("token: already closed")
 	// ErrTokenNotFound: no slot holds a token matching the options.
 	ErrTokenNotFound = errors.New("token: no matching token (không tìm thấy thiết bị ký số)")
+	// ErrAmbiguousToken: several tokens match the options; give a label or serial.
+	ErrAmbiguousToken = errors.New("token: several tokens match; choose one by label or serial")
 	// ErrTokenNotPresent: the slot holds no token (CKR_TOKEN_NOT_PRESENT).
 	ErrTokenNotPresent = errors.New("token: thiết bị ký số chưa được cắm / the token is not present")
 	// ErrTokenRemoved: the token was removed during an operation (CKR_DEVICE_REMOVED,

@@ -41,7 +41,8 @@ type TokenOptions struct {
 	Label  string
 	Serial string
 	// PIN supplies the user PIN. When nil and the token has a protected
-	// authentication path (a PIN pad), the PIN is entered on the device.
+	// authentication path (a PIN pad), the PIN is entered on the device; leave it nil
+	// to use the pad (some pads refuse a PIN sent by the program).
 	PIN PINFunc
 	// NoLogin opens the token without logging in, to read its public objects
 	// (Certificates): private keys stay invisible, so Signer finds none.
@@ -51,9 +52,6 @@ type TokenOptions struct {
 	// one, also applies.
 	MaxSessions int
 }
-
-// ErrAmbiguousToken: several tokens match the options; give a label or serial.
-var ErrAmbiguousToken = errors.New("token: several tokens match; choose one by label or serial")
 
 // Token is a logged-in token with a pool of sessions. Its methods are safe for concurrent
 // use; a session is never used by two goroutines at once.
