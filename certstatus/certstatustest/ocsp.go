@@ -178,7 +178,7 @@ func (p *PKI) serveOCSP(w http.ResponseWriter, r *http.Request) {
 		}
 		der = b
 	case http.MethodGet:
-		enc := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/ocsp"), "/")
+		enc := strings.TrimLeft(strings.TrimPrefix(r.URL.Path, "/ocsp"), "/")
 		if u, err := url.PathUnescape(enc); err == nil {
 			enc = u
 		}

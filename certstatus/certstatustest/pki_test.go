@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"os"
@@ -163,4 +164,26 @@ func TestFilesLoadAndServe(t *testing.T) {
 	assert.Error(t, err)
 	_, err = certstatustest.Load(t.TempDir(), "")
 	assert.Error(t, err)
+}
+
+func TestOCSPGetWithSlashesInBase64(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	req, err := ocsp.CreateRequest(pki.Leader.Cert, pki.CA.Cert, nil)
+	require.NoError(t, err)
+	// Whatever the request, a path with "//" must reach the responder, not a redirect.
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, path := range []string{"/ocsp/" + base64.StdEncoding.EncodeToString(req), "/ocsp//" + base64.StdEncoding.EncodeToString(req)} {
+		resp, err := client.Get(pki.URL + path)
+		require.NoError(t, err)
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.Equal(t, http.StatusOK, resp.StatusCode, path)
+		answer, err := ocsp.ParseResponseForCert(body, pki.Leader.Cert, pki.CA.Cert)
+		require.NoError(t, err, path)
+		assert.Equal(t, ocsp.Good, answer.Status)
+	}
+	resp, err := http.Get(pki.URL + "/nothing")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 }

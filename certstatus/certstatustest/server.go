@@ -67,13 +67,23 @@ func (p *PKI) Endpoints() []string {
 // request in the path), /tsa (POST application/timestamp-query), /crl/ca.crl,
 // /crl/root.crl, /crl/ca-delta.crl, /aia/ca.cer and /aia/root.cer.
 func (p *PKI) Handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/ocsp", p.serveOCSP)
-	mux.HandleFunc("/ocsp/", p.serveOCSP)
-	mux.HandleFunc("/tsa", p.serveTSA)
-	mux.HandleFunc("/crl/", p.serveCRL)
-	mux.HandleFunc("/aia/", p.serveAIA)
-	return mux
+	// Dispatch by prefix rather than with http.ServeMux, which would redirect a GET
+	// request whose base64 path holds "//".
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path := r.URL.Path
+		switch {
+		case path == "/ocsp" || strings.HasPrefix(path, "/ocsp/"):
+			p.serveOCSP(w, r)
+		case path == "/tsa":
+			p.serveTSA(w, r)
+		case strings.HasPrefix(path, "/crl/"):
+			p.serveCRL(w, r)
+		case strings.HasPrefix(path, "/aia/"):
+			p.serveAIA(w, r)
+		default:
+			http.NotFound(w, r)
+		}
+	})
 }
 
 func (p *PKI) serveAIA(w http.ResponseWriter, r *http.Request) {
