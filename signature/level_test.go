@@ -2,6 +2,8 @@ package signature_test
 
 import (
 	"bytes"
+	"context"
+	"crypto"
 	"testing"
 	"time"
 
@@ -61,6 +63,46 @@ func TestSignLevelsRoundTrip(t *testing.T) {
 				assert.True(t, ts.CoversWholeDocument)
 			}
 			k.lvExternalChecks(t, out, 1, tc.docTimestamps, tc.target != signature.LevelBLT)
+		})
+	}
+}
+
+func TestSignLevelsOptions(t *testing.T) {
+	k := newLVKit(t)
+	in := pdftest.Classic()
+	cases := []struct {
+		name string
+		opts signature.SignOptions
+	}{
+		// PAdES maintenance (DSS, document time-stamps) is allowed even under DocMDP P=1.
+		{"certified P=1", signature.SignOptions{Certify: signature.DocMDPNoChanges}},
+		// The signature time-stamp and the document time-stamp follow the signing digest.
+		{"SHA-384", signature.SignOptions{Hash: crypto.SHA384, PSS: true}},
+		{"SHA-512 in an existing field", signature.SignOptions{Hash: crypto.SHA512, Field: "Chữ ký 1"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			src := in
+			if tc.opts.Field != "" {
+				src = pdftest.WithSignatureField()
+			}
+			opts := tc.opts
+			opts.Level = k.levelOptions(signature.LevelBLTA)
+			var out bytes.Buffer
+			res, err := signature.Sign(context.Background(), &out, bytes.NewReader(src), int64(len(src)),
+				k.pki.Leader.Key, k.pki.Leader.Chain, &opts)
+			require.NoError(t, err)
+			assert.Equal(t, signature.LevelBLTA, res.Level.Level)
+			rep := k.verify(t, out.Bytes(), true, time.Time{})
+			require.Len(t, rep.Signatures, 2)
+			for i, s := range rep.Signatures {
+				assert.Equal(t, signature.TotalPassed, s.Indication, "%d: %+v", i, s.Checks)
+			}
+			assert.Equal(t, signature.LevelBLTA, rep.Signatures[0].Level)
+			if opts.Hash != 0 {
+				assert.Equal(t, opts.Hash.String(), rep.Signatures[1].DigestAlgorithm, "document time-stamp digest")
+			}
+			k.lvExternalChecks(t, out.Bytes(), 1, 1, true)
 		})
 	}
 }
