@@ -66,7 +66,7 @@ func (s *softHSM) initToken(t testing.TB, label, pin string) {
 
 // write stores one object on a token with pkcs11-tool (a separate process, so C_CreateObject
 // runs through OpenSC's code, not this package's).
-func (s *softHSM) write(t testing.TB, token, pin, typ string, der []byte, id []byte, label string) {
+func (s *softHSM) write(t testing.TB, token, pin, typ string, der []byte, id []byte, label string, extra ...string) {
 	t.Helper()
 	f := filepath.Join(s.dir, "obj.der")
 	require.NoError(t, os.WriteFile(f, der, 0o600))
@@ -79,7 +79,7 @@ func (s *softHSM) write(t testing.TB, token, pin, typ string, der []byte, id []b
 	if typ == "privkey" {
 		args = append(args, "--usage-sign")
 	}
-	s.run(t, "pkcs11-tool", args...)
+	s.run(t, "pkcs11-tool", append(args, extra...)...)
 }
 
 // importKey stores a private key, its public key and certificate under id.

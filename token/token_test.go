@@ -7,6 +7,7 @@ import (
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/x509"
 	"errors"
 	"sync"
 	"testing"
@@ -462,4 +463,41 @@ func TestCloseWhileSigning(t *testing.T) {
 	require.ErrorIs(t, err, ErrClosed)
 	_, err = m.Tokens(ctx)
 	require.ErrorIs(t, err, ErrClosed)
+}
+
+// A key with CKA_ALWAYS_AUTHENTICATE asks for the PIN before every signature
+// (context-specific login); the callback is told so.
+func TestAlwaysAuthenticate(t *testing.T) {
+	hsm := newSoftHSM(t)
+	p := provision(t, hsm, "Always", "1234")
+	k := p.keys[2]
+	der, err := x509.MarshalPKCS8PrivateKey(k.key)
+	require.NoError(t, err)
+	hsm.write(t, "Always", "1234", "privkey", der, []byte{0x55}, "always", "--always-auth")
+	leaf := p.pki.leaf(t, "Phạm Thị C", k.key.Public())
+	hsm.write(t, "Always", "1234", "cert", leaf.Raw, []byte{0x55}, "always")
+	m := hsm.open(t)
+	ctx := context.Background()
+	var mu sync.Mutex
+	var contextual int
+	pin := func(ctx context.Context, req PINRequest) ([]byte, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if req.ContextSpecific {
+			contextual++
+		}
+		return []byte("1234"), nil
+	}
+	tok, err := m.OpenToken(ctx, TokenOptions{Label: "Always", PIN: pin})
+	require.NoError(t, err)
+	s, err := tok.Signer(ctx, KeySelector{Label: "always"})
+	require.NoError(t, err)
+	require.True(t, s.Info().AlwaysAuthenticate)
+	for range 2 {
+		d := digestOf(crypto.SHA256, "x")
+		sig, err := s.Sign(nil, d, crypto.SHA256)
+		require.NoError(t, err)
+		checkSignature(t, leaf.PublicKey, d, sig, crypto.SHA256)
+	}
+	assert.Equal(t, 2, contextual, "one context-specific PIN per signature")
 }
