@@ -21,10 +21,16 @@ type appearanceInput struct {
 }
 
 // importAppearance asks the caller's Appearance for a one-page PDF of width × height
-// points and adds its first page to the update as a form XObject.
-func (ed *docEdit) importAppearance(ctx context.Context, app *appearanceInput, width, height float64) (pdf.Ref, error) {
+// points and adds its first page to the update as a form XObject. On a page displayed
+// rotated (/Rotate 90, 180, 270) the appearance is asked in the reader's orientation
+// (width and height swapped for 90 and 270) and counter-rotated with the form's
+// /Matrix, so that it reads upright on screen.
+func (ed *docEdit) importAppearance(ctx context.Context, app *appearanceInput, width, height float64, rotate int) (pdf.Ref, error) {
 	req := app.req
 	req.Width, req.Height = width, height
+	if rotate == 90 || rotate == 270 {
+		req.Width, req.Height = height, width
+	}
 	data, err := app.a.AppearancePDF(ctx, req)
 	if err != nil {
 		return pdf.Ref{}, signErr(ErrAppearance, err, "the appearance failed")
@@ -85,6 +91,16 @@ func (ed *docEdit) importAppearance(ctx context.Context, app *appearanceInput, w
 	}, Data: z.Bytes()}
 	if res != nil {
 		form.Dict["Resources"] = res
+	}
+	// The viewer maps the transformed BBox onto the widget rectangle, so a pure
+	// rotation is enough.
+	switch rotate {
+	case 90:
+		form.Dict["Matrix"] = pdf.Array{pdf.Integer(0), pdf.Integer(1), pdf.Integer(-1), pdf.Integer(0), pdf.Integer(0), pdf.Integer(0)}
+	case 180:
+		form.Dict["Matrix"] = pdf.Array{pdf.Integer(-1), pdf.Integer(0), pdf.Integer(0), pdf.Integer(-1), pdf.Integer(0), pdf.Integer(0)}
+	case 270:
+		form.Dict["Matrix"] = pdf.Array{pdf.Integer(0), pdf.Integer(-1), pdf.Integer(1), pdf.Integer(0), pdf.Integer(0), pdf.Integer(0)}
 	}
 	return ed.u.Add(form), nil
 }

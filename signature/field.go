@@ -104,7 +104,7 @@ func (ed *docEdit) fillField(ctx context.Context, name string, sigRef pdf.Ref, a
 			return "", signErr(ErrAppearance, nil, "field %q has no widget to draw on", name)
 		}
 		rect := rectOf(ed.resolve(wd.Get("Rect")))
-		ap, err := ed.importAppearance(ctx, app, rect[2]-rect[0], rect[3]-rect[1])
+		ap, err := ed.importAppearance(ctx, app, rect[2]-rect[0], rect[3]-rect[1], ed.pageRotation(wd.Get("P")))
 		if err != nil {
 			return "", err
 		}
@@ -157,7 +157,7 @@ func (ed *docEdit) newField(ctx context.Context, name string, sigRef pdf.Ref, w 
 		"Rect":    pdf.Array{pdf.Real(rect[0]), pdf.Real(rect[1]), pdf.Real(rect[2]), pdf.Real(rect[3])},
 	}
 	if app != nil {
-		ap, err := ed.importAppearance(ctx, app, rect[2]-rect[0], rect[3]-rect[1])
+		ap, err := ed.importAppearance(ctx, app, rect[2]-rect[0], rect[3]-rect[1], page.Rotate)
 		if err != nil {
 			return "", err
 		}
@@ -176,6 +176,24 @@ func (ed *docEdit) newField(ctx context.Context, name string, sigRef pdf.Ref, w 
 	}
 	ed.newFieldRef = &fieldRef
 	return name, nil
+}
+
+// pageRotation returns the /Rotate of the page p refers to (0 when unknown).
+func (ed *docEdit) pageRotation(p pdf.Object) int {
+	ref, ok := p.(pdf.Ref)
+	if !ok {
+		return 0
+	}
+	pages, err := ed.doc.Pages()
+	if err != nil {
+		return 0
+	}
+	for _, pg := range pages {
+		if pg.Ref == ref {
+			return pg.Rotate
+		}
+	}
+	return 0
 }
 
 // uniqueName returns "SignatureN" for the smallest N not used by a field.
