@@ -85,6 +85,8 @@ type sigState struct {
 	mdpP    int
 	locks   []fieldLock
 	dssUsed bool // revocation status settled by DSS data
+	// complete: every check ran; only then may a signature without failures pass.
+	complete bool
 }
 
 // dssData is the content of the document security store (ETSI EN 319 142-1 §5.4).
@@ -169,8 +171,12 @@ func (v *verifier) run() (*Report, error) {
 		}
 	}
 	for _, s := range v.sigs {
-		if s.rep.Indication == "" {
+		switch {
+		case s.rep.Indication == "" && s.complete:
 			s.rep.Indication = TotalPassed
+		case s.rep.Indication == "":
+			// Defensive: a signature whose checks did not all run never passes.
+			s.rep.Indication, s.rep.SubIndication = Indeterminate, SignedDataNotFound
 		}
 		if s.rep.Indication == TotalFailed {
 			s.rep.Level = LevelNone
@@ -413,6 +419,8 @@ func (v *verifier) finish(s *sigState) {
 		return
 	}
 	if s.digest == nil {
+		rep.add(CheckMessageDigest, CheckIndeterminate, msgCMSParse(errors.New("the signed bytes could not be hashed")))
+		rep.fail(Indeterminate, SignedDataNotFound)
 		return
 	}
 	if rep.Kind == KindDocTimestamp {
@@ -518,6 +526,7 @@ func (v *verifier) finish(s *sigState) {
 	v.trust(s, cert, sd.Certificates)
 	v.integritySummary(s, cryptoOK)
 	v.level(s)
+	s.complete = true
 }
 
 // checkRawSignature checks a SignerInfo without signed attributes (allowed by

@@ -50,6 +50,7 @@ func (v *verifier) finishDocTimestamp(s *sigState) {
 	}
 	v.identityInfo(s, tok.TSA)
 	v.integritySummary(s, ok)
+	s.complete = true
 	if ok && rep.Indication == "" {
 		s.poe, s.hasPOE = tok.GenTime, true
 	}
