@@ -28,7 +28,9 @@ func (f AppearanceFunc) AppearancePDF(ctx context.Context, req AppearanceRequest
 
 // AppearanceRequest tells an Appearance what it draws.
 type AppearanceRequest struct {
-	// Width and Height of the widget rectangle, in points.
+	// Width and Height of the widget as the reader sees it, in points: the /Rect
+	// size, swapped on pages displayed rotated by 90° or 270° (Sign counter-rotates the
+	// appearance so that it reads upright).
 	Width, Height float64
 	// Signer is the signer's certificate.
 	Signer *x509.Certificate
