@@ -2,6 +2,7 @@ package certstatus_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/sha256"
@@ -239,4 +240,33 @@ func TestInteropOpenSSLParsesKitCRLs(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestRSAPSSTokens(t *testing.T) {
+	openssl := needTool(t, "openssl")
+	pki := certstatustest.NewPKI(t)
+	pki.SetTSARSAPSS(true)
+	dir := t.TempDir()
+	writeKit(t, pki, dir)
+	data := []byte("Tờ trình ký bằng RSA-PSS\n")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "data.txt"), data, 0o644))
+	digest := sha256.Sum256(data)
+	tok, err := (&certstatus.TSAClient{URL: pki.TSAURL, Checker: checkerFor(pki)}).Timestamp(bg, digest[:], crypto.SHA256)
+	require.NoError(t, err, "our verifier accepts RSASSA-PSS tokens")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "token.der"), tok, 0o644))
+	// "openssl ts -verify" goes through OpenSSL's PKCS#7 code, which knows no
+	// RSASSA-PSS; its CMS code does, so the token is checked with "openssl cms".
+	cmd := exec.Command(openssl, "cms", "-verify", "-inform", "DER", "-in", "token.der",
+		"-CAfile", "root.pem", "-certfile", "ca.pem", "-purpose", "timestampsign", "-out", "tstinfo.der")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Contains(t, string(out), "Verification successful")
+	info, err := os.ReadFile(filepath.Join(dir, "tstinfo.der"))
+	require.NoError(t, err)
+	assert.True(t, bytes.Contains(info, digest[:]), "the TSTInfo stamps the digest")
+
+	pki.SetTSA(certstatustest.TSABadSignature)
+	_, err = (&certstatus.TSAClient{URL: pki.TSAURL, Checker: checkerFor(pki)}).Timestamp(bg, digest[:], crypto.SHA256)
+	assert.ErrorIs(t, err, certstatus.ErrBadSignature)
 }

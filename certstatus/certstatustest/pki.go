@@ -114,6 +114,7 @@ type PKI struct {
 	ocspByCA    bool
 	tsaMode     TSABehavior
 	tsaSigner   *Holder
+	tsaPSS      bool
 	tsaUser     string
 	tsaPass     string
 	crlMode     CRLBehavior

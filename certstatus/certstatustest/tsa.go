@@ -3,6 +3,8 @@ package certstatustest
 import (
 	"bytes"
 	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
@@ -44,6 +46,15 @@ func (p *PKI) SetTSA(b TSABehavior) {
 func (p *PKI) SetTSASigner(h *Holder) {
 	p.mu.Lock()
 	p.tsaSigner = h
+	p.mu.Unlock()
+}
+
+// SetTSARSAPSS makes the TSA sign tokens with RSASSA-PSS (SHA-256, MGF1-SHA-256, salt
+// 32), the scheme Thông tư 39/2017/TT-BTTTT makes mandatory for signing, instead of
+// PKCS #1 v1.5. It needs RSA keys (the default).
+func (p *PKI) SetTSARSAPSS(on bool) {
+	p.mu.Lock()
+	p.tsaPSS = on
 	p.mu.Unlock()
 }
 
@@ -162,7 +173,7 @@ func (p *PKI) serveTSA(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.mu.Lock()
-	mode, signer, user, pass := p.tsaMode, p.tsaSigner, p.tsaUser, p.tsaPass
+	mode, signer, user, pass, pss := p.tsaMode, p.tsaSigner, p.tsaUser, p.tsaPass, p.tsaPSS
 	p.tsaSerial++
 	serial := p.tsaSerial
 	p.mu.Unlock()
@@ -193,7 +204,7 @@ func (p *PKI) serveTSA(w http.ResponseWriter, r *http.Request) {
 		writeTSA(w, resp)
 		return
 	}
-	token, err := p.makeToken(req, signer, mode, serial)
+	token, err := p.makeToken(req, signer, mode, serial, pss)
 	if err != nil {
 		resp, _ := asn1.Marshal(tsResp{Status: pkiStatusInfo{Status: 2, StatusString: freeText(err.Error()),
 			FailInfo: asn1.BitString{Bytes: []byte{0x00, 0x00, 0x00, 0x40}, BitLength: 26}}})
@@ -212,18 +223,18 @@ func (p *PKI) serveTSA(w http.ResponseWriter, r *http.Request) {
 // answer a request with certReq and the given nonce (nil: none).
 func (p *PKI) Timestamp(digest []byte, h crypto.Hash, nonce *big.Int) ([]byte, error) {
 	p.mu.Lock()
-	mode, signer := p.tsaMode, p.tsaSigner
+	mode, signer, pss := p.tsaMode, p.tsaSigner, p.tsaPSS
 	p.tsaSerial++
 	serial := p.tsaSerial
 	p.mu.Unlock()
 	if signer == nil {
 		signer = p.TSA
 	}
-	return p.makeToken(&timestamp.Request{HashAlgorithm: h, HashedMessage: digest, Nonce: nonce, Certificates: true}, signer, mode, serial)
+	return p.makeToken(&timestamp.Request{HashAlgorithm: h, HashedMessage: digest, Nonce: nonce, Certificates: true}, signer, mode, serial, pss)
 }
 
 // makeToken builds a DER TimeStampToken (ContentInfo with SignedData over a TSTInfo).
-func (p *PKI) makeToken(req *timestamp.Request, signer *Holder, mode TSABehavior, serial int64) ([]byte, error) {
+func (p *PKI) makeToken(req *timestamp.Request, signer *Holder, mode TSABehavior, serial int64, pss bool) ([]byte, error) {
 	hoid := hashOID(req.HashAlgorithm)
 	if hoid == nil {
 		return nil, crlError("unsupported hash algorithm")
@@ -259,12 +270,12 @@ func (p *PKI) makeToken(req *timestamp.Request, signer *Holder, mode TSABehavior
 			certs = certs[:2] // TSA and issuing CA; the root comes from the trust store
 		}
 	}
-	return signCMS(oidTSTInfo, info, signer, certs, now, mode == TSABadSignature)
+	return signCMS(oidTSTInfo, info, signer, certs, now, mode == TSABadSignature, pss)
 }
 
 // signCMS makes a CMS SignedData ContentInfo over content with the signed attributes
 // content-type, message-digest, signing-time and ESS signing-certificate-v2.
-func signCMS(contentType asn1.ObjectIdentifier, content []byte, signer *Holder, certs []*x509.Certificate, now time.Time, corrupt bool) ([]byte, error) {
+func signCMS(contentType asn1.ObjectIdentifier, content []byte, signer *Holder, certs []*x509.Certificate, now time.Time, corrupt, pss bool) ([]byte, error) {
 	md := crypto.SHA256.New()
 	md.Write(content)
 	certHash := crypto.SHA256.New()
@@ -300,6 +311,9 @@ func signCMS(contentType asn1.ObjectIdentifier, content []byte, signer *Holder, 
 		return nil, err
 	}
 	alg, sig, err := signDER(signer.Key, setDER)
+	if pss {
+		alg, sig, err = signPSS(signer.Key, setDER)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -332,4 +346,30 @@ func signCMS(contentType asn1.ObjectIdentifier, content []byte, signer *Holder, 
 	}
 	return asn1.Marshal(contentInfo{Type: oidSignedData,
 		Content: asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: sdDER}})
+}
+
+var (
+	oidRSAPSS = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 10}
+	oidMGF1   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 8}
+)
+
+// signPSS signs data with RSASSA-PSS, SHA-256, MGF1-SHA-256 and a 32-byte salt.
+func signPSS(key crypto.Signer, data []byte) (pkix.AlgorithmIdentifier, []byte, error) {
+	d := crypto.SHA256.New()
+	d.Write(data)
+	sig, err := key.Sign(rand.Reader, d.Sum(nil), &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: crypto.SHA256})
+	if err != nil {
+		return pkix.AlgorithmIdentifier{}, nil, err
+	}
+	sha256ID := pkix.AlgorithmIdentifier{Algorithm: oidSHA256, Parameters: asn1.NullRawValue}
+	mgfParams, _ := asn1.Marshal(sha256ID)
+	params, err := asn1.Marshal(struct {
+		Hash       pkix.AlgorithmIdentifier `asn1:"explicit,tag:0"`
+		MGF        pkix.AlgorithmIdentifier `asn1:"explicit,tag:1"`
+		SaltLength int                      `asn1:"explicit,tag:2"`
+	}{sha256ID, pkix.AlgorithmIdentifier{Algorithm: oidMGF1, Parameters: asn1.RawValue{FullBytes: mgfParams}}, 32})
+	if err != nil {
+		return pkix.AlgorithmIdentifier{}, nil, err
+	}
+	return pkix.AlgorithmIdentifier{Algorithm: oidRSAPSS, Parameters: asn1.RawValue{FullBytes: params}}, sig, nil
 }
