@@ -50,7 +50,9 @@ type VerifyOptions struct {
 
 var oidExtKeyUsageExt = asn1.ObjectIdentifier{2, 5, 29, 37}
 
-// VerifyCertificate builds a chain from cert to a trusted root and validates it at
+// VerifyCertificate builds a chain from cert to a trusted root — through
+// opts.Intermediates (from the signature), the Checker's Options.Intermediates and
+// AIA downloads — and validates it at
 // opts.At: validity periods, basic constraints and path lengths, name chaining and
 // signatures (crypto/x509), key usage for opts.Usage, and the algorithm policy (RSA ≥
 // 2048 bits, ECDSA ≥ 256 bits, no MD5, no SHA-1 in certificates issued after the
@@ -70,7 +72,7 @@ func (c *Checker) VerifyCertificate(ctx context.Context, cert *x509.Certificate,
 	if at.IsZero() {
 		at = c.now()
 	}
-	pool := append([]*x509.Certificate(nil), opts.Intermediates...)
+	pool := append(append([]*x509.Certificate(nil), opts.Intermediates...), c.opts.Intermediates...)
 	chain, err := c.verifyWith(cert, pool, at)
 	var unknown x509.UnknownAuthorityError
 	if err != nil && errors.As(err, &unknown) && !c.opts.Offline && !c.opts.DisableAIA {

@@ -67,6 +67,10 @@ func TestVerifyCertificateFetchesIssuersByAIA(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, pki.Hits("aia"))
 
+	pooled := checkerFor(pki, func(o *certstatus.Options) { o.Offline = true; o.Intermediates = []*x509.Certificate{pki.CA.Cert} })
+	_, err = pooled.VerifyCertificate(bg, pki.Org.Cert, certstatus.VerifyOptions{})
+	require.NoError(t, err, "the caller's pool completes the chain offline")
+
 	for name, c := range map[string]*certstatus.Checker{
 		"offline":      checkerFor(pki, func(o *certstatus.Options) { o.Offline = true }),
 		"AIA disabled": checkerFor(pki, func(o *certstatus.Options) { o.DisableAIA = true }),

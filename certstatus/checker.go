@@ -48,6 +48,9 @@ func (s Strategy) sources() []Source {
 type Options struct {
 	// Trust holds the trust anchors; nil means DefaultTrustStore().
 	Trust *TrustStore
+	// Intermediates is a pool of CA certificates the caller knows (for example the
+	// VGCA's issuing CAs), used by every chain this Checker builds.
+	Intermediates []*x509.Certificate
 	// HTTPClient sends every request; nil means http.DefaultClient.
 	HTTPClient *http.Client
 	// Timeout bounds each HTTP request; 0 means 10 s.
