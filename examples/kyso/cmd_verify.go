@@ -23,7 +23,7 @@ const (
 	verifyUnreadable    = 3 // not a readable PDF, or no signature
 )
 
-const verifyUsage = `usage: kyso verify [-json] [-trust PEM ...] [-offline] [-lang vi|en] [-at TIME] FILE.pdf
+const verifyUsage = `usage: kyso verify [-json] [-trust PEM ...] [-offline] [-status-warning] [-lang vi|en] [-at TIME] FILE.pdf
 
 Verifies every signature and document time-stamp in FILE.pdf: integrity (ByteRange,
 digest, signature value), what later revisions changed, the signing time (time-stamp or
@@ -38,6 +38,9 @@ indication, subIndication, level (B-B, B-T, B-LT, B-LTA), signer (commonName, �
 signingTime, timestampTime, coversWholeDocument, revision, modification (none,
 lta-updates, form-filling, annotations, other) and checks (name, result, message_vi,
 message_en).
+
+When the revocation status cannot be determined the verdict is INDETERMINATE/TRY_LATER
+(ETSI); with -status-warning it is a warning only, as Thông tư 15/2025 describes.
 
 Trust: the VGCA root (RootCA chuyên dùng Chính phủ G2) plus every -trust PEM file.
 
@@ -62,6 +65,7 @@ func runVerify(ctx context.Context, c *cli, args []string) int {
 	offline := fs.Bool("offline", false, "use only revocation data inside the document (DSS); no network")
 	lang := fs.String("lang", "vi", "language of the human output: vi or en")
 	at := fs.String("at", "", "validate at this time (RFC 3339) instead of now")
+	statusWarning := fs.Bool("status-warning", false, "an undeterminable revocation status is a warning, not INDETERMINATE/TRY_LATER")
 	var trust []string
 	fs.Func("trust", "a PEM file of trusted root certificates (repeatable)", func(s string) error {
 		trust = append(trust, s)
@@ -99,6 +103,8 @@ func runVerify(ctx context.Context, c *cli, args []string) int {
 		Validator: chainValidator{checker},
 		Offline:   *offline,
 		Time:      now,
+
+		AllowMissingRevocation: *statusWarning,
 	}
 	if !*offline {
 		opts.Revocation = checker

@@ -81,6 +81,11 @@ func TestVerifyCommand(t *testing.T) {
 		assert.Equal(t, 2, code, out)
 		assert.Contains(t, out, "TRY_LATER")
 	})
+	t.Run("offline with -status-warning passes with a warning", func(t *testing.T) {
+		code, out, _ := runVerifyCLI("verify", "-offline", "-status-warning", "-trust", rootPath, signedPath)
+		assert.Equal(t, 0, code, out)
+		assert.Contains(t, out, "CẢNH BÁO")
+	})
 	t.Run("untrusted root is indeterminate", func(t *testing.T) {
 		code, out, _ := runVerifyCLI("verify", signedPath)
 		assert.Equal(t, 2, code, out)
