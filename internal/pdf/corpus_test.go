@@ -40,8 +40,17 @@ func sentinelName(err error) string {
 
 // walkAll opens b and reads every object, page and field; it returns the first error.
 func walkAll(d *pdf.Document) error {
-	if _, err := d.Pages(); err != nil {
+	pages, err := d.Pages()
+	if err != nil {
 		return err
+	}
+	for i, p := range pages {
+		if i >= 50 {
+			break
+		}
+		if _, err := d.PageText(p); err != nil && !errors.Is(err, pdf.ErrUnsupportedFilter) {
+			return err
+		}
 	}
 	if _, err := d.Fields(); err != nil {
 		return err
