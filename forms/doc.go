@@ -35,8 +35,10 @@
 // Definition.Render draws the letter per Nghị định 30/2020 Phụ lục I: A4 with its
 // margins, Quốc hiệu and Tiêu ngữ with the underline, issuing body, số/ký hiệu, place
 // and date in italics, the "V/v" summary, "Kính gửi", numbered sections, lists as
-// tables that break across pages with repeated headers, the signature block with room
-// for a visible digital signature, and "Nơi nhận". Text is NFC and set in the embedded
+// tables that break across pages with repeated headers (a list too wide for a portrait
+// page follows the letter on landscape pages, as a "danh sách kèm theo"), the signature
+// block with room for a visible digital signature (RenderDocument reports where), and
+// "Nơi nhận". Text is NFC and set in the embedded
 // Liberation Serif (Times New Roman metrics), embedded as subset CIDFontType2 fonts
 // with ToUnicode maps, so pdftotext returns the Vietnamese text exactly. pdfcpu v0.15
 // can embed TrueType fonts only through a process-wide font directory on disk, so the

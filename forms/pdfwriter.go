@@ -32,6 +32,7 @@ type fontStyle = fonts.Style
 type pdfPage struct {
 	content bytes.Buffer
 	used    [4]bool
+	w, h    float64 // media box size in points
 }
 
 type pdfDoc struct {
@@ -53,8 +54,8 @@ func newPDFDoc() (*pdfDoc, error) {
 	return d, nil
 }
 
-func (d *pdfDoc) newPage() *pdfPage {
-	p := &pdfPage{}
+func (d *pdfDoc) newPage(w, h float64) *pdfPage {
+	p := &pdfPage{w: w, h: h}
 	d.pages = append(d.pages, p)
 	return p
 }
@@ -186,7 +187,7 @@ func (d *pdfDoc) writeTo(w io.Writer, info pdfInfo) error {
 			}
 		}
 		obj(pg, fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %s %s] /Resources << /Font <<%s >> >> /Contents %d 0 R >>",
-			pagesObj, num(pageWidth), num(pageHeight), res.String(), content))
+			pagesObj, num(p.w), num(p.h), res.String(), content))
 		stream(content, "", p.content.Bytes())
 	}
 	obj(pagesObj, fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(d.pages)))

@@ -37,7 +37,6 @@ const (
 	marginBottom = 20 * mm
 	marginLeft   = 30 * mm
 	marginRight  = 15 * mm
-	textWidth    = pageWidth - marginLeft - marginRight
 	bodySize     = 13.0
 	lead         = 1.3
 	indent       = 10 * mm
@@ -63,6 +62,25 @@ type Rendered struct {
 	Pages      int
 	Signatures []SignatureBox
 }
+
+// geometry is a page's size and margins.
+type geometry struct {
+	w, h                     float64
+	left, right, top, bottom float64
+}
+
+func (g geometry) textWidth() float64 { return g.w - g.left - g.right }
+
+var (
+	portrait = geometry{w: pageWidth, h: pageHeight, left: marginLeft, right: marginRight, top: marginTop, bottom: marginBottom}
+	// landscape pages carry lists too wide for a portrait page, as an appendix (danh
+	// sách kèm theo) after the letter.
+	landscape = geometry{w: pageHeight, h: pageWidth, left: 25 * mm, right: 15 * mm, top: 20 * mm, bottom: 20 * mm}
+)
+
+// wideTableColumns is the column count (with STT) above which a list moves to landscape
+// pages after the letter.
+const wideTableColumns = 9
 
 // Render draws the form filled with data as an administrative letter laid out per Nghị
 // định 30/2020 Phụ lục I (A4, Times New Roman metrics through the embedded Liberation
@@ -91,7 +109,7 @@ func (d *Definition) RenderDocument(w io.Writer, data *Data, opts RenderOptions)
 	if err != nil {
 		return nil, err
 	}
-	r := &renderer{doc: doc, def: d, data: data, hdr: d.effectiveHeader(data.Header)}
+	r := &renderer{doc: doc, def: d, data: data, hdr: d.effectiveHeader(data.Header), g: portrait}
 	if err := r.checkGlyphs(); err != nil {
 		return nil, err
 	}
@@ -99,6 +117,7 @@ func (d *Definition) RenderDocument(w io.Writer, data *Data, opts RenderOptions)
 	r.header()
 	r.body()
 	r.signatures()
+	r.appendices()
 	r.pageNumbers()
 	var buf bytes.Buffer
 	title := d.Title
@@ -121,8 +140,11 @@ type renderer struct {
 	data  *Data
 	hdr   Header
 	p     *pdfPage
-	y     float64 // current baseline position (top of the next line)
+	g     geometry // of the current page
+	y     float64  // current baseline position (top of the next line)
 	boxes []SignatureBox
+	// deferred lists go to landscape pages after the signature block.
+	deferred []*Table
 }
 
 func (r *renderer) checkGlyphs() error {
@@ -157,13 +179,13 @@ func (r *renderer) checkGlyphs() error {
 }
 
 func (r *renderer) page() {
-	r.p = r.doc.newPage()
-	r.y = pageHeight - marginTop
+	r.p = r.doc.newPage(r.g.w, r.g.h)
+	r.y = r.g.h - r.g.top
 }
 
 // need starts a new page when fewer than h points remain.
 func (r *renderer) need(h float64) bool {
-	if r.y-h < marginBottom {
+	if r.y-h < r.g.bottom {
 		r.page()
 		r.y -= 10 // room for the page number
 		return true
@@ -266,11 +288,11 @@ func (r *renderer) centredBlock(st fontStyle, size, x0, w, y float64, s string) 
 
 // paragraph draws a wrapped paragraph across the text width with a first-line indent.
 func (r *renderer) paragraph(st fontStyle, size float64, s string, firstIndent, leftIndent float64) {
-	lines := r.wrap(st, size, textWidth-leftIndent, s, firstIndent)
+	lines := r.wrap(st, size, r.g.textWidth()-leftIndent, s, firstIndent)
 	for i, l := range lines {
 		r.need(size * lead)
 		r.y -= size * lead
-		x := marginLeft + leftIndent
+		x := r.g.left + leftIndent
 		if i == 0 {
 			x += firstIndent
 		}
@@ -316,36 +338,36 @@ func (r *renderer) header() {
 	switch r.def.Layout {
 	case LayoutApplication:
 		y := top - 12
-		r.centred(fonts.Bold, 12.5, marginLeft, textWidth, y, qh1)
+		r.centred(fonts.Bold, 12.5, r.g.left, r.g.textWidth(), y, qh1)
 		y -= 15
-		w := r.centred(fonts.Bold, 13, marginLeft, textWidth, y, qh2)
+		w := r.centred(fonts.Bold, 13, r.g.left, r.g.textWidth(), y, qh2)
 		y -= 3.5
-		r.p.line(marginLeft+(textWidth-w)/2, y, marginLeft+(textWidth+w)/2, y, 0.6)
+		r.p.line(r.g.left+(r.g.textWidth()-w)/2, y, r.g.left+(r.g.textWidth()+w)/2, y, 0.6)
 		y -= 22
 		if r.def.DocumentType != "" {
-			y = r.centredBlock(fonts.Bold, 14, marginLeft, textWidth, y, r.def.DocumentType)
+			y = r.centredBlock(fonts.Bold, 14, r.g.left, r.g.textWidth(), y, r.def.DocumentType)
 		}
 		if r.def.Summary != "" {
-			y = r.centredBlock(fonts.Bold, 14, marginLeft, textWidth, y, r.expand(r.def.Summary))
+			y = r.centredBlock(fonts.Bold, 14, r.g.left, r.g.textWidth(), y, r.expand(r.def.Summary))
 		}
 		r.y = y - 10
 		r.recipients(true)
 		return
 	}
-	leftW := textWidth * 0.45
-	rightX, rightW := marginLeft+leftW, textWidth-leftW
+	leftW := r.g.textWidth() * 0.45
+	rightX, rightW := r.g.left+leftW, r.g.textWidth()-leftW
 	// Left column: ô 2 issuing body, ô 3 number, ô 5b summary for letters.
 	yl := top
 	if r.hdr.ParentBody != "" {
-		yl = r.centredBlock(fonts.Regular, 12, marginLeft, leftW, yl, strings.ToUpper(r.hdr.ParentBody))
+		yl = r.centredBlock(fonts.Regular, 12, r.g.left, leftW, yl, strings.ToUpper(r.hdr.ParentBody))
 	}
-	yl = r.centredBlock(fonts.Bold, 12, marginLeft, leftW, yl, strings.ToUpper(r.hdr.IssuingBody))
+	yl = r.centredBlock(fonts.Bold, 12, r.g.left, leftW, yl, strings.ToUpper(r.hdr.IssuingBody))
 	yl -= 3.5
-	r.p.line(marginLeft+leftW/2-leftW/6, yl, marginLeft+leftW/2+leftW/6, yl, 0.6)
+	r.p.line(r.g.left+leftW/2-leftW/6, yl, r.g.left+leftW/2+leftW/6, yl, 0.6)
 	yl -= 18
-	r.centred(fonts.Regular, 13, marginLeft, leftW, yl, r.number())
+	r.centred(fonts.Regular, 13, r.g.left, leftW, yl, r.number())
 	if r.def.Layout == LayoutLetter && r.def.Summary != "" {
-		yl = r.centredBlock(fonts.Regular, 12, marginLeft, leftW, yl-2, "V/v "+r.expand(r.def.Summary))
+		yl = r.centredBlock(fonts.Regular, 12, r.g.left, leftW, yl-2, "V/v "+r.expand(r.def.Summary))
 	}
 	// Right column: ô 1 Quốc hiệu, ô 4 place and date.
 	yr := top - 12.5
@@ -365,10 +387,10 @@ func (r *renderer) header() {
 	if r.def.Layout != LayoutLetter {
 		r.y -= 6
 		if r.def.DocumentType != "" {
-			r.y = r.centredBlock(fonts.Bold, 14, marginLeft, textWidth, r.y, r.def.DocumentType)
+			r.y = r.centredBlock(fonts.Bold, 14, r.g.left, r.g.textWidth(), r.y, r.def.DocumentType)
 		}
 		if r.def.Summary != "" {
-			r.y = r.centredBlock(fonts.Bold, 14, marginLeft, textWidth, r.y, r.expand(r.def.Summary))
+			r.y = r.centredBlock(fonts.Bold, 14, r.g.left, r.g.textWidth(), r.y, r.expand(r.def.Summary))
 		}
 		r.y -= 10
 	}
@@ -387,35 +409,35 @@ func (r *renderer) recipients(centredOne bool) {
 	lw := r.doc.width(fonts.Regular, 14, label+" ")
 	if len(rec) == 1 {
 		full := label + " " + rec[0]
-		if fw := r.doc.width(fonts.Regular, 14, full); fw <= textWidth-indent {
+		if fw := r.doc.width(fonts.Regular, 14, full); fw <= r.g.textWidth()-indent {
 			r.y -= 14 * lead
-			r.doc.text(r.p, fonts.Regular, 14, marginLeft+(textWidth-fw)/2, r.y, full)
+			r.doc.text(r.p, fonts.Regular, 14, r.g.left+(r.g.textWidth()-fw)/2, r.y, full)
 			r.y -= 6
 			return
 		}
-		lines := r.wrap(fonts.Regular, 14, textWidth-indent-lw, rec[0], 0)
+		lines := r.wrap(fonts.Regular, 14, r.g.textWidth()-indent-lw, rec[0], 0)
 		for i, l := range lines {
 			r.y -= 14 * lead
 			if i == 0 {
-				r.doc.text(r.p, fonts.Regular, 14, marginLeft+indent, r.y, label)
+				r.doc.text(r.p, fonts.Regular, 14, r.g.left+indent, r.y, label)
 			}
-			r.doc.text(r.p, fonts.Regular, 14, marginLeft+indent+lw, r.y, l)
+			r.doc.text(r.p, fonts.Regular, 14, r.g.left+indent+lw, r.y, l)
 		}
 		r.y -= 6
 		return
 	}
 	r.y -= 14 * lead
-	r.doc.text(r.p, fonts.Regular, 14, marginLeft+indent, r.y, label)
+	r.doc.text(r.p, fonts.Regular, 14, r.g.left+indent, r.y, label)
 	for i, rc := range rec {
 		end := ";"
 		if i == len(rec)-1 {
 			end = "."
 		}
-		for j, l := range r.wrap(fonts.Regular, 14, textWidth-indent-lw, "- "+rc+end, 0) {
+		for j, l := range r.wrap(fonts.Regular, 14, r.g.textWidth()-indent-lw, "- "+rc+end, 0) {
 			if j > 0 || i > 0 {
 				r.y -= 14 * lead
 			}
-			r.doc.text(r.p, fonts.Regular, 14, marginLeft+indent+lw, r.y, l)
+			r.doc.text(r.p, fonts.Regular, 14, r.g.left+indent+lw, r.y, l)
 		}
 	}
 	r.y -= 6
@@ -480,8 +502,16 @@ func (r *renderer) body() {
 			}
 			r.paragraph(fonts.Regular, bodySize, "- "+f.Label+": "+v, indent, 0)
 		}
-		if s.Table != nil {
-			r.table(s.Table, r.data.Tables[s.Table.ID])
+		if t := s.Table; t != nil {
+			if len(t.Columns)+1 > wideTableColumns {
+				// Too wide for a portrait page: the list follows the letter on landscape
+				// pages (danh sách kèm theo).
+				n := len(r.data.Tables[t.ID])
+				r.paragraph(fonts.Italic, bodySize, fmt.Sprintf("(Có danh sách %d trường hợp kèm theo.)", n), indent, 0)
+				r.deferred = append(r.deferred, t)
+				continue
+			}
+			r.table(t, r.data.Tables[t.ID])
 		}
 	}
 	for _, c := range r.def.Closing {
@@ -544,15 +574,15 @@ func (r *renderer) columnWidths(cols []col, rows []Row, pad float64) float64 {
 					want = max(want, r.doc.width(st, size, tx)) // headers may wrap
 				}
 			}
-			mins[i] = min(m+2*pad+1, textWidth*0.3)
-			wants[i] = max(mins[i], min(want+2*pad+1, textWidth*0.6)*c.w)
+			mins[i] = min(m+2*pad+1, r.g.textWidth()*0.3)
+			wants[i] = max(mins[i], min(want+2*pad+1, r.g.textWidth()*0.6)*c.w)
 			sum += mins[i]
 		}
 		// Prefer a smaller size to leaving the longer texts no room to spread.
-		if sum > 0.85*textWidth && si < len(sizes)-1 {
+		if sum > 0.85*r.g.textWidth() && si < len(sizes)-1 {
 			continue
 		}
-		extra, need := textWidth-sum, 0.0
+		extra, need := r.g.textWidth()-sum, 0.0
 		for i := range cols {
 			need += wants[i] - mins[i]
 		}
@@ -605,7 +635,7 @@ func (r *renderer) table(t *Table, rows []Row) {
 		return out, float64(maxN)*leading + 2*pad
 	}
 	drawRow := func(st fontStyle, lines [][]string, h float64, centre bool) {
-		x := marginLeft
+		x := r.g.left
 		for i, c := range cols {
 			r.p.rect(x, r.y-h, c.w, h, 0.5)
 			y := r.y - pad
@@ -639,7 +669,7 @@ func (r *renderer) table(t *Table, rows []Row) {
 			texts[j+1] = r.display(c.f, row[c.f.ID])
 		}
 		lines, h := cellLines(fonts.Regular, texts)
-		if r.y-h < marginBottom {
+		if r.y-h < r.g.bottom {
 			r.page()
 			r.y -= 10
 			drawRow(fonts.Bold, hLines, hh, true)
@@ -663,17 +693,17 @@ func (r *renderer) signatures() {
 	r.need(max(blockH, distH))
 	if r.def.Layout == LayoutApplication {
 		r.y -= bodySize * 1.2
-		w := textWidth * 0.55
-		r.centred(fonts.Italic, bodySize, marginLeft+textWidth-w, w, r.y, vnDate(r.hdr.Place, r.hdr.Date))
+		w := r.g.textWidth() * 0.55
+		r.centred(fonts.Italic, bodySize, r.g.left+r.g.textWidth()-w, w, r.y, vnDate(r.hdr.Place, r.hdr.Date))
 		r.y -= 4
 	}
 	top := r.y
 	n := len(blocks)
-	colW := textWidth / float64(n)
-	x0 := marginLeft
+	colW := r.g.textWidth() / float64(n)
+	x0 := r.g.left
 	if n == 1 {
-		colW = textWidth * 0.55
-		x0 = marginLeft + textWidth - colW
+		colW = r.g.textWidth() * 0.55
+		x0 = r.g.left + r.g.textWidth() - colW
 	}
 	for i, b := range blocks {
 		x := x0 + float64(i)*colW
@@ -707,17 +737,45 @@ func (r *renderer) signatures() {
 	}
 	if n == 1 && len(dist) > 0 {
 		y := top - 12
-		r.doc.text(r.p, fonts.BoldItalic, 12, marginLeft, y, "Nơi nhận:")
+		r.doc.text(r.p, fonts.BoldItalic, 12, r.g.left, y, "Nơi nhận:")
 		for i, d := range dist {
 			end := ";"
 			if i == len(dist)-1 {
 				end = "."
 			}
-			for _, l := range r.wrap(fonts.Regular, 11, textWidth-colW-10, "- "+d+end, 0) {
+			for _, l := range r.wrap(fonts.Regular, 11, r.g.textWidth()-colW-10, "- "+d+end, 0) {
 				y -= 13
-				r.doc.text(r.p, fonts.Regular, 11, marginLeft, y, l)
+				r.doc.text(r.p, fonts.Regular, 11, r.g.left, y, l)
 			}
 		}
+	}
+}
+
+// appendices draws the deferred lists on landscape pages, each headed as an appendix
+// to the letter.
+func (r *renderer) appendices() {
+	for _, t := range r.deferred {
+		r.g = landscape
+		r.page()
+		tw := r.g.textWidth()
+		title := "DANH SÁCH"
+		if t.Title != "" {
+			title = strings.ToUpper(t.Title)
+		}
+		r.y = r.centredBlock(fonts.Bold, 13, r.g.left, tw, r.y, title)
+		ref := "(Kèm theo văn bản"
+		if r.hdr.Number != "" {
+			ref += " số " + r.hdr.Number
+		}
+		if d, ok := ParseDate(r.hdr.Date); ok {
+			ref += " ngày " + FormatDate(d)
+		}
+		if r.hdr.IssuingBody != "" {
+			ref += " của " + r.hdr.IssuingBody
+		}
+		r.y = r.centredBlock(fonts.Italic, 13, r.g.left, tw, r.y, ref+")")
+		r.y -= 4
+		r.table(t, r.data.Tables[t.ID])
 	}
 }
 
@@ -737,7 +795,11 @@ func (r *renderer) pageNumbers() {
 			continue
 		}
 		s := fmt.Sprint(i + 1)
+		g := portrait
+		if p.w > p.h {
+			g = landscape
+		}
 		w := r.doc.width(fonts.Regular, 13, s)
-		r.doc.text(p, fonts.Regular, 13, marginLeft+(textWidth-w)/2, pageHeight-marginTop+6, s)
+		r.doc.text(p, fonts.Regular, 13, g.left+(g.textWidth()-w)/2, g.h-g.top+6, s)
 	}
 }
