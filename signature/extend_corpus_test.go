@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -38,6 +39,8 @@ func TestExtendCorpus(t *testing.T) {
 	require.NoError(t, err)
 	ts := kitTimestamper{p}
 	ctx := context.Background()
+	qpdf, _ := exec.LookPath("qpdf")
+	dir := t.TempDir()
 	reasons := map[string]int{}
 	extended := 0
 	for _, path := range files {
@@ -70,6 +73,12 @@ func TestExtendCorpus(t *testing.T) {
 		assert.Equal(t, int64(out.Len()), res.Size)
 		_, err = pdf.Open(bytes.NewReader(out.Bytes()), int64(out.Len()), nil)
 		assert.NoError(t, err, "%s: output does not reopen", name)
+		if qpdf != "" && exec.Command(qpdf, "--check", path).Run() == nil {
+			outPath := filepath.Join(dir, "out.pdf")
+			require.NoError(t, os.WriteFile(outPath, out.Bytes(), 0o600))
+			qout, err := exec.Command(qpdf, "--check", outPath).CombinedOutput()
+			assert.NoError(t, err, "%s: qpdf --check on the output:\n%s", name, qout)
+		}
 		if verr != nil {
 			continue
 		}
