@@ -176,3 +176,50 @@ func (e *TimestampError) Error() string {
 
 // Unwrap returns Reason.
 func (e *TimestampError) Unwrap() error { return e.Reason }
+
+// vietnamese explains each sentinel to a user, in Vietnamese.
+var vietnamese = []struct {
+	err error
+	msg string
+}{
+	{ErrRevoked, "chứng thư số đã bị thu hồi hoặc tạm dừng"},
+	{ErrExpired, "chứng thư số đã hết hạn tại thời điểm kiểm tra"},
+	{ErrNotYetValid, "chứng thư số chưa có hiệu lực tại thời điểm kiểm tra"},
+	{ErrNoChain, "không xây dựng được đường dẫn tin cậy tới chứng thư gốc"},
+	{ErrKeyUsage, "mục đích sử dụng khóa của chứng thư số không cho phép thao tác này"},
+	{ErrWeakAlgorithm, "thuật toán hoặc độ dài khóa không đạt yêu cầu"},
+	{ErrBasicConstraints, "ràng buộc cơ bản của chứng thư CA bị vi phạm"},
+	{ErrTryLater, "máy chủ OCSP yêu cầu thử lại sau"},
+	{ErrResponderError, "máy chủ OCSP trả về lỗi"},
+	{ErrWrongResponder, "phản hồi không do CA phát hành hoặc máy chủ được ủy quyền ký"},
+	{ErrBadNonce, "giá trị nonce trong phản hồi không khớp với yêu cầu"},
+	{ErrStale, "dữ liệu trạng thái chứng thư không còn cập nhật cho thời điểm kiểm tra"},
+	{ErrUnknownCertificate, "máy chủ OCSP không biết chứng thư số này"},
+	{ErrNoRevocationSource, "chứng thư số không chỉ ra máy chủ OCSP hay danh sách thu hồi (CRL)"},
+	{ErrNoRevocationData, "không có dữ liệu trạng thái thu hồi cho chứng thư số này"},
+	{ErrOffline, "đang ở chế độ ngoại tuyến, không truy cập mạng"},
+	{ErrUnsupported, "dữ liệu dùng tính năng chưa được hỗ trợ"},
+	{ErrUnreachable, "không kết nối được tới máy chủ"},
+	{ErrHTTPStatus, "máy chủ trả về mã trạng thái HTTP không mong đợi"},
+	{ErrTooLarge, "phản hồi vượt quá giới hạn kích thước"},
+	{ErrTSARejected, "máy chủ cấp dấu thời gian từ chối yêu cầu"},
+	{ErrImprintMismatch, "dấu thời gian không khớp với dữ liệu"},
+	{ErrBadSignature, "chữ ký không hợp lệ"},
+	{ErrTSACertificate, "chứng thư của máy chủ cấp dấu thời gian không hợp lệ cho việc cấp dấu thời gian"},
+	{ErrMalformed, "dữ liệu sai định dạng"},
+}
+
+// Vietnamese explains err to a user in Vietnamese, from the first sentinel of this
+// package it wraps (in the order of the list above: the most specific first). It
+// returns "" for an error this package did not produce.
+func Vietnamese(err error) string {
+	if err == nil {
+		return ""
+	}
+	for _, v := range vietnamese {
+		if errors.Is(err, v.err) {
+			return v.msg
+		}
+	}
+	return ""
+}

@@ -1,6 +1,7 @@
 package certstatus_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -79,4 +80,17 @@ func TestCheckOfflineRevocationEvidence(t *testing.T) {
 	assert.Equal(t, certstatus.StatusUnknown, r.Status)
 	assert.ErrorIs(t, r.Err, certstatus.ErrMalformed)
 	assert.Len(t, r.Failures, 2)
+}
+
+func TestVietnameseExplanations(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	pki.SetOCSP(certstatustest.OCSPBadNonce)
+	r := checkerFor(pki, ocspOnly).Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
+	assert.Equal(t, "giá trị nonce trong phản hồi không khớp với yêu cầu", certstatus.Vietnamese(r.Err))
+	assert.Equal(t, "", certstatus.Vietnamese(nil))
+	assert.Equal(t, "", certstatus.Vietnamese(errors.New("other")))
+	for _, e := range []error{certstatus.ErrRevoked, certstatus.ErrExpired, certstatus.ErrNoChain, certstatus.ErrTryLater,
+		certstatus.ErrImprintMismatch, certstatus.ErrTSACertificate, certstatus.ErrMalformed, certstatus.ErrOffline} {
+		assert.NotEmpty(t, certstatus.Vietnamese(e), e.Error())
+	}
 }
