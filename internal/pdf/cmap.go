@@ -104,11 +104,11 @@ func parseCMap(data []byte) *cmap {
 					if len(base) == 0 {
 						continue
 					}
-					for c := a; c <= b && len(cm.unicode) < maxCMapEntries; c++ {
+					for k := uint32(0); k <= b-a && len(cm.unicode) < maxCMapEntries; k++ {
 						d := append([]byte(nil), base...)
 						// Increment the last byte (ranges do not cross it in valid CMaps).
-						d[len(d)-1] += byte(c - a)
-						cm.unicode[c] = utf16Text(d)
+						d[len(d)-1] += byte(k)
+						cm.unicode[a+k] = utf16Text(d)
 					}
 				case Array:
 					for k, e := range dst {
