@@ -18,12 +18,13 @@ type sessionPool struct {
 	mu     sync.Mutex
 	idle   []uint
 	open   map[uint]struct{}
-	closed bool
-	done   chan struct{} // closed by close
+	closed  bool
+	done    chan struct{} // closed when close begins
+	drained chan struct{} // closed when close has waited for every session
 }
 
 func newSessionPool(be backend, slot uint, limit int, prepare func(context.Context, uint) error) *sessionPool {
-	return &sessionPool{be: be, slot: slot, sem: make(chan struct{}, limit), prepare: prepare, open: map[uint]struct{}{}, done: make(chan struct{})}
+	return &sessionPool{be: be, slot: slot, sem: make(chan struct{}, limit), prepare: prepare, open: map[uint]struct{}{}, done: make(chan struct{}), drained: make(chan struct{})}
 }
 
 // hold takes one of the pool's slots without a session, for calls that need the module
@@ -129,6 +130,7 @@ func (p *sessionPool) close() {
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
+		<-p.drained // a concurrent close is draining: wait for it too
 		return
 	}
 	p.closed = true
@@ -138,6 +140,7 @@ func (p *sessionPool) close() {
 		p.sem <- struct{}{}
 	}
 	p.discardIdle()
+	close(p.drained)
 }
 
 // size reports how many sessions are open (idle or in use).
