@@ -46,6 +46,14 @@
 // a signature's /Contents hole) never are. Bytes is deterministic, except that AES
 // encryption draws a random IV for every string and stream.
 //
+// # Content and text
+//
+// PageContent returns a page's decoded content, ParseContent splits content into
+// operations (inline images included), and PageText extracts the page's text runs with
+// their positions in user space (fonts' ToUnicode CMaps, encodings and widths, text and
+// graphics matrices, form XObjects), for locating text such as a signer's title and
+// name; it does not reconstruct reading order.
+//
 // # Errors and limits
 //
 // Errors wrap the sentinels ErrNotPDF, ErrMalformed, ErrLimit, ErrUnsupportedEncryption,

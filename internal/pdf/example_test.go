@@ -68,3 +68,25 @@ func ExampleTextString() {
 	// (Ha Noi)
 	// "(\xfe\xff\x01\\))"
 }
+
+// Find where a text appears on a page.
+func ExampleDocument_PageText() {
+	b := pdftest.Classic()
+	d, err := pdf.Open(bytes.NewReader(b), int64(len(b)), nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	pages, err := d.Pages()
+	if err != nil {
+		log.Fatal(err)
+	}
+	spans, err := d.PageText(pages[0])
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, s := range spans {
+		fmt.Printf("%q at (%g, %g), %g pt\n", s.Text, s.X, s.Y, s.Size)
+	}
+	// Output:
+	// "Hello kyso, page 1" at (72, 760), 24 pt
+}
