@@ -25,6 +25,14 @@
 // document's certification forbids is refused with ErrCertifiedNoChanges. Encrypted
 // documents (standard security handler) are signed with their password.
 //
+// # Levels B-T, B-LT, B-LTA
+//
+// SignOptions.Level asks Sign for more than B-B: a signature time-stamp from a
+// Timestamper (B-T, stored as an unsigned attribute in the reserved /Contents), then
+// validation data in a /DSS (B-LT) and a document time-stamp (B-LTA). Extend adds
+// validation data and a new document time-stamp to an already signed document, to
+// renew its long-term proof before the last time-stamp expires.
+//
 // # Deferred signing
 //
 // When the key lives elsewhere (a remote HSM, a signing service, a browser token),
