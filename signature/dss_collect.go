@@ -18,6 +18,7 @@ import (
 const (
 	maxLevelSubjects = 200 // signatures and document time-stamps
 	maxChainLength   = 10
+	maxPoolCerts     = 1000 // candidate certificates for chain building
 )
 
 // oidOCSPNoCheck marks an OCSP responder certificate whose status need not be checked
@@ -125,7 +126,7 @@ func newDSSCollector(src RevocationSource, extra []*x509.Certificate) *dssCollec
 
 func (c *dssCollector) addPool(certs []*x509.Certificate) {
 	for _, cert := range certs {
-		if cert == nil {
+		if cert == nil || len(c.pool) >= maxPoolCerts {
 			continue
 		}
 		dup := false

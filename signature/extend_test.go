@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto"
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/x509"
 	"errors"
@@ -118,6 +119,9 @@ func TestExtendArchiveRenewal(t *testing.T) {
 		assert.Equal(t, signature.TotalPassed, s.Indication, "signature %d: %+v", i, s.Checks)
 	}
 	assert.Equal(t, signature.LevelBLTA, rep.Signatures[1].Level, "%+v", rep.Signatures[1].Checks)
+	// A B-B signature (a deferred one, say) reaches B-LTA through Extend alone: the
+	// document time-stamp is its proof of existence.
+	assert.Equal(t, signature.LevelBLTA, rep.Signatures[0].Level, "%+v", rep.Signatures[0].Checks)
 
 	// Renewal: a second Extend adds validation data for the first document time-stamp
 	// and a second document time-stamp; the DSS is reused, nothing duplicated.
@@ -365,4 +369,26 @@ func TestSignLevelsStructuralKinds(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A deferred (two-step) signature is brought to B-LTA by Extend.
+func TestExtendDeferredSignature(t *testing.T) {
+	k := newLVKit(t)
+	in := pdftest.ObjectStreams()
+	ctx := context.Background()
+	prep, err := signature.Prepare(ctx, bytes.NewReader(in), int64(len(in)), k.pki.Leader.Chain, &signature.SignOptions{PSS: true})
+	require.NoError(t, err)
+	sig, err := k.pki.Leader.Key.Sign(rand.Reader, prep.Digest, prep.SignerOpts)
+	require.NoError(t, err)
+	var signed bytes.Buffer
+	_, err = signature.Complete(ctx, &signed, bytes.NewReader(in), int64(len(in)), prep.State, sig, nil)
+	require.NoError(t, err)
+
+	lta, res := k.extend(t, signed.Bytes(), nil)
+	assert.Empty(t, res.Missing)
+	rep := k.verify(t, lta, true, time.Time{})
+	require.Len(t, rep.Signatures, 2)
+	assert.Equal(t, signature.TotalPassed, rep.Signatures[0].Indication, "%+v", rep.Signatures[0].Checks)
+	assert.Equal(t, signature.LevelBLTA, rep.Signatures[0].Level)
+	k.lvExternalChecks(t, lta, 1, 1, true)
 }
