@@ -79,7 +79,7 @@ func (r *Registry) LoadDir(dir string) error {
 }
 
 // Load loads an agency's definition files (*.json, *.yaml, *.yml, in lexical order,
-// recursively) from fsys. A file either defines a new form (it has "id") or amends an
+// recursively, skipping *.schema.json) from fsys. A file either defines a new form (it has "id") or amends an
 // existing one (it has "extends"): relabelling fields, adding fields, overriding
 // defaults such as the province's managing body. See definitions/README.md for the
 // format. Invalid files and conflicts (a form defined twice, two files changing the
@@ -96,7 +96,7 @@ func (r *Registry) load(fsys fs.FS, prefix string, builtin bool) error {
 			return err
 		}
 		ext := path.Ext(p)
-		if !e.IsDir() && (ext == ".json" || ext == ".yaml" || ext == ".yml") {
+		if !e.IsDir() && (ext == ".json" || ext == ".yaml" || ext == ".yml") && !strings.HasSuffix(p, ".schema.json") {
 			files = append(files, p)
 		}
 		return nil
@@ -270,6 +270,7 @@ func parseDefinitionFile(fsys fs.FS, file, name string) (*parsedFile, error) {
 	if !ok {
 		return nil, bad(1, "a definition file holds one object (mapping)")
 	}
+	delete(m, "$schema") // editors' schema reference (definitions/definition.schema.json)
 	js, err := json.Marshal(generic)
 	if err != nil {
 		return nil, bad(0, "%v", err)

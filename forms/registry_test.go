@@ -73,6 +73,7 @@ sample:
 `
 
 const agencyOverlay = `{
+  "$schema": "https://example.invalid/ignored-by-the-loader.json",
   "extends": "tt185/mau-02",
   "defaults": {
     "recipients": ["Cục Chứng thực số và Bảo mật thông tin, Ban Cơ yếu Chính phủ"],

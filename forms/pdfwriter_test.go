@@ -1,0 +1,51 @@
+package forms
+
+import (
+	"bytes"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRenderIsDeterministicAndWellFormed(t *testing.T) {
+	reg, err := NewRegistry()
+	require.NoError(t, err)
+	d, err := reg.Definition("tt185/mau-14")
+	require.NoError(t, err)
+	opts := RenderOptions{Validate: &ValidateOptions{Now: testNow}}
+	var a, b bytes.Buffer
+	require.NoError(t, d.Render(&a, d.Sample, opts))
+	require.NoError(t, d.Render(&b, d.Sample, opts))
+	assert.Equal(t, a.Bytes(), b.Bytes(), "the same data renders to the same bytes")
+	assert.NotContains(t, a.String(), "/CreationDate", "no date unless asked for")
+
+	// The cross-reference table points at every object.
+	pdf := a.Bytes()
+	m := regexp.MustCompile(`startxref\n(\d+)\n%%EOF\n$`).FindSubmatch(pdf)
+	require.NotNil(t, m)
+	xref, _ := strconv.Atoi(string(m[1]))
+	require.True(t, bytes.HasPrefix(pdf[xref:], []byte("xref\n0 ")))
+	entries := regexp.MustCompile(`(\d{10}) 00000 n `).FindAllSubmatch(pdf[xref:], -1)
+	require.NotEmpty(t, entries)
+	for i, e := range entries {
+		off, _ := strconv.Atoi(string(e[1]))
+		assert.True(t, bytes.HasPrefix(pdf[off:], []byte(strconv.Itoa(i+1)+" 0 obj")), "object %d at %d", i+1, off)
+	}
+
+	// Title in UTF-16BE, creation date in Vietnam time when asked for.
+	var c bytes.Buffer
+	opts.Created = time.Date(2026, 11, 22, 7, 5, 9, 0, time.UTC)
+	require.NoError(t, d.Render(&c, d.Sample, opts))
+	assert.Contains(t, c.String(), "/CreationDate (D:20261122140509+07'00')")
+	assert.Contains(t, c.String(), "/Title <FEFF0042")
+	assert.Contains(t, c.String(), "/Lang (vi-VN)")
+}
+
+func TestPDFTextString(t *testing.T) {
+	assert.Equal(t, "<FEFF0110006F0063>", pdfTextString("Đoc"))
+	assert.Equal(t, "<FEFFD83DDE42>", pdfTextString("🙂"), "astral characters as surrogate pairs")
+}
