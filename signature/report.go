@@ -169,22 +169,33 @@ func (c Check) Message(lang string) string {
 	return c.MessageVI
 }
 
-// Signer is the identity in a certificate, read the way Vietnamese users read it (the
-// field names follow certstatus).
+// Signer is the identity in a certificate, read the way Vietnamese users read it. The
+// field names follow certstatus.Identity, plus the certificate's issuer, serial number
+// and validity period.
 type Signer struct {
-	CommonName         string    `json:"commonName"`
-	Organization       []string  `json:"organization,omitempty"`
-	OrganizationalUnit []string  `json:"organizationalUnit,omitempty"`
-	Locality           string    `json:"locality,omitempty"` // province (tỉnh/thành phố)
-	Email              string    `json:"email,omitempty"`
-	Title              string    `json:"title,omitempty"`       // T= (chức vụ)
-	Identifiers        []string  `json:"identifiers,omitempty"` // UID values such as CCCD:…, MST:…
-	Subject            string    `json:"subject"`
-	Issuer             string    `json:"issuer"`
-	IssuerCommonName   string    `json:"issuerCommonName,omitempty"`
-	SerialNumber       string    `json:"serialNumber"` // hex
-	NotBefore          time.Time `json:"notBefore"`
-	NotAfter           time.Time `json:"notAfter"`
+	CommonName          string       `json:"commonName"`             // CN: full name, or the organisation's name
+	Organization        string       `json:"organization,omitempty"` // O: the top body
+	OrganizationalUnits []string     `json:"organizationalUnits,omitempty"`
+	Province            string       `json:"province,omitempty"` // L (or ST): tỉnh, thành phố
+	Country             string       `json:"country,omitempty"`
+	Email               string       `json:"email,omitempty"`
+	Title               string       `json:"title,omitempty"` // T: chức vụ
+	Identifiers         []Identifier `json:"identifiers,omitempty"`
+	// Kind is individual, organisation, device, ca or unknown, inferred with the
+	// rules of certstatus.ParseIdentity.
+	Kind             string    `json:"kind"`
+	Subject          string    `json:"subject"`
+	Issuer           string    `json:"issuer"`
+	IssuerCommonName string    `json:"issuerCommonName,omitempty"`
+	SerialNumber     string    `json:"serialNumber"` // hex
+	NotBefore        time.Time `json:"notBefore"`
+	NotAfter         time.Time `json:"notAfter"`
+}
+
+// Identifier is a subject UID written "SCHEME:value" (CCCD:…, CMND:…, MST:…, MNS:…).
+type Identifier struct {
+	Scheme string `json:"scheme"`
+	Value  string `json:"value"`
 }
 
 // ManagingUnit is the unit that manages the signer (đơn vị quản lý): the organisational
@@ -193,7 +204,10 @@ func (s *Signer) ManagingUnit() string {
 	if s == nil {
 		return ""
 	}
-	parts := append(append([]string(nil), s.OrganizationalUnit...), s.Organization...)
+	parts := append([]string(nil), s.OrganizationalUnits...)
+	if s.Organization != "" {
+		parts = append(parts, s.Organization)
+	}
 	return strings.Join(parts, ", ")
 }
 
@@ -209,20 +223,25 @@ func signerFromCert(cert *x509.Certificate) *Signer {
 		return nil
 	}
 	s := &Signer{
-		CommonName:         cert.Subject.CommonName,
-		Organization:       cert.Subject.Organization,
-		OrganizationalUnit: cert.Subject.OrganizationalUnit,
-		Subject:            cert.Subject.String(),
-		Issuer:             cert.Issuer.String(),
-		IssuerCommonName:   cert.Issuer.CommonName,
-		SerialNumber:       hex.EncodeToString(cert.SerialNumber.Bytes()),
-		NotBefore:          cert.NotBefore.UTC(),
-		NotAfter:           cert.NotAfter.UTC(),
+		CommonName:          cert.Subject.CommonName,
+		OrganizationalUnits: cert.Subject.OrganizationalUnit,
+		Subject:             cert.Subject.String(),
+		Issuer:              cert.Issuer.String(),
+		IssuerCommonName:    cert.Issuer.CommonName,
+		SerialNumber:        hex.EncodeToString(cert.SerialNumber.Bytes()),
+		NotBefore:           cert.NotBefore.UTC(),
+		NotAfter:            cert.NotAfter.UTC(),
+	}
+	if len(cert.Subject.Organization) > 0 {
+		s.Organization = cert.Subject.Organization[0]
+	}
+	if len(cert.Subject.Country) > 0 {
+		s.Country = cert.Subject.Country[0]
 	}
 	if len(cert.Subject.Locality) > 0 {
-		s.Locality = cert.Subject.Locality[0]
+		s.Province = cert.Subject.Locality[0]
 	} else if len(cert.Subject.Province) > 0 {
-		s.Locality = cert.Subject.Province[0]
+		s.Province = cert.Subject.Province[0]
 	}
 	for _, atv := range cert.Subject.Names {
 		v, ok := atv.Value.(string)
@@ -231,7 +250,11 @@ func signerFromCert(cert *x509.Certificate) *Signer {
 		}
 		switch {
 		case atv.Type.Equal(oidUID):
-			s.Identifiers = append(s.Identifiers, v)
+			id := Identifier{Value: v}
+			if scheme, val, ok := strings.Cut(v, ":"); ok {
+				id = Identifier{Scheme: strings.ToUpper(strings.TrimSpace(scheme)), Value: strings.TrimSpace(val)}
+			}
+			s.Identifiers = append(s.Identifiers, id)
 		case atv.Type.Equal(oidTitle):
 			s.Title = v
 		case atv.Type.Equal(oidEmail):
@@ -243,7 +266,47 @@ func signerFromCert(cert *x509.Certificate) *Signer {
 	if s.Email == "" && len(cert.EmailAddresses) > 0 {
 		s.Email = cert.EmailAddresses[0]
 	}
+	s.Kind = certKind(cert, s)
 	return s
+}
+
+// certKind infers the kind of certificate with certstatus.ParseIdentity's rules, first
+// match wins: CA; a personal UID (CMND, CCCD, HC); an organisational UID (MST, MNS); a
+// server, code-signing, time-stamping or OCSP usage or DNS/IP names (device); a common
+// name all in upper case (organisation, the VGCA convention); a signing key usage
+// (individual); else unknown.
+func certKind(cert *x509.Certificate, s *Signer) string {
+	if cert.IsCA {
+		return "ca"
+	}
+	for _, id := range s.Identifiers {
+		switch id.Scheme {
+		case "CMND", "CCCD", "HC", "CMT", "PID":
+			return "individual"
+		}
+	}
+	for _, id := range s.Identifiers {
+		switch id.Scheme {
+		case "MST", "MNS", "MQHNS":
+			return "organisation"
+		}
+	}
+	for _, u := range cert.ExtKeyUsage {
+		switch u {
+		case x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageCodeSigning, x509.ExtKeyUsageTimeStamping, x509.ExtKeyUsageOCSPSigning:
+			return "device"
+		}
+	}
+	if len(cert.DNSNames) > 0 || len(cert.IPAddresses) > 0 {
+		return "device"
+	}
+	if cn := s.CommonName; cn != "" && strings.ToUpper(cn) == cn && strings.ToLower(cn) != cn {
+		return "organisation"
+	}
+	if cert.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) != 0 {
+		return "individual"
+	}
+	return "unknown"
 }
 
 // Change is one object-level difference found by the modification analysis.

@@ -38,6 +38,10 @@ func TestVerifyRoundTripBB(t *testing.T) {
 			assert.Equal(t, signature.ModNone, s.Modification)
 			assert.True(t, s.CoversWholeDocument)
 			assert.Equal(t, "Nguyễn Văn Lĩnh", s.Signer.CommonName)
+			assert.Equal(t, "Hà Tĩnh", s.Signer.Province)
+			assert.Equal(t, "UBND tỉnh Hà Tĩnh", s.Signer.Organization)
+			assert.Equal(t, "individual", s.Signer.Kind)
+			assert.Equal(t, "Văn phòng UBND tỉnh, UBND tỉnh Hà Tĩnh", s.Signer.ManagingUnit())
 			assert.Equal(t, "Phê duyệt", s.Reason)
 			assert.False(t, s.TimeProven)
 			c, ok := s.Check(signature.CheckSigningTime)
@@ -118,6 +122,7 @@ func TestVerifyLevels(t *testing.T) {
 	assert.Equal(t, signature.KindDocTimestamp, ts.Kind)
 	assert.Equal(t, signature.TotalPassed, ts.Indication, "%+v", ts.Checks)
 	assert.True(t, ts.CoversWholeDocument)
+	assert.Equal(t, "device", ts.Signer.Kind, "a TSA certificate")
 
 	// The same, in one call, as downstream test suites write it.
 	signaturetest.AssertSignatures(t, lta, &signature.VerifyOptions{Roots: p.roots, Offline: true, Time: now},
