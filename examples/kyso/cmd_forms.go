@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/kyso-go/kyso/forms"
 )
@@ -22,7 +23,8 @@ subcommands:
   validate  -form ID -data FILE [-defs DIR]  one line per problem; exit 1 when invalid
   render    -form ID (-data FILE | -sample) -out FILE.pdf [-defs DIR]
   template  -form ID [-table ID] [-sample] -out FILE.xlsx|FILE.csv   a spreadsheet for a list
-  deadline  -profile ID -period YYYY-MM|YYYY report deadlines (profiles: quang-ninh, ha-tinh)
+  deadline  -profile ID|FILE.json -period YYYY-MM|YYYY [-holiday D] [-workday D]
+            report deadlines (profiles: quang-ninh, ha-tinh)
 
 -data takes a form-data JSON document, or a CSV/XLSX list (with -base FILE.json for the
 other values and -table ID when the form has several lists). -defs DIR loads an
@@ -382,9 +384,22 @@ var weekdaysVi = [...]string{"Chủ nhật", "thứ Hai", "thứ Ba", "thứ Tư
 
 func formsDeadline(c *cli, args []string) int {
 	var profile, period string
+	var cal forms.Calendar
+	day := func(list *[]time.Time) func(string) error {
+		return func(s string) error {
+			t, err := time.Parse("2006-01-02", s)
+			if err != nil {
+				return fmt.Errorf("write the date as YYYY-MM-DD: %w", err)
+			}
+			*list = append(*list, t)
+			return nil
+		}
+	}
 	_, code, ok := formsFlags(c, "deadline", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&profile, "profile", "", "reporting profile: quang-ninh or ha-tinh")
+		fs.StringVar(&profile, "profile", "", "reporting profile: quang-ninh, ha-tinh, or a profile FILE.json")
 		fs.StringVar(&period, "period", "", "reporting period: YYYY-MM or YYYY")
+		fs.Func("holiday", "an extra day off decided for the year, YYYY-MM-DD (repeatable)", day(&cal.ExtraHolidays))
+		fs.Func("workday", "a weekend day declared a working day, YYYY-MM-DD (repeatable)", day(&cal.ExtraWorkdays))
 	})
 	if !ok {
 		return code
@@ -393,12 +408,24 @@ func formsDeadline(c *cli, args []string) int {
 		fmt.Fprintln(c.stderr, "kyso forms deadline: -profile and -period are required")
 		return exitUsage
 	}
-	p, err := forms.LookupReportingProfile(profile)
+	var p *forms.ReportingProfile
+	var err error
+	if strings.HasSuffix(strings.ToLower(profile), ".json") {
+		var b []byte
+		if b, err = os.ReadFile(profile); err == nil {
+			p, err = forms.ParseReportingProfile(b)
+		}
+		if err != nil {
+			err = fmt.Errorf("%s: %w", profile, err)
+		}
+	} else {
+		p, err = forms.LookupReportingProfile(profile)
+	}
 	if err != nil {
 		fmt.Fprintf(c.stderr, "kyso forms deadline: %v\n", err)
 		return exitFailure
 	}
-	dls, err := p.Deadlines(period, nil)
+	dls, err := p.Deadlines(period, &cal)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "kyso forms deadline: %v\n", err)
 		if errors.Is(err, forms.ErrBadPeriod) {

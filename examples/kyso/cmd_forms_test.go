@@ -208,7 +208,24 @@ func TestFormsDeadline(t *testing.T) {
 	assert.Contains(t, lines[0], "quang-ninh monthly 2026-12: hạn 21/12/2026 (thứ Hai); dời vì ngày 20/12/2026 là Chủ nhật; số liệu 15/11/2026–14/12/2026")
 	assert.Contains(t, lines[1], "quang-ninh yearly 2026: hạn 20/01/2027")
 
-	code, _, errOut := runFormsCLI("deadline", "-profile", "quang-ninh", "-period", "12/2026")
+	// The government adds Monday 21/12/2026 as a day off (a made-up decision): the
+	// deadline moves on to Tuesday.
+	code, out, _ = runFormsCLI("deadline", "-profile", "quang-ninh", "-period", "2026-12", "-holiday", "2026-12-21")
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, out, "hạn 22/12/2026 (thứ Ba)")
+
+	// An agency's own profile file.
+	pf := filepath.Join(t.TempDir(), "tinh.json")
+	require.NoError(t, os.WriteFile(pf, []byte(`{"id":"tinh-x","province":"X","recipient":"Sở KH&CN","source":"QĐ 1/2026",
+		"schedules":[{"kind":"monthly","name":"Báo cáo tháng","months":[1,2,3,4,5,6,7,8,9,10,11,12],"due":{"monthOffset":1,"day":5},"shift":"next-working-day","citation":"Điều 9"}]}`), 0o644))
+	code, out, errOut := runFormsCLI("deadline", "-profile", pf, "-period", "2026-12")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "tinh-x monthly 2026-12: hạn 05/01/2027 (thứ Ba)")
+
+	code, _, _ = runFormsCLI("deadline", "-profile", "quang-ninh", "-period", "2026-12", "-holiday", "21/12/2026")
+	assert.Equal(t, exitUsage, code)
+
+	code, _, errOut = runFormsCLI("deadline", "-profile", "quang-ninh", "-period", "12/2026")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errOut, "YYYY-MM")
 	code, _, _ = runFormsCLI("deadline", "-profile", "ha-noi", "-period", "2026-12")
