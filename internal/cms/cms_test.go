@@ -294,6 +294,7 @@ func TestParseOpenSSL(t *testing.T) {
 			if pss && k != "rsa" {
 				continue
 			}
+			keyid := pss // openssl -keyid: a SubjectKeyIdentifier signer identifier
 			t.Run(fmt.Sprintf("%s-pss=%v", k, pss), func(t *testing.T) {
 				s := p.signers[k]
 				keyDER, err := x509MarshalPKCS8PrivateKey(s.key)
@@ -303,6 +304,9 @@ func TestParseOpenSSL(t *testing.T) {
 				outPath := filepath.Join(dir, k+".p7s")
 				args := []string{"cms", "-sign", "-binary", "-outform", "DER", "-in", contentPath,
 					"-signer", certPath, "-inkey", keyPath, "-md", "sha384", "-out", outPath}
+				if keyid {
+					args = append(args, "-keyid")
+				}
 				if pss {
 					args = append(args, "-keyopt", "rsa_padding_mode:pss")
 				} else {
@@ -316,6 +320,7 @@ func TestParseOpenSSL(t *testing.T) {
 				require.NoError(t, err)
 				si := sd.Signers[0]
 				assert.Equal(t, crypto.SHA384, si.Hash)
+				assert.Equal(t, keyid, si.SubjectKeyID != nil)
 				md, err := si.MessageDigest()
 				require.NoError(t, err)
 				assert.Equal(t, digestOf(crypto.SHA384, content), md)

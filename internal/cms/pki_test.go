@@ -85,6 +85,7 @@ func (p *testPKI) issue(serial int64, cn string, pub crypto.PublicKey) *x509.Cer
 		KeyUsage:       x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
 		ExtKeyUsage:    []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
 		AuthorityKeyId: p.root.SubjectKeyId,
+		SubjectKeyId:   []byte{0x6b, 0x79, 0x73, 0x6f, byte(serial)}, // for openssl -keyid
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.root, pub, p.rootKey)
 	if err != nil {
