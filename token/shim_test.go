@@ -183,3 +183,42 @@ func TestTokenRemoved(t *testing.T) {
 	checkSignature(t, p.certs["EC-P256"].PublicKey, d, sig, crypto.SHA256)
 	assert.Equal(t, 2, calls, "logged in again after the token came back")
 }
+
+// The pool never opens more sessions than the token allows, however many goroutines sign.
+func TestTokenSessionLimit(t *testing.T) {
+	hsm := newSoftHSM(t)
+	p := provision(t, hsm, "Small", "1234")
+	lib, set := shimModule(t, hsm, "3")
+	set("max2")
+	m, err := OpenModule(lib)
+	require.NoError(t, err)
+	defer m.Close()
+	ctx := context.Background()
+	tok, err := m.OpenToken(ctx, TokenOptions{Label: "Small", PIN: staticPIN("1234", nil, nil)})
+	require.NoError(t, err)
+	assert.Equal(t, uint(2), tok.Info().MaxSessions)
+	s, err := tok.Signer(ctx, KeySelector{Label: "EC-P256"})
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	errs := make(chan error, 16*4)
+	for range 16 {
+		wg.Go(func() {
+			for range 4 {
+				d := digestOf(crypto.SHA256, "x")
+				sig, err := s.SignContext(ctx, d, crypto.SHA256)
+				if err == nil {
+					err = verify(p.certs["EC-P256"].PublicKey, d, sig, crypto.SHA256)
+				}
+				if err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err) // CKR_SESSION_COUNT would show here
+	}
+	assert.LessOrEqual(t, tok.pool.size(), 2)
+}

@@ -501,3 +501,26 @@ func TestAlwaysAuthenticate(t *testing.T) {
 	}
 	assert.Equal(t, 2, contextual, "one context-specific PIN per signature")
 }
+
+// Another component of the program initialised the module first: OpenModule shares it
+// and its Close leaves it initialised for that component.
+func TestModuleInitialisedElsewhere(t *testing.T) {
+	hsm := newSoftHSM(t)
+	provision(t, hsm, "Shared", "1234")
+	other := pkcs11.New(hsm.module)
+	require.NotNil(t, other)
+	require.NoError(t, other.Initialize())
+	defer func() {
+		other.Finalize()
+		other.Destroy()
+	}()
+	m, err := OpenModule(hsm.module)
+	require.NoError(t, err)
+	tok, err := m.OpenToken(context.Background(), TokenOptions{Label: "Shared", PIN: staticPIN("1234", nil, nil)})
+	require.NoError(t, err)
+	_, err = tok.Signer(context.Background(), KeySelector{Label: "EC-P256"})
+	require.NoError(t, err)
+	require.NoError(t, m.Close())
+	_, err = other.GetSlotList(true)
+	require.NoError(t, err, "kyso must not finalise a module it did not initialise")
+}

@@ -10,7 +10,8 @@
  *     words "removed" (the token is unplugged: no token in the slot, calls on sessions
  *     fail with CKR_DEVICE_REMOVED), "expired" (CKF_USER_PIN_TO_BE_CHANGED) and "pinpad"
  *     (CKF_PROTECTED_AUTHENTICATION_PATH; a login without PIN uses KYSO_SHIM_PAD_PIN,
- *     as if typed on the device).
+ *     as if typed on the device), "max2" (the token allows 2 sessions: ulMaxSessionCount
+ *     is 2 and a third C_OpenSession fails with CKR_SESSION_COUNT).
  * Built by the tests with gcc; never shipped.
  */
 #include <dlfcn.h>
@@ -31,7 +32,7 @@
 static CK_FUNCTION_LIST_PTR real;
 static CK_FUNCTION_LIST shim;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static int fails, locked;
+static int fails, locked, sessions;
 
 static int max_tries(void) {
 	const char *s = getenv("KYSO_SHIM_MAX_TRIES");
@@ -79,12 +80,38 @@ static CK_RV shim_GetTokenInfo(CK_SLOT_ID slot, CK_TOKEN_INFO_PTR info) {
 	pthread_mutex_unlock(&mu);
 	if (control("expired")) info->flags |= CKF_USER_PIN_TO_BE_CHANGED;
 	if (control("pinpad")) info->flags |= CKF_PROTECTED_AUTHENTICATION_PATH;
+	if (control("max2")) info->ulMaxSessionCount = 2;
 	return CKR_OK;
 }
 
 static CK_RV shim_OpenSession(CK_SLOT_ID slot, CK_FLAGS flags, CK_VOID_PTR app, CK_NOTIFY notify, CK_SESSION_HANDLE_PTR s) {
+	CK_RV rv;
 	if (control("removed")) return CKR_TOKEN_NOT_PRESENT;
-	return real->C_OpenSession(slot, flags, app, notify, s);
+	pthread_mutex_lock(&mu);
+	if (control("max2") && sessions >= 2) {
+		pthread_mutex_unlock(&mu);
+		return CKR_SESSION_COUNT;
+	}
+	rv = real->C_OpenSession(slot, flags, app, notify, s);
+	if (rv == CKR_OK) sessions++;
+	pthread_mutex_unlock(&mu);
+	return rv;
+}
+
+static CK_RV shim_CloseSession(CK_SESSION_HANDLE s) {
+	CK_RV rv = real->C_CloseSession(s);
+	pthread_mutex_lock(&mu);
+	if (rv == CKR_OK && sessions > 0) sessions--;
+	pthread_mutex_unlock(&mu);
+	return rv;
+}
+
+static CK_RV shim_CloseAllSessions(CK_SLOT_ID slot) {
+	CK_RV rv = real->C_CloseAllSessions(slot);
+	pthread_mutex_lock(&mu);
+	if (rv == CKR_OK) sessions = 0;
+	pthread_mutex_unlock(&mu);
+	return rv;
 }
 
 static CK_RV shim_Login(CK_SESSION_HANDLE s, CK_USER_TYPE type, CK_UTF8CHAR_PTR pin, CK_ULONG len) {
@@ -148,6 +175,8 @@ CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR pp) {
 		shim.C_GetSlotInfo = shim_GetSlotInfo;
 		shim.C_GetTokenInfo = shim_GetTokenInfo;
 		shim.C_OpenSession = shim_OpenSession;
+		shim.C_CloseSession = shim_CloseSession;
+		shim.C_CloseAllSessions = shim_CloseAllSessions;
 		shim.C_Login = shim_Login;
 		shim.C_GetSessionInfo = shim_GetSessionInfo;
 		shim.C_FindObjectsInit = shim_FindObjectsInit;
