@@ -15,9 +15,9 @@ type sessionPool struct {
 	// login); an error closes the session and fails get.
 	prepare func(ctx context.Context, sh uint) error
 
-	mu     sync.Mutex
-	idle   []uint
-	open   map[uint]struct{}
+	mu      sync.Mutex
+	idle    []uint
+	open    map[uint]struct{}
 	closed  bool
 	done    chan struct{} // closed when close begins
 	drained chan struct{} // closed when close has waited for every session
