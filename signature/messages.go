@@ -272,6 +272,12 @@ func msgTimestampAfterClaim(ts, claimed time.Time) msg {
 		"The claimed time (%s) is later than the time-stamp (%s).", fmtTime(claimed), fmtTime(ts))
 }
 
+func msgTimestampOrder(field string, docTS, sigTS time.Time) msg {
+	return mf("Dấu thời gian tài liệu %q (%s) sớm hơn dấu thời gian của chữ ký mà nó bao phủ (%s): thứ tự thời gian không hợp lệ.",
+		"Document time-stamp %q (%s) is earlier than the signature time-stamp it covers (%s): impossible order.",
+		field, fmtTime(docTS), fmtTime(sigTS))
+}
+
 func msgChainOK(root string) msg {
 	return mf("Chứng thư số được xác thực đến chứng thư gốc tin cậy: %s.",
 		"The certificate chains to a trusted root: %s.", root)

@@ -525,6 +525,7 @@ func (v *verifier) finish(s *sigState) {
 	v.signatureTimestamp(s)
 	v.trust(s, cert, sd.Certificates)
 	v.integritySummary(s, cryptoOK)
+	v.timestampOrder(s)
 	v.level(s)
 	s.complete = true
 }

@@ -266,6 +266,10 @@ func TestVerifyNegativeCorpus(t *testing.T) {
 		{"document time-stamp by a revoked TSA", func(t *testing.T) []byte {
 			return addDocTimestamp(t, tsaRev, vtSign(t, tsaRev, base, &signature.SignOptions{Time: now}), now)
 		}, tsaRev, -1, want{signature.TotalFailed, signature.Revoked, ""}},
+		{"document time-stamp older than the signature time-stamp it covers", func(t *testing.T) []byte {
+			bt := addSignatureTimestamp(t, p, signed, now, nil)
+			return addDocTimestamp(t, p, bt, now.Add(-time.Hour))
+		}, p, 0, want{signature.Indeterminate, signature.TimestampOrderFailure, ""}},
 		{"time-stamp over other data", func(t *testing.T) []byte {
 			return addSignatureTimestamp(t, p, signed, now, []byte("other data"))
 		}, p, -1, want{signature.TotalFailed, signature.HashFailure, ""}},

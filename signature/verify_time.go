@@ -122,3 +122,18 @@ func (v *verifier) archivePOE(rev int) (time.Time, bool) {
 	}
 	return best, found
 }
+
+// timestampOrder checks that no document time-stamp covering the signature claims a
+// time before the signature's own time-stamp (ETSI EN 319 102-1 TIMESTAMP_ORDER_FAILURE).
+func (v *verifier) timestampOrder(s *sigState) {
+	if !s.hasPOE {
+		return
+	}
+	for _, o := range v.sigs {
+		if o.rep.Kind == KindDocTimestamp && o.hasPOE && o.rev >= s.rev && o.poe.Before(s.poe.Add(-revocationSkew)) {
+			s.rep.add(CheckTimestamp, CheckFailed, msgTimestampOrder(o.rep.Field, o.poe, s.poe))
+			s.rep.fail(Indeterminate, TimestampOrderFailure)
+			return
+		}
+	}
+}
