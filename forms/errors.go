@@ -10,6 +10,8 @@ import (
 var (
 	// ErrUnknownForm: no definition has the requested ID.
 	ErrUnknownForm = errors.New("forms: unknown form")
+	// ErrUnknownList: the form has no list table with the requested ID.
+	ErrUnknownList = errors.New("forms: unknown list")
 	// ErrInvalidDefinition: a definition or extension file is malformed or inconsistent
 	// (see *DefinitionError for the file and line).
 	ErrInvalidDefinition = errors.New("forms: invalid form definition")
@@ -71,6 +73,8 @@ func (p *Problem) Path() string {
 		return fmt.Sprintf("tables.%s[%d].%s", p.Table, p.Row, p.Column)
 	case p.Table != "":
 		return "tables." + p.Table
+	case strings.HasPrefix(p.Field, "header."):
+		return p.Field
 	case p.Field != "":
 		return "fields." + p.Field
 	}

@@ -45,7 +45,7 @@ type ImportResult struct {
 func (d *Definition) ImportCSV(tableID string, r io.Reader, opts ImportOptions) (*ImportResult, error) {
 	t := d.Table(tableID)
 	if t == nil {
-		return nil, fmt.Errorf("%w: %s has no list %q", ErrUnknownForm, d.ID, tableID)
+		return nil, fmt.Errorf("%w: %s has no list %q", ErrUnknownList, d.ID, tableID)
 	}
 	b, err := io.ReadAll(io.LimitReader(r, MaxImportSize+1))
 	if err != nil {
@@ -87,7 +87,7 @@ func (d *Definition) ImportCSV(tableID string, r io.Reader, opts ImportOptions) 
 func (d *Definition) ImportXLSX(tableID string, r io.Reader, opts ImportOptions) (*ImportResult, error) {
 	t := d.Table(tableID)
 	if t == nil {
-		return nil, fmt.Errorf("%w: %s has no list %q", ErrUnknownForm, d.ID, tableID)
+		return nil, fmt.Errorf("%w: %s has no list %q", ErrUnknownList, d.ID, tableID)
 	}
 	b, err := io.ReadAll(io.LimitReader(r, MaxImportSize+1))
 	if err != nil {
@@ -277,7 +277,7 @@ func (d *Definition) importRecords(t *Table, records [][]string, opts ImportOpti
 func (d *Definition) exportHeader(tableID string) (*Table, []string, error) {
 	t := d.Table(tableID)
 	if t == nil {
-		return nil, nil, fmt.Errorf("%w: %s has no list %q", ErrUnknownForm, d.ID, tableID)
+		return nil, nil, fmt.Errorf("%w: %s has no list %q", ErrUnknownList, d.ID, tableID)
 	}
 	hdr := []string{"STT"}
 	for _, c := range t.Columns {

@@ -134,7 +134,7 @@ func TestImportRejectsUnreadableTables(t *testing.T) {
 	_, err := d.ImportXLSX("subscribers", strings.NewReader("PK not a zip"), ImportOptions{})
 	assert.ErrorIs(t, err, ErrMalformedInput)
 	_, err = d.ImportCSV("nope", strings.NewReader("a\n"), ImportOptions{})
-	assert.ErrorIs(t, err, ErrUnknownForm)
+	assert.ErrorIs(t, err, ErrUnknownList)
 }
 
 func (t *Table) columnIDs() []string {

@@ -34,7 +34,7 @@ func (d *Definition) Validate(data *Data, opts ValidateOptions) error {
 		now = time.Now()
 	}
 	today := now.In(vietnam)
-	var probs []*Problem
+	probs := validateHeader(data.Header, today)
 	known := map[string]Field{}
 	for _, f := range d.Fields() {
 		known[f.ID] = f
@@ -78,6 +78,49 @@ func (d *Definition) Validate(data *Data, opts ValidateOptions) error {
 		return nil
 	}
 	return &ValidationError{Form: d.ID, Problems: probs}
+}
+
+// Limits on the letter header.
+const (
+	maxHeaderText  = 300
+	maxHeaderItems = 30
+)
+
+// validateHeader checks the header's values: plain text of bounded length, and the date.
+func validateHeader(h Header, today time.Time) []*Problem {
+	var probs []*Problem
+	text := func(id, label, v string) {
+		f := Field{ID: id, Label: label, Type: TypeText, MaxLength: maxHeaderText}
+		if p := checkValue(f, strings.TrimSpace(v), today); p != nil {
+			p.Field = "header." + id
+			probs = append(probs, p)
+		}
+	}
+	text("parentBody", "Cơ quan chủ quản", h.ParentBody)
+	text("issuingBody", "Cơ quan ban hành", h.IssuingBody)
+	text("number", "Số, ký hiệu", h.Number)
+	text("place", "Địa danh", h.Place)
+	text("signerAuthority", "Quyền hạn ký", h.SignerAuthority)
+	text("signerTitle", "Chức vụ người ký", h.SignerTitle)
+	text("signerName", "Họ tên người ký", h.SignerName)
+	if p := checkValue(Field{ID: "date", Label: "Ngày ban hành", Type: TypeDate}, strings.TrimSpace(h.Date), today); p != nil {
+		p.Field = "header.date"
+		probs = append(probs, p)
+	}
+	list := func(id, label string, items []string) {
+		if len(items) > maxHeaderItems {
+			probs = append(probs, &Problem{Field: "header." + id, Label: label, Err: ErrTooLong,
+				Vi: fmt.Sprintf("tối đa %d mục, có %d", maxHeaderItems, len(items)),
+				En: fmt.Sprintf("at most %d entries, has %d", maxHeaderItems, len(items))})
+			return
+		}
+		for _, it := range items {
+			text(id, label, it)
+		}
+	}
+	list("recipients", "Kính gửi", h.Recipients)
+	list("distribution", "Nơi nhận", h.Distribution)
+	return probs
 }
 
 // validateRows checks the rows of t; rowOffset is added to row numbers (for imports

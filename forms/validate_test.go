@@ -128,6 +128,25 @@ func TestValidateNamesFieldRowAndColumn(t *testing.T) {
 	assert.Contains(t, msg, ".gov.vn")
 }
 
+func TestValidateHeader(t *testing.T) {
+	reg, err := NewRegistry()
+	require.NoError(t, err)
+	d, err := reg.Definition("tt185/mau-02")
+	require.NoError(t, err)
+	data := d.Normalize(d.Sample)
+	data.Header.Date = "31/11/2026"
+	data.Header.SignerName = strings.Repeat("A", 301)
+	data.Header.Recipients = []string{"Cục\x07"}
+	err = d.Validate(data, ValidateOptions{Now: testNow})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	var paths []string
+	for _, p := range ve.Problems {
+		paths = append(paths, p.Path())
+	}
+	assert.Equal(t, []string{"header.signerName", "header.date", "header.recipients"}, paths)
+}
+
 func TestRequiredIf(t *testing.T) {
 	reg, err := NewRegistry()
 	require.NoError(t, err)
