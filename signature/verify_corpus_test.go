@@ -57,6 +57,30 @@ func selfSignedRoots(path string) *x509.CertPool {
 	return pool
 }
 
+// corpusDir resolves a relative KYSO_CORPUS (CI sets "../shared/corpus", relative to
+// the repository root) against the module root, since tests run in their package's
+// directory.
+func corpusDir(dir string) string {
+	if filepath.IsAbs(dir) {
+		return dir
+	}
+	if _, err := os.Stat(filepath.Join(dir, "pyhanko")); err == nil {
+		return dir
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return dir
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return filepath.Join(d, dir)
+		}
+		if filepath.Dir(d) == d {
+			return dir
+		}
+	}
+}
+
 // TestVerifyCorpus verifies every PDF of the pyHanko corpus ($KYSO_CORPUS/pyhanko) and
 // prints a table of verdicts. No file may panic; the coverage anomalies and "sneaky"
 // form updates must never pass.
@@ -65,6 +89,7 @@ func TestVerifyCorpus(t *testing.T) {
 	if dir == "" {
 		t.Skip("KYSO_CORPUS not set")
 	}
+	dir = corpusDir(dir)
 	files, err := filepath.Glob(filepath.Join(dir, "pyhanko", "*.pdf"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no PDFs in %s/pyhanko", dir)
