@@ -109,6 +109,9 @@ type revocationInfo struct {
 	ocsps, crls [][]byte
 	responders  []*x509.Certificate // OCSP responder certificates found in the responses
 	missing     *MissingRevocation
+	// warning is what the source said along with its data (for example that the
+	// certificate is revoked); the data is still embedded, as evidence.
+	warning string
 }
 
 // dssCollector fetches chains and revocation data, each certificate once.
@@ -201,15 +204,16 @@ func (c *dssCollector) status(ctx context.Context, cert, issuer *x509.Certificat
 	var whys []string
 	der, err := c.src.OCSPResponse(ctx, cert, issuer)
 	if len(der) > 0 {
-		if resp, perr := ocsp.ParseResponseForCert(der, cert, issuer); perr == nil {
+		resp, perr := ocsp.ParseResponseForCert(der, cert, issuer)
+		if perr == nil {
 			ri.ocsps = append(ri.ocsps, der)
 			if resp.Certificate != nil {
 				ri.responders = append(ri.responders, resp.Certificate)
 			}
+			ri.warning = statusWarning(cert, "OCSP", err)
 			return ri
-		} else {
-			whys = append(whys, "OCSP: unusable response: "+perr.Error())
 		}
+		whys = append(whys, "OCSP: unusable response: "+perr.Error())
 	} else if err != nil {
 		whys = append(whys, "OCSP: "+err.Error())
 	} else {
@@ -222,6 +226,7 @@ func (c *dssCollector) status(ctx context.Context, cert, issuer *x509.Certificat
 		}
 	}
 	if len(ri.crls) > 0 {
+		ri.warning = statusWarning(cert, "CRL", err)
 		return ri
 	}
 	switch {
@@ -236,12 +241,21 @@ func (c *dssCollector) status(ctx context.Context, cert, issuer *x509.Certificat
 	return ri
 }
 
+// statusWarning words an error a RevocationSource returned together with data.
+func statusWarning(cert *x509.Certificate, kind string, err error) string {
+	if err == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s for %q: %v (the answer is embedded as evidence)", kind, cert.Subject.CommonName, err)
+}
+
 // dssPlan is the validation data gathered for a set of subjects.
 type dssPlan struct {
 	subjects []dssSubject
 	// per subject, the items of its VRI entry
-	items   [][3][][]byte
-	missing []MissingRevocation
+	items    [][3][][]byte
+	missing  []MissingRevocation
+	warnings []string
 }
 
 // collect gathers, for each subject, the chains of its certificates and their
@@ -290,9 +304,14 @@ func (c *dssCollector) collect(ctx context.Context, subs []dssSubject) (*dssPlan
 						todo = append(todo, r) // its chain goes in too
 					}
 				}
-				if ri.missing != nil && !reported[string(cert.Raw)] {
+				if !reported[string(cert.Raw)] {
 					reported[string(cert.Raw)] = true
-					plan.missing = append(plan.missing, *ri.missing)
+					if ri.missing != nil {
+						plan.missing = append(plan.missing, *ri.missing)
+					}
+					if ri.warning != "" {
+						plan.warnings = append(plan.warnings, ri.warning)
+					}
 				}
 			}
 		}

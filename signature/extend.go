@@ -170,7 +170,7 @@ func buildDSSUpdate(ctx context.Context, r io.ReaderAt, size int64, password []b
 	if err != nil {
 		return nil, nil, err
 	}
-	res := &ExtendResult{Missing: plan.missing, Warnings: warns}
+	res := &ExtendResult{Missing: plan.missing, Warnings: append(warns, plan.warnings...)}
 	for _, m := range plan.missing {
 		res.Warnings = append(res.Warnings, m.String())
 	}

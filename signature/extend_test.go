@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/ocsp"
 
 	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/certstatus/certstatustest"
@@ -391,4 +392,39 @@ func TestExtendDeferredSignature(t *testing.T) {
 	assert.Equal(t, signature.TotalPassed, rep.Signatures[0].Indication, "%+v", rep.Signatures[0].Checks)
 	assert.Equal(t, signature.LevelBLTA, rep.Signatures[0].Level)
 	k.lvExternalChecks(t, lta, 1, 1, true)
+}
+
+func TestLevelsRevokedSigner(t *testing.T) {
+	k := newLVKit(t)
+	in := pdftest.Classic()
+
+	// Revoked after the archive was time-stamped: renewal embeds the "revoked" answer,
+	// and the signature stays valid because its time-stamp proves it came first.
+	lta, _ := k.sign(t, in, k.levelOptions(signature.LevelBLTA))
+	time.Sleep(1100 * time.Millisecond) // time-stamps have one-second precision
+	k.pki.Revoke(k.pki.Leader.Cert, ocsp.KeyCompromise, time.Time{})
+	// A checker without caches, so that the answers given before the revocation are
+	// not served again.
+	k.checker = certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(k.pki.Root.Cert),
+		OCSPCacheEntries: -1, CRLCacheBytes: -1, Timeout: 5 * time.Second})
+	renewed, res := k.extend(t, lta, nil)
+	require.Len(t, res.Warnings, 1, "the responder's 'revoked' must be reported")
+	assert.Contains(t, res.Warnings[0], k.pki.Leader.Cert.Subject.CommonName)
+	assert.Positive(t, res.OCSPs, "the new answers are embedded")
+	rep := k.verify(t, renewed, true, time.Time{})
+	require.Len(t, rep.Signatures, 3)
+	s := rep.Signatures[0]
+	assert.Equal(t, signature.TotalPassed, s.Indication, "%+v", s.Checks)
+	assert.Equal(t, signature.LevelBLTA, s.Level)
+
+	// Signing after the revocation: the DSS holds the evidence and the verdict is
+	// TOTAL_FAILED / REVOKED.
+	var out bytes.Buffer
+	sres, err := signature.Sign(context.Background(), &out, bytes.NewReader(in), int64(len(in)), k.pki.Leader.Key,
+		k.pki.Leader.Chain, &signature.SignOptions{Level: k.levelOptions(signature.LevelBLTA)})
+	require.NoError(t, err)
+	assert.NotEmpty(t, sres.Level.Warnings)
+	rep = k.verify(t, out.Bytes(), true, time.Time{})
+	assert.Equal(t, signature.TotalFailed, rep.Signatures[0].Indication, "%+v", rep.Signatures[0].Checks)
+	assert.Equal(t, signature.Revoked, rep.Signatures[0].SubIndication)
 }
