@@ -77,16 +77,26 @@ type ocspBasicResponse struct {
 	Certificates       []asn1.RawValue `asn1:"explicit,tag:0,optional"`
 }
 
-// issuerKeyHash is SHA-1 over the issuer's subjectPublicKey BIT STRING contents.
-func issuerKeyHash(issuer *x509.Certificate) ([]byte, error) {
+// publicKeyBits returns the contents of the subjectPublicKey BIT STRING, which OCSP
+// CertIDs hash.
+func publicKeyBits(c *x509.Certificate) ([]byte, error) {
 	var spki struct {
 		Algorithm pkix.AlgorithmIdentifier
 		PublicKey asn1.BitString
 	}
-	if _, err := asn1.Unmarshal(issuer.RawSubjectPublicKeyInfo, &spki); err != nil {
+	if _, err := asn1.Unmarshal(c.RawSubjectPublicKeyInfo, &spki); err != nil {
 		return nil, fmt.Errorf("%w: issuer public key: %v", ErrMalformed, err)
 	}
-	h := sha1.Sum(spki.PublicKey.RightAlign())
+	return spki.PublicKey.RightAlign(), nil
+}
+
+// issuerKeyHash is SHA-1 over the issuer's subjectPublicKey BIT STRING contents.
+func issuerKeyHash(issuer *x509.Certificate) ([]byte, error) {
+	bits, err := publicKeyBits(issuer)
+	if err != nil {
+		return nil, err
+	}
+	h := sha1.Sum(bits)
 	return h[:], nil
 }
 
@@ -115,8 +125,8 @@ func buildOCSPRequest(cert, issuer *x509.Certificate, nonce []byte) ([]byte, err
 	return asn1.Marshal(req)
 }
 
-// responseNonce returns the extnValue of the nonce in the responseExtensions, or nil.
-func responseNonce(der []byte) ([]byte, error) {
+// parseBasicResponse reads the BasicOCSPResponse inside a successful OCSP response.
+func parseBasicResponse(der []byte) (*ocspBasicResponse, error) {
 	var resp ocspResponseASN1
 	if _, err := asn1.Unmarshal(der, &resp); err != nil {
 		return nil, err
@@ -125,6 +135,11 @@ func responseNonce(der []byte) ([]byte, error) {
 	if _, err := asn1.Unmarshal(resp.Response.Response, &basic); err != nil {
 		return nil, err
 	}
+	return &basic, nil
+}
+
+// responseNonce returns the extnValue of the nonce in the responseExtensions, or nil.
+func responseNonce(basic *ocspBasicResponse) ([]byte, error) {
 	for _, e := range basic.TBSResponseData.ResponseExtensions {
 		if e.Id.Equal(oidOCSPNonce) {
 			return e.Value, nil
@@ -171,7 +186,7 @@ func (c *Checker) checkOCSP(ctx context.Context, cert, issuer *x509.Certificate,
 	v, err := c.sharedDo(ctx, key, func(ctx context.Context) (any, error) {
 		var errs []error
 		for _, u := range urls {
-			r, err := c.queryOCSP(ctx, u, cert, issuer, at)
+			r, err := c.queryOCSP(ctx, u, key, cert, issuer, at)
 			if err == nil {
 				return r, nil
 			}
@@ -191,7 +206,7 @@ func (c *Checker) checkOCSP(ctx context.Context, cert, issuer *x509.Certificate,
 }
 
 // queryOCSP sends one request to one responder and verifies the answer.
-func (c *Checker) queryOCSP(ctx context.Context, responder string, cert, issuer *x509.Certificate, at time.Time) (Result, error) {
+func (c *Checker) queryOCSP(ctx context.Context, responder, cacheKey string, cert, issuer *x509.Certificate, at time.Time) (Result, error) {
 	var nonce []byte
 	if !c.opts.DisableNonce {
 		nonce = make([]byte, 16)
@@ -222,11 +237,7 @@ func (c *Checker) queryOCSP(ctx context.Context, responder string, cert, issuer 
 	if err != nil {
 		return Result{}, err
 	}
-	if r.Status != StatusUnknown {
-		keyHash, _ := issuerKeyHash(issuer)
-		key := "ocsp:" + hex.EncodeToString(keyHash) + ":" + cert.SerialNumber.Text(16)
-		c.ocspCache.put(key, ocspCacheEntry{raw: body, url: responder, expires: cacheUntil(r.NextUpdate, r.ThisUpdate)})
-	}
+	c.ocspCache.put(cacheKey, ocspCacheEntry{raw: body, url: responder, expires: cacheUntil(r.NextUpdate, r.ThisUpdate)})
 	return r, nil
 }
 
@@ -270,15 +281,19 @@ func (c *Checker) evalOCSP(der []byte, from string, cert, issuer *x509.Certifica
 		}
 		return fail(ErrMalformed, err.Error())
 	}
+	basic, err := parseBasicResponse(der)
+	if err != nil {
+		return fail(ErrMalformed, err.Error())
+	}
 	// The CertID must name our issuer, not merely our serial number.
-	if err := checkCertIDIssuer(der, cert, issuer); err != nil {
+	if err := checkCertIDIssuer(basic, cert, issuer); err != nil {
 		return Result{}, err
 	}
 	signer, err := c.authorizeResponder(resp, issuer)
 	if err != nil {
 		return fail(ErrWrongResponder, err.Error())
 	}
-	nonce, err := responseNonce(der)
+	nonce, err := responseNonce(basic)
 	if err != nil {
 		return fail(ErrMalformed, err.Error())
 	}
@@ -325,13 +340,9 @@ func unwrapSentinel(err error) error {
 
 // checkCertIDIssuer finds the single response for cert's serial and checks that its
 // CertID hashes match issuer.
-func checkCertIDIssuer(der []byte, cert, issuer *x509.Certificate) error {
-	var resp ocspResponseASN1
-	if _, err := asn1.Unmarshal(der, &resp); err != nil {
-		return &ResponseError{Source: SourceOCSP, Reason: ErrMalformed, Detail: err.Error()}
-	}
-	var basic ocspBasicResponse
-	if _, err := asn1.Unmarshal(resp.Response.Response, &basic); err != nil {
+func checkCertIDIssuer(basic *ocspBasicResponse, cert, issuer *x509.Certificate) error {
+	keyBits, err := publicKeyBits(issuer)
+	if err != nil {
 		return &ResponseError{Source: SourceOCSP, Reason: ErrMalformed, Detail: err.Error()}
 	}
 	for _, raw := range basic.TBSResponseData.Responses {
@@ -350,15 +361,8 @@ func checkCertIDIssuer(der []byte, cert, issuer *x509.Certificate) error {
 		}
 		nh := h.New()
 		nh.Write(issuer.RawSubject)
-		var spki struct {
-			Algorithm pkix.AlgorithmIdentifier
-			PublicKey asn1.BitString
-		}
-		if _, err := asn1.Unmarshal(issuer.RawSubjectPublicKeyInfo, &spki); err != nil {
-			return &ResponseError{Source: SourceOCSP, Reason: ErrMalformed, Detail: err.Error()}
-		}
 		kh := h.New()
-		kh.Write(spki.PublicKey.RightAlign())
+		kh.Write(keyBits)
 		if bytes.Equal(nh.Sum(nil), id.NameHash) && bytes.Equal(kh.Sum(nil), id.IssuerKeyHash) {
 			return nil
 		}
