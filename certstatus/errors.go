@@ -90,6 +90,7 @@ type CertificateInvalidError struct {
 	Detail string
 }
 
+// Error describes the certificate and the reason.
 func (e *CertificateInvalidError) Error() string {
 	name := "<nil>"
 	if e.Cert != nil {
@@ -112,6 +113,7 @@ type FetchError struct {
 	Err        error
 }
 
+// Error names the URL and the failure.
 func (e *FetchError) Error() string {
 	if e.StatusCode != 0 {
 		return fmt.Sprintf("certstatus: fetch %s: %v %d", e.URL, e.Err, e.StatusCode)
@@ -132,6 +134,7 @@ type ResponseError struct {
 	Err    error // the underlying error (for example a *FetchError), if any
 }
 
+// Error names the reason, the source and where the data came from.
 func (e *ResponseError) Error() string {
 	s := fmt.Sprintf("%v (%s", e.Reason, e.Source)
 	if e.URL != "" {
@@ -163,6 +166,7 @@ type TimestampError struct {
 	Detail string
 }
 
+// Error names the reason and the TSA.
 func (e *TimestampError) Error() string {
 	s := e.Reason.Error()
 	if e.URL != "" {

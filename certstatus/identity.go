@@ -22,6 +22,7 @@ const (
 
 var kindNames = [...]string{"unknown", "individual", "organisation", "device", "CA"}
 
+// String returns the kind in English.
 func (k Kind) String() string {
 	if int(k) < len(kindNames) && k >= 0 {
 		return kindNames[k]

@@ -30,6 +30,7 @@ const (
 
 var statusNames = [...]string{"unknown", "good", "revoked", "revoked after the time of interest", "suspended"}
 
+// String returns the status in English.
 func (s Status) String() string {
 	if s >= 0 && int(s) < len(statusNames) {
 		return statusNames[s]
@@ -66,6 +67,7 @@ const (
 	SourceCRL
 )
 
+// String returns "OCSP", "CRL" or "none".
 func (s Source) String() string {
 	switch s {
 	case SourceOCSP:
@@ -101,6 +103,7 @@ var reasonNames = map[Reason]string{
 	ReasonPrivilegeWithdrawn: "privilegeWithdrawn", ReasonAACompromise: "aACompromise",
 }
 
+// String returns the RFC 5280 name of the reason, e.g. "keyCompromise".
 func (r Reason) String() string {
 	if n, ok := reasonNames[r]; ok {
 		return n

@@ -265,14 +265,28 @@ type Attr struct {
 	Value string
 }
 
-// The attribute constructors a test needs to write Vietnamese names.
-func C(v string) Attr   { return Attr{oidCountry, v} }
-func L(v string) Attr   { return Attr{oidLocality, v} }
-func O(v string) Attr   { return Attr{oidOrganization, v} }
-func OU(v string) Attr  { return Attr{oidOrgUnit, v} }
-func CN(v string) Attr  { return Attr{oidCommonName, v} }
-func T(v string) Attr   { return Attr{oidTitle, v} }
-func E(v string) Attr   { return Attr{oidEmail, v} }
+// C is a country attribute (C=VN).
+func C(v string) Attr { return Attr{oidCountry, v} }
+
+// L is a locality attribute: the province (tỉnh, thành phố).
+func L(v string) Attr { return Attr{oidLocality, v} }
+
+// O is an organisation attribute: the top body.
+func O(v string) Attr { return Attr{oidOrganization, v} }
+
+// OU is an organisational unit attribute.
+func OU(v string) Attr { return Attr{oidOrgUnit, v} }
+
+// CN is a common name attribute: a person's full name or an organisation's name.
+func CN(v string) Attr { return Attr{oidCommonName, v} }
+
+// T is a title attribute (chức vụ), e.g. "Phó Chủ tịch".
+func T(v string) Attr { return Attr{oidTitle, v} }
+
+// E is an e-mail address attribute, encoded as IA5String.
+func E(v string) Attr { return Attr{oidEmail, v} }
+
+// UID is a user identifier attribute, e.g. "CCCD:001099012345" or "MST:0101234567".
 func UID(v string) Attr { return Attr{oidUID, v} }
 
 // Name encodes attributes as a DER Name, one attribute per RDN, in the given order:
