@@ -428,3 +428,23 @@ func TestLevelsRevokedSigner(t *testing.T) {
 	assert.Equal(t, signature.TotalFailed, rep.Signatures[0].Indication, "%+v", rep.Signatures[0].Checks)
 	assert.Equal(t, signature.Revoked, rep.Signatures[0].SubIndication)
 }
+
+func TestLevelsTokenRoom(t *testing.T) {
+	k := newLVKit(t)
+	in := pdftest.Classic()
+	// A document time-stamp token larger than the room asked for: the update is
+	// rebuilt once with enough room and a new token over the new bytes.
+	signed, _ := k.sign(t, in, nil)
+	out, res := k.extend(t, signed, func(o *signature.ExtendOptions) { o.TimestampReserve = 64 })
+	require.NotNil(t, res.DocTimestamp)
+	rep := k.verify(t, out, true, time.Time{})
+	require.Len(t, rep.Signatures, 2)
+	assert.Equal(t, signature.TotalPassed, rep.Signatures[1].Indication, "%+v", rep.Signatures[1].Checks)
+	k.lvExternalChecks(t, out, 1, 1, true)
+
+	// No room kept for the signature time-stamp: a clear refusal.
+	var buf bytes.Buffer
+	_, err := signature.Sign(context.Background(), &buf, bytes.NewReader(in), int64(len(in)), k.pki.Leader.Key,
+		k.pki.Leader.Chain, &signature.SignOptions{ReserveUnsigned: -1, Level: k.levelOptions(signature.LevelBT)})
+	require.ErrorIs(t, err, signature.ErrContentsTooSmall)
+}
