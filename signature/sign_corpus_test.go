@@ -26,7 +26,7 @@ var signCorpusPasswords = []string{"", "usersecret", "ownersecret"}
 // output like the generated kinds; a file that cannot be signed must be refused with a
 // typed error. It prints a tally.
 func TestSignCorpus(t *testing.T) {
-	root := os.Getenv("KYSO_CORPUS")
+	root := signCorpusRoot()
 	if root == "" {
 		t.Skip("KYSO_CORPUS not set")
 	}
@@ -121,4 +121,29 @@ func qpdfChecks(t *testing.T, doc []byte, pw string) bool {
 		args = append(args, "--password="+pw)
 	}
 	return exec.Command(signTestTool(t, "qpdf"), append(args, path)...).Run() == nil
+}
+
+// signCorpusRoot resolves $KYSO_CORPUS: CI passes a path relative to the repository root
+// ("../shared/corpus") while go test runs in the package directory, so a relative path
+// that does not exist here is taken from the module root (where go.mod is).
+func signCorpusRoot() string {
+	dir := os.Getenv("KYSO_CORPUS")
+	if dir == "" || filepath.IsAbs(dir) {
+		return dir
+	}
+	if _, err := os.Stat(dir); err == nil {
+		return dir
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return dir
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return filepath.Join(d, dir)
+		}
+		if filepath.Dir(d) == d {
+			return dir
+		}
+	}
 }

@@ -25,7 +25,7 @@ var contentsRE = regexp.MustCompile(`/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(
 // pyHanko corpus — other tools' encodings — and checks message digests and signature
 // values. Failures must be typed; the tally is printed.
 func TestParseCorpus(t *testing.T) {
-	root := os.Getenv("KYSO_CORPUS")
+	root := corpusRoot()
 	if root == "" {
 		t.Skip("KYSO_CORPUS not set")
 	}
@@ -113,4 +113,29 @@ func checkCorpusSignature(der, data []byte, br [4]int) error {
 		}
 	}
 	return nil
+}
+
+// corpusRoot resolves $KYSO_CORPUS: CI passes a path relative to the repository root
+// ("../shared/corpus") while go test runs in the package directory, so a relative path
+// that does not exist here is taken from the module root (where go.mod is).
+func corpusRoot() string {
+	dir := os.Getenv("KYSO_CORPUS")
+	if dir == "" || filepath.IsAbs(dir) {
+		return dir
+	}
+	if _, err := os.Stat(dir); err == nil {
+		return dir
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return dir
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return filepath.Join(d, dir)
+		}
+		if filepath.Dir(d) == d {
+			return dir
+		}
+	}
 }
