@@ -21,6 +21,10 @@ func FuzzOpen(f *testing.F) {
 	} {
 		f.Add(b)
 	}
+	// Encrypted seeds, so the fuzzer reaches the decryption paths.
+	for _, m := range []string{pdftest.RC4128, pdftest.AES256} {
+		f.Add(pdftest.Encrypted(f, pdftest.Classic(), m, ""))
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		opts := &pdf.Options{MaxObjects: 5000, MaxStreamSize: 1 << 20, CacheSize: 64}
 		d, err := pdf.Open(bytes.NewReader(b), int64(len(b)), opts)
