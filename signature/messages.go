@@ -327,6 +327,15 @@ func msgValidAt(t time.Time, proven bool) msg {
 		"The certificate is valid at the validation time (%s).", fmtTime(t))
 }
 
+func msgValidAtClaimed(claimed, now time.Time, validAtClaim bool) msg {
+	if validAtClaim {
+		return mf("Chứng thư số còn hiệu lực tại thời điểm ký khai báo (%s) và tại thời điểm kiểm tra (%s).",
+			"The certificate was valid at the claimed signing time (%s) and is valid at the validation time (%s).", fmtTime(claimed), fmtTime(now))
+	}
+	return mf("Chứng thư số còn hiệu lực tại thời điểm kiểm tra (%s) nhưng KHÔNG có hiệu lực tại thời điểm ký khai báo (%s).",
+		"The certificate is valid at the validation time (%s) but NOT at the claimed signing time (%s).", fmtTime(now), fmtTime(claimed))
+}
+
 func msgExpiredAt(t, na time.Time) msg {
 	return mf("Chứng thư số đã hết hạn (%s) trước thời điểm ký đã được chứng minh (%s).",
 		"The certificate expired (%s) before the proven signing time (%s).", fmtTime(na), fmtTime(t))

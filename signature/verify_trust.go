@@ -98,7 +98,14 @@ func (v *verifier) trust(s *sigState, cert *x509.Certificate, cmsCerts []*x509.C
 			at = *rep.ClaimedTime
 		}
 	default:
-		rep.add(CheckValidAtSigning, CheckPassed, msgValidAt(v.now, false))
+		switch c := rep.ClaimedTime; {
+		case c == nil:
+			rep.add(CheckValidAtSigning, CheckPassed, msgValidAt(v.now, false))
+		case c.Before(cert.NotBefore) || c.After(cert.NotAfter):
+			rep.add(CheckValidAtSigning, CheckWarning, msgValidAtClaimed(*c, v.now, false))
+		default:
+			rep.add(CheckValidAtSigning, CheckPassed, msgValidAtClaimed(*c, v.now, true))
+		}
 	}
 
 	// Key usage.
