@@ -13,10 +13,11 @@ import (
 // changed, cut, or PDF keywords inserted), walks them, updates and reopens them: every
 // failure must be a typed error, nothing may panic. FuzzOpen explores further.
 func TestMutations(t *testing.T) {
-	seeds := [][]byte{pdftest.Classic(), pdftest.XRefStream(), pdftest.ObjectStreams(), pdftest.Hybrid(), pdftest.Incremental(), pdftest.WithSignatureField()}
+	seeds := [][]byte{pdftest.Classic(), pdftest.XRefStream(), pdftest.ObjectStreams(), pdftest.Hybrid(), pdftest.Incremental(), pdftest.WithSignatureField(),
+		pdftest.Encrypted(t, pdftest.Classic(), pdftest.AES128, ""), pdftest.Encrypted(t, pdftest.ObjectStreams(), pdftest.RC4128, "")}
 	toks := []string{"0 R", "obj", "endobj", "stream", "endstream", "<<", ">>", "[", "]", "(", ")", "/Prev 0", "xref", "trailer", "%%EOF", "startxref", "99999999999", "-1", "/Length 5 0 R", "/Filter /FlateDecode", "/Type /ObjStm", "/N 1000"}
 	rng := rand.New(rand.NewPCG(2026, 11))
-	for i := 0; i < 3000; i++ {
+	for i := 0; i < 4000; i++ {
 		b := append([]byte(nil), seeds[rng.IntN(len(seeds))]...)
 		for k := 0; k < 1+rng.IntN(6); k++ {
 			switch rng.IntN(4) {
