@@ -55,6 +55,11 @@ type TokenOptions struct {
 
 // Token is a logged-in token with a pool of sessions. Its methods are safe for concurrent
 // use; a session is never used by two goroutines at once.
+//
+// When the token loses its login (sessions closed underneath, token reset), the pool logs
+// in again with the PIN callback. A re-login that fails on the PIN is not retried: later
+// operations return the same error, so that many goroutines never spend the token's PIN
+// tries. Open the token again to log in anew.
 type Token struct {
 	m    *Module
 	be   backend
@@ -63,7 +68,8 @@ type Token struct {
 	pool *sessionPool
 
 	loginMu  sync.Mutex
-	loggedIn bool // a login succeeded once: later logins are re-logins
+	loggedIn bool  // a login succeeded once: later logins are re-logins
+	loginErr error // a re-login failed on the PIN: no more automatic tries
 
 	mechMu sync.Mutex
 	mechs  map[uint]bool
@@ -196,6 +202,9 @@ func (t *Token) ensureLogin(ctx context.Context, sh uint) error {
 	}
 	t.loginMu.Lock()
 	defer t.loginMu.Unlock()
+	if t.loginErr != nil {
+		return t.loginErr
+	}
 	// Another goroutine may have logged in while this one waited.
 	if st, err := t.be.sessionState(sh); err != nil {
 		return err
@@ -203,6 +212,12 @@ func (t *Token) ensureLogin(ctx context.Context, sh uint) error {
 		return nil
 	}
 	if err := t.login(ctx, sh, ckuUser); err != nil {
+		var pe *PINError
+		if t.loggedIn && errors.As(err, &pe) && pe.Reason != PINNotGiven {
+			// Every goroutine waiting here would try the same wrong PIN and lock the
+			// device: stop after one failed re-login.
+			t.loginErr = err
+		}
 		return err
 	}
 	t.loggedIn = true

@@ -524,3 +524,46 @@ func TestModuleInitialisedElsewhere(t *testing.T) {
 	_, err = other.GetSlotList(true)
 	require.NoError(t, err, "kyso must not finalise a module it did not initialise")
 }
+
+// When a re-login fails on the PIN, the goroutines waiting for it do not each try the
+// wrong PIN again (that would lock a real token): one C_Login, one error for all.
+func TestFailedReloginIsNotRepeated(t *testing.T) {
+	hsm := newSoftHSM(t)
+	provision(t, hsm, "Relogin", "1234")
+	m := hsm.open(t)
+	ctx := context.Background()
+	var mu sync.Mutex
+	calls := 0
+	pin := func(ctx context.Context, req PINRequest) ([]byte, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		if req.Relogin {
+			return []byte("0000"), nil // the PIN changed meanwhile, say
+		}
+		return []byte("1234"), nil
+	}
+	tok, err := m.OpenToken(ctx, TokenOptions{Label: "Relogin", PIN: pin, MaxSessions: 4})
+	require.NoError(t, err)
+	s, err := tok.Signer(ctx, KeySelector{Label: "EC-P256"})
+	require.NoError(t, err)
+	other := pkcs11.New(hsm.module)
+	require.NotNil(t, other)
+	defer other.Destroy()
+	require.NoError(t, other.CloseAllSessions(tok.Info().SlotID)) // nothing signing yet
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Go(func() {
+			_, err := s.SignContext(ctx, digestOf(crypto.SHA256, "x"), crypto.SHA256)
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.ErrorIs(t, err, ErrPINIncorrect)
+	}
+	assert.Equal(t, 2, calls, "one login, one failed re-login, no more")
+}
