@@ -92,6 +92,13 @@ func (c *Checker) VerifyCertificate(ctx context.Context, cert *x509.Certificate,
 	return chain, nil
 }
 
+// ValidateChain is VerifyCertificate with UsageAny, in the plain shape a verifier
+// declares (signature.ChainValidator): it returns the chain, leaf first and root last,
+// valid at time at. SubIndication names the ETSI sub-indication of its errors.
+func (c *Checker) ValidateChain(ctx context.Context, cert *x509.Certificate, intermediates []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
+	return c.VerifyCertificate(ctx, cert, VerifyOptions{At: at, Intermediates: intermediates, Usage: UsageAny})
+}
+
 // verifyWith runs crypto/x509 path validation against each root pool in turn.
 func (c *Checker) verifyWith(cert *x509.Certificate, intermediates []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
 	inter := x509.NewCertPool()

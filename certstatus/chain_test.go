@@ -1,6 +1,7 @@
 package certstatus_test
 
 import (
+	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -171,5 +172,38 @@ func TestAlgorithmPolicy(t *testing.T) {
 				assert.ErrorIs(t, err, certstatus.ErrWeakAlgorithm)
 			}
 		})
+	}
+}
+
+func TestValidateChainAndSubIndications(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	ck := checkerFor(pki, func(o *certstatus.Options) { o.DisableAIA = true })
+	// The plain shape a verifier declares.
+	var v interface {
+		ValidateChain(ctx context.Context, cert *x509.Certificate, intermediates []*x509.Certificate, at time.Time) ([]*x509.Certificate, error)
+	} = ck
+	chain, err := v.ValidateChain(bg, pki.Device.Cert, []*x509.Certificate{pki.CA.Cert}, time.Now().Add(-time.Hour))
+	require.NoError(t, err)
+	assert.Len(t, chain, 3)
+
+	_, err = v.ValidateChain(bg, pki.Device.Cert, nil, time.Time{})
+	assert.Equal(t, "NO_CERTIFICATE_CHAIN_FOUND", certstatus.SubIndication(err))
+	_, err = v.ValidateChain(bg, pki.Device.Cert, []*x509.Certificate{pki.CA.Cert}, time.Now().AddDate(10, 0, 0))
+	assert.Equal(t, "OUT_OF_BOUNDS_NO_POE", certstatus.SubIndication(err))
+
+	tests := map[error]string{
+		nil:                            "",
+		certstatus.ErrRevoked:          "REVOKED",
+		certstatus.ErrWeakAlgorithm:    "CRYPTO_CONSTRAINTS_FAILURE",
+		certstatus.ErrTryLater:         "TRY_LATER",
+		certstatus.ErrImprintMismatch:  "HASH_FAILURE",
+		certstatus.ErrBadSignature:     "SIG_CRYPTO_FAILURE",
+		certstatus.ErrMalformed:        "FORMAT_FAILURE",
+		certstatus.ErrBasicConstraints: "CHAIN_CONSTRAINTS_FAILURE",
+		certstatus.ErrStale:            "REVOCATION_OUT_OF_BOUNDS_NO_POE",
+		context.Canceled:               "CERTIFICATE_CHAIN_GENERAL_FAILURE",
+	}
+	for e, want := range tests {
+		assert.Equal(t, want, certstatus.SubIndication(e), "%v", e)
 	}
 }

@@ -227,3 +227,47 @@ func Vietnamese(err error) string {
 	}
 	return ""
 }
+
+// subIndications maps each sentinel to its ETSI EN 319 102-1 sub-indication, most
+// specific first.
+var subIndications = []struct {
+	err error
+	sub string
+}{
+	{ErrRevoked, "REVOKED"},
+	{ErrNoChain, "NO_CERTIFICATE_CHAIN_FOUND"},
+	{ErrExpired, "OUT_OF_BOUNDS_NO_POE"},
+	{ErrNotYetValid, "NOT_YET_VALID"},
+	{ErrKeyUsage, "CHAIN_CONSTRAINTS_FAILURE"},
+	{ErrBasicConstraints, "CHAIN_CONSTRAINTS_FAILURE"},
+	{ErrTSACertificate, "CHAIN_CONSTRAINTS_FAILURE"},
+	{ErrWeakAlgorithm, "CRYPTO_CONSTRAINTS_FAILURE"},
+	{ErrImprintMismatch, "HASH_FAILURE"},
+	{ErrBadSignature, "SIG_CRYPTO_FAILURE"},
+	{ErrTryLater, "TRY_LATER"},
+	{ErrUnreachable, "TRY_LATER"},
+	{ErrHTTPStatus, "TRY_LATER"},
+	{ErrResponderError, "TRY_LATER"},
+	{ErrUnknownCertificate, "TRY_LATER"},
+	{ErrNoRevocationData, "TRY_LATER"},
+	{ErrNoRevocationSource, "TRY_LATER"},
+	{ErrOffline, "TRY_LATER"},
+	{ErrStale, "REVOCATION_OUT_OF_BOUNDS_NO_POE"},
+	{ErrMalformed, "FORMAT_FAILURE"},
+}
+
+// SubIndication names the ETSI EN 319 102-1 sub-indication an error of this package
+// deserves (NO_CERTIFICATE_CHAIN_FOUND, OUT_OF_BOUNDS_NO_POE, REVOKED, TRY_LATER,
+// CRYPTO_CONSTRAINTS_FAILURE, HASH_FAILURE, FORMAT_FAILURE, …), or "" for nil.
+// Anything else is CERTIFICATE_CHAIN_GENERAL_FAILURE.
+func SubIndication(err error) string {
+	if err == nil {
+		return ""
+	}
+	for _, s := range subIndications {
+		if errors.Is(err, s.err) {
+			return s.sub
+		}
+	}
+	return "CERTIFICATE_CHAIN_GENERAL_FAILURE"
+}
