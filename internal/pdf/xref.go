@@ -45,6 +45,18 @@ func (d *Document) readSection(off int64) (*xrefSection, error) {
 						sec.entries[n] = e
 					}
 				}
+				// The trailer: the table's, plus what only the stream's dictionary says.
+				merged := sec.trailer.Clone()
+				for k, v := range stm.trailer {
+					switch k {
+					case "Type", "W", "Index", "Filter", "DecodeParms", "Length", "Prev", "Size", "XRefStm":
+						continue
+					}
+					if _, ok := merged[k]; !ok {
+						merged[k] = v
+					}
+				}
+				sec.trailer = merged
 				sec.style = XRefHybrid
 			}
 		}
