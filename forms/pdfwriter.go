@@ -109,7 +109,7 @@ func pdfTextString(s string) string {
 
 func deflate(data []byte) []byte {
 	var b bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&b, zlib.BestCompression)
+	zw, _ := zlib.NewWriterLevel(&b, zlib.DefaultCompression)
 	zw.Write(data)
 	zw.Close()
 	return b.Bytes()
