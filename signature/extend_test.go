@@ -448,3 +448,15 @@ func TestLevelsTokenRoom(t *testing.T) {
 		k.pki.Leader.Chain, &signature.SignOptions{ReserveUnsigned: -1, Level: k.levelOptions(signature.LevelBT)})
 	require.ErrorIs(t, err, signature.ErrContentsTooSmall)
 }
+
+func TestExtendCancelled(t *testing.T) {
+	k := newLVKit(t)
+	signed, _ := k.sign(t, pdftest.Classic(), nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out bytes.Buffer
+	_, err := signature.Extend(ctx, &out, bytes.NewReader(signed), int64(len(signed)), &signature.ExtendOptions{
+		Timestamper: k.tsa, Revocation: k.checker, Certificates: []*x509.Certificate{k.pki.Root.Cert}})
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Zero(t, out.Len())
+}
