@@ -43,6 +43,7 @@ var roleNames = []struct {
 	{roleContent, "page-content"}, {roleOther, "other"}, {roleFieldValue, "field-value"},
 }
 
+// String names the roles, joined with "+".
 func (r role) String() string {
 	s := ""
 	for _, n := range roleNames {

@@ -19,6 +19,7 @@ type builtinValidator struct {
 	roots, intermediates *x509.CertPool
 }
 
+// ValidateChain verifies cert's path to the roots at time at with crypto/x509.
 func (b builtinValidator) ValidateChain(ctx context.Context, cert *x509.Certificate, inter []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
 	if b.roots == nil {
 		return nil, &ChainError{SubIndication: NoCertificateChainFound, Err: errNoRoots}

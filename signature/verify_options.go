@@ -36,6 +36,7 @@ type ChainError struct {
 	Err           error
 }
 
+// Error says which sub-indication the failure deserves and why.
 func (e *ChainError) Error() string { return fmt.Sprintf("%s: %v", e.SubIndication, e.Err) }
 
 // Unwrap returns the underlying error.
@@ -113,6 +114,7 @@ type DocumentError struct {
 	Err error
 }
 
+// Error says why the document could not be read.
 func (e *DocumentError) Error() string {
 	return fmt.Sprintf("%v: %v", ErrNotPDF, e.Err)
 }
