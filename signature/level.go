@@ -130,8 +130,11 @@ func levelTimestamp(ctx context.Context, der []byte, o *SignOptions) ([]byte, er
 		return der, nil
 	}
 	sd, err := cms.Parse(der)
-	if err != nil || len(sd.Signers) != 1 {
-		return nil, fmt.Errorf("signature: re-reading the CMS just made: %v", err)
+	if err != nil {
+		return nil, fmt.Errorf("signature: re-reading the CMS just made: %w", err)
+	}
+	if len(sd.Signers) != 1 {
+		return nil, fmt.Errorf("signature: the CMS just made has %d signers", len(sd.Signers))
 	}
 	si := sd.Signers[0]
 	h := si.Hash
