@@ -23,7 +23,7 @@ const (
 	verifyUnreadable    = 3 // not a readable PDF, or no signature
 )
 
-const verifyUsage = `usage: kyso verify [-json] [-trust PEM ...] [-offline] [-status-warning] [-lang vi|en] [-at TIME] FILE.pdf
+const verifyUsage = `usage: kyso verify [-json] [-trust PEM ...] [-offline] [-status-warning] [-password-env VAR] [-lang vi|en] [-at TIME] FILE.pdf
 
 Verifies every signature and document time-stamp in FILE.pdf: integrity (ByteRange,
 digest, signature value), what later revisions changed, the signing time (time-stamp or
@@ -65,6 +65,7 @@ func runVerify(ctx context.Context, c *cli, args []string) int {
 	offline := fs.Bool("offline", false, "use only revocation data inside the document (DSS); no network")
 	lang := fs.String("lang", "vi", "language of the human output: vi or en")
 	at := fs.String("at", "", "validate at this time (RFC 3339) instead of now")
+	passEnv := fs.String("password-env", "", "name of the environment variable holding the user password of an encrypted PDF")
 	statusWarning := fs.Bool("status-warning", false, "an undeterminable revocation status is a warning, not INDETERMINATE/TRY_LATER")
 	var trust []string
 	fs.Func("trust", "a PEM file of trusted root certificates (repeatable)", func(s string) error {
@@ -105,6 +106,9 @@ func runVerify(ctx context.Context, c *cli, args []string) int {
 		Time:      now,
 
 		AllowMissingRevocation: *statusWarning,
+	}
+	if *passEnv != "" {
+		opts.Password = []byte(c.getenv(*passEnv))
 	}
 	if !*offline {
 		opts.Revocation = checker

@@ -39,7 +39,8 @@ func verifyFixture(t *testing.T) (pki *certstatustest.PKI, signedPath, rootPath 
 
 func runVerifyCLI(args ...string) (code int, stdout, stderr string) {
 	var o, e bytes.Buffer
-	c := &cli{stdin: strings.NewReader(""), stdout: &o, stderr: &e, getenv: func(string) string { return "" }}
+	env := map[string]string{"KYSO_PDF_PASSWORD": "mật khẩu"}
+	c := &cli{stdin: strings.NewReader(""), stdout: &o, stderr: &e, getenv: func(k string) string { return env[k] }}
 	code = run(context.Background(), c, args)
 	return code, o.String(), e.String()
 }
@@ -111,6 +112,19 @@ func TestVerifyCommand(t *testing.T) {
 		assert.Equal(t, 3, code)
 		code, _, _ = runVerifyCLI("verify", filepath.Join(dir, "missing.pdf"))
 		assert.Equal(t, 3, code)
+	})
+	t.Run("encrypted with a user password", func(t *testing.T) {
+		enc := pdftest.Encrypted(t, pdftest.Classic(), pdftest.AES256, "mật khẩu")
+		var out bytes.Buffer
+		_, err := signature.Sign(context.Background(), &out, bytes.NewReader(enc), int64(len(enc)), pki.Leader.Key, pki.Leader.Chain[:2],
+			&signature.SignOptions{Password: []byte("mật khẩu")})
+		require.NoError(t, err)
+		p := filepath.Join(dir, "encrypted.pdf")
+		require.NoError(t, os.WriteFile(p, out.Bytes(), 0o644))
+		code, stdout, errs := runVerifyCLI("verify", "-password-env", "KYSO_PDF_PASSWORD", "-trust", rootPath, p)
+		assert.Equal(t, 0, code, "%s\n%s", stdout, errs)
+		code, _, _ = runVerifyCLI("verify", "-trust", rootPath, p)
+		assert.Equal(t, 3, code, "wrong password")
 	})
 	t.Run("usage", func(t *testing.T) {
 		code, _, errs := runVerifyCLI("verify")
