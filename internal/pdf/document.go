@@ -569,7 +569,7 @@ func (d *Document) resolveQuiet(o Object) Object {
 
 // StreamData returns a stream's data, decrypted and decoded (every filter applied),
 // bounded by Options.MaxStreamSize. Image codecs (DCTDecode, JPXDecode, CCITTFaxDecode,
-// JBIG2Decode) and LZWDecode yield ErrUnsupportedFilter.
+// JBIG2Decode) yield ErrUnsupportedFilter.
 func (d *Document) StreamData(s *Stream) ([]byte, error) {
 	return d.decodedData(s, true)
 }

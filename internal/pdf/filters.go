@@ -9,8 +9,9 @@ import (
 	"io"
 )
 
-// ErrUnsupportedFilter means a stream uses a filter StreamData cannot decode (image
-// codecs such as DCTDecode, or LZWDecode); RawStreamData still returns its bytes.
+// ErrUnsupportedFilter means a stream uses a filter StreamData cannot decode (the image
+// codecs DCTDecode, JPXDecode, CCITTFaxDecode and JBIG2Decode); RawStreamData still
+// returns its bytes.
 var ErrUnsupportedFilter = errors.New("pdf: unsupported stream filter")
 
 // UnsupportedFilterError names the filter StreamData cannot decode.
@@ -77,6 +78,11 @@ func decodeStream(data []byte, names []Name, parms []Dict, max int64) ([]byte, e
 			data, err = ascii85Decode(data)
 		case "RunLengthDecode", "RL":
 			data, err = runLengthDecode(data, max)
+		case "LZWDecode", "LZW":
+			data, err = lzwDecode(data, intParm(parms[i], "EarlyChange", 1), max)
+			if err == nil {
+				data, err = unpredict(data, parms[i], max)
+			}
 		case "Crypt":
 			// Identity crypt filter (the only one that can appear here: named crypt
 			// filters other than Identity are applied by the security handler).
