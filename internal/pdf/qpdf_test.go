@@ -1,9 +1,6 @@
 package pdf_test
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -12,20 +9,6 @@ import (
 	"github.com/kyso-go/kyso/internal/pdf"
 	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 )
-
-// qpdfRewrite runs qpdf with args on in and returns the output file.
-func qpdfRewrite(t *testing.T, in []byte, args ...string) []byte {
-	t.Helper()
-	qpdf := needTool(t, "qpdf")
-	dir := t.TempDir()
-	src, dst := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "out.pdf")
-	require.NoError(t, os.WriteFile(src, in, 0o600))
-	out, err := exec.Command(qpdf, append(append(args, "--static-id"), src, dst)...).CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	b, err := os.ReadFile(dst)
-	require.NoError(t, err)
-	return b
-}
 
 // TestQPDFWritten reads and updates files written by another producer: qpdf's
 // linearized files (two cross-reference sections forming one revision) and its object
@@ -43,7 +26,7 @@ func TestQPDFWritten(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			orig := qpdfRewrite(t, pdftest.WithSignatureField(), tt.args...)
+			orig := pdftest.QPDF(t, pdftest.WithSignatureField(), tt.args...)
 			d := open(t, orig)
 			assert.False(t, d.Recovered(), "%v", d.Warnings())
 			revs := d.Revisions()

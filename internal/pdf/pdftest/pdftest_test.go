@@ -52,6 +52,14 @@ func TestGeneratorsAreValid(t *testing.T) {
 	assert.NotContains(t, qpdf(t, big.Bytes(), "--check"), "WARNING")
 }
 
+func TestLinearized(t *testing.T) {
+	b := pdftest.Linearized(t, pdftest.Classic())
+	assert.Contains(t, qpdf(t, b, "--check"), "File is linearized")
+	d, err := pdf.Open(bytes.NewReader(b), int64(len(b)), nil)
+	require.NoError(t, err)
+	assert.Len(t, d.Revisions(), 1)
+}
+
 func TestEncrypted(t *testing.T) {
 	for _, m := range []struct{ method, want string }{
 		{pdftest.RC4128, "R = 3"}, {pdftest.AES128, "R = 4"}, {pdftest.AES256, "R = 6"},
