@@ -37,6 +37,16 @@ type hashGroup struct {
 // The result has one digest per job, in order. Jobs must have well-formed ranges (the
 // caller checks them first); a range outside r yields an error.
 func hashRanges(ctx context.Context, r io.ReaderAt, jobs []hashJob) ([][]byte, error) {
+	return hashRangesLimited(ctx, r, jobs, 0)
+}
+
+// errHashBudget: hashing the jobs would take more work than allowed.
+var errHashBudget = errors.New("signature: the signatures' byte ranges would take too long to hash")
+
+// hashRangesLimited is hashRanges with a bound on the total bytes fed to hash states
+// (0: none), so that crafted documents whose many signatures part early cannot make
+// verification hash the file hundreds of times.
+func hashRangesLimited(ctx context.Context, r io.ReaderAt, jobs []hashJob, maxWork int64) ([][]byte, error) {
 	if len(jobs) == 0 {
 		return nil, nil
 	}
@@ -82,6 +92,7 @@ func hashRanges(ctx context.Context, r io.ReaderAt, jobs []hashJob) ([][]byte, e
 
 	buf := make([]byte, hashChunkSize)
 	var writers []hash.Hash
+	var work int64
 	for k := 0; k+1 < len(cuts); k++ {
 		start, end := cuts[k], cuts[k+1]
 		writers = writers[:0]
@@ -113,6 +124,10 @@ func hashRanges(ctx context.Context, r io.ReaderAt, jobs []hashJob) ([][]byte, e
 		groups = append(groups, split...)
 		if len(writers) == 0 {
 			continue
+		}
+		work += (end - start) * int64(len(writers))
+		if maxWork > 0 && work > maxWork {
+			return nil, errHashBudget
 		}
 		for off := start; off < end; {
 			if err := ctx.Err(); err != nil {

@@ -63,3 +63,15 @@ func TestHashRangesOutsideFile(t *testing.T) {
 		[]hashJob{{crypto.SHA256, [][2]int64{{0, 10}, {20, 200}}}})
 	require.Error(t, err)
 }
+
+func TestHashRangesBudget(t *testing.T) {
+	data := make([]byte, 1000)
+	jobs := []hashJob{
+		{crypto.SHA256, [][2]int64{{0, 10}, {20, 1000}}},
+		{crypto.SHA256, [][2]int64{{0, 30}, {40, 1000}}},
+	}
+	_, err := hashRangesLimited(context.Background(), bytes.NewReader(data), jobs, 1500)
+	require.ErrorIs(t, err, errHashBudget)
+	_, err = hashRangesLimited(context.Background(), bytes.NewReader(data), jobs, 2000)
+	require.NoError(t, err)
+}

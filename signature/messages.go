@@ -142,6 +142,10 @@ func msgDigestMismatch(alg string) msg {
 		"The document was changed after signing: the %s digest of the signed bytes does not match the signature.", alg)
 }
 
+func msgHashFail(err error) msg {
+	return mf("Không băm được phần được ký: %v.", "The signed bytes could not be hashed: %v.", err)
+}
+
 func msgDigestOK(alg string) msg {
 	return mf("Giá trị băm %s của phần được ký khớp với chữ ký.", "The %s digest of the signed bytes matches the signature.", alg)
 }

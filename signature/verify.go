@@ -140,7 +140,9 @@ func (v *verifier) run() (*Report, error) {
 			}
 		}
 	}
-	digests, err := hashRanges(v.ctx, v.r, jobs)
+	// At most 64 passes' worth of hashing (plus 1 GiB): ordinary documents, whose
+	// signatures share most of their ranges, need little more than one.
+	digests, err := hashRangesLimited(v.ctx, v.r, jobs, 64*v.size+1<<30)
 	if err != nil {
 		if v.ctx.Err() != nil {
 			return nil, v.ctx.Err()
@@ -149,7 +151,7 @@ func (v *verifier) run() (*Report, error) {
 		for _, s := range v.sigs {
 			if s.job >= 0 {
 				s.rep.fail(Indeterminate, SignedDataNotFound)
-				s.rep.add(CheckMessageDigest, CheckIndeterminate, msgCMSParse(err))
+				s.rep.add(CheckMessageDigest, CheckIndeterminate, msgHashFail(err))
 				s.broken = true
 			}
 		}
@@ -419,7 +421,7 @@ func (v *verifier) finish(s *sigState) {
 		return
 	}
 	if s.digest == nil {
-		rep.add(CheckMessageDigest, CheckIndeterminate, msgCMSParse(errors.New("the signed bytes could not be hashed")))
+		rep.add(CheckMessageDigest, CheckIndeterminate, msgHashFail(errors.New("no digest algorithm available")))
 		rep.fail(Indeterminate, SignedDataNotFound)
 		return
 	}
