@@ -379,7 +379,13 @@ func (c *Checker) authorizeResponder(resp *ocsp.Response, issuer *x509.Certifica
 		if err := resp.CheckSignatureFrom(issuer); err != nil {
 			return nil, fmt.Errorf("response not signed by the issuer %q: %v", issuer.Subject.CommonName, err)
 		}
+		if !responderIDMatches(resp, issuer) {
+			return nil, fmt.Errorf("responder ID does not name the issuer %q", issuer.Subject.CommonName)
+		}
 		return issuer, nil
+	}
+	if !responderIDMatches(resp, rc) {
+		return nil, fmt.Errorf("responder ID does not name the responder certificate %q", rc.Subject.CommonName)
 	}
 	// ParseResponseForCert checked the response signature with rc; now rc itself.
 	if err := rc.CheckSignatureFrom(issuer); err != nil {
@@ -414,6 +420,16 @@ func (c *Checker) authorizeResponder(resp *ocsp.Response, issuer *x509.Certifica
 		return nil, fmt.Errorf("responder certificate %q not valid when the response was produced", rc.Subject.CommonName)
 	}
 	return rc, nil
+}
+
+// responderIDMatches checks the ResponderID (by name or by key hash) against the
+// certificate that signed the response (RFC 6960 §4.2.2.3).
+func responderIDMatches(resp *ocsp.Response, signer *x509.Certificate) bool {
+	if resp.RawResponderName != nil {
+		return bytes.Equal(resp.RawResponderName, signer.RawSubject)
+	}
+	h, err := issuerKeyHash(signer)
+	return err == nil && bytes.Equal(resp.ResponderKeyHash, h)
 }
 
 func hashForOID(oid asn1.ObjectIdentifier) crypto.Hash {

@@ -66,6 +66,7 @@ func TestOCSPFailuresEachHaveTheirOwnError(t *testing.T) {
 		{"signed by a certificate without OCSPSigning", certstatustest.OCSPUnauthorized, nil, certstatus.ErrWrongResponder},
 		{"stale", certstatustest.OCSPStale, nil, certstatus.ErrStale},
 		{"from the future", certstatustest.OCSPFuture, nil, certstatus.ErrStale},
+		{"responder ID names another key", certstatustest.OCSPWrongResponderID, nil, certstatus.ErrWrongResponder},
 		{"bad nonce", certstatustest.OCSPBadNonce, nil, certstatus.ErrBadNonce},
 		{"missing nonce when required", certstatustest.OCSPNoNonce, func(o *certstatus.Options) { o.RequireNonce = true }, certstatus.ErrBadNonce},
 		{"unknown certificate", certstatustest.OCSPUnknown, nil, certstatus.ErrUnknownCertificate},

@@ -26,18 +26,19 @@ type OCSPBehavior int
 
 // The OCSP behaviours.
 const (
-	OCSPNormal        OCSPBehavior = iota // correct, signed answers echoing the nonce
-	OCSPTryLater                          // responseStatus tryLater
-	OCSPInternalError                     // responseStatus internalError
-	OCSPMalformed                         // a 200 answer whose body is not an OCSP response
-	OCSPWrongKey                          // signed by a key the CA never certified
-	OCSPUnauthorized                      // signed by a CA-issued certificate without OCSPSigning
-	OCSPStale                             // thisUpdate two days ago, nextUpdate a day ago
-	OCSPBadNonce                          // a nonce different from the request's
-	OCSPNoNonce                           // no nonce in the answer
-	OCSPUnknown                           // certStatus unknown for every certificate
-	OCSPOversized                         // a 2 MiB body
-	OCSPFuture                            // thisUpdate a day in the future
+	OCSPNormal           OCSPBehavior = iota // correct, signed answers echoing the nonce
+	OCSPTryLater                             // responseStatus tryLater
+	OCSPInternalError                        // responseStatus internalError
+	OCSPMalformed                            // a 200 answer whose body is not an OCSP response
+	OCSPWrongKey                             // signed by a key the CA never certified
+	OCSPUnauthorized                         // signed by a CA-issued certificate without OCSPSigning
+	OCSPStale                                // thisUpdate two days ago, nextUpdate a day ago
+	OCSPBadNonce                             // a nonce different from the request's
+	OCSPNoNonce                              // no nonce in the answer
+	OCSPUnknown                              // certStatus unknown for every certificate
+	OCSPOversized                            // a 2 MiB body
+	OCSPFuture                               // thisUpdate a day in the future
+	OCSPWrongResponderID                     // correctly signed, but the ResponderID names another key
 )
 
 // SetOCSP sets how the responder behaves from now on.
@@ -316,7 +317,14 @@ func (p *PKI) ocspAnswer(req ocspReq, mode OCSPBehavior, byCA bool) ([]byte, err
 			}
 		}
 	}
-	keyHash := sha1.Sum(spkiKey(signer.Cert))
+	idCert := signer.Cert
+	if mode == OCSPWrongResponderID {
+		idCert = p.Root.Cert
+		if signer == p.Root {
+			idCert = p.CA.Cert
+		}
+	}
+	keyHash := sha1.Sum(spkiKey(idCert))
 	kh, _ := asn1.Marshal(keyHash[:])
 	tbs, err := asn1.Marshal(respData{
 		ResponderID: asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 2, IsCompound: true, Bytes: kh},
