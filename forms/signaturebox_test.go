@@ -94,3 +94,31 @@ func TestUsageReportFollowsTheQuangNinhOutline(t *testing.T) {
 		at += i + len(s)
 	}
 }
+
+func TestBlankFormAndSeveralRecipients(t *testing.T) {
+	needTool(t, "pdftotext")
+	reg, err := NewRegistry()
+	require.NoError(t, err)
+	d, err := reg.Definition("tt185/mau-02")
+	require.NoError(t, err)
+
+	// A blank form for printing: dotted placeholders, nothing invented.
+	var blank bytes.Buffer
+	require.NoError(t, d.Render(&blank, &Data{}, RenderOptions{SkipValidation: true}))
+	p := filepath.Join(t.TempDir(), "blank.pdf")
+	require.NoError(t, os.WriteFile(p, blank.Bytes(), 0o644))
+	text := run(t, "pdftotext", "-layout", p, "-")
+	assert.Contains(t, text, "Số: ……/CV-…")
+	assert.Contains(t, text, "ngày ….. tháng ….. năm ……")
+	assert.Contains(t, text, "- Họ và tên: ……………………")
+
+	// Several recipients are listed under "Kính gửi:".
+	data := d.Normalize(d.Sample)
+	data.Header.Recipients = []string{"Cục Chứng thực số và Bảo mật thông tin, Ban Cơ yếu Chính phủ", "Sở Nội vụ tỉnh Quảng Ninh"}
+	var buf bytes.Buffer
+	require.NoError(t, d.Render(&buf, data, RenderOptions{Validate: &ValidateOptions{Now: testNow}}))
+	require.NoError(t, os.WriteFile(p, buf.Bytes(), 0o644))
+	text = run(t, "pdftotext", "-layout", p, "-")
+	assert.Regexp(t, `Kính gửi:\s+- Cục Chứng thực số và Bảo mật thông tin, Ban Cơ yếu Chính phủ;`, text)
+	assert.Regexp(t, `\n\s+- Sở Nội vụ tỉnh Quảng Ninh\.`, text)
+}
