@@ -136,6 +136,10 @@ type ResponseError struct {
 
 // Error names the reason, the source and where the data came from.
 func (e *ResponseError) Error() string {
+	if e.Detail == "" && e.Err != nil {
+		// A transport error already names the URL.
+		return fmt.Sprintf("%s: %v", e.Source, e.Err)
+	}
 	s := fmt.Sprintf("%v (%s", e.Reason, e.Source)
 	if e.URL != "" {
 		s += " " + e.URL
@@ -143,8 +147,6 @@ func (e *ResponseError) Error() string {
 	s += ")"
 	if e.Detail != "" {
 		s += ": " + e.Detail
-	} else if e.Err != nil {
-		s += ": " + e.Err.Error()
 	}
 	return s
 }
