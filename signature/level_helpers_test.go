@@ -24,6 +24,12 @@ import (
 	"github.com/kyso-go/kyso/signature"
 )
 
+// certstatus implements the consumer-side interfaces this package declares.
+var (
+	_ signature.Timestamper      = (*certstatus.TSAClient)(nil)
+	_ signature.RevocationSource = (*certstatus.Checker)(nil)
+)
+
 // lvKit is the test PKI with live OCSP, CRL and TSA responders, and clients for them
 // shaped as signature's Timestamper and RevocationSource.
 type lvKit struct {
