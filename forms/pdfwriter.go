@@ -152,8 +152,7 @@ func (d *pdfDoc) writeTo(w io.Writer, info pdfInfo) error {
 		if err != nil {
 			return err
 		}
-		m := f.Metrics()
-		scale := func(v int) string { return num(float64(v) * 1000 / float64(m.UnitsPerEm)) }
+		fd := f.Descriptor()
 		name := u.Tag() + "+" + f.PostScriptName()
 		type0, cid, desc, file, tounicode := alloc(), alloc(), alloc(), alloc(), alloc()
 		fontRef[s] = type0
@@ -161,17 +160,9 @@ func (d *pdfDoc) writeTo(w io.Writer, info pdfInfo) error {
 			name, cid, tounicode))
 		obj(cid, fmt.Sprintf("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor %d 0 R /CIDToGIDMap /Identity /DW %d /W [%s] >>",
 			name, desc, u.DefaultWidth(), u.Widths()))
-		flags := 2 | 32
-		stemV := 80
-		if m.Italic {
-			flags |= 64
-		}
-		if m.Bold {
-			stemV = 140
-		}
-		obj(desc, fmt.Sprintf("<< /Type /FontDescriptor /FontName /%s /Flags %d /FontBBox [%s %s %s %s] /ItalicAngle %s /Ascent %s /Descent %s /CapHeight %s /StemV %d /FontFile2 %d 0 R >>",
-			name, flags, scale(m.BBox[0]), scale(m.BBox[1]), scale(m.BBox[2]), scale(m.BBox[3]),
-			num(m.ItalicAngle), scale(m.Ascent), scale(m.Descent), scale(m.CapHeight), stemV, file))
+		obj(desc, fmt.Sprintf("<< /Type /FontDescriptor /FontName /%s /Flags %d /FontBBox [%d %d %d %d] /ItalicAngle %s /Ascent %d /Descent %d /CapHeight %d /StemV %d /FontFile2 %d 0 R >>",
+			name, fd.Flags, fd.BBox[0], fd.BBox[1], fd.BBox[2], fd.BBox[3],
+			num(fd.ItalicAngle), fd.Ascent, fd.Descent, fd.CapHeight, fd.StemV, file))
 		stream(file, fmt.Sprintf("/Length1 %d", len(prog)), prog)
 		stream(tounicode, "", u.ToUnicodeCMap())
 	}

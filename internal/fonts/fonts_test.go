@@ -146,3 +146,19 @@ func FuzzParse(f *testing.F) {
 		_ = u.Widths()
 	})
 }
+
+func TestDescriptor(t *testing.T) {
+	r, err := LiberationSerif(Regular)
+	require.NoError(t, err)
+	d := r.Descriptor()
+	assert.Equal(t, FlagSerif|FlagNonsymbolic, d.Flags)
+	assert.Equal(t, 891, d.Ascent)
+	assert.Equal(t, -216, d.Descent)
+	assert.Equal(t, 80, d.StemV)
+	bi, err := LiberationSerif(BoldItalic)
+	require.NoError(t, err)
+	d = bi.Descriptor()
+	assert.NotZero(t, d.Flags&FlagItalic)
+	assert.Less(t, d.ItalicAngle, 0.0)
+	assert.Equal(t, 140, d.StemV)
+}
