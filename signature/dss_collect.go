@@ -19,6 +19,8 @@ const (
 	maxLevelSubjects = 200 // signatures and document time-stamps
 	maxChainLength   = 10
 	maxPoolCerts     = 1000 // candidate certificates for chain building
+	maxOCSPSize      = 1 << 20
+	maxCRLSize       = 64 << 20
 )
 
 // oidOCSPNoCheck marks an OCSP responder certificate whose status need not be checked
@@ -203,7 +205,9 @@ func (c *dssCollector) status(ctx context.Context, cert, issuer *x509.Certificat
 	}
 	var whys []string
 	der, err := c.src.OCSPResponse(ctx, cert, issuer)
-	if len(der) > 0 {
+	if len(der) > maxOCSPSize {
+		whys = append(whys, fmt.Sprintf("OCSP: response of %d bytes is too large", len(der)))
+	} else if len(der) > 0 {
 		resp, perr := ocsp.ParseResponseForCert(der, cert, issuer)
 		if perr == nil {
 			ri.ocsps = append(ri.ocsps, der)
@@ -221,6 +225,9 @@ func (c *dssCollector) status(ctx context.Context, cert, issuer *x509.Certificat
 	}
 	crls, err := c.src.CRLs(ctx, cert, issuer)
 	for _, der := range crls {
+		if len(der) > maxCRLSize {
+			continue
+		}
 		if rl, perr := x509.ParseRevocationList(der); perr == nil && rl.CheckSignatureFrom(issuer) == nil {
 			ri.crls = append(ri.crls, der)
 		}
