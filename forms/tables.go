@@ -39,8 +39,9 @@ type ImportResult struct {
 
 // ImportCSV reads the list table tableID from CSV (comma or semicolon separated, UTF-8
 // with or without BOM). The first row names the columns by ID, Vietnamese label or
-// English label (case-insensitive); an "STT" column is ignored; blank rows are
-// skipped. A file that cannot be read as a table at all (unknown or missing required
+// English label (case-insensitive), and may have title rows above it (the header is
+// the first of the first ten rows naming at least two columns); an "STT" column is
+// ignored; blank rows are skipped. A file that cannot be read as a table at all (unknown or missing required
 // columns, broken quoting) yields an *InputError; bad values yield Problems.
 func (d *Definition) ImportCSV(tableID string, r io.Reader, opts ImportOptions) (*ImportResult, error) {
 	t := d.Table(tableID)
@@ -197,9 +198,25 @@ func (d *Definition) importRecords(t *Table, records [][]string, opts ImportOpti
 			byName[key(c.LabelEn)] = i
 		}
 	}
-	colOf := make([]int, len(records[0]))
+	// The header is the first row (of the first ten) where at least two cells name
+	// columns: spreadsheets often carry a title above it.
+	hdr := 0
+	for r := 0; r < len(records) && r < 10; r++ {
+		n := 0
+		for _, h := range records[r] {
+			if _, ok := byName[key(h)]; ok {
+				n++
+			}
+		}
+		if n >= min(2, len(t.Columns)) {
+			hdr = r
+			break
+		}
+	}
+	hdrRow := hdr + 1
+	colOf := make([]int, len(records[hdr]))
 	seen := map[int]bool{}
-	for j, h := range records[0] {
+	for j, h := range records[hdr] {
 		k := key(h)
 		if k == "stt" || k == "#" || k == "no." || k == "" {
 			colOf[j] = -1
@@ -207,17 +224,17 @@ func (d *Definition) importRecords(t *Table, records [][]string, opts ImportOpti
 		}
 		i, ok := byName[k]
 		if !ok {
-			return nil, &InputError{Row: 1, Detail: fmt.Sprintf("column %d header %q is not a column of list %q (use the column id, Vietnamese or English label)", j+1, h, t.ID), Err: ErrMalformedInput}
+			return nil, &InputError{Row: hdrRow, Detail: fmt.Sprintf("column %d header %q is not a column of list %q (use the column id, Vietnamese or English label)", j+1, h, t.ID), Err: ErrMalformedInput}
 		}
 		if seen[i] {
-			return nil, &InputError{Row: 1, Detail: fmt.Sprintf("column %q appears twice", t.Columns[i].Label), Err: ErrMalformedInput}
+			return nil, &InputError{Row: hdrRow, Detail: fmt.Sprintf("column %q appears twice", t.Columns[i].Label), Err: ErrMalformedInput}
 		}
 		seen[i] = true
 		colOf[j] = i
 	}
 	for i, c := range t.Columns {
 		if c.Required && !seen[i] {
-			return nil, &InputError{Row: 1, Detail: fmt.Sprintf("required column %q (%s) is missing", c.Label, c.ID), Err: ErrMalformedInput}
+			return nil, &InputError{Row: hdrRow, Detail: fmt.Sprintf("required column %q (%s) is missing", c.Label, c.ID), Err: ErrMalformedInput}
 		}
 	}
 	maxRows := maxImportRows(t)
@@ -227,8 +244,8 @@ func (d *Definition) importRecords(t *Table, records [][]string, opts ImportOpti
 	}
 	today := now.In(vietnam)
 	res := &ImportResult{}
-	for n, rec := range records[1:] {
-		fileRow := n + 2
+	for n, rec := range records[hdr+1:] {
+		fileRow := hdrRow + n + 1
 		row := Row{}
 		empty := true
 		for j, v := range rec {

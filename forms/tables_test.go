@@ -156,6 +156,19 @@ func TestSemicolonCSVWithEnglishHeaders(t *testing.T) {
 	assert.Equal(t, "Sở Y tế", res.Rows[0]["organisation"])
 }
 
+func TestImportFindsTheHeaderBelowATitle(t *testing.T) {
+	d := mau02(t)
+	in := "DANH SÁCH CÁ NHÂN ĐỀ NGHỊ CẤP CHỨNG THƯ SỐ,,,\n(Kèm theo Công văn số 125/STTTT-CĐS),,,\n,,,\n" +
+		"STT,Họ và tên,Ngày sinh,Số CMND/CCCD/Hộ chiếu,Ngày cấp,Nơi cấp,Địa chỉ thư điện tử công vụ,\"Tên cơ quan, tổ chức công tác\",Tỉnh/Thành phố,Số điện thoại di động\n" +
+		"1,Trần Văn An,01/02/1990,022090001111,02/03/2021,Cục CSQLHC về TTXH,antv@quangninh.gov.vn,Sở Y tế,Quảng Ninh,0988777666\n" +
+		"2,Lê Bình,01/02/1990,022090001112,02/03/2021,Cục CSQLHC về TTXH,binh@gmail.com,Sở Y tế,Quảng Ninh,0988777667\n"
+	res, err := d.ImportCSV("subscribers", strings.NewReader(in), ImportOptions{Now: testNow})
+	require.NoError(t, err)
+	require.Len(t, res.Rows, 2)
+	assert.Equal(t, []int{5, 6}, res.RowNumbers)
+	assert.Equal(t, []int{6}, problemRows(res.Problems), "row numbers are the spreadsheet's")
+}
+
 func FuzzImportCSV(f *testing.F) {
 	f.Add([]byte("Họ và tên,Ngày sinh,Số CMND/CCCD/Hộ chiếu,Ngày cấp,Nơi cấp,Địa chỉ thư điện tử công vụ,Tên cơ quan, tổ chức công tác,Tỉnh/Thành phố,Số điện thoại di động\nA,01/01/1990,022090001111,01/01/2020,X,a@b.gov.vn,Y,Z,0912345678\n"))
 	f.Add([]byte("fullName;phone\n\"a;b\";1\n"))
