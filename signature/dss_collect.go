@@ -209,6 +209,9 @@ func (c *dssCollector) status(ctx context.Context, cert, issuer *x509.Certificat
 		whys = append(whys, fmt.Sprintf("OCSP: response of %d bytes is too large", len(der)))
 	} else if len(der) > 0 {
 		resp, perr := ocsp.ParseResponseForCert(der, cert, issuer)
+		if perr == nil && resp.Status == ocsp.Unknown {
+			perr = errors.New("certificate status unknown to the responder")
+		}
 		if perr == nil {
 			ri.ocsps = append(ri.ocsps, der)
 			if resp.Certificate != nil {

@@ -460,3 +460,17 @@ func TestExtendCancelled(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Zero(t, out.Len())
 }
+
+// An OCSP responder that does not know the certificate: the CRL is used instead.
+func TestLevelsOCSPUnknownFallsBackToCRL(t *testing.T) {
+	k := newLVKit(t)
+	k.pki.SetOCSP(certstatustest.OCSPUnknown)
+	k.checker = certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(k.pki.Root.Cert),
+		OCSPCacheEntries: -1, CRLCacheBytes: -1, Timeout: 5 * time.Second})
+	out, res := k.sign(t, pdftest.Classic(), k.levelOptions(signature.LevelBLT))
+	require.Equal(t, signature.LevelBLT, res.Level.Level, "%v", res.Level.Warnings)
+	assert.Positive(t, res.Level.Validation.CRLs)
+	rep := k.verify(t, out, true, time.Time{})
+	assert.Equal(t, signature.TotalPassed, rep.Signatures[0].Indication, "%+v", rep.Signatures[0].Checks)
+	assert.Equal(t, signature.LevelBLT, rep.Signatures[0].Level)
+}
