@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -19,6 +20,7 @@ const formsUsage = `usage: kyso forms <subcommand> [flags]
 
 subcommands:
   list      [-defs DIR]                      one form per line: identifier, confidence, title
+  show      -form ID [-defs DIR]             the definition in effect (with agency changes), as JSON
   schema    -form ID [-defs DIR]             JSON Schema of the form's data document
   validate  -form ID -data FILE [-defs DIR]  one line per problem; exit 1 when invalid
   render    -form ID (-data FILE | -sample) -out FILE.pdf [-defs DIR]
@@ -42,6 +44,8 @@ func runForms(ctx context.Context, c *cli, args []string) int {
 	switch sub {
 	case "list":
 		return formsList(c, rest)
+	case "show":
+		return formsShow(c, rest)
 	case "schema":
 		return formsSchema(c, rest)
 	case "validate":
@@ -146,6 +150,40 @@ func formsSchema(c *cli, args []string) int {
 		return exitFailure
 	}
 	c.stdout.Write(b)
+	return exitOK
+}
+
+// formsShow prints the definition in effect, after the agency's files, with where it
+// came from: the way to check an extension or read a form's provenance.
+func formsShow(c *cli, args []string) int {
+	var id string
+	defs, code, ok := formsFlags(c, "show", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&id, "form", "", "form identifier, e.g. tt185/mau-01")
+	})
+	if !ok {
+		return code
+	}
+	if id == "" {
+		fmt.Fprintln(c.stderr, "kyso forms show: -form is required")
+		return exitUsage
+	}
+	reg, ok := loadRegistry(c, defs)
+	if !ok {
+		return exitFailure
+	}
+	d, err := reg.Definition(id)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "kyso forms show: %v\n", err)
+		return exitFailure
+	}
+	enc := json.NewEncoder(c.stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(d); err != nil {
+		fmt.Fprintf(c.stderr, "kyso forms show: %v\n", err)
+		return exitFailure
+	}
+	fmt.Fprintf(c.stderr, "kyso forms show: %s defined at %s (%s)\n", d.ID, reg.Origin(d.ID), d.Provenance.Confidence)
 	return exitOK
 }
 

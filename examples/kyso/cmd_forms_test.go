@@ -49,6 +49,20 @@ func TestFormsList(t *testing.T) {
 	assert.Contains(t, out, "tt185/mau-01   reconstructed Đơn đề nghị cấp chứng thư số cho cá nhân")
 }
 
+func TestFormsShow(t *testing.T) {
+	defs := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(defs, "qn.yaml"), []byte(
+		"extends: tt185/mau-02\ndefaults:\n  issuingBody: Sở Khoa học và Công nghệ\nnote: Sở KH&CN quản lý thuê bao từ 2025.\n"), 0o644))
+	code, out, errOut := runFormsCLI("show", "-form", "tt185/mau-02", "-defs", defs)
+	require.Equal(t, exitOK, code, errOut)
+	var d forms.Definition
+	require.NoError(t, json.Unmarshal([]byte(out), &d))
+	assert.Equal(t, "Sở Khoa học và Công nghệ", d.Defaults.IssuingBody)
+	assert.Equal(t, forms.ConfidenceReconstructed, d.Provenance.Confidence)
+	assert.Contains(t, d.Provenance.Notes, "qn.yaml: Sở KH&CN quản lý thuê bao từ 2025.")
+	assert.Contains(t, errOut, "definitions/tt185/mau-02.json:2")
+}
+
 func TestFormsSchema(t *testing.T) {
 	code, out, _ := runFormsCLI("schema", "-form", "tt185/mau-01")
 	require.Equal(t, exitOK, code)
