@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Sentinel errors. Every error this package returns wraps one of them, so callers can
@@ -92,9 +93,12 @@ type CertificateInvalidError struct {
 
 // Error describes the certificate and the reason.
 func (e *CertificateInvalidError) Error() string {
-	name := "<nil>"
+	name := "<no certificate>"
 	if e.Cert != nil {
-		name = e.Cert.Subject.String()
+		name = fmt.Sprintf("%q (serial %X)", e.Cert.Subject.CommonName, e.Cert.SerialNumber)
+		if e.Cert.Subject.CommonName == "" {
+			name = e.Cert.Subject.String()
+		}
 	}
 	if e.Detail == "" {
 		return fmt.Sprintf("%v: %s", e.Reason, name)
@@ -145,10 +149,18 @@ func (e *ResponseError) Error() string {
 		s += " " + e.URL
 	}
 	s += ")"
-	if e.Detail != "" {
-		s += ": " + e.Detail
+	if d := withoutReason(e.Detail, e.Reason); d != "" {
+		s += ": " + d
 	}
 	return s
+}
+
+// withoutReason drops a repetition of the reason at the start of a detail.
+func withoutReason(detail string, reason error) string {
+	if reason != nil {
+		detail = strings.TrimPrefix(detail, reason.Error()+": ")
+	}
+	return detail
 }
 
 // Unwrap returns Reason and the underlying error.
@@ -174,8 +186,8 @@ func (e *TimestampError) Error() string {
 	if e.URL != "" {
 		s += " (" + e.URL + ")"
 	}
-	if e.Detail != "" {
-		s += ": " + e.Detail
+	if d := withoutReason(e.Detail, e.Reason); d != "" {
+		s += ": " + d
 	}
 	return s
 }
