@@ -213,6 +213,27 @@ func (pf *parsedFile) line(p ...any) int {
 	return n.Line
 }
 
+// valueLine finds the first scalar value equal to v (or ending in "."+v, for table
+// columns written table.column) anywhere in the file.
+func (pf *parsedFile) valueLine(v string) int {
+	var walk func(n *yaml.Node) int
+	walk = func(n *yaml.Node) int {
+		if n.Kind == yaml.ScalarNode && (n.Value == v || strings.HasSuffix(n.Value, "."+v)) {
+			return n.Line
+		}
+		for _, c := range n.Content {
+			if l := walk(c); l > 0 {
+				return l
+			}
+		}
+		return 0
+	}
+	if pf.root == nil || v == "" {
+		return 0
+	}
+	return walk(pf.root)
+}
+
 // keyLine finds the first mapping key named key anywhere in the file.
 func (pf *parsedFile) keyLine(key string) int {
 	var walk func(n *yaml.Node) int
@@ -319,6 +340,23 @@ func checkDefinition(d *Definition, pf *parsedFile) []error {
 	ln := func(p ...any) int {
 		if isDef {
 			return pf.line(p...)
+		}
+		// An extension file: point at the field it added or amended, if it names it.
+		if len(p) >= 4 && p[0] == "sections" {
+			i, _ := p[1].(int)
+			if i < len(d.Sections) {
+				id := ""
+				if j, ok := p[3].(int); ok && p[2] == "fields" && j < len(d.Sections[i].Fields) {
+					id = d.Sections[i].Fields[j].ID
+				} else if len(p) >= 5 && p[2] == "table" && d.Sections[i].Table != nil {
+					if j, ok := p[4].(int); ok && j < len(d.Sections[i].Table.Columns) {
+						id = d.Sections[i].Table.Columns[j].ID
+					}
+				}
+				if l := pf.valueLine(id); id != "" && l > 0 {
+					return l
+				}
+			}
 		}
 		return pf.line()
 	}

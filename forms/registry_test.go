@@ -164,6 +164,8 @@ func TestAgencyExtensionErrorsHaveFileAndLine(t *testing.T) {
 		{"requiredIf names nothing", fstest.MapFS{"r.yaml": {Data: []byte(
 			"id: x/y\ntitle: T\nlayout: letter\nprovenance: {confidence: official, sources: [s]}\nsections:\n  - id: s\n    title: S\n    fields:\n      - {id: a, label: A, type: text}\n      - {id: b, label: B, type: text, requiredIf: c=1}\n")}},
 			ErrInvalidDefinition, "r.yaml:10", `requiredIf "c=1"`},
+		{"added field invalid", fstest.MapFS{"o.yaml": {Data: []byte("extends: tt185/mau-01\naddFields:\n  - section: applicant\n    field:\n      id: unit\n      label: Đơn vị\n      type: colour\n")}},
+			ErrInvalidDefinition, "o.yaml:5", `field "unit" has unknown type "colour"`},
 		{"extends unknown", fstest.MapFS{"o.yaml": {Data: []byte("extends: tt185/mau-99\n")}},
 			ErrInvalidDefinition, "o.yaml:1", `unknown form "tt185/mau-99"`},
 		{"relabel unknown field", fstest.MapFS{"o.yaml": {Data: []byte("extends: tt185/mau-01\nfields:\n  - id: nope\n    label: X\n")}},
