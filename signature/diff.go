@@ -164,6 +164,9 @@ func (c *changeCtx) object(ref pdf.Ref) {
 	ov, errOld := c.old.Get(ref)
 	nv, errNew := c.new.Get(ref)
 	r := c.gOld.roles[ref] | c.gNew.roles[ref]
+	// A signature's appearance is frozen only once it was signed in the older revision;
+	// the revision that signs a field may still draw its appearance.
+	r = r&^roleSignedAP | c.gOld.roles[ref]&roleSignedAP
 	if errNew != nil {
 		if r != 0 {
 			c.add(refString(ref), r, ModOther, "the object cannot be read: %v", errNew)
@@ -227,6 +230,9 @@ func (c *changeCtx) object(ref pdf.Ref) {
 		oa, _ := ov.(pdf.Array)
 		na, _ := nv.(pdf.Array)
 		c.annotList(oa, na, note)
+	}
+	if r&roleSignedAP != 0 {
+		note(ModOther, "the appearance of a signed signature was changed")
 	}
 	if r&roleWidgetAP != 0 {
 		note(ModFormFilling, "a widget appearance was changed")
@@ -440,6 +446,8 @@ func (c *changeCtx) field(ref pdf.Ref, od, nd pdf.Dict, r role, note noteFunc) {
 			oa, _ := resolveQuiet(c.old, od.Get(k)).(pdf.Array)
 			na, _ := resolveQuiet(c.new, nd.Get(k)).(pdf.Array)
 			c.fieldList(oa, na, note)
+		case sig && od.Get("V") != nil && (k == "AP" || k == "AS" || k == "F" || k == "MK" || k == "DA" || k == "Rect"):
+			note(ModOther, "the appearance of signed signature field %q was changed", name)
 		case sig && (k == "AP" || k == "AS" || k == "F" || k == "MK" || k == "DA"):
 			note(ModLTAUpdates, "appearance of signature field %q updated", name)
 		case !sig && (k == "V" || k == "AP" || k == "AS" || k == "DA" || k == "MK"):
@@ -456,14 +464,24 @@ func (c *changeCtx) field(ref pdf.Ref, od, nd pdf.Dict, r role, note noteFunc) {
 // widget judges a change of a widget annotation that is not merged with its field.
 func (c *changeCtx) widget(ref pdf.Ref, od, nd pdf.Dict, note noteFunc) {
 	name, _ := c.fieldName(ref)
-	sig := false
+	sig, signedBefore := false, false
 	if p, ok := asDict(resolveQuiet(c.new, nd.Get("Parent"))); ok {
 		sig = isSigField(p)
 	}
+	if p, ok := asDict(resolveQuiet(c.old, od.Get("Parent"))); ok && isSigField(p) && p.Get("V") != nil {
+		signedBefore = true
+	}
+	if c.gOld.roles[ref]&roleSignedField != 0 {
+		signedBefore = true
+	}
 	for _, k := range c.changedKeys(od, nd) {
 		switch k {
-		case "AP", "AS", "MK", "DA":
-			if sig {
+		case "AP", "AS", "MK", "DA", "Rect", "F":
+			if signedBefore {
+				note(ModOther, "the appearance of signed signature field %q was changed", name)
+			} else if k == "Rect" || k == "F" {
+				note(ModAnnotations, "widget of field %q: /%s changed", name, k)
+			} else if sig {
 				note(ModLTAUpdates, "appearance of signature field %q updated", name)
 			} else {
 				note(ModFormFilling, "appearance of field %q updated", name)

@@ -10,25 +10,27 @@ import (
 type role uint32
 
 const (
-	roleCatalog    role = 1 << iota
-	roleInfo            // the document information dictionary and below
-	roleDSS             // the document security store and below
-	roleMetadata        // the catalog's XMP metadata stream
-	roleAcroForm        // the interactive form dictionary
-	roleFormRes         // the form's default resources (/DR)
-	roleField           // a form field
-	roleSigField        // a signature field
-	roleSigValue        // a signature dictionary (a signature field's /V) and below
-	roleWidget          // a widget annotation
-	roleAnnot           // any other annotation
-	roleAnnots          // a page's /Annots array held as an indirect object
-	roleWidgetAP        // an appearance stream of a widget, and its resources
-	roleAnnotAP         // an appearance stream of another annotation, and its resources
-	rolePageTree        // a /Pages node
-	rolePage            // a page
-	roleContent         // page content, resources, fonts, images, anything a page draws
-	roleOther           // anything else reached from the catalog (names, outlines, actions…)
-	roleFieldValue      // a non-signature field's value held as an indirect object
+	roleCatalog     role = 1 << iota
+	roleInfo             // the document information dictionary and below
+	roleDSS              // the document security store and below
+	roleMetadata         // the catalog's XMP metadata stream
+	roleAcroForm         // the interactive form dictionary
+	roleFormRes          // the form's default resources (/DR)
+	roleField            // a form field
+	roleSigField         // a signature field
+	roleSigValue         // a signature dictionary (a signature field's /V) and below
+	roleWidget           // a widget annotation
+	roleAnnot            // any other annotation
+	roleAnnots           // a page's /Annots array held as an indirect object
+	roleWidgetAP         // an appearance stream of a widget, and its resources
+	roleAnnotAP          // an appearance stream of another annotation, and its resources
+	rolePageTree         // a /Pages node
+	rolePage             // a page
+	roleContent          // page content, resources, fonts, images, anything a page draws
+	roleOther            // anything else reached from the catalog (names, outlines, actions…)
+	roleFieldValue       // a non-signature field's value held as an indirect object
+	roleSignedField      // a signature field that holds a signature (or a widget of one)
+	roleSignedAP         // the appearance of a signed signature, and its resources
 )
 
 var roleNames = []struct {
@@ -41,6 +43,7 @@ var roleNames = []struct {
 	{roleAnnot, "annotation"}, {roleAnnots, "annotation-list"}, {roleWidgetAP, "widget-appearance"},
 	{roleAnnotAP, "annotation-appearance"}, {rolePageTree, "page-tree"}, {rolePage, "page"},
 	{roleContent, "page-content"}, {roleOther, "other"}, {roleFieldValue, "field-value"},
+	{roleSignedField, "signed-field"}, {roleSignedAP, "signed-appearance"},
 }
 
 // String names the roles, joined with "+".
@@ -189,6 +192,9 @@ func refineRole(r role, d pdf.Dict) role {
 		}
 		if n, _ := d.Get("FT").(pdf.Name); n == "Sig" && r&roleField != 0 {
 			r |= roleSigField
+			if d.Get("V") != nil {
+				r |= roleSignedField
+			}
 		}
 	}
 	if r&rolePageTree != 0 {
@@ -225,9 +231,9 @@ func childRole(r role, k pdf.Name, d pdf.Dict) role {
 			return roleInfo
 		}
 		return roleOther
-	case r&(roleInfo|roleDSS|roleMetadata|roleSigValue|roleContent|roleOther|roleFormRes|roleWidgetAP|roleAnnotAP|roleFieldValue) != 0:
+	case r&(roleInfo|roleDSS|roleMetadata|roleSigValue|roleContent|roleOther|roleFormRes|roleWidgetAP|roleAnnotAP|roleFieldValue|roleSignedAP) != 0:
 		// Everything below keeps its parent's role (the most serious one first).
-		for _, keep := range []role{roleContent, roleOther, roleSigValue, roleAnnotAP, roleWidgetAP, roleFormRes, roleFieldValue, roleDSS, roleMetadata, roleInfo} {
+		for _, keep := range []role{roleContent, roleOther, roleSigValue, roleSignedAP, roleAnnotAP, roleWidgetAP, roleFormRes, roleFieldValue, roleDSS, roleMetadata, roleInfo} {
 			if r&keep != 0 {
 				return keep
 			}
@@ -246,7 +252,9 @@ func childRole(r role, k pdf.Name, d pdf.Dict) role {
 		switch k {
 		case "Kids":
 			if r&roleField != 0 {
-				return roleField
+				// Kids inherit /FT and /V: the widgets of a signed signature field
+				// are signed too.
+				return roleField | r&(roleSigField|roleSignedField)
 			}
 			return roleOther
 		case "V":
@@ -255,6 +263,9 @@ func childRole(r role, k pdf.Name, d pdf.Dict) role {
 			}
 			return roleFieldValue
 		case "AP":
+			if r&roleSignedField != 0 {
+				return roleSignedAP
+			}
 			if r&(roleField|roleWidget) != 0 {
 				return roleWidgetAP
 			}

@@ -217,6 +217,28 @@ func TestVerifyNegativeCorpus(t *testing.T) {
 				u.Set(pg.Ref, nd)
 			})
 		}, p, -1, want{signature.TotalFailed, signature.FormatFailure, signature.ModOther}},
+		{"appearance of the signed signature replaced", func(t *testing.T) []byte {
+			return update(t, signed, func(d *pdf.Document, u *pdf.Update) {
+				fields, err := d.Fields()
+				require.NoError(t, err)
+				nd := fields[0].Dict.Clone()
+				ap := []byte("BT (Signed by someone else) Tj ET")
+				nd["AP"] = pdf.Dict{"N": u.Add(&pdf.Stream{Dict: pdf.Dict{"Type": pdf.Name("XObject"), "Subtype": pdf.Name("Form"),
+					"BBox": pdf.Array{pdf.Integer(0), pdf.Integer(0), pdf.Integer(100), pdf.Integer(20)}, "Length": pdf.Integer(len(ap))}, Data: ap})}
+				u.Set(fields[0].Ref, nd)
+			})
+		}, p, -1, want{signature.TotalFailed, signature.FormatFailure, signature.ModOther}},
+		{"appearance stream of the signed signature redefined", func(t *testing.T) []byte {
+			return update(t, signed, func(d *pdf.Document, u *pdf.Update) {
+				fields, err := d.Fields()
+				require.NoError(t, err)
+				apd, _ := d.Resolve(fields[0].Dict.Get("AP"))
+				ref := apd.(pdf.Dict).Get("N").(pdf.Ref)
+				ap := []byte("BT (Signed by someone else) Tj ET")
+				u.Set(ref, &pdf.Stream{Dict: pdf.Dict{"Type": pdf.Name("XObject"), "Subtype": pdf.Name("Form"),
+					"BBox": pdf.Array{pdf.Integer(0), pdf.Integer(0), pdf.Integer(100), pdf.Integer(20)}, "Length": pdf.Integer(len(ap))}, Data: ap})
+			})
+		}, p, -1, want{signature.TotalFailed, signature.FormatFailure, signature.ModOther}},
 		{"catalog /OpenAction added", func(t *testing.T) []byte {
 			return update(t, signed, func(d *pdf.Document, u *pdf.Update) {
 				cat, _ := d.Catalog()
