@@ -2,6 +2,7 @@ package forms
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"strconv"
 	"testing"
@@ -48,4 +49,37 @@ func TestRenderIsDeterministicAndWellFormed(t *testing.T) {
 func TestPDFTextString(t *testing.T) {
 	assert.Equal(t, "<FEFF0110006F0063>", pdfTextString("Đoc"))
 	assert.Equal(t, "<FEFFD83DDE42>", pdfTextString("🙂"), "astral characters as surrogate pairs")
+}
+
+// One registry serves concurrent renders (a portal renders many letters at once).
+func TestConcurrentRendersShareARegistry(t *testing.T) {
+	reg, err := NewRegistry()
+	require.NoError(t, err)
+	defs := reg.Definitions()
+	want := make([][]byte, len(defs))
+	for i, d := range defs {
+		var b bytes.Buffer
+		require.NoError(t, d.Render(&b, d.Sample, RenderOptions{Validate: &ValidateOptions{Now: testNow}}))
+		want[i] = b.Bytes()
+	}
+	errs := make(chan error, 4)
+	for w := range 4 {
+		go func() {
+			for i := w; i < len(defs); i += 4 {
+				var b bytes.Buffer
+				if err := defs[i].Render(&b, defs[i].Sample, RenderOptions{Validate: &ValidateOptions{Now: testNow}}); err != nil {
+					errs <- err
+					return
+				}
+				if !bytes.Equal(b.Bytes(), want[i]) {
+					errs <- fmt.Errorf("%s rendered differently", defs[i].ID)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		assert.NoError(t, <-errs)
+	}
 }
