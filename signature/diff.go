@@ -179,6 +179,14 @@ func (c *changeCtx) object(ref pdf.Ref) {
 	if errOld == nil && c.equal(ov, nv, 0) {
 		return // rewritten unchanged
 	}
+	if st, ok := ov.(*pdf.Stream); ok {
+		if t, _ := st.Dict.Get("Type").(pdf.Name); t == "ObjStm" {
+			// The objects inside keep their cross-reference entries and silently
+			// take their new values from the redefined container.
+			c.add(refString(ref), r, ModOther, "an object stream of an earlier revision was redefined")
+			return
+		}
+	}
 	if r == 0 {
 		return // reachable in neither revision: invisible
 	}

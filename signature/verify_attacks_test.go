@@ -239,6 +239,27 @@ func TestVerifyNegativeCorpus(t *testing.T) {
 					"BBox": pdf.Array{pdf.Integer(0), pdf.Integer(0), pdf.Integer(100), pdf.Integer(20)}, "Length": pdf.Integer(len(ap))}, Data: ap})
 			})
 		}, p, -1, want{signature.TotalFailed, signature.FormatFailure, signature.ModOther}},
+		{"object stream of the signed revision redefined", func(t *testing.T) []byte {
+			doc := vtSign(t, p, pdftest.ObjectStreams(), &signature.SignOptions{Time: now})
+			return update(t, doc, func(d *pdf.Document, u *pdf.Update) {
+				for n := 1; n <= d.HighestObject(); n++ {
+					o, err := d.Get(pdf.Ref{Num: n})
+					st, ok := o.(*pdf.Stream)
+					if err != nil || !ok || st.Dict.Get("Type") != pdf.Name("ObjStm") {
+						continue
+					}
+					data, err := d.StreamData(st)
+					require.NoError(t, err)
+					nd := st.Dict.Clone()
+					delete(nd, "Filter")
+					delete(nd, "DecodeParms")
+					nd["Length"] = pdf.Integer(len(data))
+					u.Set(pdf.Ref{Num: n}, &pdf.Stream{Dict: nd, Data: bytes.Replace(data, []byte("/Type"), []byte("/Type"), 1)})
+					return
+				}
+				t.Fatal("no object stream")
+			})
+		}, p, -1, want{signature.TotalFailed, signature.FormatFailure, signature.ModOther}},
 		{"catalog /OpenAction added", func(t *testing.T) []byte {
 			return update(t, signed, func(d *pdf.Document, u *pdf.Update) {
 				cat, _ := d.Catalog()
