@@ -48,7 +48,8 @@ type CompleteOptions struct {
 // Prepare is the first step of deferred signing: it reads the PDF from r (one pass,
 // hashing), builds the incremental update exactly as Sign would, and returns the
 // digest to sign with the state Complete needs. chain[0] is the signer's certificate.
-// Prepare writes nothing and needs no key.
+// Prepare writes nothing and needs no key. It consults SignOptions.Policy as Sign does;
+// Complete does not consult it again.
 func Prepare(ctx context.Context, r io.ReaderAt, size int64, chain []*x509.Certificate, opts *SignOptions) (*PreparedSignature, error) {
 	job, err := planSignature(ctx, r, size, chain, opts)
 	if err != nil {

@@ -46,6 +46,9 @@ var (
 	ErrStateInvalid = errors.New("signature: deferred-signing state is invalid or tampered with")
 	// ErrStateMismatch: the input given to Complete is not the one Prepare saw.
 	ErrStateMismatch = errors.New("signature: input does not match the deferred-signing state")
+	// ErrPolicyRefused: the caller's signing policy (SignOptions.Policy) refused the
+	// signature; the hook's error is wrapped, so errors.As reaches its own type.
+	ErrPolicyRefused = errors.New("signature: the signing policy refused the signature")
 	// ErrDocument: the input PDF cannot be read or updated (see the wrapped error from
 	// the PDF layer: malformed, limit, unsupported encryption, wrong password).
 	ErrDocument = errors.New("signature: cannot read or update the document")

@@ -31,7 +31,9 @@ import (
 // rename it on success.
 //
 // Sign does not check the certificate's validity, usage or revocation, nor whether the
-// signer may sign this document (see the policy package).
+// signer may sign this document; a caller's SignOptions.Policy hook (for example an
+// adapter over the policy package) can refuse the signature before anything is
+// written.
 func Sign(ctx context.Context, w io.Writer, r io.ReaderAt, size int64, signer crypto.Signer, chain []*x509.Certificate, opts *SignOptions) (*SignResult, error) {
 	if signer == nil {
 		return nil, signErr(ErrInvalidOptions, nil, "no signer")

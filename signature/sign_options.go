@@ -68,6 +68,11 @@ type SignOptions struct {
 	// then a document time-stamp); nil signs at B-B. Sign only (see LevelOptions).
 	Level *LevelOptions
 
+	// Policy, when not nil, is asked before the signature is made whether the signer
+	// may sign this document (see PolicyHook); a refusal stops Sign or Prepare with
+	// ErrPolicyRefused before anything is written. Nil signs without a policy check.
+	Policy PolicyHook
+
 	// StateKey, used by Prepare only, protects the deferred-signing state with
 	// HMAC-SHA256. Complete must be given the same key. Without a key the state is
 	// still bound to the input by its digest, but anyone can forge a consistent one.

@@ -123,6 +123,11 @@ func planSignature(ctx context.Context, r io.ReaderAt, size int64, chain []*x509
 	if err != nil {
 		return nil, err
 	}
+	if opts.Policy != nil {
+		if err := checkPolicy(ctx, opts.Policy, ed, chain, &opts, j.field, opts.Field == ""); err != nil {
+			return nil, err
+		}
+	}
 	if err := ed.finish(); err != nil {
 		return nil, err
 	}
