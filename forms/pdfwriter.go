@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/kyso-go/kyso/internal/fonts"
 )
 
@@ -39,6 +41,9 @@ type pdfDoc struct {
 	faces [4]*fonts.Font
 	usage [4]*fonts.Usage
 	pages []*pdfPage
+	// missing records the first character drawn that the font lacks, and where.
+	missing     rune
+	missingText string
 }
 
 func newPDFDoc() (*pdfDoc, error) {
@@ -73,6 +78,10 @@ func num(v float64) string {
 func (d *pdfDoc) text(p *pdfPage, st fontStyle, size, x, y float64, s string) {
 	if s == "" {
 		return
+	}
+	s = norm.NFC.String(s)
+	if miss := d.faces[st].HasGlyphs(s); len(miss) > 0 && d.missing == 0 {
+		d.missing, d.missingText = miss[0], s
 	}
 	p.used[st] = true
 	fmt.Fprintf(&p.content, "BT /F%d %s Tf %s %s Td <%X> Tj ET\n", int(st), num(size), num(x), num(y),

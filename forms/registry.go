@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
 	"gopkg.in/yaml.v3"
 )
 
@@ -275,6 +276,7 @@ func parseDefinitionFile(fsys fs.FS, file, name string) (*parsedFile, error) {
 	if err != nil {
 		return nil, bad(0, "%v", err)
 	}
+	raw = norm.NFC.Bytes(raw) // labels typed in decomposed form print and extract as NFC
 	pf := &parsedFile{name: name, root: &yaml.Node{}}
 	if err := yaml.Unmarshal(raw, pf.root); err != nil {
 		line := 0

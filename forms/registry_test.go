@@ -227,3 +227,22 @@ func TestLoadDirMissing(t *testing.T) {
 	assert.ErrorIs(t, err, ErrInvalidDefinition)
 	assert.Contains(t, err.Error(), "nope")
 }
+
+func TestDefinitionTextIsNFCAndDrawable(t *testing.T) {
+	reg, err := NewRegistry()
+	require.NoError(t, err)
+	nfd := "extends: tt185/mau-01\nfields:\n  - id: position\n    label: \"Chu\u031B\u0301c vu\u0323\"\n"
+	require.NoError(t, reg.Load(fstest.MapFS{"nfd.yaml": {Data: []byte(nfd)}}))
+	d, _ := reg.Definition("tt185/mau-01")
+	f, _ := d.Field("position")
+	assert.Equal(t, "Chức vụ", f.Label, "labels are normalised to NFC")
+
+	reg2, err := NewRegistry()
+	require.NoError(t, err)
+	require.NoError(t, reg2.Load(fstest.MapFS{"emoji.yaml": {Data: []byte("extends: tt185/mau-01\ntitle: Đơn ✅\nsummary: Cấp chứng thư số ✅\n")}}))
+	d2, _ := reg2.Definition("tt185/mau-01")
+	var buf bytes.Buffer
+	err = d2.Render(&buf, d2.Sample, RenderOptions{Validate: &ValidateOptions{Now: testNow}})
+	assert.ErrorIs(t, err, ErrUnsupportedCharacter, "a definition's text the font cannot draw is refused too")
+	assert.Zero(t, buf.Len())
+}

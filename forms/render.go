@@ -119,6 +119,9 @@ func (d *Definition) RenderDocument(w io.Writer, data *Data, opts RenderOptions)
 	r.signatures()
 	r.appendices()
 	r.pageNumbers()
+	if doc.missing != 0 {
+		return nil, fmt.Errorf("%w: %q (U+%04X) in %q", ErrUnsupportedCharacter, doc.missing, doc.missing, doc.missingText)
+	}
 	var buf bytes.Buffer
 	title := d.Title
 	if d.Summary != "" {
