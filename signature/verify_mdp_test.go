@@ -1,6 +1,7 @@
 package signature_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -126,4 +127,19 @@ func TestVerifySecondSignatureInExistingField(t *testing.T) {
 				signaturetest.Expect{Field: pdftest.SignatureFieldName, Modification: signature.ModNone})
 		})
 	}
+}
+
+func TestVerifyVisibleSecondSignature(t *testing.T) {
+	now := time.Now()
+	p := newVTPKI(t, now.Add(-time.Hour), now.Add(365*24*time.Hour))
+	appearance := signature.AppearanceFunc(func(ctx context.Context, req signature.AppearanceRequest) ([]byte, error) {
+		return pdftest.OnePage(2000), nil
+	})
+	first := vtSign(t, p, pdftest.Classic(), &signature.SignOptions{Certify: signature.DocMDPFormFilling,
+		Widget: &signature.Widget{Page: 1, Rect: [4]float64{300, 50, 500, 120}, Appearance: appearance}})
+	second := vtSign(t, p, first, &signature.SignOptions{
+		Widget: &signature.Widget{Page: 2, Rect: [4]float64{50, 50, 250, 120}, Appearance: appearance}})
+	signaturetest.AssertSignatures(t, second, &signature.VerifyOptions{Roots: p.roots, Revocation: vtSource{t: t, p: p, now: now}, Time: now},
+		signaturetest.Expect{Level: signature.LevelBB, Modification: signature.ModLTAUpdates},
+		signaturetest.Expect{Level: signature.LevelBB, Modification: signature.ModNone})
 }
