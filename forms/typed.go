@@ -372,3 +372,35 @@ func getStruct(rv reflect.Value, in map[string]string, d *Data, used map[string]
 	}
 	return nil
 }
+
+// Figure is one row of the usage report's annex (Phụ biểu).
+type Figure struct {
+	Indicator  string `form:"indicator"`  // chỉ tiêu
+	Unit       string `form:"unit"`       // đơn vị tính
+	Period     string `form:"period"`     // in the period (whole number)
+	Cumulative string `form:"cumulative"` // lũy kế (whole number)
+	Note       string `form:"note"`
+}
+
+// UsageReport is the periodic report on certificate use ("report/usage", Quảng Ninh
+// 41/2022 Phụ lục: sections I–IV and the annex of figures).
+type UsageReport struct {
+	Header       Header
+	Period       string   `form:"period"`     // e.g. "tháng 11/2026"
+	ReportKind   string   `form:"reportKind"` // monthly, half-year, yearly, ad-hoc
+	DataWindow   string   `form:"dataWindow"`
+	Situation    string   `form:"situation"`
+	Results      string   `form:"results"`
+	Difficulties string   `form:"difficulties"`
+	Causes       string   `form:"causes"`
+	PlannedTasks string   `form:"plannedTasks"`
+	Solutions    string   `form:"solutions"`
+	ITProjects   string   `form:"itProjects"`
+	Demand       string   `form:"demand"`
+	Proposals    string   `form:"proposals"`
+	Figures      []Figure `form:"table:figures"`
+	Extra        map[string]string
+}
+
+// FormID returns "report/usage".
+func (*UsageReport) FormID() string { return "report/usage" }

@@ -14,7 +14,8 @@ func TestTypedViewsRoundTripWithTheGenericModel(t *testing.T) {
 	reg, err := NewRegistry()
 	require.NoError(t, err)
 	views := []TypedForm{&IndividualRequest{}, &IndividualListRequest{}, &OrganisationRequest{},
-		&RenewalRequest{}, &RevocationRequest{}, &RecoveryRequest{}, &HandoverMinutes{}, &LostDeviceMinutes{}}
+		&RenewalRequest{}, &RevocationRequest{}, &RecoveryRequest{}, &HandoverMinutes{}, &LostDeviceMinutes{},
+		&UsageReport{}}
 	for _, v := range views {
 		t.Run(goldenName(v.FormID()), func(t *testing.T) {
 			d, err := reg.Definition(v.FormID())
