@@ -300,9 +300,33 @@ func addSignatureTimestamp(t testing.TB, p *vtPKI, doc []byte, genTime time.Time
 	return replaceContents(t, doc, nd)
 }
 
-// addDSS appends an incremental update with a /DSS holding certs, OCSP responses and
-// CRLs (PAdES B-LT).
+// crlFor makes a CRL of the CA listing the PKI's revoked certificates.
+func (p *vtPKI) crlFor(t testing.TB, thisUpdate time.Time) []byte {
+	t.Helper()
+	tmpl := &x509.RevocationList{Number: big.NewInt(p.serial.Add(1)), ThisUpdate: thisUpdate, NextUpdate: thisUpdate.Add(24 * time.Hour)}
+	for serial, at := range p.revoked {
+		n, _ := new(big.Int).SetString(serial, 10)
+		tmpl.RevokedCertificateEntries = append(tmpl.RevokedCertificateEntries, x509.RevocationListEntry{SerialNumber: n, RevocationTime: at, ReasonCode: 1})
+	}
+	der, err := x509.CreateRevocationList(rand.Reader, tmpl, p.ca, p.caKey)
+	require.NoError(t, err)
+	return der
+}
+
+// addDSSWithCRLs is addDSS with CRLs too.
+func addDSSWithCRLs(t testing.TB, doc []byte, certs []*x509.Certificate, ocsps, crls [][]byte) []byte {
+	t.Helper()
+	return addDSSData(t, doc, certs, ocsps, crls)
+}
+
+// addDSS appends an incremental update with a /DSS holding certs and OCSP responses
+// (PAdES B-LT).
 func addDSS(t testing.TB, doc []byte, certs []*x509.Certificate, ocsps [][]byte) []byte {
+	t.Helper()
+	return addDSSData(t, doc, certs, ocsps, nil)
+}
+
+func addDSSData(t testing.TB, doc []byte, certs []*x509.Certificate, ocsps, crls [][]byte) []byte {
 	t.Helper()
 	d, err := pdf.Open(bytes.NewReader(doc), int64(len(doc)), nil)
 	require.NoError(t, err)
@@ -310,17 +334,20 @@ func addDSS(t testing.TB, doc []byte, certs []*x509.Certificate, ocsps [][]byte)
 	stream := func(data []byte) pdf.Ref {
 		return u.Add(&pdf.Stream{Dict: pdf.Dict{"Length": pdf.Integer(len(data))}, Data: data})
 	}
-	var cs, os pdf.Array
+	var cs, os, cr pdf.Array
 	for _, c := range certs {
 		cs = append(cs, stream(c.Raw))
 	}
 	for _, o := range ocsps {
 		os = append(os, stream(o))
 	}
+	for _, c := range crls {
+		cr = append(cr, stream(c))
+	}
 	cat, err := d.Catalog()
 	require.NoError(t, err)
 	nc := cat.Clone()
-	nc["DSS"] = u.Add(pdf.Dict{"Certs": cs, "OCSPs": os})
+	nc["DSS"] = u.Add(pdf.Dict{"Certs": cs, "OCSPs": os, "CRLs": cr})
 	u.Set(d.Trailer().Get("Root").(pdf.Ref), nc)
 	b, err := u.Bytes()
 	require.NoError(t, err)

@@ -150,3 +150,32 @@ func TestVerifyNotPDFAndUnsigned(t *testing.T) {
 	require.ErrorIs(t, err, signature.ErrNoSignatures)
 	require.NotNil(t, rep)
 }
+
+func TestVerifyRevocationFromDSSCRL(t *testing.T) {
+	now := time.Now().Truncate(time.Second)
+	offline := func(o *signature.VerifyOptions) { o.Offline = true; o.Revocation = nil }
+
+	good := newVTPKI(t, now.Add(-24*time.Hour), now.Add(365*24*time.Hour))
+	bt := addSignatureTimestamp(t, good, vtSign(t, good, pdftest.Classic(), &signature.SignOptions{Time: now}), now, nil)
+	lt := addDSSWithCRLs(t, bt, []*x509.Certificate{good.ca}, nil, [][]byte{good.crlFor(t, now.Add(time.Minute))})
+	s := vtVerify(t, good, lt, now, offline).Signatures[0]
+	assert.Equal(t, signature.TotalPassed, s.Indication, "%+v", s.Checks)
+	assert.Equal(t, signature.LevelBLT, s.Level)
+	c, _ := s.Check(signature.CheckRevocation)
+	assert.Contains(t, c.MessageEN, "CRL (DSS)")
+
+	bad := newVTPKI(t, now.Add(-24*time.Hour), now.Add(365*24*time.Hour))
+	bad.revoked[bad.leader.SerialNumber.String()] = now.Add(-time.Hour)
+	bt = addSignatureTimestamp(t, bad, vtSign(t, bad, pdftest.Classic(), &signature.SignOptions{Time: now}), now, nil)
+	lt = addDSSWithCRLs(t, bt, []*x509.Certificate{bad.ca}, nil, [][]byte{bad.crlFor(t, now.Add(time.Minute))})
+	s = vtVerify(t, bad, lt, now, offline).Signatures[0]
+	assert.Equal(t, signature.TotalFailed, s.Indication, "%+v", s.Checks)
+	assert.Equal(t, signature.Revoked, s.SubIndication)
+
+	// A CRL signed by another CA is ignored: the status stays unknown.
+	other := newVTPKI(t, now.Add(-24*time.Hour), now.Add(365*24*time.Hour))
+	lt = addDSSWithCRLs(t, bt, nil, nil, [][]byte{other.crlFor(t, now.Add(time.Minute))})
+	s = vtVerify(t, bad, lt, now, offline).Signatures[0]
+	assert.Equal(t, signature.Indeterminate, s.Indication, "%+v", s.Checks)
+	assert.Equal(t, signature.TryLater, s.SubIndication)
+}

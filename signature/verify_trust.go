@@ -163,7 +163,6 @@ func (v *verifier) trust(s *sigState, cert *x509.Certificate, cmsCerts []*x509.C
 			res.why += "; offline"
 		}
 	}
-	v.caRevocation(s, chain, best, hasPOE, poe)
 	switch res.state {
 	case revGood:
 		rep.add(CheckRevocation, CheckPassed, msgRevocationGood(res.source, res.produced))
@@ -187,6 +186,7 @@ func (v *verifier) trust(s *sigState, cert *x509.Certificate, cmsCerts []*x509.C
 			rep.fail(Indeterminate, TryLater)
 		}
 	}
+	v.caRevocation(s, chain, best, hasPOE, poe)
 }
 
 // caRevocation checks the intermediate CA certificates of chain (not the root) with the
