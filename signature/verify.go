@@ -454,9 +454,12 @@ func (v *verifier) finish(s *sigState) {
 			rep.fail(TotalFailed, HashFailure)
 			cryptoOK = false
 		default:
-			if _, ok := si.Attribute(cms.OIDAttributeSigningTime); ok && rep.SubFilter == "ETSI.CAdES.detached" {
+			_, hasSigningTime := si.Attribute(cms.OIDAttributeSigningTime)
+			switch {
+			case !cryptoOK: // content-type already reported
+			case hasSigningTime && rep.SubFilter == "ETSI.CAdES.detached":
 				rep.add(CheckSignedAttributes, CheckWarning, msgSignedAttrsSigningTime())
-			} else {
+			default:
 				rep.add(CheckSignedAttributes, CheckPassed, msgSignedAttrsOK())
 			}
 			rep.add(CheckMessageDigest, CheckPassed, msgDigestOK(rep.DigestAlgorithm))
