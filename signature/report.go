@@ -417,9 +417,9 @@ func (r *Report) AnyFailed() bool {
 }
 
 // MarshalJSON encodes the report; signatures is never null.
-func (r *Report) MarshalJSON() ([]byte, error) {
+func (r Report) MarshalJSON() ([]byte, error) {
 	type plain Report
-	p := plain(*r)
+	p := plain(r)
 	if p.Signatures == nil {
 		p.Signatures = []SignatureReport{}
 	}
