@@ -75,3 +75,29 @@ func TestContentsHoleAndCoverage(t *testing.T) {
 	assert.True(t, onlyWhitespaceFrom(bytes.NewReader(append(doc, "\r\n "...)), n, n+3))
 	assert.False(t, onlyWhitespaceFrom(bytes.NewReader(append(doc, "x"...)), n, n+1))
 }
+
+func TestFieldLock(t *testing.T) {
+	tests := []struct {
+		lock fieldLock
+		name string
+		want bool
+	}{
+		{fieldLock{action: "All"}, "a", true},
+		{fieldLock{action: "Include", fields: []string{"a", "b.c"}}, "a", true},
+		{fieldLock{action: "Include", fields: []string{"a", "b.c"}}, "a.x", true},
+		{fieldLock{action: "Include", fields: []string{"a", "b.c"}}, "ab", false},
+		{fieldLock{action: "Include", fields: []string{"a", "b.c"}}, "b", false},
+		{fieldLock{action: "Exclude", fields: []string{"a"}}, "a", false},
+		{fieldLock{action: "Exclude", fields: []string{"a"}}, "b", true},
+		{fieldLock{action: "Bogus"}, "a", false},
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.want, tc.lock.locks(tc.name), "%+v %q", tc.lock, tc.name)
+	}
+	assert.Equal(t, ModLTAUpdates, allowedBy(1))
+	assert.Equal(t, ModFormFilling, allowedBy(2))
+	assert.Equal(t, ModAnnotations, allowedBy(3))
+	assert.Equal(t, ModAnnotations, allowedBy(0))
+	assert.True(t, ModOther.Worse(ModAnnotations))
+	assert.False(t, ModNone.Worse(ModLTAUpdates))
+}
