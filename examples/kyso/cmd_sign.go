@@ -38,6 +38,7 @@ type signFlags struct {
 	hashAlg          crypto.Hash
 	certifyLevel     signature.DocMDPPermission
 	p12Set, pemIsSet bool // which key source the flags chose
+	policy           signPolicyFlags
 }
 
 const signUsage = `usage: kyso sign -in IN.pdf -out OUT.pdf (-p12 FILE.p12 -p12-pass-env VAR | -key KEY.pem [-cert CERTS.pem] [-key-pass-env VAR]) [flags]
@@ -45,6 +46,15 @@ const signUsage = `usage: kyso sign -in IN.pdf -out OUT.pdf (-p12 FILE.p12 -p12-
 Signs IN.pdf with a PAdES B-B signature (ETSI.CAdES.detached) and writes OUT.pdf
 (written to a temporary file and renamed, so a failure never leaves a partial file;
 IN.pdf is never modified).
+
+With -policy-profile (or any of -role, -doc-kind, -classification, -authority,
+-cert-kind, -policy-request) the signature is first checked against the signing
+policy of that province profile (default $KYSO_POLICY_PROFILE, else national): who may
+sign what (Nghị định 30/2020/NĐ-CP and the provincial regulations). The signer's
+certificate, the signing time and the signatures already in IN.pdf come from the
+files; the role and the document's facts from the flags or from a request file in the
+JSON shape "kyso policy check" reads. A refusal prints the reasons with their
+citations and writes nothing.
 
 Passwords are read from environment variables, never from the command line.
 
@@ -55,7 +65,8 @@ const signExitCodes = `
 exit status:
   0  the document was signed
   1  signing failed (unreadable input or key, wrong password, refused algorithm,
-     field missing or already signed, document certified against changes, ...)
+     field missing or already signed, document certified against changes, refused
+     by the signing policy, ...)
   2  usage error (bad or missing flags)
 `
 
@@ -89,6 +100,13 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	fs.IntVar(&f.page, "page", 0, "make the signature visible on page `N` (from 1); needs -rect")
 	fs.StringVar(&f.rect, "rect", "", "visible signature rectangle `llx,lly,urx,ury` in points (with -page; a plain text box for now)")
 	fs.IntVar(&f.reserveUnsigned, "reserve", 0, "`bytes` reserved in /Contents for a later time-stamp token (default 16384)")
+	fs.StringVar(&f.policy.profile, "policy-profile", "", "check the signing policy of this province `profile` (national, quang-ninh, ha-tinh, hoa-binh, cao-bang, bac-lieu)")
+	fs.StringVar(&f.policy.requestFile, "policy-request", "", "policy facts as a request `file` (JSON, as \"kyso policy check\" reads); the flags below override it")
+	fs.StringVar(&f.policy.role, "role", "", "policy: the signer's `role` (authority, deputy, clerk, key-keeper, …)")
+	fs.StringVar(&f.policy.docKind, "doc-kind", "", "policy: the document `kind` (administrative (default), appendix-same-file, attachment-separate-file, copy, procedure-result)")
+	fs.StringVar(&f.policy.classification, "classification", "", "policy: the document's `classification` (thuong, mat, toi-mat, tuyet-mat)")
+	fs.StringVar(&f.policy.authority, "authority", "", "policy: authority `markers` in the signature block, comma-separated (TM., KT., TL., TUQ., Q.)")
+	fs.StringVar(&f.policy.certKind, "cert-kind", "", "policy: the signer's certificate `kind` (individual, organisation, organisation-second, device; default guessed from the certificate)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -137,6 +155,7 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 		}
 		f.widget = &signature.Widget{Page: f.page, Rect: r, Appearance: signature.AppearanceFunc(demoAppearance)}
 	}
+	problems = append(problems, f.policy.check()...)
 	if len(problems) > 0 {
 		for _, p := range problems {
 			fmt.Fprintln(c.stderr, "kyso sign:", p)
@@ -215,6 +234,11 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 	if err != nil {
 		return exitUsage
 	}
+	sp, err := newSignPolicy(c, &f.policy)
+	if err != nil {
+		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		return policyErrCode(err)
+	}
 	s, err := openSignFlagsSigner(c, f)
 	if err != nil {
 		fmt.Fprintln(c.stderr, "kyso sign: opening the key:", err)
@@ -245,6 +269,9 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 		ContactInfo: f.contact, Field: f.field, NewField: f.newField, Certify: f.certifyLevel,
 		Password: pdfPass, ReserveUnsigned: f.reserveUnsigned, Widget: f.widget,
 	}
+	if sp != nil {
+		opts.Policy = sp.hook
+	}
 	chain := append([]*x509.Certificate{s.Certificate()}, s.Chain()...)
 	var res *signature.SignResult
 	err = writeFileAtomic(f.out, func(w io.Writer) error {
@@ -254,6 +281,9 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 	})
 	if err != nil {
 		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		if sp != nil {
+			sp.report(c.stderr, err)
+		}
 		if errors.Is(err, signature.ErrFieldNotFound) {
 			fmt.Fprintln(c.stderr, "kyso sign: -field fills an existing empty signature field; use -new-field NAME to create one")
 		}
@@ -269,6 +299,9 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 		f.in, f.out, res.Field, s.Certificate().Subject.CommonName, f.hashAlg, alg, res.Size, res.CMSSize, res.ContentsCapacity)
 	if res.Certified != 0 {
 		fmt.Fprintf(c.stdout, "  certification signature, DocMDP P=%d\n", res.Certified)
+	}
+	if sp != nil {
+		sp.report(c.stdout, nil)
 	}
 	return exitOK
 }
