@@ -385,7 +385,7 @@ func (r *renderer) header() {
 	if yl > yDate+20 {
 		yDate = yr
 	}
-	r.centred(fonts.Italic, 13, rightX, rightW, yDate, vnDate(r.hdr.Place, r.hdr.Date))
+	yDate = r.centredBlock(fonts.Italic, 13, rightX, rightW, yDate+13*1.2, vnDate(r.hdr.Place, r.hdr.Date))
 	r.y = min(yl, yDate) - 12
 	if r.def.Layout != LayoutLetter {
 		r.y -= 6
@@ -695,9 +695,8 @@ func (r *renderer) signatures() {
 	r.y -= 10
 	r.need(max(blockH, distH))
 	if r.def.Layout == LayoutApplication {
-		r.y -= bodySize * 1.2
 		w := r.g.textWidth() * 0.55
-		r.centred(fonts.Italic, bodySize, r.g.left+r.g.textWidth()-w, w, r.y, vnDate(r.hdr.Place, r.hdr.Date))
+		r.y = r.centredBlock(fonts.Italic, bodySize, r.g.left+r.g.textWidth()-w, w, r.y, vnDate(r.hdr.Place, r.hdr.Date))
 		r.y -= 4
 	}
 	top := r.y

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -121,4 +122,34 @@ func TestBlankFormAndSeveralRecipients(t *testing.T) {
 	text = run(t, "pdftotext", "-layout", p, "-")
 	assert.Regexp(t, `Kính gửi:\s+- Cục Chứng thực số và Bảo mật thông tin, Ban Cơ yếu Chính phủ;`, text)
 	assert.Regexp(t, `\n\s+- Sở Nội vụ tỉnh Quảng Ninh\.`, text)
+}
+
+// Every Vietnamese letter, in each of the four faces the letter uses, comes back
+// exactly from pdftotext.
+func TestEveryVietnameseLetterSurvivesExtraction(t *testing.T) {
+	needTool(t, "pdftotext")
+	const lower = "aàảãáạ ăằẳẵắặ âầẩẫấậ đ eèẻẽéẹ êềểễếệ iìỉĩíị oòỏõóọ ôồổỗốộ ơờởỡớợ uùủũúụ ưừửữứự yỳỷỹýỵ"
+	upper := strings.ToUpper(lower)
+	reg, err := NewRegistry()
+	require.NoError(t, err)
+	d, err := reg.Definition("tt185/mau-15")
+	require.NoError(t, err)
+	data := d.Normalize(d.Sample)
+	data.Fields["circumstances"] = lower + " " + upper // regular
+	data.Header.IssuingBody = "Sở " + lower            // bold, upper-cased
+	data.Header.Place = "Đồng " + lower                // italic
+	data.Fields["witnessName"] = upper                 // bold
+	var buf bytes.Buffer
+	require.NoError(t, d.Render(&buf, data, RenderOptions{Validate: &ValidateOptions{Now: testNow}}))
+	p := filepath.Join(t.TempDir(), "letters.pdf")
+	require.NoError(t, os.WriteFile(p, buf.Bytes(), 0o644))
+	text := spaces.ReplaceAllString(run(t, "pdftotext", p, "-"), " ")
+	assert.Contains(t, text, lower+" "+upper, "regular, in the body")
+	// The header columns wrap, so check them word by word.
+	for _, w := range strings.Fields(upper) {
+		assert.GreaterOrEqual(t, strings.Count(text, w), 3, "%s: body, bold issuing body, bold signer name", w)
+	}
+	for _, w := range strings.Fields(lower) {
+		assert.GreaterOrEqual(t, strings.Count(text, w), 2, "%s: body and italic place", w)
+	}
 }
