@@ -106,6 +106,7 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	fs.StringVar(&f.policy.docKind, "doc-kind", "", "policy: the document `kind` (administrative (default), appendix-same-file, attachment-separate-file, copy, procedure-result)")
 	fs.StringVar(&f.policy.classification, "classification", "", "policy: the document's `classification` (thuong, mat, toi-mat, tuyet-mat)")
 	fs.StringVar(&f.policy.authority, "authority", "", "policy: authority `markers` in the signature block, comma-separated (TM., KT., TL., TUQ., Q.)")
+	fs.StringVar(&f.policy.trust, "policy-trust", "", "policy: verify the signatures already in the input against the trust anchors in this PEM `file` (offline), so the policy knows which are valid")
 	fs.StringVar(&f.policy.certKind, "cert-kind", "", "policy: the signer's certificate `kind` (individual, organisation, organisation-second, device; default guessed from the certificate)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -263,6 +264,12 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 	if err != nil {
 		fmt.Fprintln(c.stderr, "kyso sign:", err)
 		return exitFailure
+	}
+	if sp != nil {
+		if err := sp.verifyInput(ctx, in, st.Size(), pdfPass); err != nil {
+			fmt.Fprintln(c.stderr, "kyso sign:", err)
+			return exitFailure
+		}
 	}
 	opts := &signature.SignOptions{
 		Hash: f.hashAlg, PSS: f.pss, Name: f.name, Reason: f.reason, Location: f.location,

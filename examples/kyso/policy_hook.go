@@ -31,6 +31,10 @@ type policyHook struct {
 	// indication and the authority markers. Facts.Time is ignored: the signing time is
 	// the one signature will write.
 	Facts policy.Request
+	// Verified holds, by field name, what a verification of the input (signature.Verify)
+	// found about the signatures already there; Facts.Existing takes precedence. A
+	// signature neither verified nor described by Facts counts as unchecked.
+	Verified map[string]policyVerified
 	// GuessKind tells a certificate's kind when Facts does not; nil means
 	// policyGuessKind.
 	GuessKind func(*x509.Certificate) policy.CertificateKind
@@ -51,6 +55,12 @@ func (h *policyHook) CheckSigning(ctx context.Context, info signature.SigningInf
 		h.Decided(d)
 	}
 	return d.AsError()
+}
+
+// policyVerified is what verification found about one existing signature.
+type policyVerified struct {
+	Indication policy.Indication
+	Status     policy.CertificateStatus
 }
 
 // errPolicyFacts marks facts that do not fit the document being signed.
@@ -104,6 +114,9 @@ func (h *policyHook) request(info signature.SigningInfo) (policy.Request, error)
 			es.Certificate = policy.Certificate{Kind: kind}
 			es.Indication = policy.IndicationTotalFailed
 		}
+		if v, found := h.Verified[s.Field]; found && s.Signer != nil {
+			es.Indication, es.Certificate.Status = v.Indication, v.Status
+		}
 		if ok {
 			if g.Certificate.Title != "" {
 				es.Certificate.Title = g.Certificate.Title
@@ -111,7 +124,7 @@ func (h *policyHook) request(info signature.SigningInfo) (policy.Request, error)
 			if g.Certificate.Status != policy.StatusUnknown {
 				es.Certificate.Status = g.Certificate.Status
 			}
-			if g.Indication != policy.IndicationNotChecked && es.Indication == policy.IndicationNotChecked {
+			if g.Indication != policy.IndicationNotChecked && s.Signer != nil {
 				es.Indication = g.Indication
 			}
 			es.Markers = append([]policy.AuthorityMarker(nil), g.Markers...)
@@ -139,12 +152,13 @@ type signPolicyFlags struct {
 	classification string // -classification
 	authority      string // -authority
 	certKind       string // -cert-kind
+	trust          string // -policy-trust
 }
 
 // enabled reports whether any policy flag was given.
 func (p *signPolicyFlags) enabled() bool {
 	return p.profile != "" || p.requestFile != "" || p.role != "" || p.docKind != "" ||
-		p.classification != "" || p.authority != "" || p.certKind != ""
+		p.classification != "" || p.authority != "" || p.certKind != "" || p.trust != ""
 }
 
 // check returns the usage problems of the policy flags.
@@ -216,6 +230,7 @@ type signPolicy struct {
 	hook     *policyHook
 	profile  *policy.Profile
 	decision *policy.Decision // the last decision, once made
+	roots    *x509.CertPool   // -policy-trust: verify the existing signatures first
 }
 
 // newSignPolicy builds the check the flags ask for, or returns nil when they ask for
@@ -247,8 +262,45 @@ func newSignPolicy(c *cli, p *signPolicyFlags) (*signPolicy, error) {
 		return nil, err
 	}
 	sp := &signPolicy{profile: e.Profile()}
+	if p.trust != "" {
+		data, err := readLimited(p.trust, 4<<20)
+		if err != nil {
+			return nil, fmt.Errorf("-policy-trust: %w", err)
+		}
+		sp.roots = x509.NewCertPool()
+		if !sp.roots.AppendCertsFromPEM(data) {
+			return nil, fmt.Errorf("-policy-trust: no PEM certificate in %s", p.trust)
+		}
+	}
 	sp.hook = &policyHook{Engine: e, Facts: facts, Decided: func(d policy.Decision) { sp.decision = &d }}
 	return sp, nil
+}
+
+// verifyInput verifies the signatures already in the input with the -policy-trust
+// anchors (offline: the document's own revocation data; a missing status is a
+// warning), so that the policy sees which of them are valid. Without -policy-trust it
+// does nothing and they count as unchecked.
+func (sp *signPolicy) verifyInput(ctx context.Context, r io.ReaderAt, size int64, password []byte) error {
+	if sp.roots == nil {
+		return nil
+	}
+	rep, err := signature.Verify(ctx, r, size, &signature.VerifyOptions{Roots: sp.roots, Offline: true,
+		AllowMissingRevocation: true, Password: password})
+	if err != nil {
+		return fmt.Errorf("verifying the signatures already in the document: %w", err)
+	}
+	sp.hook.Verified = make(map[string]policyVerified, len(rep.Signatures))
+	for _, s := range rep.Signatures {
+		v := policyVerified{Indication: policy.Indication(s.Indication)}
+		switch {
+		case s.SubIndication == signature.Revoked:
+			v.Status = policy.StatusRevoked
+		case s.Indication == signature.TotalPassed:
+			v.Status = policy.StatusGood
+		}
+		sp.hook.Verified[s.Field] = v
+	}
+	return nil
 }
 
 // report prints the decision after signing: on a refusal the explanation in

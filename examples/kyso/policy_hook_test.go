@@ -100,6 +100,32 @@ func TestSignPolicyEndToEnd(t *testing.T) {
 	assert.Contains(t, stdout, "chính sách / policy quang-ninh: được phép / allowed, vị trí / placement seal")
 	assert.Contains(t, stdout, "ĐƯỢC KÝ.")
 	assert.Equal(t, 2, pdfsigValid(t, final), "the leader's signature and the seal verify")
+	assert.Contains(t, stdout, "chưa xác định được hiệu lực", "unverified, the leader's signature is a warning")
+
+	// With -policy-trust the leader's signature is verified first: no warning about it.
+	verified := filepath.Join(f.dir, "leader-and-seal-verified.pdf")
+	code, stdout, stderr = runCLI(t, nil, "sign", "-in", leaderOut, "-out", verified, "-key", f.orgKeyPath, "-cert", f.orgCertPath,
+		"-new-field", "Văn thư", "-policy-profile", "quang-ninh", "-role", "clerk", "-policy-trust", f.trust)
+	require.Equal(t, exitOK, code, "stderr: %s", stderr)
+	assert.Contains(t, stdout, "được phép / allowed, vị trí / placement seal")
+	assert.NotContains(t, stdout, "chưa xác định được hiệu lực")
+	assert.Equal(t, 2, pdfsigValid(t, verified))
+
+	// A leader's signature broken by a later change of the signed bytes is no basis
+	// for the seal: refused once verified.
+	signed, err := os.ReadFile(leaderOut)
+	require.NoError(t, err)
+	i := bytes.Index(signed, []byte(pdftest.Title))
+	require.Positive(t, i)
+	tampered := filepath.Join(f.dir, "tampered.pdf")
+	require.NoError(t, os.WriteFile(tampered, append(append(bytes.Clone(signed[:i]), 'K'), signed[i+1:]...), 0o600))
+	refused := filepath.Join(f.dir, "tampered-sealed.pdf")
+	code, _, stderr = runCLI(t, nil, "sign", "-in", tampered, "-out", refused, "-key", f.orgKeyPath, "-cert", f.orgCertPath,
+		"-policy-profile", "quang-ninh", "-role", "clerk", "-policy-trust", f.trust)
+	assert.Equal(t, exitFailure, code, stderr)
+	assert.Contains(t, stderr, policy.RuleOrgSealAfterAuthority)
+	assert.Contains(t, stderr, "không hợp lệ")
+	assertNoOutput(t, refused)
 }
 
 // TestSignPolicyRefusals covers the everyday refusals through the flags and a request
@@ -147,6 +173,7 @@ func TestSignPolicyRefusals(t *testing.T) {
 		{"unknown role", f.unsigned, append([]string{"-role", "robot"}, org...), exitUsage, []string{"-role:"}},
 		{"unknown document kind", f.unsigned, append([]string{"-role", "clerk", "-doc-kind", "memo"}, org...), exitUsage, []string{"-doc-kind:"}},
 		{"unknown marker", f.unsigned, append([]string{"-role", "deputy", "-authority", "XX."}, leader...), exitUsage, []string{"-authority:"}},
+		{"trust file without certificates", f.unsigned, append([]string{"-role", "clerk", "-policy-trust", f.unsigned}, org...), exitFailure, []string{"no PEM certificate"}},
 		{"unknown profile", f.unsigned, append([]string{"-role", "clerk", "-policy-profile", "atlantis"}, org...), exitUsage, []string{"atlantis"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -209,6 +236,25 @@ func TestPolicyHookAdapter(t *testing.T) {
 	d := e.Decide(context.Background(), req)
 	assert.True(t, d.Allowed, d.Vietnamese())
 	assert.Equal(t, policy.PlacementSeal, d.Placement)
+
+	// A verification's findings apply by field name; the caller's facts come first.
+	hook.Verified = map[string]policyVerified{
+		"Lãnh đạo": {Indication: policy.IndicationTotalFailed, Status: policy.StatusRevoked},
+		"Lỗi":      {Indication: policy.IndicationTotalPassed, Status: policy.StatusGood},
+	}
+	req, err = hook.request(info)
+	require.NoError(t, err)
+	assert.Equal(t, policy.IndicationTotalPassed, req.Existing[0].Indication, "the caller's fact wins")
+	assert.Equal(t, policy.StatusGood, req.Existing[0].Certificate.Status)
+	assert.Equal(t, policy.IndicationTotalFailed, req.Existing[1].Indication, "an unreadable signer stays failed")
+	hook.Facts.Existing = nil
+	req, err = hook.request(info)
+	require.NoError(t, err)
+	assert.Equal(t, policy.IndicationTotalFailed, req.Existing[0].Indication)
+	assert.Equal(t, policy.StatusRevoked, req.Existing[0].Certificate.Status)
+	d = e.Decide(context.Background(), req)
+	assert.False(t, d.Allowed, "a seal after a failed leader's signature")
+	hook.Verified = nil
 
 	// Facts about a signature the document does not have are an error, not ignored.
 	hook.Facts.Existing = []policy.ExistingSignature{{Order: 4, Certificate: policy.Certificate{Kind: policy.CertIndividual}}}
