@@ -124,6 +124,12 @@ func (v *verifier) trust(s *sigState, cert *x509.Certificate, cmsCerts []*x509.C
 	} else {
 		rep.Chain = chain
 		rep.add(CheckChain, CheckPassed, msgChainOK(chain[len(chain)-1].Subject.CommonName))
+		for _, c := range chain[1:] {
+			if why := keyStrength(c.PublicKey); why != "" {
+				rep.add(CheckAlgorithms, CheckFailed, msgAlgorithmWeak(c.Subject.CommonName+": "+why))
+				rep.fail(Indeterminate, CryptoConstraintsFailure)
+			}
+		}
 	}
 
 	// Revocation, from the document first.
