@@ -3,6 +3,8 @@ package signature_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/json"
 	"testing"
@@ -178,4 +180,21 @@ func TestVerifyRevocationFromDSSCRL(t *testing.T) {
 	s = vtVerify(t, bad, lt, now, offline).Signatures[0]
 	assert.Equal(t, signature.Indeterminate, s.Indication, "%+v", s.Checks)
 	assert.Equal(t, signature.TryLater, s.SubIndication)
+}
+
+func TestVerifyWeakCAKey(t *testing.T) {
+	now := time.Now()
+	p := newVTPKI(t, now.Add(-time.Hour), now.Add(365*24*time.Hour))
+	weak, err := rsa.GenerateKey(rand.Reader, 1024)
+	require.NoError(t, err)
+	// Re-issue the CA with a 1024-bit key, and the leader under it.
+	p.caKey = weak
+	p.ca = p.issue(t, &x509.Certificate{Subject: p.ca.Subject, NotBefore: p.ca.NotBefore, NotAfter: p.ca.NotAfter,
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}, weak.Public(), p.root, p.rootKey)
+	p.leader = p.issue(t, &x509.Certificate{Subject: p.leader.Subject, NotBefore: p.leader.NotBefore, NotAfter: p.leader.NotAfter,
+		KeyUsage: x509.KeyUsageDigitalSignature}, p.leaderKey.Public(), p.ca, p.caKey)
+	signed := vtSign(t, p, pdftest.Classic(), nil)
+	s := vtVerify(t, p, signed, now, nil).Signatures[0]
+	assert.Equal(t, signature.Indeterminate, s.Indication, "%+v", s.Checks)
+	assert.Equal(t, signature.CryptoConstraintsFailure, s.SubIndication)
 }
