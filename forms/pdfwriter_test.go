@@ -2,6 +2,7 @@ package forms
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -82,4 +83,35 @@ func TestConcurrentRendersShareARegistry(t *testing.T) {
 	for range 4 {
 		assert.NoError(t, <-errs)
 	}
+}
+
+// Whatever text the data holds, rendering either succeeds or refuses a character the
+// font lacks; it never panics or loops.
+func FuzzRender(f *testing.F) {
+	f.Add("Nguyễn Thị Thu Hương", "huongntt@quangninh.gov.vn")
+	f.Add("a\nb\tc", "x/y/z@w")
+	f.Add("Rất dài "+string(make([]byte, 300)), "")
+	reg, err := NewRegistry()
+	if err != nil {
+		f.Fatal(err)
+	}
+	d, _ := reg.Definition("tt185/mau-10")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		data := d.Normalize(d.Sample)
+		data.Header.IssuingBody = a
+		data.Header.Recipients = []string{b, a}
+		data.Tables["certificates"][0]["fullName"] = a
+		data.Tables["certificates"][1]["email"] = b + a
+		var buf bytes.Buffer
+		err := d.Render(&buf, data, RenderOptions{SkipValidation: true})
+		if err != nil {
+			if !errors.Is(err, ErrUnsupportedCharacter) {
+				t.Fatal(err)
+			}
+			return
+		}
+		if !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-1.7")) {
+			t.Fatal("not a PDF")
+		}
+	})
 }
