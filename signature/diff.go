@@ -551,7 +551,12 @@ func (c *changeCtx) annotList(oa, na pdf.Array, note noteFunc) {
 		note(ModAnnotations, "an annotation was added")
 	}
 	for r := range oldSet {
-		if !newSet[r] {
+		if newSet[r] {
+			continue
+		}
+		if ad, _ := asDict(resolveQuiet(c.old, r)); ad != nil && ad.Get("Subtype") == pdf.Name("Widget") {
+			note(ModOther, "the widget of a form field was removed from its page")
+		} else {
 			note(ModAnnotations, "an annotation was removed")
 		}
 	}

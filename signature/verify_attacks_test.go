@@ -260,6 +260,14 @@ func TestVerifyNegativeCorpus(t *testing.T) {
 				t.Fatal("no object stream")
 			})
 		}, p, -1, want{signature.TotalFailed, signature.FormatFailure, signature.ModOther}},
+		{"signature widget removed from the page", func(t *testing.T) []byte {
+			return update(t, signed, func(d *pdf.Document, u *pdf.Update) {
+				pg := firstPage(t, d)
+				nd := pg.Dict.Clone()
+				delete(nd, "Annots")
+				u.Set(pg.Ref, nd)
+			})
+		}, p, -1, want{signature.TotalFailed, signature.FormatFailure, signature.ModOther}},
 		{"catalog /OpenAction added", func(t *testing.T) []byte {
 			return update(t, signed, func(d *pdf.Document, u *pdf.Update) {
 				cat, _ := d.Catalog()
