@@ -35,6 +35,16 @@ func TestExtendCommand(t *testing.T) {
 	assert.Equal(t, "doc-timestamp", sigs[1]["kind"])
 	assert.Equal(t, "TOTAL_PASSED", sigs[1]["indication"])
 
+	// Archive renewal: a second DSS and document time-stamp over the first.
+	lta2 := filepath.Join(dir, "lta2.pdf")
+	code, out, errs = runVerifyCLI("extend", "-in", lta, "-out", lta2, "-tsa", pki.TSAURL, "-trust", rootPath)
+	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, errs)
+	code, sigs = verifyJSON("-offline", "-trust", rootPath, lta2)
+	require.Equal(t, 0, code, "%v", sigs)
+	require.Len(t, sigs, 3)
+	assert.Equal(t, "B-LTA", sigs[0]["level"])
+	assert.Equal(t, "doc-timestamp", sigs[2]["kind"])
+
 	// The responders are gone and the signer's certificate has expired: the archive
 	// still verifies offline, from its DSS and time-stamps.
 	require.NoError(t, pki.Close())
