@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
+	"fmt"
 	"math/big"
 	"os"
 	"os/exec"
@@ -312,9 +313,39 @@ func TestPolicyHookBrokenExisting(t *testing.T) {
 	assert.Equal(t, ex[0].ClaimedTime, ex[0].Time)
 }
 
-// FuzzPolicyHookExisting mutates signed documents and prepares another signature with
-// a hook: reading the existing signatures must never panic, and every listed signature
-// is a signature or a document time-stamp.
+// policyFuzzPDF is a one-page PDF whose only signature field "Lanh dao" holds a
+// signature dictionary with the given /Contents and /M (a document time-stamp with
+// docTS), so that a fuzzer explores what is read from an existing signature rather
+// than the PDF syntax around it.
+func policyFuzzPDF(contents []byte, m string, docTS bool) []byte {
+	var b bytes.Buffer
+	var offs []int
+	b.WriteString("%PDF-1.7\n")
+	obj := func(body string) {
+		offs = append(offs, b.Len())
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", len(offs), body)
+	}
+	obj("<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R] /SigFlags 3 >> >>")
+	obj("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+	obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [4 0 R] >>")
+	obj("<< /Type /Annot /Subtype /Widget /FT /Sig /T (Lanh dao) /Rect [0 0 0 0] /P 3 0 R /F 132 /V 5 0 R >>")
+	typ, sf := "Sig", "ETSI.CAdES.detached"
+	if docTS {
+		typ, sf = "DocTimeStamp", "ETSI.RFC3161"
+	}
+	obj(fmt.Sprintf("<< /Type /%s /Filter /Adobe.PPKLite /SubFilter /%s /M <%x> /ByteRange [0 10 20 30] /Contents <%x> >>", typ, sf, m, contents))
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offs)+1, xref)
+	return b.Bytes()
+}
+
+// FuzzPolicyHookExisting feeds arbitrary signature contents and dates to the reading
+// of existing signatures for a PolicyHook: it must never panic, must list the one
+// signature with its field and kind, and must say why whenever it found no signer.
 func FuzzPolicyHookExisting(f *testing.F) {
 	// A P-256 key made here: the shared test PKI's RSA key would slow every worker.
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -326,23 +357,41 @@ func FuzzPolicyHookExisting(f *testing.F) {
 	cert, err := x509.ParseCertificate(der)
 	require.NoError(f, err)
 	chain := []*x509.Certificate{cert}
-	for _, in := range [][]byte{pdftest.Classic(), pdftest.WithSignatureField()} {
-		var out bytes.Buffer
-		if _, err := signature.Sign(context.Background(), &out, bytes.NewReader(in), int64(len(in)), key, chain,
-			&signature.SignOptions{Time: time.Date(2026, 11, 22, 14, 5, 9, 0, time.UTC)}); err != nil {
-			f.Fatal(err)
-		}
-		f.Add(out.Bytes())
-	}
-	f.Fuzz(func(t *testing.T, doc []byte) {
-		_, _ = signature.Prepare(context.Background(), bytes.NewReader(doc), int64(len(doc)), chain,
+	in := pdftest.Classic()
+	var out bytes.Buffer
+	_, err = signature.Sign(context.Background(), &out, bytes.NewReader(in), int64(len(in)), key, chain,
+		&signature.SignOptions{Time: time.Date(2026, 11, 22, 14, 5, 9, 0, time.UTC), ReserveUnsigned: -1})
+	require.NoError(f, err)
+	cmsDER := lvSignatures(f, out.Bytes())[0].der
+	f.Add(cmsDER, "D:20261122140509+07'00'", false)
+	f.Add(cmsDER, "D:2026", true)
+	f.Add([]byte{0x30, 0x80, 0, 0}, "", false)
+	f.Add([]byte{}, "D:20261122140509Z", true)
+
+	f.Fuzz(func(t *testing.T, contents []byte, m string, docTS bool) {
+		doc := policyFuzzPDF(contents, m, docTS)
+		called := false
+		_, err := signature.Prepare(context.Background(), bytes.NewReader(doc), int64(len(doc)), chain,
 			&signature.SignOptions{Policy: signature.PolicyHookFunc(func(_ context.Context, info signature.SigningInfo) error {
-				for i, e := range info.Existing {
-					if e.Kind != signature.KindSignature && e.Kind != signature.KindDocTimestamp {
-						t.Fatalf("existing signature %d has kind %q", i, e.Kind)
-					}
+				called = true
+				if len(info.Existing) != 1 {
+					t.Fatalf("%d existing signatures listed, want 1", len(info.Existing))
+				}
+				e := info.Existing[0]
+				want := signature.KindSignature
+				if docTS {
+					want = signature.KindDocTimestamp
+				}
+				if e.Field != "Lanh dao" || e.Kind != want {
+					t.Fatalf("listed %q of kind %q, want %q of kind %q", e.Field, e.Kind, "Lanh dao", want)
+				}
+				if e.Signer == nil && e.Err == nil {
+					t.Fatalf("no signer and no reason why")
 				}
 				return nil
 			})})
+		if !called {
+			t.Fatalf("the hook was not called: %v", err)
+		}
 	})
 }
