@@ -275,21 +275,28 @@ func formsValidate(c *cli, args []string) int {
 		fmt.Fprintf(c.stderr, "kyso forms validate: %v\n", err)
 		return exitFailure
 	}
-	if len(importProbs) > 0 {
-		printProblems(c.stdout, dataPath, importProbs)
-		return exitFailure
-	}
 	if data.Form != "" && data.Form != d.ID {
 		fmt.Fprintf(c.stderr, "kyso forms validate: %s holds data for form %q, not %q\n", dataPath, data.Form, d.ID)
 		return exitFailure
 	}
+	// A spreadsheet's rows were checked on import, with the spreadsheet's row numbers;
+	// the rest of the data is checked here.
+	probs := importProbs
 	if err := d.Validate(d.Normalize(data), forms.ValidateOptions{}); err != nil {
 		var ve *forms.ValidationError
-		if errors.As(err, &ve) {
-			printProblems(c.stdout, dataPath, ve.Problems)
-		} else {
+		if !errors.As(err, &ve) {
 			fmt.Fprintf(c.stderr, "kyso forms validate: %v\n", err)
+			return exitFailure
 		}
+		for _, p := range ve.Problems {
+			if importProbs != nil && p.Table != "" && p.Row > 0 {
+				continue
+			}
+			probs = append(probs, p)
+		}
+	}
+	if len(probs) > 0 {
+		printProblems(c.stdout, dataPath, probs)
 		return exitFailure
 	}
 	fmt.Fprintf(c.stdout, "%s: hợp lệ / valid (%s)\n", dataPath, d.ID)

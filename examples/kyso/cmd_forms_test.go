@@ -103,6 +103,15 @@ func TestFormsValidate(t *testing.T) {
 	code, out, _ = runFormsCLI("validate", "-form", "tt185/mau-02", "-data", csvPath, "-base", good)
 	assert.Equal(t, exitFailure, code)
 	assert.Contains(t, out, "dòng 3, cột «Địa chỉ thư điện tử công vụ»")
+	assert.Len(t, strings.Split(strings.TrimSpace(out), "\n"), 1, out)
+	// Problems in the base document are reported too.
+	badBase := formsSampleJSON(t, "tt185/mau-02", func(d *forms.Data) { d.Fields["receiverPhone"] = "123" })
+	code, out, _ = runFormsCLI("validate", "-form", "tt185/mau-02", "-data", csvPath, "-base", badBase)
+	assert.Equal(t, exitFailure, code)
+	lines = strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 2, out)
+	assert.Contains(t, lines[0], "dòng 3")
+	assert.Contains(t, lines[1], "fields.receiverPhone")
 
 	code, _, errOut := runFormsCLI("validate", "-form", "tt185/mau-02", "-data", filepath.Join(t.TempDir(), "missing.json"))
 	assert.Equal(t, exitFailure, code)
