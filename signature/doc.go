@@ -42,6 +42,17 @@
 // bound to the input and, with SignOptions.StateKey, protected by an HMAC; tampered or
 // mismatched states are refused with ErrStateInvalid or ErrStateMismatch.
 //
+// # Signing policy
+//
+// SignOptions.Policy takes a PolicyHook, an interface this package declares, asked by
+// Sign and Prepare before anything is signed or written whether this signer may sign
+// this document now. It is told the signer's chain, the signing time, the field and the
+// signatures and document time-stamps already in the document, oldest first, with
+// their signer certificates and times read from their CMS and time-stamp tokens (not
+// verified). A refusal returns ErrPolicyRefused wrapping the hook's own error. The
+// policy package holds the rules (who may sign what under Nghị định 30/2020/NĐ-CP and
+// the provincial regulations); kyso's command shows an adapter between the two.
+//
 // # Verifying
 //
 // Verify checks every signature of a document and returns a Report with ETSI EN
@@ -50,8 +61,8 @@
 //
 // # Errors
 //
-// Every refusal wraps an exported sentinel (ErrFieldSigned, ErrAlgorithm, …) usable with
-// errors.Is, usually through a *SignError usable with errors.As. Errors from the PDF
-// layer (malformed file, wrong password, unsupported encryption) come wrapped in
-// ErrDocument.
+// Every refusal wraps an exported sentinel (ErrFieldSigned, ErrAlgorithm,
+// ErrPolicyRefused, …) usable with errors.Is, usually through a *SignError usable with
+// errors.As. Errors from the PDF layer (malformed file, wrong password, unsupported
+// encryption) come wrapped in ErrDocument.
 package signature
