@@ -200,13 +200,6 @@ type RecoveryRequest struct {
 // FormID returns "tt185/mau-11".
 func (*RecoveryRequest) FormID() string { return "tt185/mau-11" }
 
-// Party is one side of a record (biên bản).
-type Party struct {
-	Name         string
-	Position     string
-	Organisation string
-}
-
 // HandoverMinutes is TT 185/2019 Mẫu 14: minutes of handing over a key storage device
 // (biên bản bàn giao).
 type HandoverMinutes struct {
