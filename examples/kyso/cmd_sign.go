@@ -53,8 +53,9 @@ policy of that province profile (default $KYSO_POLICY_PROFILE, else national): w
 sign what (Nghị định 30/2020/NĐ-CP and the provincial regulations). The signer's
 certificate, the signing time and the signatures already in IN.pdf come from the
 files; the role and the document's facts from the flags or from a request file in the
-JSON shape "kyso policy check" reads. A refusal prints the reasons with their
-citations and writes nothing.
+JSON shape "kyso policy check" reads. -policy-trust verifies the signatures already
+there first, so the policy knows which are valid (else they count as unchecked, a
+warning). A refusal prints the reasons with their citations and writes nothing.
 
 Passwords are read from environment variables, never from the command line.
 
@@ -101,7 +102,7 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	fs.StringVar(&f.rect, "rect", "", "visible signature rectangle `llx,lly,urx,ury` in points (with -page; a plain text box for now)")
 	fs.IntVar(&f.reserveUnsigned, "reserve", 0, "`bytes` reserved in /Contents for a later time-stamp token (default 16384)")
 	fs.StringVar(&f.policy.profile, "policy-profile", "", "check the signing policy of this province `profile` (national, quang-ninh, ha-tinh, hoa-binh, cao-bang, bac-lieu)")
-	fs.StringVar(&f.policy.requestFile, "policy-request", "", "policy facts as a request `file` (JSON, as \"kyso policy check\" reads); the flags below override it")
+	fs.StringVar(&f.policy.requestFile, "policy-request", "", "policy facts as a request `file` (JSON, as \"kyso policy check\" reads); -role, -doc-kind, -classification, -authority and -cert-kind override it")
 	fs.StringVar(&f.policy.role, "role", "", "policy: the signer's `role` (authority, deputy, clerk, key-keeper, …)")
 	fs.StringVar(&f.policy.docKind, "doc-kind", "", "policy: the document `kind` (administrative (default), appendix-same-file, attachment-separate-file, copy, procedure-result)")
 	fs.StringVar(&f.policy.classification, "classification", "", "policy: the document's `classification` (thuong, mat, toi-mat, tuyet-mat)")

@@ -17,7 +17,8 @@ import (
 // any caller of signature.Sign and signature.Prepare) refuses a signature the policy
 // refuses. It fills a policy.Request from what signature reads in the document (the
 // signer's certificate, the signing time, the signatures already there) and from the
-// facts a certificate does not carry, which the caller supplies in Facts.
+// facts a certificate does not carry, which the caller supplies in Facts. It only
+// reads its fields, so it is safe for concurrent use when Decided is.
 type policyHook struct {
 	// Engine decides under one province profile.
 	Engine *policy.Engine
