@@ -50,7 +50,13 @@ type CompleteOptions struct {
 // digest to sign with the state Complete needs. chain[0] is the signer's certificate.
 // Prepare writes nothing and needs no key. It consults SignOptions.Policy as Sign does;
 // Complete does not consult it again.
+//
+// Prepare makes B-B signatures only: a SignOptions.Level above B-B is refused with
+// ErrInvalidOptions (bring the completed document to B-LT/B-LTA with Extend).
 func Prepare(ctx context.Context, r io.ReaderAt, size int64, chain []*x509.Certificate, opts *SignOptions) (*PreparedSignature, error) {
+	if lo := levelOf(opts); lo != nil {
+		return nil, signErr(ErrInvalidOptions, nil, "level %s: Prepare and Complete make B-B signatures; sign with Sign for %s, or run Extend on the completed document for B-LT/B-LTA", lo.Target, lo.Target)
+	}
 	job, err := planSignature(ctx, r, size, chain, opts)
 	if err != nil {
 		return nil, err

@@ -36,8 +36,9 @@ const (
 //   - B-LTA: then a document time-stamp (/Type /DocTimeStamp, /SubFilter
 //     /ETSI.RFC3161) over the whole file, in a further incremental update.
 //
-// Only Sign honours it; Prepare and Complete make B-B signatures, which Extend can
-// bring to B-LT/B-LTA afterwards.
+// Only Sign honours it. Prepare and Complete make B-B signatures, so Prepare refuses a
+// level above B-B with ErrInvalidOptions; Extend can bring the completed document to
+// B-LT/B-LTA afterwards.
 type LevelOptions struct {
 	// Target is LevelBT, LevelBLT or LevelBLTA; LevelBB (or empty) adds nothing.
 	Target Level

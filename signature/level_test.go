@@ -106,3 +106,27 @@ func TestSignLevelsOptions(t *testing.T) {
 		})
 	}
 }
+
+// TestPrepareRefusesLevel: deferred signing makes B-B only, so Prepare must refuse a
+// level rather than silently sign lower than asked.
+func TestPrepareRefusesLevel(t *testing.T) {
+	k := newLVKit(t)
+	in := pdftest.Classic()
+	for _, target := range []signature.Level{signature.LevelBT, signature.LevelBLT, signature.LevelBLTA, "B-X"} {
+		t.Run(string(target), func(t *testing.T) {
+			opts := &signature.SignOptions{Level: k.levelOptions(target)}
+			opts.Level.Target = target
+			prep, err := signature.Prepare(context.Background(), bytes.NewReader(in), int64(len(in)), k.pki.Leader.Chain, opts)
+			require.ErrorIs(t, err, signature.ErrInvalidOptions)
+			assert.Nil(t, prep)
+			var se *signature.SignError
+			require.ErrorAs(t, err, &se)
+			assert.Contains(t, err.Error(), string(target))
+		})
+	}
+	// B-B asks for nothing more and is accepted.
+	prep, err := signature.Prepare(context.Background(), bytes.NewReader(in), int64(len(in)), k.pki.Leader.Chain,
+		&signature.SignOptions{Level: &signature.LevelOptions{Target: signature.LevelBB}})
+	require.NoError(t, err)
+	assert.NotEmpty(t, prep.Digest)
+}

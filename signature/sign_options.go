@@ -65,7 +65,8 @@ type SignOptions struct {
 	ReserveUnsigned int
 
 	// Level asks for PAdES B-T, B-LT or B-LTA (a signature time-stamp, then a DSS,
-	// then a document time-stamp); nil signs at B-B. Sign only (see LevelOptions).
+	// then a document time-stamp); nil signs at B-B. Sign only: Prepare refuses a level
+	// above B-B with ErrInvalidOptions (see LevelOptions).
 	Level *LevelOptions
 
 	// Policy, when not nil, is asked before the signature is made whether the signer
