@@ -8,10 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/kyso-go/kyso/internal/cms"
 	"github.com/kyso-go/kyso/internal/pdf"
@@ -301,6 +304,14 @@ func TestSignRefusals(t *testing.T) {
 		{"certify 4", rsaS, &signature.SignOptions{Certify: 4}, signature.ErrInvalidOptions},
 		{"field and new field", rsaS, &signature.SignOptions{Field: "a", NewField: "b"}, signature.ErrInvalidOptions},
 		{"dotted new field", rsaS, &signature.SignOptions{NewField: "a.b"}, signature.ErrInvalidOptions},
+		// A reserve of a gigabyte would allocate and write gigabytes: bounded.
+		{"reserve over 1 MiB", rsaS, &signature.SignOptions{ReserveUnsigned: 1<<20 + 1}, signature.ErrInvalidOptions},
+		{"no room for the B-T token", rsaS, &signature.SignOptions{ReserveUnsigned: -1,
+			Level: &signature.LevelOptions{Target: signature.LevelBT, Timestamper: noTimestamper{}}}, signature.ErrInvalidOptions},
+		{"year beyond a PDF date", rsaS, &signature.SignOptions{Time: time.Date(12026, 1, 1, 0, 0, 0, 0, time.UTC)}, signature.ErrInvalidOptions},
+		{"negative widget page", rsaS, &signature.SignOptions{Widget: &signature.Widget{Page: -1, Rect: [4]float64{0, 0, 10, 10}}}, signature.ErrInvalidOptions},
+		{"NaN widget rectangle", rsaS, &signature.SignOptions{Widget: &signature.Widget{Rect: [4]float64{0, 0, math.NaN(), 10}}}, signature.ErrInvalidOptions},
+		{"text option over 4 KiB", rsaS, &signature.SignOptions{Reason: strings.Repeat("ĩ", 2049)}, signature.ErrInvalidOptions},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -325,6 +336,14 @@ func TestSignRefusals(t *testing.T) {
 		_, err := signature.Sign(ctx, &out, bytes.NewReader(in), int64(len(in)), rsaS.key, rsaS.chain, nil)
 		assert.ErrorIs(t, err, context.Canceled)
 	})
+}
+
+// noTimestamper is a Timestamper that must never be reached: the options it comes
+// with are refused first.
+type noTimestamper struct{}
+
+func (noTimestamper) Timestamp(context.Context, []byte, crypto.Hash) ([]byte, error) {
+	return nil, errors.New("noTimestamper: the options should have been refused before time-stamping")
 }
 
 type failingSigner struct{ crypto.Signer }

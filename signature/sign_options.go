@@ -61,7 +61,8 @@ type SignOptions struct {
 
 	// ReserveUnsigned is the room, in bytes, kept in /Contents for unsigned attributes
 	// added later (a signature time-stamp token for PAdES B-T is about 6–8 KB).
-	// 0 means 16384; a negative value reserves none.
+	// 0 means 16384; a negative value reserves none (refused with a Level above
+	// B-B); more than 1 MiB is refused.
 	ReserveUnsigned int
 
 	// Level asks for PAdES B-T, B-LT or B-LTA (a signature time-stamp, then a DSS,

@@ -18,6 +18,10 @@ import (
 // defaultReserveUnsigned is the /Contents room kept for a signature time-stamp token.
 const defaultReserveUnsigned = 16384
 
+// maxReserveUnsigned bounds SignOptions.ReserveUnsigned: the hole is held in memory
+// twice its size (hex) and written into every copy of the document.
+const maxReserveUnsigned = 1 << 20
+
 // byteRangeWidth is the fixed width of the /ByteRange array: four numbers of up to 19
 // digits (any int64 offset), padded with spaces, so the array can be written after the
 // offsets are known without moving a byte.
@@ -160,6 +164,15 @@ func checkSignOptions(o *SignOptions) error {
 	}
 	if o.Time.IsZero() {
 		o.Time = time.Now()
+	}
+	if y := o.Time.Year(); y < 1 || y > 9999 {
+		return signErr(ErrInvalidOptions, nil, "signing time %v cannot be written as a PDF date (years 0001-9999)", o.Time)
+	}
+	if o.ReserveUnsigned > maxReserveUnsigned {
+		return signErr(ErrInvalidOptions, nil, "ReserveUnsigned %d is over the limit of %d bytes (a signature time-stamp token needs about 6-8 KB)", o.ReserveUnsigned, maxReserveUnsigned)
+	}
+	if o.ReserveUnsigned < 0 && o.Level != nil && levelRank(o.Level.Target) >= 1 {
+		return signErr(ErrInvalidOptions, nil, "level %s adds a time-stamp token to /Contents but ReserveUnsigned %d keeps no room for it; leave it 0 (16384 bytes)", o.Level.Target, o.ReserveUnsigned)
 	}
 	if o.Certify < 0 || o.Certify > 3 {
 		return signErr(ErrInvalidOptions, nil, "Certify must be 0 (none), 1, 2 or 3, not %d", o.Certify)
