@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -143,8 +144,15 @@ func (p *Profile) validate() error {
 		return bad("", "more than %d entries in a list", maxProfileList)
 	}
 	for i, in := range p.Instruments {
+		f := fmt.Sprintf("instruments[%d]", i)
 		if strings.TrimSpace(in.Short) == "" || strings.TrimSpace(in.Title) == "" {
-			return bad(fmt.Sprintf("instruments[%d]", i), "short and title are required")
+			return bad(f, "short and title are required")
+		}
+		if len(in.Match) > maxProfileList {
+			return bad(f+".match", "more than %d entries", maxProfileList)
+		}
+		if err := p.validateTexts(f, append([]string{in.Short, in.Title, in.Scope, in.Status, in.Source}, in.Match...)...); err != nil {
+			return err
 		}
 	}
 	if p.Instrument != "" && !p.knows(p.Instrument) {
@@ -158,6 +166,9 @@ func (p *Profile) validate() error {
 	if m := p.SubscriberManager; m != nil {
 		if strings.TrimSpace(m.Name) == "" {
 			return bad("subscriber_manager.name", "missing")
+		}
+		if err := p.validateTexts("subscriber_manager", m.Name, m.English); err != nil {
+			return err
 		}
 		if m.Role != "" && m.Role != RoleProvincialDepartment && m.Role != RoleManagingOrganisation {
 			return bad("subscriber_manager.role", "%q: use %q or %q", m.Role, RoleProvincialDepartment, RoleManagingOrganisation)
@@ -174,6 +185,9 @@ func (p *Profile) validate() error {
 		if rep.DueDay < 0 || rep.DueDay > 31 || rep.DueMonth < 0 || rep.DueMonth > 12 {
 			return bad(f, "due day or month out of range")
 		}
+		if err := p.validateTexts(f, rep.Due, rep.DataFrom, rep.DataTo); err != nil {
+			return err
+		}
 		if err := p.validateCitation(f+".citation", rep.Citation); err != nil {
 			return err
 		}
@@ -181,6 +195,9 @@ func (p *Profile) validate() error {
 	if s := p.SIMPKI; s != nil {
 		if len(s.Eligible) == 0 || len(s.Eligible) > maxProfileList {
 			return bad("sim_pki.eligible", "between 1 and %d entries", maxProfileList)
+		}
+		if err := p.validateTexts("sim_pki.eligible", s.Eligible...); err != nil {
+			return err
 		}
 		if err := p.validateCitation("sim_pki.citation", s.Citation); err != nil {
 			return err
@@ -212,6 +229,17 @@ func (p *Profile) knows(instrument string) bool {
 		}
 	}
 	return false
+}
+
+// validateTexts applies the limits of free text (MaxTextLength, UTF-8) to a
+// profile's strings.
+func (p *Profile) validateTexts(field string, texts ...string) error {
+	for _, s := range texts {
+		if err := validateText(field, s); err != nil {
+			return &ProfileError{Profile: p.ID, Field: field, Reason: fmt.Sprintf("a text is longer than %d bytes or not UTF-8", MaxTextLength)}
+		}
+	}
+	return nil
 }
 
 // validateCitation requires a known instrument and either a position in it or a note
@@ -287,11 +315,14 @@ func (p *Profile) restatements(rule string) []Citation {
 // Registry holds profiles by id. It is not safe for concurrent modification; build it
 // once, then share the profiles it returns.
 type Registry struct {
-	profiles map[string]*Profile
+	raw      map[string]*Profile // as loaded: validated, not resolved
+	profiles map[string]*Profile // resolved against their parents
 }
 
 // NewRegistry returns an empty registry.
-func NewRegistry() *Registry { return &Registry{profiles: make(map[string]*Profile)} }
+func NewRegistry() *Registry {
+	return &Registry{raw: make(map[string]*Profile), profiles: make(map[string]*Profile)}
+}
 
 //go:embed data/profiles/*.json
 var builtinProfileFS embed.FS
@@ -327,26 +358,61 @@ func (r *Registry) Load(rd io.Reader) (*Profile, error) {
 }
 
 // Add resolves p against its parent (Extends, which must already be in the registry)
-// and stores it under its id, replacing any previous profile with that id. The
-// resolved profile must say who applies the organisation signature. It returns the
-// resolved profile; later changes to p do not affect the registry.
+// and stores it under its id, replacing any previous profile with that id. Profiles
+// that extend p, directly or through others, are resolved again, so an agency that
+// corrects the national baseline corrects every province built on it. The resolved
+// profile must say who applies the organisation signature. It returns the resolved
+// profile; later changes to p do not affect the registry. On error the registry is
+// unchanged.
 func (r *Registry) Add(p *Profile) (*Profile, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	resolved := p.clone()
 	if p.Extends != "" {
-		parent, ok := r.profiles[p.Extends]
-		if !ok {
+		if _, ok := r.raw[p.Extends]; !ok {
 			return nil, &ProfileError{Profile: p.ID, Field: "extends", Reason: fmt.Sprintf("no profile %q to extend (load it first)", p.Extends)}
 		}
-		resolved = p.merged(parent)
+		for id := p.Extends; id != ""; {
+			if id == p.ID {
+				return nil, &ProfileError{Profile: p.ID, Field: "extends", Reason: fmt.Sprintf("%q extends %q, directly or through others: profiles cannot extend each other in a cycle", p.Extends, p.ID)}
+			}
+			parent, ok := r.raw[id]
+			if !ok {
+				break
+			}
+			id = parent.Extends
+		}
 	}
-	if len(resolved.OrgSignatureRoles) == 0 {
-		return nil, &ProfileError{Profile: p.ID, Field: "org_signature_roles", Reason: "nobody may apply the organisation signature; give at least \"clerk\" (or extend \"national\")"}
+	raw := maps.Clone(r.raw)
+	raw[p.ID] = p.clone()
+	resolved := make(map[string]*Profile, len(raw))
+	var resolve func(id string) (*Profile, error)
+	resolve = func(id string) (*Profile, error) {
+		if done, ok := resolved[id]; ok {
+			return done, nil
+		}
+		q := raw[id]
+		out := q.clone()
+		if q.Extends != "" {
+			parent, err := resolve(q.Extends)
+			if err != nil {
+				return nil, err
+			}
+			out = q.merged(parent)
+		}
+		if len(out.OrgSignatureRoles) == 0 {
+			return nil, &ProfileError{Profile: id, Field: "org_signature_roles", Reason: "nobody may apply the organisation signature; give at least \"clerk\" (or extend \"national\")"}
+		}
+		resolved[id] = out
+		return out, nil
 	}
-	r.profiles[p.ID] = resolved
-	return resolved.clone(), nil
+	for _, id := range slices.Sorted(maps.Keys(raw)) {
+		if _, err := resolve(id); err != nil {
+			return nil, err
+		}
+	}
+	r.raw, r.profiles = raw, resolved
+	return resolved[p.ID].clone(), nil
 }
 
 // Lookup returns the profile with the given id, or whose name matches it ("Quảng
@@ -356,8 +422,8 @@ func (r *Registry) Lookup(id string) (*Profile, error) {
 		return p.clone(), nil
 	}
 	f := fold(id)
-	for _, p := range r.profiles {
-		if fold(p.Name) == f {
+	for _, pid := range r.IDs() {
+		if p := r.profiles[pid]; fold(p.Name) == f {
 			return p.clone(), nil
 		}
 	}
@@ -367,6 +433,9 @@ func (r *Registry) Lookup(id string) (*Profile, error) {
 // Clone returns an independent copy of the registry.
 func (r *Registry) Clone() *Registry {
 	c := NewRegistry()
+	for id, p := range r.raw {
+		c.raw[id] = p.clone()
+	}
 	for id, p := range r.profiles {
 		c.profiles[id] = p.clone()
 	}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -146,6 +147,9 @@ func TestProfileErrors(t *testing.T) {
 		{"subscriber manager role", `{"id":"x","name":"X","extends":"national","subscriber_manager":{"name":"Sở","role":"clerk","citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}}`, "subscriber_manager.role"},
 		{"empty SIM PKI", `{"id":"x","name":"X","extends":"national","sim_pki":{"eligible":[],"citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}}`, "sim_pki.eligible"},
 		{"too large", `{"id":"x","name":"` + strings.Repeat("a", MaxProfileSize) + `"}`, "(input)"},
+		{"report text too long", `{"id":"x","name":"X","extends":"national","reports":[{"period":"annual","due":"` + strings.Repeat("a", MaxTextLength+1) + `","citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}]}`, "reports[0]"},
+		{"subscriber manager name too long", `{"id":"x","name":"X","extends":"national","subscriber_manager":{"name":"` + strings.Repeat("Sở ", MaxTextLength) + `","citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}}`, "subscriber_manager"},
+		{"extends in a cycle", `{"id":"national","name":"Toàn quốc","extends":"quang-ninh"}`, "extends"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -157,6 +161,40 @@ func TestProfileErrors(t *testing.T) {
 			assert.Less(t, len(err.Error()), 400)
 		})
 	}
+}
+
+// An agency that corrects the national baseline corrects every province built on it,
+// except where the province sets the value itself; a failed load changes nothing.
+func TestRegistryOverrideBaseline(t *testing.T) {
+	reg := BuiltinProfiles()
+	keeper := clerkRequest(leaderSig(1))
+	keeper.Role = RoleKeyKeeper
+	allowed := func(id string) bool {
+		t.Helper()
+		p, err := reg.Lookup(id)
+		require.NoError(t, err)
+		e, err := New(Options{Profile: p, Now: func() time.Time { return t0 }})
+		require.NoError(t, err)
+		return e.Decide(context.Background(), keeper).Allowed
+	}
+	require.False(t, allowed("bac-lieu"))
+
+	_, err := reg.Load(strings.NewReader(`{"id": "national", "name": "Toàn quốc (cơ sở)", "org_signature_roles": ["clerk", "key-keeper"]}`))
+	require.NoError(t, err)
+	assert.True(t, allowed("national"))
+	assert.True(t, allowed("bac-lieu"), "Bạc Liêu sets no roles of its own: it follows the corrected baseline")
+	assert.False(t, allowed("quang-ninh"), "Quảng Ninh names the clerk alone in its own data")
+	assert.False(t, allowed("hoa-binh"))
+	bl, err := reg.Lookup("bac-lieu")
+	require.NoError(t, err)
+	assert.Equal(t, "Sở Văn hóa, Thông tin, Thể thao và Du lịch", bl.SubscriberManager.Name, "the province's own data stays")
+
+	before := reg.IDs()
+	_, err = reg.Load(strings.NewReader(`{"id": "national", "name": "Toàn quốc", "extends": "ha-tinh"}`))
+	require.ErrorIs(t, err, ErrInvalidProfile)
+	assert.Contains(t, err.Error(), "cycle")
+	assert.Equal(t, before, reg.IDs())
+	assert.True(t, allowed("bac-lieu"), "a refused file leaves the registry as it was")
 }
 
 func TestEngineRulesPerProfile(t *testing.T) {
