@@ -20,10 +20,14 @@ var tetDates = map[int]time.Time{
 	2032: day(2032, 2, 11), 2033: day(2033, 1, 31), 2034: day(2034, 2, 19), 2035: day(2035, 2, 8),
 }
 
-// Published dates of Giỗ Tổ Hùng Vương (10 Tháng Ba âm lịch), a public holiday.
+// Published dates of Giỗ Tổ Hùng Vương (10 Tháng Ba âm lịch), a public holiday, for the
+// same years as Tết. 2031 has a leap third month (tháng 3 nhuận): the holiday is on the
+// tenth day of the first, ordinary, third month.
 var hungKingsDates = map[int]time.Time{
 	2020: day(2020, 4, 2), 2021: day(2021, 4, 21), 2022: day(2022, 4, 10), 2023: day(2023, 4, 29),
 	2024: day(2024, 4, 18), 2025: day(2025, 4, 7), 2026: day(2026, 4, 26), 2027: day(2027, 4, 16),
+	2028: day(2028, 4, 4), 2029: day(2029, 4, 23), 2030: day(2030, 4, 12), 2031: day(2031, 4, 1),
+	2032: day(2032, 4, 19), 2033: day(2033, 4, 9), 2034: day(2034, 4, 28), 2035: day(2035, 4, 17),
 }
 
 func TestTetDates(t *testing.T) {
@@ -34,8 +38,10 @@ func TestTetDates(t *testing.T) {
 }
 
 func TestHungKingsDay(t *testing.T) {
+	require.Len(t, hungKingsDates, len(tetDates), "Giỗ Tổ facts for every year Tết has (2020–2035)")
 	for y, want := range hungKingsDates {
 		assert.Equal(t, want, HungKingsDay(y), "Giỗ Tổ %d", y)
+		assert.Equal(t, LunarDate{Year: y, Month: 3, Day: 10}, SolarToLunar(want), "Giỗ Tổ %d", y)
 	}
 }
 
