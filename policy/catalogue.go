@@ -274,7 +274,11 @@ func checkSoleControl(c *evalCtx) []finding {
 			"Khóa bí mật đang được người khác sử dụng (cho mượn thiết bị hoặc lộ mật khẩu): chữ ký số không được bảo đảm an toàn.",
 			"The key is being used by someone other than its holder (a lent token or a disclosed PIN): the signature would not be safe.")
 	}
-	return satisfied("Khóa bí mật do chính người ký kiểm soát.", "The key is under the signer's own control.")
+	// Software cannot see who holds the token: the satisfied finding says only that
+	// the caller reported no other user, and reminds the signer of the duty.
+	return satisfied(
+		"Không có thông tin khóa bí mật bị người khác sử dụng; người ký tự quản lý thiết bị và không tiết lộ mật khẩu.",
+		"Nothing reported shows the key used by anyone but its holder, who alone keeps the token and its PIN.")
 }
 
 func checkAuthorityIndividual(c *evalCtx) []finding {

@@ -97,6 +97,7 @@ func (s *CertificateStatus) UnmarshalText(b []byte) error {
 // caller reads them from the *x509.Certificate (kind from its profile, Title from the
 // title attribute or its directory of staff) and from its revocation check.
 type Certificate struct {
+	// Kind is the kind of certificate, which decides what it may sign.
 	Kind CertificateKind `json:"kind"`
 	// Title is the title (chức danh) the certificate was issued for, e.g. "Phó Chủ
 	// tịch": its T= attribute when it has one (CertificateFacts), else the title in

@@ -11,13 +11,13 @@ import "strings"
 // ("seeds/002_d7343de644d4b516.txt"). Where the source gives no article number (the
 // Cao Bằng and Bạc Liêu sources are news summaries), Article is empty and Note says so.
 type Citation struct {
-	Instrument string `json:"instrument"`
-	Annex      string `json:"annex,omitempty"`
-	Article    string `json:"article,omitempty"`
-	Clause     string `json:"clause,omitempty"`
-	Point      string `json:"point,omitempty"`
-	Source     string `json:"source,omitempty"`
-	Note       string `json:"note,omitempty"`
+	Instrument string `json:"instrument"`        // short name, as in Instruments: "NĐ 30/2020/NĐ-CP"
+	Annex      string `json:"annex,omitempty"`   // annex section: "Phụ lục I Phần I mục II"
+	Article    string `json:"article,omitempty"` // Điều: "32"
+	Clause     string `json:"clause,omitempty"`  // khoản: "2"
+	Point      string `json:"point,omitempty"`   // điểm: "d"
+	Source     string `json:"source,omitempty"`  // where kyso read it: "rules.md §2.3" or a seed file
+	Note       string `json:"note,omitempty"`    // provenance remarks, e.g. why there is no article
 }
 
 // Locator renders the position inside the instrument the way Vietnamese practice

@@ -26,12 +26,12 @@ const (
 // province profile, the province's own article when it restates the rule), SeeAlso the
 // others.
 type Reason struct {
-	Rule      string
-	Outcome   Outcome
-	MessageVI string
-	MessageEN string
-	Citation  Citation
-	SeeAlso   []Citation
+	Rule      string     // the rule's identifier, e.g. RuleOrgSealAfterAuthority
+	Outcome   Outcome    // violated, warning or satisfied
+	MessageVI string     // what the rule found in this case, in Vietnamese
+	MessageEN string     // the same in English
+	Citation  Citation   // the primary legal basis
+	SeeAlso   []Citation // the other citations of the rule
 }
 
 type reasonJSON struct {
@@ -61,11 +61,11 @@ func (r Reason) MarshalJSON() ([]byte, error) {
 // catalogue order. Err is set, with Allowed false and no reasons, when the request was
 // malformed (it matches ErrInvalidRequest) or the context was done.
 type Decision struct {
-	Allowed   bool
-	Placement Placement
-	Profile   string
-	Reasons   []Reason
-	Err       error
+	Allowed   bool      // no rule is violated
+	Placement Placement // where the signature goes; PlacementNone when refused
+	Profile   string    // the id of the profile the engine applied
+	Reasons   []Reason  // violations, then warnings, then the rules satisfied
+	Err       error     // a malformed request or a done context; nil otherwise
 }
 
 // Violations returns the reasons that refuse the signature.

@@ -146,7 +146,9 @@ func (f *CopyForm) UnmarshalText(b []byte) error {
 
 // Document holds the facts about the document being signed.
 type Document struct {
-	Kind           DocumentKind   `json:"kind"`
+	// Kind is what is signed: the main document, an appendix, a copy, ….
+	Kind DocumentKind `json:"kind"`
+	// Classification is the document's secrecy level; any but Unclassified refuses.
 	Classification Classification `json:"classification,omitempty"`
 	// CopyForm is the form of an electronic copy; required when Kind is DocCopy.
 	CopyForm CopyForm `json:"copy_form,omitempty"`

@@ -23,9 +23,10 @@ var (
 type RequestError struct {
 	Field  string // JSON name of the field, e.g. "certificate.kind" or "existing[2].order"
 	Value  string // the offending value, when short
-	Reason string
+	Reason string // what is wrong and what values are accepted
 }
 
+// Error names the field, the value and what is wrong with it.
 func (e *RequestError) Error() string {
 	if e.Value != "" {
 		return fmt.Sprintf("policy: invalid request: %s %q: %s", e.Field, truncate(e.Value, 80), e.Reason)
@@ -39,10 +40,11 @@ func (e *RequestError) Is(target error) bool { return target == ErrInvalidReques
 // ProfileError explains what is wrong with a profile. It matches ErrInvalidProfile.
 type ProfileError struct {
 	Profile string // the profile's id, when known
-	Field   string
-	Reason  string
+	Field   string // JSON name of the field, e.g. "restates[0].rule"; empty for the whole file
+	Reason  string // what is wrong, in words a profile author can act on
 }
 
+// Error names the profile, the field and what is wrong with it.
 func (e *ProfileError) Error() string {
 	id := e.Profile
 	if id == "" {
@@ -60,9 +62,11 @@ func (e *ProfileError) Is(target error) bool { return target == ErrInvalidProfil
 // RefusalError carries a refusing Decision; it matches ErrRefused. A signing hook
 // returns it so the caller can show the reasons.
 type RefusalError struct {
-	Decision Decision
+	Decision Decision // the refusing decision, with its reasons and citations
 }
 
+// Error lists the violated rules with their primary citations; Decision.Vietnamese
+// and Decision.English give the full explanation.
 func (e *RefusalError) Error() string {
 	var ids []string
 	for _, r := range e.Decision.Violations() {

@@ -65,8 +65,8 @@ func (m *AuthorityMarker) UnmarshalText(b []byte) error {
 // Title is a signer's title split into the authority markers written before it and the
 // position itself, e.g. "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC" → [KT.] and "Phó Giám đốc".
 type Title struct {
-	Markers  []AuthorityMarker
-	Position string
+	Markers  []AuthorityMarker // the markers in the order written
+	Position string            // the signer's own position, e.g. "Phó Giám đốc"
 }
 
 // ParseTitle splits a title or signature block into its markers and the signer's own

@@ -49,13 +49,13 @@ type Profile struct {
 
 // SubscriberManager is who manages subscribers (người quản lý thuê bao) in a province.
 type SubscriberManager struct {
-	Name    string `json:"name"`
-	English string `json:"en,omitempty"`
+	Name    string `json:"name"`         // the body's Vietnamese name
+	English string `json:"en,omitempty"` // its name or role in English
 	// Role is RoleProvincialDepartment when one provincial body manages the
 	// province's subscribers, RoleManagingOrganisation when each subscriber's own
 	// managing organisation does.
 	Role     Role     `json:"role,omitempty"`
-	Citation Citation `json:"citation"`
+	Citation Citation `json:"citation"` // where the province says so
 }
 
 // Report is one periodic report on certificate use that a province requires.
@@ -76,19 +76,19 @@ type Report struct {
 	// NextWorkingDay says a deadline on a weekend or public holiday moves to the next
 	// working day.
 	NextWorkingDay bool     `json:"next_working_day,omitempty"`
-	Citation       Citation `json:"citation"`
+	Citation       Citation `json:"citation"` // the article setting the report
 }
 
 // SIMPKIEligibility lists who may receive SIM PKI devices.
 type SIMPKIEligibility struct {
-	Eligible []string `json:"eligible"`
-	Citation Citation `json:"citation"`
+	Eligible []string `json:"eligible"` // the groups of people, in the regulation's words
+	Citation Citation `json:"citation"` // the article naming them
 }
 
 // Restatement records that a province's regulation restates one of the rules.
 type Restatement struct {
-	Rule     string   `json:"rule"`
-	Citation Citation `json:"citation"`
+	Rule     string   `json:"rule"`     // the rule's identifier, e.g. "VN-ORG-SEAL-AFTER-AUTHORITY"
+	Citation Citation `json:"citation"` // the province's own article restating it
 }
 
 // Limits on profile files.

@@ -25,6 +25,7 @@ func (f Finding) MarshalJSON() ([]byte, error) {
 
 // SequenceReport is the verification-side check of a signed document's signatures.
 type SequenceReport struct {
+	// Profile is the id of the profile the engine applied.
 	Profile string `json:"profile"`
 	// Compliant is true when no finding is a violation.
 	Compliant bool `json:"compliant"`
@@ -93,8 +94,8 @@ func (r SequenceReport) Vietnamese() string {
 // SignedDocument is the input of a sequence check in JSON form: the document's facts
 // and the signatures already in it.
 type SignedDocument struct {
-	Document   Document            `json:"document"`
-	Signatures []ExistingSignature `json:"signatures"`
+	Document   Document            `json:"document"`   // the facts about the document
+	Signatures []ExistingSignature `json:"signatures"` // its signatures, each with its Order
 }
 
 // DecodeSignedDocument reads one SignedDocument from JSON, with the limits and strict
