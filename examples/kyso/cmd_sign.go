@@ -11,7 +11,9 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
+	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/signature"
 	"github.com/kyso-go/kyso/token"
 )
@@ -39,13 +41,30 @@ type signFlags struct {
 	certifyLevel     signature.DocMDPPermission
 	p12Set, pemIsSet bool // which key source the flags chose
 	policy           signPolicyFlags
+	level            signLevelFlags
 }
 
-const signUsage = `usage: kyso sign -in IN.pdf -out OUT.pdf (-p12 FILE.p12 -p12-pass-env VAR | -key KEY.pem [-cert CERTS.pem] [-key-pass-env VAR]) [flags]
+// signLevelFlags are the PAdES level flags of "kyso sign" (issue 5).
+type signLevelFlags struct {
+	level, tsa string
+	trust      []string
+	continueLT bool
+	target     signature.Level
+}
+
+const signUsage = `usage: kyso sign -in IN.pdf -out OUT.pdf (-p12 FILE.p12 -p12-pass-env VAR | -key KEY.pem [-cert CERTS.pem] [-key-pass-env VAR]) [-level B-B|B-T|B-LT|B-LTA -tsa URL [-trust PEM ...]] [flags]
 
 Signs IN.pdf with a PAdES B-B signature (ETSI.CAdES.detached) and writes OUT.pdf
 (written to a temporary file and renamed, so a failure never leaves a partial file;
 IN.pdf is never modified).
+
+-level B-T adds a signature time-stamp from the TSA at -tsa; B-LT then a /DSS with the
+certificates, OCSP responses and CRLs that validate the signature and its time-stamp
+(fetched online); B-LTA then a document time-stamp over the whole file. Trust for
+checking the time-stamp and the revocation data: the VGCA root (RootCA chuyên dùng
+Chính phủ G2) plus every -trust PEM file; those roots also go into the DSS, so the
+document verifies offline. When revocation data cannot be obtained, B-LT and B-LTA
+fail, or with -continue-without-revocation stop at B-T with a warning.
 
 With -policy-profile (or any of -role, -doc-kind, -classification, -authority,
 -cert-kind, -policy-request) the signature is first checked against the signing
@@ -67,7 +86,8 @@ exit status:
   0  the document was signed
   1  signing failed (unreadable input or key, wrong password, refused algorithm,
      field missing or already signed, document certified against changes, refused
-     by the signing policy, ...)
+     by the signing policy, time-stamp or revocation data unavailable for
+     -level, ...)
   2  usage error (bad or missing flags)
 `
 
@@ -109,6 +129,13 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	fs.StringVar(&f.policy.authority, "authority", "", "policy: authority `markers` in the signature block, comma-separated (TM., KT., TL., TUQ., Q.)")
 	fs.StringVar(&f.policy.trust, "policy-trust", "", "policy: verify the signatures already in the input against the trust anchors in this PEM `file` (offline), so the policy knows which are valid")
 	fs.StringVar(&f.policy.certKind, "cert-kind", "", "policy: the signer's certificate `kind` (individual, organisation, organisation-second, device; default guessed from the certificate)")
+	fs.StringVar(&f.level.level, "level", "B-B", "PAdES `level`: B-B, B-T (signature time-stamp), B-LT (and a DSS) or B-LTA (and a document time-stamp)")
+	fs.StringVar(&f.level.tsa, "tsa", "", "`URL` of the RFC 3161 time-stamping authority, for -level B-T and above (e.g. "+certstatus.DefaultTSAURL+")")
+	fs.Func("trust", "with -level: a PEM `file` of trusted root certificates (repeatable; the VGCA root is always trusted)", func(s string) error {
+		f.level.trust = append(f.level.trust, s)
+		return nil
+	})
+	fs.BoolVar(&f.level.continueLT, "continue-without-revocation", false, "with -level B-LT/B-LTA: stop at B-T with a warning instead of failing when revocation data cannot be obtained")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -158,6 +185,7 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 		f.widget = &signature.Widget{Page: f.page, Rect: r, Appearance: signature.AppearanceFunc(demoAppearance)}
 	}
 	problems = append(problems, f.policy.check()...)
+	problems = append(problems, f.level.check()...)
 	if len(problems) > 0 {
 		for _, p := range problems {
 			fmt.Fprintln(c.stderr, "kyso sign:", p)
@@ -169,6 +197,49 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 }
 
 var errUsage = errors.New("usage")
+
+// check returns the problems with the level flags and sets target.
+func (l *signLevelFlags) check() []string {
+	switch up := signature.Level(strings.ToUpper(l.level)); up {
+	case signature.LevelBB, signature.LevelBT, signature.LevelBLT, signature.LevelBLTA:
+		l.target = up
+	default:
+		return []string{fmt.Sprintf("-level %q: want B-B, B-T, B-LT or B-LTA", l.level)}
+	}
+	switch {
+	case l.target != signature.LevelBB && l.tsa == "":
+		return []string{fmt.Sprintf("-level %s needs -tsa URL (a time-stamping authority)", l.target)}
+	case l.target == signature.LevelBB && (l.tsa != "" || len(l.trust) > 0 || l.continueLT):
+		return []string{"-tsa, -trust and -continue-without-revocation need -level B-T, B-LT or B-LTA"}
+	}
+	return nil
+}
+
+// options returns the level options for SignOptions.Level (nil for B-B): a TSA
+// client and an OCSP/CRL checker trusting the VGCA root and the -trust files, whose
+// roots are also handed over for the DSS.
+func (l *signLevelFlags) options() (*signature.LevelOptions, error) {
+	if l.target == "" || l.target == signature.LevelBB {
+		return nil, nil
+	}
+	store := certstatus.DefaultTrustStore()
+	for _, p := range l.trust {
+		if _, err := store.AddPEMFile(p); err != nil {
+			return nil, fmt.Errorf("-trust %s: %w", p, err)
+		}
+	}
+	checker := certstatus.NewChecker(certstatus.Options{Trust: store})
+	lo := &signature.LevelOptions{
+		Target:       l.target,
+		Timestamper:  &certstatus.TSAClient{URL: l.tsa, Checker: checker},
+		Revocation:   checker,
+		Certificates: store.Roots(),
+	}
+	if l.continueLT {
+		lo.OnMissingRevocation = signature.ContinueWithoutRevocation
+	}
+	return lo, nil
+}
 
 // envSecret reads a password from the environment variable named by name.
 func envSecret(c *cli, flagName, name string) ([]byte, error) {
@@ -277,6 +348,10 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 		ContactInfo: f.contact, Field: f.field, NewField: f.newField, Certify: f.certifyLevel,
 		Password: pdfPass, ReserveUnsigned: f.reserveUnsigned, Widget: f.widget,
 	}
+	if opts.Level, err = f.level.options(); err != nil {
+		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		return exitUsage
+	}
 	if sp != nil {
 		opts.Policy = sp.hook
 	}
@@ -307,6 +382,12 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 		f.in, f.out, res.Field, s.Certificate().Subject.CommonName, f.hashAlg, alg, res.Size, res.CMSSize, res.ContentsCapacity)
 	if res.Certified != 0 {
 		fmt.Fprintf(c.stdout, "  certification signature, DocMDP P=%d\n", res.Certified)
+	}
+	if lr := res.Level; lr != nil {
+		fmt.Fprintf(c.stdout, "  PAdES %s, signature time-stamp %s by %q\n", lr.Level, lr.TimestampTime.Format(time.RFC3339), lr.TSA)
+		for _, w := range lr.Warnings {
+			fmt.Fprintln(c.stderr, "kyso sign: warning:", w)
+		}
 	}
 	if sp != nil {
 		sp.report(c.stdout, nil)

@@ -182,3 +182,101 @@ func TestVerifyEveryLevelLive(t *testing.T) {
 		})
 	}
 }
+
+// TestSignLevelsCommand: kyso sign -level X -tsa URL -trust PEM against the test kit's
+// live responders gives a document that kyso verify reports at level X (offline too
+// from B-LT); a missing TSA or revocation data fails without writing, or with
+// -continue-without-revocation stops at B-T with a warning.
+func TestSignLevelsCommand(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	dir := t.TempDir()
+	rootPath := filepath.Join(dir, "root.pem")
+	require.NoError(t, os.WriteFile(rootPath, pki.Root.CertPEM(), 0o644))
+	p12, err := pki.Leader.PKCS12("mật khẩu")
+	require.NoError(t, err)
+	p12Path := filepath.Join(dir, "leader.p12")
+	require.NoError(t, os.WriteFile(p12Path, p12, 0o600))
+	in := filepath.Join(dir, "in.pdf")
+	require.NoError(t, os.WriteFile(in, pdftest.Classic(), 0o644))
+	env := map[string]string{"P12_PASS": "mật khẩu"}
+	sign := func(out string, extra ...string) (int, string, string) {
+		return runCLI(t, env, append([]string{"sign", "-in", in, "-out", out, "-p12", p12Path, "-p12-pass-env", "P12_PASS", "-pss"}, extra...)...)
+	}
+	verifyLevel := func(t *testing.T, path string, mode ...string) (int, string) {
+		code, stdout, errs := runVerifyCLI(append(append([]string{"verify", "-json", "-trust", rootPath}, mode...), path)...)
+		var rep struct {
+			Signatures []map[string]any `json:"signatures"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(stdout), &rep), errs)
+		require.NotEmpty(t, rep.Signatures)
+		return code, rep.Signatures[0]["level"].(string)
+	}
+
+	for _, level := range []string{"B-B", "B-T", "B-LT", "B-LTA"} {
+		t.Run(level, func(t *testing.T) {
+			out := filepath.Join(dir, level+".pdf")
+			args := []string{"-level", level}
+			if level != "B-B" {
+				args = append(args, "-tsa", pki.TSAURL, "-trust", rootPath)
+			}
+			code, stdout, stderr := sign(out, args...)
+			require.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+			if level != "B-B" {
+				assert.Contains(t, stdout, "PAdES "+level)
+			}
+			assert.Empty(t, stderr)
+			code, got := verifyLevel(t, out)
+			assert.Equal(t, 0, code)
+			assert.Equal(t, level, got)
+			if level == "B-LT" || level == "B-LTA" {
+				code, got = verifyLevel(t, out, "-offline")
+				assert.Equal(t, 0, code, "offline")
+				assert.Equal(t, level, got, "offline")
+			}
+		})
+	}
+
+	t.Run("usage errors", func(t *testing.T) {
+		for _, args := range [][]string{
+			{"-level", "B-X"},
+			{"-level", "B-T"},                // no -tsa
+			{"-tsa", pki.TSAURL},             // -tsa without a level
+			{"-trust", rootPath},             // -trust without a level
+			{"-continue-without-revocation"}, // without a level
+		} {
+			out := filepath.Join(dir, "usage.pdf")
+			code, _, stderr := sign(out, args...)
+			assert.Equal(t, exitUsage, code, "%v: %s", args, stderr)
+			assert.NoFileExists(t, out)
+		}
+		code, _, stderr := sign(filepath.Join(dir, "u.pdf"), "-level", "B-T", "-tsa", pki.TSAURL, "-trust", filepath.Join(dir, "missing.pem"))
+		assert.Equal(t, exitUsage, code)
+		assert.Contains(t, stderr, "missing.pem")
+	})
+
+	t.Run("revocation unavailable", func(t *testing.T) {
+		pki.SetOCSP(certstatustest.OCSPTryLater)
+		pki.SetCRL(certstatustest.CRLNotFound)
+		defer pki.SetOCSP(certstatustest.OCSPNormal)
+		defer pki.SetCRL(certstatustest.CRLNormal)
+		out := filepath.Join(dir, "norev.pdf")
+		code, _, stderr := sign(out, "-level", "B-LTA", "-tsa", pki.TSAURL, "-trust", rootPath)
+		assert.Equal(t, exitFailure, code, stderr)
+		assert.NoFileExists(t, out)
+
+		code, stdout, stderr := sign(out, "-level", "B-LTA", "-tsa", pki.TSAURL, "-trust", rootPath, "-continue-without-revocation")
+		require.Equal(t, exitOK, code, stderr)
+		assert.Contains(t, stdout, "PAdES B-T")
+		assert.Contains(t, stderr, "warning")
+		_, got := verifyLevel(t, out, "-offline", "-status-warning")
+		assert.Equal(t, "B-T", got)
+	})
+
+	t.Run("TSA down", func(t *testing.T) {
+		dead := filepath.Join(dir, "dead.pdf")
+		code, _, stderr := sign(dead, "-level", "B-T", "-tsa", "http://127.0.0.1:1/tsa", "-trust", rootPath)
+		assert.Equal(t, exitFailure, code)
+		assert.Contains(t, stderr, "time-stamp")
+		assert.NoFileExists(t, dead)
+	})
+}
