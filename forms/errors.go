@@ -3,7 +3,9 @@ package forms
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Errors about definitions, registries and input documents.
@@ -66,37 +68,56 @@ type Problem struct {
 }
 
 // Path returns the location as "fields.<id>", "tables.<id>[<row>].<column>" or
-// "tables.<id>".
+// "tables.<id>". An identifier that is not a plain word (it came from the data, e.g. an
+// unknown key holding a line break) is written as a quoted Go string, so the path stays
+// on one line.
 func (p *Problem) Path() string {
 	switch {
 	case p.Table != "" && p.Row > 0:
-		return fmt.Sprintf("tables.%s[%d].%s", p.Table, p.Row, p.Column)
+		return fmt.Sprintf("tables.%s[%d].%s", pathID(p.Table), p.Row, pathID(p.Column))
 	case p.Table != "":
-		return "tables." + p.Table
+		return "tables." + pathID(p.Table)
 	case strings.HasPrefix(p.Field, "header."):
 		return p.Field
 	case p.Field != "":
-		return "fields." + p.Field
+		return "fields." + pathID(p.Field)
 	}
 	return "header"
+}
+
+// pathID returns id as it is when it is a plain identifier, else quoted.
+func pathID(id string) string {
+	if reFieldID.MatchString(id) {
+		return id
+	}
+	return strconv.Quote(id)
+}
+
+// oneLine returns s with control characters (line breaks included) escaped.
+func oneLine(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
 }
 
 // Where returns the location in words, in Vietnamese and English.
 func (p *Problem) Where() (vi, en string) {
 	switch {
 	case p.Table != "" && p.Row > 0:
-		return fmt.Sprintf("danh sách %q, dòng %d, cột «%s»", p.Table, p.Row, p.Label),
+		return fmt.Sprintf("danh sách %q, dòng %d, cột «%s»", p.Table, p.Row, oneLine(p.Label)),
 			fmt.Sprintf("list %q, row %d, column %q", p.Table, p.Row, p.Column)
 	case p.Table != "":
 		return fmt.Sprintf("danh sách %q", p.Table), fmt.Sprintf("list %q", p.Table)
 	}
-	return fmt.Sprintf("trường «%s»", p.Label), fmt.Sprintf("field %q", p.Field)
+	return fmt.Sprintf("trường «%s»", oneLine(p.Label)), fmt.Sprintf("field %q", p.Field)
 }
 
 // Error returns one line: path, Vietnamese message, English message.
 func (p *Problem) Error() string {
 	vi, en := p.Where()
-	return fmt.Sprintf("%s: %s: %s / %s: %s", p.Path(), vi, p.Vi, en, p.En)
+	return fmt.Sprintf("%s: %s: %s / %s: %s", p.Path(), vi, oneLine(p.Vi), en, oneLine(p.En))
 }
 
 // Unwrap returns the kind of problem.

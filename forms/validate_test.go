@@ -197,3 +197,27 @@ func TestRenderRefusesInvalidDataAndUnknownCharacters(t *testing.T) {
 	require.NoError(t, d.Render(&out, bad, RenderOptions{SkipValidation: true}))
 	assert.True(t, strings.HasPrefix(out.String(), "%PDF-1.7"))
 }
+
+// The CLI prints one line per problem: keys taken from the data (unknown fields, lists
+// and columns) must not break that, whatever they hold.
+func TestProblemIsOneLineWhateverTheKeys(t *testing.T) {
+	reg, err := NewRegistry()
+	require.NoError(t, err)
+	d, err := reg.Definition("tt185/mau-02")
+	require.NoError(t, err)
+	data := d.Normalize(d.Sample)
+	data.Fields["ghi\nchú"] = "x"
+	data.Tables["subscribers"][0]["cột\r\nlạ"] = "y"
+	data.Tables["danh\nsách"] = []Row{{"a": "b"}}
+	err = d.Validate(data, ValidateOptions{Now: testNow})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	var paths []string
+	for _, p := range ve.Problems {
+		assert.NotContains(t, p.Error(), "\n", p.Path())
+		assert.NotContains(t, p.Error(), "\r", p.Path())
+		assert.ErrorIs(t, p, ErrUnknownField)
+		paths = append(paths, p.Path())
+	}
+	assert.Equal(t, []string{`fields."ghi\nchú"`, `tables.subscribers[1]."cột\r\nlạ"`, `tables."danh\nsách"`}, paths)
+}
