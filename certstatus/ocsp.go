@@ -278,6 +278,9 @@ func (c *Checker) evalOCSP(der []byte, from string, cert, issuer *x509.Certifica
 			return fail(ErrResponderError, "responder status "+re.Status.String())
 		case errors.Is(err, ocsp.ParseError("no response matching the supplied certificate")):
 			return Result{}, errNotForThisCert
+		case strings.HasPrefix(err.Error(), "bad signature on embedded certificate"):
+			// The response does not verify with the certificate it carries.
+			return fail(ErrBadSignature, "response signature does not verify with the responder certificate it carries")
 		}
 		return fail(ErrMalformed, err.Error())
 	}
@@ -291,7 +294,7 @@ func (c *Checker) evalOCSP(der []byte, from string, cert, issuer *x509.Certifica
 	}
 	signer, err := c.authorizeResponder(resp, issuer)
 	if err != nil {
-		return fail(ErrWrongResponder, err.Error())
+		return fail(unwrapSentinel(err), err.Error())
 	}
 	nonce, err := responseNonce(basic)
 	if err != nil {
@@ -376,26 +379,26 @@ func checkCertIDIssuer(basic *ocspBasicResponse, cert, issuer *x509.Certificate)
 func (c *Checker) authorizeResponder(resp *ocsp.Response, issuer *x509.Certificate) (*x509.Certificate, error) {
 	rc := resp.Certificate
 	if rc == nil || rc.Equal(issuer) {
-		if err := resp.CheckSignatureFrom(issuer); err != nil {
-			return nil, fmt.Errorf("response not signed by the issuer %q: %v", issuer.Subject.CommonName, err)
-		}
 		if !responderIDMatches(resp, issuer) {
-			return nil, fmt.Errorf("responder ID does not name the issuer %q", issuer.Subject.CommonName)
+			return nil, fmt.Errorf("%w: responder ID does not name the issuer %q and the response carries no responder certificate", ErrWrongResponder, issuer.Subject.CommonName)
+		}
+		if err := resp.CheckSignatureFrom(issuer); err != nil {
+			return nil, fmt.Errorf("%w: response signature does not verify with the key of the issuer %q: %v", ErrBadSignature, issuer.Subject.CommonName, err)
 		}
 		return issuer, nil
 	}
 	if !responderIDMatches(resp, rc) {
-		return nil, fmt.Errorf("responder ID does not name the responder certificate %q", rc.Subject.CommonName)
+		return nil, fmt.Errorf("%w: responder ID does not name the responder certificate %q", ErrWrongResponder, rc.Subject.CommonName)
 	}
 	// ParseResponseForCert checked the response signature with rc; now rc itself.
 	if err := rc.CheckSignatureFrom(issuer); err != nil {
 		// CheckSignatureFrom needs CA rights on issuer; fall back to the bare signature.
 		if err2 := issuer.CheckSignature(rc.SignatureAlgorithm, rc.RawTBSCertificate, rc.Signature); err2 != nil {
-			return nil, fmt.Errorf("responder certificate %q not issued by %q", rc.Subject.CommonName, issuer.Subject.CommonName)
+			return nil, fmt.Errorf("%w: responder certificate %q not issued by %q", ErrWrongResponder, rc.Subject.CommonName, issuer.Subject.CommonName)
 		}
 	}
 	if !bytes.Equal(rc.RawIssuer, issuer.RawSubject) {
-		return nil, fmt.Errorf("responder certificate %q names another issuer", rc.Subject.CommonName)
+		return nil, fmt.Errorf("%w: responder certificate %q names another issuer", ErrWrongResponder, rc.Subject.CommonName)
 	}
 	hasOCSPSigning := false
 	for _, u := range rc.ExtKeyUsage {
@@ -404,7 +407,7 @@ func (c *Checker) authorizeResponder(resp *ocsp.Response, issuer *x509.Certifica
 		}
 	}
 	if !hasOCSPSigning {
-		return nil, fmt.Errorf("responder certificate %q lacks the OCSPSigning extended key usage", rc.Subject.CommonName)
+		return nil, fmt.Errorf("%w: responder certificate %q lacks the OCSPSigning extended key usage", ErrWrongResponder, rc.Subject.CommonName)
 	}
 	noCheck := false
 	for _, e := range rc.Extensions {
@@ -413,11 +416,11 @@ func (c *Checker) authorizeResponder(resp *ocsp.Response, issuer *x509.Certifica
 		}
 	}
 	if !noCheck {
-		return nil, fmt.Errorf("responder certificate %q lacks id-pkix-ocsp-nocheck", rc.Subject.CommonName)
+		return nil, fmt.Errorf("%w: responder certificate %q lacks id-pkix-ocsp-nocheck", ErrWrongResponder, rc.Subject.CommonName)
 	}
 	t := resp.ProducedAt
 	if t.Before(rc.NotBefore.Add(-c.opts.ClockSkew)) || t.After(rc.NotAfter.Add(c.opts.ClockSkew)) {
-		return nil, fmt.Errorf("responder certificate %q not valid when the response was produced", rc.Subject.CommonName)
+		return nil, fmt.Errorf("%w: responder certificate %q not valid when the response was produced", ErrWrongResponder, rc.Subject.CommonName)
 	}
 	return rc, nil
 }

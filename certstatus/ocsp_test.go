@@ -2,6 +2,7 @@ package certstatus_test
 
 import (
 	"context"
+	"crypto/x509"
 	"net"
 	"sync"
 	"testing"
@@ -72,6 +73,7 @@ func TestOCSPFailuresEachHaveTheirOwnError(t *testing.T) {
 		{"missing nonce when required", certstatustest.OCSPNoNonce, func(o *certstatus.Options) { o.RequireNonce = true }, certstatus.ErrBadNonce},
 		{"unknown certificate", certstatustest.OCSPUnknown, nil, certstatus.ErrUnknownCertificate},
 		{"oversized", certstatustest.OCSPOversized, nil, certstatus.ErrTooLarge},
+		{"corrupted signature", certstatustest.OCSPBadSignature, nil, certstatus.ErrBadSignature},
 	}
 	pki := certstatustest.NewPKI(t)
 	for _, tc := range tests {
@@ -239,4 +241,53 @@ func TestCheckHonoursContext(t *testing.T) {
 	assert.Equal(t, certstatus.StatusUnknown, r.Status)
 	assert.ErrorIs(t, r.Err, context.Canceled)
 	assert.Len(t, r.Failures, 1, "a cancelled check does not go on to the CRL")
+}
+
+// A delegated responder must be certified by the issuer for OCSPSigning, carry
+// id-pkix-ocsp-nocheck and be valid when it answers (RFC 6960 §4.2.2.2); an issuer
+// answering itself must sign with its own key.
+func TestOCSPResponderAuthorisation(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	noNoCheck, err := pki.Issue("ocsp-without-nocheck", &x509.Certificate{
+		RawSubject:  certstatustest.Name(certstatustest.C("VN"), certstatustest.CN("OCSP thiếu nocheck")),
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning},
+	})
+	require.NoError(t, err)
+	expired, err := pki.Expire(pki.OCSPSigner)
+	require.NoError(t, err)
+	tests := []struct {
+		name   string
+		signer *certstatustest.Holder
+		byCA   bool
+		mode   certstatustest.OCSPBehavior
+		want   error
+		detail string
+	}{
+		{"delegated responder without id-pkix-ocsp-nocheck", noNoCheck, false, certstatustest.OCSPNormal, certstatus.ErrWrongResponder, "lacks id-pkix-ocsp-nocheck"},
+		{"expired delegated responder", expired, false, certstatustest.OCSPNormal, certstatus.ErrWrongResponder, "not valid when the response was produced"},
+		{"delegated responder, corrupted signature", nil, false, certstatustest.OCSPBadSignature, certstatus.ErrBadSignature, "does not verify"},
+		{"issuer itself, corrupted signature", nil, true, certstatustest.OCSPBadSignature, certstatus.ErrBadSignature, "does not verify"},
+		{"issuer itself, responder ID of another key", nil, true, certstatustest.OCSPWrongResponderID, certstatus.ErrWrongResponder, "responder ID"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			pki.SetOCSPSigner(tc.signer)
+			pki.SetOCSPSignedByCA(tc.byCA)
+			pki.SetOCSP(tc.mode)
+			t.Cleanup(func() {
+				pki.SetOCSPSigner(nil)
+				pki.SetOCSPSignedByCA(false)
+				pki.SetOCSP(certstatustest.OCSPNormal)
+			})
+			r := checkerFor(pki, ocspOnly).Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
+			assert.Equal(t, certstatus.StatusUnknown, r.Status)
+			require.ErrorIs(t, r.Err, tc.want)
+			assert.Contains(t, r.Err.Error(), tc.detail)
+		})
+	}
+	// The same responders answer correctly once the kit signs normally again.
+	r := checkerFor(pki, ocspOnly).Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
+	require.NoError(t, r.Err)
+	assert.True(t, r.Responder.Equal(pki.OCSPSigner.Cert))
 }

@@ -39,6 +39,7 @@ const (
 	OCSPOversized                            // a 2 MiB body
 	OCSPFuture                               // thisUpdate a day in the future
 	OCSPWrongResponderID                     // correctly signed, but the ResponderID names another key
+	OCSPBadSignature                         // signed by the right responder, signature corrupted
 )
 
 // SetOCSP sets how the responder behaves from now on.
@@ -52,6 +53,16 @@ func (p *PKI) SetOCSP(b OCSPBehavior) {
 func (p *PKI) SetOCSPDelay(d time.Duration) {
 	p.mu.Lock()
 	p.ocspDelay = d
+	p.mu.Unlock()
+}
+
+// SetOCSPSigner makes the delegated responder sign with another holder (for example
+// one issued without id-pkix-ocsp-nocheck, or an expired one, see Expire); nil
+// restores the PKI's OCSPSigner. It applies to answers about the issuing CA's
+// certificates.
+func (p *PKI) SetOCSPSigner(h *Holder) {
+	p.mu.Lock()
+	p.ocspSigner = h
 	p.mu.Unlock()
 }
 
@@ -167,8 +178,11 @@ func writeOCSP(w http.ResponseWriter, body []byte) {
 func (p *PKI) serveOCSP(w http.ResponseWriter, r *http.Request) {
 	p.hit("ocsp")
 	p.mu.Lock()
-	mode, delay, byCA := p.ocspMode, p.ocspDelay, p.ocspByCA
+	mode, delay, byCA, delegated := p.ocspMode, p.ocspDelay, p.ocspByCA, p.ocspSigner
 	p.mu.Unlock()
+	if delegated == nil {
+		delegated = p.OCSPSigner
+	}
 	var der []byte
 	switch r.Method {
 	case http.MethodPost:
@@ -221,7 +235,7 @@ func (p *PKI) serveOCSP(w http.ResponseWriter, r *http.Request) {
 		writeOCSP(w, []byte{0x30, 0x03, 0x0A, 0x01, 0x01}) // malformedRequest
 		return
 	}
-	body, err := p.ocspAnswer(req, mode, byCA)
+	body, err := p.ocspAnswer(req, mode, byCA, delegated)
 	if err != nil {
 		writeOCSP(w, []byte{0x30, 0x03, 0x0A, 0x01, 0x02}) // internalError
 		return
@@ -230,7 +244,7 @@ func (p *PKI) serveOCSP(w http.ResponseWriter, r *http.Request) {
 }
 
 // ocspAnswer builds a signed BasicOCSPResponse for the request.
-func (p *PKI) ocspAnswer(req ocspReq, mode OCSPBehavior, byCA bool) ([]byte, error) {
+func (p *PKI) ocspAnswer(req ocspReq, mode OCSPBehavior, byCA bool, delegated *Holder) ([]byte, error) {
 	now := p.now().UTC().Truncate(time.Second)
 	thisUpdate, nextUpdate := now, now.Add(24*time.Hour)
 	switch mode {
@@ -295,8 +309,8 @@ func (p *PKI) ocspAnswer(req ocspReq, mode OCSPBehavior, byCA bool) ([]byte, err
 		if byCA {
 			signer = p.CA
 		} else {
-			signer = p.OCSPSigner
-			certs = []*x509.Certificate{p.OCSPSigner.Cert}
+			signer = delegated
+			certs = []*x509.Certificate{delegated.Cert}
 		}
 	}
 	switch mode {
@@ -338,6 +352,9 @@ func (p *PKI) ocspAnswer(req ocspReq, mode OCSPBehavior, byCA bool) ([]byte, err
 	alg, sig, err := signDER(signer.Key, tbs)
 	if err != nil {
 		return nil, err
+	}
+	if mode == OCSPBadSignature {
+		sig[len(sig)/2] ^= 0xff
 	}
 	br := basicResp{TBS: asn1.RawValue{FullBytes: tbs}, Algorithm: alg, Signature: asn1.BitString{Bytes: sig, BitLength: 8 * len(sig)}}
 	for _, c := range certs {

@@ -112,6 +112,7 @@ type PKI struct {
 	ocspMode    OCSPBehavior
 	ocspDelay   time.Duration
 	ocspByCA    bool
+	ocspSigner  *Holder
 	tsaMode     TSABehavior
 	tsaSigner   *Holder
 	tsaPSS      bool
