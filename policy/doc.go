@@ -54,23 +54,23 @@
 //
 // # A signing hook
 //
-// policy is advisory data, not a lock. The signature package should declare the hook
-// it consults before signing, one method that receives what signature knows and may
-// refuse:
+// policy is advisory data, not a lock. The signature package declares the hook it
+// consults before signing (signature.PolicyHook, set in SignOptions.Policy), one
+// method that receives what signature knows and may refuse:
 //
 //	// in package signature
 //	type PolicyHook interface {
-//		// CheckSigning is called before the signature is computed; a non-nil error
-//		// aborts signing and is returned to the caller wrapped.
 //		CheckSigning(ctx context.Context, info SigningInfo) error
 //	}
 //
-// where SigningInfo carries the signer certificate and chain, the signing time and
-// the existing signatures of the input (as signature's verification sees them). An
-// adapter outside both packages (in examples/kyso) fills a Request from SigningInfo
-// and the caller's own facts (role, document kind, classification), calls
-// Engine.Decide and returns Decision.AsError, a *RefusalError matching ErrRefused
-// whose Decision explains the refusal.
+// where SigningInfo carries the signer's certificate chain, the signing time, the
+// field and the signatures already in the input, oldest first. An adapter outside
+// both packages (examples/kyso/policy_hook.go) fills a Request from SigningInfo and
+// the caller's own facts (role, document kind, classification, markers), calls
+// Engine.Decide and returns Decision.AsError: a *RefusalError matching ErrRefused
+// whose Decision explains the refusal. signature wraps it in its own
+// ErrPolicyRefused and writes nothing; errors.As still reaches the *RefusalError.
+// Neither package imports the other.
 //
 // # What it does not do
 //
