@@ -97,11 +97,9 @@ func TestSignEncrypted(t *testing.T) {
 		signTestCheck{in: in, out: out, password: "u", signatures: 1, rootPEM: rootPEM}.run(t)
 		path := filepath.Join(t.TempDir(), "enc.pdf")
 		require.NoError(t, os.WriteFile(path, out, 0o600))
-		if _, err := exec.LookPath("pdftotext"); err == nil {
-			txt, err := exec.Command("pdftotext", "-upw", "u", "-f", "2", "-l", "2", path, "-").CombinedOutput()
-			require.NoError(t, err, "%s", txt)
-			assert.Contains(t, string(txt), "Signed by kyso test", "the encrypted appearance stream decrypts and draws")
-		}
+		txt, err := exec.Command(signTestTool(t, "pdftotext"), "-upw", "u", "-f", "2", "-l", "2", path, "-").CombinedOutput()
+		require.NoError(t, err, "%s", txt)
+		assert.Contains(t, string(txt), "Signed by kyso test", "the encrypted appearance stream decrypts and draws")
 	})
 	t.Run("wrong password", func(t *testing.T) {
 		in := pdftest.Encrypted(t, pdftest.Classic(), pdftest.AES256, "secret")
@@ -227,13 +225,11 @@ func TestSignVisibleWidget(t *testing.T) {
 	assert.Equal(t, pdf.Integer(3), af.(pdf.Dict).Get("SigFlags"))
 
 	// The appearance text is drawn on page 2.
-	if _, err := exec.LookPath("pdftotext"); err == nil {
-		path := filepath.Join(t.TempDir(), "w.pdf")
-		require.NoError(t, os.WriteFile(path, out, 0o600))
-		txt, err := exec.Command("pdftotext", "-f", "2", "-l", "2", path, "-").CombinedOutput()
-		require.NoError(t, err, "%s", txt)
-		assert.Contains(t, string(txt), "Signed by kyso test")
-	}
+	path := filepath.Join(t.TempDir(), "w.pdf")
+	require.NoError(t, os.WriteFile(path, out, 0o600))
+	txt, err := exec.Command(signTestTool(t, "pdftotext"), "-f", "2", "-l", "2", path, "-").CombinedOutput()
+	require.NoError(t, err, "%s", txt)
+	assert.Contains(t, string(txt), "Signed by kyso test")
 
 	t.Run("page out of range", func(t *testing.T) {
 		err := signErrOf(t, in, keys.byName["rsa"], &signature.SignOptions{Widget: &signature.Widget{Page: 9, Rect: rect}})

@@ -64,7 +64,7 @@ func TestSignCorpus(t *testing.T) {
 			}
 			signed++
 			before := pdfsigValidCount(t, in, pw)
-			signTestCheck{in: in, out: out.Bytes(), password: pw, signatures: before + 1, rootPEM: rootPEM, qpdfLenient: !qpdfChecks(t, in, pw)}.run(t)
+			signTestCheck{in: in, out: out.Bytes(), password: pw, signatures: before + 1, rootPEM: rootPEM, qpdfLenient: !qpdfChecks(t, in, pw), pss: true}.run(t)
 		})
 	}
 	var reasons []string

@@ -22,6 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/digitorus/pkcs7"
+	"github.com/kyso-go/kyso/internal/cms"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -118,6 +120,9 @@ type signTestCheck struct {
 	// qpdfLenient skips qpdf --check for inputs qpdf already rejects (broken
 	// corpus files that viewers repair).
 	qpdfLenient bool
+	// pss: the signature must be RSASSA-PSS (openssl accepts PKCS#1 v1.5 as well, so
+	// this is checked on the CMS).
+	pss bool
 }
 
 var byteRangeRE = regexp.MustCompile(`/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]`)
@@ -139,8 +144,10 @@ func (c signTestCheck) run(t *testing.T) {
 	out, _ := exec.Command(pdfsig, append(args, path)...).CombinedOutput()
 	text := string(out)
 	assert.Equal(t, c.signatures, strings.Count(text, "Signature is Valid."), "pdfsig:\n%s", text)
-	last := text[strings.LastIndex(text, "Signature #"):]
-	assert.Contains(t, last, "Total document signed", "pdfsig:\n%s", text)
+	i := strings.LastIndex(text, "Signature #")
+	require.GreaterOrEqual(t, i, 0, "pdfsig found no signature:\n%s", text)
+	assert.Contains(t, text[i:], "Total document signed", "pdfsig:\n%s", text)
+	assert.Contains(t, text[i:], "ETSI.CAdES.detached", "pdfsig:\n%s", text)
 
 	qpdf := signTestTool(t, "qpdf")
 	qargs := []string{"--check"}
@@ -175,6 +182,51 @@ func (c signTestCheck) run(t *testing.T) {
 	oout, err := exec.Command(openssl, "cms", "-verify", "-binary", "-inform", "DER", "-in", cmsPath,
 		"-content", contentPath, "-CAfile", c.rootPEM, "-purpose", "any", "-out", os.DevNull).CombinedOutput()
 	assert.NoError(t, err, "openssl cms -verify:\n%s", oout)
+	checkBaselineCMS(t, der, content)
+	if c.pss {
+		sd, err := cms.Parse(der)
+		require.NoError(t, err)
+		assert.Equal(t, cms.OIDRSASSAPSS.String(), sd.Signers[0].SignatureAlgorithm.Algorithm.String(), "RSASSA-PSS asked for")
+	}
+}
+
+// checkBaselineCMS checks what PAdES B-B (ETSI EN 319 142-1 §6.3) asks of the CMS
+// embedded in a signed PDF: detached id-data content; content-type, message-digest (of
+// the byte ranges) and ESS signing-certificate-v2 (naming the signer certificate)
+// signed attributes; no signing-time; the signer's certificate and its chain (here:
+// the test root) in the certificates field; no SHA-1 anywhere. digitorus/pkcs7 parses
+// it too.
+func checkBaselineCMS(t *testing.T, der, content []byte) {
+	t.Helper()
+	sd, err := cms.Parse(der)
+	require.NoError(t, err)
+	assert.True(t, sd.ContentType.Equal(cms.OIDData), "encapsulated content type")
+	assert.Empty(t, sd.Content, "detached: no encapsulated content")
+	require.Len(t, sd.Signers, 1)
+	si := sd.Signers[0]
+	assert.NotEqual(t, crypto.SHA1, si.Hash)
+	ct, err := si.ContentTypeAttribute()
+	require.NoError(t, err)
+	assert.True(t, ct.Equal(cms.OIDData), "content-type attribute")
+	md, err := si.MessageDigest()
+	require.NoError(t, err)
+	h := si.Hash.New()
+	h.Write(content)
+	assert.Equal(t, h.Sum(nil), md, "message-digest is the digest of the byte ranges")
+	_, hasTime := si.Attribute(cms.OIDAttributeSigningTime)
+	assert.False(t, hasTime, "PAdES baseline forbids the signing-time attribute")
+	_, hasV1 := si.Attribute(cms.OIDAttributeSigningCert)
+	assert.False(t, hasV1, "signing-certificate v1 (SHA-1) must not be used")
+	ess, err := si.SigningCertificate()
+	require.NoError(t, err, "signing-certificate-v2 attribute")
+	signer, err := sd.SignerCertificate(si)
+	require.NoError(t, err)
+	assert.True(t, ess.Matches(signer), "signing-certificate-v2 names the signer certificate")
+	assert.GreaterOrEqual(t, len(sd.Certificates), 2, "the chain goes into the certificates field")
+	require.NoError(t, si.CheckSignature(signer.PublicKey, nil))
+	p7, err := pkcs7.Parse(der)
+	require.NoError(t, err, "digitorus/pkcs7 parses the CMS")
+	assert.Len(t, p7.Certificates, len(sd.Certificates))
 }
 
 // derLength returns the length of the DER element at the start of b.

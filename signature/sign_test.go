@@ -65,7 +65,7 @@ func TestSignAlgorithms(t *testing.T) {
 					name, pss = "rsa", true
 				}
 				out, _ := signBytes(t, in, keys.byName[name], &signature.SignOptions{Hash: h, PSS: pss})
-				signTestCheck{in: in, out: out, signatures: 1, rootPEM: rootPEM}.run(t)
+				signTestCheck{in: in, out: out, signatures: 1, rootPEM: rootPEM, pss: pss}.run(t)
 			})
 		}
 	}
