@@ -38,6 +38,13 @@ func TestSignEveryKind(t *testing.T) {
 		{"incremental", pdftest.Incremental()},
 		{"incremental xref stream", pdftest.IncrementalXRefStream()},
 		{"with empty field", pdftest.WithSignatureField()},
+		{"linearized", pdftest.Linearized(t, pdftest.Classic())},
+		// Damaged files that viewers repair: the update then carries a complete
+		// cross-reference table, and every checker must accept the result.
+		{"broken startxref", bytes.Replace(pdftest.Classic(), []byte("startxref\n"), []byte("startxref\n1"), 1)},
+		{"shifted xref offsets", bytes.Replace(pdftest.Classic(), []byte("%PDF-1.7\n"), []byte("%PDF-1.7\n% junk inserted by a broken tool\n"), 1)},
+		{"no xref at all", pdftest.Classic()[:bytes.LastIndex(pdftest.Classic(), []byte("xref\n0"))]},
+		{"object streams without xref", pdftest.ObjectStreams()[:bytes.LastIndex(pdftest.ObjectStreams(), []byte("startxref"))]},
 	}
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
