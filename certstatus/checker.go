@@ -217,7 +217,9 @@ func (c *Checker) Check(ctx context.Context, cert, issuer *x509.Certificate, at 
 // values; it never uses the network or the caches. Responses and CRLs about other
 // certificates or issuers are ignored. Every item is verified as in Check; freshness
 // means the data covers at: an OCSP response or CRL produced after at, or one whose
-// nextUpdate is not before at.
+// nextUpdate is not before at. Among several usable items of one source the newest
+// (latest thisUpdate) decides, so that a revocation reported later is not hidden by
+// an older answer; items that fail verification are listed in Result.Failures.
 func (c *Checker) CheckOffline(cert, issuer *x509.Certificate, at time.Time, ocspResponses, crls [][]byte) Result {
 	if at.IsZero() {
 		at = c.now()
@@ -230,16 +232,26 @@ func (c *Checker) CheckOffline(cert, issuer *x509.Certificate, at time.Time, ocs
 	for _, src := range c.opts.Strategy.sources() {
 		switch src {
 		case SourceOCSP:
+			// The newest usable response decides: a later one may report a
+			// revocation (a key compromise taints earlier signatures too).
+			var best *Result
 			for _, der := range ocspResponses {
 				r, err := c.evalOCSP(der, "", cert, issuer, at, nil, false)
 				if errors.Is(err, errNotForThisCert) {
 					continue
 				}
-				if err == nil {
-					r.Failures = res.Failures
-					return r
+				if err != nil {
+					res.Failures = append(res.Failures, err)
+					continue
 				}
-				res.Failures = append(res.Failures, err)
+				if best == nil || r.ThisUpdate.After(best.ThisUpdate) ||
+					(r.ThisUpdate.Equal(best.ThisUpdate) && r.ProducedAt.After(best.ProducedAt)) {
+					best = &r
+				}
+			}
+			if best != nil {
+				best.Failures = res.Failures
+				return *best
 			}
 		case SourceCRL:
 			r, err := c.evalCRLSet(crls, cert, issuer, at)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -273,7 +274,7 @@ func (c *Checker) evalCRL(base, delta *parsedCRL, from string, cert, issuer *x50
 	return r, nil
 }
 
-// evalCRLSet decides offline from the given CRLs: the first full CRL of issuer that
+// evalCRLSet decides offline from the given CRLs: the newest full CRL of issuer that
 // covers at, with the newest applicable delta CRL.
 func (c *Checker) evalCRLSet(crls [][]byte, cert, issuer *x509.Certificate, at time.Time) (Result, error) {
 	var bases, deltas []*parsedCRL
@@ -293,6 +294,9 @@ func (c *Checker) evalCRLSet(crls [][]byte, cert, issuer *x509.Certificate, at t
 			bases = append(bases, p)
 		}
 	}
+	// The newest full CRL first: a later CRL may list a revocation an older one
+	// could not.
+	sort.SliceStable(bases, func(i, j int) bool { return bases[i].thisUpdate.After(bases[j].thisUpdate) })
 	for _, b := range bases {
 		if err := c.fresh(b.thisUpdate, b.nextUpdate, at, false); err != nil {
 			errs = append(errs, &ResponseError{Source: SourceCRL, Reason: unwrapSentinel(err), Detail: err.Error()})

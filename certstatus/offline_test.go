@@ -2,6 +2,7 @@ package certstatus_test
 
 import (
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -93,4 +94,68 @@ func TestVietnameseExplanations(t *testing.T) {
 		certstatus.ErrImprintMismatch, certstatus.ErrTSACertificate, certstatus.ErrMalformed, certstatus.ErrOffline} {
 		assert.NotEmpty(t, certstatus.Vietnamese(e), e.Error())
 	}
+}
+
+// fakeClock is a clock tests move by hand, shared by the kit and a Checker.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// A DSS may hold an older answer (good) and a newer one (revoked for key compromise
+// after the signing time): the newer one decides, whatever the order.
+func TestCheckOfflineNewestDataDecides(t *testing.T) {
+	clock := &fakeClock{now: time.Now().Truncate(time.Second)}
+	pki := certstatustest.NewPKIWith(t, certstatustest.Options{Now: clock.Now})
+	withClock := func(o *certstatus.Options) { o.Now = clock.Now }
+	signingTime := clock.Now().Add(-30 * time.Minute)
+
+	online := checkerFor(pki, withClock, func(o *certstatus.Options) { o.OCSPCacheEntries = -1; o.CRLCacheBytes = -1 })
+	oldOCSP, err := online.OCSPResponse(bg, pki.Leader.Cert, pki.CA.Cert)
+	require.NoError(t, err)
+	oldCRL, err := pki.CRL("ca.crl")
+	require.NoError(t, err)
+
+	clock.Advance(time.Hour)
+	pki.Revoke(pki.Leader.Cert, ocsp.KeyCompromise, clock.Now())
+	clock.Advance(time.Hour)
+	newOCSP, err := online.OCSPResponse(bg, pki.Leader.Cert, pki.CA.Cert)
+	require.ErrorIs(t, err, certstatus.ErrRevoked)
+	newCRL, err := pki.CRL("ca.crl")
+	require.NoError(t, err)
+
+	off := checkerFor(pki, withClock, func(o *certstatus.Options) { o.Offline = true })
+	for name, order := range map[string][2][]byte{"old first": {oldOCSP, newOCSP}, "new first": {newOCSP, oldOCSP}} {
+		t.Run("OCSP "+name, func(t *testing.T) {
+			r := off.CheckOffline(pki.Leader.Cert, pki.CA.Cert, signingTime, order[:], nil)
+			require.NoError(t, r.Err)
+			assert.Equal(t, certstatus.StatusRevoked, r.Status)
+			assert.Equal(t, certstatus.ReasonKeyCompromise, r.Reason)
+			assert.Equal(t, newOCSP, r.Raw[0])
+		})
+	}
+	for name, order := range map[string][2][]byte{"old first": {oldCRL, newCRL}, "new first": {newCRL, oldCRL}} {
+		t.Run("CRL "+name, func(t *testing.T) {
+			r := off.CheckOffline(pki.Leader.Cert, pki.CA.Cert, signingTime, nil, order[:])
+			require.NoError(t, r.Err)
+			assert.Equal(t, certstatus.StatusRevoked, r.Status)
+			assert.Equal(t, newCRL, r.Raw[0])
+		})
+	}
+	// With only the old data, the certificate was good as far as anyone could tell.
+	r := off.CheckOffline(pki.Leader.Cert, pki.CA.Cert, signingTime, [][]byte{oldOCSP}, [][]byte{oldCRL})
+	require.NoError(t, r.Err)
+	assert.Equal(t, certstatus.StatusGood, r.Status)
 }
