@@ -118,13 +118,13 @@ func (d Decision) Vietnamese() string {
 	} else {
 		b.WriteString("KHÔNG ĐƯỢC KÝ.")
 		for _, r := range d.Violations() {
-			fmt.Fprintf(&b, " %s (%s)", r.MessageVI, r.Citation)
+			b.WriteString(" " + cited(r.MessageVI, r.Citation))
 		}
 	}
 	if w := d.Warnings(); len(w) > 0 {
 		b.WriteString(" Lưu ý:")
 		for _, r := range w {
-			fmt.Fprintf(&b, " %s (%s)", r.MessageVI, r.Citation)
+			b.WriteString(" " + cited(r.MessageVI, r.Citation))
 		}
 	}
 	if d.Allowed {
@@ -133,6 +133,12 @@ func (d Decision) Vietnamese() string {
 		}
 	}
 	return b.String()
+}
+
+// cited puts a citation inside the sentence it supports: "… văn bản (NĐ 30/2020/NĐ-CP,
+// Điều 32 k2 d)."
+func cited(sentence string, c Citation) string {
+	return strings.TrimRight(sentence, ". ") + " (" + c.String() + ")."
 }
 
 // basis lists the primary citations of the satisfied rules, grouped by instrument:
@@ -168,13 +174,13 @@ func (d Decision) English() string {
 	} else {
 		b.WriteString("REFUSED.")
 		for _, r := range d.Violations() {
-			fmt.Fprintf(&b, " %s (%s)", r.MessageEN, r.Citation)
+			b.WriteString(" " + cited(r.MessageEN, r.Citation))
 		}
 	}
 	if w := d.Warnings(); len(w) > 0 {
 		b.WriteString(" Note:")
 		for _, r := range w {
-			fmt.Fprintf(&b, " %s (%s)", r.MessageEN, r.Citation)
+			b.WriteString(" " + cited(r.MessageEN, r.Citation))
 		}
 	}
 	if d.Allowed {

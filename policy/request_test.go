@@ -140,7 +140,7 @@ func TestDecisionJSON(t *testing.T) {
 
 func TestDecisionParagraphs(t *testing.T) {
 	refused := decide(t, "quang-ninh", clerkRequest())
-	assert.Equal(t, "KHÔNG ĐƯỢC KÝ. Văn bản chưa có chữ ký số của người có thẩm quyền: văn thư chỉ được ký số của cơ quan, tổ chức vào văn bản đã có chữ ký số của người có thẩm quyền. (QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 20 k5)",
+	assert.Equal(t, "KHÔNG ĐƯỢC KÝ. Văn bản chưa có chữ ký số của người có thẩm quyền: văn thư chỉ được ký số của cơ quan, tổ chức vào văn bản đã có chữ ký số của người có thẩm quyền (QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 20 k5).",
 		refused.Vietnamese())
 	assert.True(t, strings.HasPrefix(refused.English(), "REFUSED. The document does not yet carry"), refused.English())
 

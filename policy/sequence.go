@@ -86,7 +86,25 @@ func (r SequenceReport) Vietnamese() string {
 		if f.Outcome == OutcomeWarning {
 			tag = "Lưu ý"
 		}
-		fmt.Fprintf(&b, " %s, chữ ký thứ %d: %s (%s)", tag, f.Order, f.MessageVI, f.Citation)
+		fmt.Fprintf(&b, " %s, chữ ký thứ %d: %s", tag, f.Order, cited(f.MessageVI, f.Citation))
+	}
+	return b.String()
+}
+
+// English renders the same paragraph in English.
+func (r SequenceReport) English() string {
+	var b strings.Builder
+	if r.Compliant {
+		b.WriteString("The signature sequence complies with the rules.")
+	} else {
+		b.WriteString("The signature sequence does NOT comply with the rules.")
+	}
+	for _, f := range r.Findings {
+		tag := "Violation"
+		if f.Outcome == OutcomeWarning {
+			tag = "Note"
+		}
+		fmt.Fprintf(&b, " %s, signature %d: %s", tag, f.Order, cited(f.MessageEN, f.Citation))
 	}
 	return b.String()
 }

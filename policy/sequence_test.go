@@ -121,7 +121,8 @@ func TestCheckSequenceCitesProvince(t *testing.T) {
 	require.Len(t, rep.Findings, 1)
 	assert.Equal(t, "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 20 k5", rep.Findings[0].Citation.String())
 	assert.Contains(t, rep.Vietnamese(), "KHÔNG phù hợp")
-	assert.Contains(t, rep.Vietnamese(), "chữ ký thứ 1: Chữ ký số của cơ quan, tổ chức được ký khi văn bản chưa có chữ ký số của người có thẩm quyền.")
+	assert.Contains(t, rep.Vietnamese(), "chữ ký thứ 1: Chữ ký số của cơ quan, tổ chức được ký khi văn bản chưa có chữ ký số của người có thẩm quyền (QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 20 k5).")
+	assert.Equal(t, "The signature sequence does NOT comply with the rules. Violation, signature 1: The organisation signature was applied before any signature of the person with authority (QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 20 k5).", rep.English())
 
 	b, err := json.Marshal(rep)
 	require.NoError(t, err)

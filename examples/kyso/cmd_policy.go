@@ -250,7 +250,7 @@ func policySequence(ctx context.Context, c *cli, args []string) int {
 			return exitFailure
 		}
 	} else {
-		fmt.Fprintln(c.stdout, rep.Vietnamese())
+		fmt.Fprintf(c.stdout, "%s\n\n%s\n", rep.Vietnamese(), rep.English())
 	}
 	if !rep.Compliant {
 		return exitFailure

@@ -275,6 +275,7 @@ func TestPolicySequence(t *testing.T) {
 	assert.Equal(t, exitFailure, code)
 	assert.Contains(t, out, "Trình tự chữ ký số KHÔNG phù hợp quy định. Vi phạm, chữ ký thứ 1:")
 	assert.Contains(t, out, "(QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 20 k5)")
+	assert.Contains(t, out, "The signature sequence does NOT comply with the rules. Violation, signature 1:")
 
 	signed := `{"document":{"kind":"administrative"},"signatures":[
 	  {"certificate":{"kind":"individual","title":"Giám đốc","status":"good","not_before":"2025-01-01T00:00:00Z","not_after":"2028-01-01T00:00:00Z"},"order":1,"time":"2026-11-22T08:00:00+07:00","indication":"TOTAL_PASSED"},
