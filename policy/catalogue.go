@@ -452,6 +452,25 @@ func authorityBefore(sigs []ExistingSignature) int {
 	return best
 }
 
+// earliestAuthority returns the earliest signing time among the valid signatures of
+// the person with authority in sigs; zero when one of them has no time (nothing then
+// contradicts the order of the file) or there is none.
+func earliestAuthority(sigs []ExistingSignature) time.Time {
+	var first time.Time
+	for _, s := range sigs {
+		if validAuthoritySignature(s) != 1 {
+			continue
+		}
+		if s.Time.IsZero() {
+			return time.Time{}
+		}
+		if first.IsZero() || s.Time.Before(first) {
+			first = s.Time
+		}
+	}
+	return first
+}
+
 func checkOrgAfterAuthority(c *evalCtx) []finding {
 	kind := c.req.Certificate.Kind
 	doc := c.req.Document.Kind
@@ -487,6 +506,17 @@ func checkOrgAfterAuthority(c *evalCtx) []finding {
 	}
 	switch authorityBefore(c.prior) {
 	case 1:
+		if first := earliestAuthority(c.prior); !c.at.IsZero() && !first.IsZero() && first.After(c.at) {
+			// The file's order says the authority signed first; the times say not.
+			if c.verifying {
+				return []finding{{OutcomeWarning,
+					fmt.Sprintf("Chữ ký số của cơ quan, tổ chức ghi thời điểm ký %s, trước thời điểm ký của người có thẩm quyền (%s) dù đứng sau chữ ký đó trong tệp tin; cần kiểm tra thời điểm ký.", vnTime(c.at), vnTime(first)),
+					fmt.Sprintf("The organisation signature is dated %s, before the signature of the person with authority (%s) that precedes it in the file; check the signing times.", c.at.In(vietnamZone).Format(time.RFC3339), first.In(vietnamZone).Format(time.RFC3339))}}
+			}
+			return []finding{{OutcomeWarning,
+				fmt.Sprintf("Chữ ký số của người có thẩm quyền ghi thời điểm ký %s, sau thời điểm ký số của cơ quan, tổ chức (%s); cần kiểm tra đồng hồ trước khi ký.", vnTime(first), vnTime(c.at)),
+				fmt.Sprintf("The signature of the person with authority is dated %s, after this signing time (%s); check the clocks before signing.", first.In(vietnamZone).Format(time.RFC3339), c.at.In(vietnamZone).Format(time.RFC3339))}}
+		}
 		if c.verifying {
 			return nil
 		}

@@ -131,6 +131,10 @@ func decisionTable() []decisionCase {
 			s.Indication, s.Certificate.Status = IndicationNotChecked, StatusUnknown
 			return s
 		}()), warnings: []string{RuleOrgSealAfterAuthority}, placement: PlacementSeal},
+		{name: "clerk seals at a time before the leader's signing time", req: clerkRequest(func() ExistingSignature { s := leaderSig(1); s.Time = t0.Add(time.Minute); return s }()),
+			warnings: []string{RuleOrgSealAfterAuthority}, placement: PlacementSeal},
+		{name: "clerk seals after a verified leader signature without time", req: clerkRequest(func() ExistingSignature { s := leaderSig(1); s.Time = time.Time{}; return s }()),
+			placement: PlacementSeal},
 		{name: "clerk seals after another seal only", req: clerkRequest(sealSig(1)), violated: []string{RuleOrgSealAfterAuthority}},
 		{name: "clerk seals after a document time-stamp only", req: clerkRequest(ExistingSignature{Kind: KindDocTimestamp, Order: 1, Time: t0}), violated: []string{RuleOrgSealAfterAuthority}},
 		{name: "leader signs after a premature seal", req: with(leaderRequest(), func(r *Request) { r.Existing = []ExistingSignature{sealSig(1)} }), violated: []string{RuleOrgSealAfterAuthority}},

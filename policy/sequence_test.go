@@ -180,3 +180,25 @@ func TestDecodeSignedDocument(t *testing.T) {
 		assert.Equal(t, field, re.Field, in)
 	}
 }
+
+// A seal that follows the leader's signature in the file but is dated before it is a
+// warning: the order is kept, the times contradict it.
+func TestCheckSequenceSealDatedBeforeLeader(t *testing.T) {
+	leader, seal := leaderSig(1), sealSig(2)
+	leader.Time, seal.Time = t0, t0.Add(-time.Hour)
+	rep, err := engineFor(t, "quang-ninh").CheckSequence(context.Background(), Document{Kind: DocAdministrative}, []ExistingSignature{leader, seal})
+	require.NoError(t, err)
+	assert.True(t, rep.Compliant)
+	require.Len(t, rep.Findings, 1)
+	f := rep.Findings[0]
+	assert.Equal(t, 2, f.Order)
+	assert.Equal(t, RuleOrgSealAfterAuthority, f.Rule)
+	assert.Equal(t, OutcomeWarning, f.Outcome)
+	assert.Contains(t, f.MessageVI, "trước thời điểm ký của người có thẩm quyền (22/11/2026 14:05:09 +07:00)")
+	assert.Contains(t, f.MessageEN, "dated 2026-11-22T13:05:09+07:00")
+
+	seal.Time = t0.Add(time.Minute)
+	rep, err = engineFor(t, "quang-ninh").CheckSequence(context.Background(), Document{Kind: DocAdministrative}, []ExistingSignature{leader, seal})
+	require.NoError(t, err)
+	assert.Empty(t, rep.Findings)
+}
