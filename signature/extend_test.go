@@ -442,11 +442,14 @@ func TestLevelsTokenRoom(t *testing.T) {
 	assert.Equal(t, signature.TotalPassed, rep.Signatures[1].Indication, "%+v", rep.Signatures[1].Checks)
 	k.lvExternalChecks(t, out, 1, 1, true)
 
-	// No room kept for the signature time-stamp: a clear refusal.
+	// No room kept for the signature time-stamp: a clear refusal before anything is
+	// written or asked of the TSA.
 	var buf bytes.Buffer
 	_, err := signature.Sign(context.Background(), &buf, bytes.NewReader(in), int64(len(in)), k.pki.Leader.Key,
 		k.pki.Leader.Chain, &signature.SignOptions{ReserveUnsigned: -1, Level: k.levelOptions(signature.LevelBT)})
-	require.ErrorIs(t, err, signature.ErrContentsTooSmall)
+	require.ErrorIs(t, err, signature.ErrInvalidOptions)
+	assert.Contains(t, err.Error(), "ReserveUnsigned")
+	assert.Zero(t, buf.Len(), "nothing written")
 }
 
 func TestExtendCancelled(t *testing.T) {

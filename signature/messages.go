@@ -262,6 +262,11 @@ func msgTimestampOK(t time.Time, tsa string) msg {
 		"Valid time-stamp: %s (time-stamping authority: %s).", fmtTime(t), tsa)
 }
 
+func msgSigningTimeProven(t time.Time) msg {
+	return mf("Thời điểm ký: %s, được chứng minh bằng dấu thời gian của chữ ký.",
+		"Signing time: %s, proven by the signature time-stamp.", fmtTime(t))
+}
+
 func msgTimestampFail(err error) msg {
 	return mf("Dấu thời gian của chữ ký không hợp lệ: %v.", "The signature time-stamp is invalid: %v.", err)
 }

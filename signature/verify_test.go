@@ -198,3 +198,36 @@ func TestVerifyWeakCAKey(t *testing.T) {
 	assert.Equal(t, signature.Indeterminate, s.Indication, "%+v", s.Checks)
 	assert.Equal(t, signature.CryptoConstraintsFailure, s.SubIndication)
 }
+
+// TestVerifySigningTimeCheck: the signing-time check says whether the time is proven
+// by the signature time-stamp or only claimed, also when the time-stamp is unusable.
+func TestVerifySigningTimeCheck(t *testing.T) {
+	now := time.Now().Truncate(time.Second)
+	p := newVTPKI(t, now.Add(-24*time.Hour), now.Add(365*24*time.Hour))
+	signed := vtSign(t, p, pdftest.Classic(), &signature.SignOptions{Time: now})
+	for _, tc := range []struct {
+		name   string
+		doc    []byte
+		result signature.CheckResult
+		en     string
+		proven bool
+	}{
+		{"claimed only", signed, signature.CheckWarning, "not proven", false},
+		{"time-stamped", addSignatureTimestamp(t, p, signed, now, nil), signature.CheckPassed, "proven by the signature time-stamp", true},
+		{"time-stamp over other data", addSignatureTimestamp(t, p, signed, now, []byte("other")), signature.CheckWarning, "not proven", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep := vtVerify(t, p, tc.doc, now.Add(time.Minute), nil)
+			require.Len(t, rep.Signatures, 1)
+			s := rep.Signatures[0]
+			c, ok := s.Check(signature.CheckSigningTime)
+			require.True(t, ok, "no signing-time check: %+v", s.Checks)
+			assert.Equal(t, tc.result, c.Result)
+			assert.Contains(t, c.MessageEN, tc.en)
+			assert.NotEmpty(t, c.MessageVI)
+			assert.Equal(t, tc.proven, s.TimeProven)
+			require.NotNil(t, s.SigningTime)
+			assert.True(t, s.SigningTime.Equal(now), "signing time %v", s.SigningTime)
+		})
+	}
+}

@@ -63,14 +63,18 @@ func (v *verifier) signatureTimestamp(s *sigState) {
 		t := *rep.ClaimedTime
 		rep.SigningTime = &t
 	}
-	der, ok := s.si.SignatureTimeStampToken()
-	if !ok {
+	// unproven reports the claimed time (or its absence) as not proven.
+	unproven := func() {
 		switch {
 		case rep.ClaimedTime != nil:
 			rep.add(CheckSigningTime, CheckWarning, msgClaimedTime(*rep.ClaimedTime))
 		default:
 			rep.add(CheckSigningTime, CheckWarning, msgNoTime())
 		}
+	}
+	der, ok := s.si.SignatureTimeStampToken()
+	if !ok {
+		unproven()
 		return
 	}
 	tok, err := parseTimestampToken(der)
@@ -79,22 +83,26 @@ func (v *verifier) signatureTimestamp(s *sigState) {
 		if err != nil {
 			rep.add(CheckTimestamp, CheckFailed, msgTimestampFail(err))
 			rep.fail(TotalFailed, HashFailure)
+			unproven()
 			return
 		}
 	} else {
 		rep.add(CheckTimestamp, CheckFailed, msgTimestampFail(err))
 		rep.fail(TotalFailed, SigCryptoFailure)
+		unproven()
 		return
 	}
 	tsaChain, err := v.validateChain(tok.TSA, tok.Certs, tok.GenTime)
 	if err != nil {
 		rep.add(CheckTimestamp, CheckFailed, msgTimestampFail(err))
 		rep.fail(Indeterminate, chainSubIndication(err))
+		unproven()
 		return
 	}
 	if res := v.tsaStatus(tsaChain, tok.GenTime); res.state == revRevoked {
 		rep.add(CheckTimestamp, CheckFailed, msgTimestampFail(fmt.Errorf("the TSA certificate was revoked at %s (%s)", fmtTime(res.revokedAt), reasonText(res.reason))))
 		rep.fail(Indeterminate, CertificateChainFailure)
+		unproven()
 		return
 	}
 	gt := tok.GenTime.UTC()
@@ -106,7 +114,7 @@ func (v *verifier) signatureTimestamp(s *sigState) {
 	if rep.ClaimedTime != nil && rep.ClaimedTime.After(tok.GenTime.Add(revocationSkew)) {
 		rep.add(CheckSigningTime, CheckWarning, msgTimestampAfterClaim(tok.GenTime, *rep.ClaimedTime))
 	} else {
-		rep.add(CheckSigningTime, CheckPassed, msgTimestampOK(tok.GenTime, tok.tsaName()))
+		rep.add(CheckSigningTime, CheckPassed, msgSigningTimeProven(tok.GenTime))
 	}
 }
 
