@@ -325,7 +325,7 @@ type SignatureReport struct {
 	Indication          Indication    `json:"indication"`
 	SubIndication       SubIndication `json:"subIndication"`
 	Level               Level         `json:"level"`
-	Signer              *Signer       `json:"signer,omitempty"`
+	Signer              *Signer       `json:"signer"`                // nil (JSON null) when no signer certificate was found
 	SigningTime         *time.Time    `json:"signingTime"`           // the best signing time known (time-stamp, else claimed)
 	ClaimedTime         *time.Time    `json:"claimedTime,omitempty"` // /M, unproven
 	TimestampTime       *time.Time    `json:"timestampTime"`         // time of the signature (or document) time-stamp

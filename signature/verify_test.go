@@ -7,6 +7,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,6 +95,27 @@ func TestVerifyTwoSignaturesAndJSON(t *testing.T) {
 		_, ok := check[k]
 		assert.True(t, ok, "check key %q missing", k)
 	}
+
+	// A signature whose CMS cannot be read keeps every key, with null for what is
+	// unknown, so that consumers of kyso verify -json need no special case.
+	br, _ := lastByteRange(t, one)
+	hole := string(one[br[1]:br[2]])
+	forged := patchLast(t, one, hole, "<"+strings.Repeat("0", len(hole)-2)+">")
+	rep = vtVerify(t, p, forged, now, nil)
+	require.Len(t, rep.Signatures, 1)
+	b, err = json.Marshal(rep)
+	require.NoError(t, err)
+	var broken struct {
+		Signatures []map[string]any `json:"signatures"`
+	}
+	require.NoError(t, json.Unmarshal(b, &broken))
+	for _, k := range []string{"field", "kind", "indication", "subIndication", "level", "signer", "signingTime", "timestampTime",
+		"coversWholeDocument", "revision", "modification", "checks"} {
+		_, ok := broken.Signatures[0][k]
+		assert.True(t, ok, "JSON key %q missing on a broken signature", k)
+	}
+	assert.Nil(t, broken.Signatures[0]["signer"])
+	assert.Equal(t, "TOTAL_FAILED", broken.Signatures[0]["indication"])
 }
 
 func TestVerifyLevels(t *testing.T) {
