@@ -149,6 +149,7 @@ func TestProfileErrors(t *testing.T) {
 		{"too large", `{"id":"x","name":"` + strings.Repeat("a", MaxProfileSize) + `"}`, "(input)"},
 		{"report text too long", `{"id":"x","name":"X","extends":"national","reports":[{"period":"annual","due":"` + strings.Repeat("a", MaxTextLength+1) + `","citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}]}`, "reports[0]"},
 		{"subscriber manager name too long", `{"id":"x","name":"X","extends":"national","subscriber_manager":{"name":"` + strings.Repeat("Sở ", MaxTextLength) + `","citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}}`, "subscriber_manager"},
+		{"id given twice", `{"id":"x","name":"X","extends":"national","id":"quang-ninh"}`, "id"},
 		{"extends in a cycle", `{"id":"national","name":"Toàn quốc","extends":"quang-ninh"}`, "extends"},
 	}
 	for _, c := range cases {

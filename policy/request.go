@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -94,8 +95,8 @@ type ExistingSignature struct {
 }
 
 // DecodeRequest reads one JSON request. Unknown fields, values outside the
-// vocabulary, more than MaxRequestSize bytes, and trailing data are errors matching
-// ErrInvalidRequest.
+// vocabulary, a key given twice in one object, nesting deeper than 16 levels, more
+// than MaxRequestSize bytes, and trailing data are errors matching ErrInvalidRequest.
 func DecodeRequest(r io.Reader) (Request, error) {
 	var req Request
 	if err := decodeStrictJSON(r, MaxRequestSize, &req); err != nil {
@@ -115,6 +116,9 @@ func decodeStrictJSON(r io.Reader, limit int64, v any) error {
 	if int64(len(data)) > limit {
 		return &RequestError{Field: "(input)", Reason: fmt.Sprintf("larger than %d bytes", limit)}
 	}
+	if err := checkJSONShape(data); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -128,6 +132,90 @@ func decodeStrictJSON(r io.Reader, limit int64, v any) error {
 		return &RequestError{Field: "(input)", Reason: "trailing data after the JSON object"}
 	}
 	return nil
+}
+
+// maxJSONDepth bounds the nesting of objects and arrays in a request or profile file;
+// the deepest legitimate path (a profile's instruments[].match[]) has depth 3.
+const maxJSONDepth = 16
+
+// checkJSONShape refuses what encoding/json would silently accept: an object naming
+// the same key twice (the last would win, so two readers of one request could see two
+// different signers) and nesting deeper than maxJSONDepth. Syntax errors are left to
+// the decoder, which reports them with their offset.
+func checkJSONShape(data []byte) error {
+	type frame struct {
+		name    string          // where the container sits: "certificate" or "[2]"
+		n       int             // in an array, the elements seen
+		keys    map[string]bool // nil for an array
+		wantKey bool            // in an object, the next token is a key
+		key     string          // in an object, the current key
+	}
+	var stack []*frame
+	names := func() []string {
+		out := make([]string, len(stack))
+		for i, f := range stack {
+			out[i] = f.name
+		}
+		return out
+	}
+	where := func(key string) string {
+		var b strings.Builder
+		for _, name := range append(names(), key) {
+			if name != "" && !strings.HasPrefix(name, "[") && b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(name)
+		}
+		if b.Len() == 0 {
+			return "(input)"
+		}
+		return b.String()
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil // io.EOF, or a syntax error the decoder reports better
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if top != nil && top.keys != nil && top.wantKey {
+			if d, ok := tok.(json.Delim); ok && d == '}' {
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			k, _ := tok.(string)
+			if top.keys[k] {
+				return &RequestError{Field: where(k), Reason: "the key appears twice in the same object"}
+			}
+			top.keys[k], top.key, top.wantKey = true, k, false
+			continue
+		}
+		element := ""
+		switch {
+		case top != nil && top.keys != nil:
+			top.wantKey = true // this token is the value; a key comes next
+			element = top.key
+		case top != nil && tok != json.Delim(']'):
+			element = "[" + strconv.Itoa(top.n) + "]"
+			top.n++
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			if len(stack) >= maxJSONDepth {
+				return &RequestError{Field: where(""), Reason: fmt.Sprintf("nested deeper than %d levels", maxJSONDepth)}
+			}
+			f := &frame{name: element}
+			if tok == json.Delim('{') {
+				f.keys, f.wantKey = map[string]bool{}, true
+			}
+			stack = append(stack, f)
+		case json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+	}
 }
 
 // Validate checks that every field holds a value of the vocabulary and that the

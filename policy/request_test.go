@@ -75,6 +75,14 @@ func TestDecodeRequestErrors(t *testing.T) {
 		{"duplicate order", `{"role":"clerk","certificate":{"kind":"organisation"},"document":{"kind":"administrative"},
 			"existing":[{"certificate":{"kind":"individual"},"order":1},{"certificate":{"kind":"individual"},"order":1}]}`, "existing[1].order"},
 		{"too large", `{"role":"clerk","printed_title":"` + strings.Repeat("a", MaxRequestSize) + `"}`, "(input)"},
+		// encoding/json lets the last of two equal keys win: two readers of one
+		// request could see two different signers.
+		{"role given twice", `{"role":"clerk","role":"authority","certificate":{"kind":"individual"},"document":{"kind":"administrative"}}`, "role"},
+		{"certificate kind given twice", `{"role":"clerk","certificate":{"kind":"organisation","kind":"individual"},"document":{"kind":"administrative"}}`, "certificate.kind"},
+		{"key twice in an existing signature", `{"role":"clerk","certificate":{"kind":"organisation"},"document":{"kind":"administrative"},
+			"existing":[{"certificate":{"kind":"individual"},"order":1},{"certificate":{"kind":"individual"},"order":2,"order":3}]}`, "existing[1].order"},
+		{"nested too deep", `{"existing":[{"certificate":{"title":` + strings.Repeat("[", 20) + strings.Repeat("]", 20) + `}}]}`, "existing[0].certificate.title[0][0][0][0][0][0][0][0][0][0][0]"},
+		{"deep array alone", strings.Repeat("[", 10000) + strings.Repeat("]", 10000), "[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
