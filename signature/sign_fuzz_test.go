@@ -6,13 +6,16 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/hex"
 	"errors"
 	"math/big"
 	"testing"
 	"time"
 
+	"github.com/kyso-go/kyso/internal/cms"
 	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/signature"
 )
@@ -49,7 +52,7 @@ func FuzzSign(f *testing.F) {
 			opts.Certify = signature.DocMDPFormFilling
 		}
 		var out bytes.Buffer
-		_, err := signature.Sign(context.Background(), &out, bytes.NewReader(in), int64(len(in)), key, []*x509.Certificate{cert}, opts)
+		res, err := signature.Sign(context.Background(), &out, bytes.NewReader(in), int64(len(in)), key, []*x509.Certificate{cert}, opts)
 		if err != nil {
 			var se *signature.SignError
 			if !errors.As(err, &se) {
@@ -60,8 +63,37 @@ func FuzzSign(f *testing.F) {
 			}
 			return
 		}
-		if !bytes.HasPrefix(out.Bytes(), in) {
+		signed := out.Bytes()
+		if !bytes.HasPrefix(signed, in) {
 			t.Fatal("the input is not a prefix of the output")
+		}
+		// Whatever the input, a signature that was made must be cryptographically
+		// right: the ByteRange covers everything but /Contents, and the CMS in it
+		// verifies over exactly those bytes.
+		br := res.ByteRange
+		if br[0] != 0 || br[1] < int64(len(in)) || br[2] <= br[1] || br[2]+br[3] != int64(len(signed)) {
+			t.Fatalf("ByteRange %v does not cover a %d-byte output", br, len(signed))
+		}
+		der, err := hex.DecodeString(string(signed[br[1]+1 : br[2]-1]))
+		if err != nil {
+			t.Fatalf("/Contents is not hex: %v", err)
+		}
+		sd, err := cms.Parse(der[:min(derLength(der), len(der))])
+		if err != nil {
+			t.Fatalf("the embedded CMS does not parse: %v", err)
+		}
+		md, err := sd.Signers[0].MessageDigest()
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := sha256.New()
+		h.Write(signed[:br[1]])
+		h.Write(signed[br[2]:])
+		if !bytes.Equal(h.Sum(nil), md) {
+			t.Fatal("the message digest is not the digest of the byte ranges")
+		}
+		if err := sd.Signers[0].CheckSignature(cert.PublicKey, nil); err != nil {
+			t.Fatalf("the signature value does not verify: %v", err)
 		}
 	})
 }
