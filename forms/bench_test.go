@@ -2,6 +2,7 @@ package forms
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -46,6 +47,29 @@ func BenchmarkImportXLSX500Rows(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := d.ImportXLSX("subscribers", bytes.NewReader(x.Bytes()), ImportOptions{Now: testNow}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// A hostile list: 2000 rows whose cells are words of 500 characters that must be cut
+// to fit their columns (quadratic word breaking once made this take a minute).
+func BenchmarkRenderLongUnbrokenWords(b *testing.B) {
+	reg, err := NewRegistry()
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, _ := reg.Definition("tt185/mau-02")
+	data := d.Normalize(d.Sample)
+	rows := subscriberRows(2000)
+	for i := range rows {
+		rows[i]["idIssuePlace"] = strings.Repeat("X", 500)
+		rows[i]["organisation"] = strings.Repeat("Ư", 500)
+	}
+	data.Tables["subscribers"] = rows
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := d.Render(&buf, data, RenderOptions{Validate: &ValidateOptions{Now: testNow}}); err != nil {
 			b.Fatal(err)
 		}
 	}

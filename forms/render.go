@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -219,22 +220,7 @@ func (r *renderer) wrap(st fontStyle, size, width float64, s string, firstIndent
 			// Break a word longer than the line: after a slash or before an "@"
 			// where possible, else between characters.
 			for r.doc.width(st, size, w) > avail {
-				segs := segments(w)
-				head := ""
-				for _, sg := range segs {
-					if r.doc.width(st, size, head+sg) > avail {
-						break
-					}
-					head += sg
-				}
-				if head == "" {
-					rs := []rune(w)
-					n := len(rs)
-					for n > 1 && r.doc.width(st, size, string(rs[:n])) > avail {
-						n--
-					}
-					head = string(rs[:n])
-				}
+				head := r.fitPrefix(st, size, w, avail)
 				lines = append(lines, head)
 				w = w[len(head):]
 				avail = width
@@ -245,6 +231,38 @@ func (r *renderer) wrap(st fontStyle, size, width float64, s string, firstIndent
 		firstIndent = 0
 	}
 	return lines
+}
+
+// fitPrefix returns the part of the word w to put on a line avail points wide: the
+// longest prefix that fits and ends at a preferred break point (see segments), else the
+// longest prefix that fits, but at least one character. It reads w once (a word of
+// thousands of characters must not cost quadratic time).
+func (r *renderer) fitPrefix(st fontStyle, size float64, w string, avail float64) string {
+	f := r.doc.faces[st]
+	breaks := !reDate.MatchString(w) // a date stays whole
+	units, lastBreak, lastFit := 0, 0, 0
+	for i, c := range w {
+		if breaks && c == '@' && i > 0 {
+			lastBreak = i
+		}
+		g, _ := f.GlyphIndex(c)
+		if f.Scale(units+f.Advance(g), size) > avail {
+			break
+		}
+		units += f.Advance(g)
+		lastFit = i + utf8.RuneLen(c)
+		if breaks && (c == '/' || c == '-' || c == ',') {
+			lastBreak = lastFit
+		}
+	}
+	switch {
+	case lastBreak > 0:
+		return w[:lastBreak]
+	case lastFit > 0:
+		return w[:lastFit]
+	}
+	_, n := utf8.DecodeRuneInString(w)
+	return w[:n]
 }
 
 // segments splits a word at its preferred break points: after "/", "-" and ",", and
@@ -420,6 +438,7 @@ func (r *renderer) recipients(centredOne bool) {
 		}
 		lines := r.wrap(fonts.Regular, 14, r.g.textWidth()-indent-lw, rec[0], 0)
 		for i, l := range lines {
+			r.need(14 * lead)
 			r.y -= 14 * lead
 			if i == 0 {
 				r.doc.text(r.p, fonts.Regular, 14, r.g.left+indent, r.y, label)
@@ -438,6 +457,7 @@ func (r *renderer) recipients(centredOne bool) {
 		}
 		for j, l := range r.wrap(fonts.Regular, 14, r.g.textWidth()-indent-lw, "- "+rc+end, 0) {
 			if j > 0 || i > 0 {
+				r.need(14 * lead)
 				r.y -= 14 * lead
 			}
 			r.doc.text(r.p, fonts.Regular, 14, r.g.left+indent+lw, r.y, l)
@@ -672,10 +692,38 @@ func (r *renderer) table(t *Table, rows []Row) {
 			texts[j+1] = r.display(c.f, row[c.f.ID])
 		}
 		lines, h := cellLines(fonts.Regular, texts)
-		if r.y-h < r.g.bottom {
+		// Room for rows on a fresh page, below the page number and the header row.
+		fresh := r.g.h - r.g.top - 10 - hh - r.g.bottom
+		atTop := false // just below a repeated header on a new page
+		for r.y-h < r.g.bottom {
+			// A row taller than a whole page is split between pages: as many of its
+			// lines as fit here, the rest under the repeated header.
+			k := int((r.y - r.g.bottom - 2*pad) / leading)
+			if k < 1 && atTop {
+				break // a header row as tall as the page leaves no room: draw as is
+			}
+			if h <= fresh || k < 1 {
+				r.page()
+				r.y -= 10
+				drawRow(fonts.Bold, hLines, hh, true)
+				atTop = true
+				if h <= fresh {
+					break
+				}
+				continue
+			}
+			head, rest := make([][]string, len(lines)), make([][]string, len(lines))
+			maxN := 1
+			for i, l := range lines {
+				head[i], rest[i] = l[:min(k, len(l))], l[min(k, len(l)):]
+				maxN = max(maxN, len(rest[i]))
+			}
+			drawRow(fonts.Regular, head, r.y-r.g.bottom, false)
+			lines, h = rest, float64(maxN)*leading+2*pad
 			r.page()
 			r.y -= 10
 			drawRow(fonts.Bold, hLines, hh, true)
+			atTop = true
 		}
 		drawRow(fonts.Regular, lines, h, false)
 	}
@@ -747,6 +795,12 @@ func (r *renderer) signatures() {
 			}
 			for _, l := range r.wrap(fonts.Regular, 11, r.g.textWidth()-colW-10, "- "+d+end, 0) {
 				y -= 13
+				if y < r.g.bottom {
+					// A "Nơi nhận" longer than the page goes on on the next one.
+					r.page()
+					r.y -= 10
+					y = r.y - 13
+				}
 				r.doc.text(r.p, fonts.Regular, 11, r.g.left, y, l)
 			}
 		}
