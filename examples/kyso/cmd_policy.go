@@ -515,6 +515,11 @@ func (f *policyPDFFlags) read(ctx context.Context) (policy.SignedDocument, error
 		}
 		n++
 		es.Certificate = policy.CertificateFacts(s.Certificate, kind)
+		if s.Certificate == nil {
+			// A signature whose signer cannot even be read is no evidence that the
+			// person with authority signed (as the signing hook treats it).
+			es.Indication = policy.IndicationTotalFailed
+		}
 		switch {
 		case s.SubIndication == signature.Revoked:
 			es.Certificate.Status = policy.StatusRevoked

@@ -403,6 +403,25 @@ func TestPolicySequencePDF(t *testing.T) {
 	assert.Equal(t, exitOK, code, out)
 	assert.Contains(t, out, "Lưu ý, chữ ký thứ 2")
 
+	// A leader's signature whose CMS cannot be read names no signer: it is no basis
+	// for the seal after it.
+	data, err := os.ReadFile(signed)
+	require.NoError(t, err)
+	at := bytes.Index(data, []byte("/Contents <"))
+	require.Positive(t, at)
+	at += len("/Contents <")
+	copy(data[at:], bytes.Repeat([]byte("0"), 64))
+	broken := filepath.Join(f.dir, "broken-leader.pdf")
+	require.NoError(t, os.WriteFile(broken, data, 0o600))
+	code, out, stderr = runPolicyCmd(t, "", nil, "sequence", "-pdf", broken, "-trust", f.trust, "-signers", "individual,organisation", "-json")
+	assert.Equal(t, exitFailure, code, stderr)
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	rules = nil
+	for _, x := range rep.Findings {
+		rules = append(rules, fmt.Sprintf("%d %s", x.Order, x.Rule))
+	}
+	assert.Contains(t, rules, "2 VN-ORG-SEAL-AFTER-AUTHORITY")
+
 	for _, c := range []struct {
 		args []string
 		code int
