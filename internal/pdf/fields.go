@@ -40,7 +40,7 @@ func (d *Document) Fields() ([]Field, error) {
 			return &LimitError{Limit: "MaxDepth", Max: int64(d.opts.MaxDepth), Offset: -1}
 		}
 		if seen[r] {
-			return &MalformedError{Offset: -1, Ref: r, Msg: "form field tree loops back to this field"}
+			return &MalformedError{Offset: -1, Ref: r, Msg: "form field tree reaches this field twice (a loop or a shared field)"}
 		}
 		seen[r] = true
 		if len(seen) > d.opts.MaxObjects {

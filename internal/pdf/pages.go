@@ -37,7 +37,7 @@ func (d *Document) Pages() ([]Page, error) {
 			return &LimitError{Limit: "MaxDepth", Max: int64(d.opts.MaxDepth), Offset: -1}
 		}
 		if seen[r] {
-			return &MalformedError{Offset: -1, Ref: r, Msg: "page tree loops back to this node"}
+			return &MalformedError{Offset: -1, Ref: r, Msg: "page tree reaches this node twice (a loop or a shared node)"}
 		}
 		seen[r] = true
 		if len(seen) > d.opts.MaxObjects {
