@@ -3,6 +3,8 @@ package signature
 import (
 	"errors"
 	"fmt"
+
+	"github.com/kyso-go/kyso/internal/pdf"
 )
 
 // Errors returned by Sign, Prepare and Complete. Each refusal wraps one of these
@@ -52,6 +54,16 @@ var (
 	// ErrDocument: the input PDF cannot be read or updated (see the wrapped error from
 	// the PDF layer: malformed, limit, unsupported encryption, wrong password).
 	ErrDocument = errors.New("signature: cannot read or update the document")
+
+	// ErrWrongPassword: the document is encrypted and the password given
+	// (SignOptions.Password, VerifyOptions.Password; nil means the empty password) is
+	// neither its user nor its owner password. Sign wraps it in ErrDocument and Verify
+	// in ErrNotPDF, so errors.Is finds both: ask the user for the password and retry.
+	ErrWrongPassword = pdf.ErrWrongPassword
+	// ErrUnsupportedEncryption: the document is encrypted with a security handler other
+	// than the standard password handler (for example Adobe.PubSec, encryption to
+	// certificates) or with an unknown crypt filter; it cannot be read or signed.
+	ErrUnsupportedEncryption = pdf.ErrUnsupportedEncryption
 )
 
 // SignError details a refusal by Sign, Prepare or Complete. Err is one of the sentinels

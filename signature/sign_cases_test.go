@@ -105,7 +105,16 @@ func TestSignEncrypted(t *testing.T) {
 		in := pdftest.Encrypted(t, pdftest.Classic(), pdftest.AES256, "secret")
 		err := signErrOf(t, in, keys.byName["rsa"], &signature.SignOptions{Password: []byte("wrong")})
 		assert.ErrorIs(t, err, signature.ErrDocument)
-		assert.ErrorIs(t, err, pdf.ErrWrongPassword)
+		assert.ErrorIs(t, err, signature.ErrWrongPassword, "callers outside kyso can tell a wrong password")
+	})
+	t.Run("certificate encryption", func(t *testing.T) {
+		in := pdftest.Classic()
+		i := bytes.LastIndex(in, []byte("trailer"))
+		enc := append(bytes.Clone(in[:i]), []byte("trailer\n<</Encrypt<</Filter/Adobe.PubSec/V 4/SubFilter/adbe.pkcs7.s5>>")...)
+		enc = append(enc, in[i+len("trailer\n<<"):]...)
+		err := signErrOf(t, enc, keys.byName["rsa"], nil)
+		assert.ErrorIs(t, err, signature.ErrDocument)
+		assert.ErrorIs(t, err, signature.ErrUnsupportedEncryption)
 	})
 }
 
