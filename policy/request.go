@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -126,12 +127,58 @@ func decodeStrictJSON(r io.Reader, limit int64, v any) error {
 		if errors.As(err, &re) {
 			return re
 		}
-		return &RequestError{Field: "(input)", Reason: "not a valid JSON request: " + err.Error()}
+		return jsonError(err)
 	}
 	if dec.More() {
 		return &RequestError{Field: "(input)", Reason: "trailing data after the JSON object"}
 	}
 	return nil
+}
+
+// jsonError turns a decoding error into a RequestError that names the field and says
+// what was expected in JSON terms rather than Go types.
+func jsonError(err error) *RequestError {
+	var (
+		typ *json.UnmarshalTypeError
+		syn *json.SyntaxError
+		tpe *time.ParseError
+	)
+	switch {
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "(input)"
+		}
+		return &RequestError{Field: field, Reason: fmt.Sprintf("expected %s, found a JSON %s", jsonKind(typ.Type), typ.Value)}
+	case errors.As(err, &syn):
+		return &RequestError{Field: "(input)", Reason: fmt.Sprintf("not valid JSON at byte %d: %v", syn.Offset, syn)}
+	case errors.As(err, &tpe):
+		return &RequestError{Field: "(input)", Value: tpe.Value, Reason: "a time must be written in RFC 3339 form with its zone, e.g. 2026-11-22T14:05:09+07:00"}
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return &RequestError{Field: "(input)", Reason: "empty or truncated: expected one JSON object"}
+	}
+	return &RequestError{Field: "(input)", Reason: "not a valid JSON request: " + err.Error()}
+}
+
+// jsonKind names what a JSON value for a Go type looks like.
+func jsonKind(t reflect.Type) string {
+	if t == reflect.TypeFor[time.Time]() {
+		return "a time in RFC 3339 form (2026-11-22T14:05:09+07:00)"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a text in quotes"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Slice, reflect.Array:
+		return "a list [...]"
+	case reflect.Struct, reflect.Map:
+		return "an object {...}"
+	}
+	return "a value of another type"
 }
 
 // maxJSONDepth bounds the nesting of objects and arrays in a request or profile file;

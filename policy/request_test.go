@@ -77,6 +77,8 @@ func TestDecodeRequestErrors(t *testing.T) {
 		{"too large", `{"role":"clerk","printed_title":"` + strings.Repeat("a", MaxRequestSize) + `"}`, "(input)"},
 		// encoding/json lets the last of two equal keys win: two readers of one
 		// request could see two different signers.
+		{"wrong JSON type", `{"role":1,"certificate":{"kind":"organisation"},"document":{"kind":"administrative"}}`, "role"},
+		{"wrong JSON type deeper", `{"role":"clerk","certificate":{"kind":"organisation"},"document":{"kind":"administrative"},"existing":[{"order":"1"}]}`, "existing.order"},
 		{"role given twice", `{"role":"clerk","role":"authority","certificate":{"kind":"individual"},"document":{"kind":"administrative"}}`, "role"},
 		{"certificate kind given twice", `{"role":"clerk","certificate":{"kind":"organisation","kind":"individual"},"document":{"kind":"administrative"}}`, "certificate.kind"},
 		{"key twice in an existing signature", `{"role":"clerk","certificate":{"kind":"organisation"},"document":{"kind":"administrative"},

@@ -158,7 +158,9 @@ func TestPolicyCheckErrors(t *testing.T) {
 		{"unknown field", `{"role":"clerk","certificate":{"kind":"organisation"},"document":{"kind":"administrative"},"colour":1}`, []string{"check"}, exitFailure, "unknown field"},
 		{"missing profile file", "", []string{"rules", "-profile-file", "/nonexistent/p.json"}, exitFailure, "profile file"},
 		{"sequence bad input", `{"document":{"kind":"administrative"},"signatures":[{"certificate":{"kind":"individual"},"order":0}]}`, []string{"sequence"}, exitFailure, "orders start at 1"},
-		{"sequence not JSON", `signed.pdf`, []string{"sequence"}, exitFailure, "not a valid JSON request"},
+		{"sequence not JSON", `signed.pdf`, []string{"sequence"}, exitFailure, "not valid JSON at byte 1"},
+		{"wrong JSON type", `{"role":"clerk","certificate":{"kind":"organisation"},"document":{"kind":"administrative"},"at_service_centre":"yes"}`, []string{"check"}, exitFailure, "at_service_centre: expected true or false, found a JSON string"},
+		{"time without zone", `{"role":"clerk","certificate":{"kind":"organisation","not_after":"2028-01-01"},"document":{"kind":"administrative"}}`, []string{"check"}, exitFailure, "RFC 3339"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
