@@ -2,7 +2,9 @@ package forms
 
 import (
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 )
 
 // overlay is an agency file that amends an existing definition ("extends").
@@ -39,6 +41,10 @@ type overlay struct {
 		Field   Field  `json:"field"`
 	} `json:"addFields,omitempty"`
 	Closing []string `json:"closing,omitempty"`
+	// Sample amends the sample data: its non-empty header values, its fields and its
+	// lists (whole) replace the sample's, so that a field an agency adds as required, or
+	// makes required, has a sample value.
+	Sample *Data `json:"sample,omitempty"`
 	// Note is appended to the provenance notes, saying who amended the form and why.
 	Note string `json:"note,omitempty"`
 }
@@ -150,6 +156,20 @@ func (r *Registry) applyOverlay(pf *parsedFile, builtin bool) []error {
 		}
 		d.Sections[idx].Fields = append(d.Sections[idx].Fields, af.Field)
 	}
+	if sd := o.Sample; sd != nil {
+		line := pf.line("sample")
+		if sd.Form != "" && sd.Form != o.Extends {
+			bad(line, ErrInvalidDefinition, "sample is for form %q", sd.Form)
+		} else {
+			d.Sample = amendSample(d.Sample, sd, o.Extends, func(prop string) bool {
+				path := []any{"sample"}
+				for _, k := range strings.SplitN(prop, ".", 2) {
+					path = append(path, k)
+				}
+				return claim("sample."+prop, pf.line(path...))
+			})
+		}
+	}
 	if o.Note != "" {
 		if d.Provenance.Notes != "" {
 			d.Provenance.Notes += "\n"
@@ -180,4 +200,63 @@ func (d *Definition) fieldRef(id string) *Field {
 		}
 	}
 	return nil
+}
+
+// amendSample returns a copy of base (which may be nil) amended by o: non-empty header
+// values, fields and whole lists of o replace those of base. claim is asked for each
+// property changed ("header", "fields.<id>", "tables.<id>") and may refuse it.
+func amendSample(base, o *Data, form string, claim func(prop string) bool) *Data {
+	out := &Data{Form: form}
+	if base != nil {
+		out.Header = base.Header
+		out.Header.Recipients = slices.Clone(base.Header.Recipients)
+		out.Header.Distribution = slices.Clone(base.Header.Distribution)
+		out.Fields = maps.Clone(base.Fields)
+		out.Tables = maps.Clone(base.Tables)
+	}
+	h := o.Header
+	if !emptyHeader(h) && claim("header") {
+		set := func(dst *string, v string) {
+			if v != "" {
+				*dst = v
+			}
+		}
+		set(&out.Header.ParentBody, h.ParentBody)
+		set(&out.Header.IssuingBody, h.IssuingBody)
+		set(&out.Header.Number, h.Number)
+		set(&out.Header.Place, h.Place)
+		set(&out.Header.Date, h.Date)
+		set(&out.Header.SignerAuthority, h.SignerAuthority)
+		set(&out.Header.SignerTitle, h.SignerTitle)
+		set(&out.Header.SignerName, h.SignerName)
+		if h.Recipients != nil {
+			out.Header.Recipients = h.Recipients
+		}
+		if h.Distribution != nil {
+			out.Header.Distribution = h.Distribution
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(o.Fields)) {
+		if claim("fields." + k) {
+			if out.Fields == nil {
+				out.Fields = map[string]string{}
+			}
+			out.Fields[k] = o.Fields[k]
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(o.Tables)) {
+		if claim("tables." + k) {
+			if out.Tables == nil {
+				out.Tables = map[string][]Row{}
+			}
+			out.Tables[k] = o.Tables[k]
+		}
+	}
+	return out
+}
+
+func emptyHeader(h Header) bool {
+	return h.ParentBody == "" && h.IssuingBody == "" && h.Number == "" && h.Place == "" && h.Date == "" &&
+		h.SignerAuthority == "" && h.SignerTitle == "" && h.SignerName == "" &&
+		h.Recipients == nil && h.Distribution == nil
 }

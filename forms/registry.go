@@ -487,7 +487,11 @@ func checkDefinition(d *Definition, pf *parsedFile) []error {
 		if s.Form != d.ID {
 			bad(ln("sample"), "sample is for form %q", s.Form)
 		} else if err := d.Validate(d.Normalize(&s), ValidateOptions{Now: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
-			bad(ln("sample"), "sample data does not validate: %v", err)
+			hint := ""
+			if !isDef {
+				hint = " (an extension file amends the sample with a \"sample\" key: header, fields, tables)"
+			}
+			bad(ln("sample"), "sample data does not validate%s: %v", hint, err)
 		}
 	}
 	return errs

@@ -76,7 +76,7 @@ const agencyOverlay = `{
   "$schema": "https://example.invalid/ignored-by-the-loader.json",
   "extends": "tt185/mau-02",
   "defaults": {
-    "recipients": ["Cục Chứng thực số và Bảo mật thông tin, Ban Cơ yếu Chính phủ"],
+    "recipients": ["Cục Chứng thực số và Bảo mật thông tin, Ban Cơ yếu Chính phủ", "Trung tâm Chứng thực điện tử chuyên dùng Chính phủ"],
     "issuingBody": "Sở Khoa học và Công nghệ",
     "parentBody": "UBND tỉnh Quảng Ninh"
   },
@@ -116,6 +116,8 @@ func TestAgencyExtensionFromDirectory(t *testing.T) {
 	_, ok = d.Field("receiverUnit")
 	assert.True(t, ok)
 	assert.Equal(t, "Sở Khoa học và Công nghệ", d.Defaults.IssuingBody)
+	assert.Equal(t, []string{"Cục Chứng thực số và Bảo mật thông tin, Ban Cơ yếu Chính phủ",
+		"Trung tâm Chứng thực điện tử chuyên dùng Chính phủ"}, d.Defaults.Recipients, "overridden recipients")
 	assert.Contains(t, d.Provenance.Notes, "Sở KH&CN")
 	data := d.Normalize(d.Sample)
 	data.Header.IssuingBody = ""
@@ -132,12 +134,15 @@ func TestAgencyExtensionFromDirectory(t *testing.T) {
 	text := spaces.ReplaceAllString(run(t, "pdftotext", p, "-"), " ")
 	assert.Contains(t, text, "SỞ KHOA HỌC VÀ CÔNG NGHỆ")
 	assert.Contains(t, text, "Địa chỉ nhận thiết bị (ghi rõ phòng, tầng):")
+	assert.Contains(t, text, "Kính gửi: - Cục Chứng thực số và Bảo mật thông tin, Ban Cơ yếu Chính phủ; - Trung tâm Chứng thực điện tử chuyên dùng Chính phủ.",
+		"the overridden recipients are printed")
 
 	// The built-in registry is untouched by another registry's extension.
 	fresh, err := NewRegistry()
 	require.NoError(t, err)
 	d2, _ := fresh.Definition("tt185/mau-02")
 	assert.Equal(t, "", d2.Defaults.IssuingBody)
+	assert.Len(t, d2.Defaults.Recipients, 1)
 }
 
 func TestAgencyExtensionErrorsHaveFileAndLine(t *testing.T) {
@@ -245,4 +250,48 @@ func TestDefinitionTextIsNFCAndDrawable(t *testing.T) {
 	err = d2.Render(&buf, d2.Sample, RenderOptions{Validate: &ValidateOptions{Now: testNow}})
 	assert.ErrorIs(t, err, ErrUnsupportedCharacter, "a definition's text the font cannot draw is refused too")
 	assert.Zero(t, buf.Len())
+}
+
+// An agency adds a required field: the extension file gives the sample value it needs,
+// so the form keeps a sample that validates.
+func TestAgencyAddsRequiredFieldsWithSampleValues(t *testing.T) {
+	const withoutSample = "extends: tt185/mau-01\naddFields:\n  - section: applicant\n    field: {id: unit, label: \"Phòng, ban\", type: text, required: true}\n"
+	reg, err := NewRegistry()
+	require.NoError(t, err)
+	err = reg.Load(fstest.MapFS{"o.yaml": {Data: []byte(withoutSample)}})
+	require.ErrorIs(t, err, ErrInvalidDefinition)
+	assert.Contains(t, err.Error(), "o.yaml:1")
+	assert.Contains(t, err.Error(), `amends the sample with a "sample" key`, "the message says how to fix it")
+
+	withSample := withoutSample + "sample:\n  header: {number: 07/ĐĐN}\n  fields: {unit: Phòng Chuyển đổi số}\n"
+	require.NoError(t, reg.Load(fstest.MapFS{"o.yaml": {Data: []byte(withSample)}}))
+	d, err := reg.Definition("tt185/mau-01")
+	require.NoError(t, err)
+	f, ok := d.Field("unit")
+	require.True(t, ok)
+	assert.True(t, f.Required)
+	assert.Equal(t, "Phòng Chuyển đổi số", d.Sample.Fields["unit"])
+	assert.Equal(t, "07/ĐĐN", d.Sample.Header.Number)
+	assert.Equal(t, "Nguyễn Thị Thu Hương", d.Sample.Fields["fullName"], "the rest of the sample is kept")
+	assert.NoError(t, d.Validate(d.Normalize(d.Sample), ValidateOptions{Now: testNow}))
+
+	// The built-in sample is not modified.
+	fresh, err := NewRegistry()
+	require.NoError(t, err)
+	orig, _ := fresh.Definition("tt185/mau-01")
+	assert.NotContains(t, orig.Sample.Fields, "unit")
+	assert.Empty(t, orig.Sample.Header.Number)
+
+	// Two files giving the same sample value conflict, with both places named.
+	reg2, err := NewRegistry()
+	require.NoError(t, err)
+	err = reg2.Load(fstest.MapFS{
+		"a.yaml": {Data: []byte("extends: tt185/mau-01\nsample:\n  fields: {position: Chuyên viên}\n")},
+		"b.yaml": {Data: []byte("extends: tt185/mau-01\nsample:\n  fields:\n    position: Trưởng phòng\n")}})
+	require.ErrorIs(t, err, ErrConflict)
+	assert.Contains(t, err.Error(), "b.yaml:4")
+	assert.Contains(t, err.Error(), "a.yaml:3")
+	// A sample for another form is refused.
+	err = reg2.Load(fstest.MapFS{"c.yaml": {Data: []byte("extends: tt185/mau-01\nsample: {form: tt185/mau-02}\n")}})
+	assert.ErrorIs(t, err, ErrInvalidDefinition)
 }
