@@ -370,6 +370,13 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 		if errors.Is(err, signature.ErrFieldNotFound) {
 			fmt.Fprintln(c.stderr, "kyso sign: -field fills an existing empty signature field; use -new-field NAME to create one")
 		}
+		if errors.Is(err, signature.ErrWrongPassword) {
+			if f.inPassEnv == "" {
+				fmt.Fprintln(c.stderr, "kyso sign: the input is encrypted: put its password in an environment variable and name it with -in-pass-env VAR")
+			} else {
+				fmt.Fprintf(c.stderr, "kyso sign: the password in $%s opens neither as the user nor as the owner password\n", f.inPassEnv)
+			}
+		}
 		return exitFailure
 	}
 	alg := "RSA PKCS#1 v1.5"

@@ -185,3 +185,34 @@ func TestSignCommandFailures(t *testing.T) {
 		assert.True(t, os.IsNotExist(err))
 	})
 }
+
+// TestSignCommandEncrypted signs a password-protected PDF with -in-pass-env, and tells
+// the user which flag to use when the password is missing or wrong.
+func TestSignCommandEncrypted(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	f := newSignCmdFixture(t, key)
+	enc := filepath.Join(f.dir, "enc.pdf")
+	require.NoError(t, os.WriteFile(enc, pdftest.Encrypted(t, pdftest.Classic(), pdftest.AES256, "mật khẩu"), 0o600))
+	env := map[string]string{"PDF_PASS": "mật khẩu", "BAD": "sai"}
+	for _, tc := range []struct {
+		name string
+		pass []string
+		code int
+		msg  string
+	}{
+		{"no password", nil, exitFailure, "-in-pass-env"},
+		{"wrong password", []string{"-in-pass-env", "BAD"}, exitFailure, "$BAD opens neither"},
+		{"right password", []string{"-in-pass-env", "PDF_PASS"}, exitOK, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out.pdf")
+			args := append([]string{"sign", "-in", enc, "-out", out, "-key", f.keyPEM, "-cert", f.certPEM}, tc.pass...)
+			code, _, stderr := runCLI(t, env, args...)
+			require.Equal(t, tc.code, code, "stderr: %s", stderr)
+			assert.Contains(t, stderr, tc.msg)
+			_, err := os.Stat(out)
+			assert.Equal(t, tc.code == exitOK, err == nil, "an output file exactly when signing succeeded")
+		})
+	}
+}
