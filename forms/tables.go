@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -114,14 +115,24 @@ func (d *Definition) ImportXLSX(tableID string, r io.Reader, opts ImportOptions)
 		return nil, &InputError{Detail: fmt.Sprintf("XLSX: sheet %q: %v", sheet, err), Err: ErrMalformedInput}
 	}
 	defer rows.Close()
+	// Every row is read, blank ones too (kept as nil so that row numbers stay the
+	// spreadsheet's), until there are more non-blank rows than the list, its header and
+	// title rows can hold: importRecords then reports the list too long. A row after a
+	// gap of blank rows is never dropped silently.
 	var records [][]string
+	nonBlank := 0
 	for rows.Next() {
 		rec, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			return nil, &InputError{Row: len(records) + 1, Detail: "XLSX: " + err.Error(), Err: ErrMalformedInput}
 		}
+		if !slices.ContainsFunc(rec, func(v string) bool { return strings.TrimSpace(v) != "" }) {
+			rec = nil
+		} else {
+			nonBlank++
+		}
 		records = append(records, rec)
-		if len(records) > maxImportRows(t)+1000 {
+		if nonBlank > maxImportRows(t)+12 {
 			break
 		}
 	}

@@ -206,3 +206,34 @@ func FuzzImportXLSX(f *testing.F) {
 		}
 	})
 }
+
+// Blank rows in a spreadsheet (a clerk leaves a gap, or formats a whole column) do not
+// hide the rows after them: nothing is dropped silently.
+func TestXLSXRowsAfterAGapAreRead(t *testing.T) {
+	d := mau02(t)
+	rows := subscriberRows(3)
+	var x bytes.Buffer
+	require.NoError(t, d.ExportXLSX("subscribers", &x, rows))
+	f, err := excelize.OpenReader(&x)
+	require.NoError(t, err)
+	defer f.Close()
+	sheet := f.GetSheetList()[0]
+	last := subscriberRows(1)[0]
+	last["phone"] = "0412345678"
+	vals := []any{4}
+	for _, c := range d.Table("subscribers").Columns {
+		vals = append(vals, last[c.ID])
+	}
+	const far = 7000 // beyond the list's 5000 rows, after a gap of blank rows
+	require.NoError(t, f.SetSheetRow(sheet, fmt.Sprintf("A%d", far), &vals))
+	var b bytes.Buffer
+	_, err = f.WriteTo(&b)
+	require.NoError(t, err)
+	res, err := d.ImportXLSX("subscribers", &b, ImportOptions{Now: testNow})
+	require.NoError(t, err)
+	require.Len(t, res.Rows, 4)
+	assert.Equal(t, far, res.RowNumbers[3])
+	require.Len(t, res.Problems, 1)
+	assert.Equal(t, far, res.Problems[0].Row)
+	assert.ErrorIs(t, res.Problems[0], ErrInvalidPhone)
+}
