@@ -312,8 +312,9 @@ func (p *Profile) restatements(rule string) []Citation {
 	return out
 }
 
-// Registry holds profiles by id. It is not safe for concurrent modification; build it
-// once, then share the profiles it returns.
+// Registry holds profiles by id. The zero value is an empty registry, as NewRegistry
+// returns. It is not safe for concurrent modification; build it once, then share the
+// profiles it returns.
 type Registry struct {
 	raw      map[string]*Profile // as loaded: validated, not resolved
 	profiles map[string]*Profile // resolved against their parents
@@ -383,7 +384,8 @@ func (r *Registry) Add(p *Profile) (*Profile, error) {
 			id = parent.Extends
 		}
 	}
-	raw := maps.Clone(r.raw)
+	raw := make(map[string]*Profile, len(r.raw)+1)
+	maps.Copy(raw, r.raw)
 	raw[p.ID] = p.clone()
 	resolved := make(map[string]*Profile, len(raw))
 	var resolve func(id string) (*Profile, error)

@@ -198,6 +198,18 @@ func TestRegistryOverrideBaseline(t *testing.T) {
 	assert.True(t, allowed("bac-lieu"), "a refused file leaves the registry as it was")
 }
 
+// The zero Registry is usable, like NewRegistry's.
+func TestZeroRegistry(t *testing.T) {
+	var reg Registry
+	_, err := reg.Lookup("national")
+	assert.ErrorIs(t, err, ErrUnknownProfile)
+	p, err := reg.Load(strings.NewReader(`{"id": "x", "name": "X", "org_signature_roles": ["clerk"]}`))
+	require.NoError(t, err)
+	assert.Equal(t, "x", p.ID)
+	assert.Equal(t, []string{"x"}, reg.IDs())
+	assert.Equal(t, []string{"x"}, reg.Clone().IDs())
+}
+
 func TestEngineRulesPerProfile(t *testing.T) {
 	for _, id := range allProfiles {
 		rules := engineFor(t, id).Rules()
