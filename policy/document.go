@@ -150,13 +150,15 @@ type Document struct {
 	Kind DocumentKind `json:"kind"`
 	// Classification is the document's secrecy level; any but Unclassified refuses.
 	Classification Classification `json:"classification,omitempty"`
-	// CopyForm is the form of an electronic copy; required when Kind is DocCopy.
+	// CopyForm is the form of an electronic copy; Decide requires it when Kind is
+	// DocCopy. CheckSequence does not use it: the form is text on the page.
 	CopyForm CopyForm `json:"copy_form,omitempty"`
 	// CopyMadeByOrganisation says the copy was made by the signing organisation itself
 	// (bản sao do cơ quan, tổ chức trực tiếp thực hiện); only then may it sign it.
 	CopyMadeByOrganisation bool `json:"copy_made_by_organisation,omitempty"`
 	// MainDocumentSigned says, for an attachment in a separate file, that the main
 	// document it belongs to already carries a valid signature of the person with
-	// authority.
+	// authority. Decide uses it; CheckSequence does not, since the attachment's file
+	// does not show the main document's signatures (check the main file instead).
 	MainDocumentSigned bool `json:"main_document_signed,omitempty"`
 }

@@ -27,12 +27,14 @@ subcommands:
   sequence  [-profile P] [-profile-file F] [-json] < signed.json
             check the signatures already in a document ({"document":…,"signatures":[…]});
             exit 0 compliant, 1 not compliant or bad input
-  sequence  -pdf FILE [-kind K] [-classification C] [-copy-form F] [-own-copy]
-            [-main-signed] [-signers individual,organisation,…] [-trust ROOTS.pem]
+  sequence  -pdf FILE [-kind K] [-classification C] [-own-copy]
+            [-signers individual,organisation,…] [-trust ROOTS.pem]
             the same for a signed PDF: its signatures are verified (offline, with the
             roots given) and each signer's certificate kind is guessed (device:
             serverAuth or codeSigning usage; individual: an e-mail or CMND/CCCD
-            identifier; else organisation) unless -signers gives them in order
+            identifier; else organisation) unless -signers gives them in order. For
+            an attachment in a separate file, check the main document's own file for
+            the leader's signature: the attachment does not show it
   rules     [-profile P] [-profile-file F] [-json]
             list every rule with its citations
   profiles  [-profile-file F] [-json]
@@ -433,17 +435,15 @@ var errPolicyUsage = errors.New("usage")
 
 // policyPDFFlags are the flags of "kyso policy sequence -pdf".
 type policyPDFFlags struct {
-	path, kind, classification, copyForm, signers, trust string
-	ownCopy, mainSigned                                  bool
+	path, kind, classification, signers, trust string
+	ownCopy                                    bool
 }
 
 func (f *policyPDFFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.path, "pdf", "", "a signed PDF whose signatures to check")
 	fs.StringVar(&f.kind, "kind", "administrative", "with -pdf: the document kind")
 	fs.StringVar(&f.classification, "classification", "", "with -pdf: the document's classification (thuong, mat, toi-mat, tuyet-mat)")
-	fs.StringVar(&f.copyForm, "copy-form", "", `with -pdf: the copy form of an electronic copy ("SAO Y", "SAO LỤC", "TRÍCH SAO")`)
 	fs.BoolVar(&f.ownCopy, "own-copy", false, "with -pdf: the copy was made by the signing organisation")
-	fs.BoolVar(&f.mainSigned, "main-signed", false, "with -pdf: the main document of this attachment is signed")
 	fs.StringVar(&f.signers, "signers", "", "with -pdf: the certificate kinds of the signatures in order, comma-separated")
 	fs.StringVar(&f.trust, "trust", "", "with -pdf: PEM file of trust anchors for verification")
 }
@@ -460,10 +460,7 @@ func (f *policyPDFFlags) read(ctx context.Context) (policy.SignedDocument, error
 	if err := sd.Document.Classification.UnmarshalText([]byte(f.classification)); err != nil {
 		return sd, usage("-classification: %v", err)
 	}
-	if err := sd.Document.CopyForm.UnmarshalText([]byte(f.copyForm)); err != nil {
-		return sd, usage("-copy-form: %v", err)
-	}
-	sd.Document.CopyMadeByOrganisation, sd.Document.MainDocumentSigned = f.ownCopy, f.mainSigned
+	sd.Document.CopyMadeByOrganisation = f.ownCopy
 	var kinds []policy.CertificateKind
 	if f.signers != "" {
 		for _, k := range strings.Split(f.signers, ",") {
