@@ -322,6 +322,10 @@ func formsRender(ctx context.Context, c *cli, args []string) int {
 		fmt.Fprintln(c.stderr, "kyso forms render: -form, -out and exactly one of -data or -sample are required")
 		return exitUsage
 	}
+	if msg := checkFormsOutput(out, dataPath, basePath); msg != "" {
+		fmt.Fprintf(c.stderr, "kyso forms render: %s\n", msg)
+		return exitUsage
+	}
 	d, ok := lookupForm(c, defs, id)
 	if !ok {
 		return exitFailure
@@ -367,6 +371,27 @@ func formsRender(ctx context.Context, c *cli, args []string) int {
 	return exitOK
 }
 
+// checkFormsOutput refuses an output path that is a directory or one of the inputs
+// (rendering over the data file would destroy it); it returns what is wrong, or "".
+func checkFormsOutput(out string, inputs ...string) string {
+	ost, err := os.Stat(out)
+	if err != nil {
+		return ""
+	}
+	if ost.IsDir() {
+		return fmt.Sprintf("-out %s is a directory; name the file to write", out)
+	}
+	for _, in := range inputs {
+		if in == "" {
+			continue
+		}
+		if ist, err := os.Stat(in); err == nil && os.SameFile(ist, ost) {
+			return fmt.Sprintf("-out %s is the input %s; write the output to another file", out, in)
+		}
+	}
+	return ""
+}
+
 func firstNonEmptyStr(v ...string) string {
 	for _, s := range v {
 		if s != "" {
@@ -393,6 +418,10 @@ func formsTemplate(c *cli, args []string) int {
 	ext := strings.ToLower(filepath.Ext(out))
 	if id == "" || (ext != ".xlsx" && ext != ".csv") {
 		fmt.Fprintln(c.stderr, "kyso forms template: -form and -out FILE.xlsx|FILE.csv are required")
+		return exitUsage
+	}
+	if msg := checkFormsOutput(out); msg != "" {
+		fmt.Fprintf(c.stderr, "kyso forms template: %s\n", msg)
 		return exitUsage
 	}
 	d, ok := lookupForm(c, defs, id)

@@ -173,6 +173,19 @@ func TestFormsRender(t *testing.T) {
 
 	code, _, _ = runFormsCLI("render", "-form", "tt185/mau-01", "-out", out)
 	assert.Equal(t, exitUsage, code, "-data or -sample is required")
+
+	// The output is never one of the inputs, nor a directory.
+	before, err := os.ReadFile(data)
+	require.NoError(t, err)
+	code, _, errOut = runFormsCLI("render", "-form", "tt185/mau-01", "-data", data, "-out", data)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "is the input")
+	after, err := os.ReadFile(data)
+	require.NoError(t, err)
+	assert.Equal(t, before, after, "the input is untouched")
+	code, _, errOut = runFormsCLI("render", "-form", "tt185/mau-01", "-sample", "-out", dir)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "is a directory")
 }
 
 func TestFormsRenderFromXLSX(t *testing.T) {
