@@ -57,16 +57,20 @@ type Schedule struct {
 
 // DayRef is a day relative to a period's last month.
 type DayRef struct {
+	// MonthOffset counts months from the period's last month (-1: the month before).
 	MonthOffset int `json:"monthOffset"`
-	Day         int `json:"day"`
+	// Day is the day of that month, 1–31; a day past the month's end means its last day
+	// (day 31 in February is 28 or 29 February).
+	Day int `json:"day"`
 	// Before means the report must arrive before this day (the last day allowed is the
 	// day before).
 	Before bool `json:"before,omitempty"`
 }
 
 func (r DayRef) in(year, month int) time.Time {
-	t := time.Date(year, time.Month(month)+time.Month(r.MonthOffset), 1, 0, 0, 0, 0, time.UTC)
-	return t.AddDate(0, 0, r.Day-1)
+	first := time.Date(year, time.Month(month)+time.Month(r.MonthOffset), 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 1, -1).Day()
+	return first.AddDate(0, 0, min(r.Day, last)-1)
 }
 
 // Deadline is when one report is due.

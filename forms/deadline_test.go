@@ -93,3 +93,16 @@ func FuzzParseReportingProfile(f *testing.F) {
 		}
 	})
 }
+
+// A rule "by the last day of the month", written as day 31, means 28 or 29 February,
+// not a day in March.
+func TestDayPastTheMonthEndIsItsLastDay(t *testing.T) {
+	p, err := ParseReportingProfile([]byte(`{"id":"x","schedules":[{"kind":"monthly","months":[2,4],
+		"due":{"monthOffset":0,"day":31},"shift":"none","citation":"c"}]}`))
+	require.NoError(t, err)
+	for period, want := range map[string]time.Time{"2026-02": day(2026, 2, 28), "2028-02": day(2028, 2, 29), "2026-04": day(2026, 4, 30)} {
+		dls, err := p.Deadlines(period, nil)
+		require.NoError(t, err)
+		assert.Equal(t, want, dls[0].Due, period)
+	}
+}
