@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"io"
+	"math"
 )
 
 // maxContentsHole bounds the /Contents hole read to compare it with the parsed string.
@@ -28,17 +29,20 @@ func checkByteRange(br []int64, size int64) ([][2]int64, *msg) {
 			return nil, &m
 		}
 	}
+	// Every number inside the file first, so that no sum below can overflow.
+	if br[1] > size || br[2] > size || br[3] > size-br[2] {
+		end := br[1]
+		if br[2] <= math.MaxInt64-br[3] {
+			end = max(end, br[2]+br[3])
+		} else {
+			end = math.MaxInt64
+		}
+		m := msgByteRangeOutside(end, size)
+		return nil, &m
+	}
 	// The hole must hold at least "<>" and the second range must follow it.
 	if br[1] == 0 || br[2] < br[1]+2 {
 		m := msgByteRangeOrder(br)
-		return nil, &m
-	}
-	if br[2] > size || br[3] > size-br[2] {
-		end := br[2] + br[3]
-		if br[3] > size {
-			end = size + 1
-		}
-		m := msgByteRangeOutside(end, size)
 		return nil, &m
 	}
 	return [][2]int64{{br[0], br[0] + br[1]}, {br[2], br[2] + br[3]}}, nil

@@ -2,6 +2,7 @@ package signature
 
 import (
 	"bytes"
+	"math"
 	"testing"
 	"time"
 
@@ -46,6 +47,9 @@ func TestCheckByteRange(t *testing.T) {
 		{"empty hole", []int64{0, 100, 101, 50}, false},
 		{"outside", []int64{0, 100, 200, 51}, false},
 		{"huge", []int64{0, 100, 200, 1 << 62}, false},
+		{"first length beyond the file", []int64{0, 1 << 62, 200, 50}, false},
+		{"sums overflow", []int64{0, math.MaxInt64, math.MaxInt64, math.MaxInt64}, false},
+		{"end overflows", []int64{0, 100, math.MaxInt64 - 10, 100}, false},
 	}
 	for _, tc := range tests {
 		_, m := checkByteRange(tc.br, 250)
@@ -53,6 +57,8 @@ func TestCheckByteRange(t *testing.T) {
 		if m != nil {
 			assert.NotEmpty(t, m.VI)
 			assert.NotEmpty(t, m.EN)
+			// A user must never read a wrapped-around (negative) end offset.
+			assert.NotContains(t, m.EN, "to byte -", "%s: %s", tc.name, m.EN)
 		}
 	}
 }
