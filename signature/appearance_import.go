@@ -26,6 +26,9 @@ type appearanceInput struct {
 // (width and height swapped for 90 and 270) and counter-rotated with the form's
 // /Matrix, so that it reads upright on screen.
 func (ed *docEdit) importAppearance(ctx context.Context, app *appearanceInput, width, height float64, rotate int) (pdf.Ref, error) {
+	if !(width > 0 && height > 0) {
+		return pdf.Ref{}, signErr(ErrAppearance, nil, "the widget rectangle is empty (%g × %g points): an invisible field cannot show an appearance; sign it without Widget.Appearance or give a field with a rectangle", width, height)
+	}
 	req := app.req
 	req.Width, req.Height = width, height
 	if rotate == 90 || rotate == 270 {
@@ -38,7 +41,9 @@ func (ed *docEdit) importAppearance(ctx context.Context, app *appearanceInput, w
 	if len(data) > maxAppearanceSize {
 		return pdf.Ref{}, signErr(ErrAppearance, nil, "appearance PDF of %d bytes (limit %d)", len(data), maxAppearanceSize)
 	}
-	src, err := pdf.Open(bytes.NewReader(data), int64(len(data)), nil)
+	// A caller's appearance is bounded like the document: no stream of it may
+	// decompress to more than the appearance PDF may weigh.
+	src, err := pdf.Open(bytes.NewReader(data), int64(len(data)), &pdf.Options{MaxStreamSize: maxAppearanceSize})
 	if err != nil {
 		return pdf.Ref{}, signErr(ErrAppearance, err, "the appearance is not a readable PDF")
 	}
@@ -68,6 +73,9 @@ func (ed *docEdit) importAppearance(ctx context.Context, app *appearanceInput, w
 		d, err := src.StreamData(s)
 		if err != nil {
 			return pdf.Ref{}, signErr(ErrAppearance, err, "reading the appearance content")
+		}
+		if len(content)+len(d) > maxAppearanceSize {
+			return pdf.Ref{}, signErr(ErrAppearance, nil, "appearance content over %d bytes once decompressed", maxAppearanceSize)
 		}
 		content = append(content, d...)
 		content = append(content, '\n')

@@ -2,6 +2,7 @@ package signature_test
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
 	"crypto"
 	"encoding/hex"
@@ -184,6 +185,15 @@ func TestSignExistingField(t *testing.T) {
 	t.Run("not a signature field", func(t *testing.T) {
 		assert.ErrorIs(t, signErrOf(t, in, keys.byName["p256"], &signature.SignOptions{Field: "Ghi chú"}), signature.ErrNotSignatureField)
 	})
+	t.Run("invisible field with an appearance", func(t *testing.T) {
+		// The same field with an empty /Rect (same length, so the xref stays right).
+		invisible := bytes.Replace(in, []byte("350 80 550 160"), []byte("0 0 0 0       "), 1)
+		require.NotEqual(t, in, invisible)
+		err := signErrOf(t, invisible, keys.byName["p256"], &signature.SignOptions{Field: pdftest.SignatureFieldName,
+			Widget: &signature.Widget{Appearance: signature.AppearanceFunc(signTestAppearance)}})
+		assert.ErrorIs(t, err, signature.ErrAppearance)
+		assert.ErrorContains(t, err, "invisible field")
+	})
 	t.Run("new field name taken", func(t *testing.T) {
 		assert.ErrorIs(t, signErrOf(t, in, keys.byName["p256"], &signature.SignOptions{NewField: "Ghi chú"}), signature.ErrFieldExists)
 	})
@@ -247,6 +257,36 @@ func TestSignVisibleWidget(t *testing.T) {
 	t.Run("empty rectangle", func(t *testing.T) {
 		err := signErrOf(t, in, keys.byName["rsa"], &signature.SignOptions{Widget: &signature.Widget{Rect: [4]float64{10, 10, 5, 20}}})
 		assert.ErrorIs(t, err, signature.ErrInvalidOptions)
+	})
+	t.Run("appearance decompresses to a bomb", func(t *testing.T) {
+		var z bytes.Buffer
+		zw := zlib.NewWriter(&z)
+		_, err := zw.Write(make([]byte, 40<<20))
+		require.NoError(t, err)
+		require.NoError(t, zw.Close())
+		bomb := signature.AppearanceFunc(func(context.Context, signature.AppearanceRequest) ([]byte, error) {
+			var b bytes.Buffer
+			b.WriteString("%PDF-1.7\n")
+			offs := []int{b.Len()}
+			b.WriteString("1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n")
+			offs = append(offs, b.Len())
+			b.WriteString("2 0 obj\n<</Type/Pages/Kids[3 0 R]/Count 1>>\nendobj\n")
+			offs = append(offs, b.Len())
+			b.WriteString("3 0 obj\n<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 60]/Contents 4 0 R>>\nendobj\n")
+			offs = append(offs, b.Len())
+			fmt.Fprintf(&b, "4 0 obj\n<</Length %d/Filter/FlateDecode>>\nstream\n", z.Len())
+			b.Write(z.Bytes())
+			b.WriteString("\nendstream\nendobj\n")
+			x := b.Len()
+			b.WriteString("xref\n0 5\n0000000000 65535 f \n")
+			for _, o := range offs {
+				fmt.Fprintf(&b, "%010d 00000 n \n", o)
+			}
+			fmt.Fprintf(&b, "trailer\n<</Size 5/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n", x)
+			return b.Bytes(), nil
+		})
+		err = signErrOf(t, in, keys.byName["rsa"], &signature.SignOptions{Widget: &signature.Widget{Rect: rect, Appearance: bomb}})
+		assert.ErrorIs(t, err, signature.ErrAppearance)
 	})
 	t.Run("appearance fails", func(t *testing.T) {
 		bad := signature.AppearanceFunc(func(context.Context, signature.AppearanceRequest) ([]byte, error) {
