@@ -75,6 +75,7 @@ type SignError struct {
 	Cause  error
 }
 
+// Error says what was refused: the sentinel's text, the detail and the cause.
 func (e *SignError) Error() string {
 	s := e.Err.Error()
 	if e.Detail != "" {

@@ -32,10 +32,11 @@ var (
 // ErrUnsupportedAlgorithm.
 type AlgorithmError struct {
 	Algorithm string // human-readable name or OID
-	Reason    string
-	Err       error // ErrWeakAlgorithm or ErrUnsupportedAlgorithm
+	Reason    string // what to use instead, e.g. "use SHA-256, SHA-384 or SHA-512"
+	Err       error  // ErrWeakAlgorithm or ErrUnsupportedAlgorithm
 }
 
+// Error names the algorithm and, when known, what to use instead.
 func (e *AlgorithmError) Error() string {
 	if e.Reason == "" {
 		return fmt.Sprintf("%v: %s", e.Err, e.Algorithm)
@@ -50,10 +51,11 @@ func (e *AlgorithmError) Unwrap() error { return e.Err }
 // ErrMalformed or ErrLimit.
 type SyntaxError struct {
 	Where string // e.g. "SignerInfo.signedAttrs"
-	Msg   string
-	Err   error
+	Msg   string // what is wrong
+	Err   error  // ErrMalformed or ErrLimit
 }
 
+// Error says where in the structure parsing failed and why.
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("%v: %s: %s", e.Err, e.Where, e.Msg)
 }
@@ -68,9 +70,10 @@ func malformed(where, format string, args ...any) error {
 // AttributeError details a missing or malformed attribute. It wraps ErrAttribute.
 type AttributeError struct {
 	Attribute string // e.g. "message-digest"
-	Reason    string
+	Reason    string // what is wrong with it
 }
 
+// Error names the attribute and what is wrong with it.
 func (e *AttributeError) Error() string {
 	return fmt.Sprintf("%v: %s: %s", ErrAttribute, e.Attribute, e.Reason)
 }

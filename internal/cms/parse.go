@@ -17,7 +17,7 @@ type SignedData struct {
 	// Raw is the whole ContentInfo, re-encoded with DER lengths (equal to the input
 	// when that was DER, without trailing padding).
 	Raw     []byte
-	Version int64
+	Version int64 // the SignedData version (1 or 3)
 	// DigestAlgorithms lists the digestAlgorithms field.
 	DigestAlgorithms []pkix.AlgorithmIdentifier
 	// ContentType is the encapsulated content type (id-data for PAdES).
@@ -30,14 +30,14 @@ type SignedData struct {
 	RawCertificates [][]byte
 	// CRLs holds the DER of each revocationInfoChoice.
 	CRLs    [][]byte
-	Signers []*SignerInfo
+	Signers []*SignerInfo // in encoded order
 
 	head []byte // version … crls, as encoded, for re-encoding
 }
 
 // SignerInfo is one parsed SignerInfo.
 type SignerInfo struct {
-	Version int64
+	Version int64 // 1 (issuer and serial) or 3 (subject key identifier)
 	// The signer identifier: IssuerAndSerialNumber (Issuer is the raw DER Name) or a
 	// SubjectKeyIdentifier.
 	Issuer       []byte
@@ -50,9 +50,9 @@ type SignerInfo struct {
 	// a SET OF (tag 0x31): the bytes the signature covers. Nil when absent.
 	SignedAttributes    []Attribute
 	RawSignedAttributes []byte
-	SignatureAlgorithm  pkix.AlgorithmIdentifier
-	Signature           []byte
-	UnsignedAttributes  []Attribute
+	SignatureAlgorithm  pkix.AlgorithmIdentifier // e.g. RSASSA-PSS with its parameters
+	Signature           []byte                   // the signature value
+	UnsignedAttributes  []Attribute              // e.g. a signature time-stamp token; nil when absent
 
 	raw       []byte // the whole SignerInfo
 	rawSigned []byte // version … signature, as encoded
@@ -60,8 +60,8 @@ type SignerInfo struct {
 
 // Attribute is a CMS attribute: a type and the DER encodings of its values.
 type Attribute struct {
-	Type   asn1.ObjectIdentifier
-	Values [][]byte
+	Type   asn1.ObjectIdentifier // the attribute's OID
+	Values [][]byte              // the DER encoding of each value
 }
 
 // Parse parses a DER- or BER-encoded ContentInfo holding a SignedData. Trailing zero
@@ -336,7 +336,7 @@ func (si *SignerInfo) ContentTypeAttribute() (asn1.ObjectIdentifier, error) {
 // ESSCertID is the first entry of an ESS signing-certificate(-v2) attribute.
 type ESSCertID struct {
 	Hash     crypto.Hash // SHA-1 for signing-certificate (v1)
-	CertHash []byte
+	CertHash []byte      // the certificate's digest with Hash
 	// Issuer (raw DER Name of the directoryName) and SerialNumber; nil when the
 	// optional issuerSerial is absent.
 	Issuer       []byte

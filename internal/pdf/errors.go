@@ -33,6 +33,7 @@ type LimitError struct {
 	Offset int64
 }
 
+// Error names the limit, its value and where it was hit.
 func (e *LimitError) Error() string {
 	s := fmt.Sprintf("pdf: limit exceeded: %s (%d)", e.Limit, e.Max)
 	if e.Offset >= 0 {
@@ -58,6 +59,7 @@ type MalformedError struct {
 	Err    error  // an underlying error, if any
 }
 
+// Error says what is wrong and where (object and offset, when known).
 func (e *MalformedError) Error() string {
 	s := "pdf: malformed file: " + e.Msg
 	if e.Ref.Num > 0 {
@@ -85,6 +87,7 @@ type UnsupportedEncryptionError struct {
 	Detail  string // what exactly is unsupported
 }
 
+// Error names the security handler and what of it is unsupported.
 func (e *UnsupportedEncryptionError) Error() string {
 	s := "pdf: unsupported encryption: security handler " + e.Handler
 	if e.Detail != "" {

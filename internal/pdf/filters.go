@@ -16,9 +16,10 @@ var ErrUnsupportedFilter = errors.New("pdf: unsupported stream filter")
 
 // UnsupportedFilterError names the filter StreamData cannot decode.
 type UnsupportedFilterError struct {
-	Filter Name
+	Filter Name // e.g. JBIG2Decode
 }
 
+// Error names the filter and points to RawStreamData.
 func (e *UnsupportedFilterError) Error() string {
 	return "pdf: unsupported stream filter /" + string(e.Filter) + " (use RawStreamData for the encoded bytes)"
 }

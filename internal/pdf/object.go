@@ -39,7 +39,7 @@ type Array []Object
 type Dict map[Name]Object
 
 // Ref is an indirect reference "Num Gen R".
-type Ref struct{ Num, Gen int }
+type Ref struct{ Num, Gen int } // object number and generation
 
 // String formats r as in a PDF file, "Num Gen R".
 func (r Ref) String() string {
@@ -57,8 +57,8 @@ type Raw []byte
 // file, Data is nil and the data is read on demand with Document.StreamData or
 // Document.RawStreamData.
 type Stream struct {
-	Dict Dict
-	Data []byte
+	Dict Dict   // the stream dictionary
+	Data []byte // encoded data of a stream built in memory; nil when read from a file
 
 	// Where the data of a stream read from a file lies.
 	off, n int64
