@@ -105,6 +105,10 @@ type Table struct {
 	// MinRows and MaxRows bound the row count (MaxRows 0 means DefaultMaxRows).
 	MinRows int `json:"minRows,omitempty"`
 	MaxRows int `json:"maxRows,omitempty"`
+	// Annex attaches the list after the signature block, headed by its title and a
+	// reference to the letter (a phụ biểu or danh sách kèm theo), instead of drawing it
+	// in its section; a section holding nothing else is then not numbered.
+	Annex bool `json:"annex,omitempty"`
 }
 
 // DefaultMaxRows bounds list tables whose definition sets no MaxRows.

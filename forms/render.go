@@ -495,9 +495,21 @@ func (r *renderer) body() {
 	if r.def.Intro != "" {
 		r.paragraph(fonts.Regular, bodySize, r.expand(r.def.Intro), indent, 0)
 	}
-	for i, s := range r.def.Sections {
+	numbered := 0
+	for _, s := range r.def.Sections {
+		if !annexOnly(s) {
+			numbered++
+		}
+	}
+	i := -1
+	for _, s := range r.def.Sections {
+		if annexOnly(s) {
+			r.deferred = append(r.deferred, s.Table)
+			continue
+		}
+		i++
 		title := s.Title
-		if len(r.def.Sections) > 1 || r.def.Layout == LayoutReport {
+		if numbered > 1 || r.def.Layout == LayoutReport {
 			title = sectionNumber(r.def, i) + " " + title
 		}
 		r.need(bodySize*lead*3 + 4)
@@ -526,11 +538,13 @@ func (r *renderer) body() {
 			r.paragraph(fonts.Regular, bodySize, "- "+f.Label+": "+v, indent, 0)
 		}
 		if t := s.Table; t != nil {
-			if len(t.Columns)+1 > wideTableColumns {
+			if t.Annex || len(t.Columns)+1 > wideTableColumns {
 				// Too wide for a portrait page: the list follows the letter on landscape
 				// pages (danh sách kèm theo).
-				n := len(r.data.Tables[t.ID])
-				r.paragraph(fonts.Italic, bodySize, fmt.Sprintf("(Có danh sách %d trường hợp kèm theo.)", n), indent, 0)
+				if !t.Annex {
+					n := len(r.data.Tables[t.ID])
+					r.paragraph(fonts.Italic, bodySize, fmt.Sprintf("(Có danh sách %d trường hợp kèm theo.)", n), indent, 0)
+				}
 				r.deferred = append(r.deferred, t)
 				continue
 			}
@@ -541,6 +555,11 @@ func (r *renderer) body() {
 		r.y -= 2
 		r.paragraph(fonts.Regular, bodySize, r.expand(c), indent, 0)
 	}
+}
+
+// annexOnly reports whether a section holds nothing but an annex list.
+func annexOnly(s Section) bool {
+	return s.Table != nil && s.Table.Annex && len(s.Fields) == 0 && s.Intro == ""
 }
 
 var roman = []string{"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"}
@@ -807,11 +826,14 @@ func (r *renderer) signatures() {
 	}
 }
 
-// appendices draws the deferred lists on landscape pages, each headed as an appendix
-// to the letter.
+// appendices draws the deferred lists after the letter, each headed as an appendix to
+// it: on landscape pages when too wide for a portrait one.
 func (r *renderer) appendices() {
 	for _, t := range r.deferred {
-		r.g = landscape
+		r.g = portrait
+		if len(t.Columns)+1 > wideTableColumns {
+			r.g = landscape
+		}
 		r.page()
 		tw := r.g.textWidth()
 		title := "DANH SÁCH"

@@ -85,8 +85,11 @@ func TestUsageReportFollowsTheQuangNinhOutline(t *testing.T) {
 		"II. Những khó khăn, vướng mắc chủ yếu và nguyên nhân",
 		"III. Nhiệm vụ và giải pháp thực hiện trong thời gian tới",
 		"IV. Đề xuất, kiến nghị",
-		"V. Phụ biểu: Số liệu chi tiết",
 		"Nơi nhận:",
+		// The figures are attached after the report (Phụ biểu kèm theo), not a section V.
+		"PHỤ BIỂU SỐ LIỆU",
+		"(Kèm theo văn bản số 215/BC-STC ngày 18/11/2026 của Sở Tài chính)",
+		"Số chứng thư số cá nhân đang sử dụng",
 	}
 	at := 0
 	for _, s := range order {
@@ -94,6 +97,7 @@ func TestUsageReportFollowsTheQuangNinhOutline(t *testing.T) {
 		require.GreaterOrEqual(t, i, 0, "%q after position %d", s, at)
 		at += i + len(s)
 	}
+	assert.NotContains(t, text, "V. Phụ biểu", "the outline has sections I–IV only")
 }
 
 func TestBlankFormAndSeveralRecipients(t *testing.T) {
