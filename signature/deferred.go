@@ -30,6 +30,9 @@ type PreparedSignature struct {
 	SignerOpts crypto.SignerOpts
 	// Field is the name of the signature field the signature will fill.
 	Field string
+	// Warnings lists what the PDF reader repaired in the input (see
+	// SignResult.Warnings).
+	Warnings []string
 	// State is the serialised, integrity-protected state to hand to Complete. It holds
 	// no secret (the certificates, the update to append, the digests), is bound to the
 	// input by the digest of its signed byte ranges, and carries an HMAC-SHA256 when
@@ -90,7 +93,7 @@ func Prepare(ctx context.Context, r io.ReaderAt, size int64, chain []*x509.Certi
 	}
 	return &PreparedSignature{
 		Digest: prep.Digest(), SignedAttributes: prep.SignedAttributes(), Hash: job.hash,
-		SignerOpts: prep.SignerOpts(), Field: job.field, State: state,
+		SignerOpts: prep.SignerOpts(), Field: job.field, State: state, Warnings: job.warnings,
 	}, nil
 }
 

@@ -136,6 +136,7 @@ func (j *signJob) result(cmsSize int) *SignResult {
 		CMSSize:          cmsSize,
 		Time:             j.time,
 		Certified:        j.certify,
+		Warnings:         j.warnings,
 	}
 }
 

@@ -109,6 +109,12 @@ type SignResult struct {
 	Time time.Time
 	// Certified is the DocMDP permission when this is a certification signature.
 	Certified DocMDPPermission
+	// Warnings lists what the PDF reader repaired or ignored in the input, for
+	// example a broken cross-reference table rebuilt by scanning the file as viewers
+	// do. The signature is valid (the update then carries a complete cross-reference);
+	// a caller may still want to tell the user that the input was damaged. Nil when
+	// the input was sound, and always nil from Complete (Prepare reports them).
+	Warnings []string
 	// Level says which level SignOptions.Level reached and what was added; nil when
 	// no level was asked for.
 	Level *LevelResult

@@ -40,6 +40,7 @@ type signJob struct {
 	holeStart int    // offset of '<' in section
 	holeLen   int    // length of the hex string including '<' and '>'
 	byteRange [4]int64
+	warnings  []string // what the PDF reader repaired in the input
 }
 
 func (j *signJob) cmsOptions() *cms.Options { return &cms.Options{Hash: j.hash, PSS: j.pss} }
@@ -140,6 +141,7 @@ func planSignature(ctx context.Context, r io.ReaderAt, size int64, chain []*x509
 		return nil, signErr(ErrDocument, err, "writing the incremental update")
 	}
 	j.section = section
+	j.warnings = doc.Warnings()
 	objOff, ok := ed.u.ObjectOffset(sigRef)
 	if !ok {
 		return nil, signErr(ErrDocument, nil, "signature dictionary %v not found in the update", sigRef)

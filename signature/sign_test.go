@@ -28,23 +28,24 @@ func TestSignEveryKind(t *testing.T) {
 	keys := signTestPKI(t)
 	rootPEM := writeRootPEM(t, keys.root)
 	kinds := []struct {
-		name string
-		in   []byte
+		name    string
+		in      []byte
+		damaged bool // the reader repairs it, and SignResult.Warnings says so
 	}{
-		{"classic", pdftest.Classic()},
-		{"xref stream", pdftest.XRefStream()},
-		{"object streams", pdftest.ObjectStreams()},
-		{"hybrid", pdftest.Hybrid()},
-		{"incremental", pdftest.Incremental()},
-		{"incremental xref stream", pdftest.IncrementalXRefStream()},
-		{"with empty field", pdftest.WithSignatureField()},
-		{"linearized", pdftest.Linearized(t, pdftest.Classic())},
+		{"classic", pdftest.Classic(), false},
+		{"xref stream", pdftest.XRefStream(), false},
+		{"object streams", pdftest.ObjectStreams(), false},
+		{"hybrid", pdftest.Hybrid(), false},
+		{"incremental", pdftest.Incremental(), false},
+		{"incremental xref stream", pdftest.IncrementalXRefStream(), false},
+		{"with empty field", pdftest.WithSignatureField(), false},
+		{"linearized", pdftest.Linearized(t, pdftest.Classic()), false},
 		// Damaged files that viewers repair: the update then carries a complete
 		// cross-reference table, and every checker must accept the result.
-		{"broken startxref", bytes.Replace(pdftest.Classic(), []byte("startxref\n"), []byte("startxref\n1"), 1)},
-		{"shifted xref offsets", bytes.Replace(pdftest.Classic(), []byte("%PDF-1.7\n"), []byte("%PDF-1.7\n% junk inserted by a broken tool\n"), 1)},
-		{"no xref at all", pdftest.Classic()[:bytes.LastIndex(pdftest.Classic(), []byte("xref\n0"))]},
-		{"object streams without xref", pdftest.ObjectStreams()[:bytes.LastIndex(pdftest.ObjectStreams(), []byte("startxref"))]},
+		{"broken startxref", bytes.Replace(pdftest.Classic(), []byte("startxref\n"), []byte("startxref\n1"), 1), true},
+		{"shifted xref offsets", bytes.Replace(pdftest.Classic(), []byte("%PDF-1.7\n"), []byte("%PDF-1.7\n% junk inserted by a broken tool\n"), 1), true},
+		{"no xref at all", pdftest.Classic()[:bytes.LastIndex(pdftest.Classic(), []byte("xref\n0"))], true},
+		{"object streams without xref", pdftest.ObjectStreams()[:bytes.LastIndex(pdftest.ObjectStreams(), []byte("startxref"))], true},
 	}
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
@@ -53,6 +54,11 @@ func TestSignEveryKind(t *testing.T) {
 				ContactInfo: "lĩnh@hatinh.gov.vn", Time: time.Date(2026, 11, 22, 14, 5, 9, 0, time.FixedZone("ICT", 7*3600)),
 			})
 			assert.Equal(t, "Signature1", res.Field)
+			if k.damaged {
+				assert.NotEmpty(t, res.Warnings, "a repaired input is reported")
+			} else {
+				assert.Empty(t, res.Warnings)
+			}
 			signTestCheck{in: k.in, out: out, signatures: 1, rootPEM: rootPEM}.run(t)
 		})
 	}

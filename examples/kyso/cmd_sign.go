@@ -390,6 +390,9 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 	if res.Certified != 0 {
 		fmt.Fprintf(c.stdout, "  certification signature, DocMDP P=%d\n", res.Certified)
 	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(c.stderr, "kyso sign: warning: the input was damaged and repaired while reading (the signature is valid): %s\n", w)
+	}
 	if lr := res.Level; lr != nil {
 		fmt.Fprintf(c.stdout, "  PAdES %s, signature time-stamp %s by %q\n", lr.Level, lr.TimestampTime.Format(time.RFC3339), lr.TSA)
 		for _, w := range lr.Warnings {

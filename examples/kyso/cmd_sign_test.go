@@ -216,3 +216,19 @@ func TestSignCommandEncrypted(t *testing.T) {
 		})
 	}
 }
+
+// TestSignCommandDamagedInput signs a file whose startxref is wrong (viewers repair it)
+// and tells the user it was repaired.
+func TestSignCommandDamagedInput(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	f := newSignCmdFixture(t, key)
+	damaged := filepath.Join(f.dir, "damaged.pdf")
+	require.NoError(t, os.WriteFile(damaged, bytes.Replace(pdftest.Classic(), []byte("startxref\n"), []byte("startxref\n1"), 1), 0o600))
+	out := filepath.Join(f.dir, "signed.pdf")
+	code, _, stderr := runCLI(t, nil, "sign", "-in", damaged, "-out", out, "-key", f.keyPEM, "-cert", f.certPEM)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, "warning: the input was damaged and repaired")
+	assert.Contains(t, stderr, "rebuilt it by scanning")
+	assert.Equal(t, 1, pdfsigValid(t, out))
+}
