@@ -130,3 +130,49 @@ func TestPrepareRefusesLevel(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEmpty(t, prep.Digest)
 }
+
+// TestVerifyRevokedOnline: revocation found online through certstatus.Checker counts,
+// for the signer and for the issuing CA (the root's CRL). certstatus returns the OCSP
+// response or CRLs of a revoked certificate together with an error; Verify used to drop
+// them and report a mere "status unknown" warning. Without proof of time the signature
+// is REVOKED_NO_POE / REVOKED_CA_NO_POE; time-stamped before the revocation it passes.
+func TestVerifyRevokedOnline(t *testing.T) {
+	for _, who := range []string{"signer", "CA"} {
+		t.Run(who, func(t *testing.T) {
+			k := newLVKit(t)
+			in := pdftest.Classic()
+			bb, _ := k.sign(t, in, nil)
+			bt, _ := k.sign(t, in, k.levelOptions(signature.LevelBT))
+			// Revocation is recorded to the second: let it fall clearly after signing.
+			time.Sleep(1100 * time.Millisecond)
+			revoked, want := k.pki.Leader.Cert, signature.RevokedNoPOE
+			if who == "CA" {
+				revoked, want = k.pki.CA.Cert, signature.RevokedCANoPOE
+			}
+			k.pki.Revoke(revoked, 1 /* keyCompromise */, time.Time{})
+			at := time.Now().Add(time.Minute)
+
+			rep := k.verify(t, bb, false, at)
+			require.Len(t, rep.Signatures, 1)
+			s := rep.Signatures[0]
+			assert.Equal(t, signature.Indeterminate, s.Indication, "%+v", s.Checks)
+			assert.Equal(t, want, s.SubIndication, "%+v", s.Checks)
+			var failed []string
+			for _, c := range s.Checks {
+				if c.Name == signature.CheckRevocation && c.Result == signature.CheckFailed {
+					failed = append(failed, c.MessageEN)
+				}
+			}
+			require.Len(t, failed, 1, "%+v", s.Checks)
+			if who == "CA" {
+				assert.Contains(t, failed[0], k.pki.CA.Cert.Subject.CommonName, "the message names the revoked CA")
+			}
+
+			rep = k.verify(t, bt, false, at)
+			require.Len(t, rep.Signatures, 1)
+			s = rep.Signatures[0]
+			assert.Equal(t, signature.TotalPassed, s.Indication, "%s %+v", s.SubIndication, s.Checks)
+			assert.Equal(t, signature.LevelBT, s.Level)
+		})
+	}
+}

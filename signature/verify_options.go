@@ -22,7 +22,9 @@ type ChainValidator interface {
 // RevocationSource fetches revocation data online, as raw DER: an OCSP response for cert
 // issued by issuer, and the CRLs that cover it. certstatus.Checker has exactly these
 // methods. Verification evaluates the answers itself (signature, issuer, time), so a
-// source only needs to fetch.
+// source only needs to fetch. An answer returned together with an error is still
+// used: certstatus.Checker returns the OCSP response or CRLs of a revoked certificate
+// with an error wrapping its ErrRevoked.
 type RevocationSource interface {
 	OCSPResponse(ctx context.Context, cert, issuer *x509.Certificate) ([]byte, error)
 	CRLs(ctx context.Context, cert, issuer *x509.Certificate) ([][]byte, error)

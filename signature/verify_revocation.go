@@ -163,14 +163,17 @@ func fetchRevocation(ctx context.Context, src RevocationSource, cert, issuer *x5
 	if issuer == nil {
 		return d, "the issuer certificate is not available"
 	}
-	if der, err := src.OCSPResponse(ctx, cert, issuer); err == nil && len(der) > 0 {
+	// A source may return its answer together with an error: certstatus.Checker does
+	// when the certificate is revoked. The answer is what matters (it is evaluated
+	// here), so it is kept whatever the error says.
+	if der, err := src.OCSPResponse(ctx, cert, issuer); len(der) > 0 {
 		d.ocsps = append(d.ocsps, der)
 	} else if err != nil {
 		whys = append(whys, "OCSP: "+err.Error())
 	}
-	if crls, err := src.CRLs(ctx, cert, issuer); err == nil {
+	if crls, err := src.CRLs(ctx, cert, issuer); len(crls) > 0 {
 		d.crls = append(d.crls, crls...)
-	} else {
+	} else if err != nil {
 		whys = append(whys, "CRL: "+err.Error())
 	}
 	return d, joinWhys(whys)
