@@ -32,8 +32,10 @@ import (
 // over the file.
 //
 // The verdict per signature uses ETSI EN 319 102-1 indications and sub-indications.
-// Verify does not check visible signatures against Nghị định 30/2020 (layout does) and
-// does not check the revocation status of CA certificates (only the signer's).
+// The revocation status of the signer's certificate, of the intermediate CA
+// certificates (a CA whose status cannot be determined only gives a warning) and of
+// time-stamping units is checked; the root's is not. Verify does not check visible
+// signatures against Nghị định 30/2020 (layout does).
 //
 // An error is returned only when the input is not a readable PDF (ErrNotPDF, with a
 // *DocumentError) or holds no signature (ErrNoSignatures, with the report); a crafted
