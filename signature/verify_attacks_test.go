@@ -314,6 +314,12 @@ func TestVerifyNegativeCorpus(t *testing.T) {
 			cert := vtSign(t, p, base, &signature.SignOptions{Time: now, Certify: signature.DocMDPNoChanges})
 			return addDocTimestamp(t, p, cert, now)
 		}, p, 0, want{signature.TotalPassed, "", signature.ModLTAUpdates}},
+		{"signature added under DocMDP P=1", func(t *testing.T) []byte {
+			cert := vtSign(t, p, base, &signature.SignOptions{Time: now, Certify: signature.DocMDPNoChanges})
+			// Sign refuses to sign after a P=1 certification: turn an (allowed) document
+			// time-stamp's dictionary into a signature's.
+			return patchLast(t, addDocTimestamp(t, p, cert, now), "/DocTimeStamp", "/Sig         ")
+		}, p, 0, want{signature.TotalFailed, signature.FormatFailure, signature.ModLTAUpdates}},
 		{"document time-stamp by a revoked TSA", func(t *testing.T) []byte {
 			return addDocTimestamp(t, tsaRev, vtSign(t, tsaRev, base, &signature.SignOptions{Time: now}), now)
 		}, tsaRev, -1, want{signature.TotalFailed, signature.Revoked, ""}},
