@@ -30,6 +30,7 @@ type TimestampError struct {
 	Err     error
 }
 
+// Error says which time-stamp failed and why.
 func (e *TimestampError) Error() string {
 	return fmt.Sprintf("%v (%s): %v", ErrTimestamp, e.Purpose, e.Err)
 }
@@ -66,6 +67,7 @@ type RevocationError struct {
 	Missing []MissingRevocation
 }
 
+// Error lists the certificates whose revocation data could not be obtained.
 func (e *RevocationError) Error() string {
 	parts := make([]string, len(e.Missing))
 	for i, m := range e.Missing {

@@ -169,6 +169,8 @@ func pick(lang, vi, en string) string {
 // certstatus's errors to ETSI sub-indications.
 type chainValidator struct{ c *certstatus.Checker }
 
+// ValidateChain validates cert at time at with certstatus and maps its errors to
+// sub-indications.
 func (v chainValidator) ValidateChain(ctx context.Context, cert *x509.Certificate, inter []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
 	chain, err := v.c.VerifyCertificate(ctx, cert, certstatus.VerifyOptions{At: at, Intermediates: inter, Usage: certstatus.UsageAny})
 	if err == nil {
