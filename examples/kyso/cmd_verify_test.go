@@ -225,9 +225,16 @@ func TestSignLevelsCommand(t *testing.T) {
 				assert.Contains(t, stdout, "PAdES "+level)
 			}
 			assert.Empty(t, stderr)
+			asked := pki.Hits("ocsp") + pki.Hits("crl")
 			code, got := verifyLevel(t, out)
 			assert.Equal(t, 0, code)
 			assert.Equal(t, level, got)
+			if level == "B-LT" || level == "B-LTA" {
+				// Revocation data comes from the DSS first: online, nothing is asked.
+				assert.Equal(t, asked, pki.Hits("ocsp")+pki.Hits("crl"), "the responders were asked although the DSS settles every status")
+			} else {
+				assert.Greater(t, pki.Hits("ocsp")+pki.Hits("crl"), asked, "without a DSS the status is fetched online")
+			}
 			if level == "B-LT" || level == "B-LTA" {
 				code, got = verifyLevel(t, out, "-offline")
 				assert.Equal(t, 0, code, "offline")
