@@ -11,6 +11,8 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
+	"io"
 	"math/big"
 	"os"
 	"os/exec"
@@ -20,6 +22,7 @@ import (
 	"time"
 
 	"github.com/kyso-go/kyso/internal/pdf/pdftest"
+	"github.com/kyso-go/kyso/signature"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"software.sslmate.com/src/go-pkcs12"
@@ -231,4 +234,54 @@ func TestSignCommandDamagedInput(t *testing.T) {
 	assert.Contains(t, stderr, "warning: the input was damaged and repaired")
 	assert.Contains(t, stderr, "rebuilt it by scanning")
 	assert.Equal(t, 1, pdfsigValid(t, out))
+}
+
+// failAfterWriteSigner fails at the key operation, which Sign reaches after it has
+// streamed the whole input to the output (a token pulled out mid-signature).
+type failAfterWriteSigner struct{ crypto.Signer }
+
+func (failAfterWriteSigner) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) {
+	return nil, errors.New("token removed")
+}
+
+// TestSignFailureAfterWritingLeavesNoFile drives the command's output path
+// (writeFileAtomic around signature.Sign) into a failure that happens after Sign has
+// written most of the document: neither the output nor a temporary file remains.
+func TestSignFailureAfterWritingLeavesNoFile(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	f := newSignCmdFixture(t, key)
+	in, err := os.ReadFile(f.in)
+	require.NoError(t, err)
+	certPEM, err := os.ReadFile(f.certPEM)
+	require.NoError(t, err)
+	block, _ := pem.Decode(certPEM)
+	cert, err := x509.ParseCertificate(block.Bytes)
+	require.NoError(t, err)
+	out := filepath.Join(f.dir, "out.pdf")
+	var written int
+	err = writeFileAtomic(out, func(w io.Writer) error {
+		cw := &countingWriter{w: w}
+		_, err := signature.Sign(context.Background(), cw, bytes.NewReader(in), int64(len(in)),
+			failAfterWriteSigner{key}, []*x509.Certificate{cert}, nil)
+		written = cw.n
+		return err
+	})
+	require.ErrorContains(t, err, "token removed")
+	assert.GreaterOrEqual(t, written, len(in), "the failure came after the input was streamed out")
+	_, err = os.Stat(out)
+	assert.True(t, os.IsNotExist(err), "no output file")
+	leftovers, _ := filepath.Glob(filepath.Join(f.dir, ".out.pdf.tmp-*"))
+	assert.Empty(t, leftovers, "no temporary file")
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += n
+	return n, err
 }
