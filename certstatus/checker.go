@@ -376,7 +376,9 @@ func (g *flightGroup) do(ctx context.Context, key string, fn func(context.Contex
 			defer cancel()
 			call.val, call.err = fn(fctx)
 			g.mu.Lock()
-			delete(g.calls, key)
+			if g.calls[key] == call {
+				delete(g.calls, key)
+			}
 			g.mu.Unlock()
 			close(call.done)
 		}()
@@ -389,7 +391,12 @@ func (g *flightGroup) do(ctx context.Context, key string, fn func(context.Contex
 		g.mu.Lock()
 		call.waiters--
 		if call.waiters == 0 {
+			// Nobody waits any more: cancel the work and let the next caller start
+			// afresh instead of joining a cancelled flight.
 			call.cancel()
+			if g.calls[key] == call {
+				delete(g.calls, key)
+			}
 		}
 		g.mu.Unlock()
 		return nil, context.Cause(ctx)
