@@ -118,7 +118,7 @@ func demo(ctx context.Context, c *cli, dir string) error {
 		return err
 	}
 	readmePath := filepath.Join(dir, demoReadmeName)
-	readme := demoReadme(now, chain[0], res)
+	readme := demoReadme(now, chain[0], res, dir)
 	if err := writeFileAtomic(readmePath, func(w io.Writer) error { _, err := io.WriteString(w, readme); return err }); err != nil {
 		return err
 	}
@@ -336,7 +336,10 @@ func asciiFold(s string) string {
 	return b.String()
 }
 
-func demoReadme(now time.Time, leader *x509.Certificate, res *signature.SignResult) string {
+// demoReadme explains what the demo did and how to check it; the commands name the
+// files under dir, as seen from where the demo ran.
+func demoReadme(now time.Time, leader *x509.Certificate, res *signature.SignResult, dir string) string {
+	signed, chainPath := filepath.Join(dir, demoSignedName), filepath.Join(dir, demoChainName)
 	return fmt.Sprintf(`kyso demo — chữ ký số PAdES trình diễn / a PAdES signature demonstration
 =====================================================================
 
@@ -358,18 +361,21 @@ Files
 -----
   %s   the signed document
   %s           the leader's certificate, then the test CA
-  %s           this file
+  %s          this file
 
-How to check it
----------------
+How to check it (from the directory where the demo ran)
+-------------------------------------------------------
   pdfsig %s
       expect "Signature is Valid." and "Total document signed"; pdfsig also reports
       that the issuer is not trusted, because the test CA is in no trust store.
 
-  go run ./examples/kyso verify %s
-      (when the verify command is available in your kyso version)
+  go run ./examples/kyso verify -trust %s -offline -status-warning %s
+      kyso's own verifier, in Vietnamese (add -lang en for English): expect HỢP LỆ
+      (TOTAL_PASSED) at level B-B. -trust adds the test certificates to the trust
+      store; -offline -status-warning because the test CA runs no OCSP or CRL service,
+      so the revocation status is only a warning.
 
 Open the PDF in any viewer to see the signature box between "CHU TICH" and the name.
 `, now.Format(time.RFC3339), leader.Subject.String(), res.Field, res.Time.Format(time.RFC3339),
-		res.CMSSize, res.ContentsCapacity, demoSignedName, demoChainName, demoReadmeName, demoSignedName, demoSignedName)
+		res.CMSSize, res.ContentsCapacity, demoSignedName, demoChainName, demoReadmeName, signed, chainPath, signed)
 }
