@@ -45,6 +45,7 @@ var (
 	ErrInvalidInteger  = errors.New("invalid whole number")
 	ErrInvalidSerial   = errors.New("invalid certificate serial number")
 	ErrRowCount        = errors.New("wrong number of list rows")
+	ErrWrongForm       = errors.New("data for another form")
 )
 
 // Problem is one thing wrong with a form's data, located precisely and explained in
@@ -67,12 +68,14 @@ type Problem struct {
 	Vi, En string
 }
 
-// Path returns the location as "fields.<id>", "tables.<id>[<row>].<column>" or
-// "tables.<id>". An identifier that is not a plain word (it came from the data, e.g. an
+// Path returns the location as "fields.<id>", "tables.<id>[<row>].<column>",
+// "tables.<id>", "header.<key>" or, for data of another form, "form". An identifier that is not a plain word (it came from the data, e.g. an
 // unknown key holding a line break) is written as a quoted Go string, so the path stays
 // on one line.
 func (p *Problem) Path() string {
 	switch {
+	case errors.Is(p.Err, ErrWrongForm):
+		return "form"
 	case p.Table != "" && p.Row > 0:
 		return fmt.Sprintf("tables.%s[%d].%s", pathID(p.Table), p.Row, pathID(p.Column))
 	case p.Table != "":
@@ -105,6 +108,8 @@ func oneLine(s string) string {
 // Where returns the location in words, in Vietnamese and English.
 func (p *Problem) Where() (vi, en string) {
 	switch {
+	case errors.Is(p.Err, ErrWrongForm):
+		return "mã biểu mẫu", "form identifier"
 	case p.Table != "" && p.Row > 0:
 		return fmt.Sprintf("danh sách %q, dòng %d, cột «%s»", p.Table, p.Row, oneLine(p.Label)),
 			fmt.Sprintf("list %q, row %d, column %q", p.Table, p.Row, p.Column)

@@ -86,8 +86,8 @@ const wideTableColumns = 9
 // Render draws the form filled with data as an administrative letter laid out per Nghị
 // định 30/2020 Phụ lục I (A4, Times New Roman metrics through the embedded Liberation
 // Serif, text in NFC) and writes the PDF to w in a single Write. Invalid data is
-// refused with a *ValidationError unless opts.SkipValidation is set; nothing is
-// written on error.
+// refused with a *ValidationError unless opts.SkipValidation is set (data naming
+// another form is refused even then); nothing is written on error.
 func (d *Definition) Render(w io.Writer, data *Data, opts RenderOptions) error {
 	_, err := d.RenderDocument(w, data, opts)
 	return err
@@ -97,6 +97,10 @@ func (d *Definition) Render(w io.Writer, data *Data, opts RenderOptions) error {
 // go.
 func (d *Definition) RenderDocument(w io.Writer, data *Data, opts RenderOptions) (*Rendered, error) {
 	data = d.Normalize(data)
+	if p := d.checkForm(data); p != nil {
+		// Even a draft is never drawn from another form's data.
+		return nil, &ValidationError{Form: d.ID, Problems: []*Problem{p}}
+	}
 	if !opts.SkipValidation {
 		vo := ValidateOptions{}
 		if opts.Validate != nil {

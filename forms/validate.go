@@ -34,7 +34,11 @@ func (d *Definition) Validate(data *Data, opts ValidateOptions) error {
 		now = time.Now()
 	}
 	today := now.In(vietnam)
-	probs := validateHeader(data.Header, today)
+	var probs []*Problem
+	if p := d.checkForm(data); p != nil {
+		probs = append(probs, p)
+	}
+	probs = append(probs, validateHeader(data.Header, today)...)
 	known := map[string]Field{}
 	for _, f := range d.Fields() {
 		known[f.ID] = f
@@ -78,6 +82,17 @@ func (d *Definition) Validate(data *Data, opts ValidateOptions) error {
 		return nil
 	}
 	return &ValidationError{Form: d.ID, Problems: probs}
+}
+
+// checkForm reports data that names another form (data naming none is taken as this
+// form's).
+func (d *Definition) checkForm(data *Data) *Problem {
+	if data.Form == "" || data.Form == d.ID {
+		return nil
+	}
+	return &Problem{Label: "Mã biểu mẫu", Value: data.Form, Err: ErrWrongForm,
+		Vi: fmt.Sprintf("dữ liệu là của biểu mẫu %q, không phải %q", data.Form, d.ID),
+		En: fmt.Sprintf("the data is for form %q, not %q", data.Form, d.ID)}
 }
 
 // Limits on the letter header.

@@ -221,3 +221,24 @@ func TestProblemIsOneLineWhateverTheKeys(t *testing.T) {
 	}
 	assert.Equal(t, []string{`fields."ghi\nchú"`, `tables.subscribers[1]."cột\r\nlạ"`, `tables."danh\nsách"`}, paths)
 }
+
+// Data of one form given to another is refused by name, even for a draft.
+func TestDataOfAnotherFormIsRefused(t *testing.T) {
+	reg, err := NewRegistry()
+	require.NoError(t, err)
+	m01, err := reg.Definition("tt185/mau-01")
+	require.NoError(t, err)
+	m02, err := reg.Definition("tt185/mau-02")
+	require.NoError(t, err)
+	data := m02.Normalize(m02.Sample)
+	err = m01.Validate(data, ValidateOptions{Now: testNow})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.ErrorIs(t, err, ErrWrongForm)
+	assert.Equal(t, "form", ve.Problems[0].Path())
+	assert.Contains(t, ve.Problems[0].Error(), `the data is for form "tt185/mau-02", not "tt185/mau-01"`)
+	var out strings.Builder
+	err = m01.Render(&out, data, RenderOptions{SkipValidation: true})
+	assert.ErrorIs(t, err, ErrWrongForm)
+	assert.Zero(t, out.Len())
+}
