@@ -29,6 +29,9 @@ type ValidateOptions struct {
 // It checks required values, unknown fields, lengths, and each field type's format;
 // it does not check that names or numbers exist in any register.
 func (d *Definition) Validate(data *Data, opts ValidateOptions) error {
+	if data == nil {
+		data = &Data{} // no data at all: every required value is missing
+	}
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -386,9 +389,12 @@ func validEmail(s string) bool {
 }
 
 // Normalize returns a copy of data with every string in NFC, trimmed, and enum values
-// given by their label (as spreadsheets often do) replaced by the option value. It does
-// not validate.
+// given by their label (as spreadsheets often do) replaced by the option value; nil
+// gives an empty form. It does not validate.
 func (d *Definition) Normalize(data *Data) *Data {
+	if data == nil {
+		data = &Data{}
+	}
 	n := func(s string) string { return strings.TrimSpace(norm.NFC.String(s)) }
 	ns := func(in []string) []string {
 		if in == nil {

@@ -242,3 +242,15 @@ func TestDataOfAnotherFormIsRefused(t *testing.T) {
 	assert.ErrorIs(t, err, ErrWrongForm)
 	assert.Zero(t, out.Len())
 }
+
+func TestNilDataIsAnEmptyForm(t *testing.T) {
+	reg, err := NewRegistry()
+	require.NoError(t, err)
+	d, err := reg.Definition("tt185/mau-01")
+	require.NoError(t, err)
+	assert.ErrorIs(t, d.Validate(nil, ValidateOptions{Now: testNow}), ErrRequired)
+	var out strings.Builder
+	assert.ErrorIs(t, d.Render(&out, nil, RenderOptions{Validate: &ValidateOptions{Now: testNow}}), ErrRequired)
+	assert.Zero(t, out.Len())
+	require.NoError(t, d.Render(&out, nil, RenderOptions{SkipValidation: true}), "a blank form")
+}
