@@ -20,7 +20,7 @@ import (
 
 // signCorpusPasswords are tried, in order, on encrypted corpus files (pyHanko's test
 // files use these).
-var signCorpusPasswords = []string{"", "usersecret", "ownersecret"}
+var signCorpusPasswords = []string{"", "usersecret", "ownersecret", "secret"}
 
 // TestSignCorpus signs every PDF of $KYSO_CORPUS/pyhanko (opt-in) and checks each
 // output like the generated kinds; a file that cannot be signed must be refused with a
