@@ -75,13 +75,21 @@ func (c *Checker) VerifyCertificate(ctx context.Context, cert *x509.Certificate,
 	pool := append(append([]*x509.Certificate(nil), opts.Intermediates...), c.opts.Intermediates...)
 	chain, err := c.verifyWith(cert, pool, at)
 	var unknown x509.UnknownAuthorityError
+	var aiaErrs []error
 	if err != nil && errors.As(err, &unknown) && !c.opts.Offline && !c.opts.DisableAIA {
-		if more := c.fetchIssuers(ctx, cert, pool); len(more) > 0 {
+		var more []*x509.Certificate
+		more, aiaErrs = c.fetchIssuers(ctx, cert, pool)
+		if len(more) > 0 {
 			chain, err = c.verifyWith(cert, append(pool, more...), at)
 		}
 	}
 	if err != nil {
-		return nil, mapVerifyError(cert, at, err)
+		verr := mapVerifyError(cert, at, err)
+		if ce, ok := verr.(*CertificateInvalidError); ok && len(aiaErrs) > 0 {
+			// Say why the missing issuer could not be downloaded.
+			ce.Detail += "; fetching the issuer (AIA caIssuers) failed: " + errors.Join(aiaErrs...).Error()
+		}
+		return nil, verr
 	}
 	if err := c.checkChainPolicy(chain); err != nil {
 		return nil, err
@@ -291,9 +299,11 @@ func checkTSAUsage(cert *x509.Certificate) error {
 }
 
 // fetchIssuers follows AIA caIssuers URLs upward from cert until a certificate is
-// issued by a trust anchor or the chain length limit is reached.
-func (c *Checker) fetchIssuers(ctx context.Context, cert *x509.Certificate, known []*x509.Certificate) []*x509.Certificate {
+// issued by a trust anchor or the chain length limit is reached. It returns what it
+// downloaded and why downloads failed.
+func (c *Checker) fetchIssuers(ctx context.Context, cert *x509.Certificate, known []*x509.Certificate) ([]*x509.Certificate, []error) {
 	var found []*x509.Certificate
+	var errs []error
 	cur := cert
 	for depth := 1; depth < c.opts.MaxChainLength; depth++ {
 		if c.issuedByRoot(cur) {
@@ -313,6 +323,7 @@ func (c *Checker) fetchIssuers(ctx context.Context, cert *x509.Certificate, know
 				}
 				certs, err := c.fetchAIA(ctx, u)
 				if err != nil {
+					errs = append(errs, err)
 					continue
 				}
 				for _, ic := range certs {
@@ -331,7 +342,7 @@ func (c *Checker) fetchIssuers(ctx context.Context, cert *x509.Certificate, know
 		}
 		cur = next
 	}
-	return found
+	return found, errs
 }
 
 func (c *Checker) issuedByRoot(cert *x509.Certificate) bool {

@@ -8,6 +8,9 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -205,5 +208,42 @@ func TestValidateChainAndSubIndications(t *testing.T) {
 	}
 	for e, want := range tests {
 		assert.Equal(t, want, certstatus.SubIndication(e), "%v", e)
+	}
+}
+
+// Downloads of missing issuers are bounded, and a failed download is named in the
+// error, so the user sees why no chain was found.
+func TestVerifyCertificateAIALimits(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/big.cer":
+			w.Write(make([]byte, 300<<10))
+		case "/junk.cer":
+			w.Write([]byte("không phải chứng thư"))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	require.True(t, strings.HasPrefix(srv.URL, "http://127.0.0.1:"))
+	tests := []struct {
+		path string
+		says string
+	}{
+		{"/big.cer", "response too large"},
+		{"/junk.cer", "neither a certificate nor a PKCS#7 bundle"},
+		{"/missing.cer", "unexpected HTTP status 404"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.path, func(t *testing.T) {
+			leaf := *pki.Org.Cert
+			leaf.IssuingCertificateURL = []string{srv.URL + tc.path}
+			_, err := checkerFor(pki).VerifyCertificate(bg, &leaf, certstatus.VerifyOptions{})
+			require.ErrorIs(t, err, certstatus.ErrNoChain)
+			assert.ErrorContains(t, err, "AIA caIssuers")
+			assert.ErrorContains(t, err, srv.URL+tc.path)
+			assert.ErrorContains(t, err, tc.says)
+		})
 	}
 }
