@@ -161,6 +161,25 @@ func TestSignVietnameseText(t *testing.T) {
 	}
 	assert.Equal(t, pdf.Name("ETSI.CAdES.detached"), sig.Get("SubFilter"))
 	assert.Equal(t, pdf.Name("Adobe.PPKLite"), sig.Get("Filter"))
+
+	t.Run("every Vietnamese letter", func(t *testing.T) {
+		// All 89 letters of the alphabet with their tones, both cases, and the
+		// characters a PDF string must escape: pdfsig must read them all back.
+		const lower = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
+		all := lower + strings.ToUpper(lower) + ` ()\`
+		out, res := signBytes(t, in, keys.byName["p256"], &signature.SignOptions{NewField: all, Reason: all, Name: all})
+		assert.Equal(t, all, res.Field)
+		signTestCheck{in: in, out: out, signatures: 1, rootPEM: rootPEM}.run(t)
+		path := filepath.Join(t.TempDir(), "all.pdf")
+		require.NoError(t, os.WriteFile(path, out, 0o600))
+		o, _ := exec.Command(signTestTool(t, "pdfsig"), "-nocert", "-no-ocsp", path).CombinedOutput()
+		assert.Contains(t, string(o), "Signature Field Name: "+all)
+		d, err := pdf.Open(bytes.NewReader(out), int64(len(out)), nil)
+		require.NoError(t, err)
+		sig := signTestLastSigDict(t, d)
+		assert.Equal(t, all, pdf.DecodeText(sig.Get("Reason").(pdf.String)))
+		assert.Equal(t, all, pdf.DecodeText(sig.Get("Name").(pdf.String)))
+	})
 }
 
 func TestSignExistingField(t *testing.T) {
