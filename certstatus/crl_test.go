@@ -42,6 +42,7 @@ func TestCRLStatusAtSigningTime(t *testing.T) {
 			require.Len(t, r.Raw, 1)
 			if tc.want != certstatus.StatusGood {
 				assert.Equal(t, certstatus.Reason(tc.reason), r.Reason)
+				assert.True(t, r.RevokedAt.Equal(tc.revokedAt.Truncate(time.Second)), "revoked at %v, want %v", r.RevokedAt, tc.revokedAt)
 			}
 		})
 	}

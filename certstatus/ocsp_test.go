@@ -291,3 +291,63 @@ func TestOCSPResponderAuthorisation(t *testing.T) {
 	require.NoError(t, r.Err)
 	assert.True(t, r.Responder.Equal(pki.OCSPSigner.Cert))
 }
+
+// thisUpdate a little ahead of our clock is tolerated within ClockSkew, and not
+// beyond it.
+func TestOCSPClockSkewTolerance(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	behind := func(o *certstatus.Options) { o.Now = func() time.Time { return time.Now().Add(-3 * time.Minute) } }
+	r := checkerFor(pki, ocspOnly, behind).Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
+	require.NoError(t, r.Err, "3 minutes of skew, 5 tolerated by default")
+	assert.Equal(t, certstatus.StatusGood, r.Status)
+
+	r = checkerFor(pki, ocspOnly, behind, func(o *certstatus.Options) { o.ClockSkew = time.Minute }).
+		Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
+	require.ErrorIs(t, r.Err, certstatus.ErrStale)
+	assert.ErrorContains(t, r.Err, "in the future")
+}
+
+// A cached response serves until its nextUpdate (a day in the kit); after that the
+// responder is asked again.
+func TestOCSPCacheExpiresAtNextUpdate(t *testing.T) {
+	clock := &fakeClock{now: time.Now().Truncate(time.Second)}
+	pki := certstatustest.NewPKIWith(t, certstatustest.Options{Now: clock.Now})
+	ck := checkerFor(pki, ocspOnly, func(o *certstatus.Options) { o.Now = clock.Now })
+	first := ck.Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
+	require.NoError(t, first.Err)
+	require.Equal(t, 1, pki.Hits("ocsp"))
+	assert.True(t, first.NextUpdate.Equal(first.ThisUpdate.Add(24*time.Hour)))
+
+	clock.Advance(23 * time.Hour)
+	r := ck.Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
+	require.NoError(t, r.Err)
+	assert.Equal(t, 1, pki.Hits("ocsp"), "still before nextUpdate: from the cache")
+	assert.True(t, r.ThisUpdate.Equal(first.ThisUpdate))
+
+	clock.Advance(2 * time.Hour)
+	r = ck.Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
+	require.NoError(t, r.Err)
+	assert.Equal(t, 2, pki.Hits("ocsp"), "after nextUpdate: asked again")
+	assert.True(t, r.ThisUpdate.After(first.ThisUpdate))
+}
+
+// Suspend puts a certificate on hold now; Reinstate lifts it.
+func TestOCSPSuspendAndReinstate(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	pki.Suspend(pki.Clerk.Cert)
+	nocache := func(o *certstatus.Options) { o.OCSPCacheEntries = -1 }
+	r := checkerFor(pki, ocspOnly, nocache).Check(bg, pki.Clerk.Cert, pki.CA.Cert, time.Time{})
+	require.NoError(t, r.Err)
+	assert.Equal(t, certstatus.StatusSuspended, r.Status)
+	assert.Equal(t, certstatus.ReasonCertificateHold, r.Reason)
+	assert.False(t, r.Status.ValidAt())
+
+	r = checkerFor(pki, ocspOnly, nocache).Check(bg, pki.Clerk.Cert, pki.CA.Cert, time.Now().Add(-time.Hour))
+	require.NoError(t, r.Err)
+	assert.Equal(t, certstatus.StatusRevokedLater, r.Status, "put on hold after the time of interest")
+
+	pki.Reinstate(pki.Clerk.Cert)
+	r = checkerFor(pki, ocspOnly, nocache).Check(bg, pki.Clerk.Cert, pki.CA.Cert, time.Time{})
+	require.NoError(t, r.Err)
+	assert.Equal(t, certstatus.StatusGood, r.Status)
+}
