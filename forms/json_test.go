@@ -63,8 +63,17 @@ func FuzzUnmarshalData(f *testing.F) {
 			return
 		}
 		_ = d.Validate(d.Normalize(data), ValidateOptions{Now: testNow})
-		if _, err := MarshalData(data); err != nil {
+		out, err := MarshalData(data)
+		if err != nil {
 			t.Fatal(err)
+		}
+		// What MarshalData writes, UnmarshalData reads back unchanged.
+		back, err := UnmarshalData(out)
+		if err != nil {
+			t.Fatalf("re-reading %s: %v", out, err)
+		}
+		if diff := cmp.Diff(data, back, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("round trip changed the data (-read +re-read):\n%s", diff)
 		}
 	})
 }
