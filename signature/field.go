@@ -22,6 +22,7 @@ type docEdit struct {
 	signedCount    int // signature fields holding a value
 	needSigFlags   bool
 	newFieldRef    *pdf.Ref // a new field to add to /AcroForm /Fields
+	sigDict        pdf.Dict // the new signature dictionary (still editable until finish)
 }
 
 func openEdit(doc *pdf.Document) (*docEdit, error) {
@@ -88,6 +89,7 @@ func (ed *docEdit) fillField(ctx context.Context, name string, sigRef pdf.Ref, a
 	}
 	nf := fdict.Clone()
 	nf["V"] = sigRef
+	ed.addFieldMDP(fdict)
 	widgetRef := f.Ref
 	if len(f.Widgets) > 0 {
 		widgetRef = f.Widgets[0]
@@ -115,6 +117,41 @@ func (ed *docEdit) fillField(ctx context.Context, name string, sigRef pdf.Ref, a
 	}
 	ed.u.Set(f.Ref, nf)
 	return name, nil
+}
+
+// addFieldMDP carries a signature field's lock (/Lock, a SigFieldLock dictionary) into
+// the signature dictionary as a FieldMDP transform (ISO 32000-1 §12.8.2.4), so that
+// validators that read only the signature's /Reference enforce it too. The lock's
+// PDF 2.0 /P entry is not turned into a DocMDP transform.
+func (ed *docEdit) addFieldMDP(field pdf.Dict) {
+	lock, ok := ed.dict(field.Get("Lock"))
+	if !ok || ed.sigDict == nil {
+		return
+	}
+	action, ok := ed.resolve(lock.Get("Action")).(pdf.Name)
+	if !ok || (action != "All" && action != "Include" && action != "Exclude") {
+		return
+	}
+	params := pdf.Dict{"Type": pdf.Name("TransformParams"), "Action": action, "V": pdf.Name("1.2")}
+	if action != "All" {
+		fields, ok := ed.resolve(lock.Get("Fields")).(pdf.Array)
+		if !ok {
+			return
+		}
+		var names pdf.Array
+		for _, f := range fields {
+			if s, ok := ed.resolve(f).(pdf.String); ok {
+				names = append(names, s)
+			}
+		}
+		params["Fields"] = names
+	}
+	refs, _ := ed.sigDict.Get("Reference").(pdf.Array)
+	ed.sigDict["Reference"] = append(refs, pdf.Dict{
+		"Type":            pdf.Name("SigRef"),
+		"TransformMethod": pdf.Name("FieldMDP"),
+		"TransformParams": params,
+	})
 }
 
 // newField adds a signature field (merged with its widget) named name, or a unique

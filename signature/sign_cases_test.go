@@ -5,6 +5,7 @@ import (
 	"compress/zlib"
 	"context"
 	"crypto"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -212,6 +213,45 @@ func TestSignExistingField(t *testing.T) {
 			Widget: &signature.Widget{Appearance: signature.AppearanceFunc(signTestAppearance)}})
 		assert.ErrorIs(t, err, signature.ErrAppearance)
 		assert.ErrorContains(t, err, "invisible field")
+	})
+	t.Run("locked field", func(t *testing.T) {
+		// The empty field gets a /Lock (sign it, then "Ghi chú" may not change) in an
+		// incremental update; the signature carries it as a FieldMDP transform.
+		d, err := pdf.Open(bytes.NewReader(in), int64(len(in)), nil)
+		require.NoError(t, err)
+		fields, err := d.Fields()
+		require.NoError(t, err)
+		u := d.NewUpdate()
+		for _, f := range fields {
+			if f.Name == pdftest.SignatureFieldName {
+				nf := f.Dict.Clone()
+				nf["Lock"] = pdf.Dict{"Type": pdf.Name("SigFieldLock"), "Action": pdf.Name("Include"),
+					"Fields": pdf.Array{pdf.TextString("Ghi chú")}}
+				u.Set(f.Ref, nf)
+			}
+		}
+		upd, err := u.Bytes()
+		require.NoError(t, err)
+		locked := append(bytes.Clone(in), upd...)
+		out, _ := signBytes(t, locked, keys.byName["p256"], &signature.SignOptions{Field: pdftest.SignatureFieldName})
+		signTestCheck{in: locked, out: out, signatures: 1, rootPEM: rootPEM}.run(t)
+		d, err = pdf.Open(bytes.NewReader(out), int64(len(out)), nil)
+		require.NoError(t, err)
+		refs := signTestLastSigDict(t, d).Get("Reference").(pdf.Array)
+		require.Len(t, refs, 1)
+		ref := refs[0].(pdf.Dict)
+		assert.Equal(t, pdf.Name("FieldMDP"), ref.Get("TransformMethod"))
+		params := ref.Get("TransformParams").(pdf.Dict)
+		assert.Equal(t, pdf.Name("Include"), params.Get("Action"))
+		assert.Equal(t, pdf.Array{pdf.TextString("Ghi chú")}, params.Get("Fields"))
+		// kyso's verifier reads the lock from both places and passes the signature.
+		roots := x509.NewCertPool()
+		roots.AddCert(keys.root)
+		rep, err := signature.Verify(context.Background(), bytes.NewReader(out), int64(len(out)),
+			&signature.VerifyOptions{Roots: roots, Offline: true, AllowMissingRevocation: true})
+		require.NoError(t, err)
+		require.Len(t, rep.Signatures, 1)
+		assert.Equal(t, signature.TotalPassed, rep.Signatures[0].Indication, "%+v", rep.Signatures[0])
 	})
 	t.Run("new field name taken", func(t *testing.T) {
 		assert.ErrorIs(t, signErrOf(t, in, keys.byName["p256"], &signature.SignOptions{NewField: "Ghi chú"}), signature.ErrFieldExists)

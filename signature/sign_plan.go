@@ -110,6 +110,7 @@ func planSignature(ctx context.Context, r io.ReaderAt, size int64, chain []*x509
 		}}
 	}
 	sigRef := ed.u.Add(sigDict)
+	ed.sigDict = sigDict
 	if opts.Certify != 0 {
 		ed.setPerms(sigRef)
 	}
