@@ -79,7 +79,35 @@ func (d *Definition) ImportCSV(tableID string, r io.Reader, opts ImportOptions) 
 		}
 		records = append(records, rec)
 	}
-	return d.importRecords(t, records, opts)
+	return d.importRecords(t, records, opts, func(_ Field, v string, _, _ int) string { return csvUnquoteFormula(v) })
+}
+
+// csvQuoteFormula protects a value written to CSV from being run as a formula by the
+// spreadsheet a clerk opens it with (CSV injection: "=HYPERLINK(…)", "+cmd|…"): a value
+// starting with '=', '@', a tab or carriage return, or with '+' or '-' and not a plain
+// number (a phone number "+84…" stays as it is), gets a leading apostrophe, which
+// spreadsheets hide and csvUnquoteFormula removes on import.
+func csvQuoteFormula(v string) string {
+	if v == "" {
+		return v
+	}
+	switch v[0] {
+	case '=', '@', '\t', '\r':
+		return "'" + v
+	case '+', '-':
+		if strings.Trim(v[1:], "0123456789 .") != "" {
+			return "'" + v
+		}
+	}
+	return v
+}
+
+// csvUnquoteFormula undoes csvQuoteFormula.
+func csvUnquoteFormula(v string) string {
+	if len(v) > 1 && v[0] == '\'' && strings.IndexByte("=@\t\r+-", v[1]) >= 0 {
+		return v[1:]
+	}
+	return v
 }
 
 // ImportXLSX reads the list table tableID from an XLSX workbook (opts.Sheet or the
@@ -316,6 +344,8 @@ func (d *Definition) exportHeader(tableID string) (*Table, []string, error) {
 
 // ExportCSV writes the rows of list tableID as CSV (UTF-8 with BOM, so that Excel
 // shows Vietnamese correctly), with an STT column and the Vietnamese labels as header.
+// A value a spreadsheet would take for a formula ("=…", "@…", "+cmd|…") is written
+// with a leading apostrophe, which ImportCSV removes.
 func (d *Definition) ExportCSV(tableID string, w io.Writer, rows []Row) error {
 	t, hdr, err := d.exportHeader(tableID)
 	if err != nil {
@@ -328,7 +358,7 @@ func (d *Definition) ExportCSV(tableID string, w io.Writer, rows []Row) error {
 	for i, r := range rows {
 		rec := []string{strconv.Itoa(i + 1)}
 		for _, c := range t.Columns {
-			rec = append(rec, r[c.ID])
+			rec = append(rec, csvQuoteFormula(r[c.ID]))
 		}
 		cw.Write(rec)
 	}

@@ -237,3 +237,30 @@ func TestXLSXRowsAfterAGapAreRead(t *testing.T) {
 	assert.Equal(t, far, res.Problems[0].Row)
 	assert.ErrorIs(t, res.Problems[0], ErrInvalidPhone)
 }
+
+// A value a spreadsheet would run as a formula is exported with a leading apostrophe
+// (CSV injection), and imported back as it was; phone numbers in +84 form stay plain.
+func TestCSVExportDefusesFormulas(t *testing.T) {
+	d := mau02(t)
+	rows := subscriberRows(2)
+	rows[0]["fullName"] = `=HYPERLINK("http://127.0.0.1/x","Bấm vào đây")`
+	rows[0]["position"] = "@SUM(A1:A2)"
+	rows[0]["organisation"] = "+cmd|' /C calc'!A0"
+	rows[0]["phone"] = "+84912345678"
+	rows[1]["province"] = "-2+3+cmd|x"
+	var b bytes.Buffer
+	require.NoError(t, d.ExportCSV("subscribers", &b, rows))
+	out := b.String()
+	for _, v := range []string{`"'=HYPERLINK(""http://127.0.0.1/x"",""Bấm vào đây"")"`, "'@SUM(A1:A2)", "'+cmd|' /C calc'!A0", "'-2+3+cmd|x"} {
+		assert.Contains(t, out, v)
+	}
+	assert.Contains(t, out, ",+84912345678,")
+	res, err := d.ImportCSV("subscribers", &b, ImportOptions{Now: testNow})
+	require.NoError(t, err)
+	require.Len(t, res.Rows, 2)
+	for i := range rows {
+		for k, v := range rows[i] {
+			assert.Equal(t, v, res.Rows[i][k], "row %d %s", i+1, k)
+		}
+	}
+}
