@@ -18,7 +18,8 @@
 // with fixed-width numbers, so files beyond 4 GB work and no size estimate can truncate.
 //
 // A signature goes into a new invisible field, into an existing empty signature field
-// (SignOptions.Field), or into a visible widget (SignOptions.Widget) whose appearance
+// (SignOptions.Field; a field's /Lock becomes a FieldMDP transform of the
+// signature), or into a visible widget (SignOptions.Widget) whose appearance
 // the caller supplies through the Appearance interface as a one-page PDF. Signing an
 // already signed document keeps the earlier signatures valid. The first signature may
 // certify the document (SignOptions.Certify, DocMDP P=1/2/3); a signature that the
@@ -64,5 +65,8 @@
 // Every refusal wraps an exported sentinel (ErrFieldSigned, ErrAlgorithm,
 // ErrPolicyRefused, …) usable with errors.Is, usually through a *SignError usable with
 // errors.As. Errors from the PDF layer (malformed file, wrong password, unsupported
-// encryption) come wrapped in ErrDocument.
+// encryption) come wrapped in ErrDocument; ErrWrongPassword and
+// ErrUnsupportedEncryption tell the two encryption cases apart. A damaged input that
+// the reader repaired (a broken cross-reference rebuilt by scanning, as viewers do) is
+// signed, and SignResult.Warnings says what was repaired.
 package signature
