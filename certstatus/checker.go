@@ -10,8 +10,9 @@ import (
 	"time"
 )
 
-// Production endpoints of the VGCA (Ban Cơ yếu Chính phủ). Nothing in this package
-// contacts them unless a certificate names them or a caller configures them.
+// Production endpoints of the VGCA (Ban Cơ yếu Chính phủ): the defaults of
+// TSAClient.URL and, for certificates of the VGCA hierarchy that name no responder,
+// of Options.OCSPURL. Everything is configurable.
 const (
 	DefaultOCSPURL = "http://ocsp.ca.gov.vn"
 	DefaultTSAURL  = "http://tsa.ca.gov.vn"
@@ -61,8 +62,9 @@ type Options struct {
 	// Strategy orders OCSP and CRL; the default is OCSPFirst.
 	Strategy Strategy
 	// OCSPURL is the responder asked for certificates that name none in their AIA
-	// extension (for example DefaultOCSPURL). Empty: such certificates have no OCSP
-	// source.
+	// extension. Empty means DefaultOCSPURL for certificates issued by the shipped
+	// VGCA root or by a CA it certified, and no OCSP source for any other. (To never
+	// contact the VGCA, use Offline or CRLOnly.)
 	OCSPURL string
 	// OCSPGet sends OCSP requests with GET when the encoded request is at most 255
 	// bytes (RFC 6960 A.1), which lets caches in between answer; otherwise POST.

@@ -151,18 +151,35 @@ func responseNonce(basic *ocspBasicResponse) ([]byte, error) {
 	return nil, nil
 }
 
-// ocspURLs lists the responders to ask for cert.
-func (c *Checker) ocspURLs(cert *x509.Certificate) []string {
+// ocspURLs lists the responders to ask for cert: those it names, else
+// Options.OCSPURL, else DefaultOCSPURL when issuer belongs to the VGCA hierarchy.
+func (c *Checker) ocspURLs(cert, issuer *x509.Certificate) []string {
 	var urls []string
 	for _, u := range cert.OCSPServer {
 		if strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") {
 			urls = append(urls, u)
 		}
 	}
-	if len(urls) == 0 && c.opts.OCSPURL != "" {
+	switch {
+	case len(urls) > 0:
+	case c.opts.OCSPURL != "":
 		urls = append(urls, c.opts.OCSPURL)
+	case underVGCARoot(issuer):
+		urls = append(urls, DefaultOCSPURL)
 	}
 	return urls
+}
+
+// vgcaRoot is the shipped root, parsed once (read-only).
+var vgcaRoot = sync.OnceValue(VGCARootG2)
+
+// underVGCARoot reports whether issuer is the shipped VGCA root or a CA it certified.
+func underVGCARoot(issuer *x509.Certificate) bool {
+	root := vgcaRoot()
+	if issuer.Equal(root) {
+		return true
+	}
+	return bytes.Equal(issuer.RawIssuer, root.RawSubject) && issuer.CheckSignatureFrom(root) == nil
 }
 
 // checkOCSP returns a verified OCSP answer about cert from the cache or a responder.
@@ -179,7 +196,7 @@ func (c *Checker) checkOCSP(ctx context.Context, cert, issuer *x509.Certificate,
 		}
 		c.ocspCache.drop(key)
 	}
-	urls := c.ocspURLs(cert)
+	urls := c.ocspURLs(cert, issuer)
 	if len(urls) == 0 {
 		return Result{}, &ResponseError{Source: SourceOCSP, Reason: ErrNoRevocationSource, Detail: "certificate names no OCSP responder"}
 	}

@@ -3,7 +3,9 @@ package certstatus_test
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"net"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -350,4 +352,53 @@ func TestOCSPSuspendAndReinstate(t *testing.T) {
 	r = checkerFor(pki, ocspOnly, nocache).Check(bg, pki.Clerk.Cert, pki.CA.Cert, time.Time{})
 	require.NoError(t, r.Err)
 	assert.Equal(t, certstatus.StatusGood, r.Status)
+}
+
+// recordingTransport answers every request with an error after noting its URL: no
+// request leaves the machine.
+type recordingTransport struct {
+	mu   sync.Mutex
+	urls []string
+}
+
+func (rt *recordingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	rt.mu.Lock()
+	rt.urls = append(rt.urls, r.URL.String())
+	rt.mu.Unlock()
+	return nil, errors.New("no network in tests")
+}
+
+// A certificate of the VGCA hierarchy that names no responder is asked at
+// DefaultOCSPURL; one of another hierarchy is not, and Options.OCSPURL overrides both.
+func TestOCSPDefaultResponderForTheVGCAHierarchy(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	noAIA := *pki.CA.Cert // any certificate; only its issuer matters here
+	noAIA.OCSPServer = nil
+	tests := []struct {
+		name    string
+		issuer  *x509.Certificate
+		ocspURL string
+		want    []string
+	}{
+		{"issued by the VGCA root", certstatus.VGCARootG2(), "", []string{certstatus.DefaultOCSPURL}},
+		{"issued by another CA", pki.Root.Cert, "", nil},
+		{"configured responder", certstatus.VGCARootG2(), "http://127.0.0.1:1/ocsp", []string{"http://127.0.0.1:1/ocsp"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rt := &recordingTransport{}
+			ck := checkerFor(pki, ocspOnly, func(o *certstatus.Options) {
+				o.HTTPClient = &http.Client{Transport: rt}
+				o.OCSPURL = tc.ocspURL
+			})
+			r := ck.Check(bg, &noAIA, tc.issuer, time.Time{})
+			assert.Equal(t, certstatus.StatusUnknown, r.Status)
+			assert.Equal(t, tc.want, rt.urls)
+			if tc.want == nil {
+				assert.ErrorIs(t, r.Err, certstatus.ErrNoRevocationSource)
+			} else {
+				assert.ErrorIs(t, r.Err, certstatus.ErrUnreachable)
+			}
+		})
+	}
 }
