@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"testing"
 	"time"
@@ -148,14 +149,71 @@ func TestExtendArchiveRenewal(t *testing.T) {
 	assert.Equal(t, signature.ModLTAUpdates, rep.Signatures[0].Modification)
 	assert.Equal(t, signature.LevelBLTA, rep.Signatures[1].Level)
 
-	// With the responders gone and years later, after every end-entity certificate
-	// expired, the archive still verifies offline from its own data.
+	// Years later, once the TSA's certificate expired too, the last document
+	// time-stamp proves nothing any more (its key is no longer protected), and neither
+	// does the archive: it had to be renewed before then (ETSI EN 319 102-1).
 	require.NoError(t, k.pki.Close())
 	later := time.Now().AddDate(4, 0, 0)
-	require.True(t, later.After(k.pki.Leader.Cert.NotAfter))
+	require.True(t, later.After(k.pki.TSA.Cert.NotAfter))
 	rep = k.verify(t, renewed, true, later)
-	assert.Equal(t, signature.TotalPassed, rep.Signatures[1].Indication, "%+v", rep.Signatures[1].Checks)
-	assert.Equal(t, signature.LevelBLTA, rep.Signatures[1].Level)
+	last := rep.Signatures[len(rep.Signatures)-1]
+	assert.Equal(t, signature.Indeterminate, last.Indication, "%+v", last.Checks)
+	assert.Equal(t, signature.OutOfBoundsNoPOE, last.SubIndication)
+	c, ok := last.Check(signature.CheckTimestamp)
+	require.True(t, ok)
+	assert.Equal(t, signature.CheckFailed, c.Result)
+	assert.Contains(t, c.MessageEN, "Renew the archive")
+	assert.Contains(t, c.MessageVI, "gia hạn")
+	assert.NotEqual(t, signature.TotalPassed, rep.Signatures[1].Indication, "%+v", rep.Signatures[1].Checks)
+}
+
+// TestExtendOutlivesSigner: an archive verifies offline, with the responders gone,
+// after the signer's certificate expired, as long as the time-stamping certificate of
+// its last document time-stamp has not.
+func TestExtendOutlivesSigner(t *testing.T) {
+	k := newLVKit(t)
+	short, err := k.pki.Issue("short", &x509.Certificate{
+		Subject:  pkix.Name{Country: []string{"VN"}, Organization: []string{"UBND tỉnh Quảng Ninh"}, CommonName: "Lê Thị Hạnh"},
+		NotAfter: time.Now().AddDate(1, 0, 0),
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
+	})
+	require.NoError(t, err)
+	in := pdftest.Classic()
+	var buf bytes.Buffer
+	_, err = signature.Sign(context.Background(), &buf, bytes.NewReader(in), int64(len(in)), short.Key, short.Chain,
+		&signature.SignOptions{PSS: true, Level: k.levelOptions(signature.LevelBT)})
+	require.NoError(t, err)
+	lta, _ := k.extend(t, buf.Bytes(), nil)
+	require.NoError(t, k.pki.Close())
+
+	at := short.Cert.NotAfter.AddDate(0, 6, 0)
+	require.True(t, at.Before(k.pki.TSA.Cert.NotAfter))
+	rep := k.verify(t, lta, true, at)
+	require.Len(t, rep.Signatures, 2)
+	for i, s := range rep.Signatures {
+		assert.Equal(t, signature.TotalPassed, s.Indication, "%d: %s %+v", i, s.SubIndication, s.Checks)
+	}
+	assert.Equal(t, signature.LevelBLTA, rep.Signatures[0].Level)
+
+	// The same signature without the archive data cannot be proven then: its signature
+	// time-stamp alone is fine (the TSA still valid), but there is no revocation data.
+	rep = k.verify(t, buf.Bytes(), true, at)
+	require.Len(t, rep.Signatures, 1)
+	assert.NotEqual(t, signature.TotalPassed, rep.Signatures[0].Indication)
+
+	// Once the TSA's certificate expired too, the signature time-stamp of the B-T
+	// document proves no time: the signature is judged on its claimed time.
+	after := k.pki.TSA.Cert.NotAfter.AddDate(0, 1, 0)
+	rep = k.verify(t, buf.Bytes(), true, after)
+	require.Len(t, rep.Signatures, 1)
+	s := rep.Signatures[0]
+	assert.False(t, s.TimeProven)
+	assert.Equal(t, signature.LevelBB, s.Level)
+	assert.Equal(t, signature.OutOfBoundsNoPOE, s.SubIndication, "%+v", s.Checks)
+	c, ok := s.Check(signature.CheckTimestamp)
+	require.True(t, ok)
+	assert.Equal(t, signature.CheckWarning, c.Result)
+	assert.Contains(t, c.MessageEN, "no longer proves the time")
 }
 
 func TestExtendDSSOnly(t *testing.T) {

@@ -262,6 +262,19 @@ func msgTimestampOK(t time.Time, tsa string) msg {
 		"Valid time-stamp: %s (time-stamping authority: %s).", fmtTime(t), tsa)
 }
 
+func msgTimestampOutlived(cn string, notAfter, poe time.Time, proven bool) msg {
+	whenVI, whenEN := "thời điểm kiểm tra "+fmtTime(poe), "the validation time "+fmtTime(poe)
+	if proven {
+		whenVI, whenEN = "dấu thời gian tài liệu sau đó lúc "+fmtTime(poe), "a later document time-stamp at "+fmtTime(poe)
+	}
+	return msg{
+		VI: fmt.Sprintf("Chứng thư số %q của dấu thời gian đã hết hạn ngày %s, trước khi có bằng chứng tồn tại của dấu thời gian (%s): dấu thời gian không còn chứng minh được thời điểm. Cần gia hạn lưu trữ (kyso extend) trước khi chứng thư số của dấu thời gian cuối cùng hết hạn.",
+			cn, fmtTime(notAfter), whenVI),
+		EN: fmt.Sprintf("Time-stamping certificate %q expired on %s, before any proof that the time-stamp existed (%s): the time-stamp no longer proves the time. Renew the archive (kyso extend) before the last time-stamp's certificate expires.",
+			cn, fmtTime(notAfter), whenEN),
+	}
+}
+
 func msgSigningTimeProven(t time.Time) msg {
 	return mf("Thời điểm ký: %s, được chứng minh bằng dấu thời gian của chữ ký.",
 		"Signing time: %s, proven by the signature time-stamp.", fmtTime(t))

@@ -163,10 +163,11 @@ func (v *verifier) run() (*Report, error) {
 			s.digest = digests[s.job]
 		}
 	}
-	// Document time-stamps first: they give proof of existence to what they cover.
-	for _, s := range v.sigs {
-		if s.rep.Kind == KindDocTimestamp {
-			v.finish(s)
+	// Document time-stamps first, newest first: they give proof of existence to what
+	// they cover, older document time-stamps included.
+	for i := len(v.sigs) - 1; i >= 0; i-- {
+		if v.sigs[i].rep.Kind == KindDocTimestamp {
+			v.finish(v.sigs[i])
 		}
 	}
 	for _, s := range v.sigs {

@@ -2,6 +2,7 @@ package signature
 
 import (
 	"bytes"
+	"crypto/x509"
 	"fmt"
 	"time"
 )
@@ -34,6 +35,11 @@ func (v *verifier) finishDocTimestamp(s *sigState) {
 	} else {
 		rep.Chain = chain
 		rep.add(CheckChain, CheckPassed, msgChainOK(chain[len(chain)-1].Subject.CommonName))
+		if c, poe, proven := v.tokenOutlived(chain, s.rev); c != nil {
+			rep.add(CheckTimestamp, CheckFailed, msgTimestampOutlived(c.Subject.CommonName, c.NotAfter, poe, proven))
+			rep.fail(Indeterminate, OutOfBoundsNoPOE)
+			ok = false
+		}
 		switch res := v.tsaStatus(chain, tok.GenTime); {
 		case res.state == revRevoked:
 			rep.add(CheckRevocation, CheckFailed, msgRevokedBefore(res.revokedAt, tok.GenTime, reasonText(res.reason)))
@@ -105,6 +111,12 @@ func (v *verifier) signatureTimestamp(s *sigState) {
 		unproven()
 		return
 	}
+	if c, poe, proven := v.tokenOutlived(tsaChain, s.rev); c != nil {
+		// Not a failure of the signature: it is judged without proof of time.
+		rep.add(CheckTimestamp, CheckWarning, msgTimestampOutlived(c.Subject.CommonName, c.NotAfter, poe, proven))
+		unproven()
+		return
+	}
 	gt := tok.GenTime.UTC()
 	rep.TimestampTime = &gt
 	rep.SigningTime = &gt
@@ -116,6 +128,37 @@ func (v *verifier) signatureTimestamp(s *sigState) {
 	} else {
 		rep.add(CheckSigningTime, CheckPassed, msgSigningTimeProven(tok.GenTime))
 	}
+}
+
+// tokenOutlived checks that a time-stamp token in revision rev, whose TSA chain is
+// chain, is still proof of time: every certificate of the chain but the trust anchor
+// must outlive the token's own proof of existence — the earliest valid document
+// time-stamp over a later revision, else the validation time. A TSA key is no longer
+// protected once its certificate expired, so a token that cannot be shown to exist
+// before then proves nothing (ETSI EN 319 102-1 past validation; this is why an
+// archive is renewed before the last time-stamp's certificate expires). It returns
+// the first certificate that expired too early, the proof-of-existence time, and
+// whether that time comes from a document time-stamp.
+func (v *verifier) tokenOutlived(chain []*x509.Certificate, rev int) (*x509.Certificate, time.Time, bool) {
+	poe, proven := time.Time{}, false
+	for _, o := range v.sigs {
+		if o.rep.Kind == KindDocTimestamp && o.hasPOE && o.rev > rev && (!proven || o.poe.Before(poe)) {
+			poe, proven = o.poe, true
+		}
+	}
+	if !proven {
+		poe = v.now
+	}
+	n := len(chain)
+	if n > 1 {
+		n-- // the trust anchor's own period is the trust store's business
+	}
+	for _, c := range chain[:n] {
+		if c.NotAfter.Before(poe) {
+			return c, poe, proven
+		}
+	}
+	return nil, poe, proven
 }
 
 // archivePOE returns the earliest time of a valid document time-stamp that covers
