@@ -64,6 +64,9 @@ var (
 	// than the standard password handler (for example Adobe.PubSec, encryption to
 	// certificates) or with an unknown crypt filter; it cannot be read or signed.
 	ErrUnsupportedEncryption = pdf.ErrUnsupportedEncryption
+	// ErrLimit: the input exceeds a read limit (too many objects, too deep, a stream
+	// too large once decompressed; see SignOptions.Limits). Wrapped in ErrDocument.
+	ErrLimit = pdf.ErrLimit
 )
 
 // SignError details a refusal by Sign, Prepare or Complete. Err is one of the sentinels

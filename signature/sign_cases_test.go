@@ -416,6 +416,7 @@ func TestSignRefusals(t *testing.T) {
 		{"negative widget page", rsaS, &signature.SignOptions{Widget: &signature.Widget{Page: -1, Rect: [4]float64{0, 0, 10, 10}}}, signature.ErrInvalidOptions},
 		{"NaN widget rectangle", rsaS, &signature.SignOptions{Widget: &signature.Widget{Rect: [4]float64{0, 0, math.NaN(), 10}}}, signature.ErrInvalidOptions},
 		{"text option over 4 KiB", rsaS, &signature.SignOptions{Reason: strings.Repeat("ĩ", 2049)}, signature.ErrInvalidOptions},
+		{"negative read limit", rsaS, &signature.SignOptions{Limits: signature.ReadLimits{MaxDepth: -1}}, signature.ErrInvalidOptions},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -426,6 +427,18 @@ func TestSignRefusals(t *testing.T) {
 	t.Run("not a pdf", func(t *testing.T) {
 		err := signErrOf(t, []byte("hello, not a PDF at all"), rsaS, nil)
 		assert.ErrorIs(t, err, signature.ErrDocument)
+	})
+	t.Run("read limits", func(t *testing.T) {
+		// The object-stream kind needs its streams decompressed and has a dozen
+		// objects: tight limits refuse it with a message naming the limit to raise.
+		objstm := pdftest.ObjectStreams()
+		for _, l := range []signature.ReadLimits{{MaxObjects: 3}, {MaxStreamSize: 10}, {MaxDepth: 1}} {
+			err := signErrOf(t, objstm, rsaS, &signature.SignOptions{Limits: l})
+			assert.ErrorIs(t, err, signature.ErrDocument, "%+v", l)
+			assert.ErrorIs(t, err, signature.ErrLimit, "%+v", l)
+			assert.ErrorContains(t, err, "limit if the file is trusted", "%+v", l)
+		}
+		signBytes(t, objstm, rsaS, &signature.SignOptions{Limits: signature.ReadLimits{MaxObjects: 1000, MaxDepth: 16, MaxStreamSize: 1 << 20}})
 	})
 	t.Run("signer fails", func(t *testing.T) {
 		var out bytes.Buffer

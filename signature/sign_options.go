@@ -55,6 +55,9 @@ type SignOptions struct {
 	// permission. Only the first signature of a document may certify.
 	Certify DocMDPPermission
 
+	// Limits bounds the reading of the input; the zero value gives safe defaults.
+	Limits ReadLimits
+
 	// Password opens an encrypted input (the user or owner password; nil is the empty
 	// password). New strings are encrypted with the document's key; /Contents never is.
 	Password []byte
@@ -79,6 +82,20 @@ type SignOptions struct {
 	// HMAC-SHA256. Complete must be given the same key. Without a key the state is
 	// still bound to the input by its digest, but anyone can forge a consistent one.
 	StateKey []byte
+}
+
+// ReadLimits bounds what reading a PDF may cost, against crafted or damaged files. A
+// zero field means its default.
+type ReadLimits struct {
+	// MaxObjects bounds the number of objects (the highest object number), and the
+	// number of elements of one parsed value. Default 1,000,000.
+	MaxObjects int
+	// MaxDepth bounds the nesting of arrays and dictionaries, and of the page and
+	// form-field trees. Default 64.
+	MaxDepth int
+	// MaxStreamSize bounds the decompressed size of one stream the signer reads
+	// (cross-reference and object streams). Default 256 MiB.
+	MaxStreamSize int64
 }
 
 // Widget places a visible signature.

@@ -70,7 +70,8 @@ func planSignature(ctx context.Context, r io.ReaderAt, size int64, chain []*x509
 	}
 	capacity := sizing.MaxSize() + max(reserve, 0)
 
-	doc, err := pdf.Open(r, size, &pdf.Options{Password: opts.Password})
+	doc, err := pdf.Open(r, size, &pdf.Options{Password: opts.Password, MaxObjects: opts.Limits.MaxObjects,
+		MaxDepth: opts.Limits.MaxDepth, MaxStreamSize: opts.Limits.MaxStreamSize})
 	if err != nil {
 		return nil, signErr(ErrDocument, err, "")
 	}
@@ -198,6 +199,9 @@ func checkSignOptions(o *SignOptions) error {
 	}
 	if err := o.Level.check(); err != nil {
 		return err
+	}
+	if l := o.Limits; l.MaxObjects < 0 || l.MaxDepth < 0 || l.MaxStreamSize < 0 {
+		return signErr(ErrInvalidOptions, nil, "negative read limit %+v: use 0 for the default", l)
 	}
 	for _, s := range []string{o.Name, o.Reason, o.Location, o.ContactInfo, o.Field, o.NewField} {
 		if len(s) > 4096 {

@@ -41,7 +41,7 @@ func (e *LimitError) Error() string {
 	}
 	switch e.Limit {
 	case "MaxObjects", "MaxDepth", "MaxStreamSize":
-		s += "; raise Options." + e.Limit + " if the file is trusted"
+		s += "; raise the " + e.Limit + " limit if the file is trusted"
 	default:
 		s += "; the file is too large or too damaged to read"
 	}
