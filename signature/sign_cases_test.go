@@ -103,6 +103,15 @@ func TestSignEncrypted(t *testing.T) {
 		require.NoError(t, err, "%s", txt)
 		assert.Contains(t, string(txt), "Signed by kyso test", "the encrypted appearance stream decrypts and draws")
 	})
+	for _, method := range []string{pdftest.RC4128, pdftest.AES256} {
+		t.Run(method+" opened with the owner password", func(t *testing.T) {
+			in := pdftest.Encrypted(t, pdftest.Classic(), method, "người dùng")
+			out, _ := signBytes(t, in, keys.byName["rsa"], &signature.SignOptions{
+				Password: []byte(pdftest.OwnerPassword), Reason: "Phê duyệt"})
+			// Checked with the user password: the update was encrypted with the file key.
+			signTestCheck{in: in, out: out, password: "người dùng", signatures: 1, rootPEM: rootPEM}.run(t)
+		})
+	}
 	t.Run("wrong password", func(t *testing.T) {
 		in := pdftest.Encrypted(t, pdftest.Classic(), pdftest.AES256, "secret")
 		err := signErrOf(t, in, keys.byName["rsa"], &signature.SignOptions{Password: []byte("wrong")})
