@@ -25,7 +25,8 @@ Trust: the VGCA root (RootCA chuyên dùng Chính phủ G2) plus every -trust PE
 roots are also embedded in the DSS so the chain can be rebuilt offline.
 
 Exit status: 0 extended, 1 failed (unreadable or unsigned input, revocation data or
-time-stamp unavailable, output not writable), 2 usage error.
+time-stamp unavailable, output not writable), 2 usage error (including -out naming the
+input).
 
 Flags:
 `
@@ -61,6 +62,10 @@ func runExtend(ctx context.Context, c *cli, args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
+	if *in == *out {
+		fmt.Fprintln(c.stderr, "kyso extend: -out must differ from -in (the input is never modified)")
+		return exitUsage
+	}
 	store := certstatus.DefaultTrustStore()
 	for _, p := range trust {
 		if _, err := store.AddPEMFile(p); err != nil {
@@ -92,6 +97,10 @@ func runExtend(ctx context.Context, c *cli, args []string) int {
 	if err != nil {
 		fmt.Fprintf(c.stderr, "kyso extend: %v\n", err)
 		return exitFailure
+	}
+	if ost, err := os.Stat(*out); err == nil && os.SameFile(st, ost) {
+		fmt.Fprintln(c.stderr, "kyso extend: -out names the input file; the input is never modified")
+		return exitUsage
 	}
 	var res *signature.ExtendResult
 	err = writeFileAtomic(*out, func(w io.Writer) error {

@@ -93,4 +93,18 @@ func TestExtendCommand(t *testing.T) {
 	code, _, errs = runVerifyCLI("extend", "-in", signedPath, "-out", filepath.Join(dir, "z.pdf"), "-tsa", pki.TSAURL, "-trust", rootPath)
 	assert.Equal(t, 1, code, "the TSA is down: %s", errs)
 	assert.NoFileExists(t, filepath.Join(dir, "z.pdf"))
+
+	// The input is never replaced, under the same name or through a link.
+	before, err := os.ReadFile(signedPath)
+	require.NoError(t, err)
+	code, _, errs = runVerifyCLI("extend", "-in", signedPath, "-out", signedPath, "-lt", "-trust", rootPath)
+	assert.Equal(t, 2, code, errs)
+	assert.Contains(t, errs, "never modified")
+	link := filepath.Join(dir, "link.pdf")
+	require.NoError(t, os.Symlink(signedPath, link))
+	code, _, errs = runVerifyCLI("extend", "-in", signedPath, "-out", link, "-lt", "-trust", rootPath)
+	assert.Equal(t, 2, code, errs)
+	after, err := os.ReadFile(signedPath)
+	require.NoError(t, err)
+	assert.Equal(t, before, after, "the input was modified")
 }
