@@ -23,7 +23,8 @@ subcommands:
   show      -form ID [-defs DIR]             the definition in effect (with agency changes), as JSON
   schema    -form ID [-defs DIR]             JSON Schema of the form's data document
   validate  -form ID -data FILE [-defs DIR]  one line per problem; exit 1 when invalid
-  render    -form ID (-data FILE | -sample) -out FILE.pdf [-defs DIR]
+  render    -form ID (-data FILE | -sample) -out FILE.pdf [-defs DIR] [-draft]
+            the letter as a PDF ready to sign; -draft renders data that does not validate
   template  -form ID [-table ID] [-sample] -out FILE.xlsx|FILE.csv   a spreadsheet for a list
   deadline  -profile ID|FILE.json -period YYYY-MM|YYYY [-holiday D] [-workday D]
             report deadlines (profiles: quang-ninh, ha-tinh)
