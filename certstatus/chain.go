@@ -62,8 +62,14 @@ var oidExtKeyUsageExt = asn1.ObjectIdentifier{2, 5, 29, 37}
 // It returns the chain, leaf first and root last. It does not check revocation: call
 // Check (or CheckOffline) for each certificate and its issuer.
 //
+// crypto/x509 does not verify SHA-1 signatures at all, so a chain holding a
+// certificate signed with SHA-1 fails even when the certificate was issued before the
+// SHA-1 sunset: with ErrWeakAlgorithm after the sunset, with ErrUnsupported before it
+// (the policy would accept it, this package cannot check it).
+//
 // Errors are *CertificateInvalidError wrapping ErrNoChain, ErrExpired,
-// ErrNotYetValid, ErrKeyUsage, ErrBasicConstraints or ErrWeakAlgorithm.
+// ErrNotYetValid, ErrKeyUsage, ErrBasicConstraints, ErrWeakAlgorithm or
+// ErrUnsupported.
 func (c *Checker) VerifyCertificate(ctx context.Context, cert *x509.Certificate, opts VerifyOptions) ([]*x509.Certificate, error) {
 	if cert == nil {
 		return nil, &CertificateInvalidError{Reason: ErrNoChain, Detail: "no certificate"}
@@ -85,6 +91,11 @@ func (c *Checker) VerifyCertificate(ctx context.Context, cert *x509.Certificate,
 	}
 	if err != nil {
 		verr := mapVerifyError(cert, at, err)
+		if weak := c.weakSignatureInPath(cert, append(pool, c.trust.Roots()...)); weak != nil && errors.As(err, &unknown) {
+			// crypto/x509 refuses SHA-1 and MD5 signatures whatever their date and
+			// reports "unknown authority": say what really happened.
+			verr = weak
+		}
 		if ce, ok := verr.(*CertificateInvalidError); ok && len(aiaErrs) > 0 {
 			// Say why the missing issuer could not be downloaded.
 			ce.Detail += "; fetching the issuer (AIA caIssuers) failed: " + errors.Join(aiaErrs...).Error()
@@ -178,6 +189,40 @@ func mapVerifyError(cert *x509.Certificate, at time.Time, err error) error {
 		return &CertificateInvalidError{Cert: cert, Reason: ErrWeakAlgorithm, Detail: err.Error()}
 	}
 	return &CertificateInvalidError{Cert: cert, Reason: ErrNoChain, Detail: err.Error()}
+}
+
+// weakSignatureInPath follows issuer names from cert through candidates and returns
+// an error for the first certificate signed with MD5 or SHA-1, which crypto/x509 does
+// not verify at all: ErrWeakAlgorithm when the policy refuses it (MD5, or SHA-1 in a
+// certificate issued after the sunset), ErrUnsupported when the policy would accept
+// it (SHA-1 before the sunset) but it cannot be verified here. It returns nil when the
+// path has no such signature.
+func (c *Checker) weakSignatureInPath(cert *x509.Certificate, candidates []*x509.Certificate) error {
+	cur := cert
+	for depth := 0; cur != nil && depth < c.opts.MaxChainLength; depth++ {
+		if bytes.Equal(cur.RawIssuer, cur.RawSubject) {
+			return nil // a root: its own signature is not relied upon
+		}
+		switch cur.SignatureAlgorithm {
+		case x509.MD2WithRSA, x509.MD5WithRSA, x509.SHA1WithRSA, x509.ECDSAWithSHA1, x509.DSAWithSHA1:
+			if err := c.checkSigAlg(cur.SignatureAlgorithm, cur.NotBefore); err != nil {
+				return &CertificateInvalidError{Cert: cur, Reason: ErrWeakAlgorithm,
+					Detail: fmt.Sprintf("signed with %v, issued %s: %v", cur.SignatureAlgorithm, cur.NotBefore.UTC().Format("2006-01-02"), err)}
+			}
+			return &CertificateInvalidError{Cert: cur, Reason: ErrUnsupported,
+				Detail: fmt.Sprintf("signed with %v before the SHA-1 sunset (%s), which the policy accepts, but crypto/x509 no longer verifies SHA-1 signatures, so this chain cannot be validated here",
+					cur.SignatureAlgorithm, c.opts.SHA1Sunset.Format("2006-01-02"))}
+		}
+		var parent *x509.Certificate
+		for _, k := range candidates {
+			if bytes.Equal(cur.RawIssuer, k.RawSubject) {
+				parent = k
+				break
+			}
+		}
+		cur = parent
+	}
+	return nil
 }
 
 // checkChainPolicy applies the key-size and algorithm policy to every certificate

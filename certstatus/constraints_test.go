@@ -52,3 +52,37 @@ func TestVerifyCertificateBasicConstraintsAndNames(t *testing.T) {
 	_, err = ck.VerifyCertificate(bg, misnamed, certstatus.VerifyOptions{Intermediates: []*x509.Certificate{pki.CA.Cert}})
 	assert.ErrorIs(t, err, certstatus.ErrNoChain)
 }
+
+// crypto/x509 verifies no SHA-1 signature at all; the policy refuses SHA-1 only after
+// its sunset. A SHA-1 certificate issued after the sunset is a weak algorithm; one
+// issued before cannot be validated here, and the error says so rather than "no
+// chain".
+func TestVerifyCertificateSHA1Signatures(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	ck := checkerFor(pki, func(o *certstatus.Options) { o.DisableAIA = true })
+	sha1Cert := func(notBefore time.Time) *x509.Certificate {
+		tmpl := &x509.Certificate{
+			SerialNumber:       big.NewInt(notBefore.Unix()),
+			RawSubject:         certstatustest.Name(certstatustest.C("VN"), certstatustest.CN("Chứng thư SHA-1")),
+			NotBefore:          notBefore,
+			NotAfter:           time.Now().AddDate(1, 0, 0),
+			KeyUsage:           x509.KeyUsageDigitalSignature,
+			SignatureAlgorithm: x509.SHA1WithRSA,
+		}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, pki.CA.Cert, pki.Clerk.Cert.PublicKey, pki.CA.Key)
+		require.NoError(t, err)
+		c, err := x509.ParseCertificate(der)
+		require.NoError(t, err)
+		return c
+	}
+	inter := []*x509.Certificate{pki.CA.Cert}
+
+	_, err := ck.VerifyCertificate(bg, sha1Cert(time.Now().Add(-time.Hour)), certstatus.VerifyOptions{Intermediates: inter})
+	require.ErrorIs(t, err, certstatus.ErrWeakAlgorithm)
+	assert.Equal(t, "CRYPTO_CONSTRAINTS_FAILURE", certstatus.SubIndication(err))
+	assert.ErrorContains(t, err, "SHA1-RSA")
+
+	_, err = ck.VerifyCertificate(bg, sha1Cert(certstatus.DefaultSHA1Sunset.AddDate(-2, 0, 0)), certstatus.VerifyOptions{Intermediates: inter})
+	require.ErrorIs(t, err, certstatus.ErrUnsupported)
+	assert.ErrorContains(t, err, "before the SHA-1 sunset")
+}
