@@ -188,18 +188,25 @@ func (e *DefinitionError) Error() string {
 // Unwrap returns ErrInvalidDefinition or ErrConflict.
 func (e *DefinitionError) Unwrap() error { return e.Err }
 
-// InputError reports a problem reading a CSV/XLSX/JSON input at a row (1-based line or
-// spreadsheet row; 0 when not applicable).
+// InputError reports a problem reading a CSV, XLSX or JSON input.
 type InputError struct {
-	Row    int
+	// Row is the spreadsheet row (CSV: the record's line) of the problem, 1-based; 0
+	// when not applicable.
+	Row int
+	// Line is the line of a JSON document where the problem is, 1-based; 0 when not
+	// applicable.
+	Line   int
 	Detail string
 	Err    error
 }
 
-// Error returns the row and the detail.
+// Error returns the row or line and the detail.
 func (e *InputError) Error() string {
-	if e.Row > 0 {
+	switch {
+	case e.Row > 0:
 		return fmt.Sprintf("forms: row %d: %s", e.Row, e.Detail)
+	case e.Line > 0:
+		return fmt.Sprintf("forms: line %d: %s", e.Line, e.Detail)
 	}
 	return "forms: " + e.Detail
 }

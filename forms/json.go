@@ -70,9 +70,9 @@ func jsonError(b []byte, err error) error {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		return &InputError{Row: lineAt(b, se.Offset), Detail: "JSON syntax: " + se.Error(), Err: ErrMalformedInput}
+		return &InputError{Line: lineAt(b, se.Offset), Detail: "JSON syntax: " + se.Error(), Err: ErrMalformedInput}
 	case errors.As(err, &te):
-		return &InputError{Row: lineAt(b, te.Offset), Detail: fmt.Sprintf("JSON: %q must be a %s (got %s); write every value as a string", te.Field, te.Type, te.Value), Err: ErrMalformedInput}
+		return &InputError{Line: lineAt(b, te.Offset), Detail: fmt.Sprintf("JSON: %q must be a %s (got %s); write every value as a string", te.Field, te.Type, te.Value), Err: ErrMalformedInput}
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return &InputError{Detail: "JSON: document is empty or truncated", Err: ErrMalformedInput}
 	}

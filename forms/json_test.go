@@ -2,6 +2,7 @@ package forms
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"testing"
 
@@ -41,7 +42,11 @@ func TestUnmarshalDataErrors(t *testing.T) {
 			var ie *InputError
 			require.ErrorAs(t, err, &ie)
 			assert.ErrorIs(t, err, ErrMalformedInput)
-			assert.Equal(t, c.line, ie.Row)
+			assert.Equal(t, c.line, ie.Line)
+			assert.Zero(t, ie.Row)
+			if c.line > 0 {
+				assert.Contains(t, err.Error(), fmt.Sprintf("line %d:", c.line))
+			}
 			assert.Contains(t, err.Error(), c.text)
 		})
 	}
