@@ -239,9 +239,16 @@ func (c *Checker) VerifyTimestamp(ctx context.Context, token, digest []byte, h c
 	if err := checkTSAUsage(signer); err != nil {
 		return nil, &TimestampError{Reason: ErrTSACertificate, Detail: fmt.Sprintf("%s: %v", signer.Subject.CommonName, err)}
 	}
+	// The algorithm policy at genTime covers the signature, the digest of the
+	// signed attributes and the imprint: a weak hash anywhere undoes the token.
 	sigHash, _ := t.signatureHash()
-	if err := c.CheckAlgorithm(signer.PublicKey, sigHash, t.Time); err != nil {
-		return nil, &TimestampError{Reason: ErrWeakAlgorithm, Detail: err.Error()}
+	for _, use := range []struct {
+		what string
+		h    crypto.Hash
+	}{{"signature", sigHash}, {"message digest", hashForOID(t.signer.DigestAlgorithm.Algorithm)}, {"imprint", t.Hash}} {
+		if err := c.CheckAlgorithm(signer.PublicKey, use.h, t.Time); err != nil {
+			return nil, &TimestampError{Reason: ErrWeakAlgorithm, Detail: fmt.Sprintf("%s: %v", use.what, err)}
+		}
 	}
 	chain, err := c.VerifyCertificate(ctx, signer, VerifyOptions{At: t.Time, Intermediates: candidates, Usage: UsageTimestamping})
 	if err != nil {

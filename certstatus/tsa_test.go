@@ -2,6 +2,7 @@ package certstatus_test
 
 import (
 	"crypto"
+	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
 	"crypto/x509"
@@ -177,4 +178,21 @@ func TestTimestampRejectionSaysWhy(t *testing.T) {
 	require.ErrorIs(t, err, certstatus.ErrTSARejected)
 	assert.Contains(t, err.Error(), "bad request")
 	assert.Contains(t, err.Error(), "badRequest")
+}
+
+// A token stamping a SHA-1 imprint after the SHA-1 sunset fails the algorithm policy,
+// whether fetched or handed in.
+func TestTimestampSHA1ImprintRefused(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	ck := checkerFor(pki)
+	d := sha1.Sum([]byte("data"))
+	_, err := (&certstatus.TSAClient{URL: pki.TSAURL, Checker: ck}).Timestamp(bg, d[:], crypto.SHA1)
+	require.ErrorIs(t, err, certstatus.ErrWeakAlgorithm)
+	assert.ErrorContains(t, err, "imprint")
+
+	tok, err := pki.Timestamp(d[:], crypto.SHA1, nil)
+	require.NoError(t, err)
+	_, err = ck.VerifyTimestamp(bg, tok, d[:], crypto.SHA1, certstatus.TimestampOptions{})
+	require.ErrorIs(t, err, certstatus.ErrWeakAlgorithm)
+	assert.Equal(t, "CRYPTO_CONSTRAINTS_FAILURE", certstatus.SubIndication(err))
 }
