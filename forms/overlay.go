@@ -35,9 +35,10 @@ type overlay struct {
 		DomainSuffix *string  `json:"domainSuffix,omitempty"`
 		Options      []Option `json:"options,omitempty"`
 	} `json:"fields,omitempty"`
-	// AddFields appends new fields to a section.
+	// AddFields appends new fields to a section, or new columns to a list table.
 	AddFields []struct {
-		Section string `json:"section"`
+		Section string `json:"section,omitempty"`
+		Table   string `json:"table,omitempty"`
 		Field   Field  `json:"field"`
 	} `json:"addFields,omitempty"`
 	Closing []string `json:"closing,omitempty"`
@@ -142,6 +143,25 @@ func (r *Registry) applyOverlay(pf *parsedFile, builtin bool) []error {
 	}
 	for i, af := range o.AddFields {
 		line := pf.line("addFields", i)
+		if af.Table != "" {
+			if af.Section != "" {
+				bad(line, ErrInvalidDefinition, "addFields: give either section (a field) or table (a column), not both")
+				continue
+			}
+			t := d.Table(af.Table)
+			if t == nil {
+				bad(line, ErrInvalidDefinition, "addFields: no list table %q", af.Table)
+				continue
+			}
+			if slices.ContainsFunc(t.Columns, func(c Field) bool { return c.ID == af.Field.ID }) {
+				bad(line, ErrConflict, "addFields: column %q already exists in %q", af.Field.ID, af.Table)
+				continue
+			}
+			if claim("column "+af.Table+"."+af.Field.ID, line) {
+				t.Columns = append(t.Columns, af.Field)
+			}
+			continue
+		}
 		idx := slices.IndexFunc(d.Sections, func(s Section) bool { return s.ID == af.Section })
 		if idx < 0 {
 			bad(line, ErrInvalidDefinition, "addFields: no section %q", af.Section)

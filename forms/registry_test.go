@@ -295,3 +295,56 @@ func TestAgencyAddsRequiredFieldsWithSampleValues(t *testing.T) {
 	err = reg2.Load(fstest.MapFS{"c.yaml": {Data: []byte("extends: tt185/mau-01\nsample: {form: tt185/mau-02}\n")}})
 	assert.ErrorIs(t, err, ErrInvalidDefinition)
 }
+
+// An agency adds a column to a list: it is validated, imported from a spreadsheet by
+// its label and drawn in the table.
+func TestAgencyAddsAColumnToAList(t *testing.T) {
+	reg, err := NewRegistry()
+	require.NoError(t, err)
+	require.NoError(t, reg.Load(fstest.MapFS{"cot.yaml": {Data: []byte(
+		"extends: tt185/mau-04\naddFields:\n  - table: organisations\n    field: {id: unitCode, label: Mã đơn vị, labelEn: Unit code, type: integer, width: 0.6}\n" +
+			"note: Sở Nội vụ cấp mã đơn vị cho từng cơ quan.\n")}}))
+	d, err := reg.Definition("tt185/mau-04")
+	require.NoError(t, err)
+	cols := d.Table("organisations").Columns
+	assert.Equal(t, "unitCode", cols[len(cols)-1].ID)
+
+	data := d.Normalize(d.Sample)
+	data.Tables["organisations"][0]["unitCode"] = "12a"
+	assert.ErrorIs(t, d.Validate(data, ValidateOptions{Now: testNow}), ErrInvalidInteger)
+	data.Tables["organisations"][0]["unitCode"] = "1204"
+	require.NoError(t, d.Validate(data, ValidateOptions{Now: testNow}))
+
+	var csvBuf bytes.Buffer
+	require.NoError(t, d.ExportCSV("organisations", &csvBuf, data.Tables["organisations"]))
+	assert.Contains(t, csvBuf.String(), ",Mã đơn vị\n")
+	res, err := d.ImportCSV("organisations", &csvBuf, ImportOptions{Now: testNow})
+	require.NoError(t, err)
+	assert.Empty(t, res.Problems)
+	assert.Equal(t, "1204", res.Rows[0]["unitCode"])
+
+	needTool(t, "pdftotext")
+	var pdf bytes.Buffer
+	require.NoError(t, d.Render(&pdf, data, RenderOptions{Validate: &ValidateOptions{Now: testNow}}))
+	p := filepath.Join(t.TempDir(), "f.pdf")
+	require.NoError(t, os.WriteFile(p, pdf.Bytes(), 0o644))
+	text := spaces.ReplaceAllString(run(t, "pdftotext", p, "-"), " ")
+	assert.Regexp(t, `Mã\s.*đơn\s.*vị`, text, "the column header (wrapped in its narrow column)")
+	assert.Contains(t, text, "1204")
+
+	for name, c := range map[string]struct{ file, where, text string }{
+		"unknown list":   {"extends: tt185/mau-04\naddFields:\n  - table: nope\n    field: {id: a, label: A, type: text}\n", "o.yaml:3", `no list table "nope"`},
+		"both":           {"extends: tt185/mau-04\naddFields:\n  - table: organisations\n    section: x\n    field: {id: a, label: A, type: text}\n", "o.yaml:3", "not both"},
+		"column exists":  {"extends: tt185/mau-04\naddFields:\n  - table: organisations\n    field: {id: taxCode, label: A, type: text}\n", "o.yaml:3", `column "taxCode" already exists`},
+		"invalid column": {"extends: tt185/mau-04\naddFields:\n  - table: organisations\n    field: {id: b, label: B, type: colour}\n", "o.yaml:4", `unknown type "colour"`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			reg, err := NewRegistry()
+			require.NoError(t, err)
+			err = reg.Load(fstest.MapFS{"o.yaml": {Data: []byte(c.file)}})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.where)
+			assert.Contains(t, err.Error(), c.text)
+		})
+	}
+}
