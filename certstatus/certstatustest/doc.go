@@ -18,9 +18,13 @@
 // caIssuers) and CRL distribution point extensions.
 //
 // Failure injection covers revocation (with reason and time), suspension, expired
-// certificates, OCSP tryLater, slow, malformed, stale, wrong-key, unauthorised and
-// bad-nonce answers, CRL staleness and wrong keys, delta CRLs, and TSA answers with a
-// wrong imprint or nonce, rejections and corrupted signatures. Keys are RSA, made in
+// certificates, OCSP tryLater, slow, malformed, stale, future, wrong-key,
+// unauthorised, wrong-ResponderID, corrupted-signature, oversized and bad-nonce
+// answers, another delegated responder (SetOCSPSigner: one without
+// id-pkix-ocsp-nocheck, an expired one), CRL staleness, wrong keys and oversized
+// CRLs, delta CRLs, and TSA answers with a wrong imprint or nonce, rejections,
+// missing certificates and corrupted signatures. A shared clock (Options.Now) lets a
+// test move time for certificates, responses and tokens. Keys are RSA, made in
 // software; IssueWithKey certifies a key made elsewhere (for example in SoftHSM2), and
 // Holder.PKCS12 / Holder.KeyPEM export keys for import into a token.
 //
