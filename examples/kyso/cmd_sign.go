@@ -167,6 +167,9 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	default:
 		problems = append(problems, fmt.Sprintf("-hash %q: want sha256, sha384 or sha512", f.hash))
 	}
+	if f.reserveUnsigned > 1<<20 {
+		problems = append(problems, fmt.Sprintf("-reserve %d: at most 1048576 bytes (a time-stamp token needs about 8 KB)", f.reserveUnsigned))
+	}
 	if f.certify < 0 || f.certify > 3 {
 		problems = append(problems, fmt.Sprintf("-certify %d: want 1, 2 or 3", f.certify))
 	}

@@ -139,6 +139,7 @@ func TestSignCommandFailures(t *testing.T) {
 		{"same in and out", []string{"-in", f.in, "-out", f.in, "-key", f.keyPEM}, exitUsage, "must differ"},
 		{"sha1", []string{"-in", f.in, "-out", out, "-key", f.keyPEM, "-hash", "sha1"}, exitUsage, "-hash"},
 		{"certify 7", []string{"-in", f.in, "-out", out, "-key", f.keyPEM, "-certify", "7"}, exitUsage, "-certify"},
+		{"reserve a gigabyte", []string{"-in", f.in, "-out", out, "-key", f.keyPEM, "-reserve", "1073741824"}, exitUsage, "-reserve"},
 		{"both key kinds", []string{"-in", f.in, "-out", out, "-key", f.keyPEM, "-p12", f.p12}, exitUsage, "not both"},
 		{"bad rect", []string{"-in", f.in, "-out", out, "-key", f.keyPEM, "-page", "1", "-rect", "5,5,1,1"}, exitUsage, "-rect"},
 		{"rect without page", []string{"-in", f.in, "-out", out, "-key", f.keyPEM, "-rect", "1,1,5,5"}, exitUsage, "-page"},
