@@ -144,25 +144,28 @@ func (s *TrustStore) AddPEMFile(path string) (int, error) {
 }
 
 // AddDir adds the certificates of every *.pem, *.crt and *.cer file (PEM encoded) in a
-// directory, not recursing.
+// directory, not recursing. If any of those files is unreadable or holds no parseable
+// certificate, it returns the error naming that file and adds nothing.
 func (s *TrustStore) AddDir(dir string) (int, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return 0, err
 	}
-	total := 0
+	staged := NewTrustStore()
 	for _, e := range entries {
 		ext := strings.ToLower(filepath.Ext(e.Name()))
 		if e.IsDir() || (ext != ".pem" && ext != ".crt" && ext != ".cer") {
 			continue
 		}
-		n, err := s.AddPEMFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			return total, err
+		if _, err := staged.AddPEMFile(filepath.Join(dir, e.Name())); err != nil {
+			return 0, err
 		}
-		total += n
 	}
-	return total, nil
+	roots := staged.Roots()
+	for _, r := range roots {
+		s.Add(r)
+	}
+	return len(roots), nil
 }
 
 // Roots returns the trust anchors in the order they were added.

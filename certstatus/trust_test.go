@@ -80,3 +80,21 @@ func TestTrustStoreBadPEM(t *testing.T) {
 	_, err := store.AddPEMFile(filepath.Join(t.TempDir(), "missing.pem"))
 	assert.True(t, errors.Is(err, os.ErrNotExist))
 }
+
+// A directory with one broken file adds nothing, and the error names the file.
+func TestTrustStoreAddDirAllOrNothing(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "a-root.pem"), pki.Root.CertPEM(), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "b-broken.crt"), []byte("not PEM"), 0o644))
+	store := certstatus.NewTrustStore()
+	n, err := store.AddDir(dir)
+	require.ErrorIs(t, err, certstatus.ErrMalformed)
+	assert.ErrorContains(t, err, "b-broken.crt")
+	assert.Zero(t, n)
+	assert.Empty(t, store.Roots())
+
+	n, err = store.AddPEMFile(filepath.Join(dir, "a-root.pem"))
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+}
