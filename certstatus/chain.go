@@ -102,6 +102,10 @@ func (c *Checker) VerifyCertificate(ctx context.Context, cert *x509.Certificate,
 		}
 		return nil, verr
 	}
+	if len(chain) > c.opts.MaxChainLength {
+		return nil, &CertificateInvalidError{Cert: cert, Reason: ErrNoChain,
+			Detail: fmt.Sprintf("the shortest chain has %d certificates, more than the limit of %d (Options.MaxChainLength)", len(chain), c.opts.MaxChainLength)}
+	}
 	if err := c.checkChainPolicy(chain); err != nil {
 		return nil, err
 	}

@@ -247,3 +247,15 @@ func TestVerifyCertificateAIALimits(t *testing.T) {
 		})
 	}
 }
+
+// Options.MaxChainLength bounds the chains accepted, not only the AIA downloads.
+func TestVerifyCertificateMaxChainLength(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	inter := certstatus.VerifyOptions{Intermediates: []*x509.Certificate{pki.CA.Cert}}
+	_, err := checkerFor(pki, func(o *certstatus.Options) { o.MaxChainLength = 2 }).VerifyCertificate(bg, pki.Leader.Cert, inter)
+	require.ErrorIs(t, err, certstatus.ErrNoChain)
+	assert.ErrorContains(t, err, "MaxChainLength")
+	chain, err := checkerFor(pki, func(o *certstatus.Options) { o.MaxChainLength = 3 }).VerifyCertificate(bg, pki.Leader.Cert, inter)
+	require.NoError(t, err)
+	assert.Len(t, chain, 3)
+}
