@@ -93,7 +93,7 @@ func TestCorpusPyHanko(t *testing.T) {
 			// pyHanko's encrypted samples use these passwords.
 			var d *pdf.Document
 			var pw string
-			for _, pw = range []string{"", "usersecret", "ownersecret"} {
+			for _, pw = range []string{"", "usersecret", "ownersecret", "secret"} {
 				d, err = pdf.Open(bytesReader(b), int64(len(b)), &pdf.Options{Password: []byte(pw)})
 				if !errors.Is(err, pdf.ErrWrongPassword) {
 					break
