@@ -328,6 +328,10 @@ func parseDefinitionFile(fsys fs.FS, file, name string) (*parsedFile, error) {
 	return pf, nil
 }
 
+// maxColumnWidth bounds a column's relative Width (a larger one would starve the other
+// columns of room, or overflow the layout arithmetic).
+const maxColumnWidth = 20
+
 var reFormID = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$`)
 var reFieldID = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
 
@@ -404,6 +408,12 @@ func checkDefinition(d *Definition, pf *parsedFile) []error {
 		}
 		if f.Type != TypeEnum && len(f.Options) > 0 {
 			bad(ln(p...), "field %q has options but is not an enum", f.ID)
+		}
+		if f.Width < 0 || f.Width > maxColumnWidth {
+			bad(ln(p...), "field %q: width %g must be between 0 and %g (a relative column width, default 1)", f.ID, f.Width, float64(maxColumnWidth))
+		}
+		if f.MaxLength < 0 {
+			bad(ln(p...), "field %q: maxLength %d must not be negative", f.ID, f.MaxLength)
 		}
 		seen := map[string]bool{}
 		for _, o := range f.Options {

@@ -171,6 +171,9 @@ func TestAgencyExtensionErrorsHaveFileAndLine(t *testing.T) {
 			ErrInvalidDefinition, "r.yaml:10", `requiredIf "c=1"`},
 		{"added field invalid", fstest.MapFS{"o.yaml": {Data: []byte("extends: tt185/mau-01\naddFields:\n  - section: applicant\n    field:\n      id: unit\n      label: Đơn vị\n      type: colour\n")}},
 			ErrInvalidDefinition, "o.yaml:5", `field "unit" has unknown type "colour"`},
+		{"column width out of range", fstest.MapFS{"w.yaml": {Data: []byte(
+			"id: x/y\ntitle: T\nlayout: letter\nprovenance: {confidence: official, sources: [s]}\nsections:\n  - id: s\n    title: S\n    table:\n      id: t\n      columns:\n        - {id: a, label: A, type: text, width: 1e308}\n")}},
+			ErrInvalidDefinition, "w.yaml:11", `width 1e+308 must be between 0 and 20`},
 		{"extends unknown", fstest.MapFS{"o.yaml": {Data: []byte("extends: tt185/mau-99\n")}},
 			ErrInvalidDefinition, "o.yaml:1", `unknown form "tt185/mau-99"`},
 		{"relabel unknown field", fstest.MapFS{"o.yaml": {Data: []byte("extends: tt185/mau-01\nfields:\n  - id: nope\n    label: X\n")}},

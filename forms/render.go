@@ -662,7 +662,7 @@ func sumOf(v []float64) float64 {
 func (r *renderer) table(t *Table, rows []Row) {
 	cols := []col{{f: Field{ID: "#"}, title: "STT", w: 1}}
 	for _, c := range t.Columns {
-		w := c.Width
+		w := min(c.Width, maxColumnWidth) // a definition built in code skips the registry's check
 		if w <= 0 {
 			w = 1
 		}
