@@ -5,6 +5,7 @@ import (
 	"compress/zlib"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -65,7 +66,12 @@ func (d *pdfDoc) newPage(w, h float64) *pdfPage {
 	return p
 }
 
+// num writes a PDF real number; NaN and infinities, which PDF has no syntax for,
+// become 0 so that a layout bug can never make the file unreadable.
 func num(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "0"
+	}
 	s := strconv.FormatFloat(v, 'f', 2, 64)
 	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	if s == "-0" || s == "" {

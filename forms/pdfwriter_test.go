@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"testing"
@@ -114,4 +115,10 @@ func FuzzRender(f *testing.F) {
 			t.Fatal("not a PDF")
 		}
 	})
+}
+
+func TestNumIsAlwaysAPDFNumber(t *testing.T) {
+	for v, want := range map[float64]string{1.5: "1.5", 2: "2", -0.001: "0", 595.276: "595.28", math.NaN(): "0", math.Inf(1): "0", math.Inf(-1): "0"} {
+		assert.Equal(t, want, num(v), "%v", v)
+	}
 }
