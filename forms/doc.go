@@ -16,8 +16,9 @@
 //
 // A Registry holds the built-in definitions; Registry.Load and Registry.LoadDir add an
 // agency's own files without forking: new forms, relabelled or stricter fields, added
-// fields, overridden defaults (the province's managing body). Invalid files and
-// conflicts are reported as *DefinitionError with file and line.
+// fields and list columns, overridden defaults (the province's managing body), sample
+// values for what it added. Invalid files and conflicts are reported as
+// *DefinitionError with file and line.
 //
 // # Data, validation, exchange
 //
@@ -35,8 +36,9 @@
 // Definition.Render draws the letter per Nghị định 30/2020 Phụ lục I: A4 with its
 // margins, Quốc hiệu and Tiêu ngữ with the underline, issuing body, số/ký hiệu, place
 // and date in italics, the "V/v" summary, "Kính gửi", numbered sections, lists as
-// tables that break across pages with repeated headers (a list too wide for a portrait
-// page follows the letter on landscape pages, as a "danh sách kèm theo"), the signature
+// tables that break across pages with repeated headers (a list marked as an annex, or
+// too wide for a portrait page, follows the letter as a "phụ biểu" or "danh sách kèm
+// theo", on landscape pages when wide), the signature
 // block with room for a visible digital signature (RenderDocument reports where), and
 // "Nơi nhận". Text is NFC and set in the embedded
 // Liberation Serif (Times New Roman metrics), embedded as subset CIDFontType2 fonts
