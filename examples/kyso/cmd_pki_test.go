@@ -76,6 +76,14 @@ func TestPKIInitAndServe(t *testing.T) {
 	fi, err := os.Stat(filepath.Join(dir, "leader.p12"))
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	di, err := os.Stat(dir)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o700), di.Mode().Perm(), "a new directory with private keys is private")
+	for _, name := range []string{"root-key.pem", "ca-key.pem", "tsa-key.pem", "ocsp-key.pem"} {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), name)
+	}
 
 	// A second init into the same directory is refused and changes nothing.
 	before, _ := os.ReadFile(filepath.Join(dir, "root.pem"))
@@ -108,6 +116,14 @@ func TestPKIInitAndServe(t *testing.T) {
 	tok, err := (&certstatus.TSAClient{URL: "http://" + addr + "/tsa", Checker: ck}).Timestamp(context.Background(), digest[:], crypto.SHA256)
 	require.NoError(t, err)
 	assert.NotEmpty(t, tok)
+
+	aia, err := http.Get("http://" + addr + "/aia/ca.cer")
+	require.NoError(t, err)
+	aiaDER, _ := io.ReadAll(aia.Body)
+	aia.Body.Close()
+	assert.Equal(t, http.StatusOK, aia.StatusCode)
+	assert.Equal(t, chain[0].Raw, aiaDER, "AIA serves the issuing CA")
+	assert.NotContains(t, sout.String(), "ca-delta.crl", "no endpoint the CLI cannot make useful")
 
 	req, err := ocsp.CreateRequest(leader, chain[0], nil)
 	require.NoError(t, err)
