@@ -32,9 +32,10 @@ func TestExtendCorpus(t *testing.T) {
 	if root == "" {
 		t.Skip("set KYSO_CORPUS to the corpus directory")
 	}
+	root = corpusDir(root) // CI's relative ../shared/corpus is relative to the repository root
 	files, err := filepath.Glob(filepath.Join(root, "pyhanko", "*.pdf"))
 	require.NoError(t, err)
-	require.NotEmpty(t, files)
+	require.NotEmpty(t, files, "no PDFs in %s/pyhanko", root)
 	p, err := certstatustest.Generate(certstatustest.Options{Addr: "127.0.0.1:9"})
 	require.NoError(t, err)
 	ts := kitTimestamper{p}

@@ -58,6 +58,11 @@ func msgByteRangeOK(br []int64) msg {
 		"/ByteRange %v is well-formed: starts at byte 0, one hole, inside the file.", br)
 }
 
+func msgSignatureShared(others string) msg {
+	return mf("Cùng một chữ ký (cùng /ByteRange) được gắn cho cả trường %s: một chữ ký chỉ thuộc về một trường; tài liệu đã bị sửa để một trường có vẻ đã được ký.",
+		"The same signature (same /ByteRange) is also claimed by field %s: a signature belongs to one field only; the document was altered to make a field look signed.", others)
+}
+
 func msgContentsMissing() msg {
 	return mf("Thiếu /Contents hoặc /Contents rỗng: không có giá trị chữ ký (giả mạo chữ ký).",
 		"/Contents is missing or empty: there is no signature value (universal signature forgery).")

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/kyso-go/kyso/internal/cms"
@@ -142,6 +143,7 @@ func (v *verifier) run() (*Report, error) {
 			}
 		}
 	}
+	v.sharedSignatures()
 	// At most 64 passes' worth of hashing (plus 1 GiB): ordinary documents, whose
 	// signatures share most of their ranges, need little more than one.
 	digests, err := hashRangesLimited(v.ctx, v.r, jobs, 64*v.size+1<<30)
@@ -226,6 +228,42 @@ func (v *verifier) findSignatures() error {
 	}
 	sort.SliceStable(v.sigs, func(i, j int) bool { return end(v.sigs[i]) < end(v.sigs[j]) })
 	return nil
+}
+
+// sharedSignatures fails every signature whose signed ranges another field's
+// signature also claims: one signature value shown under two fields (a later revision
+// pointing a second field's /V at an existing signature dictionary, or a copy of it)
+// would let a document appear signed in a field its signer never signed.
+func (v *verifier) sharedSignatures() {
+	byRanges := map[string][]*sigState{}
+	var keys []string
+	for _, s := range v.sigs {
+		if s.ranges == nil {
+			continue
+		}
+		k := fmt.Sprint(s.ranges)
+		if byRanges[k] == nil {
+			keys = append(keys, k)
+		}
+		byRanges[k] = append(byRanges[k], s)
+	}
+	for _, k := range keys {
+		group := byRanges[k]
+		if len(group) < 2 {
+			continue
+		}
+		for _, s := range group {
+			var others []string
+			for _, o := range group {
+				if o != s {
+					others = append(others, fmt.Sprintf("%q", o.rep.Field))
+				}
+			}
+			s.rep.add(CheckCoverage, CheckFailed, msgSignatureShared(strings.Join(others, ", ")))
+			s.rep.fail(TotalFailed, FormatFailure)
+			s.broken = true
+		}
+	}
 }
 
 // intArray reads an array of integers, or nil.

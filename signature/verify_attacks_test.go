@@ -104,6 +104,29 @@ func otherLeader(t testing.TB, p *vtPKI) *x509.Certificate {
 	return nil
 }
 
+// addFieldWithValue appends an update adding a signature field named "Lãnh đạo" whose
+// /V is value(the first signature field's /V): the same signature shown in two fields.
+func addFieldWithValue(t *testing.T, doc []byte, value func(d *pdf.Document, v pdf.Object) pdf.Object) []byte {
+	return update(t, doc, func(d *pdf.Document, u *pdf.Update) {
+		fields, err := d.Fields()
+		require.NoError(t, err)
+		fieldRef := u.Add(pdf.Dict{"FT": pdf.Name("Sig"), "T": pdf.String("Lãnh đạo"), "V": value(d, fields[0].Dict.Get("V"))})
+		cat, err := d.Catalog()
+		require.NoError(t, err)
+		af, _ := d.Resolve(cat.Get("AcroForm"))
+		form := af.(pdf.Dict).Clone()
+		fa, _ := d.Resolve(form.Get("Fields"))
+		form["Fields"] = append(fa.(pdf.Array).Clone(), fieldRef)
+		if ref, ok := cat.Get("AcroForm").(pdf.Ref); ok {
+			u.Set(ref, form)
+		} else {
+			nc := cat.Clone()
+			nc["AcroForm"] = form
+			u.Set(d.Trailer().Get("Root").(pdf.Ref), nc)
+		}
+	})
+}
+
 func TestVerifyNegativeCorpus(t *testing.T) {
 	now := time.Now().Truncate(time.Second)
 	p := newVTPKI(t, now.Add(-24*time.Hour), now.Add(365*24*time.Hour))
@@ -314,6 +337,16 @@ func TestVerifyNegativeCorpus(t *testing.T) {
 			cert := vtSign(t, p, base, &signature.SignOptions{Time: now, Certify: signature.DocMDPNoChanges})
 			return addDocTimestamp(t, p, cert, now)
 		}, p, 0, want{signature.TotalPassed, "", signature.ModLTAUpdates}},
+		{"signature value claimed by a second field", func(t *testing.T) []byte {
+			return addFieldWithValue(t, signed, func(d *pdf.Document, v pdf.Object) pdf.Object { return v })
+		}, p, 0, want{signature.TotalFailed, signature.FormatFailure, ""}},
+		{"copy of a signature dictionary in a second field", func(t *testing.T) []byte {
+			return addFieldWithValue(t, signed, func(d *pdf.Document, v pdf.Object) pdf.Object {
+				sd, err := d.Resolve(v)
+				require.NoError(t, err)
+				return sd.(pdf.Dict).Clone()
+			})
+		}, p, -1, want{signature.TotalFailed, signature.FormatFailure, ""}},
 		{"signature added under DocMDP P=1", func(t *testing.T) []byte {
 			cert := vtSign(t, p, base, &signature.SignOptions{Time: now, Certify: signature.DocMDPNoChanges})
 			// Sign refuses to sign after a P=1 certification: turn an (allowed) document
