@@ -315,7 +315,7 @@ func (c *Checker) evalOCSP(der []byte, from string, cert, issuer *x509.Certifica
 	}
 	nonce, err := responseNonce(basic)
 	if err != nil {
-		return fail(ErrMalformed, err.Error())
+		return fail(unwrapSentinel(err), err.Error())
 	}
 	if wantNonce != nil {
 		switch {
