@@ -83,8 +83,9 @@ var organisationSchemes = map[string]bool{"MST": true, "MNS": true, "MQHNS": tru
 //
 // The kind is inferred with these rules, first match wins:
 //  1. a CA certificate (basic constraints CA) is KindCA;
-//  2. a UID identifier of a person (CMND, CCCD, HC) makes it KindIndividual;
-//  3. a UID tax or budget code (MST, MNS) makes it KindOrganisation;
+//  2. a UID identifier of a person (CMND, CMT, CCCD, PID, HC) makes it
+//     KindIndividual;
+//  3. a UID tax or budget code (MST, MNS, MQHNS) makes it KindOrganisation;
 //  4. an extended key usage for servers, code signing, time-stamping or OCSP signing,
 //     or DNS/IP names, make it KindDevice;
 //  5. a common name written entirely in upper case (the VGCA convention for
