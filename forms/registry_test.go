@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -349,5 +350,19 @@ func TestAgencyAddsAColumnToAList(t *testing.T) {
 			assert.Contains(t, err.Error(), c.where)
 			assert.Contains(t, err.Error(), c.text)
 		})
+	}
+}
+
+// The TT 185 procedures each form belongs to, as Hà Tĩnh 19/2020 Điều 6 khoản 2 lists
+// them: Điều 8 issuance (Mẫu 01–06), Điều 9 renewal and change (07–08), Điều 10
+// revocation (09–10, with the lost-device minutes 15), Điều 11 recovery (11–12).
+func TestTT185FormsCiteTheirProcedure(t *testing.T) {
+	reg, err := NewRegistry()
+	require.NoError(t, err)
+	art := map[int]int{1: 8, 2: 8, 3: 8, 4: 8, 5: 8, 6: 8, 7: 9, 8: 9, 9: 10, 10: 10, 11: 11, 12: 11, 15: 10}
+	for n, a := range art {
+		d, err := reg.Definition("tt185/mau-" + twoDigits(n))
+		require.NoError(t, err)
+		assert.Contains(t, d.LegalBasis, "Thông tư 185/2019/TT-BQP, Điều "+strconv.Itoa(a), d.ID)
 	}
 }
