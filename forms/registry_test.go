@@ -204,6 +204,8 @@ func FuzzLoadDefinitionFile(f *testing.F) {
 	f.Add([]byte(agencyNewForm))
 	f.Add([]byte(agencyOverlay))
 	f.Add([]byte("extends: tt185/mau-01\nfields: [{id: phone, required: false}]\n"))
+	f.Add([]byte("extends: tt185/mau-04\naddFields:\n  - table: organisations\n    field: {id: unitCode, label: Mã đơn vị, type: integer, width: 0.6}\n"))
+	f.Add([]byte("extends: tt185/mau-01\naddFields:\n  - section: applicant\n    field: {id: unit, label: Đơn vị, type: text, required: true}\nsample:\n  header: {number: 07/ĐĐN}\n  fields: {unit: Phòng Chuyển đổi số}\n"))
 	base, err := NewRegistry()
 	if err != nil {
 		f.Fatal(err)
