@@ -372,9 +372,13 @@ func formsRender(ctx context.Context, c *cli, args []string) int {
 	return exitOK
 }
 
-// checkFormsOutput refuses an output path that is a directory or one of the inputs
-// (rendering over the data file would destroy it); it returns what is wrong, or "".
+// checkFormsOutput refuses an output path in a directory that does not exist, that is a
+// directory, or that is one of the inputs (rendering over the data file would destroy
+// it); it returns what is wrong, or "".
 func checkFormsOutput(out string, inputs ...string) string {
+	if dst, err := os.Stat(filepath.Dir(out)); err != nil || !dst.IsDir() {
+		return fmt.Sprintf("-out %s: the directory %s does not exist", out, filepath.Dir(out))
+	}
 	ost, err := os.Stat(out)
 	if err != nil {
 		return ""

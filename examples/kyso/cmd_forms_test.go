@@ -186,6 +186,9 @@ func TestFormsRender(t *testing.T) {
 	code, _, errOut = runFormsCLI("render", "-form", "tt185/mau-01", "-sample", "-out", dir)
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errOut, "is a directory")
+	code, _, errOut = runFormsCLI("render", "-form", "tt185/mau-01", "-sample", "-out", filepath.Join(dir, "thiếu", "x.pdf"))
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "does not exist")
 }
 
 func TestFormsRenderFromXLSX(t *testing.T) {
