@@ -119,10 +119,14 @@ type FetchError struct {
 
 // Error names the URL and the failure.
 func (e *FetchError) Error() string {
-	if e.StatusCode != 0 {
-		return fmt.Sprintf("certstatus: fetch %s: %v %d", e.URL, e.Err, e.StatusCode)
+	msg := "<nil>"
+	if e.Err != nil {
+		msg = strings.TrimPrefix(e.Err.Error(), "certstatus: ")
 	}
-	return fmt.Sprintf("certstatus: fetch %s: %v", e.URL, e.Err)
+	if e.StatusCode != 0 {
+		return fmt.Sprintf("certstatus: fetch %s: %s %d", e.URL, msg, e.StatusCode)
+	}
+	return fmt.Sprintf("certstatus: fetch %s: %s", e.URL, msg)
 }
 
 // Unwrap returns Err.

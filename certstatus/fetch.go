@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	neturl "net/url"
 	"time"
 )
 
@@ -31,6 +32,7 @@ func (f fetcher) do(ctx context.Context, req *http.Request, max int64) ([]byte, 
 	if f.offline {
 		return nil, &FetchError{URL: url, Err: ErrOffline}
 	}
+	parent := ctx
 	if f.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, f.timeout)
@@ -38,8 +40,16 @@ func (f fetcher) do(ctx context.Context, req *http.Request, max int64) ([]byte, 
 	}
 	resp, err := f.httpClient().Do(req.WithContext(ctx))
 	if err != nil {
-		if ctxErr := context.Cause(ctx); ctxErr != nil && !errors.Is(ctxErr, context.DeadlineExceeded) {
-			return nil, &FetchError{URL: url, Err: ctxErr}
+		if cause := context.Cause(parent); cause != nil {
+			return nil, &FetchError{URL: url, Err: cause} // the caller gave up
+		}
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, &FetchError{URL: url, Err: fmt.Errorf("%w: no answer within %v", ErrUnreachable, f.timeout)}
+		}
+		// The URL is already named: keep only what went wrong.
+		var ue *neturl.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
 		}
 		return nil, &FetchError{URL: url, Err: fmt.Errorf("%w: %v", ErrUnreachable, err)}
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -115,6 +116,8 @@ func TestOCSPSlowAndUnreachableResponders(t *testing.T) {
 	ck := checkerFor(pki, ocspOnly, func(o *certstatus.Options) { o.Timeout = 100 * time.Millisecond })
 	r := ck.Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
 	assert.ErrorIs(t, r.Err, certstatus.ErrUnreachable)
+	assert.ErrorContains(t, r.Err, "no answer within 100ms", "the user learns it was the timeout")
+	assert.Equal(t, 1, strings.Count(r.Err.Error(), pki.OCSPURL), "the URL is named once: %v", r.Err)
 
 	// A port nobody listens on.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -135,7 +135,15 @@ func (c *TSAClient) Request(ctx context.Context, digest []byte, h crypto.Hash) (
 		}
 	})
 	if err != nil {
-		return fail(unwrapReason(err), "%v", err)
+		reason, detail := unwrapReason(err), err.Error()
+		if fe, ok := err.(*FetchError); ok {
+			// The TimestampError names the URL; say only what went wrong.
+			detail = fe.Err.Error()
+			if fe.StatusCode != 0 {
+				detail = fmt.Sprintf("HTTP status %d", fe.StatusCode)
+			}
+		}
+		return fail(reason, "%s", detail)
 	}
 	raw, err := ParseTimestampResponse(body)
 	if err != nil {

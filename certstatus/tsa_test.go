@@ -101,6 +101,10 @@ func TestTimestampFailuresEachHaveTheirOwnError(t *testing.T) {
 			pki.RequireTSAAuth("vanthu", "đúng")
 			c.Username, c.Password = "vanthu", "sai"
 		}, certstatus.ErrHTTPStatus},
+		{"slow TSA", func(t *testing.T, pki *certstatustest.PKI, c *certstatus.TSAClient) {
+			pki.SetTSADelay(3 * time.Second)
+			c.Timeout = 100 * time.Millisecond
+		}, certstatus.ErrUnreachable},
 		{"unreachable", func(t *testing.T, pki *certstatustest.PKI, c *certstatus.TSAClient) {
 			c.URL = "http://127.0.0.1:1/tsa"
 		}, certstatus.ErrUnreachable},
@@ -114,6 +118,7 @@ func TestTimestampFailuresEachHaveTheirOwnError(t *testing.T) {
 			t.Cleanup(func() {
 				pki.SetTSA(certstatustest.TSANormal)
 				pki.SetTSASigner(nil)
+				pki.SetTSADelay(0)
 				pki.RequireTSAAuth("", "")
 			})
 			c := &certstatus.TSAClient{URL: pki.TSAURL, Checker: checkerFor(pki)}

@@ -116,6 +116,7 @@ type PKI struct {
 	tsaMode     TSABehavior
 	tsaSigner   *Holder
 	tsaPSS      bool
+	tsaDelay    time.Duration
 	tsaUser     string
 	tsaPass     string
 	crlMode     CRLBehavior

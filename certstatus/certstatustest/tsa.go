@@ -58,6 +58,13 @@ func (p *PKI) SetTSARSAPSS(on bool) {
 	p.mu.Unlock()
 }
 
+// SetTSADelay makes the time-stamping server wait d before answering (a slow TSA).
+func (p *PKI) SetTSADelay(d time.Duration) {
+	p.mu.Lock()
+	p.tsaDelay = d
+	p.mu.Unlock()
+}
+
 // RequireTSAAuth makes the TSA demand HTTP basic authentication; an empty user turns
 // it off.
 func (p *PKI) RequireTSAAuth(user, password string) {
@@ -173,7 +180,7 @@ func (p *PKI) serveTSA(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.mu.Lock()
-	mode, signer, user, pass, pss := p.tsaMode, p.tsaSigner, p.tsaUser, p.tsaPass, p.tsaPSS
+	mode, signer, user, pass, pss, delay := p.tsaMode, p.tsaSigner, p.tsaUser, p.tsaPass, p.tsaPSS, p.tsaDelay
 	p.tsaSerial++
 	serial := p.tsaSerial
 	p.mu.Unlock()
@@ -192,6 +199,13 @@ func (p *PKI) serveTSA(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		http.Error(w, "read error", http.StatusBadRequest)
 		return
+	}
+	if delay > 0 {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return
+		}
 	}
 	if mode == TSAMalformed {
 		writeTSA(w, []byte("this is not a TimeStampResp"))
