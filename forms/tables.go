@@ -193,7 +193,7 @@ func maxImportRows(t *Table) int {
 }
 
 // xlsxFixups repairs a value Excel stored as a number: a date serial becomes
-// dd/mm/yyyy, a phone or CCCD number gets its leading zero back, 12.0 becomes 12.
+// dd/mm/yyyy, a phone, CCCD or CMND number gets its leading zeros back, 12.0 becomes 12.
 func xlsxFixups(c Field, v string) string {
 	if v == "" {
 		return v
@@ -214,7 +214,14 @@ func xlsxFixups(c Field, v string) string {
 			return "0" + s
 		}
 	case TypeCCCD, TypeIDNumber:
-		if s := strconv.FormatFloat(num, 'f', 0, 64); len(s) == 11 {
+		// A CCCD always starts with 0 (province codes 001–096): a number of 10 or 11
+		// digits lost one or two leading zeros (Hà Nội's 001… loses two). A CMND of 9
+		// digits may start with 0 too (Hà Nội's 01…).
+		s := strconv.FormatFloat(num, 'f', 0, 64)
+		switch {
+		case len(s) == 10 || len(s) == 11:
+			return strings.Repeat("0", 12-len(s)) + s
+		case c.Type == TypeIDNumber && len(s) == 8:
 			return "0" + s
 		}
 	}

@@ -264,3 +264,25 @@ func TestCSVExportDefusesFormulas(t *testing.T) {
 		}
 	}
 }
+
+// Identity numbers typed as numbers lose their leading zeros; the province code of a
+// CCCD (001–096) says how many: Hà Nội's 001… loses two.
+func TestXLSXRestoresLeadingZerosOfIdentityNumbers(t *testing.T) {
+	cccd := Field{Type: TypeCCCD}
+	id := Field{Type: TypeIDNumber}
+	cases := []struct {
+		f    Field
+		in   string
+		want string
+	}{
+		{cccd, "1090001234", "001090001234"},      // Hà Nội
+		{cccd, "22185001234", "022185001234"},     // Quảng Ninh
+		{id, "1090001234", "001090001234"},        // a CCCD in an ID column
+		{id, "12345678", "012345678"},             // a CMND starting with 0
+		{id, "123456789", "123456789"},            // a CMND as it is
+		{cccd, "2.2185001234E10", "022185001234"}, // Excel's scientific notation
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, xlsxFixups(c.f, c.in), c.in)
+	}
+}
