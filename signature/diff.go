@@ -541,9 +541,15 @@ func (c *changeCtx) annotList(oa, na pdf.Array, note noteFunc) {
 		}
 		ad, _ := asDict(resolveQuiet(c.new, r))
 		if st, _ := ad.Get("Subtype").(pdf.Name); st == "Widget" {
-			if c.inheritedFT(ad) == "Sig" || c.gNew.sigWidgets[r] {
+			switch {
+			case (c.inheritedFT(ad) == "Sig" || c.gNew.sigWidgets[r]) && c.emptyVisibleWidget(ad):
+				// No signature comes with it, only an appearance drawn over the page
+				// (the "sneaky signature" overlay): form filling at best, which a
+				// DocMDP P=1 certification forbids.
+				note(ModFormFilling, "a visible widget of an empty signature field was added")
+			case c.inheritedFT(ad) == "Sig" || c.gNew.sigWidgets[r]:
 				note(ModLTAUpdates, "the widget of a new signature was added")
-			} else {
+			default:
 				note(ModOther, "a widget of a new form field was added")
 			}
 			continue
@@ -560,6 +566,42 @@ func (c *changeCtx) annotList(oa, na pdf.Array, note noteFunc) {
 			note(ModAnnotations, "an annotation was removed")
 		}
 	}
+}
+
+// emptyVisibleWidget reports whether a signature widget draws something on its page
+// (a non-empty /Rect, an appearance, not hidden) while its field holds no signature.
+func (c *changeCtx) emptyVisibleWidget(w pdf.Dict) bool {
+	field := w
+	if w.Get("V") == nil && w.Get("FT") == nil {
+		if p, ok := asDict(resolveQuiet(c.new, w.Get("Parent"))); ok {
+			field = p
+		}
+	}
+	if field.Get("V") != nil {
+		return false
+	}
+	if f, _ := resolveQuiet(c.new, w.Get("F")).(pdf.Integer); f&(2|32) != 0 { // Hidden, NoView
+		return false
+	}
+	if w.Get("AP") == nil {
+		return false
+	}
+	rect, _ := resolveQuiet(c.new, w.Get("Rect")).(pdf.Array)
+	if len(rect) != 4 {
+		return false
+	}
+	var v [4]float64
+	for i, e := range rect {
+		switch n := resolveQuiet(c.new, e).(type) {
+		case pdf.Integer:
+			v[i] = float64(n)
+		case pdf.Real:
+			v[i] = float64(n)
+		default:
+			return false
+		}
+	}
+	return v[2] != v[0] && v[3] != v[1]
 }
 
 // equal compares two objects deeply; references compare by identity (a changed

@@ -127,6 +127,37 @@ func addFieldWithValue(t *testing.T, doc []byte, value func(d *pdf.Document, v p
 	})
 }
 
+// addEmptySigField appends an update adding an empty signature field whose widget on
+// page 1 has rectangle rect and an appearance that writes over the page.
+func addEmptySigField(t *testing.T, doc []byte, rect pdf.Array) []byte {
+	return update(t, doc, func(d *pdf.Document, u *pdf.Update) {
+		pg := firstPage(t, d)
+		ap := []byte("1 1 1 rg 0 0 200 40 re f 0 g BT /F1 12 Tf 5 15 Td (Số tiền: 900.000.000 đồng) Tj ET")
+		fieldRef := u.Add(pdf.Dict{"FT": pdf.Name("Sig"), "T": pdf.String("Sneaky"), "Type": pdf.Name("Annot"),
+			"Subtype": pdf.Name("Widget"), "Rect": rect, "F": pdf.Integer(4), "P": pg.Ref,
+			"AP": pdf.Dict{"N": u.Add(&pdf.Stream{Dict: pdf.Dict{"Type": pdf.Name("XObject"), "Subtype": pdf.Name("Form"),
+				"BBox": pdf.Array{pdf.Integer(0), pdf.Integer(0), pdf.Integer(200), pdf.Integer(40)}, "Length": pdf.Integer(len(ap))}, Data: ap})}})
+		cat, err := d.Catalog()
+		require.NoError(t, err)
+		af, _ := d.Resolve(cat.Get("AcroForm"))
+		form := af.(pdf.Dict).Clone()
+		fa, _ := d.Resolve(form.Get("Fields"))
+		form["Fields"] = append(fa.(pdf.Array).Clone(), fieldRef)
+		nc := cat.Clone()
+		if ref, ok := cat.Get("AcroForm").(pdf.Ref); ok {
+			u.Set(ref, form)
+		} else {
+			nc["AcroForm"] = form
+			u.Set(d.Trailer().Get("Root").(pdf.Ref), nc)
+		}
+		nd := pg.Dict.Clone()
+		annots, _ := d.Resolve(nd.Get("Annots"))
+		arr, _ := annots.(pdf.Array)
+		nd["Annots"] = append(arr.Clone(), fieldRef)
+		u.Set(pg.Ref, nd)
+	})
+}
+
 func TestVerifyNegativeCorpus(t *testing.T) {
 	now := time.Now().Truncate(time.Second)
 	p := newVTPKI(t, now.Add(-24*time.Hour), now.Add(365*24*time.Hour))
@@ -347,6 +378,17 @@ func TestVerifyNegativeCorpus(t *testing.T) {
 				return sd.(pdf.Dict).Clone()
 			})
 		}, p, -1, want{signature.TotalFailed, signature.FormatFailure, ""}},
+		{"sneaky overlay: empty visible signature field added under DocMDP P=1", func(t *testing.T) []byte {
+			cert := vtSign(t, p, base, &signature.SignOptions{Time: now, Certify: signature.DocMDPNoChanges})
+			return addEmptySigField(t, cert, pdf.Array{pdf.Integer(72), pdf.Integer(700), pdf.Integer(272), pdf.Integer(740)})
+		}, p, 0, want{signature.TotalFailed, signature.FormatFailure, signature.ModFormFilling}},
+		{"empty visible signature field added (not certified)", func(t *testing.T) []byte {
+			return addEmptySigField(t, signed, pdf.Array{pdf.Integer(72), pdf.Integer(700), pdf.Integer(272), pdf.Integer(740)})
+		}, p, 0, want{signature.TotalPassed, "", signature.ModFormFilling}},
+		{"empty invisible signature field added under DocMDP P=1", func(t *testing.T) []byte {
+			cert := vtSign(t, p, base, &signature.SignOptions{Time: now, Certify: signature.DocMDPNoChanges})
+			return addEmptySigField(t, cert, pdf.Array{pdf.Integer(0), pdf.Integer(0), pdf.Integer(0), pdf.Integer(0)})
+		}, p, 0, want{signature.TotalPassed, "", signature.ModLTAUpdates}},
 		{"signature added under DocMDP P=1", func(t *testing.T) []byte {
 			cert := vtSign(t, p, base, &signature.SignOptions{Time: now, Certify: signature.DocMDPNoChanges})
 			// Sign refuses to sign after a P=1 certification: turn an (allowed) document
