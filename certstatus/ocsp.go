@@ -251,6 +251,10 @@ func (c *Checker) queryOCSP(ctx context.Context, responder, cacheKey string, cer
 		wantNonce, _ = asn1.Marshal(nonce)
 	}
 	r, err := c.evalOCSP(body, responder, cert, issuer, at, wantNonce, true)
+	if errors.Is(err, errNotForThisCert) {
+		return Result{}, &ResponseError{Source: SourceOCSP, URL: responder, Reason: ErrMalformed,
+			Detail: "the response is about another certificate than the one asked for"}
+	}
 	if err != nil {
 		return Result{}, err
 	}

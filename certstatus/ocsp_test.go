@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -404,4 +405,23 @@ func TestOCSPDefaultResponderForTheVGCAHierarchy(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A responder answering about another certificate gets an exported, actionable error.
+func TestOCSPAnswerAboutAnotherCertificate(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	orgOCSP, err := checkerFor(pki).OCSPResponse(bg, pki.Org.Cert, pki.CA.Cert)
+	require.NoError(t, err)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/ocsp-response")
+		w.Write(orgOCSP)
+	}))
+	t.Cleanup(srv.Close)
+	leader := *pki.Leader.Cert
+	leader.OCSPServer = []string{srv.URL}
+	r := checkerFor(pki, ocspOnly).Check(bg, &leader, pki.CA.Cert, time.Time{})
+	assert.Equal(t, certstatus.StatusUnknown, r.Status)
+	require.ErrorIs(t, r.Err, certstatus.ErrMalformed)
+	assert.ErrorContains(t, r.Err, "another certificate")
+	assert.ErrorContains(t, r.Err, srv.URL)
 }
