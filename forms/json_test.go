@@ -146,3 +146,39 @@ func TestJSONSchemaMatchesDefinitionsAndSamples(t *testing.T) {
 		})
 	}
 }
+
+// A field required only when another has a value (the SIM carrier when the device is a
+// SIM PKI) is an if/then clause in the JSON Schema.
+func TestJSONSchemaExpressesRequiredIf(t *testing.T) {
+	reg, err := NewRegistry()
+	require.NoError(t, err)
+	d, err := reg.Definition("tt185/mau-01")
+	require.NoError(t, err)
+	b, err := d.JSONSchema()
+	require.NoError(t, err)
+	var s struct {
+		Properties struct {
+			Fields struct {
+				AllOf []struct {
+					If struct {
+						Properties map[string]struct {
+							Const string `json:"const"`
+						} `json:"properties"`
+						Required []string `json:"required"`
+					} `json:"if"`
+					Then struct {
+						Required []string `json:"required"`
+					} `json:"then"`
+				} `json:"allOf"`
+			} `json:"fields"`
+		} `json:"properties"`
+	}
+	require.NoError(t, json.Unmarshal(b, &s))
+	got := map[string]string{}
+	for _, c := range s.Properties.Fields.AllOf {
+		require.Equal(t, []string{"deviceType"}, c.If.Required)
+		require.Len(t, c.Then.Required, 1)
+		got[c.Then.Required[0]] = c.If.Properties["deviceType"].Const
+	}
+	assert.Equal(t, map[string]string{"simCarrier": "sim-pki", "simPhone": "sim-pki"}, got)
+}

@@ -23,9 +23,9 @@ var schemaPatterns = map[FieldType]string{
 // JSONSchema returns a JSON Schema (draft 2020-12) describing this form's data
 // document, for portals' front ends: field labels as titles, help as descriptions,
 // required fields, enum options (oneOf with const and title), formats and patterns for
-// dates, phone numbers, CCCD, tax codes and e-mail addresses. Validate remains the
-// authority: it also checks things a schema cannot (dates not in the future,
-// conditional requirements).
+// dates, phone numbers, CCCD, tax codes and e-mail addresses, and conditional
+// requirements (requiredIf) as if/then clauses. Validate remains the authority: it
+// also checks things a schema cannot (dates that exist, dates not in the future).
 func (d *Definition) JSONSchema() ([]byte, error) {
 	str := func(title string) map[string]any { return map[string]any{"type": "string", "title": title} }
 	strArr := func(title string) map[string]any {
@@ -52,6 +52,9 @@ func (d *Definition) JSONSchema() ([]byte, error) {
 	if len(required) > 0 {
 		fieldsObj["required"] = required
 	}
+	if c := conditionals(d.Fields()); len(c) > 0 {
+		fieldsObj["allOf"] = c
+	}
 	props := map[string]any{
 		"form":   map[string]any{"const": d.ID, "title": "Mã biểu mẫu / Form identifier"},
 		"header": header,
@@ -66,6 +69,9 @@ func (d *Definition) JSONSchema() ([]byte, error) {
 			item := map[string]any{"type": "object", "additionalProperties": false, "properties": cols}
 			if len(creq) > 0 {
 				item["required"] = creq
+			}
+			if c := conditionals(t.Columns); len(c) > 0 {
+				item["allOf"] = c
 			}
 			maxRows := t.MaxRows
 			if maxRows <= 0 {
@@ -108,6 +114,25 @@ func (d *Definition) JSONSchema() ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// conditionals expresses the fields' requiredIf conditions ("deviceType=sim-pki") as
+// JSON Schema if/then clauses, so a front end asks for the value when it is needed.
+func conditionals(fs []Field) []any {
+	var out []any
+	for _, f := range fs {
+		other, val, ok := strings.Cut(f.RequiredIf, "=")
+		if !ok {
+			continue
+		}
+		out = append(out, map[string]any{
+			"if": map[string]any{"properties": map[string]any{other: map[string]any{"const": val}},
+				"required": []string{other}},
+			"then": map[string]any{"properties": map[string]any{f.ID: map[string]any{"minLength": 1}},
+				"required": []string{f.ID}},
+		})
+	}
+	return out
 }
 
 func withPattern(m map[string]any, p string) map[string]any {
