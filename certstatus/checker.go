@@ -202,7 +202,7 @@ func (c *Checker) Check(ctx context.Context, cert, issuer *x509.Certificate, at 
 			r, err = c.checkCRL(ctx, cert, issuer, at)
 		}
 		if err == nil {
-			r.Failures = res.Failures
+			r.Failures = append(res.Failures, r.Failures...)
 			return r
 		}
 		res.Failures = append(res.Failures, err)

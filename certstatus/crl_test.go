@@ -2,6 +2,8 @@ package certstatus_test
 
 import (
 	"crypto/x509"
+	"errors"
+	"net/http"
 	"testing"
 	"time"
 
@@ -153,4 +155,31 @@ func TestParseCRL(t *testing.T) {
 	assert.ErrorIs(t, err, certstatus.ErrWrongResponder)
 	_, err = certstatus.ParseCRL([]byte("junk"), pki.CA.Cert)
 	assert.ErrorIs(t, err, certstatus.ErrMalformed)
+}
+
+// failPath is a transport that fails requests for one path and passes the others.
+type failPath struct{ path string }
+
+func (f failPath) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.URL.Path == f.path {
+		return nil, errors.New("refused by the test")
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// When the announced delta CRL cannot be used, the full CRL still answers and the
+// result says the delta was not used.
+func TestDeltaCRLUnavailable(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	pki.FreezeBaseCRL()
+	ck := checkerFor(pki, crlOnly, func(o *certstatus.Options) {
+		o.HTTPClient = &http.Client{Transport: failPath{"/crl/ca-delta.crl"}}
+	})
+	r := ck.Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
+	require.NoError(t, r.Err)
+	assert.Equal(t, certstatus.StatusGood, r.Status)
+	assert.Len(t, r.Raw, 1, "the base CRL only")
+	require.Len(t, r.Failures, 1)
+	assert.ErrorIs(t, r.Failures[0], certstatus.ErrUnreachable)
+	assert.ErrorContains(t, r.Failures[0], "delta CRL")
 }

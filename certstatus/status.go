@@ -153,7 +153,8 @@ type Result struct {
 	Raw [][]byte
 	// Responder signed the answer: the issuer, or a delegated OCSP responder.
 	Responder *x509.Certificate
-	// Failures lists the sources tried that did not answer, in order.
+	// Failures lists, in order, the sources tried that did not answer and data the
+	// answer could not use (for example an announced delta CRL that failed).
 	Failures []error
 	// Err says why the status is unknown; nil otherwise.
 	Err error
