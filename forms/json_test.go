@@ -143,6 +143,15 @@ func TestJSONSchemaMatchesDefinitionsAndSamples(t *testing.T) {
 					check(s.Properties.Tables.Properties[tid].Items.Properties, row)
 				}
 			}
+			// Every key the schema requires at the top is in the document MarshalData
+			// writes for the sample (it omits empty fields and tables).
+			doc, err := MarshalData(n)
+			require.NoError(t, err)
+			var top map[string]any
+			require.NoError(t, json.Unmarshal(doc, &top))
+			for _, k := range s.Required {
+				assert.Contains(t, top, k, "required key %q", k)
+			}
 		})
 	}
 }

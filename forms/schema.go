@@ -60,7 +60,12 @@ func (d *Definition) JSONSchema() ([]byte, error) {
 		"header": header,
 		"fields": fieldsObj,
 	}
-	top := []string{"form", "fields"}
+	// "fields" and "tables" are required only when something in them is: MarshalData
+	// omits them when empty.
+	top := []string{"form"}
+	if len(required) > 0 || len(conditionals(d.Fields())) > 0 {
+		top = append(top, "fields")
+	}
 	if ts := d.Tables(); len(ts) > 0 {
 		tprops := map[string]any{}
 		var treq []string
