@@ -59,7 +59,7 @@ unless -addr says otherwise. Test use only: the keys have no legal value.
 func runPKIInit(c *cli, args []string) int {
 	fs := flag.NewFlagSet("pki init", flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
-	dir := fs.String("dir", "", "directory to write the hierarchy to (created; must not hold one already)")
+	dir := fs.String("dir", "", "directory to write the hierarchy to (created if missing; none of its files may exist yet)")
 	addr := fs.String("addr", defaultPKIAddr, "127.0.0.1:PORT the certificates' responder URLs point at")
 	passEnv := fs.String("pass-env", "", "name of the environment variable holding the PKCS#12 password")
 	if err := fs.Parse(args); err != nil {
@@ -106,6 +106,13 @@ func runPKIInit(c *cli, args []string) int {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	// Never overwrite: a failure would otherwise remove a file init did not create.
+	for _, n := range names {
+		if _, err := os.Lstat(filepath.Join(*dir, n)); err == nil {
+			fmt.Fprintf(c.stderr, "kyso pki init: %s already exists; choose an empty directory\n", filepath.Join(*dir, n))
+			return exitFailure
+		}
+	}
 	// The manifest goes last: a directory without it is not a PKI, so an interrupted
 	// init leaves nothing that "serve" would take for one.
 	names = append(removeName(names, "pki.json"), "pki.json")

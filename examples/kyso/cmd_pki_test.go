@@ -177,3 +177,19 @@ func TestPKIUsageAndFailures(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, entries, "failed commands leave no files")
 }
+
+// init never overwrites a file it would write, even without a pki.json beside it.
+func TestPKIInitRefusesToOverwrite(t *testing.T) {
+	dir := t.TempDir()
+	mine := filepath.Join(dir, "leader.pem")
+	require.NoError(t, os.WriteFile(mine, []byte("của tôi"), 0o644))
+	c, _, errs := pkiCLI(map[string]string{"PW": "x"})
+	assert.Equal(t, exitFailure, run(context.Background(), c, []string{"pki", "init", "-dir", dir, "-addr", pkiFreeAddr(t), "-pass-env", "PW"}))
+	assert.Contains(t, errs.String(), "leader.pem already exists")
+	got, err := os.ReadFile(mine)
+	require.NoError(t, err)
+	assert.Equal(t, "của tôi", string(got))
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "nothing else written")
+}
