@@ -542,11 +542,12 @@ func (c *changeCtx) annotList(oa, na pdf.Array, note noteFunc) {
 		ad, _ := asDict(resolveQuiet(c.new, r))
 		if st, _ := ad.Get("Subtype").(pdf.Name); st == "Widget" {
 			switch {
-			case (c.inheritedFT(ad) == "Sig" || c.gNew.sigWidgets[r]) && c.emptyVisibleWidget(ad):
-				// No signature comes with it, only an appearance drawn over the page
-				// (the "sneaky signature" overlay): form filling at best, which a
-				// DocMDP P=1 certification forbids.
-				note(ModFormFilling, "a visible widget of an empty signature field was added")
+			case (c.inheritedFT(ad) == "Sig" || c.gNew.sigWidgets[r]) && c.visibleWithoutSignature(ad):
+				// No signature comes with it (an empty field, or a document
+				// time-stamp, which should be invisible), only an appearance drawn over
+				// the page (the "sneaky signature" overlay): form filling at best,
+				// which a DocMDP P=1 certification forbids.
+				note(ModFormFilling, "a visible widget of a signature field without a signature was added")
 			case c.inheritedFT(ad) == "Sig" || c.gNew.sigWidgets[r]:
 				note(ModLTAUpdates, "the widget of a new signature was added")
 			default:
@@ -568,17 +569,21 @@ func (c *changeCtx) annotList(oa, na pdf.Array, note noteFunc) {
 	}
 }
 
-// emptyVisibleWidget reports whether a signature widget draws something on its page
-// (a non-empty /Rect, an appearance, not hidden) while its field holds no signature.
-func (c *changeCtx) emptyVisibleWidget(w pdf.Dict) bool {
+// visibleWithoutSignature reports whether a signature widget draws something on its
+// page (a non-empty /Rect, an appearance, not hidden) while its field holds no
+// signature: no value, or a document time-stamp.
+func (c *changeCtx) visibleWithoutSignature(w pdf.Dict) bool {
 	field := w
 	if w.Get("V") == nil && w.Get("FT") == nil {
 		if p, ok := asDict(resolveQuiet(c.new, w.Get("Parent"))); ok {
 			field = p
 		}
 	}
-	if field.Get("V") != nil {
-		return false
+	if v := field.Get("V"); v != nil {
+		vd, ok := asDict(resolveQuiet(c.new, v))
+		if t, _ := vd.Get("Type").(pdf.Name); !ok || t != "DocTimeStamp" {
+			return false
+		}
 	}
 	if f, _ := resolveQuiet(c.new, w.Get("F")).(pdf.Integer); f&(2|32) != 0 { // Hidden, NoView
 		return false

@@ -130,13 +130,22 @@ func addFieldWithValue(t *testing.T, doc []byte, value func(d *pdf.Document, v p
 // addEmptySigField appends an update adding an empty signature field whose widget on
 // page 1 has rectangle rect and an appearance that writes over the page.
 func addEmptySigField(t *testing.T, doc []byte, rect pdf.Array) []byte {
+	return addSigFieldWithValue(t, doc, rect, nil)
+}
+
+// addSigFieldWithValue is addEmptySigField with /V set to value when not nil.
+func addSigFieldWithValue(t *testing.T, doc []byte, rect pdf.Array, value pdf.Dict) []byte {
 	return update(t, doc, func(d *pdf.Document, u *pdf.Update) {
 		pg := firstPage(t, d)
 		ap := []byte("1 1 1 rg 0 0 200 40 re f 0 g BT /F1 12 Tf 5 15 Td (Số tiền: 900.000.000 đồng) Tj ET")
-		fieldRef := u.Add(pdf.Dict{"FT": pdf.Name("Sig"), "T": pdf.String("Sneaky"), "Type": pdf.Name("Annot"),
+		fd := pdf.Dict{"FT": pdf.Name("Sig"), "T": pdf.String("Sneaky"), "Type": pdf.Name("Annot"),
 			"Subtype": pdf.Name("Widget"), "Rect": rect, "F": pdf.Integer(4), "P": pg.Ref,
 			"AP": pdf.Dict{"N": u.Add(&pdf.Stream{Dict: pdf.Dict{"Type": pdf.Name("XObject"), "Subtype": pdf.Name("Form"),
-				"BBox": pdf.Array{pdf.Integer(0), pdf.Integer(0), pdf.Integer(200), pdf.Integer(40)}, "Length": pdf.Integer(len(ap))}, Data: ap})}})
+				"BBox": pdf.Array{pdf.Integer(0), pdf.Integer(0), pdf.Integer(200), pdf.Integer(40)}, "Length": pdf.Integer(len(ap))}, Data: ap})}}
+		if value != nil {
+			fd["V"] = u.Add(value)
+		}
+		fieldRef := u.Add(fd)
 		cat, err := d.Catalog()
 		require.NoError(t, err)
 		af, _ := d.Resolve(cat.Get("AcroForm"))
@@ -385,6 +394,12 @@ func TestVerifyNegativeCorpus(t *testing.T) {
 		{"empty visible signature field added (not certified)", func(t *testing.T) []byte {
 			return addEmptySigField(t, signed, pdf.Array{pdf.Integer(72), pdf.Integer(700), pdf.Integer(272), pdf.Integer(740)})
 		}, p, 0, want{signature.TotalPassed, "", signature.ModFormFilling}},
+		{"sneaky overlay: visible document time-stamp added under DocMDP P=1", func(t *testing.T) []byte {
+			cert := vtSign(t, p, base, &signature.SignOptions{Time: now, Certify: signature.DocMDPNoChanges})
+			return addSigFieldWithValue(t, cert, pdf.Array{pdf.Integer(72), pdf.Integer(700), pdf.Integer(272), pdf.Integer(740)},
+				pdf.Dict{"Type": pdf.Name("DocTimeStamp"), "SubFilter": pdf.Name("ETSI.RFC3161"), "Contents": pdf.String("\x00")})
+		}, p, 1, // the time-stamp, with no /ByteRange, is listed first
+			want{signature.TotalFailed, signature.FormatFailure, signature.ModFormFilling}},
 		{"empty invisible signature field added under DocMDP P=1", func(t *testing.T) []byte {
 			cert := vtSign(t, p, base, &signature.SignOptions{Time: now, Certify: signature.DocMDPNoChanges})
 			return addEmptySigField(t, cert, pdf.Array{pdf.Integer(0), pdf.Integer(0), pdf.Integer(0), pdf.Integer(0)})
