@@ -188,9 +188,9 @@ func formsShow(c *cli, args []string) int {
 	return exitOK
 }
 
-// readFormData reads -data (JSON, CSV or XLSX) for d; problems found while importing a
-// list are returned alongside.
-func readFormData(d *forms.Definition, dataPath, basePath, tableID string) (*forms.Data, []*forms.Problem, error) {
+// readFormData reads -data (JSON, CSV or XLSX) for d; for a spreadsheet, the problems
+// found while importing the list and the list's ID are returned alongside.
+func readFormData(d *forms.Definition, dataPath, basePath, tableID string) (*forms.Data, []*forms.Problem, string, error) {
 	ext := strings.ToLower(filepath.Ext(dataPath))
 	readJSON := func(p string) (*forms.Data, error) {
 		f, err := os.Open(p)
@@ -206,28 +206,28 @@ func readFormData(d *forms.Definition, dataPath, basePath, tableID string) (*for
 	}
 	if ext != ".csv" && ext != ".xlsx" {
 		if basePath != "" || tableID != "" {
-			return nil, nil, errors.New("-base and -table apply to CSV/XLSX lists only")
+			return nil, nil, "", errors.New("-base and -table apply to CSV/XLSX lists only")
 		}
 		data, err := readJSON(dataPath)
-		return data, nil, err
+		return data, nil, "", err
 	}
 	data := &forms.Data{Form: d.ID}
 	if basePath != "" {
 		var err error
 		if data, err = readJSON(basePath); err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
 	}
 	tables := d.Tables()
 	if tableID == "" {
 		if len(tables) != 1 {
-			return nil, nil, fmt.Errorf("form %s has %d lists: choose one with -table", d.ID, len(tables))
+			return nil, nil, "", fmt.Errorf("form %s has %d lists: choose one with -table", d.ID, len(tables))
 		}
 		tableID = tables[0].ID
 	}
 	f, err := os.Open(dataPath)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	defer f.Close()
 	var res *forms.ImportResult
@@ -237,13 +237,13 @@ func readFormData(d *forms.Definition, dataPath, basePath, tableID string) (*for
 		res, err = d.ImportXLSX(tableID, f, forms.ImportOptions{})
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", dataPath, err)
+		return nil, nil, "", fmt.Errorf("%s: %w", dataPath, err)
 	}
 	if data.Tables == nil {
 		data.Tables = map[string][]forms.Row{}
 	}
 	data.Tables[tableID] = res.Rows
-	return data, res.Problems, nil
+	return data, res.Problems, tableID, nil
 }
 
 func printProblems(w io.Writer, file string, probs []*forms.Problem) {
@@ -271,7 +271,7 @@ func formsValidate(c *cli, args []string) int {
 	if !ok {
 		return exitFailure
 	}
-	data, importProbs, err := readFormData(d, dataPath, basePath, tableID)
+	data, importProbs, imported, err := readFormData(d, dataPath, basePath, tableID)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "kyso forms validate: %v\n", err)
 		return exitFailure
@@ -280,8 +280,8 @@ func formsValidate(c *cli, args []string) int {
 		fmt.Fprintf(c.stderr, "kyso forms validate: %s holds data for form %q, not %q\n", dataPath, data.Form, d.ID)
 		return exitFailure
 	}
-	// A spreadsheet's rows were checked on import, with the spreadsheet's row numbers;
-	// the rest of the data is checked here.
+	// A spreadsheet's list was checked on import (rows with the spreadsheet's row
+	// numbers, and the row count); the rest of the data is checked here.
 	probs := importProbs
 	if err := d.Validate(d.Normalize(data), forms.ValidateOptions{}); err != nil {
 		var ve *forms.ValidationError
@@ -290,7 +290,7 @@ func formsValidate(c *cli, args []string) int {
 			return exitFailure
 		}
 		for _, p := range ve.Problems {
-			if importProbs != nil && p.Table != "" && p.Row > 0 {
+			if imported != "" && p.Table == imported {
 				continue
 			}
 			probs = append(probs, p)
@@ -341,7 +341,7 @@ func formsRender(ctx context.Context, c *cli, args []string) int {
 	} else {
 		var probs []*forms.Problem
 		var err error
-		data, probs, err = readFormData(d, dataPath, basePath, tableID)
+		data, probs, _, err = readFormData(d, dataPath, basePath, tableID)
 		if err != nil {
 			fmt.Fprintf(c.stderr, "kyso forms render: %v\n", err)
 			return exitFailure

@@ -113,6 +113,15 @@ func TestFormsValidate(t *testing.T) {
 	assert.Contains(t, lines[0], "dòng 3")
 	assert.Contains(t, lines[1], "fields.receiverPhone")
 
+	// A spreadsheet with the header and no rows: the list is too short, said once.
+	emptyCSV := filepath.Join(t.TempDir(), "empty.csv")
+	require.NoError(t, os.WriteFile(emptyCSV, []byte("STT,Họ và tên,Ngày sinh,Số CMND/CCCD/Hộ chiếu,Ngày cấp,Nơi cấp,Địa chỉ thư điện tử công vụ,\"Tên cơ quan, tổ chức công tác\",Tỉnh/Thành phố,Số điện thoại di động\n"), 0o644))
+	code, out, _ = runFormsCLI("validate", "-form", "tt185/mau-02", "-data", emptyCSV, "-base", good)
+	assert.Equal(t, exitFailure, code)
+	lines = strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 1, out)
+	assert.Contains(t, lines[0], "tables.subscribers")
+
 	code, _, errOut := runFormsCLI("validate", "-form", "tt185/mau-02", "-data", filepath.Join(t.TempDir(), "missing.json"))
 	assert.Equal(t, exitFailure, code)
 	assert.Contains(t, errOut, "no such file")
