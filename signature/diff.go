@@ -456,6 +456,9 @@ func (c *changeCtx) field(ref pdf.Ref, od, nd pdf.Dict, r role, note noteFunc) {
 			c.fieldList(oa, na, note)
 		case sig && od.Get("V") != nil && (k == "AP" || k == "AS" || k == "F" || k == "MK" || k == "DA" || k == "Rect"):
 			note(ModOther, "the appearance of signed signature field %q was changed", name)
+		case sig && (k == "AP" || k == "AS" || k == "F" || k == "MK" || k == "DA") && nd.Get("V") == nil:
+			// A new appearance with no signature behind it draws over the page.
+			note(ModFormFilling, "appearance of empty signature field %q changed without signing it", name)
 		case sig && (k == "AP" || k == "AS" || k == "F" || k == "MK" || k == "DA"):
 			note(ModLTAUpdates, "appearance of signature field %q updated", name)
 		case !sig && (k == "V" || k == "AP" || k == "AS" || k == "DA" || k == "MK"):
@@ -472,9 +475,10 @@ func (c *changeCtx) field(ref pdf.Ref, od, nd pdf.Dict, r role, note noteFunc) {
 // widget judges a change of a widget annotation that is not merged with its field.
 func (c *changeCtx) widget(ref pdf.Ref, od, nd pdf.Dict, note noteFunc) {
 	name, _ := c.fieldName(ref)
-	sig, signedBefore := false, false
+	sig, signedBefore, signedNow := false, false, false
 	if p, ok := asDict(resolveQuiet(c.new, nd.Get("Parent"))); ok {
 		sig = isSigField(p)
+		signedNow = p.Get("V") != nil
 	}
 	if p, ok := asDict(resolveQuiet(c.old, od.Get("Parent"))); ok && isSigField(p) && p.Get("V") != nil {
 		signedBefore = true
@@ -489,6 +493,8 @@ func (c *changeCtx) widget(ref pdf.Ref, od, nd pdf.Dict, note noteFunc) {
 				note(ModOther, "the appearance of signed signature field %q was changed", name)
 			} else if k == "Rect" || k == "F" {
 				note(ModAnnotations, "widget of field %q: /%s changed", name, k)
+			} else if sig && !signedNow {
+				note(ModFormFilling, "appearance of empty signature field %q changed without signing it", name)
 			} else if sig {
 				note(ModLTAUpdates, "appearance of signature field %q updated", name)
 			} else {

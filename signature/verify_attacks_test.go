@@ -400,6 +400,25 @@ func TestVerifyNegativeCorpus(t *testing.T) {
 				pdf.Dict{"Type": pdf.Name("DocTimeStamp"), "SubFilter": pdf.Name("ETSI.RFC3161"), "Contents": pdf.String("\x00")})
 		}, p, 1, // the time-stamp, with no /ByteRange, is listed first
 			want{signature.TotalFailed, signature.FormatFailure, signature.ModFormFilling}},
+		{"sneaky overlay: appearance given to an existing empty signature field under DocMDP P=1", func(t *testing.T) []byte {
+			cert := vtSign(t, p, pdftest.WithSignatureField(), &signature.SignOptions{Time: now, Certify: signature.DocMDPNoChanges, NewField: "Chứng nhận"})
+			return update(t, cert, func(d *pdf.Document, u *pdf.Update) {
+				fields, err := d.Fields()
+				require.NoError(t, err)
+				for _, f := range fields {
+					if f.Name != pdftest.SignatureFieldName {
+						continue
+					}
+					ap := []byte("1 1 1 rg 0 0 200 80 re f 0 g BT /F1 12 Tf 5 30 Td (Đã duyệt chi 900.000.000 đồng) Tj ET")
+					nd := f.Dict.Clone()
+					nd["AP"] = pdf.Dict{"N": u.Add(&pdf.Stream{Dict: pdf.Dict{"Type": pdf.Name("XObject"), "Subtype": pdf.Name("Form"),
+						"BBox": pdf.Array{pdf.Integer(0), pdf.Integer(0), pdf.Integer(200), pdf.Integer(80)}, "Length": pdf.Integer(len(ap))}, Data: ap})}
+					u.Set(f.Ref, nd)
+					return
+				}
+				t.Fatal("no empty signature field")
+			})
+		}, p, 0, want{signature.TotalFailed, signature.FormatFailure, signature.ModFormFilling}},
 		{"empty invisible signature field added under DocMDP P=1", func(t *testing.T) []byte {
 			cert := vtSign(t, p, base, &signature.SignOptions{Time: now, Certify: signature.DocMDPNoChanges})
 			return addEmptySigField(t, cert, pdf.Array{pdf.Integer(0), pdf.Integer(0), pdf.Integer(0), pdf.Integer(0)})
