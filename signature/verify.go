@@ -32,6 +32,12 @@ import (
 // online (opts.Revocation) only when allowed. All signatures are hashed in one pass
 // over the file.
 //
+// A time-stamp (signature or document) proves its time only while the certificates of
+// its TSA outlive the token's own proof of existence: the earliest valid document
+// time-stamp over a later revision, else the validation time. An archive whose last
+// document time-stamp's certificate has expired is therefore INDETERMINATE
+// (OUT_OF_BOUNDS_NO_POE): renew it with Extend before then.
+//
 // The verdict per signature uses ETSI EN 319 102-1 indications and sub-indications.
 // The revocation status of the signer's certificate, of the intermediate CA
 // certificates (a CA whose status cannot be determined only gives a warning) and of
