@@ -122,3 +122,37 @@ func TestFitPrefixBreaksWhereAReaderExpects(t *testing.T) {
 		assert.Equal(t, c.want, r.fitPrefix(fontStyle(0), 10, c.word, c.avail), c.word)
 	}
 }
+
+// Header values and field values at their length limits — a 300-character issuing body,
+// signer's authority, title and name — stay inside the page in every layout: the
+// signature block moves to the next page when its wrapped lines do not fit.
+func TestLongHeaderAndSignatureStayOnThePage(t *testing.T) {
+	needTool(t, "pdftotext")
+	reg, err := NewRegistry()
+	require.NoError(t, err)
+	long := func(w string, n int) string {
+		return strings.TrimSpace(strings.Repeat(w+" ", n/(len([]rune(w))+1)))
+	}
+	for _, id := range []string{"tt185/mau-02", "tt185/mau-01", "tt185/mau-14", "report/usage"} {
+		t.Run(goldenName(id), func(t *testing.T) {
+			d, err := reg.Definition(id)
+			require.NoError(t, err)
+			data := d.Normalize(d.Sample)
+			h := &data.Header
+			h.ParentBody, h.IssuingBody = long("Ủy ban nhân dân", maxHeaderText), long("Sở Thông tin", maxHeaderText)
+			h.SignerAuthority, h.SignerTitle = long("KT. GIÁM ĐỐC", maxHeaderText), long("PHÓ GIÁM ĐỐC", maxHeaderText)
+			h.SignerName, h.Number = long("Nguyễn Văn", maxHeaderText), long("125/STTTT", maxHeaderText)
+			for _, f := range d.Fields() {
+				if v := data.Fields[f.ID]; v != "" && f.Type == TypeText && f.MaxLength == 0 {
+					data.Fields[f.ID] = long(v, DefaultMaxLength)
+				}
+			}
+			var buf bytes.Buffer
+			require.NoError(t, d.Render(&buf, data, RenderOptions{Validate: &ValidateOptions{Now: testNow}}))
+			p := filepath.Join(t.TempDir(), "long.pdf")
+			require.NoError(t, os.WriteFile(p, buf.Bytes(), 0o644))
+			off, _, _ := wordsOffPage(t, p)
+			assert.Empty(t, off, "words outside the page margins")
+		})
+	}
+}

@@ -762,15 +762,6 @@ func (r *renderer) signatures() {
 	}
 	dist := r.hdr.Distribution
 	distH := 16.0 + 13*float64(len(dist))
-	blockH := 4*bodySize*lead + signatureRoom + 20
-	r.y -= 10
-	r.need(max(blockH, distH))
-	if r.def.Layout == LayoutApplication {
-		w := r.g.textWidth() * 0.55
-		r.y = r.centredBlock(fonts.Italic, bodySize, r.g.left+r.g.textWidth()-w, w, r.y, vnDate(r.hdr.Place, r.hdr.Date))
-		r.y -= 4
-	}
-	top := r.y
 	n := len(blocks)
 	colW := r.g.textWidth() / float64(n)
 	x0 := r.g.left
@@ -778,8 +769,18 @@ func (r *renderer) signatures() {
 		colW = r.g.textWidth() * 0.55
 		x0 = r.g.left + r.g.textWidth() - colW
 	}
+	type signer struct{ auth, title, name string }
+	signers := make([]signer, n)
+	// The block needs room for its longest column of wrapped lines (long titles and
+	// names wrap), and at least what four lines take.
+	lineH := func(st fontStyle, s string) float64 {
+		if s == "" {
+			return 0
+		}
+		return float64(len(r.wrap(st, bodySize, colW, s, 0))) * bodySize * 1.2
+	}
+	blockH := 4*bodySize*lead + signatureRoom + 20
 	for i, b := range blocks {
-		x := x0 + float64(i)*colW
 		auth, title := b.Authority, b.Title
 		name := r.data.Fields[b.NameField]
 		if b.NameField == "" || i == n-1 && r.def.Signature.Signer == "head" {
@@ -791,12 +792,32 @@ func (r *renderer) signatures() {
 				name = r.hdr.SignerName
 			}
 		}
+		signers[i] = signer{strings.ToUpper(auth), strings.ToUpper(title), name}
+		blockH = max(blockH, lineH(fonts.Bold, signers[i].auth)+lineH(fonts.Bold, signers[i].title)+
+			lineH(fonts.Italic, b.Hint)+signatureRoom+lineH(fonts.Bold, name)+10)
+	}
+	date := ""
+	if r.def.Layout == LayoutApplication {
+		date = vnDate(r.hdr.Place, r.hdr.Date)
+		blockH += float64(len(r.wrap(fonts.Italic, bodySize, r.g.textWidth()*0.55, date, 0)))*bodySize*1.2 + 4
+	}
+	r.y -= 10
+	r.need(max(blockH, distH))
+	if r.def.Layout == LayoutApplication {
+		w := r.g.textWidth() * 0.55
+		r.y = r.centredBlock(fonts.Italic, bodySize, r.g.left+r.g.textWidth()-w, w, r.y, date)
+		r.y -= 4
+	}
+	top := r.y
+	for i, b := range blocks {
+		x := x0 + float64(i)*colW
+		auth, title, name := signers[i].auth, signers[i].title, signers[i].name
 		y := top
 		if auth != "" {
-			y = r.centredBlock(fonts.Bold, bodySize, x, colW, y, strings.ToUpper(auth))
+			y = r.centredBlock(fonts.Bold, bodySize, x, colW, y, auth)
 		}
 		if title != "" {
-			y = r.centredBlock(fonts.Bold, bodySize, x, colW, y, strings.ToUpper(title))
+			y = r.centredBlock(fonts.Bold, bodySize, x, colW, y, title)
 		}
 		if b.Hint != "" {
 			y = r.centredBlock(fonts.Italic, bodySize, x, colW, y, b.Hint)
