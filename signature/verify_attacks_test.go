@@ -197,6 +197,13 @@ func TestVerifyNegativeCorpus(t *testing.T) {
 	revokedSigned := vtSign(t, rev, base, &signature.SignOptions{Time: now})
 	revokedEarlierClaim := vtSign(t, rev, base, &signature.SignOptions{Time: now.Add(-2 * time.Hour)})
 
+	// A key stolen and its certificate revoked five days ago; the thief signs with a
+	// claimed time ten days ago and adds a genuine "good" OCSP answer from back then.
+	stolen := newVTPKI(t, now.Add(-365*24*time.Hour), now.Add(365*24*time.Hour))
+	oldGood := stolen.ocspFor(t, stolen.leader, now.Add(-10*24*time.Hour))
+	stolen.revoked[stolen.leader.SerialNumber.String()] = now.Add(-5 * 24 * time.Hour)
+	backdated := addDSS(t, vtSign(t, stolen, base, &signature.SignOptions{Time: now.Add(-10 * 24 * time.Hour)}), nil, [][]byte{oldGood})
+
 	// A TSA revoked an hour ago.
 	tsaRev := newVTPKI(t, now.Add(-24*time.Hour), now.Add(365*24*time.Hour))
 	tsaRev.revoked[tsaRev.tsa.SerialNumber.String()] = now.Add(-time.Hour)
@@ -451,6 +458,9 @@ func TestVerifyNegativeCorpus(t *testing.T) {
 			want{signature.TotalFailed, signature.Revoked, ""}},
 		{"revoked, claimed earlier but unproven", func(t *testing.T) []byte { return revokedEarlierClaim }, rev, -1,
 			want{signature.Indeterminate, signature.RevokedNoPOE, ""}},
+		{"backdated with a stolen key: an old 'good' answer in the DSS proves nothing without a time-stamp", func(t *testing.T) []byte {
+			return backdated
+		}, stolen, -1, want{signature.Indeterminate, signature.RevokedNoPOE, ""}},
 		{"revoked after a time-stamped signature", func(t *testing.T) []byte {
 			return addSignatureTimestamp(t, rev, revokedEarlierClaim, now.Add(-2*time.Hour), nil)
 		}, rev, -1, want{signature.TotalPassed, "", ""}},

@@ -139,12 +139,13 @@ func (v *verifier) trust(s *sigState, cert *x509.Certificate, cmsCerts []*x509.C
 	} else {
 		issuer = findIssuer(cert, append(append([]*x509.Certificate(nil), cmsCerts...), v.dss.certs...))
 	}
+	// The status must hold at the proven signing time; without proof of time, at the
+	// validation time. The claimed time is the signer's word: evaluating revocation
+	// data at it would let a stolen key backdate a signature past its revocation with
+	// an old "good" answer.
 	best := v.now
-	switch {
-	case hasPOE:
+	if hasPOE {
 		best = poe
-	case rep.ClaimedTime != nil:
-		best = *rep.ClaimedTime
 	}
 	res := evalRevocation(cert, issuer, best, v.dss.revocationData, "DSS")
 	if res.state != revUnknown {
@@ -178,7 +179,11 @@ func (v *verifier) trust(s *sigState, cert *x509.Certificate, cmsCerts []*x509.C
 		case hasPOE && poe.Before(res.revokedAt):
 			rep.add(CheckRevocation, CheckPassed, msgRevokedAfter(res.revokedAt, reason))
 		case hasPOE || (rep.ClaimedTime != nil && !rep.ClaimedTime.Before(res.revokedAt)):
-			rep.add(CheckRevocation, CheckFailed, msgRevokedBefore(res.revokedAt, best, reason))
+			when := best
+			if !hasPOE {
+				when = *rep.ClaimedTime // revoked before the signer's own claimed time
+			}
+			rep.add(CheckRevocation, CheckFailed, msgRevokedBefore(res.revokedAt, when, reason))
 			rep.fail(TotalFailed, Revoked)
 		default:
 			rep.add(CheckRevocation, CheckFailed, msgRevokedNoPOE(res.revokedAt, reason))
