@@ -253,3 +253,20 @@ func TestVerifySigningTimeCheck(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyBackdatedOffline: offline, an old "good" OCSP answer in the DSS does not
+// settle the status of a signature without proof of time: TRY_LATER.
+func TestVerifyBackdatedOffline(t *testing.T) {
+	now := time.Now().Truncate(time.Second)
+	p := newVTPKI(t, now.Add(-365*24*time.Hour), now.Add(365*24*time.Hour))
+	claimed := now.Add(-10 * 24 * time.Hour)
+	doc := addDSS(t, vtSign(t, p, pdftest.Classic(), &signature.SignOptions{Time: claimed}), nil, [][]byte{p.ocspFor(t, p.leader, claimed)})
+	rep := vtVerify(t, p, doc, now, func(o *signature.VerifyOptions) { o.Offline = true; o.Revocation = nil })
+	require.Len(t, rep.Signatures, 1)
+	assert.Equal(t, signature.Indeterminate, rep.Signatures[0].Indication, "%+v", rep.Signatures[0].Checks)
+	assert.Equal(t, signature.TryLater, rep.Signatures[0].SubIndication)
+	// The same answer is enough when it is current.
+	doc = addDSS(t, vtSign(t, p, pdftest.Classic(), &signature.SignOptions{Time: claimed}), nil, [][]byte{p.ocspFor(t, p.leader, now)})
+	rep = vtVerify(t, p, doc, now, func(o *signature.VerifyOptions) { o.Offline = true; o.Revocation = nil })
+	assert.Equal(t, signature.TotalPassed, rep.Signatures[0].Indication, "%+v", rep.Signatures[0].Checks)
+}
