@@ -7,6 +7,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
+	"crypto/sha1"
 	"crypto/x509"
 	"encoding/asn1"
 	"encoding/pem"
@@ -62,10 +63,14 @@ var oidExtKeyUsageExt = asn1.ObjectIdentifier{2, 5, 29, 37}
 // It returns the chain, leaf first and root last. It does not check revocation: call
 // Check (or CheckOffline) for each certificate and its issuer.
 //
-// crypto/x509 does not verify SHA-1 signatures at all, so a chain holding a
-// certificate signed with SHA-1 fails even when the certificate was issued before the
-// SHA-1 sunset: with ErrWeakAlgorithm after the sunset, with ErrUnsupported before it
-// (the policy would accept it, this package cannot check it).
+// crypto/x509 does not verify SHA-1 signatures at all. When that is the only reason it
+// finds no chain, and every SHA-1 certificate of the path was issued before the SHA-1
+// sunset (legacy hierarchies such as the VGCA's G1), the path is validated here
+// instead, with the same checks: signatures (SHA-1 allowed for those certificates
+// only), validity at opts.At, CA rights, key usage certSign, path lengths, no
+// unhandled critical extension, a listed trust anchor at the end. Paths whose CAs
+// carry name constraints are not supported there (ErrUnsupported). A SHA-1
+// certificate issued after the sunset is ErrWeakAlgorithm.
 //
 // Errors are *CertificateInvalidError wrapping ErrNoChain, ErrExpired,
 // ErrNotYetValid, ErrKeyUsage, ErrBasicConstraints, ErrWeakAlgorithm or
@@ -86,16 +91,25 @@ func (c *Checker) VerifyCertificate(ctx context.Context, cert *x509.Certificate,
 		var more []*x509.Certificate
 		more, aiaErrs = c.fetchIssuers(ctx, cert, pool)
 		if len(more) > 0 {
-			chain, err = c.verifyWith(cert, append(pool, more...), at)
+			pool = append(pool, more...)
+			chain, err = c.verifyWith(cert, pool, at)
+		}
+	}
+	if err != nil && errors.As(err, &unknown) {
+		// crypto/x509 refuses SHA-1 and MD5 signatures whatever their date and
+		// reports "unknown authority": say what really happened, and validate a
+		// legacy path whose SHA-1 certificates predate the sunset here.
+		if weak := c.weakSignatureInPath(cert, append(pool, c.trust.Roots()...)); weak != nil {
+			if !errors.Is(weak, ErrUnsupported) {
+				return nil, weak
+			}
+			if chain, err = c.verifyLegacy(cert, pool, at); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if err != nil {
 		verr := mapVerifyError(cert, at, err)
-		if weak := c.weakSignatureInPath(cert, append(pool, c.trust.Roots()...)); weak != nil && errors.As(err, &unknown) {
-			// crypto/x509 refuses SHA-1 and MD5 signatures whatever their date and
-			// reports "unknown authority": say what really happened.
-			verr = weak
-		}
 		if ce, ok := verr.(*CertificateInvalidError); ok && len(aiaErrs) > 0 {
 			// Say why the missing issuer could not be downloaded.
 			ce.Detail += "; fetching the issuer (AIA caIssuers) failed: " + errors.Join(aiaErrs...).Error()
@@ -229,6 +243,100 @@ func (c *Checker) weakSignatureInPath(cert *x509.Certificate, candidates []*x509
 	return nil
 }
 
+// verifyLegacy validates, at time at, the path from cert through candidates to a
+// listed trust anchor when it holds SHA-1 signatures made before the sunset (see
+// VerifyCertificate). It follows issuer names, so it finds one path, the first.
+func (c *Checker) verifyLegacy(cert *x509.Certificate, candidates []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
+	roots := c.trust.Roots()
+	isRoot := func(x *x509.Certificate) bool {
+		for _, r := range roots {
+			if r.Equal(x) {
+				return true
+			}
+		}
+		return false
+	}
+	fail := func(bad *x509.Certificate, reason error, format string, args ...any) ([]*x509.Certificate, error) {
+		return nil, &CertificateInvalidError{Cert: bad, Reason: reason, Detail: "legacy (SHA-1) path: " + fmt.Sprintf(format, args...)}
+	}
+	chain := []*x509.Certificate{cert}
+	for cur := cert; !isRoot(cur); {
+		if len(chain) >= c.opts.MaxChainLength {
+			return fail(cert, ErrNoChain, "no trust anchor within %d certificates", c.opts.MaxChainLength)
+		}
+		var parent *x509.Certificate
+		for _, k := range append(append([]*x509.Certificate(nil), roots...), candidates...) {
+			if bytes.Equal(cur.RawIssuer, k.RawSubject) && !k.Equal(cur) && checkLinkSignature(k, cur, c.opts.SHA1Sunset) == nil {
+				parent = k
+				break
+			}
+		}
+		if parent == nil {
+			return fail(cur, ErrNoChain, "no issuer of %q with a valid signature among the given certificates and trust anchors", cur.Subject.CommonName)
+		}
+		chain = append(chain, parent)
+		cur = parent
+	}
+	for i, ct := range chain {
+		if at.Before(ct.NotBefore) {
+			return fail(ct, ErrNotYetValid, "valid from %s, time of interest %s", ct.NotBefore.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339))
+		}
+		if at.After(ct.NotAfter) {
+			return fail(ct, ErrExpired, "valid until %s, time of interest %s", ct.NotAfter.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339))
+		}
+		if len(ct.UnhandledCriticalExtensions) > 0 {
+			return fail(ct, ErrUnsupported, "unhandled critical extension %v", ct.UnhandledCriticalExtensions[0])
+		}
+		if i == 0 {
+			continue
+		}
+		// As crypto/x509 does, a trust anchor needs no CA flag (version 1 roots).
+		if i < len(chain)-1 && (!ct.BasicConstraintsValid || !ct.IsCA) {
+			return fail(ct, ErrBasicConstraints, "issuer %q is not a CA", ct.Subject.CommonName)
+		}
+		if i < len(chain)-1 && ct.KeyUsage != 0 && ct.KeyUsage&x509.KeyUsageCertSign == 0 {
+			return fail(ct, ErrBasicConstraints, "issuer %q may not sign certificates (key usage)", ct.Subject.CommonName)
+		}
+		if below := i - 1; (ct.MaxPathLen > 0 || ct.MaxPathLenZero) && below > ct.MaxPathLen {
+			return fail(ct, ErrBasicConstraints, "path length %d of %q exceeded (%d CAs below it)", ct.MaxPathLen, ct.Subject.CommonName, below)
+		}
+		if len(ct.PermittedDNSDomains)+len(ct.ExcludedDNSDomains)+len(ct.PermittedIPRanges)+len(ct.ExcludedIPRanges)+
+			len(ct.PermittedEmailAddresses)+len(ct.ExcludedEmailAddresses)+len(ct.PermittedURIDomains)+len(ct.ExcludedURIDomains) > 0 {
+			return fail(ct, ErrUnsupported, "name constraints of %q are not checked on legacy paths", ct.Subject.CommonName)
+		}
+	}
+	return chain, nil
+}
+
+// checkLinkSignature verifies that parent signed child. SHA-1 is accepted only for a
+// child issued before sunset (crypto/x509 accepts no SHA-1 at all); MD5 never.
+func checkLinkSignature(parent, child *x509.Certificate, sunset time.Time) error {
+	sum := func() []byte {
+		h := sha1.Sum(child.RawTBSCertificate)
+		return h[:]
+	}
+	switch child.SignatureAlgorithm {
+	case x509.SHA1WithRSA, x509.ECDSAWithSHA1:
+		if child.NotBefore.After(sunset) {
+			return fmt.Errorf("%v signature on a certificate issued after the SHA-1 sunset", child.SignatureAlgorithm)
+		}
+		switch pub := parent.PublicKey.(type) {
+		case *rsa.PublicKey:
+			if child.SignatureAlgorithm != x509.SHA1WithRSA {
+				return errors.New("signature algorithm does not match the issuer's key")
+			}
+			return rsa.VerifyPKCS1v15(pub, crypto.SHA1, sum(), child.Signature)
+		case *ecdsa.PublicKey:
+			if child.SignatureAlgorithm != x509.ECDSAWithSHA1 || !ecdsa.VerifyASN1(pub, sum(), child.Signature) {
+				return errors.New("ECDSA-SHA1 signature does not verify")
+			}
+			return nil
+		}
+		return fmt.Errorf("issuer key of type %T", parent.PublicKey)
+	}
+	return parent.CheckSignature(child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature)
+}
+
 // checkChainPolicy applies the key-size and algorithm policy to every certificate
 // except the trust anchor's self-signature.
 func (c *Checker) checkChainPolicy(chain []*x509.Certificate) error {
@@ -360,7 +468,7 @@ func (c *Checker) fetchIssuers(ctx context.Context, cert *x509.Certificate, know
 		}
 		var next *x509.Certificate
 		for _, k := range append(known, found...) {
-			if bytes.Equal(cur.RawIssuer, k.RawSubject) && cur.CheckSignatureFrom(k) == nil {
+			if bytes.Equal(cur.RawIssuer, k.RawSubject) && checkLinkSignature(k, cur, c.opts.SHA1Sunset) == nil {
 				next = k
 				break
 			}
@@ -376,7 +484,7 @@ func (c *Checker) fetchIssuers(ctx context.Context, cert *x509.Certificate, know
 					continue
 				}
 				for _, ic := range certs {
-					if bytes.Equal(cur.RawIssuer, ic.RawSubject) && cur.CheckSignatureFrom(ic) == nil {
+					if bytes.Equal(cur.RawIssuer, ic.RawSubject) && checkLinkSignature(ic, cur, c.opts.SHA1Sunset) == nil {
 						next = ic
 					}
 				}

@@ -1,6 +1,7 @@
 package certstatus_test
 
 import (
+	"crypto"
 	"crypto/rand"
 	"crypto/x509"
 	"math/big"
@@ -54,35 +55,86 @@ func TestVerifyCertificateBasicConstraintsAndNames(t *testing.T) {
 }
 
 // crypto/x509 verifies no SHA-1 signature at all; the policy refuses SHA-1 only after
-// its sunset. A SHA-1 certificate issued after the sunset is a weak algorithm; one
-// issued before cannot be validated here, and the error says so rather than "no
-// chain".
+// its sunset. Legacy paths whose SHA-1 certificates predate the sunset (the VGCA's G1
+// hierarchy) are validated by certstatus itself, with the same checks.
 func TestVerifyCertificateSHA1Signatures(t *testing.T) {
 	pki := certstatustest.NewPKI(t)
-	ck := checkerFor(pki, func(o *certstatus.Options) { o.DisableAIA = true })
-	sha1Cert := func(notBefore time.Time) *x509.Certificate {
-		tmpl := &x509.Certificate{
-			SerialNumber:       big.NewInt(notBefore.Unix()),
-			RawSubject:         certstatustest.Name(certstatustest.C("VN"), certstatustest.CN("Chứng thư SHA-1")),
-			NotBefore:          notBefore,
-			NotAfter:           time.Now().AddDate(1, 0, 0),
-			KeyUsage:           x509.KeyUsageDigitalSignature,
-			SignatureAlgorithm: x509.SHA1WithRSA,
+	legacy := certstatus.DefaultSHA1Sunset.AddDate(-2, 0, 0)
+	serial := int64(1000)
+	mk := func(tmpl *x509.Certificate, parent *x509.Certificate, parentKey crypto.Signer, pub crypto.PublicKey) *x509.Certificate {
+		serial++
+		tmpl.SerialNumber = big.NewInt(serial)
+		if tmpl.NotAfter.IsZero() {
+			tmpl.NotAfter = time.Now().AddDate(1, 0, 0)
 		}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, pki.CA.Cert, pki.Clerk.Cert.PublicKey, pki.CA.Key)
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, parentKey)
 		require.NoError(t, err)
 		c, err := x509.ParseCertificate(der)
 		require.NoError(t, err)
 		return c
 	}
-	inter := []*x509.Certificate{pki.CA.Cert}
+	name := func(cn string) []byte { return certstatustest.Name(certstatustest.C("VN"), certstatustest.CN(cn)) }
+	leafTmpl := func(cn string, notBefore time.Time, alg x509.SignatureAlgorithm) *x509.Certificate {
+		return &x509.Certificate{RawSubject: name(cn), NotBefore: notBefore, KeyUsage: x509.KeyUsageDigitalSignature, SignatureAlgorithm: alg}
+	}
+	clerkKey := pki.Clerk.Cert.PublicKey
 
-	_, err := ck.VerifyCertificate(bg, sha1Cert(time.Now().Add(-time.Hour)), certstatus.VerifyOptions{Intermediates: inter})
-	require.ErrorIs(t, err, certstatus.ErrWeakAlgorithm)
-	assert.Equal(t, "CRYPTO_CONSTRAINTS_FAILURE", certstatus.SubIndication(err))
-	assert.ErrorContains(t, err, "SHA1-RSA")
+	// A G1-like issuing CA signed by the root with SHA-1 in 2016 (its key: the deputy's).
+	oldCA := mk(&x509.Certificate{RawSubject: name("CA cũ G1 Test"), NotBefore: legacy, IsCA: true, BasicConstraintsValid: true,
+		MaxPathLenZero: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign, SignatureAlgorithm: x509.SHA1WithRSA},
+		pki.Root.Cert, pki.Root.Key, pki.Deputy.Cert.PublicKey)
+	underOldCA := mk(leafTmpl("Người ký dưới CA cũ", time.Now().Add(-time.Hour), x509.SHA256WithRSA), oldCA, pki.Deputy.Key, clerkKey)
+	subCA := mk(&x509.Certificate{RawSubject: name("CA con trái phép"), NotBefore: legacy, IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign, SignatureAlgorithm: x509.SHA1WithRSA}, oldCA, pki.Deputy.Key, pki.Leader.Cert.PublicKey)
+	belowSubCA := mk(leafTmpl("Dưới CA con", legacy, x509.SHA1WithRSA), subCA, pki.Leader.Key, clerkKey)
 
-	_, err = ck.VerifyCertificate(bg, sha1Cert(certstatus.DefaultSHA1Sunset.AddDate(-2, 0, 0)), certstatus.VerifyOptions{Intermediates: inter})
-	require.ErrorIs(t, err, certstatus.ErrUnsupported)
-	assert.ErrorContains(t, err, "before the SHA-1 sunset")
+	tests := []struct {
+		name  string
+		cert  *x509.Certificate
+		inter []*x509.Certificate
+		at    time.Time
+		want  error
+		chain int
+	}{
+		{"SHA-1 leaf issued after the sunset", mk(leafTmpl("SHA-1 mới", time.Now().Add(-time.Hour), x509.SHA1WithRSA), pki.CA.Cert, pki.CA.Key, clerkKey),
+			[]*x509.Certificate{pki.CA.Cert}, time.Time{}, certstatus.ErrWeakAlgorithm, 0},
+		{"SHA-1 leaf issued before the sunset", mk(leafTmpl("SHA-1 cũ", legacy, x509.SHA1WithRSA), pki.CA.Cert, pki.CA.Key, clerkKey),
+			[]*x509.Certificate{pki.CA.Cert}, time.Time{}, nil, 3},
+		{"same, issuer fetched by AIA", func() *x509.Certificate {
+			c := mk(leafTmpl("SHA-1 cũ AIA", legacy, x509.SHA1WithRSA), pki.CA.Cert, pki.CA.Key, clerkKey)
+			c.IssuingCertificateURL = pki.Leader.Cert.IssuingCertificateURL
+			return c
+		}(), nil, time.Time{}, nil, 3},
+		{"SHA-1 intermediate CA from before the sunset", underOldCA, []*x509.Certificate{oldCA}, time.Time{}, nil, 3},
+		{"legacy path beyond the CA's path length", belowSubCA, []*x509.Certificate{subCA, oldCA}, time.Time{}, certstatus.ErrBasicConstraints, 0},
+		{"SHA-1 leaf expired at the time of interest", mk(&x509.Certificate{RawSubject: name("SHA-1 hết hạn"), NotBefore: legacy,
+			NotAfter: legacy.AddDate(1, 0, 0), SignatureAlgorithm: x509.SHA1WithRSA}, pki.CA.Cert, pki.CA.Key, clerkKey),
+			[]*x509.Certificate{pki.CA.Cert}, time.Time{}, certstatus.ErrExpired, 0},
+		{"SHA-1 leaf at a time inside its validity, before its CA's", mk(&x509.Certificate{RawSubject: name("SHA-1 hết hạn 2"), NotBefore: legacy,
+			NotAfter: legacy.AddDate(1, 0, 0), SignatureAlgorithm: x509.SHA1WithRSA}, pki.CA.Cert, pki.CA.Key, clerkKey),
+			[]*x509.Certificate{pki.CA.Cert}, legacy.AddDate(0, 6, 0), certstatus.ErrNotYetValid, 0},
+		{"SHA-1 leaf issued by an end entity", mk(leafTmpl("Do cá nhân cấp SHA-1", legacy, x509.SHA1WithRSA), pki.Leader.Cert, pki.Leader.Key, clerkKey),
+			[]*x509.Certificate{pki.Leader.Cert, pki.CA.Cert}, time.Time{}, certstatus.ErrBasicConstraints, 0},
+		{"SHA-1 signature by another key under the CA's name", func() *x509.Certificate {
+			forger := *pki.CA.Cert
+			forger.PublicKey = pki.Deputy.Cert.PublicKey
+			return mk(leafTmpl("Giả mạo SHA-1", legacy, x509.SHA1WithRSA), &forger, pki.Deputy.Key, clerkKey)
+		}(), []*x509.Certificate{pki.CA.Cert}, time.Time{}, certstatus.ErrNoChain, 0},
+	}
+	ck := checkerFor(pki)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			chain, err := ck.VerifyCertificate(bg, tc.cert, certstatus.VerifyOptions{Intermediates: tc.inter, At: tc.at})
+			if tc.want == nil {
+				require.NoError(t, err)
+				require.Len(t, chain, tc.chain)
+				assert.True(t, chain[len(chain)-1].Equal(pki.Root.Cert))
+				return
+			}
+			require.ErrorIs(t, err, tc.want)
+			if tc.cert == belowSubCA {
+				assert.ErrorContains(t, err, "path length")
+			}
+		})
+	}
 }
