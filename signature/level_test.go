@@ -176,3 +176,39 @@ func TestVerifyRevokedOnline(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyTSARevokedLater: a TSA certificate revoked after a token's time leaves the
+// token without force unless something proves it existed before the revocation (a
+// revoked key can make tokens with any time in them). The document time-stamp is then
+// REVOKED_NO_POE; a signature time-stamp no longer proves the signing time.
+func TestVerifyTSARevokedLater(t *testing.T) {
+	k := newLVKit(t)
+	in := pdftest.Classic()
+	bt, _ := k.sign(t, in, k.levelOptions(signature.LevelBT))
+	lta, _ := k.sign(t, in, k.levelOptions(signature.LevelBLTA))
+	time.Sleep(1100 * time.Millisecond) // revocation times are recorded to the second
+	k.pki.Revoke(k.pki.TSA.Cert, 1 /* keyCompromise */, time.Time{})
+	at := time.Now().Add(time.Minute)
+
+	rep := k.verify(t, bt, false, at)
+	require.Len(t, rep.Signatures, 1)
+	s := rep.Signatures[0]
+	assert.False(t, s.TimeProven, "%+v", s.Checks)
+	assert.Equal(t, signature.LevelBB, s.Level)
+	c, ok := s.Check(signature.CheckTimestamp)
+	require.True(t, ok)
+	assert.Equal(t, signature.CheckWarning, c.Result)
+	assert.Contains(t, c.MessageEN, "nothing proves the time-stamp existed before the revocation")
+	assert.Equal(t, signature.TotalPassed, s.Indication, "the signer is still valid now: %+v", s.Checks)
+
+	// The DSS holds a "good" answer for the TSA from signing time, which speaks for
+	// the time-stamp as long as it is current. Once it is not, the revocation (found
+	// online) is after the token's time with nothing proving the token came first.
+	rep = k.verify(t, lta, false, time.Now().AddDate(0, 0, 8))
+	require.Len(t, rep.Signatures, 2)
+	ts := rep.Signatures[1]
+	assert.Equal(t, signature.KindDocTimestamp, ts.Kind)
+	assert.Equal(t, signature.Indeterminate, ts.Indication, "%+v", ts.Checks)
+	assert.Equal(t, signature.RevokedNoPOE, ts.SubIndication)
+	assert.NotEqual(t, signature.LevelBLTA, rep.Signatures[0].Level)
+}

@@ -280,6 +280,12 @@ func msgTimestampOutlived(cn string, notAfter, poe time.Time, proven bool) msg {
 	}
 }
 
+func msgTSARevokedNoPOE(revokedAt time.Time, reason string) msg {
+	return mf("Chứng thư số của đơn vị cấp dấu thời gian bị thu hồi lúc %s (%s), sau thời điểm ghi trong dấu thời gian, nhưng không có bằng chứng dấu thời gian đã tồn tại trước khi bị thu hồi: dấu thời gian không còn chứng minh được thời điểm.",
+		"The time-stamping certificate was revoked at %s (%s), after the time in the time-stamp, but nothing proves the time-stamp existed before the revocation: it no longer proves the time.",
+		fmtTime(revokedAt), reason)
+}
+
 func msgSigningTimeProven(t time.Time) msg {
 	return mf("Thời điểm ký: %s, được chứng minh bằng dấu thời gian của chữ ký.",
 		"Signing time: %s, proven by the signature time-stamp.", fmtTime(t))

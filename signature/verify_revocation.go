@@ -37,6 +37,9 @@ type revResult struct {
 	source    string    // "OCSP (DSS)", "CRL (online)", …
 	produced  time.Time // thisUpdate of the deciding answer
 	why       string    // why the status is unknown
+	// late: a TSA certificate revoked after the token's time, with no proof that the
+	// token existed before the revocation.
+	late bool
 }
 
 // revocationSkew tolerates clock differences between responders and signers.

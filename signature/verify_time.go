@@ -40,7 +40,12 @@ func (v *verifier) finishDocTimestamp(s *sigState) {
 			rep.fail(Indeterminate, OutOfBoundsNoPOE)
 			ok = false
 		}
-		switch res := v.tsaStatus(chain, tok.GenTime); {
+		poe, _ := v.tokenPOE(s.rev)
+		switch res := v.tsaStatus(chain, tok.GenTime, poe); {
+		case res.state == revRevoked && res.late:
+			rep.add(CheckRevocation, CheckFailed, msgTSARevokedNoPOE(res.revokedAt, reasonText(res.reason)))
+			rep.fail(Indeterminate, RevokedNoPOE)
+			ok = false
 		case res.state == revRevoked:
 			rep.add(CheckRevocation, CheckFailed, msgRevokedBefore(res.revokedAt, tok.GenTime, reasonText(res.reason)))
 			rep.fail(TotalFailed, Revoked)
@@ -105,7 +110,15 @@ func (v *verifier) signatureTimestamp(s *sigState) {
 		unproven()
 		return
 	}
-	if res := v.tsaStatus(tsaChain, tok.GenTime); res.state == revRevoked {
+	tokPOE, _ := v.tokenPOE(s.rev)
+	res := v.tsaStatus(tsaChain, tok.GenTime, tokPOE)
+	if res.state == revRevoked && res.late {
+		// Not a failure of the signature: it is judged without proof of time.
+		rep.add(CheckTimestamp, CheckWarning, msgTSARevokedNoPOE(res.revokedAt, reasonText(res.reason)))
+		unproven()
+		return
+	}
+	if res.state == revRevoked {
 		rep.add(CheckTimestamp, CheckFailed, msgTimestampFail(fmt.Errorf("the TSA certificate was revoked at %s (%s)", fmtTime(res.revokedAt), reasonText(res.reason))))
 		rep.fail(Indeterminate, CertificateChainFailure)
 		unproven()
@@ -140,15 +153,7 @@ func (v *verifier) signatureTimestamp(s *sigState) {
 // the first certificate that expired too early, the proof-of-existence time, and
 // whether that time comes from a document time-stamp.
 func (v *verifier) tokenOutlived(chain []*x509.Certificate, rev int) (*x509.Certificate, time.Time, bool) {
-	poe, proven := time.Time{}, false
-	for _, o := range v.sigs {
-		if o.rep.Kind == KindDocTimestamp && o.hasPOE && o.rev > rev && (!proven || o.poe.Before(poe)) {
-			poe, proven = o.poe, true
-		}
-	}
-	if !proven {
-		poe = v.now
-	}
+	poe, proven := v.tokenPOE(rev)
 	n := len(chain)
 	if n > 1 {
 		n-- // the trust anchor's own period is the trust store's business
@@ -159,6 +164,22 @@ func (v *verifier) tokenOutlived(chain []*x509.Certificate, rev int) (*x509.Cert
 		}
 	}
 	return nil, poe, proven
+}
+
+// tokenPOE is the proof of existence of a time-stamp token in revision rev: the
+// earliest valid document time-stamp over a later revision (true), else the validation
+// time (false).
+func (v *verifier) tokenPOE(rev int) (time.Time, bool) {
+	poe, proven := time.Time{}, false
+	for _, o := range v.sigs {
+		if o.rep.Kind == KindDocTimestamp && o.hasPOE && o.rev > rev && (!proven || o.poe.Before(poe)) {
+			poe, proven = o.poe, true
+		}
+	}
+	if !proven {
+		poe = v.now
+	}
+	return poe, proven
 }
 
 // archivePOE returns the earliest time of a valid document time-stamp that covers

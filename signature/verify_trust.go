@@ -7,19 +7,30 @@ import (
 )
 
 // tsaStatus is the revocation status of a TSA certificate (chain[0], issued by
-// chain[1]) at the time-stamp's time: a TSA revoked before it made the token cannot
-// vouch for that time.
-func (v *verifier) tsaStatus(chain []*x509.Certificate, at time.Time) revResult {
+// chain[1]) for a token made at time at whose own proof of existence is poe: a TSA
+// revoked before it made the token cannot vouch for that time, and one revoked later is
+// good only if the token is proven to exist before the revocation (a revoked key may
+// have made it, with any time in it); otherwise the result is revoked and late.
+func (v *verifier) tsaStatus(chain []*x509.Certificate, at, poe time.Time) revResult {
 	if len(chain) < 2 {
 		return revResult{why: "the TSA certificate has no issuer"}
 	}
-	res := evalRevocation(chain[0], chain[1], at, v.dss.revocationData, "DSS")
+	// A "good" answer must speak for the token's proof of existence, not only for its
+	// time: a revocation in between would leave the token unproven.
+	evalAt := at
+	if poe.After(at) {
+		evalAt = poe
+	}
+	res := evalRevocation(chain[0], chain[1], evalAt, v.dss.revocationData, "DSS")
 	if res.state == revUnknown && !v.opts.Offline && v.opts.Revocation != nil {
 		data, _ := v.fetchOnce(chain[0], chain[1])
-		res = evalRevocation(chain[0], chain[1], at, data, "online")
+		res = evalRevocation(chain[0], chain[1], evalAt, data, "online")
 	}
 	if res.state == revRevoked && res.revokedAt.After(at) {
-		return revResult{state: revGood, source: res.source, produced: res.produced}
+		if poe.Before(res.revokedAt) {
+			return revResult{state: revGood, source: res.source, produced: res.produced}
+		}
+		res.late = true
 	}
 	return res
 }
