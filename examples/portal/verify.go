@@ -1,0 +1,54 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+
+	"github.com/kyso-go/kyso/signature"
+)
+
+// verify runs signature.Verify with the server's trust and revocation settings.
+func (s *Server) verify(r *http.Request, pdf []byte) (*signature.Report, *apiError) {
+	opts := &signature.VerifyOptions{
+		Validator:              chainValidator{s.checker},
+		Offline:                s.cfg.Offline,
+		AllowMissingRevocation: !s.cfg.StrictRevocation,
+		Time:                   s.cfg.Now(),
+	}
+	if !s.cfg.Offline {
+		opts.Revocation = s.checker
+	}
+	rep, err := signature.Verify(r.Context(), bytes.NewReader(pdf), int64(len(pdf)), opts)
+	switch {
+	case errors.Is(err, signature.ErrNoSignatures):
+		return rep, newAPIError(http.StatusUnprocessableEntity, codeNoSignatures,
+			"Tài liệu không có chữ ký số", "The document has no signature", nil)
+	case errors.Is(err, signature.ErrWrongPassword), errors.Is(err, signature.ErrUnsupportedEncryption):
+		return nil, newAPIError(http.StatusUnprocessableEntity, codeNotPDF,
+			"Tệp PDF được mã hóa bằng mật khẩu; không kiểm tra được", "The PDF is encrypted; it cannot be verified here", err)
+	case errors.Is(err, signature.ErrNotPDF):
+		return nil, newAPIError(http.StatusBadRequest, codeNotPDF,
+			"Tệp gửi lên không phải tệp PDF đọc được", "The file is not a readable PDF", err)
+	case err != nil:
+		return nil, newAPIError(http.StatusInternalServerError, codeInternal, "Lỗi nội bộ của máy chủ", "Internal server error", err)
+	}
+	return rep, nil
+}
+
+// handleVerifyAPI is POST /api/verify: the PDF (raw body, or the "pdf" part of a
+// multipart form); it answers signature.Report as JSON.
+func (s *Server) handleVerifyAPI(w http.ResponseWriter, r *http.Request) {
+	pdf, err := readPDFBody(r, int(s.cfg.MaxBody))
+	if err != nil {
+		writeError(w, r, s.log, bodyError(err))
+		return
+	}
+	rep, ae := s.verify(r, pdf)
+	if ae != nil {
+		writeError(w, r, s.log, ae)
+		return
+	}
+	s.log.Info("verified", "signatures", len(rep.Signatures), "allPassed", rep.AllPassed())
+	writeJSON(w, http.StatusOK, rep)
+}
