@@ -116,4 +116,3 @@ func (s *Server) handlePrepare(w http.ResponseWriter, r *http.Request) {
 	s.log.Info("prepared", "field", prep.Field, "signer", chain[0].Subject.CommonName, "size", len(pdf))
 	writeJSON(w, http.StatusOK, resp)
 }
-
