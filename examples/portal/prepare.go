@@ -57,6 +57,14 @@ func (s *Server) handlePrepare(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, bodyError(err))
 		return
 	}
+	// A device, service or software certificate never signs documents (rules.md §2.1,
+	// Thông tư 185/2019/TT-BQP); neither does a CA's own certificate.
+	if k := certstatus.ParseIdentity(chain[0]).Kind; k == certstatus.KindDevice || k == certstatus.KindCA {
+		writeError(w, r, s.log, newAPIError(http.StatusUnprocessableEntity, codeCertificate,
+			"Chứng thư số loại "+k.Vietnamese()+" không được dùng để ký văn bản; hãy dùng chứng thư số cá nhân hoặc của cơ quan, tổ chức",
+			"A "+k.String()+" certificate never signs documents; use an individual or organisation certificate", nil))
+		return
+	}
 	ctx := r.Context()
 	now := s.cfg.Now()
 	// Thông tư 15/2025: check the signer's certificate before signing.
