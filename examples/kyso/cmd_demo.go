@@ -4,53 +4,76 @@ import (
 	"bytes"
 	"context"
 	"crypto"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"math/big"
+	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
+	"github.com/kyso-go/kyso/certstatus"
+	"github.com/kyso-go/kyso/certstatus/certstatustest"
+	"github.com/kyso-go/kyso/forms"
+	"github.com/kyso-go/kyso/policy"
 	"github.com/kyso-go/kyso/signature"
 )
 
 const demoUsage = `usage: kyso demo [-dir DIR]
 
-Generates a sample one-page administrative document (a decision of a provincial
-People's Committee), a test CA and a leader's key and certificate in memory, signs the
-document with a visible PAdES B-B signature (RSASSA-PSS, SHA-256) and writes to DIR:
+Shows what kyso is for, in a few seconds, with nothing but Go and no network beyond
+127.0.0.1:
 
-  van-ban-da-ky.pdf   the signed document
-  chain.pem           the leader's certificate and the test CA (TEST ONLY)
-  README.txt          what was done and how to check it
+ 1. starts a test PKI shaped like the VGCA's (TEST ONLY) with its OCSP, CRL and
+    time-stamping servers on 127.0.0.1, and stops it at the end;
+ 2. renders a Vietnamese administrative letter (Thông tư 185/2019/TT-BQP Mẫu 02) of
+    the People's Committee of Quảng Ninh with the forms package;
+ 3. checks with the policy engine that the chairman may sign it, and signs it visibly
+    in the letter's signature box (PAdES B-LT, RSASSA-PSS, SHA-256);
+ 4. checks with the policy engine that the clerk (văn thư) may now apply the
+    organisation's signature (Nghị định 30/2020/NĐ-CP Điều 32), and applies it over
+    the left third of the chairman's signature;
+ 5. verifies both signatures with the test root trusted.
 
-It needs nothing but Go: no network, no token, no external tool.
+It writes to DIR:
+
+  van-ban-goc.pdf          the letter before signing
+  van-ban-lanh-dao-ky.pdf  stage 1: signed by the chairman (lãnh đạo)
+  van-ban-da-ky.pdf        stage 2: and by the organisation (applied by the văn thư)
+  root-test.pem            the test root certificate to trust (TEST ONLY)
+  chinh-sach.json          the two policy decisions, with their citations
+  bao-cao-xac-minh.txt     the verification report, in Vietnamese
+  bao-cao-xac-minh.json    the same report as JSON
+  README.txt               what was done and how to check it
 
 flags:
 `
 
 const demoExitCodes = `
-exit status: 0 written, 1 failure (e.g. DIR not writable), 2 usage error
+exit status: 0 written and verified, 1 failure (e.g. DIR not writable, or a check
+that did not pass), 2 usage error
 `
 
 // Files written by the demo.
 const (
-	demoSignedName = "van-ban-da-ky.pdf"
-	demoChainName  = "chain.pem"
-	demoReadmeName = "README.txt"
+	demoUnsignedName   = "van-ban-goc.pdf"
+	demoLeaderName     = "van-ban-lanh-dao-ky.pdf"
+	demoSignedName     = "van-ban-da-ky.pdf"
+	demoRootName       = "root-test.pem"
+	demoPolicyName     = "chinh-sach.json"
+	demoReportName     = "bao-cao-xac-minh.txt"
+	demoReportJSONName = "bao-cao-xac-minh.json"
+	demoReadmeName     = "README.txt"
 )
 
-// Where the demo places the leader's visible signature: between the title (7a) and the
-// name (7b), in the right half of the page (NĐ 30/2020, Phụ lục I).
-var demoWidgetRect = [4]float64{340, 228, 540, 288}
+// The demo's signature fields.
+const (
+	demoLeaderField = "Chữ ký lãnh đạo"
+	demoOrgField    = "Chữ ký cơ quan"
+)
 
 func runDemo(ctx context.Context, c *cli, args []string) int {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
@@ -78,304 +101,235 @@ func runDemo(ctx context.Context, c *cli, args []string) int {
 	return exitOK
 }
 
+// demoResult is everything the demo produced, written only once all of it is made.
+type demoResult struct {
+	now                 time.Time
+	letter              *demoLetter
+	leaderName, orgName string
+	root                []byte
+	stage1, stage2      []byte
+	leader, clerk       *demoStep
+	res1, res2          *signature.SignResult
+	report              *signature.Report
+}
+
 func demo(ctx context.Context, c *cli, dir string) error {
+	fmt.Fprintln(c.stdout, "kyso demo: starting the test PKI (VGCA-shaped, TEST ONLY) on 127.0.0.1 ...")
+	pki, err := certstatustest.NewServer(certstatustest.Options{})
+	if err != nil {
+		return fmt.Errorf("starting the test PKI: %w", err)
+	}
+	defer pki.Close()
+	// Requests go to the test PKI on 127.0.0.1 only, never through a proxy.
+	transport := &http.Transport{Proxy: nil}
+	defer transport.CloseIdleConnections()
+	client := &http.Client{Transport: transport}
+
+	r, err := demoRun(ctx, c.stdout, pki, client)
+	if err != nil {
+		return err
+	}
+	return demoWrite(c.stdout, dir, r)
+}
+
+// demoRun makes the letter and both signatures and verifies them, in memory.
+func demoRun(ctx context.Context, out io.Writer, pki *certstatustest.PKI, client *http.Client) (*demoResult, error) {
 	vn := time.FixedZone("ICT", 7*3600)
 	now := time.Now().In(vn).Truncate(time.Second)
-	fmt.Fprintln(c.stdout, "kyso demo: generating a test CA and the leader's RSA-2048 key (test only) ...")
-	leaderKey, chain, err := demoPKI(now)
+	leader, org := pki.Leader, pki.Org
+	r := &demoResult{now: now, root: pki.Root.CertPEM(), leaderName: leader.Cert.Subject.CommonName, orgName: org.Cert.Subject.CommonName}
+	letter, err := demoRenderLetter(leader.Cert.Subject.CommonName, now)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	doc := demoDocument(now)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+	r.letter = letter
+	fmt.Fprintf(out, "kyso demo: rendered %q (%s, %d bytes); signature box on page %d\n",
+		letter.Title, demoFormID, len(letter.PDF), letter.Box.Page+1)
+
+	pol, err := newDemoPolicy()
+	if err != nil {
+		return nil, err
 	}
-	opts := &signature.SignOptions{
+	trust := certstatus.NewTrustStore(pki.Root.Cert)
+	checker := certstatus.NewChecker(certstatus.Options{Trust: trust, HTTPClient: client, Timeout: 10 * time.Second})
+	level := &signature.LevelOptions{
+		Target:       signature.LevelBLT,
+		Timestamper:  &certstatus.TSAClient{URL: pki.TSAURL, HTTPClient: client, Timeout: 10 * time.Second, Checker: checker},
+		Revocation:   checker,
+		Certificates: []*x509.Certificate{pki.Root.Cert},
+	}
+	verify := func(doc []byte) (*signature.Report, error) {
+		return signature.Verify(ctx, bytes.NewReader(doc), int64(len(doc)),
+			&signature.VerifyOptions{Roots: pki.Roots(), Offline: true})
+	}
+
+	// Stage 1: the person with authority (người có thẩm quyền) signs in the box.
+	status := checker.Check(ctx, leader.Cert, pki.CA.Cert, now)
+	r.leader = pol.leader(demoPolicyStatus(status.Status))
+	box := letter.Box
+	var stage1 bytes.Buffer
+	r.res1, err = signature.Sign(ctx, &stage1, bytes.NewReader(letter.PDF), int64(len(letter.PDF)), leader.Key, leader.Chain, &signature.SignOptions{
 		Time: now, Hash: crypto.SHA256, PSS: true,
-		Name: "Nguyễn Văn An", Reason: "Ký ban hành quyết định", Location: "Hà Tĩnh",
-		ContactInfo: "vanan@hatinh.gov.vn",
-		NewField:    "Chữ ký lãnh đạo",
-		Widget: &signature.Widget{Page: 1, Rect: demoWidgetRect,
+		Name: leader.Cert.Subject.CommonName, Reason: "Ký ban hành văn bản", Location: "Quảng Ninh",
+		ContactInfo: firstOf(leader.Cert.EmailAddresses),
+		NewField:    demoLeaderField,
+		Widget: &signature.Widget{Page: box.Page + 1, Rect: box.Rect,
 			Appearance: signature.AppearanceFunc(demoAppearance)},
-	}
-	signedPath := filepath.Join(dir, demoSignedName)
-	var res *signature.SignResult
-	err = writeFileAtomic(signedPath, func(w io.Writer) error {
-		var err error
-		res, err = signature.Sign(ctx, w, bytes.NewReader(doc), int64(len(doc)), leaderKey, chain, opts)
-		return err
+		Level:  level,
+		Policy: r.leader.hook,
 	})
 	if err != nil {
-		return err
+		return nil, r.leader.explain(err)
 	}
-	var chainPEM bytes.Buffer
-	for _, cert := range chain {
-		fmt.Fprintf(&chainPEM, "# %s\n", cert.Subject.String())
-		pem.Encode(&chainPEM, &pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})
+	r.stage1 = stage1.Bytes()
+	demoPrintStep(out, "1", r.leader, r.res1, status)
+	rep1, err := verify(r.stage1)
+	if err != nil {
+		return nil, fmt.Errorf("verifying stage 1: %w", err)
 	}
-	chainPath := filepath.Join(dir, demoChainName)
-	if err := writeFileAtomic(chainPath, func(w io.Writer) error { _, err := w.Write(chainPEM.Bytes()); return err }); err != nil {
-		return err
+	if !rep1.AllPassed() {
+		return nil, fmt.Errorf("stage 1 does not verify: %s", demoIndications(rep1))
 	}
-	readmePath := filepath.Join(dir, demoReadmeName)
-	readme := demoReadme(now, chain[0], res, dir)
-	if err := writeFileAtomic(readmePath, func(w io.Writer) error { _, err := io.WriteString(w, readme); return err }); err != nil {
-		return err
+
+	// Stage 2: the clerk (văn thư) applies the organisation's signature, after the
+	// leader's: its signing time must come after the leader's time-stamp.
+	if err := demoNextSecond(ctx); err != nil {
+		return nil, err
 	}
-	fmt.Fprintf(c.stdout, "kyso demo: signed a sample decision as %q (RSASSA-PSS, SHA-256, field %q)\n", chain[0].Subject.CommonName, res.Field)
-	for _, p := range []string{signedPath, chainPath, readmePath} {
-		fmt.Fprintln(c.stdout, "  wrote", p)
+	now2 := time.Now().In(vn).Truncate(time.Second)
+	status = checker.Check(ctx, org.Cert, pki.CA.Cert, now2)
+	r.clerk = pol.clerk(demoPolicyStatus(status.Status), rep1)
+	var stage2 bytes.Buffer
+	r.res2, err = signature.Sign(ctx, &stage2, bytes.NewReader(r.stage1), int64(len(r.stage1)), org.Key, org.Chain, &signature.SignOptions{
+		Time: now2, Hash: crypto.SHA256, PSS: true,
+		Name: org.Cert.Subject.CommonName, Reason: "Văn thư ký số của cơ quan (Nghị định 30/2020/NĐ-CP Điều 32)",
+		Location: "Quảng Ninh", ContactInfo: firstOf(org.Cert.EmailAddresses),
+		NewField: demoOrgField,
+		Widget: &signature.Widget{Page: box.Page + 1, Rect: demoSealRect(box),
+			Appearance: signature.AppearanceFunc(demoSealAppearance)},
+		Level:  level,
+		Policy: r.clerk.hook,
+	})
+	if err != nil {
+		return nil, r.clerk.explain(err)
 	}
-	fmt.Fprintf(c.stdout, "check it: pdfsig %s   (see %s)\n", signedPath, readmePath)
-	return nil
+	r.stage2 = stage2.Bytes()
+	demoPrintStep(out, "2", r.clerk, r.res2, status)
+	if r.clerk.Decision != nil && r.clerk.Decision.Placement != policy.PlacementSeal {
+		return nil, fmt.Errorf("the policy placed the organisation's signature as %q, not as a seal", r.clerk.Decision.Placement)
+	}
+
+	// Verification of the final document, offline, with the test root trusted.
+	if r.report, err = verify(r.stage2); err != nil {
+		return nil, fmt.Errorf("verifying stage 2: %w", err)
+	}
+	fmt.Fprintf(out, "kyso demo: verified %s offline with the test root trusted: %s\n", demoSignedName, demoIndications(r.report))
+	return r, nil
 }
 
-// demoPKI makes a test root CA and the leader's key and certificate.
-func demoPKI(now time.Time) (crypto.Signer, []*x509.Certificate, error) {
-	caKey, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		return nil, nil, err
-	}
-	caTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject: pkix.Name{Country: []string{"VN"}, Organization: []string{"kyso demo (TEST ONLY, không có giá trị pháp lý)"},
-			CommonName: "kyso demo RootCA (TEST ONLY)"},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(1, 0, 0),
-		IsCA: true, BasicConstraintsValid: true, MaxPathLenZero: true,
-		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, caKey.Public(), caKey)
-	if err != nil {
-		return nil, nil, err
-	}
-	ca, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		return nil, nil, err
-	}
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		return nil, nil, err
-	}
-	serial, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 64))
-	tmpl := &x509.Certificate{
-		SerialNumber: serial,
-		Subject: pkix.Name{Country: []string{"VN"}, Locality: []string{"Hà Tĩnh"},
-			Organization:       []string{"UBND tỉnh Hà Tĩnh"},
-			OrganizationalUnit: []string{"Văn phòng UBND tỉnh"},
-			CommonName:         "Nguyễn Văn An"},
-		EmailAddresses: []string{"vanan@hatinh.gov.vn"},
-		NotBefore:      now.Add(-time.Hour), NotAfter: now.AddDate(0, 6, 0),
-		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, key.Public(), caKey)
-	if err != nil {
-		return nil, nil, err
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, nil, err
-	}
-	return key, []*x509.Certificate{leaf, ca}, nil
+// demoSealRect is where the organisation's signature goes (NĐ 30/2020 Phụ lục I):
+// over the left third of the leader's signature box, as a square as high as the box.
+func demoSealRect(box forms.SignatureBox) [4]float64 {
+	llx, lly, urx, ury := box.Rect[0], box.Rect[1], box.Rect[2], box.Rect[3]
+	right := llx + (urx-llx)/3
+	side := ury - lly
+	return [4]float64{right - side, lly, right, ury}
 }
 
-// demoPDF writes a minimal PDF: objects given as PDF source, a classic xref table.
-// Object 1 is the catalog.
-func demoPDF(objects []string) []byte {
+// demoNextSecond waits for the next whole second, so that the next signing time (in
+// whole seconds in /M) cannot precede what was just signed and time-stamped.
+func demoNextSecond(ctx context.Context) error {
+	t := time.NewTimer(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// demoPrintStep prints a signature made and the policy decision that allowed it.
+func demoPrintStep(out io.Writer, n string, s *demoStep, res *signature.SignResult, status certstatus.Result) {
+	fmt.Fprintf(out, "kyso demo: stage %s, %s: signed field %q at %s (%s, RSASSA-PSS, SHA-256); certificate status: %s / %s\n",
+		n, s.Name, res.Field, demoLevel(res), res.Time.Format(time.RFC3339), status.Status.Vietnamese(), status.Status)
+	if s.Decision == nil {
+		return
+	}
+	d := s.Decision
+	fmt.Fprintf(out, "  chính sách / policy %s: được phép / allowed, vị trí / placement %s (%s)\n", d.Profile, d.Placement, d.Placement.Vietnamese())
+	for _, r := range s.reasons() {
+		fmt.Fprintf(out, "    [%s, %s] %s\n      %s\n      căn cứ / basis: %s\n", r.Rule, r.Outcome, r.MessageVI, r.MessageEN, demoCitations(r))
+	}
+}
+
+// demoIndications lists each signature's field and indication.
+func demoIndications(rep *signature.Report) string {
 	var b bytes.Buffer
-	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	offsets := make([]int, len(objects))
-	for i, o := range objects {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, xref)
-	return b.Bytes()
-}
-
-func demoStream(content string) string {
-	return fmt.Sprintf("<</Length %d>>\nstream\n%s\nendstream", len(content), content)
-}
-
-// demoText escapes s for a PDF literal string.
-func demoText(s string) string {
-	return strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace(s)
-}
-
-// demoDocument generates the sample decision, laid out after NĐ 30/2020 (A4; Helvetica
-// and ASCII text for now: the layout package will bring an embedded Vietnamese font).
-func demoDocument(now time.Time) []byte {
-	var c strings.Builder
-	line := func(font string, size, x, y float64, text string) {
-		fmt.Fprintf(&c, "BT /%s %.0f Tf %.1f %.1f Td (%s) Tj ET\n", font, size, x, y, demoText(text))
-	}
-	// ô 2, 3 (left) and ô 1, 4 (right).
-	line("F2", 11, 85, 780, "UY BAN NHAN DAN")
-	line("F2", 11, 90, 766, "TINH HA TINH")
-	line("F1", 11, 80, 740, "So: 1234/QD-UBND")
-	line("F2", 11, 300, 780, "CONG HOA XA HOI CHU NGHIA VIET NAM")
-	line("F2", 11, 340, 766, "Doc lap - Tu do - Hanh phuc")
-	line("F3", 11, 330, 740, fmt.Sprintf("Ha Tinh, ngay %02d thang %02d nam %d", now.Day(), now.Month(), now.Year()))
-	// ô 5a.
-	line("F2", 13, 250, 690, "QUYET DINH")
-	line("F2", 11, 122, 674, "Ve viec ban hanh quy che su dung chu ky so chuyen dung cong vu")
-	line("F2", 11, 235, 640, "CHU TICH UY BAN NHAN DAN TINH")
-	// ô 6.
-	body := []string{
-		"Can cu Luat Giao dich dien tu ngay 22 thang 6 nam 2023;",
-		"Can cu Nghi dinh so 30/2020/ND-CP cua Chinh phu ve cong tac van thu;",
-		"Can cu Nghi dinh so 68/2024/ND-CP ve chu ky so chuyen dung cong vu;",
-		"Theo de nghi cua Giam doc So Khoa hoc va Cong nghe,",
-	}
-	y := 610.0
-	for _, s := range body {
-		line("F3", 11, 85, y, s)
-		y -= 16
-	}
-	line("F2", 12, 270, y-6, "QUYET DINH:")
-	y -= 30
-	for _, s := range []string{
-		"Dieu 1. Ban hanh kem theo Quyet dinh nay Quy che su dung chu ky so chuyen dung cong vu.",
-		"Dieu 2. Quyet dinh nay co hieu luc ke tu ngay ky.",
-		"Dieu 3. Chanh Van phong UBND tinh va cac co quan lien quan chiu trach nhiem thi hanh.",
-	} {
-		line("F1", 11, 85, y, s)
-		y -= 16
-	}
-	// ô 9b (left) and ô 7a, 7b (right); the signature goes between 7a and 7b.
-	line("F4", 10, 85, 318, "Noi nhan:")
-	line("F1", 9, 85, 304, "- Nhu Dieu 3;")
-	line("F1", 9, 85, 292, "- Luu: VT.")
-	line("F2", 11, 410, 318, "CHU TICH")
-	line("F2", 11, 395, 200, "Nguyen Van An")
-	line("F3", 8, 85, 60, "Van ban mau do kyso tao ra de trinh dien (TEST ONLY) - khong co gia tri phap ly.")
-	fonts := func(base string) string {
-		return "<</Type/Font/Subtype/Type1/BaseFont/" + base + "/Encoding/WinAnsiEncoding>>"
-	}
-	return demoPDF([]string{
-		"<</Type/Catalog/Pages 2 0 R/Lang(vi-VN)>>",
-		"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-		"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595.28 841.89]/Contents 4 0 R/Resources<</Font<</F1 5 0 R/F2 6 0 R/F3 7 0 R/F4 8 0 R>>>>>>",
-		demoStream(c.String()),
-		fonts("Helvetica"), fonts("Helvetica-Bold"), fonts("Helvetica-Oblique"), fonts("Helvetica-BoldOblique"),
-	})
-}
-
-// demoAppearance draws a visible signature (for the demo and kyso sign -rect): a blue
-// frame with the signer, the organisation and the time (ASCII for now; the layout
-// package will draw the real one).
-func demoAppearance(_ context.Context, req signature.AppearanceRequest) ([]byte, error) {
-	w, h := req.Width, req.Height
-	var c strings.Builder
-	fmt.Fprintf(&c, "0 0 0.8 RG 1.2 w 1 1 %.2f %.2f re S\n", w-2, h-2)
-	lines := []string{
-		"Ky boi: " + asciiFold(req.Signer.Subject.CommonName),
-		"Co quan: " + asciiFold(strings.Join(req.Signer.Subject.Organization, ", ")),
-		"Thoi gian: " + req.Time.Format("2006-01-02T15:04:05-07:00"),
-	}
-	y := h - 16
-	for _, s := range lines {
-		fmt.Fprintf(&c, "BT 0 0 0.8 rg /F1 8 Tf 6 %.2f Td (%s) Tj ET\n", y, demoText(s))
-		y -= 14
-	}
-	return demoPDF([]string{
-		"<</Type/Catalog/Pages 2 0 R>>",
-		"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-		fmt.Sprintf("<</Type/Page/Parent 2 0 R/MediaBox[0 0 %.2f %.2f]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>", w, h),
-		demoStream(c.String()),
-		"<</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>",
-	}), nil
-}
-
-// asciiFold drops Vietnamese diacritics for the ASCII-only demo fonts.
-func asciiFold(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r < 0x80 {
-			b.WriteRune(r)
-			continue
+	for i, s := range rep.Signatures {
+		if i > 0 {
+			b.WriteString("; ")
 		}
-		switch {
-		case strings.ContainsRune("àáảãạăằắẳẵặâầấẩẫậ", r):
-			b.WriteByte('a')
-		case strings.ContainsRune("ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬ", r):
-			b.WriteByte('A')
-		case strings.ContainsRune("èéẻẽẹêềếểễệ", r):
-			b.WriteByte('e')
-		case strings.ContainsRune("ÈÉẺẼẸÊỀẾỂỄỆ", r):
-			b.WriteByte('E')
-		case strings.ContainsRune("ìíỉĩị", r):
-			b.WriteByte('i')
-		case strings.ContainsRune("ÌÍỈĨỊ", r):
-			b.WriteByte('I')
-		case strings.ContainsRune("òóỏõọôồốổỗộơờớởỡợ", r):
-			b.WriteByte('o')
-		case strings.ContainsRune("ÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢ", r):
-			b.WriteByte('O')
-		case strings.ContainsRune("ùúủũụưừứửữự", r):
-			b.WriteByte('u')
-		case strings.ContainsRune("ÙÚỦŨỤƯỪỨỬỮỰ", r):
-			b.WriteByte('U')
-		case strings.ContainsRune("ỳýỷỹỵ", r):
-			b.WriteByte('y')
-		case strings.ContainsRune("ỲÝỶỸỴ", r):
-			b.WriteByte('Y')
-		case r == 'đ':
-			b.WriteByte('d')
-		case r == 'Đ':
-			b.WriteByte('D')
-		default:
-			b.WriteByte('?')
+		fmt.Fprintf(&b, "%q %s", s.Field, s.Indication)
+		if s.SubIndication != "" {
+			fmt.Fprintf(&b, "/%s", s.SubIndication)
 		}
+		fmt.Fprintf(&b, " (%s)", s.Level)
 	}
 	return b.String()
 }
 
-// demoReadme explains what the demo did and how to check it; the commands name the
-// files under dir, as seen from where the demo ran.
-func demoReadme(now time.Time, leader *x509.Certificate, res *signature.SignResult, dir string) string {
-	signed, chainPath := filepath.Join(dir, demoSignedName), filepath.Join(dir, demoChainName)
-	return fmt.Sprintf(`kyso demo — chữ ký số PAdES trình diễn / a PAdES signature demonstration
-=====================================================================
+func firstOf(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
 
-Generated %s by "go run ./examples/kyso demo".
-
-What was done
--------------
-1. A sample one-page decision (Quyết định) of a provincial People's Committee was
-   generated, laid out after Nghị định 30/2020/NĐ-CP (text in ASCII for now).
-2. A test CA and a leader's RSA-2048 key and certificate were generated in memory:
-   %s
-   THEY ARE FOR TESTING ONLY: the key was discarded, the CA is not the VGCA root, and
-   the signature has no legal value (không có giá trị pháp lý).
-3. The document was signed with a visible PAdES B-B signature (ETSI.CAdES.detached):
-   RSASSA-PSS with SHA-256 (Thông tư 39/2017/TT-BTTTT), field %q on page 1 between the
-   title and the name, signing time %s in /M, %d bytes of CMS in a %d-byte /Contents.
-
-Files
------
-  %s   the signed document
-  %s           the leader's certificate, then the test CA
-  %s          this file
-
-How to check it (from the directory where the demo ran)
--------------------------------------------------------
-  pdfsig %s
-      expect "Signature is Valid." and "Total document signed"; pdfsig also reports
-      that the issuer is not trusted, because the test CA is in no trust store.
-
-  go run ./examples/kyso verify -trust %s -offline -status-warning %s
-      kyso's own verifier, in Vietnamese (add -lang en for English): expect HỢP LỆ
-      (TOTAL_PASSED) at level B-B. -trust adds the test certificates to the trust
-      store; -offline -status-warning because the test CA runs no OCSP or CRL service,
-      so the revocation status is only a warning.
-
-Open the PDF in any viewer to see the signature box between "CHU TICH" and the name.
-`, now.Format(time.RFC3339), leader.Subject.String(), res.Field, res.Time.Format(time.RFC3339),
-		res.CMSSize, res.ContentsCapacity, demoSignedName, demoChainName, demoReadmeName, signed, chainPath, signed)
+// demoWrite writes every output file, each atomically, then says where they are.
+func demoWrite(out io.Writer, dir string, r *demoResult) error {
+	decisions, err := json.MarshalIndent(map[string]any{
+		"profile": demoProfileID,
+		"leader":  r.leader.Decision,
+		"clerk":   r.clerk.Decision,
+	}, "", "  ")
+	if err != nil {
+		return err
+	}
+	reportJSON, err := json.MarshalIndent(r.report, "", "  ")
+	if err != nil {
+		return err
+	}
+	var reportText bytes.Buffer
+	if err := r.report.WriteText(&reportText, "vi"); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	files := []struct {
+		name string
+		data []byte
+	}{
+		{demoUnsignedName, r.letter.PDF},
+		{demoLeaderName, r.stage1},
+		{demoSignedName, r.stage2},
+		{demoRootName, r.root},
+		{demoPolicyName, append(decisions, '\n')},
+		{demoReportName, reportText.Bytes()},
+		{demoReportJSONName, append(reportJSON, '\n')},
+		{demoReadmeName, []byte(demoReadme(dir, r))},
+	}
+	for _, f := range files {
+		p := filepath.Join(dir, f.name)
+		if err := writeFileAtomic(p, func(w io.Writer) error { _, err := w.Write(f.data); return err }); err != nil {
+			return err
+		}
+		fmt.Fprintln(out, "  wrote", p)
+	}
+	fmt.Fprintf(out, "check it: pdfsig %s   (see %s)\n", filepath.Join(dir, demoSignedName), filepath.Join(dir, demoReadmeName))
+	if !r.report.AllPassed() {
+		return fmt.Errorf("the signed document does not verify: %s (see %s)", demoIndications(r.report), filepath.Join(dir, demoReportName))
+	}
+	return nil
 }

@@ -1,33 +1,96 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kyso-go/kyso/policy"
+	"github.com/kyso-go/kyso/signature"
 )
+
+// demoOutputs are every file the demo writes.
+var demoOutputs = []string{demoUnsignedName, demoLeaderName, demoSignedName, demoRootName,
+	demoPolicyName, demoReportName, demoReportJSONName, demoReadmeName}
 
 func TestDemoCommand(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "kyso-demo")
 	code, stdout, stderr := runCLI(t, nil, "demo", "-dir", dir)
-	require.Equal(t, exitOK, code, "stderr: %s", stderr)
-	for _, name := range []string{demoSignedName, demoChainName, demoReadmeName} {
+	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	for _, name := range demoOutputs {
 		p := filepath.Join(dir, name)
 		st, err := os.Stat(p)
 		require.NoError(t, err, name)
 		assert.NotZero(t, st.Size(), name)
 		assert.Contains(t, stdout, p)
 	}
+	// No temporary file is left behind.
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, len(demoOutputs))
+
+	// The policy decisions are cited in the output: allowed, the placements, the rule
+	// that lets the clerk apply the organisation's signature, and its legal basis.
+	assert.Contains(t, stdout, "placement signer")
+	assert.Contains(t, stdout, "placement seal")
+	assert.Contains(t, stdout, policy.RuleOrgSealAfterAuthority)
+	assert.Contains(t, stdout, "NĐ 30/2020/NĐ-CP Điều 32 k2 d")
+	var decisions struct {
+		Profile string            `json:"profile"`
+		Leader  map[string]any    `json:"leader"`
+		Clerk   map[string]any    `json:"clerk"`
+		Other   map[string]string `json:"-"`
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, demoPolicyName))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &decisions))
+	assert.Equal(t, demoProfileID, decisions.Profile)
+	assert.Equal(t, true, decisions.Leader["allowed"])
+	assert.Equal(t, string(policy.PlacementSigner), decisions.Leader["placement"])
+	assert.Equal(t, true, decisions.Clerk["allowed"])
+	assert.Equal(t, string(policy.PlacementSeal), decisions.Clerk["placement"])
+	assert.Contains(t, string(raw), policy.RuleOrgSealAfterAuthority)
+
+	// pdfsig: one valid signature after stage 1, two after stage 2.
+	assert.Equal(t, 0, pdfsigValid(t, filepath.Join(dir, demoUnsignedName)))
+	assert.Equal(t, 1, pdfsigValid(t, filepath.Join(dir, demoLeaderName)))
+	assert.Equal(t, 2, pdfsigValid(t, filepath.Join(dir, demoSignedName)))
+
+	// The verification report: both signatures TOTAL_PASSED at B-LT.
+	var rep struct {
+		Signatures []struct {
+			Field      string `json:"field"`
+			Indication string `json:"indication"`
+			Level      string `json:"level"`
+		} `json:"signatures"`
+	}
+	raw, err = os.ReadFile(filepath.Join(dir, demoReportJSONName))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &rep))
+	require.Len(t, rep.Signatures, 2)
+	for i, field := range []string{demoLeaderField, demoOrgField} {
+		assert.Equal(t, field, rep.Signatures[i].Field)
+		assert.Equal(t, string(signature.TotalPassed), rep.Signatures[i].Indication, field)
+		assert.Equal(t, string(signature.LevelBLT), rep.Signatures[i].Level, field)
+	}
+	text, err := os.ReadFile(filepath.Join(dir, demoReportName))
+	require.NoError(t, err)
+	assert.Equal(t, 2, strings.Count(string(text), "TOTAL_PASSED"), "%s", text)
+
 	readme, err := os.ReadFile(filepath.Join(dir, demoReadmeName))
 	require.NoError(t, err)
 	assert.Contains(t, string(readme), "pdfsig")
-	chain, err := os.ReadFile(filepath.Join(dir, demoChainName))
+	assert.Contains(t, string(readme), "Văn thư")
+	assert.Contains(t, string(readme), policy.RuleOrgSealAfterAuthority)
+	root, err := os.ReadFile(filepath.Join(dir, demoRootName))
 	require.NoError(t, err)
-	assert.Contains(t, string(chain), "BEGIN CERTIFICATE")
-	assert.Equal(t, 1, pdfsigValid(t, filepath.Join(dir, demoSignedName)))
+	assert.Contains(t, string(root), "BEGIN CERTIFICATE")
 
 	code, _, _ = runCLI(t, nil, "demo", "extra")
 	assert.Equal(t, exitUsage, code)
@@ -36,8 +99,29 @@ func TestDemoCommand(t *testing.T) {
 	assert.Contains(t, stderr, "exit status")
 }
 
-// TestDemoReadmeVerifyCommand runs the kyso verify command the demo's README.txt
-// tells the user to run, on the demo's output: it must pass (exit 0).
+// TestDemoLetterText checks with pdftotext that the signed letter is the Vietnamese
+// letter rendered by forms, text intact, signed by the chairman.
+func TestDemoLetterText(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext is required under CI")
+		}
+		t.Skip("pdftotext not installed")
+	}
+	dir := filepath.Join(t.TempDir(), "kyso-demo")
+	code, _, stderr := runCLI(t, nil, "demo", "-dir", dir)
+	require.Equal(t, exitOK, code, "stderr: %s", stderr)
+	out, err := exec.Command("pdftotext", "-layout", filepath.Join(dir, demoSignedName), "-").Output()
+	require.NoError(t, err)
+	for _, want := range []string{"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH",
+		"TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn Thắng"} {
+		assert.Contains(t, string(out), want)
+	}
+}
+
+// TestDemoReadmeVerifyCommand runs the kyso verify commands the demo's README.txt
+// tells the user to run, on the demo's output, after the test PKI has stopped: they
+// must pass (exit 0) with TOTAL_PASSED for every signature.
 func TestDemoReadmeVerifyCommand(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "kyso-demo")
 	code, _, stderr := runCLI(t, nil, "demo", "-dir", dir)
@@ -45,14 +129,16 @@ func TestDemoReadmeVerifyCommand(t *testing.T) {
 	readme, err := os.ReadFile(filepath.Join(dir, demoReadmeName))
 	require.NoError(t, err)
 	const prefix = "go run ./examples/kyso "
-	var line string
+	var lines []string
 	for _, l := range strings.Split(string(readme), "\n") {
 		if l = strings.TrimSpace(l); strings.HasPrefix(l, prefix+"verify ") {
-			line = l
+			lines = append(lines, l)
 		}
 	}
-	require.NotEmpty(t, line, "README.txt names a kyso verify command")
-	code, stdout, stderr := runCLI(t, nil, strings.Fields(strings.TrimPrefix(line, prefix))...)
-	assert.Equal(t, exitOK, code, "%s\nstdout: %s\nstderr: %s", line, stdout, stderr)
-	assert.Contains(t, stdout, "TOTAL_PASSED")
+	require.Len(t, lines, 2, "README.txt names the kyso verify commands")
+	for i, line := range lines {
+		code, stdout, stderr := runCLI(t, nil, strings.Fields(strings.TrimPrefix(line, prefix))...)
+		assert.Equal(t, exitOK, code, "%s\nstdout: %s\nstderr: %s", line, stdout, stderr)
+		assert.Equal(t, 2-i, strings.Count(stdout, "TOTAL_PASSED"), "%s\nstdout: %s", line, stdout)
+	}
 }

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/kyso-go/kyso/certstatus"
+	"github.com/kyso-go/kyso/policy"
+	"github.com/kyso-go/kyso/signature"
+)
+
+// demoProfileID is the province profile the demo decides under: the test PKI's
+// certificates belong to the People's Committee of Quảng Ninh (QĐ 41/2022).
+const demoProfileID = "quang-ninh"
+
+// demoPolicy checks each signature of the demo with the policy engine before it is
+// made, through the same signature.PolicyHook adapter "kyso sign" uses, and keeps the
+// decisions.
+type demoPolicy struct {
+	engine  *policy.Engine
+	profile *policy.Profile
+}
+
+// demoStep is one policy-checked signature: who signs in which capacity, and the
+// decision once made.
+type demoStep struct {
+	Name     string   // "lãnh đạo / leader", "văn thư / clerk"
+	Rules    []string // the rules printed in full for this step
+	hook     *policyHook
+	Decision *policy.Decision
+}
+
+func newDemoPolicy() (*demoPolicy, error) {
+	profile, err := policy.BuiltinProfiles().Lookup(demoProfileID)
+	if err != nil {
+		return nil, err
+	}
+	e, err := policy.New(policy.Options{Profile: profile})
+	if err != nil {
+		return nil, err
+	}
+	return &demoPolicy{engine: e, profile: profile}, nil
+}
+
+// leader is the chairman (Chủ tịch) signing the letter as the person with authority
+// (người có thẩm quyền), on behalf of the committee (TM.), with an individual
+// certificate whose title is the printed one.
+func (p *demoPolicy) leader(status policy.CertificateStatus) *demoStep {
+	s := &demoStep{Name: "lãnh đạo / leader", Rules: []string{policy.RuleAuthorityIndividualCert,
+		policy.RuleAuthorityWithinTitle, policy.RuleMarkerMatchesTitle}}
+	s.hook = &policyHook{Engine: p.engine, Facts: policy.Request{
+		Role:         policy.RoleAuthority,
+		Certificate:  policy.Certificate{Kind: policy.CertIndividual, Status: status},
+		Document:     policy.Document{Kind: policy.DocAdministrative},
+		Markers:      []policy.AuthorityMarker{policy.MarkerOnBehalfOf},
+		PrintedTitle: "CHỦ TỊCH",
+	}, Decided: s.record}
+	return s
+}
+
+// clerk is the clerk (văn thư) applying the organisation's signature with the
+// organisation certificate, after the leader. verified is what the verification of
+// the leader's stage found, by field name: the policy allows the organisation
+// signature only over a valid signature of the person with authority (NĐ 30/2020
+// Điều 32).
+func (p *demoPolicy) clerk(status policy.CertificateStatus, verified *signature.Report) *demoStep {
+	s := &demoStep{Name: "văn thư / clerk", Rules: []string{policy.RuleOrgSealByClerk, policy.RuleOrgSealAfterAuthority}}
+	s.hook = &policyHook{Engine: p.engine, Facts: policy.Request{
+		Role:        policy.RoleClerk,
+		Certificate: policy.Certificate{Kind: policy.CertOrganisation, Status: status},
+		Document:    policy.Document{Kind: policy.DocAdministrative},
+		Existing: []policy.ExistingSignature{{Order: 1,
+			Certificate: policy.Certificate{Kind: policy.CertIndividual},
+			Markers:     []policy.AuthorityMarker{policy.MarkerOnBehalfOf}}},
+	}, Decided: s.record}
+	s.hook.Verified = make(map[string]policyVerified, len(verified.Signatures))
+	for _, r := range verified.Signatures {
+		v := policyVerified{Indication: policy.Indication(r.Indication)}
+		switch {
+		case r.SubIndication == signature.Revoked:
+			v.Status = policy.StatusRevoked
+		case r.Indication == signature.TotalPassed:
+			v.Status = policy.StatusGood
+		}
+		s.hook.Verified[r.Field] = v
+	}
+	return s
+}
+
+func (s *demoStep) record(d policy.Decision) { s.Decision = &d }
+
+// explain turns a signing error into a message that cites the policy when the policy
+// refused.
+func (s *demoStep) explain(err error) error {
+	var ref *policy.RefusalError
+	if errors.As(err, &ref) {
+		return fmt.Errorf("the signing policy refused the %s's signature: %s: %w", s.Name, ref.Decision.English(), err)
+	}
+	return fmt.Errorf("signing as the %s: %w", s.Name, err)
+}
+
+// demoPolicyStatus turns the revocation status checked with certstatus into the
+// policy's fact; anything not settled stays unknown (a warning, not a refusal).
+func demoPolicyStatus(s certstatus.Status) policy.CertificateStatus {
+	switch s {
+	case certstatus.StatusGood, certstatus.StatusRevokedLater:
+		return policy.StatusGood
+	case certstatus.StatusRevoked:
+		return policy.StatusRevoked
+	case certstatus.StatusSuspended:
+		return policy.StatusSuspended
+	}
+	return policy.StatusUnknown
+}
+
+// reasons returns the decision's reasons worth printing: the step's own rules, and
+// every violation and warning.
+func (s *demoStep) reasons() []policy.Reason {
+	if s.Decision == nil {
+		return nil
+	}
+	var out []policy.Reason
+	for _, r := range s.Decision.Reasons {
+		if r.Outcome != policy.OutcomeSatisfied || slices.Contains(s.Rules, r.Rule) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// demoCitations renders a reason's citations, the primary one first.
+func demoCitations(r policy.Reason) string {
+	var parts []string
+	for _, c := range append([]policy.Citation{r.Citation}, r.SeeAlso...) {
+		p := c.Instrument
+		if l := c.Locator(); l != "" {
+			p += " " + l
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, "; ")
+}

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kyso-go/kyso/signature"
+)
+
+// demoReadme explains what the demo did and how to check it; the commands name the
+// files under dir, as seen from where the demo ran.
+func demoReadme(dir string, r *demoResult) string {
+	p := func(name string) string { return filepath.Join(dir, name) }
+	var b strings.Builder
+	fmt.Fprintf(&b, `kyso demo — ký số văn bản hành chính / signing a Vietnamese administrative letter
+================================================================================
+
+Generated %s by "go run ./examples/kyso demo".
+
+Các bước / What was done
+------------------------
+1. A test PKI shaped like the VGCA's (Ban Cơ yếu Chính phủ) was generated and its
+   OCSP, CRL and time-stamping servers ran on 127.0.0.1 for the length of the demo:
+   root "RootCA chuyên dùng Chính phủ Test G2", issuing CA "CA phục vụ các cơ quan
+   Nhà nước G2 Test", the chairman's individual certificate and the organisation
+   certificate of the People's Committee of Quảng Ninh.
+   THEY ARE FOR TESTING ONLY: the keys were discarded, the root is not the VGCA's,
+   and the signatures have no legal value (không có giá trị pháp lý).
+
+2. The forms package rendered %q
+   (%s, Thông tư 185/2019/TT-BQP) from its built-in sample, as a letter of the
+   UBND tỉnh Quảng Ninh laid out after Nghị định 30/2020/NĐ-CP Phụ lục I, in Liberation
+   Serif with the Vietnamese text embedded: %s.
+   It reported the room for the signature between the title (ô 7a) and the name
+   (ô 7b): page %d, [%.1f %.1f %.1f %.1f].
+
+3. Người có thẩm quyền / the person with authority. The policy engine (profile %q)
+   was asked whether the chairman, %s, may sign the letter as TM. ỦY BAN NHÂN DÂN /
+   CHỦ TỊCH with his individual certificate. Decision: %s.
+     %s
+   The letter was then signed in that box (field %q): PAdES %s, RSASSA-PSS with
+   SHA-256 (Thông tư 39/2017/TT-BTTTT), with a signature time-stamp and the OCSP
+   answers and certificates in a DSS, so it verifies offline. Result: %s.
+
+4. Văn thư / the clerk. Nghị định 30/2020 Điều 32 lets the clerk apply the
+   organisation's signature only to a document that already carries a valid
+   signature of the person with authority. Stage 1 was verified first, and the policy
+   engine was asked again, with what the verification found. Decision: %s.
+     %s
+   The clerk then applied the organisation's signature (%s, field %q)
+   as a seal over the left third of the chairman's signature (NĐ 30/2020 Phụ lục I),
+   at [%.1f %.1f %.1f %.1f], again PAdES %s with RSASSA-PSS. Result: %s.
+   The decisions, with every rule and its citation, are in %s.
+
+5. The final document was verified offline with the test root trusted:
+     %s
+   The report is in %s (Vietnamese) and %s (JSON).
+
+Tệp / Files
+-----------
+  %-24s the letter before signing
+  %-24s stage 1: signed by the chairman
+  %-24s stage 2: signed by the chairman and the organisation
+  %-24s the test root to trust (TEST ONLY)
+  %-24s the two policy decisions
+  %-24s the verification report (Vietnamese)
+  %-24s the verification report (JSON)
+  %-24s this file
+
+Kiểm tra / How to check it (from the directory where the demo ran)
+-----------------------------------------------------------------
+  pdfsig %s
+      expect two signatures, each "Signature is Valid.", the last one over the "Total
+      document signed"; pdfsig also says the issuer is not trusted, because the test
+      root is in no system trust store.
+
+  go run ./examples/kyso verify -trust %s -offline %s
+      kyso's own verifier, in Vietnamese (add -lang en for English, -json for JSON):
+      expect HỢP LỆ (TOTAL_PASSED) at level B-LT for both signatures. -trust adds the
+      test root to the trust store; -offline uses only the revocation data inside the
+      document (the test PKI's servers stopped when the demo ended).
+
+  go run ./examples/kyso verify -trust %s -offline %s
+      stage 1 alone: the chairman's signature, TOTAL_PASSED.
+
+Open %s in any PDF viewer to see the letter, the chairman's blue signature box
+between "CHỦ TỊCH" and his name, and the organisation's red seal over its left third.
+`,
+		r.now.Format(time.RFC3339),
+		r.letter.Title, demoFormID, demoUnsignedName,
+		r.letter.Box.Page+1, r.letter.Box.Rect[0], r.letter.Box.Rect[1], r.letter.Box.Rect[2], r.letter.Box.Rect[3],
+		demoProfileID, r.leaderName, demoDecisionWord(r.leader), demoIndent(r.leader),
+		r.res1.Field, demoLevel(r.res1), demoLeaderName,
+		demoDecisionWord(r.clerk), demoIndent(r.clerk),
+		r.orgName, r.res2.Field,
+		demoSealRect(r.letter.Box)[0], demoSealRect(r.letter.Box)[1], demoSealRect(r.letter.Box)[2], demoSealRect(r.letter.Box)[3],
+		demoLevel(r.res2), demoSignedName, demoPolicyName,
+		demoIndications(r.report), demoReportName, demoReportJSONName,
+		demoUnsignedName, demoLeaderName, demoSignedName, demoRootName, demoPolicyName, demoReportName, demoReportJSONName, demoReadmeName,
+		p(demoSignedName),
+		p(demoRootName), p(demoSignedName),
+		p(demoRootName), p(demoLeaderName),
+		p(demoSignedName))
+	return b.String()
+}
+
+// demoDecisionWord says whether the step was allowed, and where the signature goes.
+func demoDecisionWord(s *demoStep) string {
+	if s.Decision == nil {
+		return "none"
+	}
+	if !s.Decision.Allowed {
+		return "được phép: không / refused"
+	}
+	return fmt.Sprintf("được phép / allowed, placement %q (%s)", s.Decision.Placement, s.Decision.Placement.Vietnamese())
+}
+
+// demoIndent gives the step's rules, each with its messages and citations, wrapped and
+// indented.
+func demoIndent(s *demoStep) string {
+	var b strings.Builder
+	for i, r := range s.reasons() {
+		if i > 0 {
+			b.WriteString("\n     ")
+		}
+		b.WriteString(demoWrap(fmt.Sprintf("[%s, %s] %s / %s Căn cứ / basis: %s.", r.Rule, r.Outcome, r.MessageVI, r.MessageEN, demoCitations(r)), 78, "       "))
+	}
+	return b.String()
+}
+
+// demoWrap wraps s at width runes, indenting continuation lines.
+func demoWrap(s string, width int, indent string) string {
+	var b strings.Builder
+	n := 0
+	for i, w := range strings.Fields(s) {
+		l := utf8.RuneCountInString(w)
+		if i > 0 && n+1+l > width {
+			b.WriteString("\n" + indent)
+			n = len(indent)
+		} else if i > 0 {
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(w)
+		n += l
+	}
+	return b.String()
+}
+
+// demoLevel is the PAdES level a signature reached.
+func demoLevel(res *signature.SignResult) signature.Level {
+	if res.Level == nil {
+		return signature.LevelBB
+	}
+	return res.Level.Level
+}
