@@ -17,11 +17,21 @@ import (
 	"github.com/kyso-go/kyso/signature/signaturetest"
 )
 
-// TestTwoStepRoundTrip is the portal's story: the server prepares, the user's key
+// TestPortal runs the portal's stories against one test PKI (making one costs most of
+// the time).
+func TestPortal(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	t.Run("TwoStepRoundTrip", func(t *testing.T) { testTwoStepRoundTrip(t, pki) })
+	t.Run("Multipart", func(t *testing.T) { testMultipart(t, pki) })
+	t.Run("CompleteOnAnotherReplica", func(t *testing.T) { testCompleteOnAnotherReplica(t, pki) })
+	t.Run("CompleteRefusals", func(t *testing.T) { testCompleteRefusals(t, pki) })
+	t.Run("PrepareRefusals", func(t *testing.T) { testPrepareRefusals(t, pki) })
+}
+
+// testTwoStepRoundTrip is the portal's story: the server prepares, the user's key
 // signs the digest with RSA-PSS elsewhere, the server completes; pdfsig accepts the
 // result and /api/verify says TOTAL_PASSED.
-func TestTwoStepRoundTrip(t *testing.T) {
-	pki := certstatustest.NewPKI(t)
+func testTwoStepRoundTrip(t *testing.T, pki *certstatustest.PKI) {
 	ts := startPortal(t, pki, nil)
 	in := pdftest.Classic()
 
@@ -60,9 +70,8 @@ func TestTwoStepRoundTrip(t *testing.T) {
 	assert.Equal(t, pki.Leader.Cert.Subject.CommonName, s.Signer.CommonName)
 }
 
-// TestMultipart sends the same requests as multipart forms (the PDF as a file part).
-func TestMultipart(t *testing.T) {
-	pki := certstatustest.NewPKI(t)
+// testMultipart sends the same requests as multipart forms (the PDF as a file part).
+func testMultipart(t *testing.T, pki *certstatustest.PKI) {
 	ts := startPortal(t, pki, nil)
 	in := pdftest.XRefStream()
 
@@ -82,10 +91,9 @@ func TestMultipart(t *testing.T) {
 	assert.Contains(t, string(v.Body), `"TOTAL_PASSED"`)
 }
 
-// TestCompleteOnAnotherReplica: no server-side storage, so a second instance with the
+// testCompleteOnAnotherReplica: no server-side storage, so a second instance with the
 // same key completes what the first prepared; one with another key refuses the state.
-func TestCompleteOnAnotherReplica(t *testing.T) {
-	pki := certstatustest.NewPKI(t)
+func testCompleteOnAnotherReplica(t *testing.T, pki *certstatustest.PKI) {
 	a := startPortal(t, pki, nil)
 	b := startPortal(t, pki, nil)
 	other := startPortal(t, pki, func(c *Config) { c.StateKey = []byte("another replica set's key, 32 bytes or more") })
@@ -108,10 +116,9 @@ func TestCompleteOnAnotherReplica(t *testing.T) {
 	assert.Equal(t, done.Body, again.Body, "completion is deterministic, so a client may retry")
 }
 
-// TestCompleteRefusals: each bad completion has its status, code and a message in
+// testCompleteRefusals: each bad completion has its status, code and a message in
 // Vietnamese and English.
-func TestCompleteRefusals(t *testing.T) {
-	pki := certstatustest.NewPKI(t)
+func testCompleteRefusals(t *testing.T, pki *certstatustest.PKI) {
 	ts := startPortal(t, pki, func(c *Config) { c.MaxBody = 1 << 20 })
 	in := pdftest.Classic()
 	prep := prepareDoc(t, ts.URL, pki.Leader, in, nil)
@@ -177,9 +184,8 @@ func TestCompleteRefusals(t *testing.T) {
 	})
 }
 
-// TestPrepareRefusals: bad input to /api/prepare.
-func TestPrepareRefusals(t *testing.T) {
-	pki := certstatustest.NewPKI(t)
+// testPrepareRefusals: bad input to /api/prepare.
+func testPrepareRefusals(t *testing.T, pki *certstatustest.PKI) {
 	ts := startPortal(t, pki, nil)
 	in := pdftest.Classic()
 	b64 := base64.StdEncoding.EncodeToString(in)
@@ -200,7 +206,7 @@ func TestPrepareRefusals(t *testing.T) {
 		{"a private key instead of a chain", mustJSON(t, map[string]string{"pdf": b64, "chain": string(keyPEM)}), "application/json", 400, codeBadChain},
 		{"not a PDF", mustJSON(t, map[string]string{"pdf": base64.StdEncoding.EncodeToString([]byte("hello")), "chain": chainPEM(pki.Leader)}), "application/json", 400, codeNotPDF},
 		{"device certificate", mustJSON(t, map[string]string{"pdf": b64, "chain": chainPEM(pki.Device)}), "application/json", 422, codeCertificate},
-		{"untrusted chain", mustJSON(t, map[string]string{"pdf": b64, "chain": chainPEM(certstatustest.NewPKI(t).Leader)}), "application/json", 422, codeCertificate},
+		{"untrusted chain", mustJSON(t, map[string]string{"pdf": b64, "chain": selfSignedPEM(t)}), "application/json", 422, codeCertificate},
 		{"plain text", "hello", "text/plain", 415, codeUnsupportedFormat},
 	}
 	for _, tc := range tests {
