@@ -25,6 +25,7 @@ func TestPortal(t *testing.T) {
 	t.Run("Multipart", func(t *testing.T) { testMultipart(t, pki) })
 	t.Run("CompleteOnAnotherReplica", func(t *testing.T) { testCompleteOnAnotherReplica(t, pki) })
 	t.Run("CompleteRefusals", func(t *testing.T) { testCompleteRefusals(t, pki) })
+	t.Run("VerificationPage", func(t *testing.T) { testVerificationPage(t, pki) })
 	t.Run("PrepareRefusals", func(t *testing.T) { testPrepareRefusals(t, pki) })
 }
 

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kyso-go/kyso/certstatus/certstatustest"
+	"github.com/kyso-go/kyso/internal/pdf/pdftest"
+)
+
+// signThroughPortal runs prepare and complete and returns the signed document.
+func signThroughPortal(t *testing.T, url string, h *certstatustest.Holder, in []byte, extra map[string]string) []byte {
+	t.Helper()
+	prep := prepareDoc(t, url, h, in, extra)
+	done := completeDoc(t, url, prep.State, clientSign(t, h, prep), in)
+	require.Equal(t, http.StatusOK, done.Status, "%s", done.Body)
+	return done.Body
+}
+
+func getPage(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	assert.Equal(t, "text/html; charset=utf-8", resp.Header.Get("Content-Type"))
+	return resp.StatusCode, string(b)
+}
+
+// testVerificationPage: the page is in Vietnamese, shows what Thông tư 15/2025 asks
+// for on every card, and escapes what the document says about itself.
+func testVerificationPage(t *testing.T, pki *certstatustest.PKI) {
+	ts := startPortal(t, pki, nil)
+
+	code, page := getPage(t, ts.URL+"/")
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, page, `<html lang="vi">`)
+	assert.Contains(t, page, "Kiểm tra chữ ký số trên tài liệu PDF")
+	assert.Contains(t, page, `enctype="multipart/form-data"`)
+	assert.NotContains(t, page, "<script")
+	assert.NotContains(t, page, "http://", "no external asset")
+
+	evil := `<script>alert("xss")</script><img src=x onerror=alert(1)>`
+	signed := signThroughPortal(t, ts.URL, pki.Leader, pdftest.Classic(), map[string]string{"field": evil, "reason": "Ký duyệt & ban hành"})
+	a := postMultipart(t, ts.URL+"/verify", map[string][]byte{"pdf": signed}, "pdf")
+	require.Equal(t, http.StatusOK, a.Status, "%s", a.Body)
+	html := string(a.Body)
+	assert.NotContains(t, html, "<script>", "the field name must be escaped")
+	assert.NotContains(t, html, "<img")
+	assert.Contains(t, html, "&lt;script&gt;alert(&#34;xss&#34;)&lt;/script&gt;")
+	assert.Contains(t, html, "Ký duyệt &amp; ban hành")
+	for _, want := range []string{
+		"HỢP LỆ",
+		"Tổ chức cung cấp dịch vụ chứng thực (CA)", pki.CA.Cert.Subject.CommonName,
+		"Người ký", pki.Leader.Cert.Subject.CommonName,
+		"Đơn vị quản lý",
+		"Thời điểm ký", "do người ký khai báo",
+		"Tính toàn vẹn của tài liệu",
+		"Hiệu lực chứng thư số tại thời điểm ký",
+		"Thời hạn hiệu lực của chứng thư số", fmtTime(pki.Leader.Cert.NotAfter),
+	} {
+		assert.Contains(t, html, htmlEscaped(want))
+	}
+	assert.NotContains(t, html, "Cảnh báo: không kiểm tra được trạng thái", "the test PKI's OCSP answered")
+	if unit := pki.Leader.Cert.Subject.OrganizationalUnit; len(unit) > 0 {
+		assert.Contains(t, html, htmlEscaped(unit[0]))
+	}
+
+	t.Run("status unknown shows a warning", func(t *testing.T) {
+		offline := startPortal(t, pki, func(c *Config) { c.Offline = true })
+		a := postMultipart(t, offline.URL+"/verify", map[string][]byte{"pdf": signed}, "pdf")
+		require.Equal(t, http.StatusOK, a.Status)
+		assert.Contains(t, string(a.Body), "Cảnh báo: không kiểm tra được trạng thái")
+	})
+	t.Run("not a PDF", func(t *testing.T) {
+		a := postMultipart(t, ts.URL+"/verify", map[string][]byte{"pdf": []byte("<b>not a pdf</b>")}, "pdf")
+		assert.Equal(t, http.StatusBadRequest, a.Status)
+		assert.Contains(t, string(a.Body), "không phải tệp PDF đọc được")
+		assert.NotContains(t, string(a.Body), "<b>not")
+	})
+	t.Run("unsigned PDF", func(t *testing.T) {
+		a := postMultipart(t, ts.URL+"/verify", map[string][]byte{"pdf": pdftest.Classic()}, "pdf")
+		assert.Equal(t, http.StatusUnprocessableEntity, a.Status)
+		assert.Contains(t, string(a.Body), "Tài liệu không có chữ ký số")
+	})
+	t.Run("no file", func(t *testing.T) {
+		a := postMultipart(t, ts.URL+"/verify", map[string][]byte{}, "pdf")
+		assert.Equal(t, http.StatusBadRequest, a.Status)
+		assert.Contains(t, string(a.Body), "Chưa chọn tệp PDF")
+	})
+}
+
+// htmlEscaped escapes s as html/template does in text.
+func htmlEscaped(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;", "+", "&#43;").Replace(s)
+}
