@@ -11,7 +11,7 @@ import (
 )
 
 // handleComplete is POST /api/complete: the state from /api/prepare, the signature
-// value (base64) and the same PDF; it answers the signed PDF, extended to Config.Level.
+// value (base64) and the same PDF; it answers the signed PDF, extended as Config.Level says.
 // The answer is written only once the whole document is ready, so a failure never
 // sends a partial PDF.
 func (s *Server) handleComplete(w http.ResponseWriter, r *http.Request) {
@@ -41,7 +41,7 @@ func (s *Server) handleComplete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := signed.Bytes()
-	level := signature.LevelBB
+	added := "none"
 	if s.cfg.Level != signature.LevelBB {
 		var ext bytes.Buffer
 		opts := &signature.ExtendOptions{
@@ -56,15 +56,18 @@ func (s *Server) handleComplete(w http.ResponseWriter, r *http.Request) {
 			writeError(w, r, s.log, signError(err))
 			return
 		}
-		out, level = ext.Bytes(), s.cfg.Level
+		out, added = ext.Bytes(), "dss"
+		if !opts.NoDocTimestamp {
+			added = "dss,doc-timestamp"
+		}
 	}
-	s.log.Info("completed", "field", res.Field, "level", string(level), "size", len(out))
+	s.log.Info("completed", "field", res.Field, "added", added, "size", len(out))
 	h := w.Header()
 	h.Set("Content-Type", "application/pdf")
 	h.Set("Content-Length", strconv.Itoa(len(out)))
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "signed.pdf"}))
 	h.Set("X-Kyso-Field", mime.QEncoding.Encode("utf-8", res.Field))
-	h.Set("X-Kyso-Level", string(level))
+	h.Set("X-Kyso-Added", added) // what Extend added after Complete
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(out)
 }

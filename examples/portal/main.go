@@ -62,7 +62,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	keyEnv := fs.String("state-key-env", "", "name of the environment variable holding the state key (≥ 32 bytes)")
 	tsa := fs.String("tsa", "", "RFC 3161 time-stamping authority for B-LTA (e.g. "+certstatus.DefaultTSAURL+")")
-	level := fs.String("level", "", "level of completed signatures: B-B, B-LT or B-LTA (default B-LTA with -tsa, else B-B)")
+	level := fs.String("level", "", "what to add after completion: B-B nothing, B-LT a DSS with validation data, B-LTA a DSS and a document time-stamp (default B-LTA with -tsa, else B-B)")
 	maxMiB := fs.Int64("max-body", 32, "largest request body, in MiB")
 	inflight := fs.Int("max-inflight", 0, "requests served at once (0: 4 × CPUs)")
 	strict := fs.Bool("strict-revocation", false, "an unknown revocation status is INDETERMINATE/TRY_LATER, not a warning")

@@ -26,6 +26,7 @@ func TestPortal(t *testing.T) {
 	t.Run("CompleteOnAnotherReplica", func(t *testing.T) { testCompleteOnAnotherReplica(t, pki) })
 	t.Run("CompleteRefusals", func(t *testing.T) { testCompleteRefusals(t, pki) })
 	t.Run("VerificationPage", func(t *testing.T) { testVerificationPage(t, pki) })
+	t.Run("Levels", func(t *testing.T) { testLevels(t, pki) })
 	t.Run("PrepareRefusals", func(t *testing.T) { testPrepareRefusals(t, pki) })
 }
 

@@ -26,9 +26,14 @@ type Config struct {
 	// TSAURL, when set, is the RFC 3161 time-stamping authority used to extend
 	// completed signatures (Level B-LTA).
 	TSAURL string
-	// Level is what /api/complete delivers: signature.LevelBB (default),
-	// signature.LevelBLT (validation data in a DSS) or signature.LevelBLTA (DSS and a
-	// document time-stamp; needs TSAURL).
+	// Level says which steps of signature.Extend /api/complete runs on the completed
+	// signature: signature.LevelBB (default) none; signature.LevelBLT the validation
+	// data (certificates, OCSP responses, CRLs) in a DSS, so the document verifies
+	// offline; signature.LevelBLTA the DSS and a document time-stamp, which proves when
+	// the signature existed (needs TSAURL). A deferred signature carries no signature
+	// time-stamp (Prepare and Complete make B-B), so with the DSS alone verifiers still
+	// report B-B (ETSI EN 319 142-1 puts B-LT above B-T); with the document time-stamp
+	// they report B-LTA.
 	Level signature.Level
 	// MaxBody bounds a request body in bytes; 0 means 32 MiB.
 	MaxBody int64
