@@ -134,7 +134,7 @@ func demo(ctx context.Context, c *cli, dir string) error {
 
 // demoRun makes the letter and both signatures and verifies them, in memory.
 func demoRun(ctx context.Context, out io.Writer, pki *certstatustest.PKI, client *http.Client) (*demoResult, error) {
-	vn := time.FixedZone("ICT", 7*3600)
+	vn := demoICT
 	now := time.Now().In(vn).Truncate(time.Second)
 	leader, org := pki.Leader, pki.Org
 	r := &demoResult{now: now, root: pki.Root.CertPEM(), leaderName: leader.Cert.Subject.CommonName, orgName: org.Cert.Subject.CommonName}
@@ -173,8 +173,8 @@ func demoRun(ctx context.Context, out io.Writer, pki *certstatustest.PKI, client
 		Name: leader.Cert.Subject.CommonName, Reason: "Ký ban hành văn bản", Location: "Quảng Ninh",
 		ContactInfo: firstOf(leader.Cert.EmailAddresses),
 		NewField:    demoLeaderField,
-		Widget: &signature.Widget{Page: box.Page + 1, Rect: box.Rect,
-			Appearance: signature.AppearanceFunc(demoAppearance)},
+		Widget: &signature.Widget{Page: box.Page + 1, Rect: demoSignerRect(box),
+			Appearance: signature.AppearanceFunc(demoSignerAppearance)},
 		Level:  level,
 		Policy: r.leader.hook,
 	})
@@ -225,6 +225,13 @@ func demoRun(ctx context.Context, out io.Writer, pki *certstatustest.PKI, client
 	}
 	fmt.Fprintf(out, "kyso demo: verified %s offline with the test root trusted: %s\n", demoSignedName, demoIndications(r.report))
 	return r, nil
+}
+
+// demoSignerRect is where the leader's signature goes: the width of the signature box
+// that forms left between the title (ô 7a) and the name (ô 7b), centred in its height.
+func demoSignerRect(box forms.SignatureBox) [4]float64 {
+	mid := (box.Rect[1] + box.Rect[3]) / 2
+	return [4]float64{box.Rect[0], mid - demoSignerHeight/2, box.Rect[2], mid + demoSignerHeight/2}
 }
 
 // demoSealRect is where the organisation's signature goes (NĐ 30/2020 Phụ lục I):

@@ -1,16 +1,22 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kyso-go/kyso/certstatus/certstatustest"
+	"github.com/kyso-go/kyso/forms"
 	"github.com/kyso-go/kyso/policy"
 	"github.com/kyso-go/kyso/signature"
 )
@@ -141,4 +147,89 @@ func TestDemoReadmeVerifyCommand(t *testing.T) {
 		assert.Equal(t, exitOK, code, "%s\nstdout: %s\nstderr: %s", line, stdout, stderr)
 		assert.Equal(t, 2-i, strings.Count(stdout, "TOTAL_PASSED"), "%s\nstdout: %s", line, stdout)
 	}
+}
+
+// TestDemoSignerAppearance checks the leader's signature image: a one-page PDF whose
+// visible text (pdftotext reads only what is inside the page) is exactly the three
+// Vietnamese lines, with the embedded subset fonts that carry them.
+func TestDemoSignerAppearance(t *testing.T) {
+	for _, tool := range []string{"pdftotext", "pdffonts"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is required under CI", tool)
+			}
+			t.Skipf("%s not installed", tool)
+		}
+	}
+	pki, err := certstatustest.Generate(certstatustest.Options{Addr: "127.0.0.1:1", ECDSA: true})
+	require.NoError(t, err)
+	at := time.Date(2026, 11, 23, 9, 30, 5, 0, time.UTC)
+	pdfBytes, err := demoSignerAppearance(context.Background(), signature.AppearanceRequest{
+		Width: 206, Height: demoSignerHeight, Signer: pki.Leader.Cert, Time: at})
+	require.NoError(t, err)
+	p := filepath.Join(t.TempDir(), "appearance.pdf")
+	require.NoError(t, os.WriteFile(p, pdfBytes, 0o644))
+
+	out, err := exec.Command("pdftotext", p, "-").Output()
+	require.NoError(t, err)
+	var lines []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if l = strings.TrimSpace(strings.Trim(l, "\f")); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	want := []string{"KÝ BỞI: NGUYỄN VĂN THẮNG", "CHỦ TỊCH", "Ngày ký: 23/11/2026 16:30:05"}
+	if diff := cmp.Diff(want, lines); diff != "" {
+		t.Errorf("appearance text (-want +got):\n%s", diff)
+	}
+	fonts, err := exec.Command("pdffonts", p).Output()
+	require.NoError(t, err)
+	assert.Contains(t, string(fonts), "LiberationSerif-Bold")
+	assert.NotContains(t, string(fonts), " no ", "every font embedded, subset, with a ToUnicode map")
+
+	_, err = demoSignerAppearance(context.Background(), signature.AppearanceRequest{Width: 206, Height: demoSignerHeight})
+	assert.Error(t, err, "no signer certificate")
+}
+
+// TestDemoGeometry checks where the two signatures go relative to the box forms
+// reported: the leader's inside it, the organisation's over its left third.
+func TestDemoGeometry(t *testing.T) {
+	box := forms.SignatureBox{Rect: [4]float64{321, 271, 527, 338}}
+	signer := demoSignerRect(box)
+	assert.Equal(t, box.Rect[0], signer[0])
+	assert.Equal(t, box.Rect[2], signer[2])
+	assert.InDelta(t, demoSignerHeight, signer[3]-signer[1], 1e-9)
+	assert.True(t, signer[1] >= box.Rect[1] && signer[3] <= box.Rect[3], "inside the box: %v", signer)
+
+	seal := demoSealRect(box)
+	third := box.Rect[0] + (box.Rect[2]-box.Rect[0])/3
+	assert.InDelta(t, third, seal[2], 1e-9, "the seal ends at the left third")
+	assert.InDelta(t, seal[2]-seal[0], seal[3]-seal[1], 1e-9, "the seal is square")
+	assert.Equal(t, box.Rect[1], seal[1])
+	assert.Equal(t, box.Rect[3], seal[3])
+}
+
+// TestDemoClerkRefusedBeforeLeader checks the point of the second stage: the policy
+// the demo consults refuses the organisation's signature on the letter before the
+// person with authority has signed it (NĐ 30/2020 Điều 32), and nothing is written.
+func TestDemoClerkRefusedBeforeLeader(t *testing.T) {
+	pki, err := certstatustest.Generate(certstatustest.Options{Addr: "127.0.0.1:1", ECDSA: true})
+	require.NoError(t, err)
+	now := time.Now()
+	letter, err := demoRenderLetter(pki.Leader.Cert.Subject.CommonName, now)
+	require.NoError(t, err)
+	pol, err := newDemoPolicy()
+	require.NoError(t, err)
+	clerk := pol.clerk(policy.StatusGood, &signature.Report{})
+	var out bytes.Buffer
+	_, err = signature.Sign(context.Background(), &out, bytes.NewReader(letter.PDF), int64(len(letter.PDF)),
+		pki.Org.Key, pki.Org.Chain, &signature.SignOptions{Time: now, NewField: demoOrgField, Policy: clerk.hook})
+	require.Error(t, err)
+	assert.ErrorIs(t, err, signature.ErrPolicyRefused)
+	assert.ErrorIs(t, err, policy.ErrRefused)
+	assert.Zero(t, out.Len(), "nothing written")
+	require.NotNil(t, clerk.Decision)
+	assert.False(t, clerk.Decision.Allowed)
+	assert.Contains(t, clerk.Decision.RuleIDs(policy.OutcomeViolated), policy.RuleOrgSealAfterAuthority)
+	assert.Contains(t, clerk.explain(err).Error(), "refused the văn thư / clerk's signature")
 }

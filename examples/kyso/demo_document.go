@@ -45,7 +45,7 @@ func demoRenderLetter(leaderName string, now time.Time) (*demoLetter, error) {
 	data.Header.SignerAuthority = "TM. ỦY BAN NHÂN DÂN"
 	data.Header.SignerTitle = "CHỦ TỊCH"
 	data.Header.SignerName = leaderName
-	data.Header.Distribution = []string{"Như trên;", "Lưu: VT, VP."}
+	data.Header.Distribution = []string{"Như trên", "Lưu: VT, VP"}
 	var b bytes.Buffer
 	r, err := def.RenderDocument(&b, &data, forms.RenderOptions{
 		Validate: &forms.ValidateOptions{Now: now},

@@ -62,21 +62,25 @@ func (p *demoPolicy) leader(status policy.CertificateStatus) *demoStep {
 
 // clerk is the clerk (văn thư) applying the organisation's signature with the
 // organisation certificate, after the leader. verified is what the verification of
-// the leader's stage found, by field name: the policy allows the organisation
-// signature only over a valid signature of the person with authority (NĐ 30/2020
-// Điều 32).
+// the document to sign found (the signatures in document order): the policy allows
+// the organisation signature only over a valid signature of the person with
+// authority (NĐ 30/2020 Điều 32).
 func (p *demoPolicy) clerk(status policy.CertificateStatus, verified *signature.Report) *demoStep {
 	s := &demoStep{Name: "văn thư / clerk", Rules: []string{policy.RuleOrgSealByClerk, policy.RuleOrgSealAfterAuthority}}
 	s.hook = &policyHook{Engine: p.engine, Facts: policy.Request{
 		Role:        policy.RoleClerk,
 		Certificate: policy.Certificate{Kind: policy.CertOrganisation, Status: status},
 		Document:    policy.Document{Kind: policy.DocAdministrative},
-		Existing: []policy.ExistingSignature{{Order: 1,
-			Certificate: policy.Certificate{Kind: policy.CertIndividual},
-			Markers:     []policy.AuthorityMarker{policy.MarkerOnBehalfOf}}},
 	}, Decided: s.record}
 	s.hook.Verified = make(map[string]policyVerified, len(verified.Signatures))
-	for _, r := range verified.Signatures {
+	for i, r := range verified.Signatures {
+		if r.Field == demoLeaderField {
+			// What the document does not show: the leader signed with an individual
+			// certificate, on behalf of the committee.
+			s.hook.Facts.Existing = append(s.hook.Facts.Existing, policy.ExistingSignature{Order: i + 1,
+				Certificate: policy.Certificate{Kind: policy.CertIndividual},
+				Markers:     []policy.AuthorityMarker{policy.MarkerOnBehalfOf}})
+		}
 		v := policyVerified{Indication: policy.Indication(r.Indication)}
 		switch {
 		case r.SubIndication == signature.Revoked:

@@ -73,9 +73,10 @@ Tệp / Files
 Kiểm tra / How to check it (from the directory where the demo ran)
 -----------------------------------------------------------------
   pdfsig %s
-      expect two signatures, each "Signature is Valid.", the last one over the "Total
-      document signed"; pdfsig also says the issuer is not trusted, because the test
-      root is in no system trust store.
+      expect two signatures, each "Signature is Valid.". Both say "Not total document
+      signed": at B-LT each signature is followed by an update holding its validation
+      data (the DSS). pdfsig also says the issuer is not trusted, because the test root
+      is in no system trust store.
 
   go run ./examples/kyso verify -trust %s -offline %s
       kyso's own verifier, in Vietnamese (add -lang en for English, -json for JSON):
