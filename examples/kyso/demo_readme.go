@@ -15,50 +15,57 @@ import (
 func demoReadme(dir string, r *demoResult) string {
 	p := func(name string) string { return filepath.Join(dir, name) }
 	var b strings.Builder
-	fmt.Fprintf(&b, `kyso demo — ký số văn bản hành chính / signing a Vietnamese administrative letter
-================================================================================
-
-Generated %s by "go run ./examples/kyso demo".
-
-Các bước / What was done
-------------------------
-1. A test PKI shaped like the VGCA's (Ban Cơ yếu Chính phủ) was generated and its
-   OCSP, CRL and time-stamping servers ran on 127.0.0.1 for the length of the demo:
-   root "RootCA chuyên dùng Chính phủ Test G2", issuing CA "CA phục vụ các cơ quan
-   Nhà nước G2 Test", the chairman's individual certificate and the organisation
-   certificate of the People's Committee of Quảng Ninh.
-   THEY ARE FOR TESTING ONLY: the keys were discarded, the root is not the VGCA's,
-   and the signatures have no legal value (không có giá trị pháp lý).
-
-2. The forms package rendered %q
-   (%s, Thông tư 185/2019/TT-BQP) from its built-in sample, as a letter of the
-   UBND tỉnh Quảng Ninh laid out after Nghị định 30/2020/NĐ-CP Phụ lục I, in Liberation
-   Serif with the Vietnamese text embedded: %s.
-   It reported the room for the signature between the title (ô 7a) and the name
-   (ô 7b): page %d, [%.1f %.1f %.1f %.1f].
-
-3. Người có thẩm quyền / the person with authority. The policy engine (profile %q)
-   was asked whether the chairman, %s, may sign the letter as TM. ỦY BAN NHÂN DÂN /
-   CHỦ TỊCH with his individual certificate. Decision: %s.
-     %s
-   The letter was then signed in that box (field %q): PAdES %s, RSASSA-PSS with
-   SHA-256 (Thông tư 39/2017/TT-BTTTT), with a signature time-stamp and the OCSP
-   answers and certificates in a DSS, so it verifies offline. Result: %s.
-
-4. Văn thư / the clerk. Nghị định 30/2020 Điều 32 lets the clerk apply the
-   organisation's signature only to a document that already carries a valid
-   signature of the person with authority. Stage 1 was verified first, and the policy
-   engine was asked again, with what the verification found. Decision: %s.
-     %s
-   The clerk then applied the organisation's signature (%s, field %q)
-   as a seal over the left third of the chairman's signature (NĐ 30/2020 Phụ lục I),
-   at [%.1f %.1f %.1f %.1f], again PAdES %s with RSASSA-PSS. Result: %s.
-   The decisions, with every rule and its citation, are in %s.
-
-5. The final document was verified offline with the test root trusted:
-     %s
-   The report is in %s (Vietnamese) and %s (JSON).
-
+	// para writes a numbered (or plain) paragraph wrapped at 80 columns.
+	para := func(first, indent, format string, args ...any) {
+		b.WriteString(first + demoWrap(fmt.Sprintf(format, args...), 80-len(indent), indent) + "\n")
+	}
+	box := r.letter.Box.Rect
+	seal := demoSealRect(r.letter.Box)
+	signer := demoSignerRect(r.letter.Box)
+	fmt.Fprintf(&b, "kyso demo — ký số văn bản hành chính / signing a Vietnamese administrative letter\n")
+	fmt.Fprintf(&b, "%s\n\nGenerated %s by \"go run ./examples/kyso demo\".\n\n", strings.Repeat("=", 80), r.now.Format(time.RFC3339))
+	b.WriteString("Các bước / What was done\n------------------------\n")
+	para("1. ", "   ", `A test PKI shaped like the VGCA's (Ban Cơ yếu Chính phủ) was generated, and its
+		OCSP, CRL and time-stamping servers ran on 127.0.0.1 for the length of the demo: root
+		"RootCA chuyên dùng Chính phủ Test G2", issuing CA "CA phục vụ các cơ quan Nhà nước G2
+		Test", the chairman's individual certificate and the organisation certificate of the
+		People's Committee of Quảng Ninh. THEY ARE FOR TESTING ONLY: the keys were discarded,
+		the root is not the VGCA's, and the signatures have no legal value (không có giá trị
+		pháp lý).`)
+	b.WriteString("\n")
+	para("2. ", "   ", `The forms package rendered %q (%s, Thông tư 185/2019/TT-BQP) from its built-in
+		sample, as a letter of the UBND tỉnh Quảng Ninh laid out after Nghị định 30/2020/NĐ-CP
+		Phụ lục I, in Liberation Serif with the Vietnamese text embedded: %s. It reported the
+		room for the signature between the title (ô 7a) and the name (ô 7b): page %d,
+		[%.1f %.1f %.1f %.1f].`,
+		r.letter.Title, demoFormID, demoUnsignedName, r.letter.Box.Page+1, box[0], box[1], box[2], box[3])
+	b.WriteString("\n")
+	para("3. ", "   ", `Người có thẩm quyền / the person with authority. The policy engine (profile %q) was
+		asked whether the chairman, %s, may sign the letter as "TM. ỦY BAN NHÂN DÂN / CHỦ
+		TỊCH" with his individual certificate, whose revocation status was checked first
+		(OCSP). Decision: %s.`, demoProfileID, r.leaderName, demoDecisionWord(r.leader))
+	b.WriteString("     " + demoIndent(r.leader) + "\n")
+	para("   ", "   ", `The letter was then signed in that box (field %q, at [%.1f %.1f %.1f %.1f]): PAdES
+		%s, RSASSA-PSS with SHA-256 (Thông tư 39/2017/TT-BTTTT), with a signature time-stamp
+		and the OCSP answers and certificates in a DSS, so that it verifies offline. The
+		visible signature, in blue, reads the signer's name, his title and the signing time,
+		set by forms in the same embedded font. Result: %s.`,
+		r.res1.Field, signer[0], signer[1], signer[2], signer[3], demoLevel(r.res1), demoLeaderName)
+	b.WriteString("\n")
+	para("4. ", "   ", `Văn thư / the clerk. Nghị định 30/2020 Điều 32 lets the clerk apply the
+		organisation's signature only to a document that already carries a valid signature of
+		the person with authority. Stage 1 was verified first, and the policy engine was asked
+		again with what the verification found. Decision: %s.`, demoDecisionWord(r.clerk))
+	b.WriteString("     " + demoIndent(r.clerk) + "\n")
+	para("   ", "   ", `The clerk then applied the organisation's signature (%s, field %q) as a red seal
+		over the left third of the chairman's signature (NĐ 30/2020 Phụ lục I), at [%.1f %.1f
+		%.1f %.1f], again PAdES %s with RSASSA-PSS. Result: %s. The decisions, with every rule
+		and its citation, are in %s.`,
+		r.orgName, r.res2.Field, seal[0], seal[1], seal[2], seal[3], demoLevel(r.res2), demoSignedName, demoPolicyName)
+	b.WriteString("\n")
+	para("5. ", "   ", `The final document was verified offline with the test root trusted: %s. The report
+		is in %s (Vietnamese) and %s (JSON).`, demoIndications(r.report), demoReportName, demoReportJSONName)
+	fmt.Fprintf(&b, `
 Tệp / Files
 -----------
   %-24s the letter before signing
@@ -71,7 +78,7 @@ Tệp / Files
   %-24s this file
 
 Kiểm tra / How to check it (from the directory where the demo ran)
------------------------------------------------------------------
+------------------------------------------------------------------
   pdfsig %s
       expect two signatures, each "Signature is Valid.". Both say "Not total document
       signed": at B-LT each signature is followed by an update holding its validation
@@ -87,19 +94,10 @@ Kiểm tra / How to check it (from the directory where the demo ran)
   go run ./examples/kyso verify -trust %s -offline %s
       stage 1 alone: the chairman's signature, TOTAL_PASSED.
 
-Open %s in any PDF viewer to see the letter, the chairman's blue signature box
-between "CHỦ TỊCH" and his name, and the organisation's red seal over its left third.
+Open %s in any PDF viewer to see the letter, the chairman's
+blue signature between "CHỦ TỊCH" and his name, and the organisation's red seal over
+its left third.
 `,
-		r.now.Format(time.RFC3339),
-		r.letter.Title, demoFormID, demoUnsignedName,
-		r.letter.Box.Page+1, r.letter.Box.Rect[0], r.letter.Box.Rect[1], r.letter.Box.Rect[2], r.letter.Box.Rect[3],
-		demoProfileID, r.leaderName, demoDecisionWord(r.leader), demoIndent(r.leader),
-		r.res1.Field, demoLevel(r.res1), demoLeaderName,
-		demoDecisionWord(r.clerk), demoIndent(r.clerk),
-		r.orgName, r.res2.Field,
-		demoSealRect(r.letter.Box)[0], demoSealRect(r.letter.Box)[1], demoSealRect(r.letter.Box)[2], demoSealRect(r.letter.Box)[3],
-		demoLevel(r.res2), demoSignedName, demoPolicyName,
-		demoIndications(r.report), demoReportName, demoReportJSONName,
 		demoUnsignedName, demoLeaderName, demoSignedName, demoRootName, demoPolicyName, demoReportName, demoReportJSONName, demoReadmeName,
 		p(demoSignedName),
 		p(demoRootName), p(demoSignedName),
