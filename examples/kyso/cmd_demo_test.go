@@ -233,3 +233,17 @@ func TestDemoClerkRefusedBeforeLeader(t *testing.T) {
 	assert.Contains(t, clerk.Decision.RuleIDs(policy.OutcomeViolated), policy.RuleOrgSealAfterAuthority)
 	assert.Contains(t, clerk.explain(err).Error(), "refused the văn thư / clerk's signature")
 }
+
+// TestDemoUnwritableDir checks that a directory that cannot be made is a failure
+// (exit 1) with a message, and leaves nothing behind.
+func TestDemoUnwritableDir(t *testing.T) {
+	parent := t.TempDir()
+	blocker := filepath.Join(parent, "not-a-dir")
+	require.NoError(t, os.WriteFile(blocker, []byte("x"), 0o644))
+	code, _, stderr := runCLI(t, nil, "demo", "-dir", filepath.Join(blocker, "kyso-demo"))
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, stderr, "kyso demo:")
+	entries, err := os.ReadDir(parent)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "nothing but the blocking file")
+}
