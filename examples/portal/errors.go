@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -25,6 +26,7 @@ const (
 	codeRefused           = "refused"
 	codeUpstream          = "upstream_unavailable"
 	codeBusy              = "busy"
+	codeTimeout           = "timeout"
 	codeInternal          = "internal"
 	codeMethodNotAllowed  = "method_not_allowed"
 	codeUnsupportedFormat = "unsupported_media_type"
@@ -120,6 +122,8 @@ func signError(err error) *apiError {
 		errors.Is(err, signature.ErrNotSignatureField), errors.Is(err, signature.ErrFieldExists):
 		return badRequest("Tham số ký không hợp lệ (tên trường chữ ký, lý do, địa điểm)",
 			"Invalid signing parameters (field name, reason, location)", err)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return timeoutError(err)
 	case errors.Is(err, signature.ErrTimestamp), errors.Is(err, signature.ErrRevocationUnavailable):
 		return newAPIError(http.StatusBadGateway, codeUpstream,
 			"Không lấy được dấu thời gian hoặc dữ liệu trạng thái chứng thư số; hãy gửi lại cùng yêu cầu sau ít phút",
@@ -129,8 +133,18 @@ func signError(err error) *apiError {
 		"Lỗi nội bộ của máy chủ", "Internal server error", err)
 }
 
+// timeoutError answers a request whose context ended: the client went away or a
+// deadline passed.
+func timeoutError(err error) *apiError {
+	return newAPIError(http.StatusGatewayTimeout, codeTimeout,
+		"Hết thời gian xử lý yêu cầu; hãy thử lại", "The request timed out or was cancelled; retry", err)
+}
+
 // certificateError explains why the signer's certificate was refused before preparing.
 func certificateError(err error) *apiError {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return timeoutError(err)
+	}
 	vi := certstatus.Vietnamese(err)
 	if vi == "" {
 		vi = "chứng thư số không hợp lệ"

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/http"
 
@@ -30,6 +31,8 @@ func (s *Server) verify(r *http.Request, pdf []byte) (*signature.Report, *apiErr
 	case errors.Is(err, signature.ErrNotPDF):
 		return nil, newAPIError(http.StatusBadRequest, codeNotPDF,
 			"Tệp gửi lên không phải tệp PDF đọc được", "The file is not a readable PDF", err)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return nil, timeoutError(err)
 	case err != nil:
 		return nil, newAPIError(http.StatusInternalServerError, codeInternal, "Lỗi nội bộ của máy chủ", "Internal server error", err)
 	}
