@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -108,12 +109,7 @@ func TestDemoCommand(t *testing.T) {
 // TestDemoLetterText checks with pdftotext that the signed letter is the Vietnamese
 // letter rendered by forms, text intact, signed by the chairman.
 func TestDemoLetterText(t *testing.T) {
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("pdftotext is required under CI")
-		}
-		t.Skip("pdftotext not installed")
-	}
+	demoNeedTools(t, "pdftotext")
 	dir := filepath.Join(t.TempDir(), "kyso-demo")
 	code, _, stderr := runCLI(t, nil, "demo", "-dir", dir)
 	require.Equal(t, exitOK, code, "stderr: %s", stderr)
@@ -153,14 +149,7 @@ func TestDemoReadmeVerifyCommand(t *testing.T) {
 // visible text (pdftotext reads only what is inside the page) is exactly the three
 // Vietnamese lines, with the embedded subset fonts that carry them.
 func TestDemoSignerAppearance(t *testing.T) {
-	for _, tool := range []string{"pdftotext", "pdffonts"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is required under CI", tool)
-			}
-			t.Skipf("%s not installed", tool)
-		}
-	}
+	demoNeedTools(t, "pdftotext", "pdffonts")
 	pki, err := certstatustest.Generate(certstatustest.Options{Addr: "127.0.0.1:1", ECDSA: true})
 	require.NoError(t, err)
 	at := time.Date(2026, 11, 23, 9, 30, 5, 0, time.UTC)
@@ -246,4 +235,50 @@ func TestDemoUnwritableDir(t *testing.T) {
 	entries, err := os.ReadDir(parent)
 	require.NoError(t, err)
 	assert.Len(t, entries, 1, "nothing but the blocking file")
+}
+
+// TestDemoSealAppearance checks the organisation's seal image: the organisation's name
+// in Vietnamese on two lines and the signing time, in a page whose aspect ratio is
+// the widget's, so that the seal stays round.
+func TestDemoSealAppearance(t *testing.T) {
+	demoNeedTools(t, "pdftotext", "pdfinfo")
+	pki, err := certstatustest.Generate(certstatustest.Options{Addr: "127.0.0.1:1", ECDSA: true})
+	require.NoError(t, err)
+	at := time.Date(2026, 11, 23, 9, 30, 5, 0, time.UTC)
+	for _, size := range [][2]float64{{67, 67}, {80, 60}} {
+		pdfBytes, err := demoSealAppearance(context.Background(), signature.AppearanceRequest{
+			Width: size[0], Height: size[1], Signer: pki.Org.Cert, Time: at})
+		require.NoError(t, err)
+		p := filepath.Join(t.TempDir(), "seal.pdf")
+		require.NoError(t, os.WriteFile(p, pdfBytes, 0o644))
+		out, err := exec.Command("pdftotext", p, "-").Output()
+		require.NoError(t, err)
+		for _, want := range []string{"ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NINH", "23/11/2026 16:30"} {
+			assert.Contains(t, string(out), want)
+		}
+		info, err := exec.Command("pdfinfo", p).Output()
+		require.NoError(t, err)
+		var w, h float64
+		for _, l := range strings.Split(string(info), "\n") {
+			if strings.HasPrefix(l, "Page size:") {
+				_, err := fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(l, "Page size:")), "%g x %g", &w, &h)
+				require.NoError(t, err, l)
+			}
+		}
+		require.NotZero(t, h)
+		assert.InDelta(t, size[0]/size[1], w/h, 0.01, "the seal page has the widget's aspect ratio")
+	}
+}
+
+// demoNeedTools skips the test when a tool is missing, or fails it under CI.
+func demoNeedTools(t *testing.T, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is required under CI", tool)
+			}
+			t.Skipf("%s not installed", tool)
+		}
+	}
 }

@@ -107,39 +107,6 @@ func asciiFold(s string) string {
 	return b.String()
 }
 
-// demoSealAppearance draws the organisation's signature as NĐ 30/2020 Phụ lục I shows
-// it: a red seal (two circles, the organisation's name inside) with the signing time
-// under the name (ASCII for now, like demoAppearance).
-func demoSealAppearance(_ context.Context, req signature.AppearanceRequest) ([]byte, error) {
-	w, h := req.Width, req.Height
-	cx, cy := w/2, h/2
-	r := min(w, h)/2 - 1
-	var c strings.Builder
-	c.WriteString("0.85 0 0 RG 0.85 0 0 rg\n")
-	fmt.Fprintf(&c, "1.2 w %s S\n", demoCircle(cx, cy, r))
-	fmt.Fprintf(&c, "0.6 w %s S\n", demoCircle(cx, cy, r-3))
-	// The name on two lines, then the time, centred with Helvetica's average width
-	// (about half the font size per character).
-	name := strings.Fields(asciiFold(req.Signer.Subject.CommonName))
-	half := (len(name) + 1) / 2
-	lines := []string{strings.Join(name[:half], " "), strings.Join(name[half:], " "),
-		req.Time.Format("02/01/2006 15:04")}
-	size := 5.0
-	y := cy + 1.5*size
-	for _, s := range lines {
-		x := cx - float64(len(s))*size*0.27
-		fmt.Fprintf(&c, "BT /F1 %.1f Tf %.2f %.2f Td (%s) Tj ET\n", size, x, y, demoText(s))
-		y -= 1.5 * size
-	}
-	return demoPDF([]string{
-		"<</Type/Catalog/Pages 2 0 R>>",
-		"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-		fmt.Sprintf("<</Type/Page/Parent 2 0 R/MediaBox[0 0 %.2f %.2f]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>", w, h),
-		demoStream(c.String()),
-		"<</Type/Font/Subtype/Type1/BaseFont/Helvetica-Bold/Encoding/WinAnsiEncoding>>",
-	}), nil
-}
-
 // demoCircle returns the path of a circle as four Bézier curves.
 func demoCircle(cx, cy, r float64) string {
 	const k = 0.5523 // 4/3·(√2−1)

@@ -7,6 +7,8 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+	"math"
+	"strings"
 	"time"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
@@ -59,6 +61,62 @@ func demoSignerAppearance(_ context.Context, req signature.AppearanceRequest) ([
 	return demoWindow(page.Bytes(), window,
 		"0 0 0.8 rg\n",
 		fmt.Sprintf("q 0 0 0.8 RG 1 w %.2f %.2f %.2f %.2f re S Q\n", window[0]+0.5, window[1]+0.5, req.Width-1, req.Height-1))
+}
+
+// demoSealLines is the band, in points, that the seal's three lines take above the
+// signature box forms leaves (as for demoSignerHeight), and demoSealWidth its width.
+const (
+	demoSealLines = 50
+	demoSealWidth = 140
+)
+
+// demoSealAppearance draws the organisation's signature as NĐ 30/2020 Phụ lục I shows
+// it, the organisation's seal in red: two circles around its name on two lines and
+// the signing time, set by forms in Vietnamese as demoSignerAppearance does. The
+// window is a square around the circles, which the viewer scales down onto the
+// widget; the page's other text is clipped away. A name longer than demoSealWidth at
+// 13 pt is clipped.
+func demoSealAppearance(_ context.Context, req signature.AppearanceRequest) ([]byte, error) {
+	if req.Signer == nil {
+		return nil, errors.New("no signer certificate")
+	}
+	name := strings.Fields(req.Signer.Subject.CommonName)
+	half := (len(name) + 1) / 2
+	def := &forms.Definition{
+		ID: "kyso-demo/seal-image", Title: "Hình ảnh dấu", Layout: forms.LayoutApplication,
+		Signature: forms.SignatureBlock{Signer: "subscriber", Blocks: []forms.SignerBlock{{
+			Role:      "seal",
+			Authority: strings.Join(name[:half], " "),
+			Title:     strings.Join(name[half:], " "),
+			Hint:      req.Time.In(demoICT).Format("02/01/2006 15:04"),
+		}}},
+	}
+	data := &forms.Data{Form: def.ID}
+	var page bytes.Buffer
+	r, err := def.RenderDocument(&page, data, forms.RenderOptions{SkipValidation: true, Created: req.Time})
+	if err != nil {
+		return nil, fmt.Errorf("rendering the seal image: %w", err)
+	}
+	if r.Pages != 1 || len(r.Signatures) != 1 || r.Signatures[0].Page != 0 {
+		return nil, errors.New("rendering the seal image: not a one-page, one-block layout")
+	}
+	box := r.Signatures[0].Rect
+	cx, cy := (box[0]+box[2])/2, box[3]+1+demoSealLines/2.0
+	// The circle holds the band's corners; the window keeps the seal's aspect ratio
+	// to the widget's, so that the circle stays round.
+	inner := math.Hypot(demoSealWidth/2.0, demoSealLines/2.0) + 2
+	outer := inner + 5
+	side := 2*outer + 2
+	w, h := side, side
+	if req.Width > req.Height {
+		w = side * req.Width / req.Height
+	} else if req.Height > req.Width {
+		h = side * req.Height / req.Width
+	}
+	window := [4]float64{cx - w/2, cy - h/2, cx + w/2, cy + h/2}
+	return demoWindow(page.Bytes(), window,
+		fmt.Sprintf("q %.2f %.2f %.2f %.2f re W n 0.85 0 0 rg\n", cx-demoSealWidth/2.0, box[3]+1, float64(demoSealWidth), float64(demoSealLines)),
+		fmt.Sprintf("Q q 0.85 0 0 RG 2.5 w %s S 1.2 w %s S Q\n", demoCircle(cx, cy, outer), demoCircle(cx, cy, inner)))
 }
 
 // demoWindow returns the one-page PDF doc with its MediaBox set to window, the content

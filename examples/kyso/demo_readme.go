@@ -58,7 +58,7 @@ func demoReadme(dir string, r *demoResult) string {
 		again with what the verification found. Decision: %s.`, demoDecisionWord(r.clerk))
 	b.WriteString("     " + demoIndent(r.clerk) + "\n")
 	para("   ", "   ", `The clerk then applied the organisation's signature (%s, field %q) as a red seal
-		over the left third of the chairman's signature (NĐ 30/2020 Phụ lục I), at [%.1f %.1f
+		(its name in Vietnamese, set by forms, inside two circles) over the left third of the chairman's signature (NĐ 30/2020 Phụ lục I), at [%.1f %.1f
 		%.1f %.1f], again PAdES %s with RSASSA-PSS. Result: %s. The decisions, with every rule
 		and its citation, are in %s.`,
 		r.orgName, r.res2.Field, seal[0], seal[1], seal[2], seal[3], demoLevel(r.res2), demoSignedName, demoPolicyName)
