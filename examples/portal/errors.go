@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/kyso-go/kyso/certstatus"
+	"github.com/kyso-go/kyso/policy"
 	"github.com/kyso-go/kyso/signature"
 )
 
@@ -24,6 +25,7 @@ const (
 	codeStateMismatch     = "state_mismatch"
 	codeBadSignature      = "bad_signature_value"
 	codeRefused           = "refused"
+	codePolicyRefused     = "policy_refused"
 	codeUpstream          = "upstream_unavailable"
 	codeBusy              = "busy"
 	codeTimeout           = "timeout"
@@ -41,7 +43,10 @@ type apiError struct {
 	MessageVI string `json:"message_vi"`
 	MessageEN string `json:"message_en"`
 	Detail    string `json:"detail,omitempty"`
-	Err       error  `json:"-"`
+	// Policy is the signing policy's decision when it refused the signature: every
+	// reason with its legal citation.
+	Policy *policy.Decision `json:"policy,omitempty"`
+	Err    error            `json:"-"`
 }
 
 // Error returns the English message and the detail.
@@ -89,6 +94,11 @@ func signError(err error) *apiError {
 	switch {
 	case errors.As(err, &ae):
 		return ae
+	}
+	if pe, ok := policyError(err); ok {
+		return pe
+	}
+	switch {
 	case errors.Is(err, signature.ErrStateInvalid):
 		return newAPIError(http.StatusBadRequest, codeStateInvalid,
 			"Trạng thái ký (state) không hợp lệ, đã bị sửa đổi hoặc không do máy chủ này cấp; hãy thực hiện lại bước chuẩn bị",

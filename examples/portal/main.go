@@ -11,14 +11,16 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/kyso-go/kyso/certstatus"
+	"github.com/kyso-go/kyso/policy"
 	"github.com/kyso-go/kyso/signature"
 )
 
-const usage = `usage: portal -state-key-env VAR [-addr 127.0.0.1:8080] [-trust PEM ...] [-tsa URL] [-level B-B|B-LT|B-LTA]
+const usage = `usage: portal -state-key-env VAR [-addr 127.0.0.1:8080] [-trust PEM ...] [-tsa URL] [-level B-B|B-LT|B-LTA] [-policy PROFILE]
 
 A two-step signing and verification service for provincial portals:
   POST /api/prepare   the PDF and the signer's chain → {digest, hash, algorithm, state}
@@ -66,6 +68,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	maxMiB := fs.Int64("max-body", 32, "largest request body, in MiB")
 	inflight := fs.Int("max-inflight", 0, "requests served at once (0: 4 × CPUs)")
 	strict := fs.Bool("strict-revocation", false, "an unknown revocation status is INDETERMINATE/TRY_LATER, not a warning")
+	policyID := fs.String("policy", "", "check who may sign what under this province profile before preparing: "+strings.Join(policy.BuiltinProfiles().IDs(), ", "))
 	offline := fs.Bool("offline", false, "never contact OCSP, CRL or AIA servers")
 	var trust []string
 	fs.Func("trust", "a PEM file of trusted root certificates, besides the VGCA root (repeatable)", func(s string) error {
@@ -98,11 +101,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if lv == "" && *tsa != "" {
 		lv = signature.LevelBLTA
 	}
+	var engine *policy.Engine
+	if *policyID != "" {
+		p, err := policy.BuiltinProfiles().Lookup(*policyID)
+		if err == nil {
+			engine, err = policy.New(policy.Options{Profile: p})
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "portal: -policy %s: %v\n", *policyID, err)
+			return 2
+		}
+	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	srv, err := NewServer(Config{
 		StateKey: []byte(key), Trust: store, TSAURL: *tsa, Level: lv,
 		MaxBody: *maxMiB << 20, MaxInFlight: *inflight, StrictRevocation: *strict, Offline: *offline,
-		Logger: log,
+		Policy: engine, Logger: log,
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, err)

@@ -83,7 +83,7 @@ func (s *Server) handleVerifyPage(w http.ResponseWriter, r *http.Request) {
 		s.renderPage(w, ae.Status, data)
 		return
 	}
-	rep, ae := s.verify(r, pdf)
+	rep, ae := s.verify(r.Context(), pdf)
 	if ae != nil {
 		data.Error = ae
 		s.renderPage(w, ae.Status, data)

@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/rsa"
 	"encoding/base64"
 	"errors"
 	"net/http"
 
 	"github.com/kyso-go/kyso/certstatus"
+	"github.com/kyso-go/kyso/policy"
 	"github.com/kyso-go/kyso/signature"
 )
 
@@ -29,6 +31,9 @@ type prepareResponse struct {
 	Field string `json:"field"`
 	// State (opaque base64) goes back unchanged to /api/complete.
 	State string `json:"state"`
+	// Policy is the signing policy's decision (where the signature goes, warnings,
+	// the rules applied with their citations) when the server checks one.
+	Policy *policy.Decision `json:"policy,omitempty"`
 	// Warnings: repairs of the input, a revocation status that could not be checked.
 	Warnings []string `json:"warnings,omitempty"`
 }
@@ -36,14 +41,18 @@ type prepareResponse struct {
 // handlePrepare is POST /api/prepare: the PDF, the signer's chain (PEM, signer first)
 // and optional reason, location and field; it answers the digest and the state.
 func (s *Server) handlePrepare(w http.ResponseWriter, r *http.Request) {
-	f, err := readForm(r, map[string]fieldSpec{
+	spec := map[string]fieldSpec{
 		"pdf":      {fieldFile, int(s.cfg.MaxBody)},
 		"chain":    {fieldText, maxChainPEM},
 		"reason":   {fieldText, maxTextField},
 		"location": {fieldText, maxTextField},
 		"field":    {fieldText, maxTextField},
 		"name":     {fieldText, maxTextField},
-	})
+	}
+	for k, v := range policyFields {
+		spec[k] = v
+	}
+	f, err := readForm(r, spec)
 	if err != nil {
 		writeError(w, r, s.log, bodyError(err))
 		return
@@ -56,6 +65,15 @@ func (s *Server) handlePrepare(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeError(w, r, s.log, bodyError(err))
 		return
+	}
+	var hook *policyHook
+	if s.cfg.Policy != nil {
+		facts, err := policyFacts(f)
+		if err != nil {
+			writeError(w, r, s.log, bodyError(err))
+			return
+		}
+		hook = &policyHook{engine: s.cfg.Policy, facts: facts}
 	}
 	// A device, service or software certificate never signs documents (rules.md §2.1,
 	// Thông tư 185/2019/TT-BQP); neither does a CA's own certificate.
@@ -76,6 +94,9 @@ func (s *Server) handlePrepare(w http.ResponseWriter, r *http.Request) {
 	var warnings []string
 	if !s.cfg.Offline && len(valid) > 1 {
 		res := s.checker.Check(ctx, valid[0], valid[1], now)
+		if hook != nil {
+			hook.facts.Certificate.Status = policyStatus(res)
+		}
 		switch {
 		case res.Status == certstatus.StatusUnknown:
 			warnings = append(warnings, "Không kiểm tra được trạng thái thu hồi của chứng thư số / the certificate's revocation status could not be checked")
@@ -97,6 +118,16 @@ func (s *Server) handlePrepare(w http.ResponseWriter, r *http.Request) {
 		Field:    string(f["field"]),
 		StateKey: s.cfg.StateKey,
 	}
+	if hook != nil {
+		opts.Policy = hook
+		hook.verifyExisting = func(ctx context.Context) (*signature.Report, error) {
+			rep, ae := s.verify(ctx, pdf)
+			if ae != nil {
+				return nil, ae
+			}
+			return rep, nil
+		}
+	}
 	prep, err := signature.Prepare(ctx, bytes.NewReader(pdf), int64(len(pdf)), chain, opts)
 	if errors.Is(err, signature.ErrFieldNotFound) {
 		// No such empty field: create a new invisible one with that name.
@@ -115,6 +146,9 @@ func (s *Server) handlePrepare(w http.ResponseWriter, r *http.Request) {
 		Field:            prep.Field,
 		State:            base64.StdEncoding.EncodeToString(prep.State),
 		Warnings:         append(warnings, prep.Warnings...),
+	}
+	if hook != nil {
+		resp.Policy = hook.decision
 	}
 	if pss, ok := prep.SignerOpts.(*rsa.PSSOptions); ok {
 		resp.Algorithm, resp.SaltLength = "RSASSA-PSS", pss.SaltLength

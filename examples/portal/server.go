@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kyso-go/kyso/certstatus"
+	"github.com/kyso-go/kyso/policy"
 	"github.com/kyso-go/kyso/signature"
 )
 
@@ -45,6 +46,10 @@ type Config struct {
 	StrictRevocation bool
 	// Offline verifies with the revocation data inside documents only.
 	Offline bool
+	// Policy, when set, is asked before every preparation whether this signer may
+	// sign this document now (Nghị định 30/2020/NĐ-CP and the province's rules); the
+	// prepare request must then say the signer's role. Nil checks no policy.
+	Policy *policy.Engine
 	// HTTPClient reaches OCSP, CRL, AIA and TSA servers; nil means one with the
 	// checker's timeouts.
 	HTTPClient *http.Client

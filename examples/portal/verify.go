@@ -10,7 +10,7 @@ import (
 )
 
 // verify runs signature.Verify with the server's trust and revocation settings.
-func (s *Server) verify(r *http.Request, pdf []byte) (*signature.Report, *apiError) {
+func (s *Server) verify(ctx context.Context, pdf []byte) (*signature.Report, *apiError) {
 	opts := &signature.VerifyOptions{
 		Validator:              chainValidator{s.checker},
 		Offline:                s.cfg.Offline,
@@ -20,7 +20,7 @@ func (s *Server) verify(r *http.Request, pdf []byte) (*signature.Report, *apiErr
 	if !s.cfg.Offline {
 		opts.Revocation = s.checker
 	}
-	rep, err := signature.Verify(r.Context(), bytes.NewReader(pdf), int64(len(pdf)), opts)
+	rep, err := signature.Verify(ctx, bytes.NewReader(pdf), int64(len(pdf)), opts)
 	switch {
 	case errors.Is(err, signature.ErrNoSignatures):
 		return rep, newAPIError(http.StatusUnprocessableEntity, codeNoSignatures,
@@ -47,7 +47,7 @@ func (s *Server) handleVerifyAPI(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, bodyError(err))
 		return
 	}
-	rep, ae := s.verify(r, pdf)
+	rep, ae := s.verify(r.Context(), pdf)
 	if ae != nil {
 		writeError(w, r, s.log, ae)
 		return
