@@ -190,3 +190,5 @@ func httptestRecorder(t *testing.T, h http.Handler, method, path, ctype, body st
 	h.ServeHTTP(rec, req)
 	return rec
 }
+
+func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }

@@ -46,6 +46,7 @@ func TestRunUsage(t *testing.T) {
 		{"B-LTA without a TSA", []string{"-state-key-env", "KEY", "-level", "B-LTA"}, "needs a time-stamping authority"},
 		{"B-T", []string{"-state-key-env", "KEY", "-level", "B-T"}, "B-T is not offered"},
 		{"missing trust file", []string{"-state-key-env", "KEY", "-trust", "/nonexistent/root.pem"}, "-trust /nonexistent/root.pem"},
+		{"unknown policy profile", []string{"-state-key-env", "KEY", "-policy", "atlantis"}, "-policy atlantis"},
 		{"extra argument", []string{"-state-key-env", "KEY", "file.pdf"}, "usage: portal"},
 	}
 	for _, tc := range tests {

@@ -28,6 +28,7 @@ func TestPortal(t *testing.T) {
 	t.Run("VerificationPage", func(t *testing.T) { testVerificationPage(t, pki) })
 	t.Run("Levels", func(t *testing.T) { testLevels(t, pki) })
 	t.Run("Concurrent", func(t *testing.T) { testConcurrent(t, pki) })
+	t.Run("Policy", func(t *testing.T) { testPolicy(t, pki) })
 	t.Run("PrepareRefusals", func(t *testing.T) { testPrepareRefusals(t, pki) })
 }
 
