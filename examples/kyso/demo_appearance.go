@@ -37,9 +37,10 @@ func demoText(s string) string {
 	return strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace(s)
 }
 
-// demoAppearance draws a visible signature (for the demo and kyso sign -rect): a blue
-// frame with the signer, the organisation and the time (ASCII for now; the layout
-// package will draw the real one).
+// demoAppearance draws a visible signature for kyso sign -rect: a blue frame with the
+// signer, the organisation and the time, in ASCII with a standard font, for any
+// rectangle (the demo draws its own in Vietnamese, see demo_appearance_vi.go; the
+// layout package will draw the real one).
 func demoAppearance(_ context.Context, req signature.AppearanceRequest) ([]byte, error) {
 	w, h := req.Width, req.Height
 	var c strings.Builder
