@@ -465,8 +465,15 @@ done:
 	if neg {
 		f = -f
 	}
-	if !dot && f == math.Trunc(f) && math.Abs(f) < 1<<62 {
-		return Integer(int64(f)), true, nil
+	if !dot {
+		// Digits only (after dropping stray signs and bytes): an integer whenever it
+		// fits, exactly as the same digits would read without the stray bytes.
+		if i, err := strconv.ParseInt(string(clean), 10, 64); err == nil {
+			if neg {
+				i = -i
+			}
+			return Integer(i), true, nil
+		}
 	}
 	return Real(f), false, nil
 }

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 )
@@ -92,7 +93,14 @@ func appendReal(buf []byte, f float64) []byte {
 	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
 		return strconv.AppendInt(buf, int64(f), 10)
 	}
-	return strconv.AppendFloat(buf, f, 'f', -1, 64)
+	// A whole number too large for the integer form keeps a decimal point, so it reads
+	// back as a real rather than turning into an integer.
+	start := len(buf)
+	buf = strconv.AppendFloat(buf, f, 'f', -1, 64)
+	if !bytes.ContainsRune(buf[start:], '.') {
+		buf = append(buf, ".0"...)
+	}
+	return buf
 }
 
 const hexDigits = "0123456789ABCDEF"
