@@ -23,12 +23,20 @@
 //
 //	KYSO_STATE_KEY=$(openssl rand -hex 32) \
 //	go run ./examples/portal -addr 127.0.0.1:8080 -state-key-env KYSO_STATE_KEY \
-//	    [-trust root.pem ...] [-tsa http://tsa.ca.gov.vn] [-level B-LT|B-LTA]
+//	    [-trust root.pem ...] [-tsa http://tsa.ca.gov.vn] [-level B-B|B-LT|B-LTA] [-policy quang-ninh]
+//
+// With -tsa the completed document also gets a DSS and a document time-stamp
+// (signature.Extend; verifiers report B-LTA). A deferred signature carries no
+// signature time-stamp, so -level B-LT (a DSS alone) makes it verifiable offline but
+// verifiers still call it B-B. With -policy the policy package decides, before
+// preparing, whether this signer may sign this document now (the request then says the
+// signer's role and the document's kind and classification).
 //
 // Errors are JSON {"error": {"code", "message_vi", "message_en", "detail"}} with a
 // status that fits: 400 bad input or a tampered state, 409 a state made for another
 // document, 413 a body over -max-body, 422 a signature value that does not verify or a
-// certificate that cannot sign, 502 the time-stamping authority or revocation
-// services failed (retry: completion is deterministic), 503 too many requests in
-// flight.
+// certificate that cannot sign or a refusal of the signing policy (with its legal
+// citations), 502 the time-stamping authority or revocation services failed (retry:
+// completion is deterministic), 503 too many requests in flight, 504 a cancelled or
+// timed-out request.
 package main

@@ -89,6 +89,17 @@ func testVerificationPage(t *testing.T, pki *certstatustest.PKI) {
 		assert.Equal(t, http.StatusUnprocessableEntity, a.Status)
 		assert.Contains(t, string(a.Body), "Tài liệu không có chữ ký số")
 	})
+	t.Run("unsigned PDF, JSON API", func(t *testing.T) {
+		a := post(t, ts.URL+"/api/verify", "application/pdf", pdftest.Classic())
+		require.Equal(t, http.StatusUnprocessableEntity, a.Status)
+		assert.Equal(t, codeNoSignatures, a.Error.Code)
+	})
+	t.Run("too large", func(t *testing.T) {
+		a := postMultipart(t, ts.URL+"/verify", map[string][]byte{"pdf": make([]byte, 5<<20)}, "pdf")
+		assert.Equal(t, http.StatusRequestEntityTooLarge, a.Status)
+		assert.Contains(t, string(a.Body), "vượt quá giới hạn")
+		assert.Contains(t, string(a.Body), "Kiểm tra chữ ký số trên tài liệu PDF", "the page, with the form to try again")
+	})
 	t.Run("no file", func(t *testing.T) {
 		a := postMultipart(t, ts.URL+"/verify", map[string][]byte{}, "pdf")
 		assert.Equal(t, http.StatusBadRequest, a.Status)
