@@ -30,11 +30,16 @@ func (s *Server) handleComplete(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	state, ae := s.openState(f["state"])
+	if ae != nil {
+		writeError(w, r, s.log, ae)
+		return
+	}
 	ctx := r.Context()
 	pdf := f["pdf"]
 	var signed bytes.Buffer
 	signed.Grow(len(pdf) + len(f["state"]))
-	res, err := signature.Complete(ctx, &signed, bytes.NewReader(pdf), int64(len(pdf)), f["state"], f["signature"],
+	res, err := signature.Complete(ctx, &signed, bytes.NewReader(pdf), int64(len(pdf)), state, f["signature"],
 		&signature.CompleteOptions{StateKey: s.cfg.StateKey})
 	if err != nil {
 		writeError(w, r, s.log, signError(err))

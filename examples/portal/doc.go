@@ -34,7 +34,8 @@
 //
 // Errors are JSON {"error": {"code", "message_vi", "message_en", "detail"}} with a
 // status that fits: 400 bad input or a tampered state, 409 a state made for another
-// document, 413 a body over -max-body, 422 a signature value that does not verify or a
+// document or older than -state-ttl (15 minutes: the certificate was checked when it
+// was made), 413 a body over -max-body, 422 a signature value that does not verify or a
 // certificate that cannot sign or a refusal of the signing policy (with its legal
 // citations), 502 the time-stamping authority or revocation services failed (retry:
 // completion is deterministic), 503 too many requests in flight, 504 a cancelled or

@@ -23,6 +23,7 @@ const (
 	codeCertificate       = "certificate_invalid"
 	codeStateInvalid      = "state_invalid"
 	codeStateMismatch     = "state_mismatch"
+	codeStateExpired      = "state_expired"
 	codeBadSignature      = "bad_signature_value"
 	codeRefused           = "refused"
 	codePolicyRefused     = "policy_refused"

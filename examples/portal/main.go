@@ -67,6 +67,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	level := fs.String("level", "", "what to add after completion: B-B nothing, B-LT a DSS with validation data, B-LTA a DSS and a document time-stamp (default B-LTA with -tsa, else B-B)")
 	maxMiB := fs.Int64("max-body", 32, "largest request body, in MiB")
 	inflight := fs.Int("max-inflight", 0, "requests served at once (0: 4 × CPUs)")
+	ttl := fs.Duration("state-ttl", 15*time.Minute, "how long a prepared state may be completed")
 	strict := fs.Bool("strict-revocation", false, "an unknown revocation status is INDETERMINATE/TRY_LATER, not a warning")
 	policyID := fs.String("policy", "", "check who may sign what under this province profile before preparing: "+strings.Join(policy.BuiltinProfiles().IDs(), ", "))
 	offline := fs.Bool("offline", false, "never contact OCSP, CRL or AIA servers")
@@ -81,7 +82,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		}
 		return 2
 	}
-	if fs.NArg() != 0 || *keyEnv == "" || *maxMiB <= 0 || *maxMiB > 4096 || *inflight < 0 {
+	if fs.NArg() != 0 || *keyEnv == "" || *maxMiB <= 0 || *maxMiB > 4096 || *inflight < 0 || *ttl <= 0 {
 		fs.Usage()
 		return 2
 	}
@@ -114,7 +115,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	srv, err := NewServer(Config{
-		StateKey: []byte(key), Trust: store, TSAURL: *tsa, Level: lv,
+		StateKey: []byte(key), StateTTL: *ttl, Trust: store, TSAURL: *tsa, Level: lv,
 		MaxBody: *maxMiB << 20, MaxInFlight: *inflight, StrictRevocation: *strict, Offline: *offline,
 		Policy: engine, Logger: log,
 	})

@@ -96,7 +96,8 @@ func testMultipart(t *testing.T, pki *certstatustest.PKI) {
 }
 
 // testCompleteOnAnotherReplica: no server-side storage, so a second instance with the
-// same key completes what the first prepared; one with another key refuses the state.
+// same key completes what the first prepared; one with another key refuses the state,
+// and none accepts it once it expired.
 func testCompleteOnAnotherReplica(t *testing.T, pki *certstatustest.PKI) {
 	a := startPortal(t, pki, nil)
 	b := startPortal(t, pki, nil)
@@ -114,6 +115,13 @@ func testCompleteOnAnotherReplica(t *testing.T, pki *certstatustest.PKI) {
 	done := completeDoc(t, b.URL, prep.State, sig, in)
 	require.Equal(t, http.StatusOK, done.Status, "%s", done.Body)
 	signaturetest.AssertAllPassed(t, done.Body, &signature.VerifyOptions{Roots: pki.Roots(), AllowMissingRevocation: true})
+
+	later := startPortal(t, pki, func(c *Config) { c.Now = func() time.Time { return time.Now().Add(16 * time.Minute) } })
+	expired := completeDoc(t, later.URL, prep.State, sig, in)
+	require.Equal(t, http.StatusConflict, expired.Status, "%s", expired.Body)
+	assert.Equal(t, codeStateExpired, expired.Error.Code)
+	assert.Contains(t, expired.Error.MessageVI, "đã hết hạn")
+	assert.WithinDuration(t, time.Now().Add(15*time.Minute), prep.Expires, time.Minute)
 
 	again := completeDoc(t, a.URL, prep.State, sig, in)
 	require.Equal(t, http.StatusOK, again.Status)

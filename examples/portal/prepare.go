@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/policy"
@@ -31,6 +32,8 @@ type prepareResponse struct {
 	Field string `json:"field"`
 	// State (opaque base64) goes back unchanged to /api/complete.
 	State string `json:"state"`
+	// Expires is when the state stops being accepted (Config.StateTTL).
+	Expires time.Time `json:"expires"`
 	// Policy is the signing policy's decision (where the signature goes, warnings,
 	// the rules applied with their citations) when the server checks one.
 	Policy *policy.Decision `json:"policy,omitempty"`
@@ -144,7 +147,8 @@ func (s *Server) handlePrepare(w http.ResponseWriter, r *http.Request) {
 		Algorithm:        "ECDSA",
 		SignedAttributes: base64.StdEncoding.EncodeToString(prep.SignedAttributes),
 		Field:            prep.Field,
-		State:            base64.StdEncoding.EncodeToString(prep.State),
+		State:            base64.StdEncoding.EncodeToString(s.sealState(prep.State, now.Add(s.cfg.StateTTL))),
+		Expires:          now.Add(s.cfg.StateTTL).UTC().Truncate(time.Second),
 		Warnings:         append(warnings, prep.Warnings...),
 	}
 	if hook != nil {

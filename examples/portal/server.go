@@ -22,6 +22,8 @@ import (
 type Config struct {
 	// StateKey protects the deferred-signing state with HMAC-SHA256; at least 32 bytes.
 	StateKey []byte
+	// StateTTL is how long a prepared state may be completed; 0 means 15 minutes.
+	StateTTL time.Duration
 	// Trust holds the roots signers' chains must reach; nil means the VGCA root.
 	Trust *certstatus.TrustStore
 	// TSAURL, when set, is the RFC 3161 time-stamping authority used to extend
@@ -71,6 +73,7 @@ type Server struct {
 	tsa     *certstatus.TSAClient
 	page    *template.Template
 	slots   chan struct{}
+	envKey  []byte
 	mux     *http.ServeMux
 }
 
@@ -99,6 +102,9 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.MaxInFlight <= 0 {
 		cfg.MaxInFlight = 4 * runtime.GOMAXPROCS(0)
 	}
+	if cfg.StateTTL <= 0 {
+		cfg.StateTTL = 15 * time.Minute
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -111,10 +117,11 @@ func NewServer(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg:   cfg,
-		log:   log,
-		page:  page,
-		slots: make(chan struct{}, cfg.MaxInFlight),
+		cfg:    cfg,
+		log:    log,
+		page:   page,
+		slots:  make(chan struct{}, cfg.MaxInFlight),
+		envKey: envelopeKey(cfg.StateKey),
 		checker: certstatus.NewChecker(certstatus.Options{
 			Trust: cfg.Trust, Offline: cfg.Offline, HTTPClient: cfg.HTTPClient, Now: cfg.Now,
 		}),
