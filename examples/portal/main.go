@@ -137,7 +137,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("portal listening", "addr", ln.Addr().String(), "level", string(srv.cfg.Level), "tsa", *tsa)
+	log.Info("portal listening", "addr", ln.Addr().String(), "extendTo", string(srv.cfg.Level), "tsa", *tsa, "policy", *policyID)
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
