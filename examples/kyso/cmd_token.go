@@ -272,3 +272,52 @@ func openPKCS11Signer(ctx context.Context, c *cli, module, label, pinEnv, keyIDH
 	}
 	return &pkcs11Signer{KeySigner: k, module: m}, nil
 }
+
+// signPKCS11Flags are the flags of "kyso sign" for a key on a PKCS#11 token:
+// -pkcs11 MODULE -token LABEL -pin-env VAR [-key-id HEX|-key-label L].
+type signPKCS11Flags struct {
+	module, token, pinEnv, keyID, keyLabel string
+}
+
+// register adds the flags to fs.
+func (p *signPKCS11Flags) register(fs *flag.FlagSet) {
+	fs.StringVar(&p.module, "pkcs11", "", "sign with a key on a PKCS#11 token (USB token, HSM) through this module `path` (e.g. "+defaultPKCS11Module+")")
+	fs.StringVar(&p.token, "token", "", "with -pkcs11: the token's `label` (needed when several tokens are present)")
+	fs.StringVar(&p.pinEnv, "pin-env", "", "with -pkcs11: environment `variable` holding the user PIN")
+	fs.StringVar(&p.keyID, "key-id", "", "with -pkcs11: the signing key's CKA_ID in `hex` (not needed when the token holds one signing key with a certificate)")
+	fs.StringVar(&p.keyLabel, "key-label", "", "with -pkcs11: the signing key's CKA_LABEL `label`")
+}
+
+// set reports whether -pkcs11 chose the token as the key source.
+func (p *signPKCS11Flags) set() bool { return p.module != "" }
+
+// problems lists the usage errors of the PKCS#11 flags; otherSource says whether -p12 or
+// -key/-cert was given too.
+func (p *signPKCS11Flags) problems(otherSource bool) []string {
+	var out []string
+	if !p.set() {
+		if p.token != "" || p.pinEnv != "" || p.keyID != "" || p.keyLabel != "" {
+			out = append(out, "-token, -pin-env, -key-id and -key-label go with -pkcs11 MODULE")
+		}
+		return out
+	}
+	if otherSource {
+		out = append(out, "give -pkcs11 or -p12 or -key/-cert, not several")
+	}
+	if p.pinEnv == "" {
+		out = append(out, "-pkcs11 needs -pin-env VAR (the PIN is never taken from the command line)")
+	}
+	if p.keyID != "" && p.keyLabel != "" {
+		out = append(out, "give -key-id or -key-label, not both")
+	}
+	return out
+}
+
+// open opens the token key the flags name. The result implements io.Closer.
+func (p *signPKCS11Flags) open(c *cli) (token.Signer, error) {
+	s, err := openPKCS11Signer(context.Background(), c, p.module, p.token, p.pinEnv, p.keyID, p.keyLabel)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
