@@ -40,6 +40,7 @@ type signFlags struct {
 	hashAlg          crypto.Hash
 	certifyLevel     signature.DocMDPPermission
 	p12Set, pemIsSet bool // which key source the flags chose
+	pkcs11           signPKCS11Flags
 	policy           signPolicyFlags
 	level            signLevelFlags
 }
@@ -52,7 +53,7 @@ type signLevelFlags struct {
 	target     signature.Level
 }
 
-const signUsage = `usage: kyso sign -in IN.pdf -out OUT.pdf (-p12 FILE.p12 -p12-pass-env VAR | -key KEY.pem [-cert CERTS.pem] [-key-pass-env VAR]) [-level B-B|B-T|B-LT|B-LTA -tsa URL [-trust PEM ...]] [flags]
+const signUsage = `usage: kyso sign -in IN.pdf -out OUT.pdf (-p12 FILE.p12 -p12-pass-env VAR | -key KEY.pem [-cert CERTS.pem] [-key-pass-env VAR] | -pkcs11 MODULE -token LABEL -pin-env VAR [-key-id HEX|-key-label L]) [-level B-B|B-T|B-LT|B-LTA -tsa URL [-trust PEM ...]] [flags]
 
 Signs IN.pdf with a PAdES B-B signature (ETSI.CAdES.detached) and writes OUT.pdf
 (written to a temporary file and renamed, so a failure never leaves a partial file;
@@ -108,6 +109,7 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	fs.StringVar(&f.keyPEM, "key", "", "PEM private key `file` (may also hold the certificates)")
 	fs.StringVar(&f.certPEM, "cert", "", "PEM certificate `file`: the signer's certificate and its chain")
 	fs.StringVar(&f.keyPassEnv, "key-pass-env", "", "environment `variable` holding the password of an encrypted PEM key")
+	f.pkcs11.register(fs)
 	fs.StringVar(&f.inPassEnv, "in-pass-env", "", "environment `variable` holding the password of an encrypted input PDF")
 	fs.StringVar(&f.field, "field", "", "sign the existing empty signature field of this `name`")
 	fs.StringVar(&f.newField, "new-field", "", "`name` of the new signature field (default SignatureN)")
@@ -149,11 +151,14 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 		problems = append(problems, "-out must differ from -in (the input is never modified)")
 	}
 	f.p12Set, f.pemIsSet = f.p12 != "", f.keyPEM != "" || f.certPEM != ""
+	problems = append(problems, f.pkcs11.problems(f.p12Set || f.pemIsSet)...)
 	switch {
+	case f.pkcs11.set():
+		// checked by f.pkcs11.problems
 	case f.p12Set && f.pemIsSet:
 		problems = append(problems, "give -p12 or -key/-cert, not both")
 	case !f.p12Set && !f.pemIsSet:
-		problems = append(problems, "a key is required: -p12 FILE -p12-pass-env VAR, or -key FILE [-cert FILE]")
+		problems = append(problems, "a key is required: -p12 FILE -p12-pass-env VAR, -key FILE [-cert FILE], or -pkcs11 MODULE -token LABEL -pin-env VAR")
 	case f.pemIsSet && f.keyPEM == "":
 		problems = append(problems, "-cert needs -key")
 	}
@@ -258,6 +263,9 @@ func envSecret(c *cli, flagName, name string) ([]byte, error) {
 
 // openSignFlagsSigner opens the key the flags name.
 func openSignFlagsSigner(c *cli, f *signFlags) (token.Signer, error) {
+	if f.pkcs11.set() {
+		return f.pkcs11.open(c)
+	}
 	if f.p12Set {
 		data, err := readLimited(f.p12, 1<<20)
 		if err != nil {
@@ -319,6 +327,9 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 	if err != nil {
 		fmt.Fprintln(c.stderr, "kyso sign: opening the key:", err)
 		return exitFailure
+	}
+	if cl, ok := s.(io.Closer); ok { // a PKCS#11 token: release it when done
+		defer cl.Close()
 	}
 	in, err := os.Open(f.in)
 	if err != nil {
