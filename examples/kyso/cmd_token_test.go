@@ -256,3 +256,50 @@ func TestOpenPKCS11SignerErrors(t *testing.T) {
 	_, err = openPKCS11Signer(ctx, c, tokenTestModule, "Không có", "PIN", "", "")
 	require.ErrorContains(t, err, "no matching token")
 }
+
+// TestSignWithPKCS11 runs "kyso sign -pkcs11": the only key is chosen without a
+// selector, pdfsig accepts the result, and a wrong PIN exits 1 naming the PIN problem
+// and the tries left, with no output file.
+func TestSignWithPKCS11(t *testing.T) {
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	newTokenFixture(t, "Ký số", "1234", map[string]crypto.Signer{"RSA": rsaKey})
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.pdf")
+	require.NoError(t, os.WriteFile(in, pdftest.Classic(), 0o600))
+
+	out := filepath.Join(dir, "signed.pdf")
+	code, stdout, stderr := tokenCLI(map[string]string{"PIN": "1234"}, "sign", "-in", in, "-out", out,
+		"-pkcs11", tokenTestModule, "-token", "Ký số", "-pin-env", "PIN", "-pss")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "Lê Văn RSA")
+	tokenTestTool(t, "pdfsig")
+	res, _ := exec.Command("pdfsig", "-nocert", "-no-ocsp", out).CombinedOutput()
+	assert.Contains(t, string(res), "Signature Validation: Signature is Valid.", "pdfsig:\n%s", res)
+
+	out2 := filepath.Join(dir, "by-id.pdf")
+	code, _, stderr = tokenCLI(map[string]string{"PIN": "1234"}, "sign", "-in", in, "-out", out2,
+		"-pkcs11", tokenTestModule, "-token", "Ký số", "-pin-env", "PIN", "-key-id", "01")
+	require.Equal(t, exitOK, code, stderr)
+
+	bad := filepath.Join(dir, "wrong-pin.pdf")
+	code, _, stderr = tokenCLI(map[string]string{"PIN": "0000"}, "sign", "-in", in, "-out", bad,
+		"-pkcs11", tokenTestModule, "-token", "Ký số", "-pin-env", "PIN")
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, stderr, "mã PIN không đúng / incorrect PIN")
+	assert.Contains(t, stderr, "few tries left")
+	assert.NoFileExists(t, bad)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 3, "no temporary file left behind")
+
+	for _, args := range [][]string{
+		{"-pkcs11", tokenTestModule, "-token", "Ký số"},                                       // no -pin-env
+		{"-pkcs11", tokenTestModule, "-pin-env", "PIN", "-key-id", "01", "-key-label", "RSA"}, // both selectors
+		{"-p12", "x.p12", "-key-id", "01"},                                                    // selector without -pkcs11
+		{"-pkcs11", tokenTestModule, "-pin-env", "PIN", "-p12", "x.p12"},                      // two key sources
+	} {
+		code, _, stderr = tokenCLI(map[string]string{"PIN": "1234"}, append([]string{"sign", "-in", in, "-out", filepath.Join(dir, "u.pdf")}, args...)...)
+		assert.Equal(t, exitUsage, code, "%v: %s", args, stderr)
+	}
+}
