@@ -243,6 +243,8 @@ func TestConcurrentSigning(t *testing.T) {
 	ctx := context.Background()
 	tok, err := m.OpenToken(ctx, TokenOptions{Label: "Busy", PIN: staticPIN("1234", nil, nil), MaxSessions: 8})
 	require.NoError(t, err)
+	excl := newExclusiveBackend(tok.be)
+	excl.install(tok)
 	signers := map[string]*KeySigner{}
 	for _, k := range p.keys {
 		s, err := tok.Signer(ctx, KeySelector{Label: k.name})
@@ -279,6 +281,9 @@ func TestConcurrentSigning(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
+	calls, violations := excl.report()
+	assert.Greater(t, calls, 2*goroutines*each, "every signature went through the checker")
+	assert.Empty(t, violations, "a session was used by two goroutines at once")
 	assert.LessOrEqual(t, tok.pool.size(), 8, "the pool must respect MaxSessions")
 }
 
@@ -304,6 +309,8 @@ func TestSessionsClosedUnderneath(t *testing.T) {
 	}
 	tok, err := m.OpenToken(ctx, TokenOptions{Label: "Flaky", PIN: pin, MaxSessions: 4})
 	require.NoError(t, err)
+	excl := newExclusiveBackend(tok.be)
+	excl.install(tok)
 	s, err := tok.Signer(ctx, KeySelector{Label: "RSA-2048"})
 	require.NoError(t, err)
 
@@ -367,6 +374,8 @@ func TestSessionsClosedUnderneath(t *testing.T) {
 	}
 	assert.Positive(t, signed)
 	assert.Positive(t, relogins, "the pool must have logged in again")
+	_, violations := excl.report()
+	assert.Empty(t, violations, "a session was used by two goroutines at once")
 	_ = p
 }
 
@@ -566,4 +575,28 @@ func TestFailedReloginIsNotRepeated(t *testing.T) {
 		require.ErrorIs(t, err, ErrPINIncorrect)
 	}
 	assert.Equal(t, 2, calls, "one login, one failed re-login, no more")
+}
+
+// The session checker the concurrency tests rely on does see two goroutines on one
+// session (else TestConcurrentSigning could not fail on sharing).
+func TestExclusiveBackendDetectsSharing(t *testing.T) {
+	bb := &blockingBackend{entered: make(chan struct{}), release: make(chan struct{})}
+	e := newExclusiveBackend(bb)
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() { _, _ = e.sessionState(7) })
+	}
+	<-bb.entered
+	<-bb.entered
+	close(bb.release)
+	wg.Wait()
+	_, violations := e.report()
+	require.Len(t, violations, 1)
+	assert.Contains(t, violations[0], "session 7")
+
+	wg.Go(func() { _, _ = e.sessionState(8) })
+	<-bb.entered
+	wg.Wait()
+	_, violations = e.report()
+	assert.Len(t, violations, 1, "one caller at a time is no violation")
 }
