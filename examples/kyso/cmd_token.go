@@ -249,9 +249,9 @@ func openPKCS11Signer(ctx context.Context, c *cli, module, label, pinEnv, keyIDH
 	}
 	var sel token.KeySelector
 	if keyIDHex != "" {
-		id, err := hex.DecodeString(strings.TrimPrefix(strings.ReplaceAll(keyIDHex, ":", ""), "0x"))
+		id, err := parseKeyID(keyIDHex)
 		if err != nil {
-			return nil, fmt.Errorf("-key-id %q: not hexadecimal", keyIDHex)
+			return nil, err
 		}
 		sel.ID = id
 	}
@@ -271,6 +271,21 @@ func openPKCS11Signer(ctx context.Context, c *cli, module, label, pinEnv, keyIDH
 		return nil, err
 	}
 	return &pkcs11Signer{KeySigner: k, module: m}, nil
+}
+
+// parseKeyID decodes a -key-id value: hexadecimal, optionally with a 0x prefix or
+// colons between bytes.
+func parseKeyID(v string) ([]byte, error) {
+	id, err := hex.DecodeString(strings.TrimPrefix(strings.ReplaceAll(v, ":", ""), "0x"))
+	if err != nil {
+		return nil, fmt.Errorf("-key-id %q: not hexadecimal", v)
+	}
+	if len(id) == 0 {
+		// An empty ID would select any key: refuse it rather than sign with a key the
+		// user did not name.
+		return nil, fmt.Errorf("-key-id %q: no hexadecimal digits", v)
+	}
+	return id, nil
 }
 
 // signPKCS11Flags are the flags of "kyso sign" for a key on a PKCS#11 token:
@@ -309,6 +324,11 @@ func (p *signPKCS11Flags) problems(otherSource bool) []string {
 	}
 	if p.keyID != "" && p.keyLabel != "" {
 		out = append(out, "give -key-id or -key-label, not both")
+	}
+	if p.keyID != "" {
+		if _, err := parseKeyID(p.keyID); err != nil {
+			out = append(out, err.Error())
+		}
 	}
 	return out
 }

@@ -251,6 +251,10 @@ func TestOpenPKCS11SignerErrors(t *testing.T) {
 	require.ErrorContains(t, err, "-pin-env")
 	_, err = openPKCS11Signer(ctx, c, tokenTestModule, "Một khóa", "PIN", "zz", "")
 	require.ErrorContains(t, err, "not hexadecimal")
+	for _, empty := range []string{"0x", ":", "::"} {
+		_, err = openPKCS11Signer(ctx, c, tokenTestModule, "Một khóa", "PIN", empty, "")
+		require.ErrorContains(t, err, "no hexadecimal digits", "-key-id %q must not select any key", empty)
+	}
 	_, err = openPKCS11Signer(ctx, c, tokenTestModule, "Một khóa", "PIN", "02", "")
 	require.ErrorContains(t, err, "no matching signing key")
 	_, err = openPKCS11Signer(ctx, c, tokenTestModule, "Không có", "PIN", "", "")
@@ -298,6 +302,8 @@ func TestSignWithPKCS11(t *testing.T) {
 		{"-pkcs11", tokenTestModule, "-pin-env", "PIN", "-key-id", "01", "-key-label", "RSA"}, // both selectors
 		{"-p12", "x.p12", "-key-id", "01"},                                                    // selector without -pkcs11
 		{"-pkcs11", tokenTestModule, "-pin-env", "PIN", "-p12", "x.p12"},                      // two key sources
+		{"-pkcs11", tokenTestModule, "-pin-env", "PIN", "-key-id", "0x"},                      // empty key ID
+		{"-pkcs11", tokenTestModule, "-pin-env", "PIN", "-key-id", "zz"},                      // not hex
 	} {
 		code, _, stderr = tokenCLI(map[string]string{"PIN": "1234"}, append([]string{"sign", "-in", in, "-out", filepath.Join(dir, "u.pdf")}, args...)...)
 		assert.Equal(t, exitUsage, code, "%v: %s", args, stderr)
