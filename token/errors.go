@@ -98,6 +98,8 @@ type PINError struct {
 	Err      error     // the callback's error for PINNotGiven, else nil
 }
 
+// Error names the PIN problem in Vietnamese and English, with the tries left when the
+// token reports them.
 func (e *PINError) Error() string {
 	var b strings.Builder
 	b.WriteString("token")
@@ -174,6 +176,8 @@ type PKCS11Error struct {
 	Name string // the code's name, e.g. "CKR_DEVICE_REMOVED", when known
 }
 
+// Error names the failed PKCS#11 function and its return code, and says in Vietnamese
+// and English when the code means the token is absent or was removed.
 func (e *PKCS11Error) Error() string {
 	name := e.Name
 	if name == "" {

@@ -20,6 +20,7 @@ type exclusiveBackend struct {
 	signing    map[uint]bool // between C_SignInit and C_Sign
 	violations []string
 	calls      int
+	mechs      []uint // every mechanism C_SignInit was given, in order
 }
 
 func newExclusiveBackend(be backend) *exclusiveBackend {
@@ -89,11 +90,12 @@ func (e *exclusiveBackend) signInit(sh uint, mech uint, param []byte, key uint) 
 	}
 	e.mu.Unlock()
 	err := e.backend.signInit(sh, mech, param, key)
+	e.mu.Lock()
+	e.mechs = append(e.mechs, mech)
 	if err == nil {
-		e.mu.Lock()
 		e.signing[sh] = true
-		e.mu.Unlock()
 	}
+	e.mu.Unlock()
 	return err
 }
 
@@ -118,4 +120,14 @@ func (b *blockingBackend) sessionState(sh uint) (uint, error) {
 	b.entered <- struct{}{}
 	<-b.release
 	return cksRWUserFunctions, nil
+}
+
+// lastMechanism returns the mechanism of the latest C_SignInit, or 0.
+func (e *exclusiveBackend) lastMechanism() uint {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(e.mechs) == 0 {
+		return 0
+	}
+	return e.mechs[len(e.mechs)-1]
 }

@@ -35,6 +35,8 @@ func TestSoftHSMSignsWithEveryMechanism(t *testing.T) {
 
 	tok, err := m.OpenToken(context.Background(), TokenOptions{Label: "Kyso Test", PIN: staticPIN("1234", nil, nil)})
 	require.NoError(t, err)
+	rec := newExclusiveBackend(tok.be)
+	rec.install(tok)
 	keys, err := tok.Keys(context.Background())
 	require.NoError(t, err)
 	require.Len(t, keys, 3)
@@ -57,6 +59,8 @@ func TestSoftHSMSignsWithEveryMechanism(t *testing.T) {
 					sig, err := s.Sign(rand.Reader, d, c.opts)
 					require.NoError(t, err)
 					checkSignature(t, p.certs[k.name].PublicKey, d, sig, c.opts)
+					raw, combined := signMechanisms(s.Public(), c.opts)
+					assert.Equal(t, raw, rec.lastMechanism(), "a digest is signed with the raw mechanism")
 
 					// The token hashes (CKM_SHAxxx_RSA_PKCS[_PSS]) or, where it
 					// cannot (SoftHSM has no CKM_ECDSA_SHAxxx), this package does.
@@ -64,6 +68,16 @@ func TestSoftHSMSignsWithEveryMechanism(t *testing.T) {
 					sig, err = s.SignMessage(rand.Reader, msg, c.opts)
 					require.NoError(t, err)
 					checkSignature(t, p.certs[k.name].PublicKey, digestOf(c.opts.HashFunc(), string(msg)), sig, c.opts)
+					offered, err := tok.hasMechanism(combined)
+					require.NoError(t, err)
+					if _, isRSA := s.Public().(*rsa.PublicKey); isRSA {
+						require.True(t, offered, "SoftHSM2 offers mechanism 0x%X", combined)
+					}
+					if offered {
+						assert.Equal(t, combined, rec.lastMechanism(), "the token hashes when it offers the combined mechanism")
+					} else {
+						assert.Equal(t, raw, rec.lastMechanism(), "hashed here when the token cannot")
+					}
 				})
 			}
 			_, err = s.Sign(rand.Reader, digestOf(crypto.SHA1, "x"), crypto.SHA1)
@@ -599,4 +613,23 @@ func TestExclusiveBackendDetectsSharing(t *testing.T) {
 	wg.Wait()
 	_, violations = e.report()
 	assert.Len(t, violations, 1, "one caller at a time is no violation")
+}
+
+// signMechanisms returns the mechanism a digest is signed with and the combined
+// hash-and-sign one SignMessage prefers, for the key and options.
+func signMechanisms(pub crypto.PublicKey, opts crypto.SignerOpts) (raw, combined uint) {
+	h := opts.HashFunc()
+	_, pss := opts.(*rsa.PSSOptions)
+	switch {
+	case pss:
+		return ckmRSAPKCSPSS, map[crypto.Hash]uint{crypto.SHA256: ckmSHA256RSAPKCSPSS, crypto.SHA384: ckmSHA384RSAPKCSPSS, crypto.SHA512: ckmSHA512RSAPKCSPSS}[h]
+	case isRSAKey(pub):
+		return ckmRSAPKCS, map[crypto.Hash]uint{crypto.SHA256: ckmSHA256RSAPKCS, crypto.SHA384: ckmSHA384RSAPKCS, crypto.SHA512: ckmSHA512RSAPKCS}[h]
+	}
+	return ckmECDSA, map[crypto.Hash]uint{crypto.SHA256: ckmECDSASHA256, crypto.SHA384: ckmECDSASHA384, crypto.SHA512: ckmECDSASHA512}[h]
+}
+
+func isRSAKey(pub crypto.PublicKey) bool {
+	_, ok := pub.(*rsa.PublicKey)
+	return ok
 }
