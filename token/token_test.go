@@ -9,6 +9,8 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"errors"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -632,4 +634,40 @@ func signMechanisms(pub crypto.PublicKey, opts crypto.SignerOpts) (raw, combined
 func isRSAKey(pub crypto.PublicKey) bool {
 	_, ok := pub.(*rsa.PublicKey)
 	return ok
+}
+
+// TestModuleSharedAcrossOpens: two parts of a program open the same module (once through
+// a symlink): they share one initialisation, closing the one that initialised it leaves
+// it working for the other, and the last Close finalises it.
+func TestModuleSharedAcrossOpens(t *testing.T) {
+	hsm := newSoftHSM(t)
+	p := provision(t, hsm, "Shared twice", "1234")
+	link := filepath.Join(t.TempDir(), "libalias.so")
+	require.NoError(t, os.Symlink(hsm.module, link))
+	ctx := context.Background()
+
+	m1, err := OpenModule(hsm.module)
+	require.NoError(t, err)
+	m2, err := OpenModule(link)
+	require.NoError(t, err)
+	require.Same(t, m1.shared, m2.shared, "one initialisation per module and process")
+	assert.Equal(t, 2, m1.shared.refs)
+	assert.True(t, m1.shared.owned)
+
+	tok, err := m2.OpenToken(ctx, TokenOptions{Label: "Shared twice", PIN: staticPIN("1234", nil, nil)})
+	require.NoError(t, err)
+	s, err := tok.Signer(ctx, KeySelector{Label: "EC-P256"})
+	require.NoError(t, err)
+	require.NoError(t, m1.Close())
+	d := digestOf(crypto.SHA256, "x")
+	sig, err := s.Sign(nil, d, crypto.SHA256)
+	require.NoError(t, err, "closing the first opener must not finalise the module under the second")
+	checkSignature(t, p.certs["EC-P256"].PublicKey, d, sig, crypto.SHA256)
+
+	require.NoError(t, m2.Close())
+	other := pkcs11.New(hsm.module)
+	require.NotNil(t, other)
+	defer other.Destroy()
+	_, err = other.GetSlotList(true)
+	require.ErrorIs(t, err, pkcs11.Error(pkcs11.CKR_CRYPTOKI_NOT_INITIALIZED), "the last Close finalises the module")
 }
