@@ -309,11 +309,17 @@ func ecPublicKey(params, point []byte) *ecdsa.PublicKey {
 	default:
 		return nil
 	}
-	var raw []byte
-	if rest, err := asn1.Unmarshal(point, &raw); err != nil || len(rest) != 0 {
-		raw = point
+	// PKCS#11 says CKA_EC_POINT is a DER OCTET STRING, but some tokens hand back the
+	// raw point. A raw uncompressed point starts with 0x04, the OCTET STRING tag, and
+	// can itself parse as DER (when its next byte happens to equal the remaining
+	// length), so take whichever reading is a point on the curve.
+	var wrapped []byte
+	if rest, err := asn1.Unmarshal(point, &wrapped); err == nil && len(rest) == 0 {
+		if pub, err := ecdsa.ParseUncompressedPublicKey(curve, wrapped); err == nil {
+			return pub
+		}
 	}
-	pub, err := ecdsa.ParseUncompressedPublicKey(curve, raw)
+	pub, err := ecdsa.ParseUncompressedPublicKey(curve, point)
 	if err != nil {
 		return nil
 	}

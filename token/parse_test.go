@@ -30,6 +30,23 @@ func TestECPublicKeyFromToken(t *testing.T) {
 			assert.True(t, pub.Equal(&key.PublicKey))
 		})
 	}
+	// A raw point whose first coordinate byte equals the remaining length also reads
+	// as a DER OCTET STRING; it must still decode as the raw point it is. Draw keys
+	// until one has that first byte (one in 256; the overwrite below changes nothing
+	// then, and any other key is thrown away as off the curve).
+	for {
+		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		require.NoError(t, err)
+		r, err := k.PublicKey.Bytes()
+		require.NoError(t, err)
+		r[1] = byte(len(r) - 2) // 0x04 0x3F: an OCTET STRING header over the rest
+		if pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), r); err == nil {
+			got := ecPublicKey(params, r)
+			require.NotNil(t, got, "raw point that parses as DER")
+			assert.True(t, got.Equal(pub))
+			break
+		}
+	}
 	p384, _ := asn1.Marshal(oidP384)
 	assert.Nil(t, ecPublicKey(p384, wrapped), "point not on the named curve")
 	assert.Nil(t, ecPublicKey([]byte{1, 2}, wrapped))
