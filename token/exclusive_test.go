@@ -5,6 +5,8 @@ package token
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // exclusiveBackend checks the pool's promise that a session is never used by two
@@ -130,4 +132,39 @@ func (e *exclusiveBackend) lastMechanism() uint {
 		return 0
 	}
 	return e.mechs[len(e.mechs)-1]
+}
+
+// barrierBackend holds each C_Sign until n of them are inside the module at once, and
+// records a failure if that never happens (a pool that serialised signatures would
+// leave the first one waiting alone).
+type barrierBackend struct {
+	backend
+	n       int
+	mu      sync.Mutex
+	inside  int
+	full    chan struct{}
+	timeout chan struct{} // closed by the watchdog
+	failed  atomic.Bool
+}
+
+func (b *barrierBackend) sign(sh uint, data []byte) ([]byte, error) {
+	b.mu.Lock()
+	b.inside++
+	if b.inside == b.n {
+		close(b.full)
+	}
+	b.mu.Unlock()
+	select {
+	case <-b.full:
+	case <-b.timeout:
+		b.failed.Store(true)
+	}
+	return b.backend.sign(sh, data)
+}
+
+// newBarrierBackend returns a barrier for n signers whose watchdog gives up after d.
+func newBarrierBackend(be backend, n int, d time.Duration) *barrierBackend {
+	b := &barrierBackend{backend: be, n: n, full: make(chan struct{}), timeout: make(chan struct{})}
+	time.AfterFunc(d, func() { close(b.timeout) })
+	return b
 }

@@ -671,3 +671,39 @@ func TestModuleSharedAcrossOpens(t *testing.T) {
 	_, err = other.GetSlotList(true)
 	require.ErrorIs(t, err, pkcs11.Error(pkcs11.CKR_CRYPTOKI_NOT_INITIALIZED), "the last Close finalises the module")
 }
+
+// TestPoolSignsInParallel: the pool lets as many signatures into the token at once as
+// there are signers (up to MaxSessions). Each C_Sign waits until all four are inside the
+// module; a pool that serialised them would never get there (the watchdog is only there
+// to turn that deadlock into a failure, not to time anything).
+func TestPoolSignsInParallel(t *testing.T) {
+	hsm := newSoftHSM(t)
+	p := provision(t, hsm, "Parallel", "1234")
+	m := hsm.open(t)
+	ctx := context.Background()
+	tok, err := m.OpenToken(ctx, TokenOptions{Label: "Parallel", PIN: staticPIN("1234", nil, nil), MaxSessions: 4})
+	require.NoError(t, err)
+	s, err := tok.Signer(ctx, KeySelector{Label: "EC-P256"})
+	require.NoError(t, err)
+	const signers = 4
+	bb := newBarrierBackend(tok.be, signers, time.Minute)
+	tok.be = bb
+	var wg sync.WaitGroup
+	errs := make(chan error, signers)
+	for range signers {
+		wg.Go(func() {
+			d := digestOf(crypto.SHA256, "song song")
+			sig, err := s.SignContext(ctx, d, crypto.SHA256)
+			if err == nil {
+				err = verify(p.certs["EC-P256"].PublicKey, d, sig, crypto.SHA256)
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	assert.False(t, bb.failed.Load(), "the pool serialised signatures: %d signers never were inside C_Sign together", signers)
+}
