@@ -400,7 +400,7 @@ func (v *verifier) prepare(s *sigState) {
 			return
 		}
 		tok, err := parseTimestampToken(contents)
-		if err != nil {
+		if err = weakDocTimestamp(rep, tok, err); err != nil {
 			if errors.Is(err, errTimestampFormat) {
 				failFormat(CheckCMSFormat, msgCMSParse(err))
 			} else {
@@ -446,7 +446,7 @@ func (v *verifier) prepare(s *sigState) {
 	if s.si.Hash == 0 {
 		rep.DigestAlgorithm = s.si.DigestAlgorithm.Algorithm.String()
 	}
-	if s.si.Hash == 0 || !s.si.Hash.Available() || s.si.Hash == crypto.MD5 || s.si.Hash == crypto.SHA1 {
+	if s.si.Hash == 0 || !s.si.Hash.Available() || cms.WeakHash(s.si.Hash) {
 		rep.add(CheckAlgorithms, CheckFailed, msgAlgorithmWeak("digest "+rep.DigestAlgorithm))
 		rep.fail(Indeterminate, CryptoConstraintsFailure)
 		s.broken = true
@@ -591,7 +591,7 @@ func checkRawSignature(cert *x509.Certificate, si *cms.SignerInfo, digest []byte
 		if si.SignatureAlgorithm.Algorithm.Equal(cms.OIDRSASSAPSS) {
 			return errors.New("RSASSA-PSS without signed attributes is not supported")
 		}
-		return rsa.VerifyPKCS1v15(pub, si.Hash, digest, si.Signature)
+		return cms.CheckDigestSignature(pub, si.Hash, digest, si.Signature)
 	case *ecdsa.PublicKey:
 		if !ecdsa.VerifyASN1(pub, digest, si.Signature) {
 			return cms.ErrBadSignature

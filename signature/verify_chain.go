@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/kyso-go/kyso/internal/evidence"
 )
 
 // errNoRoots is the chain error when no trust anchors were given.
@@ -89,20 +91,11 @@ func checkTSAKeyUsage(cert *x509.Certificate) string {
 	return "no timeStamping extended key usage"
 }
 
-// keyStrength reports why a public key is too weak (RSA < 2048, ECDSA < 256 bits), or "".
+// keyStrength reports why a public key is below the module's key policy (RSA < 2048,
+// ECDSA < 256 bits, an unknown key type; internal/evidence), or "".
 func keyStrength(pub any) string {
-	switch k := pub.(type) {
-	case *rsa.PublicKey:
-		if k.N.BitLen() < 2048 {
-			return fmt.Sprintf("RSA key of %d bits", k.N.BitLen())
-		}
-	case *ecdsa.PublicKey:
-		if k.Curve.Params().BitSize < 256 {
-			return fmt.Sprintf("ECDSA key of %d bits", k.Curve.Params().BitSize)
-		}
-	case ed25519.PublicKey:
-	default:
-		return fmt.Sprintf("unsupported key type %T", pub)
+	if err := evidence.KeyStrength(pub); err != nil {
+		return evidence.WithoutReason(evidence.WithoutReason(err.Error(), evidence.ErrWeakAlgorithm), evidence.ErrUnsupported)
 	}
 	return ""
 }

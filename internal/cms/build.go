@@ -58,10 +58,10 @@ func Prepare(messageDigest []byte, cert *x509.Certificate, chain []*x509.Certifi
 		return nil, fmt.Errorf("%w: no signer certificate", ErrSignerNotFound)
 	}
 	h := opts.hash()
-	if weakHash(h) {
+	if WeakHash(h) {
 		return nil, &AlgorithmError{Algorithm: h.String(), Reason: "use SHA-256, SHA-384 or SHA-512", Err: ErrWeakAlgorithm}
 	}
-	hashID, ok := hashOID(h)
+	hashID, ok := HashOID(h)
 	if !ok || !h.Available() {
 		return nil, &AlgorithmError{Algorithm: h.String(), Reason: "use SHA-256, SHA-384 or SHA-512", Err: ErrUnsupportedAlgorithm}
 	}
@@ -177,7 +177,7 @@ func MatchKey(signer crypto.Signer, cert *x509.Certificate) error {
 
 // encode builds ContentInfo { id-signedData, [0] SignedData }.
 func (p *Prepared) encode(signature []byte) []byte {
-	hashID, _ := hashOID(p.hash)
+	hashID, _ := HashOID(p.hash)
 	digestAlg := algorithmID(hashID, false)
 	issuerSerial := issuerAndSerial(p.cert)
 	var b cryptobyte.Builder

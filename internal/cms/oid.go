@@ -36,8 +36,9 @@ var (
 	OIDSHA512                  = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}
 )
 
-// hashOID returns the digest algorithm identifier of h.
-func hashOID(h crypto.Hash) (asn1.ObjectIdentifier, bool) {
+// HashOID returns the digest algorithm identifier of h: the one table of hash OIDs
+// the module uses (certstatus, signature and token read it from here).
+func HashOID(h crypto.Hash) (asn1.ObjectIdentifier, bool) {
 	switch h {
 	case crypto.SHA256:
 		return OIDSHA256, true
@@ -53,8 +54,9 @@ func hashOID(h crypto.Hash) (asn1.ObjectIdentifier, bool) {
 	return nil, false
 }
 
-// hashFromOID maps a digest algorithm identifier to a crypto.Hash (0 when unknown).
-func hashFromOID(oid asn1.ObjectIdentifier) crypto.Hash {
+// HashFromOID maps a digest algorithm identifier to a crypto.Hash (0 when unknown).
+// SHA-1 and MD5 are recognised so that callers can refuse them by name.
+func HashFromOID(oid asn1.ObjectIdentifier) crypto.Hash {
 	switch {
 	case oid.Equal(OIDSHA256):
 		return crypto.SHA256
@@ -70,5 +72,13 @@ func hashFromOID(oid asn1.ObjectIdentifier) crypto.Hash {
 	return 0
 }
 
-// weakHash reports whether h is refused for new signatures and, by default, for checks.
-func weakHash(h crypto.Hash) bool { return h == crypto.SHA1 || h == crypto.MD5 }
+// WeakHash reports whether h is a weak digest (SHA-1, MD5, MD4, MD5+SHA-1, RIPEMD-160):
+// refused for new signatures and, by default, for checks. It is the module's one list of
+// weak hashes (internal/evidence applies it with the SHA-1 sunset).
+func WeakHash(h crypto.Hash) bool {
+	switch h {
+	case crypto.SHA1, crypto.MD5, crypto.MD4, crypto.MD5SHA1, crypto.RIPEMD160:
+		return true
+	}
+	return false
+}
