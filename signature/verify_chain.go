@@ -45,15 +45,29 @@ func (b builtinValidator) ValidateChain(ctx context.Context, cert *x509.Certific
 	return chains[0], nil
 }
 
+// SubIndicationError is what an error of a ChainValidator (or of any other source
+// this package consumes) may implement to say which ETSI EN 319 102-1 sub-indication
+// its failure deserves, by name: "NO_CERTIFICATE_CHAIN_FOUND", "OUT_OF_BOUNDS_NO_POE",
+// "CHAIN_CONSTRAINTS_FAILURE", "CRYPTO_CONSTRAINTS_FAILURE", "REVOKED", … The errors
+// of certstatus implement it, so a *certstatus.Checker is a ChainValidator and a
+// RevocationSource as it is, with no adapter.
+type SubIndicationError interface {
+	error
+	SubIndication() string
+}
+
 // chainSubIndication maps a path-validation error to an ETSI sub-indication.
 func chainSubIndication(err error) SubIndication {
 	var ce *ChainError
+	var se SubIndicationError
 	var ua x509.UnknownAuthorityError
 	var ci x509.CertificateInvalidError
 	var ia x509.InsecureAlgorithmError
 	switch {
 	case errors.As(err, &ce):
 		return ce.SubIndication
+	case errors.As(err, &se) && se.SubIndication() != "":
+		return SubIndication(se.SubIndication())
 	case errors.As(err, &ua):
 		return NoCertificateChainFound
 	case errors.As(err, &ia):
