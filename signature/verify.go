@@ -516,8 +516,7 @@ func (v *verifier) finish(s *sigState) {
 	// The signer's certificate and the signature value.
 	cert, err := sd.SignerCertificate(si)
 	if err != nil {
-		rep.add(CheckSignatureValue, CheckIndeterminate, msgSignerCertMissing())
-		rep.fail(Indeterminate, NoSigningCertificateFound)
+		signerCertProblem(rep, err)
 		v.modifications(s)
 		v.integritySummary(s, false)
 		return
