@@ -265,6 +265,28 @@ type dssPlan struct {
 	items    [][3][][]byte
 	missing  []MissingRevocation
 	warnings []string
+	// needs holds, per subject, the certificates (DER) whose status it needs: its own
+	// chains, its TSAs' and their responders'.
+	needs []map[string]bool
+}
+
+// missingOf lists the missing revocation data that the subject of the signature field
+// named field needs. When no subject has that name, everything missing is returned:
+// nothing can be shown to concern only others.
+func (p *dssPlan) missingOf(field string) []MissingRevocation {
+	for i, s := range p.subjects {
+		if s.field != field {
+			continue
+		}
+		var out []MissingRevocation
+		for _, m := range p.missing {
+			if m.Certificate != nil && p.needs[i][string(m.Certificate.Raw)] {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	return p.missing
 }
 
 // collect gathers, for each subject, the chains of its certificates and their
@@ -273,11 +295,12 @@ func (c *dssCollector) collect(ctx context.Context, subs []dssSubject) (*dssPlan
 	for _, s := range subs {
 		c.addPool(s.pool)
 	}
-	plan := &dssPlan{subjects: subs, items: make([][3][][]byte, len(subs))}
+	plan := &dssPlan{subjects: subs, items: make([][3][][]byte, len(subs)), needs: make([]map[string]bool, len(subs))}
 	reported := map[string]bool{}
 	for i, s := range subs {
 		var items [3][][]byte
 		seen := map[string]bool{}
+		plan.needs[i] = map[string]bool{}
 		addItem := func(kind dssKind, der []byte) {
 			if k := fmt.Sprint(kind) + string(der); !seen[k] {
 				seen[k] = true
@@ -300,6 +323,7 @@ func (c *dssCollector) collect(ctx context.Context, subs []dssSubject) (*dssPlan
 				if err := ctx.Err(); err != nil {
 					return nil, err
 				}
+				plan.needs[i][string(cert.Raw)] = true
 				ri := c.status(ctx, cert, issuer)
 				for _, d := range ri.ocsps {
 					addItem(dssOCSPs, d)
