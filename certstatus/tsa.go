@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kyso-go/kyso/internal/cms"
+	"github.com/kyso-go/kyso/internal/algorithm"
 )
 
 // TSAClient requests RFC 3161 time-stamps and checks every answer before returning it.
@@ -59,7 +59,7 @@ type tsResponse struct {
 }
 
 func hashOID(h crypto.Hash) (asn1.ObjectIdentifier, error) {
-	if oid, ok := cms.HashOID(h); ok && h != crypto.MD5 {
+	if oid, ok := algorithm.HashOID(h); ok && h != crypto.MD5 {
 		return oid, nil
 	}
 	return nil, fmt.Errorf("%w: hash %v for a time-stamp", ErrUnsupported, h)

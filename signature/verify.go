@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kyso-go/kyso/internal/algorithm"
 	"github.com/kyso-go/kyso/internal/cms"
 	"github.com/kyso-go/kyso/internal/pdf"
 )
@@ -446,7 +447,7 @@ func (v *verifier) prepare(s *sigState) {
 	if s.si.Hash == 0 {
 		rep.DigestAlgorithm = s.si.DigestAlgorithm.Algorithm.String()
 	}
-	if s.si.Hash == 0 || !s.si.Hash.Available() || cms.WeakHash(s.si.Hash) {
+	if s.si.Hash == 0 || !s.si.Hash.Available() || algorithm.WeakHash(s.si.Hash) {
 		rep.add(CheckAlgorithms, CheckFailed, msgAlgorithmWeak("digest "+rep.DigestAlgorithm))
 		rep.fail(Indeterminate, CryptoConstraintsFailure)
 		s.broken = true

@@ -21,6 +21,7 @@ import (
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/kyso-go/kyso/certstatus"
+	"github.com/kyso-go/kyso/internal/algorithm"
 	"github.com/kyso-go/kyso/internal/cms"
 	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/signature"
@@ -89,7 +90,7 @@ func newBigExponentRSA(t *testing.T) *bigExponentRSA {
 func (k *bigExponentRSA) Public() crypto.PublicKey { return k.pub }
 
 func (k *bigExponentRSA) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
-	prefix := cms.DigestInfoPrefix[opts.HashFunc()]
+	prefix := algorithm.DigestInfoPrefix[opts.HashFunc()]
 	size := (k.pub.N.BitLen() + 7) / 8
 	em := make([]byte, size)
 	em[1] = 1

@@ -4,15 +4,15 @@ import (
 	"crypto"
 	"fmt"
 
-	"github.com/kyso-go/kyso/internal/cms"
+	"github.com/kyso-go/kyso/internal/algorithm"
 )
 
 // digestInfoPrefix is the DER prefix of a PKCS#1 v1.5 DigestInfo for each hash a
 // signer accepts: the module's one table (internal/cms), without the weak hashes.
 var digestInfoPrefix = func() map[crypto.Hash][]byte {
 	m := map[crypto.Hash][]byte{}
-	for h, p := range cms.DigestInfoPrefix {
-		if !cms.WeakHash(h) {
+	for h, p := range algorithm.DigestInfoPrefix {
+		if !algorithm.WeakHash(h) {
 			m[h] = p
 		}
 	}
@@ -23,7 +23,7 @@ var digestInfoPrefix = func() map[crypto.Hash][]byte {
 // MD5 are refused, hashes without a DigestInfo encoding are unsupported, and the digest
 // must have the hash's size.
 func checkDigest(h crypto.Hash, digest []byte) error {
-	if cms.WeakHash(h) {
+	if algorithm.WeakHash(h) {
 		return fmt.Errorf("%w (got %v)", ErrWeakHash, h)
 	}
 	if _, ok := digestInfoPrefix[h]; !ok {

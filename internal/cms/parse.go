@@ -10,6 +10,8 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/kyso-go/kyso/internal/algorithm"
 )
 
 // SignedData is a parsed CMS SignedData.
@@ -205,7 +207,7 @@ func parseSignerInfo(sis *cryptobyte.String) (*SignerInfo, error) {
 	if si.DigestAlgorithm, err = readAlgorithmID(&s, where+".digestAlgorithm"); err != nil {
 		return nil, err
 	}
-	si.Hash = HashFromOID(si.DigestAlgorithm.Algorithm)
+	si.Hash = algorithm.HashFromOID(si.DigestAlgorithm.Algorithm)
 	if s.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
 		var attrs cryptobyte.String
 		s.ReadASN1(&attrs, cbasn1.Tag(0).ContextSpecific().Constructed())
@@ -371,7 +373,7 @@ func (si *SignerInfo) SigningCertificate() (*ESSCertID, error) {
 			if err != nil {
 				return nil, bad
 			}
-			if e.Hash = HashFromOID(ai.Algorithm); e.Hash == 0 {
+			if e.Hash = algorithm.HashFromOID(ai.Algorithm); e.Hash == 0 {
 				return nil, &AlgorithmError{Algorithm: ai.Algorithm.String(), Reason: "ESSCertIDv2 hash", Err: ErrUnsupportedAlgorithm}
 			}
 		}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kyso-go/kyso/internal/algorithm"
 )
 
 // emsaPSSEncode is EMSA-PSS-ENCODE (RFC 8017 §9.1.1) with MGF1-SHA-256, for the test.
@@ -54,7 +56,7 @@ func TestVerifyRSALargeExponent(t *testing.T) {
 
 	em := make([]byte, 256)
 	em[1] = 1
-	prefix := DigestInfoPrefix[crypto.SHA256]
+	prefix := algorithm.DigestInfoPrefix[crypto.SHA256]
 	for i := 2; i < 256-len(prefix)-32-1; i++ {
 		em[i] = 0xff
 	}

@@ -11,6 +11,8 @@ import (
 	"math/big"
 	"slices"
 	"time"
+
+	"github.com/kyso-go/kyso/internal/algorithm"
 )
 
 // ErrTimeStamp: a time-stamp token is not an RFC 3161 TimeStampToken (the content is
@@ -91,7 +93,7 @@ func ParseTimeStampToken(der []byte) (*TimeStampToken, error) {
 	info := TSTInfo{
 		Version: a.Version, Policy: a.Policy,
 		HashAlgorithm: a.MessageImprint.HashAlgorithm.Algorithm,
-		Hash:          HashFromOID(a.MessageImprint.HashAlgorithm.Algorithm),
+		Hash:          algorithm.HashFromOID(a.MessageImprint.HashAlgorithm.Algorithm),
 		HashedMessage: a.MessageImprint.HashedMessage,
 		SerialNumber:  a.SerialNumber, GenTime: a.GenTime, Ordering: a.Ordering, Nonce: a.Nonce,
 		Accuracy: time.Duration(a.Accuracy.Seconds)*time.Second + time.Duration(a.Accuracy.Millis)*time.Millisecond +
@@ -169,7 +171,7 @@ func (t *TimeStampToken) WeakHashes() []crypto.Hash {
 	var weak []crypto.Hash
 	si := t.SignedData.Signers[0]
 	for _, h := range []crypto.Hash{t.Info.Hash, si.Hash, SignatureHash(si.SignatureAlgorithm)} {
-		if WeakHash(h) && !slices.Contains(weak, h) {
+		if algorithm.WeakHash(h) && !slices.Contains(weak, h) {
 			weak = append(weak, h)
 		}
 	}

@@ -14,7 +14,7 @@ import (
 
 	"golang.org/x/crypto/ocsp"
 
-	"github.com/kyso-go/kyso/internal/cms"
+	"github.com/kyso-go/kyso/internal/algorithm"
 )
 
 var (
@@ -113,7 +113,7 @@ func BuildOCSPRequest(cert, issuer *x509.Certificate, nonce []byte) ([]byte, err
 	nameHash := sha1.Sum(issuer.RawSubject)
 	req := ocspRequestASN1{TBSRequest: ocspTBSRequest{
 		RequestList: []ocspSingleRequest{{Cert: ocspCertID{
-			HashAlgorithm: pkix.AlgorithmIdentifier{Algorithm: cms.OIDSHA1, Parameters: asn1.NullRawValue},
+			HashAlgorithm: pkix.AlgorithmIdentifier{Algorithm: algorithm.OIDSHA1, Parameters: asn1.NullRawValue},
 			NameHash:      nameHash[:],
 			IssuerKeyHash: keyHash,
 			SerialNumber:  cert.SerialNumber,
@@ -248,7 +248,7 @@ func checkCertIDIssuer(basic *ocspBasicResponse, cert, issuer *x509.Certificate)
 		if id.SerialNumber == nil || id.SerialNumber.Cmp(cert.SerialNumber) != 0 {
 			continue
 		}
-		h := cms.HashFromOID(id.HashAlgorithm.Algorithm)
+		h := algorithm.HashFromOID(id.HashAlgorithm.Algorithm)
 		if h == 0 || !h.Available() {
 			return &ResponseError{Source: SourceOCSP, Reason: ErrUnsupported, Detail: "CertID hash algorithm"}
 		}
