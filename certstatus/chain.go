@@ -8,7 +8,6 @@ import (
 	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/x509"
-	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/digitorus/pkcs7"
 
+	"github.com/kyso-go/kyso/internal/cms"
 	"github.com/kyso-go/kyso/internal/evidence"
 )
 
@@ -49,8 +49,6 @@ type VerifyOptions struct {
 	// Usage is the purpose checked on the end-entity certificate.
 	Usage Usage
 }
-
-var oidExtKeyUsageExt = asn1.ObjectIdentifier{2, 5, 29, 37}
 
 // VerifyCertificate builds a chain from cert to a trusted root — through
 // opts.Intermediates (from the signature), the Checker's Options.Intermediates and
@@ -406,20 +404,8 @@ func checkUsage(cert *x509.Certificate, u Usage) error {
 // checkTSAUsage: RFC 3161 §2.3, the TSA certificate has exactly one extended key
 // usage, timeStamping, and the extension is critical.
 func checkTSAUsage(cert *x509.Certificate) error {
-	critical := false
-	for _, e := range cert.Extensions {
-		if e.Id.Equal(oidExtKeyUsageExt) {
-			critical = e.Critical
-		}
-	}
-	if len(cert.ExtKeyUsage) != 1 || cert.ExtKeyUsage[0] != x509.ExtKeyUsageTimeStamping || len(cert.UnknownExtKeyUsage) > 0 {
-		return errors.New("extended key usage must be timeStamping only")
-	}
-	if !critical {
-		return errors.New("extended key usage timeStamping is not marked critical")
-	}
-	if cert.KeyUsage != 0 && cert.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
-		return errors.New("key usage allows neither digitalSignature nor nonRepudiation")
+	if why := cms.TSAUsageProblem(cert, true); why != "" {
+		return errors.New(why)
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kyso-go/kyso/internal/cms"
 	"github.com/kyso-go/kyso/internal/evidence"
 )
 
@@ -95,15 +96,9 @@ func checkKeyUsage(cert *x509.Certificate) string {
 }
 
 // checkTSAKeyUsage reports why cert may not sign time-stamps, or "" when it may (RFC 3161
-// §2.3: the timeStamping extended key usage, alone).
-func checkTSAKeyUsage(cert *x509.Certificate) string {
-	for _, u := range cert.ExtKeyUsage {
-		if u == x509.ExtKeyUsageTimeStamping {
-			return ""
-		}
-	}
-	return "no timeStamping extended key usage"
-}
+// §2.3, as internal/cms judges it; leniently: timeStamping need not be the only,
+// critical extended key usage in tokens other tools made).
+func checkTSAKeyUsage(cert *x509.Certificate) string { return cms.TSAUsageProblem(cert, false) }
 
 // keyStrength reports why a public key is below the module's key policy (RSA < 2048,
 // ECDSA < 256 bits, an unknown key type; internal/evidence), or "".

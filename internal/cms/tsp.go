@@ -199,3 +199,37 @@ func SignatureHash(alg pkix.AlgorithmIdentifier) crypto.Hash {
 	}
 	return 0
 }
+
+var oidExtExtKeyUsage = asn1.ObjectIdentifier{2, 5, 29, 37}
+
+// TSAUsageProblem reports why cert may not sign time-stamp tokens (RFC 3161 §2.3), or
+// "" when it may: the timeStamping extended key usage and a key usage, if any, that
+// allows digitalSignature or nonRepudiation. strict also requires what the RFC says
+// MUST be: timeStamping as the only extended key usage, marked critical (certstatus
+// asks this of a TSA it uses); without it a certificate that lists timeStamping among
+// others, as some deployed TSAs' do, is accepted (the verifier reading other tools'
+// tokens).
+func TSAUsageProblem(cert *x509.Certificate, strict bool) string {
+	has := slices.Contains(cert.ExtKeyUsage, x509.ExtKeyUsageTimeStamping)
+	if !has {
+		return "no timeStamping extended key usage"
+	}
+	if strict {
+		if len(cert.ExtKeyUsage) != 1 || len(cert.UnknownExtKeyUsage) > 0 {
+			return "extended key usage must be timeStamping only"
+		}
+		critical := false
+		for _, e := range cert.Extensions {
+			if e.Id.Equal(oidExtExtKeyUsage) {
+				critical = e.Critical
+			}
+		}
+		if !critical {
+			return "extended key usage timeStamping is not marked critical"
+		}
+	}
+	if cert.KeyUsage != 0 && cert.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
+		return "key usage allows neither digitalSignature nor nonRepudiation"
+	}
+	return ""
+}
