@@ -19,6 +19,7 @@ import (
 
 	"github.com/kyso-go/kyso/internal/cms"
 	"github.com/kyso-go/kyso/internal/evidence"
+	"github.com/kyso-go/kyso/internal/identity"
 )
 
 // Usage is what a certificate is being validated for.
@@ -383,7 +384,7 @@ func checkUsage(cert *x509.Certificate, u Usage) error {
 	}
 	switch u {
 	case UsageSigning:
-		if cert.KeyUsage != 0 && cert.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
+		if !identity.MaySign(cert) {
 			return fail("key usage allows neither digitalSignature nor nonRepudiation")
 		}
 	case UsageTimestamping:

@@ -12,6 +12,7 @@ import (
 
 	"github.com/kyso-go/kyso/internal/cms"
 	"github.com/kyso-go/kyso/internal/evidence"
+	"github.com/kyso-go/kyso/internal/identity"
 )
 
 // errNoRoots is the chain error when no trust anchors were given.
@@ -86,7 +87,7 @@ func chainSubIndication(err error) SubIndication {
 
 // checkKeyUsage reports why cert may not make signatures, or "" when it may.
 func checkKeyUsage(cert *x509.Certificate) string {
-	if cert.KeyUsage != 0 && cert.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
+	if !identity.MaySign(cert) {
 		return "neither digitalSignature nor nonRepudiation"
 	}
 	if cert.IsCA {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kyso-go/kyso/internal/algorithm"
+	"github.com/kyso-go/kyso/internal/identity"
 )
 
 // ErrTimeStamp: a time-stamp token is not an RFC 3161 TimeStampToken (the content is
@@ -228,7 +229,7 @@ func TSAUsageProblem(cert *x509.Certificate, strict bool) string {
 			return "extended key usage timeStamping is not marked critical"
 		}
 	}
-	if cert.KeyUsage != 0 && cert.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
+	if !identity.MaySign(cert) {
 		return "key usage allows neither digitalSignature nor nonRepudiation"
 	}
 	return ""

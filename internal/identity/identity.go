@@ -233,3 +233,11 @@ func isUpperName(s string) bool {
 	}
 	return letters > 1
 }
+
+// MaySign reports whether cert's key usage lets it make signatures: no key usage
+// extension, or one that allows digitalSignature or nonRepudiation (contentCommitment).
+// It is the one statement of that rule for signers, time-stamping units and the
+// verifier.
+func MaySign(cert *x509.Certificate) bool {
+	return cert.KeyUsage == 0 || cert.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) != 0
+}
