@@ -70,12 +70,6 @@ type DayRef struct {
 	Before bool `json:"before,omitempty"`
 }
 
-func (r DayRef) in(year, month int) time.Time {
-	first := time.Date(year, time.Month(month)+time.Month(r.MonthOffset), 1, 0, 0, 0, 0, time.UTC)
-	last := first.AddDate(0, 1, -1).Day()
-	return first.AddDate(0, 0, min(r.Day, last)-1)
-}
-
 // Deadline is when one report is due.
 type Deadline struct {
 	Profile string

@@ -224,8 +224,6 @@ const (
 
 var profileIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
 
-var reportPeriods = []string{"monthly", "quarterly", "half-year", "annual"}
-
 // ParseProfile reads one profile from JSON. It checks the file on its own (fields,
 // vocabulary, citations, limits); Registry.Add checks it against its parent.
 func ParseProfile(r io.Reader) (*Profile, error) {
