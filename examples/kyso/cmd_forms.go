@@ -355,7 +355,8 @@ func formsRender(ctx context.Context, c *cli, args []string) int {
 		return exitFailure
 	}
 	var buf bytes.Buffer
-	if err := d.Render(&buf, data, forms.RenderOptions{SkipValidation: draft}); err != nil {
+	rendered, err := d.RenderDocument(&buf, data, forms.RenderOptions{SkipValidation: draft})
+	if err != nil {
 		var ve *forms.ValidationError
 		if errors.As(err, &ve) {
 			printProblems(c.stderr, firstNonEmptyStr(dataPath, "sample"), ve.Problems)
@@ -369,6 +370,9 @@ func formsRender(ctx context.Context, c *cli, args []string) int {
 		return exitFailure
 	}
 	fmt.Fprintf(c.stderr, "kyso forms render: wrote %s (%s)\n", out, d.ID)
+	for _, w := range rendered.Warnings {
+		fmt.Fprintf(c.stderr, "kyso forms render: lưu ý / warning: %s / %s\n", w.Vietnamese, w.English)
+	}
 	return exitOK
 }
 

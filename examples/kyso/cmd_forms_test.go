@@ -46,7 +46,7 @@ func TestFormsList(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	assert.Len(t, lines, 25)
 	assert.True(t, strings.HasPrefix(lines[len(lines)-1], "tt185/mau-15 "), lines[len(lines)-1])
-	assert.Contains(t, out, "tt185/mau-01   reconstructed Đơn đề nghị cấp chứng thư số cho cá nhân")
+	assert.Contains(t, out, "tt185/mau-01   reconstructed Văn bản đề nghị cấp chứng thư số cá nhân")
 }
 
 func TestFormsShow(t *testing.T) {
@@ -147,6 +147,10 @@ func TestFormsRender(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(text), "Nguyễn Thị Thu Hương")
 	assert.Contains(t, string(text), "Kính gửi: Thủ trưởng cơ quan, tổ chức quản lý trực tiếp")
+	// The sample is dated 2026: a TT 185 form then is out of date (NĐ 68/2024 since
+	// 15/8/2024), which the command says, naming the replacing form.
+	assert.Contains(t, errOut, "lưu ý / warning: Mẫu 01 Thông tư 185/2019/TT-BQP")
+	assert.Contains(t, errOut, "Mẫu số 01 Nghị định 68/2024/NĐ-CP")
 
 	// An agency overrides the recipient with -defs.
 	defs := filepath.Join(dir, "defs")
