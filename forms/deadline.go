@@ -225,6 +225,9 @@ func parseProvinceFile(b []byte) (*ReportingProfile, error) {
 		p.Recipient = f.SubscriberManager.Name
 	}
 	for i, r := range f.Reports {
+		if !slices.Contains(province.Periods, r.Period) {
+			return nil, &InputError{Detail: fmt.Sprintf("reports[%d].period: %q must be monthly, quarterly, half-year or annual", i, r.Period), Err: ErrMalformedInput}
+		}
 		if r.DueDate == nil {
 			continue // the regulation sets no deadline
 		}

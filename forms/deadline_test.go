@@ -140,5 +140,5 @@ func TestDeadlinesFromProvinceFiles(t *testing.T) {
 	assert.Equal(t, day(2026, 10, 10), dls[0].Due)
 	_, err = ParseReportingProfile([]byte(`{"id":"x","reports":[{"period":"weekly","due_date":{"month_offset":0,"day":1},"citation":{}}]}`))
 	assert.ErrorIs(t, err, ErrMalformedInput)
-	assert.Contains(t, err.Error(), "reports[0].kind")
+	assert.Contains(t, err.Error(), "reports[0].period")
 }
