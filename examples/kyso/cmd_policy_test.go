@@ -263,6 +263,13 @@ func TestPolicyProfiles(t *testing.T) {
 	assert.Contains(t, out, "báo cáo / report monthly: ngày 20 hàng tháng (QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 16 k7)")
 	assert.Contains(t, out, "quản lý thuê bao / subscriber manager: Văn phòng Đoàn ĐBQH, HĐND và UBND tỉnh")
 	assert.Contains(t, out, "ký số cơ quan / organisation signature: clerk, key-keeper")
+	// Period, successor, coordinator, binding rules and the assumed shift (issue 12).
+	assert.Contains(t, out, "thời kỳ / period: 2020-08-21 – 2025-06-30 (chưa kiểm chứng / unverified)")
+	assert.Contains(t, out, "kế thừa / successor: Phú Thọ (phu-tho) từ / from 2025-07-01 (chưa kiểm chứng / unverified)")
+	assert.Contains(t, out, "kế thừa / successor: Cà Mau (ca-mau)")
+	assert.Contains(t, out, "phối hợp / coordinator: Sở Thông tin và Truyền thông (QĐ 13/2020/QĐ-UBND Hòa Bình, Điều 6 k2)")
+	assert.Contains(t, out, "ràng buộc / binding: VN-AUTHORITY-MARKER-MATCHES-TITLE (QĐ 19/2020/QĐ-UBND Hà Tĩnh, Điều 7 k4)")
+	assert.Contains(t, out, "(QĐ 19/2020/QĐ-UBND Hà Tĩnh, Điều 13 k1 a); giả định")
 
 	code, out, _ = runPolicyCmd(t, "", nil, "profiles", "-json")
 	require.Equal(t, exitOK, code)
