@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -65,44 +64,6 @@ func readForm(r *http.Request, spec map[string]fieldSpec) (map[string][]byte, er
 	return nil, newAPIError(http.StatusUnsupportedMediaType, codeUnsupportedFormat,
 		"Định dạng yêu cầu không được hỗ trợ; hãy gửi application/json hoặc multipart/form-data",
 		"Unsupported Content-Type "+mt+"; send application/json or multipart/form-data", nil)
-}
-
-func readJSONForm(body io.Reader, spec map[string]fieldSpec) (map[string][]byte, error) {
-	var raw map[string]json.RawMessage
-	dec := json.NewDecoder(body)
-	if err := dec.Decode(&raw); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, err
-		}
-		return nil, badRequest("Dữ liệu JSON không hợp lệ", "Malformed JSON body", err)
-	}
-	if dec.More() {
-		return nil, badRequest("Dữ liệu JSON có phần thừa sau đối tượng", "Trailing data after the JSON object", nil)
-	}
-	out := make(map[string][]byte, len(raw))
-	for name, v := range raw {
-		fs, ok := spec[name]
-		if !ok {
-			return nil, unknownField(name)
-		}
-		var s string
-		if err := json.Unmarshal(v, &s); err != nil {
-			return nil, badRequest(fmt.Sprintf("Trường %q phải là chuỗi", name), fmt.Sprintf("Field %q must be a string", name), nil)
-		}
-		val := []byte(s)
-		if fs.kind == fieldFile || fs.kind == fieldBase64 {
-			var err error
-			if val, err = decodeBase64(name, s); err != nil {
-				return nil, err
-			}
-		}
-		if err := checkField(name, fs, val); err != nil {
-			return nil, err
-		}
-		out[name] = val
-	}
-	return out, nil
 }
 
 func readMultipartForm(r *http.Request, spec map[string]fieldSpec) (map[string][]byte, error) {
