@@ -119,8 +119,16 @@ func readMultipartForm(r *http.Request, spec map[string]fieldSpec) (map[string][
 			return nil, err
 		}
 		out[name] = val
+		if fn := part.FileName(); fs.kind == fieldFile && fn != "" && len(fn) <= maxTextField && utf8.ValidString(fn) {
+			out[name+fileNameKey] = []byte(fn)
+		}
 	}
 }
+
+// fileNameKey follows a file field's name in readForm's result to give the name of the
+// uploaded file, when a multipart part said it. No request field can have that key:
+// fields outside the spec are refused.
+const fileNameKey = "\x00filename"
 
 // decodeBase64 accepts standard and URL-safe base64, padded or not, with white space.
 func decodeBase64(name, s string) ([]byte, error) {
@@ -207,24 +215,31 @@ func parseChain(data []byte) ([]*x509.Certificate, error) {
 // readPDFBody reads a document sent as the raw body (application/pdf or
 // application/octet-stream) or as the "pdf" part of a multipart form.
 func readPDFBody(r *http.Request, max int) ([]byte, error) {
+	pdf, _, err := readNamedPDFBody(r, max)
+	return pdf, err
+}
+
+// readNamedPDFBody is readPDFBody that also gives the uploaded file's name, when the
+// upload said it.
+func readNamedPDFBody(r *http.Request, max int) ([]byte, string, error) {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch mt {
 	case "multipart/form-data", "application/json":
 		f, err := readForm(r, map[string]fieldSpec{"pdf": {fieldFile, max}})
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		if len(f["pdf"]) == 0 {
-			return nil, badRequest("Chưa chọn tệp PDF", "No PDF was sent (field pdf)", nil)
+			return nil, "", badRequest("Chưa chọn tệp PDF", "No PDF was sent (field pdf)", nil)
 		}
-		return f["pdf"], nil
+		return f["pdf"], string(f["pdf"+fileNameKey]), nil
 	}
 	b, err := io.ReadAll(r.Body)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if len(b) == 0 {
-		return nil, badRequest("Chưa gửi tệp PDF", "The body is empty: send the PDF", nil)
+		return nil, "", badRequest("Chưa gửi tệp PDF", "The body is empty: send the PDF", nil)
 	}
-	return b, nil
+	return b, "", nil
 }
