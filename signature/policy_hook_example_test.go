@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"log"
 
-	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/signature"
+	"github.com/kyso-go/kyso/signature/signaturetest"
 )
 
 // A signing policy that lets the organisation's seal onto a document only after a
@@ -26,7 +26,7 @@ func ExamplePolicyHook() {
 		return errors.New("văn bản chưa có chữ ký số của người có thẩm quyền / the document is not signed by the person with authority yet")
 	})
 
-	in := pdftest.Classic()
+	in := signaturetest.SamplePDF()
 	var out bytes.Buffer
 	_, err := signature.Sign(context.Background(), &out, bytes.NewReader(in), int64(len(in)),
 		key, []*x509.Certificate{cert}, &signature.SignOptions{Policy: sealOnlyAfterSignature})

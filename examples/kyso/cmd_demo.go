@@ -144,7 +144,7 @@ func demoRun(ctx context.Context, out io.Writer, pki *certstatustest.PKI, client
 	}
 	r.letter = letter
 	fmt.Fprintf(out, "kyso demo: rendered %q (%s, %d bytes); signature box on page %d\n",
-		letter.Title, demoFormID, len(letter.PDF), letter.Box.Page+1)
+		letter.Title, demoFormID, len(letter.PDF), letter.Box.Page)
 
 	pol, err := newDemoPolicy()
 	if err != nil {
@@ -173,7 +173,7 @@ func demoRun(ctx context.Context, out io.Writer, pki *certstatustest.PKI, client
 		Name: leader.Cert.Subject.CommonName, Reason: "Ký ban hành văn bản", Location: "Quảng Ninh",
 		ContactInfo: firstOf(leader.Cert.EmailAddresses),
 		NewField:    demoLeaderField,
-		Widget: &signature.Widget{Page: box.Page + 1, Rect: demoSignerRect(box),
+		Widget: &signature.Widget{Page: box.Page, Rect: demoSignerRect(box),
 			Appearance: signature.AppearanceFunc(demoSignerAppearance)},
 		Level:  level,
 		Policy: r.leader.hook,
@@ -205,7 +205,7 @@ func demoRun(ctx context.Context, out io.Writer, pki *certstatustest.PKI, client
 		Name: org.Cert.Subject.CommonName, Reason: "Văn thư ký số của cơ quan (Nghị định 30/2020/NĐ-CP Điều 32)",
 		Location: "Quảng Ninh", ContactInfo: firstOf(org.Cert.EmailAddresses),
 		NewField: demoOrgField,
-		Widget: &signature.Widget{Page: box.Page + 1, Rect: demoSealRect(box),
+		Widget: &signature.Widget{Page: box.Page, Rect: demoSealRect(box),
 			Appearance: signature.AppearanceFunc(demoSealAppearance)},
 		Level:  level,
 		Policy: r.clerk.hook,
