@@ -40,7 +40,9 @@ type Policy struct {
 	// these options before deciding, so the policy knows which of them are valid (the
 	// clerk seals only over a valid signature of the person with authority: NĐ 30/2020
 	// Điều 32 k2 d). Nil leaves them unchecked, a warning in the decision. A document
-	// without signatures needs no verification and is not an error.
+	// without signatures needs no verification and is not an error. Unless Offline,
+	// the signer's own certificate status at the signing time is checked online too
+	// when Facts.Certificate.Status does not give it.
 	Verify *VerifyOptions
 	// Decided, when not nil, receives every decision, allowed or not.
 	Decided func(policy.Decision)
@@ -84,6 +86,10 @@ func (h *policyHook) CheckSigning(ctx context.Context, info signature.SigningInf
 	req, err := h.p.Request(info, rep)
 	if err != nil {
 		return err
+	}
+	if v := h.p.Verify; v != nil && !v.Offline && req.Certificate.Status == policy.StatusUnknown && len(info.Chain) > 1 {
+		res := v.checker().Check(ctx, info.Chain[0], info.Chain[1], info.Time)
+		req.Certificate.Status = CertificateStatus(res.Status)
 	}
 	d := h.p.Engine.Decide(ctx, req)
 	if h.p.Decided != nil {
