@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/kyso-go/kyso"
 	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/certstatus/certstatustest"
 	"github.com/kyso-go/kyso/forms"
@@ -158,26 +159,25 @@ func demoRun(ctx context.Context, out io.Writer, pki *certstatustest.PKI, client
 		Revocation:   checker,
 		Certificates: []*x509.Certificate{pki.Root.Cert},
 	}
+	check := &kyso.VerifyOptions{Trust: trust, Offline: true}
 	verify := func(doc []byte) (*signature.Report, error) {
-		return signature.Verify(ctx, bytes.NewReader(doc), int64(len(doc)),
-			&signature.VerifyOptions{Roots: pki.Roots(), Offline: true})
+		return kyso.Verify(ctx, bytes.NewReader(doc), int64(len(doc)), check)
 	}
 
 	// Stage 1: the person with authority (người có thẩm quyền) signs in the box.
 	status := checker.Check(ctx, leader.Cert, pki.CA.Cert, now)
-	r.leader = pol.leader(demoPolicyStatus(status.Status))
+	r.leader = pol.leader(kyso.CertificateStatus(status.Status))
 	box := letter.Box
 	var stage1 bytes.Buffer
-	r.res1, err = signature.Sign(ctx, &stage1, bytes.NewReader(letter.PDF), int64(len(letter.PDF)), leader.Key, leader.Chain, &signature.SignOptions{
-		Time: now, Hash: crypto.SHA256, PSS: true,
+	r.res1, err = kyso.Sign(ctx, &stage1, bytes.NewReader(letter.PDF), int64(len(letter.PDF)), kyso.NewSigner(leader.Key, leader.Chain...), &kyso.SignOptions{Signature: signature.SignOptions{
+		Time: now, Hash: crypto.SHA256,
 		Name: leader.Cert.Subject.CommonName, Reason: "Ký ban hành văn bản", Location: "Quảng Ninh",
 		ContactInfo: firstOf(leader.Cert.EmailAddresses),
 		NewField:    demoLeaderField,
 		Widget: &signature.Widget{Page: box.Page, Rect: demoSignerRect(box),
 			Appearance: signature.AppearanceFunc(demoSignerAppearance)},
-		Level:  level,
-		Policy: r.leader.hook,
-	})
+		Level: level,
+	}, Policy: r.leader.policy})
 	if err != nil {
 		return nil, r.leader.explain(err)
 	}
@@ -198,18 +198,17 @@ func demoRun(ctx context.Context, out io.Writer, pki *certstatustest.PKI, client
 	}
 	now2 := time.Now().In(vn).Truncate(time.Second)
 	status = checker.Check(ctx, org.Cert, pki.CA.Cert, now2)
-	r.clerk = pol.clerk(demoPolicyStatus(status.Status), rep1)
+	r.clerk = pol.clerk(kyso.CertificateStatus(status.Status), rep1, check)
 	var stage2 bytes.Buffer
-	r.res2, err = signature.Sign(ctx, &stage2, bytes.NewReader(r.stage1), int64(len(r.stage1)), org.Key, org.Chain, &signature.SignOptions{
-		Time: now2, Hash: crypto.SHA256, PSS: true,
+	r.res2, err = kyso.Sign(ctx, &stage2, bytes.NewReader(r.stage1), int64(len(r.stage1)), kyso.NewSigner(org.Key, org.Chain...), &kyso.SignOptions{Signature: signature.SignOptions{
+		Time: now2, Hash: crypto.SHA256,
 		Name: org.Cert.Subject.CommonName, Reason: "Văn thư ký số của cơ quan (Nghị định 30/2020/NĐ-CP Điều 32)",
 		Location: "Quảng Ninh", ContactInfo: firstOf(org.Cert.EmailAddresses),
 		NewField: demoOrgField,
 		Widget: &signature.Widget{Page: box.Page, Rect: demoSealRect(box),
 			Appearance: signature.AppearanceFunc(demoSealAppearance)},
-		Level:  level,
-		Policy: r.clerk.hook,
-	})
+		Level: level,
+	}, Policy: r.clerk.policy})
 	if err != nil {
 		return nil, r.clerk.explain(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto"
 	"crypto/ecdsa"
-	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kyso-go/kyso"
 	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/signature"
 	"github.com/kyso-go/kyso/token"
@@ -118,7 +118,7 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	fs.StringVar(&f.location, "location", "", "`location` of signing")
 	fs.StringVar(&f.contact, "contact", "", "signer's contact `info`")
 	fs.StringVar(&f.hash, "hash", "sha256", "digest `algorithm`: sha256, sha384 or sha512")
-	fs.BoolVar(&f.pss, "pss", false, "sign with RSASSA-PSS (RSA keys; required by Thông tư 39/2017/TT-BTTTT)")
+	fs.BoolVar(&f.pss, "pss", true, "RSA keys sign with RSASSA-PSS, mandatory under Thông tư 39/2017/TT-BTTTT; -pss=false signs with PKCS#1 v1.5")
 	fs.IntVar(&f.certify, "certify", 0, "certify the document (DocMDP `P`): 1 no changes, 2 form filling and signing, 3 also annotations")
 	fs.IntVar(&f.page, "page", 0, "make the signature visible on page `N` (from 1); needs -rect")
 	fs.StringVar(&f.rect, "rect", "", "visible signature rectangle `llx,lly,urx,ury` in points (with -page; a plain text box for now)")
@@ -351,29 +351,26 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 		fmt.Fprintln(c.stderr, "kyso sign:", err)
 		return exitFailure
 	}
-	if sp != nil {
-		if err := sp.verifyInput(ctx, in, st.Size(), pdfPass); err != nil {
-			fmt.Fprintln(c.stderr, "kyso sign:", err)
-			return exitFailure
-		}
+	opts := &kyso.SignOptions{RSA: kyso.RSAPSS}
+	if !f.pss {
+		opts.RSA = kyso.RSAPKCS1v15
 	}
-	opts := &signature.SignOptions{
-		Hash: f.hashAlg, PSS: f.pss, Name: f.name, Reason: f.reason, Location: f.location,
+	opts.Signature = signature.SignOptions{
+		Hash: f.hashAlg, Name: f.name, Reason: f.reason, Location: f.location,
 		ContactInfo: f.contact, Field: f.field, NewField: f.newField, Certify: f.certifyLevel,
 		Password: pdfPass, ReserveUnsigned: f.reserveUnsigned, Widget: f.widget,
 	}
-	if opts.Level, err = f.level.options(); err != nil {
+	if opts.Signature.Level, err = f.level.options(); err != nil {
 		fmt.Fprintln(c.stderr, "kyso sign:", err)
 		return exitUsage
 	}
 	if sp != nil {
-		opts.Policy = sp.hook
+		opts.Policy = sp.policy
 	}
-	chain := append([]*x509.Certificate{s.Certificate()}, s.Chain()...)
 	var res *signature.SignResult
 	err = writeFileAtomic(f.out, func(w io.Writer) error {
 		var err error
-		res, err = signature.Sign(ctx, w, in, st.Size(), s, chain, opts)
+		res, err = kyso.Sign(ctx, w, in, st.Size(), s, opts)
 		return err
 	})
 	if err != nil {

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"context"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/kyso-go/kyso/certstatus"
@@ -208,20 +205,3 @@ func (r *statusRecorder) Write(p []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
-
-// chainValidator adapts certstatus.Checker to signature.ChainValidator, turning
-// certstatus's errors into a *signature.ChainError with their ETSI sub-indication.
-type chainValidator struct{ c *certstatus.Checker }
-
-// ValidateChain validates cert at time at with certstatus.
-func (v chainValidator) ValidateChain(ctx context.Context, cert *x509.Certificate, inter []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
-	chain, err := v.c.ValidateChain(ctx, cert, inter, at)
-	if err == nil {
-		return chain, nil
-	}
-	sub := signature.SubIndication(certstatus.SubIndication(err))
-	if sub == "" {
-		sub = signature.CertificateChainFailure
-	}
-	return nil, &signature.ChainError{SubIndication: sub, Err: errors.New(strings.TrimSpace(err.Error()))}
-}
