@@ -13,8 +13,9 @@ import (
 )
 
 // A signing policy that lets the organisation's seal onto a document only after a
-// person has signed it. Real callers adapt the policy package's Engine (see kyso's
-// examples/kyso/policy_hook.go); this hook decides by itself to stay self-contained.
+// person has signed it. Real callers use the policy package's Engine through
+// kyso.Policy in the module's root package; this hook decides by itself to stay
+// self-contained.
 func ExamplePolicyHook() {
 	key, cert := exampleKey()
 	sealOnlyAfterSignature := signature.PolicyHookFunc(func(ctx context.Context, info signature.SigningInfo) error {
