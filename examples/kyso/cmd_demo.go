@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -153,12 +152,7 @@ func demoRun(ctx context.Context, out io.Writer, pki *certstatustest.PKI, client
 	}
 	trust := certstatus.NewTrustStore(pki.Root.Cert)
 	checker := certstatus.NewChecker(certstatus.Options{Trust: trust, HTTPClient: client, Timeout: 10 * time.Second})
-	level := &signature.LevelOptions{
-		Target:       signature.LevelBLT,
-		Timestamper:  &certstatus.TSAClient{URL: pki.TSAURL, HTTPClient: client, Timeout: 10 * time.Second, Checker: checker},
-		Revocation:   checker,
-		Certificates: []*x509.Certificate{pki.Root.Cert},
-	}
+	level := (&kyso.Services{TSAURL: pki.TSAURL, Checker: checker, HTTPClient: client, Timeout: 10 * time.Second}).Level(signature.LevelBLT)
 	check := &kyso.VerifyOptions{Trust: trust, Offline: true}
 	verify := func(doc []byte) (*signature.Report, error) {
 		return kyso.Verify(ctx, bytes.NewReader(doc), int64(len(doc)), check)

@@ -236,17 +236,7 @@ func (l *signLevelFlags) options() (*signature.LevelOptions, error) {
 			return nil, fmt.Errorf("-trust %s: %w", p, err)
 		}
 	}
-	checker := certstatus.NewChecker(certstatus.Options{Trust: store})
-	lo := &signature.LevelOptions{
-		Target:       l.target,
-		Timestamper:  &certstatus.TSAClient{URL: l.tsa, Checker: checker},
-		Revocation:   checker,
-		Certificates: store.Roots(),
-	}
-	if l.continueLT {
-		lo.OnMissingRevocation = signature.ContinueWithoutRevocation
-	}
-	return lo, nil
+	return (&kyso.Services{TSAURL: l.tsa, Trust: store, ContinueWithoutRevocation: l.continueLT}).Level(l.target), nil
 }
 
 // envSecret reads a password from the environment variable named by name.

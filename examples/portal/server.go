@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/kyso-go/kyso"
 	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/policy"
 	"github.com/kyso-go/kyso/signature"
@@ -67,11 +68,12 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	checker *certstatus.Checker
-	tsa     *certstatus.TSAClient
-	page    *template.Template
-	slots   chan struct{}
-	envKey  []byte
-	mux     *http.ServeMux
+	// services time-stamp and gather validation data for Config.Level.
+	services *kyso.Services
+	page     *template.Template
+	slots    chan struct{}
+	envKey   []byte
+	mux      *http.ServeMux
 }
 
 // NewServer checks cfg and builds a Server.
@@ -123,9 +125,7 @@ func NewServer(cfg Config) (*Server, error) {
 			Trust: cfg.Trust, Offline: cfg.Offline, HTTPClient: cfg.HTTPClient, Now: cfg.Now,
 		}),
 	}
-	if cfg.TSAURL != "" {
-		s.tsa = &certstatus.TSAClient{URL: cfg.TSAURL, HTTPClient: cfg.HTTPClient, Checker: s.checker}
-	}
+	s.services = &kyso.Services{TSAURL: cfg.TSAURL, Checker: s.checker, HTTPClient: cfg.HTTPClient}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/prepare", s.limited(s.handlePrepare))
 	mux.HandleFunc("POST /api/complete", s.limited(s.handleComplete))
