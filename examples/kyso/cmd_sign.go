@@ -57,7 +57,9 @@ const signUsage = `usage: kyso sign -in IN.pdf -out OUT.pdf (-p12 FILE.p12 -p12-
 
 Signs IN.pdf with a PAdES B-B signature (ETSI.CAdES.detached) and writes OUT.pdf
 (written to a temporary file and renamed, so a failure never leaves a partial file;
-IN.pdf is never modified).
+IN.pdf is never modified). RSA keys sign with RSASSA-PSS, the scheme Thông tư
+39/2017/TT-BTTTT makes mandatory; -pss=false selects PKCS#1 v1.5 for relying parties
+that cannot verify PSS.
 
 -level B-T adds a signature time-stamp from the TSA at -tsa; B-LT then a /DSS with the
 certificates, OCSP responses and CRLs that validate the signature and its time-stamp
@@ -129,8 +131,8 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	fs.StringVar(&f.policy.docKind, "doc-kind", "", "policy: the document `kind` (administrative (default), appendix-same-file, attachment-separate-file, copy, procedure-result)")
 	fs.StringVar(&f.policy.classification, "classification", "", "policy: the document's `classification` (thuong, mat, toi-mat, tuyet-mat)")
 	fs.StringVar(&f.policy.authority, "authority", "", "policy: authority `markers` in the signature block, comma-separated (TM., KT., TL., TUQ., Q.)")
-	fs.StringVar(&f.policy.trust, "policy-trust", "", "policy: verify the signatures already in the input against the trust anchors in this PEM `file` (offline), so the policy knows which are valid")
-	fs.StringVar(&f.policy.certKind, "cert-kind", "", "policy: the signer's certificate `kind` (individual, organisation, organisation-second, device; default guessed from the certificate)")
+	fs.StringVar(&f.policy.trust, "policy-trust", "", "policy: verify the signatures already in the input against the trust anchors in this PEM `file` and the VGCA root (offline), so the policy knows which are valid")
+	fs.StringVar(&f.policy.certKind, "cert-kind", "", "policy: the signer's certificate `kind` (individual, organisation, organisation-second, device); default kyso.CertificateKind's reading of the certificate (an organisation's has its name in upper case as the common name)")
 	fs.StringVar(&f.level.level, "level", "B-B", "PAdES `level`: B-B, B-T (signature time-stamp), B-LT (and a DSS) or B-LTA (and a document time-stamp)")
 	fs.StringVar(&f.level.tsa, "tsa", "", "`URL` of the RFC 3161 time-stamping authority, for -level B-T and above (e.g. "+certstatus.DefaultTSAURL+")")
 	fs.Func("trust", "with -level: a PEM `file` of trusted root certificates (repeatable; the VGCA root is always trusted)", func(s string) error {
