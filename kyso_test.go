@@ -326,6 +326,18 @@ func TestPrepareWithPolicy(t *testing.T) {
 	prep, err := kyso.Prepare(ctx, bytes.NewReader(in), int64(len(in)), pki.Leader.Chain, opts)
 	require.NoError(t, err)
 	assert.Equal(t, "Văn thư", prep.Field)
+	require.NotNil(t, prep.Decision, "the decision comes with the result")
+	assert.Equal(t, policy.PlacementSigner, prep.Decision.Placement)
+
+	var out bytes.Buffer
+	res, err := kyso.Sign(ctx, &out, bytes.NewReader(in), int64(len(in)), signer(pki.Leader), opts)
+	require.NoError(t, err)
+	assert.Equal(t, "Văn thư", res.Field)
+	require.NotNil(t, res.Decision)
+	assert.True(t, res.Decision.Allowed)
+	res, err = kyso.Sign(ctx, &out, bytes.NewReader(in), int64(len(in)), signer(pki.Leader), nil)
+	require.NoError(t, err)
+	assert.Nil(t, res.Decision, "no policy, no decision")
 	_, isPSS := prep.SignerOpts.(*rsa.PSSOptions)
 	assert.True(t, isPSS, "RSASSA-PSS by default")
 }

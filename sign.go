@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/kyso-go/kyso/policy"
 	"github.com/kyso-go/kyso/signature"
 )
 
@@ -86,8 +87,25 @@ type SignOptions struct {
 	Policy *Policy
 }
 
-// signatureOptions returns the options for package signature, for the document in r.
-func (o *SignOptions) signatureOptions(r io.ReaderAt, size int64) (*signature.SignOptions, error) {
+// SignResult describes the signature Sign wrote: signature's result, and what the
+// root package added.
+type SignResult struct {
+	*signature.SignResult
+	// Decision is the signing policy's decision (where the signature goes, its
+	// warnings, the rules applied with their citations); nil without SignOptions.Policy.
+	Decision *policy.Decision
+}
+
+// PreparedSignature is Prepare's result: signature's, and the policy's decision
+// (nil without SignOptions.Policy).
+type PreparedSignature struct {
+	*signature.PreparedSignature
+	Decision *policy.Decision
+}
+
+// signatureOptions returns the options for package signature, for the document in r;
+// decision receives the policy's decision.
+func (o *SignOptions) signatureOptions(r io.ReaderAt, size int64, decision **policy.Decision) (*signature.SignOptions, error) {
 	if o == nil {
 		o = &SignOptions{}
 	}
@@ -104,7 +122,14 @@ func (o *SignOptions) signatureOptions(r io.ReaderAt, size int64) (*signature.Si
 		if o.Policy.Engine == nil {
 			return nil, &signature.SignError{Err: signature.ErrInvalidOptions, Detail: "Policy has no Engine"}
 		}
-		hook := o.Policy.Hook(r, size, so.Password)
+		p := *o.Policy
+		p.Decided = func(d policy.Decision) {
+			*decision = &d
+			if o.Policy.Decided != nil {
+				o.Policy.Decided(d)
+			}
+		}
+		hook := p.Hook(r, size, so.Password)
 		if extra := so.Policy; extra != nil {
 			first := hook
 			hook = signature.PolicyHookFunc(func(ctx context.Context, info signature.SigningInfo) error {
@@ -126,8 +151,9 @@ func (o *SignOptions) signatureOptions(r io.ReaderAt, size int64) (*signature.Si
 // document that is not a readable PDF gives an error matching signature.ErrNotPDF,
 // as Verify does. Nothing is written to w on an error found before signing; wrap w
 // in a temporary file to never leave a partial output.
-func Sign(ctx context.Context, w io.Writer, r io.ReaderAt, size int64, s Signer, opts *SignOptions) (*signature.SignResult, error) {
-	so, err := opts.signatureOptions(r, size)
+func Sign(ctx context.Context, w io.Writer, r io.ReaderAt, size int64, s Signer, opts *SignOptions) (*SignResult, error) {
+	var decision *policy.Decision
+	so, err := opts.signatureOptions(r, size, &decision)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +161,11 @@ func Sign(ctx context.Context, w io.Writer, r io.ReaderAt, size int64, s Signer,
 	if s != nil {
 		chain = append([]*x509.Certificate{s.Certificate()}, s.Chain()...)
 	}
-	return signature.Sign(ctx, w, r, size, s, chain, so)
+	res, err := signature.Sign(ctx, w, r, size, s, chain, so)
+	if err != nil {
+		return nil, err
+	}
+	return &SignResult{SignResult: res, Decision: decision}, nil
 }
 
 // Prepare is the first step of deferred (two-step) signing, for signers whose key is
@@ -143,10 +173,15 @@ func Sign(ctx context.Context, w io.Writer, r io.ReaderAt, size int64, s Signer,
 // it checks the policy as Sign does and returns the digest to sign with its
 // algorithm, and the state for signature.Complete. chain[0] is the signer's
 // certificate.
-func Prepare(ctx context.Context, r io.ReaderAt, size int64, chain []*x509.Certificate, opts *SignOptions) (*signature.PreparedSignature, error) {
-	so, err := opts.signatureOptions(r, size)
+func Prepare(ctx context.Context, r io.ReaderAt, size int64, chain []*x509.Certificate, opts *SignOptions) (*PreparedSignature, error) {
+	var decision *policy.Decision
+	so, err := opts.signatureOptions(r, size, &decision)
 	if err != nil {
 		return nil, err
 	}
-	return signature.Prepare(ctx, r, size, chain, so)
+	prep, err := signature.Prepare(ctx, r, size, chain, so)
+	if err != nil {
+		return nil, err
+	}
+	return &PreparedSignature{PreparedSignature: prep, Decision: decision}, nil
 }

@@ -163,7 +163,7 @@ func demoRun(ctx context.Context, out io.Writer, pki *certstatustest.PKI, client
 	r.leader = pol.leader(kyso.CertificateStatus(status.Status))
 	box := letter.Box
 	var stage1 bytes.Buffer
-	r.res1, err = kyso.Sign(ctx, &stage1, bytes.NewReader(letter.PDF), int64(len(letter.PDF)), kyso.NewSigner(leader.Key, leader.Chain...), &kyso.SignOptions{Signature: signature.SignOptions{
+	signed1, err := kyso.Sign(ctx, &stage1, bytes.NewReader(letter.PDF), int64(len(letter.PDF)), kyso.NewSigner(leader.Key, leader.Chain...), &kyso.SignOptions{Signature: signature.SignOptions{
 		Time: now, Hash: crypto.SHA256,
 		Name: leader.Cert.Subject.CommonName, Reason: "Ký ban hành văn bản", Location: "Quảng Ninh",
 		ContactInfo: firstOf(leader.Cert.EmailAddresses),
@@ -175,6 +175,7 @@ func demoRun(ctx context.Context, out io.Writer, pki *certstatustest.PKI, client
 	if err != nil {
 		return nil, r.leader.explain(err)
 	}
+	r.res1 = signed1.SignResult
 	r.stage1 = stage1.Bytes()
 	demoPrintStep(out, "1", r.leader, r.res1, status)
 	rep1, err := verify(r.stage1)
@@ -194,7 +195,7 @@ func demoRun(ctx context.Context, out io.Writer, pki *certstatustest.PKI, client
 	status = checker.Check(ctx, org.Cert, pki.CA.Cert, now2)
 	r.clerk = pol.clerk(kyso.CertificateStatus(status.Status), rep1, check)
 	var stage2 bytes.Buffer
-	r.res2, err = kyso.Sign(ctx, &stage2, bytes.NewReader(r.stage1), int64(len(r.stage1)), kyso.NewSigner(org.Key, org.Chain...), &kyso.SignOptions{Signature: signature.SignOptions{
+	signed2, err := kyso.Sign(ctx, &stage2, bytes.NewReader(r.stage1), int64(len(r.stage1)), kyso.NewSigner(org.Key, org.Chain...), &kyso.SignOptions{Signature: signature.SignOptions{
 		Time: now2, Hash: crypto.SHA256,
 		Name: org.Cert.Subject.CommonName, Reason: "Văn thư ký số của cơ quan (Nghị định 30/2020/NĐ-CP Điều 32)",
 		Location: "Quảng Ninh", ContactInfo: firstOf(org.Cert.EmailAddresses),
@@ -206,6 +207,7 @@ func demoRun(ctx context.Context, out io.Writer, pki *certstatustest.PKI, client
 	if err != nil {
 		return nil, r.clerk.explain(err)
 	}
+	r.res2 = signed2.SignResult
 	r.stage2 = stage2.Bytes()
 	demoPrintStep(out, "2", r.clerk, r.res2, status)
 	if r.clerk.Decision != nil && r.clerk.Decision.Placement != policy.PlacementSeal {

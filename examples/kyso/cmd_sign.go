@@ -359,7 +359,7 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 	if sp != nil {
 		opts.Policy = sp.policy
 	}
-	var res *signature.SignResult
+	var res *kyso.SignResult
 	err = writeFileAtomic(f.out, func(w io.Writer) error {
 		var err error
 		res, err = kyso.Sign(ctx, w, in, st.Size(), s, opts)

@@ -69,7 +69,6 @@ func (s *Server) handlePrepare(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var pol *kyso.Policy
-	var decision *policy.Decision
 	if s.cfg.Policy != nil {
 		facts, err := policyFacts(f)
 		if err != nil {
@@ -78,8 +77,7 @@ func (s *Server) handlePrepare(w http.ResponseWriter, r *http.Request) {
 		}
 		// The signatures already in the document are verified first, because the
 		// rules speak of a *valid* signature of the person with authority.
-		pol = &kyso.Policy{Engine: s.cfg.Policy, Facts: facts, Verify: s.verifyOptions(),
-			Decided: func(d policy.Decision) { decision = &d }}
+		pol = &kyso.Policy{Engine: s.cfg.Policy, Facts: facts, Verify: s.verifyOptions()}
 	}
 	// A device, service or software certificate never signs documents (rules.md §2.1,
 	// Thông tư 185/2019/TT-BQP); neither does a CA's own certificate.
@@ -141,7 +139,7 @@ func (s *Server) handlePrepare(w http.ResponseWriter, r *http.Request) {
 		Expires:          now.Add(s.cfg.StateTTL).UTC().Truncate(time.Second),
 		Warnings:         append(warnings, prep.Warnings...),
 	}
-	resp.Policy = decision
+	resp.Policy = prep.Decision
 	if pss, ok := prep.SignerOpts.(*rsa.PSSOptions); ok {
 		resp.Algorithm, resp.SaltLength = "RSASSA-PSS", pss.SaltLength
 	} else if _, ok := chain[0].PublicKey.(*rsa.PublicKey); ok {
