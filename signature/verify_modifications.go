@@ -113,11 +113,4 @@ func (v *verifier) level(s *sigState) {
 }
 
 // hasDSSAt reports whether revision rev's catalog has a DSS.
-func (v *verifier) hasDSSAt(rev int) bool {
-	view, err := v.differ.view(rev)
-	if err != nil {
-		return false
-	}
-	cat, err := view.Catalog()
-	return err == nil && cat.Get("DSS") != nil
-}
+func (v *verifier) hasDSSAt(rev int) bool { return v.differ.hasDSS(rev) }
