@@ -231,7 +231,6 @@ func (c *changeCtx) add(obj string, r role, cls Modification, format string, arg
 	c.rc.add(Change{Revision: c.t, Object: obj, Role: r.String(), Class: cls, Detail: fmt.Sprintf(format, args...)})
 }
 
-
 // trailer compares the trailers: /Encrypt must not move; /Root may move to another
 // catalog object, whose content is then judged as a change of the catalog; /Info may
 // change.
