@@ -20,7 +20,13 @@ type revChanges struct {
 	sigAdded bool
 	// unsigned are the widgets of signature fields that were added, or given an
 	// appearance, without a signature: visible overlays (the "sneaky signature").
-	unsigned []pdf.Ref
+	unsigned []unsignedWidget
+}
+
+// unsignedWidget is a visible widget of a signature field that holds no signature.
+type unsignedWidget struct {
+	ref   pdf.Ref
+	field string
 }
 
 func (rc *revChanges) add(c Change) {
@@ -69,7 +75,7 @@ func (df *differ) since(rev int) *revChanges {
 	// only the first step of signing it.
 	kept := out.unsigned[:0]
 	for _, w := range out.unsigned {
-		if !df.signedNow(w) {
+		if !df.signedNow(w.ref) {
 			kept = append(kept, w)
 		}
 	}
@@ -697,7 +703,7 @@ func (c *changeCtx) field(ref pdf.Ref, od, nd pdf.Dict, r role, note noteFunc) {
 			// A new appearance with no signature behind it draws over the page.
 			note(ModFormFilling, "appearance of empty signature field %q changed without signing it", name)
 			if c.visibleWithoutSignature(nd) {
-				c.rc.unsigned = append(c.rc.unsigned, ref)
+				c.rc.unsigned = append(c.rc.unsigned, unsignedWidget{ref, name})
 			}
 		case sig && (k == "AP" || k == "AS" || k == "F" || k == "MK" || k == "DA"):
 			note(ModLTAUpdates, "appearance of signature field %q updated", name)
@@ -739,7 +745,7 @@ func (c *changeCtx) widget(ref pdf.Ref, od, nd pdf.Dict, note noteFunc) {
 			} else if sig && !signedNow {
 				note(ModFormFilling, "appearance of empty signature field %q changed without signing it", name)
 				if c.visibleWithoutSignature(nd) {
-					c.rc.unsigned = append(c.rc.unsigned, ref)
+					c.rc.unsigned = append(c.rc.unsigned, unsignedWidget{ref, name})
 				}
 			} else if sig {
 				note(ModLTAUpdates, "appearance of signature field %q updated", name)
@@ -830,7 +836,8 @@ func (c *changeCtx) annotList(oa, na pdf.Array, note noteFunc) {
 				// time-stamp, which should be invisible), only an appearance drawn over
 				// the page (the "sneaky signature" overlay).
 				note(ModFormFilling, "a visible widget of a signature field without a signature was added")
-				c.rc.unsigned = append(c.rc.unsigned, r)
+				name, _ := c.fieldName(r)
+				c.rc.unsigned = append(c.rc.unsigned, unsignedWidget{r, name})
 			case c.inheritedFT(ad) == "Sig" || c.w.sigWidgets[r]:
 				note(ModLTAUpdates, "the widget of a new signature was added")
 			default:
