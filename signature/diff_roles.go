@@ -291,7 +291,7 @@ func refineRole(r role, d pdf.Dict) role {
 		if n, _ := d.Get("Subtype").(pdf.Name); n == "Widget" {
 			r = r&^roleAnnot | roleWidget
 		}
-		if n, _ := d.Get("FT").(pdf.Name); n == "Sig" && r&roleField != 0 {
+		if n, _ := d.Get("FT").(pdf.Name); n == "Sig" && r&(roleField|roleWidget) != 0 {
 			r |= roleSigField
 			if d.Get("V") != nil {
 				r |= roleSignedField
@@ -335,7 +335,7 @@ func childRole(r role, k pdf.Name, d pdf.Dict) role {
 			return roleNames
 		}
 		return roleOther
-	case r&roleSigValue != 0 && k == "Data":
+	case r&(roleSigValue|roleFieldValue) != 0 && k == "Data":
 		// A signature reference's /Data names what the transform covers (usually the
 		// catalog); it is not part of the signature dictionary.
 		return 0
