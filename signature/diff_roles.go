@@ -45,10 +45,17 @@ const (
 // secondaryRoles point at pages and annotations without being part of what is drawn.
 const secondaryRoles = roleOther | roleStruct | roleNames | roleNamedAP
 
-// judged returns the roles a change of an object is judged by: its primary roles when
-// it has any, else its secondary ones.
+// drawnRoles are the pages, annotations, fields and the dictionaries that hold them:
+// a secondary walk stops there, and a change of one is judged by its primary roles.
+const drawnRoles = rolePage | rolePageTree | roleWidget | roleAnnot | roleField | roleSigField | roleAnnots | roleCatalog | roleAcroForm
+
+// judged returns the roles a change of an object is judged by: without its secondary
+// roles when it is one of the drawn parts (a page that an outline points at is a
+// page). Anything else keeps them: an appearance stream also reached from an outline
+// or an unknown catalog entry is shared with something a viewer may show, and
+// rewriting it in place is not form filling.
 func (r role) judged() role {
-	if r&^secondaryRoles != 0 {
+	if r&drawnRoles != 0 {
 		return r &^ secondaryRoles
 	}
 	return r
@@ -230,7 +237,7 @@ func (w *roleWalker) visit(it walkItem) {
 			w.roles[ref] |= it.r
 			return
 		}
-		if it.r&^secondaryRoles == 0 && (w.roles[ref]&^secondaryRoles != 0 || drawnPart(v)) {
+		if it.r&^secondaryRoles == 0 && (w.roles[ref]&drawnRoles != 0 || drawnPart(v)) {
 			return // a page or an annotation seen from outside: judged by its own role
 		}
 		w.seen[k] = true
