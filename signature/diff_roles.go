@@ -313,6 +313,14 @@ func refineRole(r role, d pdf.Dict) role {
 	return r
 }
 
+// pageDrawKeys are the entries of a page (or inherited from a page tree node) that
+// decide what the page shows (ISO 32000-1 7.7.3.3, table 30).
+var pageDrawKeys = map[pdf.Name]bool{
+	"Contents": true, "Resources": true, "MediaBox": true, "CropBox": true, "BleedBox": true, "TrimBox": true,
+	"ArtBox": true, "BoxColorInfo": true, "Rotate": true, "Group": true, "Thumb": true, "UserUnit": true, "VP": true,
+	"SeparationInfo": true, "OutputIntents": true, "DPart": true, "AF": true, "PresSteps": true, "Trans": true,
+}
+
 // childRoleOfArray is the role of the elements of an array reached as r.
 func childRoleOfArray(r role) role {
 	if r&roleAnnots != 0 {
@@ -400,15 +408,18 @@ func childRole(r role, k pdf.Name, d pdf.Dict) role {
 		if k == "Kids" {
 			return rolePageTree
 		}
-		return roleContent
+		if pageDrawKeys[k] {
+			return roleContent
+		}
+		return roleOther // a key no viewer draws: judged as a pointer (it may lead anywhere)
 	case r&rolePage != 0:
 		if k == "Annots" {
 			return roleAnnots
 		}
-		if k == "B" {
-			return roleOther // article beads: they point at other pages
+		if pageDrawKeys[k] {
+			return roleContent
 		}
-		return roleContent
+		return roleOther // article beads, actions, private keys
 	case r&roleAnnots != 0:
 		return roleAnnot
 	case r&roleNames != 0 && k == "AP":
