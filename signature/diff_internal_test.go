@@ -212,7 +212,53 @@ type diffCase struct {
 }
 
 func TestDiffCases(t *testing.T) {
-	cases := []diffCase{
+	for _, tc := range diffCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := tc.later(t, signedOnce(t, tc.base, tc.first))
+			mc := analyseSince(t, doc, 1)
+			assert.Equal(t, tc.want, mc.class, "rule: %s\nchanges: %+v", tc.rule, mc.changes)
+			assert.Len(t, mc.unsigned, tc.unsigned, "unsigned visible signature widgets")
+			if tc.detail != "" {
+				found := false
+				for _, c := range mc.changes {
+					found = found || strings.Contains(c.Detail, tc.detail)
+				}
+				assert.True(t, found, "no change says %q: %+v", tc.detail, mc.changes)
+			}
+		})
+	}
+}
+
+// FuzzDiff runs the modification analysis on arbitrary files, seeded with every
+// document the diff cases build (the attacks included): no panic, every revision
+// judged, any change a class.
+func FuzzDiff(f *testing.F) {
+	for _, tc := range diffCases() {
+		f.Add(tc.later(f, signedOnce(f, tc.base, tc.first)))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := pdf.Open(bytes.NewReader(data), int64(len(data)), &pdf.Options{MaxObjects: 5000})
+		if err != nil {
+			return
+		}
+		df := newDiffer(d)
+		n := len(d.Revisions())
+		for rev := n - 1; rev >= 0; rev-- {
+			mc := df.since(rev)
+			for _, c := range mc.changes {
+				if c.Class == "" || c.Class == ModNone {
+					t.Fatalf("change without a class: %+v", c)
+				}
+			}
+		}
+		if n > 1 {
+			_ = df.hasDSS(n - 1)
+		}
+	})
+}
+
+func diffCases() []diffCase {
+	return []diffCase{
 		// ---- False alarms: pages and annotations reachable from outside the page tree.
 		{name: "page reachable from /OpenAction gets a second signature's widget",
 			rule: "ISO 32000-1 12.8.2.2.1 (DocMDP: signing allowed); 12.6.4.1 (/OpenAction is a pointer, not content)",
@@ -512,19 +558,5 @@ func TestDiffCases(t *testing.T) {
 				})
 			}},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			doc := tc.later(t, signedOnce(t, tc.base, tc.first))
-			mc := analyseSince(t, doc, 1)
-			assert.Equal(t, tc.want, mc.class, "rule: %s\nchanges: %+v", tc.rule, mc.changes)
-			assert.Len(t, mc.unsigned, tc.unsigned, "unsigned visible signature widgets")
-			if tc.detail != "" {
-				found := false
-				for _, c := range mc.changes {
-					found = found || strings.Contains(c.Detail, tc.detail)
-				}
-				assert.True(t, found, "no change says %q: %+v", tc.detail, mc.changes)
-			}
-		})
-	}
+
 }
