@@ -179,3 +179,22 @@ func TestVerifyIntegrityWording(t *testing.T) {
 		assert.Equal(t, signature.CheckPassed, c.Result, c.MessageEN)
 	})
 }
+
+// TestReportSaysWhatFailed: the text report of a signature that fails because of a
+// change after signing names the change, not a forgery.
+func TestReportSaysWhatFailed(t *testing.T) {
+	now := time.Now()
+	p := newVTPKI(t, now.Add(-time.Hour), now.Add(365*24*time.Hour))
+	signed := vtSign(t, p, pdftest.Classic(), &signature.SignOptions{Time: now})
+	doc := update(t, signed, func(d *pdf.Document, u *pdf.Update) {
+		u.Set(pdf.Ref{Num: 7}, &pdf.Stream{Dict: pdf.Dict{"Length": pdf.Integer(20)}, Data: []byte("BT (Evil text) Tj ET")})
+	})
+	rep := vtVerify(t, p, doc, now, nil)
+	var vi, en bytes.Buffer
+	require.NoError(t, rep.WriteText(&vi, "vi"))
+	require.NoError(t, rep.WriteText(&en, "en"))
+	assert.Contains(t, en.String(), "Reason: The document was changed after signing in a way that is not allowed")
+	assert.Contains(t, en.String(), "7 0 R")
+	assert.NotContains(t, en.String(), "forged")
+	assert.Contains(t, vi.String(), "Lý do: Tài liệu đã bị thay đổi sau khi ký theo cách không được phép")
+}
