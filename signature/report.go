@@ -339,6 +339,7 @@ type SignatureReport struct {
 	SignatureAlgorithm  string        `json:"signatureAlgorithm,omitempty"`
 	ByteRange           []int64       `json:"byteRange,omitempty"`
 	CertificationLevel  int           `json:"certificationLevel,omitempty"` // DocMDP P of a certification signature
+	Widget              *WidgetBox    `json:"widget,omitempty"`             // where the signature is shown; nil when invisible
 	Reason              string        `json:"reason,omitempty"`
 	Location            string        `json:"location,omitempty"`
 	Checks              []Check       `json:"checks"`

@@ -206,6 +206,7 @@ func (v *verifier) findSignatures() error {
 	if err != nil {
 		return &DocumentError{Err: fmt.Errorf("reading the form fields: %w", err)}
 	}
+	var pages []pdf.Page // read once, when the first visible widget needs a page number
 	for _, f := range fields {
 		if f.Type != "Sig" {
 			continue
@@ -222,6 +223,7 @@ func (v *verifier) findSignatures() error {
 			return &DocumentError{Err: fmt.Errorf("more than %d signatures", v.opts.maxSignatures())}
 		}
 		s := &sigState{field: f, dict: d, rev: -1, rep: &SignatureReport{Field: f.Name, Kind: KindSignature, Revision: -1, Modification: ModNone}}
+		s.rep.Widget = widgetOf(v.doc, f, &pages)
 		v.sigs = append(v.sigs, s)
 	}
 	// Oldest first: by the end of the signed range.

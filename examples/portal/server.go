@@ -139,6 +139,15 @@ func NewServer(cfg Config) (*Server, error) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
 	})
+	// Every known path with the wrong method, and every unknown path, gets an answer in
+	// the portal's own form: JSON under /api/, a page elsewhere.
+	for path, allow := range map[string]string{
+		"/api/prepare": "POST", "/api/complete": "POST", "/api/verify": "POST",
+		"/verify": "POST", "/healthz": "GET, HEAD",
+	} {
+		mux.HandleFunc(path, s.methodNotAllowed(allow))
+	}
+	mux.HandleFunc("/", s.notFound)
 	s.mux = mux
 	return s, nil
 }
