@@ -66,6 +66,7 @@ type Server struct {
 	wrongHash   int
 	echo        bool
 	sadLifetime time.Duration
+	latency     time.Duration
 
 	server   *http.Server
 	listener net.Listener
@@ -221,6 +222,14 @@ func (s *Server) SetSADLifetime(d time.Duration) {
 	s.sadLifetime = d
 }
 
+// SetLatency delays every answer by d, to stand for the network between a signing
+// application and a remote service.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
+}
+
 // SignWrongHash makes the next n signatures sign another hash than the one sent.
 func (s *Server) SignWrongHash(n int) {
 	s.mu.Lock()
@@ -281,11 +290,19 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if q := s.failNext[method]; len(q) > 0 {
 		fail, s.failNext[method] = q[0], q[1:]
 	}
+	delay := s.latency
 	retry := time.Duration(-1)
 	if q := s.rateLimit[method]; len(q) > 0 && fail == 0 {
 		retry, s.rateLimit[method] = q[0], q[1:]
 	}
 	s.mu.Unlock()
+	if delay > 0 {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return
+		}
+	}
 	switch {
 	case fail != 0:
 		writeJSON(w, fail, map[string]string{"error": "server_error", "error_description": "injected failure"})
