@@ -52,7 +52,8 @@ const (
 type SignatureBox struct {
 	// Role is the signer block's role ("applicant", "head", "giver", …).
 	Role string
-	// Page is the 0-based page index.
+	// Page is the page number, counted from 1 as everywhere in kyso
+	// (signature.Widget.Page takes it as it is).
 	Page int
 	// Rect is the box in PDF user space (points, origin bottom left): llx, lly, urx, ury.
 	Rect [4]float64
@@ -904,7 +905,7 @@ func (r *renderer) signatures() {
 		if b.Hint != "" {
 			y = r.centredBlock(fonts.Italic, bodySize, x, colW, y, b.Hint)
 		}
-		r.boxes = append(r.boxes, SignatureBox{Role: b.Role, Page: len(r.doc.pages) - 1,
+		r.boxes = append(r.boxes, SignatureBox{Role: b.Role, Page: len(r.doc.pages),
 			Rect: [4]float64{x + colW*0.1, y - signatureRoom, x + colW*0.9, y - 5}})
 		y -= signatureRoom
 		if name != "" {

@@ -97,11 +97,11 @@
 //	}
 //
 // where SigningInfo carries the signer's certificate chain, the signing time, the
-// field and the signatures already in the input, oldest first. An adapter outside
-// both packages (examples/kyso/policy_hook.go) fills a Request from SigningInfo and
-// the caller's own facts (role, document kind, classification, markers), calls
-// Engine.Decide and returns Decision.AsError: a *RefusalError matching ErrRefused
-// whose Decision explains the refusal. signature wraps it in its own
+// field and the signatures already in the input, oldest first. The adapter outside
+// both packages (kyso.Policy in the module's root package) fills a Request from
+// SigningInfo and the caller's own facts (role, document kind, classification,
+// markers), calls Engine.Decide and returns Decision.AsError: a *RefusalError
+// matching ErrRefused whose Decision explains the refusal. signature wraps it in its own
 // ErrPolicyRefused and writes nothing; errors.As still reaches the *RefusalError.
 // Neither package imports the other.
 //

@@ -41,6 +41,9 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 			fmt.Fprintf(bw, t(" — mức %s", " — level %s"), s.Level)
 		}
 		fmt.Fprintln(bw)
+		if why, ok := failureReason(&s); ok {
+			fmt.Fprintf(bw, t("    Lý do: %s\n", "    Reason: %s\n"), why.Message(lang))
+		}
 		if s.Signer != nil {
 			fmt.Fprintf(bw, t("    Người ký: %s\n", "    Signer: %s\n"), s.Signer.CommonName)
 		}
@@ -65,6 +68,23 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 			"Displayed after Thông tư 15/2025/TT-BKHCN, followed as good practice: it implements Nghị định 23/2025/NĐ-CP (public signatures); government-dedicated (công vụ) signatures are governed by Nghị định 68/2024/NĐ-CP."))
 	}
 	return bw.Flush()
+}
+
+// failureReason is the check that decided a signature's failed or indeterminate
+// verdict, to say what failed in one line: the first failed check, else the first
+// indeterminate one (the integrity summary last, since it only repeats them).
+func failureReason(s *SignatureReport) (Check, bool) {
+	if s.Indication == TotalPassed || s.Indication == "" {
+		return Check{}, false
+	}
+	for _, want := range []CheckResult{CheckFailed, CheckIndeterminate} {
+		for _, c := range s.Checks {
+			if c.Result == want && c.Name != CheckIntegrity {
+				return c, true
+			}
+		}
+	}
+	return Check{}, false
 }
 
 // modText names a modification class for people.

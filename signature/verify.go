@@ -466,7 +466,7 @@ func (v *verifier) finish(s *sigState) {
 	rep := s.rep
 	if s.broken {
 		v.modifications(s)
-		rep.add(CheckIntegrity, CheckFailed, msgIntegrityFail())
+		v.integritySummary(s, false)
 		return
 	}
 	if s.digest == nil {
@@ -604,10 +604,9 @@ func checkRawSignature(cert *x509.Certificate, si *cms.SignerInfo, digest []byte
 	return fmt.Errorf("unsupported key type %T", cert.PublicKey)
 }
 
-func (v *verifier) integritySummary(s *sigState, ok bool) {
-	if ok && s.rep.Indication != TotalFailed {
-		s.rep.add(CheckIntegrity, CheckPassed, msgIntegrityOK())
-	} else {
-		s.rep.add(CheckIntegrity, CheckFailed, msgIntegrityFail())
-	}
+// integritySummary adds the integrity summary (see integrityVerdict: the "forged"
+// wording only for a digest or signature value that fails).
+func (v *verifier) integritySummary(s *sigState, _ bool) {
+	res, m := integrityVerdict(s.rep)
+	s.rep.add(CheckIntegrity, res, m)
 }

@@ -40,6 +40,27 @@
 // PKCS#11 needs cgo. Built with CGO_ENABLED=0 the package still compiles, the software
 // signer works, and every PKCS#11 function returns [ErrNoPKCS11].
 //
+// # Remote signing (ký số từ xa) over the CSC API v2
+//
+// [NewCSCClient] talks to a remote signing service that follows the Cloud Signature
+// Consortium API v2 (info, credentials/list, credentials/info, credentials/authorize,
+// signatures/signHash). The caller supplies the OAuth2 access token; the client runs no
+// OAuth flow. [CSCClient.Signer] turns a credential into a [*CSCSigner], a [Signer]
+// usable wherever a token key is; the PIN and OTP come from a [CSCAuthFunc] at each
+// authorisation and are never kept. [CSCSigner.SignDigests] signs many digests with one
+// credentials/authorize (numSignatures = N, the hashes sent along when the credential's
+// SCAL is 2) and as few signHash calls as the service allows; [Batch] gives the same
+// [BatchSigner] shape to any other key (a PKCS#11 token signs a batch under its one
+// login). Every signature the service returns is verified with the certificate.
+//
+// Failures are [*CSCError] values with Vietnamese and English messages, matching ErrCSC
+// and one sentinel per reason (ErrPINIncorrect, ErrCSCCredentialLocked / ErrPINLocked,
+// ErrCSCSADExpired, ErrCSCRateLimited with the Retry-After asked for,
+// ErrCSCUnavailable, ErrCSCBadSignature, …). HTTP 429, 5xx and connection failures are
+// retried with exponential back-off; nothing else is. The access token, PIN, OTP and SAD
+// never appear in an error or a log record. token/csctest is a CSC test server with
+// fault injection.
+//
 // # Hash functions
 //
 // Signers refuse SHA-1 and MD5 with [ErrWeakHash]. This is kyso's policy, following

@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/x509"
-	"encoding/asn1"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -14,8 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kyso-go/kyso"
+	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/policy"
-	"github.com/kyso-go/kyso/signature"
 )
 
 const policyUsage = `usage: kyso policy <subcommand> [flags]
@@ -618,15 +617,14 @@ func (f *policyPDFFlags) read(ctx context.Context) (policy.SignedDocument, error
 			kinds = append(kinds, kind)
 		}
 	}
-	opts := &signature.VerifyOptions{Offline: true, AllowMissingRevocation: true}
+	opts := &kyso.VerifyOptions{Offline: true, AllowMissingRevocation: true}
 	if f.trust != "" {
-		pem, err := os.ReadFile(f.trust)
-		if err != nil {
+		opts.Trust = certstatus.DefaultTrustStore()
+		if _, err := opts.Trust.AddPEMFile(f.trust); err != nil {
+			if errors.Is(err, certstatus.ErrMalformed) {
+				return sd, fmt.Errorf("trust anchors: no PEM certificate in %s: %w", f.trust, err)
+			}
 			return sd, fmt.Errorf("trust anchors: %w", err)
-		}
-		opts.Roots = x509.NewCertPool()
-		if !opts.Roots.AppendCertsFromPEM(pem) {
-			return sd, fmt.Errorf("trust anchors: no PEM certificate in %s", f.trust)
 		}
 	}
 	file, err := os.Open(f.path)
@@ -638,75 +636,25 @@ func (f *policyPDFFlags) read(ctx context.Context) (policy.SignedDocument, error
 	if err != nil {
 		return sd, err
 	}
-	rep, err := signature.Verify(ctx, file, st.Size(), opts)
+	doc := sd.Document
+	sd, _, err = kyso.SignedDocument(ctx, file, st.Size(), doc, opts)
 	if err != nil {
 		return sd, fmt.Errorf("verify %s: %w", f.path, err)
 	}
+	// -signers replaces the kinds kyso.CertificateKind read, signature by signature
+	// (document time-stamps skipped).
 	n := 0
-	for i, s := range rep.Signatures {
-		es := policy.ExistingSignature{Order: i + 1, Indication: policy.Indication(s.Indication)}
-		if s.SigningTime != nil {
-			es.Time = *s.SigningTime
-		}
-		if s.Kind == signature.KindDocTimestamp {
-			es.Kind = policy.KindDocTimestamp
-			sd.Signatures = append(sd.Signatures, es)
+	for i := range sd.Signatures {
+		if sd.Signatures[i].Kind == policy.KindDocTimestamp {
 			continue
 		}
-		kind := policyGuessKind(s.Certificate)
 		if n < len(kinds) {
-			kind = kinds[n]
+			sd.Signatures[i].Certificate.Kind = kinds[n]
 		}
 		n++
-		es.Certificate = policy.CertificateFacts(s.Certificate, kind)
-		if s.Certificate == nil {
-			// A signature whose signer cannot even be read is no evidence that the
-			// person with authority signed (as the signing hook treats it).
-			es.Indication = policy.IndicationTotalFailed
-		}
-		switch {
-		case s.SubIndication == signature.Revoked:
-			es.Certificate.Status = policy.StatusRevoked
-		case s.Indication == signature.TotalPassed:
-			es.Certificate.Status = policy.StatusGood
-		}
-		sd.Signatures = append(sd.Signatures, es)
 	}
 	if len(kinds) > n {
 		return sd, usage("-signers gives %d kinds but the document has %d signatures", len(kinds), n)
 	}
 	return sd, nil
-}
-
-var (
-	oidEmailAddress = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 1}
-	oidUserID       = asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 1}
-)
-
-// policyGuessKind guesses a VGCA certificate's kind from what such certificates
-// usually hold: a server or code-signing usage marks a device certificate; an e-mail
-// address or a CMND/CCCD identifier a person; anything else is taken for an
-// organisation. -signers overrides it.
-func policyGuessKind(cert *x509.Certificate) policy.CertificateKind {
-	if cert == nil {
-		return policy.CertIndividual
-	}
-	for _, u := range cert.ExtKeyUsage {
-		if u == x509.ExtKeyUsageServerAuth || u == x509.ExtKeyUsageCodeSigning {
-			return policy.CertDevice
-		}
-	}
-	if len(cert.EmailAddresses) > 0 {
-		return policy.CertIndividual
-	}
-	for _, atv := range cert.Subject.Names {
-		v, _ := atv.Value.(string)
-		switch {
-		case atv.Type.Equal(oidEmailAddress):
-			return policy.CertIndividual
-		case atv.Type.Equal(oidUserID) && (strings.HasPrefix(v, "CMND:") || strings.HasPrefix(v, "CCCD:")):
-			return policy.CertIndividual
-		}
-	}
-	return policy.CertOrganisation
 }

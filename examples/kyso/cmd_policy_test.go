@@ -453,20 +453,6 @@ func TestPolicySequencePDF(t *testing.T) {
 		assert.Empty(t, out)
 	}
 }
-
-func TestPolicyGuessKind(t *testing.T) {
-	f := newPolicyPDFFixture(t)
-	assert.Equal(t, "individual", string(policyGuessKind(f.leader)))
-	assert.Equal(t, "organisation", string(policyGuessKind(f.org)))
-	device := *f.org
-	device.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
-	assert.Equal(t, "device", string(policyGuessKind(&device)))
-	cccd := *f.org
-	cccd.Subject.Names = []pkix.AttributeTypeAndValue{{Type: asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 1}, Value: "CCCD:001234567890"}}
-	assert.Equal(t, "individual", string(policyGuessKind(&cccd)))
-	assert.Equal(t, "individual", string(policyGuessKind(nil)))
-}
-
 // Issue 12, done-when: "kyso policy rules -profile national" names NĐ 68/2024 as
 // governing and marks NĐ 130 superseded; a Q. deputy, a subscriber's own request and
 // a permitted keeper are allowed with warnings in the national profile; the Hà Tĩnh
