@@ -160,7 +160,7 @@ func buildDSSUpdate(ctx context.Context, r io.ReaderAt, size int64, password []b
 func buildDSSUpdateFor(ctx context.Context, r io.ReaderAt, size int64, password []byte, src RevocationSource, extra []*x509.Certificate, own string) ([]byte, *ExtendResult, []MissingRevocation, error) {
 	doc, err := pdf.Open(r, size, &pdf.Options{Password: password})
 	if err != nil {
-		return nil, nil, nil, signErr(ErrDocument, err, "")
+		return nil, nil, nil, openErr(err)
 	}
 	subs, warns, err := findDSSSubjects(doc)
 	if err != nil {

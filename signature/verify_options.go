@@ -13,8 +13,9 @@ import (
 // root. It returns the chain, leaf first, root last.
 //
 // *certstatus.Checker is such a validator as it is (this package never imports
-// certstatus). To give a precise sub-indication, an implementation may return a
-// *ChainError or an error implementing SubIndicationError, as certstatus's do.
+// certstatus; kyso.ChainValidator in the module's root package returns it). To give a
+// precise sub-indication, an implementation may return a *ChainError or an error
+// implementing SubIndicationError, as certstatus's do.
 type ChainValidator interface {
 	ValidateChain(ctx context.Context, cert *x509.Certificate, intermediates []*x509.Certificate, at time.Time) ([]*x509.Certificate, error)
 }
@@ -64,7 +65,8 @@ type VerifyOptions struct {
 	Offline bool
 	// AllowMissingRevocation reports an undeterminable revocation status as a warning
 	// (the signature may still pass) instead of INDETERMINATE/TRY_LATER. Thông tư 15/2025
-	// asks verifiers to warn; ETSI EN 319 102-1 asks for TRY_LATER.
+	// (public signatures; followed here as practice) asks verifiers to warn; ETSI EN
+	// 319 102-1 asks for TRY_LATER.
 	AllowMissingRevocation bool
 
 	// Time is the validation time ("now"); zero means time.Now(). Validating at a later
