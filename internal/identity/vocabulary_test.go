@@ -12,8 +12,7 @@ import (
 )
 
 // One vocabulary of certificate kinds: certstatus.Kind is identity.Kind, and the
-// string kinds of policy (which imports only the standard library, so it spells them
-// itself), forms and signature.Signer.Kind are its names.
+// string kinds of policy, forms and signature.Signer.Kind are its names.
 func TestKindVocabularyIsShared(t *testing.T) {
 	for _, c := range []struct {
 		kind   identity.Kind
