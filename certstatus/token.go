@@ -23,7 +23,7 @@ const maxTokenBytes = 1 << 20
 
 // Token is an RFC 3161 time-stamp token (a CMS SignedData over a TSTInfo).
 type Token struct {
-	// Raw is the DER of the token (ContentInfo).
+	// Raw is the token (ContentInfo) as given: DER, or BER as some TSAs write it.
 	Raw []byte
 	// Time is genTime: when the TSA saw the imprint.
 	Time time.Time
@@ -45,8 +45,9 @@ type Token struct {
 	tst *cms.TimeStampToken
 }
 
-// ParseToken parses a DER time-stamp token without verifying it: the structure, the
-// TSTInfo and the embedded certificates. Use Checker.VerifyTimestamp to verify.
+// ParseToken parses a DER (or BER) time-stamp token without verifying it, with the
+// CMS reader the verifier uses (internal/cms): the structure, the TSTInfo and the
+// embedded certificates. Use Checker.VerifyTimestamp to verify.
 func ParseToken(der []byte) (*Token, error) {
 	fail := func(detail string, args ...any) (*Token, error) {
 		return nil, &TimestampError{Reason: ErrMalformed, Detail: fmt.Sprintf(detail, args...)}
