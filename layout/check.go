@@ -190,7 +190,7 @@ func (c *checker) add(rule string, passed bool, page int, field, measured, accep
 	})
 }
 
-// warnIf records a finding whose severity is lowered to a warning.
+// warn records a finding whose severity is lowered to a warning.
 func (c *checker) warn(rule string, page int, field, measured, accepted, en, vi string) {
 	c.add(rule, false, page, field, measured, accepted, en, vi)
 	c.rep.Findings[len(c.rep.Findings)-1].Severity = SeverityWarning

@@ -169,7 +169,7 @@ func (p *ckPage) frame(x, y, w, h float64) {
 	fmt.Fprintf(&p.content, "0.75 w %.3f %.3f %.3f %.3f re S\n", x, y, w, h)
 }
 
-// fill paints the page with an image (a scan), placed over the given box.
+// scan paints the page with an image (a scan), placed over the given box.
 func (p *ckPage) scan(img ckImage, box [4]float64) {
 	fmt.Fprintf(&p.content, "q %.3f 0 0 %.3f %.3f %.3f cm /Im%d Do Q\n", box[2]-box[0], box[3]-box[1], box[0], box[1], len(p.images))
 	p.images = append(p.images, img)
@@ -254,7 +254,7 @@ func (d *ckDoc) decision(pagesN int, leftMM float64, body float64) ckBlock {
 
 // --- images ---
 
-// signerImage draws a blue handwritten-looking stroke on a transparent background.
+// ckSignerImage draws a blue handwritten-looking stroke on a transparent background.
 func ckSignerImage(w, h int, c [3]byte) ckImage {
 	img := ckImage{w: w, h: h, rgba: make([]byte, w*h*4), alpha: true}
 	for x := 0; x < w; x++ {
@@ -271,7 +271,7 @@ func ckSignerImage(w, h int, c [3]byte) ckImage {
 	return img
 }
 
-// sealImage draws a round seal (two rings and a star) of n × n pixels.
+// ckSealImage draws a round seal (two rings and a star) of n × n pixels.
 func ckSealImage(n int, c [3]byte, opaque bool) ckImage {
 	img := ckImage{w: n, h: n, rgba: make([]byte, n*n*4), alpha: !opaque}
 	r := float64(n) / 2
@@ -342,7 +342,7 @@ func ckDeflate(b []byte) []byte {
 	return out.Bytes()
 }
 
-// pngPredict prefixes each row with PNG filter type 1 (Sub).
+// ckPNGPredict prefixes each row with PNG filter type 1 (Sub).
 func ckPNGPredict(data []byte, rowLen, bpp int) []byte {
 	var out []byte
 	for r := 0; r+rowLen <= len(data); r += rowLen {

@@ -20,17 +20,16 @@ import (
 
 var ckVNZone = time.FixedZone("+07:00", 7*3600)
 
-// fixture is a two-page decision with the signer's image and the seal placed as the
+// ckFixture is a two-page decision with the signer's image and the seal placed as the
 // law says, and the certificates that signed them.
 type ckFixture struct {
-	d             *ckDoc
-	b             ckBlock
-	signer, seal  ckSig
-	extra         []ckSig
-	orgCert       *x509.Certificate
-	orgKey        crypto.Signer
-	signedAt      time.Time
-	signerInkRect [4]float64
+	d            *ckDoc
+	b            ckBlock
+	signer, seal ckSig
+	extra        []ckSig
+	orgCert      *x509.Certificate
+	orgKey       crypto.Signer
+	signedAt     time.Time
 }
 
 var (

@@ -55,6 +55,8 @@ type MeasuredPage struct {
 type MeasuredLine struct {
 	Text string     `json:"text"` // NFC
 	BBox [4]float64 `json:"bbox"`
+	// Baseline is the y of the line's baseline (of its leftmost run).
+	Baseline float64 `json:"baseline"`
 	// Size is the largest effective font size on the line.
 	Size float64 `json:"size"`
 	// Fonts are the fonts used (base names without subset prefix); Embedded is false
@@ -258,11 +260,11 @@ func measureLines(spans []pdf.TextSpan) (lines, other []MeasuredLine) {
 	return lines, other
 }
 
-// lineOf merges runs (left to right) into one line.
+// msLineOf merges runs (left to right) into one line.
 func msLineOf(group []pdf.TextSpan) MeasuredLine {
 	sort.SliceStable(group, func(i, j int) bool { return group[i].X < group[j].X })
 	l := MeasuredLine{BBox: [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}, Embedded: true, Bold: true,
-		Italic: true, Black: true, Artifact: true, Color: group[0].Fill.RGB}
+		Italic: true, Black: true, Artifact: true, Color: group[0].Fill.RGB, Baseline: group[0].Y}
 	var b strings.Builder
 	prevEnd := math.Inf(-1)
 	fonts := map[string]bool{}
@@ -305,7 +307,7 @@ func msLineOf(group []pdf.TextSpan) MeasuredLine {
 	return l
 }
 
-// isUpperText reports whether s has at least two letters and none in lower case.
+// msIsUpper reports whether s has at least two letters and none in lower case.
 func msIsUpper(s string) bool {
 	letters := 0
 	for _, r := range s {
@@ -319,7 +321,7 @@ func msIsUpper(s string) bool {
 	return letters >= 2
 }
 
-// isNameText reports whether s reads like a person's name: two to six words, each
+// msIsName reports whether s reads like a person's name: two to six words, each
 // starting with an upper-case letter, not all upper case.
 func msIsName(s string) bool {
 	words := strings.Fields(s)
@@ -335,18 +337,16 @@ func msIsName(s string) bool {
 	return true
 }
 
-// lineHeight is a line's box height (at least its size).
-func msLineHeight(l MeasuredLine) float64 { return math.Max(l.BBox[3]-l.BBox[1], l.Size) }
-
 func msCentreX(l MeasuredLine) float64 { return (l.BBox[0] + l.BBox[2]) / 2 }
 
-// findSignerBlocks finds candidate signer blocks on a page: a name line (7b) in the
+// msFindBlocks finds candidate signer blocks on a page: a name line (7b) in the
 // right half whose nearest line above in the same column is an upper-case title
-// (7a) separated by a gap of at least one and a half lines; the title extends upwards
-// over the upper-case lines stacked above it.
+// (7a), their baselines at least two and a half lines apart (the room for the
+// signature); the title extends upwards over the upper-case lines stacked above it.
 func msFindBlocks(p *MeasuredPage) []CandidateBlock {
 	var out []CandidateBlock
 	mid := (p.MediaBox[0] + p.MediaBox[2]) / 2
+	sameColumn := func(a, b MeasuredLine) bool { return math.Abs(msCentreX(a)-msCentreX(b)) <= 40 }
 	for i, l := range p.Lines {
 		if msCentreX(l) < mid-10 || !msIsName(l.Text) || l.Artifact {
 			continue
@@ -355,7 +355,7 @@ func msFindBlocks(p *MeasuredPage) []CandidateBlock {
 		above := -1
 		for j := i - 1; j >= 0; j-- {
 			a := p.Lines[j]
-			if a.BBox[1] < l.BBox[3]-1 || math.Abs(msCentreX(a)-msCentreX(l)) > 40 || a.Artifact {
+			if a.Baseline < l.Baseline+0.5*l.Size || !sameColumn(a, l) || a.Artifact {
 				continue
 			}
 			above = j
@@ -365,17 +365,17 @@ func msFindBlocks(p *MeasuredPage) []CandidateBlock {
 			continue
 		}
 		a := p.Lines[above]
-		if !msIsUpper(a.Text) || a.BBox[1]-l.BBox[3] < 1.5*msLineHeight(l) {
+		if !msIsUpper(a.Text) || a.Baseline-l.Baseline < 2.5*l.Size {
 			continue
 		}
 		title := []MeasuredLine{a}
 		for j := above - 1; j >= 0 && len(title) < 4; j-- {
 			t := p.Lines[j]
 			top := title[0]
-			if math.Abs(msCentreX(t)-msCentreX(top)) > 40 || t.BBox[1] < top.BBox[3]-1 {
+			if !sameColumn(t, top) || t.Baseline < top.Baseline+0.5*top.Size {
 				continue
 			}
-			if t.BBox[1]-top.BBox[3] > 0.8*msLineHeight(top) || !msIsUpper(t.Text) {
+			if t.Baseline-top.Baseline > 2*top.Size || !msIsUpper(t.Text) {
 				break
 			}
 			title = append([]MeasuredLine{t}, title...)

@@ -29,13 +29,13 @@ type InkSummary struct {
 	Decoded bool `json:"decoded"`
 }
 
-// measureRaster is decoded image samples as RGBA, 8 bits per channel.
+// msRaster is decoded image samples as RGBA, 8 bits per channel.
 type msRaster struct {
 	w, h int
 	pix  []byte // RGBA
 }
 
-// decodeImage decodes an image XObject to RGBA with its soft mask applied as alpha.
+// msDecodeImage decodes an image XObject to RGBA with its soft mask applied as alpha.
 // It supports Flate (with PNG predictors) and uncompressed samples of 1–16 bits in
 // DeviceGray, DeviceRGB, DeviceCMYK, ICCBased and Indexed spaces, and DCT (JPEG).
 // Images over maxPixels samples are refused (nil).
@@ -85,7 +85,7 @@ func msInt(d *pdf.Document, o pdf.Object) (int, bool) {
 	return int(i), true
 }
 
-// decodeSamples decodes one image stream's samples to RGBA (alpha 255).
+// msDecodeSamples decodes one image stream's samples to RGBA (alpha 255).
 func msDecodeSamples(d *pdf.Document, s *pdf.Stream, w, h int) *msRaster {
 	filters := []pdf.Name{}
 	switch f := msResolve(d, s.Dict.Get("Filter")).(type) {
@@ -205,7 +205,7 @@ func msResolve(d *pdf.Document, o pdf.Object) pdf.Object {
 	return v
 }
 
-// colourSpaceInfo returns the number of components of an image colour space and, for
+// msColourSpace returns the number of components of an image colour space and, for
 // Indexed, the lookup table and the base's component count.
 func msColourSpace(d *pdf.Document, cs pdf.Object) (comps int, lookup []byte, baseN int) {
 	switch v := cs.(type) {
@@ -257,7 +257,7 @@ func msColourSpace(d *pdf.Document, cs pdf.Object) (comps int, lookup []byte, ba
 	return 0, nil, 0
 }
 
-// inkOf measures the ink of a decoded image placed with the image's CTM.
+// msInk measures the ink of a decoded image placed with the image's CTM.
 func msInk(r *msRaster, ctm [6]float64) *InkSummary {
 	s := &InkSummary{Decoded: true}
 	if r == nil {

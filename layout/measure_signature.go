@@ -166,7 +166,7 @@ func msRect(d *pdf.Document, o pdf.Object) [4]float64 {
 	return r
 }
 
-// appearanceMatrix maps an appearance form onto the widget rectangle (ISO 32000-1
+// msAppearanceMatrix maps an appearance form onto the widget rectangle (ISO 32000-1
 // §12.5.5): the form's BBox transformed by its Matrix is fitted to Rect. The result
 // is applied after the form's Matrix.
 func msAppearanceMatrix(d *pdf.Document, form *pdf.Stream, rect [4]float64) [6]float64 {
@@ -255,7 +255,7 @@ func measureCMS(der []byte, ms *MeasuredSignature) {
 	}
 }
 
-// tstGenTime reads the genTime of an RFC 3161 time-stamp token.
+// msTSTGenTime reads the genTime of an RFC 3161 time-stamp token.
 func msTSTGenTime(tok []byte) (time.Time, bool) {
 	sd, err := cms.Parse(tok)
 	if err != nil || len(sd.Content) == 0 {
@@ -281,7 +281,7 @@ func msTSTGenTime(tok []byte) (time.Time, bool) {
 	return info.GenTime, true
 }
 
-// certKindOf classifies a signing certificate with a local, simple rule (the shared
+// msCertKind classifies a signing certificate with a local, simple rule (the shared
 // rule is being centralised into internal/ under issue 15): a UID with a personal
 // identifier (CMND, CCCD, HC) is an individual; a tax or budget code (MST, MNS, MQHNS)
 // an organisation; server, code-signing, time-stamping or OCSP key usages or DNS/IP
@@ -326,7 +326,7 @@ func msCertKind(cert *x509.Certificate) SignerCertKind {
 	return CertUnknown
 }
 
-// roleOf says what a visible signature's appearance shows.
+// msRole says what a visible signature's appearance shows.
 func msRole(ms *MeasuredSignature) string {
 	if !ms.Visible {
 		return "invisible"
@@ -368,7 +368,7 @@ func msRole(ms *MeasuredSignature) string {
 
 var msCopyRE = regexp.MustCompile(`^(SAO Y|SAO LỤC|TRÍCH SAO)\s*;`)
 
-// parsePDFDate parses a PDF date string "D:YYYYMMDDHHmmSSOHH'mm'".
+// msPDFDate parses a PDF date string "D:YYYYMMDDHHmmSSOHH'mm'".
 func msPDFDate(s string) (time.Time, bool) {
 	s = strings.TrimPrefix(strings.TrimSpace(s), "D:")
 	if len(s) < 4 {
