@@ -342,7 +342,9 @@ func msCentreX(l MeasuredLine) float64 { return (l.BBox[0] + l.BBox[2]) / 2 }
 // msFindBlocks finds candidate signer blocks on a page: a name line (7b) in the
 // right half whose nearest line above in the same column is an upper-case title
 // (7a), their baselines at least two and a half lines apart (the room for the
-// signature); the title extends upwards over the upper-case lines stacked above it.
+// signature); the title extends upwards over the upper-case lines stacked above it. A
+// parenthesised hint under the title ("(Ký, ghi rõ họ tên)", as in forms) is part of
+// the title: the signature goes below it.
 func msFindBlocks(p *MeasuredPage) []CandidateBlock {
 	var out []CandidateBlock
 	mid := (p.MediaBox[0] + p.MediaBox[2]) / 2
@@ -365,11 +367,13 @@ func msFindBlocks(p *MeasuredPage) []CandidateBlock {
 			continue
 		}
 		a := p.Lines[above]
-		if !msIsUpper(a.Text) || a.Baseline-l.Baseline < 2.5*l.Size {
+		// A hint such as "(Ký, ghi rõ họ tên)" under the title belongs to it.
+		hint := strings.HasPrefix(a.Text, "(") && strings.HasSuffix(a.Text, ")")
+		if !msIsUpper(a.Text) && !hint || a.Baseline-l.Baseline < 2.5*l.Size {
 			continue
 		}
 		title := []MeasuredLine{a}
-		for j := above - 1; j >= 0 && len(title) < 4; j-- {
+		for j := above - 1; j >= 0 && len(title) < 5; j-- {
 			t := p.Lines[j]
 			top := title[0]
 			if !sameColumn(t, top) || t.Baseline < top.Baseline+0.5*top.Size {
@@ -379,6 +383,9 @@ func msFindBlocks(p *MeasuredPage) []CandidateBlock {
 				break
 			}
 			title = append([]MeasuredLine{t}, title...)
+		}
+		if hint && len(title) == 1 {
+			continue // a hint without a title above it
 		}
 		out = append(out, CandidateBlock{Page: p.Number, Title: title, Name: l})
 	}
