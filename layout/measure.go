@@ -275,8 +275,8 @@ func msLineOf(group []pdf.TextSpan) MeasuredLine {
 		b.WriteString(s.Text)
 		prevEnd = s.BBox[2]
 		// The box of the words, without leading or trailing spaces.
-		for _, w := range s.Words() {
-			l.BBox = [4]float64{math.Min(l.BBox[0], w.BBox[0]), math.Min(l.BBox[1], w.BBox[1]), math.Max(l.BBox[2], w.BBox[2]), math.Max(l.BBox[3], w.BBox[3])}
+		if w, ok := s.TrimmedBox(); ok {
+			l.BBox = [4]float64{math.Min(l.BBox[0], w[0]), math.Min(l.BBox[1], w[1]), math.Max(l.BBox[2], w[2]), math.Max(l.BBox[3], w[3])}
 		}
 		l.Size = math.Max(l.Size, s.Size)
 		if !fonts[s.FontName] && len(fonts) < 16 {

@@ -521,6 +521,18 @@ func (x *textExtractor) show(gs *gstate, tm matrix, parts Array, artifact bool, 
 			s, _ := Bytes(v)
 			codes, texts, widths := f.decode(s)
 			oneByte := !f.composite || len(s) == len(codes)
+			if glyphs == nil {
+				n := 0
+				for _, q := range parts {
+					if b, ok := Bytes(q); ok {
+						n += len(b)
+					}
+				}
+				if f.composite {
+					n /= 2
+				}
+				glyphs = make([]Glyph, 0, min(n+len(parts), 1<<16))
+			}
 			for i := range codes {
 				text.WriteString(texts[i])
 				glyphW := widths[i] * f.scale * gs.fontSize
@@ -901,4 +913,26 @@ func joinRun(a, b TextSpan) TextSpan {
 	a.Width = along + b.Width
 	a.BBox = [4]float64{math.Min(a.BBox[0], b.BBox[0]), math.Min(a.BBox[1], b.BBox[1]), math.Max(a.BBox[2], b.BBox[2]), math.Max(a.BBox[3], b.BBox[3])}
 	return a
+}
+
+// TrimmedBox returns the run's box without its leading and trailing blank glyphs
+// (ok false when the run is blank), without allocating.
+func (s TextSpan) TrimmedBox() (box [4]float64, ok bool) {
+	first, last := -1, -1
+	for i, g := range s.Glyphs {
+		if strings.TrimSpace(g.Text) != "" {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 {
+		return box, false
+	}
+	rad := s.Angle * math.Pi / 180
+	ux, uy := math.Cos(rad), math.Sin(rad)
+	start := s.Glyphs[first].Offset
+	end := s.Glyphs[last].Offset + s.Glyphs[last].Advance
+	return runBox(s.X+ux*start, s.Y+uy*start, s.X+ux*end, s.Y+uy*end, -uy, ux, s.ascent, s.descent), true
 }
