@@ -151,7 +151,9 @@ func (c *checker) checkMargins() {
 		vals := []float64{box[1] / chkMM, (h - box[3]) / chkMM, box[0] / chkMM, (w - box[2]) / chkMM}
 		for k, s := range sides {
 			v := vals[k]
-			s.min = math.Min(s.min, v)
+			if len(lines) >= 10 { // a page with little text says nothing of its margins' upper bound
+				s.min = math.Min(s.min, v)
+			}
 			if v < s.lo-chkTolMM {
 				s.bad = append(s.bad, p.Number)
 				s.worst = math.Min(s.worst, v)
@@ -166,7 +168,9 @@ func (c *checker) checkMargins() {
 	var measures []string
 	firstPage := 0
 	for _, s := range sides {
-		measures = append(measures, fmt.Sprintf("%s %.1f mm", s.name, s.min))
+		if !math.IsInf(s.min, 1) {
+			measures = append(measures, fmt.Sprintf("%s %.1f mm", s.name, s.min))
+		}
 		if len(s.bad) > 0 {
 			broken = append(broken, fmt.Sprintf("%s margin %.1f mm on pages %s", s.name, s.worst, chkPageList(s.bad)))
 			brokenVI = append(brokenVI, fmt.Sprintf("lề %s %.1f mm ở trang %s", s.vi, s.worst, chkPageList(s.bad)))
@@ -189,7 +193,7 @@ func (c *checker) checkMargins() {
 		if k == 1 && len(c.m.Pages) < 2 {
 			continue // the bottom of a one-page document is where its text ends
 		}
-		if s.min > s.hi+chkTolMM {
+		if !math.IsInf(s.min, 1) && s.min > s.hi+chkTolMM {
 			wide = append(wide, fmt.Sprintf("%s %.1f mm", s.name, s.min))
 			wideVI = append(wideVI, fmt.Sprintf("lề %s %.1f mm", s.vi, s.min))
 		}
@@ -199,6 +203,9 @@ func (c *checker) checkMargins() {
 			"margins wider than the law's upper bound on every page: "+strings.Join(wide, ", "),
 			"lề trang rộng hơn mức tối đa trên mọi trang: "+strings.Join(wideVI, ", "))
 		return
+	}
+	if len(measures) == 0 {
+		measures = append(measures, "no text inside the margins")
 	}
 	c.add("page.margins", true, 0, "", "smallest margins: "+strings.Join(measures, ", "), accepted,
 		"text stays within the margins", "nội dung nằm trong lề trang")
