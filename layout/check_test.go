@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
+	"image/jpeg"
 	"strings"
 	"testing"
 	"time"
@@ -384,4 +386,67 @@ func TestCheckUnreadable(t *testing.T) {
 	b = ckNewFixture(t, 3, 30, 14).pdf()
 	_, err = layout.Check(context.Background(), bytes.NewReader(b), int64(len(b)), &layout.CheckOptions{MaxPages: 2})
 	assert.ErrorIs(t, err, layout.ErrUnreadable)
+}
+
+// TestCheckJointDocument: a joint document (văn bản liên tịch) has two signer blocks
+// side by side; each seal is paired with the signer image nearest to it.
+func TestCheckJointDocument(t *testing.T) {
+	at := time.Date(2026, 12, 7, 7, 3, 45, 0, ckVNZone)
+	d := ckNewDoc(t)
+	p := d.page(210, 297)
+	d.centred(p, 105*ckMM, 260*ckMM, 14, true, "THÔNG TƯ LIÊN TỊCH")
+	y := 200 * ckMM
+	cols := []float64{70 * ckMM, 150 * ckMM}
+	titles := [][2]string{{"TM. SỞ TÀI CHÍNH", "GIÁM ĐỐC"}, {"TM. SỞ NỘI VỤ", "GIÁM ĐỐC"}}
+	names := []string{"Trần Thị Bình", "Lê Văn Cường"}
+	var sigs []ckSig
+	for i, cx := range cols {
+		d.centred(p, cx, y, 13, true, titles[i][0])
+		d.centred(p, cx, y-16, 13, true, titles[i][1])
+		d.centred(p, cx, y-16-90, 14, true, names[i])
+		pc, pk := ckCert(t, names[i], "CCCD:00108501234"+fmt.Sprint(i))
+		oc, ok := ckCert(t, strings.ToUpper(titles[i][0][4:]), "MST:570010025"+fmt.Sprint(i))
+		top, bottom := y-16-0.217*13, y-16-90+0.891*14
+		cy := (top + bottom) / 2
+		w, h := 45*ckMM, 18*ckMM
+		img := ckSignerImage(600, 240, [3]byte{20, 40, 180})
+		signer := ckSig{page: 1, rect: [4]float64{cx - w/2, cy - h/2, cx + w/2, cy + h/2}, img: &img, cert: pc, key: pk, m: at, name: fmt.Sprint("Ky", i)}
+		inkL, inkR := signer.rect[0]+w/20, signer.rect[2]-w/20
+		right := inkL + (inkR-inkL)/3
+		seal := ckSealImage(425, [3]byte{220, 20, 30}, false)
+		sd := 34 * ckMM
+		sigs = append(sigs, signer, ckSig{page: 1, rect: [4]float64{right - sd, cy - sd/2, right, cy + sd/2}, img: &seal, cert: oc, key: ok, m: at, name: fmt.Sprint("Dau", i)})
+	}
+	// The signatures go in the order signer, signer, seal, seal: the seals are drawn last.
+	d.sigs = []ckSig{sigs[0], sigs[2], sigs[1], sigs[3]}
+	rep := ckCheck(t, d.bytes(), nil)
+	blocks := 0
+	for _, b := range rep.Measurement.CandidateBlocks {
+		if b.Page == 1 && (b.Name.Text == names[0] || b.Name.Text == names[1]) {
+			blocks++
+		}
+	}
+	assert.Equal(t, 2, blocks, "both signer blocks found")
+	got := ckFailed(rep)
+	for _, r := range []string{"signer.position", "seal.overlap", "seal.side", "seal.size", "signature.kind"} {
+		assert.NotContains(t, got, r, ckDescribe(rep))
+	}
+}
+
+// TestCheckJPEGSeal: a seal drawn from a JPEG is decoded (its red ink and real size
+// measured) and flagged for having no transparent background.
+func TestCheckJPEGSeal(t *testing.T) {
+	f := ckNewFixture(t, 2, 30, 14)
+	src := ckSealImage(425, [3]byte{220, 20, 30}, true)
+	img := image.NewRGBA(image.Rect(0, 0, src.w, src.h))
+	copy(img.Pix, src.rgba)
+	var buf bytes.Buffer
+	require.NoError(t, jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}))
+	f.seal.img = &ckImage{w: src.w, h: src.h, jpeg: buf.Bytes()}
+	rep := ckCheck(t, f.pdf(), nil)
+	got := ckFailed(rep)
+	require.Contains(t, got, "seal.image", ckDescribe(rep))
+	assert.Contains(t, got["seal.image"].Measured, "opaque")
+	assert.NotContains(t, got, "seal.colour", "the JPEG's red ink is read")
+	assert.NotContains(t, got, "seal.size", "the JPEG's ink measures 36 mm")
 }

@@ -339,18 +339,17 @@ func msIsName(s string) bool {
 
 func msCentreX(l MeasuredLine) float64 { return (l.BBox[0] + l.BBox[2]) / 2 }
 
-// msFindBlocks finds candidate signer blocks on a page: a name line (7b) in the
-// right half whose nearest line above in the same column is an upper-case title
+// msFindBlocks finds candidate signer blocks on a page (several on a joint document,
+// văn bản liên tịch): a name line (7b) whose nearest line above in the same column is an upper-case title
 // (7a), their baselines at least two and a half lines apart (the room for the
 // signature); the title extends upwards over the upper-case lines stacked above it. A
 // parenthesised hint under the title ("(Ký, ghi rõ họ tên)", as in forms) is part of
 // the title: the signature goes below it.
 func msFindBlocks(p *MeasuredPage) []CandidateBlock {
 	var out []CandidateBlock
-	mid := (p.MediaBox[0] + p.MediaBox[2]) / 2
 	sameColumn := func(a, b MeasuredLine) bool { return math.Abs(msCentreX(a)-msCentreX(b)) <= 40 }
 	for i, l := range p.Lines {
-		if msCentreX(l) < mid-10 || !msIsName(l.Text) || l.Artifact {
+		if !msIsName(l.Text) || l.Artifact {
 			continue
 		}
 		// The nearest line above in the same column.
