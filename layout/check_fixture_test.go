@@ -68,6 +68,8 @@ type ckSig struct {
 	key   crypto.Signer
 	m     time.Time
 	name  string
+	// contents, when set, is the CMS written to /Contents instead of one made here.
+	contents []byte
 }
 
 type ckDoc struct {
@@ -438,6 +440,9 @@ func (d *ckDoc) bytes() []byte {
 		digest := sha256.Sum256([]byte(fmt.Sprint("kyso fixture", k)))
 		der, err := cms.Sign(s.key, digest[:], s.cert, nil, nil)
 		require.NoError(t, err)
+		if s.contents != nil {
+			der = s.contents
+		}
 		contents := make([]byte, 8192)
 		copy(contents, der)
 		v := w.reserve()

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/digitorus/pkcs7"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -228,6 +229,12 @@ func TestCheckFlags(t *testing.T) {
 			f.seal.cert, f.seal.key = f.signer.cert, f.signer.key
 			return f.pdf()
 		}, nil, "signature.kind", "individual certificate"},
+		{"a signer's text-only appearance", func(t *testing.T) []byte {
+			f := ckNewFixture(t, 2, 30, 14)
+			f.signer.img = nil
+			f.signer.text, f.signer.size = "Ký bởi: Nguyễn Văn Ấn", 9
+			return f.pdf()
+		}, nil, "signer.image", "text only"},
 		{"stamp bottom left", func(t *testing.T) []byte {
 			f := ckNewFixture(t, 1, 30, 14)
 			s := f.stamp("Số: 41/2022/QĐ-UBND; 2026-12-07T07:03:45+07:00")
@@ -449,4 +456,29 @@ func TestCheckJPEGSeal(t *testing.T) {
 	assert.Contains(t, got["seal.image"].Measured, "opaque")
 	assert.NotContains(t, got, "seal.colour", "the JPEG's red ink is read")
 	assert.NotContains(t, got, "seal.size", "the JPEG's ink measures 36 mm")
+}
+
+// TestCheckStampTimeFromCMS: the stamp may show the signing-time attribute of the CMS
+// (as written by tools that add one) when /M differs; Check reads it from /Contents.
+func TestCheckStampTimeFromCMS(t *testing.T) {
+	f := ckNewFixture(t, 1, 30, 14)
+	sd, err := pkcs7.NewSignedData([]byte("kyso"))
+	require.NoError(t, err)
+	require.NoError(t, sd.AddSigner(f.orgCert, f.orgKey, pkcs7.SignerInfoConfig{}))
+	sd.Detach()
+	der, err := sd.Finish()
+	require.NoError(t, err)
+	p7, err := pkcs7.Parse(der)
+	require.NoError(t, err)
+	var st time.Time
+	require.NoError(t, p7.UnmarshalSignedAttribute(pkcs7.OIDAttributeSigningTime, &st))
+	s := f.stamp("Số: 41/2022/QĐ-UBND; " + st.In(ckVNZone).Format("2006-01-02T15:04:05-07:00"))
+	s.contents = der
+	s.m = st.Add(-time.Hour) // /M an hour off: only the CMS time matches
+	f.d.sigs = []ckSig{s}
+	rep := ckCheck(t, f.d.bytes(), nil)
+	assert.Empty(t, rep.Failed(), ckDescribe(rep))
+	require.Len(t, rep.Measurement.Signatures, 1)
+	require.Len(t, rep.Measurement.Signatures[0].CMSTimes, 1)
+	assert.True(t, rep.Measurement.Signatures[0].CMSTimes[0].Equal(st.Truncate(time.Second)))
 }
