@@ -6,8 +6,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-
-	"github.com/kyso-go/kyso/internal/pdf"
 )
 
 // chkMM is one millimetre in points.
@@ -16,16 +14,12 @@ const chkMM = 72 / 25.4
 // chkTolMM is the measuring tolerance on lengths, in millimetres.
 const chkTolMM = 1.0
 
-// chkDisplay converts a user-space box of a page to its displayed coordinates (after
-// /Rotate, origin top left of the CropBox, y down) and returns it with the displayed
-// page size.
+// chkDisplay converts a box of a page (in its upright space, y up) to the displayed
+// view pdftotext reports (origin top left, y down) and returns it with the page's
+// displayed size.
 func chkDisplay(p *MeasuredPage, b [4]float64) (box [4]float64, w, h float64) {
-	pg := pdf.Page{CropBox: p.CropBox, Rotate: p.Rotate}
-	w, h = p.CropBox[2]-p.CropBox[0], p.CropBox[3]-p.CropBox[1]
-	if p.Rotate == 90 || p.Rotate == 270 {
-		w, h = h, w
-	}
-	return pdf.DisplayBox(pg, b), w, h
+	w, h = p.Width, p.Height
+	return [4]float64{b[0], h - b[3], b[2], h - b[1]}, w, h
 }
 
 // chkPageList formats page numbers, at most eight.
@@ -78,7 +72,7 @@ func (c *checker) checkA4() {
 	var first string
 	for i := range c.m.Pages {
 		p := &c.m.Pages[i]
-		_, w, h := chkDisplay(p, p.CropBox)
+		w, h := p.Width, p.Height
 		short, long := math.Min(w, h)/chkMM, math.Max(w, h)/chkMM
 		if math.Abs(short-210) > chkTolMM || math.Abs(long-297) > chkTolMM {
 			off = append(off, p.Number)
@@ -403,7 +397,7 @@ var chkFooterRE = regexp.MustCompile(`(?i)(điện thoại|đt\s*:|e-?mail|websi
 
 func (c *checker) checkFooterLine(p *MeasuredPage) {
 	var footer []MeasuredLine
-	_, _, h := chkDisplay(p, p.CropBox)
+	h := p.Height
 	for _, l := range chkBodyLines(p) {
 		b, _, _ := chkDisplay(p, l.BBox)
 		if b[1] > h*0.75 && chkFooterRE.MatchString(l.Text) {
@@ -508,7 +502,7 @@ func chkScanImage(p *MeasuredPage) *MeasuredImage {
 	if chars >= 20 {
 		return nil
 	}
-	area := (p.CropBox[2] - p.CropBox[0]) * (p.CropBox[3] - p.CropBox[1])
+	area := p.Width * p.Height
 	for i := range p.Images {
 		b := p.Images[i].BBox
 		if (b[2]-b[0])*(b[3]-b[1]) >= 0.5*area {
@@ -544,7 +538,7 @@ func (c *checker) checkScans() {
 				firstDPI = p.Number
 			}
 		}
-		pw, ph := p.CropBox[2]-p.CropBox[0], p.CropBox[3]-p.CropBox[1]
+		pw, ph := p.Width, p.Height
 		iw, ih := im.BBox[2]-im.BBox[0], im.BBox[3]-im.BBox[1]
 		if math.Abs(iw-pw) > 0.03*pw || math.Abs(ih-ph) > 0.03*ph {
 			scaled = append(scaled, fmt.Sprintf("page %d: image %.0f × %.0f mm on a %.0f × %.0f mm page", p.Number, iw/chkMM, ih/chkMM, pw/chkMM, ph/chkMM))

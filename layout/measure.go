@@ -16,8 +16,10 @@ import (
 
 // Measurement is what Measure read off a PDF: its pages' lines, images and rules, the
 // candidate signer blocks, and its signatures. Coordinates are in points, in each
-// page's default user space (origin at the lower left), rectangles as
-// [llx lly urx ury].
+// page's upright space — the page as displayed, /Rotate applied, origin at the lower
+// left of its CropBox, y up (internal/pdf's UprightMatrix) — with rectangles as
+// [llx lly urx ury]. On a page without /Rotate and with the usual CropBox at the
+// origin, that is the default user space.
 type Measurement struct {
 	// Version is the PDF version of the file (the header's, or the catalog's
 	// /Version when later).
@@ -36,7 +38,11 @@ type MeasuredPage struct {
 	Number   int        `json:"number"` // 1-based
 	MediaBox [4]float64 `json:"media_box"`
 	CropBox  [4]float64 `json:"crop_box"`
-	Rotate   int        `json:"rotate"`
+	// Width and Height are the size of the page as displayed (the CropBox, turned by
+	// /Rotate), in points.
+	Width  float64 `json:"width"`
+	Height float64 `json:"height"`
+	Rotate int     `json:"rotate"`
 	// Lines are the page's visible horizontal text lines, top to bottom.
 	Lines []MeasuredLine `json:"lines"`
 	// Other holds visible text runs that are not horizontal (rotated notes).
@@ -131,8 +137,12 @@ func measure(ctx context.Context, r io.ReaderAt, size int64, o *CheckOptions) (*
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		mp := MeasuredPage{Number: i + 1, MediaBox: p.MediaBox, CropBox: p.CropBox, Rotate: p.Rotate}
-		objs, err := d.PageObjects(p)
+		mp := MeasuredPage{Number: i + 1, MediaBox: p.MediaBox, CropBox: p.CropBox, Rotate: p.Rotate,
+			Width: p.CropBox[2] - p.CropBox[0], Height: p.CropBox[3] - p.CropBox[1]}
+		if p.Rotate == 90 || p.Rotate == 270 {
+			mp.Width, mp.Height = mp.Height, mp.Width
+		}
+		objs, err := d.PageObjectsUpright(p)
 		if err != nil {
 			// A page whose content cannot be read is measured empty; the rest of the
 			// document is still checked.

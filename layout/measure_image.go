@@ -107,6 +107,11 @@ func msDecodeSamples(d *pdf.Document, s *pdf.Stream, w, h int) *msRaster {
 		if err != nil {
 			return nil
 		}
+		// The JPEG's own header decides how much Decode allocates: bound it first.
+		cfg, err := jpeg.DecodeConfig(bytes.NewReader(raw))
+		if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > 4*w*h+1<<20 {
+			return nil
+		}
 		img, err := jpeg.Decode(bytes.NewReader(raw))
 		if err != nil {
 			return nil

@@ -70,9 +70,11 @@ func measureSignatures(ctx context.Context, d *pdf.Document, pages []pdf.Page, o
 		return nil, nil // a broken form: no signatures measured
 	}
 	pageOf := map[pdf.Ref]int{}
+	upright := map[int][6]float64{} // page number → its UprightMatrix
 	annotOrder := map[pdf.Ref]int{}
 	for i, p := range pages {
 		pageOf[p.Ref] = i + 1
+		upright[i+1] = pdf.UprightMatrix(p)
 		if annots, ok := msResolve(d, p.Dict.Get("Annots")).(pdf.Array); ok {
 			for k, a := range annots {
 				if r, ok := a.(pdf.Ref); ok {
@@ -115,7 +117,12 @@ func measureSignatures(ctx context.Context, d *pdf.Document, pages []pdf.Page, o
 				ms.Page = pageOf[p]
 			}
 			ms.Order = annotOrder[wr]
-			ms.Rect = msRect(d, w.Get("Rect"))
+			rect := msRect(d, w.Get("Rect"))
+			u, ok := upright[ms.Page]
+			if !ok {
+				u = [6]float64{1, 0, 0, 1, 0, 0}
+			}
+			ms.Rect = msBoxTimes(rect, u)
 			flags, _ := msResolve(d, w.Get("F")).(pdf.Integer)
 			hidden := flags&(1|2|32) != 0 // invisible, hidden, no view
 			if hidden || ms.Rect[2]-ms.Rect[0] < 1 || ms.Rect[3]-ms.Rect[1] < 1 {
@@ -135,7 +142,7 @@ func measureSignatures(ctx context.Context, d *pdf.Document, pages []pdf.Page, o
 				}
 			}
 			ms.Visible = true
-			measureAppearance(d, n, &ms, o)
+			measureAppearance(d, n, &ms, msMul(msAppearanceMatrix(d, n, rect), u), o)
 			break // the first widget shows the signature
 		}
 		ms.Role = msRole(&ms)
@@ -190,10 +197,10 @@ func msAppearanceMatrix(d *pdf.Document, form *pdf.Stream, rect [4]float64) [6]f
 	return [6]float64{sx, 0, 0, sy, rect[0] - minX*sx, rect[1] - minY*sy}
 }
 
-// measureAppearance reads the text and images a widget's appearance draws, in page
-// coordinates.
-func measureAppearance(d *pdf.Document, n *pdf.Stream, ms *MeasuredSignature, o *CheckOptions) {
-	objs, err := d.FormObjects(n, msAppearanceMatrix(d, n, ms.Rect))
+// measureAppearance reads the text and images a widget's appearance draws, with ctm
+// mapping the form onto the page's upright space.
+func measureAppearance(d *pdf.Document, n *pdf.Stream, ms *MeasuredSignature, ctm [6]float64, o *CheckOptions) {
+	objs, err := d.FormObjects(n, ctm)
 	if err != nil {
 		return
 	}
@@ -406,4 +413,25 @@ func msPDFDate(s string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return time.Date(year, time.Month(mon), day, hh, mi, ss, 0, loc), true
+}
+
+// msMul returns m × n (apply m, then n).
+func msMul(m, n [6]float64) [6]float64 {
+	return [6]float64{
+		m[0]*n[0] + m[1]*n[2], m[0]*n[1] + m[1]*n[3],
+		m[2]*n[0] + m[3]*n[2], m[2]*n[1] + m[3]*n[3],
+		m[4]*n[0] + m[5]*n[2] + n[4], m[4]*n[1] + m[5]*n[3] + n[5],
+	}
+}
+
+// msBoxTimes returns the bounding box of box transformed by m.
+func msBoxTimes(box [4]float64, m [6]float64) [4]float64 {
+	b := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+	for _, p := range [4][2]float64{{box[0], box[1]}, {box[2], box[1]}, {box[0], box[3]}, {box[2], box[3]}} {
+		x := p[0]*m[0] + p[1]*m[2] + m[4]
+		y := p[0]*m[1] + p[1]*m[3] + m[5]
+		b[0], b[1] = math.Min(b[0], x), math.Min(b[1], y)
+		b[2], b[3] = math.Max(b[2], x), math.Max(b[3], y)
+	}
+	return b
 }

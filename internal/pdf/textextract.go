@@ -179,6 +179,37 @@ func (d *Document) PageObjects(p Page) (*PageObjects, error) {
 	return x.out, nil
 }
 
+// UprightMatrix maps a page's default user space to the page as displayed: /Rotate
+// applied, origin at the lower left of the CropBox, y up (pdftotext's view, with y
+// growing upwards). Text that reads normally on screen runs along its x axis.
+func UprightMatrix(p Page) [6]float64 {
+	x0, y0, x1, y1 := p.CropBox[0], p.CropBox[1], p.CropBox[2], p.CropBox[3]
+	switch p.Rotate {
+	case 90:
+		return [6]float64{0, -1, 1, 0, -y0, x1}
+	case 180:
+		return [6]float64{-1, 0, 0, -1, x1, y1}
+	case 270:
+		return [6]float64{0, 1, -1, 0, y1, -x0}
+	}
+	return [6]float64{1, 0, 0, 1, -x0, -y0}
+}
+
+// PageObjectsUpright is PageObjects with every position in the page's displayed
+// orientation (see UprightMatrix), so that text reads along the x axis on rotated
+// pages too.
+func (d *Document) PageObjectsUpright(p Page) (*PageObjects, error) {
+	content, err := d.PageContent(p)
+	if err != nil {
+		return nil, err
+	}
+	x := &textExtractor{d: d, fonts: map[Ref]*font{}, out: &PageObjects{}}
+	if err := x.run(content, p.Resources, newGState(matrix(UprightMatrix(p))), 0); err != nil {
+		return nil, err
+	}
+	return x.out, nil
+}
+
 // FormObjects extracts what a form XObject paints (for instance a widget's /AP /N
 // appearance), with ctm mapping the form's space onto the page (its /Matrix is applied
 // before ctm, as when a page paints it). Resources are the form's own.

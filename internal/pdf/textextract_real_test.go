@@ -317,3 +317,90 @@ func TestPageTextStandardFontsAgainstPdftotext(t *testing.T) {
 	assert.True(t, o.Paths[1].Stroke)
 	assert.InDelta(t, 0.5, o.Paths[1].LineWidth, 1e-9)
 }
+
+// uprightRotated rewrites every page as a rotated page that displays as before: the
+// MediaBox turned, /Rotate set, and the content counter-rotated (as producers write
+// landscape-scanned or rotated pages).
+func uprightRotated(t *testing.T, b []byte, rot int) []byte {
+	t.Helper()
+	d := open(t, b)
+	pages, err := d.Pages()
+	require.NoError(t, err)
+	u := d.NewUpdate()
+	for _, p := range pages {
+		w, h := p.MediaBox[2]-p.MediaBox[0], p.MediaBox[3]-p.MediaBox[1]
+		np := pdf.Page{Rotate: rot, CropBox: [4]float64{0, 0, w, h}}
+		if rot == 90 || rot == 270 {
+			np.CropBox = [4]float64{0, 0, h, w}
+		}
+		m := pdf.UprightMatrix(np) // user → displayed; the content needs the inverse
+		det := m[0]*m[3] - m[1]*m[2]
+		inv := [6]float64{m[3] / det, -m[1] / det, -m[2] / det, m[0] / det, (m[2]*m[5] - m[3]*m[4]) / det, (m[1]*m[4] - m[0]*m[5]) / det}
+		pre := u.Add(&pdf.Stream{Dict: pdf.Dict{}, Data: []byte(fmt.Sprintf("q %g %g %g %g %g %g cm\n", inv[0], inv[1], inv[2], inv[3], inv[4], inv[5]))})
+		post := u.Add(&pdf.Stream{Dict: pdf.Dict{}, Data: []byte("\nQ")})
+		nd := p.Dict.Clone()
+		contents := pdf.Array{pre}
+		switch c := p.Dict.Get("Contents").(type) {
+		case pdf.Array:
+			contents = append(contents, c...)
+		default:
+			contents = append(contents, c)
+		}
+		nd["Contents"] = append(contents, post)
+		nd["Rotate"] = pdf.Integer(rot)
+		box := pdf.Array{pdf.Real(0), pdf.Real(0), pdf.Real(np.CropBox[2]), pdf.Real(np.CropBox[3])}
+		nd["MediaBox"], nd["CropBox"] = box, box
+		u.Set(p.Ref, nd)
+	}
+	out, err := u.Bytes()
+	require.NoError(t, err)
+	return append(append([]byte(nil), b...), out...)
+}
+
+// TestPageObjectsUprightOnRotatedPages: on pages rotated by 90, 180 and 270 degrees
+// whose content is drawn counter-rotated (so that they display upright),
+// PageObjectsUpright gives horizontal text whose word boxes are pdftotext's, flipped.
+func TestPageObjectsUprightOnRotatedPages(t *testing.T) {
+	var body strings.Builder
+	for i := range 12 {
+		fmt.Fprintf(&body, `<text:p text:style-name="P1">Điều %d. Phê duyệt kế hoạch ứng dụng chữ ký số chuyên dùng công vụ trong các cơ quan nhà nước.</text:p>`, i+1)
+	}
+	b := sofficeConvert(t, map[string]string{"d": fodt(body.String())})["d"]
+	for _, rot := range []int{90, 180, 270} {
+		r := uprightRotated(t, b, rot)
+		d := open(t, r)
+		pages, err := d.Pages()
+		require.NoError(t, err)
+		p := pages[0]
+		o, err := d.PageObjectsUpright(p)
+		require.NoError(t, err)
+		h := p.CropBox[2] - p.CropBox[0] // the displayed height
+		if rot == 180 {
+			h = p.CropBox[3] - p.CropBox[1]
+		}
+		require.InDelta(t, 841.89, h, 0.01)
+		var mine []popplerWord
+		for _, s := range pdf.JoinRuns(o.Text) {
+			assert.InDelta(t, 0, s.Angle, 0.01, "rotation %d: upright text", rot)
+			for _, w := range s.Words() {
+				mine = append(mine, popplerWord{text: norm.NFC.String(w.Text), box: [4]float64{w.BBox[0], h - w.BBox[3], w.BBox[2], h - w.BBox[1]}})
+			}
+		}
+		matched := 0
+		words := popplerWords(t, r)
+		for _, pw := range words {
+			if pw.page != 1 {
+				continue
+			}
+			for _, w := range mine {
+				if w.text == pw.text && math.Abs(w.box[0]-pw.box[0]) < 1 && math.Abs(w.box[1]-pw.box[1]) < 1 &&
+					math.Abs(w.box[2]-pw.box[2]) < 1 && math.Abs(w.box[3]-pw.box[3]) < 1 {
+					matched++
+					break
+				}
+			}
+		}
+		assert.Greater(t, matched, 150, "rotation %d", rot)
+		assert.Equal(t, len(mine), matched, "rotation %d: every word at pdftotext's place", rot)
+	}
+}
