@@ -163,11 +163,12 @@ func layoutAnchors(ctx context.Context, c *cli, args []string) int {
 }
 
 // printAnchors prints what was found on the pages: the text lines with their boxes
-// (points, [llx lly urx ury] in the page's user space) and the candidate signer blocks.
+// (points, [llx lly urx ury] in the page as displayed, origin lower left) and the
+// candidate signer blocks.
 // It is kept small so that the anchor finder of the layout package can replace it.
 func printAnchors(w io.Writer, m *layout.Measurement) {
 	for _, p := range m.Pages {
-		fmt.Fprintf(w, "page %d (%.0f × %.0f pt, rotate %d)\n", p.Number, p.MediaBox[2]-p.MediaBox[0], p.MediaBox[3]-p.MediaBox[1], p.Rotate)
+		fmt.Fprintf(w, "page %d (%.0f × %.0f pt, rotate %d)\n", p.Number, p.Width, p.Height, p.Rotate)
 		for _, l := range p.Lines {
 			fmt.Fprintf(w, "  [%6.1f %6.1f %6.1f %6.1f] %4.1fpt %q\n", l.BBox[0], l.BBox[1], l.BBox[2], l.BBox[3], l.Size, l.Text)
 		}
