@@ -4,20 +4,25 @@ import (
 	"bytes"
 	"context"
 	"crypto"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/asn1"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/digitorus/pkcs7"
+	"github.com/digitorus/timestamp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kyso-go/kyso/internal/cms"
 	"github.com/kyso-go/kyso/layout"
 )
 
@@ -481,4 +486,32 @@ func TestCheckStampTimeFromCMS(t *testing.T) {
 	require.Len(t, rep.Measurement.Signatures, 1)
 	require.Len(t, rep.Measurement.Signatures[0].CMSTimes, 1)
 	assert.True(t, rep.Measurement.Signatures[0].CMSTimes[0].Equal(st.Truncate(time.Second)))
+}
+
+// TestCheckStampTimeFromTimestamp: a PAdES B-T signature's time-stamp token (an
+// unsigned attribute of the CMS) gives a CMS time too; a stamp showing it passes.
+func TestCheckStampTimeFromTimestamp(t *testing.T) {
+	f := ckNewFixture(t, 1, 30, 14)
+	tsaCert, tsaKey := ckCert(t, "Kyso Test TSA", "")
+	gen := time.Date(2026, 12, 7, 0, 3, 45, 0, time.UTC)
+	digest := sha256.Sum256([]byte("signature value"))
+	ts := &timestamp.Timestamp{HashAlgorithm: crypto.SHA256, HashedMessage: digest[:], Time: gen,
+		Policy: asn1.ObjectIdentifier{1, 2, 3, 4}, SerialNumber: big.NewInt(7)}
+	resp, err := ts.CreateResponseWithOpts(tsaCert, tsaKey, crypto.SHA256)
+	require.NoError(t, err)
+	parsed, err := timestamp.ParseResponse(resp)
+	require.NoError(t, err)
+	md := sha256.Sum256([]byte("document"))
+	der, err := cms.Sign(f.orgKey, md[:], f.orgCert, nil, nil)
+	require.NoError(t, err)
+	der, err = cms.AddUnsignedAttribute(der, 0, cms.OIDAttributeTimeStampToken, parsed.RawToken)
+	require.NoError(t, err)
+	s := f.stamp("Số: 41/2022/QĐ-UBND; 2026-12-07T07:03:45+07:00")
+	s.contents = der
+	s.m = gen.Add(-2 * time.Minute)
+	f.d.sigs = []ckSig{s}
+	rep := ckCheck(t, f.d.bytes(), nil)
+	assert.Empty(t, rep.Failed(), ckDescribe(rep))
+	require.Len(t, rep.Measurement.Signatures[0].CMSTimes, 1)
+	assert.True(t, rep.Measurement.Signatures[0].CMSTimes[0].Equal(gen))
 }
