@@ -26,9 +26,9 @@ type Measurement struct {
 	Version string `json:"version"`
 	// Pages are the document's pages in order.
 	Pages []MeasuredPage `json:"pages"`
-	// SignerBlocks are the candidate signer blocks found on the pages: a title (ô 7a)
+	// CandidateBlocks are the candidate signer blocks found on the pages: a title (ô 7a)
 	// above a gap and a name (ô 7b) below it.
-	CandidateBlocks []CandidateBlock `json:"signer_blocks,omitempty"`
+	CandidateBlocks []CandidateBlock `json:"candidate_blocks,omitempty"`
 	// Signatures are the document's signature fields.
 	Signatures []MeasuredSignature `json:"signatures,omitempty"`
 }
@@ -85,10 +85,11 @@ type MeasuredLine struct {
 
 // MeasuredImage is an image placed on a page or in an appearance.
 type MeasuredImage struct {
-	BBox          [4]float64 `json:"bbox"` // the placed image (the unit square's box)
-	Width, Height int        // in samples
-	ColorSpace    string     `json:"color_space"`
-	Components    int        `json:"components"`
+	BBox       [4]float64 `json:"bbox"`   // the placed image (the unit square's box)
+	Width      int        `json:"width"`  // in samples
+	Height     int        `json:"height"` // in samples
+	ColorSpace string     `json:"color_space"`
+	Components int        `json:"components"`
 	// DPI is the resolution along x and y (samples per inch of the placed size).
 	DPI [2]float64 `json:"dpi"`
 	// Transparent reports a soft mask, colour-key or stencil mask.
@@ -97,7 +98,7 @@ type MeasuredImage struct {
 	Ink *InkSummary `json:"ink,omitempty"`
 }
 
-// SignerBlock is a candidate signer block: the title lines (ô 7a) and the name line
+// CandidateBlock is a candidate signer block: the title lines (ô 7a) and the name line
 // (ô 7b) below them, with the gap between where the signature image goes (ô 7c).
 type CandidateBlock struct {
 	Page  int            `json:"page"`

@@ -17,8 +17,8 @@ import (
 	"github.com/kyso-go/kyso/internal/pdf"
 )
 
-// CertKind is the kind of a signing certificate as the regulations classify
-// subscribers. Check reads it with a local rule (see certKindOf) until kyso has one
+// SignerCertKind is the kind of a signing certificate as the regulations classify
+// subscribers. Check reads it with a local rule (see msCertKind) until kyso has one
 // shared rule in internal/.
 type SignerCertKind string
 
