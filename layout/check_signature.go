@@ -235,6 +235,11 @@ func (c *checker) blockFor(s *MeasuredSignature, ink [4]float64) (CandidateBlock
 }
 
 func (c *checker) checkSeal(s *MeasuredSignature) {
+	if len(s.Images) == 0 {
+		c.add("seal.image", false, s.Page, s.Field, fmt.Sprintf("no image; red text %q", chkShort(strings.ReplaceAll(s.Text, "\n", " / "))), "the seal's PNG image",
+			"the seal is drawn as text, not as the seal's image", "dấu được thể hiện bằng chữ, không phải hình ảnh dấu")
+		return
+	}
 	ink, img, ok := chkInk(s, "red")
 	if !ok {
 		c.add("seal.image", false, s.Page, s.Field, "no image decoded", "the seal image", "the seal image cannot be read", "không đọc được hình ảnh dấu")

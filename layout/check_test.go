@@ -515,3 +515,17 @@ func TestCheckStampTimeFromTimestamp(t *testing.T) {
 	require.Len(t, rep.Measurement.Signatures[0].CMSTimes, 1)
 	assert.True(t, rep.Measurement.Signatures[0].CMSTimes[0].Equal(gen))
 }
+
+// TestCheckSealDrawnAsText: an organisation signature whose appearance is red text
+// (a seal imitated by type, as older tools draw it) is read as a seal without its
+// image.
+func TestCheckSealDrawnAsText(t *testing.T) {
+	f := ckNewFixture(t, 2, 30, 14)
+	f.seal.img = nil
+	f.seal.text, f.seal.size, f.seal.color = "ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH", 6, [3]float64{0.85, 0, 0}
+	rep := ckCheck(t, f.pdf(), nil)
+	require.Equal(t, "seal", rep.Measurement.Signatures[1].Role)
+	got := ckFailed(rep)
+	require.Contains(t, got, "seal.image", ckDescribe(rep))
+	assert.Contains(t, got["seal.image"].Measured, "no image")
+}

@@ -368,6 +368,17 @@ func msRole(ms *MeasuredSignature) string {
 		return "image"
 	}
 	if t != "" && ms.Kind == CertOrganisation {
+		// An organisation's text that is not a stamp line: a seal drawn as red text
+		// (and shapes) rather than as the seal's image, or a malformed stamp.
+		red := 0
+		for _, l := range ms.Lines {
+			if l.Color[0] > 0.5 && l.Color[0] > l.Color[1]+0.3 && l.Color[0] > l.Color[2]+0.3 {
+				red++
+			}
+		}
+		if red*2 > len(ms.Lines) {
+			return "seal"
+		}
 		return "attachment"
 	}
 	return "text"
