@@ -152,3 +152,40 @@ func TestCheckRotatedPages(t *testing.T) {
 		})
 	}
 }
+
+// textAppearance writes one line of 10 pt text, as a one-page PDF.
+func textAppearance(t *testing.T, text string) signature.Appearance {
+	return signature.AppearanceFunc(func(ctx context.Context, req signature.AppearanceRequest) ([]byte, error) {
+		d := ckNewDoc(t)
+		p := d.page(req.Width/ckMM, req.Height/ckMM)
+		d.text(p, 2, req.Height/2-3, 10, false, text)
+		return d.bytes(), nil
+	})
+}
+
+// TestCheckReadsRealKysoStamps: an attachment signed by signature.Sign with a
+// text-only stamp at the top right of page 1 passes when the stamp shows /M in
+// Vietnam time, and is flagged when it shows another time.
+func TestCheckReadsRealKysoStamps(t *testing.T) {
+	f := ckNewFixture(t, 1, 30, 14)
+	f.d.sigs = nil
+	doc := f.d.bytes()
+	at := time.Date(2026, 12, 7, 0, 3, 45, 0, time.UTC) // 07:03:45 in Vietnam
+	s := f.stamp("")
+	sign := func(text string) []byte {
+		var out bytes.Buffer
+		_, err := signature.Sign(context.Background(), &out, bytes.NewReader(doc), int64(len(doc)), f.orgKey, []*x509.Certificate{f.orgCert},
+			&signature.SignOptions{Time: at, Widget: &signature.Widget{Page: 1, Rect: s.rect, Appearance: textAppearance(t, text)}})
+		require.NoError(t, err)
+		return out.Bytes()
+	}
+	rep := ckCheck(t, sign("Số: 41/2022/QĐ-UBND; 2026-12-07T07:03:45+07:00"), nil)
+	assert.Empty(t, rep.Failed(), ckDescribe(rep))
+	require.Len(t, rep.Measurement.Signatures, 1)
+	assert.Equal(t, "attachment", rep.Measurement.Signatures[0].Role)
+	assert.Equal(t, "Số: 41/2022/QĐ-UBND; 2026-12-07T07:03:45+07:00", rep.Measurement.Signatures[0].Text)
+
+	got := ckFailed(ckCheck(t, sign("Số: 41/2022/QĐ-UBND; 2026-12-07T00:03:45+07:00"), nil))
+	require.Contains(t, got, "stamp.time.value")
+	assert.Contains(t, got["stamp.time.value"].Measured, "signed 2026-12-07T07:03:45+07:00")
+}
