@@ -127,7 +127,7 @@ func TestCheckLibreOfficeDecision(t *testing.T) {
 	sign := func(in []byte, key ckSig) []byte {
 		var out bytes.Buffer
 		_, err := signature.Sign(context.Background(), &out, bytes.NewReader(in), int64(len(in)), key.key, []*x509.Certificate{key.cert},
-			&signature.SignOptions{Time: at, Widget: &signature.Widget{Page: 2, Rect: key.rect, Appearance: imageAppearance(t, *key.img)}})
+			&signature.SignOptions{Time: at, Widget: &signature.Widget{Page: 2, Rect: key.rect, Appearance: ckImageAppearance(t, *key.img)}})
 		require.NoError(t, err)
 		return out.Bytes()
 	}

@@ -16,9 +16,9 @@ import (
 	"github.com/kyso-go/kyso/signature"
 )
 
-// imageAppearance draws img over the whole widget, as a one-page PDF (the form of
+// ckImageAppearance draws img over the whole widget, as a one-page PDF (the form of
 // appearance signature.Sign imports).
-func imageAppearance(t *testing.T, img ckImage) signature.Appearance {
+func ckImageAppearance(t *testing.T, img ckImage) signature.Appearance {
 	return signature.AppearanceFunc(func(ctx context.Context, req signature.AppearanceRequest) ([]byte, error) {
 		d := ckNewDoc(t)
 		p := d.page(req.Width/ckMM, req.Height/ckMM)
@@ -39,7 +39,7 @@ func TestCheckReadsRealKysoSignatures(t *testing.T) {
 		var out bytes.Buffer
 		_, err := signature.Sign(context.Background(), &out, bytes.NewReader(in), int64(len(in)), s.key, []*x509.Certificate{s.cert},
 			&signature.SignOptions{Time: at, NewField: s.name,
-				Widget: &signature.Widget{Page: s.page, Rect: s.rect, Appearance: imageAppearance(t, *s.img)}})
+				Widget: &signature.Widget{Page: s.page, Rect: s.rect, Appearance: ckImageAppearance(t, *s.img)}})
 		require.NoError(t, err)
 		return out.Bytes()
 	}
@@ -133,7 +133,7 @@ func TestCheckRotatedPages(t *testing.T) {
 				}
 				var out bytes.Buffer
 				_, err := signature.Sign(context.Background(), &out, bytes.NewReader(in), int64(len(in)), s.key, []*x509.Certificate{s.cert},
-					&signature.SignOptions{Time: at, Widget: &signature.Widget{Page: 2, Rect: user, Appearance: imageAppearance(t, *s.img)}})
+					&signature.SignOptions{Time: at, Widget: &signature.Widget{Page: 2, Rect: user, Appearance: ckImageAppearance(t, *s.img)}})
 				require.NoError(t, err)
 				return out.Bytes()
 			}
@@ -153,8 +153,8 @@ func TestCheckRotatedPages(t *testing.T) {
 	}
 }
 
-// textAppearance writes one line of 10 pt text, as a one-page PDF.
-func textAppearance(t *testing.T, text string) signature.Appearance {
+// ckTextAppearance writes one line of 10 pt text, as a one-page PDF.
+func ckTextAppearance(t *testing.T, text string) signature.Appearance {
 	return signature.AppearanceFunc(func(ctx context.Context, req signature.AppearanceRequest) ([]byte, error) {
 		d := ckNewDoc(t)
 		p := d.page(req.Width/ckMM, req.Height/ckMM)
@@ -175,7 +175,7 @@ func TestCheckReadsRealKysoStamps(t *testing.T) {
 	sign := func(text string) []byte {
 		var out bytes.Buffer
 		_, err := signature.Sign(context.Background(), &out, bytes.NewReader(doc), int64(len(doc)), f.orgKey, []*x509.Certificate{f.orgCert},
-			&signature.SignOptions{Time: at, Widget: &signature.Widget{Page: 1, Rect: s.rect, Appearance: textAppearance(t, text)}})
+			&signature.SignOptions{Time: at, Widget: &signature.Widget{Page: 1, Rect: s.rect, Appearance: ckTextAppearance(t, text)}})
 		require.NoError(t, err)
 		return out.Bytes()
 	}
