@@ -159,7 +159,7 @@ func (o *CheckOptions) withDefaults() CheckOptions {
 // error; a readable file always yields a Report, whatever its content.
 func Check(ctx context.Context, r io.ReaderAt, size int64, opts *CheckOptions) (*Report, error) {
 	o := opts.withDefaults()
-	m, err := measure(ctx, r, size, &o)
+	m, err := msMeasureDoc(ctx, r, size, &o)
 	if err != nil {
 		return nil, err
 	}

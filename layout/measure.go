@@ -118,10 +118,11 @@ func (b CandidateBlock) Gap() [4]float64 {
 // ErrUnreadable.
 func Measure(ctx context.Context, r io.ReaderAt, size int64, opts *CheckOptions) (*Measurement, error) {
 	o := opts.withDefaults()
-	return measure(ctx, r, size, &o)
+	return msMeasureDoc(ctx, r, size, &o)
 }
 
-func measure(ctx context.Context, r io.ReaderAt, size int64, o *CheckOptions) (*Measurement, error) {
+// msMeasureDoc reads the document for Measure and Check.
+func msMeasureDoc(ctx context.Context, r io.ReaderAt, size int64, o *CheckOptions) (*Measurement, error) {
 	d, err := pdf.Open(r, size, &pdf.Options{Password: o.Password, MaxObjects: o.MaxObjects, MaxStreamSize: o.MaxStreamSize})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUnreadable, err)
@@ -133,7 +134,7 @@ func measure(ctx context.Context, r io.ReaderAt, size int64, o *CheckOptions) (*
 	if len(pages) > o.MaxPages {
 		return nil, fmt.Errorf("%w: %d pages, more than the limit of %d", ErrUnreadable, len(pages), o.MaxPages)
 	}
-	m := &Measurement{Version: measureVersion(d, r, size)}
+	m := &Measurement{Version: msVersion(d, r, size)}
 	for i, p := range pages {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -160,9 +161,9 @@ func measure(ctx context.Context, r io.ReaderAt, size int64, o *CheckOptions) (*
 			}
 			visible = append(visible, s)
 		}
-		mp.Lines, mp.Other = measureLines(visible)
+		mp.Lines, mp.Other = msLines(visible)
 		for _, im := range objs.Images {
-			mp.Images = append(mp.Images, measureImage(im))
+			mp.Images = append(mp.Images, msImage(im))
 		}
 		for _, pb := range objs.Paths {
 			w, h := pb.BBox[2]-pb.BBox[0], pb.BBox[3]-pb.BBox[1]
@@ -179,7 +180,7 @@ func measure(ctx context.Context, r io.ReaderAt, size int64, o *CheckOptions) (*
 		m.Pages = append(m.Pages, mp)
 		m.CandidateBlocks = append(m.CandidateBlocks, msFindBlocks(&mp)...)
 	}
-	sigs, err := measureSignatures(ctx, d, pages, o)
+	sigs, err := msSignatures(ctx, d, pages, o)
 	if err != nil {
 		return nil, err
 	}
@@ -187,8 +188,8 @@ func measure(ctx context.Context, r io.ReaderAt, size int64, o *CheckOptions) (*
 	return m, nil
 }
 
-// measureVersion reads the header's version, or the catalog's /Version when later.
-func measureVersion(d *pdf.Document, r io.ReaderAt, size int64) string {
+// msVersion reads the header's version, or the catalog's /Version when later.
+func msVersion(d *pdf.Document, r io.ReaderAt, size int64) string {
 	head := make([]byte, min(1024, size))
 	n, _ := r.ReadAt(head, 0)
 	head = head[:n]
@@ -204,8 +205,8 @@ func measureVersion(d *pdf.Document, r io.ReaderAt, size int64) string {
 	return v
 }
 
-// measureImage describes an image placement.
-func measureImage(im pdf.ImagePlacement) MeasuredImage {
+// msImage describes an image placement.
+func msImage(im pdf.ImagePlacement) MeasuredImage {
 	mi := MeasuredImage{BBox: im.BBox, Width: im.Width, Height: im.Height, ColorSpace: string(im.ColorSpace),
 		Components: im.Components, Transparent: im.SMask}
 	// The placed size along the image's own axes.
@@ -217,10 +218,10 @@ func measureImage(im pdf.ImagePlacement) MeasuredImage {
 	return mi
 }
 
-// measureLines groups runs into lines: horizontal runs on one baseline (within a
+// msLines groups runs into lines: horizontal runs on one baseline (within a
 // third of the size) with gaps under one em, read left to right; lines sorted top to
 // bottom. Runs that are not horizontal are returned apart, one line each.
-func measureLines(spans []pdf.TextSpan) (lines, other []MeasuredLine) {
+func msLines(spans []pdf.TextSpan) (lines, other []MeasuredLine) {
 	spans = pdf.JoinRuns(spans)
 	var horiz []pdf.TextSpan
 	for _, s := range spans {

@@ -63,8 +63,8 @@ type MeasuredSignature struct {
 	Role string `json:"role"`
 }
 
-// measureSignatures reads every signature field with its widget, appearance and CMS.
-func measureSignatures(ctx context.Context, d *pdf.Document, pages []pdf.Page, o *CheckOptions) ([]MeasuredSignature, error) {
+// msSignatures reads every signature field with its widget, appearance and CMS.
+func msSignatures(ctx context.Context, d *pdf.Document, pages []pdf.Page, o *CheckOptions) ([]MeasuredSignature, error) {
 	fields, err := d.Fields()
 	if err != nil {
 		return nil, nil // a broken form: no signatures measured
@@ -104,7 +104,7 @@ func measureSignatures(ctx context.Context, d *pdf.Document, pages []pdf.Page, o
 				ms.Time, _ = msPDFDate(m)
 			}
 			if c, ok := pdf.Bytes(msResolve(d, v.Get("Contents"))); ok {
-				measureCMS(c, &ms)
+				msCMS(c, &ms)
 			}
 		}
 		for _, wr := range f.Widgets {
@@ -142,7 +142,7 @@ func measureSignatures(ctx context.Context, d *pdf.Document, pages []pdf.Page, o
 				}
 			}
 			ms.Visible = true
-			measureAppearance(d, n, &ms, msMul(msAppearanceMatrix(d, n, rect), u), o)
+			msAppearance(d, n, &ms, msMul(msAppearanceMatrix(d, n, rect), u), o)
 			break // the first widget shows the signature
 		}
 		ms.Role = msRole(&ms)
@@ -197,9 +197,9 @@ func msAppearanceMatrix(d *pdf.Document, form *pdf.Stream, rect [4]float64) [6]f
 	return [6]float64{sx, 0, 0, sy, rect[0] - minX*sx, rect[1] - minY*sy}
 }
 
-// measureAppearance reads the text and images a widget's appearance draws, with ctm
+// msAppearance reads the text and images a widget's appearance draws, with ctm
 // mapping the form onto the page's upright space.
-func measureAppearance(d *pdf.Document, n *pdf.Stream, ms *MeasuredSignature, ctm [6]float64, o *CheckOptions) {
+func msAppearance(d *pdf.Document, n *pdf.Stream, ms *MeasuredSignature, ctm [6]float64, o *CheckOptions) {
 	objs, err := d.FormObjects(n, ctm)
 	if err != nil {
 		return
@@ -217,7 +217,7 @@ func measureAppearance(d *pdf.Document, n *pdf.Stream, ms *MeasuredSignature, ct
 		}
 		visible = append(visible, s)
 	}
-	ms.Lines, _ = measureLines(visible)
+	ms.Lines, _ = msLines(visible)
 	var texts []string
 	for _, l := range ms.Lines {
 		texts = append(texts, l.Text)
@@ -227,7 +227,7 @@ func measureAppearance(d *pdf.Document, n *pdf.Stream, ms *MeasuredSignature, ct
 		if len(ms.Images) >= 16 {
 			break
 		}
-		mi := measureImage(im)
+		mi := msImage(im)
 		mi.Ink = msInk(msDecodeImage(d, im, o.MaxImagePixels), im.CTM)
 		ms.Images = append(ms.Images, mi)
 	}
@@ -237,8 +237,8 @@ var (
 	msOIDSigningTime = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
 )
 
-// measureCMS reads the signer's certificate kind and the times in a /Contents CMS.
-func measureCMS(der []byte, ms *MeasuredSignature) {
+// msCMS reads the signer's certificate kind and the times in a /Contents CMS.
+func msCMS(der []byte, ms *MeasuredSignature) {
 	sd, err := cms.Parse(der)
 	if err != nil || len(sd.Signers) == 0 {
 		return
