@@ -823,9 +823,9 @@ func (x *textExtractor) image(dict Dict, s *Stream, inline []byte, name Name, ct
 		im.ColorSpace, im.Components = colourSpaceOf(x.d, cs)
 		if a, ok := x.d.resolveQuiet(cs).(Array); ok && len(a) >= 2 {
 			if fam, _ := x.d.resolveQuiet(a[0]).(Name); fam == "Indexed" || fam == "I" {
-				base, n := colourSpaceOf(x.d, a[1])
+				// An indexed image has the colours of its base space.
+				_, n := colourSpaceOf(x.d, a[1])
 				im.ColorSpace, im.Components = "Indexed", n
-				_ = base
 			}
 		}
 	}
