@@ -7,11 +7,11 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode/utf8"
-
+	
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/kyso-go/kyso/internal/fonts"
+	"github.com/kyso-go/kyso/internal/typeset"
 )
 
 // ErrUnsupportedCharacter is returned by Render when the text holds a character the
@@ -124,8 +124,8 @@ func (d *Definition) RenderDocument(w io.Writer, data *Data, opts RenderOptions)
 	r.signatures()
 	r.appendices()
 	r.pageNumbers()
-	if doc.missing != 0 {
-		return nil, fmt.Errorf("%w: %q (U+%04X) in %q", ErrUnsupportedCharacter, doc.missing, doc.missing, doc.missingText)
+	if miss, text := doc.Missing(); miss != 0 {
+		return nil, fmt.Errorf("%w: %q (U+%04X) in %q", ErrUnsupportedCharacter, miss, miss, text)
 	}
 	var buf bytes.Buffer
 	title := d.Title
@@ -139,7 +139,7 @@ func (d *Definition) RenderDocument(w io.Writer, data *Data, opts RenderOptions)
 	if _, err := w.Write(buf.Bytes()); err != nil {
 		return nil, err
 	}
-	return &Rendered{Pages: len(doc.pages), Signatures: r.boxes}, nil
+	return &Rendered{Pages: len(doc.Pages()), Signatures: r.boxes}, nil
 }
 
 type renderer struct {
@@ -156,7 +156,7 @@ type renderer struct {
 }
 
 func (r *renderer) checkGlyphs() error {
-	f := r.doc.faces[fonts.Regular]
+	f := r.doc.Face(fonts.Regular)
 	check := func(s string) error {
 		if miss := f.HasGlyphs(s); len(miss) > 0 {
 			return fmt.Errorf("%w: %q (U+%04X) in %q", ErrUnsupportedCharacter, miss[0], miss[0], s)
@@ -187,7 +187,7 @@ func (r *renderer) checkGlyphs() error {
 }
 
 func (r *renderer) page() {
-	r.p = r.doc.newPage(r.g.w, r.g.h)
+	r.p = r.doc.NewPage(r.g.w, r.g.h)
 	r.y = r.g.h - r.g.top
 }
 
@@ -201,72 +201,15 @@ func (r *renderer) need(h float64) bool {
 	return false
 }
 
-// wrap breaks s into lines no wider than width.
+// wrap breaks s into lines no wider than width; dates stay whole.
 func (r *renderer) wrap(st fontStyle, size, width float64, s string, firstIndent float64) []string {
-	var lines []string
-	for _, para := range strings.Split(s, "\n") {
-		words := strings.Fields(para)
-		cur := ""
-		avail := width - firstIndent
-		for _, w := range words {
-			try := w
-			if cur != "" {
-				try = cur + " " + w
-			}
-			if r.doc.width(st, size, try) <= avail {
-				cur = try
-				continue
-			}
-			if cur != "" {
-				lines = append(lines, cur)
-				avail = width
-			}
-			// Break a word longer than the line: after a slash or before an "@"
-			// where possible, else between characters.
-			for r.doc.width(st, size, w) > avail {
-				head := r.fitPrefix(st, size, w, avail)
-				lines = append(lines, head)
-				w = w[len(head):]
-				avail = width
-			}
-			cur = w
-		}
-		lines = append(lines, cur)
-		firstIndent = 0
-	}
-	return lines
+	return r.doc.Wrap(st, size, width, s, typeset.WrapOptions{FirstIndent: firstIndent, KeepWhole: reDate.MatchString})
 }
 
-// fitPrefix returns the part of the word w to put on a line avail points wide: the
-// longest prefix that fits and ends at a preferred break point (see segments), else the
-// longest prefix that fits, but at least one character. It reads w once (a word of
-// thousands of characters must not cost quadratic time).
+// fitPrefix returns the part of the word w to put on a line avail points wide (see
+// typeset.Doc.FitPrefix); a date is not broken at its slashes.
 func (r *renderer) fitPrefix(st fontStyle, size float64, w string, avail float64) string {
-	f := r.doc.faces[st]
-	breaks := !reDate.MatchString(w) // a date stays whole
-	units, lastBreak, lastFit := 0, 0, 0
-	for i, c := range w {
-		if breaks && c == '@' && i > 0 {
-			lastBreak = i
-		}
-		g, _ := f.GlyphIndex(c)
-		if f.Scale(units+f.Advance(g), size) > avail {
-			break
-		}
-		units += f.Advance(g)
-		lastFit = i + utf8.RuneLen(c)
-		if breaks && (c == '/' || c == '-' || c == ',') {
-			lastBreak = lastFit
-		}
-	}
-	switch {
-	case lastBreak > 0:
-		return w[:lastBreak]
-	case lastFit > 0:
-		return w[:lastFit]
-	}
-	_, n := utf8.DecodeRuneInString(w)
-	return w[:n]
+	return r.doc.FitPrefix(st, size, w, avail, !reDate.MatchString(w))
 }
 
 // segments splits a word at its preferred break points: after "/", "-" and ",", and
@@ -367,7 +310,7 @@ func (r *renderer) header() {
 		y -= 15
 		w := r.centred(fonts.Bold, 13, r.g.left, r.g.textWidth(), y, qh2)
 		y -= 3.5
-		r.p.line(r.g.left+(r.g.textWidth()-w)/2, y, r.g.left+(r.g.textWidth()+w)/2, y, 0.6)
+		r.p.Line(r.g.left+(r.g.textWidth()-w)/2, y, r.g.left+(r.g.textWidth()+w)/2, y, 0.6)
 		y -= 22
 		if r.def.DocumentType != "" {
 			y = r.centredBlock(fonts.Bold, 14, r.g.left, r.g.textWidth(), y, r.def.DocumentType)
@@ -388,7 +331,7 @@ func (r *renderer) header() {
 	}
 	yl = r.centredBlock(fonts.Bold, 12, r.g.left, leftW, yl, strings.ToUpper(r.hdr.IssuingBody))
 	yl -= 3.5
-	r.p.line(r.g.left+leftW/2-leftW/6, yl, r.g.left+leftW/2+leftW/6, yl, 0.6)
+	r.p.Line(r.g.left+leftW/2-leftW/6, yl, r.g.left+leftW/2+leftW/6, yl, 0.6)
 	yl -= 18
 	r.centred(fonts.Regular, 13, r.g.left, leftW, yl, r.number())
 	if r.def.Layout == LayoutLetter && r.def.Summary != "" {
@@ -400,7 +343,7 @@ func (r *renderer) header() {
 	yr -= 15
 	w := r.centred(fonts.Bold, 13, rightX, rightW, yr, qh2)
 	yr -= 3.5
-	r.p.line(rightX+(rightW-w)/2, yr, rightX+(rightW+w)/2, yr, 0.6)
+	r.p.Line(rightX+(rightW-w)/2, yr, rightX+(rightW+w)/2, yr, 0.6)
 	yr -= 18
 	// Same line as "Số" when the left column is short enough.
 	yDate := min(yr, top-12.5-15-3.5-18)
@@ -683,7 +626,7 @@ func (r *renderer) table(t *Table, rows []Row) {
 	drawRow := func(st fontStyle, lines [][]string, h float64, centre bool) {
 		x := r.g.left
 		for i, c := range cols {
-			r.p.rect(x, r.y-h, c.w, h, 0.5)
+			r.p.Rect(x, r.y-h, c.w, h, 0.5)
 			y := r.y - pad
 			for _, l := range lines[i] {
 				y -= leading
@@ -822,7 +765,7 @@ func (r *renderer) signatures() {
 		if b.Hint != "" {
 			y = r.centredBlock(fonts.Italic, bodySize, x, colW, y, b.Hint)
 		}
-		r.boxes = append(r.boxes, SignatureBox{Role: b.Role, Page: len(r.doc.pages) - 1,
+		r.boxes = append(r.boxes, SignatureBox{Role: b.Role, Page: len(r.doc.Pages()) - 1,
 			Rect: [4]float64{x + colW*0.1, y - signatureRoom, x + colW*0.9, y - 5}})
 		y -= signatureRoom
 		if name != "" {
@@ -893,13 +836,13 @@ func firstNonEmpty(v ...string) string {
 
 // pageNumbers writes the page number centred in the top margin from page 2 on.
 func (r *renderer) pageNumbers() {
-	for i, p := range r.doc.pages {
+	for i, p := range r.doc.Pages() {
 		if i == 0 {
 			continue
 		}
 		s := fmt.Sprint(i + 1)
 		g := portrait
-		if p.w > p.h {
+		if w, h := p.Size(); w > h {
 			g = landscape
 		}
 		w := r.doc.width(fonts.Regular, 13, s)
