@@ -7,7 +7,7 @@ import (
 	"io"
 	"strings"
 	"time"
-	
+
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/kyso-go/kyso/internal/fonts"
