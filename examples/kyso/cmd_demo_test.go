@@ -153,8 +153,7 @@ func TestDemoSignerAppearance(t *testing.T) {
 	pki, err := certstatustest.Generate(certstatustest.Options{Addr: "127.0.0.1:1", ECDSA: true})
 	require.NoError(t, err)
 	at := time.Date(2026, 11, 23, 9, 30, 5, 0, time.UTC)
-	pdfBytes, err := demoSignerAppearance(context.Background(), signature.AppearanceRequest{
-		Width: 206, Height: demoSignerHeight, Signer: pki.Leader.Cert, Time: at})
+	pdfBytes, err := demoSignerAppearance(context.Background(), 206, demoSignerHeight, pki.Leader.Cert, at)
 	require.NoError(t, err)
 	p := filepath.Join(t.TempDir(), "appearance.pdf")
 	require.NoError(t, os.WriteFile(p, pdfBytes, 0o644))
@@ -176,7 +175,7 @@ func TestDemoSignerAppearance(t *testing.T) {
 	assert.Contains(t, string(fonts), "LiberationSerif-Bold")
 	assert.NotContains(t, string(fonts), " no ", "every font embedded, subset, with a ToUnicode map")
 
-	_, err = demoSignerAppearance(context.Background(), signature.AppearanceRequest{Width: 206, Height: demoSignerHeight})
+	_, err = demoSignerAppearance(context.Background(), 206, demoSignerHeight, nil, time.Time{})
 	assert.Error(t, err, "no signer certificate")
 }
 
@@ -246,8 +245,7 @@ func TestDemoSealAppearance(t *testing.T) {
 	require.NoError(t, err)
 	at := time.Date(2026, 11, 23, 9, 30, 5, 0, time.UTC)
 	for _, size := range [][2]float64{{67, 67}, {80, 60}} {
-		pdfBytes, err := demoSealAppearance(context.Background(), signature.AppearanceRequest{
-			Width: size[0], Height: size[1], Signer: pki.Org.Cert, Time: at})
+		pdfBytes, err := demoSealAppearance(context.Background(), size[0], size[1], pki.Org.Cert, at)
 		require.NoError(t, err)
 		p := filepath.Join(t.TempDir(), "seal.pdf")
 		require.NoError(t, os.WriteFile(p, pdfBytes, 0o644))

@@ -3,10 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"fmt"
 	"strings"
-
-	"github.com/kyso-go/kyso/signature"
+	"time"
 )
 
 // demoPDF writes a minimal PDF: objects given as PDF source, a classic xref table.
@@ -41,7 +41,12 @@ func demoText(s string) string {
 // signer, the organisation and the time, in ASCII with a standard font, for any
 // rectangle (the demo draws its own in Vietnamese, see demo_appearance_vi.go; the
 // layout package will draw the real one).
-func demoAppearance(_ context.Context, req signature.AppearanceRequest) ([]byte, error) {
+func demoAppearance(_ context.Context, width, height float64, signer *x509.Certificate, at time.Time) ([]byte, error) {
+	req := struct {
+		Width, Height float64
+		Signer        *x509.Certificate
+		Time          time.Time
+	}{width, height, signer, at}
 	w, h := req.Width, req.Height
 	var c strings.Builder
 	fmt.Fprintf(&c, "0 0 0.8 RG 1.2 w 1 1 %.2f %.2f re S\n", w-2, h-2)

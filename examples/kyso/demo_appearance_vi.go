@@ -16,7 +16,6 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 
 	"github.com/kyso-go/kyso/forms"
-	"github.com/kyso-go/kyso/signature"
 )
 
 // demoSignerHeight is the height, in points, of the leader's visible signature: the
@@ -33,7 +32,12 @@ const demoSignerHeight = 50
 // signature image of the person with authority is blue) and frames it.
 //
 // The lines must fit req.Width (the demo's names do); a longer line is clipped.
-func demoSignerAppearance(_ context.Context, req signature.AppearanceRequest) ([]byte, error) {
+func demoSignerAppearance(_ context.Context, width, height float64, signer *x509.Certificate, at time.Time) ([]byte, error) {
+	req := struct {
+		Width, Height float64
+		Signer        *x509.Certificate
+		Time          time.Time
+	}{width, height, signer, at}
 	if req.Signer == nil {
 		return nil, errors.New("no signer certificate")
 	}
@@ -76,7 +80,12 @@ const (
 // window is a square around the circles, which the viewer scales down onto the
 // widget; the page's other text is clipped away. A name longer than demoSealWidth at
 // 13 pt is clipped.
-func demoSealAppearance(_ context.Context, req signature.AppearanceRequest) ([]byte, error) {
+func demoSealAppearance(_ context.Context, width, height float64, signer *x509.Certificate, at time.Time) ([]byte, error) {
+	req := struct {
+		Width, Height float64
+		Signer        *x509.Certificate
+		Time          time.Time
+	}{width, height, signer, at}
 	if req.Signer == nil {
 		return nil, errors.New("no signer certificate")
 	}
