@@ -187,6 +187,11 @@ func (p *Page) FillColor(r, g, b float64) {
 	fmt.Fprintf(&p.content, "%s %s %s rg\n", Num(r), Num(g), Num(b))
 }
 
+// StrokeColor sets the colour of lines and rectangles drawn next (components 0–1).
+func (p *Page) StrokeColor(r, g, b float64) {
+	fmt.Fprintf(&p.content, "%s %s %s RG\n", Num(r), Num(g), Num(b))
+}
+
 // Image draws img stretched onto the rectangle with lower-left corner (x, y), w × h
 // points.
 func (d *Doc) Image(p *Page, img *Image, x, y, w, h float64) {
