@@ -22,7 +22,7 @@ func TestFindSignerOnLibreOfficeExports(t *testing.T) {
 		titleLines       int
 	}{
 		{"decision", "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", "Nguyễn Văn Thắng", 2, 3},
-		{"decision", "kt. chủ tịch phó chủ tịch", "NGUYỄN VĂN THẮNG", 2, 3},      // case, line breaks
+		{"decision", "kt. chủ tịch phó chủ tịch", "NGUYỄN VĂN THẮNG", 2, 3},                      // case, line breaks
 		{"decision", norm.NFD.String("PHÓ CHỦ TỊCH"), norm.NFD.String("Nguyễn Văn Thắng"), 2, 3}, // NFD, no authority line given
 		{"decision", "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", "Nguyễn Văn Thắng", 2, 3},
 		{"joint", "KT. BỘ TRƯỞNG BỘ TÀI CHÍNH\nTHỨ TRƯỞNG", "Trần Thị Hương", 1, 2},
