@@ -187,6 +187,11 @@ func (p *Page) FillColor(r, g, b float64) {
 	fmt.Fprintf(&p.content, "%s %s %s rg\n", Num(r), Num(g), Num(b))
 }
 
+// FillRect fills a rectangle in the current fill colour.
+func (p *Page) FillRect(x, y, w, h float64) {
+	fmt.Fprintf(&p.content, "%s %s %s %s re f\n", Num(x), Num(y), Num(w), Num(h))
+}
+
 // StrokeColor sets the colour of lines and rectangles drawn next (components 0–1).
 func (p *Page) StrokeColor(r, g, b float64) {
 	fmt.Fprintf(&p.content, "%s %s %s RG\n", Num(r), Num(g), Num(b))
