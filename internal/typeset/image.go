@@ -151,6 +151,23 @@ func decodePNG(data []byte) (*Image, error) {
 		}
 		return append(buf, byte(v>>8))
 	}
+	if nr, ok := src.(*image.NRGBA); ok && !grey {
+		// The common case (8-bit RGBA), without a colour conversion per pixel.
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			row := nr.Pix[nr.PixOffset(b.Min.X, y):nr.PixOffset(b.Max.X, y)]
+			for i := 0; i < len(row); i += 4 {
+				im.samples = append(im.samples, row[i], row[i+1], row[i+2])
+				alpha = append(alpha, row[i+3])
+				if row[i+3] != 0xFF {
+					im.Transparent = true
+				}
+			}
+		}
+		if im.Transparent {
+			im.alpha = alpha
+		}
+		return im, nil
+	}
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		for x := b.Min.X; x < b.Max.X; x++ {
 			c := color.NRGBA64Model.Convert(src.At(x, y)).(color.NRGBA64)
