@@ -85,7 +85,7 @@ func PageLines(ctx context.Context, r io.ReaderAt, size int64, page int) ([]Line
 		return nil, err
 	}
 	if page < 1 || page > len(pages) {
-		return nil, &SpecError{Field: "Page", Msg: fmt.Sprintf("page %d of a %d-page document", page, len(pages))}
+		return nil, &SpecError{Field: "Page", Msg: fmt.Sprintf("page not found: page %d of a %d-page document", page, len(pages))}
 	}
 	return pageLines(doc, pages[page-1], page)
 }
@@ -227,7 +227,7 @@ func findSigner(ctx context.Context, doc *pdf.Document, pages []pdf.Page, title,
 		return nil, &SpecError{Field: "SignerName", Msg: "the signer's name (ô 7b) is needed to find the signer block"}
 	}
 	if only < 0 || only > len(pages) {
-		return nil, &SpecError{Field: "Page", Msg: fmt.Sprintf("page %d of a %d-page document", only, len(pages))}
+		return nil, &SpecError{Field: "Page", Msg: fmt.Sprintf("page not found: page %d of a %d-page document", only, len(pages))}
 	}
 	nameKey, titleKey := anchorKey(name), anchorKey(title)
 	var near []Candidate

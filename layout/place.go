@@ -155,7 +155,7 @@ func Place(ctx context.Context, r io.ReaderAt, size int64, spec Spec) (*Placemen
 		return nil, err
 	}
 	if spec.Page < 0 || spec.Page > len(pages) {
-		return nil, &SpecError{Field: "Page", Msg: fmt.Sprintf("page %d of a %d-page document", spec.Page, len(pages))}
+		return nil, &SpecError{Field: "Page", Msg: fmt.Sprintf("page not found: page %d of a %d-page document", spec.Page, len(pages))}
 	}
 	if spec.Rect != nil {
 		rc := *spec.Rect

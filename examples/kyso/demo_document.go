@@ -13,6 +13,9 @@ import (
 // (công văn) by which an agency asks the VGCA for certificates for its officials.
 const demoFormID = "tt185/mau-02"
 
+// demoSignerTitle is the chairman's title (ô 7a) as the letter prints it.
+const demoSignerTitle = "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
+
 // demoLetter is the rendered, unsigned letter and where its signature goes.
 type demoLetter struct {
 	Title string             // the form's official title
