@@ -194,7 +194,7 @@ func TestDemoSignatureBlock(t *testing.T) {
 	bb, err := exec.Command("pdftotext", "-bbox", signed, "-").Output()
 	require.NoError(t, err)
 	find := func(word string) (y0, y1 float64) {
-		m := regexp.MustCompile(`yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">` + word + `<`).FindAllStringSubmatch(string(bb), -1)
+		m := regexp.MustCompile(`yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">`+word+`<`).FindAllStringSubmatch(string(bb), -1)
 		require.NotEmpty(t, m, word)
 		last := m[len(m)-1]
 		a, _ := strconv.ParseFloat(last[1], 64)
