@@ -69,34 +69,58 @@ func (cv *canvas) stroke(f func(t float64) (x, y float64), w func(t float64) flo
 	}
 }
 
+// signaturePath is a hand-drawn signature's stroke, in units of the image's width and
+// height (y down): a tall capital, running letters of uneven height, and a flourish
+// back under them.
+var signaturePath = [][2]float64{
+	{0.04, 0.78}, {0.09, 0.35}, {0.13, 0.08}, {0.17, 0.06}, {0.15, 0.45}, {0.12, 0.82},
+	{0.09, 0.9}, {0.16, 0.78}, {0.23, 0.46}, {0.27, 0.36}, {0.28, 0.62}, {0.31, 0.5},
+	{0.35, 0.3}, {0.37, 0.6}, {0.41, 0.42}, {0.44, 0.56}, {0.47, 0.22}, {0.5, 0.12},
+	{0.5, 0.6}, {0.54, 0.44}, {0.58, 0.62}, {0.62, 0.38}, {0.64, 0.64}, {0.69, 0.4},
+	{0.73, 0.6}, {0.79, 0.34}, {0.86, 0.28}, {0.9, 0.33}, {0.74, 0.72}, {0.45, 0.86},
+	{0.18, 0.93}, {0.1, 0.88}, {0.3, 0.8}, {0.65, 0.74}, {0.96, 0.66},
+}
+
+// catmullRom interpolates the points through a Catmull-Rom spline, t in [0, 1].
+func catmullRom(pts [][2]float64, t float64) (float64, float64) {
+	n := len(pts) - 1
+	f := t * float64(n)
+	i := min(int(f), n-1)
+	u := f - float64(i)
+	p := func(k int) [2]float64 { return pts[max(0, min(n, k))] }
+	p0, p1, p2, p3 := p(i-1), p(i), p(i+1), p(i+2)
+	c := func(a, b, c, d float64) float64 {
+		return 0.5 * (2*b + (-a+c)*u + (2*a-5*b+4*c-d)*u*u + (-a+3*b-3*c+d)*u*u*u)
+	}
+	return c(p0[0], p1[0], p2[0], p3[0]), c(p0[1], p1[1], p2[1], p3[1])
+}
+
 // SignaturePNG draws a blue handwritten-looking signature, 2 × 0.7 inches at dpi, on a
-// transparent background: a looping cursive stroke and an underline flourish.
+// transparent background.
 func SignaturePNG(dpi float64) []byte {
 	w, h := int(2*dpi), int(0.7*dpi)
 	cv := newCanvas(w, h, SignatureBlue)
 	W, H := float64(w), float64(h)
-	pen := func(t float64) float64 { return dpi / 100 * (1.3 + 0.9*math.Sin(math.Pi*t)) }
-	// The name: loops whose height swells and falls, drifting right.
 	cv.stroke(func(t float64) (float64, float64) {
-		x := 0.08*W + 0.72*W*t + 0.05*W*math.Sin(2*math.Pi*7*t)
-		env := 0.55 + 0.45*math.Sin(math.Pi*t*1.3+0.3)
-		y := 0.42*H - 0.26*H*env*math.Cos(2*math.Pi*7*t) + 0.06*H*math.Sin(2*math.Pi*1.5*t)
-		return x, y
-	}, pen)
-	// The flourish under it, from right to left and back.
-	cv.stroke(func(t float64) (float64, float64) {
-		x := 0.9*W - 0.8*W*t
-		y := 0.8*H + 0.1*H*math.Sin(math.Pi*t) - 0.05*H*t
-		return x, y
-	}, func(t float64) float64 { return dpi / 100 * (0.8 + 1.0*(1-t)) })
+		x, y := catmullRom(signaturePath, t)
+		return 0.02*W + 0.96*W*x, 0.04*H + 0.92*H*y
+	}, func(t float64) float64 {
+		// A ballpoint pen: thicker in the middle of the name, thin at the ends.
+		return dpi / 100 * (0.9 + 0.7*math.Sin(math.Pi*t) + 0.25*math.Sin(2*math.Pi*9*t))
+	})
 	return encodePNG(cv.img, dpi)
 }
 
 // SealPNG draws a red round seal of the given diameter in millimetres at dpi on a
-// transparent background: an outer ring, an inner circle, a ring of marks standing for
-// the organisation's name and a five-pointed star in the middle, as Vietnamese seals
-// of state bodies are laid out.
+// transparent background, as Vietnamese seals of state bodies are laid out: an outer
+// ring, the organisation's name around it ("ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH"), an
+// inner circle and a five-pointed star in the middle.
 func SealPNG(mm, dpi float64) []byte {
+	return SealPNGText(mm, dpi, "ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH")
+}
+
+// SealPNGText is SealPNG with the organisation's name given.
+func SealPNGText(mm, dpi float64, name string) []byte {
 	d := int(math.Round(mm / 25.4 * dpi))
 	cv := newCanvas(d, d, SealRed)
 	c := float64(d) / 2
@@ -108,29 +132,8 @@ func SealPNG(mm, dpi float64) []byte {
 	}
 	px := dpi / 25.4 // pixels per millimetre
 	ring(R-0.5*px, 1.0*px)
-	ring(R*0.68, 0.35*px)
-	// Letters around the ring: short strokes of varying shape between the circles.
-	const letters = 34
-	for i := 0; i < letters; i++ {
-		if i >= 15 && i <= 18 {
-			continue // the gap at the bottom, as between name and place
-		}
-		a := 2*math.Pi*float64(i)/letters - math.Pi/2
-		r0, r1 := R*0.74, R*0.9
-		tilt := 0.06 * math.Sin(float64(i)*1.7)
-		cv.stroke(func(t float64) (float64, float64) {
-			r := r0 + (r1-r0)*t
-			return c + r*math.Cos(a+tilt*(t-0.5)), c + r*math.Sin(a+tilt*(t-0.5))
-		}, func(float64) float64 { return 0.3 * px })
-		if i%3 != 1 { // a cross bar on most letters
-			rm := (r0 + r1) / 2
-			cv.stroke(func(t float64) (float64, float64) {
-				da := (t - 0.5) * 0.07
-				return c + rm*math.Cos(a+da), c + rm*math.Sin(a+da)
-			}, func(float64) float64 { return 0.25 * px })
-		}
-	}
-	// The star.
+	ring(R*0.66, 0.35*px)
+	cv.ringText(name, c, c, R*0.72, R*0.2, 2*math.Pi*0.8)
 	star(cv, c, c, R*0.3)
 	return encodePNG(cv.img, dpi)
 }
