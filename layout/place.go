@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"compress/zlib"
 	"context"
 	"crypto/x509"
 	"fmt"
@@ -389,10 +390,12 @@ func (p *Placement) placeStamp(pages []pdf.Page, spec Spec) error {
 }
 
 func (p *Placement) typesetOptions() *typeset.Options {
+	// Appearances are small and written while the signer waits: speed over the
+	// last few per cent of size.
+	o := &typeset.Options{Compression: zlib.BestSpeed}
 	if p.font == nil {
-		return nil
+		return o
 	}
-	o := &typeset.Options{}
 	o.Faces[typeset.Regular] = p.font
 	o.Faces[typeset.Bold] = p.font
 	return o

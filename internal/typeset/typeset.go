@@ -71,10 +71,15 @@ type Options struct {
 	// Liberation Serif for that style. The font must cover the text drawn with it
 	// (see Doc.Missing).
 	Faces [4][]byte
+	// Compression is the zlib level of the streams written (default
+	// zlib.DefaultCompression); zlib.BestSpeed makes appearances several times faster
+	// to write for a slightly larger file.
+	Compression int
 }
 
 // Doc is a PDF document being set. It is not safe for concurrent use.
 type Doc struct {
+	level  int // zlib level
 	faces  [4]*fonts.Font
 	usage  [4]*fonts.Usage
 	pages  []*Page
@@ -98,7 +103,13 @@ func New(opts *Options) (*Doc, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Doc{faces: faces}
+	d := &Doc{faces: faces, level: zlib.DefaultCompression}
+	if opts != nil && opts.Compression != 0 {
+		if opts.Compression < zlib.HuffmanOnly || opts.Compression > zlib.BestCompression {
+			return nil, fmt.Errorf("typeset: zlib level %d", opts.Compression)
+		}
+		d.level = opts.Compression
+	}
 	if opts != nil {
 		for s, data := range opts.Faces {
 			if data == nil {
@@ -252,12 +263,25 @@ func TextString(s string) string {
 	return b.String()
 }
 
-// Deflate compresses data with zlib (PDF's FlateDecode).
-func Deflate(data []byte) []byte {
+// Deflate compresses data with zlib (PDF's FlateDecode) at the default level.
+func Deflate(data []byte) []byte { return deflateLevel(data, zlib.DefaultCompression) }
+
+// zlibWriters keeps zlib writers (about 1 MB of state each) for reuse, by level.
+var zlibWriters [zlib.BestCompression - zlib.HuffmanOnly + 1]sync.Pool
+
+func deflateLevel(data []byte, level int) []byte {
 	var b bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&b, zlib.DefaultCompression)
+	b.Grow(len(data)/4 + 64)
+	pool := &zlibWriters[level-zlib.HuffmanOnly]
+	zw, _ := pool.Get().(*zlib.Writer)
+	if zw == nil {
+		zw, _ = zlib.NewWriterLevel(&b, level)
+	} else {
+		zw.Reset(&b)
+	}
 	zw.Write(data)
 	zw.Close()
+	pool.Put(zw)
 	return b.Bytes()
 }
 
@@ -284,7 +308,7 @@ func (d *Doc) Bytes(info Info) ([]byte, error) {
 	}
 	stream := func(n int, dict string, data []byte) {
 		offsets[n-1] = out.Len()
-		z := Deflate(data)
+		z := deflateLevel(data, d.level)
 		fmt.Fprintf(&out, "%d 0 obj\n<< %s /Filter /FlateDecode /Length %d >>\nstream\n", n, dict, len(z))
 		out.Write(z)
 		out.WriteString("\nendstream\nendobj\n")
