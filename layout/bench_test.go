@@ -95,6 +95,8 @@ func BenchmarkSign200KB(b *testing.B) {
 	b.Logf("document: %d bytes", len(doc))
 	b.Run("invisible", func(b *testing.B) {
 		b.ReportAllocs()
+		start := processCPU()
+		defer reportCPU(b, start)
 		for b.Loop() {
 			if _, err := signature.Sign(ctx, io.Discard, bytes.NewReader(doc), int64(len(doc)), key, chain, &signature.SignOptions{}); err != nil {
 				b.Fatal(err)
@@ -103,6 +105,8 @@ func BenchmarkSign200KB(b *testing.B) {
 	})
 	b.Run("signer-placed", func(b *testing.B) {
 		b.ReportAllocs()
+		start := processCPU()
+		defer reportCPU(b, start)
 		for b.Loop() {
 			p, err := layout.Place(ctx, bytes.NewReader(doc), int64(len(doc)), layout.Spec{Kind: layout.Signer, Image: sig,
 				SignerTitle: "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", SignerName: "Nguyễn Văn Thắng"})
@@ -117,6 +121,8 @@ func BenchmarkSign200KB(b *testing.B) {
 	})
 	b.Run("attachment-stamp", func(b *testing.B) {
 		b.ReportAllocs()
+		start := processCPU()
+		defer reportCPU(b, start)
 		for b.Loop() {
 			p, err := layout.Place(ctx, bytes.NewReader(doc), int64(len(doc)), layout.Spec{Kind: layout.Attachment, DocNumber: "41/2022/QĐ-UBND"})
 			if err != nil {
@@ -130,6 +136,8 @@ func BenchmarkSign200KB(b *testing.B) {
 	})
 	b.Run("place-and-draw-only", func(b *testing.B) {
 		b.ReportAllocs()
+		start := processCPU()
+		defer reportCPU(b, start)
 		for b.Loop() {
 			p, err := layout.Place(ctx, bytes.NewReader(doc), int64(len(doc)), layout.Spec{Kind: layout.Signer, Image: sig,
 				SignerTitle: "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", SignerName: "Nguyễn Văn Thắng"})
@@ -152,6 +160,8 @@ func BenchmarkPlace300Pages(b *testing.B) {
 	b.Logf("document: %d bytes, 300 pages", len(doc))
 	b.Run("signer", func(b *testing.B) {
 		b.ReportAllocs()
+		start := processCPU()
+		defer reportCPU(b, start)
 		for b.Loop() {
 			if _, err := layout.Place(ctx, bytes.NewReader(doc), int64(len(doc)), layout.Spec{Kind: layout.Signer, Image: sig,
 				SignerTitle: "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", SignerName: "Nguyễn Văn Thắng"}); err != nil {
@@ -162,6 +172,8 @@ func BenchmarkPlace300Pages(b *testing.B) {
 	// The worst case: a name found nowhere, so every page is read.
 	b.Run("absent-every-page-read", func(b *testing.B) {
 		b.ReportAllocs()
+		start := processCPU()
+		defer reportCPU(b, start)
 		for b.Loop() {
 			if _, err := layout.FindSigner(ctx, bytes.NewReader(doc), int64(len(doc)), "CHỦ TỊCH", "Trần Văn Ba", nil); err == nil {
 				b.Fatal("found")

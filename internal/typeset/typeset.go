@@ -306,13 +306,13 @@ func (d *Doc) Bytes(info Info) ([]byte, error) {
 		offsets[n-1] = out.Len()
 		fmt.Fprintf(&out, "%d 0 obj\n%s\nendobj\n", n, body)
 	}
-	stream := func(n int, dict string, data []byte) {
+	streamZ := func(n int, dict string, z []byte) {
 		offsets[n-1] = out.Len()
-		z := deflateLevel(data, d.level)
 		fmt.Fprintf(&out, "%d 0 obj\n<< %s /Filter /FlateDecode /Length %d >>\nstream\n", n, dict, len(z))
 		out.Write(z)
 		out.WriteString("\nendstream\nendobj\n")
 	}
+	stream := func(n int, dict string, data []byte) { streamZ(n, dict, deflateLevel(data, d.level)) }
 	raw := func(n int, dict string, data []byte) {
 		offsets[n-1] = out.Len()
 		fmt.Fprintf(&out, "%d 0 obj\n<< %s /Length %d >>\nstream\n", n, dict, len(data))
@@ -321,6 +321,22 @@ func (d *Doc) Bytes(info Info) ([]byte, error) {
 	}
 	out.WriteString("%PDF-1.7\n%\xE2\xE3\xCF\xD3\n")
 	catalog, pagesObj, infoObj := alloc(), alloc(), alloc()
+
+	// The large streams, images and their masks, are compressed in parallel while the
+	// fonts are subset.
+	zimg := make([][2][]byte, len(d.images))
+	var wg sync.WaitGroup
+	for i, img := range d.images {
+		if img.jpeg != nil {
+			continue
+		}
+		wg.Add(1)
+		go func() { defer wg.Done(); zimg[i][0] = deflateLevel(img.samples, d.level) }()
+		if img.alpha != nil {
+			wg.Add(1)
+			go func() { defer wg.Done(); zimg[i][1] = deflateLevel(img.alpha, d.level) }()
+		}
+	}
 
 	// Fonts actually used.
 	var fontRef [4]int
@@ -337,6 +353,7 @@ func (d *Doc) Bytes(info Info) ([]byte, error) {
 		u, f := d.usage[s], d.faces[s]
 		prog, err := u.Subset()
 		if err != nil {
+			wg.Wait()
 			return nil, err
 		}
 		fd := f.Descriptor()
@@ -355,6 +372,7 @@ func (d *Doc) Bytes(info Info) ([]byte, error) {
 	}
 
 	// Images, each written once however many pages draw it.
+	wg.Wait()
 	imageRef := make([]int, len(d.images))
 	for i, img := range d.images {
 		ref := alloc()
@@ -368,12 +386,12 @@ func (d *Doc) Bytes(info Info) ([]byte, error) {
 		if img.alpha != nil {
 			mask := alloc()
 			dict += fmt.Sprintf(" /SMask %d 0 R", mask)
-			stream(ref, dict, img.samples)
-			stream(mask, fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent %d",
-				img.Width, img.Height, img.bits), img.alpha)
+			streamZ(ref, dict, zimg[i][0])
+			streamZ(mask, fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent %d",
+				img.Width, img.Height, img.bits), zimg[i][1])
 			continue
 		}
-		stream(ref, dict, img.samples)
+		streamZ(ref, dict, zimg[i][0])
 	}
 
 	var kids []string
