@@ -16,7 +16,10 @@ import (
 
 // Line is a line of text found on a page: the text of the spans that share a baseline
 // and follow one another with less than an em between them (two signer blocks side by
-// side on one baseline are two lines).
+// side on one baseline are two lines). Coordinates are those of the page as displayed:
+// the default user space of the CropBox, turned by the page's /Rotate, with the
+// origin at its lower-left corner (the same as user space on an unrotated page whose
+// boxes start at 0, 0).
 type Line struct {
 	Page int        // 1-based
 	Text string     // as extracted
@@ -34,7 +37,8 @@ type SignerBlock struct {
 	Title []Line // top to bottom; empty when only the name was searched
 	Name  Line
 	// Gap is the room between the bottom of the title and the top of the name, as wide
-	// as the block's column.
+	// as the block's widest line, in the coordinates of the page as displayed (see
+	// Line).
 	Gap [4]float64
 }
 
@@ -90,11 +94,17 @@ func PageLines(ctx context.Context, r io.ReaderAt, size int64, page int) ([]Line
 	return pageLines(doc, pages[page-1], page)
 }
 
-// pageLines assembles the spans of a page into lines.
+// pageLines assembles the spans of a page into lines, in the page as displayed (text
+// upright on a page with /Rotate runs along the displayed x axis).
 func pageLines(doc *pdf.Document, p pdf.Page, pageNo int) ([]Line, error) {
 	spans, err := doc.PageText(p)
 	if err != nil {
 		return nil, &DocumentError{Page: pageNo, Err: err}
+	}
+	if v := pageView(p); v.rot != 0 || v.box[0] != 0 || v.box[1] != 0 {
+		for i := range spans {
+			spans[i].X, spans[i].Y = v.to(spans[i].X, spans[i].Y)
+		}
 	}
 	return assembleLines(spans, pageNo), nil
 }

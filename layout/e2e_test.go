@@ -362,3 +362,5 @@ func TestStampsOnAttachmentAndCopy(t *testing.T) {
 		})
 	}
 }
+
+func imageRect(x0, y0, x1, y1 int) image.Rectangle { return image.Rect(x0, y0, x1, y1) }

@@ -113,7 +113,8 @@ type Spec struct {
 type Placement struct {
 	Kind Kind
 	Page int        // 1-based
-	Rect [4]float64 // the widget rectangle, default user space
+	Rect [4]float64 // the widget rectangle, in the page's default user space
+
 	// Warnings say what the law asks that the input does not give (a JPEG image, an
 	// opaque PNG, a seal without a signer image under it, …), in Vietnamese and
 	// English.
@@ -121,7 +122,8 @@ type Placement struct {
 	// Block is the signer block the placement was measured from (Signer, and Seal
 	// when it was found), nil otherwise.
 	Block *SignerBlock
-	// SignerImage is, for Seal, the rectangle of the signer's image the seal covers.
+	// SignerImage is, for Seal, the rectangle (default user space) of the signer's
+	// image the seal covers.
 	SignerImage [4]float64
 
 	img  *typeset.Image
@@ -260,7 +262,8 @@ func (p *Placement) placeSigner(ctx context.Context, doc *pdf.Document, pages []
 	w, h = w*scale, h*scale
 	cx := (b.Name.Rect[0] + b.Name.Rect[2] + b.Title[len(b.Title)-1].Rect[0] + b.Title[len(b.Title)-1].Rect[2]) / 4
 	cy := (gap[1] + gap[3]) / 2
-	p.Rect = [4]float64{cx - w/2, cy - h/2, cx + w/2, cy + h/2}
+	v := pageView(pages[b.Page-1])
+	p.Rect = v.fromRect([4]float64{cx - w/2, cy - h/2, cx + w/2, cy + h/2})
 	return nil
 }
 
@@ -299,21 +302,23 @@ func (p *Placement) placeSeal(ctx context.Context, doc *pdf.Document, pages []pd
 	if err != nil {
 		return err
 	}
-	var box [4]float64
+	var box [4]float64 // the signer's image, in the displayed page
+	var userBox *[4]float64
 	switch {
 	case block != nil:
 		p.Block, p.Page = block, block.Page
+		v := pageView(pages[block.Page-1])
 		best, bestArea := -1, 0.0
 		for i, s := range sigs {
 			if s.Page != block.Page {
 				continue
 			}
-			if a := intersectArea(s.Rect, block.Gap); a > bestArea {
+			if a := intersectArea(v.toRect(s.Rect), block.Gap); a > bestArea {
 				best, bestArea = i, a
 			}
 		}
 		if best >= 0 {
-			box = sigs[best].Rect
+			box, userBox = v.toRect(sigs[best].Rect), &sigs[best].Rect
 			break
 		}
 		p.Warnings = append(p.Warnings, "chưa có chữ ký số của người có thẩm quyền giữa chức vụ và họ tên; con dấu được đặt theo khối chữ ký / no signature of the person with authority between the title and the name yet; the seal is placed by the signer block")
@@ -339,7 +344,7 @@ func (p *Placement) placeSeal(ctx context.Context, doc *pdf.Document, pages []pd
 		case 0:
 			return &AnchorError{Err: ErrAnchorNotFound, Signer: "(chữ ký của người có thẩm quyền / the signer's signature)"}
 		case 1:
-			box, p.Page = on[0].Rect, page
+			box, p.Page, userBox = pageView(pages[page-1]).toRect(on[0].Rect), page, &on[0].Rect
 		default:
 			var c []Candidate
 			for _, s := range on {
@@ -348,10 +353,15 @@ func (p *Placement) placeSeal(ctx context.Context, doc *pdf.Document, pages []pd
 			return &AnchorError{Err: ErrAnchorAmbiguous, Signer: "(chữ ký của người có thẩm quyền / the signer's signature: give SignerTitle and SignerName)", Candidates: c}
 		}
 	}
-	p.SignerImage = box
+	v := pageView(pages[p.Page-1])
+	if userBox != nil {
+		p.SignerImage = *userBox
+	} else {
+		p.SignerImage = v.fromRect(box)
+	}
 	right := box[0] + (box[2]-box[0])/3
 	cy := (box[1] + box[3]) / 2
-	p.Rect = [4]float64{right - w, cy - h/2, right, cy + h/2}
+	p.Rect = v.fromRect([4]float64{right - w, cy - h/2, right, cy + h/2})
 	return nil
 }
 
@@ -382,10 +392,11 @@ func (p *Placement) placeStamp(pages []pdf.Page, spec Spec) error {
 	}
 	w := d.Width(typeset.Regular, stampSize, line) + 2*stampPad
 	h := stampSize*(lineAscent+lineDescent) + 2*stampPad
-	box := pages[p.Page-1].CropBox
-	right := box[2] - 8*typeset.MM
-	top := box[3] - 6*typeset.MM
-	p.Rect = [4]float64{right - w, top - h, right, top}
+	// The top right of the page as displayed.
+	v := pageView(pages[p.Page-1])
+	right := v.w - 8*typeset.MM
+	top := v.h - 6*typeset.MM
+	p.Rect = v.fromRect([4]float64{right - w, top - h, right, top})
 	return nil
 }
 
