@@ -18,6 +18,10 @@ import (
 const defaultPKCS11Module = "/usr/lib/softhsm/libsofthsm2.so"
 
 const tokenUsage = `usage: kyso token list [-module PATH] [-token LABEL] [-pin-env VAR]
+       kyso token list -csc URL -csc-auth-env VAR
+
+With -csc, lists the credentials of a remote signing service (CSC API v2, ký số từ
+xa) that the access token in $VAR may use, with their certificates.
 
 Lists the PKCS#11 tokens (USB tokens, smart cards, HSM partitions) of a module with
 their PIN state, and the certificates on each. With -pin-env, logs in and lists the
@@ -61,6 +65,8 @@ func runToken(ctx context.Context, c *cli, args []string) int {
 	module := fs.String("module", "", "PKCS#11 module `path` (default $KYSO_PKCS11_MODULE, else "+defaultPKCS11Module+")")
 	label := fs.String("token", "", "only the token with this `label`")
 	pinEnv := fs.String("pin-env", "", "environment `variable` holding the user PIN; logs in to list the signing keys")
+	cscURL := fs.String("csc", "", "list the credentials of the CSC API v2 remote signing service at this base `URL` instead")
+	cscAuthEnv := fs.String("csc-auth-env", "", "with -csc: environment `variable` holding the service's OAuth2 access token")
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -70,6 +76,13 @@ func runToken(ctx context.Context, c *cli, args []string) int {
 	if fs.NArg() > 0 {
 		fmt.Fprintf(c.stderr, "kyso token list: unexpected arguments %q\n", fs.Args())
 		return exitUsage
+	}
+	if *cscURL != "" || *cscAuthEnv != "" {
+		if *cscURL == "" || *module != "" || *label != "" || *pinEnv != "" {
+			fmt.Fprintln(c.stderr, "kyso token list: -csc URL -csc-auth-env VAR lists a remote service; -module, -token and -pin-env are for PKCS#11")
+			return exitUsage
+		}
+		return runTokenListCSC(ctx, c, *cscURL, *cscAuthEnv)
 	}
 	path := pkcs11ModulePath(c, *module)
 	m, err := token.OpenModule(path)
