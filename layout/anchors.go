@@ -89,7 +89,7 @@ func PageLines(ctx context.Context, r io.ReaderAt, size int64, page int) ([]Line
 		return nil, err
 	}
 	if page < 1 || page > len(pages) {
-		return nil, &SpecError{Field: "Page", Msg: fmt.Sprintf("page not found: page %d of a %d-page document", page, len(pages))}
+		return nil, &SpecError{Field: "Page", Msg: fmt.Sprintf("không có trang %d trong văn bản %d trang / page not found: page %d of a %d-page document", page, len(pages), page, len(pages))}
 	}
 	return pageLines(doc, pages[page-1], page)
 }
@@ -234,10 +234,10 @@ func FindSigner(ctx context.Context, r io.ReaderAt, size int64, title, name stri
 
 func findSigner(ctx context.Context, doc *pdf.Document, pages []pdf.Page, title, name string, only int) (*SignerBlock, error) {
 	if strings.TrimSpace(name) == "" {
-		return nil, &SpecError{Field: "SignerName", Msg: "the signer's name (ô 7b) is needed to find the signer block"}
+		return nil, &SpecError{Field: "SignerName", Msg: "cần họ tên người ký (ô 7b) để tìm khối chữ ký / the signer's name (ô 7b) is needed to find the signer block"}
 	}
 	if only < 0 || only > len(pages) {
-		return nil, &SpecError{Field: "Page", Msg: fmt.Sprintf("page not found: page %d of a %d-page document", only, len(pages))}
+		return nil, &SpecError{Field: "Page", Msg: fmt.Sprintf("không có trang %d trong văn bản %d trang / page not found: page %d of a %d-page document", only, len(pages), only, len(pages))}
 	}
 	nameKey, titleKey := anchorKey(name), anchorKey(title)
 	var near []Candidate

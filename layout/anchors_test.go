@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/kyso-go/kyso/internal/typeset"
 	"github.com/kyso-go/kyso/layout"
 )
 
@@ -74,4 +75,29 @@ func TestFindSignerErrors(t *testing.T) {
 	joint := exported(t, "joint")
 	_, err = layout.FindSigner(ctx, bytes.NewReader(joint), int64(len(joint)), "THỨ TRƯỞNG", "", nil)
 	assert.ErrorIs(t, err, layout.ErrSpec, "a name is needed")
+}
+
+// The same block printed twice on the last page is ambiguous: the error lists both,
+// with their page.
+func TestFindSignerAmbiguous(t *testing.T) {
+	d, err := typeset.New(nil)
+	require.NoError(t, err)
+	d.NewPage(typeset.A4Width, typeset.A4Height)
+	p := d.NewPage(typeset.A4Width, typeset.A4Height)
+	for _, x := range []float64{100, 350} {
+		d.Text(p, typeset.Bold, 14, x, 300, "CHỦ TỊCH")
+		d.Text(p, typeset.Bold, 14, x, 220, "Nguyễn Văn Thắng")
+	}
+	pdf, err := d.Bytes(typeset.Info{})
+	require.NoError(t, err)
+	_, err = layout.FindSigner(context.Background(), bytes.NewReader(pdf), int64(len(pdf)), "CHỦ TỊCH", "Nguyễn Văn Thắng", nil)
+	require.ErrorIs(t, err, layout.ErrAnchorAmbiguous)
+	var ae *layout.AnchorError
+	require.True(t, errors.As(err, &ae))
+	require.Len(t, ae.Candidates, 2)
+	for _, c := range ae.Candidates {
+		assert.Equal(t, 2, c.Page)
+		assert.Equal(t, "CHỦ TỊCH\nNguyễn Văn Thắng", c.Text)
+	}
+	assert.Contains(t, err.Error(), "trang/page 2")
 }

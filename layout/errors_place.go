@@ -37,6 +37,7 @@ type AnchorError struct {
 	Candidates []Candidate // lines or signatures that came close, with their pages
 }
 
+// Error lists what was searched for and the candidates, in Vietnamese and English.
 func (e *AnchorError) Error() string {
 	var b strings.Builder
 	switch e.Err {
@@ -65,6 +66,7 @@ type SpecError struct {
 	Msg   string
 }
 
+// Error names the field and the problem.
 func (e *SpecError) Error() string { return "layout: Spec." + e.Field + ": " + e.Msg }
 
 // Unwrap returns ErrSpec.
@@ -77,6 +79,7 @@ type DocumentError struct {
 	Err  error
 }
 
+// Error gives the page, when known, and the reader's error.
 func (e *DocumentError) Error() string {
 	if e.Page > 0 {
 		return fmt.Sprintf("layout: page %d: %v", e.Page, e.Err)

@@ -158,7 +158,7 @@ func Place(ctx context.Context, r io.ReaderAt, size int64, spec Spec) (*Placemen
 		return nil, err
 	}
 	if spec.Page < 0 || spec.Page > len(pages) {
-		return nil, &SpecError{Field: "Page", Msg: fmt.Sprintf("page not found: page %d of a %d-page document", spec.Page, len(pages))}
+		return nil, &SpecError{Field: "Page", Msg: fmt.Sprintf("không có trang %d trong văn bản %d trang / page not found: page %d of a %d-page document", spec.Page, len(pages), spec.Page, len(pages))}
 	}
 	if spec.Rect != nil {
 		rc := *spec.Rect
@@ -179,7 +179,7 @@ func Place(ctx context.Context, r io.ReaderAt, size int64, spec Spec) (*Placemen
 		err = p.placeSeal(ctx, doc, pages, spec)
 	case Attachment:
 		if strings.TrimSpace(spec.DocNumber) == "" {
-			return nil, &SpecError{Field: "DocNumber", Msg: "an attachment's stamp needs the number and symbol of the document (số và ký hiệu)"}
+			return nil, &SpecError{Field: "DocNumber", Msg: "cần số và ký hiệu văn bản / an attachment's stamp needs the number and symbol of the document"}
 		}
 		p.text = "Số: " + strings.TrimSpace(spec.DocNumber) + "; "
 		err = p.placeStamp(pages, spec)
@@ -189,7 +189,7 @@ func Place(ctx context.Context, r io.ReaderAt, size int64, spec Spec) (*Placemen
 			return nil, &SpecError{Field: "CopyForm", Msg: fmt.Sprintf("%q: want %q, %q or %q", spec.CopyForm, CopyExact, CopyDerived, CopyExtract)}
 		}
 		if strings.TrimSpace(spec.OrgName) == "" {
-			return nil, &SpecError{Field: "OrgName", Msg: "a copy's stamp names the copying organisation"}
+			return nil, &SpecError{Field: "OrgName", Msg: "cần tên cơ quan sao văn bản / a copy's stamp names the copying organisation"}
 		}
 		p.text = form + "; " + strings.TrimSpace(spec.OrgName) + "; "
 		err = p.placeStamp(pages, spec)
@@ -211,7 +211,7 @@ func Place(ctx context.Context, r io.ReaderAt, size int64, spec Spec) (*Placemen
 // law (a transparent PNG).
 func (p *Placement) loadImage(data []byte, what string) error {
 	if len(data) == 0 {
-		return &SpecError{Field: "Image", Msg: "the " + what + " image is required"}
+		return &SpecError{Field: "Image", Msg: "cần ảnh " + vnWhat(what) + " / the " + what + " image is required"}
 	}
 	img, err := typeset.DecodeImage(data)
 	if err != nil {
@@ -286,7 +286,7 @@ func (p *Placement) placeSeal(ctx context.Context, doc *pdf.Document, pages []pd
 	case p.img.DPIX > 0 && p.img.DPIY > 0:
 		w, h = p.img.SizePt(0)
 	default:
-		return &SpecError{Field: "SealMM", Msg: "the seal image declares no resolution (PNG pHYs): give the seal's real diameter in millimetres"}
+		return &SpecError{Field: "SealMM", Msg: "ảnh con dấu không ghi độ phân giải (PNG pHYs): hãy cho đường kính thật của dấu (mm) / the seal image declares no resolution (PNG pHYs): give the seal's real diameter in millimetres"}
 	}
 	// The signer's image the seal covers: the signer's signature widget on the page,
 	// else the room the signer block leaves for it.

@@ -30,6 +30,7 @@ const (
 	JPEG
 )
 
+// String returns the format's name.
 func (f Format) String() string {
 	switch f {
 	case PNG:
