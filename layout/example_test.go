@@ -10,8 +10,8 @@ import (
 )
 
 // A clerk signs a separate appendix file: the stamp goes at the top right of page 1.
-func Example() {
-	doc := examplePDF()
+func ExamplePlace() {
+	doc := emptyA4PDF()
 	p, err := layout.Place(context.Background(), bytes.NewReader(doc), int64(len(doc)),
 		layout.Spec{Kind: layout.Attachment, DocNumber: "41/2022/QĐ-UBND"})
 	if err != nil {
@@ -26,8 +26,8 @@ func Example() {
 	// 2026-12-07T07:03:45+07:00
 }
 
-// examplePDF is an empty A4 page.
-func examplePDF() []byte {
+// emptyA4PDF is an empty A4 page.
+func emptyA4PDF() []byte {
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.7\n")
 	objs := []string{
