@@ -224,6 +224,15 @@ func (p *Placement) loadImage(data []byte, what string) error {
 		p.Warnings = append(p.Warnings, fmt.Sprintf("ảnh %s không có nền trong suốt / the %s PNG has no transparent background", vnWhat(what), what))
 	}
 	p.img = img
+	// Nghị định 30/2020 Phụ lục I: the signature in blue (k7 d), the seal in red (k8 a).
+	if r, g, b, n := img.InkColor(); n > 0 {
+		switch {
+		case what == "signature" && !(b > r+30 && b > g+15):
+			p.Warnings = append(p.Warnings, fmt.Sprintf("ảnh chữ ký không màu xanh (màu trung bình %.0f, %.0f, %.0f) / the signature image is not blue (average ink colour %.0f, %.0f, %.0f)", r, g, b, r, g, b))
+		case what == "seal" && !(r > g+50 && r > b+50):
+			p.Warnings = append(p.Warnings, fmt.Sprintf("ảnh con dấu không màu đỏ (màu trung bình %.0f, %.0f, %.0f) / the seal image is not red (average ink colour %.0f, %.0f, %.0f)", r, g, b, r, g, b))
+		}
+	}
 	return nil
 }
 

@@ -160,7 +160,17 @@ func TestImageWarnings(t *testing.T) {
 	require.NoError(t, png.Encode(&o, image.NewGray(image.Rect(0, 0, 200, 60))))
 	p, err = place(t, letter, layout.Spec{Kind: layout.Seal, Image: o.Bytes(), SealMM: 36, SignerTitle: "CHỦ TỊCH", SignerName: "Nguyễn Văn Thắng"})
 	require.NoError(t, err)
-	assert.Len(t, p.Warnings, 2, "opaque, and no signer signature yet: %q", p.Warnings)
+	assert.Len(t, p.Warnings, 3, "opaque, black, and no signer signature yet: %q", p.Warnings)
+	assert.Contains(t, strings.Join(p.Warnings, "\n"), "not red")
+
+	// A red signature and a blue seal are flagged; the generated ones are not.
+	p, err = place(t, letter, layout.Spec{Kind: layout.Signer, Image: layouttest.SealPNG(20, 150), SignerTitle: "CHỦ TỊCH", SignerName: "Nguyễn Văn Thắng"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{p.Warnings[0]}, p.Warnings)
+	assert.Contains(t, p.Warnings[0], "not blue")
+	p, err = place(t, letter, layout.Spec{Kind: layout.Signer, Image: layouttest.SignaturePNG(150), SignerTitle: "CHỦ TỊCH", SignerName: "Nguyễn Văn Thắng"})
+	require.NoError(t, err)
+	assert.Empty(t, p.Warnings)
 }
 
 func TestSignerAndSealOnFormsLetter(t *testing.T) {

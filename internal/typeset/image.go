@@ -253,6 +253,37 @@ func jfifDPI(data []byte) (float64, float64) {
 	return 0, 0
 }
 
+// InkColor returns the average colour (components 0–255) of the pixels that are
+// mostly opaque (alpha ≥ 50 %), and how many there are; for a JPEG, n is 0.
+func (im *Image) InkColor() (r, g, b float64, n int) {
+	if im.Format != PNG {
+		return 0, 0, 0, 0
+	}
+	bpc := im.bits / 8
+	comps := 3
+	if im.colorSpace == "DeviceGray" {
+		comps = 1
+	}
+	var sr, sg, sb float64
+	for i := 0; i < im.Width*im.Height; i++ {
+		if im.alpha != nil && im.alpha[i*bpc] < 128 {
+			continue
+		}
+		px := im.samples[i*comps*bpc:]
+		if comps == 1 {
+			v := float64(px[0])
+			sr, sg, sb = sr+v, sg+v, sb+v
+		} else {
+			sr, sg, sb = sr+float64(px[0]), sg+float64(px[bpc]), sb+float64(px[2*bpc])
+		}
+		n++
+	}
+	if n == 0 {
+		return 0, 0, 0, 0
+	}
+	return sr / float64(n), sg / float64(n), sb / float64(n), n
+}
+
 // Crop returns the image cut to the bounding box of its pixels that are not fully
 // transparent (a PNG whose transparent margins would otherwise shift what is drawn),
 // keeping its resolution. A JPEG or an image without transparent margins is returned
