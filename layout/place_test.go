@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kyso-go/kyso/forms"
+	"github.com/kyso-go/kyso/internal/fonts"
 	"github.com/kyso-go/kyso/layout"
 	"github.com/kyso-go/kyso/layout/layouttest"
 )
@@ -79,6 +80,18 @@ func TestAppearanceHoldsOnlyWhatIsSeen(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "SAO LỤC; Văn phòng Chính phủ; 2026-12-07T07:03:45+07:00", text(p))
 	assert.Equal(t, "2026-12-07T07:03:45+07:00", layout.FormatTime(at.In(time.FixedZone("EST", -5*3600))))
+
+	// An agency's own font (here Liberation Serif Bold standing in for a licensed
+	// Times New Roman) sets the stamp.
+	p, err = place(t, letter, layout.Spec{Kind: layout.Attachment, DocNumber: "41/2022/QĐ-UBND", Font: fonts.LiberationSerifData(fonts.Bold)})
+	require.NoError(t, err)
+	pdf, err := p.AppearancePDF(context.Background(), p.Rect[2]-p.Rect[0], p.Rect[3]-p.Rect[1], nil, at)
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "font.pdf")
+	require.NoError(t, os.WriteFile(path, pdf, 0o644))
+	out, err := exec.Command("pdffonts", path).Output()
+	require.NoError(t, err)
+	assert.Contains(t, string(out), "LiberationSerif-Bold")
 }
 
 // The signer's image is scaled down to fit between title and name, never up.

@@ -23,6 +23,7 @@ type signPlacementFlags struct {
 	docNumber   string
 	copyForm    string
 	orgName     string
+	font        string
 	kind        layout.Kind
 }
 
@@ -40,6 +41,7 @@ func (p *signPlacementFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.docNumber, "doc-number", "", "-placement attachment: the number and symbol `text` of the document, e.g. 41/2022/QĐ-UBND")
 	fs.StringVar(&p.copyForm, "copy-form", "", "-placement copy: `form` of the copy: \"SAO Y\", \"SAO LỤC\" or \"TRÍCH SAO\"")
 	fs.StringVar(&p.orgName, "org-name", "", "-placement copy: the copying organisation `text` (default: the organisation in the signing certificate)")
+	fs.StringVar(&p.font, "font", "", "TrueType `file` to set the stamps' and text box's text in (the agency's licensed Times New Roman; default: the embedded Liberation Serif, its metric clone)")
 }
 
 // problems checks the placement flags.
@@ -102,6 +104,13 @@ func (p *signPlacementFlags) widget(ctx context.Context, c *cli, f *signFlags, i
 			return nil, fmt.Errorf("-image: %w", err)
 		}
 		spec.Image = data
+	}
+	if p.font != "" {
+		data, err := readLimited(p.font, 32<<20)
+		if err != nil {
+			return nil, fmt.Errorf("-font: %w", err)
+		}
+		spec.Font = data
 	}
 	if spec.Kind == layout.Copy && spec.OrgName == "" && cert != nil {
 		if len(cert.Subject.Organization) > 0 {

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kyso-go/kyso/certstatus/certstatustest"
+	"github.com/kyso-go/kyso/internal/fonts"
 	"github.com/kyso-go/kyso/layout/layouttest"
 )
 
@@ -77,12 +78,17 @@ func TestSignPlacementFlags(t *testing.T) {
 
 	// An attachment.
 	s4 := filepath.Join(dir, "s4.pdf")
+	ttf := filepath.Join(dir, "agency.ttf") // standing in for a licensed Times New Roman
+	require.NoError(t, os.WriteFile(ttf, fonts.LiberationSerifData(fonts.Italic), 0o600))
 	code, stdout, stderr = runCLI(t, nil, "sign", "-in", in, "-out", s4, "-key", ok, "-cert", oc,
-		"-placement", "attachment", "-doc-number", "41/2022/QĐ-UBND")
+		"-placement", "attachment", "-doc-number", "41/2022/QĐ-UBND", "-font", ttf)
 	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
 	out, err = exec.Command("pdftotext", "-f", "1", "-l", "1", s4, "-").Output()
 	require.NoError(t, err)
 	assert.Regexp(t, `(?m)^Số: 41/2022/QĐ-UBND; \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$`, string(out))
+	if ff, err := exec.Command("pdffonts", s4).Output(); err == nil {
+		assert.Contains(t, string(ff), "LiberationSerif-Italic", "the stamp is set in the -font given")
+	}
 
 	// -rect keeps the Vietnamese text and shows Vietnam time.
 	s5 := filepath.Join(dir, "s5.pdf")
