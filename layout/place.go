@@ -109,7 +109,8 @@ type Spec struct {
 
 // Placement is where a visible signature goes and how it is drawn. It implements the
 // appearance interface of kyso's signature package (AppearancePDF) structurally: pass
-// it as the widget's appearance with Page and Rect as the widget's.
+// it as the widget's appearance with Page and Rect as the widget's. A Placement is not
+// changed by AppearancePDF and may be used by several goroutines at once.
 type Placement struct {
 	Kind Kind
 	Page int        // 1-based
