@@ -22,32 +22,35 @@ type Calendar = calendar.Calendar
 
 // Deadline is when one report of a profile is due for one period.
 type Deadline struct {
-	Profile string // the profile's id
-	Report  string // the report's period kind: "monthly", "quarterly", "half-year", "annual"
-	Name    string // the report's Vietnamese name
+	Profile string `json:"profile"` // the profile's id
+	Report  string `json:"report"`  // the report's period kind: "monthly", "quarterly", "half-year", "annual"
+	Name    string `json:"name,omitempty"`
 	// Period is "YYYY-MM" (monthly), "YYYY-Qn", "YYYY-Hn" or "YYYY" (annual).
-	Period string
+	Period string `json:"period"`
 	// Nominal is the day the rule names; Last the last day allowed (the day before
 	// Nominal when the rule says "before"); Due is Last moved off days off per the
 	// report's Shift.
-	Nominal, Last, Due time.Time
+	Nominal time.Time `json:"nominal"`
+	Last    time.Time `json:"last"`
+	Due     time.Time `json:"due"`
 	// Moved explains in Vietnamese why Due differs from Last; empty otherwise.
-	Moved string
+	Moved string `json:"moved,omitempty"`
 	// ShiftAssumed marks a shift the regulation does not state; ShiftNote says why.
-	ShiftAssumed bool
-	ShiftNote    string
+	ShiftAssumed bool   `json:"shift_assumed,omitempty"`
+	ShiftNote    string `json:"shift_note,omitempty"`
 	// WindowStart and WindowEnd bound the data the report covers (zero if none).
-	WindowStart, WindowEnd time.Time
-	Recipient              string
+	WindowStart time.Time `json:"window_start,omitzero"`
+	WindowEnd   time.Time `json:"window_end,omitzero"`
+	Recipient   string    `json:"recipient,omitempty"`
 	// Reporters are the bodies that send the report on the Due date: those of an
 	// abolished level (the district level from 1/7/2025) or past their Until are left
 	// out.
-	Reporters []Reporter
-	Citation  Citation
-	SeeAlso   []Citation
+	Reporters []Reporter `json:"reporters,omitempty"`
+	Citation  Citation   `json:"citation"`
+	SeeAlso   []Citation `json:"see_also,omitempty"`
 	// OutsidePeriod says, in Vietnamese and English, that Due lies outside the
 	// profile's period (empty otherwise).
-	OutsidePeriod string
+	OutsidePeriod string `json:"outside_period,omitempty"`
 }
 
 // schedule returns what the shared deadline computation needs, false when the report

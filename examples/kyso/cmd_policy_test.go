@@ -512,6 +512,16 @@ func TestPolicyDeadlinesCLI(t *testing.T) {
 	code, out, _ = runPolicyCmd(t, "", nil, "deadlines", "-profile", "quang-ninh", "-period", "2026-12")
 	require.Equal(t, exitOK, code)
 	assert.NotContains(t, out, "huyện", "no district level after 1/7/2025")
+	code, out, _ = runPolicyCmd(t, "", nil, "deadlines", "-profile", "quang-ninh", "-period", "2026-12", "-json")
+	require.Equal(t, exitOK, code)
+	var dls []struct {
+		Report string `json:"report"`
+		Due    string `json:"due"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &dls))
+	require.Len(t, dls, 2)
+	assert.Equal(t, "monthly", dls[0].Report)
+	assert.Equal(t, "2026-12-21T00:00:00Z", dls[0].Due)
 
 	dir := t.TempDir()
 	file := filepath.Join(dir, "thu-nghiem.json")
