@@ -19,10 +19,10 @@ import (
 // ckImageAppearance draws img over the whole widget, as a one-page PDF (the form of
 // appearance signature.Sign imports).
 func ckImageAppearance(t *testing.T, img ckImage) signature.Appearance {
-	return signature.AppearanceFunc(func(ctx context.Context, req signature.AppearanceRequest) ([]byte, error) {
+	return signature.AppearanceFunc(func(ctx context.Context, width, height float64, _ *x509.Certificate, _ time.Time) ([]byte, error) {
 		d := ckNewDoc(t)
-		p := d.page(req.Width/ckMM, req.Height/ckMM)
-		p.scan(img, [4]float64{0, 0, req.Width, req.Height})
+		p := d.page(width/ckMM, height/ckMM)
+		p.scan(img, [4]float64{0, 0, width, height})
 		return d.bytes(), nil
 	})
 }
@@ -155,10 +155,10 @@ func TestCheckRotatedPages(t *testing.T) {
 
 // ckTextAppearance writes one line of 10 pt text, as a one-page PDF.
 func ckTextAppearance(t *testing.T, text string) signature.Appearance {
-	return signature.AppearanceFunc(func(ctx context.Context, req signature.AppearanceRequest) ([]byte, error) {
+	return signature.AppearanceFunc(func(ctx context.Context, width, height float64, _ *x509.Certificate, _ time.Time) ([]byte, error) {
 		d := ckNewDoc(t)
-		p := d.page(req.Width/ckMM, req.Height/ckMM)
-		d.text(p, 2, req.Height/2-3, 10, false, text)
+		p := d.page(width/ckMM, height/ckMM)
+		d.text(p, 2, height/2-3, 10, false, text)
 		return d.bytes(), nil
 	})
 }
