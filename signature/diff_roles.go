@@ -146,7 +146,18 @@ func (w *roleWalker) walkAll(doc *pdf.Document) {
 func (w *roleWalker) walkChanges(doc *pdf.Document, changed []pdf.Ref, oldTrailer, newTrailer pdf.Dict) {
 	w.doc = doc
 	w.dangling = map[pdf.Ref]bool{}
-	w.readFields()
+	// The field tree is read again only when this revision touched it (or the
+	// catalog): a revision that changes a page or the DSS costs nothing more.
+	fieldsTouched := !equalShallow(oldTrailer.Get("Root"), newTrailer.Get("Root"))
+	for _, ref := range changed {
+		if w.roles[ref]&(roleCatalog|roleAcroForm|roleField|roleSigField|roleWidget) != 0 {
+			fieldsTouched = true
+			break
+		}
+	}
+	if fieldsTouched {
+		w.readFields()
+	}
 	if !equalShallow(oldTrailer.Get("Root"), newTrailer.Get("Root")) {
 		w.push(newTrailer.Get("Root"), roleCatalog, 0)
 	}

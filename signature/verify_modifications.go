@@ -13,6 +13,15 @@ func (v *verifier) modifications(s *sigState) {
 	if s.rev < 0 {
 		return
 	}
+	// One analysis from the oldest signed revision serves every signature (document
+	// time-stamps are finished newest first: starting from theirs would start over).
+	oldest := s.rev
+	for _, o := range v.sigs {
+		if o.rev >= 0 && o.rev < oldest {
+			oldest = o.rev
+		}
+	}
+	v.differ.analyse(oldest)
 	mc := v.differ.since(s.rev)
 	changes := append([]Change(nil), mc.changes...)
 	class := mc.class
