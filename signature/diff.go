@@ -47,6 +47,9 @@ type differ struct {
 	start int // the revision the analysis started from, -1 before it ran
 	byRev map[int]*revChanges
 	dss   map[int]bool // whether a revision's catalog has a DSS, by revision
+	// visits counts the objects the role walk resolved (the cost the analysis is
+	// linear in: each object once, plus once per change of it).
+	visits int
 }
 
 func newDiffer(doc *pdf.Document) *differ {
@@ -143,6 +146,7 @@ func (df *differ) analyse(from int) {
 		df.compare(t, prev, cur, w, rc)
 		prev = cur
 	}
+	df.visits = w.visits
 }
 
 // compare classifies what revision t (view cur) changed from revision t-1 (view prev).

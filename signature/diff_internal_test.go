@@ -560,3 +560,53 @@ func diffCases() []diffCase {
 	}
 
 }
+
+// TestDiffLinear: the analysis walks each object once, plus once per change of it: on
+// a document of 300 pages, 60 small revisions cost a handful of visits each, not a
+// walk of the whole document each (the old analysis walked every revision whole).
+func TestDiffLinear(t *testing.T) {
+	const pages = 300
+	objs := []string{"<</Type/Catalog/Pages 2 0 R/Outlines 3 0 R>>", "", "<</Type/Outlines/Count 0>>", tContent, tFont}
+	var kids []string
+	for i := 0; i < pages; i++ {
+		n := len(objs) + 1
+		kids = append(kids, fmt.Sprintf("%d 0 R", n))
+		objs = append(objs, fmt.Sprintf("<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/Annots[%d 0 R]>>", n+1),
+			"<</Type/Annot/Subtype/Text/Rect[10 10 30 30]/Contents(ghi chú)>>")
+	}
+	objs[1] = fmt.Sprintf("<</Type/Pages/Kids[%s]/Count %d>>", strings.Join(kids, " "), pages)
+	doc := signedOnceOn(t, buildPDF(objs...), 6)
+	visits := func(revisions int) int {
+		d := doc
+		for i := 0; i < revisions; i++ {
+			d = appendUpdate(t, d, func(pd *pdf.Document, u *pdf.Update) {
+				u.SetInfo(u.Add(pdf.Dict{"Producer": pdf.String(fmt.Sprintf("revision %d", i))}))
+			})
+		}
+		pd, err := pdf.Open(bytes.NewReader(d), int64(len(d)), nil)
+		require.NoError(t, err)
+		df := newDiffer(pd)
+		mc := df.since(1)
+		require.NotEqual(t, ModOther, mc.class, "%+v", mc.changes)
+		return df.visits
+	}
+	v10, v60 := visits(10), visits(60)
+	t.Logf("visits: 10 revisions %d, 60 revisions %d (document: %d objects)", v10, v60, len(objs))
+	assert.Less(t, v60-v10, 50*10, "50 more revisions must cost a few visits each, not a walk of the document each")
+}
+
+// signedOnceOn signs doc with an invisible signature whose widget is on page pageNum.
+func signedOnceOn(t testing.TB, doc []byte, pageNum int) []byte {
+	return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+		v := u.Add(pdf.Dict{"Type": pdf.Name("Sig"), "ByteRange": ints(0, 0, 0, 0), "Contents": pdf.HexString("\x00")})
+		f := u.Add(pdf.Dict{"FT": pdf.Name("Sig"), "T": pdf.String("Sig1"), "Type": pdf.Name("Annot"), "Subtype": pdf.Name("Widget"),
+			"Rect": ints(0, 0, 0, 0), "P": pdf.Ref{Num: pageNum}, "V": v})
+		c := mustDict(t, d, 1)
+		c["AcroForm"] = pdf.Dict{"Fields": pdf.Array{f}, "SigFlags": pdf.Integer(3)}
+		u.Set(pdf.Ref{Num: 1}, c)
+		p := mustDict(t, d, pageNum)
+		arr, _ := p.Get("Annots").(pdf.Array)
+		p["Annots"] = append(arr.Clone(), f)
+		u.Set(pdf.Ref{Num: pageNum}, p)
+	})
+}

@@ -109,6 +109,7 @@ type roleWalker struct {
 	fieldOf    map[pdf.Ref]string
 	sigWidgets map[pdf.Ref]bool
 	complete   bool // false once the walk hit its limit
+	visits     int  // objects resolved by the walk, over the whole analysis
 	primary    []walkItem
 	secondary  []walkItem
 }
@@ -240,6 +241,7 @@ func (w *roleWalker) visit(it walkItem) {
 		if w.seen[k] {
 			return
 		}
+		w.visits++
 		v, err := w.doc.Get(ref)
 		if err != nil || v == nil {
 			w.seen[k] = true
