@@ -451,6 +451,8 @@ func (c *changeCtx) catalog(od, nd pdf.Dict, note noteFunc) {
 		switch k {
 		case "DSS", "Extensions", "Version", "Metadata":
 			note(ModLTAUpdates, "catalog /%s updated", k)
+		case "PieceInfo", "LastModified":
+			note(ModLTAUpdates, "catalog /%s (application data) updated", k)
 		case "AcroForm":
 			if _, isRef := nd.Get(k).(pdf.Ref); isRef && equalShallow(od.Get(k), nd.Get(k)) {
 				continue // the same object: judged on its own
@@ -783,6 +785,10 @@ func (c *changeCtx) page(od, nd pdf.Dict, note noteFunc) {
 			// Tab order and the structure tree key (PDF/UA asks for /Tabs /S on a page
 			// with annotations): nothing drawn changes.
 			note(ModLTAUpdates, "page /%s set for accessibility", k)
+		case "PieceInfo", "LastModified":
+			// Application data and its date (ISO 32000-1 14.5): Acrobat touches them
+			// when it changes a page's annotations; nothing drawn changes.
+			note(ModLTAUpdates, "page /%s (application data) updated", k)
 		default:
 			note(ModOther, "page /%s changed", k)
 		}

@@ -347,6 +347,27 @@ func diffCases() []diffCase {
 					u.Set(pdf.Ref{Num: 2}, pt)
 				})
 			}},
+		{name: "Acrobat's application data (/PieceInfo, /LastModified) on the page and the catalog",
+			rule: "ISO 32000-1 14.5 (page-piece dictionaries: private data of the application, never drawn)",
+			base: plain(""), want: ModLTAUpdates,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					f := addSignature(t, d, u, sigOpts{rect: ints(300, 100, 500, 160)})
+					p := mustDict(t, d, 3)
+					arr, _ := p.Get("Annots").(pdf.Array)
+					p["Annots"] = append(arr.Clone(), f)
+					p["LastModified"] = pdf.String("D:20261207010000+07'00'")
+					p["PieceInfo"] = pdf.Dict{"AdobePhotoshop": pdf.Dict{"LastModified": pdf.String("D:20261207"), "Private": u.Add(pdf.Dict{"x": pdf.Integer(1)})}}
+					u.Set(pdf.Ref{Num: 3}, p)
+					c := mustDict(t, d, 1)
+					af, _ := asDict(c.Get("AcroForm"))
+					fields, _ := af.Get("Fields").(pdf.Array)
+					c["AcroForm"] = pdf.Dict{"Fields": append(fields.Clone(), f), "SigFlags": pdf.Integer(3)}
+					c["PieceInfo"] = pdf.Dict{"kyso": pdf.Dict{"LastModified": pdf.String("D:20261207")}}
+					c["LastModified"] = pdf.String("D:20261207")
+					u.Set(pdf.Ref{Num: 1}, c)
+				})
+			}},
 		{name: "structure tree extended for the new widget (PDF/UA)",
 			rule: "ISO 14289-1 7.18.1 and 7.18.4 (a widget is tagged: /Form element, OBJR, /StructParent, /Tabs /S); ISO 32000-1 14.7.4.4 (parent tree)",
 			base: buildPDF("<</Type/Catalog/Pages 2 0 R/MarkInfo<</Marked true>>/StructTreeRoot 6 0 R>>", tPages,

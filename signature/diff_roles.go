@@ -359,6 +359,8 @@ func childRole(r role, k pdf.Name, d pdf.Dict) role {
 			return roleInfo
 		case "StructTreeRoot":
 			return roleStruct
+		case "PieceInfo":
+			return roleInfo // application data (ISO 32000-1 14.5): never drawn
 		case "Names":
 			return roleNames
 		}
@@ -428,6 +430,9 @@ func childRole(r role, k pdf.Name, d pdf.Dict) role {
 	case r&rolePage != 0:
 		if k == "Annots" {
 			return roleAnnots
+		}
+		if k == "PieceInfo" {
+			return roleInfo // application data: never drawn
 		}
 		if pageDrawKeys[k] {
 			return roleContent
