@@ -701,7 +701,7 @@ func (c *changeCtx) field(ref pdf.Ref, od, nd pdf.Dict, r role, note noteFunc) {
 			c.fieldList(oa, na, note)
 		case sig && k == "Ff" && readOnlyAdded(resolveQuiet(c.old, od.Get(k)), resolveQuiet(c.new, nd.Get(k))):
 			note(ModLTAUpdates, "signature field %q made read-only", name)
-		case k == "StructParent":
+		case k == "StructParent" && od.Get(k) == nil:
 			note(ModLTAUpdates, "widget of field %q tagged for the structure tree", name)
 		case sig && od.Get("V") != nil && (k == "AP" || k == "AS" || k == "F" || k == "MK" || k == "DA" || k == "Rect"):
 			note(ModOther, "the appearance of signed signature field %q was changed", name)
@@ -760,7 +760,11 @@ func (c *changeCtx) widget(ref pdf.Ref, od, nd pdf.Dict, note noteFunc) {
 				c.rc.fields[name] = maxMod(c.rc.fields[name], ModFormFilling)
 			}
 		case "StructParent":
-			note(ModLTAUpdates, "widget of field %q tagged for the structure tree", name)
+			if od.Get(k) == nil {
+				note(ModLTAUpdates, "widget of field %q tagged for the structure tree", name)
+			} else {
+				note(ModOther, "widget of field %q: /%s changed", name, k)
+			}
 		case "Parent", "Subtype", "Type", "FT", "Kids":
 			note(ModOther, "widget of field %q: /%s changed", name, k)
 		default:
@@ -781,10 +785,19 @@ func (c *changeCtx) page(od, nd pdf.Dict, note noteFunc) {
 			oa, _ := resolveQuiet(c.old, od.Get(k)).(pdf.Array)
 			na, _ := resolveQuiet(c.new, nd.Get(k)).(pdf.Array)
 			c.annotList(oa, na, note)
-		case "Tabs", "StructParents":
-			// Tab order and the structure tree key (PDF/UA asks for /Tabs /S on a page
-			// with annotations): nothing drawn changes.
+		case "Tabs":
+			// Tab order (PDF/UA asks for /Tabs /S on a page with annotations):
+			// nothing drawn changes.
 			note(ModLTAUpdates, "page /%s set for accessibility", k)
+		case "StructParents":
+			// Given to a page that had none, it tags the page; changed, it would map
+			// the page's marked content to other structure elements (other
+			// /ActualText, another reading).
+			if od.Get(k) == nil {
+				note(ModLTAUpdates, "page /%s set for accessibility", k)
+			} else {
+				note(ModOther, "page /%s changed (its content maps to other structure elements)", k)
+			}
 		case "PieceInfo", "LastModified":
 			// Application data and its date (ISO 32000-1 14.5): Acrobat touches them
 			// when it changes a page's annotations; nothing drawn changes.

@@ -423,6 +423,30 @@ func diffCases() []diffCase {
 					u.Set(pdf.Ref{Num: 7}, e)
 				})
 			}},
+		{name: "/ActualText added to an existing structure element", allowed: "",
+			rule: "ISO 32000-1 14.9.4 (replacement text): what text extraction and screen readers read changes",
+			base: buildPDF("<</Type/Catalog/Pages 2 0 R/StructTreeRoot 6 0 R>>", tPages, tPage, tContent, tFont,
+				"<</Type/StructTreeRoot/K 7 0 R>>", "<</Type/StructElem/S/P/P 6 0 R/Pg 3 0 R/K 0>>"),
+			want: ModOther,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					e := mustDict(t, d, 7)
+					e["ActualText"] = pdf.String("Số tiền: 900.000.000 đồng")
+					u.Set(pdf.Ref{Num: 7}, e)
+				})
+			}},
+		{name: "a page's /StructParents changed", allowed: "",
+			rule: "ISO 32000-1 14.7.4.4: the page's marked content would map to other structure elements",
+			base: buildPDF("<</Type/Catalog/Pages 2 0 R>>", tPages,
+				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/StructParents 0>>", tContent, tFont),
+			want: ModOther,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					p := mustDict(t, d, 3)
+					p["StructParents"] = pdf.Integer(1)
+					u.Set(pdf.Ref{Num: 3}, p)
+				})
+			}},
 		{name: "/I of a list box changes with its value", allowed: "023",
 			rule: "ISO 32000-1 12.7.4.4 table 231 (/I: selected indices of a choice field): form filling",
 			base: buildPDF("<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[6 0 R]>>>>", tPages,
