@@ -122,6 +122,7 @@ func TestVerifyOwnOutputAllLevels(t *testing.T) {
 		{"outlines", func(*testing.T) []byte { return outlinesPDF }},
 		{"named destinations", func(*testing.T) []byte { return namedDestsPDF }},
 		{"tagged", func(*testing.T) []byte { return taggedPDF }},
+		{"direct annotation", func(*testing.T) []byte { return directAnnotPDF }},
 		{"LibreOffice export", libreOfficeExport},
 	}
 	sign := func(t *testing.T, in []byte, lvl signature.Level, certify signature.DocMDPPermission, visible bool) []byte {
