@@ -172,10 +172,26 @@ func (df *differ) compare(t int, prev, cur *pdf.Document, w *roleWalker, rc *rev
 	for _, ref := range changed {
 		c.object(ref)
 	}
-	// Objects freed or made to vanish: what referenced them now shows nothing.
+	// Objects freed or made to vanish: what still refers to them now shows nothing. A
+	// freed object is gone when a referrer that this revision did not rewrite still
+	// holds it (a rewritten one that still does is in w.dangling); one replaced by a
+	// copy everywhere is merely garbage.
 	gone := map[pdf.Ref]bool{}
+	isChanged := make(map[pdf.Ref]bool, len(changed))
+	for _, ref := range changed {
+		isChanged[ref] = true
+	}
+	isFreed := make(map[pdf.Ref]bool, len(freed))
 	for _, ref := range freed {
-		gone[ref] = true
+		isFreed[ref] = true
+	}
+	for _, ref := range freed {
+		for _, p := range w.parents[ref] {
+			if !isChanged[p] && !isFreed[p] {
+				gone[ref] = true
+				break
+			}
+		}
 	}
 	for ref := range w.dangling {
 		gone[ref] = true

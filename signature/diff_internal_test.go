@@ -562,6 +562,25 @@ func diffCases() []diffCase {
 					revs[len(revs)-1].XRefOffset, len(doc))
 				return append(bytes.Clone(doc), sec...)
 			}},
+		{name: "an object replaced by a copy everywhere, then freed", allowed: "0123",
+			rule: "ISO 32000-1 7.5.4: a free object no one refers to is garbage",
+			base: plain(""), want: ModNone,
+			later: func(t testing.TB, doc []byte) []byte {
+				d, err := pdf.Open(bytes.NewReader(doc), int64(len(doc)), nil)
+				require.NoError(t, err)
+				revs := d.Revisions()
+				size := int(d.Trailer().Get("Size").(pdf.Integer))
+				var b bytes.Buffer
+				b.Write(doc)
+				font := b.Len()
+				fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", size, tFont)
+				page := b.Len()
+				fmt.Fprintf(&b, "3 0 obj\n<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 %d 0 R>>>>/Annots[7 0 R]>>\nendobj\n", size)
+				xref := b.Len()
+				fmt.Fprintf(&b, "xref\n3 1\n%010d 00000 n \n5 1\n0000000000 00001 f \n%d 1\n%010d 00000 n \n", page, size, font)
+				fmt.Fprintf(&b, "trailer\n<</Size %d/Root 1 0 R/Prev %d>>\nstartxref\n%d\n%%%%EOF\n", size+1, revs[len(revs)-1].XRefOffset, xref)
+				return b.Bytes()
+			}},
 		{name: "a reference to a missing object filled in later", allowed: "",
 			rule: "ISO 32000-1 7.3.10 (a reference to a missing object is null): defining it adds content",
 			base: buildPDF("<</Type/Catalog/Pages 2 0 R>>", tPages,

@@ -112,6 +112,10 @@ type roleWalker struct {
 	visits     int  // objects resolved by the walk, over the whole analysis
 	primary    []walkItem
 	secondary  []walkItem
+	// parents are, for each object, the objects that refer to it (in any revision
+	// walked): a freed object is gone for good only if one of them still does.
+	parents map[pdf.Ref][]pdf.Ref
+	edges   map[[2]pdf.Ref]bool
 }
 
 type walkKey struct {
@@ -123,11 +127,13 @@ type walkItem struct {
 	obj   pdf.Object
 	r     role
 	depth int
+	from  pdf.Ref // the indirect object holding obj (zero: the trailer)
 }
 
 func newRoleWalker() *roleWalker {
 	return &roleWalker{roles: map[pdf.Ref]role{}, masks: map[pdf.Ref][]role{}, seen: map[walkKey]bool{},
-		dangling: map[pdf.Ref]bool{}, fieldOf: map[pdf.Ref]string{}, sigWidgets: map[pdf.Ref]bool{}, complete: true}
+		dangling: map[pdf.Ref]bool{}, fieldOf: map[pdf.Ref]string{}, sigWidgets: map[pdf.Ref]bool{}, complete: true,
+		parents: map[pdf.Ref][]pdf.Ref{}, edges: map[[2]pdf.Ref]bool{}}
 }
 
 // walkAll walks revision view doc from its trailer.
@@ -136,8 +142,8 @@ func (w *roleWalker) walkAll(doc *pdf.Document) {
 	w.dangling = map[pdf.Ref]bool{}
 	w.readFields()
 	tr := doc.Trailer()
-	w.push(tr.Get("Root"), roleCatalog, 0)
-	w.push(tr.Get("Info"), roleInfo, 0)
+	w.push(tr.Get("Root"), roleCatalog, 0, pdf.Ref{})
+	w.push(tr.Get("Info"), roleInfo, 0, pdf.Ref{})
 	w.drain()
 }
 
@@ -160,15 +166,15 @@ func (w *roleWalker) walkChanges(doc *pdf.Document, changed []pdf.Ref, oldTraile
 		w.readFields()
 	}
 	if !equalShallow(oldTrailer.Get("Root"), newTrailer.Get("Root")) {
-		w.push(newTrailer.Get("Root"), roleCatalog, 0)
+		w.push(newTrailer.Get("Root"), roleCatalog, 0, pdf.Ref{})
 	}
 	if !equalShallow(oldTrailer.Get("Info"), newTrailer.Get("Info")) {
-		w.push(newTrailer.Get("Info"), roleInfo, 0)
+		w.push(newTrailer.Get("Info"), roleInfo, 0, pdf.Ref{})
 	}
 	for _, ref := range changed {
 		for _, m := range w.masks[ref] {
 			delete(w.seen, walkKey{ref, m})
-			w.push(ref, m, 0)
+			w.push(ref, m, 0, pdf.Ref{})
 		}
 	}
 	w.drain()
@@ -215,7 +221,7 @@ func (w *roleWalker) drain() {
 	w.primary, w.secondary = nil, nil
 }
 
-func (w *roleWalker) push(o pdf.Object, r role, depth int) {
+func (w *roleWalker) push(o pdf.Object, r role, depth int, from pdf.Ref) {
 	if o == nil || depth > 64 || r == 0 {
 		return
 	}
@@ -224,7 +230,7 @@ func (w *roleWalker) push(o pdf.Object, r role, depth int) {
 	default:
 		return // nothing below a number, name or string
 	}
-	it := walkItem{obj: o, r: r, depth: depth}
+	it := walkItem{obj: o, r: r, depth: depth, from: from}
 	if r&^secondaryRoles == 0 {
 		w.secondary = append(w.secondary, it)
 	} else {
@@ -236,7 +242,13 @@ func (w *roleWalker) push(o pdf.Object, r role, depth int) {
 // children with their roles.
 func (w *roleWalker) visit(it walkItem) {
 	o := it.obj
+	holder := it.from
 	if ref, ok := o.(pdf.Ref); ok {
+		if it.from != (pdf.Ref{}) && !w.edges[[2]pdf.Ref{it.from, ref}] {
+			w.edges[[2]pdf.Ref{it.from, ref}] = true
+			w.parents[ref] = append(w.parents[ref], it.from)
+		}
+		holder = ref
 		k := walkKey{ref, it.r}
 		if w.seen[k] {
 			return
@@ -271,7 +283,7 @@ func (w *roleWalker) visit(it walkItem) {
 		d = v.Dict
 	case pdf.Array:
 		for _, e := range v {
-			w.push(e, childRoleOfArray(it.r), it.depth+1)
+			w.push(e, childRoleOfArray(it.r), it.depth+1, holder)
 		}
 		return
 	default:
@@ -283,7 +295,7 @@ func (w *roleWalker) visit(it walkItem) {
 			// Back pointers: the objects they lead to have their own place.
 			continue
 		}
-		w.push(v, childRole(it.r, k, d), it.depth+1)
+		w.push(v, childRole(it.r, k, d), it.depth+1, holder)
 	}
 }
 
