@@ -567,7 +567,8 @@ func (v *verifier) finish(s *sigState) {
 		}
 	}
 
-	// Algorithm strength (Thông tư 15/2025, Thông tư 39/2017).
+	// Algorithm strength: kyso's policy, following Thông tư 15/2025 as practice and the
+	// SHA-2 recommendation of Thông tư 39/2017 (which makes RSASSA-PSS mandatory).
 	if why := keyStrength(cert.PublicKey); why != "" {
 		rep.add(CheckAlgorithms, CheckFailed, msgAlgorithmWeak(why))
 		rep.fail(Indeterminate, CryptoConstraintsFailure)
