@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/signature"
 	"github.com/kyso-go/kyso/signature/signaturetest"
 )
@@ -124,6 +125,10 @@ func TestVerifyOwnOutputAllLevels(t *testing.T) {
 		{"tagged", func(*testing.T) []byte { return taggedPDF }},
 		{"direct annotation", func(*testing.T) []byte { return directAnnotPDF }},
 		{"LibreOffice export", libreOfficeExport},
+		{"tagged, object streams (qpdf)", func(t *testing.T) []byte {
+			return pdftest.QPDF(t, taggedPDF, "--object-streams=generate")
+		}},
+		{"outlines, linearized (qpdf)", func(t *testing.T) []byte { return pdftest.Linearized(t, outlinesPDF) }},
 	}
 	sign := func(t *testing.T, in []byte, lvl signature.Level, certify signature.DocMDPPermission, visible bool) []byte {
 		t.Helper()
