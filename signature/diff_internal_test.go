@@ -536,6 +536,21 @@ func diffCases() []diffCase {
 					addSignature(t, d, u, sigOpts{rect: ints(72, 700, 272, 740), unsaved: true})
 				})
 			}},
+		{name: "an existing empty signature field given an appearance without a signature", allowed: "0",
+			rule: "as the sneaky signature: an overlay drawn by an empty signature field",
+			base: buildPDF("<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[6 0 R]>>>>", tPages,
+				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/Annots[6 0 R]>>", tContent, tFont,
+				"<</FT/Sig/T(Giám đốc)/Type/Annot/Subtype/Widget/Rect[300 100 500 160]/F 4/P 3 0 R>>"),
+			want: ModFormFilling, unsigned: 1,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					ap := []byte("0 g BT /F1 12 Tf 5 30 Td (Da duyet) Tj ET")
+					f := mustDict(t, d, 6)
+					f["AP"] = pdf.Dict{"N": u.Add(&pdf.Stream{Dict: pdf.Dict{"Type": pdf.Name("XObject"), "Subtype": pdf.Name("Form"),
+						"BBox": ints(0, 0, 200, 60), "Length": pdf.Integer(len(ap))}, Data: ap})}
+					u.Set(pdf.Ref{Num: 6}, f)
+				})
+			}},
 		{name: "an unsigned visible signature field, signed in a later revision", allowed: "023",
 			rule: "ISO 32000-2 12.8.2.2: preparing a field then signing it is signing",
 			base: plain(""), want: ModFormFilling, unsigned: 0,
