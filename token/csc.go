@@ -51,15 +51,14 @@ type CSCOptions struct {
 // v2 (CSC v2.0.0.x): info, credentials/list, credentials/info, credentials/authorize
 // and signatures/signHash. It is safe for concurrent use.
 type CSCClient struct {
-	base       string
-	token      string
-	http       *http.Client
-	retries    int
-	delay      time.Duration
-	maxAfter   time.Duration
-	lang       string
-	log        *slog.Logger
-	roundTrips func(op string) // test hook: counts requests sent
+	base     string
+	token    string
+	http     *http.Client
+	retries  int
+	delay    time.Duration
+	maxAfter time.Duration
+	lang     string
+	log      *slog.Logger
 }
 
 // maxCSCResponse bounds a response body (certificate chains are the largest part).
@@ -431,9 +430,6 @@ func (c *CSCClient) once(ctx context.Context, method string, body []byte) (int, 
 	hreq.Header.Set("Accept", "application/json")
 	if c.token != "" {
 		hreq.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	if c.roundTrips != nil {
-		c.roundTrips(method)
 	}
 	start := time.Now()
 	resp, err := c.http.Do(hreq)
