@@ -32,8 +32,10 @@
 //
 // PIN problems come back as a [*PINError], usable with errors.Is against [ErrPINIncorrect],
 // [ErrPINLocked], [ErrPINExpired] and with messages in Vietnamese and English. A locked
-// device (khóa thiết bị sau nhiều lần nhập sai PIN) can only be recovered by the managing
-// organisation (khôi phục thiết bị, Thông tư 185/2019 Mẫu 11/12); the error says so.
+// device (khóa thiết bị sau nhiều lần nhập sai PIN) is recovered by the CA (Cục Chứng thực
+// số và Bảo mật thông tin) on the managing organisation's request (khôi phục thiết bị:
+// Nghị định 68/2024/NĐ-CP Mẫu số 06; before 15/8/2024 Thông tư 185/2019/TT-BQP Mẫu
+// 11/12); the error says so.
 //
 // PKCS#11 needs cgo. Built with CGO_ENABLED=0 the package still compiles, the software
 // signer works, and every PKCS#11 function returns [ErrNoPKCS11].
@@ -61,6 +63,9 @@
 //
 // # Hash functions
 //
-// Signers refuse SHA-1 and MD5 (Thông tư 15/2025/TT-BKHCN and Thông tư 39/2017/TT-BTTTT
-// require SHA-2 or SHA-3) with [ErrWeakHash].
+// Signers refuse SHA-1 and MD5 with [ErrWeakHash]. This is kyso's policy, following
+// practice: Thông tư 39/2017/TT-BTTTT makes RSASSA-PSS mandatory and only recommends the
+// SHA-2 family, and Thông tư 15/2025/TT-BKHCN, which lists SHA-2/SHA-3 for verification
+// software, implements Nghị định 23/2025/NĐ-CP (public signatures): for signatures under
+// the government-dedicated CA it is followed as good practice, not as a binding rule.
 package token

@@ -30,7 +30,9 @@ login). The module defaults to $KYSO_PKCS11_MODULE, else ` + defaultPKCS11Module
 
 The PIN is read from the environment variable named by -pin-env, never from the
 command line. A wrong PIN counts against the token's retry limit: after too many the
-token locks and must be recovered by the managing organisation.
+token locks, and the CA (Ban Cơ yếu Chính phủ) recovers it on the request of the
+organisation that manages the subscriber (NĐ 68/2024/NĐ-CP Mẫu 06; before 15/8/2024
+TT 185/2019/TT-BQP Mẫu 11/12).
 
 flags:
 `

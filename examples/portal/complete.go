@@ -72,14 +72,7 @@ func (s *Server) handleComplete(w http.ResponseWriter, r *http.Request) {
 	added := "none"
 	if s.cfg.Level != signature.LevelBB {
 		var ext bytes.Buffer
-		opts := &signature.ExtendOptions{
-			Revocation:     s.checker,
-			Certificates:   s.cfg.Trust.Roots(),
-			NoDocTimestamp: s.cfg.Level == signature.LevelBLT,
-		}
-		if s.tsa != nil && s.cfg.Level == signature.LevelBLTA {
-			opts.Timestamper = s.tsa
-		}
+		opts := s.services.Extend(s.cfg.Level == signature.LevelBLTA)
 		if _, err := signature.Extend(ctx, &ext, bytes.NewReader(out), int64(len(out)), opts); err != nil {
 			writeError(w, r, s.log, signError(err))
 			return
