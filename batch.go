@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/kyso-go/kyso/signature"
 	"github.com/kyso-go/kyso/token"
@@ -63,8 +64,12 @@ type BatchOptions struct {
 	// signature.Complete does with CompleteOptions.Level: B-T (time-stamp in the
 	// reserved /Contents), B-LT, B-LTA.
 	Sign signature.SignOptions
-	// Progress, when not nil, receives progress reports (from the calling goroutine).
+	// Progress, when not nil, receives progress reports; calls never overlap.
 	Progress func(BatchProgress)
+	// Workers is how many documents are prepared, and then completed, at once (the
+	// completion of B-T…B-LTA waits on the TSA and the OCSP/CRL servers); 0 or 1 means
+	// one at a time. The signer is called once either way.
+	Workers int
 }
 
 // BatchResult is the outcome of one document.
@@ -104,6 +109,7 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 		}
 		seen[out] = true
 	}
+	var mu sync.Mutex // guards the counters below and serialises Progress
 	report := func(p BatchProgress) {
 		if o.Progress != nil {
 			o.Progress(p)
@@ -117,33 +123,43 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 
 	results := make([]BatchResult, len(docs))
 	preps := make([]*signature.PreparedSignature, len(docs))
-	failed := 0
-	fail := func(i int, err error) {
+	failed, prepared, completed := 0, 0, 0
+	fail := func(i int, err error) { // with mu held
 		results[i].Err = err
 		failed++
 		report(BatchProgress{Stage: BatchFailed, Done: failed, Total: len(docs), Document: docs[i].Input, Err: err})
 	}
+	for i, d := range docs {
+		results[i].BatchDocument = d
+	}
+	batchEach(len(docs), o.Workers, func(i int) {
+		var prep *signature.PreparedSignature
+		err := ctx.Err()
+		if err == nil {
+			prep, err = batchPrepare(ctx, docs[i].Input, chain, &prepOpts)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			fail(i, err)
+			return
+		}
+		preps[i] = prep
+		prepared++
+		report(BatchProgress{Stage: BatchPrepared, Done: prepared, Total: len(docs), Document: docs[i].Input})
+	})
 	var idx []int
 	var digests [][]byte
 	var signerOpts crypto.SignerOpts
-	for i, d := range docs {
-		results[i].BatchDocument = d
-		if err := ctx.Err(); err != nil {
-			fail(i, err)
-			continue
-		}
-		p, err := batchPrepare(ctx, d.Input, chain, &prepOpts)
-		if err != nil {
-			fail(i, err)
+	for i, p := range preps {
+		if p == nil {
 			continue
 		}
 		if signerOpts == nil {
 			signerOpts = p.SignerOpts
 		}
-		preps[i] = p
 		idx = append(idx, i)
 		digests = append(digests, p.Digest)
-		report(BatchProgress{Stage: BatchPrepared, Done: len(idx), Total: len(docs), Document: d.Input})
 	}
 	if len(idx) == 0 {
 		return results, nil
@@ -151,26 +167,55 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 	sigs, errs := signer.SignDigests(ctx, digests, signerOpts, func(done, total int) {
 		report(BatchProgress{Stage: BatchSigned, Done: done, Total: total})
 	})
-	completed := 0
-	for j, i := range idx {
-		if errs != nil && errs[j] != nil {
-			fail(i, errs[j])
-			continue
+	batchEach(len(idx), o.Workers, func(j int) {
+		i := idx[j]
+		var err error
+		var res *signature.SignResult
+		switch {
+		case errs != nil && errs[j] != nil:
+			err = errs[j]
+		case len(sigs) <= j || sigs[j] == nil:
+			err = errors.New("kyso: the signer returned no signature")
+		default:
+			res, err = batchComplete(ctx, docs[i], preps[i].State, sigs[j], &signature.CompleteOptions{Level: level, Password: o.Sign.Password})
 		}
-		if len(sigs) <= j || sigs[j] == nil {
-			fail(i, errors.New("kyso: the signer returned no signature"))
-			continue
-		}
-		res, err := batchComplete(ctx, docs[i], preps[i].State, sigs[j], &signature.CompleteOptions{Level: level, Password: o.Sign.Password})
+		mu.Lock()
+		defer mu.Unlock()
 		if err != nil {
 			fail(i, err)
-			continue
+			return
 		}
 		results[i].Result = res
 		completed++
 		report(BatchProgress{Stage: BatchCompleted, Done: completed, Total: len(docs), Document: docs[i].Input})
-	}
+	})
 	return results, nil
+}
+
+// batchEach calls f(0) … f(n-1), on up to workers goroutines at once.
+func batchEach(n, workers int, f func(int)) {
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 func batchPrepare(ctx context.Context, path string, chain []*x509.Certificate, opts *signature.SignOptions) (*signature.PreparedSignature, error) {

@@ -187,6 +187,23 @@ func TestSignBatchOneAuthorization(t *testing.T) {
 	assert.Equal(t, 1, k.srv.Calls("signatures/signHash"))
 	assert.Len(t, btOutputs(t, outDir), n)
 
+	// Four workers prepare and complete at once; the signer is still called once.
+	k.srv.ResetCalls()
+	docs, outDir = btDocs(t, n)
+	var seen []string
+	results, err = kyso.SignBatch(context.Background(), s, docs, &kyso.BatchOptions{Workers: 4,
+		Sign:     signature.SignOptions{Level: k.level(signature.LevelBT)},
+		Progress: func(p kyso.BatchProgress) { seen = append(seen, string(p.Stage)) }})
+	require.NoError(t, err)
+	for _, r := range results {
+		require.NoError(t, r.Err)
+	}
+	assert.Equal(t, 1, k.srv.Calls("credentials/authorize"))
+	assert.Equal(t, 1, k.srv.Calls("signatures/signHash"))
+	assert.Len(t, btOutputs(t, outDir), n)
+	k.verify(t, results[n-1].Output, signature.LevelBT)
+	assert.Len(t, seen, 2*n+1, "every document prepared and completed, one report of the signatures")
+
 	k.srv.ResetCalls()
 	s.MaxHashesPerCall = 8
 	docs, _ = btDocs(t, n)

@@ -120,7 +120,7 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 		how = "one authorisation"
 	}
 	fmt.Fprintf(c.stderr, "kyso sign: %d documents from %s, signed by %q with %s\n", len(docs), f.batch.inDir, s.Certificate().Subject.CommonName, how)
-	results, err := kyso.SignBatch(ctx, token.Batch(s), docs, &kyso.BatchOptions{Sign: opts, Progress: func(p kyso.BatchProgress) {
+	results, err := kyso.SignBatch(ctx, token.Batch(s), docs, &kyso.BatchOptions{Sign: opts, Workers: 4, Progress: func(p kyso.BatchProgress) {
 		switch p.Stage {
 		case kyso.BatchPrepared:
 			fmt.Fprintf(c.stderr, "kyso sign: [%d/%d] prepared %s\n", p.Done, p.Total, filepath.Base(p.Document))
