@@ -32,7 +32,10 @@ type CSCOptions struct {
 	// Timeout bounds each HTTP attempt when HTTPClient is nil; 0 means 60 s.
 	Timeout time.Duration
 	// MaxRetries is how many times a transient failure (HTTP 429, 5xx, a connection
-	// error) is retried; 0 means 3, a negative value none.
+	// error) is retried; 0 means 3, a negative value none. Nothing else is retried: a
+	// refused PIN, an expired SAD or a refused parameter comes back at once. A service
+	// that signed before failing with a 5xx may refuse the retried signHash as beyond
+	// what the SAD allows; the affected digests then fail, the others are kept.
 	MaxRetries int
 	// RetryDelay is the first back-off delay, doubled at each retry with jitter; 0
 	// means 200 ms.
