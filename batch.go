@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/kyso-go/kyso/policy"
 	"github.com/kyso-go/kyso/signature"
 	"github.com/kyso-go/kyso/token"
 )
@@ -59,11 +60,13 @@ type BatchProgress struct {
 
 // BatchOptions controls SignBatch.
 type BatchOptions struct {
-	// Sign is applied to every document as Sign would (hash, PSS, field, reason,
-	// appearance, policy, ...). Its Level is reached after the signature, as
-	// signature.Complete does with CompleteOptions.Level: B-T (time-stamp in the
-	// reserved /Contents), B-LT, B-LTA.
-	Sign signature.SignOptions
+	// Sign is applied to every document as Prepare applies it (RSA scheme, hash,
+	// field, reason, appearance; the signing policy is asked for each document, with
+	// that document's existing signatures). Sign.Signature.Level is reached after the
+	// signature, as signature.Complete does with CompleteOptions.Level: B-T (a
+	// time-stamp in the reserved /Contents), B-LT, B-LTA. With Workers > 1,
+	// Sign.Policy.Decided may be called from several goroutines at once.
+	Sign SignOptions
 	// Progress, when not nil, receives progress reports; calls never overlap.
 	Progress func(BatchProgress)
 	// Workers is how many documents are prepared, and then completed, at once (the
@@ -76,7 +79,10 @@ type BatchOptions struct {
 type BatchResult struct {
 	BatchDocument
 	Result *signature.SignResult // nil on failure
-	Err    error                 // nil on success
+	// Decision is the signing policy's decision for this document (nil without
+	// Sign.Policy, or when the document failed before the policy was asked).
+	Decision *policy.Decision
+	Err      error // nil on success
 }
 
 // SignBatch signs every document with one authorisation of signer: it prepares each
@@ -117,12 +123,12 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 	}
 	chain := append([]*x509.Certificate{signer.Certificate()}, signer.Chain()...)
 	prepOpts := o.Sign
-	level := prepOpts.Level
-	prepOpts.Level = nil
-	prepOpts.StateKey = nil // the state stays in this process
+	level := prepOpts.Signature.Level
+	prepOpts.Signature.Level = nil
+	prepOpts.Signature.StateKey = nil // the state stays in this process
 
 	results := make([]BatchResult, len(docs))
-	preps := make([]*signature.PreparedSignature, len(docs))
+	preps := make([]*PreparedSignature, len(docs))
 	failed, prepared, completed := 0, 0, 0
 	fail := func(i int, err error) { // with mu held
 		results[i].Err = err
@@ -133,7 +139,7 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 		results[i].BatchDocument = d
 	}
 	batchEach(len(docs), o.Workers, func(i int) {
-		var prep *signature.PreparedSignature
+		var prep *PreparedSignature
 		err := ctx.Err()
 		if err == nil {
 			prep, err = batchPrepare(ctx, docs[i].Input, chain, &prepOpts)
@@ -141,10 +147,15 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
+			var ref *policy.RefusalError
+			if errors.As(err, &ref) {
+				results[i].Decision = &ref.Decision
+			}
 			fail(i, err)
 			return
 		}
 		preps[i] = prep
+		results[i].Decision = prep.Decision
 		prepared++
 		report(BatchProgress{Stage: BatchPrepared, Done: prepared, Total: len(docs), Document: docs[i].Input})
 	})
@@ -177,7 +188,7 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 		case len(sigs) <= j || sigs[j] == nil:
 			err = errors.New("kyso: the signer returned no signature")
 		default:
-			res, err = batchComplete(ctx, docs[i], preps[i].State, sigs[j], &signature.CompleteOptions{Level: level, Password: o.Sign.Password})
+			res, err = batchComplete(ctx, docs[i], preps[i].State, sigs[j], &signature.CompleteOptions{Level: level, Password: o.Sign.Signature.Password})
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -218,7 +229,7 @@ func batchEach(n, workers int, f func(int)) {
 	wg.Wait()
 }
 
-func batchPrepare(ctx context.Context, path string, chain []*x509.Certificate, opts *signature.SignOptions) (*signature.PreparedSignature, error) {
+func batchPrepare(ctx context.Context, path string, chain []*x509.Certificate, opts *SignOptions) (*PreparedSignature, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -228,7 +239,7 @@ func batchPrepare(ctx context.Context, path string, chain []*x509.Certificate, o
 	if err != nil {
 		return nil, err
 	}
-	return signature.Prepare(ctx, f, st.Size(), chain, opts)
+	return Prepare(ctx, f, st.Size(), chain, opts)
 }
 
 func batchComplete(ctx context.Context, d BatchDocument, state, sig []byte, opts *signature.CompleteOptions) (*signature.SignResult, error) {

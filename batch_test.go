@@ -134,15 +134,17 @@ func TestCSCSignsAtEveryLevel(t *testing.T) {
 		for _, cred := range []string{"leader", "org"} {
 			t.Run(string(level)+"/"+cred, func(t *testing.T) {
 				s := k.signer(t, cred, "246810")
-				opts := signature.SignOptions{PSS: cred == "leader", Reason: "Ký số từ xa", Location: "Quảng Ninh", Level: k.level(level)}
+				opts := kyso.SignOptions{RSA: kyso.RSAPSS, Signature: signature.SignOptions{Reason: "Ký số từ xa", Location: "Quảng Ninh", Level: k.level(level)}}
+				if cred == "org" {
+					opts.RSA = kyso.RSAPKCS1v15
+				}
 
 				// One document through signature.Sign.
 				dir := t.TempDir()
 				in := pdftest.OnePage(300)
 				single := filepath.Join(dir, "single.pdf")
 				var out bytes.Buffer
-				chain := append([]*x509.Certificate{s.Certificate()}, s.Chain()...)
-				_, err := signature.Sign(ctx, &out, bytes.NewReader(in), int64(len(in)), s, chain, &opts)
+				_, err := kyso.Sign(ctx, &out, bytes.NewReader(in), int64(len(in)), s, &opts)
 				require.NoError(t, err)
 				require.NoError(t, os.WriteFile(single, out.Bytes(), 0o600))
 				k.verify(t, single, level)
@@ -192,7 +194,7 @@ func TestSignBatchOneAuthorization(t *testing.T) {
 	docs, outDir = btDocs(t, n)
 	var seen []string
 	results, err = kyso.SignBatch(context.Background(), s, docs, &kyso.BatchOptions{Workers: 4,
-		Sign:     signature.SignOptions{Level: k.level(signature.LevelBT)},
+		Sign:     kyso.SignOptions{Signature: signature.SignOptions{Level: k.level(signature.LevelBT)}},
 		Progress: func(p kyso.BatchProgress) { seen = append(seen, string(p.Stage)) }})
 	require.NoError(t, err)
 	for _, r := range results {
@@ -312,7 +314,7 @@ func TestSignBatchFaults(t *testing.T) {
 		docs, outDir := btDocs(t, 2)
 		lo := k.level(signature.LevelBT)
 		lo.Timestamper = &certstatus.TSAClient{URL: k.pki.URL + "/no-such-tsa", Timeout: time.Second}
-		results, err := kyso.SignBatch(ctx, k.signer(t, "leader", "246810"), docs, &kyso.BatchOptions{Sign: signature.SignOptions{Level: lo}})
+		results, err := kyso.SignBatch(ctx, k.signer(t, "leader", "246810"), docs, &kyso.BatchOptions{Sign: kyso.SignOptions{Signature: signature.SignOptions{Level: lo}}})
 		require.NoError(t, err)
 		for _, r := range results {
 			assert.ErrorIs(t, r.Err, signature.ErrTimestamp)
@@ -340,7 +342,7 @@ func TestSignBatchSoftwareKey(t *testing.T) {
 	soft, err := token.OpenPKCS12(p12, []byte("pw"))
 	require.NoError(t, err)
 	docs, outDir := btDocs(t, 3)
-	results, err := kyso.SignBatch(context.Background(), token.Batch(soft), docs, &kyso.BatchOptions{Sign: signature.SignOptions{Level: k.level(signature.LevelBT)}})
+	results, err := kyso.SignBatch(context.Background(), token.Batch(soft), docs, &kyso.BatchOptions{Sign: kyso.SignOptions{Signature: signature.SignOptions{Level: k.level(signature.LevelBT)}}})
 	require.NoError(t, err)
 	for _, r := range results {
 		require.NoError(t, r.Err)

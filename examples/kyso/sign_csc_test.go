@@ -184,12 +184,25 @@ func TestSignCommandBatchCSC(t *testing.T) {
 	entries, _ = os.ReadDir(outDir3)
 	assert.Empty(t, entries)
 
+	// The signing policy is asked for each document: the clerk's seal before the
+	// authority signed is refused for all, and the service is never called.
+	f.srv.ResetCalls()
+	require.NoError(t, os.Remove(filepath.Join(inDir, "vb-03.pdf")))
+	outDir4 := filepath.Join(f.dir, "out4")
+	code, stdout, stderr = runCLI(t, f.env, append([]string{"sign", "-in-dir", inDir, "-out-dir", outDir4, "-role", "clerk"}, f.cscArgs("org", "CSC_PIN")...)...)
+	assert.Equal(t, exitFailure, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	assert.Contains(t, stdout, "signed 0 of 5")
+	assert.Equal(t, 1, strings.Count(stdout, "KHÔNG ĐƯỢC KÝ"), "the reasons once, not once per document")
+	assert.Zero(t, f.srv.Calls("credentials/authorize"))
+	code, stdout, stderr = runCLI(t, f.env, append([]string{"sign", "-in-dir", inDir, "-out-dir", outDir4, "-role", "authority"}, f.cscArgs("leader", "CSC_PIN")...)...)
+	assert.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	assert.Contains(t, stdout, "signed 5 of 5")
+
 	// Usage errors.
 	for _, bad := range [][]string{
 		{"sign", "-in-dir", inDir, "-out-dir", inDir, "-p12", "x", "-p12-pass-env", "P"},
 		{"sign", "-in-dir", inDir, "-p12", "x", "-p12-pass-env", "P"},
 		{"sign", "-in-dir", inDir, "-out-dir", outDir, "-in", "a.pdf", "-p12", "x", "-p12-pass-env", "P"},
-		{"sign", "-in-dir", inDir, "-out-dir", outDir, "-role", "clerk", "-p12", "x", "-p12-pass-env", "P"},
 	} {
 		code, _, _ := runCLI(t, f.env, bad...)
 		assert.Equal(t, exitUsage, code, "%v", bad)
