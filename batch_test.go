@@ -362,7 +362,6 @@ func BenchmarkCSC100Documents(b *testing.B) {
 	k := newBTKit(b, nil)
 	s := k.signer(b, "leader", "246810")
 	docs, _ := btDocs(b, n)
-	chain := append([]*x509.Certificate{s.Certificate()}, s.Chain()...)
 	for _, latency := range []time.Duration{0, 20 * time.Millisecond} {
 		k.srv.SetLatency(latency)
 		b.Run(fmt.Sprintf("latency=%v/batch", latency), func(b *testing.B) {
@@ -384,7 +383,7 @@ func BenchmarkCSC100Documents(b *testing.B) {
 			k.srv.ResetCalls()
 			for b.Loop() {
 				for _, d := range docs {
-					if err := btSignOne(d, s, chain); err != nil {
+					if err := btSignOne(d, s); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -394,9 +393,9 @@ func BenchmarkCSC100Documents(b *testing.B) {
 	}
 }
 
-// btSignOne signs one document with signature.Sign into a temporary file, fsync'ed and
+// btSignOne signs one document with kyso.Sign into a temporary file, fsync'ed and
 // renamed, as "kyso sign" does.
-func btSignOne(d kyso.BatchDocument, s *token.CSCSigner, chain []*x509.Certificate) error {
+func btSignOne(d kyso.BatchDocument, s *token.CSCSigner) error {
 	in, err := os.Open(d.Input)
 	if err != nil {
 		return err
@@ -411,7 +410,7 @@ func btSignOne(d kyso.BatchDocument, s *token.CSCSigner, chain []*x509.Certifica
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err = signature.Sign(context.Background(), tmp, in, st.Size(), s, chain, nil); err == nil {
+	if _, err = kyso.Sign(context.Background(), tmp, in, st.Size(), s, nil); err == nil {
 		err = tmp.Sync()
 	}
 	if cerr := tmp.Close(); err == nil {
