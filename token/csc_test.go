@@ -219,6 +219,32 @@ func TestCSCBatchOneAuthorization(t *testing.T) {
 	}
 }
 
+// TestCSCOAuth2CodeCredential: a credential authorised through OAuth2 (the caller's
+// access token has credential scope) signs without credentials/authorize.
+func TestCSCOAuth2CodeCredential(t *testing.T) {
+	f := newCSCFixture(t, func(c *csctest.Credential) { c.OAuth2Code = true })
+	ctx := context.Background()
+	asked := false
+	s, err := f.client.Signer(ctx, "rsa", func(context.Context, *CSCCredentialInfo, int) (string, string, error) {
+		asked = true
+		return "", "", nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "oauth2code", s.Info().AuthMode)
+	digests := [][]byte{cscDigest(crypto.SHA256, "a"), cscDigest(crypto.SHA256, "b")}
+	sigs, errs := s.SignDigests(ctx, digests, &rsa.PSSOptions{Hash: crypto.SHA256, SaltLength: rsa.PSSSaltLengthEqualsHash}, nil)
+	require.Nil(t, errs)
+	for i, sig := range sigs {
+		assert.NoError(t, rsa.VerifyPSS(&f.rsaKey.PublicKey, crypto.SHA256, digests[i], sig, nil))
+	}
+	assert.False(t, asked, "no PIN is asked for")
+	assert.Zero(t, f.srv.Calls("credentials/authorize"))
+	assert.Equal(t, 1, f.srv.Calls("signatures/signHash"))
+	// Authorize itself refuses such a credential with a clear error.
+	_, err = f.client.Authorize(ctx, s.Info(), CSCAuthorizeRequest{NumSignatures: 1})
+	assert.ErrorIs(t, err, ErrCSCUnsupported)
+}
+
 func TestCSCBatchWrongHashFailsOnlyThatDocument(t *testing.T) {
 	f := newCSCFixture(t, nil)
 	ctx := context.Background()

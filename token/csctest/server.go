@@ -47,6 +47,10 @@ type Credential struct {
 	// AuthV21, when set, describes the PIN and OTP as CSC v2.1 authentication objects
 	// ("auth": {"mode", "objects"}) and expects them back as "authData".
 	AuthV21 bool
+	// OAuth2Code, when set, makes the credential's authMode "oauth2code": the access
+	// token stands for the credential authorisation (credential scope), signHash needs
+	// no SAD, and credentials/authorize is refused.
+	OAuth2Code bool
 }
 
 // Server is a CSC v2 service on 127.0.0.1.
@@ -492,6 +496,10 @@ func (s *Server) credInfo(req map[string]json.RawMessage) (any, *apiError) {
 		return out, nil
 	}
 	out["authMode"] = "explicit"
+	if c.OAuth2Code {
+		out["authMode"] = "oauth2code"
+		return out, nil
+	}
 	presence := func(v string) string {
 		if v != "" {
 			return "true"
@@ -541,6 +549,9 @@ func (s *Server) authorize(req map[string]json.RawMessage) (any, *apiError) {
 	}
 	if c.locked {
 		return nil, badRequest("Credential locked")
+	}
+	if c.OAuth2Code {
+		return nil, badRequest("The credential is authorized with oauth2code")
 	}
 	var num int
 	if raw, ok := req["numSignatures"]; !ok || json.Unmarshal(raw, &num) != nil {
@@ -615,6 +626,9 @@ func authData(req map[string]json.RawMessage, v21 bool) (pin, otp string) {
 	return
 }
 
+// maxOAuth2Signatures bounds one signHash call of an oauth2code credential.
+const maxOAuth2Signatures = 1000
+
 var hashByOID = map[string]crypto.Hash{
 	"2.16.840.1.101.3.4.2.1": crypto.SHA256, "2.16.840.1.101.3.4.2.2": crypto.SHA384, "2.16.840.1.101.3.4.2.3": crypto.SHA512,
 	"2.16.840.1.101.3.4.2.8": crypto.SHA3_256, "2.16.840.1.101.3.4.2.9": crypto.SHA3_384, "2.16.840.1.101.3.4.2.10": crypto.SHA3_512,
@@ -633,6 +647,11 @@ func (s *Server) signHash(req map[string]json.RawMessage) (any, *apiError) {
 		return nil, aerr
 	}
 	sad, ok := str(req, "SAD")
+	if !ok && c.OAuth2Code { // the credential-scope access token authorises the signatures
+		sad = "oauth2:" + randomSAD()
+		s.sads[sad] = &sadState{cred: c.ID, remaining: maxOAuth2Signatures, expires: time.Now().Add(time.Minute)}
+		ok = true
+	}
 	if !ok {
 		return nil, badRequest("Missing (or invalid type) string parameter SAD")
 	}
