@@ -45,6 +45,11 @@ type CSCOptions struct {
 	MaxRetryAfter time.Duration
 	// Lang is sent as "lang" where the API accepts it (e.g. "vi-VN"); empty omits it.
 	Lang string
+	// PollInterval is how often credentials/authorizeCheck is asked while an
+	// authorisation is underway (HTTP 202: the signer approves on a phone); 0 means
+	// 2 s. MaxApprovalWait bounds that wait; 0 means 5 minutes. The context bounds it
+	// too.
+	PollInterval, MaxApprovalWait time.Duration
 	// Logger, when not nil, receives one debug record per HTTP attempt (method, HTTP
 	// status, duration). Secrets and bodies are never logged.
 	Logger *slog.Logger
@@ -62,6 +67,8 @@ type CSCClient struct {
 	maxAfter time.Duration
 	lang     string
 	log      *slog.Logger
+	poll     time.Duration
+	maxWait  time.Duration
 }
 
 // maxCSCResponse bounds a response body (certificate chains are the largest part).
@@ -86,6 +93,13 @@ func NewCSCClient(opts CSCOptions) (*CSCClient, error) {
 	c := &CSCClient{
 		base: strings.TrimSuffix(u.String(), "/"), token: opts.AccessToken, http: opts.HTTPClient,
 		retries: opts.MaxRetries, delay: opts.RetryDelay, maxAfter: opts.MaxRetryAfter, lang: opts.Lang, log: opts.Logger,
+		poll: opts.PollInterval, maxWait: opts.MaxApprovalWait,
+	}
+	if c.poll <= 0 {
+		c.poll = 2 * time.Second
+	}
+	if c.maxWait <= 0 {
+		c.maxWait = 5 * time.Minute
 	}
 	if c.http == nil {
 		t := opts.Timeout
@@ -482,6 +496,13 @@ func (c *CSCClient) answer(method string, status int, data []byte, hdr http.Head
 		return nil
 	}
 	if status == http.StatusAccepted {
+		if a, ok := out.(*cscAuthorizeAnswer); ok { // authorisation underway: a handle to poll
+			if err := json.Unmarshal(data, a); err != nil || a.Handle == "" {
+				return &CSCError{Op: method, Reason: CSCBadResponse, Status: status, Description: "HTTP 202 without a handle"}
+			}
+			a.pending = true
+			return nil
+		}
 		return &CSCError{Op: method, Reason: CSCUnsupported, Status: status, Description: "asynchronous operation (HTTP 202) is not supported"}
 	}
 	var ej cscErrorJSON

@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"encoding/asn1"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -148,12 +149,14 @@ func (c *CSCClient) Authorize(ctx context.Context, info *CSCCredentialInfo, r CS
 			req["OTP"] = r.OTP
 		}
 	}
-	var out struct {
-		SAD       string     `json:"SAD"`
-		ExpiresIn flexString `json:"expiresIn"`
-	}
+	var out cscAuthorizeAnswer
 	if err := c.call(ctx, op, req, &out, []string{r.PIN, r.OTP}); err != nil {
 		return nil, err
+	}
+	if out.pending {
+		if err := c.awaitApproval(ctx, &out); err != nil {
+			return nil, err
+		}
 	}
 	if out.SAD == "" {
 		return nil, &CSCError{Op: op, Reason: CSCBadResponse, Description: "no SAD in the answer"}
@@ -167,6 +170,41 @@ func (c *CSCClient) Authorize(ctx context.Context, info *CSCCredentialInfo, r CS
 		life = n
 	}
 	return &CSCAuthorization{credentialID: info.ID, sad: out.SAD, expires: time.Now().Add(life), allowed: r.NumSignatures}, nil
+}
+
+// cscAuthorizeAnswer is the answer of credentials/authorize and authorizeCheck: a SAD,
+// or (HTTP 202) a handle while the authorisation is underway.
+type cscAuthorizeAnswer struct {
+	SAD       string     `json:"SAD"`
+	ExpiresIn flexString `json:"expiresIn"`
+	Handle    string     `json:"handle"`
+	pending   bool
+}
+
+// awaitApproval polls credentials/authorizeCheck with the handle of a pending
+// authorisation until the service gives the SAD, refuses, or the wait runs out.
+func (c *CSCClient) awaitApproval(ctx context.Context, a *cscAuthorizeAnswer) error {
+	const op = "credentials/authorizeCheck"
+	ctx, cancel := context.WithTimeout(ctx, c.maxWait)
+	defer cancel()
+	for a.pending {
+		t := time.NewTimer(c.poll)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return &CSCError{Op: op, Reason: CSCUnavailable, Description: "the signer did not approve in time", Err: ctx.Err()}
+			}
+			return ctx.Err()
+		case <-t.C:
+		}
+		handle := a.Handle
+		*a = cscAuthorizeAnswer{}
+		if err := c.call(ctx, op, map[string]any{"handle": handle}, a, []string{handle}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func encodeHashes(hs [][]byte) []string {
