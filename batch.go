@@ -69,6 +69,11 @@ type BatchOptions struct {
 	Sign SignOptions
 	// Progress, when not nil, receives progress reports; calls never overlap.
 	Progress func(BatchProgress)
+	// Document, when not nil, adjusts a copy of Sign for one document before it is
+	// prepared, reading the document if it needs to (for example to place a visible
+	// signature where that document's signature block is); an error fails that
+	// document. With Workers > 1 it is called from several goroutines at once.
+	Document func(ctx context.Context, d BatchDocument, r io.ReaderAt, size int64, opts *SignOptions) error
 	// Workers is how many documents are prepared, and then completed, at once (the
 	// completion of B-T…B-LTA waits on the TSA and the OCSP/CRL servers); 0 or 1 means
 	// one at a time. The signer is called once either way.
@@ -142,7 +147,7 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 		var prep *PreparedSignature
 		err := ctx.Err()
 		if err == nil {
-			prep, err = batchPrepare(ctx, docs[i].Input, chain, &prepOpts)
+			prep, err = batchPrepare(ctx, docs[i], chain, prepOpts, o.Document)
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -229,8 +234,8 @@ func batchEach(n, workers int, f func(int)) {
 	wg.Wait()
 }
 
-func batchPrepare(ctx context.Context, path string, chain []*x509.Certificate, opts *SignOptions) (*PreparedSignature, error) {
-	f, err := os.Open(path)
+func batchPrepare(ctx context.Context, d BatchDocument, chain []*x509.Certificate, opts SignOptions, adjust func(context.Context, BatchDocument, io.ReaderAt, int64, *SignOptions) error) (*PreparedSignature, error) {
+	f, err := os.Open(d.Input)
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +244,13 @@ func batchPrepare(ctx context.Context, path string, chain []*x509.Certificate, o
 	if err != nil {
 		return nil, err
 	}
-	return Prepare(ctx, f, st.Size(), chain, opts)
+	if adjust != nil {
+		if err := adjust(ctx, d, f, st.Size(), &opts); err != nil {
+			return nil, err
+		}
+		opts.Signature.Level, opts.Signature.StateKey = nil, nil // reached after the signature
+	}
+	return Prepare(ctx, f, st.Size(), chain, &opts)
 }
 
 func batchComplete(ctx context.Context, d BatchDocument, state, sig []byte, opts *signature.CompleteOptions) (*signature.SignResult, error) {

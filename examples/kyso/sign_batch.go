@@ -100,7 +100,7 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 	opts.Signature = signature.SignOptions{
 		Hash: f.hashAlg, Name: f.name, Reason: f.reason, Location: f.location,
 		ContactInfo: f.contact, Field: f.field, NewField: f.newField, Certify: f.certifyLevel,
-		Password: pdfPass, ReserveUnsigned: f.reserveUnsigned, Widget: f.widget,
+		Password: pdfPass, ReserveUnsigned: f.reserveUnsigned,
 	}
 	if opts.Signature.Level, err = f.level.options(); err != nil {
 		fmt.Fprintln(c.stderr, "kyso sign:", err)
@@ -133,7 +133,18 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 		how = "one authorisation"
 	}
 	fmt.Fprintf(c.stderr, "kyso sign: %d documents from %s, signed by %q with %s\n", len(docs), f.batch.inDir, s.Certificate().Subject.CommonName, how)
-	results, err := kyso.SignBatch(ctx, token.Batch(s), docs, &kyso.BatchOptions{Sign: opts, Workers: 4, Progress: func(p kyso.BatchProgress) {
+	workers := 4
+	var perDoc func(context.Context, kyso.BatchDocument, io.ReaderAt, int64, *kyso.SignOptions) error
+	if f.widget != nil || f.placement.placement != "" { // each document's own signature block
+		workers = 1 // the placement reports on stdout/stderr as it goes
+		perDoc = func(ctx context.Context, d kyso.BatchDocument, r io.ReaderAt, size int64, o *kyso.SignOptions) error {
+			fmt.Fprintf(c.stdout, "%s:\n", filepath.Base(d.Input))
+			var err error
+			o.Signature.Widget, err = f.placement.widget(ctx, c, f, r, size, s.Certificate())
+			return err
+		}
+	}
+	results, err := kyso.SignBatch(ctx, token.Batch(s), docs, &kyso.BatchOptions{Sign: opts, Workers: workers, Document: perDoc, Progress: func(p kyso.BatchProgress) {
 		switch p.Stage {
 		case kyso.BatchPrepared:
 			fmt.Fprintf(c.stderr, "kyso sign: [%d/%d] prepared %s\n", p.Done, p.Total, filepath.Base(p.Document))

@@ -198,6 +198,16 @@ func TestSignCommandBatchCSC(t *testing.T) {
 	assert.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
 	assert.Contains(t, stdout, "signed 5 of 5")
 
+	// A visible signature placed on each document (its own page and rectangle).
+	outDir5 := filepath.Join(f.dir, "out5")
+	code, stdout, stderr = runCLI(t, f.env, append([]string{"sign", "-in-dir", inDir, "-out-dir", outDir5, "-page", "1", "-rect", "60,60,260,120", "-name", "Nguyễn Văn Lãnh Đạo"}, f.cscArgs("leader", "CSC_PIN")...)...)
+	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	assert.Contains(t, stdout, "signed 5 of 5")
+	doc, err := os.ReadFile(filepath.Join(outDir5, "vb-00.pdf"))
+	require.NoError(t, err)
+	assert.Contains(t, string(doc), "/Rect [60 60 260 120]")
+	assert.Equal(t, 1, pdfsigValid(t, filepath.Join(outDir5, "vb-05.pdf")))
+
 	// Usage errors.
 	for _, bad := range [][]string{
 		{"sign", "-in-dir", inDir, "-out-dir", inDir, "-p12", "x", "-p12-pass-env", "P"},
