@@ -163,7 +163,7 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 		problems = append(problems, fmt.Sprintf("unexpected arguments %q", fs.Args()))
 	}
 	if f.batch.set() {
-		problems = append(problems, f.batch.problems(f.in, f.out, f.policy.enabled())...)
+		problems = append(problems, f.batch.problems(f.in, f.out)...)
 	} else if f.in == "" || f.out == "" {
 		problems = append(problems, "-in and -out are required (or -in-dir and -out-dir for a batch)")
 	} else if f.in == f.out {
