@@ -466,7 +466,7 @@ func (v *verifier) finish(s *sigState) {
 	rep := s.rep
 	if s.broken {
 		v.modifications(s)
-		rep.add(CheckIntegrity, CheckFailed, msgIntegrityFail())
+		v.integritySummary(s, false)
 		return
 	}
 	if s.digest == nil {
@@ -567,7 +567,8 @@ func (v *verifier) finish(s *sigState) {
 		}
 	}
 
-	// Algorithm strength (Thông tư 15/2025, Thông tư 39/2017).
+	// Algorithm strength: kyso's policy, following Thông tư 15/2025 as practice and the
+	// SHA-2 recommendation of Thông tư 39/2017 (which makes RSASSA-PSS mandatory).
 	if why := keyStrength(cert.PublicKey); why != "" {
 		rep.add(CheckAlgorithms, CheckFailed, msgAlgorithmWeak(why))
 		rep.fail(Indeterminate, CryptoConstraintsFailure)
@@ -603,10 +604,9 @@ func checkRawSignature(cert *x509.Certificate, si *cms.SignerInfo, digest []byte
 	return fmt.Errorf("unsupported key type %T", cert.PublicKey)
 }
 
-func (v *verifier) integritySummary(s *sigState, ok bool) {
-	if ok && s.rep.Indication != TotalFailed {
-		s.rep.add(CheckIntegrity, CheckPassed, msgIntegrityOK())
-	} else {
-		s.rep.add(CheckIntegrity, CheckFailed, msgIntegrityFail())
-	}
+// integritySummary adds the integrity summary (see integrityVerdict: the "forged"
+// wording only for a digest or signature value that fails).
+func (v *verifier) integritySummary(s *sigState, _ bool) {
+	res, m := integrityVerdict(s.rep)
+	s.rep.add(CheckIntegrity, res, m)
 }

@@ -64,7 +64,8 @@ type VerifyOptions struct {
 	Offline bool
 	// AllowMissingRevocation reports an undeterminable revocation status as a warning
 	// (the signature may still pass) instead of INDETERMINATE/TRY_LATER. Thông tư 15/2025
-	// asks verifiers to warn; ETSI EN 319 102-1 asks for TRY_LATER.
+	// (public signatures; followed here as practice) asks verifiers to warn; ETSI EN
+	// 319 102-1 asks for TRY_LATER.
 	AllowMissingRevocation bool
 
 	// Time is the validation time ("now"); zero means time.Now(). Validating at a later

@@ -41,6 +41,8 @@ type signFlags struct {
 	certifyLevel     signature.DocMDPPermission
 	p12Set, pemIsSet bool // which key source the flags chose
 	pkcs11           signPKCS11Flags
+	csc              signCSCFlags   // -csc: a remote key (sign_csc.go)
+	batch            signBatchFlags // -in-dir/-out-dir (sign_batch.go)
 	policy           signPolicyFlags
 	level            signLevelFlags
 }
@@ -53,7 +55,7 @@ type signLevelFlags struct {
 	target     signature.Level
 }
 
-const signUsage = `usage: kyso sign -in IN.pdf -out OUT.pdf (-p12 FILE.p12 -p12-pass-env VAR | -key KEY.pem [-cert CERTS.pem] [-key-pass-env VAR] | -pkcs11 MODULE -token LABEL -pin-env VAR [-key-id HEX|-key-label L]) [-level B-B|B-T|B-LT|B-LTA -tsa URL [-trust PEM ...]] [flags]
+const signUsage = `usage: kyso sign (-in IN.pdf -out OUT.pdf | -in-dir DIR -out-dir DIR2) (-p12 FILE.p12 -p12-pass-env VAR | -key KEY.pem [-cert CERTS.pem] [-key-pass-env VAR] | -pkcs11 MODULE -token LABEL -pin-env VAR [-key-id HEX|-key-label L] | -csc URL -csc-credential ID -csc-auth-env VAR -csc-pin-env VAR) [-level B-B|B-T|B-LT|B-LTA -tsa URL [-trust PEM ...]] [flags]
 
 Signs IN.pdf with a PAdES B-B signature (ETSI.CAdES.detached) and writes OUT.pdf
 (written to a temporary file and renamed, so a failure never leaves a partial file;
@@ -78,6 +80,15 @@ files; the role and the document's facts from the flags or from a request file i
 JSON shape "kyso policy check" reads. -policy-trust verifies the signatures already
 there first, so the policy knows which are valid (else they count as unchecked, a
 warning). A refusal prints the reasons with their citations and writes nothing.
+
+-csc signs with a remote key (ký số từ xa) on a Cloud Signature Consortium API v2
+service: URL is the service base (the client appends /csc/v2/...), the OAuth2 access
+token is read from $VAR of -csc-auth-env and the credential's PIN from -csc-pin-env.
+
+-in-dir DIR -out-dir DIR2 signs every PDF of DIR into DIR2 under the same names, with
+one authorisation of a -csc credential (or one login of a -pkcs11 token): progress on
+stderr, a summary on stdout; a document that fails gets no output file and does not
+stop the others (exit status 1 if any failed).
 
 Passwords are read from environment variables, never from the command line.
 
@@ -112,6 +123,8 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	fs.StringVar(&f.certPEM, "cert", "", "PEM certificate `file`: the signer's certificate and its chain")
 	fs.StringVar(&f.keyPassEnv, "key-pass-env", "", "environment `variable` holding the password of an encrypted PEM key")
 	f.pkcs11.register(fs)
+	f.csc.register(fs)
+	f.batch.register(fs)
 	fs.StringVar(&f.inPassEnv, "in-pass-env", "", "environment `variable` holding the password of an encrypted input PDF")
 	fs.StringVar(&f.field, "field", "", "sign the existing empty signature field of this `name`")
 	fs.StringVar(&f.newField, "new-field", "", "`name` of the new signature field (default SignatureN)")
@@ -147,20 +160,25 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	if fs.NArg() > 0 {
 		problems = append(problems, fmt.Sprintf("unexpected arguments %q", fs.Args()))
 	}
-	if f.in == "" || f.out == "" {
-		problems = append(problems, "-in and -out are required")
+	if f.batch.set() {
+		problems = append(problems, f.batch.problems(f.in, f.out, f.policy.enabled())...)
+	} else if f.in == "" || f.out == "" {
+		problems = append(problems, "-in and -out are required (or -in-dir and -out-dir for a batch)")
 	} else if f.in == f.out {
 		problems = append(problems, "-out must differ from -in (the input is never modified)")
 	}
 	f.p12Set, f.pemIsSet = f.p12 != "", f.keyPEM != "" || f.certPEM != ""
 	problems = append(problems, f.pkcs11.problems(f.p12Set || f.pemIsSet)...)
+	problems = append(problems, f.csc.problems(f.p12Set || f.pemIsSet || f.pkcs11.set())...)
 	switch {
+	case f.csc.set():
+		// checked by f.csc.problems
 	case f.pkcs11.set():
 		// checked by f.pkcs11.problems
 	case f.p12Set && f.pemIsSet:
 		problems = append(problems, "give -p12 or -key/-cert, not both")
 	case !f.p12Set && !f.pemIsSet:
-		problems = append(problems, "a key is required: -p12 FILE -p12-pass-env VAR, -key FILE [-cert FILE], or -pkcs11 MODULE -token LABEL -pin-env VAR")
+		problems = append(problems, "a key is required: -p12 FILE -p12-pass-env VAR, -key FILE [-cert FILE], or -pkcs11 MODULE -token LABEL -pin-env VAR, or -csc URL -csc-credential ID -csc-auth-env VAR -csc-pin-env VAR")
 	case f.pemIsSet && f.keyPEM == "":
 		problems = append(problems, "-cert needs -key")
 	}
@@ -255,6 +273,9 @@ func envSecret(c *cli, flagName, name string) ([]byte, error) {
 
 // openSignFlagsSigner opens the key the flags name.
 func openSignFlagsSigner(c *cli, f *signFlags) (token.Signer, error) {
+	if f.csc.set() {
+		return f.csc.open(c)
+	}
 	if f.pkcs11.set() {
 		return f.pkcs11.open(c)
 	}
@@ -309,6 +330,9 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 	}
 	if err != nil {
 		return exitUsage
+	}
+	if f.batch.set() {
+		return runSignBatch(ctx, c, f)
 	}
 	sp, err := newSignPolicy(c, &f.policy)
 	if err != nil {

@@ -152,7 +152,7 @@ func TestSignPolicyRefusals(t *testing.T) {
 			exitFailure, []string{policy.RuleClassified, "KHÔNG ĐƯỢC KÝ."}},
 		{"device certificate", f.unsigned, append([]string{"-role", "it-officer", "-cert-kind", "device", "-policy-profile", "national"}, org...),
 			exitFailure, []string{policy.RuleDeviceCertificate}},
-		{"deputy without KT.", f.unsigned, append([]string{"-role", "deputy", "-authority", "TM.", "-policy-profile", "national"}, leader...),
+		{"deputy without KT.", f.unsigned, append([]string{"-role", "deputy", "-authority", "TM.", "-policy-profile", "ha-tinh"}, leader...),
 			exitFailure, []string{"refuses this signature"}},
 		{"request file: clerk seals an unsigned document", f.unsigned, append([]string{"-policy-request", requestFile("r1.json", "clerk-seal-unsigned"), "-policy-profile", "quang-ninh"}, org...),
 			exitFailure, []string{policy.RuleOrgSealAfterAuthority, "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 20 k5"}},
