@@ -58,11 +58,12 @@ type BatchProgress struct {
 
 // BatchOptions controls SignBatch.
 type BatchOptions struct {
-	// Sign is applied to every document as Sign would (hash, PSS, field, reason,
-	// appearance, policy, ...). Its Level is reached after the signature, as
+	// Sign is applied to every document as Sign would (hash, the RSA scheme —
+	// RSASSA-PSS unless told otherwise —, field, reason, appearance, the signing
+	// policy, ...). Its Signature.Level is reached after the signature, as
 	// signature.Complete does with CompleteOptions.Level: B-T (time-stamp in the
 	// reserved /Contents), B-LT, B-LTA.
-	Sign signature.SignOptions
+	Sign SignOptions
 	// Progress, when not nil, receives progress reports (from the calling goroutine).
 	Progress func(BatchProgress)
 }
@@ -111,12 +112,12 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 	}
 	chain := append([]*x509.Certificate{signer.Certificate()}, signer.Chain()...)
 	prepOpts := o.Sign
-	level := prepOpts.Level
-	prepOpts.Level = nil
-	prepOpts.StateKey = nil // the state stays in this process
+	level := prepOpts.Signature.Level
+	prepOpts.Signature.Level = nil
+	prepOpts.Signature.StateKey = nil // the state stays in this process
 
 	results := make([]BatchResult, len(docs))
-	preps := make([]*signature.PreparedSignature, len(docs))
+	preps := make([]*PreparedSignature, len(docs))
 	failed := 0
 	fail := func(i int, err error) {
 		results[i].Err = err
@@ -161,7 +162,7 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 			fail(i, errors.New("kyso: the signer returned no signature"))
 			continue
 		}
-		res, err := batchComplete(ctx, docs[i], preps[i].State, sigs[j], &signature.CompleteOptions{Level: level, Password: o.Sign.Password})
+		res, err := batchComplete(ctx, docs[i], preps[i].State, sigs[j], &signature.CompleteOptions{Level: level, Password: o.Sign.Signature.Password})
 		if err != nil {
 			fail(i, err)
 			continue
@@ -173,7 +174,7 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 	return results, nil
 }
 
-func batchPrepare(ctx context.Context, path string, chain []*x509.Certificate, opts *signature.SignOptions) (*signature.PreparedSignature, error) {
+func batchPrepare(ctx context.Context, path string, chain []*x509.Certificate, opts *SignOptions) (*PreparedSignature, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -183,7 +184,7 @@ func batchPrepare(ctx context.Context, path string, chain []*x509.Certificate, o
 	if err != nil {
 		return nil, err
 	}
-	return signature.Prepare(ctx, f, st.Size(), chain, opts)
+	return Prepare(ctx, f, st.Size(), chain, opts)
 }
 
 func batchComplete(ctx context.Context, d BatchDocument, state, sig []byte, opts *signature.CompleteOptions) (*signature.SignResult, error) {

@@ -135,6 +135,10 @@ func TestCSCSignsAtEveryLevel(t *testing.T) {
 			t.Run(string(level)+"/"+cred, func(t *testing.T) {
 				s := k.signer(t, cred, "246810")
 				opts := signature.SignOptions{PSS: cred == "leader", Reason: "Ký số từ xa", Location: "Quảng Ninh", Level: k.level(level)}
+				batchOpts := kyso.SignOptions{Signature: opts, RSA: kyso.RSAPKCS1v15}
+				if opts.PSS {
+					batchOpts.RSA = kyso.RSAPSS
+				}
 
 				// One document through signature.Sign.
 				dir := t.TempDir()
@@ -151,7 +155,7 @@ func TestCSCSignsAtEveryLevel(t *testing.T) {
 				k.srv.ResetCalls()
 				docs, outDir := btDocs(t, 4)
 				var stages []kyso.BatchStage
-				results, err := kyso.SignBatch(ctx, s, docs, &kyso.BatchOptions{Sign: opts, Progress: func(p kyso.BatchProgress) {
+				results, err := kyso.SignBatch(ctx, s, docs, &kyso.BatchOptions{Sign: batchOpts, Progress: func(p kyso.BatchProgress) {
 					stages = append(stages, p.Stage)
 				}})
 				require.NoError(t, err)
@@ -295,7 +299,7 @@ func TestSignBatchFaults(t *testing.T) {
 		docs, outDir := btDocs(t, 2)
 		lo := k.level(signature.LevelBT)
 		lo.Timestamper = &certstatus.TSAClient{URL: k.pki.URL + "/no-such-tsa", Timeout: time.Second}
-		results, err := kyso.SignBatch(ctx, k.signer(t, "leader", "246810"), docs, &kyso.BatchOptions{Sign: signature.SignOptions{Level: lo}})
+		results, err := kyso.SignBatch(ctx, k.signer(t, "leader", "246810"), docs, &kyso.BatchOptions{Sign: kyso.SignOptions{Signature: signature.SignOptions{Level: lo}}})
 		require.NoError(t, err)
 		for _, r := range results {
 			assert.ErrorIs(t, r.Err, signature.ErrTimestamp)
@@ -323,7 +327,7 @@ func TestSignBatchSoftwareKey(t *testing.T) {
 	soft, err := token.OpenPKCS12(p12, []byte("pw"))
 	require.NoError(t, err)
 	docs, outDir := btDocs(t, 3)
-	results, err := kyso.SignBatch(context.Background(), token.Batch(soft), docs, &kyso.BatchOptions{Sign: signature.SignOptions{Level: k.level(signature.LevelBT)}})
+	results, err := kyso.SignBatch(context.Background(), token.Batch(soft), docs, &kyso.BatchOptions{Sign: kyso.SignOptions{Signature: signature.SignOptions{Level: k.level(signature.LevelBT)}}})
 	require.NoError(t, err)
 	for _, r := range results {
 		require.NoError(t, r.Err)

@@ -94,12 +94,16 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 		fmt.Fprintln(c.stderr, "kyso sign:", err)
 		return exitFailure
 	}
-	opts := signature.SignOptions{
-		Hash: f.hashAlg, PSS: f.pss, Name: f.name, Reason: f.reason, Location: f.location,
+	opts := kyso.SignOptions{RSA: kyso.RSAPSS}
+	if !f.pss {
+		opts.RSA = kyso.RSAPKCS1v15
+	}
+	opts.Signature = signature.SignOptions{
+		Hash: f.hashAlg, Name: f.name, Reason: f.reason, Location: f.location,
 		ContactInfo: f.contact, Field: f.field, NewField: f.newField, Certify: f.certifyLevel,
 		Password: pdfPass, ReserveUnsigned: f.reserveUnsigned, Widget: f.widget,
 	}
-	if opts.Level, err = f.level.options(); err != nil {
+	if opts.Signature.Level, err = f.level.options(); err != nil {
 		fmt.Fprintln(c.stderr, "kyso sign:", err)
 		return exitUsage
 	}
