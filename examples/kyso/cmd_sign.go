@@ -87,8 +87,9 @@ token is read from $VAR of -csc-auth-env and the credential's PIN from -csc-pin-
 
 -in-dir DIR -out-dir DIR2 signs every PDF of DIR into DIR2 under the same names, with
 one authorisation of a -csc credential (or one login of a -pkcs11 token): progress on
-stderr, a summary on stdout; a document that fails gets no output file and does not
-stop the others (exit status 1 if any failed).
+stderr, a summary on stdout; a document that fails (or that the signing policy
+refuses) gets no output file and does not stop the others (exit status 1 if any
+failed).
 
 Passwords are read from environment variables, never from the command line.
 
@@ -161,7 +162,7 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 		problems = append(problems, fmt.Sprintf("unexpected arguments %q", fs.Args()))
 	}
 	if f.batch.set() {
-		problems = append(problems, f.batch.problems(f.in, f.out, f.policy.enabled())...)
+		problems = append(problems, f.batch.problems(f.in, f.out)...)
 	} else if f.in == "" || f.out == "" {
 		problems = append(problems, "-in and -out are required (or -in-dir and -out-dir for a batch)")
 	} else if f.in == f.out {

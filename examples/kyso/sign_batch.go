@@ -32,7 +32,7 @@ func (b *signBatchFlags) register(fs *flag.FlagSet) {
 func (b *signBatchFlags) set() bool { return b.inDir != "" || b.outDir != "" }
 
 // problems lists the usage errors of a batch; in and out are -in and -out.
-func (b *signBatchFlags) problems(in, out string, policy bool) []string {
+func (b *signBatchFlags) problems(in, out string) []string {
 	var p []string
 	switch {
 	case in != "" || out != "":
@@ -41,9 +41,6 @@ func (b *signBatchFlags) problems(in, out string, policy bool) []string {
 		p = append(p, "-in-dir and -out-dir go together")
 	case filepath.Clean(b.inDir) == filepath.Clean(b.outDir):
 		p = append(p, "-out-dir must differ from -in-dir (the inputs are never modified)")
-	}
-	if policy {
-		p = append(p, "the signing policy flags check one document at a time: sign with -in/-out")
 	}
 	return p
 }
@@ -102,6 +99,16 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 		Hash: f.hashAlg, Name: f.name, Reason: f.reason, Location: f.location,
 		ContactInfo: f.contact, Field: f.field, NewField: f.newField, Certify: f.certifyLevel,
 		Password: pdfPass, ReserveUnsigned: f.reserveUnsigned, Widget: f.widget,
+	}
+	// The policy flags apply to every document of the batch; a refusal is that
+	// document's failure.
+	sp, err := newSignPolicy(c, &f.policy)
+	if err != nil {
+		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		return policyErrCode(err)
+	}
+	if sp != nil {
+		opts.Policy = sp.policy
 	}
 	if opts.Signature.Level, err = f.level.options(); err != nil {
 		fmt.Fprintln(c.stderr, "kyso sign:", err)

@@ -189,7 +189,6 @@ func TestSignCommandBatchCSC(t *testing.T) {
 		{"sign", "-in-dir", inDir, "-out-dir", inDir, "-p12", "x", "-p12-pass-env", "P"},
 		{"sign", "-in-dir", inDir, "-p12", "x", "-p12-pass-env", "P"},
 		{"sign", "-in-dir", inDir, "-out-dir", outDir, "-in", "a.pdf", "-p12", "x", "-p12-pass-env", "P"},
-		{"sign", "-in-dir", inDir, "-out-dir", outDir, "-role", "clerk", "-p12", "x", "-p12-pass-env", "P"},
 	} {
 		code, _, _ := runCLI(t, f.env, bad...)
 		assert.Equal(t, exitUsage, code, "%v", bad)
