@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/hex"
 	"os"
 	"os/exec"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -132,7 +134,9 @@ func TestVerifyOwnOutputAllLevels(t *testing.T) {
 		}
 		if visible {
 			opts.Widget = &signature.Widget{Page: 1, Rect: [4]float64{320, 80, 520, 140}, Appearance: signature.AppearanceFunc(
-				func(ctx context.Context, req signature.AppearanceRequest) ([]byte, error) { return openActionPDF, nil })}
+				func(context.Context, float64, float64, *x509.Certificate, time.Time) ([]byte, error) {
+					return openActionPDF, nil
+				})}
 		}
 		var out bytes.Buffer
 		_, err := signature.Sign(context.Background(), &out, bytes.NewReader(in), int64(len(in)), k.pki.Leader.Key, k.pki.Leader.Chain, opts)
