@@ -380,7 +380,7 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 		ContactInfo: f.contact, Field: f.field, NewField: f.newField, Certify: f.certifyLevel,
 		Password: pdfPass, ReserveUnsigned: f.reserveUnsigned,
 	}
-	if opts.Signature.Widget, err = f.placement.widget(ctx, c, f, in, st.Size(), s.Certificate()); err != nil {
+	if opts.Placement, err = f.placement.spec(f); err != nil {
 		fmt.Fprintln(c.stderr, "kyso sign:", err)
 		return exitFailure
 	}
@@ -425,6 +425,7 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 	if res.Certified != 0 {
 		fmt.Fprintf(c.stdout, "  certification signature, DocMDP P=%d\n", res.Certified)
 	}
+	printPlacement(c, res.Placement)
 	for _, w := range res.Warnings {
 		fmt.Fprintf(c.stderr, "kyso sign: warning: the input was damaged and repaired while reading (the signature is valid): %s\n", w)
 	}

@@ -98,7 +98,12 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 	opts.Signature = signature.SignOptions{
 		Hash: f.hashAlg, Name: f.name, Reason: f.reason, Location: f.location,
 		ContactInfo: f.contact, Field: f.field, NewField: f.newField, Certify: f.certifyLevel,
-		Password: pdfPass, ReserveUnsigned: f.reserveUnsigned, Widget: f.widget,
+		Password: pdfPass, ReserveUnsigned: f.reserveUnsigned,
+	}
+	// layout places the visible signature in each document.
+	if opts.Placement, err = f.placement.spec(f); err != nil {
+		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		return exitFailure
 	}
 	// The policy flags apply to every document of the batch; a refusal is that
 	// document's failure.
