@@ -102,6 +102,12 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 		ContactInfo: f.contact, Field: f.field, NewField: f.newField, Certify: f.certifyLevel,
 		Password: pdfPass, ReserveUnsigned: f.reserveUnsigned,
 	}
+	// layout places the visible signature in each document (the root package reads
+	// each document's own signature block).
+	if opts.Placement, err = f.placement.spec(f); err != nil {
+		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		return exitFailure
+	}
 	if opts.Signature.Level, err = f.level.options(); err != nil {
 		fmt.Fprintln(c.stderr, "kyso sign:", err)
 		return exitUsage
@@ -134,17 +140,7 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 	}
 	fmt.Fprintf(c.stderr, "kyso sign: %d documents from %s, signed by %q with %s\n", len(docs), f.batch.inDir, s.Certificate().Subject.CommonName, how)
 	workers := 4
-	var perDoc func(context.Context, kyso.BatchDocument, io.ReaderAt, int64, *kyso.SignOptions) error
-	if f.widget != nil || f.placement.placement != "" { // each document's own signature block
-		workers = 1 // the placement reports on stdout/stderr as it goes
-		perDoc = func(ctx context.Context, d kyso.BatchDocument, r io.ReaderAt, size int64, o *kyso.SignOptions) error {
-			fmt.Fprintf(c.stdout, "%s:\n", filepath.Base(d.Input))
-			var err error
-			o.Signature.Widget, err = f.placement.widget(ctx, c, f, r, size, s.Certificate())
-			return err
-		}
-	}
-	results, err := kyso.SignBatch(ctx, token.Batch(s), docs, &kyso.BatchOptions{Sign: opts, Workers: workers, Document: perDoc, Progress: func(p kyso.BatchProgress) {
+	results, err := kyso.SignBatch(ctx, token.Batch(s), docs, &kyso.BatchOptions{Sign: opts, Workers: workers, Progress: func(p kyso.BatchProgress) {
 		switch p.Stage {
 		case kyso.BatchPrepared:
 			fmt.Fprintf(c.stderr, "kyso sign: [%d/%d] prepared %s\n", p.Done, p.Total, filepath.Base(p.Document))
