@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/kyso-go/kyso/policy"
 	"github.com/kyso-go/kyso/signature"
 	"github.com/kyso-go/kyso/token"
 )
@@ -65,6 +66,9 @@ type BatchOptions struct {
 	Sign signature.SignOptions
 	// Progress, when not nil, receives progress reports (from the calling goroutine).
 	Progress func(BatchProgress)
+	// Document, when not nil, gives the options of one document, decided from the
+	// document itself (see BatchDocumentFunc): they replace Sign for that document.
+	Document BatchDocumentFunc
 }
 
 // BatchResult is the outcome of one document.
@@ -72,6 +76,9 @@ type BatchResult struct {
 	BatchDocument
 	Result *signature.SignResult // nil on failure
 	Err    error                 // nil on success
+	// Decision is the signing policy's decision for this document, allowed or not
+	// (nil when its options, from BatchOptions.Document, had no Policy).
+	Decision *policy.Decision
 }
 
 // SignBatch signs every document with one authorisation of signer: it prepares each
@@ -117,6 +124,8 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 
 	results := make([]BatchResult, len(docs))
 	preps := make([]*signature.PreparedSignature, len(docs))
+	levels := make([]*signature.LevelOptions, len(docs))
+	passwords := make([][]byte, len(docs))
 	failed := 0
 	fail := func(i int, err error) {
 		results[i].Err = err
@@ -132,7 +141,17 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 			fail(i, err)
 			continue
 		}
-		p, err := batchPrepare(ctx, d.Input, chain, &prepOpts)
+		levels[i], passwords[i] = level, o.Sign.Password
+		var p *signature.PreparedSignature
+		var err error
+		if o.Document != nil {
+			p, levels[i], passwords[i], results[i].Decision, err = batchPrepareDocument(ctx, d, chain, o.Document)
+		} else {
+			p, err = batchPrepare(ctx, d.Input, chain, &prepOpts)
+		}
+		if err == nil && signerOpts != nil {
+			err = sameSignerOpts(signerOpts, p.SignerOpts)
+		}
 		if err != nil {
 			fail(i, err)
 			continue
@@ -161,7 +180,7 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 			fail(i, errors.New("kyso: the signer returned no signature"))
 			continue
 		}
-		res, err := batchComplete(ctx, docs[i], preps[i].State, sigs[j], &signature.CompleteOptions{Level: level, Password: o.Sign.Password})
+		res, err := batchComplete(ctx, docs[i], preps[i].State, sigs[j], &signature.CompleteOptions{Level: levels[i], Password: passwords[i]})
 		if err != nil {
 			fail(i, err)
 			continue
