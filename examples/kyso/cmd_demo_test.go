@@ -105,12 +105,12 @@ func TestDemoCommand(t *testing.T) {
 	assert.Contains(t, stdout, policy.RuleOrgSealAfterAuthority)
 	assert.Contains(t, stdout, "NĐ 30/2020/NĐ-CP Điều 32 k2 d")
 	var decisions struct {
-		Profile string            `json:"profile"`
+		Profile  string            `json:"profile"`
 		Leader   map[string]any    `json:"leader"`
 		Clerk    map[string]any    `json:"clerk"`
 		Appendix map[string]any    `json:"appendix"`
 		Copy     map[string]any    `json:"copy"`
-		Other   map[string]string `json:"-"`
+		Other    map[string]string `json:"-"`
 	}
 	raw, err := os.ReadFile(filepath.Join(dir, demoPolicyName))
 	require.NoError(t, err)
