@@ -20,7 +20,7 @@ import (
 )
 
 // scanPNG draws a small colour "scan" and declares dpi in its pHYs (0: none).
-func scanPNG(t *testing.T, w, h int, dpi float64) []byte {
+func scanPNG(t testing.TB, w, h int, dpi float64) []byte {
 	t.Helper()
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
 	for y := range h {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kyso-go/kyso"
 	"github.com/kyso-go/kyso/layout"
 	"github.com/kyso-go/kyso/policy"
 	"github.com/kyso-go/kyso/signature"
@@ -229,4 +231,28 @@ func TestUsage(t *testing.T) {
 	code, stdout, _ = runQLVB(t, "-dir", filepath.Join(file, "sub"))
 	assert.Equal(t, 1, code)
 	assert.Empty(t, stdout, "nothing done")
+}
+
+// TestProgress: a bar redrawn in place in bar mode, one line per event otherwise; a
+// failure is always said on its own line.
+func TestProgress(t *testing.T) {
+	var bar, lines bytes.Buffer
+	events := []kyso.BatchProgress{
+		{Stage: kyso.BatchPrepared, Done: 1, Total: 2, Document: "/x/a.pdf"},
+		{Stage: kyso.BatchFailed, Done: 1, Total: 2, Document: "/x/b.pdf", Err: errors.New("hỏng / broken")},
+		{Stage: kyso.BatchSigned, Done: 1, Total: 1},
+		{Stage: kyso.BatchCompleted, Done: 1, Total: 2, Document: "/x/a.pdf"},
+	}
+	pb, pl := newProgress(&bar, progressBar, 2), newProgress(&lines, progressAuto, 2) // a buffer is no terminal
+	for _, ev := range events {
+		pb.update(ev)
+		pl.update(ev)
+	}
+	pb.done()
+	pl.done()
+	assert.Equal(t, 4, strings.Count(bar.String(), "\r["), bar.String())
+	assert.Contains(t, bar.String(), "[###############...............]   1/2 chuẩn bị / prepared")
+	assert.Contains(t, bar.String(), "\n  lỗi / failed b.pdf: hỏng / broken\n")
+	assert.Equal(t, "qlvb: [1/2] chuẩn bị / prepared a.pdf\nqlvb: [1/2] lỗi / failed b.pdf: hỏng / broken\n"+
+		"qlvb: [1/1] ký trên thiết bị / signed on the token\nqlvb: [1/2] hoàn tất / written a.pdf\n", lines.String())
 }
