@@ -32,6 +32,7 @@ func TestVerifyPageReachableOutsidePageTree(t *testing.T) {
 		{"Outlines", outlinesPDF},
 		{"named destinations", namedDestsPDF},
 		{"tagged", taggedPDF},
+		{"direct annotation", directAnnotPDF},
 	}
 	widget := func(y float64) *signature.Widget {
 		return &signature.Widget{Page: 1, Rect: [4]float64{300, y, 500, y + 60}, Appearance: signature.AppearanceFunc(

@@ -16,6 +16,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/signature"
 	"github.com/kyso-go/kyso/signature/signaturetest"
 )
@@ -124,7 +125,12 @@ func TestVerifyOwnOutputAllLevels(t *testing.T) {
 		{"outlines", func(*testing.T) []byte { return outlinesPDF }},
 		{"named destinations", func(*testing.T) []byte { return namedDestsPDF }},
 		{"tagged", func(*testing.T) []byte { return taggedPDF }},
+		{"direct annotation", func(*testing.T) []byte { return directAnnotPDF }},
 		{"LibreOffice export", libreOfficeExport},
+		{"tagged, object streams (qpdf)", func(t *testing.T) []byte {
+			return pdftest.QPDF(t, taggedPDF, "--object-streams=generate")
+		}},
+		{"outlines, linearized (qpdf)", func(t *testing.T) []byte { return pdftest.Linearized(t, outlinesPDF) }},
 	}
 	sign := func(t *testing.T, in []byte, lvl signature.Level, certify signature.DocMDPPermission, visible bool) []byte {
 		t.Helper()
