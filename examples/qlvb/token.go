@@ -212,6 +212,9 @@ func provisionToken(ctx context.Context, c *config, pki *certstatustest.PKI) (*l
 		}
 	}
 	t.where = fmt.Sprintf("SoftHSM2 token %q provisioned in %s", provisionedLabel, dir)
+	if c.keepToken {
+		t.where += fmt.Sprintf(" (kept: SOFTHSM2_CONF=%s go run ./examples/kyso token list -module %s)", conf, module)
+	}
 	if err := t.open(ctx, module, provisionedLabel, leaderKeyLabel, []byte(pin)); err != nil {
 		return fail(err)
 	}
