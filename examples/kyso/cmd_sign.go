@@ -88,8 +88,9 @@ token is read from $VAR of -csc-auth-env and the credential's PIN from -csc-pin-
 
 -in-dir DIR -out-dir DIR2 signs every PDF of DIR into DIR2 under the same names, with
 one authorisation of a -csc credential (or one login of a -pkcs11 token): progress on
-stderr, a summary on stdout; a document that fails gets no output file and does not
-stop the others (exit status 1 if any failed).
+stderr, a summary on stdout; a document that fails (or that the signing policy
+refuses) gets no output file and does not stop the others (exit status 1 if any
+failed).
 
 Passwords are read from environment variables, never from the command line.
 
@@ -163,7 +164,7 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 		problems = append(problems, fmt.Sprintf("unexpected arguments %q", fs.Args()))
 	}
 	if f.batch.set() {
-		problems = append(problems, f.batch.problems(f.in, f.out, f.policy.enabled())...)
+		problems = append(problems, f.batch.problems(f.in, f.out)...)
 	} else if f.in == "" || f.out == "" {
 		problems = append(problems, "-in and -out are required (or -in-dir and -out-dir for a batch)")
 	} else if f.in == f.out {
@@ -379,7 +380,7 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 		ContactInfo: f.contact, Field: f.field, NewField: f.newField, Certify: f.certifyLevel,
 		Password: pdfPass, ReserveUnsigned: f.reserveUnsigned,
 	}
-	if opts.Signature.Widget, err = f.placement.widget(ctx, c, f, in, st.Size(), s.Certificate()); err != nil {
+	if opts.Placement, err = f.placement.spec(f); err != nil {
 		fmt.Fprintln(c.stderr, "kyso sign:", err)
 		return exitFailure
 	}
@@ -424,6 +425,7 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 	if res.Certified != 0 {
 		fmt.Fprintf(c.stdout, "  certification signature, DocMDP P=%d\n", res.Certified)
 	}
+	printPlacement(c, res.Placement)
 	for _, w := range res.Warnings {
 		fmt.Fprintf(c.stderr, "kyso sign: warning: the input was damaged and repaired while reading (the signature is valid): %s\n", w)
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -67,21 +68,26 @@ func (e *env) batch(ctx context.Context) error {
 
 	prog := newProgress(e.log, e.c.progress, len(docs))
 	leader := e.leaderFacts(policy.Document{Kind: policy.DocAdministrative})
-	placed := map[string]*layout.Placement{} // by input; Document runs on this goroutine
+	placed := map[string]*layout.Placement{} // by input
+	var placedMu sync.Mutex
 	results, err := kyso.SignBatch(ctx, token.Batch(e.tok.signer), docs, &kyso.BatchOptions{
 		Progress: prog.update,
-		Document: func(ctx context.Context, d kyso.BatchDocument, r io.ReaderAt, size int64) (*kyso.SignOptions, error) {
+		Sign: kyso.SignOptions{
+			Signature: signature.SignOptions{Hash: crypto.SHA256, Name: e.leaderName(), Reason: "Ký ban hành văn bản",
+				Location: "Quảng Ninh", NewField: "Chữ ký lãnh đạo", Level: e.level},
+			Policy: &kyso.Policy{Engine: e.engine, Facts: leader.Request},
+		},
+		// Each document's signature goes in that document's own signer block.
+		Document: func(ctx context.Context, d kyso.BatchDocument, r io.ReaderAt, size int64, opts *kyso.SignOptions) error {
 			p, err := layout.Place(ctx, r, size, layout.Spec{Kind: layout.Signer, Image: e.sigPNG, SignerTitle: signerTitle, SignerName: e.leaderName()})
 			if err != nil {
-				return nil, fmt.Errorf("đặt chữ ký / placing the signature: %w", err)
+				return fmt.Errorf("đặt chữ ký / placing the signature: %w", err)
 			}
+			placedMu.Lock()
 			placed[d.Input] = p
-			return &kyso.SignOptions{
-				Signature: signature.SignOptions{Hash: crypto.SHA256, Name: e.leaderName(), Reason: "Ký ban hành văn bản",
-					Location: "Quảng Ninh", NewField: "Chữ ký lãnh đạo", Level: e.level,
-					Widget: &signature.Widget{Page: p.Page, Rect: p.Rect, Appearance: p}},
-				Policy: &kyso.Policy{Engine: e.engine, Facts: leader.Request},
-			}, nil
+			placedMu.Unlock()
+			opts.Signature.Widget = &signature.Widget{Page: p.Page, Rect: p.Rect, Appearance: p}
+			return nil
 		},
 	})
 	prog.done()
