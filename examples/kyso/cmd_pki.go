@@ -28,9 +28,8 @@ func runPKI(ctx context.Context, c *cli, args []string) int {
 	return runPKIServe(ctx, c, args[1:])
 }
 
-const pkiUsage = `usage:
-  kyso pki init  -dir DIR [-addr 127.0.0.1:PORT] -pass-env VAR
-  kyso pki serve -dir DIR [-addr 127.0.0.1:PORT] [-pass-env VAR]
+const pkiUsage = `usage: kyso pki init  -dir DIR [-addr 127.0.0.1:PORT] -pass-env VAR
+       kyso pki serve -dir DIR [-addr 127.0.0.1:PORT] [-pass-env VAR]
 
 init writes a TEST hierarchy shaped like the VGCA's (root, issuing CA, a leader, a
 deputy, a clerk, an organisation seal, a device, a TSA, a delegated OCSP responder):

@@ -87,6 +87,15 @@ one authorisation of a -csc credential (or one login of a -pkcs11 token): progre
 stderr, a summary on stdout; a document that fails gets no output file and does not
 stop the others (exit status 1 if any failed).
 
+-in - reads the document from standard input and -out - writes it to standard output
+(only once signing succeeded; the summary then goes to stderr). An encrypted IN.pdf is
+opened with the password in the variable named by -in-pass-env.
+
+-json prints one object on stdout instead of the summary: input, output, size, field,
+signer, signerSubject, algorithm, hash, level (the PAdES level reached), certified
+(DocMDP P), timestampTime, tsa, policy (profile, placement, vi, en) and warnings.
+-progress shows progress on stderr also when it is not a terminal.
+
 Passwords are read from environment variables, never from the command line.
 `
 
@@ -116,7 +125,7 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	f.csc.register(fs)
 	f.batch.register(fs)
 	registerInPassEnv(c, "kyso sign", fs, &f.inPassEnv)
-	fs.BoolVar(&f.json, "json", false, "print one JSON object on stdout: input, output, size, field, signer, signerSubject, algorithm, hash, level, certified, timestampTime, tsa, policy, warnings")
+	fs.BoolVar(&f.json, "json", false, "print one JSON object on stdout (keys in the description above)")
 	fs.BoolVar(&f.progress, "progress", false, "show progress on stderr even when it is not a terminal")
 	fs.StringVar(&f.field, "field", "", "sign the existing empty signature field of this `name`")
 	fs.StringVar(&f.newField, "new-field", "", "`name` of the new signature field (default SignatureN)")

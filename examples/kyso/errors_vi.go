@@ -74,7 +74,7 @@ func explain(err error) (m bilingual, ok bool) {
 	case is(token.ErrIncorrectPassword):
 		return bilingual{"sai mật khẩu của tệp khóa (-p12-pass-env hoặc -key-pass-env)", "wrong password for the key file (-p12-pass-env or -key-pass-env)"}, true
 	case is(token.ErrMalformedKeyFile), is(token.ErrNoPrivateKey):
-		return bilingual{"tệp khóa không đọc được: không phải tệp PKCS#12 (.p12/.pfx) hoặc khóa PEM hợp lệ", "the key file is not a valid PKCS#12 (.p12/.pfx) or PEM key"}, true
+		return bilingual{"tệp khóa không đọc được hoặc không chứa khóa bí mật: cần tệp PKCS#12 (.p12/.pfx) hoặc khóa PEM hợp lệ", "the key file is not a valid PKCS#12 (.p12/.pfx) or PEM key, or holds no private key"}, true
 	case is(token.ErrNoCertificate), is(signature.ErrNoCertificate):
 		return bilingual{"không có chứng thư số khớp với khóa: đưa chứng thư số bằng -cert CERTS.pem", "no certificate matches the key: give it with -cert CERTS.pem"}, true
 	case is(token.ErrKeyMismatch), is(signature.ErrKeyMismatch):

@@ -110,7 +110,7 @@ func isTerminal(f any) bool {
 // Every command that opens a PDF takes the same flag.
 func registerInPassEnv(c *cli, name string, fs *flag.FlagSet, dst *string) {
 	fs.StringVar(dst, "in-pass-env", "", "environment `variable` holding the password of an encrypted input PDF")
-	fs.Func("password-env", "deprecated: the former name of -in-pass-env (still works)", func(v string) error {
+	fs.Func("password-env", "deprecated: the former name of -in-pass-env, an environment `variable` (still works)", func(v string) error {
 		fmt.Fprintf(c.stderr, "%s: -password-env is deprecated, use -in-pass-env (same meaning)\n", name)
 		*dst = v
 		return nil
