@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -436,4 +437,98 @@ func TestProgress(t *testing.T) {
 	p.end()
 	assert.True(t, strings.HasPrefix(term.String(), "\rkyso extend: đang gia hạn / extending… "))
 	assert.True(t, strings.HasSuffix(term.String(), "\r\033[K"), "the line is erased: %q", term.String())
+}
+
+// kyso token list -json: the tokens, their certificates and, logged in, their keys.
+func TestTokenListJSON(t *testing.T) {
+	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	f := newTokenFixture(t, "Văn thư", "1234", map[string]crypto.Signer{"EC": ec})
+	list := func(env map[string]string, args ...string) (int, tokenListJSONOut, string) {
+		code, stdout, stderr := tokenCLI(env, append([]string{"token", "list", "-json", "-module", tokenTestModule}, args...)...)
+		var out tokenListJSONOut
+		require.NoError(t, json.Unmarshal([]byte(stdout), &out), "stdout: %s\nstderr: %s", stdout, stderr)
+		return code, out, stderr
+	}
+	code, out, stderr := list(nil)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out.Module, "libsofthsm2.so", "the module resolved")
+	require.Len(t, out.Tokens, 1)
+	tok := out.Tokens[0]
+	assert.Equal(t, "Văn thư", tok.Label)
+	assert.Equal(t, "ok", tok.PIN)
+	assert.Contains(t, tok.Flags, "login-required")
+	var subjects []string
+	for _, c := range tok.Certificates {
+		subjects = append(subjects, c.Subject)
+	}
+	assert.Contains(t, subjects, "CN=Lê Văn EC,O=UBND tỉnh Hà Tĩnh,C=VN")
+	assert.Empty(t, tok.Keys, "no keys without a login")
+	assert.NotEmpty(t, out.Slots, "the free slot SoftHSM2 offers")
+
+	code, out, stderr = list(map[string]string{"PIN": "1234"}, "-token", "Văn thư", "-pin-env", "PIN")
+	require.Equal(t, exitOK, code, stderr)
+	require.Len(t, out.Tokens, 1)
+	require.Len(t, out.Tokens[0].Keys, 1)
+	k := out.Tokens[0].Keys[0]
+	assert.Equal(t, "01", k.ID)
+	assert.Equal(t, "ECDSA-P256", k.Algorithm)
+	assert.True(t, k.CanSign)
+	assert.Equal(t, f.certs["EC"].Subject.String(), k.Subject)
+	assert.Contains(t, k.Chain, f.ca.Subject.String())
+
+	code, out, _ = list(map[string]string{"PIN": "9999"}, "-token", "Văn thư", "-pin-env", "PIN")
+	assert.Equal(t, exitFailure, code)
+	require.Len(t, out.Tokens, 1)
+	assert.Contains(t, out.Tokens[0].Error, "incorrect PIN")
+}
+
+// kyso token list -csc -json: the remote service's credentials.
+func TestTokenListCSCJSON(t *testing.T) {
+	f := newCSCCmdFixture(t)
+	code, stdout, stderr := runCLI(t, f.env, "token", "list", "-json", "-csc", f.srv.URL, "-csc-auth-env", "CSC_TOKEN")
+	require.Equal(t, exitOK, code, stderr)
+	var out cscListJSON
+	require.NoError(t, json.Unmarshal([]byte(stdout), &out), stdout)
+	assert.Equal(t, f.srv.URL, out.URL)
+	byID := map[string]cscCredentialJ{}
+	for _, c := range out.Credentials {
+		byID[c.ID] = c
+	}
+	require.Contains(t, byID, "leader")
+	require.Contains(t, byID, "org")
+	assert.Equal(t, 2, byID["org"].SCAL)
+	assert.Equal(t, []string{"PIN"}, byID["leader"].Factors)
+	assert.Equal(t, f.pki.Leader.Cert.Subject.String(), byID["leader"].Subject)
+	assert.NotContains(t, stdout+stderr, cscCmdToken)
+}
+
+// "-" where other commands read or write a document: forms render -out -, policy
+// sequence -pdf -.
+func TestDashElsewhere(t *testing.T) {
+	code, stdout, stderr := runCLI(t, nil, "forms", "render", "-form", "tt185/mau-01", "-sample", "-out", "-")
+	require.Equal(t, exitOK, code, stderr)
+	assert.True(t, strings.HasPrefix(stdout, "%PDF-"))
+	assert.Contains(t, stderr, "wrote standard output")
+	assert.NoFileExists(t, "-")
+
+	pf := newPolicyPDFFixture(t)
+	signed, err := os.ReadFile(pf.sign(t, "signed.pdf", "leader", "org"))
+	require.NoError(t, err)
+	code, stdout, stderr = runCLIWith(t, nil, bytes.NewReader(signed), "policy", "sequence", "-profile", "quang-ninh", "-pdf", "-", "-trust", pf.trust, "-json")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, `"compliant": true`)
+}
+
+// kyso verify -progress: the report on stdout stays clean.
+func TestVerifyProgress(t *testing.T) {
+	after := progressAfter
+	t.Cleanup(func() { progressAfter = after })
+	progressAfter = 0
+	_, signedPath, rootPath, _ := verifyFixture(t)
+	code, stdout, stderr := runCLI(t, nil, "verify", "-json", "-progress", "-offline", "-trust", rootPath, signedPath)
+	assert.NotEqual(t, verifyUnreadable, code, stderr)
+	var rep map[string]any
+	require.NoError(t, json.Unmarshal([]byte(stdout), &rep), stdout)
+	assert.NotContains(t, stdout, "verifying")
 }

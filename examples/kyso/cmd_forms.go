@@ -300,7 +300,7 @@ func formsRender(ctx context.Context, c *cli, args []string) int {
 		fs.StringVar(&tableID, "table", "", "with a CSV/XLSX list: which list it fills")
 		fs.BoolVar(&sample, "sample", false, "render the definition's built-in sample data")
 		fs.BoolVar(&draft, "draft", false, "render even if the data does not validate")
-		fs.StringVar(&out, "out", "", "output PDF file")
+		fs.StringVar(&out, "out", "", "output PDF `file` (- for standard output)")
 	})
 	if !ok {
 		return code
@@ -349,11 +349,11 @@ func formsRender(ctx context.Context, c *cli, args []string) int {
 		}
 		return exitFailure
 	}
-	if err := writeFileAtomic(out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+	if err := writeOutput(c, out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
 		fmt.Fprintf(c.stderr, "kyso forms render: %v\n", err)
 		return exitFailure
 	}
-	fmt.Fprintf(c.stderr, "kyso forms render: wrote %s (%s)\n", out, d.ID)
+	fmt.Fprintf(c.stderr, "kyso forms render: wrote %s (%s)\n", outputName(out), d.ID)
 	for _, w := range rendered.Warnings {
 		fmt.Fprintf(c.stderr, "kyso forms render: lưu ý / warning: %s / %s\n", w.Vietnamese, w.English)
 	}

@@ -226,7 +226,7 @@ func policySequence(ctx context.Context, c *cli, args []string) int {
 	}
 	var in policy.SignedDocument
 	if pdfIn.path != "" {
-		in, err = pdfIn.read(ctx)
+		in, err = pdfIn.read(ctx, c)
 		if errors.Is(err, errPolicyUsage) {
 			return usageLine(c, "kyso policy sequence", strings.TrimPrefix(err.Error(), errPolicyUsage.Error()+": "))
 		}
@@ -575,7 +575,7 @@ type policyPDFFlags struct {
 }
 
 func (f *policyPDFFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.path, "pdf", "", "a signed PDF whose signatures to check")
+	fs.StringVar(&f.path, "pdf", "", "a signed PDF `file` whose signatures to check (- for standard input)")
 	fs.StringVar(&f.kind, "kind", "administrative", "with -pdf: the document kind")
 	fs.StringVar(&f.classification, "classification", "", "with -pdf: the document's classification (thuong, mat, toi-mat, tuyet-mat)")
 	fs.BoolVar(&f.ownCopy, "own-copy", false, "with -pdf: the copy was made by the signing organisation")
@@ -584,7 +584,7 @@ func (f *policyPDFFlags) register(fs *flag.FlagSet) {
 }
 
 // read verifies the PDF and turns its report into policy's facts.
-func (f *policyPDFFlags) read(ctx context.Context) (policy.SignedDocument, error) {
+func (f *policyPDFFlags) read(ctx context.Context, c *cli) (policy.SignedDocument, error) {
 	var sd policy.SignedDocument
 	usage := func(format string, a ...any) error {
 		return fmt.Errorf("%w: %s", errPolicyUsage, fmt.Sprintf(format, a...))
@@ -616,17 +616,13 @@ func (f *policyPDFFlags) read(ctx context.Context) (policy.SignedDocument, error
 			return sd, fmt.Errorf("trust anchors: %w", err)
 		}
 	}
-	file, err := os.Open(f.path)
+	src, err := openInputPDF(c, f.path)
 	if err != nil {
 		return sd, err
 	}
-	defer file.Close()
-	st, err := file.Stat()
-	if err != nil {
-		return sd, err
-	}
+	defer src.Close()
 	doc := sd.Document
-	sd, _, err = kyso.SignedDocument(ctx, file, st.Size(), doc, opts)
+	sd, _, err = kyso.SignedDocument(ctx, src.r, src.size, doc, opts)
 	if err != nil {
 		return sd, fmt.Errorf("verify %s: %w", f.path, err)
 	}

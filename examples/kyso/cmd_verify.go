@@ -62,6 +62,7 @@ func runVerify(ctx context.Context, c *cli, args []string) int {
 	at := fs.String("at", "", "validate at this time (RFC 3339) instead of now")
 	var passEnv string
 	registerInPassEnv(c, "kyso verify", fs.FlagSet, &passEnv)
+	showProgress := fs.Bool("progress", false, "show progress on stderr even when it is not a terminal")
 	statusWarning := fs.Bool("status-warning", false, "an undeterminable revocation status is a warning, not INDETERMINATE/TRY_LATER")
 	var trust []string
 	fs.Func("trust", "a PEM file of trusted root certificates (repeatable)", func(s string) error {
@@ -109,7 +110,9 @@ func runVerify(ctx context.Context, c *cli, args []string) int {
 		return verifyUnreadable
 	}
 	defer src.Close()
+	prog := startProgress(c, *showProgress, "kyso verify: đang kiểm tra / verifying")
 	rep, err := kyso.Verify(ctx, src.r, src.size, opts)
+	prog.end()
 	switch {
 	case errors.Is(err, signature.ErrNoSignatures):
 		fmt.Fprintf(c.stderr, "kyso verify: %s: %s\n", path, pick(*lang, "tài liệu không có chữ ký số", "the document has no signature"))
