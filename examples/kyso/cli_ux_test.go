@@ -53,7 +53,7 @@ func TestHelpListsFlagsAndExitCodes(t *testing.T) {
 				assert.Contains(t, stderr, "usage: kyso "+cmd[0])
 				assert.Contains(t, stderr, "exit status")
 				if cmd[0] != "version" {
-					assert.Contains(t, stderr, "\nflags:\n")
+					assert.Equal(t, 1, strings.Count(strings.ToLower(stderr), "\nflags:\n"), stderr)
 				}
 			})
 		}

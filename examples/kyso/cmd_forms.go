@@ -491,10 +491,10 @@ func formsDeadline(c *cli, args []string) int {
 	}
 	dls, err := p.Deadlines(period, &cal)
 	if err != nil {
-		fmt.Fprintf(c.stderr, "kyso forms deadline: %v\n", err)
 		if errors.Is(err, forms.ErrBadPeriod) {
-			return exitUsage
+			return usageLine(c, "kyso forms deadline", err.Error())
 		}
+		fmt.Fprintf(c.stderr, "kyso forms deadline: %v\n", err)
 		return exitFailure
 	}
 	for _, dl := range dls {

@@ -438,10 +438,10 @@ func policyDeadlines(c *cli, args []string) int {
 	}
 	dls, err := p.Deadlines(period, &cal)
 	if err != nil {
-		fmt.Fprintf(c.stderr, "kyso policy deadlines: %v\n", err)
 		if errors.Is(err, policy.ErrBadReportPeriod) {
-			return exitUsage
+			return usageLine(c, "kyso policy deadlines", err.Error())
 		}
+		fmt.Fprintf(c.stderr, "kyso policy deadlines: %v\n", err)
 		return exitFailure
 	}
 	if o.json {

@@ -17,8 +17,8 @@ import (
 // where Debian and Ubuntu install SoftHSM2.
 const defaultPKCS11Module = "/usr/lib/softhsm/libsofthsm2.so"
 
-const tokenUsage = `usage: kyso token list [-module PATH] [-token LABEL] [-pin-env VAR]
-       kyso token list -csc URL -csc-auth-env VAR
+const tokenUsage = `usage: kyso token list [-module PATH] [-token LABEL] [-pin-env VAR] [-json]
+       kyso token list -csc URL -csc-auth-env VAR [-json]
 
 With -csc, lists the credentials of a remote signing service (CSC API v2, ký số từ
 xa) that the access token in $VAR may use, with their certificates.
@@ -34,7 +34,14 @@ token locks, and the CA (Ban Cơ yếu Chính phủ) recovers it on the request 
 organisation that manages the subscriber (NĐ 68/2024/NĐ-CP Mẫu 06; before 15/8/2024
 TT 185/2019/TT-BQP Mẫu 11/12).
 
-flags:
+-json prints one object on stdout. For PKCS#11: module, slots (empty slots: slot,
+state) and tokens (slot, label, manufacturer, model, serial, flags, pin: ok,
+count-low, final-try, locked or to-be-changed; certificates: id, label, subject,
+issuer, notBefore, notAfter; with -pin-env, keys: id, label, algorithm, canSign,
+subject, notBefore, notAfter, chain; error when listing the token failed). For -csc:
+service, specs, url and credentials (id, keyStatus, keyLength, scal, multisign,
+subject, issuer, notBefore, notAfter, authMode, factors; error when one could not be
+read).
 `
 
 const tokenExitCodes = `

@@ -65,7 +65,7 @@ func runVerify(ctx context.Context, c *cli, args []string) int {
 	showProgress := fs.Bool("progress", false, "show progress on stderr even when it is not a terminal")
 	statusWarning := fs.Bool("status-warning", false, "an undeterminable revocation status is a warning, not INDETERMINATE/TRY_LATER")
 	var trust []string
-	fs.Func("trust", "a PEM file of trusted root certificates (repeatable)", func(s string) error {
+	fs.Func("trust", "a PEM `file` of trusted root certificates (repeatable)", func(s string) error {
 		trust = append(trust, s)
 		return nil
 	})
