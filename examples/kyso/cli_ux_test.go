@@ -39,6 +39,7 @@ var helpCommands = [][]string{
 	{"forms", "list"}, {"forms", "show"}, {"forms", "schema"}, {"forms", "validate"},
 	{"forms", "render"}, {"forms", "template"}, {"forms", "deadline"},
 	{"policy", "check"}, {"policy", "sequence"}, {"policy", "rules"}, {"policy", "profiles"}, {"policy", "deadlines"},
+	{"layout", "check"}, {"layout", "anchors"},
 }
 
 // -help (and -h) of every command and subcommand prints the full usage with the flags
@@ -52,7 +53,7 @@ func TestHelpListsFlagsAndExitCodes(t *testing.T) {
 				assert.Empty(t, stdout)
 				assert.Contains(t, stderr, "usage: kyso "+cmd[0])
 				assert.Contains(t, stderr, "exit status")
-				if cmd[0] != "version" {
+				if name := strings.Join(cmd, " "); name != "version" && name != "layout anchors" { // these two have no flags
 					assert.Equal(t, 1, strings.Count(strings.ToLower(stderr), "\nflags:\n"), stderr)
 				}
 			})
@@ -100,6 +101,9 @@ func TestUsageErrorIsOneLine(t *testing.T) {
 		{[]string{"policy", "deadlines"}, "kyso policy deadlines: -period is required"},
 		{[]string{"policy", "check", "req.json"}, `kyso policy check: unexpected argument "req.json"`},
 		{[]string{"demo", "extra"}, `kyso demo: unexpected argument "extra"`},
+		{[]string{"layout"}, "kyso layout: a subcommand is required: check, anchors"},
+		{[]string{"layout", "check"}, "kyso layout check: one PDF is required"},
+		{[]string{"layout", "anchors", "-x", "a.pdf"}, "kyso layout anchors: flag provided but not defined: -x"},
 		{[]string{"version", "-x"}, "kyso version: flag provided but not defined: -x"},
 	}
 	for _, tc := range tests {
@@ -518,6 +522,14 @@ func TestDashElsewhere(t *testing.T) {
 	code, stdout, stderr = runCLIWith(t, nil, bytes.NewReader(signed), "policy", "sequence", "-profile", "quang-ninh", "-pdf", "-", "-trust", pf.trust, "-json")
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, `"compliant": true`)
+
+	for _, sub := range []string{"check", "anchors"} {
+		code, stdout, stderr = runCLIWith(t, nil, bytes.NewReader(pdftest.Classic()), "layout", sub, "-")
+		assert.NotEqual(t, layoutUnreadable, code, "layout %s -: %s", sub, stderr)
+		assert.NotEmpty(t, stdout)
+		code, _, _ = runCLIWith(t, nil, strings.NewReader("không phải PDF"), "layout", sub, "-")
+		assert.Equal(t, layoutUnreadable, code)
+	}
 }
 
 // kyso verify -progress: the report on stdout stays clean.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kyso-go/kyso"
 	"github.com/kyso-go/kyso/certstatus"
+	"github.com/kyso-go/kyso/layout"
 	"github.com/kyso-go/kyso/signature"
 	"github.com/kyso-go/kyso/token"
 )
@@ -49,6 +50,8 @@ func explain(err error) (m bilingual, ok bool) {
 		ms  *secretError
 		pin *token.PINError
 		csc *token.CSCError
+		anc *layout.AnchorError
+		spc *layout.SpecError
 	)
 	is := func(target error) bool { return errors.Is(err, target) }
 	switch {
@@ -64,8 +67,16 @@ func explain(err error) (m bilingual, ok bool) {
 		return bilingual{
 			fmt.Sprintf("biến môi trường %s (của %s) trống hoặc chưa đặt, nên không có mật khẩu: đặt nó trước khi chạy, ví dụ read -rs %s; export %s", ms.variable, ms.flag, ms.variable, ms.variable),
 			fmt.Sprintf("environment variable %s (named by %s) is empty or not set, so no password was given: set it before running, e.g. read -rs %s; export %s", ms.variable, ms.flag, ms.variable, ms.variable)}, true
-	case errors.As(err, &pin), errors.As(err, &csc):
+	case errors.As(err, &pin), errors.As(err, &csc), errors.As(err, &anc):
 		return bilingual{}, false // their own message is already in both languages
+	case errors.As(err, &spc) && spc.Field == "Page", is(signature.ErrPageNotFound):
+		return bilingual{"không có trang này trong tài liệu (-page đếm từ 1)", "the document has no such page (-page counts from 1)"}, true
+	case is(layout.ErrSpec):
+		return bilingual{"thông số đặt chữ ký không hợp lệ (-placement, -signer-title, -signer-name, -seal-mm, …)", "the placement flags are invalid (-placement, -signer-title, -signer-name, -seal-mm, …)"}, true
+	case is(layout.ErrPlacementImage):
+		return bilingual{"không dùng được ảnh chữ ký hoặc con dấu (-image): cần ảnh PNG nền trong suốt", "the signature or seal image (-image) cannot be used: give a PNG with a transparent background"}, true
+	case is(layout.ErrDocument):
+		return bilingual{"không đọc được trang để đặt chữ ký", "the page to place the signature on cannot be read"}, true
 	case is(context.Canceled), is(errInterrupted):
 		return bilingual{"đã dừng theo yêu cầu, không ghi tệp nào", "interrupted; nothing was written"}, true
 	case is(errNotRegular):
@@ -106,8 +117,6 @@ func explain(err error) (m bilingual, ok bool) {
 		return bilingual{"ô chữ ký này đã được ký: chọn ô khác hoặc -new-field TÊN", "that signature field is already signed: choose another, or -new-field NAME"}, true
 	case is(signature.ErrFieldExists):
 		return bilingual{"đã có ô tên này: chọn tên khác cho -new-field", "a field of that name exists: choose another -new-field name"}, true
-	case is(signature.ErrPageNotFound):
-		return bilingual{"không có trang này trong tài liệu (-page đếm từ 1)", "the document has no such page (-page counts from 1)"}, true
 	case is(signature.ErrAppearance):
 		return bilingual{"không dựng được hình hiển thị của chữ ký", "the signature's appearance cannot be drawn"}, true
 	case is(signature.ErrCertifiedNoChanges):
@@ -169,7 +178,8 @@ func printFailure(c *cli, name string, err error) {
 	if !ok {
 		var pin *token.PINError
 		var csc *token.CSCError
-		if errors.As(err, &pin) || errors.As(err, &csc) {
+		var anc *layout.AnchorError
+		if errors.As(err, &pin) || errors.As(err, &csc) || errors.As(err, &anc) {
 			fmt.Fprintf(c.stderr, "%s: %v\n", name, err)
 			return
 		}

@@ -53,3 +53,15 @@ const (
 	formsExitCodes  = "\nexit status: 0 done, 1 failed or invalid, 2 usage error (kyso forms SUBCOMMAND -help for each)\n"
 	policyExitCodes = "\nexit status: 0 allowed or compliant, 1 refused, not compliant or bad input, 2 usage error\n(kyso policy SUBCOMMAND -help for each)\n"
 )
+
+// layoutHelp holds the -help of each "kyso layout" subcommand.
+var layoutHelp = map[string]subHelp{
+	"check": {"usage: kyso layout check [-json] [-seal-mm N] FILE.pdf|-\n\n" +
+		"Checks a received PDF against Nghị định 30/2020 Phụ lục I: its visible signatures and\n" +
+		"its measurable thể thức; one finding per rule with its citation. - reads standard input.",
+		"exit status: 0 conforming (warnings allowed), 1 a rule is broken, 2 usage error, 3 the file cannot be read"},
+	"anchors": {"usage: kyso layout anchors FILE.pdf|-\n\n" +
+		"Prints the text lines found on each page with their boxes, and the candidate signer\n" +
+		"blocks (title ô 7a, name ô 7b). - reads standard input.",
+		"exit status: 0 printed, 2 usage error, 3 the file cannot be read"},
+}

@@ -48,6 +48,9 @@ func openInputPDF(c *cli, path string) (*inputPDF, error) {
 	return &inputPDF{r: f, size: st.Size(), info: st, f: f}, nil
 }
 
+// ReadAt reads the document.
+func (in *inputPDF) ReadAt(p []byte, off int64) (int, error) { return in.r.ReadAt(p, off) }
+
 // Close closes the file, if any.
 func (in *inputPDF) Close() error {
 	if in.f != nil {
