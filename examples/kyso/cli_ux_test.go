@@ -363,6 +363,15 @@ func TestStdinStdout(t *testing.T) {
 	require.Equal(t, verifyPassed, code, "%s\n%s", report, stderr)
 	assert.Contains(t, report, `"B-LTA"`)
 
+	// A PDF is neither read from a terminal nor written to one.
+	code, _, stderr = runCLIWith(t, nil, &fakeTerminal{Reader: strings.NewReader("")}, "sign", "-in", "-", "-out", p+".2", "-key", f.keyPEM, "-cert", f.certPEM)
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, stderr, "standard input is a terminal: pipe the PDF in with < FILE.pdf")
+	var term fakeTerminal
+	c := &cli{stdin: bytes.NewReader(in), stdout: &term, stderr: io.Discard, getenv: func(string) string { return "" }}
+	assert.Equal(t, exitFailure, run(context.Background(), c, []string{"sign", "-in", "-", "-out", "-", "-key", f.keyPEM, "-cert", f.certPEM}))
+	assert.Empty(t, term.String(), "no PDF on a terminal")
+
 	// A failure writes nothing to standard output.
 	code, stdout, _ := runCLIWith(t, nil, strings.NewReader("không phải PDF"), "sign", "-in", "-", "-out", "-", "-key", f.keyPEM, "-cert", f.certPEM)
 	assert.Equal(t, exitFailure, code)

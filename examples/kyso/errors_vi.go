@@ -79,6 +79,10 @@ func explain(err error) (m bilingual, ok bool) {
 		return bilingual{"không đọc được trang để đặt chữ ký", "the page to place the signature on cannot be read"}, true
 	case is(context.Canceled), is(errInterrupted):
 		return bilingual{"đã dừng theo yêu cầu, không ghi tệp nào", "interrupted; nothing was written"}, true
+	case is(errStdinTerminal):
+		return bilingual{"đầu vào chuẩn là màn hình dòng lệnh: chuyển tệp PDF vào bằng < TỆP.pdf, hoặc ghi tên tệp thay cho -", "standard input is a terminal: pipe the PDF in with < FILE.pdf, or give the file's name instead of -"}, true
+	case is(errStdoutTerminal):
+		return bilingual{"đầu ra chuẩn là màn hình dòng lệnh: chuyển hướng bằng > TỆP.pdf, hoặc ghi tên tệp thay cho -", "standard output is a terminal: redirect it with > FILE.pdf, or give a file name instead of -"}, true
 	case is(errNotRegular):
 		return bilingual{"đầu ra đã tồn tại và không phải tệp thông thường (thư mục, FIFO, thiết bị): chọn một đường dẫn tệp, hoặc -out - cho đầu ra chuẩn",
 			"the output exists and is not a regular file (a directory, FIFO or device): choose a file path, or -out - for standard output"}, true

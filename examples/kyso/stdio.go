@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -16,6 +17,12 @@ import (
 // memory.
 const maxStdinPDF = 256 << 20
 
+// A PDF is never read from, or written to, a terminal.
+var (
+	errStdinTerminal  = errors.New("standard input is a terminal: pipe the PDF into it (… < FILE.pdf) or give the file's name instead of -")
+	errStdoutTerminal = errors.New("standard output is a terminal: redirect it (… > FILE.pdf) or give a file name instead of -")
+)
+
 // inputPDF is a document to read: a file, or standard input for "-".
 type inputPDF struct {
 	r    io.ReaderAt
@@ -27,6 +34,9 @@ type inputPDF struct {
 // openInputPDF opens path, or reads standard input into memory when path is "-".
 func openInputPDF(c *cli, path string) (*inputPDF, error) {
 	if path == "-" {
+		if isTerminal(c.stdin) {
+			return nil, errStdinTerminal
+		}
 		data, err := io.ReadAll(io.LimitReader(c.stdin, maxStdinPDF+1))
 		if err != nil {
 			return nil, fmt.Errorf("standard input: %w", err)
@@ -74,6 +84,9 @@ func (in *inputPDF) isOutput(path string) bool {
 func writeOutput(c *cli, path string, write func(w io.Writer) error) error {
 	if path != "-" {
 		return writeFileAtomic(path, write)
+	}
+	if isTerminal(c.stdout) {
+		return errStdoutTerminal
 	}
 	var buf bytes.Buffer
 	if err := write(&buf); err != nil {
