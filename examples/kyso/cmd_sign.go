@@ -110,13 +110,14 @@ exit status:
   2  usage error (bad or missing flags)
 `
 
-// parseSignFlags parses and checks the flags; it writes usage to c.stderr.
+// parseSignFlags parses and checks the flags. On -help or a usage error it has printed
+// what to print and returns an exitCodeError with the exit status.
 func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	f := &signFlags{}
 	cf := newCmdFlags(c, "kyso sign", signUsage, signExitCodes)
 	fs := cf.FlagSet
-	fs.StringVar(&f.in, "in", "", "input PDF `file`")
-	fs.StringVar(&f.out, "out", "", "output PDF `file` (must differ from -in)")
+	fs.StringVar(&f.in, "in", "", "input PDF `file` (- for standard input)")
+	fs.StringVar(&f.out, "out", "", "output PDF `file` (must differ from -in; - for standard output)")
 	fs.StringVar(&f.p12, "p12", "", "PKCS#12 (.p12/.pfx) `file` with the key and certificate chain")
 	fs.StringVar(&f.p12PassEnv, "p12-pass-env", "", "environment `variable` holding the PKCS#12 password")
 	fs.StringVar(&f.keyPEM, "key", "", "PEM private key `file` (may also hold the certificates)")
