@@ -553,3 +553,28 @@ func TestVerifyProgress(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(stdout), &rep), stdout)
 	assert.NotContains(t, stdout, "verifying")
 }
+
+// kyso sign -json with the signing policy: the decision is in the object; a refusal
+// prints its reasons once, on stderr, and nothing on stdout.
+func TestSignJSONPolicy(t *testing.T) {
+	f := newSignPolicyFixture(t)
+	out := filepath.Join(f.dir, "leader.pdf")
+	code, stdout, stderr := runCLI(t, nil, "sign", "-json", "-in", f.unsigned, "-out", out, "-key", f.leaderKey, "-cert", f.leaderCert,
+		"-new-field", "Lãnh đạo", "-policy-profile", "quang-ninh", "-role", "authority")
+	require.Equal(t, exitOK, code, stderr)
+	var j signJSON
+	require.NoError(t, json.Unmarshal([]byte(stdout), &j), stdout)
+	require.NotNil(t, j.Policy)
+	assert.Equal(t, "quang-ninh", j.Policy.Profile)
+	assert.Equal(t, "signer", j.Policy.Placement)
+	assert.Contains(t, j.Policy.Vi, "ĐƯỢC KÝ.")
+	assert.Equal(t, "Lãnh đạo", j.Field)
+
+	sealed := filepath.Join(f.dir, "sealed.pdf")
+	code, stdout, stderr = runCLI(t, nil, "sign", "-json", "-in", f.unsigned, "-out", sealed, "-key", f.orgKeyPath, "-cert", f.orgCertPath,
+		"-policy-profile", "quang-ninh", "-role", "clerk")
+	assert.Equal(t, exitFailure, code)
+	assert.Empty(t, stdout)
+	assert.Equal(t, 1, strings.Count(stderr, "the signing policy refuses this signature"), stderr)
+	assert.NoFileExists(t, sealed)
+}

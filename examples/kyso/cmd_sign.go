@@ -336,8 +336,11 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 	}
 	sp, err := newSignPolicy(c, &f.policy)
 	if err != nil {
-		fmt.Fprintln(c.stderr, "kyso sign:", err)
-		return policyErrCode(err)
+		if code := policyErrCode(err); code == exitUsage {
+			return usageLine(c, "kyso sign", err.Error())
+		}
+		printFailure(c, "kyso sign", err)
+		return exitFailure
 	}
 	s, err := openSignFlagsSigner(c, f)
 	if err != nil {
@@ -390,11 +393,7 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 	})
 	prog.end()
 	if err != nil {
-		err = pdfPasswordError(err, f.inPassEnv)
-		printFailure(c, "kyso sign", err)
-		if sp != nil {
-			sp.report(c.stderr, err)
-		}
+		printSignFailure(c, sp, pdfPasswordError(err, f.inPassEnv))
 		return exitFailure
 	}
 	return printSignResult(c, f, s, res, sp)

@@ -9,6 +9,7 @@ import (
 	"github.com/kyso-go/kyso"
 	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/layout"
+	"github.com/kyso-go/kyso/policy"
 	"github.com/kyso-go/kyso/signature"
 	"github.com/kyso-go/kyso/token"
 )
@@ -133,6 +134,10 @@ func explain(err error) (m bilingual, ok bool) {
 		return bilingual{"giá trị chữ ký không kiểm tra được bằng chứng thư số (khóa trên thiết bị không khớp chứng thư?)", "the signature value does not verify with the certificate (does the key match the certificate?)"}, true
 	case is(signature.ErrPolicyRefused):
 		return bilingual{"chính sách ký số không cho phép chữ ký này; không ghi tệp nào", "the signing policy refuses this signature; nothing was written"}, true
+	case is(policy.ErrInvalidRequest):
+		return bilingual{"thông tin cho chính sách ký số không hợp lệ (-policy-request hoặc -role, -doc-kind, …)", "the signing policy's facts are invalid (-policy-request or -role, -doc-kind, …)"}, true
+	case is(policy.ErrInvalidProfile):
+		return bilingual{"tệp hồ sơ tỉnh không hợp lệ", "the province profile file is invalid"}, true
 	case is(kyso.ErrPolicyFacts):
 		return bilingual{"thông tin chính sách không khớp với tài liệu", "the policy facts do not fit the document"}, true
 	case is(signature.ErrTimestamp):

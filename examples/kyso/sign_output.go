@@ -2,11 +2,13 @@ package main
 
 import (
 	"crypto/ecdsa"
+	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/kyso-go/kyso"
+	"github.com/kyso-go/kyso/policy"
 	"github.com/kyso-go/kyso/signature"
 	"github.com/kyso-go/kyso/token"
 )
@@ -105,4 +107,15 @@ func printSignResult(c *cli, f *signFlags, s token.Signer, res *kyso.SignResult,
 		sp.report(w, nil)
 	}
 	return exitOK
+}
+
+// printSignFailure reports a failed signature: a refusal by the signing policy with its
+// reasons and citations (sp.report), anything else as printFailure does.
+func printSignFailure(c *cli, sp *signPolicy, err error) {
+	var ref *policy.RefusalError
+	if sp != nil && errors.As(err, &ref) {
+		sp.report(c.stderr, err)
+		return
+	}
+	printFailure(c, "kyso sign", err)
 }
