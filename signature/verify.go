@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kyso-go/kyso/internal/algorithm"
 	"github.com/kyso-go/kyso/internal/cms"
 	"github.com/kyso-go/kyso/internal/pdf"
 )
@@ -402,7 +403,7 @@ func (v *verifier) prepare(s *sigState) {
 			return
 		}
 		tok, err := parseTimestampToken(contents)
-		if err != nil {
+		if err = weakDocTimestamp(rep, tok, err); err != nil {
 			if errors.Is(err, errTimestampFormat) {
 				failFormat(CheckCMSFormat, msgCMSParse(err))
 			} else {
@@ -448,7 +449,7 @@ func (v *verifier) prepare(s *sigState) {
 	if s.si.Hash == 0 {
 		rep.DigestAlgorithm = s.si.DigestAlgorithm.Algorithm.String()
 	}
-	if s.si.Hash == 0 || !s.si.Hash.Available() || s.si.Hash == crypto.MD5 || s.si.Hash == crypto.SHA1 {
+	if s.si.Hash == 0 || !s.si.Hash.Available() || algorithm.WeakHash(s.si.Hash) {
 		rep.add(CheckAlgorithms, CheckFailed, msgAlgorithmWeak("digest "+rep.DigestAlgorithm))
 		rep.fail(Indeterminate, CryptoConstraintsFailure)
 		s.broken = true
@@ -518,8 +519,7 @@ func (v *verifier) finish(s *sigState) {
 	// The signer's certificate and the signature value.
 	cert, err := sd.SignerCertificate(si)
 	if err != nil {
-		rep.add(CheckSignatureValue, CheckIndeterminate, msgSignerCertMissing())
-		rep.fail(Indeterminate, NoSigningCertificateFound)
+		signerCertProblem(rep, err)
 		v.modifications(s)
 		v.integritySummary(s, false)
 		return
@@ -594,7 +594,7 @@ func checkRawSignature(cert *x509.Certificate, si *cms.SignerInfo, digest []byte
 		if si.SignatureAlgorithm.Algorithm.Equal(cms.OIDRSASSAPSS) {
 			return errors.New("RSASSA-PSS without signed attributes is not supported")
 		}
-		return rsa.VerifyPKCS1v15(pub, si.Hash, digest, si.Signature)
+		return cms.CheckDigestSignature(pub, si.Hash, digest, si.Signature)
 	case *ecdsa.PublicKey:
 		if !ecdsa.VerifyASN1(pub, digest, si.Signature) {
 			return cms.ErrBadSignature
