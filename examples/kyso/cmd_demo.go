@@ -6,8 +6,6 @@ import (
 	"crypto"
 	"crypto/x509"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -67,8 +65,6 @@ It writes to DIR:
   bao-cao-xac-minh.txt     the verification report of van-ban-da-ky.pdf, in Vietnamese
   bao-cao-xac-minh.json    the same report as JSON
   README.txt               what was done and how to check it
-
-flags:
 `
 
 const demoExitCodes = `
@@ -110,23 +106,10 @@ const (
 )
 
 func runDemo(ctx context.Context, c *cli, args []string) int {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+	fs := newCmdFlags(c, "kyso demo", demoUsage, demoExitCodes)
 	dir := fs.String("dir", "kyso-demo", "output `directory` (created when missing)")
-	fs.Usage = func() {
-		fmt.Fprint(c.stderr, demoUsage)
-		fs.PrintDefaults()
-		fmt.Fprint(c.stderr, demoExitCodes)
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(c.stderr, "kyso demo: unexpected arguments %q\n", fs.Args())
-		return exitUsage
+	if code, ok := fs.parse(args, false); !ok {
+		return code
 	}
 	if err := demo(ctx, c, *dir); err != nil {
 		fmt.Fprintln(c.stderr, "kyso demo:", err)
