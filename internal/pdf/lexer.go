@@ -38,6 +38,7 @@ type lexer struct {
 	maxDepth int
 	maxCount int // maximum number of objects in one parsed value (0 = none)
 	count    int
+	strBytes int64 // bytes of the strings parsed, for the Document's byte budget
 }
 
 func (l *lexer) offset() int64 { return l.base + int64(l.pos) }
@@ -205,6 +206,7 @@ func (l *lexer) parseLiteral() (Object, error) {
 		case ')':
 			nest--
 			if nest == 0 {
+				l.strBytes += int64(len(out))
 				return String(out), nil
 			}
 		case '\r':
@@ -268,6 +270,7 @@ func (l *lexer) parseHex() (Object, error) {
 			if half {
 				out = append(out, hi<<4)
 			}
+			l.strBytes += int64(len(out))
 			return String(out), nil
 		}
 		if isWhite(c) {

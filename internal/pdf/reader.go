@@ -38,6 +38,10 @@ func (d *Document) withWindow(off int64, f func(l *lexer) error) error {
 		l := &lexer{buf: buf, base: off, atEOF: off+int64(len(buf)) >= d.size,
 			maxDepth: d.opts.MaxDepth, maxCount: d.opts.MaxObjects}
 		err = f(l)
+		if err == nil {
+			// Strings parsed in the window that succeeded count against the budget.
+			return d.st.charge(l.strBytes, off)
+		}
 		if !errors.Is(err, errShort) {
 			return err
 		}
