@@ -5,7 +5,7 @@ const (
 	defaultMaxObjects    = 1_000_000
 	defaultMaxDepth      = 64
 	defaultMaxStreamSize = 256 << 20
-	defaultCacheSize     = 16384
+	defaultCacheSize     = 1 << 16
 	// The default MaxParsedBytes is parsedBytesPerByte times the file's size plus
 	// parsedBytesBase.
 	parsedBytesPerByte = 8
@@ -32,7 +32,8 @@ type Options struct {
 	// Default 256 MiB.
 	MaxStreamSize int64
 	// CacheSize bounds the number of resolved objects kept in memory, shared by the
-	// document and its views from AtRevision. Default 16384.
+	// document and its views from AtRevision. Default 65536 (enough for the object
+	// graph of a 10,000-page document to be parsed once for all its revisions).
 	CacheSize int
 	// MaxParsedBytes bounds the total bytes of strings parsed and of stream data read
 	// or decoded over the life of the document and its views (re-reading counts

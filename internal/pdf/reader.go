@@ -215,10 +215,24 @@ func (d *Document) streamLength(sd Dict, dataOff int64, depth int) (n, end int64
 // scanFor returns the offset of the first occurrence of pat at or after off (and
 // before limit, when limit >= 0), or -1.
 func (d *Document) scanFor(off int64, pat []byte, limit int64) (int64, error) {
-	const chunk = 64 << 10
 	if limit < 0 || limit > d.size {
 		limit = d.size
 	}
+	// Most searches end within a few hundred bytes (the %%EOF after a trailer, the
+	// endstream after a stream's /Length): try a small window first.
+	if limit-off > 4<<10 {
+		buf, err := d.readAt(off, 1<<10)
+		if err != nil {
+			return -1, err
+		}
+		if i := bytes.Index(buf, pat); i >= 0 {
+			return off + int64(i), nil
+		}
+		if len(buf) > len(pat) {
+			off += int64(len(buf) - len(pat) + 1)
+		}
+	}
+	const chunk = 64 << 10
 	for off < limit {
 		n := chunk + len(pat)
 		buf, err := d.readAt(off, n)
