@@ -20,7 +20,6 @@ type Document struct {
 
 	revs      []revision          // oldest first
 	xref      map[int]xrefEntry   // nil in a view of an unrecovered file: see hist
-	hist      map[int][]histEntry // every definition of each object, oldest first
 	upto      int                 // a view's revision (its entries are looked up in hist)
 	trailer   Dict
 	recovered bool
@@ -204,7 +203,7 @@ func (d *Document) readXRefChain() error {
 		return err
 	}
 	d.xref = mergeXRef(d.revs)
-	d.hist = buildHistory(d.revs)
+	d.anoms.revs = d.revs
 	d.upto = len(d.revs) - 1
 	d.trailer = d.revs[len(d.revs)-1].Trailer
 	if _, ok := d.trailer.Get("Root").(Ref); !ok {
@@ -446,7 +445,7 @@ func (d *Document) Catalog() (Dict, error) {
 func (d *Document) HighestObject() int {
 	h := 0
 	if d.xref == nil {
-		for n := range d.hist {
+		for n := range d.history() {
 			if _, ok := d.entry(n); ok && n > h {
 				h = n
 			}
@@ -470,7 +469,7 @@ func (d *Document) AtRevision(i int) (*Document, error) {
 	}
 	v := &Document{r: d.r, size: d.revs[i].EOF, opts: d.opts, revs: d.revs[: i+1 : i+1],
 		recovered: d.recovered, header: d.header, sec: d.sec, encRef: d.encRef,
-		st: d.st, anoms: d.anoms, hist: d.hist, upto: i, esMemo: [2]int64{-1, -1}}
+		st: d.st, anoms: d.anoms, upto: i, esMemo: [2]int64{-1, -1}}
 	if d.recovered {
 		v.xref = map[int]xrefEntry{}
 		v.older = d.older
@@ -565,7 +564,7 @@ func (d *Document) entry(num int) (xrefEntry, bool) {
 		e, ok := d.xref[num]
 		return e, ok
 	}
-	h := d.hist[num]
+	h := d.history()[num]
 	k := sort.Search(len(h), func(i int) bool { return h[i].rev > d.upto }) - 1
 	if k < 0 {
 		return xrefEntry{}, false

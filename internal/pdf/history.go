@@ -25,3 +25,13 @@ func buildHistory(revs []revision) map[int][]histEntry {
 	}
 	return h
 }
+
+// history returns every object's definitions (built on first use: signing never
+// needs them), or nil for a recovered document, whose views copy their entries.
+func (d *Document) history() map[int][]histEntry {
+	if d.recovered || d.anoms.revs == nil {
+		return nil
+	}
+	d.anoms.histOnce.Do(func() { d.anoms.hist = buildHistory(d.anoms.revs) })
+	return d.anoms.hist
+}

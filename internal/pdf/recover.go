@@ -12,7 +12,6 @@ import (
 // rebuilt from the %%EOF markers.
 func (d *Document) recoverXRef() error {
 	d.recovered = true
-	d.hist = nil
 	// Objects parsed through the broken cross-reference are dropped; the bytes they
 	// cost still count.
 	st := newStore(d.st.budget)

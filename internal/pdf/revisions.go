@@ -62,6 +62,10 @@ func (a Anomaly) String() string {
 
 // revMemo is what the document and its views compute once per revision on demand.
 type revMemo struct {
+	revs     []revision // the whole file's revisions (not a view's)
+	histOnce sync.Once
+	hist     map[int][]histEntry // every definition of each object, oldest first
+
 	mu    sync.Mutex
 	anoms map[int][]Anomaly
 	views map[int]*Document
@@ -93,7 +97,7 @@ func (d *Document) Anomalies(i int) ([]Anomaly, error) {
 	}
 	d.anoms.mu.Unlock()
 	out := append([]Anomaly(nil), d.revs[i].anoms...)
-	if !d.recovered && d.hist != nil {
+	if d.history() != nil {
 		found, err := d.entryAnomalies(i)
 		if err != nil {
 			return nil, err
@@ -124,7 +128,7 @@ func (d *Document) revEntries(i int) map[int]xrefEntry {
 
 // entryBefore returns object num's entry as of the revision before i.
 func (d *Document) entryBefore(num, i int) (xrefEntry, bool) {
-	h := d.hist[num]
+	h := d.history()[num]
 	k := sort.Search(len(h), func(j int) bool { return h[j].rev >= i }) - 1
 	if k < 0 {
 		return xrefEntry{}, false
@@ -246,7 +250,7 @@ func (d *Document) ChangedObjects(i int) ([]Ref, error) {
 	if err := d.revisionRange(i); err != nil {
 		return nil, err
 	}
-	if i == 0 || d.recovered || d.hist == nil {
+	if i == 0 || d.history() == nil {
 		return append([]Ref(nil), d.revs[i].Objects...), nil
 	}
 	var out []Ref
@@ -276,7 +280,7 @@ func (d *Document) ChangedObjects(i int) ([]Ref, error) {
 		seen[n] = true
 	}
 	if len(containers) > 0 {
-		for n := range d.hist {
+		for n := range d.history() {
 			if seen[n] {
 				continue
 			}
@@ -307,7 +311,7 @@ func (d *Document) revisionView(i int) (*Document, error) {
 	if err := d.revisionRange(i); err != nil {
 		return nil, err
 	}
-	if !d.recovered && d.upto == i && d.hist != nil {
+	if d.xref != nil && !d.recovered && d.upto == i {
 		return d, nil
 	}
 	d.anoms.mu.Lock()
