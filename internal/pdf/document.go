@@ -18,9 +18,9 @@ type Document struct {
 	size int64
 	opts Options
 
-	revs      []revision          // oldest first
-	xref      map[int]xrefEntry   // nil in a view of an unrecovered file: see hist
-	upto      int                 // a view's revision (its entries are looked up in hist)
+	revs      []revision        // oldest first
+	xref      map[int]xrefEntry // nil in a view of an unrecovered file: see hist
+	upto      int               // a view's revision (its entries are looked up in hist)
 	trailer   Dict
 	recovered bool
 	older     map[int][]xrefEntry // recovered files: earlier definitions of redefined objects
