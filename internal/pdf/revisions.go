@@ -16,7 +16,7 @@ type AnomalyKind string
 
 const (
 	// AnomalyWrongObject: the revision's cross-reference entry for the object points
-	// at an offset that holds another object (or none). This package then reads the
+	// at an offset that holds another object's header. This package then reads the
 	// object found by scanning the file; a viewer following the entry shows whatever
 	// lies at the offset (the "shadow hide" variant that redirects a signed object
 	// number to a different object).
@@ -169,13 +169,12 @@ func (d *Document) entryAnomalies(i int) ([]Anomaly, error) {
 		changed := i > 0 && (!had || prev != e)
 		switch e.typ {
 		case 1:
-			if got, ok := d.objectNumberAt(e.off); !ok || got != n {
-				what := "no object"
-				if ok {
-					what = fmt.Sprintf("object %d", got)
-				}
+			// An entry a few bytes off (no object header at the offset) is a common
+			// writer bug that viewers repair the same way; another object's header
+			// there is what a viewer not checking numbers would show instead.
+			if got, ok := d.objectNumberAt(e.off); ok && got != n {
 				out = append(out, Anomaly{Kind: AnomalyWrongObject, Ref: ref, Offset: e.off,
-					Detail: fmt.Sprintf("the cross-reference entry points at offset %d, which holds %s", e.off, what)})
+					Detail: fmt.Sprintf("the cross-reference entry points at offset %d, which holds object %d", e.off, got)})
 			}
 			if changed && e.off < d.revs[i-1].EOF {
 				out = append(out, Anomaly{Kind: AnomalyEarlierBytes, Ref: ref, Offset: e.off,
