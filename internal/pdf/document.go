@@ -565,6 +565,12 @@ func (d *Document) entry(num int) (xrefEntry, bool) {
 		return e, ok
 	}
 	h := d.history()[num]
+	if len(h) == 1 { // most objects are defined once
+		if h[0].rev <= d.upto {
+			return h[0].e, true
+		}
+		return xrefEntry{}, false
+	}
 	k := sort.Search(len(h), func(i int) bool { return h[i].rev > d.upto }) - 1
 	if k < 0 {
 		return xrefEntry{}, false

@@ -2,6 +2,7 @@ package pdf_test
 
 import (
 	"bytes"
+	"compress/zlib"
 	"errors"
 	"fmt"
 	"strings"
@@ -289,4 +290,36 @@ func FuzzRevisions(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestParsedBytesBudgetDecompression: decoded stream data counts against the budget,
+// so a few small streams that inflate to many megabytes (a decompression bomb) stop
+// with a typed error once the total passes it.
+func TestParsedBytesBudgetDecompression(t *testing.T) {
+	var zb bytes.Buffer
+	zw := zlib.NewWriter(&zb)
+	_, err := zw.Write(make([]byte, 4<<20))
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	objs := []string{"<< /Type /Catalog /Pages 2 0 R >>", minimalPages, minimalPage}
+	for range 6 {
+		objs = append(objs, fmt.Sprintf("<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream", zb.Len(), zb.Bytes()))
+	}
+	b := rawPDF(objs, "/Root 1 0 R")
+	require.Less(t, len(b), 1<<20, "six 4 MiB streams in a small file")
+	d, err := pdf.Open(bytes.NewReader(b), int64(len(b)), &pdf.Options{MaxParsedBytes: 10 << 20})
+	require.NoError(t, err)
+	var limitErr error
+	for n := 4; n <= 9; n++ {
+		o, err := d.Get(pdf.Ref{Num: n})
+		require.NoError(t, err)
+		if _, err := d.StreamData(o.(*pdf.Stream)); err != nil {
+			limitErr = err
+			break
+		}
+	}
+	var le *pdf.LimitError
+	require.True(t, errors.As(limitErr, &le), "got %v", limitErr)
+	assert.Equal(t, "MaxParsedBytes", le.Limit)
+	assert.LessOrEqual(t, d.ParsedBytes(), int64(10<<20)+4<<20+int64(len(b)))
 }
