@@ -17,5 +17,23 @@
 //   - forms: the certificate-request forms (Thông tư 185/2019, Nghị định 68/2024) as data.
 //   - policy: who may sign what, with the legal citation for every answer.
 //
-// The kyso command in examples/kyso wires them together.
+// This root package is the one place that imports them all: the wiring a vendor
+// imports for the everyday operations, each in a few lines.
+//
+//   - Sign signs a PDF with a Signer (a token key, a PKCS#12 file, NewSigner's pair)
+//     under an optional signing Policy; Prepare is its deferred (two-step) form.
+//     RSA keys sign with RSASSA-PSS, mandatory under Thông tư 39/2017/TT-BTTTT
+//     (SignOptions.RSA selects PKCS#1 v1.5).
+//   - Policy asks a policy.Engine whether this signer may apply this signature to this
+//     document now, filling the request from the document and the certificate, and
+//     with Policy.Verify from a verification of the signatures already there.
+//   - Verify verifies with the VGCA trust store (or another) and revocation status
+//     online or from the document only; ChainValidator is the one adapter from
+//     certstatus to signature, so every caller gets the same sub-indications.
+//   - SignedDocument and ExistingSignatures give the policy facts of a signed document.
+//   - CertificateKind is the one rule for a certificate's kind (individual,
+//     organisation, device) that reports, policy decisions and signing steps share.
+//
+// The kyso command (examples/kyso) and the portal (examples/portal) are built on this
+// package and the six, and keep no adapter of their own.
 package kyso

@@ -10,9 +10,10 @@
 // or x509.CertPools. Checker.VerifyCertificate builds a chain from the certificates
 // of the signature, the caller's pool and AIA caIssuers downloads (cached), and
 // validates it at a given time — the signing time or a time-stamp, not only now —
-// with key usage, basic constraints and the algorithm policy of Thông tư
-// 39/2017/TT-BTTTT and TT 15/2025/TT-BKHCN (RSA ≥ 2048, ECDSA ≥ 256, no MD5, no SHA-1
-// after its sunset).
+// with key usage, basic constraints and kyso's algorithm policy (RSA ≥ 2048, ECDSA ≥
+// 256, no MD5, no SHA-1 after its sunset): Thông tư 39/2017/TT-BTTTT makes RSASSA-PSS
+// mandatory and recommends SHA-2; TT 15/2025/TT-BKHCN, which binds public signatures
+// (Nghị định 23/2025/NĐ-CP), is followed as practice.
 //
 // ParseIdentity reads a certificate's subject the way Vietnamese users read it: name,
 // units, province, e-mail, title (T) and UID identifiers (CMND, CCCD, MST, MNS), with

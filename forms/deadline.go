@@ -2,19 +2,16 @@ package forms
 
 import (
 	"bytes"
-	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
-	"strconv"
+	"strings"
 	"time"
-)
 
-//go:embed profiles/*.json
-var profileFS embed.FS
+	"github.com/kyso-go/kyso/internal/province"
+)
 
 // ErrUnknownProfile: no reporting profile has the requested ID.
 var ErrUnknownProfile = errors.New("forms: unknown reporting profile")
@@ -24,7 +21,9 @@ var ErrBadPeriod = errors.New("forms: bad reporting period")
 
 // ReportingProfile is a province's periodic-report rules for certificate use: who
 // receives the report and, per kind of report, when it is due and which data window it
-// covers. Profiles are data (profiles/*.json); see ParseReportingProfile.
+// covers. It is forms' view of a province file — the one file per province that the
+// policy package also reads for the province's rules (its "reports") — or of the
+// earlier reporting-only format; see ParseReportingProfile.
 type ReportingProfile struct {
 	ID        string     `json:"id"`
 	Province  string     `json:"province"`
@@ -35,7 +34,7 @@ type ReportingProfile struct {
 
 // Schedule is one kind of periodic report.
 type Schedule struct {
-	// Kind is "monthly", "half-year" or "yearly".
+	// Kind is "monthly", "quarterly", "half-year" or "yearly".
 	Kind string `json:"kind"`
 	// Name is the report's Vietnamese name.
 	Name string `json:"name"`
@@ -46,6 +45,10 @@ type Schedule struct {
 	// Shift says what happens when the deadline is not a working day:
 	// "next-working-day", "previous-working-day" or "none".
 	Shift string `json:"shift"`
+	// ShiftAssumed marks a Shift the regulation does not state (an assumption);
+	// ShiftNote says why it was chosen.
+	ShiftAssumed bool   `json:"shiftAssumed,omitempty"`
+	ShiftNote    string `json:"shiftNote,omitempty"`
 	// Window is the data window (thời gian chốt số liệu), when the rule gives one.
 	Window *struct {
 		Start DayRef `json:"start"`
@@ -67,12 +70,6 @@ type DayRef struct {
 	Before bool `json:"before,omitempty"`
 }
 
-func (r DayRef) in(year, month int) time.Time {
-	first := time.Date(year, time.Month(month)+time.Month(r.MonthOffset), 1, 0, 0, 0, 0, time.UTC)
-	last := first.AddDate(0, 1, -1).Day()
-	return first.AddDate(0, 0, min(r.Day, last)-1)
-}
-
 // Deadline is when one report is due.
 type Deadline struct {
 	Profile string
@@ -92,10 +89,26 @@ type Deadline struct {
 	WindowStart, WindowEnd time.Time
 	Recipient              string
 	Citation               string
+	// ShiftAssumed says the move off a day off is an assumption, not the regulation's
+	// text; ShiftNote explains it.
+	ShiftAssumed bool
+	ShiftNote    string
 }
 
-// ParseReportingProfile reads a reporting profile from JSON.
+// ParseReportingProfile reads a reporting profile from JSON: a province file (the
+// schema the policy package documents, whose "reports" give the deadlines; fields
+// forms does not use are ignored) or the earlier reporting-only format with
+// "schedules".
 func ParseReportingProfile(b []byte) (*ReportingProfile, error) {
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(b, &probe); err != nil {
+		return nil, jsonError(b, err)
+	}
+	if _, legacy := probe["schedules"]; !legacy {
+		if _, ok := probe["reports"]; ok {
+			return parseProvinceFile(b)
+		}
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	var p ReportingProfile
@@ -105,45 +118,172 @@ func ParseReportingProfile(b []byte) (*ReportingProfile, error) {
 	if p.ID == "" || len(p.Schedules) == 0 {
 		return nil, &InputError{Detail: "reporting profile needs an id and at least one schedule", Err: ErrMalformedInput}
 	}
-	for _, s := range p.Schedules {
-		switch s.Kind {
-		case "monthly", "half-year", "yearly":
-		default:
-			return nil, &InputError{Detail: fmt.Sprintf("schedule kind %q must be monthly, half-year or yearly", s.Kind), Err: ErrMalformedInput}
-		}
-		switch s.Shift {
-		case "next-working-day", "previous-working-day", "none":
-		default:
-			return nil, &InputError{Detail: fmt.Sprintf("schedule shift %q must be next-working-day, previous-working-day or none", s.Shift), Err: ErrMalformedInput}
-		}
-		if s.Due.Day < 1 || s.Due.Day > 31 || len(s.Months) == 0 {
-			return nil, &InputError{Detail: "schedule needs months and a due day 1–31", Err: ErrMalformedInput}
-		}
-		for _, m := range s.Months {
-			if m < 1 || m > 12 {
-				return nil, &InputError{Detail: fmt.Sprintf("schedule month %d out of range", m), Err: ErrMalformedInput}
-			}
+	for i, s := range p.Schedules {
+		if err := s.validate(fmt.Sprintf("schedules[%d]", i)); err != nil {
+			return nil, err
 		}
 	}
 	return &p, nil
 }
 
-// ReportingProfiles returns the built-in reporting profiles (quang-ninh, ha-tinh),
-// sorted by ID.
-func ReportingProfiles() ([]*ReportingProfile, error) {
-	ents, err := profileFS.ReadDir("profiles")
-	if err != nil {
-		return nil, err
+func (s Schedule) validate(field string) error {
+	bad := func(f, format string, args ...any) error {
+		return &InputError{Detail: field + f + ": " + fmt.Sprintf(format, args...), Err: ErrMalformedInput}
 	}
-	var out []*ReportingProfile
-	for _, e := range ents {
-		b, err := profileFS.ReadFile("profiles/" + e.Name())
-		if err != nil {
+	switch s.Kind {
+	case "monthly", "quarterly", "half-year", "yearly":
+	default:
+		return bad(".kind", "schedule kind %q must be monthly, quarterly, half-year or yearly", s.Kind)
+	}
+	if !slices.Contains(province.Shifts, s.Shift) {
+		return bad(".shift", "schedule shift %q must be next-working-day, previous-working-day or none", s.Shift)
+	}
+	if s.Due.Day < 1 || s.Due.Day > 31 || len(s.Months) == 0 {
+		return bad("", "schedule needs months and a due day 1–31")
+	}
+	for _, m := range s.Months {
+		if m < 1 || m > 12 {
+			return bad(".months", "schedule month %d out of range", m)
+		}
+	}
+	return nil
+}
+
+// provinceFile is the part of a province file forms reads.
+type provinceFile struct {
+	ID                string `json:"id"`
+	Name              string `json:"name"`
+	Instrument        string `json:"instrument"`
+	SubscriberManager *struct {
+		Name string `json:"name"`
+	} `json:"subscriber_manager"`
+	Reports []struct {
+		Period  string `json:"period"`
+		Name    string `json:"name"`
+		Months  []int  `json:"months"`
+		DueDate *struct {
+			MonthOffset int  `json:"month_offset"`
+			Day         int  `json:"day"`
+			Before      bool `json:"before"`
+		} `json:"due_date"`
+		Shift        string `json:"shift"`
+		ShiftAssumed bool   `json:"shift_assumed"`
+		ShiftNote    string `json:"shift_note"`
+		DataWindow   *struct {
+			Start struct {
+				MonthOffset int `json:"month_offset"`
+				Day         int `json:"day"`
+			} `json:"start"`
+			End struct {
+				MonthOffset int `json:"month_offset"`
+				Day         int `json:"day"`
+			} `json:"end"`
+		} `json:"data_window"`
+		Recipient string       `json:"recipient"`
+		Citation  provinceCite `json:"citation"`
+	} `json:"reports"`
+}
+
+type provinceCite struct {
+	Instrument string `json:"instrument"`
+	Annex      string `json:"annex"`
+	Article    string `json:"article"`
+	Clause     string `json:"clause"`
+	Point      string `json:"point"`
+	Note       string `json:"note"`
+}
+
+// locator writes "Điều 16 k7" (or the annex section) as the policy package does.
+func (c provinceCite) locator() string {
+	var parts []string
+	if c.Annex != "" {
+		parts = append(parts, c.Annex)
+	}
+	if c.Article != "" {
+		parts = append(parts, "Điều "+c.Article)
+	}
+	if c.Clause != "" {
+		parts = append(parts, "k"+c.Clause)
+	}
+	if c.Point != "" {
+		parts = append(parts, c.Point)
+	}
+	return strings.Join(parts, " ")
+}
+
+// parseProvinceFile reads the reports of a province file that set a deadline.
+func parseProvinceFile(b []byte) (*ReportingProfile, error) {
+	var f provinceFile
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, jsonError(b, err)
+	}
+	if f.ID == "" {
+		return nil, &InputError{Detail: "id: a province file needs an id", Err: ErrMalformedInput}
+	}
+	p := &ReportingProfile{ID: f.ID, Province: f.Name, Source: f.Instrument}
+	if f.SubscriberManager != nil {
+		p.Recipient = f.SubscriberManager.Name
+	}
+	for i, r := range f.Reports {
+		if !slices.Contains(province.Periods, r.Period) {
+			return nil, &InputError{Detail: fmt.Sprintf("reports[%d].period: %q must be monthly, quarterly, half-year or annual", i, r.Period), Err: ErrMalformedInput}
+		}
+		if r.DueDate == nil {
+			continue // the regulation sets no deadline
+		}
+		kind := r.Period
+		if kind == province.Annual {
+			kind = "yearly"
+		}
+		months := r.Months
+		if len(months) == 0 {
+			months = province.DefaultMonths(r.Period)
+		}
+		shift := r.Shift
+		if shift == "" {
+			shift = province.ShiftNone
+		}
+		s := Schedule{Kind: kind, Name: r.Name, Months: months, Shift: shift, ShiftAssumed: r.ShiftAssumed, ShiftNote: r.ShiftNote,
+			Due:      DayRef{MonthOffset: r.DueDate.MonthOffset, Day: r.DueDate.Day, Before: r.DueDate.Before},
+			Citation: r.Citation.locator()}
+		if r.Citation.Note != "" {
+			s.Citation = strings.TrimSpace(s.Citation + " (" + r.Citation.Note + ")")
+		}
+		if r.Citation.Instrument != "" && r.Citation.Instrument != p.Source {
+			s.Citation = r.Citation.Instrument + ", " + s.Citation
+		}
+		if w := r.DataWindow; w != nil {
+			s.Window = &struct {
+				Start DayRef `json:"start"`
+				End   DayRef `json:"end"`
+			}{DayRef{MonthOffset: w.Start.MonthOffset, Day: w.Start.Day}, DayRef{MonthOffset: w.End.MonthOffset, Day: w.End.Day}}
+		}
+		if err := s.validate(fmt.Sprintf("reports[%d]", i)); err != nil {
 			return nil, err
 		}
-		p, err := ParseReportingProfile(b)
+		if r.Recipient != "" {
+			p.Recipient = r.Recipient
+		}
+		p.Schedules = append(p.Schedules, s)
+	}
+	if len(p.Schedules) == 0 {
+		return nil, &InputError{Detail: fmt.Sprintf("reports: province %q has no report with a due_date", f.ID), Err: ErrMalformedInput}
+	}
+	return p, nil
+}
+
+// ReportingProfiles returns the reporting profiles of the province files kyso ships
+// (the same files the policy package loads) whose reports set a deadline — today
+// quang-ninh and ha-tinh — sorted by ID.
+func ReportingProfiles() ([]*ReportingProfile, error) {
+	var out []*ReportingProfile
+	for _, f := range province.Files() {
+		if !bytes.Contains(f.Data, []byte(`"due_date"`)) {
+			continue
+		}
+		p, err := ParseReportingProfile(f.Data)
 		if err != nil {
-			return nil, fmt.Errorf("profiles/%s: %w", e.Name(), err)
+			return nil, fmt.Errorf("province file %s: %w", f.Name, err)
 		}
 		out = append(out, p)
 	}
@@ -167,82 +307,42 @@ func LookupReportingProfile(id string) (*ReportingProfile, error) {
 	return nil, fmt.Errorf("%w: %q (known: %v)", ErrUnknownProfile, id, ids)
 }
 
-var rePeriod = regexp.MustCompile(`^([0-9]{4})(?:-([0-9]{2}))?$`)
-
 // Deadlines returns the reports due for a period: "YYYY-MM" gives the monthly report of
-// that month plus any half-year or yearly report whose period ends that month; "YYYY"
-// gives the yearly report. cal decides working days (nil: statutory holidays only).
+// that month plus any quarterly, half-year or yearly report whose period ends that
+// month; "YYYY" gives the yearly report. cal decides working days (nil: statutory
+// holidays only). The computation is the one policy's Profile.Deadlines uses.
 func (p *ReportingProfile) Deadlines(period string, cal *Calendar) ([]Deadline, error) {
-	m := rePeriod.FindStringSubmatch(period)
-	if m == nil {
-		return nil, fmt.Errorf("%w: %q: write YYYY-MM (e.g. 2026-12) or YYYY", ErrBadPeriod, period)
-	}
-	year, _ := strconv.Atoi(m[1])
-	if year < 1900 || year > 2190 {
-		return nil, fmt.Errorf("%w: year %d out of range", ErrBadPeriod, year)
-	}
-	month := 12
-	yearOnly := m[2] == ""
-	if !yearOnly {
-		month, _ = strconv.Atoi(m[2])
-		if month < 1 || month > 12 {
-			return nil, fmt.Errorf("%w: month %d out of range", ErrBadPeriod, month)
-		}
-	}
-	if cal == nil {
-		cal = &Calendar{}
+	year, month, yearOnly, err := province.ParsePeriod(period)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadPeriod, err)
 	}
 	var out []Deadline
 	for _, s := range p.Schedules {
-		if yearOnly && s.Kind != "yearly" || !slices.Contains(s.Months, month) {
-			continue
+		kind := s.Kind
+		if kind == "yearly" {
+			kind = province.Annual
 		}
-		dl := Deadline{Profile: p.ID, Kind: s.Kind, Name: s.Name, Recipient: p.Recipient,
-			Citation: p.Source + ", " + s.Citation}
-		switch s.Kind {
-		case "monthly":
-			dl.Period = fmt.Sprintf("%04d-%02d", year, month)
-		case "half-year":
-			dl.Period = fmt.Sprintf("%04d-H%d", year, (month+5)/6)
-		default:
-			dl.Period = fmt.Sprintf("%04d", year)
-		}
-		dl.Nominal = s.Due.in(year, month)
-		dl.Last = dl.Nominal
-		if s.Due.Before {
-			dl.Last = dl.Nominal.AddDate(0, 0, -1)
-		}
-		switch s.Shift {
-		case "next-working-day":
-			dl.Due = cal.NextWorkingDay(dl.Last)
-		case "previous-working-day":
-			dl.Due = cal.PreviousWorkingDay(dl.Last)
-		default:
-			dl.Due = dl.Last
-		}
-		if !dl.Due.Equal(dl.Last) {
-			dl.Moved = "ngày " + FormatDate(dl.Last) + " là " + dayOffName(cal, dl.Last)
+		sch := province.Schedule{Period: kind, Months: s.Months, Shift: s.Shift,
+			Due: province.DayRef{MonthOffset: s.Due.MonthOffset, Day: s.Due.Day, Before: s.Due.Before}}
+		if len(s.Months) == 0 {
+			continue // validated profiles always list months
 		}
 		if s.Window != nil {
-			dl.WindowStart = s.Window.Start.in(year, month)
-			dl.WindowEnd = s.Window.End.in(year, month)
+			sch.WindowStart = &province.DayRef{MonthOffset: s.Window.Start.MonthOffset, Day: s.Window.Start.Day}
+			sch.WindowEnd = &province.DayRef{MonthOffset: s.Window.End.MonthOffset, Day: s.Window.End.Day}
 		}
-		out = append(out, dl)
+		if !sch.Applies(month, yearOnly) {
+			continue
+		}
+		dl := sch.Deadline(year, month, cal)
+		out = append(out, Deadline{Profile: p.ID, Kind: s.Kind, Name: s.Name, Recipient: p.Recipient,
+			Citation: p.Source + ", " + s.Citation, Period: dl.Label,
+			Nominal: dl.Nominal, Last: dl.Last, Due: dl.Due, Moved: dl.Moved,
+			WindowStart: dl.WindowStart, WindowEnd: dl.WindowEnd,
+			ShiftAssumed: s.ShiftAssumed, ShiftNote: s.ShiftNote})
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%w: profile %q has no report for period %q", ErrBadPeriod, p.ID, period)
 	}
 	return out, nil
-}
-
-func dayOffName(cal *Calendar, t time.Time) string {
-	for _, h := range cal.Holidays(t.Year()) {
-		if h.Date.Equal(t) {
-			return h.Name
-		}
-	}
-	if t.Weekday() == time.Saturday {
-		return "thứ Bảy"
-	}
-	return "Chủ nhật"
 }

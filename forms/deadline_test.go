@@ -78,11 +78,8 @@ func TestParseReportingProfileRejectsBadData(t *testing.T) {
 }
 
 func FuzzParseReportingProfile(f *testing.F) {
-	b, err := profileFS.ReadFile("profiles/quang-ninh.json")
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(b)
+	f.Add([]byte(`{"id":"x","schedules":[{"kind":"monthly","months":[2],"due":{"monthOffset":0,"day":31},"shift":"none","citation":"c"}]}`))
+	f.Add([]byte(`{"id":"y","reports":[{"period":"annual","due_date":{"month_offset":1,"day":20},"shift":"next-working-day","citation":{"instrument":"I","article":"1"}}]}`))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		p, err := ParseReportingProfile(in)
 		if err != nil {
@@ -105,4 +102,43 @@ func TestDayPastTheMonthEndIsItsLastDay(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, want, dls[0].Due, period)
 	}
+}
+
+// A province is one file: forms reads the deadlines from the same province files the
+// policy package reads for the rules; Hà Tĩnh's shift to the previous working day is
+// marked as an assumption (the regulation is silent on it).
+func TestDeadlinesFromProvinceFiles(t *testing.T) {
+	ps, err := ReportingProfiles()
+	require.NoError(t, err)
+	var ids []string
+	for _, p := range ps {
+		ids = append(ids, p.ID)
+	}
+	assert.Equal(t, []string{"ha-tinh", "quang-ninh"}, ids, "the provinces whose files set a deadline")
+	ht, err := LookupReportingProfile("ha-tinh")
+	require.NoError(t, err)
+	dls, err := ht.Deadlines("2024-06", nil)
+	require.NoError(t, err)
+	require.Len(t, dls, 1)
+	assert.True(t, dls[0].ShiftAssumed)
+	assert.Contains(t, dls[0].ShiftNote, "giả định")
+	assert.Equal(t, "QĐ 19/2020/QĐ-UBND Hà Tĩnh, Điều 13 k1 a", dls[0].Citation)
+	qn, err := LookupReportingProfile("quang-ninh")
+	require.NoError(t, err)
+	dls, err = qn.Deadlines("2026-12", nil)
+	require.NoError(t, err)
+	assert.False(t, dls[0].ShiftAssumed, "Quảng Ninh Điều 16 k7 states the shift")
+	assert.Equal(t, "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 16 k7 (thời gian chốt số liệu: Điều 16 k6 a (data period))", dls[0].Citation)
+	assert.Equal(t, "Sở Thông tin và Truyền thông", dls[0].Recipient)
+
+	// A province file with a quarterly report and a field-naming error.
+	p, err := ParseReportingProfile([]byte(`{"id":"x","name":"X","extends":"national","reports":[{"period":"quarterly","due_date":{"month_offset":1,"day":10},"shift":"none","citation":{"instrument":"I","article":"2"}}]}`))
+	require.NoError(t, err)
+	dls, err = p.Deadlines("2026-09", nil)
+	require.NoError(t, err)
+	assert.Equal(t, "2026-Q3", dls[0].Period)
+	assert.Equal(t, day(2026, 10, 10), dls[0].Due)
+	_, err = ParseReportingProfile([]byte(`{"id":"x","reports":[{"period":"weekly","due_date":{"month_offset":0,"day":1},"citation":{}}]}`))
+	assert.ErrorIs(t, err, ErrMalformedInput)
+	assert.Contains(t, err.Error(), "reports[0].period")
 }

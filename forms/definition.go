@@ -11,7 +11,8 @@ package forms
 type Definition struct {
 	// ID is the stable identifier, e.g. "tt185/mau-01", "nd68/mau-05", "report/usage".
 	ID string `json:"id"`
-	// Title is the official Vietnamese title, e.g. "Đơn đề nghị cấp chứng thư số".
+	// Title is the official Vietnamese title, e.g. "Văn bản đề nghị cấp chứng thư số cá
+	// nhân" (TT 185/2019 Mẫu 01).
 	Title string `json:"title"`
 	// TitleEn is the English title.
 	TitleEn string `json:"titleEn,omitempty"`
@@ -44,6 +45,15 @@ type Definition struct {
 	Signature SignatureBlock `json:"signature"`
 	// Provenance records where the field list comes from and how sure it is.
 	Provenance Provenance `json:"provenance"`
+	// Superseded, when set, is the date (YYYY-MM-DD) from which the form's regime no
+	// longer applies: the TT 185/2019 forms from 15/8/2024, when NĐ 68/2024 brought its
+	// own. A form dated on or after it renders with a warning (Rendered.Warnings).
+	Superseded string `json:"superseded,omitempty"`
+	// ReplacedBy is the ID of the form that replaces this one from Superseded (e.g.
+	// "nd68/mau-01"); empty when none is known. ReplacedByNote qualifies it, e.g.
+	// "unverified".
+	ReplacedBy     string `json:"replacedBy,omitempty"`
+	ReplacedByNote string `json:"replacedByNote,omitempty"`
 	// Sample is realistic sample data that renders and validates.
 	Sample *Data `json:"sample,omitempty"`
 }

@@ -51,7 +51,14 @@
 // The "report/usage" form follows Quảng Ninh's outline (sections I–IV and an annex
 // table). ReportingProfile.Deadlines computes when a periodic report is due in a
 // province (Quảng Ninh: the 20th monthly, 20 January yearly, moved to the next working
-// day; Hà Tĩnh: before 17 June and 17 December), with a Calendar of Vietnamese public
-// holidays whose lunar dates (Tết, Giỗ Tổ Hùng Vương) are computed by SolarToLunar and
-// LunarToSolar (Hồ Ngọc Đức's algorithm, UTC+7).
+// day; Hà Tĩnh: before 17 June and 17 December, moved back — an assumption the data
+// marks), from the same one-file-per-province data the policy package reads, with a
+// Calendar of Vietnamese public holidays whose lunar dates (Tết, Giỗ Tổ Hùng Vương) are
+// computed by SolarToLunar and LunarToSolar (Hồ Ngọc Đức's algorithm, UTC+7). The
+// calendar and the deadline computation are shared with policy (internal/calendar,
+// internal/province).
+//
+// The TT 185/2019 forms carry the date their regime ended (Definition.Superseded,
+// 15/8/2024) and the NĐ 68/2024 form that replaces each (ReplacedBy): one dated later
+// still renders, with a Warning in Rendered.Warnings naming the replacement.
 package forms

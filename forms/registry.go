@@ -388,6 +388,14 @@ func checkDefinition(d *Definition, pf *parsedFile) []error {
 	if len(d.Sections) == 0 {
 		bad(ln("sections"), "at least one section is required")
 	}
+	if d.Superseded != "" {
+		if _, err := time.Parse(time.DateOnly, d.Superseded); err != nil {
+			bad(ln("superseded"), "superseded %q must be a date written YYYY-MM-DD", d.Superseded)
+		}
+	}
+	if d.ReplacedBy != "" && !reFormID.MatchString(d.ReplacedBy) {
+		bad(ln("replacedBy"), "replacedBy %q must be a form id, e.g. \"nd68/mau-01\"", d.ReplacedBy)
+	}
 	ids := map[string]bool{}
 	tables := map[string]bool{}
 	secIDs := map[string]bool{}

@@ -52,7 +52,8 @@ const (
 type SignatureBox struct {
 	// Role is the signer block's role ("applicant", "head", "giver", …).
 	Role string
-	// Page is the 0-based page index.
+	// Page is the page number, counted from 1 as everywhere in kyso
+	// (signature.Widget.Page takes it as it is).
 	Page int
 	// Rect is the box in PDF user space (points, origin bottom left): llx, lly, urx, ury.
 	Rect [4]float64
@@ -62,6 +63,77 @@ type SignatureBox struct {
 type Rendered struct {
 	Pages      int
 	Signatures []SignatureBox
+	// Warnings are what a clerk should know about the rendered form though it was
+	// drawn: a TT 185/2019 form dated on or after 15/8/2024, when NĐ 68/2024 brought
+	// its own forms, names the form that replaces it.
+	Warnings []Warning
+}
+
+// Warning is a remark about a rendered form, in Vietnamese and English.
+type Warning struct {
+	Code       string // "form-superseded"
+	Vietnamese string
+	English    string
+	ReplacedBy string // the form to use instead, when known
+}
+
+// WarningFormSuperseded is the code of the warning for a form dated after its regime
+// ended.
+const WarningFormSuperseded = "form-superseded"
+
+// supersededWarning returns the warning for a form dated on or after d.Superseded:
+// the data's date (dd/mm/yyyy), else created, else now.
+func (d *Definition) supersededWarning(data *Data, created, now time.Time) (Warning, bool) {
+	if d.Superseded == "" {
+		return Warning{}, false
+	}
+	from, err := time.Parse(time.DateOnly, d.Superseded)
+	if err != nil {
+		return Warning{}, false
+	}
+	var dated time.Time
+	if data != nil && data.Header.Date != "" {
+		if t, err := time.Parse("02/01/2006", strings.TrimSpace(data.Header.Date)); err == nil {
+			dated = t
+		}
+	}
+	if dated.IsZero() {
+		dated = created
+	}
+	if dated.IsZero() {
+		dated = now
+	}
+	y, m, dd := dated.In(vietnam).Date()
+	if time.Date(y, m, dd, 0, 0, 0, 0, time.UTC).Before(from) {
+		return Warning{}, false
+	}
+	w := Warning{Code: WarningFormSuperseded, ReplacedBy: d.ReplacedBy}
+	when := from.Format("02/01/2006")
+	name := formName(d.ID)
+	if d.ReplacedBy != "" {
+		w.Vietnamese = fmt.Sprintf("%s lập ngày %s, sau khi Nghị định 68/2024/NĐ-CP có hiệu lực (%s): dùng %s thay thế.", name, dated.Format("02/01/2006"), when, formName(d.ReplacedBy))
+		w.English = fmt.Sprintf("%s is dated %s, after Nghị định 68/2024/NĐ-CP came into force (%s): use %s instead.", d.ID, dated.Format("02/01/2006"), when, d.ReplacedBy)
+	} else {
+		w.Vietnamese = fmt.Sprintf("%s lập ngày %s, sau khi Nghị định 68/2024/NĐ-CP có hiệu lực (%s): chưa tìm thấy mẫu thay thế.", name, dated.Format("02/01/2006"), when)
+		w.English = fmt.Sprintf("%s is dated %s, after Nghị định 68/2024/NĐ-CP came into force (%s): no replacing form is known.", d.ID, dated.Format("02/01/2006"), when)
+	}
+	if d.ReplacedByNote != "" {
+		w.Vietnamese += " (" + d.ReplacedByNote + ")"
+		w.English += " (" + d.ReplacedByNote + ")"
+	}
+	return w, true
+}
+
+// formName writes "tt185/mau-01" as "Mẫu 01 Thông tư 185/2019/TT-BQP" and
+// "nd68/mau-01" as "Mẫu số 01 Nghị định 68/2024/NĐ-CP".
+func formName(id string) string {
+	switch {
+	case strings.HasPrefix(id, "tt185/mau-"):
+		return "Mẫu " + strings.TrimPrefix(id, "tt185/mau-") + " Thông tư 185/2019/TT-BQP"
+	case strings.HasPrefix(id, "nd68/mau-"):
+		return "Mẫu số " + strings.TrimPrefix(id, "nd68/mau-") + " Nghị định 68/2024/NĐ-CP"
+	}
+	return "Mẫu " + id
 }
 
 // geometry is a page's size and margins.
@@ -88,6 +160,9 @@ const wideTableColumns = 9
 // Serif, text in NFC) and writes the PDF to w in a single Write. Invalid data is
 // refused with a *ValidationError unless opts.SkipValidation is set (data naming
 // another form is refused even then); nothing is written on error.
+//
+// Render does not return RenderDocument's warnings (a TT 185 form dated after
+// 15/8/2024); call RenderDocument to see them.
 func (d *Definition) Render(w io.Writer, data *Data, opts RenderOptions) error {
 	_, err := d.RenderDocument(w, data, opts)
 	return err
@@ -139,7 +214,15 @@ func (d *Definition) RenderDocument(w io.Writer, data *Data, opts RenderOptions)
 	if _, err := w.Write(buf.Bytes()); err != nil {
 		return nil, err
 	}
-	return &Rendered{Pages: len(doc.pages), Signatures: r.boxes}, nil
+	out := &Rendered{Pages: len(doc.pages), Signatures: r.boxes}
+	now := time.Now()
+	if opts.Validate != nil && !opts.Validate.Now.IsZero() {
+		now = opts.Validate.Now
+	}
+	if w, ok := d.supersededWarning(data, opts.Created, now); ok {
+		out.Warnings = append(out.Warnings, w)
+	}
+	return out, nil
 }
 
 type renderer struct {
@@ -822,7 +905,7 @@ func (r *renderer) signatures() {
 		if b.Hint != "" {
 			y = r.centredBlock(fonts.Italic, bodySize, x, colW, y, b.Hint)
 		}
-		r.boxes = append(r.boxes, SignatureBox{Role: b.Role, Page: len(r.doc.pages) - 1,
+		r.boxes = append(r.boxes, SignatureBox{Role: b.Role, Page: len(r.doc.pages),
 			Rect: [4]float64{x + colW*0.1, y - signatureRoom, x + colW*0.9, y - 5}})
 		y -= signatureRoom
 		if name != "" {

@@ -45,7 +45,7 @@ func TestSignatureBoxLiesBetweenTitleAndName(t *testing.T) {
 			box := res.Signatures[0]
 			p := filepath.Join(t.TempDir(), "f.pdf")
 			require.NoError(t, os.WriteFile(p, buf.Bytes(), 0o644))
-			page := strconv.Itoa(box.Page + 1)
+			page := strconv.Itoa(box.Page)
 			bbox := run(t, "pdftotext", "-bbox", "-f", page, "-l", page, p, "-")
 			_, _, _, authBottom := wordBox(t, bbox, c.authorityWord)
 			nx0, nameTop, nx1, _ := wordBox(t, bbox, c.nameWord)

@@ -7,63 +7,54 @@ import (
 	"unicode"
 )
 
-// Where the citations were read.
+// The national instruments the catalogue cites. Provincial citations are data: each
+// province's file (and the national baseline's file, for the provincial articles the
+// baseline leans on) holds them.
 const (
-	srcRules1 = "rules.md §1"
-	srcSeedCB = "seeds/000_f5692eacfcf665df.txt"
-	srcSeedBL = "seeds/001_21f65a4cc98d9dce.txt"
-	srcSeedQN = "seeds/002_d7343de644d4b516.txt"
-	srcSeedHB = "seeds/003_fbec08638946c832.txt"
-	srcSeedHT = "seeds/004_035bbf96a2fe44d6.txt"
-
 	instND30  = "NĐ 30/2020/NĐ-CP"
+	instND68  = "NĐ 68/2024/NĐ-CP"
 	instND130 = "NĐ 130/2018/NĐ-CP"
-	instQN    = "QĐ 41/2022/QĐ-UBND Quảng Ninh"
-	instHT    = "QĐ 19/2020/QĐ-UBND Hà Tĩnh"
-	instHB    = "QĐ 13/2020/QĐ-UBND Hòa Bình"
-	instCB    = "QĐ 12/2021/QĐ-UBND Cao Bằng"
-	instBL    = "Quy chế Bạc Liêu"
 
-	noArticleNote = "nguồn là bản tin tóm tắt, không ghi số điều (the source is a news summary without article numbers)"
+	// nd68From is the day NĐ 68/2024 came into force; nd130Until the last day NĐ
+	// 130/2018 governed this regime.
+	nd68From   = "2024-08-15"
+	nd130Until = "2024-08-14"
 )
 
-func qn(article, clause, point string) Citation {
-	return Citation{Instrument: instQN, Article: article, Clause: clause, Point: point, Source: srcSeedQN}
-}
-func ht(article, clause, point string) Citation {
-	return Citation{Instrument: instHT, Article: article, Clause: clause, Point: point, Source: srcSeedHT}
-}
-func hb(article, clause, point string) Citation {
-	return Citation{Instrument: instHB, Article: article, Clause: clause, Point: point, Source: srcSeedHB}
-}
-
-// provincialOnly marks a provincial citation that leads a rule of the national
-// baseline because kyso's sources quote no national article for it.
-func provincialOnly(c Citation) Citation {
-	c.Note = "căn cứ cấp quốc gia chưa tìm thấy trong nguồn; quy định cấp tỉnh (no national article found in kyso's sources; the provinces state the rule)"
-	return c
-}
-
-func cb() Citation { return Citation{Instrument: instCB, Source: srcSeedCB, Note: noArticleNote} }
-func bl() Citation { return Citation{Instrument: instBL, Source: srcSeedBL, Note: noArticleNote} }
 func nd30(article, clause, point, src string) Citation {
 	return Citation{Instrument: instND30, Article: article, Clause: clause, Point: point, Source: src}
 }
 func nd30Annex(annex, clause, point, src string) Citation {
 	return Citation{Instrument: instND30, Annex: annex, Clause: clause, Point: point, Source: src}
 }
-func nd130(article string) Citation {
-	return Citation{Instrument: instND130, Article: article, Source: "rules.md §2.6"}
+
+// nd68 is the decree governing the công vụ regime since 15/8/2024; kyso's sources do
+// not quote the article that restates NĐ 130 Điều 9, so the citation names none.
+func nd68(what string) Citation {
+	return Citation{Instrument: instND68, Source: "rules.md §1", From: nd68From, Status: CitationUnverified,
+		Note: "nghị định điều chỉnh chữ ký số chuyên dùng công vụ từ 15/8/2024; điều khoản tương ứng (" + what + ") chưa có trong nguồn của kyso (the decree governing since 15/8/2024; the matching article is not in kyso's sources — unverified)"}
 }
 
-// finding is one rule's conclusion in one case, with a sentence for that case.
+// nd130 is the basis the seeds cite, superseded for this regime from 15/8/2024.
+func nd130(article string) Citation {
+	return Citation{Instrument: instND130, Article: article, Source: "rules.md §2.6", Until: nd130Until, Status: CitationSuperseded,
+		Note: "căn cứ các quy chế cấp tỉnh viện dẫn; đã được thay thế bởi NĐ 68/2024/NĐ-CP đối với chữ ký số ký từ 15/8/2024 (the basis the seeds cite; superseded by NĐ 68/2024 for signatures from 15/8/2024)"}
+}
+
+// finding is one rule's conclusion in one case, with a sentence for that case; lead,
+// when set, is the rendered citation (Citation.String) that fits this case best and
+// goes first.
 type finding struct {
 	outcome Outcome
 	vi, en  string
+	lead    string
 }
 
-func violated(vi, en string) []finding  { return []finding{{OutcomeViolated, vi, en}} }
-func satisfied(vi, en string) []finding { return []finding{{OutcomeSatisfied, vi, en}} }
+func violated(vi, en string) []finding { return []finding{{outcome: OutcomeViolated, vi: vi, en: en}} }
+func satisfied(vi, en string) []finding {
+	return []finding{{outcome: OutcomeSatisfied, vi: vi, en: en}}
+}
+func warned(vi, en string) []finding { return []finding{{outcome: OutcomeWarning, vi: vi, en: en}} }
 
 // evalCtx is what a rule sees: the request, the profile, the signing time, and the
 // signatures before this one in order (document time-stamps removed). When verifying
@@ -80,9 +71,24 @@ type evalCtx struct {
 type ruleDef struct {
 	id           string
 	vi, en       string
-	citations    []Citation
+	citations    []Citation // the national citations; provinces add theirs as data
 	verification bool
-	check        func(c *evalCtx) []finding
+	// provincial marks a rule kyso's sources found only in a province's regulation:
+	// its violations are warnings unless the profile makes it binding
+	// (Restatement.Binding).
+	provincial bool
+	check      func(c *evalCtx) []finding
+}
+
+// provincialRules lists the rules a profile may make binding.
+func provincialRules() []string {
+	var out []string
+	for _, d := range catalogue() {
+		if d.provincial {
+			out = append(out, d.id)
+		}
+	}
+	return out
 }
 
 // catalogue builds the rules. Their order is the order reasons are reported in.
@@ -97,7 +103,7 @@ func catalogue() []ruleDef {
 			id:           RuleClassified,
 			vi:           "Không sử dụng chữ ký số cho văn bản mật, tối mật, tuyệt mật.",
 			en:           "Digital signatures are not used for classified documents (mật, tối mật, tuyệt mật).",
-			citations:    []Citation{provincialOnly(qn("5", "7", "")), ht("1", "1", "b"), bl()},
+			citations:    nil, // no national article found: the baseline's file cites the provinces
 			verification: true,
 			check:        checkClassified,
 		},
@@ -105,7 +111,7 @@ func catalogue() []ruleDef {
 			id:           RuleDeviceCertificate,
 			vi:           "Chứng thư số thiết bị, dịch vụ, phần mềm chỉ dùng để xác thực thiết bị, dịch vụ, phần mềm, không dùng để ký văn bản.",
 			en:           "A device, service or software certificate authenticates devices and services; it never signs documents.",
-			citations:    []Citation{provincialOnly(qn("2", "3", "c")), qn("5", "1", "d")},
+			citations:    nil, // no national article found: the baseline's file cites the provinces
 			verification: true,
 			check:        checkDevice,
 		},
@@ -113,7 +119,7 @@ func catalogue() []ruleDef {
 			id:           RuleAppendixSameFile,
 			vi:           "Phụ lục, văn bản kèm theo cùng tệp tin với văn bản chính không được ký số riêng; chữ ký số trên văn bản chính bao gồm cả phụ lục.",
 			en:           "An appendix or attachment in the same file as the main document is not signed separately; the main document's signatures cover it.",
-			citations:    []Citation{nd30Annex(annexIII, "1", "d", "rules.md §2.4"), nd30Annex(annexII, "8", "b", "rules.md §2.4"), qn("6", "3", ""), qn("6", "2", "b")},
+			citations:    []Citation{nd30Annex(annexIII, "1", "d", "rules.md §2.4"), nd30Annex(annexII, "8", "b", "rules.md §2.4")},
 			verification: true,
 			check:        checkAppendixSameFile,
 		},
@@ -121,7 +127,7 @@ func catalogue() []ruleDef {
 			id:           RuleCertificateValid,
 			vi:           "Chữ ký số chỉ an toàn khi được tạo ra trong thời gian chứng thư số có hiệu lực (chưa hết hạn, không bị tạm dừng hoặc thu hồi).",
 			en:           "A signature counts only if made while the certificate is valid: not expired, suspended or revoked.",
-			citations:    []Citation{nd130("9"), qn("3", "1", "a"), ht("7", "5", "")},
+			citations:    []Citation{nd68("chữ ký số an toàn khi tạo ra trong thời gian chứng thư số có hiệu lực"), nd130("9")},
 			verification: true,
 			check:        checkValidity,
 		},
@@ -129,43 +135,52 @@ func catalogue() []ruleDef {
 			id:        RuleKeySoleControl,
 			vi:        "Khóa bí mật chỉ thuộc sự kiểm soát của người ký tại thời điểm ký; không cho người khác sử dụng thiết bị, không tiết lộ mật khẩu.",
 			en:        "The private key must be under the signer's sole control when signing: no lending the token, no disclosing the PIN.",
-			citations: []Citation{nd130("9"), qn("3", "1", "b"), ht("10", "3", ""), qn("20", "3", ""), cb()},
+			citations: []Citation{nd68("khóa bí mật chỉ thuộc sự kiểm soát của người ký"), nd130("9")},
 			check:     checkSoleControl,
 		},
 		{
 			id:        RuleAuthorityIndividualCert,
 			vi:        "Người có thẩm quyền ký số bằng chứng thư số cá nhân của mình; chứng thư số cơ quan, tổ chức do văn thư sử dụng.",
 			en:        "The person with authority signs with their own individual certificate; the organisation certificate is the clerk's.",
-			citations: []Citation{qn("2", "3", "a"), qn("5", "5", ""), ht("7", "3", "")},
+			citations: nil, // the baseline's file cites the provinces
 			check:     checkAuthorityIndividual,
 		},
 		{
-			id:        RuleAuthorityWithinTitle,
-			vi:        "Chứng thư số cá nhân chỉ được dùng để ký văn bản theo đúng thẩm quyền và chức danh ghi trên chứng thư số.",
-			en:        "An individual certificate signs documents only within the authority of the title written on it.",
-			citations: []Citation{ht("7", "3", "")},
-			check:     checkWithinTitle,
+			id:        RuleSubscriberOwnRequest,
+			vi:        "Thuê bao dùng chứng thư số cá nhân của mình để ký số văn bản đề nghị, hồ sơ, giao dịch điện tử của chính mình.",
+			en:        "A subscriber signs their own request, application or transaction with their own individual certificate.",
+			citations: nil, // Quảng Ninh Điều 5 k1 a: the baseline's file cites it
+			check:     checkOwnRequest,
+		},
+		{
+			id:         RuleAuthorityWithinTitle,
+			vi:         "Chứng thư số cá nhân chỉ được dùng để ký văn bản theo đúng thẩm quyền và chức danh ghi trên chứng thư số.",
+			en:         "An individual certificate signs documents only within the authority of the title written on it.",
+			citations:  nil, // Hà Tĩnh Điều 7 k3 alone: the profiles cite it
+			provincial: true,
+			check:      checkWithinTitle,
 		},
 		{
 			id:           RuleMarkerMatchesTitle,
 			vi:           "Việc ký thay, thừa lệnh, thừa ủy quyền, thay mặt, quyền được hiểu căn cứ vào chức danh của người ký ghi trên chứng thư số; chữ viết tắt quyền hạn phải phù hợp với chức danh đó.",
 			en:           "Signing on behalf (KT., TL., TUQ., TM., Q.) is read from the signer's title on the certificate; the marker used must fit that title.",
-			citations:    []Citation{ht("7", "4", ""), nd30Annex(annexII, "7", "b", "rules.md §2.2")},
+			citations:    []Citation{nd30Annex(annexII, "7", "b", "rules.md §2.2")},
 			verification: true,
+			provincial:   true, // reading the marker from the certificate title is Hà Tĩnh Điều 7 k4
 			check:        checkMarker,
 		},
 		{
 			id:        RuleOrgSealByClerk,
 			vi:        "Thiết bị lưu khóa bí mật của cơ quan, tổ chức được người đứng đầu giao cho văn thư quản lý, sử dụng; chỉ người được giao mới ký số của cơ quan, tổ chức.",
 			en:        "The organisation's key device is assigned by the head to the clerk (văn thư), who alone applies the organisation signature.",
-			citations: []Citation{nd30("32", "", "", "rules.md §2.3"), qn("5", "5", ""), qn("20", "4", ""), hb("7", "3", "b")},
+			citations: []Citation{nd30("32", "", "", "rules.md §2.3"), nd30("32", "2", "b", "rules.md §2.3")},
 			check:     checkOrgByClerk,
 		},
 		{
 			id:           RuleOrgSealAfterAuthority,
 			vi:           "Văn thư chỉ được ký số của cơ quan, tổ chức vào văn bản đã có chữ ký số của người có thẩm quyền.",
 			en:           "The clerk applies the organisation signature only to documents that already carry a valid signature of the person with authority.",
-			citations:    []Citation{nd30("32", "2", "d", "rules.md §2.3"), qn("20", "5", ""), hb("7", "3", "b")},
+			citations:    []Citation{nd30("32", "2", "d", "rules.md §2.3")},
 			verification: true,
 			check:        checkOrgAfterAuthority,
 		},
@@ -173,7 +188,7 @@ func catalogue() []ruleDef {
 			id:           RuleCopyOwnOrganisation,
 			vi:           "Cơ quan, tổ chức chỉ ký số vào bản sao văn bản do chính cơ quan, tổ chức trực tiếp thực hiện.",
 			en:           "An organisation signs only copies it made itself.",
-			citations:    []Citation{nd30("32", "2", "d", "rules.md §2.3"), qn("20", "5", ""), hb("7", "3", "b")},
+			citations:    []Citation{nd30("32", "2", "d", "rules.md §2.3")},
 			verification: true,
 			check:        checkCopyOwn,
 		},
@@ -181,7 +196,7 @@ func catalogue() []ruleDef {
 			id:           RuleCopyStamp,
 			vi:           "Bản sao định dạng điện tử (SAO Y, SAO LỤC, TRÍCH SAO) được ký số bởi cơ quan, tổ chức sao văn bản tại ô số 14, không hiển thị hình ảnh.",
 			en:           "An electronic copy (SAO Y, SAO LỤC, TRÍCH SAO) is signed by the copying organisation at box 14, without image.",
-			citations:    []Citation{nd30Annex(copyPart, "", "", "rules.md §3"), qn("6", "4", "c"), qn("6", "4", "a")},
+			citations:    []Citation{nd30Annex(copyPart, "", "", "rules.md §3")},
 			verification: true,
 			check:        checkCopyStamp,
 		},
@@ -189,7 +204,7 @@ func catalogue() []ruleDef {
 			id:           RuleAttachmentSeparateFile,
 			vi:           "Phụ lục, văn bản kèm theo không cùng tệp tin với văn bản chính được văn thư ký số của cơ quan, tổ chức trên từng tệp tin, ở góc trên, bên phải, trang đầu, không hiển thị hình ảnh.",
 			en:           "An appendix or attachment in a separate file gets the organisation signature on each file, top right of page 1, without image.",
-			citations:    []Citation{nd30Annex(annexII, "8", "b", "rules.md §2.4"), nd30Annex(annexIII, "1", "d", "rules.md §2.4"), qn("6", "2", "b"), qn("6", "3", "")},
+			citations:    []Citation{nd30Annex(annexII, "8", "b", "rules.md §2.4"), nd30Annex(annexIII, "1", "d", "rules.md §2.4")},
 			verification: true,
 			check:        checkAttachment,
 		},
@@ -197,7 +212,7 @@ func catalogue() []ruleDef {
 			id:           RuleSecondCertServiceCentre,
 			vi:           "Chứng thư số thứ 2 của cơ quan, tổ chức chỉ dùng để giải quyết thủ tục hành chính tại Trung tâm Phục vụ Hành chính công, Bộ phận tiếp nhận và trả kết quả.",
 			en:           "An organisation's second certificate is used only for administrative procedures at a public administrative service centre.",
-			citations:    []Citation{provincialOnly(qn("5", "6", "")), qn("9", "2", "")},
+			citations:    nil, // no national article found: the baseline's file cites the provinces
 			verification: true,
 			check:        checkSecondCert,
 		},
@@ -247,16 +262,16 @@ func checkValidity(c *evalCtx) []finding {
 			_, _, vi, en := cert.validity(time.Time{})
 			return violated(capitalise(vi)+".", capitalise(en)+".")
 		}
-		return []finding{{OutcomeWarning, "Không rõ thời điểm ký nên chưa kiểm tra được hiệu lực của chứng thư số.", "The signing time is unknown, so the certificate's validity at that time was not checked."}}
+		return warned("Không rõ thời điểm ký nên chưa kiểm tra được hiệu lực của chứng thư số.", "The signing time is unknown, so the certificate's validity at that time was not checked.")
 	}
 	ok, unknown, vi, en := cert.validity(c.at)
 	switch {
 	case !ok:
 		return violated(capitalise(vi)+".", capitalise(en)+".")
 	case unknown && c.verifying:
-		return []finding{{OutcomeWarning, capitalise(vi) + "; chưa kết luận được hiệu lực của chữ ký này.", capitalise(en) + "; this signature's validity is not established."}}
+		return warned(capitalise(vi)+"; chưa kết luận được hiệu lực của chữ ký này.", capitalise(en)+"; this signature's validity is not established.")
 	case unknown:
-		return []finding{{OutcomeWarning, capitalise(vi) + "; cần kiểm tra trước khi ký.", capitalise(en) + "; check it before signing."}}
+		return warned(capitalise(vi)+"; cần kiểm tra trước khi ký.", capitalise(en)+"; check it before signing.")
 	case c.verifying:
 		return nil
 	}
@@ -282,7 +297,7 @@ func checkSoleControl(c *evalCtx) []finding {
 }
 
 func checkAuthorityIndividual(c *evalCtx) []finding {
-	if c.verifying || !c.req.Role.isPersonWithAuthority() {
+	if c.verifying || !c.req.Role.isPersonWithAuthority() || c.req.Document.Kind == DocOwnRequest {
 		return nil
 	}
 	switch k := c.req.Certificate.Kind; {
@@ -296,8 +311,25 @@ func checkAuthorityIndividual(c *evalCtx) []finding {
 	return nil
 }
 
+func checkOwnRequest(c *evalCtx) []finding {
+	if c.req.Document.Kind != DocOwnRequest {
+		return nil
+	}
+	switch k := c.req.Certificate.Kind; {
+	case k.isOrganisation():
+		return violated(
+			fmt.Sprintf("Văn bản đề nghị, giao dịch của chính thuê bao được ký bằng chứng thư số cá nhân của người đó, không dùng %s; đề nghị của cơ quan, tổ chức là văn bản hành chính do người có thẩm quyền ký và văn thư ký số của cơ quan, tổ chức.", k.Vietnamese()),
+			"A subscriber's own request or transaction is signed with their individual certificate, not the organisation's; an organisation's request is an administrative document signed by the person with authority and sealed by the clerk.")
+	case k == CertIndividual && !c.verifying:
+		return satisfied(
+			"Thuê bao ký số văn bản đề nghị, giao dịch của chính mình bằng chứng thư số cá nhân.",
+			"The subscriber signs their own request or transaction with their individual certificate.")
+	}
+	return nil // a device certificate: VN-DEVICE-CERT-NO-DOCUMENT
+}
+
 func checkWithinTitle(c *evalCtx) []finding {
-	if c.verifying || c.req.Certificate.Kind != CertIndividual {
+	if c.verifying || c.req.Certificate.Kind != CertIndividual || c.req.Document.Kind == DocOwnRequest {
 		return nil
 	}
 	role := c.req.Role
@@ -307,9 +339,8 @@ func checkWithinTitle(c *evalCtx) []finding {
 			fmt.Sprintf("An individual certificate signs documents only as a person with authority; the role %q has no authority to sign this document.", role))
 	}
 	if fold(c.req.Certificate.Title) == "" {
-		return []finding{{OutcomeWarning,
-			"Chưa biết chức danh được cấp chứng thư số của người ký: chưa kiểm tra được thẩm quyền ký và chữ viết tắt quyền hạn.",
-			"The title the certificate was issued for is not known: the signer's authority and markers were not checked."}}
+		return warned("Chưa biết chức danh được cấp chứng thư số của người ký: chưa kiểm tra được thẩm quyền ký và chữ viết tắt quyền hạn.",
+			"The title the certificate was issued for is not known: the signer's authority and markers were not checked.")
 	}
 	return satisfied(
 		fmt.Sprintf("Người ký có chức danh “%s” ghi trên chứng thư số.", c.req.Certificate.Title),
@@ -318,7 +349,7 @@ func checkWithinTitle(c *evalCtx) []finding {
 
 func checkMarker(c *evalCtx) []finding {
 	req := c.req
-	if req.Certificate.Kind != CertIndividual {
+	if req.Certificate.Kind != CertIndividual || req.Document.Kind == DocOwnRequest {
 		return nil
 	}
 	if c.verifying && len(req.Markers) == 0 {
@@ -348,6 +379,11 @@ func checkMarker(c *evalCtx) []finding {
 	}
 	var vi, en string
 	switch {
+	case rk == rankDeputy && hasMarker(used, MarkerActing) && !hasMarker(used, MarkerDeputy):
+		// A deputy given quyền cấp trưởng signs "Q." before the head's title (NĐ 30
+		// PL I mục II k7 b) even while the certificate still reads "Phó …".
+		vi = fmt.Sprintf("Người ký ghi “Q.” (được giao quyền cấp trưởng: phải ghi “Q.” theo NĐ 30/2020/NĐ-CP Phụ lục I Phần I mục II k7 b) nhưng chức danh trên chứng thư số vẫn là cấp phó (“%s”), không thể hiện việc giao quyền: cần đề nghị thay đổi thông tin chứng thư số (NĐ 68/2024/NĐ-CP Mẫu 04).", title.Position)
+		en = fmt.Sprintf("The block reads Q. (an acting head must sign Q., NĐ 30/2020 Annex I Part I section II k7 b) but the certificate still reads a deputy's title (%q), which does not show the acting appointment: request a change of the certificate's information (NĐ 68/2024 Mẫu 04).", title.Position)
 	case rk == rankDeputy && !hasMarker(used, MarkerDeputy):
 		vi = fmt.Sprintf("Chức danh trên chứng thư số là cấp phó (“%s”): phải ký thay (KT.) người đứng đầu, không ký như cấp trưởng.", title.Position)
 		en = fmt.Sprintf("The title on the certificate is a deputy's (%q): the signature must read KT. (signing for the head).", title.Position)
@@ -399,6 +435,13 @@ func checkOrgByClerk(c *evalCtx) []finding {
 				fmt.Sprintf("Chữ ký số của cơ quan, tổ chức do %s thực hiện.", c.req.Role.Vietnamese()),
 				fmt.Sprintf("The organisation signature is applied by the %s.", c.req.Role))
 		}
+	}
+	if c.req.KeeperPermitted {
+		f := warned(
+			fmt.Sprintf("Văn thư vắng mặt: người đứng đầu cho phép bằng văn bản %s giữ, sử dụng thiết bị lưu khóa bí mật của cơ quan, tổ chức, việc bàn giao có biên bản (NĐ 30/2020/NĐ-CP Điều 32 k2 b); cần lưu văn bản cho phép và biên bản bàn giao.", c.req.Role.Vietnamese()),
+			fmt.Sprintf("The clerk is absent: the head permitted the %s in writing to keep and use the organisation's key device, handed over with minutes (NĐ 30/2020 Điều 32 k2 b); keep the permission and the minutes.", c.req.Role))
+		f[0].lead = instND30 + ", Điều 32 k2 b"
+		return f
 	}
 	who := make([]string, len(c.profile.OrgSignatureRoles))
 	for i, r := range c.profile.OrgSignatureRoles {
@@ -509,13 +552,11 @@ func checkOrgAfterAuthority(c *evalCtx) []finding {
 		if first := earliestAuthority(c.prior); !c.at.IsZero() && !first.IsZero() && first.After(c.at) {
 			// The file's order says the authority signed first; the times say not.
 			if c.verifying {
-				return []finding{{OutcomeWarning,
-					fmt.Sprintf("Chữ ký số của cơ quan, tổ chức ghi thời điểm ký %s, trước thời điểm ký của người có thẩm quyền (%s) dù đứng sau chữ ký đó trong tệp tin; cần kiểm tra thời điểm ký.", vnTime(c.at), vnTime(first)),
-					fmt.Sprintf("The organisation signature is dated %s, before the signature of the person with authority (%s) that precedes it in the file; check the signing times.", c.at.In(vietnamZone).Format(time.RFC3339), first.In(vietnamZone).Format(time.RFC3339))}}
+				return warned(fmt.Sprintf("Chữ ký số của cơ quan, tổ chức ghi thời điểm ký %s, trước thời điểm ký của người có thẩm quyền (%s) dù đứng sau chữ ký đó trong tệp tin; cần kiểm tra thời điểm ký.", vnTime(c.at), vnTime(first)),
+					fmt.Sprintf("The organisation signature is dated %s, before the signature of the person with authority (%s) that precedes it in the file; check the signing times.", c.at.In(vietnamZone).Format(time.RFC3339), first.In(vietnamZone).Format(time.RFC3339)))
 			}
-			return []finding{{OutcomeWarning,
-				fmt.Sprintf("Chữ ký số của người có thẩm quyền ghi thời điểm ký %s, sau thời điểm ký số của cơ quan, tổ chức (%s); cần kiểm tra đồng hồ trước khi ký.", vnTime(first), vnTime(c.at)),
-				fmt.Sprintf("The signature of the person with authority is dated %s, after this signing time (%s); check the clocks before signing.", first.In(vietnamZone).Format(time.RFC3339), c.at.In(vietnamZone).Format(time.RFC3339))}}
+			return warned(fmt.Sprintf("Chữ ký số của người có thẩm quyền ghi thời điểm ký %s, sau thời điểm ký số của cơ quan, tổ chức (%s); cần kiểm tra đồng hồ trước khi ký.", vnTime(first), vnTime(c.at)),
+				fmt.Sprintf("The signature of the person with authority is dated %s, after this signing time (%s); check the clocks before signing.", first.In(vietnamZone).Format(time.RFC3339), c.at.In(vietnamZone).Format(time.RFC3339)))
 		}
 		if c.verifying {
 			return nil
@@ -523,13 +564,11 @@ func checkOrgAfterAuthority(c *evalCtx) []finding {
 		return satisfied("Văn bản đã có chữ ký số hợp lệ của người có thẩm quyền.", "The document already carries a valid signature of the person with authority.")
 	case 0:
 		if c.verifying {
-			return []finding{{OutcomeWarning,
-				"Chữ ký số của cơ quan, tổ chức đứng sau chữ ký của người có thẩm quyền chưa xác định được hiệu lực; cần kiểm tra chữ ký đó.",
-				"The organisation signature follows a signature of the person with authority whose validity could not be established; check that signature."}}
+			return warned("Chữ ký số của cơ quan, tổ chức đứng sau chữ ký của người có thẩm quyền chưa xác định được hiệu lực; cần kiểm tra chữ ký đó.",
+				"The organisation signature follows a signature of the person with authority whose validity could not be established; check that signature.")
 		}
-		return []finding{{OutcomeWarning,
-			"Văn bản có chữ ký số của người có thẩm quyền nhưng chưa xác định được hiệu lực của chữ ký đó; cần kiểm tra trước khi ký số của cơ quan, tổ chức.",
-			"The document carries a signature of the person with authority whose validity could not be established; check it before applying the organisation signature."}}
+		return warned("Văn bản có chữ ký số của người có thẩm quyền nhưng chưa xác định được hiệu lực của chữ ký đó; cần kiểm tra trước khi ký số của cơ quan, tổ chức.",
+			"The document carries a signature of the person with authority whose validity could not be established; check it before applying the organisation signature.")
 	case -1:
 		if c.verifying {
 			return violated(

@@ -1,6 +1,9 @@
 package policy
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Citation locates the legal text a rule comes from: the instrument, then the article
 // (Điều), clause (khoản) and point (điểm), or, for the annexes of Nghị định 30/2020,
@@ -18,6 +21,31 @@ type Citation struct {
 	Point      string `json:"point,omitempty"`   // điểm: "d"
 	Source     string `json:"source,omitempty"`  // where kyso read it: "rules.md §2.3" or a seed file
 	Note       string `json:"note,omitempty"`    // provenance remarks, e.g. why there is no article
+	// From and Until (YYYY-MM-DD, either may be empty) bound the signing times for
+	// which the cited text governs: NĐ 130/2018 Điều 9 until 14/8/2024, NĐ 68/2024
+	// from 15/8/2024. A decision lists the citations in force at its signing time
+	// first.
+	From  string `json:"from,omitempty"`
+	Until string `json:"until,omitempty"`
+	// Status is "superseded" for a text replaced for this regime (kept because the
+	// provincial regulations cite it), "unverified" for a locator kyso could not check
+	// against the text, or empty.
+	Status string `json:"status,omitempty"`
+}
+
+// Citation statuses.
+const (
+	CitationSuperseded = "superseded"
+	CitationUnverified = "unverified"
+)
+
+var citationStatuses = []string{CitationSuperseded, CitationUnverified}
+
+// InForce reports whether the cited text governs a signature made at t: t's date in
+// Vietnam time lies within From and Until.
+func (c Citation) InForce(t time.Time) bool {
+	d := t.In(vietnamZone).Format(time.DateOnly)
+	return (c.From == "" || d >= c.From) && (c.Until == "" || d <= c.Until)
 }
 
 // Locator renders the position inside the instrument the way Vietnamese practice

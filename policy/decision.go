@@ -142,7 +142,7 @@ func cited(sentence string, c Citation) string {
 }
 
 // basis lists the primary citations of the satisfied rules, grouped by instrument:
-// "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 5 k7, Điều 20 k5; NĐ 130/2018/NĐ-CP, Điều 9".
+// "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 5 k7, Điều 20 k5; NĐ 68/2024/NĐ-CP".
 func (d Decision) basis() string {
 	var order []string
 	locs := map[string][]string{}

@@ -9,8 +9,17 @@
 // organisation certificate is only for the public administrative service centre; an
 // appendix in the same file is not signed again. Each rule has a stable identifier
 // (e.g. VN-ORG-SEAL-AFTER-AUTHORITY), a Vietnamese and an English sentence, and
-// citations (instrument, article, clause, point) to Nghị định 30/2020/NĐ-CP, Nghị định
-// 130/2018/NĐ-CP and the provincial regulations; Rules lists them.
+// citations (instrument, article, clause, point) to Nghị định 30/2020/NĐ-CP, the
+// decrees on the CA service and the provincial regulations; Rules lists them.
+//
+// # The law in time
+//
+// Since 15/8/2024 the government-dedicated ("công vụ") CA runs under Nghị định
+// 68/2024/NĐ-CP (Governing); Nghị định 23/2025/NĐ-CP governs public signatures only. The
+// seeds cite Nghị định 130/2018/NĐ-CP Điều 9 for when a signature is safe: kyso keeps it
+// as that basis, marked superseded (Citation.Status, Until 14/8/2024), and a decision
+// lists first the citations in force at its signing time. Where kyso's sources do not
+// quote the NĐ 68/2024 article, the citation names none and says so (unverified).
 //
 // # Deciding
 //
@@ -31,17 +40,41 @@
 //
 // # Province profiles
 //
-// What differs between provinces is data: who manages subscribers, the periodic
-// reports and their deadlines, which national rules the province restates (its own
-// article then leads the citations), who may apply the organisation signature (only
-// the clerk in Quảng Ninh and Hòa Bình; the clerk or a person assigned in writing in Hà
-// Tĩnh and Cao Bằng), and SIM PKI eligibility. BuiltinProfiles holds the national
-// baseline and the five seed provinces; an agency adds or corrects one with a JSON
-// file through Registry.Load, without code. A file has the fields of Profile in
-// snake_case ("id", "name", "extends", "subscriber_manager", "org_signature_roles",
-// "reports", "sim_pki", "restates", and "instruments" to declare instruments its
-// citations name that kyso does not list); every citation needs an article or a note
-// saying why there is none.
+// A province is one file. What differs between provinces is data: who manages
+// subscribers (and who coordinates), the periodic reports with their deadlines and
+// reporters, which rules the province restates (its own article then leads the
+// citations) and which provincial rules it makes binding, who may apply the
+// organisation signature (only the clerk in Quảng Ninh and Hòa Bình; the clerk or a
+// person assigned in writing in Hà Tĩnh and Cao Bằng), SIM PKI eligibility, and the
+// period the profile applies to with the province that succeeded it (Hòa Bình → Phú
+// Thọ, Bạc Liêu → Cà Mau on 1/7/2025, marked unverified). The catalogue in Go holds only
+// the national articles; every provincial citation — including those the national
+// baseline leans on where no national article was found — is in the files.
+//
+// BuiltinProfiles loads every embedded file (national and the five seed provinces
+// today); an agency adds or corrects one with a JSON file through Registry.Load, or
+// with "kyso policy -profile-file", without code. A file has the fields of Profile in
+// snake_case: "id", "name", "extends", "instrument", "provenance", "period" {"from",
+// "until", "unverified", "note", "citation"}, "successor" {"id", "name", "from",
+// "unverified", "note"}, "instruments" (instruments its citations name that kyso does
+// not list), "abolished_levels", "subscriber_manager" (with "coordinator"),
+// "org_signature_roles", "reports" [{"period", "name", "due", "months", "due_date"
+// {"month_offset", "day", "before"}, "shift", "shift_assumed", "shift_note",
+// "data_window", "data_from", "data_to", "recipient", "reporters", "citation",
+// "see_also"}], "sim_pki" and "restates" [{"rule", "binding", "citation"}]. Every
+// citation needs an article or a note saying why there is none. A file that breaks a
+// rule is refused with a *ProfileError naming the field ("reports[0].due_date.day").
+// Profile.Deadlines computes when the reports are due with the working-day calendar
+// the forms package shares; reporters of the district level drop out from 1/7/2025.
+//
+// The title rules VN-AUTHORITY-WITHIN-TITLE and VN-AUTHORITY-MARKER-MATCHES-TITLE come
+// from Hà Tĩnh (QĐ 19/2020 Điều 7 k3–k4) alone: they refuse where a profile makes them
+// binding (Hà Tĩnh) and warn elsewhere. A deputy given quyền cấp trưởng signs "Q." even
+// while the certificate reads "Phó …" (NĐ 30 PL I mục II k7 b): a warning that the
+// certificate should be changed. A subscriber's own request (DocOwnRequest) is signed
+// with their individual certificate; a person the head permitted in writing to keep the
+// organisation's device in the clerk's absence (Request.KeeperPermitted, NĐ 30 Điều 32
+// k2 b) seals with a warning.
 //
 // # Verifying
 //
@@ -64,11 +97,11 @@
 //	}
 //
 // where SigningInfo carries the signer's certificate chain, the signing time, the
-// field and the signatures already in the input, oldest first. An adapter outside
-// both packages (examples/kyso/policy_hook.go) fills a Request from SigningInfo and
-// the caller's own facts (role, document kind, classification, markers), calls
-// Engine.Decide and returns Decision.AsError: a *RefusalError matching ErrRefused
-// whose Decision explains the refusal. signature wraps it in its own
+// field and the signatures already in the input, oldest first. The adapter outside
+// both packages (kyso.Policy in the module's root package) fills a Request from
+// SigningInfo and the caller's own facts (role, document kind, classification,
+// markers), calls Engine.Decide and returns Decision.AsError: a *RefusalError
+// matching ErrRefused whose Decision explains the refusal. signature wraps it in its own
 // ErrPolicyRefused and writes nothing; errors.As still reaches the *RefusalError.
 // Neither package imports the other.
 //
@@ -77,5 +110,6 @@
 // policy does not verify signatures, build chains, check revocation or look at the
 // page; it trusts the facts it is given. Where kyso's sources give no authoritative
 // text (the national basis of the classified-document rule, article numbers of the
-// Cao Bằng and Bạc Liêu regulations), the citation says so in its Note.
+// Cao Bằng and Bạc Liêu regulations, the NĐ 68/2024 articles), the citation says so in
+// its Note.
 package policy

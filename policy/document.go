@@ -21,6 +21,10 @@ const (
 	// DocProcedureResult is the result of an administrative procedure (kết quả giải
 	// quyết thủ tục hành chính) issued at a public administrative service centre.
 	DocProcedureResult DocumentKind = "procedure-result"
+	// DocOwnRequest is a subscriber's own request, application or transaction
+	// (văn bản đề nghị, hồ sơ, giao dịch điện tử của chính thuê bao), signed with their
+	// individual certificate whatever their title (Quảng Ninh Điều 5 k1 a).
+	DocOwnRequest DocumentKind = "own-request"
 )
 
 var docKindAliases = map[string][]string{
@@ -29,6 +33,7 @@ var docKindAliases = map[string][]string{
 	string(DocAttachmentSeparateFile): {"văn bản kèm theo không cùng tệp tin", "attachment"},
 	string(DocCopy):                   {"bản sao", "electronic copy"},
 	string(DocProcedureResult):        {"kết quả giải quyết thủ tục hành chính", "administrative procedure result"},
+	string(DocOwnRequest):             {"đề nghị của thuê bao", "giao dịch của thuê bao", "own request", "own transaction"},
 }
 
 // Valid reports whether k is one of the defined kinds.
@@ -47,6 +52,8 @@ func (k DocumentKind) Vietnamese() string {
 		return "bản sao định dạng điện tử"
 	case DocProcedureResult:
 		return "kết quả giải quyết thủ tục hành chính"
+	case DocOwnRequest:
+		return "văn bản đề nghị, giao dịch của chính thuê bao"
 	}
 	return string(k)
 }

@@ -96,7 +96,7 @@ func ExampleDecision_Vietnamese() {
 	})
 	fmt.Println(d.Vietnamese())
 	// Output:
-	// KHÔNG ĐƯỢC KÝ. Chứng thư số thiết bị, dịch vụ, phần mềm không được dùng để ký văn bản (QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 2 k3 c). Lưu ý: Chưa kiểm tra được trạng thái thu hồi của chứng thư số tại thời điểm ký; cần kiểm tra trước khi ký (NĐ 130/2018/NĐ-CP, Điều 9).
+	// KHÔNG ĐƯỢC KÝ. Chứng thư số thiết bị, dịch vụ, phần mềm không được dùng để ký văn bản (QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 2 k3 c). Lưu ý: Chưa kiểm tra được trạng thái thu hồi của chứng thư số tại thời điểm ký; cần kiểm tra trước khi ký (NĐ 68/2024/NĐ-CP).
 }
 
 // An agency corrects a province's data with a JSON file, without code: here a district
@@ -127,4 +127,23 @@ func ExampleRegistry_Load() {
 	// Output:
 	// ha-long [clerk key-keeper] Sở Thông tin và Truyền thông
 	// QĐ 1/2027/QĐ-UBND Hạ Long, Điều 4 k2
+}
+
+// A province's reports and deadlines come from its file: Quảng Ninh's monthly report
+// is due on the 20th, moved to the next working day (Điều 16 k7).
+func ExampleProfile_Deadlines() {
+	p, err := policy.BuiltinProfiles().Lookup("quang-ninh")
+	if err != nil {
+		panic(err)
+	}
+	dls, err := p.Deadlines("2025-12", nil)
+	if err != nil {
+		panic(err)
+	}
+	for _, d := range dls {
+		fmt.Println(d.Period, d.Due.Format("02/01/2006"), d.Moved, "—", d.Citation)
+	}
+	// Output:
+	// 2025-12 22/12/2025 ngày 20/12/2025 là thứ Bảy — QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 16 k7
+	// 2025 20/01/2026  — QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 16 k7
 }

@@ -93,6 +93,7 @@ func FuzzParseProfile(f *testing.F) {
 	f.Add([]byte(`{"id":"y","name":"Y","extends":"quang-ninh","reports":[{"period":"annual","due_day":20,"due_month":1,"citation":{"instrument":"QĐ 41/2022/QĐ-UBND Quảng Ninh","article":"16"}}]}`))
 	f.Add([]byte(`{"id":"z","name":"Z","extends":"national","sim_pki":{"eligible":["a"],"citation":{"instrument":"Quy chế Bạc Liêu","note":"n"}}}`))
 	f.Add([]byte(`{"id":"x","name":"X","extends":"national","restates":[{"rule":"VN-KEY-SOLE-CONTROL","citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}]}`))
+	f.Add([]byte(`{"id":"p","name":"P","extends":"national","period":{"from":"2020-01-01","until":"2025-06-30","unverified":true,"note":"n"},"successor":{"id":"q","name":"Q","from":"2025-07-01"},"restates":[{"rule":"VN-AUTHORITY-WITHIN-TITLE","binding":true,"citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}],"reports":[{"period":"quarterly","due_date":{"month_offset":1,"day":5},"shift":"next-working-day","reporters":[{"name":"UBND cấp huyện","level":"district"}],"citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}]}`))
 	base := BuiltinProfiles()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		reg := base.Clone()
@@ -105,6 +106,11 @@ func FuzzParseProfile(f *testing.F) {
 		}
 		if _, err := New(Options{Profile: p}); err != nil {
 			t.Fatalf("registry accepted a profile the engine refuses: %v", err)
+		}
+		for _, period := range []string{"2026-12", "2026-06", "2026"} {
+			if _, err := p.Deadlines(period, nil); err != nil && !errors.Is(err, ErrBadReportPeriod) {
+				t.Fatalf("deadlines: %v", err)
+			}
 		}
 	})
 }

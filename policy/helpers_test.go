@@ -48,3 +48,16 @@ func decide(t testing.TB, profile string, req Request) Decision {
 }
 
 var allProfiles = []string{"national", "quang-ninh", "ha-tinh", "hoa-binh", "cao-bang", "bac-lieu"}
+
+const (
+	srcSeedQN = "seeds/002_d7343de644d4b516.txt"
+	srcSeedBL = "seeds/001_21f65a4cc98d9dce.txt"
+)
+
+func qn(article, clause, point string) Citation {
+	return Citation{Instrument: "QĐ 41/2022/QĐ-UBND Quảng Ninh", Article: article, Clause: clause, Point: point, Source: srcSeedQN}
+}
+
+func bl() Citation {
+	return Citation{Instrument: "Quy chế Bạc Liêu", Source: srcSeedBL, Note: "nguồn là bản tin tóm tắt, không ghi số điều (the source is a news summary without article numbers)"}
+}

@@ -19,6 +19,14 @@ type Instrument struct {
 	Scope string `json:"scope"`
 	// Status summarises whether it is in force, as the rule book records it.
 	Status string `json:"status,omitempty"`
+	// From and Until (YYYY-MM-DD) bound when it governs this regime, where known.
+	From  string `json:"from,omitempty"`
+	Until string `json:"until,omitempty"`
+	// SupersededBy names the instrument that replaced it for this regime.
+	SupersededBy string `json:"superseded_by,omitempty"`
+	// Governing marks the decree that governs the government-dedicated (công vụ)
+	// CA service now: NĐ 68/2024/NĐ-CP.
+	Governing bool `json:"governing,omitempty"`
 	// Source is where kyso found it: "rules.md §1" or a seed file.
 	Source string `json:"source"`
 	// Match lists strings that occur verbatim in Source, so a test can confirm the
@@ -48,6 +56,29 @@ func Instruments() []Instrument {
 		out[i] = in
 	}
 	return out
+}
+
+// Governing returns the instrument that governs the government-dedicated ("công vụ")
+// CA service now (NĐ 68/2024/NĐ-CP, from 15/8/2024), as Instruments marks it.
+func Governing() Instrument {
+	for _, in := range instrumentList {
+		if in.Governing {
+			in.Match = append([]string(nil), in.Match...)
+			return in
+		}
+	}
+	return Instrument{}
+}
+
+// LookupInstrument returns the instrument with the given short name from kyso's list.
+func LookupInstrument(short string) (Instrument, bool) {
+	for _, in := range instrumentList {
+		if in.Short == short {
+			in.Match = append([]string(nil), in.Match...)
+			return in, true
+		}
+	}
+	return Instrument{}, false
 }
 
 func knownInstrument(short string) bool {

@@ -1,49 +1,64 @@
 package policy
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
-	"io/fs"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kyso-go/kyso/internal/province"
 )
 
 func TestBuiltinProfiles(t *testing.T) {
 	reg := BuiltinProfiles()
 	assert.Equal(t, []string{"bac-lieu", "cao-bang", "ha-tinh", "hoa-binh", "national", "quang-ninh"}, reg.IDs())
-	managers := map[string]string{
-		"national":   "Cơ quan, tổ chức quản lý trực tiếp",
-		"quang-ninh": "Sở Thông tin và Truyền thông",
-		"ha-tinh":    "Văn phòng Đoàn ĐBQH, HĐND và UBND tỉnh",
-		"hoa-binh":   "Sở Thông tin và Truyền thông",
-		"cao-bang":   "Sở Thông tin và Truyền thông",
-		"bac-lieu":   "Sở Văn hóa, Thông tin, Thể thao và Du lịch",
+	// Item 6: in Hòa Bình and Cao Bằng each agency manages its own subscribers and the
+	// Sở TT&TT coordinates.
+	managers := map[string]struct {
+		name string
+		role Role
+	}{
+		"national":   {"Cơ quan, tổ chức quản lý trực tiếp", RoleManagingOrganisation},
+		"quang-ninh": {"Sở Thông tin và Truyền thông", RoleProvincialDepartment},
+		"ha-tinh":    {"Văn phòng Đoàn ĐBQH, HĐND và UBND tỉnh", RoleProvincialDepartment},
+		"hoa-binh":   {"Cơ quan nhà nước quản lý thuê bao của mình; Sở Thông tin và Truyền thông hướng dẫn, phối hợp", RoleManagingOrganisation},
+		"cao-bang":   {"Cơ quan nhà nước quản lý thuê bao của mình; Sở Thông tin và Truyền thông chủ trì phối hợp, hướng dẫn", RoleManagingOrganisation},
+		"bac-lieu":   {"Sở Văn hóa, Thông tin, Thể thao và Du lịch", RoleProvincialDepartment},
 	}
 	for id, m := range managers {
 		p, err := reg.Lookup(id)
 		require.NoError(t, err)
 		require.NotNil(t, p.SubscriberManager, id)
-		assert.Equal(t, m, p.SubscriberManager.Name, id)
-		wantRole := RoleProvincialDepartment
-		if id == "national" {
-			wantRole = RoleManagingOrganisation
-		}
-		assert.Equal(t, wantRole, p.SubscriberManager.Role, id)
+		assert.Equal(t, m.name, p.SubscriberManager.Name, id)
+		assert.Equal(t, m.role, p.SubscriberManager.Role, id)
 		assert.NotEmpty(t, p.Provenance, id)
 		assert.NotEmpty(t, p.OrgSignatureRoles, id)
 	}
+	hb, err := reg.Lookup("hoa-binh")
+	require.NoError(t, err)
+	assert.Equal(t, "QĐ 13/2020/QĐ-UBND Hòa Bình, Điều 7 k1", hb.SubscriberManager.Citation.String())
+	require.NotNil(t, hb.SubscriberManager.Coordinator)
+	assert.Equal(t, "Sở Thông tin và Truyền thông", hb.SubscriberManager.Coordinator.Name)
+	assert.Equal(t, "QĐ 13/2020/QĐ-UBND Hòa Bình, Điều 6 k2", hb.SubscriberManager.Coordinator.Citation.String())
+	cb, err := reg.Lookup("cao-bang")
+	require.NoError(t, err)
+	require.NotNil(t, cb.SubscriberManager.Coordinator)
+	assert.Equal(t, "Sở Thông tin và Truyền thông", cb.SubscriberManager.Coordinator.Name)
+
 	qn, err := reg.Lookup("quang-ninh")
 	require.NoError(t, err)
 	require.Len(t, qn.Reports, 2)
-	assert.Equal(t, Report{Period: "monthly", Due: "ngày 20 hàng tháng", DueDay: 20, DataFrom: "ngày 15 tháng trước", DataTo: "ngày 14 của tháng thuộc kỳ báo cáo", NextWorkingDay: true,
-		Citation: qn.Reports[0].Citation}, qn.Reports[0])
+	assert.Equal(t, "monthly", qn.Reports[0].Period)
+	assert.Equal(t, &DayRef{Day: 20}, qn.Reports[0].DueDate)
+	assert.Equal(t, "next-working-day", qn.Reports[0].Shift)
+	assert.Equal(t, &DataWindow{Start: DayRef{MonthOffset: -1, Day: 15}, End: DayRef{Day: 14}}, qn.Reports[0].DataWindow)
 	assert.Equal(t, "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 16 k7", qn.Reports[0].Citation.String())
-	assert.Equal(t, 20, qn.Reports[1].DueDay)
-	assert.Equal(t, 1, qn.Reports[1].DueMonth)
+	assert.Equal(t, &DayRef{MonthOffset: 1, Day: 20}, qn.Reports[1].DueDate)
 	require.NotNil(t, qn.SIMPKI)
 	assert.Len(t, qn.SIMPKI.Eligible, 3)
 	assert.Equal(t, "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 9 k1", qn.SIMPKI.Citation.String())
@@ -52,7 +67,8 @@ func TestBuiltinProfiles(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "ha-tinh", ht.ID)
 	require.Len(t, ht.Reports, 2)
-	assert.Equal(t, Report{Period: "half-year", Due: "trước ngày 17 tháng 6 hàng năm", DueDay: 17, DueMonth: 6, DueBefore: true, Citation: ht.Reports[0].Citation}, ht.Reports[0])
+	assert.Equal(t, "trước ngày 17 tháng 6 hàng năm", ht.Reports[0].Due)
+	assert.Equal(t, &DayRef{Day: 17, Before: true}, ht.Reports[0].DueDate)
 	assert.Equal(t, []Role{RoleClerk, RoleKeyKeeper}, ht.OrgSignatureRoles)
 	assert.Nil(t, ht.SIMPKI, "Hà Tĩnh's regulation says nothing about SIM PKI")
 
@@ -68,25 +84,19 @@ func TestBuiltinProfiles(t *testing.T) {
 	assert.Equal(t, []Role{RoleClerk}, fromSame.OrgSignatureRoles)
 }
 
-// Every embedded profile file is valid on its own and lists rules that exist.
+// Every embedded profile file is valid on its own and lists rules that exist; every
+// one is loaded (no hard-coded list).
 func TestEmbeddedProfileFiles(t *testing.T) {
-	n := 0
-	err := fs.WalkDir(builtinProfileFS, "data/profiles", func(path string, d fs.DirEntry, err error) error {
-		require.NoError(t, err)
-		if d.IsDir() {
-			return nil
-		}
-		f, err := builtinProfileFS.Open(path)
-		require.NoError(t, err)
-		defer f.Close()
-		p, err := ParseProfile(f)
-		require.NoError(t, err, path)
-		assert.Equal(t, "data/profiles/"+p.ID+".json", path)
-		n++
-		return nil
-	})
-	require.NoError(t, err)
-	assert.Equal(t, 6, n)
+	files := province.Files()
+	require.Len(t, files, 6)
+	var ids []string
+	for _, f := range files {
+		p, err := ParseProfile(bytes.NewReader(f.Data))
+		require.NoError(t, err, f.Name)
+		assert.Equal(t, p.ID+".json", f.Name)
+		ids = append(ids, p.ID)
+	}
+	assert.ElementsMatch(t, ids, BuiltinProfiles().IDs())
 }
 
 // An agency adds or overrides a profile with a file, without code.
@@ -138,6 +148,19 @@ func TestProfileErrors(t *testing.T) {
 		{"extends itself", `{"id":"x","name":"X","extends":"x"}`, "extends"},
 		{"unknown parent", `{"id":"x","name":"X","extends":"atlantis"}`, "extends"},
 		{"nobody seals", `{"id":"x","name":"X"}`, "org_signature_roles"},
+		{"no citation for a rule", `{"id":"x","name":"X","org_signature_roles":["clerk"]}`, "restates"},
+		{"binding a national rule", `{"id":"x","name":"X","extends":"national","restates":[{"rule":"VN-KEY-SOLE-CONTROL","binding":true,"citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}]}`, "restates[0].binding"},
+		{"bad period date", `{"id":"x","name":"X","extends":"national","period":{"from":"1/7/2025","note":"n"}}`, "period.from"},
+		{"period ends before it starts", `{"id":"x","name":"X","extends":"national","period":{"from":"2025-07-01","until":"2020-01-01","note":"n"}}`, "period.until"},
+		{"period without source", `{"id":"x","name":"X","extends":"national","period":{"from":"2025-07-01"}}`, "period"},
+		{"successor without name", `{"id":"x","name":"X","extends":"national","successor":{"id":"y"}}`, "successor.name"},
+		{"bad shift", `{"id":"x","name":"X","extends":"national","reports":[{"period":"annual","shift":"later","citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}]}`, "reports[0].shift"},
+		{"assumed shift without note", `{"id":"x","name":"X","extends":"national","reports":[{"period":"annual","shift":"none","shift_assumed":true,"citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}]}`, "reports[0].shift_note"},
+		{"bad due date day", `{"id":"x","name":"X","extends":"national","reports":[{"period":"annual","due_date":{"month_offset":0,"day":0},"citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}]}`, "reports[0].due_date.day"},
+		{"bad month", `{"id":"x","name":"X","extends":"national","reports":[{"period":"annual","months":[13],"citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}]}`, "reports[0].months[0]"},
+		{"district reporter without level", `{"id":"x","name":"X","extends":"national","reports":[{"period":"annual","reporters":[{"name":"UBND cấp huyện"}],"citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}]}`, "reports[0].reporters[0].level"},
+		{"bad abolished level date", `{"id":"x","name":"X","extends":"national","abolished_levels":[{"level":"commune","name":"cấp xã"}]}`, "abolished_levels[0].from"},
+		{"bad citation date", `{"id":"x","name":"X","extends":"national","restates":[{"rule":"VN-KEY-SOLE-CONTROL","citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1","until":"soon"}}]}`, "restates[0].citation.until"},
 		{"unknown role", `{"id":"x","name":"X","extends":"national","org_signature_roles":["boss"]}`, "role"},
 		{"unknown rule", `{"id":"x","name":"X","extends":"national","restates":[{"rule":"VN-NOPE","citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}]}`, "restates[0].rule"},
 		{"unknown instrument", `{"id":"x","name":"X","extends":"national","restates":[{"rule":"VN-KEY-SOLE-CONTROL","citation":{"instrument":"Luật X","article":"1"}}]}`, "restates[0].citation.instrument"},
@@ -180,7 +203,13 @@ func TestRegistryOverrideBaseline(t *testing.T) {
 	}
 	require.False(t, allowed("bac-lieu"))
 
-	_, err := reg.Load(strings.NewReader(`{"id": "national", "name": "Toàn quốc (cơ sở)", "org_signature_roles": ["clerk", "key-keeper"]}`))
+	// The agency copies the baseline's file and edits it.
+	nat, err := reg.Lookup("national")
+	require.NoError(t, err)
+	nat.OrgSignatureRoles = []Role{RoleClerk, RoleKeyKeeper}
+	file, err := json.Marshal(nat)
+	require.NoError(t, err)
+	_, err = reg.Load(bytes.NewReader(file))
 	require.NoError(t, err)
 	assert.True(t, allowed("national"))
 	assert.True(t, allowed("bac-lieu"), "Bạc Liêu sets no roles of its own: it follows the corrected baseline")
@@ -203,7 +232,15 @@ func TestZeroRegistry(t *testing.T) {
 	var reg Registry
 	_, err := reg.Lookup("national")
 	assert.ErrorIs(t, err, ErrUnknownProfile)
-	p, err := reg.Load(strings.NewReader(`{"id": "x", "name": "X", "org_signature_roles": ["clerk"]}`))
+	// A profile extending nothing must cite every rule kyso has no national article for.
+	_, err = reg.Load(strings.NewReader(`{"id": "x", "name": "X", "org_signature_roles": ["clerk"]}`))
+	var pe *ProfileError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "restates", pe.Field)
+	nat, err := BuiltinProfiles().Lookup("national")
+	require.NoError(t, err)
+	nat.ID = "x"
+	p, err := reg.Add(nat)
 	require.NoError(t, err)
 	assert.Equal(t, "x", p.ID)
 	assert.Equal(t, []string{"x"}, reg.IDs())

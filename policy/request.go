@@ -46,6 +46,11 @@ type Request struct {
 	// KeyUsedByOther says the key is used by someone other than the subscriber or the
 	// keeper it was assigned to: a lent token or a disclosed PIN.
 	KeyUsedByOther bool `json:"key_used_by_other,omitempty"`
+	// KeeperPermitted says the signer, not a role the profile lets apply the
+	// organisation signature, keeps the organisation's key device in the clerk's
+	// absence with the head's written permission and hand-over minutes (NĐ 30/2020
+	// Điều 32 k2 b): a warning instead of a refusal.
+	KeeperPermitted bool `json:"keeper_permitted,omitempty"`
 	// Time is the signing time; zero means the time of the decision.
 	Time time.Time `json:"time,omitzero"`
 	// Existing lists the signatures already in the document.

@@ -13,6 +13,10 @@ type Rule struct {
 	// Verification says the rule is also checked on an already-signed document's
 	// signature sequence (Engine.CheckSequence).
 	Verification bool `json:"verification"`
+	// Provincial marks a rule kyso's sources found only in a province's regulation;
+	// Binding says whether it refuses under this profile (otherwise it only warns).
+	Provincial bool `json:"provincial,omitempty"`
+	Binding    bool `json:"binding"`
 }
 
 // The rule identifiers.
@@ -20,6 +24,7 @@ const (
 	RuleDeviceCertificate       = "VN-DEVICE-CERT-NO-DOCUMENT"
 	RuleClassified              = "VN-CLASSIFIED-NO-DIGITAL-SIGNATURE"
 	RuleAuthorityIndividualCert = "VN-AUTHORITY-INDIVIDUAL-CERT"
+	RuleSubscriberOwnRequest    = "VN-SUBSCRIBER-OWN-REQUEST"
 	RuleAuthorityWithinTitle    = "VN-AUTHORITY-WITHIN-TITLE"
 	RuleMarkerMatchesTitle      = "VN-AUTHORITY-MARKER-MATCHES-TITLE"
 	RuleOrgSealByClerk          = "VN-ORG-SEAL-BY-CLERK"
@@ -31,17 +36,20 @@ const (
 	RuleCertificateValid        = "VN-CERT-VALID-AT-SIGNING"
 	RuleKeySoleControl          = "VN-KEY-SOLE-CONTROL"
 	RuleSecondCertServiceCentre = "VN-SECOND-ORG-CERT-SERVICE-CENTRE"
+	// RuleProfilePeriod is not a rule of the catalogue: a decision carries a warning
+	// under this identifier when the signing time lies outside the profile's period.
+	RuleProfilePeriod = "VN-PROFILE-PERIOD"
 )
 
-// Rules lists every rule of the national baseline with its citations, in the order
-// decisions report them. Each call returns fresh values.
+// Rules lists every rule of the national baseline with its citations (the national
+// articles from the catalogue and the provincial ones from the baseline's file), in
+// the order decisions report them. Each call returns fresh values.
 func Rules() []Rule {
-	defs := catalogue()
-	out := make([]Rule, len(defs))
-	for i, d := range defs {
-		out[i] = d.rule()
+	e, err := New(Options{})
+	if err != nil {
+		panic("policy: national baseline: " + err.Error()) // embedded, covered by tests
 	}
-	return out
+	return e.Rules()
 }
 
 func (d ruleDef) rule() Rule {
@@ -51,5 +59,7 @@ func (d ruleDef) rule() Rule {
 		English:      d.en,
 		Citations:    append([]Citation(nil), d.citations...),
 		Verification: d.verification,
+		Provincial:   d.provincial,
+		Binding:      !d.provincial,
 	}
 }

@@ -60,7 +60,13 @@ func (e *Engine) CheckSequence(ctx context.Context, doc Document, sigs []Existin
 		}
 		req := Request{Role: role, Certificate: s.Certificate, Document: doc, Markers: s.Markers, Time: s.Time}
 		c := &evalCtx{req: &req, profile: e.profile, at: s.Time, verifying: true, prior: ordered[:i]}
-		for _, r := range e.evaluate(c, true) {
+		reasons := e.evaluate(c, true)
+		if !s.Time.IsZero() {
+			if r, ok := e.periodWarning(s.Time); ok {
+				reasons = append(reasons, r)
+			}
+		}
+		for _, r := range reasons {
 			if r.Outcome == OutcomeSatisfied {
 				continue
 			}

@@ -80,7 +80,16 @@ func TestCheckSequence(t *testing.T) {
 				s.Markers = []AuthorityMarker{MarkerOnBehalfOf}
 				return s
 			}()},
-			want: []want{{1, RuleMarkerMatchesTitle, OutcomeViolated}}},
+			profile: "ha-tinh", // Hà Tĩnh Điều 7 k4 binds there
+			want:    []want{{1, RuleMarkerMatchesTitle, OutcomeViolated}}},
+		{name: "deputy signed as head, a warning outside Hà Tĩnh", doc: admin, compliant: true, sigs: []ExistingSignature{
+			func() ExistingSignature {
+				s := leaderSig(1)
+				s.Certificate.Title = "Phó Giám đốc"
+				s.Markers = []AuthorityMarker{MarkerOnBehalfOf}
+				return s
+			}()},
+			want: []want{{1, RuleMarkerMatchesTitle, OutcomeWarning}}},
 		{name: "empty document", doc: admin, compliant: true},
 	}
 	for _, c := range cases {

@@ -42,9 +42,11 @@ func TestCertificateFacts(t *testing.T) {
 	req.Certificate = c
 	req.Certificate.Status = StatusGood
 	req.Time = nb.AddDate(1, 0, 0)
-	assert.Equal(t, []string{RuleMarkerMatchesTitle}, decide(t, "national", req).RuleIDs(OutcomeViolated))
+	assert.Equal(t, []string{RuleMarkerMatchesTitle}, decide(t, "ha-tinh", req).RuleIDs(OutcomeViolated))
+	assert.Equal(t, []string{RuleMarkerMatchesTitle}, decide(t, "national", req).RuleIDs(OutcomeWarning))
 	req.Markers = []AuthorityMarker{MarkerDeputy}
-	assert.True(t, decide(t, "national", req).Allowed)
+	assert.True(t, decide(t, "ha-tinh", req).Allowed)
+	assert.Empty(t, decide(t, "ha-tinh", req).Warnings())
 
 	assert.Equal(t, Certificate{Kind: CertDevice}, CertificateFacts(nil, CertDevice))
 

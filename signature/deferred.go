@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"io"
 	"time"
 
@@ -46,6 +47,15 @@ type CompleteOptions struct {
 	// StateKey is the key SignOptions.StateKey held when Prepare made the state. A
 	// state made with a key is refused without it, and vice versa.
 	StateKey []byte
+	// Level, when not nil, brings the completed signature to PAdES B-T, B-LT or B-LTA
+	// as Sign does with SignOptions.Level: a signature time-stamp inside the /Contents
+	// that Prepare reserved (SignOptions.ReserveUnsigned), then the DSS and the
+	// document time-stamp. An external CMS that already carries a signature
+	// time-stamp keeps it.
+	Level *LevelOptions
+	// Password opens an encrypted input for the B-LT/B-LTA step (nil: the empty user
+	// password).
+	Password []byte
 }
 
 // Prepare is the first step of deferred signing: it reads the PDF from r (one pass,
@@ -102,10 +112,27 @@ func Prepare(ctx context.Context, r io.ReaderAt, size int64, chain []*x509.Certi
 // ranges), checks signatureValue against the signer certificate, and only then writes
 // the signed document to w. Because the input is checked before writing, it is read
 // twice.
+//
+// signatureValue is either the raw signature of PreparedSignature.Digest, or a whole
+// CMS SignedData (ContentInfo) made elsewhere — by a signing service that returns CMS
+// rather than a raw signature. An external CMS is embedded as it is after checks that
+// it signs the prepared message digest with the prepared certificate, that its signed
+// attributes are PAdES-valid (content-type id-data, no signing-time, an ESS
+// signing-certificate-v2 naming the certificate), that its signature value verifies
+// and that it fits the reserved /Contents; each mismatch is an *ExternalCMSError
+// (ErrExternalCMS and the sentinel of its reason).
+//
+// With CompleteOptions.Level the signature is then brought to B-T, B-LT or B-LTA as
+// Sign would; as with Sign, a failure after writing began leaves a partial w.
 func Complete(ctx context.Context, w io.Writer, r io.ReaderAt, size int64, state, signatureValue []byte, opts *CompleteOptions) (*SignResult, error) {
 	var key []byte
+	var so *SignOptions
 	if opts != nil {
 		key = opts.StateKey
+		if err := opts.Level.check(); err != nil {
+			return nil, err
+		}
+		so = &SignOptions{Level: opts.Level, Password: opts.Password}
 	}
 	st, err := openState(state, key)
 	if err != nil {
@@ -135,11 +162,24 @@ func Complete(ctx context.Context, w io.Writer, r io.ReaderAt, size int64, state
 	if err != nil {
 		return nil, algorithmErr(err)
 	}
-	der, err := prep.Finish(signatureValue)
-	if err != nil {
+	var der []byte
+	external := looksLikeCMS(signatureValue)
+	if external {
+		if der, err = checkExternalCMS(signatureValue, st, certs[0], job.hash); err != nil {
+			return nil, err
+		}
+	} else if der, err = prep.Finish(signatureValue); err != nil {
 		return nil, signErr(ErrBadSignatureValue, err, "")
 	}
+	if !external || !hasSignatureTimestamp(der) {
+		if der, err = levelTimestamp(ctx, der, so); err != nil {
+			return nil, err
+		}
+	}
 	if err := job.fill(der); err != nil {
+		if external {
+			return nil, &ExternalCMSError{Reason: CMSTooLarge, Detail: fmt.Sprintf("%d bytes, room for %d", len(der), (job.holeLen-2)/2), Err: err}
+		}
 		return nil, err
 	}
 	if err := copyHashing(ctx, w, r, size, nopHash{}); err != nil {
@@ -148,7 +188,7 @@ func Complete(ctx context.Context, w io.Writer, r io.ReaderAt, size int64, state
 	if _, err := w.Write(job.section); err != nil {
 		return nil, err
 	}
-	return job.result(len(der)), nil
+	return levelAugment(ctx, w, r, size, job, der, so)
 }
 
 // deferredState is what travels between Prepare and Complete.

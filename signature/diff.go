@@ -18,6 +18,15 @@ type revChanges struct {
 	// sigAdded: a signature (not a document time-stamp) was added, which DocMDP P=1
 	// forbids.
 	sigAdded bool
+	// unsigned are the widgets of signature fields that were added, or given an
+	// appearance, without a signature: visible overlays (the "sneaky signature").
+	unsigned []unsignedWidget
+}
+
+// unsignedWidget is a visible widget of a signature field that holds no signature.
+type unsignedWidget struct {
+	ref   pdf.Ref
+	field string
 }
 
 func (rc *revChanges) add(c Change) {
@@ -25,104 +34,159 @@ func (rc *revChanges) add(c Change) {
 	rc.class = maxMod(rc.class, c.Class)
 }
 
-// differ analyses the revisions of one document; results are cached so several
-// signatures share the work.
+// differ analyses the revisions of one document. The analysis runs once, revision
+// after revision from the oldest signed one, keeping only the two views it compares
+// and the roles of objects; every signature then reads the merged result for the
+// revisions after its own.
+//
+// It needs from the document only its revisions (Revisions, AtRevision, FreedIn) and
+// objects: how revisions are split and opened stays behind that boundary.
 type differ struct {
-	doc    *pdf.Document
-	revs   []pdf.Revision
-	views  map[int]*pdf.Document
-	graphs map[int]*graph
-	byRev  map[int]*revChanges
+	doc   *pdf.Document
+	revs  []pdf.Revision
+	start int // the revision the analysis started from, -1 before it ran
+	byRev map[int]*revChanges
+	dss   map[int]bool // whether a revision's catalog has a DSS, by revision
 }
 
 func newDiffer(doc *pdf.Document) *differ {
-	return &differ{doc: doc, revs: doc.Revisions(), views: map[int]*pdf.Document{}, graphs: map[int]*graph{}, byRev: map[int]*revChanges{}}
+	return &differ{doc: doc, revs: doc.Revisions(), start: -1, byRev: map[int]*revChanges{}, dss: map[int]bool{}}
 }
 
-func (df *differ) view(i int) (*pdf.Document, error) {
-	if v, ok := df.views[i]; ok {
-		return v, nil
-	}
-	v, err := df.doc.AtRevision(i)
-	if err != nil {
-		return nil, err
-	}
-	df.views[i] = v
-	return v, nil
-}
-
-func (df *differ) graph(i int) (*graph, error) {
-	if g, ok := df.graphs[i]; ok {
-		return g, nil
-	}
-	v, err := df.view(i)
-	if err != nil {
-		return nil, err
-	}
-	g := walkGraph(v)
-	df.graphs[i] = g
-	return g, nil
-}
-
-// since merges what every revision after rev changed.
+// since merges what every revision after rev changed. The first call should be for
+// the oldest revision any signature covers (a call for an older one starts over).
 func (df *differ) since(rev int) *revChanges {
+	df.analyse(rev)
 	out := &revChanges{class: ModNone, fields: map[string]Modification{}}
 	for t := rev + 1; t < len(df.revs); t++ {
-		rc := df.revision(t)
+		rc := df.byRev[t]
+		if rc == nil {
+			continue
+		}
 		out.class = maxMod(out.class, rc.class)
 		out.changes = append(out.changes, rc.changes...)
 		out.sigAdded = out.sigAdded || rc.sigAdded
 		for f, c := range rc.fields {
 			out.fields[f] = maxMod(out.fields[f], c)
 		}
+		out.unsigned = append(out.unsigned, rc.unsigned...)
 	}
+	// An overlay signed later (its field holds a signature in the newest revision) was
+	// only the first step of signing it.
+	kept := out.unsigned[:0]
+	for _, w := range out.unsigned {
+		if !df.signedNow(w.ref) {
+			kept = append(kept, w)
+		}
+	}
+	out.unsigned = kept
 	return out
 }
 
-// revision analyses revision t (t ≥ 1) against revision t-1.
-func (df *differ) revision(t int) *revChanges {
-	if rc, ok := df.byRev[t]; ok {
-		return rc
+// signedNow reports whether the signature widget w belongs to a field that holds a
+// signature (not a document time-stamp) in the newest revision.
+func (df *differ) signedNow(w pdf.Ref) bool {
+	d, ok := asDict(resolveQuiet(df.doc, w))
+	for i := 0; ok && i < 32; i++ {
+		if v := d.Get("V"); v != nil {
+			vd, ok := asDict(resolveQuiet(df.doc, v))
+			t, _ := vd.Get("Type").(pdf.Name)
+			return ok && t != "DocTimeStamp"
+		}
+		d, ok = asDict(resolveQuiet(df.doc, d.Get("Parent")))
 	}
-	rc := &revChanges{class: ModNone, fields: map[string]Modification{}}
-	df.byRev[t] = rc
-	fail := func(detail string) {
-		rc.add(Change{Revision: t, Object: "document", Role: "unknown", Class: ModOther, Detail: detail})
+	return false
+}
+
+// hasDSS reports whether revision rev's catalog has a DSS.
+func (df *differ) hasDSS(rev int) bool {
+	if has, ok := df.dss[rev]; ok {
+		return has
 	}
-	oldDoc, err := df.view(t - 1)
-	if err != nil {
-		fail(fmt.Sprintf("revision %d cannot be read: %v", t, err))
-		return rc
+	has := false
+	if view, err := df.doc.AtRevision(rev); err == nil {
+		cat, err := view.Catalog()
+		has = err == nil && cat.Get("DSS") != nil
 	}
-	newDoc, err := df.view(t)
-	if err != nil {
-		fail(fmt.Sprintf("revision %d cannot be read: %v", t+1, err))
-		return rc
+	df.dss[rev] = has
+	return has
+}
+
+// analyse compares every revision after from with the one before it, once.
+func (df *differ) analyse(from int) {
+	if df.start >= 0 && from >= df.start {
+		return
 	}
-	gOld, err1 := df.graph(t - 1)
-	gNew, err2 := df.graph(t)
-	if err1 != nil || err2 != nil {
-		fail("the object graph cannot be walked")
-		return rc
+	df.start = from
+	df.byRev = map[int]*revChanges{}
+	w := newRoleWalker()
+	prev, err := df.doc.AtRevision(from)
+	if err == nil {
+		w.walkAll(prev)
 	}
-	if !gOld.complete || !gNew.complete {
-		fail("the document has too many objects to analyse its changes")
-		return rc
+	for t := from + 1; t < len(df.revs); t++ {
+		rc := &revChanges{class: ModNone, fields: map[string]Modification{}}
+		df.byRev[t] = rc
+		fail := func(detail string) {
+			rc.add(Change{Revision: t, Object: "document", Role: "unknown", Class: ModOther, Detail: detail})
+		}
+		if err != nil {
+			fail(fmt.Sprintf("revision %d cannot be read: %v", t, err))
+			continue
+		}
+		cur, err2 := df.doc.AtRevision(t)
+		if err2 != nil {
+			fail(fmt.Sprintf("revision %d cannot be read: %v", t+1, err2))
+			err = err2
+			continue
+		}
+		df.compare(t, prev, cur, w, rc)
+		prev = cur
 	}
-	c := &changeCtx{t: t, old: oldDoc, new: newDoc, gOld: gOld, gNew: gNew, rc: rc}
-	c.trailer(df.revs[t-1].Trailer, df.revs[t].Trailer)
-	for _, ref := range df.revs[t].Objects {
+}
+
+// compare classifies what revision t (view cur) changed from revision t-1 (view prev).
+func (df *differ) compare(t int, prev, cur *pdf.Document, w *roleWalker, rc *revChanges) {
+	changed := df.revs[t].Objects
+	freed := df.doc.FreedIn(t)
+	before := make(map[pdf.Ref]role, len(changed)+len(freed))
+	for _, ref := range changed {
+		before[ref] = w.roles[ref]
+	}
+	for _, ref := range freed {
+		before[ref] = w.roles[ref]
+	}
+	oldTr, newTr := prev.Trailer(), cur.Trailer()
+	w.walkChanges(cur, changed, oldTr, newTr)
+	if !w.complete {
+		rc.add(Change{Revision: t, Object: "document", Role: "unknown", Class: ModOther,
+			Detail: "the document has too many objects to analyse its changes"})
+		return
+	}
+	c := &changeCtx{t: t, old: prev, new: cur, before: before, w: w, rc: rc, memo: map[[2]pdf.Ref]bool{}}
+	c.trailer(oldTr, newTr)
+	for _, ref := range changed {
 		c.object(ref)
 	}
 	// Objects freed or made to vanish: what referenced them now shows nothing.
-	var gone []pdf.Ref
-	for ref := range gNew.dangling {
-		gone = append(gone, ref)
+	gone := map[pdf.Ref]bool{}
+	for _, ref := range freed {
+		gone[ref] = true
 	}
-	sort.Slice(gone, func(i, j int) bool { return gone[i].Num < gone[j].Num })
-	for _, ref := range gone {
-		if ov, err := oldDoc.Get(ref); err == nil && ov != nil {
-			r := gOld.roles[ref] | gNew.roles[ref]
+	for ref := range w.dangling {
+		gone[ref] = true
+	}
+	var list []pdf.Ref
+	for ref := range gone {
+		list = append(list, ref)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].Num < list[j].Num })
+	for _, ref := range list {
+		r := (before[ref] | w.roles[ref]).judged()
+		if r == 0 {
+			continue
+		}
+		if ov, err := prev.Get(ref); err == nil && ov != nil {
 			cls := ModOther
 			if r&^(roleAnnot|roleAnnotAP) == 0 {
 				cls = ModAnnotations
@@ -130,54 +194,110 @@ func (df *differ) revision(t int) *revChanges {
 			rc.add(Change{Revision: t, Object: refString(ref), Role: r.String(), Class: cls, Detail: "object removed"})
 		}
 	}
-	return rc
+	c.shadows(changed)
+}
+
+// shadows reports the objects of this revision whose cross-reference entry leads
+// somewhere other than the object itself: the reader repaired it by scanning, but a
+// viewer that follows the entry shows whatever is there (the "shadow hide" attack).
+func (c *changeCtx) shadows(changed []pdf.Ref) {
+	in := map[int]pdf.Ref{}
+	for _, r := range changed {
+		in[r.Num] = r
+	}
+	for _, wmsg := range c.new.Warnings() {
+		var n int
+		if _, err := fmt.Sscanf(wmsg, "object %d: cross-reference entry is wrong", &n); err != nil {
+			continue
+		}
+		if r, ok := in[n]; ok {
+			c.add(refString(r), (c.before[r] | c.w.roles[r]).judged(), ModOther,
+				"the cross-reference entry of this revision does not lead to the object (a viewer may show other content)")
+		}
+	}
 }
 
 func refString(r pdf.Ref) string { return fmt.Sprintf("%d %d R", r.Num, r.Gen) }
 
 // changeCtx classifies the changes of one revision.
 type changeCtx struct {
-	t          int
-	old, new   *pdf.Document
-	gOld, gNew *graph
-	rc         *revChanges
+	t        int
+	old, new *pdf.Document
+	before   map[pdf.Ref]role // roles of the changed objects before this revision
+	w        *roleWalker      // roles after it
+	rc       *revChanges
+	memo     map[[2]pdf.Ref]bool // compared pairs of objects (old, new)
+	budget   int                 // objects compared by value so far
 }
+
+// maxCompare bounds the objects one revision's comparison resolves to compare values.
+const maxCompare = 200_000
 
 func (c *changeCtx) add(obj string, r role, cls Modification, format string, args ...any) {
 	c.rc.add(Change{Revision: c.t, Object: obj, Role: r.String(), Class: cls, Detail: fmt.Sprintf(format, args...)})
 }
 
-// trailer compares the trailers: /Root and /Encrypt must not move; /Info may.
+// trailer compares the trailers: /Encrypt must not move; /Root may move to another
+// catalog object, whose content is then judged as a change of the catalog; /Info may
+// change.
 func (c *changeCtx) trailer(old, new pdf.Dict) {
-	for _, k := range []pdf.Name{"Root", "Encrypt"} {
-		if !equalShallow(old.Get(k), new.Get(k)) {
-			c.add("trailer", roleCatalog, ModOther, "the trailer's /%s was redirected", k)
+	if !equalShallow(old.Get("Encrypt"), new.Get("Encrypt")) {
+		c.add("trailer", roleCatalog, ModOther, "the trailer's /Encrypt was replaced")
+	}
+	if !equalShallow(old.Get("Root"), new.Get("Root")) {
+		od, ok1 := asDict(resolveQuiet(c.old, old.Get("Root")))
+		nd, ok2 := asDict(resolveQuiet(c.new, new.Get("Root")))
+		if !ok1 || !ok2 {
+			c.add("trailer", roleCatalog, ModOther, "the trailer's /Root was redirected to something that is not a catalog")
+		} else {
+			j := &judgement{}
+			c.catalog(od, nd, j.note)
+			c.commit("trailer /Root", roleCatalog, j)
 		}
 	}
-	if !equalShallow(old.Get("Info"), new.Get("Info")) {
+	if !c.equal(old.Get("Info"), new.Get("Info"), 0) {
 		c.add("trailer", roleInfo, ModLTAUpdates, "the document information dictionary was replaced")
 	}
+}
+
+// judgement collects what a change of one object amounts to.
+type judgement struct {
+	cls     Modification
+	details []string
+}
+
+func (j *judgement) note(m Modification, format string, args ...any) {
+	j.cls = maxMod(j.cls, m)
+	j.details = append(j.details, fmt.Sprintf(format, args...))
+}
+
+func (c *changeCtx) commit(obj string, r role, j *judgement) {
+	if j.cls == "" || j.cls == ModNone {
+		return
+	}
+	c.rc.add(Change{Revision: c.t, Object: obj, Role: r.String(), Class: j.cls, Detail: joinDetails(j.details)})
 }
 
 // object classifies a (re)definition of ref in revision t.
 func (c *changeCtx) object(ref pdf.Ref) {
 	ov, errOld := c.old.Get(ref)
 	nv, errNew := c.new.Get(ref)
-	r := c.gOld.roles[ref] | c.gNew.roles[ref]
+	before := c.before[ref]
+	r := (before | c.w.roles[ref]).judged()
 	// A signature's appearance is frozen only once it was signed in the older revision;
 	// the revision that signs a field may still draw its appearance.
-	r = r&^roleSignedAP | c.gOld.roles[ref]&roleSignedAP
+	r = r&^roleSignedAP | before&roleSignedAP
 	if errNew != nil {
 		if r != 0 {
 			c.add(refString(ref), r, ModOther, "the object cannot be read: %v", errNew)
 		}
 		return
 	}
-	if errOld == nil && ov == nil {
+	if errOld == nil && ov == nil && before == 0 {
 		return // a new object: judged through whatever references it
 	}
 	if errOld == nil && c.equal(ov, nv, 0) {
-		return // rewritten unchanged
+		return // rewritten with the same value
 	}
 	if st, ok := ov.(*pdf.Stream); ok {
 		if t, _ := st.Dict.Get("Type").(pdf.Name); t == "ObjStm" {
@@ -190,19 +310,13 @@ func (c *changeCtx) object(ref pdf.Ref) {
 	if r == 0 {
 		return // reachable in neither revision: invisible
 	}
-	obj := refString(ref)
-	cls := ModNone
-	worst := func(m Modification) { cls = maxMod(cls, m) }
-	details := []string{}
-	note := func(m Modification, format string, args ...any) {
-		worst(m)
-		details = append(details, fmt.Sprintf(format, args...))
-	}
+	j := &judgement{}
+	note := j.note
 	od, _ := asDict(ov)
 	nd, _ := asDict(nv)
 	_, oIsStream := ov.(*pdf.Stream)
 	_, nIsStream := nv.(*pdf.Stream)
-	if oIsStream != nIsStream {
+	if ov != nil && oIsStream != nIsStream {
 		note(ModOther, "the object changed kind")
 	}
 	if r&roleCatalog != 0 {
@@ -257,13 +371,37 @@ func (c *changeCtx) object(ref pdf.Ref) {
 	if r&rolePage != 0 {
 		c.page(od, nd, note)
 	}
-	if r&(rolePageTree|roleContent|roleOther) != 0 {
-		note(ModOther, "page content, resources or document structure changed")
+	if r&rolePageTree != 0 {
+		c.pageTree(od, nd, note)
 	}
-	if cls == ModNone {
-		return
+	if r&roleContent != 0 {
+		note(ModOther, "page content or resources changed")
 	}
-	c.rc.add(Change{Revision: c.t, Object: obj, Role: r.String(), Class: cls, Detail: joinDetails(details)})
+	if r&roleStruct != 0 {
+		if c.extends(ov, nv, 0) {
+			note(ModLTAUpdates, "the structure tree was extended")
+		} else {
+			note(ModOther, "the structure tree was changed")
+		}
+	}
+	if r&roleNames != 0 {
+		if od != nil && nd != nil && nd.Get("Names") == nil && od.Get("Names") == nil && nd.Get("Kids") == nil {
+			c.names(od, nd, note) // the catalog's /Names dictionary itself
+		} else {
+			note(ModOther, "a name tree was changed")
+		}
+	}
+	if r&roleNamedAP != 0 {
+		if c.extends(ov, nv, 0) {
+			note(ModLTAUpdates, "named appearance streams were added")
+		} else {
+			note(ModOther, "the named appearance streams were changed")
+		}
+	}
+	if r&roleOther != 0 {
+		note(ModOther, "document structure changed (outlines, actions or other catalog entries)")
+	}
+	c.commit(refString(ref), r, j)
 }
 
 func joinDetails(d []string) string {
@@ -303,21 +441,64 @@ func (c *changeCtx) changedKeys(od, nd pdf.Dict) []pdf.Name {
 	return keys
 }
 
+// catalog judges a change of the catalog, key by key.
 func (c *changeCtx) catalog(od, nd pdf.Dict, note noteFunc) {
 	for _, k := range c.changedKeys(od, nd) {
 		switch k {
 		case "DSS", "Extensions", "Version", "Metadata":
 			note(ModLTAUpdates, "catalog /%s updated", k)
 		case "AcroForm":
+			if _, isRef := nd.Get(k).(pdf.Ref); isRef && equalShallow(od.Get(k), nd.Get(k)) {
+				continue // the same object: judged on its own
+			}
 			oa, _ := asDict(resolveQuiet(c.old, od.Get(k)))
 			na, _ := asDict(resolveQuiet(c.new, nd.Get(k)))
+			c.acroForm(oa, na, note)
+		case "Names":
 			if _, isRef := nd.Get(k).(pdf.Ref); isRef && equalShallow(od.Get(k), nd.Get(k)) {
 				continue
 			}
-			c.acroForm(oa, na, note)
+			on, _ := asDict(resolveQuiet(c.old, od.Get(k)))
+			nn, ok := asDict(resolveQuiet(c.new, nd.Get(k)))
+			if !ok {
+				note(ModOther, "catalog /Names removed")
+				continue
+			}
+			c.names(on, nn, note)
+		case "StructTreeRoot":
+			if _, isRef := nd.Get(k).(pdf.Ref); isRef && equalShallow(od.Get(k), nd.Get(k)) {
+				continue
+			}
+			if od.Get(k) != nil && c.extends(resolveQuiet(c.old, od.Get(k)), resolveQuiet(c.new, nd.Get(k)), 0) {
+				note(ModLTAUpdates, "the structure tree was extended")
+			} else {
+				note(ModOther, "catalog /%s changed", k)
+			}
 		default:
 			note(ModOther, "catalog /%s changed", k)
 		}
+	}
+}
+
+// names judges a change of the catalog's /Names dictionary: named appearance streams
+// (/AP) may be added; every other name tree (destinations, JavaScript, embedded
+// files…) must keep its value.
+func (c *changeCtx) names(od, nd pdf.Dict, note noteFunc) {
+	for _, k := range c.changedKeys(od, nd) {
+		if k == "AP" && od.Get(k) == nil {
+			note(ModLTAUpdates, "named appearance streams were added")
+			continue
+		}
+		if k == "AP" {
+			if _, isRef := nd.Get(k).(pdf.Ref); isRef && equalShallow(od.Get(k), nd.Get(k)) {
+				continue
+			}
+			if c.extends(resolveQuiet(c.old, od.Get(k)), resolveQuiet(c.new, nd.Get(k)), 0) {
+				note(ModLTAUpdates, "named appearance streams were added")
+				continue
+			}
+		}
+		note(ModOther, "the /Names /%s tree changed", k)
 	}
 }
 
@@ -430,17 +611,75 @@ func isSigField(d pdf.Dict) bool {
 }
 
 func (c *changeCtx) fieldName(ref pdf.Ref) (string, bool) {
-	if n, ok := c.gNew.fieldOf[ref]; ok {
-		return n, true
-	}
-	n, ok := c.gOld.fieldOf[ref]
+	n, ok := c.w.fieldOf[ref]
 	return n, ok
+}
+
+// readOnlyAdded reports whether a field's /Ff changed only by setting ReadOnly (bit 1),
+// which signing tools do to the field they sign.
+func readOnlyAdded(o, n pdf.Object) bool {
+	of, _ := o.(pdf.Integer)
+	nf, ok := n.(pdf.Integer)
+	return ok && nf&^1 == of&^1 && nf&1 == 1
+}
+
+// emptied says how a widget was emptied in place (no longer a widget, its appearance
+// removed, its rectangle reduced to nothing, hidden), or "".
+func (c *changeCtx) emptied(od, nd pdf.Dict) string {
+	if od == nil || nd == nil {
+		return ""
+	}
+	if st, _ := od.Get("Subtype").(pdf.Name); st != "Widget" {
+		return ""
+	}
+	if st, _ := nd.Get("Subtype").(pdf.Name); st != "Widget" {
+		return "is no longer a widget"
+	}
+	if od.Get("AP") != nil && nd.Get("AP") == nil {
+		return "lost its appearance"
+	}
+	if rectArea(c.old, od) > 0 && rectArea(c.new, nd) == 0 {
+		return "was reduced to an empty rectangle"
+	}
+	of, _ := resolveQuiet(c.old, od.Get("F")).(pdf.Integer)
+	nf, _ := resolveQuiet(c.new, nd.Get("F")).(pdf.Integer)
+	if of&(2|32) == 0 && nf&(2|32) != 0 { // Hidden, NoView
+		return "was hidden"
+	}
+	return ""
+}
+
+// rectArea is the area of an annotation's /Rect (0 when missing or malformed).
+func rectArea(doc *pdf.Document, d pdf.Dict) float64 {
+	rect, _ := resolveQuiet(doc, d.Get("Rect")).(pdf.Array)
+	if len(rect) != 4 {
+		return 0
+	}
+	var v [4]float64
+	for i, e := range rect {
+		f, ok := number(resolveQuiet(doc, e))
+		if !ok {
+			return 0
+		}
+		v[i] = f
+	}
+	w, h := v[2]-v[0], v[3]-v[1]
+	if w < 0 {
+		w = -w
+	}
+	if h < 0 {
+		h = -h
+	}
+	return w * h
 }
 
 // field judges a change of a field dictionary (possibly merged with its widget).
 func (c *changeCtx) field(ref pdf.Ref, od, nd pdf.Dict, r role, note noteFunc) {
 	sig := r&roleSigField != 0 || isSigField(od)
 	name, _ := c.fieldName(ref)
+	if how := c.emptied(od, nd); how != "" {
+		note(ModOther, "the widget of field %q %s", name, how)
+	}
 	for _, k := range c.changedKeys(od, nd) {
 		switch {
 		case k == "V" && sig:
@@ -454,14 +693,21 @@ func (c *changeCtx) field(ref pdf.Ref, od, nd pdf.Dict, r role, note noteFunc) {
 			oa, _ := resolveQuiet(c.old, od.Get(k)).(pdf.Array)
 			na, _ := resolveQuiet(c.new, nd.Get(k)).(pdf.Array)
 			c.fieldList(oa, na, note)
+		case sig && k == "Ff" && readOnlyAdded(resolveQuiet(c.old, od.Get(k)), resolveQuiet(c.new, nd.Get(k))):
+			note(ModLTAUpdates, "signature field %q made read-only", name)
+		case k == "StructParent":
+			note(ModLTAUpdates, "widget of field %q tagged for the structure tree", name)
 		case sig && od.Get("V") != nil && (k == "AP" || k == "AS" || k == "F" || k == "MK" || k == "DA" || k == "Rect"):
 			note(ModOther, "the appearance of signed signature field %q was changed", name)
 		case sig && (k == "AP" || k == "AS" || k == "F" || k == "MK" || k == "DA") && nd.Get("V") == nil:
 			// A new appearance with no signature behind it draws over the page.
 			note(ModFormFilling, "appearance of empty signature field %q changed without signing it", name)
+			if c.visibleWithoutSignature(nd) {
+				c.rc.unsigned = append(c.rc.unsigned, unsignedWidget{ref, name})
+			}
 		case sig && (k == "AP" || k == "AS" || k == "F" || k == "MK" || k == "DA"):
 			note(ModLTAUpdates, "appearance of signature field %q updated", name)
-		case !sig && (k == "V" || k == "AP" || k == "AS" || k == "DA" || k == "MK"):
+		case !sig && (k == "V" || k == "AP" || k == "AS" || k == "DA" || k == "MK" || k == "I"):
 			note(ModFormFilling, "field %q filled", name)
 			c.rc.fields[name] = maxMod(c.rc.fields[name], ModFormFilling)
 		case k == "Rect" || k == "F":
@@ -483,8 +729,11 @@ func (c *changeCtx) widget(ref pdf.Ref, od, nd pdf.Dict, note noteFunc) {
 	if p, ok := asDict(resolveQuiet(c.old, od.Get("Parent"))); ok && isSigField(p) && p.Get("V") != nil {
 		signedBefore = true
 	}
-	if c.gOld.roles[ref]&roleSignedField != 0 {
+	if c.before[ref]&roleSignedField != 0 {
 		signedBefore = true
+	}
+	if how := c.emptied(od, nd); how != "" {
+		note(ModOther, "the widget of field %q %s", name, how)
 	}
 	for _, k := range c.changedKeys(od, nd) {
 		switch k {
@@ -495,50 +744,84 @@ func (c *changeCtx) widget(ref pdf.Ref, od, nd pdf.Dict, note noteFunc) {
 				note(ModAnnotations, "widget of field %q: /%s changed", name, k)
 			} else if sig && !signedNow {
 				note(ModFormFilling, "appearance of empty signature field %q changed without signing it", name)
+				if c.visibleWithoutSignature(nd) {
+					c.rc.unsigned = append(c.rc.unsigned, unsignedWidget{ref, name})
+				}
 			} else if sig {
 				note(ModLTAUpdates, "appearance of signature field %q updated", name)
 			} else {
 				note(ModFormFilling, "appearance of field %q updated", name)
 				c.rc.fields[name] = maxMod(c.rc.fields[name], ModFormFilling)
 			}
-		case "Parent":
-			note(ModOther, "a widget was moved to another field")
+		case "StructParent":
+			note(ModLTAUpdates, "widget of field %q tagged for the structure tree", name)
+		case "Parent", "Subtype", "Type", "FT", "Kids":
+			note(ModOther, "widget of field %q: /%s changed", name, k)
 		default:
 			note(ModAnnotations, "widget of field %q: /%s changed", name, k)
 		}
 	}
 }
 
-// page judges a change of a page dictionary: only its annotations may change.
+// page judges a change of a page dictionary: only its annotations (and the keys that
+// tag it for accessibility) may change.
 func (c *changeCtx) page(od, nd pdf.Dict, note noteFunc) {
 	for _, k := range c.changedKeys(od, nd) {
-		if k != "Annots" {
+		switch k {
+		case "Annots":
+			if _, isRef := nd.Get(k).(pdf.Ref); isRef && equalShallow(od.Get(k), nd.Get(k)) {
+				continue // the array object itself is judged on its own
+			}
+			oa, _ := resolveQuiet(c.old, od.Get(k)).(pdf.Array)
+			na, _ := resolveQuiet(c.new, nd.Get(k)).(pdf.Array)
+			c.annotList(oa, na, note)
+		case "Tabs", "StructParents":
+			// Tab order and the structure tree key (PDF/UA asks for /Tabs /S on a page
+			// with annotations): nothing drawn changes.
+			note(ModLTAUpdates, "page /%s set for accessibility", k)
+		default:
 			note(ModOther, "page /%s changed", k)
-			continue
 		}
-		oa, _ := resolveQuiet(c.old, od.Get(k)).(pdf.Array)
-		na, _ := resolveQuiet(c.new, nd.Get(k)).(pdf.Array)
-		if _, isRef := nd.Get(k).(pdf.Ref); isRef && equalShallow(od.Get(k), nd.Get(k)) {
-			continue // the array object itself is judged on its own
+	}
+}
+
+// pageTree judges a change of a /Pages node: its kids and inherited attributes must
+// stay; a producer's private mark (iText's /ITXT) may change.
+func (c *changeCtx) pageTree(od, nd pdf.Dict, note noteFunc) {
+	if od == nil || nd == nil {
+		note(ModOther, "a page tree node was replaced")
+		return
+	}
+	for _, k := range c.changedKeys(od, nd) {
+		switch k {
+		case "ITXT":
+			note(ModLTAUpdates, "the producer's mark /%s on the page tree changed", k)
+		default:
+			note(ModOther, "page tree /%s changed", k)
 		}
-		c.annotList(oa, na, note)
 	}
 }
 
 // annotList judges a change of a page's /Annots: removed or added annotations, and new
-// widgets (only signature widgets are maintenance).
+// widgets (only signature widgets are maintenance). Direct annotations are matched by
+// value: rewriting the array keeps them.
 func (c *changeCtx) annotList(oa, na pdf.Array, note noteFunc) {
 	oldSet := map[pdf.Ref]bool{}
+	var oldDirect []pdf.Object
 	for _, e := range oa {
 		if r, ok := e.(pdf.Ref); ok {
 			oldSet[r] = true
+		} else {
+			oldDirect = append(oldDirect, e)
 		}
 	}
+	matched := make([]bool, len(oldDirect))
 	newSet := map[pdf.Ref]bool{}
+	var newDirect []pdf.Object
 	for _, e := range na {
 		r, ok := e.(pdf.Ref)
 		if !ok {
-			note(ModAnnotations, "a direct annotation was added")
+			newDirect = append(newDirect, e)
 			continue
 		}
 		newSet[r] = true
@@ -548,13 +831,14 @@ func (c *changeCtx) annotList(oa, na pdf.Array, note noteFunc) {
 		ad, _ := asDict(resolveQuiet(c.new, r))
 		if st, _ := ad.Get("Subtype").(pdf.Name); st == "Widget" {
 			switch {
-			case (c.inheritedFT(ad) == "Sig" || c.gNew.sigWidgets[r]) && c.visibleWithoutSignature(ad):
+			case (c.inheritedFT(ad) == "Sig" || c.w.sigWidgets[r]) && c.visibleWithoutSignature(ad):
 				// No signature comes with it (an empty field, or a document
 				// time-stamp, which should be invisible), only an appearance drawn over
-				// the page (the "sneaky signature" overlay): form filling at best,
-				// which a DocMDP P=1 certification forbids.
+				// the page (the "sneaky signature" overlay).
 				note(ModFormFilling, "a visible widget of a signature field without a signature was added")
-			case c.inheritedFT(ad) == "Sig" || c.gNew.sigWidgets[r]:
+				name, _ := c.fieldName(r)
+				c.rc.unsigned = append(c.rc.unsigned, unsignedWidget{r, name})
+			case c.inheritedFT(ad) == "Sig" || c.w.sigWidgets[r]:
 				note(ModLTAUpdates, "the widget of a new signature was added")
 			default:
 				note(ModOther, "a widget of a new form field was added")
@@ -562,6 +846,42 @@ func (c *changeCtx) annotList(oa, na pdf.Array, note noteFunc) {
 			continue
 		}
 		note(ModAnnotations, "an annotation was added")
+	}
+	// Direct annotations: the same value, anywhere in the array, is the same annotation.
+	unmatchedNew := 0
+	for _, e := range newDirect {
+		found := false
+		for i, o := range oldDirect {
+			if !matched[i] && c.equal(o, e, 1) {
+				matched[i], found = true, true
+				break
+			}
+		}
+		if !found {
+			unmatchedNew++
+			if d, ok := e.(pdf.Dict); ok && d.Get("Subtype") == pdf.Name("Widget") {
+				note(ModOther, "a direct widget annotation was added or changed")
+			} else {
+				note(ModAnnotations, "a direct annotation was added or changed")
+			}
+		}
+	}
+	// Old ones left unmatched beyond those changed in place were removed.
+	for i, o := range oldDirect {
+		if matched[i] {
+			continue
+		}
+		if unmatchedNew > 0 {
+			unmatchedNew--
+			continue
+		}
+		{
+			if d, ok := o.(pdf.Dict); ok && d.Get("Subtype") == pdf.Name("Widget") {
+				note(ModOther, "a direct widget annotation was removed")
+			} else {
+				note(ModAnnotations, "a direct annotation was removed")
+			}
+		}
 	}
 	for r := range oldSet {
 		if newSet[r] {
@@ -597,142 +917,5 @@ func (c *changeCtx) visibleWithoutSignature(w pdf.Dict) bool {
 	if w.Get("AP") == nil {
 		return false
 	}
-	rect, _ := resolveQuiet(c.new, w.Get("Rect")).(pdf.Array)
-	if len(rect) != 4 {
-		return false
-	}
-	var v [4]float64
-	for i, e := range rect {
-		switch n := resolveQuiet(c.new, e).(type) {
-		case pdf.Integer:
-			v[i] = float64(n)
-		case pdf.Real:
-			v[i] = float64(n)
-		default:
-			return false
-		}
-	}
-	return v[2] != v[0] && v[3] != v[1]
-}
-
-// equal compares two objects deeply; references compare by identity (a changed
-// referenced object is judged on its own). Streams compare dictionaries and raw data.
-func (c *changeCtx) equal(a, b pdf.Object, depth int) bool {
-	if depth > 64 {
-		return false
-	}
-	switch x := a.(type) {
-	case nil:
-		return b == nil
-	case pdf.Ref:
-		y, ok := b.(pdf.Ref)
-		return ok && x == y
-	case pdf.Bool, pdf.Integer, pdf.Real, pdf.Name:
-		return a == b
-	case pdf.String, pdf.HexString:
-		xb, _ := pdf.Bytes(a)
-		yb, ok := pdf.Bytes(b)
-		return ok && bytes.Equal(xb, yb) && isStringish(b)
-	case pdf.Array:
-		y, ok := b.(pdf.Array)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if !c.equal(x[i], y[i], depth+1) {
-				return false
-			}
-		}
-		return true
-	case pdf.Dict:
-		y, ok := b.(pdf.Dict)
-		return ok && c.equalDict(x, y, depth)
-	case *pdf.Stream:
-		y, ok := b.(*pdf.Stream)
-		if !ok || !c.equalDict(x.Dict, y.Dict, depth) {
-			return false
-		}
-		xd, err1 := c.old.RawStreamData(x)
-		yd, err2 := c.new.RawStreamData(y)
-		return err1 == nil && err2 == nil && bytes.Equal(xd, yd)
-	case pdf.Raw:
-		y, ok := b.(pdf.Raw)
-		return ok && bytes.Equal(x, y)
-	}
-	return false
-}
-
-// onlyAdded reports whether the dictionary new holds every entry of old unchanged
-// (one level of nested dictionaries deep, as in /DR /Font): entries were only added.
-func (c *changeCtx) onlyAdded(oldO, newO pdf.Object, depth int) bool {
-	od, ok1 := asDict(resolveQuiet(c.old, oldO))
-	nd, ok2 := asDict(resolveQuiet(c.new, newO))
-	if !ok2 {
-		return false
-	}
-	if !ok1 {
-		return oldO == nil
-	}
-	for k, v := range od {
-		w, ok := nd[k]
-		if !ok {
-			return false
-		}
-		if c.equal(v, w, 1) {
-			continue
-		}
-		if depth > 0 || !c.onlyAdded(v, w, depth+1) {
-			return false
-		}
-	}
-	return true
-}
-
-func isStringish(o pdf.Object) bool {
-	switch o.(type) {
-	case pdf.String, pdf.HexString:
-		return true
-	}
-	return false
-}
-
-func (c *changeCtx) equalDict(x, y pdf.Dict, depth int) bool {
-	if len(x) != len(y) {
-		return false
-	}
-	for k, v := range x {
-		w, ok := y[k]
-		if !ok || !c.equal(v, w, depth+1) {
-			return false
-		}
-	}
-	return true
-}
-
-// equalShallow compares two objects without reading streams (for trailer entries).
-func equalShallow(a, b pdf.Object) bool {
-	c := &changeCtx{}
-	switch a.(type) {
-	case *pdf.Stream:
-		return false
-	}
-	return c.equal(a, b, 0)
-}
-
-func asDict(o pdf.Object) (pdf.Dict, bool) {
-	switch v := o.(type) {
-	case pdf.Dict:
-		return v, true
-	case *pdf.Stream:
-		return v.Dict, true
-	}
-	return nil, false
-}
-
-func resolveQuiet(d *pdf.Document, o pdf.Object) pdf.Object {
-	v, err := d.Resolve(o)
-	if err != nil {
-		return nil
-	}
-	return v
+	return rectArea(c.new, w) > 0
 }

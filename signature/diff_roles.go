@@ -7,6 +7,12 @@ import (
 // role is what an indirect object is to the document, found by walking the object graph
 // from the trailer. An object can have several roles at once (an appearance stream that
 // a page also draws as an XObject); a change is judged by the most serious one.
+//
+// Roles are primary (the page tree and what pages draw, the form, annotations, the
+// DSS…) or secondary (outlines, actions, named destinations, the structure tree: things
+// that point at pages and annotations without being part of them). A secondary walk
+// never enters a page or an annotation, and an object with a primary role is judged by
+// it alone: a page reachable from /OpenAction is a page, not "other".
 type role uint32
 
 const (
@@ -27,13 +33,35 @@ const (
 	rolePageTree         // a /Pages node
 	rolePage             // a page
 	roleContent          // page content, resources, fonts, images, anything a page draws
-	roleOther            // anything else reached from the catalog (names, outlines, actions…)
+	roleOther            // anything else reached from the catalog (outlines, actions…): secondary
 	roleFieldValue       // a non-signature field's value held as an indirect object
 	roleSignedField      // a signature field that holds a signature (or a widget of one)
 	roleSignedAP         // the appearance of a signed signature, and its resources
+	roleStruct           // the logical structure tree (/StructTreeRoot and below): secondary
+	roleNames            // the catalog's /Names dictionary and its name trees: secondary
+	roleNamedAP          // the /Names /AP tree of named appearance streams: secondary
 )
 
-var roleNames = []struct {
+// secondaryRoles point at pages and annotations without being part of what is drawn.
+const secondaryRoles = roleOther | roleStruct | roleNames | roleNamedAP
+
+// drawnRoles are the pages, annotations, fields and the dictionaries that hold them:
+// a secondary walk stops there, and a change of one is judged by its primary roles.
+const drawnRoles = rolePage | rolePageTree | roleWidget | roleAnnot | roleField | roleSigField | roleAnnots | roleCatalog | roleAcroForm
+
+// judged returns the roles a change of an object is judged by: without its secondary
+// roles when it is one of the drawn parts (a page that an outline points at is a
+// page). Anything else keeps them: an appearance stream also reached from an outline
+// or an unknown catalog entry is shared with something a viewer may show, and
+// rewriting it in place is not form filling.
+func (r role) judged() role {
+	if r&drawnRoles != 0 {
+		return r &^ secondaryRoles
+	}
+	return r
+}
+
+var roleLabels = []struct {
 	r    role
 	name string
 }{
@@ -44,12 +72,13 @@ var roleNames = []struct {
 	{roleAnnotAP, "annotation-appearance"}, {rolePageTree, "page-tree"}, {rolePage, "page"},
 	{roleContent, "page-content"}, {roleOther, "other"}, {roleFieldValue, "field-value"},
 	{roleSignedField, "signed-field"}, {roleSignedAP, "signed-appearance"},
+	{roleStruct, "structure-tree"}, {roleNames, "names"}, {roleNamedAP, "named-appearances"},
 }
 
 // String names the roles, joined with "+".
 func (r role) String() string {
 	s := ""
-	for _, n := range roleNames {
+	for _, n := range roleLabels {
 		if r&n.r != 0 {
 			if s != "" {
 				s += "+"
@@ -63,25 +92,25 @@ func (r role) String() string {
 	return s
 }
 
-// graph is the result of walking one revision's object graph.
-type graph struct {
-	roles    map[pdf.Ref]role
-	dangling map[pdf.Ref]bool // references to objects that do not exist (free or missing)
-	fieldOf  map[pdf.Ref]string
-	// sigWidgets are the widgets of signature fields.
+// maxWalk bounds the (object, role) pairs visited over a whole analysis.
+const maxWalk = 2_000_000
+
+// roleWalker assigns roles to the objects of a document's revisions. It walks the first
+// analysed revision whole, then, for every later revision, only the objects that
+// revision (re)defined and whatever they newly reach: each object is walked once, plus
+// once per change of it. Roles accumulate: an object keeps the roles it had in earlier
+// revisions (the analysis is then at worst stricter).
+type roleWalker struct {
+	doc        *pdf.Document // the revision being walked
+	roles      map[pdf.Ref]role
+	masks      map[pdf.Ref][]role // the roles each object was reached with
+	seen       map[walkKey]bool
+	dangling   map[pdf.Ref]bool // references to missing objects met in the current revision
+	fieldOf    map[pdf.Ref]string
 	sigWidgets map[pdf.Ref]bool
-	complete   bool // false when the walk hit its limit
-}
-
-// maxWalk bounds the objects visited in one revision's walk.
-const maxWalk = 500_000
-
-// walker walks a document's object graph assigning roles.
-type walker struct {
-	doc   *pdf.Document
-	g     *graph
-	seen  map[walkKey]bool
-	queue []walkItem
+	complete   bool // false once the walk hit its limit
+	primary    []walkItem
+	secondary  []walkItem
 }
 
 type walkKey struct {
@@ -92,71 +121,134 @@ type walkKey struct {
 type walkItem struct {
 	obj   pdf.Object
 	r     role
-	field string // the full name of the field this object belongs to, for fields and widgets
 	depth int
 }
 
-// walkGraph assigns roles to every indirect object reachable from doc's trailer.
-func walkGraph(doc *pdf.Document) *graph {
-	w := &walker{doc: doc, g: &graph{roles: map[pdf.Ref]role{}, dangling: map[pdf.Ref]bool{}, fieldOf: map[pdf.Ref]string{}, sigWidgets: map[pdf.Ref]bool{}, complete: true}, seen: map[walkKey]bool{}}
+func newRoleWalker() *roleWalker {
+	return &roleWalker{roles: map[pdf.Ref]role{}, masks: map[pdf.Ref][]role{}, seen: map[walkKey]bool{},
+		dangling: map[pdf.Ref]bool{}, fieldOf: map[pdf.Ref]string{}, sigWidgets: map[pdf.Ref]bool{}, complete: true}
+}
+
+// walkAll walks revision view doc from its trailer.
+func (w *roleWalker) walkAll(doc *pdf.Document) {
+	w.doc = doc
+	w.dangling = map[pdf.Ref]bool{}
+	w.readFields()
 	tr := doc.Trailer()
-	w.push(tr.Get("Root"), roleCatalog, "", 0)
-	w.push(tr.Get("Info"), roleInfo, "", 0)
-	// Field names, to report which field a change touches and to apply field locks.
-	if fields, err := doc.Fields(); err == nil {
-		for _, f := range fields {
-			w.g.fieldOf[f.Ref] = f.Name
-			for _, wr := range f.Widgets {
-				if f.Type == "Sig" {
-					w.g.sigWidgets[wr] = true
-				}
-				if _, ok := w.g.fieldOf[wr]; !ok {
-					w.g.fieldOf[wr] = f.Name
-				}
+	w.push(tr.Get("Root"), roleCatalog, 0)
+	w.push(tr.Get("Info"), roleInfo, 0)
+	w.drain()
+}
+
+// walkChanges walks revision view doc after the objects in changed were (re)defined:
+// each is walked again with the roles it had, and the trailer's entries when they
+// moved.
+func (w *roleWalker) walkChanges(doc *pdf.Document, changed []pdf.Ref, oldTrailer, newTrailer pdf.Dict) {
+	w.doc = doc
+	w.dangling = map[pdf.Ref]bool{}
+	w.readFields()
+	if !equalShallow(oldTrailer.Get("Root"), newTrailer.Get("Root")) {
+		w.push(newTrailer.Get("Root"), roleCatalog, 0)
+	}
+	if !equalShallow(oldTrailer.Get("Info"), newTrailer.Get("Info")) {
+		w.push(newTrailer.Get("Info"), roleInfo, 0)
+	}
+	for _, ref := range changed {
+		for _, m := range w.masks[ref] {
+			delete(w.seen, walkKey{ref, m})
+			w.push(ref, m, 0)
+		}
+	}
+	w.drain()
+}
+
+// readFields records field names (to report which field a change touches and to apply
+// field locks) and the widgets of signature fields.
+func (w *roleWalker) readFields() {
+	fields, err := w.doc.Fields()
+	if err != nil {
+		return
+	}
+	for _, f := range fields {
+		w.fieldOf[f.Ref] = f.Name
+		for _, wr := range f.Widgets {
+			if f.Type == "Sig" {
+				w.sigWidgets[wr] = true
+			}
+			if _, ok := w.fieldOf[wr]; !ok {
+				w.fieldOf[wr] = f.Name
 			}
 		}
 	}
-	for len(w.queue) > 0 {
-		it := w.queue[len(w.queue)-1]
-		w.queue = w.queue[:len(w.queue)-1]
-		w.visit(it)
-		if len(w.seen) > maxWalk {
-			w.g.complete = false
-			break
-		}
-	}
-	return w.g
 }
 
-func (w *walker) push(o pdf.Object, r role, field string, depth int) {
-	if o == nil || depth > 64 {
+func (w *roleWalker) drain() {
+	for w.complete {
+		var it walkItem
+		switch {
+		case len(w.primary) > 0:
+			it = w.primary[len(w.primary)-1]
+			w.primary = w.primary[:len(w.primary)-1]
+		case len(w.secondary) > 0:
+			it = w.secondary[len(w.secondary)-1]
+			w.secondary = w.secondary[:len(w.secondary)-1]
+		default:
+			return
+		}
+		w.visit(it)
+		if len(w.seen) > maxWalk {
+			w.complete = false
+		}
+	}
+	w.primary, w.secondary = nil, nil
+}
+
+func (w *roleWalker) push(o pdf.Object, r role, depth int) {
+	if o == nil || depth > 64 || r == 0 {
 		return
 	}
-	w.queue = append(w.queue, walkItem{obj: o, r: r, field: field, depth: depth})
+	switch o.(type) {
+	case pdf.Ref, pdf.Dict, pdf.Array, *pdf.Stream:
+	default:
+		return // nothing below a number, name or string
+	}
+	it := walkItem{obj: o, r: r, depth: depth}
+	if r&^secondaryRoles == 0 {
+		w.secondary = append(w.secondary, it)
+	} else {
+		w.primary = append(w.primary, it)
+	}
 }
 
 // visit resolves it.obj (recording the role of an indirect object) and pushes its
 // children with their roles.
-func (w *walker) visit(it walkItem) {
+func (w *roleWalker) visit(it walkItem) {
 	o := it.obj
 	if ref, ok := o.(pdf.Ref); ok {
 		k := walkKey{ref, it.r}
 		if w.seen[k] {
 			return
 		}
-		w.seen[k] = true
 		v, err := w.doc.Get(ref)
 		if err != nil || v == nil {
-			w.g.dangling[ref] = true
-			w.g.roles[ref] |= it.r
+			w.seen[k] = true
+			w.masks[ref] = append(w.masks[ref], it.r)
+			w.dangling[ref] = true
+			w.roles[ref] |= it.r
 			return
 		}
-		// A page, signature field or widget is known by its dictionary; refine the role.
+		if it.r&^secondaryRoles == 0 && (w.roles[ref]&drawnRoles != 0 || drawnPart(v)) {
+			return // a page or an annotation seen from outside: judged by its own role
+		}
+		w.seen[k] = true
+		w.masks[ref] = append(w.masks[ref], it.r)
 		o = v
 		if d, ok := v.(pdf.Dict); ok {
 			it.r = refineRole(it.r, d)
 		}
-		w.g.roles[ref] |= it.r
+		w.roles[ref] |= it.r
+	} else if it.r&^secondaryRoles == 0 && drawnPart(o) {
+		return
 	}
 	var d pdf.Dict
 	switch v := o.(type) {
@@ -166,7 +258,7 @@ func (w *walker) visit(it walkItem) {
 		d = v.Dict
 	case pdf.Array:
 		for _, e := range v {
-			w.push(e, childRoleOfArray(it.r), it.field, it.depth+1)
+			w.push(e, childRoleOfArray(it.r), it.depth+1)
 		}
 		return
 	default:
@@ -178,10 +270,26 @@ func (w *walker) visit(it walkItem) {
 			// Back pointers: the objects they lead to have their own place.
 			continue
 		}
-		if r := childRole(it.r, k, d); r != 0 {
-			w.push(v, r, it.field, it.depth+1)
-		}
+		w.push(v, childRole(it.r, k, d), it.depth+1)
 	}
+}
+
+// drawnPart reports whether o is a page, a page tree node or an annotation: objects a
+// secondary walk (an outline's destination, a structure element's /Pg or /Obj) must not
+// enter.
+func drawnPart(o pdf.Object) bool {
+	d, ok := o.(pdf.Dict)
+	if !ok {
+		return false
+	}
+	switch t, _ := d.Get("Type").(pdf.Name); t {
+	case "Page", "Pages", "Annot":
+		return true
+	}
+	if _, ok := d.Get("Subtype").(pdf.Name); ok && d.Get("Rect") != nil {
+		return true
+	}
+	return d.Get("FT") != nil
 }
 
 // refineRole adjusts the role of a dictionary reached as r by what it says it is.
@@ -190,7 +298,7 @@ func refineRole(r role, d pdf.Dict) role {
 		if n, _ := d.Get("Subtype").(pdf.Name); n == "Widget" {
 			r = r&^roleAnnot | roleWidget
 		}
-		if n, _ := d.Get("FT").(pdf.Name); n == "Sig" && r&roleField != 0 {
+		if n, _ := d.Get("FT").(pdf.Name); n == "Sig" && r&(roleField|roleWidget) != 0 {
 			r |= roleSigField
 			if d.Get("V") != nil {
 				r |= roleSignedField
@@ -205,10 +313,17 @@ func refineRole(r role, d pdf.Dict) role {
 	return r
 }
 
+// pageDrawKeys are the entries of a page (or inherited from a page tree node) that
+// decide what the page shows (ISO 32000-1 7.7.3.3, table 30).
+var pageDrawKeys = map[pdf.Name]bool{
+	"Contents": true, "Resources": true, "MediaBox": true, "CropBox": true, "BleedBox": true, "TrimBox": true,
+	"ArtBox": true, "BoxColorInfo": true, "Rotate": true, "Group": true, "Thumb": true, "UserUnit": true, "VP": true,
+	"SeparationInfo": true, "OutputIntents": true, "DPart": true, "AF": true, "PresSteps": true, "Trans": true,
+}
+
 // childRoleOfArray is the role of the elements of an array reached as r.
 func childRoleOfArray(r role) role {
-	switch {
-	case r&roleAnnots != 0:
+	if r&roleAnnots != 0 {
 		return roleAnnot
 	}
 	return r
@@ -229,11 +344,19 @@ func childRole(r role, k pdf.Name, d pdf.Dict) role {
 			return roleMetadata
 		case "Extensions", "Version", "Type":
 			return roleInfo
+		case "StructTreeRoot":
+			return roleStruct
+		case "Names":
+			return roleNames
 		}
 		return roleOther
-	case r&(roleInfo|roleDSS|roleMetadata|roleSigValue|roleContent|roleOther|roleFormRes|roleWidgetAP|roleAnnotAP|roleFieldValue|roleSignedAP) != 0:
+	case r&(roleSigValue|roleFieldValue) != 0 && k == "Data":
+		// A signature reference's /Data names what the transform covers (usually the
+		// catalog); it is not part of the signature dictionary.
+		return 0
+	case r&(roleInfo|roleDSS|roleMetadata|roleSigValue|roleContent|roleFormRes|roleWidgetAP|roleAnnotAP|roleFieldValue|roleSignedAP) != 0:
 		// Everything below keeps its parent's role (the most serious one first).
-		for _, keep := range []role{roleContent, roleOther, roleSigValue, roleSignedAP, roleAnnotAP, roleWidgetAP, roleFormRes, roleFieldValue, roleDSS, roleMetadata, roleInfo} {
+		for _, keep := range []role{roleContent, roleSigValue, roleSignedAP, roleAnnotAP, roleWidgetAP, roleFormRes, roleFieldValue, roleDSS, roleMetadata, roleInfo} {
 			if r&keep != 0 {
 				return keep
 			}
@@ -272,6 +395,8 @@ func childRole(r role, k pdf.Name, d pdf.Dict) role {
 			return roleAnnotAP
 		case "Popup":
 			return roleAnnot
+		case "A", "AA", "Dest", "PA":
+			return roleOther // actions and destinations: they point at pages
 		case "Lock", "SV", "DV", "MK", "DA", "Opt":
 			return roleFieldValue
 		}
@@ -283,14 +408,24 @@ func childRole(r role, k pdf.Name, d pdf.Dict) role {
 		if k == "Kids" {
 			return rolePageTree
 		}
-		return roleContent
+		if pageDrawKeys[k] {
+			return roleContent
+		}
+		return roleOther // a key no viewer draws: judged as a pointer (it may lead anywhere)
 	case r&rolePage != 0:
 		if k == "Annots" {
 			return roleAnnots
 		}
-		return roleContent
+		if pageDrawKeys[k] {
+			return roleContent
+		}
+		return roleOther // article beads, actions, private keys
 	case r&roleAnnots != 0:
 		return roleAnnot
+	case r&roleNames != 0 && k == "AP":
+		return roleNamedAP
+	case r&(roleStruct|roleNames|roleNamedAP) != 0:
+		return r & (roleStruct | roleNames | roleNamedAP)
 	}
 	return roleOther
 }

@@ -9,7 +9,9 @@
 // attributes and no signing-time attribute; the signing time goes into /M and the
 // certificate chain into the CMS. Digests are SHA-256 (default), SHA-384 or SHA-512;
 // signatures RSA PKCS#1 v1.5, RSASSA-PSS (SignOptions.PSS; Thông tư 39/2017/TT-BTTTT
-// makes it mandatory for signing) or ECDSA P-256/P-384. SHA-1 and MD5 are refused.
+// makes it mandatory for signing, so the root package kyso, the VGCA profile, signs
+// with PSS by default) or ECDSA P-256/P-384. This package stays neutral: its zero
+// options sign RSA keys with PKCS#1 v1.5. SHA-1 and MD5 are refused.
 //
 // The input is an io.ReaderAt read in one streaming pass that hashes while it copies to
 // the io.Writer, so a 100 MB document is never held in memory. /Contents is reserved
@@ -19,7 +21,8 @@
 //
 // A signature goes into a new invisible field, into an existing empty signature field
 // (SignOptions.Field; a field's /Lock becomes a FieldMDP transform of the
-// signature), or into a visible widget (SignOptions.Widget) whose appearance
+// signature; with SignOptions.CreateField, "this field, or create it"), or into a
+// visible widget (SignOptions.Widget) whose appearance
 // the caller supplies through the Appearance interface as a one-page PDF. Signing an
 // already signed document keeps the earlier signatures valid. The first signature may
 // certify the document (SignOptions.Certify, DocMDP P=1/2/3); a signature that the
@@ -52,7 +55,8 @@
 // their signer certificates and times read from their CMS and time-stamp tokens (not
 // verified). A refusal returns ErrPolicyRefused wrapping the hook's own error. The
 // policy package holds the rules (who may sign what under Nghị định 30/2020/NĐ-CP and
-// the provincial regulations); kyso's command shows an adapter between the two.
+// the provincial regulations); the root package kyso is the adapter between the two
+// (kyso.Policy).
 //
 // # Verifying
 //
@@ -65,7 +69,8 @@
 // Every refusal wraps an exported sentinel (ErrFieldSigned, ErrAlgorithm,
 // ErrPolicyRefused, …) usable with errors.Is, usually through a *SignError usable with
 // errors.As. Errors from the PDF layer (malformed file, wrong password, unsupported
-// encryption) come wrapped in ErrDocument; ErrWrongPassword and
+// encryption) come wrapped in ErrDocument, and an input that cannot be opened as a PDF
+// matches ErrNotPDF from Sign, Prepare, Extend and Verify alike; ErrWrongPassword and
 // ErrUnsupportedEncryption tell the two encryption cases apart. A damaged input that
 // the reader repaired (a broken cross-reference rebuilt by scanning, as viewers do) is
 // signed, and SignResult.Warnings says what was repaired.

@@ -99,7 +99,7 @@ func makeDocTimestamp(ctx context.Context, req docTimestampRequest) ([]byte, *Do
 func planDocTimestamp(ctx context.Context, req docTimestampRequest, capacity int) (*signJob, error) {
 	doc, err := pdf.Open(req.r, req.size, &pdf.Options{Password: req.password})
 	if err != nil {
-		return nil, signErr(ErrDocument, err, "")
+		return nil, openErr(err)
 	}
 	ed, err := openEdit(doc)
 	if err != nil {

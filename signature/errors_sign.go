@@ -52,13 +52,16 @@ var (
 	// signature; the hook's error is wrapped, so errors.As reaches its own type.
 	ErrPolicyRefused = errors.New("signature: the signing policy refused the signature")
 	// ErrDocument: the input PDF cannot be read or updated (see the wrapped error from
-	// the PDF layer: malformed, limit, unsupported encryption, wrong password).
+	// the PDF layer: malformed, limit, unsupported encryption, wrong password). An
+	// input that cannot be opened as a PDF at all also matches ErrNotPDF, the sentinel
+	// Verify returns for the same input.
 	ErrDocument = errors.New("signature: cannot read or update the document")
 
 	// ErrWrongPassword: the document is encrypted and the password given
 	// (SignOptions.Password, VerifyOptions.Password; nil means the empty password) is
-	// neither its user nor its owner password. Sign wraps it in ErrDocument and Verify
-	// in ErrNotPDF, so errors.Is finds both: ask the user for the password and retry.
+	// neither its user nor its owner password. Sign wraps it in ErrDocument and
+	// ErrNotPDF, Verify in ErrNotPDF, so errors.Is finds them: ask the user for the
+	// password and retry.
 	ErrWrongPassword = pdf.ErrWrongPassword
 	// ErrUnsupportedEncryption: the document is encrypted with a security handler other
 	// than the standard password handler (for example Adobe.PubSec, encryption to
@@ -101,3 +104,16 @@ func (e *SignError) Unwrap() []error {
 func signErr(sentinel error, cause error, format string, args ...any) error {
 	return &SignError{Err: sentinel, Detail: fmt.Sprintf(format, args...), Cause: cause}
 }
+
+// openErr is the error of Sign, Prepare, Complete and Extend when the input cannot be
+// opened as a PDF: it matches ErrDocument and, like Verify's error for the same input,
+// ErrNotPDF.
+func openErr(err error) error {
+	return &SignError{Err: ErrDocument, Cause: notPDFError{err}}
+}
+
+// notPDFError wraps the PDF layer's error with ErrNotPDF without changing its text.
+type notPDFError struct{ err error }
+
+func (e notPDFError) Error() string   { return e.err.Error() }
+func (e notPDFError) Unwrap() []error { return []error{ErrNotPDF, e.err} }

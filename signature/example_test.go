@@ -13,8 +13,8 @@ import (
 	"math/big"
 	"time"
 
-	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/signature"
+	"github.com/kyso-go/kyso/signature/signaturetest"
 )
 
 // exampleKey returns a self-signed test key and certificate; real signers come from
@@ -31,7 +31,7 @@ func exampleKey() (*ecdsa.PrivateKey, *x509.Certificate) {
 
 func ExampleSign() {
 	key, cert := exampleKey()
-	in := pdftest.Classic() // any PDF: an *os.File works the same way
+	in := signaturetest.SamplePDF() // any PDF: an *os.File works the same way
 	var out bytes.Buffer
 	res, err := signature.Sign(context.Background(), &out, bytes.NewReader(in), int64(len(in)),
 		key, []*x509.Certificate{cert}, &signature.SignOptions{
@@ -52,7 +52,7 @@ func ExampleSign() {
 
 func ExamplePrepare() {
 	key, cert := exampleKey()
-	in := pdftest.Classic()
+	in := signaturetest.SamplePDF()
 	stateKey := []byte("a secret of the signing portal")
 
 	// Step 1, on the server: compute what must be signed.

@@ -153,7 +153,7 @@ func (o *ExtendOptions) check() error {
 func buildDSSUpdate(ctx context.Context, r io.ReaderAt, size int64, password []byte, src RevocationSource, extra []*x509.Certificate) ([]byte, *ExtendResult, error) {
 	doc, err := pdf.Open(r, size, &pdf.Options{Password: password})
 	if err != nil {
-		return nil, nil, signErr(ErrDocument, err, "")
+		return nil, nil, openErr(err)
 	}
 	subs, warns, err := findDSSSubjects(doc)
 	if err != nil {

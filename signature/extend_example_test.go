@@ -9,8 +9,8 @@ import (
 
 	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/certstatus/certstatustest"
-	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/signature"
+	"github.com/kyso-go/kyso/signature/signaturetest"
 )
 
 // ExampleLevelOptions signs at PAdES B-LTA: a signature time-stamp, a DSS with the
@@ -25,7 +25,7 @@ func ExampleLevelOptions() {
 	checker := certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(pki.Root.Cert)})
 	tsa := &certstatus.TSAClient{URL: pki.TSAURL, Checker: checker}
 
-	in := pdftest.Classic() // any PDF: an *os.File works the same way
+	in := signaturetest.SamplePDF() // any PDF: an *os.File works the same way
 	var out bytes.Buffer
 	res, err := signature.Sign(context.Background(), &out, bytes.NewReader(in), int64(len(in)),
 		pki.Leader.Key, pki.Leader.Chain, &signature.SignOptions{
@@ -58,7 +58,7 @@ func ExampleExtend() {
 	defer pki.Close()
 	checker := certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(pki.Root.Cert)})
 
-	in := pdftest.Classic()
+	in := signaturetest.SamplePDF()
 	var signed bytes.Buffer
 	if _, err := signature.Sign(context.Background(), &signed, bytes.NewReader(in), int64(len(in)),
 		pki.Leader.Key, pki.Leader.Chain, nil); err != nil {

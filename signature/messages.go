@@ -2,6 +2,7 @@ package signature
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -428,6 +429,46 @@ func msgIntegrityOK() msg {
 func msgIntegrityFail() msg {
 	return mf("Toàn vẹn: nội dung được ký đã bị thay đổi hoặc chữ ký bị giả mạo.",
 		"Integrity: the signed content was changed or the signature is forged.")
+}
+
+// isAlgorithmMessage reports whether a failed check is an algorithm-strength refusal
+// (msgAlgorithmWeak), which is not a forgery.
+func isAlgorithmMessage(c Check) bool {
+	return strings.HasPrefix(c.MessageEN, "Algorithm below requirements")
+}
+
+func msgIntegrityBroken(c Check) msg {
+	return msg{
+		VI: fmt.Sprintf("Toàn vẹn: không xác định được nội dung được ký vì cấu trúc chữ ký bị lỗi (%s): %s", c.Name, c.MessageVI),
+		EN: fmt.Sprintf("Integrity: what was signed cannot be established because the signature's structure is broken (%s): %s", c.Name, c.MessageEN),
+	}
+}
+
+func msgIntegrityChangedAfter(c Check) msg {
+	return msg{
+		VI: "Toàn vẹn: phiên bản được ký còn nguyên vẹn (giá trị băm và chữ ký đúng), nhưng tài liệu đã bị thay đổi sau khi ký theo cách không được phép — " + c.MessageVI,
+		EN: "Integrity: the signed revision is intact (digest and signature value verify), but the document was changed after signing in a way that is not allowed — " + c.MessageEN,
+	}
+}
+
+func msgIntegrityChangedUnchecked(c Check) msg {
+	return msg{
+		VI: "Toàn vẹn: tài liệu đã bị thay đổi sau khi ký theo cách không được phép — " + c.MessageVI,
+		EN: "Integrity: the document was changed after signing in a way that is not allowed — " + c.MessageEN,
+	}
+}
+
+func msgIntegrityUnchecked(why msg) msg {
+	return msg{
+		VI: "Toàn vẹn: chưa xác định được — " + why.VI,
+		EN: "Integrity: not established — " + why.EN,
+	}
+}
+
+func msgUnsignedSignatureOverlay(p int, fields string) msg {
+	return mf("Mức chứng nhận DocMDP P=%d cho phép ký, không cho phép thêm trường chữ ký hiển thị mà không có chữ ký (lớp phủ lên nội dung đã chứng nhận — tấn công \"sneaky signature\"): %s.",
+		"Certification level DocMDP P=%d allows signing, not a visible signature field without a signature (an overlay on the certified content — the \"sneaky signature\" attack): %s.",
+		p, fields)
 }
 
 // indicationText is the human name of an indication.

@@ -8,13 +8,14 @@ import (
 	"fmt"
 	"log"
 
-	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/signature"
+	"github.com/kyso-go/kyso/signature/signaturetest"
 )
 
 // A signing policy that lets the organisation's seal onto a document only after a
-// person has signed it. Real callers adapt the policy package's Engine (see kyso's
-// examples/kyso/policy_hook.go); this hook decides by itself to stay self-contained.
+// person has signed it. Real callers use the policy package's Engine through
+// kyso.Policy in the module's root package; this hook decides by itself to stay
+// self-contained.
 func ExamplePolicyHook() {
 	key, cert := exampleKey()
 	sealOnlyAfterSignature := signature.PolicyHookFunc(func(ctx context.Context, info signature.SigningInfo) error {
@@ -26,7 +27,7 @@ func ExamplePolicyHook() {
 		return errors.New("văn bản chưa có chữ ký số của người có thẩm quyền / the document is not signed by the person with authority yet")
 	})
 
-	in := pdftest.Classic()
+	in := signaturetest.SamplePDF()
 	var out bytes.Buffer
 	_, err := signature.Sign(context.Background(), &out, bytes.NewReader(in), int64(len(in)),
 		key, []*x509.Certificate{cert}, &signature.SignOptions{Policy: sealOnlyAfterSignature})

@@ -118,7 +118,7 @@ const (
 	CheckFailed        CheckResult = "failed"
 	CheckWarning       CheckResult = "warning"       // passed with a reservation the user must see
 	CheckIndeterminate CheckResult = "indeterminate" // could not be decided
-	CheckInfo          CheckResult = "info"          // information to display (TT 15/2025), not a test
+	CheckInfo          CheckResult = "info"          // information to display (TT 15/2025, followed as practice), not a test
 	CheckSkipped       CheckResult = "skipped"       // not run because an earlier check failed
 )
 
@@ -137,7 +137,7 @@ const (
 	CheckMessageDigest    CheckName = "message-digest"      // digest of the byte ranges equals message-digest
 	CheckSignatureValue   CheckName = "signature-value"     // signature value verifies with the signer's key
 	CheckSigningCert      CheckName = "signing-certificate" // ESS signing-certificate(-v2) binds the signer
-	CheckAlgorithms       CheckName = "algorithms"          // SHA-2/3, RSA ≥ 2048, ECDSA ≥ 256 (TT 15/2025)
+	CheckAlgorithms       CheckName = "algorithms"          // SHA-2/3, RSA ≥ 2048, ECDSA ≥ 256 (kyso policy after TT 15/2025, as practice)
 	CheckModifications    CheckName = "modifications"       // what later revisions changed
 	CheckDocMDP           CheckName = "docmdp"              // changes allowed by certification level and field locks
 	CheckSigningTime      CheckName = "signing-time"        // claimed time /M or time-stamp
@@ -339,6 +339,7 @@ type SignatureReport struct {
 	SignatureAlgorithm  string        `json:"signatureAlgorithm,omitempty"`
 	ByteRange           []int64       `json:"byteRange,omitempty"`
 	CertificationLevel  int           `json:"certificationLevel,omitempty"` // DocMDP P of a certification signature
+	Widget              *WidgetBox    `json:"widget,omitempty"`             // where the signature is shown; nil when invisible
 	Reason              string        `json:"reason,omitempty"`
 	Location            string        `json:"location,omitempty"`
 	Checks              []Check       `json:"checks"`

@@ -24,10 +24,12 @@ func TestReportWriteText(t *testing.T) {
 	require.NoError(t, rep.WriteText(&vi, "vi"))
 	require.NoError(t, rep.WriteText(&en, "en"))
 	for _, want := range []string{"HỢP LỆ", "Người ký: Nguyễn Văn Lĩnh", "Đơn vị quản lý", "Thời hạn hiệu lực",
-		"chưa được chứng minh", "Toàn vẹn", "CA phục vụ các cơ quan Nhà nước Test", "không có"} {
+		"chưa được chứng minh", "Toàn vẹn", "CA phục vụ các cơ quan Nhà nước Test", "không có",
+		"theo Thông tư 15/2025/TT-BKHCN, áp dụng như thực tiễn tốt"} {
 		assert.Contains(t, vi.String(), want)
 	}
-	for _, want := range []string{"VALID", "Signer: Nguyễn Văn Lĩnh", "Managing unit", "validity period", "not proven", "Integrity"} {
+	for _, want := range []string{"VALID", "Signer: Nguyễn Văn Lĩnh", "Managing unit", "validity period", "not proven", "Integrity",
+		"followed as good practice", "governed by Nghị định 68/2024/NĐ-CP"} {
 		assert.Contains(t, en.String(), want)
 	}
 	assert.False(t, (&signature.Report{}).AllPassed(), "no signature is not 'all passed'")

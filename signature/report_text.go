@@ -8,7 +8,11 @@ import (
 
 // WriteText writes the report for people, in Vietnamese (lang "vi", the default) or
 // English ("en"): for each signature its verdict, level, signer, signing time and every
-// check, with the information Thông tư 15/2025 requires a verifier to display.
+// check, with the information Thông tư 15/2025/TT-BKHCN lists for a verifier to
+// display. That circular implements Nghị định 23/2025/NĐ-CP Điều 17 (public
+// signatures, trust path to the national NEAC root); for signatures under the
+// government-dedicated ("công vụ") CA, governed by Nghị định 68/2024/NĐ-CP, kyso
+// follows it as good practice, not as a binding rule, and the report says so.
 func (r *Report) WriteText(w io.Writer, lang string) error {
 	bw := bufio.NewWriter(w)
 	en := lang == "en"
@@ -37,6 +41,9 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 			fmt.Fprintf(bw, t(" — mức %s", " — level %s"), s.Level)
 		}
 		fmt.Fprintln(bw)
+		if why, ok := failureReason(&s); ok {
+			fmt.Fprintf(bw, t("    Lý do: %s\n", "    Reason: %s\n"), why.Message(lang))
+		}
 		if s.Signer != nil {
 			fmt.Fprintf(bw, t("    Người ký: %s\n", "    Signer: %s\n"), s.Signer.CommonName)
 		}
@@ -55,7 +62,29 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 			fmt.Fprintf(bw, "    %s %s\n", resultMark(c.Result), c.Message(lang))
 		}
 	}
+	if len(r.Signatures) > 0 {
+		fmt.Fprintln(bw, "\n"+t(
+			"Thông tin hiển thị theo Thông tư 15/2025/TT-BKHCN, áp dụng như thực tiễn tốt: thông tư này thi hành Nghị định 23/2025/NĐ-CP (chữ ký số công cộng); chữ ký số chuyên dùng công vụ theo Nghị định 68/2024/NĐ-CP.",
+			"Displayed after Thông tư 15/2025/TT-BKHCN, followed as good practice: it implements Nghị định 23/2025/NĐ-CP (public signatures); government-dedicated (công vụ) signatures are governed by Nghị định 68/2024/NĐ-CP."))
+	}
 	return bw.Flush()
+}
+
+// failureReason is the check that decided a signature's failed or indeterminate
+// verdict, to say what failed in one line: the first failed check, else the first
+// indeterminate one (the integrity summary last, since it only repeats them).
+func failureReason(s *SignatureReport) (Check, bool) {
+	if s.Indication == TotalPassed || s.Indication == "" {
+		return Check{}, false
+	}
+	for _, want := range []CheckResult{CheckFailed, CheckIndeterminate} {
+		for _, c := range s.Checks {
+			if c.Result == want && c.Name != CheckIntegrity {
+				return c, true
+			}
+		}
+	}
+	return Check{}, false
 }
 
 // modText names a modification class for people.

@@ -41,14 +41,21 @@ type SignOptions struct {
 	ContactInfo string
 
 	// Field names an existing, empty signature field to sign (its full dotted name).
-	// It is an error if the field is absent, not a signature field or already signed.
+	// It is an error if the field is absent (unless CreateField), not a signature
+	// field or already signed.
 	Field string
+	// CreateField makes Field mean "this field, or create it": when the document has
+	// no field of that name, a new one is created with that name (as NewField would,
+	// with Widget), so a caller needs no retry. A field of that name that is not an
+	// empty signature field is still refused.
+	CreateField bool
 	// NewField names the new signature field created when Field is empty; empty means
 	// a unique "SignatureN". It is an error if a field of that name exists.
 	NewField string
 	// Widget makes the new signature visible: a widget on a page with an appearance
 	// the caller draws. Nil makes an invisible signature. With Field, only
-	// Widget.Appearance is used, on the existing field's widget rectangle.
+	// Widget.Appearance is used, on the existing field's widget rectangle (all of it
+	// when CreateField creates the field).
 	Widget *Widget
 
 	// Certify makes this a certification signature (DocMDP) with the given

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -73,7 +74,7 @@ func planSignature(ctx context.Context, r io.ReaderAt, size int64, chain []*x509
 	doc, err := pdf.Open(r, size, &pdf.Options{Password: opts.Password, MaxObjects: opts.Limits.MaxObjects,
 		MaxDepth: opts.Limits.MaxDepth, MaxStreamSize: opts.Limits.MaxStreamSize})
 	if err != nil {
-		return nil, signErr(ErrDocument, err, "")
+		return nil, openErr(err)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -122,8 +123,13 @@ func planSignature(ctx context.Context, r io.ReaderAt, size int64, chain []*x509
 			Location: opts.Location, ContactInfo: opts.ContactInfo,
 		}}
 	}
-	if opts.Field != "" {
+	isNew := opts.Field == ""
+	if !isNew {
 		j.field, err = ed.fillField(ctx, opts.Field, sigRef, app)
+		if opts.CreateField && errors.Is(err, ErrFieldNotFound) {
+			isNew = true
+			j.field, err = ed.newField(ctx, opts.Field, sigRef, opts.Widget, app)
+		}
 	} else {
 		j.field, err = ed.newField(ctx, opts.NewField, sigRef, opts.Widget, app)
 	}
@@ -131,7 +137,7 @@ func planSignature(ctx context.Context, r io.ReaderAt, size int64, chain []*x509
 		return nil, err
 	}
 	if opts.Policy != nil {
-		if err := checkPolicy(ctx, opts.Policy, ed, chain, &opts, j.field, opts.Field == ""); err != nil {
+		if err := checkPolicy(ctx, opts.Policy, ed, chain, &opts, j.field, isNew); err != nil {
 			return nil, err
 		}
 	}
@@ -184,7 +190,10 @@ func checkSignOptions(o *SignOptions) error {
 	if o.Field != "" && o.NewField != "" {
 		return signErr(ErrInvalidOptions, nil, "set Field (an existing field) or NewField (a new one), not both")
 	}
-	if w := o.Widget; w != nil && o.Field == "" {
+	if o.CreateField && o.Field == "" {
+		return signErr(ErrInvalidOptions, nil, "CreateField needs Field, the name of the field to sign or create")
+	}
+	if w := o.Widget; w != nil && (o.Field == "" || o.CreateField) {
 		for _, v := range w.Rect {
 			if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 1e6 {
 				return signErr(ErrInvalidOptions, nil, "widget rectangle %v is out of range", w.Rect)

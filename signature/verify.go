@@ -181,6 +181,7 @@ func (v *verifier) findSignatures() error {
 	if err != nil {
 		return &DocumentError{Err: fmt.Errorf("reading the form fields: %w", err)}
 	}
+	var pages []pdf.Page // read once, when the first visible widget needs a page number
 	for _, f := range fields {
 		if f.Type != "Sig" {
 			continue
@@ -197,6 +198,7 @@ func (v *verifier) findSignatures() error {
 			return &DocumentError{Err: fmt.Errorf("more than %d signatures", v.opts.maxSignatures())}
 		}
 		s := &sigState{field: f, dict: d, rev: -1, rep: &SignatureReport{Field: f.Name, Kind: KindSignature, Revision: -1, Modification: ModNone}}
+		s.rep.Widget = widgetOf(v.doc, f, &pages)
 		v.sigs = append(v.sigs, s)
 	}
 	// Oldest first: by the end of the signed range.
@@ -266,10 +268,9 @@ func checkRawSignature(cert *x509.Certificate, si *cms.SignerInfo, digest []byte
 	return fmt.Errorf("unsupported key type %T", cert.PublicKey)
 }
 
-func (v *verifier) integritySummary(s *sigState, ok bool) {
-	if ok && s.rep.Indication != TotalFailed {
-		s.rep.add(CheckIntegrity, CheckPassed, msgIntegrityOK())
-	} else {
-		s.rep.add(CheckIntegrity, CheckFailed, msgIntegrityFail())
-	}
+// integritySummary adds the integrity summary (see integrityVerdict: the "forged"
+// wording only for a digest or signature value that fails).
+func (v *verifier) integritySummary(s *sigState, _ bool) {
+	res, m := integrityVerdict(s.rep)
+	s.rep.add(CheckIntegrity, res, m)
 }

@@ -12,8 +12,8 @@ import (
 	"math/big"
 	"time"
 
-	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/signature"
+	"github.com/kyso-go/kyso/signature/signaturetest"
 )
 
 // Verify a signed document and read the verdict of each signature.
@@ -34,7 +34,7 @@ func ExampleVerify() {
 	}, root, key.Public(), rootKey)
 	leaf, _ := x509.ParseCertificate(leafDER)
 
-	in := pdftest.Classic()
+	in := signaturetest.SamplePDF()
 	var signed bytes.Buffer
 	if _, err := signature.Sign(context.Background(), &signed, bytes.NewReader(in), int64(len(in)), key,
 		[]*x509.Certificate{leaf, root}, nil); err != nil {

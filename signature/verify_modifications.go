@@ -57,7 +57,22 @@ func (v *verifier) modifications(s *sigState) {
 	}
 	sort.Strings(lockedVI)
 	sort.Strings(lockedEN)
-	disallowed := class == ModOther || class.Worse(allowedBy(p)) || (p == 1 && mc.sigAdded) || len(lockedVI) > 0
+	// An unsigned visible signature field added after a certification draws over the
+	// certified page while no signature stands behind it (the "sneaky signature"
+	// attack): P=2 and P=3 allow signing, not overlays. P=1 refuses any form filling
+	// already; without certification it is an ordinary field for a later signer.
+	var sneaky []string
+	if p >= 2 {
+		seen := map[string]bool{}
+		for _, u := range mc.unsigned {
+			if !seen[u.field] {
+				seen[u.field] = true
+				sneaky = append(sneaky, fmt.Sprintf("%q", u.field))
+			}
+		}
+		sort.Strings(sneaky)
+	}
+	disallowed := class == ModOther || class.Worse(allowedBy(p)) || (p == 1 && mc.sigAdded) || len(lockedVI) > 0 || len(sneaky) > 0
 	switch {
 	case class == ModOther:
 		for _, c := range changes {
@@ -76,6 +91,8 @@ func (v *verifier) modifications(s *sigState) {
 		rep.add(CheckModifications, CheckPassed, msgModAllowed(class, len(v.revs)-1-s.rev))
 	}
 	switch {
+	case len(sneaky) > 0 && class != ModOther:
+		rep.add(CheckDocMDP, CheckFailed, msgUnsignedSignatureOverlay(p, strings.Join(sneaky, ", ")))
 	case len(lockedVI) > 0:
 		rep.add(CheckDocMDP, CheckFailed, msg{VI: strings.Join(lockedVI, " "), EN: strings.Join(lockedEN, " ")})
 	case class != ModOther && (class.Worse(allowedBy(p)) || (p == 1 && mc.sigAdded)):
@@ -90,6 +107,62 @@ func (v *verifier) modifications(s *sigState) {
 	if disallowed {
 		rep.fail(TotalFailed, FormatFailure)
 	}
+}
+
+// integrityVerdict sums up a signature's integrity from its checks. Only a digest that
+// does not match or a signature value that does not verify say "the signed content was
+// changed or the signature is forged"; a broken structure, changes after signing that
+// are not allowed, or a value that could not be checked each say what they are.
+func integrityVerdict(rep *SignatureReport) (CheckResult, msg) {
+	var broken, changed, unchecked *Check
+	valueOK := false
+	for i := range rep.Checks {
+		c := &rep.Checks[i]
+		switch {
+		case c.Name == CheckMessageDigest && c.Result == CheckFailed:
+			return CheckFailed, msgIntegrityFail()
+		case c.Name == CheckSignatureValue && c.Result == CheckFailed && !isAlgorithmMessage(*c):
+			return CheckFailed, msgIntegrityFail()
+		case c.Name == CheckSignatureValue && c.Result == CheckPassed:
+			valueOK = true
+		case (c.Name == CheckSignatureValue || c.Name == CheckMessageDigest || c.Name == CheckAlgorithms) && c.Result != CheckPassed:
+			if unchecked == nil {
+				unchecked = c
+			}
+		case (c.Name == CheckModifications || c.Name == CheckDocMDP) && c.Result == CheckFailed:
+			if changed == nil {
+				changed = c
+			}
+		case c.Result == CheckFailed && structuralCheck(c.Name):
+			if broken == nil {
+				broken = c
+			}
+		}
+	}
+	switch {
+	case broken != nil:
+		return CheckFailed, msgIntegrityBroken(*broken)
+	case changed != nil && valueOK:
+		return CheckFailed, msgIntegrityChangedAfter(*changed)
+	case changed != nil:
+		return CheckFailed, msgIntegrityChangedUnchecked(*changed)
+	case unchecked != nil || !valueOK:
+		if unchecked == nil {
+			return CheckIndeterminate, msgIntegrityUnchecked(msg{VI: "chưa kiểm tra được giá trị chữ ký", EN: "the signature value was not checked"})
+		}
+		return CheckIndeterminate, msgIntegrityUnchecked(msg{VI: unchecked.MessageVI, EN: unchecked.MessageEN})
+	}
+	return CheckPassed, msgIntegrityOK()
+}
+
+// structuralCheck names the checks whose failure means the signature's structure is
+// broken (it cannot show what it signed).
+func structuralCheck(n CheckName) bool {
+	switch n {
+	case CheckByteRange, CheckContents, CheckCoverage, CheckCMSFormat, CheckSubFilter, CheckSignedAttributes:
+		return true
+	}
+	return false
 }
 
 // level computes the PAdES baseline level reached.
@@ -113,11 +186,4 @@ func (v *verifier) level(s *sigState) {
 }
 
 // hasDSSAt reports whether revision rev's catalog has a DSS.
-func (v *verifier) hasDSSAt(rev int) bool {
-	view, err := v.differ.view(rev)
-	if err != nil {
-		return false
-	}
-	cat, err := view.Catalog()
-	return err == nil && cat.Get("DSS") != nil
-}
+func (v *verifier) hasDSSAt(rev int) bool { return v.differ.hasDSS(rev) }

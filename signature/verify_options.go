@@ -12,9 +12,9 @@ import (
 // time: validity periods, name chaining, basic constraints and key usage, up to a trusted
 // root. It returns the chain, leaf first, root last.
 //
-// certstatus offers such a validator; a small adapter in the caller wires it in (this
-// package never imports certstatus). To give a precise sub-indication, an implementation
-// may return a *ChainError.
+// certstatus offers such a validator; kyso.ChainValidator in the module's root package
+// wires it in (this package never imports certstatus). To give a precise
+// sub-indication, an implementation may return a *ChainError.
 type ChainValidator interface {
 	ValidateChain(ctx context.Context, cert *x509.Certificate, intermediates []*x509.Certificate, at time.Time) ([]*x509.Certificate, error)
 }
@@ -64,7 +64,8 @@ type VerifyOptions struct {
 	Offline bool
 	// AllowMissingRevocation reports an undeterminable revocation status as a warning
 	// (the signature may still pass) instead of INDETERMINATE/TRY_LATER. Thông tư 15/2025
-	// asks verifiers to warn; ETSI EN 319 102-1 asks for TRY_LATER.
+	// (public signatures; followed here as practice) asks verifiers to warn; ETSI EN
+	// 319 102-1 asks for TRY_LATER.
 	AllowMissingRevocation bool
 
 	// Time is the validation time ("now"); zero means time.Now(). Validating at a later

@@ -60,13 +60,13 @@ func verifyMeasured(b *testing.B, path string, opts *signature.VerifyOptions, wa
 	require.Len(b, rep.Signatures, want)
 	for _, s := range rep.Signatures {
 		if s.Indication != signature.TotalPassed {
-			b.Fatalf("signature %s: %s/%s %s", s.Field, s.Indication, s.SubIndication, failedChecks(s))
+			b.Fatalf("signature %s: %s/%s %s", s.Field, s.Indication, s.SubIndication, benchFailedChecks(s))
 		}
 	}
 	return wall, cpu, peak
 }
 
-func failedChecks(s signature.SignatureReport) string {
+func benchFailedChecks(s signature.SignatureReport) string {
 	var out []string
 	for _, c := range s.Checks {
 		if c.Result != signature.CheckPassed && c.Result != signature.CheckInfo {

@@ -265,7 +265,7 @@ func (v *verifier) stopIfBroken(s *sigState) flow {
 		return next
 	}
 	v.modifications(s)
-	s.rep.add(CheckIntegrity, CheckFailed, msgIntegrityFail())
+	v.integritySummary(s, false)
 	return stop
 }
 
@@ -406,8 +406,9 @@ func (v *verifier) checkSigningCertBinding(s *sigState) flow {
 	return next
 }
 
-// checkAlgorithmStrength: the key is strong enough (Thông tư 15/2025, Thông tư
-// 39/2017).
+// checkAlgorithmStrength: the key is strong enough: kyso's policy, following Thông tư
+// 15/2025 as practice and the SHA-2 recommendation of Thông tư 39/2017 (which makes
+// RSASSA-PSS mandatory).
 func (v *verifier) checkAlgorithmStrength(s *sigState) flow {
 	rep := s.rep
 	if why := keyStrength(s.cert.PublicKey); why != "" {

@@ -76,7 +76,8 @@ func (v *verifier) validateChain(cert *x509.Certificate, extra []*x509.Certifica
 }
 
 // trust checks the signer certificate at the best signing time: validity, path, key
-// usage and revocation, and adds the information Thông tư 15/2025 requires to display.
+// usage and revocation, and adds the information Thông tư 15/2025 lists for display
+// (binding for public signatures; kyso follows it as practice for công vụ ones).
 func (v *verifier) trust(s *sigState, cert *x509.Certificate, cmsCerts []*x509.Certificate) {
 	rep := s.rep
 	poe, hasPOE := s.poe, s.hasPOE
@@ -246,7 +247,7 @@ func (v *verifier) caRevocation(s *sigState, chain []*x509.Certificate, best tim
 	}
 }
 
-// identityInfo adds what Thông tư 15/2025 requires a verifier to display about the
+// identityInfo adds what Thông tư 15/2025 lists for a verifier to display about the
 // certificate: issuing CA, signer, managing unit and validity period.
 func (v *verifier) identityInfo(s *sigState, cert *x509.Certificate) {
 	sg := signerFromCert(cert)

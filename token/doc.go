@@ -32,14 +32,40 @@
 //
 // PIN problems come back as a [*PINError], usable with errors.Is against [ErrPINIncorrect],
 // [ErrPINLocked], [ErrPINExpired] and with messages in Vietnamese and English. A locked
-// device (khóa thiết bị sau nhiều lần nhập sai PIN) can only be recovered by the managing
-// organisation (khôi phục thiết bị, Thông tư 185/2019 Mẫu 11/12); the error says so.
+// device (khóa thiết bị sau nhiều lần nhập sai PIN) is recovered by the CA (Cục Chứng thực
+// số và Bảo mật thông tin) on the managing organisation's request (khôi phục thiết bị:
+// Nghị định 68/2024/NĐ-CP Mẫu số 06; before 15/8/2024 Thông tư 185/2019/TT-BQP Mẫu
+// 11/12); the error says so.
 //
 // PKCS#11 needs cgo. Built with CGO_ENABLED=0 the package still compiles, the software
 // signer works, and every PKCS#11 function returns [ErrNoPKCS11].
 //
+// # Remote signing (ký số từ xa) over the CSC API v2
+//
+// [NewCSCClient] talks to a remote signing service that follows the Cloud Signature
+// Consortium API v2 (info, credentials/list, credentials/info, credentials/authorize,
+// signatures/signHash). The caller supplies the OAuth2 access token; the client runs no
+// OAuth flow. [CSCClient.Signer] turns a credential into a [*CSCSigner], a [Signer]
+// usable wherever a token key is; the PIN and OTP come from a [CSCAuthFunc] at each
+// authorisation and are never kept. [CSCSigner.SignDigests] signs many digests with one
+// credentials/authorize (numSignatures = N, the hashes sent along when the credential's
+// SCAL is 2) and as few signHash calls as the service allows; [Batch] gives the same
+// [BatchSigner] shape to any other key (a PKCS#11 token signs a batch under its one
+// login). Every signature the service returns is verified with the certificate.
+//
+// Failures are [*CSCError] values with Vietnamese and English messages, matching ErrCSC
+// and one sentinel per reason (ErrPINIncorrect, ErrCSCCredentialLocked / ErrPINLocked,
+// ErrCSCSADExpired, ErrCSCRateLimited with the Retry-After asked for,
+// ErrCSCUnavailable, ErrCSCBadSignature, …). HTTP 429, 5xx and connection failures are
+// retried with exponential back-off; nothing else is. The access token, PIN, OTP and SAD
+// never appear in an error or a log record. token/csctest is a CSC test server with
+// fault injection.
+//
 // # Hash functions
 //
-// Signers refuse SHA-1 and MD5 (Thông tư 15/2025/TT-BKHCN and Thông tư 39/2017/TT-BTTTT
-// require SHA-2 or SHA-3) with [ErrWeakHash].
+// Signers refuse SHA-1 and MD5 with [ErrWeakHash]. This is kyso's policy, following
+// practice: Thông tư 39/2017/TT-BTTTT makes RSASSA-PSS mandatory and only recommends the
+// SHA-2 family, and Thông tư 15/2025/TT-BKHCN, which lists SHA-2/SHA-3 for verification
+// software, implements Nghị định 23/2025/NĐ-CP (public signatures): for signatures under
+// the government-dedicated CA it is followed as good practice, not as a binding rule.
 package token

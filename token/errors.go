@@ -9,7 +9,9 @@ import (
 // Errors of the software signer and of key files.
 var (
 	// ErrWeakHash: the digest was made with SHA-1 or MD5, which signers refuse
-	// (SHA-2 or SHA-3 only, Thông tư 15/2025/TT-BKHCN).
+	// (SHA-2 or SHA-3 only: kyso's policy, as Thông tư 15/2025/TT-BKHCN lists for
+	// public signatures and kyso follows as practice; Thông tư 39/2017/TT-BTTTT
+	// recommends SHA-2).
 	ErrWeakHash = errors.New("token: SHA-1 and MD5 are refused; use SHA-256 or stronger")
 	// ErrUnsupportedHash: the signer does not know the hash function asked for.
 	ErrUnsupportedHash = errors.New("token: unsupported hash function")
@@ -63,7 +65,8 @@ var (
 	// ErrPINIncorrect: the PIN was wrong (CKR_PIN_INCORRECT).
 	ErrPINIncorrect = errors.New("token: incorrect PIN")
 	// ErrPINLocked: the user PIN is locked after too many wrong PINs (CKR_PIN_LOCKED or
-	// CKF_USER_PIN_LOCKED). Only the managing organisation can recover the device.
+	// CKF_USER_PIN_LOCKED). The CA recovers the device on the managing
+	// organisation's request (Nghị định 68/2024/NĐ-CP Mẫu số 06).
 	ErrPINLocked = errors.New("token: PIN locked")
 	// ErrPINExpired: the PIN has expired or must be changed before use
 	// (CKR_PIN_EXPIRED, CKF_USER_PIN_TO_BE_CHANGED).
@@ -117,8 +120,8 @@ func (e *PINError) Error() string {
 			b.WriteString("; chỉ còn ít lần thử / few tries left before the device locks")
 		}
 	case PINLocked:
-		b.WriteString("mã PIN đã bị khóa do nhập sai quá số lần cho phép; thiết bị phải được cơ quan, tổ chức quản lý khôi phục (Mẫu 11/12, Thông tư 185/2019/TT-BQP) / " +
-			"the PIN is locked after too many wrong PINs; the device must be recovered by the managing organisation")
+		b.WriteString("mã PIN đã bị khóa do nhập sai quá số lần cho phép; cơ quan, tổ chức quản lý trực tiếp đề nghị Cục Chứng thực số và Bảo mật thông tin khôi phục thiết bị (Mẫu số 06, Nghị định 68/2024/NĐ-CP; trước 15/8/2024: Mẫu 11/12, Thông tư 185/2019/TT-BQP) / " +
+			"the PIN is locked after too many wrong PINs; the CA recovers the device on the managing organisation's request (NĐ 68/2024 Mẫu 06)")
 	case PINExpired:
 		b.WriteString("mã PIN đã hết hạn hoặc phải đổi trước khi dùng / the PIN has expired or must be changed before use")
 	case PINInvalid:

@@ -82,7 +82,7 @@ func ExampleModule_OpenToken() {
 	})
 	switch {
 	case errors.Is(err, token.ErrPINLocked):
-		fmt.Println(err) // tells the user the managing organisation must recover the device
+		fmt.Println(err) // tells the user the managing organisation must ask the CA to recover the device
 		return
 	case errors.Is(err, token.ErrPINIncorrect):
 		var pe *token.PINError

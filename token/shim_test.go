@@ -77,8 +77,9 @@ func TestPINLockOut(t *testing.T) {
 	require.ErrorIs(t, err, ErrPINLocked)
 	require.NotErrorIs(t, err, ErrPINIncorrect)
 	assert.Contains(t, err.Error(), "khôi phục")
+	assert.Contains(t, err.Error(), "Mẫu số 06, Nghị định 68/2024/NĐ-CP")
 	assert.Contains(t, err.Error(), "Mẫu 11/12")
-	assert.Contains(t, err.Error(), "recovered by the managing organisation")
+	assert.Contains(t, err.Error(), "the CA recovers the device on the managing organisation's request")
 
 	calls := 0
 	var mu sync.Mutex

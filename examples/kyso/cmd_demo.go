@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -15,6 +14,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/kyso-go/kyso"
 	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/certstatus/certstatustest"
 	"github.com/kyso-go/kyso/forms"
@@ -144,7 +144,7 @@ func demoRun(ctx context.Context, out io.Writer, pki *certstatustest.PKI, client
 	}
 	r.letter = letter
 	fmt.Fprintf(out, "kyso demo: rendered %q (%s, %d bytes); signature box on page %d\n",
-		letter.Title, demoFormID, len(letter.PDF), letter.Box.Page+1)
+		letter.Title, demoFormID, len(letter.PDF), letter.Box.Page)
 
 	pol, err := newDemoPolicy()
 	if err != nil {
@@ -152,35 +152,30 @@ func demoRun(ctx context.Context, out io.Writer, pki *certstatustest.PKI, client
 	}
 	trust := certstatus.NewTrustStore(pki.Root.Cert)
 	checker := certstatus.NewChecker(certstatus.Options{Trust: trust, HTTPClient: client, Timeout: 10 * time.Second})
-	level := &signature.LevelOptions{
-		Target:       signature.LevelBLT,
-		Timestamper:  &certstatus.TSAClient{URL: pki.TSAURL, HTTPClient: client, Timeout: 10 * time.Second, Checker: checker},
-		Revocation:   checker,
-		Certificates: []*x509.Certificate{pki.Root.Cert},
-	}
+	level := (&kyso.Services{TSAURL: pki.TSAURL, Checker: checker, HTTPClient: client, Timeout: 10 * time.Second}).Level(signature.LevelBLT)
+	check := &kyso.VerifyOptions{Trust: trust, Offline: true}
 	verify := func(doc []byte) (*signature.Report, error) {
-		return signature.Verify(ctx, bytes.NewReader(doc), int64(len(doc)),
-			&signature.VerifyOptions{Roots: pki.Roots(), Offline: true})
+		return kyso.Verify(ctx, bytes.NewReader(doc), int64(len(doc)), check)
 	}
 
 	// Stage 1: the person with authority (người có thẩm quyền) signs in the box.
 	status := checker.Check(ctx, leader.Cert, pki.CA.Cert, now)
-	r.leader = pol.leader(demoPolicyStatus(status.Status))
+	r.leader = pol.leader(kyso.CertificateStatus(status.Status))
 	box := letter.Box
 	var stage1 bytes.Buffer
-	r.res1, err = signature.Sign(ctx, &stage1, bytes.NewReader(letter.PDF), int64(len(letter.PDF)), leader.Key, leader.Chain, &signature.SignOptions{
-		Time: now, Hash: crypto.SHA256, PSS: true,
+	signed1, err := kyso.Sign(ctx, &stage1, bytes.NewReader(letter.PDF), int64(len(letter.PDF)), kyso.NewSigner(leader.Key, leader.Chain...), &kyso.SignOptions{Signature: signature.SignOptions{
+		Time: now, Hash: crypto.SHA256,
 		Name: leader.Cert.Subject.CommonName, Reason: "Ký ban hành văn bản", Location: "Quảng Ninh",
 		ContactInfo: firstOf(leader.Cert.EmailAddresses),
 		NewField:    demoLeaderField,
-		Widget: &signature.Widget{Page: box.Page + 1, Rect: demoSignerRect(box),
+		Widget: &signature.Widget{Page: box.Page, Rect: demoSignerRect(box),
 			Appearance: signature.AppearanceFunc(demoSignerAppearance)},
-		Level:  level,
-		Policy: r.leader.hook,
-	})
+		Level: level,
+	}, Policy: r.leader.policy})
 	if err != nil {
 		return nil, r.leader.explain(err)
 	}
+	r.res1 = signed1.SignResult
 	r.stage1 = stage1.Bytes()
 	demoPrintStep(out, "1", r.leader, r.res1, status)
 	rep1, err := verify(r.stage1)
@@ -198,21 +193,21 @@ func demoRun(ctx context.Context, out io.Writer, pki *certstatustest.PKI, client
 	}
 	now2 := time.Now().In(vn).Truncate(time.Second)
 	status = checker.Check(ctx, org.Cert, pki.CA.Cert, now2)
-	r.clerk = pol.clerk(demoPolicyStatus(status.Status), rep1)
+	r.clerk = pol.clerk(kyso.CertificateStatus(status.Status), rep1, check)
 	var stage2 bytes.Buffer
-	r.res2, err = signature.Sign(ctx, &stage2, bytes.NewReader(r.stage1), int64(len(r.stage1)), org.Key, org.Chain, &signature.SignOptions{
-		Time: now2, Hash: crypto.SHA256, PSS: true,
+	signed2, err := kyso.Sign(ctx, &stage2, bytes.NewReader(r.stage1), int64(len(r.stage1)), kyso.NewSigner(org.Key, org.Chain...), &kyso.SignOptions{Signature: signature.SignOptions{
+		Time: now2, Hash: crypto.SHA256,
 		Name: org.Cert.Subject.CommonName, Reason: "Văn thư ký số của cơ quan (Nghị định 30/2020/NĐ-CP Điều 32)",
 		Location: "Quảng Ninh", ContactInfo: firstOf(org.Cert.EmailAddresses),
 		NewField: demoOrgField,
-		Widget: &signature.Widget{Page: box.Page + 1, Rect: demoSealRect(box),
+		Widget: &signature.Widget{Page: box.Page, Rect: demoSealRect(box),
 			Appearance: signature.AppearanceFunc(demoSealAppearance)},
-		Level:  level,
-		Policy: r.clerk.hook,
-	})
+		Level: level,
+	}, Policy: r.clerk.policy})
 	if err != nil {
 		return nil, r.clerk.explain(err)
 	}
+	r.res2 = signed2.SignResult
 	r.stage2 = stage2.Bytes()
 	demoPrintStep(out, "2", r.clerk, r.res2, status)
 	if r.clerk.Decision != nil && r.clerk.Decision.Placement != policy.PlacementSeal {

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kyso-go/kyso"
 	"github.com/kyso-go/kyso/certstatus/certstatustest"
 	"github.com/kyso-go/kyso/forms"
 	"github.com/kyso-go/kyso/policy"
@@ -209,10 +210,10 @@ func TestDemoClerkRefusedBeforeLeader(t *testing.T) {
 	require.NoError(t, err)
 	pol, err := newDemoPolicy()
 	require.NoError(t, err)
-	clerk := pol.clerk(policy.StatusGood, &signature.Report{})
+	clerk := pol.clerk(policy.StatusGood, &signature.Report{}, nil)
 	var out bytes.Buffer
-	_, err = signature.Sign(context.Background(), &out, bytes.NewReader(letter.PDF), int64(len(letter.PDF)),
-		pki.Org.Key, pki.Org.Chain, &signature.SignOptions{Time: now, NewField: demoOrgField, Policy: clerk.hook})
+	_, err = kyso.Sign(context.Background(), &out, bytes.NewReader(letter.PDF), int64(len(letter.PDF)),
+		kyso.NewSigner(pki.Org.Key, pki.Org.Chain...), &kyso.SignOptions{Signature: signature.SignOptions{Time: now, NewField: demoOrgField}, Policy: clerk.policy})
 	require.Error(t, err)
 	assert.ErrorIs(t, err, signature.ErrPolicyRefused)
 	assert.ErrorIs(t, err, policy.ErrRefused)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/kyso-go/kyso"
 	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/signature"
 )
@@ -73,19 +74,8 @@ func runExtend(ctx context.Context, c *cli, args []string) int {
 			return exitUsage
 		}
 	}
-	checker := certstatus.NewChecker(certstatus.Options{Trust: store})
-	opts := &signature.ExtendOptions{
-		Revocation:     checker,
-		Certificates:   store.Roots(),
-		NoDocTimestamp: *ltOnly,
-		Hash:           h,
-	}
-	if *cont {
-		opts.OnMissingRevocation = signature.ContinueWithoutRevocation
-	}
-	if !*ltOnly {
-		opts.Timestamper = &certstatus.TSAClient{URL: *tsa, Checker: checker}
-	}
+	opts := (&kyso.Services{TSAURL: *tsa, Trust: store, ContinueWithoutRevocation: *cont}).Extend(!*ltOnly)
+	opts.Hash = h
 
 	f, err := os.Open(*in)
 	if err != nil {

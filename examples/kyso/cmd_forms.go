@@ -355,7 +355,8 @@ func formsRender(ctx context.Context, c *cli, args []string) int {
 		return exitFailure
 	}
 	var buf bytes.Buffer
-	if err := d.Render(&buf, data, forms.RenderOptions{SkipValidation: draft}); err != nil {
+	rendered, err := d.RenderDocument(&buf, data, forms.RenderOptions{SkipValidation: draft})
+	if err != nil {
 		var ve *forms.ValidationError
 		if errors.As(err, &ve) {
 			printProblems(c.stderr, firstNonEmptyStr(dataPath, "sample"), ve.Problems)
@@ -369,6 +370,9 @@ func formsRender(ctx context.Context, c *cli, args []string) int {
 		return exitFailure
 	}
 	fmt.Fprintf(c.stderr, "kyso forms render: wrote %s (%s)\n", out, d.ID)
+	for _, w := range rendered.Warnings {
+		fmt.Fprintf(c.stderr, "kyso forms render: lưu ý / warning: %s / %s\n", w.Vietnamese, w.English)
+	}
 	return exitOK
 }
 
@@ -475,7 +479,7 @@ func formsDeadline(c *cli, args []string) int {
 		}
 	}
 	_, code, ok := formsFlags(c, "deadline", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&profile, "profile", "", "reporting profile: quang-ninh, ha-tinh, or a profile FILE.json")
+		fs.StringVar(&profile, "profile", "", "reporting profile: quang-ninh, ha-tinh, or a province FILE.json (the file kyso policy -profile-file reads)")
 		fs.StringVar(&period, "period", "", "reporting period: YYYY-MM or YYYY")
 		fs.Func("holiday", "an extra day off decided for the year, YYYY-MM-DD (repeatable)", day(&cal.ExtraHolidays))
 		fs.Func("workday", "a weekend day declared a working day, YYYY-MM-DD (repeatable)", day(&cal.ExtraWorkdays))
@@ -517,6 +521,9 @@ func formsDeadline(c *cli, args []string) int {
 			forms.FormatDate(dl.Due), weekdaysVi[dl.Due.Weekday()])
 		if dl.Moved != "" {
 			fmt.Fprintf(c.stdout, "; dời vì %s", dl.Moved)
+			if dl.ShiftAssumed {
+				fmt.Fprint(c.stdout, " (giả định của kyso, quy chế không quy định / kyso's assumption)")
+			}
 		}
 		if !dl.WindowStart.IsZero() {
 			fmt.Fprintf(c.stdout, "; số liệu %s–%s", forms.FormatDate(dl.WindowStart), forms.FormatDate(dl.WindowEnd))

@@ -46,7 +46,7 @@ func TestFormsList(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	assert.Len(t, lines, 25)
 	assert.True(t, strings.HasPrefix(lines[len(lines)-1], "tt185/mau-15 "), lines[len(lines)-1])
-	assert.Contains(t, out, "tt185/mau-01   reconstructed Đơn đề nghị cấp chứng thư số cho cá nhân")
+	assert.Contains(t, out, "tt185/mau-01   reconstructed Văn bản đề nghị cấp chứng thư số cá nhân")
 }
 
 func TestFormsShow(t *testing.T) {
@@ -147,6 +147,10 @@ func TestFormsRender(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(text), "Nguyễn Thị Thu Hương")
 	assert.Contains(t, string(text), "Kính gửi: Thủ trưởng cơ quan, tổ chức quản lý trực tiếp")
+	// The sample is dated 2026: a TT 185 form then is out of date (NĐ 68/2024 since
+	// 15/8/2024), which the command says, naming the replacing form.
+	assert.Contains(t, errOut, "lưu ý / warning: Mẫu 01 Thông tư 185/2019/TT-BQP")
+	assert.Contains(t, errOut, "Mẫu số 01 Nghị định 68/2024/NĐ-CP")
 
 	// An agency overrides the recipient with -defs.
 	defs := filepath.Join(dir, "defs")
@@ -262,11 +266,25 @@ func TestFormsDeadline(t *testing.T) {
 	require.Equal(t, exitOK, code)
 	assert.Contains(t, out, "hạn 22/12/2026 (thứ Ba)")
 
+	// Hà Tĩnh's move back off a Sunday is kyso's assumption, and says so.
+	code, out, _ = runFormsCLI("deadline", "-profile", "ha-tinh", "-period", "2024-06")
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, out, "ha-tinh half-year 2024-H1: hạn 14/06/2024 (thứ Sáu); dời vì ngày 16/06/2024 là Chủ nhật (giả định của kyso")
+
+	// A province file — the one kyso policy reads — gives the deadlines too.
+	prov := filepath.Join(t.TempDir(), "thu-nghiem.json")
+	require.NoError(t, os.WriteFile(prov, []byte(`{"id":"thu-nghiem","name":"Thử Nghiệm","extends":"national","instrument":"QĐ 7/2026",
+		"reports":[{"period":"quarterly","due_date":{"month_offset":1,"day":5},"shift":"next-working-day","recipient":"Sở KH&CN",
+		"citation":{"instrument":"QĐ 7/2026","article":"9","source":"agency"}}]}`), 0o644))
+	code, out, errOut := runFormsCLI("deadline", "-profile", prov, "-period", "2026-09")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "thu-nghiem quarterly 2026-Q3: hạn 05/10/2026 (thứ Hai); gửi Sở KH&CN; căn cứ QĐ 7/2026, Điều 9")
+
 	// An agency's own profile file.
 	pf := filepath.Join(t.TempDir(), "tinh.json")
 	require.NoError(t, os.WriteFile(pf, []byte(`{"id":"tinh-x","province":"X","recipient":"Sở KH&CN","source":"QĐ 1/2026",
 		"schedules":[{"kind":"monthly","name":"Báo cáo tháng","months":[1,2,3,4,5,6,7,8,9,10,11,12],"due":{"monthOffset":1,"day":5},"shift":"next-working-day","citation":"Điều 9"}]}`), 0o644))
-	code, out, errOut := runFormsCLI("deadline", "-profile", pf, "-period", "2026-12")
+	code, out, errOut = runFormsCLI("deadline", "-profile", pf, "-period", "2026-12")
 	require.Equal(t, exitOK, code, errOut)
 	assert.Contains(t, out, "tinh-x monthly 2026-12: hạn 05/01/2027 (thứ Ba)")
 

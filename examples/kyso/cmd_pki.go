@@ -42,7 +42,7 @@ func runPKI(ctx context.Context, c *cli, args []string) int {
 func pkiUsage(w io.Writer) {
 	fmt.Fprint(w, `usage:
   kyso pki init  -dir DIR [-addr 127.0.0.1:PORT] -pass-env VAR
-  kyso pki serve -dir DIR [-addr 127.0.0.1:PORT]
+  kyso pki serve -dir DIR [-addr 127.0.0.1:PORT] [-pass-env VAR]
 
 init writes a TEST hierarchy shaped like the VGCA's (root, issuing CA, a leader, a
 deputy, a clerk, an organisation seal, a device, a TSA, a delegated OCSP responder):
@@ -52,7 +52,10 @@ point at -addr (default `+defaultPKIAddr+`).
 
 serve answers OCSP (/ocsp), CRLs (/crl/…), AIA (/aia/…) and RFC 3161 time-stamps
 (/tsa) for such a directory until interrupted, on the address the certificates name
-unless -addr says otherwise. Test use only: the keys have no legal value.
+unless -addr says otherwise. With -pass-env (the password given to init) it also runs
+a remote signing service (CSC API v2, ký số từ xa) under /csc/v2/ holding the keys of
+the leader, the deputy, the clerk and the organisation seal, for kyso sign -csc.
+Test use only: the keys have no legal value.
 `)
 }
 
@@ -159,6 +162,7 @@ func runPKIServe(ctx context.Context, c *cli, args []string) int {
 	fs.SetOutput(c.stderr)
 	dir := fs.String("dir", "", "directory written by kyso pki init")
 	addr := fs.String("addr", "", "127.0.0.1:PORT to listen on (default: the address the certificates name)")
+	passEnv := fs.String("pass-env", "", "environment `variable` holding the key stores' password: the CSC service at /csc/v2/ then holds the signers' keys")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -170,7 +174,14 @@ func runPKIServe(ctx context.Context, c *cli, args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
-	pki, err := certstatustest.Load(*dir, "")
+	password := ""
+	if *passEnv != "" {
+		if password = c.getenv(*passEnv); password == "" {
+			fmt.Fprintf(c.stderr, "kyso pki serve: environment variable %s is empty or unset\n", *passEnv)
+			return exitFailure
+		}
+	}
+	pki, err := certstatustest.Load(*dir, password)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "kyso pki serve: %v\n", err)
 		return exitFailure
@@ -192,7 +203,12 @@ func runPKIServe(ctx context.Context, c *cli, args []string) int {
 		fmt.Fprintf(c.stderr, "kyso pki serve: %v\n", err)
 		return exitFailure
 	}
-	pki.Serve(ln)
+	srv, err := servePKIWithCSC(pki, ln)
+	if err != nil {
+		ln.Close()
+		fmt.Fprintf(c.stderr, "kyso pki serve: %v\n", err)
+		return exitFailure
+	}
 	fmt.Fprintf(c.stdout, "kyso pki serve: serving %s on http://%s (Ctrl-C to stop)\n", *dir, ln.Addr())
 	for _, e := range pki.Endpoints() {
 		if strings.Contains(e, "FreezeBaseCRL") {
@@ -200,8 +216,11 @@ func runPKIServe(ctx context.Context, c *cli, args []string) int {
 		}
 		fmt.Fprintf(c.stdout, "  %s\n", strings.Replace(e, "http://"+named, "http://"+ln.Addr().String(), 1))
 	}
+	if password != "" {
+		printCSCEndpoint(c.stdout, "http://"+ln.Addr().String())
+	}
 	<-ctx.Done()
-	if err := pki.Close(); err != nil {
+	if err := srv.Close(); err != nil {
 		fmt.Fprintf(c.stderr, "kyso pki serve: %v\n", err)
 		return exitFailure
 	}

@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/x509"
-	"encoding/asn1"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -12,9 +10,11 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
+	"github.com/kyso-go/kyso"
+	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/policy"
-	"github.com/kyso-go/kyso/signature"
 )
 
 const policyUsage = `usage: kyso policy <subcommand> [flags]
@@ -36,21 +36,29 @@ subcommands:
             an attachment in a separate file, check the main document's own file for
             the leader's signature: the attachment does not show it
   rules     [-profile P] [-profile-file F] [-json]
-            list every rule with its citations
+            list every rule with its citations, the governing decree first;
+            citations of superseded texts are marked
   profiles  [-profile-file F] [-json]
-            list the province profiles
+            list the province profiles: period, successor, subscriber manager,
+            reports and deadlines, binding provincial rules
+  deadlines -period YYYY-MM|YYYY [-profile P] [-profile-file F] [-holiday D]
+            [-workday D] [-json]
+            when the profile's periodic reports are due, who sends them, and why
 
-Profiles: national (default), quang-ninh, ha-tinh, hoa-binh, cao-bang, bac-lieu, or the
-environment variable KYSO_POLICY_PROFILE. -profile-file loads an agency's profile file
-(JSON) that adds or overrides one; -profile then selects it (default: the file's own).
+Profiles: national (default), quang-ninh, ha-tinh, hoa-binh, cao-bang, bac-lieu — every
+province file kyso ships — or the environment variable KYSO_POLICY_PROFILE.
+-profile-file loads an agency's province file (JSON: its rules' citations, reports and
+deadlines, period and successor) that adds or overrides one; -profile then selects it
+(default: the file's own). An invalid file is refused with the field at fault.
 
 A request (JSON) holds: role (authority, deputy, clerk, key-keeper, it-officer,
 subscriber, …), certificate {kind: individual|organisation|organisation-second|device,
 title, not_before, not_after, status: good|revoked|suspended}, document {kind:
-administrative|appendix-same-file|attachment-separate-file|copy|procedure-result,
-classification: thuong|mat|toi-mat|tuyet-mat, copy_form, copy_made_by_organisation,
-main_document_signed}, markers ["KT.", …], printed_title, at_service_centre,
-key_used_by_other, time, existing [{certificate, order, time, indication, markers}].`
+administrative|appendix-same-file|attachment-separate-file|copy|procedure-result|
+own-request, classification: thuong|mat|toi-mat|tuyet-mat, copy_form,
+copy_made_by_organisation, main_document_signed}, markers ["KT.", …], printed_title,
+at_service_centre, key_used_by_other, keeper_permitted, time, existing [{certificate,
+order, time, indication, markers}].`
 
 func runPolicy(ctx context.Context, c *cli, args []string) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
@@ -70,6 +78,8 @@ func runPolicy(ctx context.Context, c *cli, args []string) int {
 		return policyRules(c, rest)
 	case "profiles":
 		return policyProfiles(c, rest)
+	case "deadlines":
+		return policyDeadlines(c, rest)
 	}
 	fmt.Fprintf(c.stderr, "kyso policy: unknown subcommand %q\n%s\n", sub, policyUsage)
 	return exitUsage
@@ -280,14 +290,32 @@ func policyRules(c *cli, args []string) int {
 	}
 	p := e.Profile()
 	fmt.Fprintf(c.stdout, "Hồ sơ / profile: %s (%s)\n", p.ID, p.Name)
+	if g := policy.Governing(); g.Short != "" {
+		fmt.Fprintf(c.stdout, "Văn bản điều chỉnh hiện hành / governing: %s — %s (%s)\n", g.Short, g.Title, g.Status)
+	}
+	for _, in := range policy.Instruments() {
+		if in.SupersededBy != "" {
+			fmt.Fprintf(c.stdout, "Đã bị thay thế / superseded: %s → %s\n", in.Short, in.SupersededBy)
+		}
+	}
 	for _, r := range rules {
 		fmt.Fprintf(c.stdout, "\n%s\n  vi: %s\n  en: %s\n", r.ID, r.Vietnamese, r.English)
+		if r.Provincial {
+			state := "cảnh báo / a warning"
+			if r.Binding {
+				state = "ràng buộc / binding"
+			}
+			fmt.Fprintf(c.stdout, "  quy định cấp tỉnh / provincial rule: %s\n", state)
+		}
 		for i, ct := range r.Citations {
 			label := "căn cứ / basis"
 			if i > 0 {
 				label = "xem thêm / see also"
 			}
 			fmt.Fprintf(c.stdout, "  %s: %s", label, ct)
+			if ct.Status == policy.CitationSuperseded {
+				fmt.Fprint(c.stdout, " [đã bị thay thế / superseded]")
+			}
 			if ct.Note != "" {
 				fmt.Fprintf(c.stdout, " (%s)", ct.Note)
 			}
@@ -329,8 +357,30 @@ func policyProfiles(c *cli, args []string) int {
 			fmt.Fprintf(c.stdout, " — %s", p.Instrument)
 		}
 		fmt.Fprintln(c.stdout)
+		if pe := p.Period; pe != nil {
+			fmt.Fprintf(c.stdout, "            thời kỳ / period: %s – %s", orDash(pe.From), orDash(pe.Until))
+			if pe.Unverified {
+				fmt.Fprint(c.stdout, " (chưa kiểm chứng / unverified)")
+			}
+			fmt.Fprintln(c.stdout)
+		}
+		if s := p.Successor; s != nil {
+			fmt.Fprintf(c.stdout, "            kế thừa / successor: %s (%s) từ / from %s", s.Name, s.ID, orDash(s.From))
+			if s.Unverified {
+				fmt.Fprint(c.stdout, " (chưa kiểm chứng / unverified)")
+			}
+			fmt.Fprintln(c.stdout)
+		}
 		if m := p.SubscriberManager; m != nil {
-			fmt.Fprintf(c.stdout, "            quản lý thuê bao / subscriber manager: %s\n", m.Name)
+			fmt.Fprintf(c.stdout, "            quản lý thuê bao / subscriber manager: %s (%s)\n", m.Name, m.Citation)
+			if co := m.Coordinator; co != nil {
+				fmt.Fprintf(c.stdout, "            phối hợp / coordinator: %s (%s)\n", co.Name, co.Citation)
+			}
+		}
+		for _, r := range p.Restates {
+			if r.Binding {
+				fmt.Fprintf(c.stdout, "            ràng buộc / binding: %s (%s)\n", r.Rule, r.Citation)
+			}
 		}
 		roles := make([]string, len(p.OrgSignatureRoles))
 		for i, r := range p.OrgSignatureRoles {
@@ -342,10 +392,97 @@ func policyProfiles(c *cli, args []string) int {
 			if due == "" {
 				due = "?"
 			}
-			fmt.Fprintf(c.stdout, "            báo cáo / report %s: %s (%s)\n", r.Period, due, r.Citation)
+			fmt.Fprintf(c.stdout, "            báo cáo / report %s: %s (%s)", r.Period, due, r.Citation)
+			if r.ShiftAssumed {
+				fmt.Fprintf(c.stdout, "; %s", r.ShiftNote)
+			}
+			fmt.Fprintln(c.stdout)
 		}
 		if p.SIMPKI != nil {
 			fmt.Fprintf(c.stdout, "            SIM PKI: %s (%s)\n", strings.Join(p.SIMPKI.Eligible, "; "), p.SIMPKI.Citation)
+		}
+	}
+	return exitOK
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "…"
+	}
+	return s
+}
+
+func policyDeadlines(c *cli, args []string) int {
+	var period string
+	var cal policy.Calendar
+	day := func(list *[]time.Time) func(string) error {
+		return func(s string) error {
+			t, err := time.Parse(time.DateOnly, s)
+			if err != nil {
+				return fmt.Errorf("write the date as YYYY-MM-DD: %w", err)
+			}
+			*list = append(*list, t)
+			return nil
+		}
+	}
+	o, code, ok := policyFlags(c, "deadlines", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&period, "period", "", "reporting period: YYYY-MM or YYYY")
+		fs.Func("holiday", "an extra day off decided for the year, YYYY-MM-DD (repeatable)", day(&cal.ExtraHolidays))
+		fs.Func("workday", "a weekend day declared a working day, YYYY-MM-DD (repeatable)", day(&cal.ExtraWorkdays))
+	})
+	if !ok {
+		return code
+	}
+	if period == "" {
+		fmt.Fprintln(c.stderr, "kyso policy deadlines: -period is required")
+		return exitUsage
+	}
+	reg, id, err := policyRegistry(c, o)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "kyso policy deadlines: %v\n", err)
+		return policyErrCode(err)
+	}
+	p, err := reg.Lookup(id)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "kyso policy deadlines: %v\n", err)
+		return policyErrCode(err)
+	}
+	dls, err := p.Deadlines(period, &cal)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "kyso policy deadlines: %v\n", err)
+		if errors.Is(err, policy.ErrBadReportPeriod) {
+			return exitUsage
+		}
+		return exitFailure
+	}
+	if o.json {
+		if err := policyWriteJSON(c.stdout, dls); err != nil {
+			fmt.Fprintf(c.stderr, "kyso policy deadlines: %v\n", err)
+			return exitFailure
+		}
+		return exitOK
+	}
+	for _, dl := range dls {
+		fmt.Fprintf(c.stdout, "%s %s %s: hạn / due %s (%s)", dl.Profile, dl.Report, dl.Period, dl.Due.Format("02/01/2006"), weekdaysVi[dl.Due.Weekday()])
+		if dl.Moved != "" {
+			fmt.Fprintf(c.stdout, "; dời vì / moved: %s", dl.Moved)
+		}
+		if dl.ShiftAssumed {
+			fmt.Fprintf(c.stdout, " [%s]", dl.ShiftNote)
+		}
+		fmt.Fprintln(c.stdout)
+		if !dl.WindowStart.IsZero() {
+			fmt.Fprintf(c.stdout, "  số liệu / data: %s – %s\n", dl.WindowStart.Format("02/01/2006"), dl.WindowEnd.Format("02/01/2006"))
+		}
+		if dl.Recipient != "" {
+			fmt.Fprintf(c.stdout, "  gửi / to: %s\n", dl.Recipient)
+		}
+		for _, r := range dl.Reporters {
+			fmt.Fprintf(c.stdout, "  báo cáo / from: %s\n", r.Name)
+		}
+		fmt.Fprintf(c.stdout, "  căn cứ / basis: %s\n", dl.Citation)
+		if dl.OutsidePeriod != "" {
+			fmt.Fprintf(c.stdout, "  lưu ý / note: %s\n", dl.OutsidePeriod)
 		}
 	}
 	return exitOK
@@ -358,6 +495,9 @@ var policyExampleNames = []string{
 	"clerk-seal-after-leader",
 	"leader-sign",
 	"deputy-sign-without-kt",
+	"deputy-acting-signs-q",
+	"subscriber-own-request",
+	"keeper-permitted-seals",
 	"leader-sign-classified",
 	"device-cert-signs-document",
 	"second-cert-outside-service-centre",
@@ -387,6 +527,12 @@ func policyExample(name string) (string, bool) {
 		return req("authority", leaderCert, doc("administrative", ""), ""), true
 	case "deputy-sign-without-kt":
 		return req("deputy", strings.Replace(leaderCert, "Giám đốc", "Phó Giám đốc", 1), doc("administrative", ""), `, "markers": []`), true
+	case "deputy-acting-signs-q":
+		return req("deputy", strings.Replace(leaderCert, "Giám đốc", "Phó Giám đốc", 1), doc("administrative", ""), `, "markers": ["Q."]`), true
+	case "subscriber-own-request":
+		return req("subscriber", strings.Replace(leaderCert, "Giám đốc", "Chuyên viên", 1), doc("own-request", ""), ""), true
+	case "keeper-permitted-seals":
+		return req("key-keeper", orgCert, doc("administrative", ""), `, "keeper_permitted": true, "existing": [`+leaderSig+`]`), true
 	case "leader-sign-classified":
 		return req("authority", leaderCert, doc("administrative", `, "classification": "mat"`), ""), true
 	case "device-cert-signs-document":
@@ -471,15 +617,14 @@ func (f *policyPDFFlags) read(ctx context.Context) (policy.SignedDocument, error
 			kinds = append(kinds, kind)
 		}
 	}
-	opts := &signature.VerifyOptions{Offline: true, AllowMissingRevocation: true}
+	opts := &kyso.VerifyOptions{Offline: true, AllowMissingRevocation: true}
 	if f.trust != "" {
-		pem, err := os.ReadFile(f.trust)
-		if err != nil {
+		opts.Trust = certstatus.DefaultTrustStore()
+		if _, err := opts.Trust.AddPEMFile(f.trust); err != nil {
+			if errors.Is(err, certstatus.ErrMalformed) {
+				return sd, fmt.Errorf("trust anchors: no PEM certificate in %s: %w", f.trust, err)
+			}
 			return sd, fmt.Errorf("trust anchors: %w", err)
-		}
-		opts.Roots = x509.NewCertPool()
-		if !opts.Roots.AppendCertsFromPEM(pem) {
-			return sd, fmt.Errorf("trust anchors: no PEM certificate in %s", f.trust)
 		}
 	}
 	file, err := os.Open(f.path)
@@ -491,75 +636,25 @@ func (f *policyPDFFlags) read(ctx context.Context) (policy.SignedDocument, error
 	if err != nil {
 		return sd, err
 	}
-	rep, err := signature.Verify(ctx, file, st.Size(), opts)
+	doc := sd.Document
+	sd, _, err = kyso.SignedDocument(ctx, file, st.Size(), doc, opts)
 	if err != nil {
 		return sd, fmt.Errorf("verify %s: %w", f.path, err)
 	}
+	// -signers replaces the kinds kyso.CertificateKind read, signature by signature
+	// (document time-stamps skipped).
 	n := 0
-	for i, s := range rep.Signatures {
-		es := policy.ExistingSignature{Order: i + 1, Indication: policy.Indication(s.Indication)}
-		if s.SigningTime != nil {
-			es.Time = *s.SigningTime
-		}
-		if s.Kind == signature.KindDocTimestamp {
-			es.Kind = policy.KindDocTimestamp
-			sd.Signatures = append(sd.Signatures, es)
+	for i := range sd.Signatures {
+		if sd.Signatures[i].Kind == policy.KindDocTimestamp {
 			continue
 		}
-		kind := policyGuessKind(s.Certificate)
 		if n < len(kinds) {
-			kind = kinds[n]
+			sd.Signatures[i].Certificate.Kind = kinds[n]
 		}
 		n++
-		es.Certificate = policy.CertificateFacts(s.Certificate, kind)
-		if s.Certificate == nil {
-			// A signature whose signer cannot even be read is no evidence that the
-			// person with authority signed (as the signing hook treats it).
-			es.Indication = policy.IndicationTotalFailed
-		}
-		switch {
-		case s.SubIndication == signature.Revoked:
-			es.Certificate.Status = policy.StatusRevoked
-		case s.Indication == signature.TotalPassed:
-			es.Certificate.Status = policy.StatusGood
-		}
-		sd.Signatures = append(sd.Signatures, es)
 	}
 	if len(kinds) > n {
 		return sd, usage("-signers gives %d kinds but the document has %d signatures", len(kinds), n)
 	}
 	return sd, nil
-}
-
-var (
-	oidEmailAddress = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 1}
-	oidUserID       = asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 1}
-)
-
-// policyGuessKind guesses a VGCA certificate's kind from what such certificates
-// usually hold: a server or code-signing usage marks a device certificate; an e-mail
-// address or a CMND/CCCD identifier a person; anything else is taken for an
-// organisation. -signers overrides it.
-func policyGuessKind(cert *x509.Certificate) policy.CertificateKind {
-	if cert == nil {
-		return policy.CertIndividual
-	}
-	for _, u := range cert.ExtKeyUsage {
-		if u == x509.ExtKeyUsageServerAuth || u == x509.ExtKeyUsageCodeSigning {
-			return policy.CertDevice
-		}
-	}
-	if len(cert.EmailAddresses) > 0 {
-		return policy.CertIndividual
-	}
-	for _, atv := range cert.Subject.Names {
-		v, _ := atv.Value.(string)
-		switch {
-		case atv.Type.Equal(oidEmailAddress):
-			return policy.CertIndividual
-		case atv.Type.Equal(oidUserID) && (strings.HasPrefix(v, "CMND:") || strings.HasPrefix(v, "CCCD:")):
-			return policy.CertIndividual
-		}
-	}
-	return policy.CertOrganisation
 }

@@ -79,7 +79,10 @@ func TestPolicyCheckExamples(t *testing.T) {
 		"clerk-seal-unsigned":                {violated: []string{"VN-ORG-SEAL-AFTER-AUTHORITY"}, citation: "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 20 k5"},
 		"clerk-seal-after-leader":            {allowed: true, placement: "seal"},
 		"leader-sign":                        {allowed: true, placement: "signer"},
-		"deputy-sign-without-kt":             {violated: []string{"VN-AUTHORITY-MARKER-MATCHES-TITLE"}, citation: "QĐ 19/2020/QĐ-UBND Hà Tĩnh, Điều 7 k4"},
+		"deputy-sign-without-kt":             {allowed: true, placement: "signer"}, // Hà Tĩnh's rule: a warning in Quảng Ninh
+		"deputy-acting-signs-q":              {allowed: true, placement: "signer"},
+		"subscriber-own-request":             {allowed: true, placement: "signer"},
+		"keeper-permitted-seals":             {allowed: true, placement: "seal"},
 		"leader-sign-classified":             {violated: []string{"VN-CLASSIFIED-NO-DIGITAL-SIGNATURE"}, citation: "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 5 k7"},
 		"device-cert-signs-document":         {violated: []string{"VN-DEVICE-CERT-NO-DOCUMENT"}, citation: "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 2 k3 c"},
 		"second-cert-outside-service-centre": {violated: []string{"VN-SECOND-ORG-CERT-SERVICE-CENTRE"}, citation: "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 5 k6"},
@@ -221,7 +224,8 @@ func TestPolicyRules(t *testing.T) {
 	for _, id := range []string{"VN-CLASSIFIED-NO-DIGITAL-SIGNATURE", "VN-DEVICE-CERT-NO-DOCUMENT", "VN-APPENDIX-SAME-FILE-NOT-SIGNED",
 		"VN-CERT-VALID-AT-SIGNING", "VN-KEY-SOLE-CONTROL", "VN-AUTHORITY-INDIVIDUAL-CERT", "VN-AUTHORITY-WITHIN-TITLE",
 		"VN-AUTHORITY-MARKER-MATCHES-TITLE", "VN-ORG-SEAL-BY-CLERK", "VN-ORG-SEAL-AFTER-AUTHORITY", "VN-COPY-OWN-ORGANISATION",
-		"VN-COPY-STAMP-BY-ORGANISATION", "VN-ATTACHMENT-SEPARATE-FILE-ORG-SIGNS", "VN-SECOND-ORG-CERT-SERVICE-CENTRE"} {
+		"VN-COPY-STAMP-BY-ORGANISATION", "VN-ATTACHMENT-SEPARATE-FILE-ORG-SIGNS", "VN-SECOND-ORG-CERT-SERVICE-CENTRE",
+		"VN-SUBSCRIBER-OWN-REQUEST"} {
 		assert.Contains(t, out, "\n"+id+"\n")
 	}
 	assert.Contains(t, out, "căn cứ / basis: NĐ 30/2020/NĐ-CP, Điều 32 k2 d")
@@ -239,7 +243,7 @@ func TestPolicyRules(t *testing.T) {
 		} `json:"citations"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &rules))
-	require.Len(t, rules, 14)
+	require.Len(t, rules, 15)
 	for _, r := range rules {
 		assert.NotEmpty(t, r.VI)
 		assert.NotEmpty(t, r.EN)
@@ -259,6 +263,13 @@ func TestPolicyProfiles(t *testing.T) {
 	assert.Contains(t, out, "báo cáo / report monthly: ngày 20 hàng tháng (QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 16 k7)")
 	assert.Contains(t, out, "quản lý thuê bao / subscriber manager: Văn phòng Đoàn ĐBQH, HĐND và UBND tỉnh")
 	assert.Contains(t, out, "ký số cơ quan / organisation signature: clerk, key-keeper")
+	// Period, successor, coordinator, binding rules and the assumed shift (issue 12).
+	assert.Contains(t, out, "thời kỳ / period: 2020-08-21 – 2025-06-30 (chưa kiểm chứng / unverified)")
+	assert.Contains(t, out, "kế thừa / successor: Phú Thọ (phu-tho) từ / from 2025-07-01 (chưa kiểm chứng / unverified)")
+	assert.Contains(t, out, "kế thừa / successor: Cà Mau (ca-mau)")
+	assert.Contains(t, out, "phối hợp / coordinator: Sở Thông tin và Truyền thông (QĐ 13/2020/QĐ-UBND Hòa Bình, Điều 6 k2)")
+	assert.Contains(t, out, "ràng buộc / binding: VN-AUTHORITY-MARKER-MATCHES-TITLE (QĐ 19/2020/QĐ-UBND Hà Tĩnh, Điều 7 k4)")
+	assert.Contains(t, out, "(QĐ 19/2020/QĐ-UBND Hà Tĩnh, Điều 13 k1 a); giả định")
 
 	code, out, _ = runPolicyCmd(t, "", nil, "profiles", "-json")
 	require.Equal(t, exitOK, code)
@@ -442,16 +453,93 @@ func TestPolicySequencePDF(t *testing.T) {
 		assert.Empty(t, out)
 	}
 }
+// Issue 12, done-when: "kyso policy rules -profile national" names NĐ 68/2024 as
+// governing and marks NĐ 130 superseded; a Q. deputy, a subscriber's own request and
+// a permitted keeper are allowed with warnings in the national profile; the Hà Tĩnh
+// profile still refuses what its own Điều 7 refuses.
+func TestPolicyLegalFidelityCLI(t *testing.T) {
+	code, out, _ := runPolicyCmd(t, "", nil, "rules", "-profile", "national")
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, out, "Văn bản điều chỉnh hiện hành / governing: NĐ 68/2024/NĐ-CP")
+	assert.Contains(t, out, "Đã bị thay thế / superseded: NĐ 130/2018/NĐ-CP → NĐ 68/2024/NĐ-CP")
+	assert.Contains(t, out, "NĐ 130/2018/NĐ-CP, Điều 9 [đã bị thay thế / superseded]")
+	assert.Regexp(t, `VN-CERT-VALID-AT-SIGNING\n.*\n.*\n  căn cứ / basis: NĐ 68/2024/NĐ-CP`, out)
+	assert.Contains(t, out, "quy định cấp tỉnh / provincial rule: cảnh báo / a warning")
 
-func TestPolicyGuessKind(t *testing.T) {
-	f := newPolicyPDFFixture(t)
-	assert.Equal(t, "individual", string(policyGuessKind(f.leader)))
-	assert.Equal(t, "organisation", string(policyGuessKind(f.org)))
-	device := *f.org
-	device.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
-	assert.Equal(t, "device", string(policyGuessKind(&device)))
-	cccd := *f.org
-	cccd.Subject.Names = []pkix.AttributeTypeAndValue{{Type: asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 1}, Value: "CCCD:001234567890"}}
-	assert.Equal(t, "individual", string(policyGuessKind(&cccd)))
-	assert.Equal(t, "individual", string(policyGuessKind(nil)))
+	for _, ex := range []struct{ name, rule, citation string }{
+		{"deputy-acting-signs-q", "VN-AUTHORITY-MARKER-MATCHES-TITLE", "QĐ 19/2020/QĐ-UBND Hà Tĩnh, Điều 7 k4"},
+		{"deputy-sign-without-kt", "VN-AUTHORITY-MARKER-MATCHES-TITLE", "QĐ 19/2020/QĐ-UBND Hà Tĩnh, Điều 7 k4"},
+		{"subscriber-own-request", "", ""},
+		{"keeper-permitted-seals", "VN-ORG-SEAL-BY-CLERK", "QĐ 19/2020/QĐ-UBND Hà Tĩnh, Điều 10 k2"},
+	} {
+		t.Run(ex.name, func(t *testing.T) {
+			_, req, _ := runPolicyCmd(t, "", nil, "check", "-example", ex.name)
+			code, out, stderr := runPolicyCmd(t, req, nil, "check", "-profile", "national", "-json")
+			require.Equal(t, exitOK, code, stderr)
+			var d policyDecisionJSON
+			require.NoError(t, json.Unmarshal([]byte(out), &d))
+			assert.True(t, d.Allowed)
+			if ex.rule == "" {
+				return
+			}
+			var warned bool
+			for _, r := range d.Reasons {
+				warned = warned || (r.Rule == ex.rule && r.Outcome == "warning")
+			}
+			assert.True(t, warned, "%s warns in the national profile: %s", ex.rule, out)
+
+			code, out, _ = runPolicyCmd(t, req, nil, "check", "-profile", "ha-tinh", "-json")
+			require.NoError(t, json.Unmarshal([]byte(out), &d))
+			if ex.name == "keeper-permitted-seals" {
+				assert.True(t, d.Allowed, "Hà Tĩnh lets a person assigned in writing seal (Điều 10 k2)")
+				return
+			}
+			assert.Equal(t, exitFailure, code)
+			assert.False(t, d.Allowed)
+			assert.Equal(t, []string{ex.rule}, d.violated())
+			assert.Equal(t, ex.citation, d.Reasons[0].Citation.Text)
+		})
+	}
+}
+
+// A province added from one file at run time changes the deadlines too; an invalid
+// file names the field.
+func TestPolicyDeadlinesCLI(t *testing.T) {
+	code, out, stderr := runPolicyCmd(t, "", nil, "deadlines", "-profile", "quang-ninh", "-period", "2024-12")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, "quang-ninh monthly 2024-12: hạn / due 20/12/2024")
+	assert.Contains(t, out, "báo cáo / from: Ủy ban nhân dân các huyện, thị xã, thành phố", "before 1/7/2025 the districts report")
+	code, out, _ = runPolicyCmd(t, "", nil, "deadlines", "-profile", "quang-ninh", "-period", "2026-12")
+	require.Equal(t, exitOK, code)
+	assert.NotContains(t, out, "huyện", "no district level after 1/7/2025")
+	code, out, _ = runPolicyCmd(t, "", nil, "deadlines", "-profile", "quang-ninh", "-period", "2026-12", "-json")
+	require.Equal(t, exitOK, code)
+	var dls []struct {
+		Report string `json:"report"`
+		Due    string `json:"due"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &dls))
+	require.Len(t, dls, 2)
+	assert.Equal(t, "monthly", dls[0].Report)
+	assert.Equal(t, "2026-12-21T00:00:00Z", dls[0].Due)
+
+	dir := t.TempDir()
+	file := filepath.Join(dir, "thu-nghiem.json")
+	require.NoError(t, os.WriteFile(file, []byte(`{"id": "thu-nghiem", "name": "Tỉnh Thử Nghiệm", "extends": "national",
+	  "instrument": "QĐ 7/2026/QĐ-UBND Thử Nghiệm",
+	  "instruments": [{"short": "QĐ 7/2026/QĐ-UBND Thử Nghiệm", "title": "Quy chế (thử nghiệm)", "scope": "provincial", "source": "agency"}],
+	  "reports": [{"period": "quarterly", "due_date": {"month_offset": 1, "day": 5}, "shift": "next-working-day",
+	    "citation": {"instrument": "QĐ 7/2026/QĐ-UBND Thử Nghiệm", "article": "9", "source": "agency"}}]}`), 0o600))
+	code, out, stderr = runPolicyCmd(t, "", nil, "deadlines", "-profile-file", file, "-period", "2026-09")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, "thu-nghiem quarterly 2026-Q3: hạn / due 05/10/2026")
+	assert.Contains(t, out, "căn cứ / basis: QĐ 7/2026/QĐ-UBND Thử Nghiệm, Điều 9")
+
+	require.NoError(t, os.WriteFile(file, []byte(`{"id": "thu-nghiem", "name": "X", "extends": "national", "period": {"from": "1/7/2025", "note": "n"}}`), 0o600))
+	code, _, stderr = runPolicyCmd(t, "", nil, "profiles", "-profile-file", file)
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, stderr, "invalid profile thu-nghiem: period.from")
+	code, _, stderr = runPolicyCmd(t, "", nil, "deadlines", "-profile", "quang-ninh", "-period", "2026-13")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "bad reporting period")
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto"
 	"crypto/ecdsa"
-	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kyso-go/kyso"
 	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/signature"
 	"github.com/kyso-go/kyso/token"
@@ -41,6 +41,8 @@ type signFlags struct {
 	certifyLevel     signature.DocMDPPermission
 	p12Set, pemIsSet bool // which key source the flags chose
 	pkcs11           signPKCS11Flags
+	csc              signCSCFlags   // -csc: a remote key (sign_csc.go)
+	batch            signBatchFlags // -in-dir/-out-dir (sign_batch.go)
 	policy           signPolicyFlags
 	level            signLevelFlags
 }
@@ -53,11 +55,13 @@ type signLevelFlags struct {
 	target     signature.Level
 }
 
-const signUsage = `usage: kyso sign -in IN.pdf -out OUT.pdf (-p12 FILE.p12 -p12-pass-env VAR | -key KEY.pem [-cert CERTS.pem] [-key-pass-env VAR] | -pkcs11 MODULE -token LABEL -pin-env VAR [-key-id HEX|-key-label L]) [-level B-B|B-T|B-LT|B-LTA -tsa URL [-trust PEM ...]] [flags]
+const signUsage = `usage: kyso sign (-in IN.pdf -out OUT.pdf | -in-dir DIR -out-dir DIR2) (-p12 FILE.p12 -p12-pass-env VAR | -key KEY.pem [-cert CERTS.pem] [-key-pass-env VAR] | -pkcs11 MODULE -token LABEL -pin-env VAR [-key-id HEX|-key-label L] | -csc URL -csc-credential ID -csc-auth-env VAR -csc-pin-env VAR) [-level B-B|B-T|B-LT|B-LTA -tsa URL [-trust PEM ...]] [flags]
 
 Signs IN.pdf with a PAdES B-B signature (ETSI.CAdES.detached) and writes OUT.pdf
 (written to a temporary file and renamed, so a failure never leaves a partial file;
-IN.pdf is never modified).
+IN.pdf is never modified). RSA keys sign with RSASSA-PSS, the scheme Thông tư
+39/2017/TT-BTTTT makes mandatory; -pss=false selects PKCS#1 v1.5 for relying parties
+that cannot verify PSS.
 
 -level B-T adds a signature time-stamp from the TSA at -tsa; B-LT then a /DSS with the
 certificates, OCSP responses and CRLs that validate the signature and its time-stamp
@@ -76,6 +80,15 @@ files; the role and the document's facts from the flags or from a request file i
 JSON shape "kyso policy check" reads. -policy-trust verifies the signatures already
 there first, so the policy knows which are valid (else they count as unchecked, a
 warning). A refusal prints the reasons with their citations and writes nothing.
+
+-csc signs with a remote key (ký số từ xa) on a Cloud Signature Consortium API v2
+service: URL is the service base (the client appends /csc/v2/...), the OAuth2 access
+token is read from $VAR of -csc-auth-env and the credential's PIN from -csc-pin-env.
+
+-in-dir DIR -out-dir DIR2 signs every PDF of DIR into DIR2 under the same names, with
+one authorisation of a -csc credential (or one login of a -pkcs11 token): progress on
+stderr, a summary on stdout; a document that fails gets no output file and does not
+stop the others (exit status 1 if any failed).
 
 Passwords are read from environment variables, never from the command line.
 
@@ -110,6 +123,8 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	fs.StringVar(&f.certPEM, "cert", "", "PEM certificate `file`: the signer's certificate and its chain")
 	fs.StringVar(&f.keyPassEnv, "key-pass-env", "", "environment `variable` holding the password of an encrypted PEM key")
 	f.pkcs11.register(fs)
+	f.csc.register(fs)
+	f.batch.register(fs)
 	fs.StringVar(&f.inPassEnv, "in-pass-env", "", "environment `variable` holding the password of an encrypted input PDF")
 	fs.StringVar(&f.field, "field", "", "sign the existing empty signature field of this `name`")
 	fs.StringVar(&f.newField, "new-field", "", "`name` of the new signature field (default SignatureN)")
@@ -118,7 +133,7 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	fs.StringVar(&f.location, "location", "", "`location` of signing")
 	fs.StringVar(&f.contact, "contact", "", "signer's contact `info`")
 	fs.StringVar(&f.hash, "hash", "sha256", "digest `algorithm`: sha256, sha384 or sha512")
-	fs.BoolVar(&f.pss, "pss", false, "sign with RSASSA-PSS (RSA keys; required by Thông tư 39/2017/TT-BTTTT)")
+	fs.BoolVar(&f.pss, "pss", true, "RSA keys sign with RSASSA-PSS, mandatory under Thông tư 39/2017/TT-BTTTT; -pss=false signs with PKCS#1 v1.5")
 	fs.IntVar(&f.certify, "certify", 0, "certify the document (DocMDP `P`): 1 no changes, 2 form filling and signing, 3 also annotations")
 	fs.IntVar(&f.page, "page", 0, "make the signature visible on page `N` (from 1); needs -rect")
 	fs.StringVar(&f.rect, "rect", "", "visible signature rectangle `llx,lly,urx,ury` in points (with -page; a plain text box for now)")
@@ -129,8 +144,8 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	fs.StringVar(&f.policy.docKind, "doc-kind", "", "policy: the document `kind` (administrative (default), appendix-same-file, attachment-separate-file, copy, procedure-result)")
 	fs.StringVar(&f.policy.classification, "classification", "", "policy: the document's `classification` (thuong, mat, toi-mat, tuyet-mat)")
 	fs.StringVar(&f.policy.authority, "authority", "", "policy: authority `markers` in the signature block, comma-separated (TM., KT., TL., TUQ., Q.)")
-	fs.StringVar(&f.policy.trust, "policy-trust", "", "policy: verify the signatures already in the input against the trust anchors in this PEM `file` (offline), so the policy knows which are valid")
-	fs.StringVar(&f.policy.certKind, "cert-kind", "", "policy: the signer's certificate `kind` (individual, organisation, organisation-second, device; default guessed from the certificate)")
+	fs.StringVar(&f.policy.trust, "policy-trust", "", "policy: verify the signatures already in the input against the trust anchors in this PEM `file` and the VGCA root (offline), so the policy knows which are valid")
+	fs.StringVar(&f.policy.certKind, "cert-kind", "", "policy: the signer's certificate `kind` (individual, organisation, organisation-second, device); default kyso.CertificateKind's reading of the certificate (an organisation's has its name in upper case as the common name)")
 	fs.StringVar(&f.level.level, "level", "B-B", "PAdES `level`: B-B, B-T (signature time-stamp), B-LT (and a DSS) or B-LTA (and a document time-stamp)")
 	fs.StringVar(&f.level.tsa, "tsa", "", "`URL` of the RFC 3161 time-stamping authority, for -level B-T and above (e.g. "+certstatus.DefaultTSAURL+")")
 	fs.Func("trust", "with -level: a PEM `file` of trusted root certificates (repeatable; the VGCA root is always trusted)", func(s string) error {
@@ -145,20 +160,25 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	if fs.NArg() > 0 {
 		problems = append(problems, fmt.Sprintf("unexpected arguments %q", fs.Args()))
 	}
-	if f.in == "" || f.out == "" {
-		problems = append(problems, "-in and -out are required")
+	if f.batch.set() {
+		problems = append(problems, f.batch.problems(f.in, f.out, f.policy.enabled())...)
+	} else if f.in == "" || f.out == "" {
+		problems = append(problems, "-in and -out are required (or -in-dir and -out-dir for a batch)")
 	} else if f.in == f.out {
 		problems = append(problems, "-out must differ from -in (the input is never modified)")
 	}
 	f.p12Set, f.pemIsSet = f.p12 != "", f.keyPEM != "" || f.certPEM != ""
 	problems = append(problems, f.pkcs11.problems(f.p12Set || f.pemIsSet)...)
+	problems = append(problems, f.csc.problems(f.p12Set || f.pemIsSet || f.pkcs11.set())...)
 	switch {
+	case f.csc.set():
+		// checked by f.csc.problems
 	case f.pkcs11.set():
 		// checked by f.pkcs11.problems
 	case f.p12Set && f.pemIsSet:
 		problems = append(problems, "give -p12 or -key/-cert, not both")
 	case !f.p12Set && !f.pemIsSet:
-		problems = append(problems, "a key is required: -p12 FILE -p12-pass-env VAR, -key FILE [-cert FILE], or -pkcs11 MODULE -token LABEL -pin-env VAR")
+		problems = append(problems, "a key is required: -p12 FILE -p12-pass-env VAR, -key FILE [-cert FILE], or -pkcs11 MODULE -token LABEL -pin-env VAR, or -csc URL -csc-credential ID -csc-auth-env VAR -csc-pin-env VAR")
 	case f.pemIsSet && f.keyPEM == "":
 		problems = append(problems, "-cert needs -key")
 	}
@@ -236,17 +256,7 @@ func (l *signLevelFlags) options() (*signature.LevelOptions, error) {
 			return nil, fmt.Errorf("-trust %s: %w", p, err)
 		}
 	}
-	checker := certstatus.NewChecker(certstatus.Options{Trust: store})
-	lo := &signature.LevelOptions{
-		Target:       l.target,
-		Timestamper:  &certstatus.TSAClient{URL: l.tsa, Checker: checker},
-		Revocation:   checker,
-		Certificates: store.Roots(),
-	}
-	if l.continueLT {
-		lo.OnMissingRevocation = signature.ContinueWithoutRevocation
-	}
-	return lo, nil
+	return (&kyso.Services{TSAURL: l.tsa, Trust: store, ContinueWithoutRevocation: l.continueLT}).Level(l.target), nil
 }
 
 // envSecret reads a password from the environment variable named by name.
@@ -263,6 +273,9 @@ func envSecret(c *cli, flagName, name string) ([]byte, error) {
 
 // openSignFlagsSigner opens the key the flags name.
 func openSignFlagsSigner(c *cli, f *signFlags) (token.Signer, error) {
+	if f.csc.set() {
+		return f.csc.open(c)
+	}
 	if f.pkcs11.set() {
 		return f.pkcs11.open(c)
 	}
@@ -318,6 +331,9 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 	if err != nil {
 		return exitUsage
 	}
+	if f.batch.set() {
+		return runSignBatch(ctx, c, f)
+	}
 	sp, err := newSignPolicy(c, &f.policy)
 	if err != nil {
 		fmt.Fprintln(c.stderr, "kyso sign:", err)
@@ -351,29 +367,26 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 		fmt.Fprintln(c.stderr, "kyso sign:", err)
 		return exitFailure
 	}
-	if sp != nil {
-		if err := sp.verifyInput(ctx, in, st.Size(), pdfPass); err != nil {
-			fmt.Fprintln(c.stderr, "kyso sign:", err)
-			return exitFailure
-		}
+	opts := &kyso.SignOptions{RSA: kyso.RSAPSS}
+	if !f.pss {
+		opts.RSA = kyso.RSAPKCS1v15
 	}
-	opts := &signature.SignOptions{
-		Hash: f.hashAlg, PSS: f.pss, Name: f.name, Reason: f.reason, Location: f.location,
+	opts.Signature = signature.SignOptions{
+		Hash: f.hashAlg, Name: f.name, Reason: f.reason, Location: f.location,
 		ContactInfo: f.contact, Field: f.field, NewField: f.newField, Certify: f.certifyLevel,
 		Password: pdfPass, ReserveUnsigned: f.reserveUnsigned, Widget: f.widget,
 	}
-	if opts.Level, err = f.level.options(); err != nil {
+	if opts.Signature.Level, err = f.level.options(); err != nil {
 		fmt.Fprintln(c.stderr, "kyso sign:", err)
 		return exitUsage
 	}
 	if sp != nil {
-		opts.Policy = sp.hook
+		opts.Policy = sp.policy
 	}
-	chain := append([]*x509.Certificate{s.Certificate()}, s.Chain()...)
-	var res *signature.SignResult
+	var res *kyso.SignResult
 	err = writeFileAtomic(f.out, func(w io.Writer) error {
 		var err error
-		res, err = signature.Sign(ctx, w, in, st.Size(), s, chain, opts)
+		res, err = kyso.Sign(ctx, w, in, st.Size(), s, opts)
 		return err
 	})
 	if err != nil {

@@ -18,6 +18,10 @@ import (
 const defaultPKCS11Module = "/usr/lib/softhsm/libsofthsm2.so"
 
 const tokenUsage = `usage: kyso token list [-module PATH] [-token LABEL] [-pin-env VAR]
+       kyso token list -csc URL -csc-auth-env VAR
+
+With -csc, lists the credentials of a remote signing service (CSC API v2, ký số từ
+xa) that the access token in $VAR may use, with their certificates.
 
 Lists the PKCS#11 tokens (USB tokens, smart cards, HSM partitions) of a module with
 their PIN state, and the certificates on each. With -pin-env, logs in and lists the
@@ -26,7 +30,9 @@ login). The module defaults to $KYSO_PKCS11_MODULE, else ` + defaultPKCS11Module
 
 The PIN is read from the environment variable named by -pin-env, never from the
 command line. A wrong PIN counts against the token's retry limit: after too many the
-token locks and must be recovered by the managing organisation.
+token locks, and the CA (Ban Cơ yếu Chính phủ) recovers it on the request of the
+organisation that manages the subscriber (NĐ 68/2024/NĐ-CP Mẫu 06; before 15/8/2024
+TT 185/2019/TT-BQP Mẫu 11/12).
 
 flags:
 `
@@ -61,6 +67,8 @@ func runToken(ctx context.Context, c *cli, args []string) int {
 	module := fs.String("module", "", "PKCS#11 module `path` (default $KYSO_PKCS11_MODULE, else "+defaultPKCS11Module+")")
 	label := fs.String("token", "", "only the token with this `label`")
 	pinEnv := fs.String("pin-env", "", "environment `variable` holding the user PIN; logs in to list the signing keys")
+	cscURL := fs.String("csc", "", "list the credentials of the CSC API v2 remote signing service at this base `URL` instead")
+	cscAuthEnv := fs.String("csc-auth-env", "", "with -csc: environment `variable` holding the service's OAuth2 access token")
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -70,6 +78,13 @@ func runToken(ctx context.Context, c *cli, args []string) int {
 	if fs.NArg() > 0 {
 		fmt.Fprintf(c.stderr, "kyso token list: unexpected arguments %q\n", fs.Args())
 		return exitUsage
+	}
+	if *cscURL != "" || *cscAuthEnv != "" {
+		if *cscURL == "" || *module != "" || *label != "" || *pinEnv != "" {
+			fmt.Fprintln(c.stderr, "kyso token list: -csc URL -csc-auth-env VAR lists a remote service; -module, -token and -pin-env are for PKCS#11")
+			return exitUsage
+		}
+		return runTokenListCSC(ctx, c, *cscURL, *cscAuthEnv)
 	}
 	path := pkcs11ModulePath(c, *module)
 	m, err := token.OpenModule(path)

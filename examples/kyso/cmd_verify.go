@@ -2,15 +2,14 @@ package main
 
 import (
 	"context"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
+	"github.com/kyso-go/kyso"
 	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/signature"
 )
@@ -99,19 +98,9 @@ func runVerify(ctx context.Context, c *cli, args []string) int {
 			return verifyIndeterminate
 		}
 	}
-	checker := certstatus.NewChecker(certstatus.Options{Trust: store, Offline: *offline, Now: func() time.Time { return now }})
-	opts := &signature.VerifyOptions{
-		Validator: chainValidator{checker},
-		Offline:   *offline,
-		Time:      now,
-
-		AllowMissingRevocation: *statusWarning,
-	}
+	opts := &kyso.VerifyOptions{Trust: store, Offline: *offline, Time: now, AllowMissingRevocation: *statusWarning}
 	if *passEnv != "" {
 		opts.Password = []byte(c.getenv(*passEnv))
-	}
-	if !*offline {
-		opts.Revocation = checker
 	}
 
 	path := fs.Arg(0)
@@ -126,7 +115,7 @@ func runVerify(ctx context.Context, c *cli, args []string) int {
 		fmt.Fprintf(c.stderr, "kyso verify: %v\n", err)
 		return verifyUnreadable
 	}
-	rep, err := signature.Verify(ctx, f, st.Size(), opts)
+	rep, err := kyso.Verify(ctx, f, st.Size(), opts)
 	switch {
 	case errors.Is(err, signature.ErrNoSignatures):
 		fmt.Fprintf(c.stderr, "kyso verify: %s: %s\n", path, pick(*lang, "tài liệu không có chữ ký số", "the document has no signature"))
@@ -163,29 +152,4 @@ func pick(lang, vi, en string) string {
 		return en
 	}
 	return vi
-}
-
-// chainValidator adapts certstatus.Checker to signature.ChainValidator, mapping
-// certstatus's errors to ETSI sub-indications.
-type chainValidator struct{ c *certstatus.Checker }
-
-// ValidateChain validates cert at time at with certstatus and maps its errors to
-// sub-indications.
-func (v chainValidator) ValidateChain(ctx context.Context, cert *x509.Certificate, inter []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
-	chain, err := v.c.VerifyCertificate(ctx, cert, certstatus.VerifyOptions{At: at, Intermediates: inter, Usage: certstatus.UsageAny})
-	if err == nil {
-		return chain, nil
-	}
-	sub := signature.CertificateChainFailure
-	switch {
-	case errors.Is(err, certstatus.ErrNoChain):
-		sub = signature.NoCertificateChainFound
-	case errors.Is(err, certstatus.ErrExpired), errors.Is(err, certstatus.ErrNotYetValid):
-		sub = signature.OutOfBoundsNoPOE
-	case errors.Is(err, certstatus.ErrKeyUsage), errors.Is(err, certstatus.ErrBasicConstraints):
-		sub = signature.ChainConstraintsFailure
-	case errors.Is(err, certstatus.ErrWeakAlgorithm):
-		sub = signature.CryptoConstraintsFailure
-	}
-	return nil, &signature.ChainError{SubIndication: sub, Err: errors.New(strings.TrimSpace(err.Error()))}
 }

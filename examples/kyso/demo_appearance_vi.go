@@ -52,7 +52,7 @@ func demoSignerAppearance(_ context.Context, req signature.AppearanceRequest) ([
 	if err != nil {
 		return nil, fmt.Errorf("rendering the signature image: %w", err)
 	}
-	if r.Pages != 1 || len(r.Signatures) != 1 || r.Signatures[0].Page != 0 {
+	if r.Pages != 1 || len(r.Signatures) != 1 || r.Signatures[0].Page != 1 {
 		return nil, errors.New("rendering the signature image: not a one-page, one-block layout")
 	}
 	box := r.Signatures[0].Rect
@@ -97,7 +97,7 @@ func demoSealAppearance(_ context.Context, req signature.AppearanceRequest) ([]b
 	if err != nil {
 		return nil, fmt.Errorf("rendering the seal image: %w", err)
 	}
-	if r.Pages != 1 || len(r.Signatures) != 1 || r.Signatures[0].Page != 0 {
+	if r.Pages != 1 || len(r.Signatures) != 1 || r.Signatures[0].Page != 1 {
 		return nil, errors.New("rendering the seal image: not a one-page, one-block layout")
 	}
 	box := r.Signatures[0].Rect

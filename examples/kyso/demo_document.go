@@ -9,9 +9,11 @@ import (
 	"github.com/kyso-go/kyso/forms"
 )
 
-// demoFormID is the form the demo renders: Thông tư 185/2019/TT-BQP Mẫu 02, the letter
-// (công văn) by which an agency asks the VGCA for certificates for its officials.
-const demoFormID = "tt185/mau-02"
+// demoFormID is the form the demo renders: Nghị định 68/2024/NĐ-CP Mẫu số 01, the
+// letter (công văn) by which an agency asks the VGCA for "chứng thư chữ ký số chuyên
+// dùng công vụ" for its officials — the form in force since 15/8/2024, which replaced
+// Thông tư 185/2019/TT-BQP Mẫu 02.
+const demoFormID = "nd68/mau-01"
 
 // demoLetter is the rendered, unsigned letter and where its signature goes.
 type demoLetter struct {

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/kyso-go/kyso/certstatus"
+	"github.com/kyso-go/kyso"
 	"github.com/kyso-go/kyso/policy"
 	"github.com/kyso-go/kyso/signature"
 )
@@ -16,7 +16,7 @@ import (
 const demoProfileID = "quang-ninh"
 
 // demoPolicy checks each signature of the demo with the policy engine before it is
-// made, through the same signature.PolicyHook adapter "kyso sign" uses, and keeps the
+// made, through the root package's kyso.Policy as "kyso sign" does, and keeps the
 // decisions.
 type demoPolicy struct {
 	engine  *policy.Engine
@@ -28,7 +28,7 @@ type demoPolicy struct {
 type demoStep struct {
 	Name     string   // "lãnh đạo / leader", "văn thư / clerk"
 	Rules    []string // the rules printed in full for this step
-	hook     *policyHook
+	policy   *kyso.Policy
 	Decision *policy.Decision
 }
 
@@ -50,7 +50,7 @@ func newDemoPolicy() (*demoPolicy, error) {
 func (p *demoPolicy) leader(status policy.CertificateStatus) *demoStep {
 	s := &demoStep{Name: "lãnh đạo / leader", Rules: []string{policy.RuleAuthorityIndividualCert,
 		policy.RuleAuthorityWithinTitle, policy.RuleMarkerMatchesTitle}}
-	s.hook = &policyHook{Engine: p.engine, Facts: policy.Request{
+	s.policy = &kyso.Policy{Engine: p.engine, Facts: policy.Request{
 		Role:         policy.RoleAuthority,
 		Certificate:  policy.Certificate{Kind: policy.CertIndividual, Status: status},
 		Document:     policy.Document{Kind: policy.DocAdministrative},
@@ -64,31 +64,21 @@ func (p *demoPolicy) leader(status policy.CertificateStatus) *demoStep {
 // organisation certificate, after the leader. verified is what the verification of
 // the document to sign found (the signatures in document order): the policy allows
 // the organisation signature only over a valid signature of the person with
-// authority (NĐ 30/2020 Điều 32).
-func (p *demoPolicy) clerk(status policy.CertificateStatus, verified *signature.Report) *demoStep {
+// authority (NĐ 30/2020 Điều 32); check verifies it before the decision.
+func (p *demoPolicy) clerk(status policy.CertificateStatus, verified *signature.Report, check *kyso.VerifyOptions) *demoStep {
 	s := &demoStep{Name: "văn thư / clerk", Rules: []string{policy.RuleOrgSealByClerk, policy.RuleOrgSealAfterAuthority}}
-	s.hook = &policyHook{Engine: p.engine, Facts: policy.Request{
+	s.policy = &kyso.Policy{Engine: p.engine, Facts: policy.Request{
 		Role:        policy.RoleClerk,
-		Certificate: policy.Certificate{Kind: policy.CertOrganisation, Status: status},
+		Certificate: policy.Certificate{Status: status},
 		Document:    policy.Document{Kind: policy.DocAdministrative},
-	}, Decided: s.record}
-	s.hook.Verified = make(map[string]policyVerified, len(verified.Signatures))
+	}, Verify: check, Decided: s.record}
 	for i, r := range verified.Signatures {
 		if r.Field == demoLeaderField {
-			// What the document does not show: the leader signed with an individual
-			// certificate, on behalf of the committee.
-			s.hook.Facts.Existing = append(s.hook.Facts.Existing, policy.ExistingSignature{Order: i + 1,
-				Certificate: policy.Certificate{Kind: policy.CertIndividual},
-				Markers:     []policy.AuthorityMarker{policy.MarkerOnBehalfOf}})
+			// What the document does not show: the leader signed on behalf of the
+			// committee.
+			s.policy.Facts.Existing = append(s.policy.Facts.Existing, policy.ExistingSignature{Order: i + 1,
+				Markers: []policy.AuthorityMarker{policy.MarkerOnBehalfOf}})
 		}
-		v := policyVerified{Indication: policy.Indication(r.Indication)}
-		switch {
-		case r.SubIndication == signature.Revoked:
-			v.Status = policy.StatusRevoked
-		case r.Indication == signature.TotalPassed:
-			v.Status = policy.StatusGood
-		}
-		s.hook.Verified[r.Field] = v
 	}
 	return s
 }
@@ -103,20 +93,6 @@ func (s *demoStep) explain(err error) error {
 		return fmt.Errorf("the signing policy refused the %s's signature: %s: %w", s.Name, ref.Decision.English(), err)
 	}
 	return fmt.Errorf("signing as the %s: %w", s.Name, err)
-}
-
-// demoPolicyStatus turns the revocation status checked with certstatus into the
-// policy's fact; anything not settled stays unknown (a warning, not a refusal).
-func demoPolicyStatus(s certstatus.Status) policy.CertificateStatus {
-	switch s {
-	case certstatus.StatusGood, certstatus.StatusRevokedLater:
-		return policy.StatusGood
-	case certstatus.StatusRevoked:
-		return policy.StatusRevoked
-	case certstatus.StatusSuspended:
-		return policy.StatusSuspended
-	}
-	return policy.StatusUnknown
 }
 
 // reasons returns the decision's reasons worth printing: the step's own rules, and

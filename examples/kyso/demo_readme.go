@@ -38,7 +38,7 @@ func demoReadme(dir string, r *demoResult) string {
 		Phụ lục I, in Liberation Serif with the Vietnamese text embedded: %s. It reported the
 		room for the signature between the title (ô 7a) and the name (ô 7b): page %d,
 		[%.1f %.1f %.1f %.1f].`,
-		r.letter.Title, demoFormID, demoUnsignedName, r.letter.Box.Page+1, box[0], box[1], box[2], box[3])
+		r.letter.Title, demoFormID, demoUnsignedName, r.letter.Box.Page, box[0], box[1], box[2], box[3])
 	b.WriteString("\n")
 	para("3. ", "   ", `Người có thẩm quyền / the person with authority. The policy engine (profile %q) was
 		asked whether the chairman, %s, may sign the letter as "TM. ỦY BAN NHÂN DÂN / CHỦ

@@ -15,6 +15,7 @@
 //	pki      create and serve a VGCA-shaped test PKI
 //	forms    list, validate and render the certificate-request forms
 //	policy   ask who may sign what, with the legal reason
+//	version  print kyso's version
 //
 // Exit status, unless a command's -help says otherwise: 0 success, 1 the operation
 // failed (bad input, signing or checking failed), 2 usage error.
@@ -27,6 +28,8 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"syscall"
+	"time"
 )
 
 // Exit statuses shared by the commands.
@@ -51,22 +54,43 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"demo":   {"sign a generated sample document with a generated test key", runDemo},
-		"sign":   {"sign a PDF with a PKCS#12/PEM key or a PKCS#11 token", runSign},
-		"verify": {"verify every signature in a PDF", runVerify},
-		"extend": {"add validation data and a document time-stamp (B-LTA renewal)", runExtend},
-		"token":  {"list PKCS#11 tokens and keys", runToken},
-		"pki":    {"create and serve a VGCA-shaped test PKI", runPKI},
-		"forms":  {"list, validate and render the certificate-request forms", runForms},
-		"policy": {"ask who may sign what, with the legal reason", runPolicy},
+		"demo":    {"sign a generated sample document with a generated test key", runDemo},
+		"sign":    {"sign a PDF with a PKCS#12/PEM key or a PKCS#11 token", runSign},
+		"verify":  {"verify every signature in a PDF", runVerify},
+		"extend":  {"add validation data and a document time-stamp (B-LTA renewal)", runExtend},
+		"token":   {"list PKCS#11 tokens and keys", runToken},
+		"pki":     {"create and serve a VGCA-shaped test PKI", runPKI},
+		"forms":   {"list, validate and render the certificate-request forms", runForms},
+		"policy":  {"ask who may sign what, with the legal reason", runPolicy},
+		"version": {"print kyso's version", runVersion},
 	}
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig := <-sigs
+		// Stop: no temporary output survives, running commands see a cancelled
+		// context, and a command that does not return soon is ended.
+		removePendingTemps()
+		cancel()
+		code := 130 // 128 + SIGINT
+		if sig == syscall.SIGTERM {
+			code = 143
+		}
+		select {
+		case <-sigs:
+		case <-time.After(5 * time.Second):
+		}
+		removePendingTemps()
+		os.Exit(code)
+	}()
 	c := &cli{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
 	code := run(ctx, c, os.Args[1:])
-	stop()
+	signal.Stop(sigs)
+	cancel()
 	os.Exit(code)
 }
 

@@ -32,6 +32,7 @@ const (
 	codeTimeout           = "timeout"
 	codeInternal          = "internal"
 	codeMethodNotAllowed  = "method_not_allowed"
+	codeNotFound          = "not_found"
 	codeUnsupportedFormat = "unsupported_media_type"
 )
 

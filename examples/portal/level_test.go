@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kyso-go/kyso"
 	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/certstatus/certstatustest"
 	"github.com/kyso-go/kyso/internal/pdf/pdftest"
@@ -20,9 +21,7 @@ import (
 // retry with the same request.
 func testLevels(t *testing.T, pki *certstatustest.PKI) {
 	in := pdftest.Classic()
-	offline := &signature.VerifyOptions{Validator: chainValidator{certstatus.NewChecker(certstatus.Options{
-		Trust: certstatus.NewTrustStore(pki.Root.Cert), Offline: true,
-	})}, Offline: true}
+	offline := (&kyso.VerifyOptions{Trust: certstatus.NewTrustStore(pki.Root.Cert), Offline: true}).SignatureOptions()
 
 	t.Run("B-LT", func(t *testing.T) {
 		ts := startPortal(t, pki, func(c *Config) { c.Level = signature.LevelBLT })

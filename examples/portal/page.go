@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/kyso-go/kyso/signature"
@@ -26,7 +28,29 @@ type pageData struct {
 	Report   *signature.Report
 	Warnings []string
 	Cards    []card
+	Pages    []pagePicture
 	MaxMiB   int64
+	// Title, when set, makes the page an error page (404, 405) in the portal's style.
+	Title string
+}
+
+// pagePicture is a schematic of one signed page: its box and every signature shown on
+// it, numbered like the cards, so a reader sees which signature sits where.
+type pagePicture struct {
+	Page    int
+	ViewBox string // "0 0 w h" in points
+	W, H    float64
+	Boxes   []pageBox
+}
+
+// pageBox is one signature's widget on a pagePicture, in the picture's coordinates
+// (y downwards).
+type pageBox struct {
+	Index      int
+	X, Y, W, H float64
+	LX, LY     float64 // the centre of the box, where its number is written
+	Size       float64 // the number's font size: readable when the page is drawn small
+	Class      string
 }
 
 // card is one signature as Thông tư 15/2025/TT-BKHCN asks a verifier to display it
@@ -53,9 +77,17 @@ type card struct {
 	Revocation   checkLine
 	StatusWarn   string // non-empty when the revocation status could not be checked
 	Modification string
-	Reason       string
-	Location     string
-	Checks       []checkLine
+	// Certification describes a certification (DocMDP) signature: what it allows
+	// after it. Empty for an approval signature.
+	Certification string
+	// Reasons are the checks behind a verdict that is not TOTAL_PASSED, shown on the
+	// card itself (not only in the collapsed details).
+	Reasons []checkLine
+	// Page is where the signature is shown (1-based), 0 when it is invisible.
+	Page     int
+	Reason   string
+	Location string
+	Checks   []checkLine
 }
 
 // checkLine is one check for display.
@@ -64,6 +96,39 @@ type checkLine struct {
 	Class   string
 	Message string
 	English string
+}
+
+// notFound answers an unknown path: 404 (or 405 for / with a method other than GET).
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/" {
+		s.methodNotAllowed("GET, HEAD")(w, r)
+		return
+	}
+	e := newAPIError(http.StatusNotFound, codeNotFound,
+		"Không tìm thấy trang "+r.URL.Path, "No page at "+r.URL.Path, nil)
+	s.errorPage(w, r, e, "Không tìm thấy trang / Page not found")
+}
+
+// methodNotAllowed answers a known path asked with the wrong method.
+func (s *Server) methodNotAllowed(allow string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allow)
+		e := newAPIError(http.StatusMethodNotAllowed, codeMethodNotAllowed,
+			"Phương thức "+r.Method+" không được hỗ trợ ở "+r.URL.Path+"; hãy dùng "+allow,
+			"Method "+r.Method+" is not allowed on "+r.URL.Path+"; use "+allow, nil)
+		s.errorPage(w, r, e, "Phương thức không được hỗ trợ / Method not allowed")
+	}
+}
+
+// errorPage answers an error as JSON to API clients (paths under /api/, or a request
+// that accepts JSON and not HTML) and as a page in the portal's style to browsers.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, e *apiError, title string) {
+	accept := r.Header.Get("Accept")
+	if strings.HasPrefix(r.URL.Path, "/api/") || (strings.Contains(accept, "application/json") && !strings.Contains(accept, "text/html")) {
+		writeError(w, r, s.log, e)
+		return
+	}
+	s.renderPage(w, e.Status, &pageData{Error: e, Title: title})
 }
 
 // handlePage is GET /: the upload form.
@@ -75,7 +140,8 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 // signature.
 func (s *Server) handleVerifyPage(w http.ResponseWriter, r *http.Request) {
 	data := &pageData{}
-	pdf, err := readPDFBody(r, int(s.cfg.MaxBody))
+	pdf, name, err := readNamedPDFBody(r, int(s.cfg.MaxBody))
+	data.FileName = name
 	if err != nil {
 		ae := bodyError(err)
 		data.Error = ae
@@ -96,6 +162,7 @@ func (s *Server) handleVerifyPage(w http.ResponseWriter, r *http.Request) {
 	for i := range rep.Signatures {
 		data.Cards = append(data.Cards, makeCard(i+1, &rep.Signatures[i]))
 	}
+	data.Pages = pagePictures(data.Cards, rep)
 	s.renderPage(w, http.StatusOK, data)
 }
 
@@ -173,6 +240,28 @@ func makeCard(i int, s *signature.SignatureReport) card {
 	if s.SubIndication == signature.TryLater && c.StatusWarn == "" {
 		c.StatusWarn = "Cảnh báo: không kiểm tra được trạng thái của chứng thư số; hãy thử lại sau."
 	}
+	if s.CertificationLevel > 0 {
+		c.Certification = certificationText(s.CertificationLevel)
+	}
+	if s.Widget != nil {
+		c.Page = s.Widget.Page
+	}
+	if s.Indication != signature.TotalPassed {
+		for _, ck := range s.Checks {
+			switch ck.Result {
+			case signature.CheckFailed, signature.CheckIndeterminate:
+				c.Reasons = append(c.Reasons, line(ck))
+			}
+		}
+		if len(c.Reasons) == 0 {
+			// A verdict always has a reason to show, even when no single check says it.
+			for _, ck := range s.Checks {
+				if ck.Result == signature.CheckWarning {
+					c.Reasons = append(c.Reasons, line(ck))
+				}
+			}
+		}
+	}
 	c.Modification = "không có thay đổi sau khi ký"
 	if ck, ok := s.Check(signature.CheckModifications); ok && s.Modification != signature.ModNone {
 		c.Modification = ck.MessageVI
@@ -181,6 +270,52 @@ func makeCard(i int, s *signature.SignatureReport) card {
 		c.Checks = append(c.Checks, line(ck))
 	}
 	return c
+}
+
+// certificationText says in Vietnamese (English beside it) what a certification
+// signature with DocMDP permission p allows after it (ISO 32000-1 §12.8.2.2).
+func certificationText(p int) string {
+	switch p {
+	case 1:
+		return "Chữ ký chứng nhận (DocMDP P=1): không cho phép thay đổi nào sau khi ký / certification: no changes allowed"
+	case 2:
+		return "Chữ ký chứng nhận (DocMDP P=2): chỉ cho phép điền biểu mẫu và ký / certification: form filling and signing allowed"
+	default:
+		return fmt.Sprintf("Chữ ký chứng nhận (DocMDP P=%d): cho phép điền biểu mẫu, ký và chú thích / certification: form filling, signing and annotations allowed", p)
+	}
+}
+
+// pagePictures draws, for every page that shows a signature, the page's box and each
+// signature's widget with its card number.
+func pagePictures(cards []card, rep *signature.Report) []pagePicture {
+	var pics []pagePicture
+	byPage := map[int]int{}
+	for i := range rep.Signatures {
+		wb := rep.Signatures[i].Widget
+		if wb == nil {
+			continue
+		}
+		box := wb.PageBox
+		w, h := box[2]-box[0], box[3]-box[1]
+		if w <= 0 || h <= 0 {
+			continue
+		}
+		k, ok := byPage[wb.Page]
+		if !ok {
+			k = len(pics)
+			byPage[wb.Page] = k
+			pics = append(pics, pagePicture{Page: wb.Page, W: w, H: h, ViewBox: fmt.Sprintf("0 0 %.0f %.0f", w, h)})
+		}
+		r := wb.Rect
+		b := pageBox{
+			Index: cards[i].Index, Class: cards[i].Class,
+			X: r[0] - box[0], Y: box[3] - r[3], W: r[2] - r[0], H: r[3] - r[1],
+		}
+		b.LX, b.LY, b.Size = b.X+b.W/2, b.Y+b.H/2, max(w, h)/12
+		pics[k].Boxes = append(pics[k].Boxes, b)
+	}
+	sort.Slice(pics, func(i, j int) bool { return pics[i].Page < pics[j].Page })
+	return pics
 }
 
 func line(ck signature.Check) checkLine {
@@ -199,7 +334,9 @@ func line(ck signature.Check) checkLine {
 }
 
 // fmtTime shows a time in Vietnam's time zone (UTC+7, no daylight saving), without
-// depending on the system's time-zone database.
+// depending on the system's time-zone database, in the one format the whole page uses:
+// ISO 8601 with the zone, as Nghị định 30/2020 writes signing times and as the
+// verifier's own messages do (2026-12-07T07:03:45+07:00).
 func fmtTime(t time.Time) string {
-	return t.In(time.FixedZone("ICT", 7*3600)).Format("02/01/2006 15:04:05 (UTC+07:00)")
+	return t.In(time.FixedZone("ICT", 7*3600)).Format(time.RFC3339)
 }

@@ -1,16 +1,12 @@
 package main
 
 import (
-	"context"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 
-	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/policy"
-	"github.com/kyso-go/kyso/signature"
 )
 
 // policyFields are the prepare request's fields that give the signing policy the facts
@@ -21,7 +17,7 @@ var policyFields = map[string]fieldSpec{
 	"documentKind":    {fieldText, maxTextField}, // administrative (default), copy, …
 	"classification":  {fieldText, maxTextField}, // "", mat, toi-mat, tuyet-mat
 	"authority":       {fieldText, maxTextField}, // markers, comma-separated: TM., KT., TL., TUQ., Q.
-	"certificateKind": {fieldText, maxTextField}, // individual, organisation, …; default read from the certificate
+	"certificateKind": {fieldText, maxTextField}, // individual, organisation, …; default kyso.CertificateKind
 }
 
 // policyFacts reads the policy fields of a prepare request into a policy.Request
@@ -64,98 +60,6 @@ func policyFacts(f map[string][]byte) (policy.Request, error) {
 		}
 	}
 	return req, nil
-}
-
-// policyHook adapts a policy.Engine to signature.PolicyHook for one prepare request:
-// it completes the caller's facts with what signature.Prepare reads in the document
-// (the signer's certificate, the signing time, the signatures already there) and asks
-// the engine. Existing signatures are verified first (verifyExisting), because the
-// rules speak of a *valid* signature of the person with authority.
-type policyHook struct {
-	engine         *policy.Engine
-	facts          policy.Request
-	verifyExisting func(ctx context.Context) (*signature.Report, error)
-	decision       *policy.Decision
-}
-
-// CheckSigning decides whether the signature described by info may be made.
-func (h *policyHook) CheckSigning(ctx context.Context, info signature.SigningInfo) error {
-	if len(info.Chain) == 0 || info.Chain[0] == nil {
-		return errors.New("no signer certificate")
-	}
-	req := h.facts
-	kind := h.facts.Certificate.Kind
-	if kind == "" {
-		kind = certificateKind(info.Chain[0])
-	}
-	req.Certificate = policy.CertificateFacts(info.Chain[0], kind)
-	req.Certificate.Status = h.facts.Certificate.Status
-	req.Time = info.Time
-
-	verified := map[string]signature.SignatureReport{}
-	if len(info.Existing) > 0 && h.verifyExisting != nil {
-		rep, err := h.verifyExisting(ctx)
-		if err != nil {
-			return err
-		}
-		for _, s := range rep.Signatures {
-			verified[s.Field] = s
-		}
-	}
-	for i, s := range info.Existing {
-		es := policy.ExistingSignature{Order: i + 1, Time: s.Time}
-		if s.Kind == signature.KindDocTimestamp {
-			es.Kind = policy.KindDocTimestamp
-			req.Existing = append(req.Existing, es)
-			continue
-		}
-		if s.Signer == nil {
-			// A signature whose signer cannot be read is no evidence that anyone signed.
-			es.Certificate, es.Indication = policy.Certificate{Kind: policy.CertIndividual}, policy.IndicationTotalFailed
-			req.Existing = append(req.Existing, es)
-			continue
-		}
-		es.Certificate = policy.CertificateFacts(s.Signer, certificateKind(s.Signer))
-		if v, ok := verified[s.Field]; ok {
-			es.Indication = policy.Indication(v.Indication)
-			switch {
-			case v.SubIndication == signature.Revoked:
-				es.Certificate.Status = policy.StatusRevoked
-			case v.Indication == signature.TotalPassed:
-				es.Certificate.Status = policy.StatusGood
-			}
-		}
-		req.Existing = append(req.Existing, es)
-	}
-	d := h.engine.Decide(ctx, req)
-	h.decision = &d
-	return d.AsError()
-}
-
-// certificateKind reads a certificate's kind with certstatus.ParseIdentity's rules;
-// a kind it cannot tell counts as an individual's certificate (the policy then checks
-// the title and role).
-func certificateKind(c *x509.Certificate) policy.CertificateKind {
-	switch certstatus.ParseIdentity(c).Kind {
-	case certstatus.KindOrganisation:
-		return policy.CertOrganisation
-	case certstatus.KindDevice, certstatus.KindCA:
-		return policy.CertDevice
-	}
-	return policy.CertIndividual
-}
-
-// policyStatus turns a revocation check into the policy's certificate status.
-func policyStatus(r certstatus.Result) policy.CertificateStatus {
-	switch {
-	case r.Status == certstatus.StatusUnknown:
-		return policy.StatusUnknown
-	case r.Status.ValidAt():
-		return policy.StatusGood
-	case r.Status == certstatus.StatusSuspended:
-		return policy.StatusSuspended
-	}
-	return policy.StatusRevoked
 }
 
 // policyError maps a refusal of the policy to a 422 carrying the decision (its reasons

@@ -2,13 +2,12 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/rsa"
 	"encoding/base64"
-	"errors"
 	"net/http"
 	"time"
 
+	"github.com/kyso-go/kyso"
 	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/policy"
 	"github.com/kyso-go/kyso/signature"
@@ -69,21 +68,23 @@ func (s *Server) handlePrepare(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, bodyError(err))
 		return
 	}
-	var hook *policyHook
+	var pol *kyso.Policy
 	if s.cfg.Policy != nil {
 		facts, err := policyFacts(f)
 		if err != nil {
 			writeError(w, r, s.log, bodyError(err))
 			return
 		}
-		hook = &policyHook{engine: s.cfg.Policy, facts: facts}
+		// The signatures already in the document are verified first, because the
+		// rules speak of a *valid* signature of the person with authority.
+		pol = &kyso.Policy{Engine: s.cfg.Policy, Facts: facts, Verify: s.verifyOptions()}
 	}
 	// A device, service or software certificate never signs documents (rules.md §2.1,
 	// Thông tư 185/2019/TT-BQP); neither does a CA's own certificate.
-	if k := certstatus.ParseIdentity(chain[0]).Kind; k == certstatus.KindDevice || k == certstatus.KindCA {
+	if k := kyso.CertificateKind(chain[0]); k == policy.CertDevice {
 		writeError(w, r, s.log, newAPIError(http.StatusUnprocessableEntity, codeCertificate,
 			"Chứng thư số loại "+k.Vietnamese()+" không được dùng để ký văn bản; hãy dùng chứng thư số cá nhân hoặc của cơ quan, tổ chức",
-			"A "+k.String()+" certificate never signs documents; use an individual or organisation certificate", nil))
+			"A "+string(k)+" certificate never signs documents; use an individual or organisation certificate", nil))
 		return
 	}
 	ctx := r.Context()
@@ -97,8 +98,8 @@ func (s *Server) handlePrepare(w http.ResponseWriter, r *http.Request) {
 	var warnings []string
 	if !s.cfg.Offline && len(valid) > 1 {
 		res := s.checker.Check(ctx, valid[0], valid[1], now)
-		if hook != nil {
-			hook.facts.Certificate.Status = policyStatus(res)
+		if pol != nil {
+			pol.Facts.Certificate.Status = kyso.CertificateStatus(res.Status)
 		}
 		switch {
 		case res.Status == certstatus.StatusUnknown:
@@ -112,31 +113,18 @@ func (s *Server) handlePrepare(w http.ResponseWriter, r *http.Request) {
 	}
 
 	pdf := f["pdf"]
-	opts := &signature.SignOptions{
-		Time:     now,
-		PSS:      true, // RSASSA-PSS is mandatory for signing (Thông tư 39/2017/TT-BTTTT)
-		Name:     string(f["name"]),
-		Reason:   string(f["reason"]),
-		Location: string(f["location"]),
-		Field:    string(f["field"]),
-		StateKey: s.cfg.StateKey,
-	}
-	if hook != nil {
-		opts.Policy = hook
-		hook.verifyExisting = func(ctx context.Context) (*signature.Report, error) {
-			rep, ae := s.verify(ctx, pdf)
-			if ae != nil {
-				return nil, ae
-			}
-			return rep, nil
-		}
-	}
-	prep, err := signature.Prepare(ctx, bytes.NewReader(pdf), int64(len(pdf)), chain, opts)
-	if errors.Is(err, signature.ErrFieldNotFound) {
-		// No such empty field: create a new invisible one with that name.
-		opts.Field, opts.NewField = "", opts.Field
-		prep, err = signature.Prepare(ctx, bytes.NewReader(pdf), int64(len(pdf)), chain, opts)
-	}
+	// RSASSA-PSS, mandatory for signing under Thông tư 39/2017/TT-BTTTT, is kyso's
+	// default; the field named is signed, or created (invisible) when absent.
+	opts := &kyso.SignOptions{Signature: signature.SignOptions{
+		Time:        now,
+		Name:        string(f["name"]),
+		Reason:      string(f["reason"]),
+		Location:    string(f["location"]),
+		Field:       string(f["field"]),
+		CreateField: len(f["field"]) > 0,
+		StateKey:    s.cfg.StateKey,
+	}, Policy: pol}
+	prep, err := kyso.Prepare(ctx, bytes.NewReader(pdf), int64(len(pdf)), chain, opts)
 	if err != nil {
 		writeError(w, r, s.log, signError(err))
 		return
@@ -151,9 +139,7 @@ func (s *Server) handlePrepare(w http.ResponseWriter, r *http.Request) {
 		Expires:          now.Add(s.cfg.StateTTL).UTC().Truncate(time.Second),
 		Warnings:         append(warnings, prep.Warnings...),
 	}
-	if hook != nil {
-		resp.Policy = hook.decision
-	}
+	resp.Policy = prep.Decision
 	if pss, ok := prep.SignerOpts.(*rsa.PSSOptions); ok {
 		resp.Algorithm, resp.SaltLength = "RSASSA-PSS", pss.SaltLength
 	} else if _, ok := chain[0].PublicKey.(*rsa.PublicKey); ok {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -67,44 +66,6 @@ func readForm(r *http.Request, spec map[string]fieldSpec) (map[string][]byte, er
 		"Unsupported Content-Type "+mt+"; send application/json or multipart/form-data", nil)
 }
 
-func readJSONForm(body io.Reader, spec map[string]fieldSpec) (map[string][]byte, error) {
-	var raw map[string]json.RawMessage
-	dec := json.NewDecoder(body)
-	if err := dec.Decode(&raw); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, err
-		}
-		return nil, badRequest("Dữ liệu JSON không hợp lệ", "Malformed JSON body", err)
-	}
-	if dec.More() {
-		return nil, badRequest("Dữ liệu JSON có phần thừa sau đối tượng", "Trailing data after the JSON object", nil)
-	}
-	out := make(map[string][]byte, len(raw))
-	for name, v := range raw {
-		fs, ok := spec[name]
-		if !ok {
-			return nil, unknownField(name)
-		}
-		var s string
-		if err := json.Unmarshal(v, &s); err != nil {
-			return nil, badRequest(fmt.Sprintf("Trường %q phải là chuỗi", name), fmt.Sprintf("Field %q must be a string", name), nil)
-		}
-		val := []byte(s)
-		if fs.kind == fieldFile || fs.kind == fieldBase64 {
-			var err error
-			if val, err = decodeBase64(name, s); err != nil {
-				return nil, err
-			}
-		}
-		if err := checkField(name, fs, val); err != nil {
-			return nil, err
-		}
-		out[name] = val
-	}
-	return out, nil
-}
-
 func readMultipartForm(r *http.Request, spec map[string]fieldSpec) (map[string][]byte, error) {
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -158,8 +119,16 @@ func readMultipartForm(r *http.Request, spec map[string]fieldSpec) (map[string][
 			return nil, err
 		}
 		out[name] = val
+		if fn := part.FileName(); fs.kind == fieldFile && fn != "" && len(fn) <= maxTextField && utf8.ValidString(fn) {
+			out[name+fileNameKey] = []byte(fn)
+		}
 	}
 }
+
+// fileNameKey follows a file field's name in readForm's result to give the name of the
+// uploaded file, when a multipart part said it. No request field can have that key:
+// fields outside the spec are refused.
+const fileNameKey = "\x00filename"
 
 // decodeBase64 accepts standard and URL-safe base64, padded or not, with white space.
 func decodeBase64(name, s string) ([]byte, error) {
@@ -246,24 +215,31 @@ func parseChain(data []byte) ([]*x509.Certificate, error) {
 // readPDFBody reads a document sent as the raw body (application/pdf or
 // application/octet-stream) or as the "pdf" part of a multipart form.
 func readPDFBody(r *http.Request, max int) ([]byte, error) {
+	pdf, _, err := readNamedPDFBody(r, max)
+	return pdf, err
+}
+
+// readNamedPDFBody is readPDFBody that also gives the uploaded file's name, when the
+// upload said it.
+func readNamedPDFBody(r *http.Request, max int) ([]byte, string, error) {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch mt {
 	case "multipart/form-data", "application/json":
 		f, err := readForm(r, map[string]fieldSpec{"pdf": {fieldFile, max}})
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		if len(f["pdf"]) == 0 {
-			return nil, badRequest("Chưa chọn tệp PDF", "No PDF was sent (field pdf)", nil)
+			return nil, "", badRequest("Chưa chọn tệp PDF", "No PDF was sent (field pdf)", nil)
 		}
-		return f["pdf"], nil
+		return f["pdf"], string(f["pdf"+fileNameKey]), nil
 	}
 	b, err := io.ReadAll(r.Body)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if len(b) == 0 {
-		return nil, badRequest("Chưa gửi tệp PDF", "The body is empty: send the PDF", nil)
+		return nil, "", badRequest("Chưa gửi tệp PDF", "The body is empty: send the PDF", nil)
 	}
-	return b, nil
+	return b, "", nil
 }

@@ -1,17 +1,15 @@
 package main
 
 import (
-	"context"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
 	"runtime"
-	"strings"
 	"time"
 
+	"github.com/kyso-go/kyso"
 	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/policy"
 	"github.com/kyso-go/kyso/signature"
@@ -70,11 +68,12 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	checker *certstatus.Checker
-	tsa     *certstatus.TSAClient
-	page    *template.Template
-	slots   chan struct{}
-	envKey  []byte
-	mux     *http.ServeMux
+	// services time-stamp and gather validation data for Config.Level.
+	services *kyso.Services
+	page     *template.Template
+	slots    chan struct{}
+	envKey   []byte
+	mux      *http.ServeMux
 }
 
 // NewServer checks cfg and builds a Server.
@@ -126,9 +125,7 @@ func NewServer(cfg Config) (*Server, error) {
 			Trust: cfg.Trust, Offline: cfg.Offline, HTTPClient: cfg.HTTPClient, Now: cfg.Now,
 		}),
 	}
-	if cfg.TSAURL != "" {
-		s.tsa = &certstatus.TSAClient{URL: cfg.TSAURL, HTTPClient: cfg.HTTPClient, Checker: s.checker}
-	}
+	s.services = &kyso.Services{TSAURL: cfg.TSAURL, Checker: s.checker, HTTPClient: cfg.HTTPClient}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/prepare", s.limited(s.handlePrepare))
 	mux.HandleFunc("POST /api/complete", s.limited(s.handleComplete))
@@ -139,6 +136,15 @@ func NewServer(cfg Config) (*Server, error) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
 	})
+	// Every known path with the wrong method, and every unknown path, gets an answer in
+	// the portal's own form: JSON under /api/, a page elsewhere.
+	for path, allow := range map[string]string{
+		"/api/prepare": "POST", "/api/complete": "POST", "/api/verify": "POST",
+		"/verify": "POST", "/healthz": "GET, HEAD",
+	} {
+		mux.HandleFunc(path, s.methodNotAllowed(allow))
+	}
+	mux.HandleFunc("/", s.notFound)
 	s.mux = mux
 	return s, nil
 }
@@ -208,20 +214,3 @@ func (r *statusRecorder) Write(p []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
-
-// chainValidator adapts certstatus.Checker to signature.ChainValidator, turning
-// certstatus's errors into a *signature.ChainError with their ETSI sub-indication.
-type chainValidator struct{ c *certstatus.Checker }
-
-// ValidateChain validates cert at time at with certstatus.
-func (v chainValidator) ValidateChain(ctx context.Context, cert *x509.Certificate, inter []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
-	chain, err := v.c.ValidateChain(ctx, cert, inter, at)
-	if err == nil {
-		return chain, nil
-	}
-	sub := signature.SubIndication(certstatus.SubIndication(err))
-	if sub == "" {
-		sub = signature.CertificateChainFailure
-	}
-	return nil, &signature.ChainError{SubIndication: sub, Err: errors.New(strings.TrimSpace(err.Error()))}
-}

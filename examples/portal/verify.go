@@ -6,21 +6,20 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/kyso-go/kyso"
 	"github.com/kyso-go/kyso/signature"
 )
 
-// verify runs signature.Verify with the server's trust and revocation settings.
+// verifyOptions are the server's trust and revocation settings, with its checker
+// (and its caches).
+func (s *Server) verifyOptions() *kyso.VerifyOptions {
+	return &kyso.VerifyOptions{Checker: s.checker, Offline: s.cfg.Offline,
+		AllowMissingRevocation: !s.cfg.StrictRevocation, Time: s.cfg.Now()}
+}
+
+// verify runs kyso.Verify with the server's trust and revocation settings.
 func (s *Server) verify(ctx context.Context, pdf []byte) (*signature.Report, *apiError) {
-	opts := &signature.VerifyOptions{
-		Validator:              chainValidator{s.checker},
-		Offline:                s.cfg.Offline,
-		AllowMissingRevocation: !s.cfg.StrictRevocation,
-		Time:                   s.cfg.Now(),
-	}
-	if !s.cfg.Offline {
-		opts.Revocation = s.checker
-	}
-	rep, err := signature.Verify(ctx, bytes.NewReader(pdf), int64(len(pdf)), opts)
+	rep, err := kyso.Verify(ctx, bytes.NewReader(pdf), int64(len(pdf)), s.verifyOptions())
 	switch {
 	case errors.Is(err, signature.ErrNoSignatures):
 		return rep, newAPIError(http.StatusUnprocessableEntity, codeNoSignatures,

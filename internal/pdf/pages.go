@@ -278,6 +278,10 @@ func (d *Document) PageOf(r Ref) (Page, error) {
 	return d.makePage(r, node, inh), nil
 }
 
+// Rect reads a rectangle [llx lly urx ury] (an array of four numbers, each possibly an
+// indirect reference), normalised so that ll < ur.
+func (d *Document) Rect(o Object) ([4]float64, bool) { return d.rect(o) }
+
 // rect reads a rectangle [llx lly urx ury], normalised so that ll < ur.
 func (d *Document) rect(o Object) ([4]float64, bool) {
 	var r [4]float64

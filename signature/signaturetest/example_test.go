@@ -3,7 +3,6 @@ package signaturetest_test
 import (
 	"fmt"
 
-	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/signature"
 	"github.com/kyso-go/kyso/signature/signaturetest"
 )
@@ -18,7 +17,7 @@ func (printer) Fatalf(format string, args ...any) { fmt.Printf("FATAL: "+format+
 // A downstream test checks a signed document in one call.
 func Example() {
 	key, chain, roots := testSigner() // a test root and a signer "Trần Thị Bình"
-	doc := signDoc(key, chain, pdftest.Classic())
+	doc := signDoc(key, chain, signaturetest.SamplePDF())
 
 	rep := signaturetest.AssertSignatures(printer{}, doc,
 		&signature.VerifyOptions{Roots: roots, AllowMissingRevocation: true},

@@ -2,23 +2,18 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto"
 	"crypto/x509"
 	"encoding/pem"
-	"errors"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/policy"
-	"github.com/kyso-go/kyso/signature"
 )
 
 // signPolicyFixture holds the key files of a leader (individual certificate, title
@@ -157,7 +152,7 @@ func TestSignPolicyRefusals(t *testing.T) {
 			exitFailure, []string{policy.RuleClassified, "KHÔNG ĐƯỢC KÝ."}},
 		{"device certificate", f.unsigned, append([]string{"-role", "it-officer", "-cert-kind", "device", "-policy-profile", "national"}, org...),
 			exitFailure, []string{policy.RuleDeviceCertificate}},
-		{"deputy without KT.", f.unsigned, append([]string{"-role", "deputy", "-authority", "TM.", "-policy-profile", "national"}, leader...),
+		{"deputy without KT.", f.unsigned, append([]string{"-role", "deputy", "-authority", "TM.", "-policy-profile", "ha-tinh"}, leader...),
 			exitFailure, []string{"refuses this signature"}},
 		{"request file: clerk seals an unsigned document", f.unsigned, append([]string{"-policy-request", requestFile("r1.json", "clerk-seal-unsigned"), "-policy-profile", "quang-ninh"}, org...),
 			exitFailure, []string{policy.RuleOrgSealAfterAuthority, "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 20 k5"}},
@@ -186,80 +181,4 @@ func TestSignPolicyRefusals(t *testing.T) {
 			assertNoOutput(t, out)
 		})
 	}
-}
-
-// TestPolicyHookAdapter: through signature.Sign, the adapter's refusal is reachable as
-// *policy.RefusalError and matches both sentinels; the request it builds lists the
-// document's signatures with the caller's facts merged by order.
-func TestPolicyHookAdapter(t *testing.T) {
-	f := newSignPolicyFixture(t)
-	e, err := policy.New(policy.Options{})
-	require.NoError(t, err)
-	doc := pdftest.Classic()
-	var decisions []policy.Decision
-	hook := &policyHook{Engine: e, Facts: policy.Request{Role: policy.RoleClerk, Document: policy.Document{Kind: policy.DocAdministrative}},
-		Decided: func(d policy.Decision) { decisions = append(decisions, d) }}
-	var out bytes.Buffer
-	_, err = signature.Sign(context.Background(), &out, bytes.NewReader(doc), int64(len(doc)), f.orgSignerKey, f.orgChain,
-		&signature.SignOptions{Policy: hook})
-	require.Error(t, err)
-	assert.ErrorIs(t, err, signature.ErrPolicyRefused)
-	assert.ErrorIs(t, err, policy.ErrRefused)
-	var ref *policy.RefusalError
-	require.ErrorAs(t, err, &ref)
-	assert.Equal(t, []string{policy.RuleOrgSealAfterAuthority}, ref.Decision.RuleIDs(policy.OutcomeViolated))
-	assert.Zero(t, out.Len())
-	require.Len(t, decisions, 1)
-
-	// The request built for a document signed by the leader, then the organisation.
-	now := time.Now()
-	info := signature.SigningInfo{Chain: f.orgChain, Time: now, Existing: []signature.ExistingSignature{
-		{Field: "Lãnh đạo", Kind: signature.KindSignature, Signer: f.leader, Time: now.Add(-2 * time.Minute)},
-		{Field: "Lỗi", Kind: signature.KindSignature, Err: errors.New("bad CMS")},
-		{Field: "DocTimeStamp1", Kind: signature.KindDocTimestamp, Time: now.Add(-time.Minute)},
-	}}
-	hook.Facts.Existing = []policy.ExistingSignature{{Order: 1, Certificate: policy.Certificate{Kind: policy.CertIndividual, Status: policy.StatusGood},
-		Indication: policy.IndicationTotalPassed, Markers: []policy.AuthorityMarker{policy.MarkerOnBehalfOf}}}
-	req, err := hook.request(info)
-	require.NoError(t, err)
-	assert.Equal(t, policy.CertOrganisation, req.Certificate.Kind, "guessed: no e-mail, no CMND/CCCD")
-	assert.True(t, req.Time.Equal(now))
-	want := []policy.ExistingSignature{
-		{Order: 1, Time: now.Add(-2 * time.Minute), Indication: policy.IndicationTotalPassed, Markers: []policy.AuthorityMarker{policy.MarkerOnBehalfOf},
-			Certificate: policy.Certificate{Kind: policy.CertIndividual, Title: "Giám đốc", NotBefore: f.leader.NotBefore, NotAfter: f.leader.NotAfter, Status: policy.StatusGood}},
-		{Order: 2, Indication: policy.IndicationTotalFailed, Certificate: policy.Certificate{Kind: policy.CertIndividual}},
-		{Order: 3, Kind: policy.KindDocTimestamp, Time: now.Add(-time.Minute)},
-	}
-	if d := cmp.Diff(want, req.Existing); d != "" {
-		t.Errorf("existing signatures (-want +got):\n%s", d)
-	}
-	d := e.Decide(context.Background(), req)
-	assert.True(t, d.Allowed, d.Vietnamese())
-	assert.Equal(t, policy.PlacementSeal, d.Placement)
-
-	// A verification's findings apply by field name; the caller's facts come first.
-	hook.Verified = map[string]policyVerified{
-		"Lãnh đạo": {Indication: policy.IndicationTotalFailed, Status: policy.StatusRevoked},
-		"Lỗi":      {Indication: policy.IndicationTotalPassed, Status: policy.StatusGood},
-	}
-	req, err = hook.request(info)
-	require.NoError(t, err)
-	assert.Equal(t, policy.IndicationTotalPassed, req.Existing[0].Indication, "the caller's fact wins")
-	assert.Equal(t, policy.StatusGood, req.Existing[0].Certificate.Status)
-	assert.Equal(t, policy.IndicationTotalFailed, req.Existing[1].Indication, "an unreadable signer stays failed")
-	hook.Facts.Existing = nil
-	req, err = hook.request(info)
-	require.NoError(t, err)
-	assert.Equal(t, policy.IndicationTotalFailed, req.Existing[0].Indication)
-	assert.Equal(t, policy.StatusRevoked, req.Existing[0].Certificate.Status)
-	d = e.Decide(context.Background(), req)
-	assert.False(t, d.Allowed, "a seal after a failed leader's signature")
-	hook.Verified = nil
-
-	// Facts about a signature the document does not have are an error, not ignored.
-	hook.Facts.Existing = []policy.ExistingSignature{{Order: 4, Certificate: policy.Certificate{Kind: policy.CertIndividual}}}
-	_, err = hook.request(info)
-	assert.ErrorIs(t, err, errPolicyFacts)
-	_, err = hook.request(signature.SigningInfo{})
-	assert.ErrorIs(t, err, errPolicyFacts)
 }

@@ -1,4 +1,4 @@
-package forms
+package calendar
 
 import (
 	"fmt"
@@ -194,7 +194,7 @@ func SolarToLunar(t time.Time) LunarDate {
 // past the end of the month.
 func LunarToSolar(l LunarDate) (time.Time, error) {
 	if l.Month < 1 || l.Month > 12 || l.Day < 1 || l.Day > 30 || l.Year < 1800 || l.Year > 2199 {
-		return time.Time{}, fmt.Errorf("forms: lunar date %v out of range", l)
+		return time.Time{}, fmt.Errorf("calendar: lunar date %v out of range", l)
 	}
 	var a11, b11 int
 	if l.Month < 11 {
@@ -216,17 +216,17 @@ func LunarToSolar(l LunarDate) (time.Time, error) {
 			leapMonth += 12
 		}
 		if l.Leap && l.Month != leapMonth {
-			return time.Time{}, fmt.Errorf("forms: lunar year %d has no leap month %d", l.Year, l.Month)
+			return time.Time{}, fmt.Errorf("calendar: lunar year %d has no leap month %d", l.Year, l.Month)
 		}
 		if l.Leap || off >= leapOff {
 			off++
 		}
 	} else if l.Leap {
-		return time.Time{}, fmt.Errorf("forms: lunar year %d has no leap month", l.Year)
+		return time.Time{}, fmt.Errorf("calendar: lunar year %d has no leap month", l.Year)
 	}
 	monthStart := newMoonDay(k + off)
 	if l.Day > 29 && newMoonDay(k+off+1)-monthStart < l.Day {
-		return time.Time{}, fmt.Errorf("forms: lunar month %d/%d has 29 days", l.Month, l.Year)
+		return time.Time{}, fmt.Errorf("calendar: lunar month %d/%d has 29 days", l.Month, l.Year)
 	}
 	dd, mm, yy := jdToDate(monthStart + l.Day - 1)
 	return time.Date(yy, time.Month(mm), dd, 0, 0, 0, 0, time.UTC), nil

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/kyso-go/kyso"
+	"github.com/kyso-go/kyso/signature"
+	"github.com/kyso-go/kyso/token"
+)
+
+// signBatchFlags are the flags of "kyso sign -in-dir DIR -out-dir DIR2": every PDF of
+// DIR signed into DIR2 under one authorisation (CSC) or one login (PKCS#11).
+type signBatchFlags struct {
+	inDir, outDir string
+}
+
+// maxBatchFiles bounds the documents of one batch.
+const maxBatchFiles = 10000
+
+func (b *signBatchFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&b.inDir, "in-dir", "", "sign every PDF in this `directory` (instead of -in), with one authorisation (-csc) or one login (-pkcs11)")
+	fs.StringVar(&b.outDir, "out-dir", "", "with -in-dir: write the signed PDFs, under the same names, into this `directory` (created if missing)")
+}
+
+func (b *signBatchFlags) set() bool { return b.inDir != "" || b.outDir != "" }
+
+// problems lists the usage errors of a batch; in and out are -in and -out.
+func (b *signBatchFlags) problems(in, out string, policy bool) []string {
+	var p []string
+	switch {
+	case in != "" || out != "":
+		p = append(p, "give -in/-out (one document) or -in-dir/-out-dir (a batch), not both")
+	case b.inDir == "" || b.outDir == "":
+		p = append(p, "-in-dir and -out-dir go together")
+	case filepath.Clean(b.inDir) == filepath.Clean(b.outDir):
+		p = append(p, "-out-dir must differ from -in-dir (the inputs are never modified)")
+	}
+	if policy {
+		p = append(p, "the signing policy flags check one document at a time: sign with -in/-out")
+	}
+	return p
+}
+
+// batchInputs lists the PDF files of dir, sorted.
+func batchInputs(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && strings.EqualFold(filepath.Ext(e.Name()), ".pdf") && !strings.HasPrefix(e.Name(), ".") {
+			names = append(names, e.Name())
+		}
+	}
+	if len(names) > maxBatchFiles {
+		return nil, fmt.Errorf("%s holds %d PDFs; at most %d per batch", dir, len(names), maxBatchFiles)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// runSignBatch signs every PDF of -in-dir into -out-dir: progress on stderr, a summary
+// on stdout; exit 1 when some document failed (it has no output file).
+func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
+	names, err := batchInputs(f.batch.inDir)
+	if err != nil {
+		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		return exitFailure
+	}
+	if len(names) == 0 {
+		fmt.Fprintf(c.stderr, "kyso sign: no PDF file in %s\n", f.batch.inDir)
+		return exitFailure
+	}
+	if err := os.MkdirAll(f.batch.outDir, 0o755); err != nil {
+		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		return exitFailure
+	}
+	if a, err := os.Stat(f.batch.inDir); err == nil {
+		if b, err := os.Stat(f.batch.outDir); err == nil && os.SameFile(a, b) {
+			fmt.Fprintln(c.stderr, "kyso sign: -out-dir is -in-dir; the inputs are never modified")
+			return exitUsage
+		}
+	}
+	pdfPass, err := envSecret(c, "-in-pass-env", f.inPassEnv)
+	if err != nil {
+		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		return exitFailure
+	}
+	opts := signature.SignOptions{
+		Hash: f.hashAlg, PSS: f.pss, Name: f.name, Reason: f.reason, Location: f.location,
+		ContactInfo: f.contact, Field: f.field, NewField: f.newField, Certify: f.certifyLevel,
+		Password: pdfPass, ReserveUnsigned: f.reserveUnsigned, Widget: f.widget,
+	}
+	if opts.Level, err = f.level.options(); err != nil {
+		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		return exitUsage
+	}
+	s, err := openSignFlagsSigner(c, f)
+	if err != nil {
+		fmt.Fprintln(c.stderr, "kyso sign: opening the key:", err)
+		return exitFailure
+	}
+	if cl, ok := s.(io.Closer); ok {
+		defer cl.Close()
+	}
+	docs := make([]kyso.BatchDocument, len(names))
+	for i, n := range names {
+		docs[i] = kyso.BatchDocument{Input: filepath.Join(f.batch.inDir, n), Output: filepath.Join(f.batch.outDir, n)}
+	}
+	how := "one login"
+	if f.csc.set() {
+		how = "one authorisation"
+	}
+	fmt.Fprintf(c.stderr, "kyso sign: %d documents from %s, signed by %q with %s\n", len(docs), f.batch.inDir, s.Certificate().Subject.CommonName, how)
+	results, err := kyso.SignBatch(ctx, token.Batch(s), docs, &kyso.BatchOptions{Sign: opts, Progress: func(p kyso.BatchProgress) {
+		switch p.Stage {
+		case kyso.BatchPrepared:
+			fmt.Fprintf(c.stderr, "kyso sign: [%d/%d] prepared %s\n", p.Done, p.Total, filepath.Base(p.Document))
+		case kyso.BatchSigned:
+			fmt.Fprintf(c.stderr, "kyso sign: [%d/%d] signatures received\n", p.Done, p.Total)
+		case kyso.BatchCompleted:
+			fmt.Fprintf(c.stderr, "kyso sign: [%d/%d] signed %s\n", p.Done, p.Total, filepath.Base(p.Document))
+		case kyso.BatchFailed:
+			fmt.Fprintf(c.stderr, "kyso sign: FAILED %s: %v\n", filepath.Base(p.Document), p.Err)
+		}
+	}})
+	if err != nil {
+		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		return exitFailure
+	}
+	ok := 0
+	for _, r := range results {
+		if r.Err == nil {
+			ok++
+		}
+	}
+	fmt.Fprintf(c.stdout, "signed %d of %d documents from %s into %s (%s)\n", ok, len(results), f.batch.inDir, f.batch.outDir, how)
+	if ok == len(results) {
+		return exitOK
+	}
+	fmt.Fprintf(c.stdout, "failed %d (no output file written for them):\n", len(results)-ok)
+	for _, r := range results {
+		if r.Err != nil {
+			fmt.Fprintf(c.stdout, "  %s: %v\n", filepath.Base(r.Input), r.Err)
+		}
+	}
+	return exitFailure
+}

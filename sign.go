@@ -1,0 +1,187 @@
+package kyso
+
+import (
+	"context"
+	"crypto"
+	"crypto/x509"
+	"fmt"
+	"io"
+
+	"github.com/kyso-go/kyso/policy"
+	"github.com/kyso-go/kyso/signature"
+)
+
+// Signer is a key with its certificate chain: a key on a PKCS#11 token or a software
+// key from package token (token.Signer), or NewSigner's pair.
+type Signer interface {
+	crypto.Signer
+	// Certificate returns the signer's own certificate.
+	Certificate() *x509.Certificate
+	// Chain returns the issuers of Certificate, towards the root (leaf excluded).
+	Chain() []*x509.Certificate
+}
+
+// NewSigner pairs a key with its certificate chain, the signer's certificate first.
+func NewSigner(key crypto.Signer, chain ...*x509.Certificate) Signer {
+	return keyChain{key, chain}
+}
+
+type keyChain struct {
+	crypto.Signer
+	chain []*x509.Certificate
+}
+
+func (k keyChain) Certificate() *x509.Certificate {
+	if len(k.chain) == 0 {
+		return nil
+	}
+	return k.chain[0]
+}
+
+func (k keyChain) Chain() []*x509.Certificate {
+	if len(k.chain) < 2 {
+		return nil
+	}
+	return k.chain[1:]
+}
+
+// RSAScheme is the RSA signature scheme of a signature.
+type RSAScheme int
+
+// The RSA signature schemes. The zero value is RSASSA-PSS: Thông tư 39/2017/TT-BTTTT
+// (the mandatory technical standards of state agencies) makes RSASSA-PSS (PKCS #1
+// v2.2) the mandatory scheme for signing, so kyso's VGCA profile signs with it unless
+// told otherwise. PKCS#1 v1.5 remains selectable for relying parties that cannot
+// verify PSS yet. Both verify with kyso. ECDSA keys ignore the choice.
+const (
+	RSAPSS      RSAScheme = iota // RSASSA-PSS, salt as long as the digest (default)
+	RSAPKCS1v15                  // RSASSA-PKCS1-v1_5
+)
+
+// String names the scheme as the standards do.
+func (s RSAScheme) String() string {
+	switch s {
+	case RSAPSS:
+		return "RSASSA-PSS"
+	case RSAPKCS1v15:
+		return "RSASSA-PKCS1-v1_5"
+	}
+	return fmt.Sprintf("RSAScheme(%d)", int(s))
+}
+
+// SignOptions controls Sign and Prepare. The zero value (or nil) signs at PAdES B-B
+// with SHA-256 and RSASSA-PSS into a new invisible field, without a policy check.
+type SignOptions struct {
+	// Signature holds the options of package signature: the signing time, digest,
+	// name, reason and location, the field (Field, CreateField, NewField), a visible
+	// widget, certification, the PAdES level, the input's password and read limits,
+	// the deferred-signing state key. Its PSS field is ignored (see RSA); its Policy
+	// hook, when set, is asked after Policy.
+	Signature signature.SignOptions
+	// RSA chooses the RSA signature scheme; the zero value is RSASSA-PSS.
+	RSA RSAScheme
+	// Policy, when not nil, is asked before the signature is made; a refusal stops
+	// Sign and Prepare with an error matching signature.ErrPolicyRefused and
+	// policy.ErrRefused (errors.As reaches the *policy.RefusalError and its decision)
+	// before anything is written.
+	Policy *Policy
+}
+
+// SignResult describes the signature Sign wrote: signature's result, and what the
+// root package added.
+type SignResult struct {
+	*signature.SignResult
+	// Decision is the signing policy's decision (where the signature goes, its
+	// warnings, the rules applied with their citations); nil without SignOptions.Policy.
+	Decision *policy.Decision
+}
+
+// PreparedSignature is Prepare's result: signature's, and the policy's decision
+// (nil without SignOptions.Policy).
+type PreparedSignature struct {
+	*signature.PreparedSignature
+	Decision *policy.Decision
+}
+
+// signatureOptions returns the options for package signature, for the document in r;
+// decision receives the policy's decision.
+func (o *SignOptions) signatureOptions(r io.ReaderAt, size int64, decision **policy.Decision) (*signature.SignOptions, error) {
+	if o == nil {
+		o = &SignOptions{}
+	}
+	so := o.Signature
+	switch o.RSA {
+	case RSAPSS:
+		so.PSS = true
+	case RSAPKCS1v15:
+		so.PSS = false
+	default:
+		return nil, &signature.SignError{Err: signature.ErrInvalidOptions, Detail: fmt.Sprintf("unknown RSA scheme %d", int(o.RSA))}
+	}
+	if o.Policy != nil {
+		if o.Policy.Engine == nil {
+			return nil, &signature.SignError{Err: signature.ErrInvalidOptions, Detail: "Policy has no Engine"}
+		}
+		p := *o.Policy
+		p.Decided = func(d policy.Decision) {
+			*decision = &d
+			if o.Policy.Decided != nil {
+				o.Policy.Decided(d)
+			}
+		}
+		hook := p.Hook(r, size, so.Password)
+		if extra := so.Policy; extra != nil {
+			first := hook
+			hook = signature.PolicyHookFunc(func(ctx context.Context, info signature.SigningInfo) error {
+				if err := first.CheckSigning(ctx, info); err != nil {
+					return err
+				}
+				return extra.CheckSigning(ctx, info)
+			})
+		}
+		so.Policy = hook
+	}
+	return &so, nil
+}
+
+// Sign signs the PDF in r (size bytes) with s and writes the signed document to w, in
+// one streaming pass: an incremental update, so earlier signatures stay valid and r
+// is never modified. With opts.Policy the signing policy is asked first. Errors are
+// signature.Sign's (sentinels of package signature, usable with errors.Is); a
+// document that is not a readable PDF gives an error matching signature.ErrNotPDF,
+// as Verify does. Nothing is written to w on an error found before signing; wrap w
+// in a temporary file to never leave a partial output.
+func Sign(ctx context.Context, w io.Writer, r io.ReaderAt, size int64, s Signer, opts *SignOptions) (*SignResult, error) {
+	var decision *policy.Decision
+	so, err := opts.signatureOptions(r, size, &decision)
+	if err != nil {
+		return nil, err
+	}
+	var chain []*x509.Certificate
+	if s != nil {
+		chain = append([]*x509.Certificate{s.Certificate()}, s.Chain()...)
+	}
+	res, err := signature.Sign(ctx, w, r, size, s, chain, so)
+	if err != nil {
+		return nil, err
+	}
+	return &SignResult{SignResult: res, Decision: decision}, nil
+}
+
+// Prepare is the first step of deferred (two-step) signing, for signers whose key is
+// elsewhere (a user's token behind a web page, a SIM PKI or remote signing service):
+// it checks the policy as Sign does and returns the digest to sign with its
+// algorithm, and the state for signature.Complete. chain[0] is the signer's
+// certificate.
+func Prepare(ctx context.Context, r io.ReaderAt, size int64, chain []*x509.Certificate, opts *SignOptions) (*PreparedSignature, error) {
+	var decision *policy.Decision
+	so, err := opts.signatureOptions(r, size, &decision)
+	if err != nil {
+		return nil, err
+	}
+	prep, err := signature.Prepare(ctx, r, size, chain, so)
+	if err != nil {
+		return nil, err
+	}
+	return &PreparedSignature{PreparedSignature: prep, Decision: decision}, nil
+}

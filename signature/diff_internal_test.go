@@ -1,0 +1,562 @@
+package signature
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kyso-go/kyso/internal/pdf"
+)
+
+// buildPDF writes a classic PDF whose object i+1 has the body objs[i]; object 1 is the
+// catalog. A body "stream:<data>" becomes a stream holding data.
+func buildPDF(objs ...string) []byte {
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+	offs := make([]int, len(objs))
+	for i, body := range objs {
+		offs[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n", i+1)
+		if data, ok := strings.CutPrefix(body, "stream:"); ok {
+			fmt.Fprintf(&b, "<</Length %d>>\nstream\n%s\nendstream\n", len(data), data)
+		} else {
+			b.WriteString(body)
+			b.WriteString("\n")
+		}
+		b.WriteString("endobj\n")
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return b.Bytes()
+}
+
+// appendUpdate appends an incremental update made by f.
+func appendUpdate(t testing.TB, doc []byte, f func(d *pdf.Document, u *pdf.Update)) []byte {
+	t.Helper()
+	d, err := pdf.Open(bytes.NewReader(doc), int64(len(doc)), nil)
+	require.NoError(t, err)
+	u := d.NewUpdate()
+	f(d, u)
+	b, err := u.Bytes()
+	require.NoError(t, err)
+	return append(bytes.Clone(doc), b...)
+}
+
+// rawUpdate appends a classic update defining objs (number → body) with the trailer's
+// /Root at root.
+func rawUpdate(t testing.TB, doc []byte, root int, objs map[int]string) []byte {
+	t.Helper()
+	d, err := pdf.Open(bytes.NewReader(doc), int64(len(doc)), nil)
+	require.NoError(t, err)
+	revs := d.Revisions()
+	size := int(d.Trailer().Get("Size").(pdf.Integer))
+	var b bytes.Buffer
+	b.Write(doc)
+	var nums []int
+	offs := map[int]int{}
+	for n := range objs {
+		nums = append(nums, n)
+	}
+	sort.Ints(nums)
+	for _, n := range nums {
+		offs[n] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", n, objs[n])
+		size = max(size, n+1)
+	}
+	xref := b.Len()
+	b.WriteString("xref\n")
+	for _, n := range nums {
+		fmt.Fprintf(&b, "%d 1\n%010d 00000 n \n", n, offs[n])
+	}
+	fmt.Fprintf(&b, "trailer\n<</Size %d/Root %d 0 R/Prev %d>>\nstartxref\n%d\n%%%%EOF\n", size, root, revs[len(revs)-1].XRefOffset, xref)
+	return b.Bytes()
+}
+
+// analyseSince runs the modification analysis of doc over the revisions after rev.
+func analyseSince(t testing.TB, doc []byte, rev int) *revChanges {
+	t.Helper()
+	d, err := pdf.Open(bytes.NewReader(doc), int64(len(doc)), nil)
+	require.NoError(t, err)
+	return newDiffer(d).since(rev)
+}
+
+func mustGet(t testing.TB, d *pdf.Document, num int) pdf.Object {
+	t.Helper()
+	o, err := d.Get(pdf.Ref{Num: num})
+	require.NoError(t, err)
+	return o
+}
+
+func mustDict(t testing.TB, d *pdf.Document, num int) pdf.Dict {
+	t.Helper()
+	o, ok := asDict(mustGet(t, d, num))
+	require.True(t, ok, "object %d is not a dictionary", num)
+	return o.Clone()
+}
+
+func ints(v ...int) pdf.Array {
+	a := make(pdf.Array, len(v))
+	for i, n := range v {
+		a[i] = pdf.Integer(n)
+	}
+	return a
+}
+
+// sigOpts shapes the signature field a test revision adds.
+type sigOpts struct {
+	rect    pdf.Array // nil: invisible (0 0 0 0)
+	unsaved bool      // no /V: an empty signature field
+	extra   pdf.Dict  // entries added to the field
+	value   pdf.Dict  // entries added to the signature dictionary
+}
+
+// addSignature adds, as a signing tool does in one revision, a signature field merged
+// with its widget on page 3 0 R (appended to the page's /Annots, direct or indirect
+// as the page has it) and listed in the catalog's /AcroForm (made direct in the
+// catalog when missing). It returns the field's reference.
+func addSignature(t testing.TB, d *pdf.Document, u *pdf.Update, o sigOpts) pdf.Ref {
+	t.Helper()
+	rect := o.rect
+	if rect == nil {
+		rect = ints(0, 0, 0, 0)
+	}
+	fd := pdf.Dict{"FT": pdf.Name("Sig"), "T": pdf.String(fmt.Sprintf("Sig%d", len(d.Revisions()))), "Type": pdf.Name("Annot"),
+		"Subtype": pdf.Name("Widget"), "Rect": rect, "F": pdf.Integer(132), "P": pdf.Ref{Num: 3}}
+	if o.rect != nil {
+		ap := []byte("0 g BT /F1 10 Tf 2 2 Td (Signed) Tj ET")
+		fd["AP"] = pdf.Dict{"N": u.Add(&pdf.Stream{Dict: pdf.Dict{"Type": pdf.Name("XObject"), "Subtype": pdf.Name("Form"),
+			"BBox": pdf.Array{pdf.Integer(0), pdf.Integer(0), pdf.Integer(100), pdf.Integer(40)}, "Length": pdf.Integer(len(ap))}, Data: ap})}
+	}
+	if !o.unsaved {
+		v := pdf.Dict{"Type": pdf.Name("Sig"), "Filter": pdf.Name("Adobe.PPKLite"), "SubFilter": pdf.Name("ETSI.CAdES.detached"),
+			"ByteRange": ints(0, 0, 0, 0), "Contents": pdf.HexString("\x00")}
+		for k, e := range o.value {
+			v[k] = e
+		}
+		fd["V"] = u.Add(v)
+	}
+	for k, v := range o.extra {
+		fd[k] = v
+	}
+	field := u.Add(fd)
+	cat, err := d.Catalog()
+	require.NoError(t, err)
+	nc := cat.Clone()
+	var form pdf.Dict
+	if af, ok := asDict(resolveQuiet(d, cat.Get("AcroForm"))); ok {
+		form = af.Clone()
+	} else {
+		form = pdf.Dict{}
+	}
+	fields, _ := resolveQuiet(d, form.Get("Fields")).(pdf.Array)
+	form["Fields"] = append(fields.Clone(), field)
+	form["SigFlags"] = pdf.Integer(3)
+	if ref, ok := cat.Get("AcroForm").(pdf.Ref); ok {
+		u.Set(ref, form)
+	} else {
+		nc["AcroForm"] = form
+		u.Set(d.Trailer().Get("Root").(pdf.Ref), nc)
+	}
+	page := mustDict(t, d, 3)
+	if ar, ok := page.Get("Annots").(pdf.Ref); ok {
+		arr, _ := resolveQuiet(d, ar).(pdf.Array)
+		u.Set(ar, append(arr.Clone(), field))
+	} else {
+		arr, _ := page.Get("Annots").(pdf.Array)
+		page["Annots"] = append(arr.Clone(), field)
+		u.Set(pdf.Ref{Num: 3}, page)
+	}
+	return field
+}
+
+const (
+	tPages   = "<</Type/Pages/Kids[3 0 R]/Count 1>>"
+	tPage    = "<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>"
+	tContent = "stream:BT /F1 24 Tf 72 720 Td (Hello kyso) Tj ET"
+	tFont    = "<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>"
+)
+
+// plain is the simplest document: catalog, page tree, page, content, font.
+func plain(catalogExtra string, more ...string) []byte {
+	return buildPDF(append([]string{"<</Type/Catalog/Pages 2 0 R" + catalogExtra + ">>", tPages, tPage, tContent, tFont}, more...)...)
+}
+
+// signedOnce is doc with a first signing revision (the signature whose later changes
+// the cases judge).
+func signedOnce(t testing.TB, doc []byte, o sigOpts) []byte {
+	return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) { addSignature(t, d, u, o) })
+}
+
+// diffCase is one case of issue 11 and what ISO 32000 / PAdES make of it.
+type diffCase struct {
+	name string
+	// rule: the clause that decides the case.
+	rule string
+	base []byte
+	// first shapes the first signature (default: an invisible signed field).
+	first sigOpts
+	// later appends the revisions judged (after the first signature).
+	later    func(t testing.TB, doc []byte) []byte
+	want     Modification
+	unsigned int // unsigned visible signature widgets expected
+	detail   string
+}
+
+func TestDiffCases(t *testing.T) {
+	for _, tc := range diffCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := tc.later(t, signedOnce(t, tc.base, tc.first))
+			mc := analyseSince(t, doc, 1)
+			assert.Equal(t, tc.want, mc.class, "rule: %s\nchanges: %+v", tc.rule, mc.changes)
+			assert.Len(t, mc.unsigned, tc.unsigned, "unsigned visible signature widgets")
+			if tc.detail != "" {
+				found := false
+				for _, c := range mc.changes {
+					found = found || strings.Contains(c.Detail, tc.detail)
+				}
+				assert.True(t, found, "no change says %q: %+v", tc.detail, mc.changes)
+			}
+		})
+	}
+}
+
+// FuzzDiff runs the modification analysis on arbitrary files, seeded with every
+// document the diff cases build (the attacks included): no panic, every revision
+// judged, any change a class.
+func FuzzDiff(f *testing.F) {
+	for _, tc := range diffCases() {
+		f.Add(tc.later(f, signedOnce(f, tc.base, tc.first)))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := pdf.Open(bytes.NewReader(data), int64(len(data)), &pdf.Options{MaxObjects: 5000})
+		if err != nil {
+			return
+		}
+		df := newDiffer(d)
+		n := len(d.Revisions())
+		for rev := n - 1; rev >= 0; rev-- {
+			mc := df.since(rev)
+			for _, c := range mc.changes {
+				if c.Class == "" || c.Class == ModNone {
+					t.Fatalf("change without a class: %+v", c)
+				}
+			}
+		}
+		if n > 1 {
+			_ = df.hasDSS(n - 1)
+		}
+	})
+}
+
+func diffCases() []diffCase {
+	return []diffCase{
+		// ---- False alarms: pages and annotations reachable from outside the page tree.
+		{name: "page reachable from /OpenAction gets a second signature's widget",
+			rule: "ISO 32000-1 12.8.2.2.1 (DocMDP: signing allowed); 12.6.4.1 (/OpenAction is a pointer, not content)",
+			base: plain("/OpenAction[3 0 R/Fit]"), want: ModLTAUpdates,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) { addSignature(t, d, u, sigOpts{rect: ints(300, 100, 500, 160)}) })
+			}},
+		{name: "outlines, named destinations, /Dests, article threads point at the page",
+			rule: "ISO 32000-1 12.3.3 (outlines), 12.3.2.3 (named destinations): navigation, not page content",
+			base: plain("/Outlines 6 0 R/Names<</Dests 8 0 R>>/Dests<</p1[3 0 R/Fit]>>/PageMode/UseOutlines",
+				"<</Type/Outlines/First 7 0 R/Last 7 0 R/Count 1>>", "<</Title(Trang 1)/Parent 6 0 R/Dest[3 0 R/XYZ 0 792 0]/A<</S/GoTo/D[3 0 R/Fit]>>>>",
+				"<</Names[(trang1)[3 0 R/Fit]]>>"),
+			want: ModLTAUpdates,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) { addSignature(t, d, u, sigOpts{rect: ints(300, 100, 500, 160)}) })
+			}},
+		{name: "/AcroForm siblings (/CO, an /XFA-less form with /DA) and a link annotation's destination",
+			rule: "ISO 32000-1 12.7.2 (interactive form dictionary); 12.5.6.5 (link annotations)",
+			base: buildPDF("<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[]/DA(/Helv 0 Tf 0 g)/CO[]/DR<</Font<</Helv 5 0 R>>>>>>>>", tPages,
+				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/Annots[6 0 R]>>", tContent, tFont,
+				"<</Type/Annot/Subtype/Link/Rect[10 10 50 50]/Dest[3 0 R/Fit]/A<</S/GoTo/D[3 0 R/Fit]>>>>"),
+			want: ModLTAUpdates,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) { addSignature(t, d, u, sigOpts{rect: ints(300, 100, 500, 160)}) })
+			}},
+		{name: "signature /Reference /Data points at the catalog; a DSS is added",
+			rule: "ISO 32000-1 12.8.1 table 253 (/Data: what the transform covers); ETSI EN 319 142-1 5.4 (DSS)",
+			base: plain(""), want: ModLTAUpdates,
+			first: sigOpts{value: pdf.Dict{"Reference": pdf.Array{pdf.Dict{"Type": pdf.Name("SigRef"), "TransformMethod": pdf.Name("FieldMDP"),
+				"Data": pdf.Ref{Num: 1}, "TransformParams": pdf.Dict{"Action": pdf.Name("All"), "V": pdf.Name("1.2")}}}}},
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					cat, _ := d.Catalog()
+					nc := cat.Clone()
+					nc["DSS"] = u.Add(pdf.Dict{"Certs": pdf.Array{}, "VRI": pdf.Dict{}})
+					u.Set(pdf.Ref{Num: 1}, nc)
+				})
+			}},
+		{name: "a pre-existing direct annotation kept when /Annots is rewritten",
+			rule: "ISO 32000-1 12.5.2 (annotations may be direct); PAdES: a new signature may add its widget",
+			base: buildPDF("<</Type/Catalog/Pages 2 0 R>>", tPages,
+				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/Annots[<</Subtype/Text/Rect[10 10 30 30]/Contents(ghi chú)>>]>>",
+				tContent, tFont),
+			want: ModLTAUpdates,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) { addSignature(t, d, u, sigOpts{}) })
+			}},
+		{name: "numbers compare by value: 612.0 is 612",
+			rule: "ISO 32000-1 7.3.3 (integer and real objects denote numbers)",
+			base: plain(""), want: ModNone,
+			later: func(t testing.TB, doc []byte) []byte {
+				return rawUpdate(t, doc, 1, map[int]string{
+					3: "<</Type/Page/Parent 2 0 R/MediaBox[0.0 0 612.0 792.00]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/Annots[7 0 R]>>"})
+			}},
+		{name: "/Resources moved to an identical copy",
+			rule: "ISO 32000-1 7.3.10 (an indirect reference stands for its object's value)",
+			base: plain(""), want: ModNone,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					p := mustDict(t, d, 3)
+					p["Resources"] = u.Add(pdf.Dict{"Font": pdf.Dict{"F1": pdf.Ref{Num: 5}}})
+					u.Set(pdf.Ref{Num: 3}, p)
+				})
+			}},
+		{name: "a new catalog object with equal content",
+			rule: "ISO 32000-1 7.5.5 (/Root names the catalog; its number is not its content)",
+			base: plain("/PageLayout/OneColumn"), want: ModNone,
+			later: func(t testing.TB, doc []byte) []byte {
+				return rawUpdate(t, doc, 30, map[int]string{30: "<</PageLayout/OneColumn/Type/Catalog/Pages 2 0 R/AcroForm 31 0 R>>", 31: "<</Fields[7 0 R]/SigFlags 3>>"})
+			}},
+		{name: "a new catalog object with other content",
+			rule: "ISO 32000-1 7.5.5: the new catalog's entries are judged as the catalog's",
+			base: plain("/PageLayout/OneColumn"), want: ModOther, detail: "catalog /PageLayout changed",
+			later: func(t testing.TB, doc []byte) []byte {
+				return rawUpdate(t, doc, 30, map[int]string{30: "<</PageLayout/TwoColumnLeft/Type/Catalog/Pages 2 0 R/AcroForm 31 0 R>>", 31: "<</Fields[7 0 R]/SigFlags 3>>"})
+			}},
+		{name: "iText's /ITXT on the page tree",
+			rule: "a producer's private key on a /Pages node: nothing drawn changes (ISO 32000-1 7.7.3.2 lists what a page tree node holds)",
+			base: buildPDF("<</Type/Catalog/Pages 2 0 R>>", "<</Type/Pages/Kids[3 0 R]/Count 1/ITXT(5.5.13)>>", tPage, tContent, tFont),
+			want: ModLTAUpdates,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					addSignature(t, d, u, sigOpts{})
+					pt := mustDict(t, d, 2)
+					pt["ITXT"] = pdf.String("7.2.5")
+					u.Set(pdf.Ref{Num: 2}, pt)
+				})
+			}},
+		{name: "structure tree extended for the new widget (PDF/UA)",
+			rule: "ISO 14289-1 7.18.1 and 7.18.4 (a widget is tagged: /Form element, OBJR, /StructParent, /Tabs /S); ISO 32000-1 14.7.4.4 (parent tree)",
+			base: buildPDF("<</Type/Catalog/Pages 2 0 R/MarkInfo<</Marked true>>/StructTreeRoot 6 0 R>>", tPages,
+				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/StructParents 0>>",
+				"stream:/P <</MCID 0>> BDC BT /F1 24 Tf 72 720 Td (Hello kyso) Tj ET EMC", tFont,
+				"<</Type/StructTreeRoot/K 7 0 R/ParentTree 8 0 R/ParentTreeNextKey 1>>",
+				"<</Type/StructElem/S/Document/P 6 0 R/K[9 0 R]>>", "<</Nums[0[9 0 R]]>>",
+				"<</Type/StructElem/S/P/P 7 0 R/Pg 3 0 R/K 0>>"),
+			want: ModLTAUpdates,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					f := addSignature(t, d, u, sigOpts{rect: ints(300, 100, 500, 160), extra: pdf.Dict{"StructParent": pdf.Integer(1)}})
+					elem := u.Add(pdf.Dict{"Type": pdf.Name("StructElem"), "S": pdf.Name("Form"), "P": pdf.Ref{Num: 7}, "Pg": pdf.Ref{Num: 3},
+						"K": pdf.Dict{"Type": pdf.Name("OBJR"), "Obj": f, "Pg": pdf.Ref{Num: 3}}})
+					root := mustDict(t, d, 6)
+					root["ParentTreeNextKey"] = pdf.Integer(2)
+					u.Set(pdf.Ref{Num: 6}, root)
+					doc := mustDict(t, d, 7)
+					doc["K"] = pdf.Array{pdf.Ref{Num: 9}, elem}
+					u.Set(pdf.Ref{Num: 7}, doc)
+					u.Set(pdf.Ref{Num: 8}, pdf.Dict{"Nums": pdf.Array{pdf.Integer(0), pdf.Array{pdf.Ref{Num: 9}}, pdf.Integer(1), elem}})
+					// addSignature rewrote the page for /Annots: add /Tabs /S too.
+					for _, r := range u.Objects() {
+						if r.Num == 3 {
+							p := mustDict(t, d, 3)
+							arr, _ := p.Get("Annots").(pdf.Array)
+							p["Annots"] = append(arr.Clone(), f)
+							p["Tabs"] = pdf.Name("S")
+							u.Set(r, p)
+						}
+					}
+				})
+			}},
+		{name: "structure tree element rewritten (not only extended)",
+			rule: "ISO 32000-1 14.7: the structure is part of the document; changing it is not a signature's business",
+			base: buildPDF("<</Type/Catalog/Pages 2 0 R/StructTreeRoot 6 0 R>>", tPages, tPage, tContent, tFont,
+				"<</Type/StructTreeRoot/K 7 0 R>>", "<</Type/StructElem/S/P/P 6 0 R/Pg 3 0 R/K 0/Alt(Tiêu đề)>>"),
+			want: ModOther,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					e := mustDict(t, d, 7)
+					e["Alt"] = pdf.String("Số tiền: 900.000.000 đồng")
+					u.Set(pdf.Ref{Num: 7}, e)
+				})
+			}},
+		{name: "/I of a list box changes with its value",
+			rule: "ISO 32000-1 12.7.4.4 table 231 (/I: selected indices of a choice field): form filling",
+			base: buildPDF("<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[6 0 R]>>>>", tPages,
+				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/Annots[6 0 R]>>", tContent, tFont,
+				"<</FT/Ch/T(Danh sách)/Opt[(A)(B)(C)]/V(A)/I[0]/Type/Annot/Subtype/Widget/Rect[10 10 100 60]/P 3 0 R>>"),
+			want: ModFormFilling,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					f := mustDict(t, d, 6)
+					f["V"], f["I"] = pdf.String("B"), ints(1)
+					u.Set(pdf.Ref{Num: 6}, f)
+				})
+			}},
+		{name: "/Ff ReadOnly set on the field being signed",
+			rule: "ISO 32000-1 12.7.3.1 table 221 (ReadOnly): signing tools lock the field they sign",
+			base: buildPDF("<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[6 0 R]>>>>", tPages,
+				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/Annots[6 0 R]>>", tContent, tFont,
+				"<</FT/Sig/T(Lãnh đạo)/Type/Annot/Subtype/Widget/Rect[0 0 0 0]/P 3 0 R>>"),
+			want: ModLTAUpdates,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					f := mustDict(t, d, 6)
+					f["V"] = u.Add(pdf.Dict{"Type": pdf.Name("Sig"), "Contents": pdf.HexString("\x00"), "ByteRange": ints(0, 0, 0, 0)})
+					f["Ff"] = pdf.Integer(1)
+					u.Set(pdf.Ref{Num: 6}, f)
+				})
+			}},
+		{name: "an /AP name tree added, /Names rewritten to an equal copy",
+			rule: "ISO 32000-1 7.7.4 table 31 (/AP: named appearance streams, drawn only when an annotation uses them)",
+			base: plain("/Names 6 0 R", "<</Dests 7 0 R>>", "<</Names[(trang1)[3 0 R/Fit]]>>"),
+			want: ModLTAUpdates,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					ap := []byte("0 g 0 0 10 10 re f")
+					st := u.Add(&pdf.Stream{Dict: pdf.Dict{"Type": pdf.Name("XObject"), "Subtype": pdf.Name("Form"), "BBox": ints(0, 0, 10, 10), "Length": pdf.Integer(len(ap))}, Data: ap})
+					cat := mustDict(t, d, 1)
+					cat["Names"] = u.Add(pdf.Dict{"Dests": u.Add(pdf.Dict{"Names": pdf.Array{pdf.String("trang1"), pdf.Array{pdf.Ref{Num: 3}, pdf.Name("Fit")}}}),
+						"AP": pdf.Dict{"Names": pdf.Array{pdf.String("stamp"), st}}})
+					u.Set(pdf.Ref{Num: 1}, cat)
+				})
+			}},
+		{name: "a named destination redirected",
+			rule: "ISO 32000-1 12.3.2.3: where a link leads is part of the document",
+			base: plain("/Names 6 0 R", "<</Dests 7 0 R>>", "<</Names[(trang1)[3 0 R/Fit]]>>"),
+			want: ModOther,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					u.Set(pdf.Ref{Num: 7}, pdf.Dict{"Names": pdf.Array{pdf.String("trang1"), pdf.Array{pdf.Ref{Num: 3}, pdf.Name("XYZ"), pdf.Integer(0), pdf.Integer(0), pdf.Integer(4)}}})
+				})
+			}},
+
+		// ---- Misses.
+		{name: "a form field's widget emptied in place",
+			rule: "ISO 32000-1 12.8.2.2.1: P=2/P=3 allow filling fields, not removing what a field shows",
+			base: buildPDF("<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[6 0 R]>>>>", tPages,
+				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/Annots[6 0 R]>>", tContent, tFont,
+				"<</FT/Tx/T(Số tiền)/V(100.000 đồng)/Type/Annot/Subtype/Widget/Rect[10 10 200 40]/P 3 0 R/AP<</N 7 0 R>>>>",
+				"stream:BT /F1 10 Tf 2 5 Td (100.000 dong) Tj ET"),
+			want: ModOther, detail: "lost its appearance",
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					f := mustDict(t, d, 6)
+					delete(f, "AP")
+					u.Set(pdf.Ref{Num: 6}, f)
+				})
+			}},
+		{name: "a form field's widget hidden in place",
+			rule: "ISO 32000-1 12.5.3 (Hidden flag): the field's value disappears from the page",
+			base: buildPDF("<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[6 0 R]>>>>", tPages,
+				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/Annots[8 0 R]>>", tContent, tFont,
+				"<</FT/Tx/T(Số tiền)/V(100.000 đồng)/Kids[8 0 R]>>",
+				"stream:BT /F1 10 Tf 2 5 Td (100.000 dong) Tj ET",
+				"<</Type/Annot/Subtype/Widget/Parent 6 0 R/Rect[10 10 200 40]/F 4/P 3 0 R/AP<</N 7 0 R>>>>"),
+			want: ModOther, detail: "was hidden",
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					w := mustDict(t, d, 8)
+					w["F"] = pdf.Integer(6)
+					u.Set(pdf.Ref{Num: 8}, w)
+				})
+			}},
+		{name: "an unsigned visible signature field (sneaky signature)",
+			rule: "Rohlmann et al., 'Breaking the Specification: PDF Certification' (IEEE S&P 2021), SSA; ISO 32000-2 12.8.2.2: P=2 allows signing",
+			base: plain(""), want: ModFormFilling, unsigned: 1,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					addSignature(t, d, u, sigOpts{rect: ints(72, 700, 272, 740), unsaved: true})
+				})
+			}},
+		{name: "an unsigned visible signature field, signed in a later revision",
+			rule: "ISO 32000-2 12.8.2.2: preparing a field then signing it is signing",
+			base: plain(""), want: ModFormFilling, unsigned: 0,
+			later: func(t testing.TB, doc []byte) []byte {
+				var field pdf.Ref
+				doc = appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					field = addSignature(t, d, u, sigOpts{rect: ints(72, 700, 272, 740), unsaved: true})
+				})
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					f, _ := asDict(mustGet(t, d, field.Num))
+					f = f.Clone()
+					f["V"] = u.Add(pdf.Dict{"Type": pdf.Name("Sig"), "Contents": pdf.HexString("\x00"), "ByteRange": ints(0, 0, 0, 0)})
+					u.Set(field, f)
+				})
+			}},
+		{name: "an object freed by a later revision",
+			rule: "ISO 32000-1 7.5.4 (a free entry makes the object null): the page loses its content",
+			base: plain(""), want: ModOther, detail: "object removed",
+			later: func(t testing.TB, doc []byte) []byte {
+				d, err := pdf.Open(bytes.NewReader(doc), int64(len(doc)), nil)
+				require.NoError(t, err)
+				revs := d.Revisions()
+				sec := fmt.Sprintf("xref\n4 1\n0000000000 00001 f \ntrailer\n<</Size 9/Root 1 0 R/Prev %d>>\nstartxref\n%d\n%%%%EOF\n",
+					revs[len(revs)-1].XRefOffset, len(doc))
+				return append(bytes.Clone(doc), sec...)
+			}},
+		{name: "a reference to a missing object filled in later",
+			rule: "ISO 32000-1 7.3.10 (a reference to a missing object is null): defining it adds content",
+			base: buildPDF("<</Type/Catalog/Pages 2 0 R>>", tPages,
+				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents[4 0 R 20 0 R]/Resources<</Font<</F1 5 0 R>>>>>>", tContent, tFont),
+			want: ModOther,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					evil := []byte("BT /F1 24 Tf 72 600 Td (Evil text) Tj ET")
+					u.Set(pdf.Ref{Num: 20}, &pdf.Stream{Dict: pdf.Dict{"Length": pdf.Integer(len(evil))}, Data: evil})
+				})
+			}},
+		{name: "an outline item retitled",
+			rule: "ISO 32000-1 12.3.3: outlines are part of the document; P=1..3 allow none of this",
+			base: plain("/Outlines 6 0 R", "<</Type/Outlines/First 7 0 R/Last 7 0 R/Count 1>>", "<</Title(Trang 1)/Parent 6 0 R/Dest[3 0 R/Fit]>>"),
+			want: ModOther,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					o := mustDict(t, d, 7)
+					o["Title"] = pdf.String("Hợp đồng đã hủy")
+					u.Set(pdf.Ref{Num: 7}, o)
+				})
+			}},
+		{name: "a JavaScript /OpenAction added",
+			rule: "ISO 32000-1 12.6.4.16: an action run on opening changes what the reader sees",
+			base: plain(""), want: ModOther,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					c := mustDict(t, d, 1)
+					c["OpenAction"] = pdf.Dict{"S": pdf.Name("JavaScript"), "JS": pdf.String("app.alert(1)")}
+					u.Set(pdf.Ref{Num: 1}, c)
+				})
+			}},
+
+		// ---- Long-term validation updates.
+		{name: "DSS with VRI, then a document time-stamp (B-LTA)",
+			rule: "ETSI EN 319 142-1 5.4 (DSS, VRI) and 5.5 (document time-stamp): allowed under every DocMDP level",
+			base: plain(""), want: ModLTAUpdates,
+			later: func(t testing.TB, doc []byte) []byte {
+				doc = appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					c := mustDict(t, d, 1)
+					c["DSS"] = u.Add(pdf.Dict{"Certs": pdf.Array{u.Add(&pdf.Stream{Dict: pdf.Dict{"Length": pdf.Integer(3)}, Data: []byte("abc")})},
+						"VRI": pdf.Dict{"0123456789ABCDEF0123456789ABCDEF01234567": pdf.Dict{"Cert": pdf.Array{}}}})
+					c["Extensions"] = pdf.Dict{"ESIC": pdf.Dict{"BaseVersion": pdf.Name("1.7"), "ExtensionLevel": pdf.Integer(5)}}
+					u.Set(pdf.Ref{Num: 1}, c)
+				})
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					addSignature(t, d, u, sigOpts{extra: pdf.Dict{"V": u.Add(pdf.Dict{"Type": pdf.Name("DocTimeStamp"), "SubFilter": pdf.Name("ETSI.RFC3161"),
+						"Contents": pdf.HexString("\x00"), "ByteRange": ints(0, 0, 0, 0)})}})
+				})
+			}},
+	}
+
+}

@@ -1,0 +1,522 @@
+package token
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// CSCOptions configures a [CSCClient], in the manner of x509.VerifyOptions.
+type CSCOptions struct {
+	// BaseURL is the service's base URL, e.g. "https://rs.example.vn"; the client
+	// appends "/csc/v2/<method>". It must be https, or http on a loopback address.
+	BaseURL string
+	// AccessToken is the OAuth2 access token (service or credential scope) sent as
+	// "Authorization: Bearer". The caller obtains it; the client runs no OAuth flow.
+	AccessToken string
+	// HTTPClient sends the requests; nil means a client with the Timeout below.
+	HTTPClient *http.Client
+	// Timeout bounds each HTTP attempt when HTTPClient is nil; 0 means 60 s.
+	Timeout time.Duration
+	// MaxRetries is how many times a transient failure (HTTP 429, 5xx, a connection
+	// error) is retried; 0 means 3, a negative value none.
+	MaxRetries int
+	// RetryDelay is the first back-off delay, doubled at each retry with jitter; 0
+	// means 200 ms.
+	RetryDelay time.Duration
+	// MaxRetryAfter is the longest Retry-After the client waits for; a longer one
+	// fails at once with ErrCSCRateLimited. 0 means 30 s.
+	MaxRetryAfter time.Duration
+	// Lang is sent as "lang" where the API accepts it (e.g. "vi-VN"); empty omits it.
+	Lang string
+	// Logger, when not nil, receives one debug record per HTTP attempt (method, HTTP
+	// status, duration). Secrets and bodies are never logged.
+	Logger *slog.Logger
+}
+
+// CSCClient talks to a remote signing service over the Cloud Signature Consortium API
+// v2 (CSC v2.0.0.x): info, credentials/list, credentials/info, credentials/authorize
+// and signatures/signHash. It is safe for concurrent use.
+type CSCClient struct {
+	base       string
+	token      string
+	http       *http.Client
+	retries    int
+	delay      time.Duration
+	maxAfter   time.Duration
+	lang       string
+	log        *slog.Logger
+	roundTrips func(op string) // test hook: counts requests sent
+}
+
+// maxCSCResponse bounds a response body (certificate chains are the largest part).
+const maxCSCResponse = 4 << 20
+
+// NewCSCClient checks the options and returns a client. It sends nothing.
+func NewCSCClient(opts CSCOptions) (*CSCClient, error) {
+	u, err := url.Parse(opts.BaseURL)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("%w: base URL %q: want https://host[/path]", ErrCSCInvalidRequest, opts.BaseURL)
+	}
+	if u.Scheme == "http" {
+		host := u.Hostname()
+		ip := net.ParseIP(host)
+		if host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return nil, fmt.Errorf("%w: base URL %q: plain http is allowed only on a loopback address (the access token and PIN would travel in clear)", ErrCSCInvalidRequest, opts.BaseURL)
+		}
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("%w: base URL: no user information allowed; pass the access token in CSCOptions.AccessToken", ErrCSCInvalidRequest)
+	}
+	c := &CSCClient{
+		base: strings.TrimSuffix(u.String(), "/"), token: opts.AccessToken, http: opts.HTTPClient,
+		retries: opts.MaxRetries, delay: opts.RetryDelay, maxAfter: opts.MaxRetryAfter, lang: opts.Lang, log: opts.Logger,
+	}
+	if c.http == nil {
+		t := opts.Timeout
+		if t <= 0 {
+			t = 60 * time.Second
+		}
+		c.http = &http.Client{Timeout: t}
+	}
+	switch {
+	case c.retries == 0:
+		c.retries = 3
+	case c.retries < 0:
+		c.retries = 0
+	}
+	if c.delay <= 0 {
+		c.delay = 200 * time.Millisecond
+	}
+	if c.maxAfter <= 0 {
+		c.maxAfter = 30 * time.Second
+	}
+	return c, nil
+}
+
+// CSCServiceInfo is what the info method says about the service.
+type CSCServiceInfo struct {
+	Specs       string   // API version, e.g. "2.0.0.2"
+	Name        string   // service name
+	Region      string   // ISO 3166-1 country code
+	Lang        string   // language of the answers
+	Description string   // free text
+	AuthType    []string // service authorisation types: "basic", "oauth2code", …
+	Methods     []string // API methods the service implements
+}
+
+// Info calls the info method.
+func (c *CSCClient) Info(ctx context.Context) (*CSCServiceInfo, error) {
+	req := map[string]any{}
+	if c.lang != "" {
+		req["lang"] = c.lang
+	}
+	var out struct {
+		Specs       string   `json:"specs"`
+		Name        string   `json:"name"`
+		Region      string   `json:"region"`
+		Lang        string   `json:"lang"`
+		Description string   `json:"description"`
+		AuthType    []string `json:"authType"`
+		Methods     []string `json:"methods"`
+	}
+	if err := c.call(ctx, "info", req, &out, nil); err != nil {
+		return nil, err
+	}
+	return &CSCServiceInfo{Specs: out.Specs, Name: out.Name, Region: out.Region, Lang: out.Lang,
+		Description: out.Description, AuthType: out.AuthType, Methods: out.Methods}, nil
+}
+
+// maxCSCCredentials bounds how many credential IDs ListCredentials gathers.
+const maxCSCCredentials = 1000
+
+// ListCredentials calls credentials/list (following nextPageToken) and returns the
+// credential IDs of the user the access token belongs to.
+func (c *CSCClient) ListCredentials(ctx context.Context) ([]string, error) {
+	var ids []string
+	page := ""
+	for i := 0; i < 100; i++ {
+		req := map[string]any{"maxResults": 100}
+		if page != "" {
+			req["pageToken"] = page
+		}
+		if c.lang != "" {
+			req["lang"] = c.lang
+		}
+		var out struct {
+			CredentialIDs []string `json:"credentialIDs"`
+			NextPageToken string   `json:"nextPageToken"`
+		}
+		if err := c.call(ctx, "credentials/list", req, &out, nil); err != nil {
+			return nil, err
+		}
+		ids = append(ids, out.CredentialIDs...)
+		if len(ids) > maxCSCCredentials {
+			return nil, &CSCError{Op: "credentials/list", Reason: CSCBadResponse, Description: fmt.Sprintf("more than %d credentials", maxCSCCredentials)}
+		}
+		if out.NextPageToken == "" || out.NextPageToken == page {
+			return ids, nil
+		}
+		page = out.NextPageToken
+	}
+	return nil, &CSCError{Op: "credentials/list", Reason: CSCBadResponse, Description: "too many pages"}
+}
+
+// CSCAuthObject describes one authentication factor of a credential (its PIN or OTP).
+type CSCAuthObject struct {
+	// Presence is "true" (required), "false" (not used) or "optional"; empty when the
+	// service did not say.
+	Presence    string
+	Format      string // "A" alphanumeric, "N" numeric
+	Label       string
+	Description string
+	Type        string // OTP: "offline" or "online"
+}
+
+// Required reports whether the factor must be given.
+func (o CSCAuthObject) Required() bool { return o.Presence == "true" }
+
+// CSCCredentialInfo is what credentials/info says about a credential.
+type CSCCredentialInfo struct {
+	ID          string
+	Description string
+	// KeyStatus is "enabled" or "disabled"; KeyAlgorithms the OIDs of the signature
+	// algorithms the key supports; KeyLength its size in bits; Curve the OID of an
+	// ECDSA curve.
+	KeyStatus     string
+	KeyAlgorithms []string
+	KeyLength     int
+	Curve         string
+	// CertStatus is "valid", "expired", "revoked" or "suspended" when given.
+	CertStatus string
+	// Certificates is the chain as the service returned it, leaf first.
+	Certificates []*x509.Certificate
+	// AuthMode is "implicit", "explicit" or "oauth2code".
+	AuthMode string
+	// PIN and OTP describe the authentication factors of explicit authorisation.
+	PIN, OTP CSCAuthObject
+	// SCAL is 1 or 2 (Sole Control Assurance Level); with 2 the hashes to sign must be
+	// sent with credentials/authorize.
+	SCAL int
+	// Multisign is the most signatures one authorisation may create (at least 1).
+	Multisign int
+	// authData reports that the service described its factors as CSC v2.1
+	// authentication objects (sent back as "authData").
+	authData bool
+}
+
+// CredentialInfo calls credentials/info, asking for the certificate chain and the
+// authorisation details, and checks the answer (certificates parse; multisign ≥ 1).
+func (c *CSCClient) CredentialInfo(ctx context.Context, id string) (*CSCCredentialInfo, error) {
+	if id == "" {
+		return nil, &CSCError{Op: "credentials/info", Reason: CSCInvalidRequest, Description: "empty credential ID"}
+	}
+	req := map[string]any{"credentialID": id, "certificates": "chain", "certInfo": true, "authInfo": true}
+	if c.lang != "" {
+		req["lang"] = c.lang
+	}
+	var raw json.RawMessage
+	if err := c.call(ctx, "credentials/info", req, &raw, nil); err != nil {
+		return nil, err
+	}
+	info, err := parseCredentialInfo(raw)
+	if err != nil {
+		return nil, &CSCError{Op: "credentials/info", Reason: CSCBadResponse, Err: err}
+	}
+	info.ID = id
+	return info, nil
+}
+
+// flexString accepts a JSON string, number or boolean as its text.
+type flexString string
+
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*f = flexString(s)
+		return nil
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	switch x := v.(type) {
+	case bool:
+		*f = flexString(strconv.FormatBool(x))
+	case float64:
+		*f = flexString(strconv.FormatFloat(x, 'f', -1, 64))
+	case nil:
+		*f = ""
+	default:
+		return fmt.Errorf("want a string, number or boolean")
+	}
+	return nil
+}
+
+type cscAuthObjectJSON struct {
+	Presence    flexString `json:"presence"`
+	Type        string     `json:"type"`
+	ID          string     `json:"id"`
+	Format      string     `json:"format"`
+	Label       string     `json:"label"`
+	Description string     `json:"description"`
+}
+
+type cscCredentialInfoJSON struct {
+	Description string `json:"description"`
+	Key         struct {
+		Status string     `json:"status"`
+		Algo   []string   `json:"algo"`
+		Len    flexString `json:"len"`
+		Curve  string     `json:"curve"`
+	} `json:"key"`
+	Cert struct {
+		Status       string   `json:"status"`
+		Certificates []string `json:"certificates"`
+	} `json:"cert"`
+	AuthMode  string             `json:"authMode"`
+	SCAL      flexString         `json:"SCAL"`
+	PIN       *cscAuthObjectJSON `json:"PIN"`
+	OTP       *cscAuthObjectJSON `json:"OTP"`
+	Multisign flexString         `json:"multisign"`
+	Auth      *struct {
+		Mode    string              `json:"mode"`
+		Objects []cscAuthObjectJSON `json:"objects"`
+	} `json:"auth"`
+}
+
+// parseCredentialInfo reads a credentials/info answer.
+func parseCredentialInfo(raw []byte) (*CSCCredentialInfo, error) {
+	var j cscCredentialInfoJSON
+	if err := json.Unmarshal(raw, &j); err != nil {
+		return nil, err
+	}
+	info := &CSCCredentialInfo{
+		Description: j.Description, KeyStatus: j.Key.Status, KeyAlgorithms: j.Key.Algo, Curve: j.Key.Curve,
+		CertStatus: j.Cert.Status, AuthMode: j.AuthMode, SCAL: 1, Multisign: 1,
+	}
+	if len(info.KeyAlgorithms) > 64 {
+		return nil, errors.New("more than 64 key algorithms")
+	}
+	if j.Key.Len != "" {
+		n, err := strconv.Atoi(string(j.Key.Len))
+		if err != nil || n < 0 || n > 65536 {
+			return nil, fmt.Errorf("key/len %q", j.Key.Len)
+		}
+		info.KeyLength = n
+	}
+	if j.SCAL != "" {
+		switch j.SCAL {
+		case "1":
+		case "2":
+			info.SCAL = 2
+		default:
+			return nil, fmt.Errorf("SCAL %q: want 1 or 2", j.SCAL)
+		}
+	}
+	if j.Multisign != "" {
+		n, err := strconv.Atoi(string(j.Multisign))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("multisign %q: want a number ≥ 1", j.Multisign)
+		}
+		info.Multisign = n
+	}
+	conv := func(o *cscAuthObjectJSON) CSCAuthObject {
+		if o == nil {
+			return CSCAuthObject{}
+		}
+		return CSCAuthObject{Presence: strings.ToLower(string(o.Presence)), Type: o.Type, Format: o.Format, Label: o.Label, Description: o.Description}
+	}
+	info.PIN, info.OTP = conv(j.PIN), conv(j.OTP)
+	if j.Auth != nil { // CSC v2.1 shape: auth/mode and authentication objects
+		if info.AuthMode == "" {
+			info.AuthMode = j.Auth.Mode
+		}
+		for _, o := range j.Auth.Objects {
+			obj := conv(&o)
+			obj.Presence = "true"
+			switch strings.ToUpper(o.ID) {
+			case "PIN":
+				info.PIN, info.authData = obj, true
+			case "OTP":
+				info.OTP, info.authData = obj, true
+			}
+		}
+	}
+	if len(j.Cert.Certificates) == 0 {
+		return nil, errors.New("no certificate (cert/certificates is empty)")
+	}
+	if len(j.Cert.Certificates) > maxCertificates {
+		return nil, fmt.Errorf("more than %d certificates", maxCertificates)
+	}
+	for i, s := range j.Cert.Certificates {
+		der, err := base64.StdEncoding.DecodeString(s)
+		if err != nil {
+			return nil, fmt.Errorf("certificate %d: %v", i, err)
+		}
+		cert, err := x509.ParseCertificate(der)
+		if err != nil {
+			return nil, fmt.Errorf("certificate %d: %v", i, err)
+		}
+		info.Certificates = append(info.Certificates, cert)
+	}
+	return info, nil
+}
+
+// cscErrorJSON is the CSC error body.
+type cscErrorJSON struct {
+	Error            string `json:"error"`
+	ErrorDescription string `json:"error_description"`
+}
+
+// call POSTs req as JSON to method and decodes a 200 answer into out, retrying
+// transient failures. secrets are removed from any error text.
+func (c *CSCClient) call(ctx context.Context, method string, req, out any, secrets []string) error {
+	body, err := json.Marshal(req)
+	if err != nil {
+		return &CSCError{Op: method, Reason: CSCInvalidRequest, Err: err}
+	}
+	secrets = append(secrets, c.token)
+	var last *CSCError
+	for attempt := 0; ; attempt++ {
+		status, data, hdr, err := c.once(ctx, method, body)
+		last = c.answer(method, status, data, hdr, err, out, secrets)
+		if last == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if !last.temporary() || attempt >= c.retries {
+			return last
+		}
+		wait := c.delay << attempt
+		wait = wait/2 + rand.N(wait/2+1)
+		if last.Reason == CSCRateLimited && last.RetryAfter > 0 {
+			if last.RetryAfter > c.maxAfter {
+				return last
+			}
+			wait = last.RetryAfter
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// once sends one attempt.
+func (c *CSCClient) once(ctx context.Context, method string, body []byte) (int, []byte, http.Header, error) {
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/csc/v2/"+method, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	hreq.Header.Set("Content-Type", "application/json")
+	hreq.Header.Set("Accept", "application/json")
+	if c.token != "" {
+		hreq.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	if c.roundTrips != nil {
+		c.roundTrips(method)
+	}
+	start := time.Now()
+	resp, err := c.http.Do(hreq)
+	if err != nil {
+		c.logAttempt(ctx, method, 0, start, err)
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err // the URL carries nothing secret, but keep the message short
+		}
+		return 0, nil, nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxCSCResponse+1))
+	c.logAttempt(ctx, method, resp.StatusCode, start, err)
+	if err != nil {
+		return resp.StatusCode, nil, resp.Header, err
+	}
+	if len(data) > maxCSCResponse {
+		return resp.StatusCode, nil, resp.Header, fmt.Errorf("answer larger than %d bytes", maxCSCResponse)
+	}
+	return resp.StatusCode, data, resp.Header, nil
+}
+
+func (c *CSCClient) logAttempt(ctx context.Context, method string, status int, start time.Time, err error) {
+	if c.log == nil {
+		return
+	}
+	attrs := []slog.Attr{slog.String("method", method), slog.Int("status", status), slog.Duration("elapsed", time.Since(start))}
+	if err != nil {
+		attrs = append(attrs, slog.String("transport_error", fmt.Sprintf("%T", err)))
+	}
+	c.log.LogAttrs(ctx, slog.LevelDebug, "csc request", attrs...)
+}
+
+// answer turns one attempt's outcome into nil (decoded into out) or a *CSCError.
+func (c *CSCClient) answer(method string, status int, data []byte, hdr http.Header, err error, out any, secrets []string) *CSCError {
+	if err != nil {
+		if status == 0 {
+			return &CSCError{Op: method, Reason: CSCUnavailable, Err: errors.New(cleanDescription(err.Error(), secrets))}
+		}
+		return &CSCError{Op: method, Reason: CSCBadResponse, Status: status, Err: errors.New(cleanDescription(err.Error(), secrets))}
+	}
+	if status == http.StatusOK {
+		if err := json.Unmarshal(data, out); err != nil {
+			return &CSCError{Op: method, Reason: CSCBadResponse, Status: status, Err: errors.New(cleanDescription(err.Error(), secrets))}
+		}
+		return nil
+	}
+	if status == http.StatusAccepted {
+		return &CSCError{Op: method, Reason: CSCUnsupported, Status: status, Description: "asynchronous operation (HTTP 202) is not supported"}
+	}
+	var ej cscErrorJSON
+	_ = json.Unmarshal(data, &ej) // a body that is not CSC JSON leaves the fields empty
+	e := &CSCError{Op: method, Status: status, Code: cleanDescription(ej.Error, secrets), Description: cleanDescription(ej.ErrorDescription, secrets)}
+	if len(e.Code) > 64 {
+		e.Code = e.Code[:64]
+	}
+	e.Reason = classifyCSC(method, status, ej.Error, ej.ErrorDescription)
+	if e.Reason == CSCRateLimited {
+		e.RetryAfter = parseRetryAfter(hdr.Get("Retry-After"), time.Now())
+	}
+	return e
+}
+
+// parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n < 0 {
+			return 0
+		}
+		if n > 86400 {
+			n = 86400
+		}
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return min(d, 24*time.Hour)
+		}
+	}
+	return 0
+}

@@ -1,0 +1,565 @@
+package token
+
+import (
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/asn1"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"math/big"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+// Object identifiers of the CSC requests (hashAlgorithmOID, signAlgo).
+const (
+	oidSHA256          = "2.16.840.1.101.3.4.2.1"
+	oidSHA384          = "2.16.840.1.101.3.4.2.2"
+	oidSHA512          = "2.16.840.1.101.3.4.2.3"
+	oidSHA3_256        = "2.16.840.1.101.3.4.2.8"
+	oidSHA3_384        = "2.16.840.1.101.3.4.2.9"
+	oidSHA3_512        = "2.16.840.1.101.3.4.2.10"
+	oidRSAEncryption   = "1.2.840.113549.1.1.1"
+	oidRSAPSS          = "1.2.840.113549.1.1.10"
+	oidMGF1            = "1.2.840.113549.1.1.8"
+	oidSHA256WithRSA   = "1.2.840.113549.1.1.11"
+	oidSHA384WithRSA   = "1.2.840.113549.1.1.12"
+	oidSHA512WithRSA   = "1.2.840.113549.1.1.13"
+	oidECPublicKey     = "1.2.840.10045.2.1"
+	oidECDSAWithSHA256 = "1.2.840.10045.4.3.2"
+	oidECDSAWithSHA384 = "1.2.840.10045.4.3.3"
+	oidECDSAWithSHA512 = "1.2.840.10045.4.3.4"
+)
+
+var cscHashOIDs = map[crypto.Hash]string{
+	crypto.SHA256: oidSHA256, crypto.SHA384: oidSHA384, crypto.SHA512: oidSHA512,
+	crypto.SHA3_256: oidSHA3_256, crypto.SHA3_384: oidSHA3_384, crypto.SHA3_512: oidSHA3_512,
+}
+
+// CSCHashOID returns the object identifier CSC requests use for h ("" if unknown).
+func CSCHashOID(h crypto.Hash) string { return cscHashOIDs[h] }
+
+// CSCAuthorizeRequest asks credentials/authorize for a SAD. Its String method withholds
+// the PIN and OTP, so printing it reveals neither.
+type CSCAuthorizeRequest struct {
+	// NumSignatures is how many signatures the SAD allows (at most the credential's
+	// Multisign).
+	NumSignatures int
+	// Hashes are bound to the SAD (required when the credential's SCAL is 2), made with
+	// Hash.
+	Hashes [][]byte
+	Hash   crypto.Hash
+	// PIN and OTP authenticate the signer (explicit authorisation).
+	PIN, OTP string
+	// Description is shown to the signer by services that ask for approval.
+	Description string
+}
+
+// String describes the request without its secrets.
+func (r CSCAuthorizeRequest) String() string {
+	return fmt.Sprintf("CSCAuthorizeRequest{NumSignatures: %d, Hashes: %d, PIN: %s, OTP: %s}", r.NumSignatures, len(r.Hashes), withheld(r.PIN), withheld(r.OTP))
+}
+
+// GoString is String, for %#v.
+func (r CSCAuthorizeRequest) GoString() string { return r.String() }
+
+func withheld(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return "withheld"
+}
+
+// CSCAuthorization is a SAD (signature activation data) from credentials/authorize. The
+// SAD itself is never exported nor printed.
+type CSCAuthorization struct {
+	credentialID string
+	sad          string
+	expires      time.Time
+	allowed      int
+}
+
+// ExpiresAt is when the service said the SAD expires (3600 s after issue by default).
+func (a *CSCAuthorization) ExpiresAt() time.Time { return a.expires }
+
+// NumSignatures is how many signatures the SAD allows.
+func (a *CSCAuthorization) NumSignatures() int { return a.allowed }
+
+// String describes the authorisation without the SAD.
+func (a *CSCAuthorization) String() string {
+	return fmt.Sprintf("CSC authorisation of %q for %d signatures until %s (SAD withheld)", a.credentialID, a.allowed, a.expires.Format(time.RFC3339))
+}
+
+// GoString is String, for %#v.
+func (a *CSCAuthorization) GoString() string { return a.String() }
+
+// maxCSCBatch bounds the hashes of one authorisation or signHash call.
+const maxCSCBatch = 10000
+
+// Authorize calls credentials/authorize for the credential described by info.
+func (c *CSCClient) Authorize(ctx context.Context, info *CSCCredentialInfo, r CSCAuthorizeRequest) (*CSCAuthorization, error) {
+	const op = "credentials/authorize"
+	switch {
+	case info == nil || info.ID == "":
+		return nil, &CSCError{Op: op, Reason: CSCInvalidRequest, Description: "no credential"}
+	case info.AuthMode == "oauth2code":
+		return nil, &CSCError{Op: op, Reason: CSCUnsupported, Description: "the credential is authorised with OAuth2 (authMode oauth2code); obtain a credential-scope token and sign without credentials/authorize"}
+	case r.NumSignatures < 1 || r.NumSignatures > maxCSCBatch:
+		return nil, &CSCError{Op: op, Reason: CSCInvalidRequest, Description: fmt.Sprintf("numSignatures %d out of range", r.NumSignatures)}
+	case len(r.Hashes) > 0 && len(r.Hashes) != r.NumSignatures:
+		return nil, &CSCError{Op: op, Reason: CSCInvalidRequest, Description: "as many hashes as signatures are needed"}
+	}
+	req := map[string]any{"credentialID": info.ID, "numSignatures": r.NumSignatures}
+	if len(r.Hashes) > 0 {
+		oid := cscHashOIDs[r.Hash]
+		if oid == "" {
+			return nil, &CSCError{Op: op, Reason: CSCUnsupported, Description: fmt.Sprintf("hash %v", r.Hash)}
+		}
+		req["hashes"] = encodeHashes(r.Hashes)
+		req["hashAlgorithmOID"] = oid
+	}
+	if r.Description != "" {
+		req["description"] = r.Description
+	}
+	if info.authData {
+		var ad []map[string]string
+		if r.PIN != "" {
+			ad = append(ad, map[string]string{"id": "PIN", "value": r.PIN})
+		}
+		if r.OTP != "" {
+			ad = append(ad, map[string]string{"id": "OTP", "value": r.OTP})
+		}
+		if len(ad) > 0 {
+			req["authData"] = ad
+		}
+	} else {
+		if r.PIN != "" {
+			req["PIN"] = r.PIN
+		}
+		if r.OTP != "" {
+			req["OTP"] = r.OTP
+		}
+	}
+	var out struct {
+		SAD       string     `json:"SAD"`
+		ExpiresIn flexString `json:"expiresIn"`
+	}
+	if err := c.call(ctx, op, req, &out, []string{r.PIN, r.OTP}); err != nil {
+		return nil, err
+	}
+	if out.SAD == "" {
+		return nil, &CSCError{Op: op, Reason: CSCBadResponse, Description: "no SAD in the answer"}
+	}
+	life := 3600 * time.Second
+	if out.ExpiresIn != "" {
+		n, err := time.ParseDuration(string(out.ExpiresIn) + "s")
+		if err != nil || n <= 0 {
+			return nil, &CSCError{Op: op, Reason: CSCBadResponse, Description: "bad expiresIn"}
+		}
+		life = n
+	}
+	return &CSCAuthorization{credentialID: info.ID, sad: out.SAD, expires: time.Now().Add(life), allowed: r.NumSignatures}, nil
+}
+
+func encodeHashes(hs [][]byte) []string {
+	out := make([]string, len(hs))
+	for i, h := range hs {
+		out[i] = base64.StdEncoding.EncodeToString(h)
+	}
+	return out
+}
+
+// cscAlgorithm is what signHash needs to know about the signature asked for.
+type cscAlgorithm struct {
+	signAlgo string
+	params   []byte // DER signAlgoParams (RSASSA-PSS), nil otherwise
+	hashOID  string // hashAlgorithmOID, "" when signAlgo implies it
+}
+
+// chooseAlgorithm picks signAlgo for a signature of hash h with opts on a key pub among
+// the algorithms the credential offers (any, when it lists none).
+func chooseAlgorithm(pub crypto.PublicKey, offered []string, opts crypto.SignerOpts) (*cscAlgorithm, error) {
+	h := opts.HashFunc()
+	hashOID := cscHashOIDs[h]
+	if hashOID == "" {
+		return nil, fmt.Errorf("%w: %v", ErrUnsupportedHash, h)
+	}
+	has := func(oid string) bool {
+		if len(offered) == 0 {
+			return true
+		}
+		for _, o := range offered {
+			if o == oid {
+				return true
+			}
+		}
+		return false
+	}
+	pss, isPSS := opts.(*rsa.PSSOptions)
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		if isPSS {
+			if !has(oidRSAPSS) {
+				return nil, fmt.Errorf("%w: the credential does not offer RSASSA-PSS (%s)", ErrCSCUnsupported, oidRSAPSS)
+			}
+			salt := pss.SaltLength
+			if salt <= 0 {
+				salt = h.Size()
+			}
+			if salt > (k.N.BitLen()-1+7)/8-h.Size()-2 {
+				return nil, fmt.Errorf("%w: PSS salt of %d bytes too long for the key", ErrUnsupportedOptions, salt)
+			}
+			return &cscAlgorithm{signAlgo: oidRSAPSS, params: cscPSSParams(hashOID, salt), hashOID: hashOID}, nil
+		}
+		withHash := map[crypto.Hash]string{crypto.SHA256: oidSHA256WithRSA, crypto.SHA384: oidSHA384WithRSA, crypto.SHA512: oidSHA512WithRSA}[h]
+		if withHash != "" && len(offered) > 0 && has(withHash) {
+			return &cscAlgorithm{signAlgo: withHash}, nil
+		}
+		if has(oidRSAEncryption) {
+			return &cscAlgorithm{signAlgo: oidRSAEncryption, hashOID: hashOID}, nil
+		}
+		return nil, fmt.Errorf("%w: the credential offers no RSA PKCS#1 v1.5 algorithm for %v", ErrCSCUnsupported, h)
+	case *ecdsa.PublicKey:
+		if isPSS {
+			return nil, fmt.Errorf("%w: RSA-PSS options for an ECDSA key", ErrUnsupportedOptions)
+		}
+		withHash := map[crypto.Hash]string{crypto.SHA256: oidECDSAWithSHA256, crypto.SHA384: oidECDSAWithSHA384, crypto.SHA512: oidECDSAWithSHA512}[h]
+		if withHash != "" && len(offered) > 0 && has(withHash) {
+			return &cscAlgorithm{signAlgo: withHash}, nil
+		}
+		if has(oidECPublicKey) {
+			return &cscAlgorithm{signAlgo: oidECPublicKey, hashOID: hashOID}, nil
+		}
+		return nil, fmt.Errorf("%w: the credential offers no ECDSA algorithm for %v", ErrCSCUnsupported, h)
+	}
+	return nil, fmt.Errorf("%w: %T", ErrUnsupportedKey, pub)
+}
+
+// cscPSSParams encodes RSASSA-PSS-params (RFC 8017 A.2.3) with MGF1 over the same hash.
+func cscPSSParams(hashOID string, salt int) []byte {
+	oid := func(b *cryptobyte.Builder, s string) {
+		b.AddASN1ObjectIdentifier(mustOID(s))
+	}
+	hashAlg := func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			oid(b, hashOID)
+			b.AddASN1NULL()
+		})
+	}
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), hashAlg)
+		b.AddASN1(cbasn1.Tag(1).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				oid(b, oidMGF1)
+				hashAlg(b)
+			})
+		})
+		b.AddASN1(cbasn1.Tag(2).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+			b.AddASN1Int64(int64(salt))
+		})
+	})
+	return b.BytesOrPanic()
+}
+
+// mustOID parses one of the constant dotted OIDs above.
+func mustOID(s string) asn1.ObjectIdentifier {
+	var oid asn1.ObjectIdentifier
+	for _, part := range strings.Split(s, ".") {
+		n, err := strconv.Atoi(part)
+		if err != nil {
+			panic("token: bad OID constant " + s)
+		}
+		oid = append(oid, n)
+	}
+	return oid
+}
+
+// SignHash calls signatures/signHash with the SAD of auth for hashes, made with the
+// hash of opts, and returns the signatures in the same order. It checks that as many
+// signatures came back as hashes were sent, but not the signatures themselves (a
+// [CSCSigner] does).
+func (c *CSCClient) SignHash(ctx context.Context, auth *CSCAuthorization, pub crypto.PublicKey, offered []string, hashes [][]byte, opts crypto.SignerOpts) ([][]byte, error) {
+	const op = "signatures/signHash"
+	if auth == nil {
+		return nil, &CSCError{Op: op, Reason: CSCInvalidRequest, Description: "no authorisation"}
+	}
+	if len(hashes) == 0 || len(hashes) > maxCSCBatch {
+		return nil, &CSCError{Op: op, Reason: CSCInvalidRequest, Description: fmt.Sprintf("%d hashes", len(hashes))}
+	}
+	alg, err := chooseAlgorithm(pub, offered, opts)
+	if err != nil {
+		return nil, err
+	}
+	req := map[string]any{"credentialID": auth.credentialID, "SAD": auth.sad, "hashes": encodeHashes(hashes), "signAlgo": alg.signAlgo}
+	if alg.hashOID != "" {
+		req["hashAlgorithmOID"] = alg.hashOID
+	}
+	if alg.params != nil {
+		req["signAlgoParams"] = base64.StdEncoding.EncodeToString(alg.params)
+	}
+	var out struct {
+		Signatures []string `json:"signatures"`
+	}
+	if err := c.call(ctx, op, req, &out, []string{auth.sad}); err != nil {
+		return nil, err
+	}
+	return decodeSignatures(out.Signatures, len(hashes))
+}
+
+// decodeSignatures reads the signatures of a signHash answer.
+func decodeSignatures(in []string, want int) ([][]byte, error) {
+	const op = "signatures/signHash"
+	if len(in) != want {
+		return nil, &CSCError{Op: op, Reason: CSCBadResponse, Description: fmt.Sprintf("%d signatures for %d hashes", len(in), want)}
+	}
+	out := make([][]byte, len(in))
+	for i, s := range in {
+		b, err := base64.StdEncoding.DecodeString(s)
+		if err != nil || len(b) == 0 || len(b) > 2048 {
+			return nil, &CSCError{Op: op, Reason: CSCBadResponse, Description: fmt.Sprintf("signature %d is not a base64 signature", i)}
+		}
+		out[i] = b
+	}
+	return out, nil
+}
+
+// CSCAuthFunc returns the PIN and/or OTP that authorise numSignatures signatures with
+// the credential info describes (info.PIN and info.OTP say which are required). It is
+// called once per authorisation; returning an error aborts it.
+type CSCAuthFunc func(ctx context.Context, info *CSCCredentialInfo, numSignatures int) (pin, otp string, err error)
+
+// CSCSigner is a remote credential of a CSC service as a [Signer]: a crypto.Signer with
+// its certificate and chain, usable wherever a token key is. Each Sign authorises one
+// signature (credentials/authorize, then signatures/signHash); [CSCSigner.SignDigests]
+// signs many digests with one authorisation. Every signature the service returns is
+// verified with the certificate before it is handed out.
+type CSCSigner struct {
+	c     *CSCClient
+	info  *CSCCredentialInfo
+	cert  *x509.Certificate
+	chain []*x509.Certificate
+	auth  CSCAuthFunc
+	// MaxHashesPerCall bounds the hashes of one signatures/signHash call; 0 means as
+	// many as one authorisation allows (the credential's Multisign).
+	MaxHashesPerCall int
+	// Description, when set, is sent with each authorisation (shown by services that
+	// ask the signer for approval).
+	Description string
+}
+
+var _ BatchSigner = (*CSCSigner)(nil)
+
+// Signer reads the credential (credentials/info) and returns it as a signer. auth gives
+// the PIN/OTP at each authorisation; it may be nil when the credential needs neither.
+func (c *CSCClient) Signer(ctx context.Context, credentialID string, auth CSCAuthFunc) (*CSCSigner, error) {
+	info, err := c.CredentialInfo(ctx, credentialID)
+	if err != nil {
+		return nil, err
+	}
+	if info.KeyStatus == "disabled" {
+		return nil, &CSCError{Op: "credentials/info", Reason: CSCDisabled, Description: "key/status is disabled"}
+	}
+	leaf := info.Certificates[0]
+	if err := checkKey(leaf.PublicKey); err != nil {
+		return nil, err
+	}
+	path, rest := orderChain(leaf, info.Certificates[1:])
+	return &CSCSigner{c: c, info: info, cert: leaf, chain: append(path, rest...), auth: auth}, nil
+}
+
+// Public returns the public key of the credential's certificate.
+func (s *CSCSigner) Public() crypto.PublicKey { return s.cert.PublicKey }
+
+// Certificate returns the credential's certificate.
+func (s *CSCSigner) Certificate() *x509.Certificate { return s.cert }
+
+// Chain returns the issuers the service returned, ordered towards the root.
+func (s *CSCSigner) Chain() []*x509.Certificate { return s.chain }
+
+// Info returns what credentials/info said. The caller must not modify it.
+func (s *CSCSigner) Info() *CSCCredentialInfo { return s.info }
+
+// Sign signs digest like SignContext with a background context.
+func (s *CSCSigner) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	return s.SignContext(context.Background(), digest, opts)
+}
+
+// SignContext signs one digest: one authorisation, one signHash call.
+func (s *CSCSigner) SignContext(ctx context.Context, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	sigs, errs := s.SignDigests(ctx, [][]byte{digest}, opts, nil)
+	if errs != nil {
+		return nil, errs[0]
+	}
+	return sigs[0], nil
+}
+
+// SignDigests signs digests, all made with opts.HashFunc(), using as few authorisations
+// as the credential's Multisign allows (one when len(digests) ≤ Multisign; the hashes
+// are sent with it when the credential's SCAL is 2) and as few signHash calls as
+// MaxHashesPerCall allows. Each returned signature is verified with the certificate; a
+// digest whose signature does not verify gets a *CSCError (ErrCSCBadSignature) and the
+// others are kept. progress, when not nil, is called after each signHash call with the
+// number of digests done so far.
+//
+// errs is nil when every digest was signed; otherwise it has one entry per digest, nil
+// for those signed.
+func (s *CSCSigner) SignDigests(ctx context.Context, digests [][]byte, opts crypto.SignerOpts, progress func(done, total int)) (sigs [][]byte, errs []error) {
+	n := len(digests)
+	sigs = make([][]byte, n)
+	errs = make([]error, n)
+	failed := 0
+	fail := func(i int, err error) {
+		if errs[i] == nil {
+			errs[i] = err
+			failed++
+		}
+	}
+	failAll := func(idx []int, err error) {
+		for _, i := range idx {
+			fail(i, err)
+		}
+	}
+	var todo []int
+	for i, d := range digests {
+		if opts == nil {
+			fail(i, fmt.Errorf("%w: no signer options", ErrUnsupportedHash))
+			continue
+		}
+		if err := checkDigest(opts.HashFunc(), d); err != nil {
+			fail(i, err)
+			continue
+		}
+		todo = append(todo, i)
+	}
+	if len(todo) > 0 {
+		if _, err := chooseAlgorithm(s.cert.PublicKey, s.info.KeyAlgorithms, opts); err != nil {
+			failAll(todo, err)
+			todo = nil
+		}
+	}
+	group := max(s.info.Multisign, 1)
+	perCall := s.MaxHashesPerCall
+	done := n - len(todo)
+	for start := 0; start < len(todo); start += group {
+		idx := todo[start:min(start+group, len(todo))]
+		if err := ctx.Err(); err != nil {
+			failAll(todo[start:], err)
+			break
+		}
+		auth, err := s.authorize(ctx, idx, digests, opts.HashFunc())
+		if err != nil {
+			failAll(idx, err)
+			if isFatalAuth(err) { // a wrong PIN must not be retried N times: it locks the credential
+				failAll(todo[start:], err)
+				break
+			}
+			continue
+		}
+		step := len(idx)
+		if perCall > 0 {
+			step = perCall
+		}
+		for cs := 0; cs < len(idx); cs += step {
+			chunk := idx[cs:min(cs+step, len(idx))]
+			hs := make([][]byte, len(chunk))
+			for j, i := range chunk {
+				hs[j] = digests[i]
+			}
+			out, err := s.c.SignHash(ctx, auth, s.cert.PublicKey, s.info.KeyAlgorithms, hs, opts)
+			if err != nil {
+				failAll(idx[cs:], err) // the SAD is no use for the rest of the group either
+				break
+			}
+			for j, i := range chunk {
+				sig, err := verifySignature(s.cert.PublicKey, digests[i], out[j], opts)
+				if err != nil {
+					fail(i, &CSCError{Op: "signatures/signHash", Reason: CSCBadSignature, Index: j, Err: err})
+					continue
+				}
+				sigs[i] = sig
+			}
+			done += len(chunk)
+			if progress != nil {
+				progress(done, n)
+			}
+		}
+	}
+	if failed == 0 {
+		return sigs, nil
+	}
+	return sigs, errs
+}
+
+// isFatalAuth reports an authorisation failure that must stop the whole batch.
+func isFatalAuth(err error) bool {
+	ce, ok := err.(*CSCError)
+	if !ok {
+		return true // the PIN callback failed, or the context ended
+	}
+	switch ce.Reason {
+	case CSCPINIncorrect, CSCOTPIncorrect, CSCLocked, CSCDisabled, CSCUnauthorized, CSCUnsupported:
+		return true
+	}
+	return false
+}
+
+// authorize asks the callback for the PIN/OTP and calls credentials/authorize for the
+// digests at idx.
+func (s *CSCSigner) authorize(ctx context.Context, idx []int, digests [][]byte, h crypto.Hash) (*CSCAuthorization, error) {
+	r := CSCAuthorizeRequest{NumSignatures: len(idx), Hash: h, Description: s.Description}
+	if s.info.SCAL == 2 {
+		for _, i := range idx {
+			r.Hashes = append(r.Hashes, digests[i])
+		}
+	}
+	if s.auth != nil {
+		var err error
+		if r.PIN, r.OTP, err = s.auth(ctx, s.info, len(idx)); err != nil {
+			return nil, &PINError{Reason: PINNotGiven, Err: err}
+		}
+	}
+	if s.info.PIN.Required() && r.PIN == "" {
+		return nil, &PINError{Token: s.info.ID, Reason: PINNotGiven}
+	}
+	return s.c.Authorize(ctx, s.info, r)
+}
+
+// verifySignature checks sig over digest with pub and returns it in the form crypto.Signer
+// promises (ASN.1 DER for ECDSA; a raw r‖s from the service is converted).
+func verifySignature(pub crypto.PublicKey, digest, sig []byte, opts crypto.SignerOpts) ([]byte, error) {
+	h := opts.HashFunc()
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		if pss, ok := opts.(*rsa.PSSOptions); ok {
+			vo := &rsa.PSSOptions{Hash: h, SaltLength: pss.SaltLength}
+			if vo.SaltLength <= 0 {
+				vo.SaltLength = rsa.PSSSaltLengthAuto
+			}
+			return sig, rsa.VerifyPSS(k, h, digest, sig, vo)
+		}
+		return sig, rsa.VerifyPKCS1v15(k, h, digest, sig)
+	case *ecdsa.PublicKey:
+		if ecdsa.VerifyASN1(k, digest, sig) {
+			return sig, nil
+		}
+		size := (k.Curve.Params().BitSize + 7) / 8
+		if len(sig) == 2*size {
+			r, s := new(big.Int).SetBytes(sig[:size]), new(big.Int).SetBytes(sig[size:])
+			if ecdsa.Verify(k, digest, r, s) {
+				der, err := asn1.Marshal(struct{ R, S *big.Int }{r, s})
+				return der, err
+			}
+		}
+		return nil, fmt.Errorf("ECDSA signature does not verify")
+	}
+	return nil, fmt.Errorf("%w: %T", ErrUnsupportedKey, pub)
+}
