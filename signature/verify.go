@@ -43,6 +43,10 @@ import (
 // time-stamping units is checked; the root's is not. Verify does not check visible
 // signatures against Nghị định 30/2020 (layout does).
 //
+// Reading is bounded whatever the number of revisions: at most 8 × the file's size +
+// 64 MiB of strings and stream data are parsed in all (pdf.Options.MaxParsedBytes);
+// what cannot be read within it fails the checks that need it.
+//
 // An error is returned only when the input is not a readable PDF (ErrNotPDF, with a
 // *DocumentError) or holds no signature (ErrNoSignatures, with the report); a crafted
 // or broken signature yields a report, never an error or a panic.
