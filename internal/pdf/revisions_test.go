@@ -105,6 +105,8 @@ func attackFiles() map[string][]byte {
 	files["eof-before-startxref"], _ = pdftest.AppendUpdate(base, pdftest.Update{
 		Objects: map[int]string{6: "<< /Producer (x) >>"}, EOFBeforeStartXRef: true})
 	// An update that appends a linearization dictionary.
+	files["eof-in-trailer"], _ = pdftest.AppendUpdate(base, pdftest.Update{
+		Objects: map[int]string{6: "<< /Producer (x) >>"}, TrailerExtra: " /A (%%EOF) %%EOF\n"})
 	files["linearization"], _ = pdftest.AppendUpdate(base, pdftest.Update{
 		Objects: map[int]string{6: "<< /Linearized 1 /L 900 /H [100 50] /O 3 /E 400 /N 1 /T 700 >>"}})
 	return files
@@ -163,6 +165,33 @@ func TestRevisionAttacks(t *testing.T) {
 				require.NoError(t, err)
 				assert.Empty(t, an, "revision %d", i)
 			}
+		})
+	}
+}
+
+// TestEOFInsideTrailers: %%EOF markers inside an update's trailer (in a string, in a
+// comment) do not split the revision: it ends after its startxref, and the revision
+// before keeps its end.
+func TestEOFInsideTrailers(t *testing.T) {
+	base := attackBase()
+	for name, extra := range map[string]string{
+		"string":  " /KysoNote (%%EOF)",
+		"comment": " %%EOF\n",
+		"both":    " /A (\n%%EOF\n) %%EOF\n /B (%%EOF)",
+	} {
+		t.Run(name, func(t *testing.T) {
+			b, _ := pdftest.AppendUpdate(base, pdftest.Update{Objects: map[int]string{6: "<< /Producer (x) >>"}, TrailerExtra: extra})
+			d := open(t, b)
+			revs := d.Revisions()
+			require.Len(t, revs, 2)
+			assert.Equal(t, int64(len(base)), revs[0].EOF)
+			assert.Equal(t, int64(len(b)), revs[1].EOF)
+			an, err := d.Anomalies(1)
+			require.NoError(t, err)
+			assert.Empty(t, an)
+			ch, err := d.ChangedObjects(1)
+			require.NoError(t, err)
+			assert.Equal(t, []pdf.Ref{{Num: 6}}, ch)
 		})
 	}
 }

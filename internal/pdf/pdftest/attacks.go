@@ -27,6 +27,9 @@ type Update struct {
 	EOFBeforeStartXRef bool
 	// Prev, when > 0, replaces the trailer's /Prev (by default the base's startxref).
 	Prev int64
+	// TrailerExtra is written inside the trailer dictionary, after its other entries
+	// (raw PDF syntax: entries, comments).
+	TrailerExtra string
 }
 
 // AppendUpdate appends u to base (a PDF whose newest trailer has /Root) as a classic
@@ -78,7 +81,7 @@ func AppendUpdate(base []byte, u Update) ([]byte, map[int]int64) {
 	if info := tr.Get("Info"); info != nil {
 		out = fmt.Appendf(out, " /Info %s", pdf.AppendObject(nil, info))
 	}
-	out = fmt.Appendf(out, " /Prev %d >>\n", prev)
+	out = fmt.Appendf(out, " /Prev %d%s >>\n", prev, u.TrailerExtra)
 	if u.EOFBeforeStartXRef {
 		out = append(out, "%%EOF\n"...)
 	}
