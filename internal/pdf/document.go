@@ -330,13 +330,21 @@ func mergeTrailer(newer, older Dict) Dict {
 
 func objectList(secs []*xrefSection) []Ref {
 	var refs []Ref
-	seen := map[int]bool{}
+	var seen map[int]bool // needed only when several sections may list a number
+	if len(secs) > 1 {
+		seen = map[int]bool{}
+	}
 	for _, s := range secs {
+		if refs == nil {
+			refs = make([]Ref, 0, len(s.entries))
+		}
 		for n, e := range s.entries {
 			if e.typ == 0 || seen[n] {
 				continue
 			}
-			seen[n] = true
+			if seen != nil {
+				seen[n] = true
+			}
 			gen := e.gen
 			if e.typ == 2 {
 				gen = 0
@@ -349,6 +357,10 @@ func objectList(secs []*xrefSection) []Ref {
 }
 
 func mergeXRef(revs []revision) map[int]xrefEntry {
+	if len(revs) == 1 && len(revs[0].sections) == 1 {
+		// One section: its entries are the cross-reference (read-only from here on).
+		return revs[0].sections[0].entries
+	}
 	m := map[int]xrefEntry{}
 	for _, r := range revs {
 		// Within a revision, sections were appended newest first.
