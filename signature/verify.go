@@ -147,7 +147,21 @@ func (v *verifier) run() (*Report, error) {
 		jobs = v.addHashJob(jobs, s)
 	}
 	v.sharedSignatures()
-	if err := v.hashSignatures(jobs); err != nil {
+	// The modification analysis runs beside the hashing pass (they share nothing but
+	// the file), once, from the oldest revision a signature covers: every signature
+	// then reads its part of the result. Without this first call, the document
+	// time-stamps (finished first, newest first) would start it from a newer revision
+	// and the oldest signature would start it over.
+	analysed := make(chan struct{})
+	go func() {
+		defer close(analysed)
+		if from := v.oldestCovered(); from >= 0 {
+			v.differ.since(from)
+		}
+	}()
+	err := v.hashSignatures(jobs)
+	<-analysed
+	if err != nil {
 		return nil, err
 	}
 	// Document time-stamps first, newest first: they give proof of existence to what
@@ -176,6 +190,17 @@ func (v *verifier) run() (*Report, error) {
 		rep.Signatures = append(rep.Signatures, *s.rep)
 	}
 	return rep, nil
+}
+
+// oldestCovered returns the oldest revision a signature covers, or -1.
+func (v *verifier) oldestCovered() int {
+	from := -1
+	for _, s := range v.sigs {
+		if s.rev >= 0 && (from < 0 || s.rev < from) {
+			from = s.rev
+		}
+	}
+	return from
 }
 
 // findSignatures lists the signature fields that hold a signature dictionary, in the
