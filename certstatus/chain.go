@@ -5,11 +5,9 @@ import (
 	"context"
 	"crypto"
 	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/x509"
-	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -18,6 +16,10 @@ import (
 	"time"
 
 	"github.com/digitorus/pkcs7"
+
+	"github.com/kyso-go/kyso/internal/cms"
+	"github.com/kyso-go/kyso/internal/evidence"
+	"github.com/kyso-go/kyso/internal/identity"
 )
 
 // Usage is what a certificate is being validated for.
@@ -48,8 +50,6 @@ type VerifyOptions struct {
 	// Usage is the purpose checked on the end-entity certificate.
 	Usage Usage
 }
-
-var oidExtKeyUsageExt = asn1.ObjectIdentifier{2, 5, 29, 37}
 
 // VerifyCertificate builds a chain from cert to a trusted root — through
 // opts.Intermediates (from the signature), the Checker's Options.Intermediates and
@@ -355,17 +355,7 @@ func (c *Checker) checkChainPolicy(chain []*x509.Certificate) error {
 }
 
 func (c *Checker) checkSigAlg(alg x509.SignatureAlgorithm, signedAt time.Time) error {
-	switch alg {
-	case x509.MD2WithRSA, x509.MD5WithRSA:
-		return fmt.Errorf("%v is never acceptable", alg)
-	case x509.SHA1WithRSA, x509.ECDSAWithSHA1, x509.DSAWithSHA1:
-		if signedAt.After(c.opts.SHA1Sunset) {
-			return fmt.Errorf("%v after %s", alg, c.opts.SHA1Sunset.Format("2006-01-02"))
-		}
-	case x509.UnknownSignatureAlgorithm:
-		return errors.New("unknown signature algorithm")
-	}
-	return nil
+	return evidence.CheckSignatureAlgorithm(alg, signedAt, c.opts.SHA1Sunset)
 }
 
 // CheckAlgorithm applies the algorithm policy to a signature made with pub and hash h
@@ -375,36 +365,14 @@ func (c *Checker) CheckAlgorithm(pub crypto.PublicKey, h crypto.Hash, signedAt t
 	if err := CheckPublicKey(pub); err != nil {
 		return fmt.Errorf("%w: %v", ErrWeakAlgorithm, err)
 	}
-	switch h {
-	case crypto.MD4, crypto.MD5, crypto.MD5SHA1, crypto.RIPEMD160:
-		return fmt.Errorf("%w: hash %v is not acceptable", ErrWeakAlgorithm, h)
-	case crypto.SHA1:
-		if signedAt.After(c.opts.SHA1Sunset) {
-			return fmt.Errorf("%w: SHA-1 signature made after %s", ErrWeakAlgorithm, c.opts.SHA1Sunset.Format("2006-01-02"))
-		}
-	case crypto.SHA224, crypto.SHA256, crypto.SHA384, crypto.SHA512, crypto.SHA512_224, crypto.SHA512_256,
-		crypto.SHA3_224, crypto.SHA3_256, crypto.SHA3_384, crypto.SHA3_512:
-	default:
-		return fmt.Errorf("%w: hash %v is not in the policy", ErrWeakAlgorithm, h)
-	}
-	return nil
+	return evidence.CheckHash(h, signedAt, c.opts.SHA1Sunset)
 }
 
 // CheckPublicKey applies the key-size policy: RSA ≥ 2048 bits, ECDSA ≥ 256 bits,
 // Ed25519 accepted; any other key type is refused.
 func CheckPublicKey(pub crypto.PublicKey) error {
-	switch k := pub.(type) {
-	case *rsa.PublicKey:
-		if k.N.BitLen() < 2048 {
-			return fmt.Errorf("RSA key of %d bits (at least 2048 required)", k.N.BitLen())
-		}
-	case *ecdsa.PublicKey:
-		if k.Curve == nil || k.Curve.Params().BitSize < 256 {
-			return errors.New("ECDSA key below 256 bits")
-		}
-	case ed25519.PublicKey:
-	default:
-		return fmt.Errorf("public key type %T not in the policy", pub)
+	if err := evidence.KeyStrength(pub); err != nil {
+		return errors.New(evidence.WithoutReason(evidence.WithoutReason(err.Error(), ErrWeakAlgorithm), ErrUnsupported))
 	}
 	return nil
 }
@@ -416,7 +384,7 @@ func checkUsage(cert *x509.Certificate, u Usage) error {
 	}
 	switch u {
 	case UsageSigning:
-		if cert.KeyUsage != 0 && cert.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
+		if !identity.MaySign(cert) {
 			return fail("key usage allows neither digitalSignature nor nonRepudiation")
 		}
 	case UsageTimestamping:
@@ -437,20 +405,8 @@ func checkUsage(cert *x509.Certificate, u Usage) error {
 // checkTSAUsage: RFC 3161 §2.3, the TSA certificate has exactly one extended key
 // usage, timeStamping, and the extension is critical.
 func checkTSAUsage(cert *x509.Certificate) error {
-	critical := false
-	for _, e := range cert.Extensions {
-		if e.Id.Equal(oidExtKeyUsageExt) {
-			critical = e.Critical
-		}
-	}
-	if len(cert.ExtKeyUsage) != 1 || cert.ExtKeyUsage[0] != x509.ExtKeyUsageTimeStamping || len(cert.UnknownExtKeyUsage) > 0 {
-		return errors.New("extended key usage must be timeStamping only")
-	}
-	if !critical {
-		return errors.New("extended key usage timeStamping is not marked critical")
-	}
-	if cert.KeyUsage != 0 && cert.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
-		return errors.New("key usage allows neither digitalSignature nor nonRepudiation")
+	if why := cms.TSAUsageProblem(cert, true); why != "" {
+		return errors.New(why)
 	}
 	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/kyso-go/kyso/internal/evidence"
 )
 
 // Production endpoints of the VGCA (Ban Cơ yếu Chính phủ): the defaults of
@@ -116,6 +118,7 @@ type Checker struct {
 	trust *TrustStore
 	fetch fetcher
 
+	eval      *evidence.Evaluator
 	ocspCache *ocspCache
 	crlCache  *crlCache
 	aiaCache  *aiaCache
@@ -159,9 +162,11 @@ func NewChecker(opts Options) *Checker {
 		trust = DefaultTrustStore()
 	}
 	return &Checker{
-		opts:      opts,
-		trust:     trust,
-		fetch:     fetcher{client: opts.HTTPClient, timeout: opts.Timeout, offline: opts.Offline},
+		opts:  opts,
+		trust: trust,
+		fetch: fetcher{client: opts.HTTPClient, timeout: opts.Timeout, offline: opts.Offline},
+		eval: &evidence.Evaluator{ClockSkew: opts.ClockSkew, Now: opts.Now,
+			MaxOCSPBytes: opts.MaxOCSPResponseBytes, RequireNonce: opts.RequireNonce},
 		ocspCache: newOCSPCache(opts.OCSPCacheEntries),
 		crlCache:  newCRLCache(opts.CRLCacheBytes),
 		aiaCache:  newAIACache(256),
@@ -221,60 +226,16 @@ func (c *Checker) Check(ctx context.Context, cert, issuer *x509.Certificate, at 
 // values; it never uses the network or the caches. Responses and CRLs about other
 // certificates or issuers are ignored. Every item is verified as in Check; freshness
 // means the data covers at: an OCSP response or CRL produced after at, or one whose
-// nextUpdate is not before at. Among several usable items of one source the newest
-// (latest thisUpdate) decides, so that a revocation reported later is not hidden by
-// an older answer; items that fail verification are listed in Result.Failures.
+// nextUpdate is not before at — except that an older item still proves a permanent
+// revocation it lists. The newest usable OCSP response stands for OCSP and the newest
+// covering CRL (with its delta CRL) for CRLs; between them a revocation wins, else the
+// newest answer, so that a revocation reported anywhere is not hidden by an older
+// answer. Items that fail verification are listed in Result.Failures.
+//
+// signature.Verify judges a document's DSS and CMS data with the same code
+// (internal/evidence), so the two cannot disagree on the same evidence.
 func (c *Checker) CheckOffline(cert, issuer *x509.Certificate, at time.Time, ocspResponses, crls [][]byte) Result {
-	if at.IsZero() {
-		at = c.now()
-	}
-	res := Result{At: at}
-	if cert == nil || issuer == nil {
-		res.Err = fmt.Errorf("%w: nil certificate or issuer", ErrNoRevocationData)
-		return res
-	}
-	for _, src := range c.opts.Strategy.sources() {
-		switch src {
-		case SourceOCSP:
-			// The newest usable response decides: a later one may report a
-			// revocation (a key compromise taints earlier signatures too).
-			var best *Result
-			for _, der := range ocspResponses {
-				r, err := c.evalOCSP(der, "", cert, issuer, at, nil, false)
-				if errors.Is(err, errNotForThisCert) {
-					continue
-				}
-				if err != nil {
-					res.Failures = append(res.Failures, err)
-					continue
-				}
-				if best == nil || r.ThisUpdate.After(best.ThisUpdate) ||
-					(r.ThisUpdate.Equal(best.ThisUpdate) && r.ProducedAt.After(best.ProducedAt)) {
-					best = &r
-				}
-			}
-			if best != nil {
-				best.Failures = res.Failures
-				return *best
-			}
-		case SourceCRL:
-			r, err := c.evalCRLSet(crls, cert, issuer, at)
-			if errors.Is(err, errNotForThisCert) {
-				continue
-			}
-			if err == nil {
-				r.Failures = res.Failures
-				return r
-			}
-			res.Failures = append(res.Failures, err)
-		}
-	}
-	if len(res.Failures) == 0 {
-		res.Err = ErrNoRevocationData
-	} else {
-		res.Err = errors.Join(res.Failures...)
-	}
-	return res
+	return c.eval.Offline(cert, issuer, at, c.opts.Strategy.sources(), ocspResponses, crls)
 }
 
 // OCSPResponse returns a verified DER OCSP response about cert, fetched from its
@@ -312,36 +273,6 @@ func revokedErr(r Result) error {
 		return fmt.Errorf("%w: %s since %s (%s, %s)", ErrRevoked, r.Status, r.RevokedAt.UTC().Format(time.RFC3339), r.Reason, r.Source)
 	}
 	return nil
-}
-
-// fresh checks thisUpdate/nextUpdate. Data must not come from the future; it must
-// cover the time of interest (produced after it, or valid until after it); and when
-// online it must still be current (nextUpdate not passed).
-func (c *Checker) fresh(thisUpdate, nextUpdate, at time.Time, online bool) error {
-	now := c.now()
-	skew := c.opts.ClockSkew
-	if thisUpdate.After(now.Add(skew)) {
-		return fmt.Errorf("%w: thisUpdate %s is in the future", ErrStale, thisUpdate.UTC().Format(time.RFC3339))
-	}
-	if !nextUpdate.IsZero() && nextUpdate.Before(thisUpdate) {
-		return fmt.Errorf("%w: nextUpdate before thisUpdate", ErrMalformed)
-	}
-	if online && !nextUpdate.IsZero() && nextUpdate.Add(skew).Before(now) {
-		return fmt.Errorf("%w: nextUpdate %s has passed", ErrStale, nextUpdate.UTC().Format(time.RFC3339))
-	}
-	coversAt := !thisUpdate.Add(skew).Before(at) || (!nextUpdate.IsZero() && !nextUpdate.Add(skew).Before(at))
-	if !coversAt {
-		return fmt.Errorf("%w: data from %s (next update %s) does not cover %s", ErrStale,
-			thisUpdate.UTC().Format(time.RFC3339), fmtTime(nextUpdate), at.UTC().Format(time.RFC3339))
-	}
-	return nil
-}
-
-func fmtTime(t time.Time) string {
-	if t.IsZero() {
-		return "none"
-	}
-	return t.UTC().Format(time.RFC3339)
 }
 
 // sharedDo runs fn once per key at a time (a single flight): concurrent callers with

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/kyso-go/kyso/internal/evidence"
 )
 
 // Sentinel errors. Every error this package returns wraps one of them, so callers can
@@ -14,73 +16,73 @@ var (
 
 	// ErrNoChain: no path from the certificate to a trusted root
 	// (ETSI sub-indication NO_CERTIFICATE_CHAIN_FOUND).
-	ErrNoChain = errors.New("certstatus: no certificate chain to a trusted root")
+	ErrNoChain = evidence.ErrNoChain
 	// ErrExpired: the time of interest is after a certificate's NotAfter
 	// (OUT_OF_BOUNDS_NO_POE / EXPIRED).
-	ErrExpired = errors.New("certstatus: certificate expired at the time of interest")
+	ErrExpired = evidence.ErrExpired
 	// ErrNotYetValid: the time of interest is before a certificate's NotBefore
 	// (NOT_YET_VALID).
-	ErrNotYetValid = errors.New("certstatus: certificate not yet valid at the time of interest")
+	ErrNotYetValid = evidence.ErrNotYetValid
 	// ErrKeyUsage: key usage or extended key usage does not allow the operation.
-	ErrKeyUsage = errors.New("certstatus: key usage does not allow this use")
+	ErrKeyUsage = evidence.ErrKeyUsage
 	// ErrWeakAlgorithm: a key size or signature algorithm below the policy
 	// (RSA < 2048, ECDSA < 256, MD5, SHA-1 after its sunset).
-	ErrWeakAlgorithm = errors.New("certstatus: algorithm or key size below policy")
+	ErrWeakAlgorithm = evidence.ErrWeakAlgorithm
 	// ErrBasicConstraints: a CA certificate without CA rights or beyond its path length.
-	ErrBasicConstraints = errors.New("certstatus: basic constraints violated")
+	ErrBasicConstraints = evidence.ErrBasicConstraints
 
 	// Revocation.
 
 	// ErrRevoked: the certificate is revoked (or suspended) at the time of interest.
-	ErrRevoked = errors.New("certstatus: certificate revoked")
+	ErrRevoked = evidence.ErrRevoked
 	// ErrTryLater: the OCSP responder answered tryLater (TRY_LATER).
-	ErrTryLater = errors.New("certstatus: OCSP responder asked to try later")
+	ErrTryLater = evidence.ErrTryLater
 	// ErrResponderError: the OCSP responder answered with an error status other than
 	// tryLater (malformedRequest, internalError, sigRequired, unauthorized).
-	ErrResponderError = errors.New("certstatus: OCSP responder returned an error status")
+	ErrResponderError = evidence.ErrResponderError
 	// ErrMalformed: a response, CRL or token could not be parsed (FORMAT_FAILURE).
-	ErrMalformed = errors.New("certstatus: malformed data")
+	ErrMalformed = evidence.ErrMalformed
 	// ErrWrongResponder: an OCSP response or CRL is not signed by the certificate's
 	// issuer or by a responder the issuer authorised.
-	ErrWrongResponder = errors.New("certstatus: not signed by the issuer or an authorised responder")
+	ErrWrongResponder = evidence.ErrWrongResponder
 	// ErrBadNonce: the OCSP or time-stamp response does not echo the request's nonce.
-	ErrBadNonce = errors.New("certstatus: nonce in response does not match the request")
+	ErrBadNonce = evidence.ErrBadNonce
 	// ErrStale: thisUpdate/nextUpdate do not cover the time of interest.
-	ErrStale = errors.New("certstatus: revocation data is not fresh for the time of interest")
+	ErrStale = evidence.ErrStale
 	// ErrUnknownCertificate: the responder does not know the certificate (OCSP unknown).
-	ErrUnknownCertificate = errors.New("certstatus: responder does not know the certificate")
+	ErrUnknownCertificate = evidence.ErrUnknownCertificate
 	// ErrNoRevocationSource: the certificate names no OCSP responder or CRL
 	// distribution point and none was configured.
-	ErrNoRevocationSource = errors.New("certstatus: no OCSP responder or CRL distribution point")
+	ErrNoRevocationSource = evidence.ErrNoRevocationSource
 	// ErrNoRevocationData: offline checking found no data about this certificate.
-	ErrNoRevocationData = errors.New("certstatus: no revocation data for this certificate")
+	ErrNoRevocationData = evidence.ErrNoRevocationData
 	// ErrOffline: the Checker is offline and would have needed the network.
-	ErrOffline = errors.New("certstatus: network access disabled (offline mode)")
+	ErrOffline = evidence.ErrOffline
 	// ErrUnsupported: data uses a feature this package does not implement (an unknown
 	// critical extension, an indirect CRL, an unknown algorithm).
-	ErrUnsupported = errors.New("certstatus: unsupported feature")
+	ErrUnsupported = evidence.ErrUnsupported
 
 	// Transport.
 
 	// ErrUnreachable: the server could not be reached or did not answer in time.
-	ErrUnreachable = errors.New("certstatus: server unreachable")
+	ErrUnreachable = evidence.ErrUnreachable
 	// ErrHTTPStatus: the server answered with an HTTP status other than 200.
-	ErrHTTPStatus = errors.New("certstatus: unexpected HTTP status")
+	ErrHTTPStatus = evidence.ErrHTTPStatus
 	// ErrTooLarge: a response exceeded the configured size limit.
-	ErrTooLarge = errors.New("certstatus: response too large")
+	ErrTooLarge = evidence.ErrTooLarge
 
 	// Time-stamps.
 
 	// ErrTSARejected: the TSA answered with a status other than granted.
-	ErrTSARejected = errors.New("certstatus: time-stamp request rejected")
+	ErrTSARejected = evidence.ErrTSARejected
 	// ErrImprintMismatch: the token's message imprint differs from the digest.
-	ErrImprintMismatch = errors.New("certstatus: time-stamp imprint does not match the data")
+	ErrImprintMismatch = evidence.ErrImprintMismatch
 	// ErrBadSignature: a signature (of a token, response or CRL) does not verify
 	// (SIG_CRYPTO_FAILURE).
-	ErrBadSignature = errors.New("certstatus: signature does not verify")
+	ErrBadSignature = evidence.ErrBadSignature
 	// ErrTSACertificate: the TSA certificate lacks a critical, sole timeStamping
 	// extended key usage.
-	ErrTSACertificate = errors.New("certstatus: TSA certificate not valid for time-stamping")
+	ErrTSACertificate = evidence.ErrTSACertificate
 )
 
 // CertificateInvalidError reports why a certificate failed validation. Reason is one
@@ -134,46 +136,10 @@ func (e *FetchError) Unwrap() error { return e.Err }
 
 // ResponseError reports an OCSP response or CRL that could not be used. Reason is a
 // sentinel (ErrMalformed, ErrWrongResponder, ErrBadNonce, ErrStale, ErrTryLater, …).
-type ResponseError struct {
-	Source Source
-	URL    string // where it came from; empty for data handed in (offline)
-	Reason error
-	Detail string
-	Err    error // the underlying error (for example a *FetchError), if any
-}
-
-// Error names the reason, the source and where the data came from.
-func (e *ResponseError) Error() string {
-	if e.Detail == "" && e.Err != nil {
-		// A transport error already names the URL.
-		return fmt.Sprintf("%s: %v", e.Source, e.Err)
-	}
-	s := fmt.Sprintf("%v (%s", e.Reason, e.Source)
-	if e.URL != "" {
-		s += " " + e.URL
-	}
-	s += ")"
-	if d := withoutReason(e.Detail, e.Reason); d != "" {
-		s += ": " + d
-	}
-	return s
-}
-
-// withoutReason drops a repetition of the reason at the start of a detail.
-func withoutReason(detail string, reason error) string {
-	if reason != nil {
-		detail = strings.TrimPrefix(detail, reason.Error()+": ")
-	}
-	return detail
-}
-
-// Unwrap returns Reason and the underlying error.
-func (e *ResponseError) Unwrap() []error {
-	if e.Err == nil {
-		return []error{e.Reason}
-	}
-	return []error{e.Reason, e.Err}
-}
+// The type is shared with the verifier's evidence core, so a verdict reached online
+// and one reached from a PDF's DSS carry the same error; its SubIndication method
+// names the ETSI sub-indication.
+type ResponseError = evidence.ResponseError
 
 // TimestampError reports why a time-stamp request or token failed. Reason is a
 // sentinel (ErrTSARejected, ErrImprintMismatch, ErrBadNonce, ErrBadSignature,
@@ -190,7 +156,7 @@ func (e *TimestampError) Error() string {
 	if e.URL != "" {
 		s += " (" + e.URL + ")"
 	}
-	if d := withoutReason(e.Detail, e.Reason); d != "" {
+	if d := evidence.WithoutReason(e.Detail, e.Reason); d != "" {
 		s += ": " + d
 	}
 	return s
@@ -246,46 +212,20 @@ func Vietnamese(err error) string {
 	return ""
 }
 
-// subIndications maps each sentinel to its ETSI EN 319 102-1 sub-indication, most
-// specific first.
-var subIndications = []struct {
-	err error
-	sub string
-}{
-	{ErrRevoked, "REVOKED"},
-	{ErrNoChain, "NO_CERTIFICATE_CHAIN_FOUND"},
-	{ErrExpired, "OUT_OF_BOUNDS_NO_POE"},
-	{ErrNotYetValid, "NOT_YET_VALID"},
-	{ErrKeyUsage, "CHAIN_CONSTRAINTS_FAILURE"},
-	{ErrBasicConstraints, "CHAIN_CONSTRAINTS_FAILURE"},
-	{ErrTSACertificate, "CHAIN_CONSTRAINTS_FAILURE"},
-	{ErrWeakAlgorithm, "CRYPTO_CONSTRAINTS_FAILURE"},
-	{ErrImprintMismatch, "HASH_FAILURE"},
-	{ErrBadSignature, "SIG_CRYPTO_FAILURE"},
-	{ErrTryLater, "TRY_LATER"},
-	{ErrUnreachable, "TRY_LATER"},
-	{ErrHTTPStatus, "TRY_LATER"},
-	{ErrResponderError, "TRY_LATER"},
-	{ErrUnknownCertificate, "TRY_LATER"},
-	{ErrNoRevocationData, "TRY_LATER"},
-	{ErrNoRevocationSource, "TRY_LATER"},
-	{ErrOffline, "TRY_LATER"},
-	{ErrStale, "REVOCATION_OUT_OF_BOUNDS_NO_POE"},
-	{ErrMalformed, "FORMAT_FAILURE"},
-}
-
 // SubIndication names the ETSI EN 319 102-1 sub-indication an error of this package
 // deserves (NO_CERTIFICATE_CHAIN_FOUND, OUT_OF_BOUNDS_NO_POE, REVOKED, TRY_LATER,
 // CRYPTO_CONSTRAINTS_FAILURE, HASH_FAILURE, FORMAT_FAILURE, …), or "" for nil.
-// Anything else is CERTIFICATE_CHAIN_GENERAL_FAILURE.
-func SubIndication(err error) string {
-	if err == nil {
-		return ""
-	}
-	for _, s := range subIndications {
-		if errors.Is(err, s.err) {
-			return s.sub
-		}
-	}
-	return "CERTIFICATE_CHAIN_GENERAL_FAILURE"
-}
+// Anything else is CERTIFICATE_CHAIN_GENERAL_FAILURE. The error types of this package
+// also answer it as a method, SubIndication() string, which is how signature reads it.
+func SubIndication(err error) string { return evidence.SubIndication(err) }
+
+// SubIndication names the ETSI sub-indication of the failure (see the function
+// SubIndication).
+func (e *CertificateInvalidError) SubIndication() string { return SubIndication(e) }
+
+// SubIndication names the ETSI sub-indication of the failure (see the function
+// SubIndication).
+func (e *TimestampError) SubIndication() string { return SubIndication(e) }
+
+// SubIndication names the ETSI sub-indication of the failure: TRY_LATER for a fetch.
+func (e *FetchError) SubIndication() string { return SubIndication(e) }

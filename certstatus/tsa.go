@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/kyso-go/kyso/internal/algorithm"
 )
 
 // TSAClient requests RFC 3161 time-stamps and checks every answer before returning it.
@@ -57,15 +59,8 @@ type tsResponse struct {
 }
 
 func hashOID(h crypto.Hash) (asn1.ObjectIdentifier, error) {
-	switch h {
-	case crypto.SHA256:
-		return oidSHA256, nil
-	case crypto.SHA384:
-		return oidSHA384, nil
-	case crypto.SHA512:
-		return oidSHA512, nil
-	case crypto.SHA1:
-		return oidSHA1, nil
+	if oid, ok := algorithm.HashOID(h); ok && h != crypto.MD5 {
+		return oid, nil
 	}
 	return nil, fmt.Errorf("%w: hash %v for a time-stamp", ErrUnsupported, h)
 }
@@ -202,4 +197,10 @@ func ParseTimestampResponse(der []byte) ([]byte, error) {
 		return nil, &TimestampError{Reason: ErrMalformed, Detail: "granted without a token"}
 	}
 	return resp.TimeStampToken.FullBytes, nil
+}
+
+// messageImprint is RFC 3161's MessageImprint, in a request.
+type messageImprint struct {
+	HashAlgorithm pkix.AlgorithmIdentifier
+	HashedMessage []byte
 }

@@ -7,11 +7,11 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/kyso-go/kyso/internal/fonts"
+	"github.com/kyso-go/kyso/internal/typeset"
 )
 
 // ErrUnsupportedCharacter is returned by Render when the text holds a character the
@@ -199,8 +199,8 @@ func (d *Definition) RenderDocument(w io.Writer, data *Data, opts RenderOptions)
 	r.signatures()
 	r.appendices()
 	r.pageNumbers()
-	if doc.missing != 0 {
-		return nil, fmt.Errorf("%w: %q (U+%04X) in %q", ErrUnsupportedCharacter, doc.missing, doc.missing, doc.missingText)
+	if miss, text := doc.Missing(); miss != 0 {
+		return nil, fmt.Errorf("%w: %q (U+%04X) in %q", ErrUnsupportedCharacter, miss, miss, text)
 	}
 	var buf bytes.Buffer
 	title := d.Title
@@ -214,7 +214,7 @@ func (d *Definition) RenderDocument(w io.Writer, data *Data, opts RenderOptions)
 	if _, err := w.Write(buf.Bytes()); err != nil {
 		return nil, err
 	}
-	out := &Rendered{Pages: len(doc.pages), Signatures: r.boxes}
+	out := &Rendered{Pages: len(doc.Pages()), Signatures: r.boxes}
 	now := time.Now()
 	if opts.Validate != nil && !opts.Validate.Now.IsZero() {
 		now = opts.Validate.Now
@@ -239,7 +239,7 @@ type renderer struct {
 }
 
 func (r *renderer) checkGlyphs() error {
-	f := r.doc.faces[fonts.Regular]
+	f := r.doc.Face(fonts.Regular)
 	check := func(s string) error {
 		if miss := f.HasGlyphs(s); len(miss) > 0 {
 			return fmt.Errorf("%w: %q (U+%04X) in %q", ErrUnsupportedCharacter, miss[0], miss[0], s)
@@ -270,7 +270,7 @@ func (r *renderer) checkGlyphs() error {
 }
 
 func (r *renderer) page() {
-	r.p = r.doc.newPage(r.g.w, r.g.h)
+	r.p = r.doc.NewPage(r.g.w, r.g.h)
 	r.y = r.g.h - r.g.top
 }
 
@@ -284,72 +284,15 @@ func (r *renderer) need(h float64) bool {
 	return false
 }
 
-// wrap breaks s into lines no wider than width.
+// wrap breaks s into lines no wider than width; dates stay whole.
 func (r *renderer) wrap(st fontStyle, size, width float64, s string, firstIndent float64) []string {
-	var lines []string
-	for _, para := range strings.Split(s, "\n") {
-		words := strings.Fields(para)
-		cur := ""
-		avail := width - firstIndent
-		for _, w := range words {
-			try := w
-			if cur != "" {
-				try = cur + " " + w
-			}
-			if r.doc.width(st, size, try) <= avail {
-				cur = try
-				continue
-			}
-			if cur != "" {
-				lines = append(lines, cur)
-				avail = width
-			}
-			// Break a word longer than the line: after a slash or before an "@"
-			// where possible, else between characters.
-			for r.doc.width(st, size, w) > avail {
-				head := r.fitPrefix(st, size, w, avail)
-				lines = append(lines, head)
-				w = w[len(head):]
-				avail = width
-			}
-			cur = w
-		}
-		lines = append(lines, cur)
-		firstIndent = 0
-	}
-	return lines
+	return r.doc.Wrap(st, size, width, s, typeset.WrapOptions{FirstIndent: firstIndent, KeepWhole: reDate.MatchString})
 }
 
-// fitPrefix returns the part of the word w to put on a line avail points wide: the
-// longest prefix that fits and ends at a preferred break point (see segments), else the
-// longest prefix that fits, but at least one character. It reads w once (a word of
-// thousands of characters must not cost quadratic time).
+// fitPrefix returns the part of the word w to put on a line avail points wide (see
+// typeset.Doc.FitPrefix); a date is not broken at its slashes.
 func (r *renderer) fitPrefix(st fontStyle, size float64, w string, avail float64) string {
-	f := r.doc.faces[st]
-	breaks := !reDate.MatchString(w) // a date stays whole
-	units, lastBreak, lastFit := 0, 0, 0
-	for i, c := range w {
-		if breaks && c == '@' && i > 0 {
-			lastBreak = i
-		}
-		g, _ := f.GlyphIndex(c)
-		if f.Scale(units+f.Advance(g), size) > avail {
-			break
-		}
-		units += f.Advance(g)
-		lastFit = i + utf8.RuneLen(c)
-		if breaks && (c == '/' || c == '-' || c == ',') {
-			lastBreak = lastFit
-		}
-	}
-	switch {
-	case lastBreak > 0:
-		return w[:lastBreak]
-	case lastFit > 0:
-		return w[:lastFit]
-	}
-	_, n := utf8.DecodeRuneInString(w)
-	return w[:n]
+	return r.doc.FitPrefix(st, size, w, avail, !reDate.MatchString(w))
 }
 
 // segments splits a word at its preferred break points: after "/", "-" and ",", and
@@ -450,7 +393,7 @@ func (r *renderer) header() {
 		y -= 15
 		w := r.centred(fonts.Bold, 13, r.g.left, r.g.textWidth(), y, qh2)
 		y -= 3.5
-		r.p.line(r.g.left+(r.g.textWidth()-w)/2, y, r.g.left+(r.g.textWidth()+w)/2, y, 0.6)
+		r.p.Line(r.g.left+(r.g.textWidth()-w)/2, y, r.g.left+(r.g.textWidth()+w)/2, y, 0.6)
 		y -= 22
 		if r.def.DocumentType != "" {
 			y = r.centredBlock(fonts.Bold, 14, r.g.left, r.g.textWidth(), y, r.def.DocumentType)
@@ -471,7 +414,7 @@ func (r *renderer) header() {
 	}
 	yl = r.centredBlock(fonts.Bold, 12, r.g.left, leftW, yl, strings.ToUpper(r.hdr.IssuingBody))
 	yl -= 3.5
-	r.p.line(r.g.left+leftW/2-leftW/6, yl, r.g.left+leftW/2+leftW/6, yl, 0.6)
+	r.p.Line(r.g.left+leftW/2-leftW/6, yl, r.g.left+leftW/2+leftW/6, yl, 0.6)
 	yl -= 18
 	r.centred(fonts.Regular, 13, r.g.left, leftW, yl, r.number())
 	if r.def.Layout == LayoutLetter && r.def.Summary != "" {
@@ -483,7 +426,7 @@ func (r *renderer) header() {
 	yr -= 15
 	w := r.centred(fonts.Bold, 13, rightX, rightW, yr, qh2)
 	yr -= 3.5
-	r.p.line(rightX+(rightW-w)/2, yr, rightX+(rightW+w)/2, yr, 0.6)
+	r.p.Line(rightX+(rightW-w)/2, yr, rightX+(rightW+w)/2, yr, 0.6)
 	yr -= 18
 	// Same line as "Số" when the left column is short enough.
 	yDate := min(yr, top-12.5-15-3.5-18)
@@ -766,7 +709,7 @@ func (r *renderer) table(t *Table, rows []Row) {
 	drawRow := func(st fontStyle, lines [][]string, h float64, centre bool) {
 		x := r.g.left
 		for i, c := range cols {
-			r.p.rect(x, r.y-h, c.w, h, 0.5)
+			r.p.Rect(x, r.y-h, c.w, h, 0.5)
 			y := r.y - pad
 			for _, l := range lines[i] {
 				y -= leading
@@ -905,7 +848,7 @@ func (r *renderer) signatures() {
 		if b.Hint != "" {
 			y = r.centredBlock(fonts.Italic, bodySize, x, colW, y, b.Hint)
 		}
-		r.boxes = append(r.boxes, SignatureBox{Role: b.Role, Page: len(r.doc.pages),
+		r.boxes = append(r.boxes, SignatureBox{Role: b.Role, Page: len(r.doc.Pages()),
 			Rect: [4]float64{x + colW*0.1, y - signatureRoom, x + colW*0.9, y - 5}})
 		y -= signatureRoom
 		if name != "" {
@@ -976,13 +919,13 @@ func firstNonEmpty(v ...string) string {
 
 // pageNumbers writes the page number centred in the top margin from page 2 on.
 func (r *renderer) pageNumbers() {
-	for i, p := range r.doc.pages {
+	for i, p := range r.doc.Pages() {
 		if i == 0 {
 			continue
 		}
 		s := fmt.Sprint(i + 1)
 		g := portrait
-		if p.w > p.h {
+		if w, h := p.Size(); w > h {
 			g = landscape
 		}
 		w := r.doc.width(fonts.Regular, 13, s)

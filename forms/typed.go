@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/kyso-go/kyso/internal/identity"
 )
 
 // TypedForm is implemented by the typed views of the common forms. ToData and FromData
@@ -36,14 +38,15 @@ const (
 	MobiFone  Carrier = "mobifone"
 )
 
-// CertificateKind is the kind of certificate.
+// CertificateKind is the kind of certificate. Its values are the module's one
+// vocabulary of kinds (certstatus.Kind's names, signature.Signer.Kind).
 type CertificateKind string
 
 // Certificate kinds.
 const (
-	KindIndividual   CertificateKind = "individual"
-	KindOrganisation CertificateKind = "organisation"
-	KindDevice       CertificateKind = "device"
+	KindIndividual   CertificateKind = identity.NameIndividual
+	KindOrganisation CertificateKind = identity.NameOrganisation
+	KindDevice       CertificateKind = identity.NameDevice
 )
 
 // RevocationReason is why a certificate is revoked.

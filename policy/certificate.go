@@ -1,25 +1,34 @@
 package policy
 
-import "time"
+import (
+	"time"
+
+	"github.com/kyso-go/kyso/internal/identity"
+)
 
 // CertificateKind is the kind of a VGCA certificate, which decides what it may sign.
+// Its values are the module's one vocabulary of kinds: certstatus.Kind's names (what
+// certstatus.ParseIdentity infers from a certificate) and signature.Signer.Kind, so
+// policy.CertificateKind(certstatus.ParseIdentity(cert).Kind.String()) is the kind a
+// certificate says; CertOrganisationSecond is a registration fact no certificate
+// states.
 type CertificateKind string
 
 // The kinds of certificate (Quảng Ninh 41/2022 Điều 2 k3).
 const (
 	// CertIndividual is a personal certificate (chứng thư số cá nhân): it confirms a
 	// person's signature.
-	CertIndividual CertificateKind = "individual"
+	CertIndividual CertificateKind = identity.NameIndividual
 	// CertOrganisation is an organisation certificate (chứng thư số cơ quan, tổ chức):
 	// the organisation's electronic seal, applied by its clerk.
-	CertOrganisation CertificateKind = "organisation"
+	CertOrganisation CertificateKind = identity.NameOrganisation
 	// CertOrganisationSecond is an organisation's second certificate (chứng thư số thứ
 	// 2), issued only for administrative procedures at a public administrative service
 	// centre (Trung tâm Phục vụ Hành chính công, Bộ phận một cửa).
 	CertOrganisationSecond CertificateKind = "organisation-second"
 	// CertDevice is a device, service or software certificate (chứng thư số thiết bị,
 	// dịch vụ, phần mềm: SSL, VPN, mail, code signing). It never signs documents.
-	CertDevice CertificateKind = "device"
+	CertDevice CertificateKind = identity.NameDevice
 )
 
 var certKindAliases = map[string][]string{

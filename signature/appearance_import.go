@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/zlib"
 	"context"
+	"crypto/x509"
+	"time"
 
 	"github.com/kyso-go/kyso/internal/pdf"
 )
@@ -16,8 +18,9 @@ const (
 
 // appearanceInput is a caller's Appearance with the request it will be asked.
 type appearanceInput struct {
-	a   Appearance
-	req AppearanceRequest
+	a      Appearance
+	signer *x509.Certificate
+	time   time.Time
 }
 
 // importAppearance asks the caller's Appearance for a one-page PDF of width × height
@@ -29,12 +32,11 @@ func (ed *docEdit) importAppearance(ctx context.Context, app *appearanceInput, w
 	if !(width > 0 && height > 0) {
 		return pdf.Ref{}, signErr(ErrAppearance, nil, "the widget rectangle is empty (%g × %g points): an invisible field cannot show an appearance; sign it without Widget.Appearance or give a field with a rectangle", width, height)
 	}
-	req := app.req
-	req.Width, req.Height = width, height
+	w, h := width, height
 	if rotate == 90 || rotate == 270 {
-		req.Width, req.Height = height, width
+		w, h = height, width
 	}
-	data, err := app.a.AppearancePDF(ctx, req)
+	data, err := app.a.AppearancePDF(ctx, w, h, app.signer, app.time)
 	if err != nil {
 		return pdf.Ref{}, signErr(ErrAppearance, err, "the appearance failed")
 	}

@@ -47,6 +47,9 @@ type differ struct {
 	start int // the revision the analysis started from, -1 before it ran
 	byRev map[int]*revChanges
 	dss   map[int]bool // whether a revision's catalog has a DSS, by revision
+	// visits counts the objects the role walk resolved (the cost the analysis is
+	// linear in: each object once, plus once per change of it).
+	visits int
 }
 
 func newDiffer(doc *pdf.Document) *differ {
@@ -143,6 +146,7 @@ func (df *differ) analyse(from int) {
 		df.compare(t, prev, cur, w, rc)
 		prev = cur
 	}
+	df.visits = w.visits
 }
 
 // compare classifies what revision t (view cur) changed from revision t-1 (view prev).
@@ -168,10 +172,26 @@ func (df *differ) compare(t int, prev, cur *pdf.Document, w *roleWalker, rc *rev
 	for _, ref := range changed {
 		c.object(ref)
 	}
-	// Objects freed or made to vanish: what referenced them now shows nothing.
+	// Objects freed or made to vanish: what still refers to them now shows nothing. A
+	// freed object is gone when a referrer that this revision did not rewrite still
+	// holds it (a rewritten one that still does is in w.dangling); one replaced by a
+	// copy everywhere is merely garbage.
 	gone := map[pdf.Ref]bool{}
+	isChanged := make(map[pdf.Ref]bool, len(changed))
+	for _, ref := range changed {
+		isChanged[ref] = true
+	}
+	isFreed := make(map[pdf.Ref]bool, len(freed))
 	for _, ref := range freed {
-		gone[ref] = true
+		isFreed[ref] = true
+	}
+	for _, ref := range freed {
+		for _, p := range w.parents[ref] {
+			if !isChanged[p] && !isFreed[p] {
+				gone[ref] = true
+				break
+			}
+		}
 	}
 	for ref := range w.dangling {
 		gone[ref] = true
@@ -447,6 +467,8 @@ func (c *changeCtx) catalog(od, nd pdf.Dict, note noteFunc) {
 		switch k {
 		case "DSS", "Extensions", "Version", "Metadata":
 			note(ModLTAUpdates, "catalog /%s updated", k)
+		case "PieceInfo", "LastModified":
+			note(ModLTAUpdates, "catalog /%s (application data) updated", k)
 		case "AcroForm":
 			if _, isRef := nd.Get(k).(pdf.Ref); isRef && equalShallow(od.Get(k), nd.Get(k)) {
 				continue // the same object: judged on its own
@@ -695,7 +717,7 @@ func (c *changeCtx) field(ref pdf.Ref, od, nd pdf.Dict, r role, note noteFunc) {
 			c.fieldList(oa, na, note)
 		case sig && k == "Ff" && readOnlyAdded(resolveQuiet(c.old, od.Get(k)), resolveQuiet(c.new, nd.Get(k))):
 			note(ModLTAUpdates, "signature field %q made read-only", name)
-		case k == "StructParent":
+		case k == "StructParent" && od.Get(k) == nil:
 			note(ModLTAUpdates, "widget of field %q tagged for the structure tree", name)
 		case sig && od.Get("V") != nil && (k == "AP" || k == "AS" || k == "F" || k == "MK" || k == "DA" || k == "Rect"):
 			note(ModOther, "the appearance of signed signature field %q was changed", name)
@@ -754,7 +776,11 @@ func (c *changeCtx) widget(ref pdf.Ref, od, nd pdf.Dict, note noteFunc) {
 				c.rc.fields[name] = maxMod(c.rc.fields[name], ModFormFilling)
 			}
 		case "StructParent":
-			note(ModLTAUpdates, "widget of field %q tagged for the structure tree", name)
+			if od.Get(k) == nil {
+				note(ModLTAUpdates, "widget of field %q tagged for the structure tree", name)
+			} else {
+				note(ModOther, "widget of field %q: /%s changed", name, k)
+			}
 		case "Parent", "Subtype", "Type", "FT", "Kids":
 			note(ModOther, "widget of field %q: /%s changed", name, k)
 		default:
@@ -775,10 +801,23 @@ func (c *changeCtx) page(od, nd pdf.Dict, note noteFunc) {
 			oa, _ := resolveQuiet(c.old, od.Get(k)).(pdf.Array)
 			na, _ := resolveQuiet(c.new, nd.Get(k)).(pdf.Array)
 			c.annotList(oa, na, note)
-		case "Tabs", "StructParents":
-			// Tab order and the structure tree key (PDF/UA asks for /Tabs /S on a page
-			// with annotations): nothing drawn changes.
+		case "Tabs":
+			// Tab order (PDF/UA asks for /Tabs /S on a page with annotations):
+			// nothing drawn changes.
 			note(ModLTAUpdates, "page /%s set for accessibility", k)
+		case "StructParents":
+			// Given to a page that had none, it tags the page; changed, it would map
+			// the page's marked content to other structure elements (other
+			// /ActualText, another reading).
+			if od.Get(k) == nil {
+				note(ModLTAUpdates, "page /%s set for accessibility", k)
+			} else {
+				note(ModOther, "page /%s changed (its content maps to other structure elements)", k)
+			}
+		case "PieceInfo", "LastModified":
+			// Application data and its date (ISO 32000-1 14.5): Acrobat touches them
+			// when it changes a page's annotations; nothing drawn changes.
+			note(ModLTAUpdates, "page /%s (application data) updated", k)
 		default:
 			note(ModOther, "page /%s changed", k)
 		}

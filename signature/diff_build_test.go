@@ -61,6 +61,12 @@ var (
 		"<</Type/Catalog/Pages 2 0 R/Names<</Dests 6 0 R>>/Dests<</p1[3 0 R/Fit]>>>>",
 		"<</Type/Pages/Kids[3 0 R]/Count 1>>", pageObj, pageContent, fontObj,
 		"<</Names[(trang1)[3 0 R/XYZ 0 842 0]]>>")
+	// directAnnotPDF: the page holds a direct (not indirect) text annotation, which a
+	// signature's update rewrites /Annots around.
+	directAnnotPDF = handPDF(
+		"<</Type/Catalog/Pages 2 0 R>>", "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+		"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/Annots[<</Type/Annot/Subtype/Text/Rect[20 20 40 40]/Contents(ghi chú)>>]>>",
+		pageContent, fontObj)
 	// taggedPDF: a tagged document (PDF/UA shape): a structure tree whose element refers
 	// to the page, marked content on the page, /StructParents.
 	taggedPDF = handPDF(

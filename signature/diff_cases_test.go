@@ -3,6 +3,7 @@ package signature_test
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"fmt"
 	"testing"
 	"time"
@@ -31,10 +32,13 @@ func TestVerifyPageReachableOutsidePageTree(t *testing.T) {
 		{"Outlines", outlinesPDF},
 		{"named destinations", namedDestsPDF},
 		{"tagged", taggedPDF},
+		{"direct annotation", directAnnotPDF},
 	}
 	widget := func(y float64) *signature.Widget {
 		return &signature.Widget{Page: 1, Rect: [4]float64{300, y, 500, y + 60}, Appearance: signature.AppearanceFunc(
-			func(ctx context.Context, req signature.AppearanceRequest) ([]byte, error) { return openActionPDF, nil })}
+			func(context.Context, float64, float64, *x509.Certificate, time.Time) ([]byte, error) {
+				return openActionPDF, nil
+			})}
 	}
 	for _, d := range docs {
 		for _, visible := range []bool{false, true} {

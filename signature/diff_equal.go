@@ -169,10 +169,18 @@ func (c *changeCtx) extends(a, b pdf.Object, depth int) bool {
 	if _, isStream := a.(*pdf.Stream); isStream {
 		return false
 	}
+	for k := range y {
+		if _, had := x[k]; !had && structText[k] {
+			return false // new text for an existing element: another reading
+		}
+	}
 	for k, v := range x {
 		w, ok := y[k]
 		if !ok {
 			return false
+		}
+		if k == "Limits" {
+			continue // a tree node's key range: it follows what the node holds
 		}
 		if k == "ParentTreeNextKey" {
 			ov, _ := number(v)
@@ -188,6 +196,12 @@ func (c *changeCtx) extends(a, b pdf.Object, depth int) bool {
 	}
 	return true
 }
+
+// structText are the entries of a structure element that give it text (ISO 32000-1
+// 14.9: alternate descriptions, replacement text, expansions, language, title): adding
+// one to an existing element changes what assistive technology and text extraction
+// read, so it is not an extension.
+var structText = map[pdf.Name]bool{"Alt": true, "ActualText": true, "E": true, "Lang": true, "T": true}
 
 // onlyAdded reports whether the dictionary new holds every entry of old unchanged
 // (one level of nested dictionaries deep, as in /DR /Font): entries were only added.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/hex"
 	"os"
 	"os/exec"
@@ -11,9 +12,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/signature"
 	"github.com/kyso-go/kyso/signature/signaturetest"
 )
@@ -122,7 +125,12 @@ func TestVerifyOwnOutputAllLevels(t *testing.T) {
 		{"outlines", func(*testing.T) []byte { return outlinesPDF }},
 		{"named destinations", func(*testing.T) []byte { return namedDestsPDF }},
 		{"tagged", func(*testing.T) []byte { return taggedPDF }},
+		{"direct annotation", func(*testing.T) []byte { return directAnnotPDF }},
 		{"LibreOffice export", libreOfficeExport},
+		{"tagged, object streams (qpdf)", func(t *testing.T) []byte {
+			return pdftest.QPDF(t, taggedPDF, "--object-streams=generate")
+		}},
+		{"outlines, linearized (qpdf)", func(t *testing.T) []byte { return pdftest.Linearized(t, outlinesPDF) }},
 	}
 	sign := func(t *testing.T, in []byte, lvl signature.Level, certify signature.DocMDPPermission, visible bool) []byte {
 		t.Helper()
@@ -132,7 +140,9 @@ func TestVerifyOwnOutputAllLevels(t *testing.T) {
 		}
 		if visible {
 			opts.Widget = &signature.Widget{Page: 1, Rect: [4]float64{320, 80, 520, 140}, Appearance: signature.AppearanceFunc(
-				func(ctx context.Context, req signature.AppearanceRequest) ([]byte, error) { return openActionPDF, nil })}
+				func(context.Context, float64, float64, *x509.Certificate, time.Time) ([]byte, error) {
+					return openActionPDF, nil
+				})}
 		}
 		var out bytes.Buffer
 		_, err := signature.Sign(context.Background(), &out, bytes.NewReader(in), int64(len(in)), k.pki.Leader.Key, k.pki.Leader.Chain, opts)

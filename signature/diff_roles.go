@@ -109,8 +109,13 @@ type roleWalker struct {
 	fieldOf    map[pdf.Ref]string
 	sigWidgets map[pdf.Ref]bool
 	complete   bool // false once the walk hit its limit
+	visits     int  // objects resolved by the walk, over the whole analysis
 	primary    []walkItem
 	secondary  []walkItem
+	// parents are, for each object, the objects that refer to it (in any revision
+	// walked): a freed object is gone for good only if one of them still does.
+	parents map[pdf.Ref][]pdf.Ref
+	edges   map[[2]pdf.Ref]bool
 }
 
 type walkKey struct {
@@ -122,11 +127,13 @@ type walkItem struct {
 	obj   pdf.Object
 	r     role
 	depth int
+	from  pdf.Ref // the indirect object holding obj (zero: the trailer)
 }
 
 func newRoleWalker() *roleWalker {
 	return &roleWalker{roles: map[pdf.Ref]role{}, masks: map[pdf.Ref][]role{}, seen: map[walkKey]bool{},
-		dangling: map[pdf.Ref]bool{}, fieldOf: map[pdf.Ref]string{}, sigWidgets: map[pdf.Ref]bool{}, complete: true}
+		dangling: map[pdf.Ref]bool{}, fieldOf: map[pdf.Ref]string{}, sigWidgets: map[pdf.Ref]bool{}, complete: true,
+		parents: map[pdf.Ref][]pdf.Ref{}, edges: map[[2]pdf.Ref]bool{}}
 }
 
 // walkAll walks revision view doc from its trailer.
@@ -135,8 +142,8 @@ func (w *roleWalker) walkAll(doc *pdf.Document) {
 	w.dangling = map[pdf.Ref]bool{}
 	w.readFields()
 	tr := doc.Trailer()
-	w.push(tr.Get("Root"), roleCatalog, 0)
-	w.push(tr.Get("Info"), roleInfo, 0)
+	w.push(tr.Get("Root"), roleCatalog, 0, pdf.Ref{})
+	w.push(tr.Get("Info"), roleInfo, 0, pdf.Ref{})
 	w.drain()
 }
 
@@ -146,17 +153,28 @@ func (w *roleWalker) walkAll(doc *pdf.Document) {
 func (w *roleWalker) walkChanges(doc *pdf.Document, changed []pdf.Ref, oldTrailer, newTrailer pdf.Dict) {
 	w.doc = doc
 	w.dangling = map[pdf.Ref]bool{}
-	w.readFields()
+	// The field tree is read again only when this revision touched it (or the
+	// catalog): a revision that changes a page or the DSS costs nothing more.
+	fieldsTouched := !equalShallow(oldTrailer.Get("Root"), newTrailer.Get("Root"))
+	for _, ref := range changed {
+		if w.roles[ref]&(roleCatalog|roleAcroForm|roleField|roleSigField|roleWidget) != 0 {
+			fieldsTouched = true
+			break
+		}
+	}
+	if fieldsTouched {
+		w.readFields()
+	}
 	if !equalShallow(oldTrailer.Get("Root"), newTrailer.Get("Root")) {
-		w.push(newTrailer.Get("Root"), roleCatalog, 0)
+		w.push(newTrailer.Get("Root"), roleCatalog, 0, pdf.Ref{})
 	}
 	if !equalShallow(oldTrailer.Get("Info"), newTrailer.Get("Info")) {
-		w.push(newTrailer.Get("Info"), roleInfo, 0)
+		w.push(newTrailer.Get("Info"), roleInfo, 0, pdf.Ref{})
 	}
 	for _, ref := range changed {
 		for _, m := range w.masks[ref] {
 			delete(w.seen, walkKey{ref, m})
-			w.push(ref, m, 0)
+			w.push(ref, m, 0, pdf.Ref{})
 		}
 	}
 	w.drain()
@@ -203,7 +221,7 @@ func (w *roleWalker) drain() {
 	w.primary, w.secondary = nil, nil
 }
 
-func (w *roleWalker) push(o pdf.Object, r role, depth int) {
+func (w *roleWalker) push(o pdf.Object, r role, depth int, from pdf.Ref) {
 	if o == nil || depth > 64 || r == 0 {
 		return
 	}
@@ -212,7 +230,7 @@ func (w *roleWalker) push(o pdf.Object, r role, depth int) {
 	default:
 		return // nothing below a number, name or string
 	}
-	it := walkItem{obj: o, r: r, depth: depth}
+	it := walkItem{obj: o, r: r, depth: depth, from: from}
 	if r&^secondaryRoles == 0 {
 		w.secondary = append(w.secondary, it)
 	} else {
@@ -224,11 +242,18 @@ func (w *roleWalker) push(o pdf.Object, r role, depth int) {
 // children with their roles.
 func (w *roleWalker) visit(it walkItem) {
 	o := it.obj
+	holder := it.from
 	if ref, ok := o.(pdf.Ref); ok {
+		if it.from != (pdf.Ref{}) && !w.edges[[2]pdf.Ref{it.from, ref}] {
+			w.edges[[2]pdf.Ref{it.from, ref}] = true
+			w.parents[ref] = append(w.parents[ref], it.from)
+		}
+		holder = ref
 		k := walkKey{ref, it.r}
 		if w.seen[k] {
 			return
 		}
+		w.visits++
 		v, err := w.doc.Get(ref)
 		if err != nil || v == nil {
 			w.seen[k] = true
@@ -258,7 +283,7 @@ func (w *roleWalker) visit(it walkItem) {
 		d = v.Dict
 	case pdf.Array:
 		for _, e := range v {
-			w.push(e, childRoleOfArray(it.r), it.depth+1)
+			w.push(e, childRoleOfArray(it.r), it.depth+1, holder)
 		}
 		return
 	default:
@@ -270,7 +295,7 @@ func (w *roleWalker) visit(it walkItem) {
 			// Back pointers: the objects they lead to have their own place.
 			continue
 		}
-		w.push(v, childRole(it.r, k, d), it.depth+1)
+		w.push(v, childRole(it.r, k, d), it.depth+1, holder)
 	}
 }
 
@@ -346,6 +371,8 @@ func childRole(r role, k pdf.Name, d pdf.Dict) role {
 			return roleInfo
 		case "StructTreeRoot":
 			return roleStruct
+		case "PieceInfo":
+			return roleInfo // application data (ISO 32000-1 14.5): never drawn
 		case "Names":
 			return roleNames
 		}
@@ -415,6 +442,9 @@ func childRole(r role, k pdf.Name, d pdf.Dict) role {
 	case r&rolePage != 0:
 		if k == "Annots" {
 			return roleAnnots
+		}
+		if k == "PieceInfo" {
+			return roleInfo // application data: never drawn
 		}
 		if pageDrawKeys[k] {
 			return roleContent

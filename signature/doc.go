@@ -64,6 +64,18 @@
 // 319 102-1 indications (TOTAL_PASSED, TOTAL_FAILED, INDETERMINATE), the checks made and
 // the changes between revisions, with messages in Vietnamese and English.
 //
+// The changes made after a signature are classified object by object — lta-updates
+// (DSS, VRI, document time-stamps, new signatures), form-filling, annotations, other —
+// and judged against its certification level (DocMDP P=1/2/3) and field locks
+// (FieldMDP). Values are compared as PDF means them (612 equals 612.0; an object moved
+// to an identical copy is unchanged); a page reachable from an outline, /OpenAction,
+// a named destination or the structure tree is judged as a page; a structure tree
+// extended for a new widget (PDF/UA) is maintenance; an unsigned visible signature
+// field added after a P=2/P=3 certification (the "sneaky signature") is refused. The
+// analysis walks each object once, plus once per change of it. The integrity summary
+// says "changed or forged" only when a digest or signature value fails; any other
+// failure names what failed. COMPATIBILITY.md compares the verdicts with pyHanko's.
+//
 // # Errors
 //
 // Every refusal wraps an exported sentinel (ErrFieldSigned, ErrAlgorithm,

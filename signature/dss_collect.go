@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
-	"encoding/asn1"
 	"errors"
 	"fmt"
-
-	"golang.org/x/crypto/ocsp"
+	"strings"
+	"time"
 
 	"github.com/kyso-go/kyso/internal/cms"
+	"github.com/kyso-go/kyso/internal/evidence"
 	"github.com/kyso-go/kyso/internal/pdf"
 )
 
@@ -22,10 +22,6 @@ const (
 	maxOCSPSize      = 1 << 20
 	maxCRLSize       = 64 << 20
 )
-
-// oidOCSPNoCheck marks an OCSP responder certificate whose status need not be checked
-// (RFC 6960 §4.2.2.2.1).
-var oidOCSPNoCheck = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 5}
 
 // dssSubject is a signature or document time-stamp of the document: its VRI key, the
 // certificates whose chains must be validated (the signer's and each TSA's) and the
@@ -118,13 +114,14 @@ type revocationInfo struct {
 
 // dssCollector fetches chains and revocation data, each certificate once.
 type dssCollector struct {
+	now   func() time.Time // the clock answers are judged by; time.Now
 	src   RevocationSource
 	pool  []*x509.Certificate
 	cache map[string]*revocationInfo
 }
 
 func newDSSCollector(src RevocationSource, extra []*x509.Certificate) *dssCollector {
-	c := &dssCollector{src: src, cache: map[string]*revocationInfo{}}
+	c := &dssCollector{now: time.Now, src: src, cache: map[string]*revocationInfo{}}
 	c.addPool(extra)
 	return c
 }
@@ -176,15 +173,6 @@ func selfSigned(c *x509.Certificate) bool {
 	return bytes.Equal(c.RawIssuer, c.RawSubject) && c.CheckSignatureFrom(c) == nil
 }
 
-func hasOCSPNoCheck(c *x509.Certificate) bool {
-	for _, e := range c.Extensions {
-		if e.Id.Equal(oidOCSPNoCheck) {
-			return true
-		}
-	}
-	return false
-}
-
 // status fetches revocation data for cert issued by issuer: an OCSP response, or the
 // CRLs when OCSP gives nothing. Answers that report a revocation are kept too (they are
 // evidence; Verify judges them against the signing time).
@@ -203,48 +191,59 @@ func (c *dssCollector) status(ctx context.Context, cert, issuer *x509.Certificat
 		ri.missing = &MissingRevocation{Certificate: cert, Issuer: issuer, Reason: "no RevocationSource given"}
 		return ri
 	}
+	// Each answer is judged by the module's evidence core (internal/evidence) as
+	// certstatus and Verify judge it, for the time it is collected: what goes into the
+	// DSS is what the verifier will accept.
+	ev := &evidence.Evaluator{ClockSkew: revocationSkew, Now: c.now, MaxOCSPBytes: maxOCSPSize}
+	now := ev.Now()
 	var whys []string
 	der, err := c.src.OCSPResponse(ctx, cert, issuer)
-	if len(der) > maxOCSPSize {
-		whys = append(whys, fmt.Sprintf("OCSP: response of %d bytes is too large", len(der)))
-	} else if len(der) > 0 {
-		resp, perr := ocsp.ParseResponseForCert(der, cert, issuer)
-		if perr == nil && resp.Status == ocsp.Unknown {
-			perr = errors.New("certificate status unknown to the responder")
+	if len(der) > 0 {
+		r, perr := ev.OCSP(der, "", cert, issuer, now, nil, false)
+		if errors.Is(perr, evidence.ErrNotForThisCert) {
+			perr = errors.New("the response is about another certificate")
 		}
 		if perr == nil {
 			ri.ocsps = append(ri.ocsps, der)
-			if resp.Certificate != nil {
-				ri.responders = append(ri.responders, resp.Certificate)
+			if r.Responder != nil && !bytes.Equal(r.Responder.Raw, issuer.Raw) {
+				ri.responders = append(ri.responders, r.Responder)
 			}
 			ri.warning = statusWarning(cert, "OCSP", err)
 			return ri
 		}
-		whys = append(whys, "OCSP: unusable response: "+perr.Error())
+		whys = append(whys, "OCSP: unusable response: "+strings.TrimPrefix(perr.Error(), "certstatus: "))
 	} else if err != nil {
 		whys = append(whys, "OCSP: "+err.Error())
 	} else {
 		whys = append(whys, "OCSP: empty response")
 	}
 	crls, err := c.src.CRLs(ctx, cert, issuer)
+	var usable [][]byte
 	for _, der := range crls {
 		if len(der) > maxCRLSize {
 			continue
 		}
-		if rl, perr := x509.ParseRevocationList(der); perr == nil && rl.CheckSignatureFrom(issuer) == nil {
-			ri.crls = append(ri.crls, der)
+		if _, perr := evidence.ParseCRL(der, issuer); perr == nil {
+			usable = append(usable, der)
 		}
 	}
-	if len(ri.crls) > 0 {
+	if len(usable) > 0 {
+		if _, perr := ev.CRLSet(usable, cert, issuer, now); perr != nil {
+			whys = append(whys, "CRL: unusable: "+strings.TrimPrefix(perr.Error(), "certstatus: "))
+			usable = nil
+		}
+	}
+	if len(usable) > 0 {
+		ri.crls = usable
 		ri.warning = statusWarning(cert, "CRL", err)
 		return ri
 	}
 	switch {
 	case err != nil:
 		whys = append(whys, "CRL: "+err.Error())
-	case len(crls) > 0:
+	case len(crls) > 0 && len(whys) < 2:
 		whys = append(whys, "CRL: no CRL signed by the issuer")
-	default:
+	case len(crls) == 0:
 		whys = append(whys, "CRL: none")
 	}
 	ri.missing = &MissingRevocation{Certificate: cert, Issuer: issuer, Reason: joinWhys(whys)}
@@ -266,6 +265,28 @@ type dssPlan struct {
 	items    [][3][][]byte
 	missing  []MissingRevocation
 	warnings []string
+	// needs holds, per subject, the certificates (DER) whose status it needs: its own
+	// chains, its TSAs' and their responders'.
+	needs []map[string]bool
+}
+
+// missingOf lists the missing revocation data that the subject of the signature field
+// named field needs. When no subject has that name, everything missing is returned:
+// nothing can be shown to concern only others.
+func (p *dssPlan) missingOf(field string) []MissingRevocation {
+	for i, s := range p.subjects {
+		if s.field != field {
+			continue
+		}
+		var out []MissingRevocation
+		for _, m := range p.missing {
+			if m.Certificate != nil && p.needs[i][string(m.Certificate.Raw)] {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	return p.missing
 }
 
 // collect gathers, for each subject, the chains of its certificates and their
@@ -274,11 +295,12 @@ func (c *dssCollector) collect(ctx context.Context, subs []dssSubject) (*dssPlan
 	for _, s := range subs {
 		c.addPool(s.pool)
 	}
-	plan := &dssPlan{subjects: subs, items: make([][3][][]byte, len(subs))}
+	plan := &dssPlan{subjects: subs, items: make([][3][][]byte, len(subs)), needs: make([]map[string]bool, len(subs))}
 	reported := map[string]bool{}
 	for i, s := range subs {
 		var items [3][][]byte
 		seen := map[string]bool{}
+		plan.needs[i] = map[string]bool{}
 		addItem := func(kind dssKind, der []byte) {
 			if k := fmt.Sprint(kind) + string(der); !seen[k] {
 				seen[k] = true
@@ -291,7 +313,7 @@ func (c *dssCollector) collect(ctx context.Context, subs []dssSubject) (*dssPlan
 			ch := c.chain(todo[n])
 			for k, cert := range ch {
 				addItem(dssCerts, cert.Raw)
-				if selfSigned(cert) || hasOCSPNoCheck(cert) {
+				if selfSigned(cert) || evidence.HasOCSPNoCheck(cert) {
 					continue
 				}
 				var issuer *x509.Certificate
@@ -301,6 +323,7 @@ func (c *dssCollector) collect(ctx context.Context, subs []dssSubject) (*dssPlan
 				if err := ctx.Err(); err != nil {
 					return nil, err
 				}
+				plan.needs[i][string(cert.Raw)] = true
 				ri := c.status(ctx, cert, issuer)
 				for _, d := range ri.ocsps {
 					addItem(dssOCSPs, d)

@@ -151,24 +151,31 @@ func (o *ExtendOptions) check() error {
 // returns the incremental update adding it to the DSS (nil when there is nothing new),
 // with what it added. Missing revocation data is listed in the result, not an error.
 func buildDSSUpdate(ctx context.Context, r io.ReaderAt, size int64, password []byte, src RevocationSource, extra []*x509.Certificate) ([]byte, *ExtendResult, error) {
+	section, res, _, err := buildDSSUpdateFor(ctx, r, size, password, src, extra, "")
+	return section, res, err
+}
+
+// buildDSSUpdateFor is buildDSSUpdate that also returns the missing revocation data
+// the signature in the field named own needs (all of it when own is "" or unknown).
+func buildDSSUpdateFor(ctx context.Context, r io.ReaderAt, size int64, password []byte, src RevocationSource, extra []*x509.Certificate, own string) ([]byte, *ExtendResult, []MissingRevocation, error) {
 	doc, err := pdf.Open(r, size, &pdf.Options{Password: password})
 	if err != nil {
-		return nil, nil, openErr(err)
+		return nil, nil, nil, openErr(err)
 	}
 	subs, warns, err := findDSSSubjects(doc)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if len(subs) == 0 {
 		if len(warns) > 0 {
-			return nil, nil, signErr(ErrNoLevelData, nil, "%s", warns[0])
+			return nil, nil, nil, signErr(ErrNoLevelData, nil, "%s", warns[0])
 		}
-		return nil, nil, signErr(ErrNoLevelData, nil, "no signature or time-stamp found")
+		return nil, nil, nil, signErr(ErrNoLevelData, nil, "no signature or time-stamp found")
 	}
 	col := newDSSCollector(src, extra)
 	plan, err := col.collect(ctx, subs)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	res := &ExtendResult{Missing: plan.missing, Warnings: append(warns, plan.warnings...)}
 	for _, m := range plan.missing {
@@ -176,28 +183,32 @@ func buildDSSUpdate(ctx context.Context, r io.ReaderAt, size int64, password []b
 	}
 	root, ok := doc.Trailer().Get("Root").(pdf.Ref)
 	if !ok {
-		return nil, nil, signErr(ErrDocument, nil, "the trailer has no /Root reference")
+		return nil, nil, nil, signErr(ErrDocument, nil, "the trailer has no /Root reference")
 	}
 	cat, err := doc.Catalog()
 	if err != nil {
-		return nil, nil, signErr(ErrDocument, err, "reading the catalog")
+		return nil, nil, nil, signErr(ErrDocument, err, "reading the catalog")
 	}
 	u := doc.NewUpdate()
 	b, err := newDSSBuilder(doc, u)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	res.VRI = plan.write(b)
 	res.Certs, res.OCSPs, res.CRLs = b.added[dssCerts], b.added[dssOCSPs], b.added[dssCRLs]
+	ownMissing := plan.missing
+	if own != "" {
+		ownMissing = plan.missingOf(own)
+	}
 	if !b.changed {
-		return nil, res, nil
+		return nil, res, ownMissing, nil
 	}
 	b.finish(root, cat)
 	section, err := u.Bytes()
 	if err != nil {
-		return nil, nil, signErr(ErrDocument, err, "writing the DSS update")
+		return nil, nil, nil, signErr(ErrDocument, err, "writing the DSS update")
 	}
-	return section, res, nil
+	return section, res, ownMissing, nil
 }
 
 // appendedReaderAt reads r[0:size) followed by tail, as one file.

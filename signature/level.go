@@ -13,6 +13,10 @@ import (
 
 // MissingRevocationPolicy says what B-LT signing and Extend do when the revocation
 // data of some certificate cannot be obtained (responder down, no URL, unknown issuer).
+// When Sign adds a signature to a document that already holds others, only the new
+// signature's own data (its chain, its time-stamp's TSA chain) is subject to the
+// policy: data that only the other signatures need is added when it can be had, and
+// what could not be had is listed in LevelResult.Validation.Missing with a warning.
 type MissingRevocationPolicy int
 
 const (
@@ -69,8 +73,9 @@ type LevelResult struct {
 	// Validation describes the DSS and document time-stamp added for B-LT/B-LTA; nil at
 	// B-T.
 	Validation *ExtendResult
-	// Missing lists certificates whose revocation data could not be obtained, when the
-	// level was lowered to B-T because of them.
+	// Missing lists certificates of the new signature whose revocation data could not
+	// be obtained, when the level was lowered to B-T because of them. (Missing data of
+	// other signatures in the document is in Validation.Missing.)
 	Missing []MissingRevocation
 	// Warnings, in English, for the operator.
 	Warnings []string
@@ -176,15 +181,21 @@ func levelAugment(ctx context.Context, w io.Writer, r io.ReaderAt, size int64, j
 	}
 	signed := appendedReaderAt{r: r, size: size, tail: job.section}
 	signedSize := size + int64(len(job.section))
-	dssBytes, v, err := buildDSSUpdate(ctx, signed, signedSize, o.Password, lo.Revocation, lo.Certificates)
+	dssBytes, v, own, err := buildDSSUpdateFor(ctx, signed, signedSize, o.Password, lo.Revocation, lo.Certificates, job.field)
 	if err != nil {
 		return nil, err
 	}
-	if len(v.Missing) > 0 {
+	// The new signature's own validation data is mandatory; data that only other
+	// signatures already in the document need is added when it can be had, and what
+	// could not be had is reported (their signers' responders may be down or gone).
+	if len(v.Missing) > len(own) {
+		lr.Warnings = append(lr.Warnings, fmt.Sprintf("revocation data for %d certificate(s) of other signatures in the document could not be obtained (listed in Validation.Missing); this signature's own data is complete", len(v.Missing)-len(own)))
+	}
+	if len(own) > 0 {
 		if lo.OnMissingRevocation != ContinueWithoutRevocation {
-			return nil, &RevocationError{Missing: v.Missing}
+			return nil, &RevocationError{Missing: own}
 		}
-		lr.Missing = v.Missing
+		lr.Missing = own
 		lr.Warnings = append(lr.Warnings, v.Warnings...)
 		lr.Warnings = append(lr.Warnings, fmt.Sprintf("level %s not reached: the signature stays at B-T", lo.Target))
 		return res, nil

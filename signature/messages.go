@@ -417,9 +417,53 @@ func msgRevokedAfter(at time.Time, reason string) msg {
 		fmtTime(at), reason)
 }
 
+// msgRevocationUnknown says why no status could be established: in Vietnamese as a
+// reader can act on it (the technical chain of errors stays in the English text).
 func msgRevocationUnknown(why string) msg {
-	return mf("CẢNH BÁO: không kiểm tra được trạng thái thu hồi của chứng thư số (%s).",
-		"WARNING: the certificate's revocation status could not be checked (%s).", why)
+	return msg{
+		VI: "CẢNH BÁO: không kiểm tra được trạng thái thu hồi của chứng thư số (" + revocationWhyVI(why) + ").",
+		EN: fmt.Sprintf("WARNING: the certificate's revocation status could not be checked (%s).", why),
+	}
+}
+
+// revocationWhyVI names in Vietnamese the kind of failure behind why, an English
+// description built by the revocation checks.
+func revocationWhyVI(why string) string {
+	w := strings.ToLower(why)
+	var parts []string
+	add := func(s string) {
+		for _, p := range parts {
+			if p == s {
+				return
+			}
+		}
+		parts = append(parts, s)
+	}
+	switch {
+	case strings.Contains(w, "unreachable"), strings.Contains(w, "connection refused"), strings.Contains(w, "no such host"):
+		add("không kết nối được máy chủ OCSP/CRL của tổ chức cung cấp dịch vụ chứng thực; hãy thử lại sau")
+	case strings.Contains(w, "timeout"), strings.Contains(w, "deadline exceeded"):
+		add("máy chủ OCSP/CRL không trả lời kịp; hãy thử lại sau")
+	}
+	if strings.Contains(w, "issuer certificate is not available") || strings.Contains(w, "has no issuer") {
+		add("thiếu chứng thư số của tổ chức cấp")
+	}
+	if strings.Contains(w, "no ocsp response or crl") {
+		add("không có phản hồi OCSP hay danh sách thu hồi (CRL) cho chứng thư số")
+	}
+	if strings.Contains(w, "offline") {
+		add("đang kiểm tra ngoại tuyến: chỉ dùng dữ liệu có trong tài liệu")
+	}
+	if strings.Contains(w, "stale") || strings.Contains(w, "too old") || strings.Contains(w, "not fresh") || strings.Contains(w, "expired") {
+		add("dữ liệu OCSP/CRL đã quá hạn")
+	}
+	if strings.Contains(w, "signature") && (strings.Contains(w, "invalid") || strings.Contains(w, "verif")) || strings.Contains(w, "not authori") {
+		add("phản hồi OCSP/CRL không hợp lệ hoặc không do bên có thẩm quyền ký")
+	}
+	if len(parts) == 0 {
+		add("không có dữ liệu OCSP/CRL dùng được")
+	}
+	return strings.Join(parts, "; ")
 }
 
 func msgIntegrityOK() msg {

@@ -3,10 +3,8 @@ package signature
 import (
 	"context"
 	"crypto/x509"
-	"encoding/asn1"
 	"errors"
 	"fmt"
-	"math/big"
 	"sort"
 	"time"
 
@@ -239,29 +237,14 @@ func firstSignerCertificate(sd *cms.SignedData) (*x509.Certificate, error) {
 	return c, nil
 }
 
-// tstGenTime holds the leading fields of RFC 3161's TSTInfo, up to genTime; later
-// fields are ignored by encoding/asn1.
-type tstGenTime struct {
-	Version        int
-	Policy         asn1.ObjectIdentifier
-	MessageImprint asn1.RawValue
-	SerialNumber   *big.Int
-	GenTime        time.Time `asn1:"generalized"`
-}
-
-// readTimestampToken parses an RFC 3161 time-stamp token far enough to read its
-// genTime. It checks nothing else.
+// readTimestampToken parses an RFC 3161 time-stamp token (internal/cms) far enough to
+// read its genTime. It checks nothing else; the SignedData is returned whenever it
+// could be read, even when its TSTInfo could not.
 func readTimestampToken(der []byte) (*cms.SignedData, time.Time, error) {
-	sd, err := cms.Parse(der)
+	t, err := cms.ParseTimeStampToken(der)
 	if err != nil {
-		return nil, time.Time{}, fmt.Errorf("reading the time-stamp token: %w", err)
+		sd, _ := cms.Parse(der)
+		return sd, time.Time{}, fmt.Errorf("reading the time-stamp token: %w", err)
 	}
-	if !sd.ContentType.Equal(cms.OIDTSTInfo) || sd.Content == nil {
-		return sd, time.Time{}, errors.New("the time-stamp token does not hold a TSTInfo")
-	}
-	var info tstGenTime
-	if _, err := asn1.Unmarshal(sd.Content, &info); err != nil {
-		return sd, time.Time{}, fmt.Errorf("reading the TSTInfo: %w", err)
-	}
-	return sd, info.GenTime, nil
+	return t.SignedData, t.Info.GenTime, nil
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+
+	"github.com/kyso-go/kyso/internal/identity"
 )
 
 // Indication is the main status of a validation, as defined by ETSI EN 319 102-1 §5.1.3
@@ -182,7 +184,8 @@ type Signer struct {
 	Title               string       `json:"title,omitempty"` // T: chức vụ
 	Identifiers         []Identifier `json:"identifiers,omitempty"`
 	// Kind is individual, organisation, device, ca or unknown, inferred with the
-	// rules of certstatus.ParseIdentity.
+	// rules of certstatus.ParseIdentity (the same code): the names of
+	// certstatus.Kind, policy.CertificateKind and forms.CertificateKind.
 	Kind             string    `json:"kind"`
 	Subject          string    `json:"subject"`
 	Issuer           string    `json:"issuer"`
@@ -211,20 +214,23 @@ func (s *Signer) ManagingUnit() string {
 	return strings.Join(parts, ", ")
 }
 
-var (
-	oidUID   = []int{0, 9, 2342, 19200300, 100, 1, 1}
-	oidTitle = []int{2, 5, 4, 12}
-	oidEmail = []int{1, 2, 840, 113549, 1, 9, 1}
-)
-
-// signerFromCert extracts the identity fields of cert.
+// signerFromCert extracts the identity fields of cert, read and classified by the
+// module's one identity reader (internal/identity, which certstatus.ParseIdentity
+// also is).
 func signerFromCert(cert *x509.Certificate) *Signer {
 	if cert == nil {
 		return nil
 	}
+	id := identity.Parse(cert)
 	s := &Signer{
-		CommonName:          cert.Subject.CommonName,
-		OrganizationalUnits: cert.Subject.OrganizationalUnit,
+		CommonName:          id.CommonName,
+		Organization:        id.Organization,
+		OrganizationalUnits: id.OrganizationalUnits,
+		Province:            id.Province,
+		Country:             id.Country,
+		Email:               id.Email,
+		Title:               id.Title,
+		Kind:                id.Kind.String(),
 		Subject:             cert.Subject.String(),
 		Issuer:              cert.Issuer.String(),
 		IssuerCommonName:    cert.Issuer.CommonName,
@@ -232,81 +238,10 @@ func signerFromCert(cert *x509.Certificate) *Signer {
 		NotBefore:           cert.NotBefore.UTC(),
 		NotAfter:            cert.NotAfter.UTC(),
 	}
-	if len(cert.Subject.Organization) > 0 {
-		s.Organization = cert.Subject.Organization[0]
+	for _, x := range id.Identifiers {
+		s.Identifiers = append(s.Identifiers, Identifier{Scheme: x.Scheme, Value: x.Value})
 	}
-	if len(cert.Subject.Country) > 0 {
-		s.Country = cert.Subject.Country[0]
-	}
-	if len(cert.Subject.Locality) > 0 {
-		s.Province = cert.Subject.Locality[0]
-	} else if len(cert.Subject.Province) > 0 {
-		s.Province = cert.Subject.Province[0]
-	}
-	for _, atv := range cert.Subject.Names {
-		v, ok := atv.Value.(string)
-		if !ok {
-			continue
-		}
-		switch {
-		case atv.Type.Equal(oidUID):
-			id := Identifier{Value: v}
-			if scheme, val, ok := strings.Cut(v, ":"); ok {
-				id = Identifier{Scheme: strings.ToUpper(strings.TrimSpace(scheme)), Value: strings.TrimSpace(val)}
-			}
-			s.Identifiers = append(s.Identifiers, id)
-		case atv.Type.Equal(oidTitle):
-			s.Title = v
-		case atv.Type.Equal(oidEmail):
-			if s.Email == "" {
-				s.Email = v
-			}
-		}
-	}
-	if s.Email == "" && len(cert.EmailAddresses) > 0 {
-		s.Email = cert.EmailAddresses[0]
-	}
-	s.Kind = certKind(cert, s)
 	return s
-}
-
-// certKind infers the kind of certificate with certstatus.ParseIdentity's rules, first
-// match wins: CA; a personal UID (CMND, CCCD, HC); an organisational UID (MST, MNS); a
-// server, code-signing, time-stamping or OCSP usage or DNS/IP names (device); a common
-// name all in upper case (organisation, the VGCA convention); a signing key usage
-// (individual); else unknown.
-func certKind(cert *x509.Certificate, s *Signer) string {
-	if cert.IsCA {
-		return "ca"
-	}
-	for _, id := range s.Identifiers {
-		switch id.Scheme {
-		case "CMND", "CCCD", "HC", "CMT", "PID":
-			return "individual"
-		}
-	}
-	for _, id := range s.Identifiers {
-		switch id.Scheme {
-		case "MST", "MNS", "MQHNS":
-			return "organisation"
-		}
-	}
-	for _, u := range cert.ExtKeyUsage {
-		switch u {
-		case x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageCodeSigning, x509.ExtKeyUsageTimeStamping, x509.ExtKeyUsageOCSPSigning:
-			return "device"
-		}
-	}
-	if len(cert.DNSNames) > 0 || len(cert.IPAddresses) > 0 {
-		return "device"
-	}
-	if cn := s.CommonName; cn != "" && strings.ToUpper(cn) == cn && strings.ToLower(cn) != cn {
-		return "organisation"
-	}
-	if cert.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) != 0 {
-		return "individual"
-	}
-	return "unknown"
 }
 
 // Change is one object-level difference found by the modification analysis.

@@ -28,12 +28,12 @@ import (
 
 // signTestAppearance returns a one-page PDF of the requested size: a frame and a line
 // of text with its own font resource, so the import of resources is exercised.
-func signTestAppearance(_ context.Context, req signature.AppearanceRequest) ([]byte, error) {
-	content := fmt.Sprintf("0 0 1 RG 1 1 %.2f %.2f re S BT /F9 9 Tf 4 4 Td (Signed by kyso test) Tj ET", req.Width-2, req.Height-2)
+func signTestAppearance(_ context.Context, width, height float64, _ *x509.Certificate, _ time.Time) ([]byte, error) {
+	content := fmt.Sprintf("0 0 1 RG 1 1 %.2f %.2f re S BT /F9 9 Tf 4 4 Td (Signed by kyso test) Tj ET", width-2, height-2)
 	objs := []string{
 		"<</Type/Catalog/Pages 2 0 R>>",
 		"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-		fmt.Sprintf("<</Type/Page/Parent 2 0 R/MediaBox[0 0 %.2f %.2f]/Contents 4 0 R/Resources<</Font<</F9 5 0 R>>>>>>", req.Width, req.Height),
+		fmt.Sprintf("<</Type/Page/Parent 2 0 R/MediaBox[0 0 %.2f %.2f]/Contents 4 0 R/Resources<</Font<</F9 5 0 R>>>>>>", width, height),
 		fmt.Sprintf("<</Length %d>>\nstream\n%s\nendstream", len(content), content),
 		"<</Type/Font/Subtype/Type1/BaseFont/Courier>>",
 	}
@@ -332,7 +332,7 @@ func TestSignVisibleWidget(t *testing.T) {
 		_, err := zw.Write(make([]byte, 40<<20))
 		require.NoError(t, err)
 		require.NoError(t, zw.Close())
-		bomb := signature.AppearanceFunc(func(context.Context, signature.AppearanceRequest) ([]byte, error) {
+		bomb := signature.AppearanceFunc(func(context.Context, float64, float64, *x509.Certificate, time.Time) ([]byte, error) {
 			var b bytes.Buffer
 			b.WriteString("%PDF-1.7\n")
 			offs := []int{b.Len()}
@@ -357,7 +357,7 @@ func TestSignVisibleWidget(t *testing.T) {
 		assert.ErrorIs(t, err, signature.ErrAppearance)
 	})
 	t.Run("appearance fails", func(t *testing.T) {
-		bad := signature.AppearanceFunc(func(context.Context, signature.AppearanceRequest) ([]byte, error) {
+		bad := signature.AppearanceFunc(func(context.Context, float64, float64, *x509.Certificate, time.Time) ([]byte, error) {
 			return []byte("not a pdf"), nil
 		})
 		err := signErrOf(t, in, keys.byName["rsa"], &signature.SignOptions{Widget: &signature.Widget{Rect: rect, Appearance: bad}})

@@ -118,10 +118,7 @@ func planSignature(ctx context.Context, r io.ReaderAt, size int64, chain []*x509
 	}
 	var app *appearanceInput
 	if opts.Widget != nil && opts.Widget.Appearance != nil {
-		app = &appearanceInput{a: opts.Widget.Appearance, req: AppearanceRequest{
-			Signer: chain[0], Time: opts.Time, Name: opts.Name, Reason: opts.Reason,
-			Location: opts.Location, ContactInfo: opts.ContactInfo,
-		}}
+		app = &appearanceInput{a: opts.Widget.Appearance, signer: chain[0], time: opts.Time}
 	}
 	isNew := opts.Field == ""
 	if !isNew {

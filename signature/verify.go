@@ -287,7 +287,7 @@ func checkRawSignature(cert *x509.Certificate, si *cms.SignerInfo, digest []byte
 		if si.SignatureAlgorithm.Algorithm.Equal(cms.OIDRSASSAPSS) {
 			return errors.New("RSASSA-PSS without signed attributes is not supported")
 		}
-		return rsa.VerifyPKCS1v15(pub, si.Hash, digest, si.Signature)
+		return cms.CheckDigestSignature(pub, si.Hash, digest, si.Signature)
 	case *ecdsa.PublicKey:
 		if !ecdsa.VerifyASN1(pub, digest, si.Signature) {
 			return cms.ErrBadSignature

@@ -9,6 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/kyso-go/kyso/internal/cms"
+	"github.com/kyso-go/kyso/internal/evidence"
+	"github.com/kyso-go/kyso/internal/identity"
 )
 
 // errNoRoots is the chain error when no trust anchors were given.
@@ -43,15 +47,29 @@ func (b builtinValidator) ValidateChain(ctx context.Context, cert *x509.Certific
 	return chains[0], nil
 }
 
+// SubIndicationError is what an error of a ChainValidator (or of any other source
+// this package consumes) may implement to say which ETSI EN 319 102-1 sub-indication
+// its failure deserves, by name: "NO_CERTIFICATE_CHAIN_FOUND", "OUT_OF_BOUNDS_NO_POE",
+// "CHAIN_CONSTRAINTS_FAILURE", "CRYPTO_CONSTRAINTS_FAILURE", "REVOKED", … The errors
+// of certstatus implement it, so a *certstatus.Checker is a ChainValidator and a
+// RevocationSource as it is, with no adapter.
+type SubIndicationError interface {
+	error
+	SubIndication() string
+}
+
 // chainSubIndication maps a path-validation error to an ETSI sub-indication.
 func chainSubIndication(err error) SubIndication {
 	var ce *ChainError
+	var se SubIndicationError
 	var ua x509.UnknownAuthorityError
 	var ci x509.CertificateInvalidError
 	var ia x509.InsecureAlgorithmError
 	switch {
 	case errors.As(err, &ce):
 		return ce.SubIndication
+	case errors.As(err, &se) && se.SubIndication() != "":
+		return SubIndication(se.SubIndication())
 	case errors.As(err, &ua):
 		return NoCertificateChainFound
 	case errors.As(err, &ia):
@@ -69,7 +87,7 @@ func chainSubIndication(err error) SubIndication {
 
 // checkKeyUsage reports why cert may not make signatures, or "" when it may.
 func checkKeyUsage(cert *x509.Certificate) string {
-	if cert.KeyUsage != 0 && cert.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
+	if !identity.MaySign(cert) {
 		return "neither digitalSignature nor nonRepudiation"
 	}
 	if cert.IsCA {
@@ -79,30 +97,15 @@ func checkKeyUsage(cert *x509.Certificate) string {
 }
 
 // checkTSAKeyUsage reports why cert may not sign time-stamps, or "" when it may (RFC 3161
-// §2.3: the timeStamping extended key usage, alone).
-func checkTSAKeyUsage(cert *x509.Certificate) string {
-	for _, u := range cert.ExtKeyUsage {
-		if u == x509.ExtKeyUsageTimeStamping {
-			return ""
-		}
-	}
-	return "no timeStamping extended key usage"
-}
+// §2.3, as internal/cms judges it; leniently: timeStamping need not be the only,
+// critical extended key usage in tokens other tools made).
+func checkTSAKeyUsage(cert *x509.Certificate) string { return cms.TSAUsageProblem(cert, false) }
 
-// keyStrength reports why a public key is too weak (RSA < 2048, ECDSA < 256 bits), or "".
+// keyStrength reports why a public key is below the module's key policy (RSA < 2048,
+// ECDSA < 256 bits, an unknown key type; internal/evidence), or "".
 func keyStrength(pub any) string {
-	switch k := pub.(type) {
-	case *rsa.PublicKey:
-		if k.N.BitLen() < 2048 {
-			return fmt.Sprintf("RSA key of %d bits", k.N.BitLen())
-		}
-	case *ecdsa.PublicKey:
-		if k.Curve.Params().BitSize < 256 {
-			return fmt.Sprintf("ECDSA key of %d bits", k.Curve.Params().BitSize)
-		}
-	case ed25519.PublicKey:
-	default:
-		return fmt.Sprintf("unsupported key type %T", pub)
+	if err := evidence.KeyStrength(pub); err != nil {
+		return evidence.WithoutReason(evidence.WithoutReason(err.Error(), evidence.ErrWeakAlgorithm), evidence.ErrUnsupported)
 	}
 	return ""
 }

@@ -40,6 +40,9 @@ type vtPKI struct {
 	serial                            atomic.Int64
 	// revoked holds revocation times by serial, for the OCSP source.
 	revoked map[string]time.Time
+	// tsaHash is the hash the TSA signs its tokens with (digest and ECDSA signature);
+	// 0 means SHA-256.
+	tsaHash crypto.Hash
 }
 
 func vtKey(t testing.TB) crypto.Signer {
@@ -148,7 +151,12 @@ func (p *vtPKI) timestampDigest(t testing.TB, imprint []byte, genTime time.Time)
 	tst, err := asn1.Marshal(info)
 	require.NoError(t, err)
 
-	md := sha256.Sum256(tst)
+	hh, hashOID, sigOID := crypto.SHA256, cms.OIDSHA256, cms.OIDECDSAWithSHA256
+	if p.tsaHash == crypto.SHA1 {
+		hh, hashOID, sigOID = crypto.SHA1, cms.OIDSHA1, cms.OIDECDSAWithSHA1
+	}
+	sum := func(b []byte) []byte { d := hh.New(); d.Write(b); return d.Sum(nil) }
+	md := sum(tst)
 	certHash := sha256.Sum256(p.tsa.Raw)
 	attr := func(oid asn1.ObjectIdentifier, val func(b *cryptobyte.Builder)) []byte {
 		var b cryptobyte.Builder
@@ -160,7 +168,7 @@ func (p *vtPKI) timestampDigest(t testing.TB, imprint []byte, genTime time.Time)
 	}
 	attrs := [][]byte{
 		attr(cms.OIDAttributeContentType, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(cms.OIDTSTInfo) }),
-		attr(cms.OIDAttributeMessageDigest, func(b *cryptobyte.Builder) { b.AddASN1OctetString(md[:]) }),
+		attr(cms.OIDAttributeMessageDigest, func(b *cryptobyte.Builder) { b.AddASN1OctetString(md) }),
 		attr(cms.OIDAttributeSigningCertV2, func(b *cryptobyte.Builder) {
 			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
@@ -180,8 +188,7 @@ func (p *vtPKI) timestampDigest(t testing.TB, imprint []byte, genTime time.Time)
 	var attrsContent cryptobyte.String
 	in := cryptobyte.String(signedAttrs)
 	require.True(t, in.ReadASN1(&attrsContent, cbasn1.SET))
-	h := sha256.Sum256(signedAttrs)
-	sig, err := p.tsaKey.Sign(rand.Reader, h[:], crypto.SHA256)
+	sig, err := p.tsaKey.Sign(rand.Reader, sum(signedAttrs), hh)
 	require.NoError(t, err)
 
 	var b cryptobyte.Builder
@@ -191,7 +198,7 @@ func (p *vtPKI) timestampDigest(t testing.TB, imprint []byte, genTime time.Time)
 			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 				b.AddASN1Int64(3)
 				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
-					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(cms.OIDSHA256) })
+					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(hashOID) })
 				})
 				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 					b.AddASN1ObjectIdentifier(cms.OIDTSTInfo)
@@ -208,9 +215,9 @@ func (p *vtPKI) timestampDigest(t testing.TB, imprint []byte, genTime time.Time)
 							b.AddBytes(p.tsa.RawIssuer)
 							b.AddASN1BigInt(p.tsa.SerialNumber)
 						})
-						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(cms.OIDSHA256) })
+						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(hashOID) })
 						b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddBytes(attrsContent) })
-						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(cms.OIDECDSAWithSHA256) })
+						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(sigOID) })
 						b.AddASN1OctetString(sig)
 					})
 				})

@@ -2,6 +2,7 @@ package signature_test
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"testing"
 	"time"
@@ -132,7 +133,7 @@ func TestVerifySecondSignatureInExistingField(t *testing.T) {
 func TestVerifyVisibleSecondSignature(t *testing.T) {
 	now := time.Now()
 	p := newVTPKI(t, now.Add(-time.Hour), now.Add(365*24*time.Hour))
-	appearance := signature.AppearanceFunc(func(ctx context.Context, req signature.AppearanceRequest) ([]byte, error) {
+	appearance := signature.AppearanceFunc(func(context.Context, float64, float64, *x509.Certificate, time.Time) ([]byte, error) {
 		return pdftest.OnePage(2000), nil
 	})
 	first := vtSign(t, p, pdftest.Classic(), &signature.SignOptions{Certify: signature.DocMDPFormFilling,

@@ -13,6 +13,15 @@ func (v *verifier) modifications(s *sigState) {
 	if s.rev < 0 {
 		return
 	}
+	// One analysis from the oldest signed revision serves every signature (document
+	// time-stamps are finished newest first: starting from theirs would start over).
+	oldest := s.rev
+	for _, o := range v.sigs {
+		if o.rev >= 0 && o.rev < oldest {
+			oldest = o.rev
+		}
+	}
+	v.differ.analyse(oldest)
 	mc := v.differ.since(s.rev)
 	changes := append([]Change(nil), mc.changes...)
 	class := mc.class
@@ -72,7 +81,7 @@ func (v *verifier) modifications(s *sigState) {
 		}
 		sort.Strings(sneaky)
 	}
-	disallowed := class == ModOther || class.Worse(allowedBy(p)) || (p == 1 && mc.sigAdded) || len(lockedVI) > 0 || len(sneaky) > 0
+	disallowed := class == ModOther || !mdpAllows(p, mc) || len(lockedVI) > 0
 	switch {
 	case class == ModOther:
 		for _, c := range changes {
@@ -109,11 +118,32 @@ func (v *verifier) modifications(s *sigState) {
 	}
 }
 
+// mdpAllows reports whether the changes mc made after a signature are allowed under
+// certification level p (0: not certified), field locks aside: never "other"; at most
+// the class the level allows (ISO 32000-1 12.8.2.2: P=1 nothing but DSS and document
+// time-stamps — PAdES, ETSI EN 319 142-1 5.4 —, P=2 form filling and signing, P=3 also
+// annotations); no new signature under P=1; no unsigned visible signature field under
+// P=2 or P=3 (signing is allowed, an overlay without a signature is not).
+func mdpAllows(p int, mc *revChanges) bool {
+	switch {
+	case mc.class == ModOther || mc.class.Worse(allowedBy(p)):
+		return false
+	case p == 1 && mc.sigAdded:
+		return false
+	case p >= 2 && len(mc.unsigned) > 0:
+		return false
+	}
+	return true
+}
+
 // integrityVerdict sums up a signature's integrity from its checks. Only a digest that
 // does not match or a signature value that does not verify say "the signed content was
 // changed or the signature is forged"; a broken structure, changes after signing that
 // are not allowed, or a value that could not be checked each say what they are.
 func integrityVerdict(rep *SignatureReport) (CheckResult, msg) {
+	if rep.Kind == KindDocTimestamp && rep.Indication == TotalFailed && rep.SubIndication == SigCryptoFailure {
+		return CheckFailed, msgIntegrityFail() // the time-stamp token's own signature fails
+	}
 	var broken, changed, unchecked *Check
 	valueOK := false
 	for i := range rep.Checks {

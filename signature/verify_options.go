@@ -12,17 +12,18 @@ import (
 // time: validity periods, name chaining, basic constraints and key usage, up to a trusted
 // root. It returns the chain, leaf first, root last.
 //
-// certstatus offers such a validator; kyso.ChainValidator in the module's root package
-// wires it in (this package never imports certstatus). To give a precise
-// sub-indication, an implementation may return a *ChainError.
+// *certstatus.Checker is such a validator as it is (this package never imports
+// certstatus; kyso.ChainValidator in the module's root package returns it). To give a
+// precise sub-indication, an implementation may return a *ChainError or an error
+// implementing SubIndicationError, as certstatus's do.
 type ChainValidator interface {
 	ValidateChain(ctx context.Context, cert *x509.Certificate, intermediates []*x509.Certificate, at time.Time) ([]*x509.Certificate, error)
 }
 
 // RevocationSource fetches revocation data online, as raw DER: an OCSP response for cert
 // issued by issuer, and the CRLs that cover it. certstatus.Checker has exactly these
-// methods. Verification evaluates the answers itself (signature, issuer, time), so a
-// source only needs to fetch. An answer returned together with an error is still
+// methods. Verification evaluates the answers itself with the code certstatus uses
+// (signature, responder, issuer, time), so a source only needs to fetch. An answer returned together with an error is still
 // used: certstatus.Checker returns the OCSP response or CRLs of a revoked certificate
 // with an error wrapping its ErrRevoked.
 type RevocationSource interface {

@@ -5,12 +5,14 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/asn1"
-	"fmt"
+	"errors"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
-	"golang.org/x/crypto/ocsp"
+
+	"github.com/kyso-go/kyso/internal/evidence"
 )
 
 // revocationData is revocation material gathered for a validation: raw DER OCSP
@@ -45,102 +47,43 @@ type revResult struct {
 // revocationSkew tolerates clock differences between responders and signers.
 const revocationSkew = 5 * time.Minute
 
-// fresh reports whether an answer valid from thisUpdate to nextUpdate speaks for the
-// status at time at: either it was produced after at, or its validity window holds at.
-func fresh(thisUpdate, nextUpdate, at time.Time) bool {
-	if !thisUpdate.Before(at.Add(-revocationSkew)) {
-		return true
-	}
-	return !nextUpdate.IsZero() && !nextUpdate.Before(at)
-}
-
 // reasonText names an RFC 5280 CRLReason.
-func reasonText(r int) string {
-	names := map[int]string{
-		ocsp.Unspecified: "unspecified", ocsp.KeyCompromise: "keyCompromise", ocsp.CACompromise: "cACompromise",
-		ocsp.AffiliationChanged: "affiliationChanged", ocsp.Superseded: "superseded",
-		ocsp.CessationOfOperation: "cessationOfOperation", ocsp.CertificateHold: "certificateHold",
-		ocsp.RemoveFromCRL: "removeFromCRL", ocsp.PrivilegeWithdrawn: "privilegeWithdrawn", ocsp.AACompromise: "aACompromise",
-	}
-	if n, ok := names[r]; ok {
-		return n
-	}
-	return fmt.Sprintf("reason %d", r)
+func reasonText(r int) string { return evidence.Reason(r).String() }
+
+// revocationOrder is the order in which the sources of a document are consulted:
+// OCSP first, as certstatus.Checker does by default.
+var revocationOrder = []evidence.Source{evidence.SourceOCSP, evidence.SourceCRL}
+
+// evaluator judges revocation data with the module's evidence core — the code behind
+// certstatus.Checker.Check and CheckOffline — at the verification's "now".
+func (v *verifier) evaluator() *evidence.Evaluator {
+	return &evidence.Evaluator{ClockSkew: revocationSkew, Now: func() time.Time { return v.now }, MaxOCSPBytes: maxOCSPSize}
 }
 
-// evalRevocation reads every OCSP response and CRL in data that speaks for cert (issued
-// by issuer) and returns the status at time at. A revocation found anywhere wins; else
-// the first fresh "good" answer; else unknown with the reasons.
-func evalRevocation(cert, issuer *x509.Certificate, at time.Time, data revocationData, origin string) revResult {
-	var good *revResult
-	var whys []string
+// evalRevocation judges every OCSP response and CRL in data that speaks for cert
+// (issued by issuer) at time at, with internal/evidence: responder authorisation,
+// ResponderID, CertID issuer, critical extensions, delta CRLs and freshness are
+// checked exactly as certstatus checks them online; the newest usable answer decides.
+func (v *verifier) evalRevocation(cert, issuer *x509.Certificate, at time.Time, data revocationData, origin string) revResult {
 	if issuer == nil {
 		return revResult{why: "the issuer certificate is not available"}
 	}
-	for _, der := range data.ocsps {
-		resp, err := ocsp.ParseResponseForCert(der, cert, issuer)
-		if err != nil {
-			if _, ok := err.(ocsp.ResponseError); ok {
-				whys = append(whys, "OCSP: "+err.Error())
-			}
-			continue
-		}
-		if resp.Certificate != nil && !bytes.Equal(resp.Certificate.Raw, issuer.Raw) {
-			authorized := false
-			for _, u := range resp.Certificate.ExtKeyUsage {
-				authorized = authorized || u == x509.ExtKeyUsageOCSPSigning
-			}
-			if !authorized {
-				whys = append(whys, "OCSP: responder not authorised (no OCSPSigning)")
-				continue
-			}
-		}
-		src := "OCSP (" + origin + ")"
-		switch resp.Status {
-		case ocsp.Revoked:
-			return revResult{state: revRevoked, revokedAt: resp.RevokedAt, reason: resp.RevocationReason, source: src, produced: resp.ThisUpdate}
-		case ocsp.Good:
-			if fresh(resp.ThisUpdate, resp.NextUpdate, at) {
-				if good == nil {
-					good = &revResult{state: revGood, source: src, produced: resp.ThisUpdate}
-				}
-			} else {
-				whys = append(whys, "OCSP response older than the signing time")
-			}
-		default:
-			whys = append(whys, "OCSP: status unknown")
-		}
+	r := v.evaluator().Offline(cert, issuer, at, revocationOrder, data.ocsps, data.crls)
+	src := r.Source.String() + " (" + origin + ")"
+	switch r.Status {
+	case evidence.StatusGood:
+		return revResult{state: revGood, source: src, produced: r.ThisUpdate}
+	case evidence.StatusRevoked, evidence.StatusRevokedLater, evidence.StatusSuspended:
+		return revResult{state: revRevoked, revokedAt: r.RevokedAt, reason: int(r.Reason), source: src, produced: r.ThisUpdate}
 	}
-	for _, der := range data.crls {
-		rl, err := x509.ParseRevocationList(der)
-		if err != nil || !bytes.Equal(rl.RawIssuer, issuer.RawSubject) {
-			continue
-		}
-		if err := rl.CheckSignatureFrom(issuer); err != nil {
-			whys = append(whys, "CRL signature: "+err.Error())
-			continue
-		}
-		src := "CRL (" + origin + ")"
-		for _, e := range rl.RevokedCertificateEntries {
-			if e.SerialNumber != nil && e.SerialNumber.Cmp(cert.SerialNumber) == 0 {
-				return revResult{state: revRevoked, revokedAt: e.RevocationTime, reason: e.ReasonCode, source: src, produced: rl.ThisUpdate}
-			}
-		}
-		if fresh(rl.ThisUpdate, rl.NextUpdate, at) {
-			if good == nil {
-				good = &revResult{state: revGood, source: src, produced: rl.ThisUpdate}
-			}
-		} else {
-			whys = append(whys, "CRL older than the signing time")
-		}
+	if errors.Is(r.Err, evidence.ErrNoRevocationData) && len(r.Failures) == 0 {
+		return revResult{why: "no OCSP response or CRL for the certificate (" + origin + ")"}
 	}
-	if good != nil {
-		return *good
+	var whys []string
+	for _, f := range r.Failures {
+		whys = append(whys, strings.TrimPrefix(f.Error(), "certstatus: "))
 	}
-	if len(whys) == 0 {
-		whys = append(whys, "no OCSP response or CRL for the certificate ("+origin+")")
-	}
-	return revResult{why: joinWhys(whys)}
+	return revResult{why: joinWhys(whys) + " (" + origin + ")"}
 }
 
 func joinWhys(w []string) string {

@@ -2,10 +2,10 @@ package signature
 
 import (
 	"bytes"
-	"crypto"
 	"errors"
 	"fmt"
 
+	"github.com/kyso-go/kyso/internal/algorithm"
 	"github.com/kyso-go/kyso/internal/cms"
 	"github.com/kyso-go/kyso/internal/pdf"
 )
@@ -184,7 +184,7 @@ func (v *verifier) parseDocTimestamp(s *sigState) flow {
 		return s.failFormat(CheckSubFilter, msgSubFilterMismatch(sf, "a document time-stamp must use ETSI.RFC3161"))
 	}
 	tok, err := parseTimestampToken(s.contents)
-	if err != nil {
+	if err = weakDocTimestamp(rep, tok, err); err != nil {
 		if errors.Is(err, errTimestampFormat) {
 			return s.failFormat(CheckCMSFormat, msgCMSParse(err))
 		}
@@ -239,7 +239,7 @@ func (v *verifier) checkDigestAlgorithm(s *sigState) flow {
 	if s.si.Hash == 0 {
 		rep.DigestAlgorithm = s.si.DigestAlgorithm.Algorithm.String()
 	}
-	if s.si.Hash == 0 || !s.si.Hash.Available() || s.si.Hash == crypto.MD5 || s.si.Hash == crypto.SHA1 {
+	if s.si.Hash == 0 || !s.si.Hash.Available() || algorithm.WeakHash(s.si.Hash) {
 		rep.add(CheckAlgorithms, CheckFailed, msgAlgorithmWeak("digest "+rep.DigestAlgorithm))
 		rep.fail(Indeterminate, CryptoConstraintsFailure)
 		s.broken = true
@@ -341,8 +341,7 @@ func (v *verifier) findSignerCertificate(s *sigState) flow {
 	rep := s.rep
 	cert, err := s.sd.SignerCertificate(s.si)
 	if err != nil {
-		rep.add(CheckSignatureValue, CheckIndeterminate, msgSignerCertMissing())
-		rep.fail(Indeterminate, NoSigningCertificateFound)
+		signerCertProblem(rep, err)
 		v.modifications(s)
 		v.integritySummary(s, false)
 		return stop

@@ -3,6 +3,7 @@ package signature
 import (
 	"bytes"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -89,6 +90,14 @@ func (v *verifier) signatureTimestamp(s *sigState) {
 		return
 	}
 	tok, err := parseTimestampToken(der)
+	var weak *weakTimestampError
+	if errors.As(err, &weak) {
+		// The token's algorithm is below the policy: it proves no time, and the
+		// signature is judged without it (not a failure of the signature's value).
+		rep.add(CheckTimestamp, CheckIndeterminate, msgTimestampWeak(weak.what))
+		unproven()
+		return
+	}
 	if err == nil {
 		err = tok.covers(s.si.Signature)
 		if err != nil {

@@ -21,10 +21,10 @@ func (v *verifier) tsaStatus(chain []*x509.Certificate, at, poe time.Time) revRe
 	if poe.After(at) {
 		evalAt = poe
 	}
-	res := evalRevocation(chain[0], chain[1], evalAt, v.dss.revocationData, "DSS")
+	res := v.evalRevocation(chain[0], chain[1], evalAt, v.dss.revocationData, "DSS")
 	if res.state == revUnknown && !v.opts.Offline && v.opts.Revocation != nil {
 		data, _ := v.fetchOnce(chain[0], chain[1])
-		res = evalRevocation(chain[0], chain[1], evalAt, data, "online")
+		res = v.evalRevocation(chain[0], chain[1], evalAt, data, "online")
 	}
 	if res.state == revRevoked && res.revokedAt.After(at) {
 		if poe.Before(res.revokedAt) {
@@ -159,7 +159,7 @@ func (v *verifier) trust(s *sigState, cert *x509.Certificate, cmsCerts []*x509.C
 	if hasPOE {
 		best = poe
 	}
-	res := evalRevocation(cert, issuer, best, v.dss.revocationData, "DSS")
+	res := v.evalRevocation(cert, issuer, best, v.dss.revocationData, "DSS")
 	if res.state != revUnknown {
 		s.dssUsed = true
 	} else {
@@ -169,11 +169,11 @@ func (v *verifier) trust(s *sigState, cert *x509.Certificate, cmsCerts []*x509.C
 			embedded.ocsps = append(embedded.ocsps, arch.ocsps...)
 			embedded.crls = append(embedded.crls, arch.crls...)
 		}
-		if r2 := evalRevocation(cert, issuer, best, embedded, "CMS"); r2.state != revUnknown {
+		if r2 := v.evalRevocation(cert, issuer, best, embedded, "CMS"); r2.state != revUnknown {
 			res = r2
 		} else if !v.opts.Offline && v.opts.Revocation != nil {
 			data, why := v.fetchOnce(cert, issuer)
-			r3 := evalRevocation(cert, issuer, best, data, "online")
+			r3 := v.evalRevocation(cert, issuer, best, data, "online")
 			if r3.state == revUnknown && why != "" {
 				r3.why = why + "; " + r3.why
 			}
@@ -223,10 +223,10 @@ func (v *verifier) caRevocation(s *sigState, chain []*x509.Certificate, best tim
 	rep := s.rep
 	for i := 1; i < len(chain)-1; i++ {
 		ca, issuer := chain[i], chain[i+1]
-		res := evalRevocation(ca, issuer, best, v.dss.revocationData, "DSS")
+		res := v.evalRevocation(ca, issuer, best, v.dss.revocationData, "DSS")
 		if res.state == revUnknown && !v.opts.Offline && v.opts.Revocation != nil {
 			data, _ := v.fetchOnce(ca, issuer)
-			res = evalRevocation(ca, issuer, best, data, "online")
+			res = v.evalRevocation(ca, issuer, best, data, "online")
 		}
 		switch {
 		case res.state == revRevoked && hasPOE && poe.Before(res.revokedAt):

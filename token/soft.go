@@ -10,6 +10,8 @@ import (
 	"io"
 
 	"software.sslmate.com/src/go-pkcs12"
+
+	"github.com/kyso-go/kyso/internal/evidence"
 )
 
 // maxKeyFileSize bounds a PKCS#12 or PEM input.
@@ -84,19 +86,16 @@ func newSoftSigner(key crypto.Signer, cert *x509.Certificate, others []*x509.Cer
 	return &SoftSigner{key: key, cert: cert, chain: append(path, rest...)}, nil
 }
 
-// checkKey accepts RSA keys of at least 2048 bits and ECDSA keys of at least 256 bits.
+// checkKey accepts RSA keys of at least 2048 bits and ECDSA keys of at least 256 bits
+// (the module's key policy, internal/evidence).
 func checkKey(pub crypto.PublicKey) error {
-	switch k := pub.(type) {
-	case *rsa.PublicKey:
-		if k.N.BitLen() < 2048 {
-			return fmt.Errorf("%w: RSA key of %d bits (at least 2048 required)", ErrUnsupportedKey, k.N.BitLen())
-		}
-	case *ecdsa.PublicKey:
-		if k.Curve == nil || k.Curve.Params().BitSize < 256 {
-			return fmt.Errorf("%w: ECDSA key on a curve under 256 bits", ErrUnsupportedKey)
-		}
+	switch pub.(type) {
+	case *rsa.PublicKey, *ecdsa.PublicKey:
 	default:
 		return fmt.Errorf("%w: %T (RSA or ECDSA expected)", ErrUnsupportedKey, pub)
+	}
+	if err := evidence.KeyStrength(pub); err != nil {
+		return fmt.Errorf("%w: %s", ErrUnsupportedKey, evidence.WithoutReason(err.Error(), evidence.ErrWeakAlgorithm))
 	}
 	return nil
 }

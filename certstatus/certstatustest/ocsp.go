@@ -19,6 +19,8 @@ import (
 
 	_ "crypto/sha256" // CertID hashes
 	_ "crypto/sha512"
+
+	"github.com/kyso-go/kyso/internal/algorithm"
 )
 
 // OCSPBehavior is how the OCSP responder misbehaves, for failure tests.
@@ -77,10 +79,7 @@ func (p *PKI) SetOCSPSignedByCA(on bool) {
 var (
 	oidOCSPNonce   = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 2}
 	oidOCSPBasic   = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 1}
-	oidSHA1        = asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}
-	oidSHA256      = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
-	oidSHA384      = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}
-	oidSHA512      = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}
+	oidSHA256      = algorithm.OIDSHA256
 	oidSHA256RSA   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}
 	oidECDSASHA256 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
 )
@@ -134,20 +133,6 @@ type ocspResp struct {
 	} `asn1:"explicit,tag:0"`
 }
 
-func hashByOID(oid asn1.ObjectIdentifier) crypto.Hash {
-	switch {
-	case oid.Equal(oidSHA1):
-		return crypto.SHA1
-	case oid.Equal(oidSHA256):
-		return crypto.SHA256
-	case oid.Equal(oidSHA384):
-		return crypto.SHA384
-	case oid.Equal(oidSHA512):
-		return crypto.SHA512
-	}
-	return 0
-}
-
 func spkiKey(c *x509.Certificate) []byte {
 	var spki struct {
 		Alg pkix.AlgorithmIdentifier
@@ -159,7 +144,7 @@ func spkiKey(c *x509.Certificate) []byte {
 
 // matchesIssuer reports whether id names issuer.
 func matchesIssuer(id certID, issuer *x509.Certificate) bool {
-	h := hashByOID(id.HashAlgorithm.Algorithm)
+	h := algorithm.HashFromOID(id.HashAlgorithm.Algorithm)
 	if h == 0 {
 		return false
 	}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/digitorus/timestamp"
+
+	"github.com/kyso-go/kyso/internal/algorithm"
 )
 
 // TSABehavior is how the time-stamping server misbehaves, for failure tests.
@@ -151,17 +153,11 @@ type attribute struct {
 }
 
 func hashOID(h crypto.Hash) asn1.ObjectIdentifier {
-	switch h {
-	case crypto.SHA1:
-		return oidSHA1
-	case crypto.SHA256:
-		return oidSHA256
-	case crypto.SHA384:
-		return oidSHA384
-	case crypto.SHA512:
-		return oidSHA512
+	if h == crypto.MD5 {
+		return nil
 	}
-	return nil
+	oid, _ := algorithm.HashOID(h)
+	return oid
 }
 
 func freeText(s string) []asn1.RawValue {

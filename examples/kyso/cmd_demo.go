@@ -17,7 +17,8 @@ import (
 	"github.com/kyso-go/kyso"
 	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/certstatus/certstatustest"
-	"github.com/kyso-go/kyso/forms"
+	"github.com/kyso-go/kyso/layout"
+	"github.com/kyso-go/kyso/layout/layouttest"
 	"github.com/kyso-go/kyso/policy"
 	"github.com/kyso-go/kyso/signature"
 )
@@ -41,6 +42,7 @@ Shows what kyso is for, in a few seconds, with nothing but Go and no network bey
 It writes to DIR:
 
   van-ban-goc.pdf          the letter before signing
+  chu-ky.png, con-dau.png  the signature and seal images drawn for the demo (TEST ONLY)
   van-ban-lanh-dao-ky.pdf  stage 1: signed by the chairman (lãnh đạo)
   van-ban-da-ky.pdf        stage 2: and by the organisation (applied by the văn thư)
   root-test.pem            the test root certificate to trust (TEST ONLY)
@@ -67,7 +69,15 @@ const (
 	demoReportName     = "bao-cao-xac-minh.txt"
 	demoReportJSONName = "bao-cao-xac-minh.json"
 	demoReadmeName     = "README.txt"
+	demoSignatureName  = "chu-ky.png"
+	demoSealName       = "con-dau.png"
 )
+
+// demoSealMM is the diameter of the demo's seal, as a provincial People's Committee's.
+const demoSealMM = 36
+
+// demoICT is Vietnam's time zone (UTC+7), in which signing times are shown.
+var demoICT = time.FixedZone("ICT", 7*3600)
 
 // The demo's signature fields.
 const (
@@ -111,6 +121,9 @@ type demoResult struct {
 	leader, clerk       *demoStep
 	res1, res2          *signature.SignResult
 	report              *signature.Report
+	// The images and where layout placed them.
+	signaturePNG, sealPNG []byte
+	signer, seal          *layout.Placement
 }
 
 func demo(ctx context.Context, c *cli, dir string) error {
@@ -158,19 +171,24 @@ func demoRun(ctx context.Context, out io.Writer, pki *certstatustest.PKI, client
 		return kyso.Verify(ctx, bytes.NewReader(doc), int64(len(doc)), check)
 	}
 
-	// Stage 1: the person with authority (người có thẩm quyền) signs in the box.
+	// Stage 1: the person with authority (người có thẩm quyền) signs: his handwritten
+	// signature image between his title and his name, where layout finds them.
 	status := checker.Check(ctx, leader.Cert, pki.CA.Cert, now)
 	r.leader = pol.leader(kyso.CertificateStatus(status.Status))
-	box := letter.Box
+	r.signaturePNG, r.sealPNG = layouttest.SignaturePNG(300), layouttest.SealPNG(demoSealMM, 300)
+	r.signer, err = layout.Place(ctx, bytes.NewReader(letter.PDF), int64(len(letter.PDF)), layout.Spec{
+		Kind: layout.Signer, Image: r.signaturePNG, SignerTitle: demoSignerTitle, SignerName: r.leaderName})
+	if err != nil {
+		return nil, fmt.Errorf("placing the chairman's signature: %w", err)
+	}
 	var stage1 bytes.Buffer
 	signed1, err := kyso.Sign(ctx, &stage1, bytes.NewReader(letter.PDF), int64(len(letter.PDF)), kyso.NewSigner(leader.Key, leader.Chain...), &kyso.SignOptions{Signature: signature.SignOptions{
 		Time: now, Hash: crypto.SHA256,
 		Name: leader.Cert.Subject.CommonName, Reason: "Ký ban hành văn bản", Location: "Quảng Ninh",
 		ContactInfo: firstOf(leader.Cert.EmailAddresses),
 		NewField:    demoLeaderField,
-		Widget: &signature.Widget{Page: box.Page, Rect: demoSignerRect(box),
-			Appearance: signature.AppearanceFunc(demoSignerAppearance)},
-		Level: level,
+		Widget:      &signature.Widget{Page: r.signer.Page, Rect: r.signer.Rect, Appearance: r.signer},
+		Level:       level,
 	}, Policy: r.leader.policy})
 	if err != nil {
 		return nil, r.leader.explain(err)
@@ -194,15 +212,21 @@ func demoRun(ctx context.Context, out io.Writer, pki *certstatustest.PKI, client
 	now2 := time.Now().In(vn).Truncate(time.Second)
 	status = checker.Check(ctx, org.Cert, pki.CA.Cert, now2)
 	r.clerk = pol.clerk(kyso.CertificateStatus(status.Status), rep1, check)
+	// The seal at its real size over the left third of the chairman's signature,
+	// which layout finds in stage 1.
+	r.seal, err = layout.Place(ctx, bytes.NewReader(r.stage1), int64(len(r.stage1)), layout.Spec{
+		Kind: layout.Seal, Image: r.sealPNG, SignerTitle: demoSignerTitle, SignerName: r.leaderName})
+	if err != nil {
+		return nil, fmt.Errorf("placing the seal: %w", err)
+	}
 	var stage2 bytes.Buffer
 	signed2, err := kyso.Sign(ctx, &stage2, bytes.NewReader(r.stage1), int64(len(r.stage1)), kyso.NewSigner(org.Key, org.Chain...), &kyso.SignOptions{Signature: signature.SignOptions{
 		Time: now2, Hash: crypto.SHA256,
 		Name: org.Cert.Subject.CommonName, Reason: "Văn thư ký số của cơ quan (Nghị định 30/2020/NĐ-CP Điều 32)",
 		Location: "Quảng Ninh", ContactInfo: firstOf(org.Cert.EmailAddresses),
 		NewField: demoOrgField,
-		Widget: &signature.Widget{Page: box.Page, Rect: demoSealRect(box),
-			Appearance: signature.AppearanceFunc(demoSealAppearance)},
-		Level: level,
+		Widget:   &signature.Widget{Page: r.seal.Page, Rect: r.seal.Rect, Appearance: r.seal},
+		Level:    level,
 	}, Policy: r.clerk.policy})
 	if err != nil {
 		return nil, r.clerk.explain(err)
@@ -220,22 +244,6 @@ func demoRun(ctx context.Context, out io.Writer, pki *certstatustest.PKI, client
 	}
 	fmt.Fprintf(out, "kyso demo: verified %s offline with the test root trusted: %s\n", demoSignedName, demoIndications(r.report))
 	return r, nil
-}
-
-// demoSignerRect is where the leader's signature goes: the width of the signature box
-// that forms left between the title (ô 7a) and the name (ô 7b), centred in its height.
-func demoSignerRect(box forms.SignatureBox) [4]float64 {
-	mid := (box.Rect[1] + box.Rect[3]) / 2
-	return [4]float64{box.Rect[0], mid - demoSignerHeight/2, box.Rect[2], mid + demoSignerHeight/2}
-}
-
-// demoSealRect is where the organisation's signature goes (NĐ 30/2020 Phụ lục I):
-// over the left third of the leader's signature box, as a square as high as the box.
-func demoSealRect(box forms.SignatureBox) [4]float64 {
-	llx, lly, urx, ury := box.Rect[0], box.Rect[1], box.Rect[2], box.Rect[3]
-	right := llx + (urx-llx)/3
-	side := ury - lly
-	return [4]float64{right - side, lly, right, ury}
 }
 
 // demoNextSecond waits for the next whole second, so that the next signing time (in
@@ -314,6 +322,8 @@ func demoWrite(out io.Writer, dir string, r *demoResult) error {
 		data []byte
 	}{
 		{demoUnsignedName, r.letter.PDF},
+		{demoSignatureName, r.signaturePNG},
+		{demoSealName, r.sealPNG},
 		{demoLeaderName, r.stage1},
 		{demoSignedName, r.stage2},
 		{demoRootName, r.root},

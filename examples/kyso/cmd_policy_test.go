@@ -453,6 +453,7 @@ func TestPolicySequencePDF(t *testing.T) {
 		assert.Empty(t, out)
 	}
 }
+
 // Issue 12, done-when: "kyso policy rules -profile national" names NĐ 68/2024 as
 // governing and marks NĐ 130 superseded; a Q. deputy, a subscriber's own request and
 // a permitted keeper are allowed with warnings in the national profile; the Hà Tĩnh

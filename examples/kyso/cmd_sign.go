@@ -45,6 +45,7 @@ type signFlags struct {
 	batch            signBatchFlags // -in-dir/-out-dir (sign_batch.go)
 	policy           signPolicyFlags
 	level            signLevelFlags
+	placement        signPlacementFlags
 }
 
 // signLevelFlags are the PAdES level flags of "kyso sign" (issue 5).
@@ -135,8 +136,9 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	fs.StringVar(&f.hash, "hash", "sha256", "digest `algorithm`: sha256, sha384 or sha512")
 	fs.BoolVar(&f.pss, "pss", true, "RSA keys sign with RSASSA-PSS, mandatory under Thông tư 39/2017/TT-BTTTT; -pss=false signs with PKCS#1 v1.5")
 	fs.IntVar(&f.certify, "certify", 0, "certify the document (DocMDP `P`): 1 no changes, 2 form filling and signing, 3 also annotations")
-	fs.IntVar(&f.page, "page", 0, "make the signature visible on page `N` (from 1); needs -rect")
-	fs.StringVar(&f.rect, "rect", "", "visible signature rectangle `llx,lly,urx,ury` in points (with -page; a plain text box for now)")
+	fs.IntVar(&f.page, "page", 0, "make the signature visible on page `N` (from 1); needs -rect, or chooses the page of a -placement")
+	fs.StringVar(&f.rect, "rect", "", "visible signature rectangle `llx,lly,urx,ury` in points (with -page): a Vietnamese text box, or where a -placement goes")
+	f.placement.register(fs)
 	fs.IntVar(&f.reserveUnsigned, "reserve", 0, "`bytes` reserved in /Contents for a later time-stamp token (default 16384)")
 	fs.StringVar(&f.policy.profile, "policy-profile", "", "check the signing policy of this province `profile` (national, quang-ninh, ha-tinh, hoa-binh, cao-bang, bac-lieu)")
 	fs.StringVar(&f.policy.requestFile, "policy-request", "", "policy facts as a request `file` (JSON, as \"kyso policy check\" reads); -role, -doc-kind, -classification, -authority and -cert-kind override it")
@@ -202,7 +204,7 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	if f.field != "" && f.newField != "" {
 		problems = append(problems, "give -field (an existing field) or -new-field, not both")
 	}
-	if f.page != 0 || f.rect != "" {
+	if f.rect != "" || f.page != 0 && f.placement.placement == "" {
 		var r [4]float64
 		if _, err := fmt.Sscanf(f.rect, "%g,%g,%g,%g", &r[0], &r[1], &r[2], &r[3]); err != nil || r[2] <= r[0] || r[3] <= r[1] {
 			problems = append(problems, fmt.Sprintf("-rect %q: want llx,lly,urx,ury with urx > llx and ury > lly", f.rect))
@@ -210,8 +212,9 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 		if f.page < 1 {
 			problems = append(problems, "-rect needs -page N (pages count from 1)")
 		}
-		f.widget = &signature.Widget{Page: f.page, Rect: r, Appearance: signature.AppearanceFunc(demoAppearance)}
+		f.widget = &signature.Widget{Page: f.page, Rect: r}
 	}
+	problems = append(problems, f.placement.problems()...)
 	problems = append(problems, f.policy.check()...)
 	problems = append(problems, f.level.check()...)
 	if len(problems) > 0 {
@@ -374,7 +377,11 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 	opts.Signature = signature.SignOptions{
 		Hash: f.hashAlg, Name: f.name, Reason: f.reason, Location: f.location,
 		ContactInfo: f.contact, Field: f.field, NewField: f.newField, Certify: f.certifyLevel,
-		Password: pdfPass, ReserveUnsigned: f.reserveUnsigned, Widget: f.widget,
+		Password: pdfPass, ReserveUnsigned: f.reserveUnsigned,
+	}
+	if opts.Signature.Widget, err = f.placement.widget(ctx, c, f, in, st.Size(), s.Certificate()); err != nil {
+		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		return exitFailure
 	}
 	if opts.Signature.Level, err = f.level.options(); err != nil {
 		fmt.Fprintln(c.stderr, "kyso sign:", err)

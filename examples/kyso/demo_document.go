@@ -15,6 +15,9 @@ import (
 // Thông tư 185/2019/TT-BQP Mẫu 02.
 const demoFormID = "nd68/mau-01"
 
+// demoSignerTitle is the chairman's title (ô 7a) as the letter prints it.
+const demoSignerTitle = "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
+
 // demoLetter is the rendered, unsigned letter and where its signature goes.
 type demoLetter struct {
 	Title string             // the form's official title

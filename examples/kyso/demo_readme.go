@@ -20,8 +20,8 @@ func demoReadme(dir string, r *demoResult) string {
 		b.WriteString(first + demoWrap(fmt.Sprintf(format, args...), 80-len(indent), indent) + "\n")
 	}
 	box := r.letter.Box.Rect
-	seal := demoSealRect(r.letter.Box)
-	signer := demoSignerRect(r.letter.Box)
+	seal := r.seal.Rect
+	signer := r.signer.Rect
 	fmt.Fprintf(&b, "kyso demo — ký số văn bản hành chính / signing a Vietnamese administrative letter\n")
 	fmt.Fprintf(&b, "%s\n\nGenerated %s by \"go run ./examples/kyso demo\".\n\n", strings.Repeat("=", 80), r.now.Format(time.RFC3339))
 	b.WriteString("Các bước / What was done\n------------------------\n")
@@ -45,23 +45,25 @@ func demoReadme(dir string, r *demoResult) string {
 		TỊCH" with his individual certificate, whose revocation status was checked first
 		(OCSP). Decision: %s.`, demoProfileID, r.leaderName, demoDecisionWord(r.leader))
 	b.WriteString("     " + demoIndent(r.leader) + "\n")
-	para("   ", "   ", `The letter was then signed in that box (field %q, at [%.1f %.1f %.1f %.1f]): PAdES
-		%s, RSASSA-PSS with SHA-256 (Thông tư 39/2017/TT-BTTTT), with a signature time-stamp
-		and the OCSP answers and certificates in a DSS, so that it verifies offline. The
-		visible signature, in blue, reads the signer's name, his title and the signing time,
-		set by forms in the same embedded font. Result: %s.`,
-		r.res1.Field, signer[0], signer[1], signer[2], signer[3], demoLevel(r.res1), demoLeaderName)
+	para("   ", "   ", `The letter was then signed (field %q, at [%.1f %.1f %.1f %.1f]): PAdES %s,
+		RSASSA-PSS with SHA-256 (Thông tư 39/2017/TT-BTTTT), with a signature time-stamp and
+		the OCSP answers and certificates in a DSS, so that it verifies offline. The visible
+		signature is his handwritten signature image (%s, blue, transparent PNG, drawn for the
+		demo), which the layout package centred between his title and his name as it found
+		them on the page (Nghị định 30/2020 Phụ lục I mục II k7 d). Result: %s.`,
+		r.res1.Field, signer[0], signer[1], signer[2], signer[3], demoLevel(r.res1), demoSignatureName, demoLeaderName)
 	b.WriteString("\n")
 	para("4. ", "   ", `Văn thư / the clerk. Nghị định 30/2020 Điều 32 lets the clerk apply the
 		organisation's signature only to a document that already carries a valid signature of
 		the person with authority. Stage 1 was verified first, and the policy engine was asked
 		again with what the verification found. Decision: %s.`, demoDecisionWord(r.clerk))
 	b.WriteString("     " + demoIndent(r.clerk) + "\n")
-	para("   ", "   ", `The clerk then applied the organisation's signature (%s, field %q) as a red seal
-		(its name in Vietnamese, set by forms, inside two circles) over the left third of the chairman's signature (NĐ 30/2020 Phụ lục I), at [%.1f %.1f
-		%.1f %.1f], again PAdES %s with RSASSA-PSS. Result: %s. The decisions, with every rule
-		and its citation, are in %s.`,
-		r.orgName, r.res2.Field, seal[0], seal[1], seal[2], seal[3], demoLevel(r.res2), demoSignedName, demoPolicyName)
+	para("   ", "   ", `The clerk then applied the organisation's signature (%s, field %q): the seal
+		image (%s, red, transparent PNG, drawn for the demo) at its real size, %d mm, over the
+		left third of the chairman's signature, which layout found from stage 1's signature
+		widget (k8 a), at [%.1f %.1f %.1f %.1f], again PAdES %s with RSASSA-PSS. Result: %s.
+		The decisions, with every rule and its citation, are in %s.`,
+		r.orgName, r.res2.Field, demoSealName, demoSealMM, seal[0], seal[1], seal[2], seal[3], demoLevel(r.res2), demoSignedName, demoPolicyName)
 	b.WriteString("\n")
 	para("5. ", "   ", `The final document was verified offline with the test root trusted: %s. The report
 		is in %s (Vietnamese) and %s (JSON).`, demoIndications(r.report), demoReportName, demoReportJSONName)
@@ -69,6 +71,8 @@ func demoReadme(dir string, r *demoResult) string {
 Tệp / Files
 -----------
   %-24s the letter before signing
+  %-24s the chairman's signature image (TEST ONLY)
+  %-24s the organisation's seal image, %d mm (TEST ONLY)
   %-24s stage 1: signed by the chairman
   %-24s stage 2: signed by the chairman and the organisation
   %-24s the test root to trust (TEST ONLY)
@@ -98,7 +102,7 @@ Open %s in any PDF viewer to see the letter, the chairman's
 blue signature between "CHỦ TỊCH" and his name, and the organisation's red seal over
 its left third.
 `,
-		demoUnsignedName, demoLeaderName, demoSignedName, demoRootName, demoPolicyName, demoReportName, demoReportJSONName, demoReadmeName,
+		demoUnsignedName, demoSignatureName, demoSealName, demoSealMM, demoLeaderName, demoSignedName, demoRootName, demoPolicyName, demoReportName, demoReportJSONName, demoReadmeName,
 		p(demoSignedName),
 		p(demoRootName), p(demoSignedName),
 		p(demoRootName), p(demoLeaderName),

@@ -62,6 +62,7 @@ func commands() map[string]command {
 		"pki":     {"create and serve a VGCA-shaped test PKI", runPKI},
 		"forms":   {"list, validate and render the certificate-request forms", runForms},
 		"policy":  {"ask who may sign what, with the legal reason", runPolicy},
+		"layout":  {"check a PDF against the NĐ 30/2020 layout rules; show its anchors", runLayout},
 		"version": {"print kyso's version", runVersion},
 	}
 }

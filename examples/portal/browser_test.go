@@ -128,6 +128,9 @@ func TestBrowserVerificationPage(t *testing.T) {
 	assert.Contains(t, file, "quyết-định-đã-ký.pdf")
 	assert.False(t, overflow, "the result page scrolls sideways at 375 px")
 	assert.Equal(t, 1, boxes, "the signature's box is drawn on its page")
+	layoutText := step(t, ctx, chromedp.Text(chromedp.CSS(`section.layout`)))
+	assert.Contains(t, layoutText, "Nghị định 30/2020")
+	assert.Contains(t, layoutText, "quy tắc đạt", "layout.Check's findings are shown beside the verdicts")
 
 	verdict, reasons, _, overflow, _ = upload(badPath)
 	assert.Contains(t, verdict, "KHÔNG HỢP LỆ")

@@ -103,8 +103,7 @@ var (
 
 // jsonReader reads the few JSON tokens a request object needs.
 type jsonReader struct {
-	br  *bufio.Reader
-	eof bool // the body ended; nonSpace then reports io.EOF
+	br *bufio.Reader
 }
 
 // readErr keeps a body over the limit (*http.MaxBytesError, which the caller maps to

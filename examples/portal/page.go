@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kyso-go/kyso/layout"
 	"github.com/kyso-go/kyso/signature"
 )
 
@@ -29,7 +31,10 @@ type pageData struct {
 	Warnings []string
 	Cards    []card
 	Pages    []pagePicture
-	MaxMiB   int64
+	// Layout is what layout.Check found of the document's thể thức and its visible
+	// signatures (Nghị định 30/2020 Phụ lục I); nil when it could not be read.
+	Layout *layoutView
+	MaxMiB int64
 	// Title, when set, makes the page an error page (404, 405) in the portal's style.
 	Title string
 }
@@ -84,7 +89,10 @@ type card struct {
 	// card itself (not only in the collapsed details).
 	Reasons []checkLine
 	// Page is where the signature is shown (1-based), 0 when it is invisible.
-	Page     int
+	Page int
+	// Layout lists the NĐ 30 rules this signature's appearance breaks (layout.Check),
+	// beside the verdict.
+	Layout   []findingLine
 	Reason   string
 	Location string
 	Checks   []checkLine
@@ -163,6 +171,7 @@ func (s *Server) handleVerifyPage(w http.ResponseWriter, r *http.Request) {
 		data.Cards = append(data.Cards, makeCard(i+1, &rep.Signatures[i]))
 	}
 	data.Pages = pagePictures(data.Cards, rep)
+	data.Layout = checkLayout(r.Context(), pdf, data.Cards)
 	s.renderPage(w, http.StatusOK, data)
 }
 
@@ -270,6 +279,57 @@ func makeCard(i int, s *signature.SignatureReport) card {
 		c.Checks = append(c.Checks, line(ck))
 	}
 	return c
+}
+
+// layoutView is the page's summary of layout.Check: the rules broken for the whole
+// document and its pages (those of a signature go on its card), and how many held.
+type layoutView struct {
+	Findings []findingLine
+	Passed   int
+	Total    int
+	Error    string
+}
+
+// findingLine is one broken NĐ 30 rule for display.
+type findingLine struct {
+	Class    string // fail for an error, unknown for a warning
+	Message  string
+	English  string
+	Citation string
+	Measured string
+	Accepted string
+	Page     int
+}
+
+// checkLayout runs layout.Check on the document and spreads its findings: each
+// signature's on its card, the rest in the document's list.
+func checkLayout(ctx context.Context, pdf []byte, cards []card) *layoutView {
+	rep, err := layout.Check(ctx, bytes.NewReader(pdf), int64(len(pdf)), nil)
+	if err != nil {
+		return &layoutView{Error: "Không kiểm tra được thể thức của tài liệu / the layout could not be checked"}
+	}
+	v := &layoutView{Total: len(rep.Findings)}
+	byField := map[string]int{}
+	for i := range cards {
+		byField[cards[i].Field] = i
+	}
+	for _, f := range rep.Findings {
+		if f.Passed {
+			v.Passed++
+			continue
+		}
+		l := findingLine{Class: "unknown", Message: f.MessageVI, English: f.Message, Citation: f.Citation.String(),
+			Measured: f.Measured, Accepted: f.Accepted, Page: f.Page}
+		if f.Severity == layout.SeverityError {
+			l.Class = "fail"
+		}
+		if i, ok := byField[f.Field]; ok && f.Field != "" {
+			cards[i].Layout = append(cards[i].Layout, l)
+			continue
+		}
+		v.Findings = append(v.Findings, l)
+	}
+	return v
 }
 
 // certificationText says in Vietnamese (English beside it) what a certification

@@ -14,6 +14,8 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/kyso-go/kyso/internal/algorithm"
 )
 
 // Options selects the algorithms of a new signature, like x509.VerifyOptions selects a
@@ -58,10 +60,10 @@ func Prepare(messageDigest []byte, cert *x509.Certificate, chain []*x509.Certifi
 		return nil, fmt.Errorf("%w: no signer certificate", ErrSignerNotFound)
 	}
 	h := opts.hash()
-	if weakHash(h) {
+	if algorithm.WeakHash(h) {
 		return nil, &AlgorithmError{Algorithm: h.String(), Reason: "use SHA-256, SHA-384 or SHA-512", Err: ErrWeakAlgorithm}
 	}
-	hashID, ok := hashOID(h)
+	hashID, ok := algorithm.HashOID(h)
 	if !ok || !h.Available() {
 		return nil, &AlgorithmError{Algorithm: h.String(), Reason: "use SHA-256, SHA-384 or SHA-512", Err: ErrUnsupportedAlgorithm}
 	}
@@ -71,8 +73,8 @@ func Prepare(messageDigest []byte, cert *x509.Certificate, chain []*x509.Certifi
 	p := &Prepared{hash: h, pub: cert.PublicKey, cert: cert}
 	switch pub := cert.PublicKey.(type) {
 	case *rsa.PublicKey:
-		if pub.N.BitLen() < 2048 {
-			return nil, &AlgorithmError{Algorithm: fmt.Sprintf("RSA-%d", pub.N.BitLen()), Reason: "RSA keys need at least 2048 bits", Err: ErrWeakAlgorithm}
+		if err := algorithm.KeyStrength(pub); err != nil {
+			return nil, &AlgorithmError{Algorithm: fmt.Sprintf("RSA-%d", pub.N.BitLen()), Reason: err.Error(), Err: ErrWeakAlgorithm}
 		}
 		p.maxSigLen = (pub.N.BitLen() + 7) / 8
 		p.pss = opts != nil && opts.PSS
@@ -177,7 +179,7 @@ func MatchKey(signer crypto.Signer, cert *x509.Certificate) error {
 
 // encode builds ContentInfo { id-signedData, [0] SignedData }.
 func (p *Prepared) encode(signature []byte) []byte {
-	hashID, _ := hashOID(p.hash)
+	hashID, _ := algorithm.HashOID(p.hash)
 	digestAlg := algorithmID(hashID, false)
 	issuerSerial := issuerAndSerial(p.cert)
 	var b cryptobyte.Builder

@@ -8,6 +8,8 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"fmt"
+
+	"github.com/kyso-go/kyso/internal/algorithm"
 )
 
 // CheckOptions tunes SignerInfo.CheckSignature. The zero value (or nil) is strict.
@@ -141,7 +143,7 @@ func parsePSSParams(der []byte) (crypto.Hash, int, error) {
 	}
 	h := crypto.SHA1
 	if len(p.Hash.Algorithm) > 0 {
-		h = hashFromOID(p.Hash.Algorithm)
+		h = algorithm.HashFromOID(p.Hash.Algorithm)
 	}
 	mgfHash := crypto.SHA1
 	if len(p.MGF.Algorithm) > 0 {
@@ -152,7 +154,7 @@ func parsePSSParams(der []byte) (crypto.Hash, int, error) {
 		if _, err := asn1.Unmarshal(p.MGF.Parameters.FullBytes, &mh); err != nil {
 			return 0, 0, malformed("RSASSA-PSS-params", "bad MGF1 hash")
 		}
-		mgfHash = hashFromOID(mh.Algorithm)
+		mgfHash = algorithm.HashFromOID(mh.Algorithm)
 	}
 	if h == 0 || mgfHash != h {
 		return 0, 0, &AlgorithmError{Algorithm: "RSASSA-PSS", Reason: "MGF1 hash must equal the message hash", Err: ErrUnsupportedAlgorithm}
@@ -168,11 +170,7 @@ func checkSignatureValue(pub crypto.PublicKey, h crypto.Hash, pss bool, saltLen 
 	var err error
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
-		if pss {
-			err = rsa.VerifyPSS(k, h, digest, sig, &rsa.PSSOptions{SaltLength: saltLen, Hash: h})
-		} else {
-			err = rsa.VerifyPKCS1v15(k, h, digest, sig)
-		}
+		err = verifyRSA(k, h, pss, saltLen, digest, sig)
 	case *ecdsa.PublicKey:
 		if !ecdsa.VerifyASN1(k, digest, sig) {
 			err = ErrBadSignature

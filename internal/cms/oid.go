@@ -1,8 +1,9 @@
 package cms
 
 import (
-	"crypto"
 	"encoding/asn1"
+
+	"github.com/kyso-go/kyso/internal/algorithm"
 )
 
 // Object identifiers used by this package.
@@ -29,46 +30,9 @@ var (
 	OIDECDSAWithSHA384         = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}
 	OIDECDSAWithSHA512         = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}
 	OIDEd25519                 = asn1.ObjectIdentifier{1, 3, 101, 112}
-	OIDSHA1                    = asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}
-	OIDMD5                     = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 5}
-	OIDSHA256                  = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
-	OIDSHA384                  = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}
-	OIDSHA512                  = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}
+	OIDSHA1                    = algorithm.OIDSHA1
+	OIDMD5                     = algorithm.OIDMD5
+	OIDSHA256                  = algorithm.OIDSHA256
+	OIDSHA384                  = algorithm.OIDSHA384
+	OIDSHA512                  = algorithm.OIDSHA512
 )
-
-// hashOID returns the digest algorithm identifier of h.
-func hashOID(h crypto.Hash) (asn1.ObjectIdentifier, bool) {
-	switch h {
-	case crypto.SHA256:
-		return OIDSHA256, true
-	case crypto.SHA384:
-		return OIDSHA384, true
-	case crypto.SHA512:
-		return OIDSHA512, true
-	case crypto.SHA1:
-		return OIDSHA1, true
-	case crypto.MD5:
-		return OIDMD5, true
-	}
-	return nil, false
-}
-
-// hashFromOID maps a digest algorithm identifier to a crypto.Hash (0 when unknown).
-func hashFromOID(oid asn1.ObjectIdentifier) crypto.Hash {
-	switch {
-	case oid.Equal(OIDSHA256):
-		return crypto.SHA256
-	case oid.Equal(OIDSHA384):
-		return crypto.SHA384
-	case oid.Equal(OIDSHA512):
-		return crypto.SHA512
-	case oid.Equal(OIDSHA1):
-		return crypto.SHA1
-	case oid.Equal(OIDMD5):
-		return crypto.MD5
-	}
-	return 0
-}
-
-// weakHash reports whether h is refused for new signatures and, by default, for checks.
-func weakHash(h crypto.Hash) bool { return h == crypto.SHA1 || h == crypto.MD5 }

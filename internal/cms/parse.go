@@ -10,6 +10,8 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/kyso-go/kyso/internal/algorithm"
 )
 
 // SignedData is a parsed CMS SignedData.
@@ -205,7 +207,7 @@ func parseSignerInfo(sis *cryptobyte.String) (*SignerInfo, error) {
 	if si.DigestAlgorithm, err = readAlgorithmID(&s, where+".digestAlgorithm"); err != nil {
 		return nil, err
 	}
-	si.Hash = hashFromOID(si.DigestAlgorithm.Algorithm)
+	si.Hash = algorithm.HashFromOID(si.DigestAlgorithm.Algorithm)
 	if s.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
 		var attrs cryptobyte.String
 		s.ReadASN1(&attrs, cbasn1.Tag(0).ContextSpecific().Constructed())
@@ -371,7 +373,7 @@ func (si *SignerInfo) SigningCertificate() (*ESSCertID, error) {
 			if err != nil {
 				return nil, bad
 			}
-			if e.Hash = hashFromOID(ai.Algorithm); e.Hash == 0 {
+			if e.Hash = algorithm.HashFromOID(ai.Algorithm); e.Hash == 0 {
 				return nil, &AlgorithmError{Algorithm: ai.Algorithm.String(), Reason: "ESSCertIDv2 hash", Err: ErrUnsupportedAlgorithm}
 			}
 		}
@@ -426,7 +428,10 @@ func (e *ESSCertID) Matches(cert *x509.Certificate) bool {
 }
 
 // SignerCertificate returns the certificate among sd.Certificates that si identifies
-// (by issuer and serial number, or subject key identifier), or ErrSignerNotFound.
+// (by issuer and serial number, or subject key identifier). When the certificate is in
+// the SignedData but crypto/x509 could not parse it (a negative serial number, a
+// brainpool curve, …), it returns a *CertificateError saying why; when no certificate
+// matches, ErrSignerNotFound.
 func (sd *SignedData) SignerCertificate(si *SignerInfo) (*x509.Certificate, error) {
 	for _, c := range sd.Certificates {
 		if si.SerialNumber != nil && c.SerialNumber.Cmp(si.SerialNumber) == 0 && bytes.Equal(c.RawIssuer, si.Issuer) {
@@ -436,7 +441,7 @@ func (sd *SignedData) SignerCertificate(si *SignerInfo) (*x509.Certificate, erro
 			return c, nil
 		}
 	}
-	return nil, ErrSignerNotFound
+	return nil, sd.matchRaw(si)
 }
 
 // SignatureTimeStampToken returns the DER ContentInfo of the first

@@ -44,6 +44,22 @@ var (
 	licenseText string
 )
 
+// LiberationSerifData returns the TrueType file of the embedded face (nil for an
+// unknown style). Callers must not modify it.
+func LiberationSerifData(s Style) []byte {
+	switch s {
+	case Regular:
+		return serifRegular
+	case Bold:
+		return serifBold
+	case Italic:
+		return serifItalic
+	case BoldItalic:
+		return serifBoldItalic
+	}
+	return nil
+}
+
 // LiberationSerif parses and returns the embedded Liberation Serif face of the given
 // style. Each call parses afresh (a few hundred microseconds); callers that render many
 // documents keep the *Font.

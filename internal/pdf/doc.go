@@ -64,9 +64,14 @@
 //
 // PageContent returns a page's decoded content, ParseContent splits content into
 // operations (inline images included), and PageText extracts the page's text runs with
-// their positions in user space (fonts' ToUnicode CMaps, encodings and widths, text and
-// graphics matrices, form XObjects), for locating text such as a signer's title and
-// name; it does not reconstruct reading order.
+// their positions in user space (fonts' ToUnicode CMaps, encodings and widths, the
+// standard 14 fonts' metrics, text and graphics matrices, form XObjects), for locating
+// text such as a signer's title and name; it does not reconstruct reading order.
+// PageObjects adds each run's font name, embedding, style, fill colour and box (as
+// pdftotext -bbox measures them), artifacts of tagged PDF, and the page's images and
+// painted paths; FormObjects does the same for a form XObject such as a widget's
+// appearance. JoinRuns, TextSpan.Words and DisplayBox turn runs into words in the
+// coordinates pdftotext reports.
 //
 // # Errors and limits
 //

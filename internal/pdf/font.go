@@ -17,6 +17,13 @@ type font struct {
 	widths    map[uint32]float64 // glyph widths in thousandths of text space units
 	dw        float64            // default width
 	scale     float64            // glyph space to text space (1/1000, or Type 3's FontMatrix)
+
+	// Set by loadFont (textextract_font.go) for text extraction with positions.
+	baseName        string  // /BaseFont without a subset prefix
+	embedded        bool    // the font program is in the file
+	bold, italic    bool    // from the descriptor and the name
+	ascent, descent float64 // in text space units per unit of font size
+	hasWidths       bool    // /Widths or /W was given
 }
 
 // glyphNames maps the Adobe glyph names most used in Western and Vietnamese text to
@@ -102,8 +109,8 @@ func baseEncoding(name Name, out *[256]string) {
 	}
 }
 
-// loadFont reads a font dictionary for text extraction.
-func (d *Document) loadFont(fd Dict) *font {
+// loadFontCore reads the encoding and widths of a font dictionary for text extraction.
+func (d *Document) loadFontCore(fd Dict) *font {
 	f := &font{widths: map[uint32]float64{}, dw: 1000, scale: 0.001}
 	sub, _ := d.resolveQuiet(fd.Get("Subtype")).(Name)
 	if s, ok := d.resolveQuiet(fd.Get("ToUnicode")).(*Stream); ok {

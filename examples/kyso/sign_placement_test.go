@@ -1,0 +1,131 @@
+package main
+
+import (
+	"crypto/x509"
+	"encoding/pem"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kyso-go/kyso/certstatus/certstatustest"
+	"github.com/kyso-go/kyso/internal/fonts"
+	"github.com/kyso-go/kyso/layout/layouttest"
+)
+
+// writeHolder writes a test holder's key and chain as PEM files.
+func writeHolder(t *testing.T, dir string, h *certstatustest.Holder) (key, certs string) {
+	t.Helper()
+	der, err := x509.MarshalPKCS8PrivateKey(h.Key)
+	require.NoError(t, err)
+	key, certs = filepath.Join(dir, h.Name+"-key.pem"), filepath.Join(dir, h.Name+"-certs.pem")
+	require.NoError(t, os.WriteFile(key, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600))
+	var b []byte
+	for _, c := range h.Chain {
+		b = append(b, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
+	}
+	require.NoError(t, os.WriteFile(certs, b, 0o600))
+	return key, certs
+}
+
+// The placement flags: the chairman signs a letter with his signature image, the
+// clerk applies the seal over it, and a copy is stamped, each where Nghị định 30/2020
+// puts it.
+func TestSignPlacementFlags(t *testing.T) {
+	demoNeedTools(t, "pdftotext")
+	pki, err := certstatustest.Generate(certstatustest.Options{Addr: "127.0.0.1:1", ECDSA: true})
+	require.NoError(t, err)
+	dir := t.TempDir()
+	letter, err := demoRenderLetter(pki.Leader.Cert.Subject.CommonName, time.Now())
+	require.NoError(t, err)
+	in := filepath.Join(dir, "letter.pdf")
+	require.NoError(t, os.WriteFile(in, letter.PDF, 0o600))
+	sig, seal := filepath.Join(dir, "chu-ky.png"), filepath.Join(dir, "con-dau.png")
+	require.NoError(t, os.WriteFile(sig, layouttest.SignaturePNG(300), 0o600))
+	require.NoError(t, os.WriteFile(seal, layouttest.SealPNG(36, 300), 0o600))
+	lk, lc := writeHolder(t, dir, pki.Leader)
+	ok, oc := writeHolder(t, dir, pki.Org)
+	name := pki.Leader.Cert.Subject.CommonName
+
+	s1 := filepath.Join(dir, "s1.pdf")
+	code, stdout, stderr := runCLI(t, nil, "sign", "-in", in, "-out", s1, "-key", lk, "-cert", lc,
+		"-placement", "signer", "-image", sig, "-signer-title", `TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH`, "-signer-name", name)
+	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	assert.Contains(t, stdout, "signer placed on page 1")
+	s2 := filepath.Join(dir, "s2.pdf")
+	code, stdout, stderr = runCLI(t, nil, "sign", "-in", s1, "-out", s2, "-key", ok, "-cert", oc,
+		"-placement", "seal", "-image", seal, "-seal-mm", "36", "-signer-title", "CHỦ TỊCH", "-signer-name", name)
+	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	assert.Contains(t, stdout, "seal placed on page 1")
+	assert.Equal(t, 2, pdfsigValid(t, s2))
+
+	// An electronic copy, the organisation named after the signing certificate.
+	s3 := filepath.Join(dir, "s3.pdf")
+	code, stdout, stderr = runCLI(t, nil, "sign", "-in", in, "-out", s3, "-key", ok, "-cert", oc,
+		"-placement", "copy", "-copy-form", "SAO Y")
+	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	cmd := exec.Command("pdftotext", "-f", "1", "-l", "1", s3, "-")
+	cmd.Env = append(os.Environ(), "TZ=UTC")
+	out, err := cmd.Output()
+	require.NoError(t, err)
+	org := pki.Org.Cert.Subject.Organization[0]
+	assert.Regexp(t, `(?m)^SAO Y; `+org+`; \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$`, string(out))
+
+	// An attachment.
+	s4 := filepath.Join(dir, "s4.pdf")
+	ttf := filepath.Join(dir, "agency.ttf") // standing in for a licensed Times New Roman
+	require.NoError(t, os.WriteFile(ttf, fonts.LiberationSerifData(fonts.Italic), 0o600))
+	code, stdout, stderr = runCLI(t, nil, "sign", "-in", in, "-out", s4, "-key", ok, "-cert", oc,
+		"-placement", "attachment", "-doc-number", "41/2022/QĐ-UBND", "-font", ttf)
+	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	out, err = exec.Command("pdftotext", "-f", "1", "-l", "1", s4, "-").Output()
+	require.NoError(t, err)
+	assert.Regexp(t, `(?m)^Số: 41/2022/QĐ-UBND; \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$`, string(out))
+	if ff, err := exec.Command("pdffonts", s4).Output(); err == nil {
+		assert.Contains(t, string(ff), "LiberationSerif-Italic", "the stamp is set in the -font given")
+	}
+
+	// -rect keeps the Vietnamese text and shows Vietnam time.
+	s5 := filepath.Join(dir, "s5.pdf")
+	code, stdout, stderr = runCLI(t, nil, "sign", "-in", in, "-out", s5, "-key", lk, "-cert", lc,
+		"-page", "1", "-rect", "60,60,300,120")
+	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	out, err = exec.Command("pdftotext", "-f", "1", "-l", "1", s5, "-").Output()
+	require.NoError(t, err)
+	assert.Contains(t, string(out), "Ký bởi: "+name)
+	assert.Regexp(t, `Thời gian ký: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00`, string(out))
+
+	// The signer not on the page: a failure naming the candidates, nothing written.
+	s6 := filepath.Join(dir, "s6.pdf")
+	code, _, stderr = runCLI(t, nil, "sign", "-in", in, "-out", s6, "-key", lk, "-cert", lc,
+		"-placement", "signer", "-image", sig, "-signer-title", "PHÓ CHỦ TỊCH", "-signer-name", name)
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, stderr, "candidates")
+	_, err = os.Stat(s6)
+	assert.True(t, os.IsNotExist(err), "nothing written")
+}
+
+func TestSignPlacementUsage(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-placement", "stamp"}, "-placement"},
+		{[]string{"-placement", "signer"}, "-image"},
+		{[]string{"-placement", "seal"}, "-image"},
+		{[]string{"-placement", "attachment"}, "-doc-number"},
+		{[]string{"-placement", "copy"}, "-copy-form"},
+		{[]string{"-image", "x.png"}, "need -placement"},
+		{[]string{"-placement", "seal", "-image", "x.png", "-seal-mm", "-3"}, "-seal-mm"},
+	} {
+		args := append([]string{"sign", "-in", "a.pdf", "-out", "b.pdf", "-key", "k.pem"}, c.args...)
+		code, _, stderr := runCLI(t, nil, args...)
+		assert.Equal(t, exitUsage, code, strings.Join(c.args, " "))
+		assert.Contains(t, stderr, c.want, strings.Join(c.args, " "))
+	}
+}

@@ -1,0 +1,28 @@
+package signature
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// The Vietnamese warning says what went wrong in words a reader can act on, never the
+// chain of Go errors (which stays in the English text for whoever debugs it).
+func TestRevocationUnknownMessageIsReadable(t *testing.T) {
+	cases := []struct{ why, vi string }{
+		{"OCSP: OCSP: certstatus: fetch http://127.0.0.1:8790/ocsp: server unreachable: dial tcp 127.0.0.1:8790: connect: connection refused; no OCSP response or CRL for the certificate (online)",
+			"không kết nối được máy chủ OCSP/CRL của tổ chức cung cấp dịch vụ chứng thực; hãy thử lại sau; không có phản hồi OCSP hay danh sách thu hồi (CRL) cho chứng thư số"},
+		{"no OCSP response or CRL for the certificate (embedded); offline",
+			"không có phản hồi OCSP hay danh sách thu hồi (CRL) cho chứng thư số; đang kiểm tra ngoại tuyến: chỉ dùng dữ liệu có trong tài liệu"},
+		{"the issuer certificate is not available", "thiếu chứng thư số của tổ chức cấp"},
+		{"context deadline exceeded", "máy chủ OCSP/CRL không trả lời kịp; hãy thử lại sau"},
+		{"something new", "không có dữ liệu OCSP/CRL dùng được"},
+	}
+	for _, c := range cases {
+		m := msgRevocationUnknown(c.why)
+		assert.Equal(t, "CẢNH BÁO: không kiểm tra được trạng thái thu hồi của chứng thư số ("+c.vi+").", m.VI)
+		assert.NotContains(t, m.VI, "certstatus:")
+		assert.NotContains(t, m.VI, "dial tcp")
+		assert.Contains(t, m.EN, c.why, "the English text keeps the detail")
+	}
+}
