@@ -196,6 +196,7 @@ func (l *lexer) parseLiteral() (Object, error) {
 	nest := 1
 	for {
 		if l.pos >= len(l.buf) {
+			l.strBytes += int64(len(out)) // a partial string counts too
 			return nil, l.short()
 		}
 		c := l.buf[l.pos]
@@ -217,6 +218,7 @@ func (l *lexer) parseLiteral() (Object, error) {
 			c = '\n'
 		case '\\':
 			if l.pos >= len(l.buf) {
+				l.strBytes += int64(len(out)) // a partial string counts too
 				return nil, l.short()
 			}
 			e := l.buf[l.pos]
@@ -262,6 +264,7 @@ func (l *lexer) parseHex() (Object, error) {
 	half := false
 	for {
 		if l.pos >= len(l.buf) {
+			l.strBytes += int64(len(out)) // a partial string counts too
 			return nil, l.short()
 		}
 		c := l.buf[l.pos]

@@ -37,7 +37,8 @@ type Options struct {
 	CacheSize int
 	// MaxParsedBytes bounds the total bytes of strings parsed and of stream data read
 	// or decoded over the life of the document and its views (re-reading counts
-	// again). Exceeding it is an ErrLimit error (*LimitError "MaxParsedBytes"). It
+	// again, and so do the partial strings of a window found too short to hold an
+	// object). Exceeding it is an ErrLimit error (*LimitError "MaxParsedBytes"). It
 	// bounds the memory a hostile file can make a reader hold, whatever its number of
 	// revisions: default 8 × the file's size + 64 MiB (a 32 MiB upload: at most
 	// 320 MiB of parsed data, allocated in all, however it is built).

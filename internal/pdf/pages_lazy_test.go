@@ -3,6 +3,8 @@ package pdf_test
 import (
 	"bytes"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -108,4 +110,27 @@ func TestPageOneReadsLittle(t *testing.T) {
 	require.NoError(t, err)
 	all := c.n.Load() - before
 	assert.Less(t, lazy*20, all, "Page(1) read %d bytes, the whole tree %d", lazy, all)
+}
+
+// TestPageOneIgnoresOtherPages: page 1 (and the last page of the first node) are found
+// in a 10,000-page tree whose other page objects are unreadable: Page never parsed
+// them, while Pages, which walks the whole tree, fails.
+func TestPageOneIgnoresOtherPages(t *testing.T) {
+	b := manyPages(100, 100) // objects 4-103: the first node's pages
+	re := regexp.MustCompile(`(\d+) 0 obj\n<< /Type /Page /Parent`)
+	b = re.ReplaceAllFunc(b, func(m []byte) []byte {
+		n, _ := strconv.Atoi(string(re.FindSubmatch(m)[1]))
+		if n <= 103 {
+			return m
+		}
+		return bytes.Replace(m, []byte("<< /Type"), []byte("[  /Type"), 1) // same length
+	})
+	d := open(t, b)
+	for _, n := range []int{1, 100} {
+		p, err := d.Page(n)
+		require.NoError(t, err, "page %d", n)
+		assert.Equal(t, 3+n, p.Ref.Num)
+	}
+	_, err := d.Pages()
+	assert.Error(t, err, "the whole tree holds unreadable pages")
 }

@@ -45,6 +45,12 @@ func (d *Document) withWindow(off int64, f func(l *lexer) error) error {
 		if !errors.Is(err, errShort) {
 			return err
 		}
+		// A window too short was lexed for nothing: its strings count too, so that
+		// objects that never end (an unterminated string, each lexed to the end of the
+		// file) cannot make reading cost the file's size once per object.
+		if err := d.st.charge(l.strBytes, off); err != nil {
+			return err
+		}
 		if window >= maxObjectSize {
 			return &LimitError{Limit: "object size", Max: maxObjectSize, Offset: off}
 		}

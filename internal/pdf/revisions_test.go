@@ -252,7 +252,9 @@ func TestSharedObjectsAcrossRevisions(t *testing.T) {
 		_, err = v.Get(pdf.Ref{Num: 4})
 		require.NoError(t, err)
 	}
-	assert.Less(t, d.ParsedBytes(), int64(2<<20), "the string is parsed once")
+	// Once: the final parse plus the shorter windows lexed while finding its end
+	// (1 + 4 + … + 1024 KiB), not 201 times.
+	assert.Less(t, d.ParsedBytes(), int64(3<<20), "the string is parsed once")
 }
 
 // bigStringUpdates returns a document with an n-byte string in object 4, followed by
@@ -351,4 +353,30 @@ func TestParsedBytesBudgetDecompression(t *testing.T) {
 	require.True(t, errors.As(limitErr, &le), "got %v", limitErr)
 	assert.Equal(t, "MaxParsedBytes", le.Limit)
 	assert.LessOrEqual(t, d.ParsedBytes(), int64(10<<20)+4<<20+int64(len(b)))
+}
+
+// TestParsedBytesBudgetUnterminatedStrings: objects whose string never ends are each
+// lexed to the end of the file before they fail; the strings built on the way count
+// against the budget, so many of them stop with a typed error instead of costing the
+// file's size once per object.
+func TestParsedBytesBudgetUnterminatedStrings(t *testing.T) {
+	objs := []string{"<< /Type /Catalog /Pages 2 0 R >>", minimalPages, minimalPage}
+	pad := strings.Repeat("x", 200)
+	for range 2000 {
+		objs = append(objs, "<< /A ("+pad+" >>") // the string runs to the end of the file
+	}
+	b := rawPDF(objs, "/Root 1 0 R")
+	d, err := pdf.Open(bytes.NewReader(b), int64(len(b)), &pdf.Options{MaxParsedBytes: 16 << 20})
+	require.NoError(t, err)
+	var limited bool
+	for n := 4; n < 4+2000; n++ {
+		_, err := d.Get(pdf.Ref{Num: n})
+		require.Error(t, err)
+		if errors.Is(err, pdf.ErrLimit) {
+			limited = true
+			break
+		}
+	}
+	assert.True(t, limited, "the budget stops the reading")
+	assert.LessOrEqual(t, d.ParsedBytes(), int64(16<<20)+int64(4*len(b)))
 }
