@@ -5,8 +5,6 @@ import (
 	"context"
 	"crypto"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -50,8 +48,6 @@ It writes to DIR:
   bao-cao-xac-minh.txt     the verification report, in Vietnamese
   bao-cao-xac-minh.json    the same report as JSON
   README.txt               what was done and how to check it
-
-flags:
 `
 
 const demoExitCodes = `
@@ -86,23 +82,10 @@ const (
 )
 
 func runDemo(ctx context.Context, c *cli, args []string) int {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+	fs := newCmdFlags(c, "kyso demo", demoUsage, demoExitCodes)
 	dir := fs.String("dir", "kyso-demo", "output `directory` (created when missing)")
-	fs.Usage = func() {
-		fmt.Fprint(c.stderr, demoUsage)
-		fs.PrintDefaults()
-		fmt.Fprint(c.stderr, demoExitCodes)
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(c.stderr, "kyso demo: unexpected arguments %q\n", fs.Args())
-		return exitUsage
+	if code, ok := fs.parse(args, false); !ok {
+		return code
 	}
 	if err := demo(ctx, c, *dir); err != nil {
 		fmt.Fprintln(c.stderr, "kyso demo:", err)
@@ -176,24 +159,19 @@ func demoRun(ctx context.Context, out io.Writer, pki *certstatustest.PKI, client
 	status := checker.Check(ctx, leader.Cert, pki.CA.Cert, now)
 	r.leader = pol.leader(kyso.CertificateStatus(status.Status))
 	r.signaturePNG, r.sealPNG = layouttest.SignaturePNG(300), layouttest.SealPNG(demoSealMM, 300)
-	r.signer, err = layout.Place(ctx, bytes.NewReader(letter.PDF), int64(len(letter.PDF)), layout.Spec{
-		Kind: layout.Signer, Image: r.signaturePNG, SignerTitle: demoSignerTitle, SignerName: r.leaderName})
-	if err != nil {
-		return nil, fmt.Errorf("placing the chairman's signature: %w", err)
-	}
 	var stage1 bytes.Buffer
 	signed1, err := kyso.Sign(ctx, &stage1, bytes.NewReader(letter.PDF), int64(len(letter.PDF)), kyso.NewSigner(leader.Key, leader.Chain...), &kyso.SignOptions{Signature: signature.SignOptions{
 		Time: now, Hash: crypto.SHA256,
 		Name: leader.Cert.Subject.CommonName, Reason: "Ký ban hành văn bản", Location: "Quảng Ninh",
 		ContactInfo: firstOf(leader.Cert.EmailAddresses),
 		NewField:    demoLeaderField,
-		Widget:      &signature.Widget{Page: r.signer.Page, Rect: r.signer.Rect, Appearance: r.signer},
 		Level:       level,
-	}, Policy: r.leader.policy})
+	}, Policy: r.leader.policy, Placement: &layout.Spec{
+		Kind: layout.Signer, Image: r.signaturePNG, SignerTitle: demoSignerTitle, SignerName: r.leaderName}})
 	if err != nil {
 		return nil, r.leader.explain(err)
 	}
-	r.res1 = signed1.SignResult
+	r.res1, r.signer = signed1.SignResult, signed1.Placement
 	r.stage1 = stage1.Bytes()
 	demoPrintStep(out, "1", r.leader, r.res1, status)
 	rep1, err := verify(r.stage1)
@@ -214,24 +192,19 @@ func demoRun(ctx context.Context, out io.Writer, pki *certstatustest.PKI, client
 	r.clerk = pol.clerk(kyso.CertificateStatus(status.Status), rep1, check)
 	// The seal at its real size over the left third of the chairman's signature,
 	// which layout finds in stage 1.
-	r.seal, err = layout.Place(ctx, bytes.NewReader(r.stage1), int64(len(r.stage1)), layout.Spec{
-		Kind: layout.Seal, Image: r.sealPNG, SignerTitle: demoSignerTitle, SignerName: r.leaderName})
-	if err != nil {
-		return nil, fmt.Errorf("placing the seal: %w", err)
-	}
 	var stage2 bytes.Buffer
 	signed2, err := kyso.Sign(ctx, &stage2, bytes.NewReader(r.stage1), int64(len(r.stage1)), kyso.NewSigner(org.Key, org.Chain...), &kyso.SignOptions{Signature: signature.SignOptions{
 		Time: now2, Hash: crypto.SHA256,
 		Name: org.Cert.Subject.CommonName, Reason: "Văn thư ký số của cơ quan (Nghị định 30/2020/NĐ-CP Điều 32)",
 		Location: "Quảng Ninh", ContactInfo: firstOf(org.Cert.EmailAddresses),
 		NewField: demoOrgField,
-		Widget:   &signature.Widget{Page: r.seal.Page, Rect: r.seal.Rect, Appearance: r.seal},
 		Level:    level,
-	}, Policy: r.clerk.policy})
+	}, Policy: r.clerk.policy, Placement: &layout.Spec{
+		Kind: layout.Seal, Image: r.sealPNG, SignerTitle: demoSignerTitle, SignerName: r.leaderName}})
 	if err != nil {
 		return nil, r.clerk.explain(err)
 	}
-	r.res2 = signed2.SignResult
+	r.res2, r.seal = signed2.SignResult, signed2.Placement
 	r.stage2 = stage2.Bytes()
 	demoPrintStep(out, "2", r.clerk, r.res2, status)
 	if r.clerk.Decision != nil && r.clerk.Decision.Placement != policy.PlacementSeal {

@@ -4,10 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/kyso-go/kyso/layout"
 )
@@ -36,12 +34,8 @@ const (
 )
 
 func runLayout(ctx context.Context, c *cli, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(c.stderr, layoutUsage)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
+	if code, ok := subcommand(c, "kyso layout", layoutUsage, []string{"check", "anchors"}, args); !ok {
+		return code
 	}
 	switch args[0] {
 	case "check":
@@ -49,39 +43,27 @@ func runLayout(ctx context.Context, c *cli, args []string) int {
 	case "anchors":
 		return layoutAnchors(ctx, c, args[1:])
 	}
-	fmt.Fprintf(c.stderr, "kyso layout: unknown subcommand %q\n%s\n", args[0], layoutUsage)
-	return exitUsage
+	return exitUsage // not reached: subcommand checked the name
 }
 
-// layoutFile opens the one file argument of a subcommand.
-func layoutFile(c *cli, fs *flag.FlagSet, args []string) (*os.File, int64, int, bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, 0, exitOK, false
-		}
-		return nil, 0, exitUsage, false
+// layoutFile opens the one file argument of a subcommand ("-": standard input).
+func layoutFile(c *cli, fs *cmdFlags, args []string) (*inputPDF, int64, int, bool) {
+	if code, ok := fs.parse(args, true); !ok {
+		return nil, 0, code, false
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(c.stderr, layoutUsage)
-		return nil, 0, exitUsage, false
+		return nil, 0, fs.usageError("one PDF is required (FILE.pdf, or - for standard input)"), false
 	}
-	f, err := os.Open(fs.Arg(0))
+	f, err := openInputPDF(c, fs.Arg(0))
 	if err != nil {
 		fmt.Fprintf(c.stderr, "kyso layout: %v\n", err)
 		return nil, 0, layoutUnreadable, false
 	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		fmt.Fprintf(c.stderr, "kyso layout: %v\n", err)
-		return nil, 0, layoutUnreadable, false
-	}
-	return f, st.Size(), 0, true
+	return f, f.size, 0, true
 }
 
 func layoutCheck(ctx context.Context, c *cli, args []string) int {
-	fs := flag.NewFlagSet("kyso layout check", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+	fs := newCmdFlags(c, "kyso layout check", layoutHelp["check"].text, layoutHelp["check"].exits)
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	sealMM := fs.Float64("seal-mm", 0, "the real diameter of the organisation's seal in mm (default: accept 30–45 mm)")
 	f, size, code, ok := layoutFile(c, fs, args)
@@ -143,8 +125,7 @@ func printLayoutReport(w io.Writer, rep *layout.Report) {
 }
 
 func layoutAnchors(ctx context.Context, c *cli, args []string) int {
-	fs := flag.NewFlagSet("kyso layout anchors", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+	fs := newCmdFlags(c, "kyso layout anchors", layoutHelp["anchors"].text, layoutHelp["anchors"].exits)
 	f, size, code, ok := layoutFile(c, fs, args)
 	if !ok {
 		return code
