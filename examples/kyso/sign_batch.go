@@ -90,7 +90,7 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 	}
 	pdfPass, err := envSecret(c, "-in-pass-env", f.inPassEnv)
 	if err != nil {
-		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		printFailure(c, "kyso sign", err)
 		return exitFailure
 	}
 	opts := kyso.SignOptions{RSA: kyso.RSAPSS}
@@ -124,7 +124,7 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 	}
 	s, err := openSignFlagsSigner(c, f)
 	if err != nil {
-		fmt.Fprintln(c.stderr, "kyso sign: opening the key:", err)
+		printFailure(c, "kyso sign", fmt.Errorf("opening the key: %w", err))
 		return exitFailure
 	}
 	if cl, ok := s.(io.Closer); ok {

@@ -111,19 +111,6 @@ func (p *signPlacementFlags) spec(f *signFlags) (*layout.Spec, error) {
 	return &spec, nil
 }
 
-// printPlacement prints layout's warnings and where the signature went.
-func printPlacement(c *cli, pl *layout.Placement) {
-	if pl == nil {
-		return
-	}
-	for _, w := range pl.Warnings {
-		fmt.Fprintln(c.stderr, "kyso sign: warning:", w)
-	}
-	if pl.Kind != layout.TextBox {
-		fmt.Fprintf(c.stdout, "  %s placed on page %d at [%.1f %.1f %.1f %.1f]\n", pl.Kind, pl.Page, pl.Rect[0], pl.Rect[1], pl.Rect[2], pl.Rect[3])
-	}
-}
-
 // unescapeNewlines turns a typed "\n" into a line break.
 func unescapeNewlines(s string) string {
 	out := make([]byte, 0, len(s))
