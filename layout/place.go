@@ -76,6 +76,20 @@ const (
 	CopyExtract = "TRÍCH SAO"
 )
 
+// ParseCopyForm reads the form of an electronic copy as a user types it, in any case,
+// Unicode normalisation and spacing ("sao  lục"), and returns it as the stamp prints
+// it: CopyExact, CopyDerived or CopyExtract. Anything else is a *SpecError.
+func ParseCopyForm(s string) (string, error) {
+	form := strings.ToUpper(norm.NFC.String(strings.Join(strings.Fields(s), " ")))
+	if form != CopyExact && form != CopyDerived && form != CopyExtract {
+		return "", &SpecError{Field: "CopyForm", Msg: fmt.Sprintf("%q: want %q, %q or %q", s, CopyExact, CopyDerived, CopyExtract)}
+	}
+	return form, nil
+}
+
+// MaxSealMM bounds Spec.SealMM: no seal of a Vietnamese body is that large.
+const MaxSealMM = 100.0
+
 // Spec says what to place. Only the fields of its Kind are read.
 type Spec struct {
 	Kind Kind
@@ -185,9 +199,9 @@ func Place(ctx context.Context, r io.ReaderAt, size int64, spec Spec) (*Placemen
 		p.text = "Số: " + strings.TrimSpace(spec.DocNumber) + "; "
 		err = p.placeStamp(pages, spec)
 	case Copy:
-		form := strings.ToUpper(norm.NFC.String(strings.Join(strings.Fields(spec.CopyForm), " ")))
-		if form != CopyExact && form != CopyDerived && form != CopyExtract {
-			return nil, &SpecError{Field: "CopyForm", Msg: fmt.Sprintf("%q: want %q, %q or %q", spec.CopyForm, CopyExact, CopyDerived, CopyExtract)}
+		form, err := ParseCopyForm(spec.CopyForm)
+		if err != nil {
+			return nil, err
 		}
 		if strings.TrimSpace(spec.OrgName) == "" {
 			return nil, &SpecError{Field: "OrgName", Msg: "cần tên cơ quan sao văn bản / a copy's stamp names the copying organisation"}
@@ -288,7 +302,7 @@ func (p *Placement) placeSeal(ctx context.Context, doc *pdf.Document, pages []pd
 	// The seal's real size: given, or the image's at its declared resolution.
 	var w, h float64
 	switch {
-	case spec.SealMM < 0 || spec.SealMM > 100 || math.IsNaN(spec.SealMM):
+	case spec.SealMM < 0 || spec.SealMM > MaxSealMM || math.IsNaN(spec.SealMM):
 		return &SpecError{Field: "SealMM", Msg: fmt.Sprintf("%g mm is not a seal's diameter", spec.SealMM)}
 	case spec.SealMM > 0:
 		w = spec.SealMM * typeset.MM

@@ -205,3 +205,18 @@ func TestSignerAndSealOnFormsLetter(t *testing.T) {
 		})
 	}
 }
+
+func TestParseCopyForm(t *testing.T) {
+	for in, want := range map[string]string{
+		"SAO Y": layout.CopyExact, "sao  y": layout.CopyExact, " Sao Lục ": layout.CopyDerived,
+		"sao lu\u0323c": layout.CopyDerived, "TRI\u0301CH SAO": layout.CopyExtract,
+	} {
+		got, err := layout.ParseCopyForm(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, in := range []string{"", "BẢN SAO", "SAO", "SAO Y BẢN CHÍNH"} {
+		_, err := layout.ParseCopyForm(in)
+		assert.ErrorIs(t, err, layout.ErrSpec, in)
+	}
+}

@@ -122,6 +122,8 @@ func TestSignPlacementUsage(t *testing.T) {
 		{[]string{"-placement", "copy"}, "-copy-form"},
 		{[]string{"-image", "x.png"}, "need -placement"},
 		{[]string{"-placement", "seal", "-image", "x.png", "-seal-mm", "-3"}, "-seal-mm"},
+		{[]string{"-placement", "seal", "-image", "x.png", "-seal-mm", "500"}, "-seal-mm"},
+		{[]string{"-placement", "copy", "-copy-form", "BẢN SAO"}, `-copy-form "BẢN SAO"`},
 	} {
 		args := append([]string{"sign", "-in", "a.pdf", "-out", "b.pdf", "-key", "k.pem"}, c.args...)
 		code, _, stderr := runCLI(t, nil, args...)
