@@ -220,3 +220,31 @@ func TestParseCopyForm(t *testing.T) {
 		assert.ErrorIs(t, err, layout.ErrSpec, in)
 	}
 }
+
+// The stamps show Vietnam time whatever the machine's zone: with the process's local
+// zone set to Tokyo (+09:00) and to UTC, a signing time taken in that zone prints as
+// the same instant in +07:00, to the second.
+func TestStampTimeWhateverTheMachineZone(t *testing.T) {
+	needTool(t, "pdftotext")
+	letter := formsLetter(t, "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn Thắng")
+	local := time.Local
+	t.Cleanup(func() { time.Local = local })
+	for _, zone := range []*time.Location{time.FixedZone("JST", 9*3600), time.UTC} {
+		time.Local = zone
+		at := time.Date(2026, 12, 31, 23, 30, 5, 0, time.Local) // the date changes in Vietnam for Tokyo
+		p, err := place(t, letter, layout.Spec{Kind: layout.Attachment, DocNumber: "41/2022/QĐ-UBND"})
+		require.NoError(t, err)
+		pdf, err := p.AppearancePDF(context.Background(), p.Rect[2]-p.Rect[0], p.Rect[3]-p.Rect[1], nil, at)
+		require.NoError(t, err)
+		path := filepath.Join(t.TempDir(), "ap.pdf")
+		require.NoError(t, os.WriteFile(path, pdf, 0o644))
+		out, err := exec.Command("pdftotext", path, "-").Output()
+		require.NoError(t, err)
+		line := strings.Trim(string(out), "\f\n ")
+		want := "Số: 41/2022/QĐ-UBND; " + at.In(time.FixedZone("", 7*3600)).Format("2006-01-02T15:04:05") + "+07:00"
+		assert.Equal(t, want, line, zone.String())
+		got, err := time.Parse(time.RFC3339, strings.TrimPrefix(line, "Số: 41/2022/QĐ-UBND; "))
+		require.NoError(t, err)
+		assert.True(t, got.Equal(at), "%v is the signing time %v", got, at)
+	}
+}
