@@ -175,11 +175,18 @@ func decodePNG(data []byte) (*Image, error) {
 	w8 := func(v uint8) uint16 { return uint16(v) * 0x101 }
 	switch s := src.(type) {
 	case *image.NRGBA:
+		// The common case (8-bit RGBA), copied row by row.
 		for y := b.Min.Y; y < b.Max.Y; y++ {
 			row := s.Pix[s.PixOffset(b.Min.X, y):s.PixOffset(b.Max.X, y)]
-			for k := 0; k+3 < len(row); k += 4 {
-				set(w8(row[k]), w8(row[k+1]), w8(row[k+2]), w8(row[k+3]))
+			smp, al := im.samples[3*i:], alpha[i:]
+			for k, o := 0, 0; k+3 < len(row); k, o = k+4, o+1 {
+				smp[3*o], smp[3*o+1], smp[3*o+2] = row[k], row[k+1], row[k+2]
+				al[o] = row[k+3]
+				if row[k+3] != 0xFF {
+					opaque = false
+				}
 			}
+			i += len(row) / 4
 		}
 	case *image.NRGBA64:
 		for y := b.Min.Y; y < b.Max.Y; y++ {
