@@ -35,7 +35,7 @@ type Line struct {
 type SignerBlock struct {
 	Page  int    // 1-based
 	Title []Line // top to bottom; empty when only the name was searched
-	Name  Line
+	Name  Line   // the name line (ô 7b)
 	// Gap is the room between the bottom of the title and the top of the name, as wide
 	// as the block's widest line, in the coordinates of the page as displayed (see
 	// Line).

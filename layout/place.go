@@ -92,7 +92,7 @@ const MaxSealMM = 100.0
 
 // Spec says what to place. Only the fields of its Kind are read.
 type Spec struct {
-	Kind Kind
+	Kind Kind // what to place: Signer, Seal, Attachment, Copy or TextBox
 	// Image is the signature (Signer) or seal (Seal) image: a PNG with a transparent
 	// background; a JPEG is accepted with a warning (it cannot be transparent).
 	Image []byte
@@ -126,7 +126,7 @@ type Spec struct {
 // it as the widget's appearance with Page and Rect as the widget's. A Placement is not
 // changed by AppearancePDF and may be used by several goroutines at once.
 type Placement struct {
-	Kind Kind
+	Kind Kind       // the Spec's kind
 	Page int        // 1-based
 	Rect [4]float64 // the widget rectangle, in the page's default user space
 
@@ -199,9 +199,9 @@ func Place(ctx context.Context, r io.ReaderAt, size int64, spec Spec) (*Placemen
 		p.text = "Số: " + strings.TrimSpace(spec.DocNumber) + "; "
 		err = p.placeStamp(pages, spec)
 	case Copy:
-		form, err := ParseCopyForm(spec.CopyForm)
-		if err != nil {
-			return nil, err
+		form, ferr := ParseCopyForm(spec.CopyForm)
+		if ferr != nil {
+			return nil, ferr
 		}
 		if strings.TrimSpace(spec.OrgName) == "" {
 			return nil, &SpecError{Field: "OrgName", Msg: "cần tên cơ quan sao văn bản / a copy's stamp names the copying organisation"}
