@@ -146,6 +146,7 @@ func TestPlaceRefusesIncompleteSpecs(t *testing.T) {
 		{"rect upside down", layout.Spec{Kind: layout.Attachment, DocNumber: "1/QĐ", Rect: rect}, layout.ErrSpec},
 		{"text box without rect", layout.Spec{Kind: layout.TextBox}, layout.ErrSpec},
 		{"font not a font", layout.Spec{Kind: layout.Attachment, DocNumber: "1/QĐ", Font: []byte("x")}, layout.ErrSpec},
+		{"copy in a font that is not a font", layout.Spec{Kind: layout.Copy, CopyForm: "SAO Y", OrgName: "UBND", Font: []byte("x")}, layout.ErrSpec},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
