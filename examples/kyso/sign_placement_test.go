@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/x509"
 	"encoding/pem"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -108,6 +109,35 @@ func TestSignPlacementFlags(t *testing.T) {
 	assert.Contains(t, stderr, "candidates")
 	_, err = os.Stat(s6)
 	assert.True(t, os.IsNotExist(err), "nothing written")
+
+	// kyso layout check: what the placement flags produced conforms (exit 0); the same
+	// seal given by hand on the right of the signer's image breaks a rule (exit 1).
+	code, stdout, stderr = runCLI(t, nil, "layout", "check", s2)
+	assert.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	code, stdout, stderr = runCLI(t, nil, "layout", "check", s3)
+	assert.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	// The attachment above was set in an italic face: the stamp must be upright.
+	code, stdout, _ = runCLI(t, nil, "layout", "check", s4)
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, stdout, "stamp.typography")
+	code, stdout, stderr = runCLI(t, nil, "sign", "-in", in, "-out", s6, "-key", lk, "-cert", lc,
+		"-placement", "signer", "-image", sig, "-signer-title", `TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH`, "-signer-name", name)
+	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	var r [4]float64
+	i := strings.Index(stdout, "signer placed on page 1 at [")
+	require.GreaterOrEqual(t, i, 0, stdout)
+	_, err = fmt.Sscanf(stdout[i+len("signer placed on page 1 at ["):], "%g %g %g %g]", &r[0], &r[1], &r[2], &r[3])
+	require.NoError(t, err)
+	d := 36 / 25.4 * 72 // the seal's diameter in points
+	left := r[2] - (r[2]-r[0])/3
+	cy := (r[1] + r[3]) / 2
+	s7 := filepath.Join(dir, "s7.pdf")
+	code, stdout, stderr = runCLI(t, nil, "sign", "-in", s6, "-out", s7, "-key", ok, "-cert", oc,
+		"-placement", "seal", "-image", seal, "-page", "1", "-rect", fmt.Sprintf("%g,%g,%g,%g", left, cy-d/2, left+d, cy+d/2))
+	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	code, stdout, _ = runCLI(t, nil, "layout", "check", s7)
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, stdout, "seal.side")
 }
 
 func TestSignPlacementUsage(t *testing.T) {
