@@ -409,6 +409,12 @@ func (p *Placement) placeStamp(pages []pdf.Page, spec Spec) error {
 	if miss := d.Face(typeset.Regular).HasGlyphs(norm.NFC.String(line)); len(miss) > 0 {
 		return &SpecError{Field: "Font", Msg: fmt.Sprintf("the font has no glyph for %q", miss[0])}
 	}
+	// k8 b: "chữ in thường, kiểu chữ đứng" — an agency font that is bold or italic
+	// draws a stamp Check flags.
+	if m := d.Face(typeset.Regular).Metrics(); m.Italic || m.Bold {
+		style := map[bool]string{true: "italic", false: "bold"}[m.Italic]
+		p.Warnings = append(p.Warnings, fmt.Sprintf("phông chữ được cung cấp (%s) không phải kiểu thường, chữ đứng / the font given (%s) is %s, not the regular upright face the stamp needs (Nghị định 30/2020 Phụ lục I mục II k8 b)", d.Face(typeset.Regular).PostScriptName(), d.Face(typeset.Regular).PostScriptName(), style))
+	}
 	p.Page = max(spec.Page, 1)
 	if spec.Rect != nil {
 		p.Rect = *spec.Rect

@@ -92,6 +92,15 @@ func TestAppearanceHoldsOnlyWhatIsSeen(t *testing.T) {
 	out, err := exec.Command("pdffonts", path).Output()
 	require.NoError(t, err)
 	assert.Contains(t, string(out), "LiberationSerif-Bold")
+	require.Len(t, p.Warnings, 1, "a bold face is not the regular upright one k8 b asks for")
+	assert.Contains(t, p.Warnings[0], "bold")
+	p, err = place(t, letter, layout.Spec{Kind: layout.Copy, CopyForm: "SAO Y", OrgName: "UBND", Font: fonts.LiberationSerifData(fonts.Italic)})
+	require.NoError(t, err)
+	require.Len(t, p.Warnings, 1)
+	assert.Contains(t, p.Warnings[0], "italic")
+	p, err = place(t, letter, layout.Spec{Kind: layout.Copy, CopyForm: "SAO Y", OrgName: "UBND", Font: fonts.LiberationSerifData(fonts.Regular)})
+	require.NoError(t, err)
+	assert.Empty(t, p.Warnings)
 }
 
 // The signer's image is scaled down to fit between title and name, never up.
