@@ -336,8 +336,8 @@ func TestJointDocumentPairsEachSealWithItsSigner(t *testing.T) {
 	assert.Equal(t, p1.Rect, s1.SignerImage)
 	assert.Equal(t, p2.Rect, s2.SignerImage)
 	path := s.write(d4)
-	checkSignerAndSeal(t, path, 1, "THỨ TRƯỞNG", "Trần Thị Hương", 0, 0)
-	checkSignerAndSeal(t, path, 1, "THỨ TRƯỞNG", "Lê Minh Đức", 1, 0)
+	checkSignerAndSeal(t, path, 1, "THỨ TRƯỞNG", "Trần Thị Hương", 0, 30)
+	checkSignerAndSeal(t, path, 1, "THỨ TRƯỞNG", "Lê Minh Đức", 1, 30)
 	// Without the signer's name the seal cannot tell which of the two it goes with.
 	_, err := layout.Place(context.Background(), bytes.NewReader(d2), int64(len(d2)), layout.Spec{Kind: layout.Seal, Image: seal})
 	assert.ErrorIs(t, err, layout.ErrAnchorAmbiguous)
