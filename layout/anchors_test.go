@@ -141,3 +141,24 @@ func TestFindSignerSpacingAndPageBreak(t *testing.T) {
 	assert.Equal(t, map[int]bool{1: true, 2: true}, pages, "candidates on both pages: %v", ae.Candidates)
 	assert.Contains(t, err.Error(), "trang/page 2")
 }
+
+// A block printed on two pages is taken from the last one, unless a page is given.
+func TestFindSignerLastPage(t *testing.T) {
+	d, err := typeset.New(nil)
+	require.NoError(t, err)
+	for range 3 {
+		p := d.NewPage(typeset.A4Width, typeset.A4Height)
+		d.Text(p, typeset.Bold, 13, 350, 400, "CHỦ TỊCH")
+		d.Text(p, typeset.Bold, 14, 350, 320, "Nguyễn Văn Thắng")
+	}
+	d.Text(d.NewPage(typeset.A4Width, typeset.A4Height), typeset.Regular, 14, 90, 700, "Phụ lục: danh sách")
+	pdf, err := d.Bytes(typeset.Info{})
+	require.NoError(t, err)
+	ctx := context.Background()
+	b, err := layout.FindSigner(ctx, bytes.NewReader(pdf), int64(len(pdf)), "CHỦ TỊCH", "Nguyễn Văn Thắng", nil)
+	require.NoError(t, err)
+	assert.Equal(t, 3, b.Page)
+	b, err = layout.FindSigner(ctx, bytes.NewReader(pdf), int64(len(pdf)), "CHỦ TỊCH", "Nguyễn Văn Thắng", &layout.FindOptions{Page: 1})
+	require.NoError(t, err)
+	assert.Equal(t, 1, b.Page)
+}
