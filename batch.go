@@ -9,7 +9,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 
+	"github.com/kyso-go/kyso/policy"
 	"github.com/kyso-go/kyso/signature"
 	"github.com/kyso-go/kyso/token"
 )
@@ -58,20 +60,34 @@ type BatchProgress struct {
 
 // BatchOptions controls SignBatch.
 type BatchOptions struct {
-	// Sign is applied to every document as Sign would (hash, PSS, field, reason,
-	// appearance, policy, ...). Its Level is reached after the signature, as
-	// signature.Complete does with CompleteOptions.Level: B-T (time-stamp in the
-	// reserved /Contents), B-LT, B-LTA.
-	Sign signature.SignOptions
-	// Progress, when not nil, receives progress reports (from the calling goroutine).
+	// Sign is applied to every document as Prepare applies it (RSA scheme, hash,
+	// field, reason, appearance; the signing policy is asked for each document, with
+	// that document's existing signatures). Sign.Signature.Level is reached after the
+	// signature, as signature.Complete does with CompleteOptions.Level: B-T (a
+	// time-stamp in the reserved /Contents), B-LT, B-LTA. With Workers > 1,
+	// Sign.Policy.Decided may be called from several goroutines at once.
+	Sign SignOptions
+	// Progress, when not nil, receives progress reports; calls never overlap.
 	Progress func(BatchProgress)
+	// Document, when not nil, adjusts a copy of Sign for one document before it is
+	// prepared, reading the document if it needs to (for example to place a visible
+	// signature where that document's signature block is); an error fails that
+	// document. With Workers > 1 it is called from several goroutines at once.
+	Document func(ctx context.Context, d BatchDocument, r io.ReaderAt, size int64, opts *SignOptions) error
+	// Workers is how many documents are prepared, and then completed, at once (the
+	// completion of B-T…B-LTA waits on the TSA and the OCSP/CRL servers); 0 or 1 means
+	// one at a time. The signer is called once either way.
+	Workers int
 }
 
 // BatchResult is the outcome of one document.
 type BatchResult struct {
 	BatchDocument
 	Result *signature.SignResult // nil on failure
-	Err    error                 // nil on success
+	// Decision is the signing policy's decision for this document (nil without
+	// Sign.Policy, or when the document failed before the policy was asked).
+	Decision *policy.Decision
+	Err      error // nil on success
 }
 
 // SignBatch signs every document with one authorisation of signer: it prepares each
@@ -104,6 +120,7 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 		}
 		seen[out] = true
 	}
+	var mu sync.Mutex // guards the counters below and serialises Progress
 	report := func(p BatchProgress) {
 		if o.Progress != nil {
 			o.Progress(p)
@@ -111,39 +128,54 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 	}
 	chain := append([]*x509.Certificate{signer.Certificate()}, signer.Chain()...)
 	prepOpts := o.Sign
-	level := prepOpts.Level
-	prepOpts.Level = nil
-	prepOpts.StateKey = nil // the state stays in this process
+	level := prepOpts.Signature.Level
+	prepOpts.Signature.Level = nil
+	prepOpts.Signature.StateKey = nil // the state stays in this process
 
 	results := make([]BatchResult, len(docs))
-	preps := make([]*signature.PreparedSignature, len(docs))
-	failed := 0
-	fail := func(i int, err error) {
+	preps := make([]*PreparedSignature, len(docs))
+	failed, prepared, completed := 0, 0, 0
+	fail := func(i int, err error) { // with mu held
 		results[i].Err = err
 		failed++
 		report(BatchProgress{Stage: BatchFailed, Done: failed, Total: len(docs), Document: docs[i].Input, Err: err})
 	}
+	for i, d := range docs {
+		results[i].BatchDocument = d
+	}
+	batchEach(len(docs), o.Workers, func(i int) {
+		var prep *PreparedSignature
+		err := ctx.Err()
+		if err == nil {
+			prep, err = batchPrepare(ctx, docs[i], chain, prepOpts, o.Document)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			var ref *policy.RefusalError
+			if errors.As(err, &ref) {
+				results[i].Decision = &ref.Decision
+			}
+			fail(i, err)
+			return
+		}
+		preps[i] = prep
+		results[i].Decision = prep.Decision
+		prepared++
+		report(BatchProgress{Stage: BatchPrepared, Done: prepared, Total: len(docs), Document: docs[i].Input})
+	})
 	var idx []int
 	var digests [][]byte
 	var signerOpts crypto.SignerOpts
-	for i, d := range docs {
-		results[i].BatchDocument = d
-		if err := ctx.Err(); err != nil {
-			fail(i, err)
-			continue
-		}
-		p, err := batchPrepare(ctx, d.Input, chain, &prepOpts)
-		if err != nil {
-			fail(i, err)
+	for i, p := range preps {
+		if p == nil {
 			continue
 		}
 		if signerOpts == nil {
 			signerOpts = p.SignerOpts
 		}
-		preps[i] = p
 		idx = append(idx, i)
 		digests = append(digests, p.Digest)
-		report(BatchProgress{Stage: BatchPrepared, Done: len(idx), Total: len(docs), Document: d.Input})
 	}
 	if len(idx) == 0 {
 		return results, nil
@@ -151,30 +183,59 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 	sigs, errs := signer.SignDigests(ctx, digests, signerOpts, func(done, total int) {
 		report(BatchProgress{Stage: BatchSigned, Done: done, Total: total})
 	})
-	completed := 0
-	for j, i := range idx {
-		if errs != nil && errs[j] != nil {
-			fail(i, errs[j])
-			continue
+	batchEach(len(idx), o.Workers, func(j int) {
+		i := idx[j]
+		var err error
+		var res *signature.SignResult
+		switch {
+		case errs != nil && errs[j] != nil:
+			err = errs[j]
+		case len(sigs) <= j || sigs[j] == nil:
+			err = errors.New("kyso: the signer returned no signature")
+		default:
+			res, err = batchComplete(ctx, docs[i], preps[i].State, sigs[j], &signature.CompleteOptions{Level: level, Password: o.Sign.Signature.Password})
 		}
-		if len(sigs) <= j || sigs[j] == nil {
-			fail(i, errors.New("kyso: the signer returned no signature"))
-			continue
-		}
-		res, err := batchComplete(ctx, docs[i], preps[i].State, sigs[j], &signature.CompleteOptions{Level: level, Password: o.Sign.Password})
+		mu.Lock()
+		defer mu.Unlock()
 		if err != nil {
 			fail(i, err)
-			continue
+			return
 		}
 		results[i].Result = res
 		completed++
 		report(BatchProgress{Stage: BatchCompleted, Done: completed, Total: len(docs), Document: docs[i].Input})
-	}
+	})
 	return results, nil
 }
 
-func batchPrepare(ctx context.Context, path string, chain []*x509.Certificate, opts *signature.SignOptions) (*signature.PreparedSignature, error) {
-	f, err := os.Open(path)
+// batchEach calls f(0) … f(n-1), on up to workers goroutines at once.
+func batchEach(n, workers int, f func(int)) {
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+func batchPrepare(ctx context.Context, d BatchDocument, chain []*x509.Certificate, opts SignOptions, adjust func(context.Context, BatchDocument, io.ReaderAt, int64, *SignOptions) error) (*PreparedSignature, error) {
+	f, err := os.Open(d.Input)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +244,13 @@ func batchPrepare(ctx context.Context, path string, chain []*x509.Certificate, o
 	if err != nil {
 		return nil, err
 	}
-	return signature.Prepare(ctx, f, st.Size(), chain, opts)
+	if adjust != nil {
+		if err := adjust(ctx, d, f, st.Size(), &opts); err != nil {
+			return nil, err
+		}
+		opts.Signature.Level, opts.Signature.StateKey = nil, nil // reached after the signature
+	}
+	return Prepare(ctx, f, st.Size(), chain, &opts)
 }
 
 func batchComplete(ctx context.Context, d BatchDocument, state, sig []byte, opts *signature.CompleteOptions) (*signature.SignResult, error) {

@@ -134,15 +134,17 @@ func TestCSCSignsAtEveryLevel(t *testing.T) {
 		for _, cred := range []string{"leader", "org"} {
 			t.Run(string(level)+"/"+cred, func(t *testing.T) {
 				s := k.signer(t, cred, "246810")
-				opts := signature.SignOptions{PSS: cred == "leader", Reason: "Ký số từ xa", Location: "Quảng Ninh", Level: k.level(level)}
+				opts := kyso.SignOptions{RSA: kyso.RSAPSS, Signature: signature.SignOptions{Reason: "Ký số từ xa", Location: "Quảng Ninh", Level: k.level(level)}}
+				if cred == "org" {
+					opts.RSA = kyso.RSAPKCS1v15
+				}
 
 				// One document through signature.Sign.
 				dir := t.TempDir()
 				in := pdftest.OnePage(300)
 				single := filepath.Join(dir, "single.pdf")
 				var out bytes.Buffer
-				chain := append([]*x509.Certificate{s.Certificate()}, s.Chain()...)
-				_, err := signature.Sign(ctx, &out, bytes.NewReader(in), int64(len(in)), s, chain, &opts)
+				_, err := kyso.Sign(ctx, &out, bytes.NewReader(in), int64(len(in)), s, &opts)
 				require.NoError(t, err)
 				require.NoError(t, os.WriteFile(single, out.Bytes(), 0o600))
 				k.verify(t, single, level)
@@ -186,6 +188,23 @@ func TestSignBatchOneAuthorization(t *testing.T) {
 	assert.Equal(t, 1, k.srv.Calls("credentials/authorize"))
 	assert.Equal(t, 1, k.srv.Calls("signatures/signHash"))
 	assert.Len(t, btOutputs(t, outDir), n)
+
+	// Four workers prepare and complete at once; the signer is still called once.
+	k.srv.ResetCalls()
+	docs, outDir = btDocs(t, n)
+	var seen []string
+	results, err = kyso.SignBatch(context.Background(), s, docs, &kyso.BatchOptions{Workers: 4,
+		Sign:     kyso.SignOptions{Signature: signature.SignOptions{Level: k.level(signature.LevelBT)}},
+		Progress: func(p kyso.BatchProgress) { seen = append(seen, string(p.Stage)) }})
+	require.NoError(t, err)
+	for _, r := range results {
+		require.NoError(t, r.Err)
+	}
+	assert.Equal(t, 1, k.srv.Calls("credentials/authorize"))
+	assert.Equal(t, 1, k.srv.Calls("signatures/signHash"))
+	assert.Len(t, btOutputs(t, outDir), n)
+	k.verify(t, results[n-1].Output, signature.LevelBT)
+	assert.Len(t, seen, 2*n+1, "every document prepared and completed, one report of the signatures")
 
 	k.srv.ResetCalls()
 	s.MaxHashesPerCall = 8
@@ -295,7 +314,7 @@ func TestSignBatchFaults(t *testing.T) {
 		docs, outDir := btDocs(t, 2)
 		lo := k.level(signature.LevelBT)
 		lo.Timestamper = &certstatus.TSAClient{URL: k.pki.URL + "/no-such-tsa", Timeout: time.Second}
-		results, err := kyso.SignBatch(ctx, k.signer(t, "leader", "246810"), docs, &kyso.BatchOptions{Sign: signature.SignOptions{Level: lo}})
+		results, err := kyso.SignBatch(ctx, k.signer(t, "leader", "246810"), docs, &kyso.BatchOptions{Sign: kyso.SignOptions{Signature: signature.SignOptions{Level: lo}}})
 		require.NoError(t, err)
 		for _, r := range results {
 			assert.ErrorIs(t, r.Err, signature.ErrTimestamp)
@@ -323,7 +342,7 @@ func TestSignBatchSoftwareKey(t *testing.T) {
 	soft, err := token.OpenPKCS12(p12, []byte("pw"))
 	require.NoError(t, err)
 	docs, outDir := btDocs(t, 3)
-	results, err := kyso.SignBatch(context.Background(), token.Batch(soft), docs, &kyso.BatchOptions{Sign: signature.SignOptions{Level: k.level(signature.LevelBT)}})
+	results, err := kyso.SignBatch(context.Background(), token.Batch(soft), docs, &kyso.BatchOptions{Sign: kyso.SignOptions{Signature: signature.SignOptions{Level: k.level(signature.LevelBT)}}})
 	require.NoError(t, err)
 	for _, r := range results {
 		require.NoError(t, r.Err)
@@ -343,7 +362,6 @@ func BenchmarkCSC100Documents(b *testing.B) {
 	k := newBTKit(b, nil)
 	s := k.signer(b, "leader", "246810")
 	docs, _ := btDocs(b, n)
-	chain := append([]*x509.Certificate{s.Certificate()}, s.Chain()...)
 	for _, latency := range []time.Duration{0, 20 * time.Millisecond} {
 		k.srv.SetLatency(latency)
 		b.Run(fmt.Sprintf("latency=%v/batch", latency), func(b *testing.B) {
@@ -365,7 +383,7 @@ func BenchmarkCSC100Documents(b *testing.B) {
 			k.srv.ResetCalls()
 			for b.Loop() {
 				for _, d := range docs {
-					if err := btSignOne(d, s, chain); err != nil {
+					if err := btSignOne(d, s); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -375,9 +393,9 @@ func BenchmarkCSC100Documents(b *testing.B) {
 	}
 }
 
-// btSignOne signs one document with signature.Sign into a temporary file, fsync'ed and
+// btSignOne signs one document with kyso.Sign into a temporary file, fsync'ed and
 // renamed, as "kyso sign" does.
-func btSignOne(d kyso.BatchDocument, s *token.CSCSigner, chain []*x509.Certificate) error {
+func btSignOne(d kyso.BatchDocument, s *token.CSCSigner) error {
 	in, err := os.Open(d.Input)
 	if err != nil {
 		return err
@@ -392,7 +410,7 @@ func btSignOne(d kyso.BatchDocument, s *token.CSCSigner, chain []*x509.Certifica
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err = signature.Sign(context.Background(), tmp, in, st.Size(), s, chain, nil); err == nil {
+	if _, err = kyso.Sign(context.Background(), tmp, in, st.Size(), s, nil); err == nil {
 		err = tmp.Sync()
 	}
 	if cerr := tmp.Close(); err == nil {

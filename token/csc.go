@@ -32,7 +32,10 @@ type CSCOptions struct {
 	// Timeout bounds each HTTP attempt when HTTPClient is nil; 0 means 60 s.
 	Timeout time.Duration
 	// MaxRetries is how many times a transient failure (HTTP 429, 5xx, a connection
-	// error) is retried; 0 means 3, a negative value none.
+	// error) is retried; 0 means 3, a negative value none. Nothing else is retried: a
+	// refused PIN, an expired SAD or a refused parameter comes back at once. A service
+	// that signed before failing with a 5xx may refuse the retried signHash as beyond
+	// what the SAD allows; the affected digests then fail, the others are kept.
 	MaxRetries int
 	// RetryDelay is the first back-off delay, doubled at each retry with jitter; 0
 	// means 200 ms.
@@ -42,6 +45,11 @@ type CSCOptions struct {
 	MaxRetryAfter time.Duration
 	// Lang is sent as "lang" where the API accepts it (e.g. "vi-VN"); empty omits it.
 	Lang string
+	// PollInterval is how often credentials/authorizeCheck is asked while an
+	// authorisation is underway (HTTP 202: the signer approves on a phone); 0 means
+	// 2 s. MaxApprovalWait bounds that wait; 0 means 5 minutes. The context bounds it
+	// too.
+	PollInterval, MaxApprovalWait time.Duration
 	// Logger, when not nil, receives one debug record per HTTP attempt (method, HTTP
 	// status, duration). Secrets and bodies are never logged.
 	Logger *slog.Logger
@@ -51,15 +59,16 @@ type CSCOptions struct {
 // v2 (CSC v2.0.0.x): info, credentials/list, credentials/info, credentials/authorize
 // and signatures/signHash. It is safe for concurrent use.
 type CSCClient struct {
-	base       string
-	token      string
-	http       *http.Client
-	retries    int
-	delay      time.Duration
-	maxAfter   time.Duration
-	lang       string
-	log        *slog.Logger
-	roundTrips func(op string) // test hook: counts requests sent
+	base     string
+	token    string
+	http     *http.Client
+	retries  int
+	delay    time.Duration
+	maxAfter time.Duration
+	lang     string
+	log      *slog.Logger
+	poll     time.Duration
+	maxWait  time.Duration
 }
 
 // maxCSCResponse bounds a response body (certificate chains are the largest part).
@@ -84,6 +93,13 @@ func NewCSCClient(opts CSCOptions) (*CSCClient, error) {
 	c := &CSCClient{
 		base: strings.TrimSuffix(u.String(), "/"), token: opts.AccessToken, http: opts.HTTPClient,
 		retries: opts.MaxRetries, delay: opts.RetryDelay, maxAfter: opts.MaxRetryAfter, lang: opts.Lang, log: opts.Logger,
+		poll: opts.PollInterval, maxWait: opts.MaxApprovalWait,
+	}
+	if c.poll <= 0 {
+		c.poll = 2 * time.Second
+	}
+	if c.maxWait <= 0 {
+		c.maxWait = 5 * time.Minute
 	}
 	if c.http == nil {
 		t := opts.Timeout
@@ -432,9 +448,6 @@ func (c *CSCClient) once(ctx context.Context, method string, body []byte) (int, 
 	if c.token != "" {
 		hreq.Header.Set("Authorization", "Bearer "+c.token)
 	}
-	if c.roundTrips != nil {
-		c.roundTrips(method)
-	}
 	start := time.Now()
 	resp, err := c.http.Do(hreq)
 	if err != nil {
@@ -483,6 +496,13 @@ func (c *CSCClient) answer(method string, status int, data []byte, hdr http.Head
 		return nil
 	}
 	if status == http.StatusAccepted {
+		if a, ok := out.(*cscAuthorizeAnswer); ok { // authorisation underway: a handle to poll
+			if err := json.Unmarshal(data, a); err != nil || a.Handle == "" {
+				return &CSCError{Op: method, Reason: CSCBadResponse, Status: status, Description: "HTTP 202 without a handle"}
+			}
+			a.pending = true
+			return nil
+		}
 		return &CSCError{Op: method, Reason: CSCUnsupported, Status: status, Description: "asynchronous operation (HTTP 202) is not supported"}
 	}
 	var ej cscErrorJSON

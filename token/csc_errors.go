@@ -40,9 +40,10 @@ var (
 	// ErrCSCBadSignature: a signature returned by the service does not verify with the
 	// credential's certificate over the hash sent (wrong hash, wrong key, corrupted).
 	ErrCSCBadSignature = errors.New("token: the CSC service returned a signature that does not verify")
-	// ErrCSCUnsupported: the credential needs something this client does not do
-	// (OAuth2 credential authorisation, asynchronous authorisation, an algorithm the
-	// credential does not offer).
+	// ErrCSCUnsupported: the service or credential needs something this client does
+	// not do (asynchronous operation, HTTP 202; an algorithm the credential does not
+	// offer; credentials/authorize for an oauth2code credential, which signs with a
+	// credential-scope access token instead).
 	ErrCSCUnsupported = errors.New("token: unsupported CSC feature")
 	// ErrCSCInvalidRequest: the service refused the request's parameters (unknown
 	// credential, too many signatures, hash not authorised, …).

@@ -17,6 +17,7 @@ func FuzzCSCResponses(f *testing.F) {
 	f.Add(uint16(200), []byte(`{"key":{"status":"enabled","algo":["1.2.840.113549.1.1.1"],"len":2048},"cert":{"certificates":["MAA="]},"authMode":"explicit","PIN":{"presence":"true"},"SCAL":"2","multisign":5}`), "")
 	f.Add(uint16(200), []byte(`{"signatures":["AAEC","////"]}`), "")
 	f.Add(uint16(200), []byte(`{"SAD":"abc","expiresIn":"3600"}`), "")
+	f.Add(uint16(202), []byte(`{"handle":"h-1"}`), "")
 	f.Add(uint16(400), []byte(`{"error":"invalid_pin","error_description":"The PIN is invalid: PIN-SECRET-1"}`), "")
 	f.Add(uint16(429), []byte(`{"error":"too_many_requests"}`), "120")
 	f.Add(uint16(503), []byte(`<html>down</html>`), "Wed, 21 Oct 2026 07:28:00 GMT")
@@ -61,11 +62,12 @@ func FuzzCSCResponses(f *testing.F) {
 		} else {
 			check(e)
 		}
-		var az struct {
-			SAD       string     `json:"SAD"`
-			ExpiresIn flexString `json:"expiresIn"`
+		var az cscAuthorizeAnswer
+		if e := c.answer("credentials/authorize", int(status), body, hdr, nil, &az, []string{secret}); e != nil {
+			check(e)
+		} else if az.pending && az.Handle == "" {
+			t.Fatal("a pending authorisation without a handle")
 		}
-		check(c.answer("credentials/authorize", int(status), body, hdr, nil, &az, []string{secret}))
 		_ = parseRetryAfter(retryAfter, time.Now())
 		_, _ = chooseAlgorithm(nil, strings.Fields(string(body)), crypto.SHA256)
 	})

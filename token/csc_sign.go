@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"encoding/asn1"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -148,12 +149,14 @@ func (c *CSCClient) Authorize(ctx context.Context, info *CSCCredentialInfo, r CS
 			req["OTP"] = r.OTP
 		}
 	}
-	var out struct {
-		SAD       string     `json:"SAD"`
-		ExpiresIn flexString `json:"expiresIn"`
-	}
+	var out cscAuthorizeAnswer
 	if err := c.call(ctx, op, req, &out, []string{r.PIN, r.OTP}); err != nil {
 		return nil, err
+	}
+	if out.pending {
+		if err := c.awaitApproval(ctx, &out); err != nil {
+			return nil, err
+		}
 	}
 	if out.SAD == "" {
 		return nil, &CSCError{Op: op, Reason: CSCBadResponse, Description: "no SAD in the answer"}
@@ -167,6 +170,41 @@ func (c *CSCClient) Authorize(ctx context.Context, info *CSCCredentialInfo, r CS
 		life = n
 	}
 	return &CSCAuthorization{credentialID: info.ID, sad: out.SAD, expires: time.Now().Add(life), allowed: r.NumSignatures}, nil
+}
+
+// cscAuthorizeAnswer is the answer of credentials/authorize and authorizeCheck: a SAD,
+// or (HTTP 202) a handle while the authorisation is underway.
+type cscAuthorizeAnswer struct {
+	SAD       string     `json:"SAD"`
+	ExpiresIn flexString `json:"expiresIn"`
+	Handle    string     `json:"handle"`
+	pending   bool
+}
+
+// awaitApproval polls credentials/authorizeCheck with the handle of a pending
+// authorisation until the service gives the SAD, refuses, or the wait runs out.
+func (c *CSCClient) awaitApproval(ctx context.Context, a *cscAuthorizeAnswer) error {
+	const op = "credentials/authorizeCheck"
+	ctx, cancel := context.WithTimeout(ctx, c.maxWait)
+	defer cancel()
+	for a.pending {
+		t := time.NewTimer(c.poll)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return &CSCError{Op: op, Reason: CSCUnavailable, Description: "the signer did not approve in time", Err: ctx.Err()}
+			}
+			return ctx.Err()
+		case <-t.C:
+		}
+		handle := a.Handle
+		*a = cscAuthorizeAnswer{}
+		if err := c.call(ctx, op, map[string]any{"handle": handle}, a, []string{handle}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func encodeHashes(hs [][]byte) []string {
@@ -299,7 +337,10 @@ func (c *CSCClient) SignHash(ctx context.Context, auth *CSCAuthorization, pub cr
 	if err != nil {
 		return nil, err
 	}
-	req := map[string]any{"credentialID": auth.credentialID, "SAD": auth.sad, "hashes": encodeHashes(hashes), "signAlgo": alg.signAlgo}
+	req := map[string]any{"credentialID": auth.credentialID, "hashes": encodeHashes(hashes), "signAlgo": alg.signAlgo}
+	if auth.sad != "" { // none with a credential-scope access token (authMode oauth2code)
+		req["SAD"] = auth.sad
+	}
 	if alg.hashOID != "" {
 		req["hashAlgorithmOID"] = alg.hashOID
 	}
@@ -340,7 +381,9 @@ type CSCAuthFunc func(ctx context.Context, info *CSCCredentialInfo, numSignature
 // CSCSigner is a remote credential of a CSC service as a [Signer]: a crypto.Signer with
 // its certificate and chain, usable wherever a token key is. Each Sign authorises one
 // signature (credentials/authorize, then signatures/signHash); [CSCSigner.SignDigests]
-// signs many digests with one authorisation. Every signature the service returns is
+// signs many digests with one authorisation. A credential whose authMode is
+// "oauth2code" is authorised by the caller's credential-scope access token: it signs
+// without credentials/authorize (no PIN asked). Every signature the service returns is
 // verified with the certificate before it is handed out.
 type CSCSigner struct {
 	c     *CSCClient
@@ -513,8 +556,12 @@ func isFatalAuth(err error) bool {
 }
 
 // authorize asks the callback for the PIN/OTP and calls credentials/authorize for the
-// digests at idx.
+// digests at idx. A credential authorised through OAuth2 (authMode oauth2code) needs no
+// SAD: the caller's access token has credential scope, and signHash goes without one.
 func (s *CSCSigner) authorize(ctx context.Context, idx []int, digests [][]byte, h crypto.Hash) (*CSCAuthorization, error) {
+	if s.info.AuthMode == "oauth2code" {
+		return &CSCAuthorization{credentialID: s.info.ID, expires: time.Now().Add(time.Hour), allowed: len(idx)}, nil
+	}
 	r := CSCAuthorizeRequest{NumSignatures: len(idx), Hash: h, Description: s.Description}
 	if s.info.SCAL == 2 {
 		for _, i := range idx {

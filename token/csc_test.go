@@ -219,6 +219,61 @@ func TestCSCBatchOneAuthorization(t *testing.T) {
 	}
 }
 
+// TestCSCApprovalPolling: a service that answers credentials/authorize with HTTP 202 (the
+// signer approves on a phone) is polled with credentials/authorizeCheck until the SAD.
+func TestCSCApprovalPolling(t *testing.T) {
+	f := newCSCFixture(t, func(c *csctest.Credential) { c.ApprovalPolls = 2 })
+	c, err := NewCSCClient(CSCOptions{BaseURL: f.srv.URL, AccessToken: cscTestToken, PollInterval: 10 * time.Millisecond})
+	require.NoError(t, err)
+	ctx := context.Background()
+	s, err := c.Signer(ctx, "rsa", fixedAuth("123456", ""))
+	require.NoError(t, err)
+	d := cscDigest(crypto.SHA256, "x")
+	sig, err := s.Sign(nil, d, crypto.SHA256)
+	require.NoError(t, err)
+	assert.NoError(t, rsa.VerifyPKCS1v15(&f.rsaKey.PublicKey, crypto.SHA256, d, sig))
+	assert.Equal(t, 1, f.srv.Calls("credentials/authorize"))
+	assert.Equal(t, 3, f.srv.Calls("credentials/authorizeCheck"), "two pending answers, then the SAD")
+
+	// The signer never approves: the wait ends with a typed error.
+	never := newCSCFixture(t, func(c *csctest.Credential) { c.ApprovalPolls = 1 << 30 })
+	slow, err := NewCSCClient(CSCOptions{BaseURL: never.srv.URL, AccessToken: cscTestToken, PollInterval: 5 * time.Millisecond, MaxApprovalWait: 50 * time.Millisecond})
+	require.NoError(t, err)
+	s2, err := slow.Signer(ctx, "rsa", fixedAuth("123456", ""))
+	require.NoError(t, err)
+	_, err = s2.Sign(nil, d, crypto.SHA256)
+	assert.ErrorIs(t, err, ErrCSCUnavailable)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Contains(t, err.Error(), "did not approve in time")
+	assert.Zero(t, never.srv.Calls("signatures/signHash"))
+}
+
+// TestCSCOAuth2CodeCredential: a credential authorised through OAuth2 (the caller's
+// access token has credential scope) signs without credentials/authorize.
+func TestCSCOAuth2CodeCredential(t *testing.T) {
+	f := newCSCFixture(t, func(c *csctest.Credential) { c.OAuth2Code = true })
+	ctx := context.Background()
+	asked := false
+	s, err := f.client.Signer(ctx, "rsa", func(context.Context, *CSCCredentialInfo, int) (string, string, error) {
+		asked = true
+		return "", "", nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "oauth2code", s.Info().AuthMode)
+	digests := [][]byte{cscDigest(crypto.SHA256, "a"), cscDigest(crypto.SHA256, "b")}
+	sigs, errs := s.SignDigests(ctx, digests, &rsa.PSSOptions{Hash: crypto.SHA256, SaltLength: rsa.PSSSaltLengthEqualsHash}, nil)
+	require.Nil(t, errs)
+	for i, sig := range sigs {
+		assert.NoError(t, rsa.VerifyPSS(&f.rsaKey.PublicKey, crypto.SHA256, digests[i], sig, nil))
+	}
+	assert.False(t, asked, "no PIN is asked for")
+	assert.Zero(t, f.srv.Calls("credentials/authorize"))
+	assert.Equal(t, 1, f.srv.Calls("signatures/signHash"))
+	// Authorize itself refuses such a credential with a clear error.
+	_, err = f.client.Authorize(ctx, s.Info(), CSCAuthorizeRequest{NumSignatures: 1})
+	assert.ErrorIs(t, err, ErrCSCUnsupported)
+}
+
 func TestCSCBatchWrongHashFailsOnlyThatDocument(t *testing.T) {
 	f := newCSCFixture(t, nil)
 	ctx := context.Background()

@@ -51,7 +51,10 @@
 // credentials/authorize (numSignatures = N, the hashes sent along when the credential's
 // SCAL is 2) and as few signHash calls as the service allows; [Batch] gives the same
 // [BatchSigner] shape to any other key (a PKCS#11 token signs a batch under its one
-// login). Every signature the service returns is verified with the certificate.
+// login). Every signature the service returns is verified with the certificate. An
+// authorisation the service holds pending (HTTP 202, the signer approves on a phone) is
+// polled with credentials/authorizeCheck; a credential whose authMode is oauth2code
+// signs with the caller's credential-scope access token and no SAD.
 //
 // Failures are [*CSCError] values with Vietnamese and English messages, matching ErrCSC
 // and one sentinel per reason (ErrPINIncorrect, ErrCSCCredentialLocked / ErrPINLocked,

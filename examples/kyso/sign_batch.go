@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/kyso-go/kyso"
+	"github.com/kyso-go/kyso/policy"
 	"github.com/kyso-go/kyso/signature"
 	"github.com/kyso-go/kyso/token"
 )
@@ -32,7 +34,7 @@ func (b *signBatchFlags) register(fs *flag.FlagSet) {
 func (b *signBatchFlags) set() bool { return b.inDir != "" || b.outDir != "" }
 
 // problems lists the usage errors of a batch; in and out are -in and -out.
-func (b *signBatchFlags) problems(in, out string, policy bool) []string {
+func (b *signBatchFlags) problems(in, out string) []string {
 	var p []string
 	switch {
 	case in != "" || out != "":
@@ -41,9 +43,6 @@ func (b *signBatchFlags) problems(in, out string, policy bool) []string {
 		p = append(p, "-in-dir and -out-dir go together")
 	case filepath.Clean(b.inDir) == filepath.Clean(b.outDir):
 		p = append(p, "-out-dir must differ from -in-dir (the inputs are never modified)")
-	}
-	if policy {
-		p = append(p, "the signing policy flags check one document at a time: sign with -in/-out")
 	}
 	return p
 }
@@ -91,21 +90,41 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 	}
 	pdfPass, err := envSecret(c, "-in-pass-env", f.inPassEnv)
 	if err != nil {
+		printFailure(c, "kyso sign", err)
+		return exitFailure
+	}
+	opts := kyso.SignOptions{RSA: kyso.RSAPSS}
+	if !f.pss {
+		opts.RSA = kyso.RSAPKCS1v15
+	}
+	opts.Signature = signature.SignOptions{
+		Hash: f.hashAlg, Name: f.name, Reason: f.reason, Location: f.location,
+		ContactInfo: f.contact, Field: f.field, NewField: f.newField, Certify: f.certifyLevel,
+		Password: pdfPass, ReserveUnsigned: f.reserveUnsigned,
+	}
+	// layout places the visible signature in each document (the root package reads
+	// each document's own signature block).
+	if opts.Placement, err = f.placement.spec(f); err != nil {
 		fmt.Fprintln(c.stderr, "kyso sign:", err)
 		return exitFailure
 	}
-	opts := signature.SignOptions{
-		Hash: f.hashAlg, PSS: f.pss, Name: f.name, Reason: f.reason, Location: f.location,
-		ContactInfo: f.contact, Field: f.field, NewField: f.newField, Certify: f.certifyLevel,
-		Password: pdfPass, ReserveUnsigned: f.reserveUnsigned, Widget: f.widget,
-	}
-	if opts.Level, err = f.level.options(); err != nil {
+	if opts.Signature.Level, err = f.level.options(); err != nil {
 		fmt.Fprintln(c.stderr, "kyso sign:", err)
 		return exitUsage
 	}
+	sp, err := newSignPolicy(c, &f.policy)
+	if err != nil {
+		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		return policyErrCode(err)
+	}
+	if sp != nil { // asked for each document, with its own existing signatures
+		p := *sp.policy
+		p.Decided = nil // the workers decide at once; each result carries its decision
+		opts.Policy = &p
+	}
 	s, err := openSignFlagsSigner(c, f)
 	if err != nil {
-		fmt.Fprintln(c.stderr, "kyso sign: opening the key:", err)
+		printFailure(c, "kyso sign", fmt.Errorf("opening the key: %w", err))
 		return exitFailure
 	}
 	if cl, ok := s.(io.Closer); ok {
@@ -120,7 +139,8 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 		how = "one authorisation"
 	}
 	fmt.Fprintf(c.stderr, "kyso sign: %d documents from %s, signed by %q with %s\n", len(docs), f.batch.inDir, s.Certificate().Subject.CommonName, how)
-	results, err := kyso.SignBatch(ctx, token.Batch(s), docs, &kyso.BatchOptions{Sign: opts, Progress: func(p kyso.BatchProgress) {
+	workers := 4
+	results, err := kyso.SignBatch(ctx, token.Batch(s), docs, &kyso.BatchOptions{Sign: opts, Workers: workers, Progress: func(p kyso.BatchProgress) {
 		switch p.Stage {
 		case kyso.BatchPrepared:
 			fmt.Fprintf(c.stderr, "kyso sign: [%d/%d] prepared %s\n", p.Done, p.Total, filepath.Base(p.Document))
@@ -147,10 +167,18 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 		return exitOK
 	}
 	fmt.Fprintf(c.stdout, "failed %d (no output file written for them):\n", len(results)-ok)
+	var refusal *policy.RefusalError
 	for _, r := range results {
 		if r.Err != nil {
 			fmt.Fprintf(c.stdout, "  %s: %v\n", filepath.Base(r.Input), r.Err)
+			if refusal == nil {
+				errors.As(r.Err, &refusal)
+			}
 		}
+	}
+	if sp != nil && refusal != nil { // the reasons once, with their citations
+		fmt.Fprintln(c.stdout, "kyso sign: chính sách ký số không cho phép ký / the signing policy refuses; the first refusal:")
+		policyWriteDecision(c.stdout, sp.profile, refusal.Decision)
 	}
 	return exitFailure
 }

@@ -145,7 +145,7 @@ func TestSignCommandBatchCSC(t *testing.T) {
 	code, stdout, stderr := runCLI(t, f.env, append(args, f.levelArgs("B-LTA")...)...)
 	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
 	assert.Contains(t, stdout, "signed 6 of 6 documents")
-	assert.Contains(t, stderr, "[6/6] signed vb-05.pdf")
+	assert.Contains(t, stderr, "[6/6] signed vb-")
 	assert.Contains(t, stderr, "signatures received")
 	assert.Equal(t, 1, f.srv.Calls("credentials/authorize"), "one authorisation for the whole directory")
 	assert.Equal(t, 1, f.srv.Calls("signatures/signHash"))
@@ -184,12 +184,35 @@ func TestSignCommandBatchCSC(t *testing.T) {
 	entries, _ = os.ReadDir(outDir3)
 	assert.Empty(t, entries)
 
+	// The signing policy is asked for each document: the clerk's seal before the
+	// authority signed is refused for all, and the service is never called.
+	f.srv.ResetCalls()
+	require.NoError(t, os.Remove(filepath.Join(inDir, "vb-03.pdf")))
+	outDir4 := filepath.Join(f.dir, "out4")
+	code, stdout, stderr = runCLI(t, f.env, append([]string{"sign", "-in-dir", inDir, "-out-dir", outDir4, "-role", "clerk"}, f.cscArgs("org", "CSC_PIN")...)...)
+	assert.Equal(t, exitFailure, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	assert.Contains(t, stdout, "signed 0 of 5")
+	assert.Equal(t, 1, strings.Count(stdout, "KHÔNG ĐƯỢC KÝ"), "the reasons once, not once per document")
+	assert.Zero(t, f.srv.Calls("credentials/authorize"))
+	code, stdout, stderr = runCLI(t, f.env, append([]string{"sign", "-in-dir", inDir, "-out-dir", outDir4, "-role", "authority"}, f.cscArgs("leader", "CSC_PIN")...)...)
+	assert.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	assert.Contains(t, stdout, "signed 5 of 5")
+
+	// A visible signature placed on each document (its own page and rectangle).
+	outDir5 := filepath.Join(f.dir, "out5")
+	code, stdout, stderr = runCLI(t, f.env, append([]string{"sign", "-in-dir", inDir, "-out-dir", outDir5, "-page", "1", "-rect", "60,60,260,120", "-name", "Nguyễn Văn Lãnh Đạo"}, f.cscArgs("leader", "CSC_PIN")...)...)
+	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	assert.Contains(t, stdout, "signed 5 of 5")
+	doc, err := os.ReadFile(filepath.Join(outDir5, "vb-00.pdf"))
+	require.NoError(t, err)
+	assert.Contains(t, string(doc), "/Rect [60 60 260 120]")
+	assert.Equal(t, 1, pdfsigValid(t, filepath.Join(outDir5, "vb-05.pdf")))
+
 	// Usage errors.
 	for _, bad := range [][]string{
 		{"sign", "-in-dir", inDir, "-out-dir", inDir, "-p12", "x", "-p12-pass-env", "P"},
 		{"sign", "-in-dir", inDir, "-p12", "x", "-p12-pass-env", "P"},
 		{"sign", "-in-dir", inDir, "-out-dir", outDir, "-in", "a.pdf", "-p12", "x", "-p12-pass-env", "P"},
-		{"sign", "-in-dir", inDir, "-out-dir", outDir, "-role", "clerk", "-p12", "x", "-p12-pass-env", "P"},
 	} {
 		code, _, _ := runCLI(t, f.env, bad...)
 		assert.Equal(t, exitUsage, code, "%v", bad)

@@ -47,6 +47,14 @@ type Credential struct {
 	// AuthV21, when set, describes the PIN and OTP as CSC v2.1 authentication objects
 	// ("auth": {"mode", "objects"}) and expects them back as "authData".
 	AuthV21 bool
+	// OAuth2Code, when set, makes the credential's authMode "oauth2code": the access
+	// token stands for the credential authorisation (credential scope), signHash needs
+	// no SAD, and credentials/authorize is refused.
+	OAuth2Code bool
+	// ApprovalPolls, when > 0, makes credentials/authorize answer HTTP 202 with a
+	// handle (the signer approves on a phone) and credentials/authorizeCheck answer 202
+	// that many times before giving the SAD.
+	ApprovalPolls int
 }
 
 // Server is a CSC v2 service on 127.0.0.1.
@@ -60,6 +68,7 @@ type Server struct {
 	mu          sync.Mutex
 	creds       map[string]*credState
 	sads        map[string]*sadState
+	pending     map[string]*pendingAuth
 	calls       map[string]int
 	failNext    map[string][]int
 	rateLimit   map[string][]time.Duration
@@ -80,6 +89,12 @@ type credState struct {
 	locked    bool
 }
 
+// pendingAuth is an authorisation waiting for the signer's approval.
+type pendingAuth struct {
+	polls int
+	sad   string
+}
+
 type sadState struct {
 	cred      string
 	remaining int
@@ -90,7 +105,7 @@ type sadState struct {
 // NewHandlerServer returns a server that is not listening: use [Server.Handler] to
 // mount it (kyso pki serve does, beside OCSP/CRL/TSA). URL is empty until Start.
 func NewHandlerServer(token string, creds ...Credential) (*Server, error) {
-	s := &Server{Token: token, creds: map[string]*credState{}, sads: map[string]*sadState{}, calls: map[string]int{},
+	s := &Server{Token: token, creds: map[string]*credState{}, sads: map[string]*sadState{}, pending: map[string]*pendingAuth{}, calls: map[string]int{},
 		failNext: map[string][]int{}, rateLimit: map[string][]time.Duration{}, sadLifetime: time.Hour}
 	for _, c := range creds {
 		if c.ID == "" || c.Key == nil || len(c.Chain) == 0 || c.Chain[0] == nil {
@@ -262,7 +277,7 @@ func (s *Server) Unlock(id string) {
 }
 
 // Methods lists the API methods the server implements.
-var Methods = []string{"info", "credentials/list", "credentials/info", "credentials/authorize", "signatures/signHash"}
+var Methods = []string{"info", "credentials/list", "credentials/info", "credentials/authorize", "credentials/authorizeCheck", "signatures/signHash"}
 
 // Handler returns the HTTP handler of the API, answering under /csc/v2/.
 func (s *Server) Handler() http.Handler {
@@ -343,6 +358,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		out, aerr = s.credInfo(req)
 	case "credentials/authorize":
 		out, aerr = s.authorize(req)
+		if a, ok := out.(map[string]any); ok && a["handle"] != nil {
+			writeJSON(w, http.StatusAccepted, out)
+			return
+		}
+	case "credentials/authorizeCheck":
+		var pending bool
+		out, pending, aerr = s.authorizeCheck(req)
+		if pending {
+			writeJSON(w, http.StatusAccepted, out)
+			return
+		}
 	case "signatures/signHash":
 		out, aerr = s.signHash(req)
 	default:
@@ -492,6 +518,10 @@ func (s *Server) credInfo(req map[string]json.RawMessage) (any, *apiError) {
 		return out, nil
 	}
 	out["authMode"] = "explicit"
+	if c.OAuth2Code {
+		out["authMode"] = "oauth2code"
+		return out, nil
+	}
 	presence := func(v string) string {
 		if v != "" {
 			return "true"
@@ -542,6 +572,9 @@ func (s *Server) authorize(req map[string]json.RawMessage) (any, *apiError) {
 	if c.locked {
 		return nil, badRequest("Credential locked")
 	}
+	if c.OAuth2Code {
+		return nil, badRequest("The credential is authorized with oauth2code")
+	}
 	var num int
 	if raw, ok := req["numSignatures"]; !ok || json.Unmarshal(raw, &num) != nil {
 		return nil, badRequest("Missing (or invalid type) integer parameter numSignatures")
@@ -590,7 +623,30 @@ func (s *Server) authorize(req map[string]json.RawMessage) (any, *apiError) {
 		}
 	}
 	s.sads[sad] = st
+	if c.ApprovalPolls > 0 {
+		handle := randomSAD()
+		s.pending[handle] = &pendingAuth{polls: c.ApprovalPolls, sad: sad}
+		return map[string]any{"handle": handle}, nil
+	}
 	return map[string]any{"SAD": sad, "expiresIn": int(s.sadLifetime / time.Second)}, nil
+}
+
+// authorizeCheck answers a poll of a pending authorisation: 202 with the handle until
+// the signer "approved", then the SAD.
+func (s *Server) authorizeCheck(req map[string]json.RawMessage) (any, bool, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h, ok := str(req, "handle")
+	p := s.pending[h]
+	if !ok || p == nil {
+		return nil, false, badRequest("Invalid parameter handle")
+	}
+	if p.polls > 0 {
+		p.polls--
+		return map[string]any{"handle": h}, true, nil
+	}
+	delete(s.pending, h)
+	return map[string]any{"SAD": p.sad, "expiresIn": int(s.sadLifetime / time.Second)}, false, nil
 }
 
 // authData reads the PIN and OTP of an authorisation, in the v2.0 or v2.1 shape.
@@ -615,6 +671,9 @@ func authData(req map[string]json.RawMessage, v21 bool) (pin, otp string) {
 	return
 }
 
+// maxOAuth2Signatures bounds one signHash call of an oauth2code credential.
+const maxOAuth2Signatures = 1000
+
 var hashByOID = map[string]crypto.Hash{
 	"2.16.840.1.101.3.4.2.1": crypto.SHA256, "2.16.840.1.101.3.4.2.2": crypto.SHA384, "2.16.840.1.101.3.4.2.3": crypto.SHA512,
 	"2.16.840.1.101.3.4.2.8": crypto.SHA3_256, "2.16.840.1.101.3.4.2.9": crypto.SHA3_384, "2.16.840.1.101.3.4.2.10": crypto.SHA3_512,
@@ -633,6 +692,11 @@ func (s *Server) signHash(req map[string]json.RawMessage) (any, *apiError) {
 		return nil, aerr
 	}
 	sad, ok := str(req, "SAD")
+	if !ok && c.OAuth2Code { // the credential-scope access token authorises the signatures
+		sad = "oauth2:" + randomSAD()
+		s.sads[sad] = &sadState{cred: c.ID, remaining: maxOAuth2Signatures, expires: time.Now().Add(time.Minute)}
+		ok = true
+	}
 	if !ok {
 		return nil, badRequest("Missing (or invalid type) string parameter SAD")
 	}
