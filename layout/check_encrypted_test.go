@@ -16,8 +16,8 @@ import (
 
 // An encrypted input (AES-256, as qpdf writes it): with an empty user password it is
 // read by Place and Check like any other; with a user password, Check opens it with
-// CheckOptions.Password and refuses it without (ErrUnreadable), and Place refuses it
-// with a typed error (ErrDocument) and never panics.
+// CheckOptions.Password and refuses it without (ErrUnreadable), and Place opens it
+// with Spec.Password and refuses it without, with a typed error (ErrDocument).
 func TestEncryptedInput(t *testing.T) {
 	needTool(t, "qpdf")
 	letter := formsLetter(t, "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn Thắng")
@@ -44,6 +44,10 @@ func TestEncryptedInput(t *testing.T) {
 	locked := encrypt("mat-khau")
 	_, err = layout.Place(ctx, bytes.NewReader(locked), int64(len(locked)), spec)
 	assert.ErrorIs(t, err, layout.ErrDocument)
+	spec.Password = []byte("mat-khau")
+	p, err = layout.Place(ctx, bytes.NewReader(locked), int64(len(locked)), spec)
+	require.NoError(t, err)
+	assert.Equal(t, 1, p.Page)
 	_, err = layout.Check(ctx, bytes.NewReader(locked), int64(len(locked)), nil)
 	assert.ErrorIs(t, err, layout.ErrUnreadable)
 	rep = ckCheck(t, locked, &layout.CheckOptions{Password: []byte("mat-khau")})

@@ -119,6 +119,9 @@ type Spec struct {
 	// Font is a TrueType font to set text in (an agency's licensed Times New Roman);
 	// nil uses the embedded Liberation Serif, its metric clone.
 	Font []byte
+	// Password opens an encrypted PDF (its user or owner password); nil is the empty
+	// password.
+	Password []byte
 }
 
 // Placement is where a visible signature goes and how it is drawn. It implements the
@@ -168,7 +171,7 @@ func Place(ctx context.Context, r io.ReaderAt, size int64, spec Spec) (*Placemen
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	doc, pages, err := openDoc(r, size)
+	doc, pages, err := openDocPassword(r, size, spec.Password)
 	if err != nil {
 		return nil, err
 	}

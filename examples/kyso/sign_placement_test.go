@@ -138,6 +138,19 @@ func TestSignPlacementFlags(t *testing.T) {
 	code, stdout, _ = runCLI(t, nil, "layout", "check", s7)
 	assert.Equal(t, exitFailure, code)
 	assert.Contains(t, stdout, "seal.side")
+
+	// A letter encrypted with a user password: the placement reads it with the
+	// password given by -in-pass-env, as the signing does.
+	if _, err := exec.LookPath("qpdf"); err == nil || os.Getenv("CI") != "" {
+		enc := filepath.Join(dir, "enc.pdf")
+		out, err := exec.Command("qpdf", "--encrypt", "mat-khau", "owner", "256", "--", in, enc).CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		s8 := filepath.Join(dir, "s8.pdf")
+		code, stdout, stderr = runCLI(t, map[string]string{"DOCPW": "mat-khau"}, "sign", "-in", enc, "-out", s8, "-key", ok, "-cert", oc,
+			"-in-pass-env", "DOCPW", "-placement", "attachment", "-doc-number", "41/2022/QĐ-UBND")
+		require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+		assert.Contains(t, stdout, "attachment placed on page 1")
+	}
 }
 
 func TestSignPlacementUsage(t *testing.T) {
