@@ -532,6 +532,8 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 			n = 86400
 		}
 		return time.Duration(n) * time.Second
+	} else if strings.Trim(v, "0123456789") == "" { // delay-seconds beyond int64: absurd, capped
+		return 24 * time.Hour
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {
