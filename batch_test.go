@@ -3,8 +3,10 @@ package kyso_test
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"crypto/x509"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -330,6 +332,42 @@ func TestSignBatchFaults(t *testing.T) {
 		_, err = kyso.SignBatch(ctx, nil, docs, nil)
 		assert.Error(t, err)
 	})
+}
+
+// TestSignBatchMixedSchemes: BatchOptions.Document gives one document another hash and
+// RSA scheme: its digest goes to the signer with its own options (a second
+// authorisation), not under the others', and every document is signed.
+func TestSignBatchMixedSchemes(t *testing.T) {
+	k := newBTKit(t, nil)
+	docs, outDir := btDocs(t, 4)
+	var signed []int
+	results, err := kyso.SignBatch(context.Background(), k.signer(t, "leader", "246810"), docs, &kyso.BatchOptions{
+		Document: func(_ context.Context, d kyso.BatchDocument, _ io.ReaderAt, _ int64, o *kyso.SignOptions) error {
+			if d.Input == docs[2].Input {
+				o.Signature.Hash, o.RSA = crypto.SHA384, kyso.RSAPKCS1v15
+			}
+			return nil
+		},
+		Progress: func(p kyso.BatchProgress) {
+			if p.Stage == kyso.BatchSigned {
+				assert.Equal(t, 4, p.Total)
+				signed = append(signed, p.Done)
+			}
+		},
+	})
+	require.NoError(t, err)
+	for _, r := range results {
+		require.NoError(t, r.Err, r.Input)
+		k.verify(t, r.Output, signature.LevelBB)
+	}
+	doc, err := os.ReadFile(results[2].Output)
+	require.NoError(t, err)
+	rep, err := signature.Verify(context.Background(), bytes.NewReader(doc), int64(len(doc)), &signature.VerifyOptions{Roots: k.pki.Roots(), Revocation: k.checker})
+	require.NoError(t, err)
+	assert.Equal(t, "SHA-384", fmt.Sprint(rep.Signatures[0].DigestAlgorithm))
+	assert.Equal(t, 2, k.srv.Calls("credentials/authorize"), "one authorisation per signature scheme")
+	assert.Equal(t, []int{3, 4}, signed)
+	assert.Len(t, btOutputs(t, outDir), 4)
 }
 
 // TestSignBatchSoftwareKey: the same batch API over a key that is not remote (a PKCS#12
