@@ -229,8 +229,10 @@ type CSCCredentialInfo struct {
 	SCAL int
 	// Multisign is the most signatures one authorisation may create (at least 1).
 	Multisign int
-	// authData reports that the service described its factors as CSC v2.1
-	// authentication objects (sent back as "authData").
+	// authData reports that the service described its factors as the authentication
+	// objects of CSC v2.0.0.2 ("auth": mode, expression, objects; sent back as
+	// "authData") rather than in the flat shape of CSC v1 (authMode, PIN, OTP) that
+	// several v2 services still answer.
 	authData bool
 }
 
@@ -357,7 +359,7 @@ func parseCredentialInfo(raw []byte) (*CSCCredentialInfo, error) {
 		return CSCAuthObject{Presence: strings.ToLower(string(o.Presence)), Type: o.Type, Format: o.Format, Label: o.Label, Description: o.Description}
 	}
 	info.PIN, info.OTP = conv(j.PIN), conv(j.OTP)
-	if j.Auth != nil { // CSC v2.1 shape: auth/mode and authentication objects
+	if j.Auth != nil { // CSC v2.0.0.2 shape: auth/mode and authentication objects
 		if info.AuthMode == "" {
 			info.AuthMode = j.Auth.Mode
 		}
