@@ -27,7 +27,9 @@ type CSCOptions struct {
 	// AccessToken is the OAuth2 access token (service or credential scope) sent as
 	// "Authorization: Bearer". The caller obtains it; the client runs no OAuth flow.
 	AccessToken string
-	// HTTPClient sends the requests; nil means a client with the Timeout below.
+	// HTTPClient sends the requests; nil means a client with the Timeout below that
+	// follows no redirect (the CSC API has none, and a 307 would carry the PIN or the
+	// SAD to wherever it points). A client given here keeps its own redirect policy.
 	HTTPClient *http.Client
 	// Timeout bounds each HTTP attempt when HTTPClient is nil; 0 means 60 s.
 	Timeout time.Duration
@@ -106,7 +108,7 @@ func NewCSCClient(opts CSCOptions) (*CSCClient, error) {
 		if t <= 0 {
 			t = 60 * time.Second
 		}
-		c.http = &http.Client{Timeout: t}
+		c.http = &http.Client{Timeout: t, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	switch {
 	case c.retries == 0:
@@ -506,6 +508,9 @@ func (c *CSCClient) answer(method string, status int, data []byte, hdr http.Head
 			return nil
 		}
 		return &CSCError{Op: method, Reason: CSCUnsupported, Status: status, Description: "asynchronous operation (HTTP 202) is not supported"}
+	}
+	if status >= 300 && status < 400 {
+		return &CSCError{Op: method, Reason: CSCBadResponse, Status: status, Description: "redirect refused: the request carries the PIN or the SAD, and the CSC API has no redirects"}
 	}
 	var ej cscErrorJSON
 	_ = json.Unmarshal(data, &ej) // a body that is not CSC JSON leaves the fields empty

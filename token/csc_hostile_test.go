@@ -532,3 +532,34 @@ func TestCSCHostileSecretsInLog(t *testing.T) {
 	}
 	assert.NotEmpty(t, f.log.String())
 }
+
+// TestCSCHostileRedirect: a service that redirects credentials/authorize elsewhere (a
+// 307 would re-send the body, PIN included) gets no second request: the client refuses
+// the redirect with ErrCSCBadResponse.
+func TestCSCHostileRedirect(t *testing.T) {
+	var elsewhere sync.Map
+	sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		elsewhere.Store(r.URL.Path, string(body))
+	}))
+	defer sink.Close()
+	for _, status := range []int{http.StatusTemporaryRedirect, http.StatusPermanentRedirect, http.StatusFound} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			f := newHostileFixture(t, nil, func(_ *hostileFixture, method string, w http.ResponseWriter, r *http.Request, next http.Handler) {
+				if method == "credentials/authorize" {
+					http.Redirect(w, r, sink.URL+"/steal", status)
+					return
+				}
+				next.ServeHTTP(w, r)
+			})
+			s, err := f.client.Signer(context.Background(), "rsa", fixedAuth("123456", ""))
+			require.NoError(t, err)
+			_, err = s.Sign(nil, cscDigest(crypto.SHA256, "x"), crypto.SHA256)
+			assert.ErrorIs(t, err, ErrCSCBadResponse)
+			assert.Contains(t, err.Error(), "redirect refused")
+			_, stolen := elsewhere.Load("/steal")
+			assert.False(t, stolen, "nothing reached the redirect's target")
+			assert.Equal(t, 1, f.count("credentials/authorize"), "not retried")
+		})
+	}
+}
