@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto"
+	"crypto/ecdsa"
 	"crypto/x509"
 	"fmt"
 	"io"
@@ -171,6 +172,42 @@ func TestCSCSignsAtEveryLevel(t *testing.T) {
 				assert.Equal(t, kyso.BatchCompleted, stages[len(stages)-1])
 			})
 		}
+	}
+}
+
+// TestCSCSignsECDSA: an ECDSA P-256 remote credential (the test PKI with ECDSA keys)
+// signs one document and a batch at B-B and B-LTA; pdfsig and kyso's verifier accept
+// every output.
+func TestCSCSignsECDSA(t *testing.T) {
+	p := certstatustest.NewPKIWith(t, certstatustest.Options{ECDSA: true})
+	srv := csctest.New(t, btToken, csctest.Credential{ID: "leader", Key: p.Leader.Key, Chain: p.Leader.Chain, PIN: "246810", Multisign: 10})
+	c, err := token.NewCSCClient(token.CSCOptions{BaseURL: srv.URL, AccessToken: btToken})
+	require.NoError(t, err)
+	checker := certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(p.Root.Cert), Timeout: 5 * time.Second})
+	k := &btKit{pki: p, srv: srv, client: c, checker: checker, tsa: &certstatus.TSAClient{URL: p.TSAURL, Checker: checker, Timeout: 5 * time.Second}}
+	s := k.signer(t, "leader", "246810")
+	_, isEC := s.Public().(*ecdsa.PublicKey)
+	require.True(t, isEC)
+	for _, level := range []signature.Level{signature.LevelBB, signature.LevelBLTA} {
+		t.Run(string(level), func(t *testing.T) {
+			opts := kyso.SignOptions{Signature: signature.SignOptions{Level: k.level(level)}}
+			in := pdftest.OnePage(7)
+			var out bytes.Buffer
+			_, err := kyso.Sign(context.Background(), &out, bytes.NewReader(in), int64(len(in)), s, &opts)
+			require.NoError(t, err)
+			single := filepath.Join(t.TempDir(), "single.pdf")
+			require.NoError(t, os.WriteFile(single, out.Bytes(), 0o600))
+			k.verify(t, single, level)
+			srv.ResetCalls()
+			docs, _ := btDocs(t, 3)
+			results, err := kyso.SignBatch(context.Background(), s, docs, &kyso.BatchOptions{Sign: opts})
+			require.NoError(t, err)
+			for _, r := range results {
+				require.NoError(t, r.Err)
+				k.verify(t, r.Output, level)
+			}
+			assert.Equal(t, 1, srv.Calls("credentials/authorize"))
+		})
 	}
 }
 
