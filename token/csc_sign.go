@@ -512,7 +512,7 @@ func (s *CSCSigner) SignDigests(ctx context.Context, digests [][]byte, opts cryp
 			todo = nil
 		}
 	}
-	group := max(s.info.Multisign, 1)
+	group := min(max(s.info.Multisign, 1), maxCSCBatch) // a service may claim any multisign; one request stays bounded
 	perCall := s.MaxHashesPerCall
 	done := n - len(todo)
 groups:
