@@ -211,6 +211,21 @@ func TestCSCSignsECDSA(t *testing.T) {
 	}
 }
 
+// TestCSCSignHonoursContext: kyso.Sign with a remote credential whose service stalls
+// returns when ctx ends, not after the HTTP time-outs and retries.
+func TestCSCSignHonoursContext(t *testing.T) {
+	k := newBTKit(t, nil)
+	s := k.signer(t, "leader", "246810")
+	k.srv.SetLatency(time.Hour)
+	in := pdftest.OnePage(9)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	var out bytes.Buffer
+	_, err := kyso.Sign(ctx, &out, bytes.NewReader(in), int64(len(in)), s, nil)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Equal(t, 1, k.srv.Calls("credentials/authorize"), "the stalled request was abandoned, not retried")
+}
+
 // TestSignBatchOneAuthorization: N documents, one credentials/authorize with
 // numSignatures = N, one signHash; with a service limit on hashes per call, as few
 // signHash calls as it allows.

@@ -302,6 +302,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	// The body is read first: only then does the server notice a client that hangs up
+	// during the latency below (r.Context ends).
+	body, bodyErr := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	s.mu.Lock()
 	s.calls[method]++
 	var fail int
@@ -338,8 +341,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_token", "error_description": "The access token is not valid"})
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if err != nil {
+	if bodyErr != nil {
 		writeJSON(w, 400, map[string]string{"error": "invalid_request", "error_description": "unreadable body"})
 		return
 	}
