@@ -21,7 +21,12 @@
 // imports for the everyday operations, each in a few lines.
 //
 //   - Sign signs a PDF with a Signer (a token key, a PKCS#12 file, NewSigner's pair)
-//     under an optional signing Policy; Prepare is its deferred (two-step) form.
+//     under an optional signing Policy, visible where SignOptions.Placement (a
+//     layout.Spec: the leader's image, the clerk's seal, the attachment or copy stamp)
+//     puts it; Prepare is its deferred (two-step) form, SignBatch signs many documents
+//     under one login or authorisation.
+//   - Services wires the CA's time-stamping and status services into PAdES B-T,
+//     B-LT and B-LTA (signature.LevelOptions, signature.ExtendOptions).
 //     RSA keys sign with RSASSA-PSS, mandatory under Thông tư 39/2017/TT-BTTTT
 //     (SignOptions.RSA selects PKCS#1 v1.5).
 //   - Policy asks a policy.Engine whether this signer may apply this signature to this

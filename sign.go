@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 
+	"github.com/kyso-go/kyso/layout"
 	"github.com/kyso-go/kyso/policy"
 	"github.com/kyso-go/kyso/signature"
 )
@@ -85,7 +87,22 @@ type SignOptions struct {
 	// policy.ErrRefused (errors.As reaches the *policy.RefusalError and its decision)
 	// before anything is written.
 	Policy *Policy
+	// Placement, when not nil, makes the signature visible where Nghị định 30/2020
+	// Phụ lục I puts it: layout.Place finds the page and the rectangle in the document
+	// (the leader's image between the signer's title and name, the clerk's seal over
+	// the left third of it, the attachment and copy stamps at the top right of page 1)
+	// and draws the appearance. It replaces Signature.Widget. A copy stamp without
+	// OrgName names the organisation of the signer's certificate. With Policy, the
+	// signature is refused when the policy places it otherwise (a seal where the spec
+	// asks for the leader's image, …), and when Policy.Facts.Document.Kind is empty an
+	// attachment stamp means a separate-file attachment and a copy stamp a copy (whose
+	// form, when the facts do not give it, is the stamp's CopyForm).
+	Placement *layout.Spec
 }
+
+// ErrPlacementMismatch: the signing policy places the signature otherwise than
+// SignOptions.Placement asks (wrapped in signature.ErrPolicyRefused).
+var ErrPlacementMismatch = errors.New("kyso: the policy places this signature otherwise than the layout spec")
 
 // SignResult describes the signature Sign wrote: signature's result, and what the
 // root package added.
@@ -94,35 +111,73 @@ type SignResult struct {
 	// Decision is the signing policy's decision (where the signature goes, its
 	// warnings, the rules applied with their citations); nil without SignOptions.Policy.
 	Decision *policy.Decision
+	// Placement is where layout put the visible signature, with its warnings; nil
+	// without SignOptions.Placement.
+	Placement *layout.Placement
 }
 
 // PreparedSignature is Prepare's result: signature's, and the policy's decision
 // (nil without SignOptions.Policy).
 type PreparedSignature struct {
 	*signature.PreparedSignature
-	Decision *policy.Decision
+	Decision  *policy.Decision
+	Placement *layout.Placement // nil without SignOptions.Placement
 }
 
-// signatureOptions returns the options for package signature, for the document in r;
-// decision receives the policy's decision.
-func (o *SignOptions) signatureOptions(r io.ReaderAt, size int64, decision **policy.Decision) (*signature.SignOptions, error) {
+// signatureOptions returns the options for package signature, for the document in r
+// signed with cert; decision receives the policy's decision, and the layout placement
+// is returned when one was asked for.
+func (o *SignOptions) signatureOptions(ctx context.Context, r io.ReaderAt, size int64, cert *x509.Certificate, decision **policy.Decision) (*signature.SignOptions, *layout.Placement, error) {
 	if o == nil {
 		o = &SignOptions{}
 	}
 	so := o.Signature
+	var placed *layout.Placement
+	if o.Placement != nil {
+		spec := *o.Placement
+		if spec.Password == nil {
+			spec.Password = so.Password // the document's, to read it
+		}
+		if spec.Kind == layout.Copy && spec.OrgName == "" && cert != nil {
+			spec.OrgName = cert.Subject.CommonName
+			if len(cert.Subject.Organization) > 0 {
+				spec.OrgName = cert.Subject.Organization[0]
+			}
+		}
+		var err error
+		if placed, err = layout.Place(ctx, r, size, spec); err != nil {
+			return nil, nil, err
+		}
+		so.Widget = &signature.Widget{Page: placed.Page, Rect: placed.Rect, Appearance: placed}
+	}
 	switch o.RSA {
 	case RSAPSS:
 		so.PSS = true
 	case RSAPKCS1v15:
 		so.PSS = false
 	default:
-		return nil, &signature.SignError{Err: signature.ErrInvalidOptions, Detail: fmt.Sprintf("unknown RSA scheme %d", int(o.RSA))}
+		return nil, nil, &signature.SignError{Err: signature.ErrInvalidOptions, Detail: fmt.Sprintf("unknown RSA scheme %d", int(o.RSA))}
 	}
 	if o.Policy != nil {
 		if o.Policy.Engine == nil {
-			return nil, &signature.SignError{Err: signature.ErrInvalidOptions, Detail: "Policy has no Engine"}
+			return nil, nil, &signature.SignError{Err: signature.ErrInvalidOptions, Detail: "Policy has no Engine"}
 		}
 		p := *o.Policy
+		if o.Placement != nil && p.Facts.Document.Kind == "" {
+			// The placement says what the document is when the facts do not.
+			switch o.Placement.Kind {
+			case layout.Attachment:
+				p.Facts.Document.Kind = policy.DocAttachmentSeparateFile
+			case layout.Copy:
+				p.Facts.Document.Kind = policy.DocCopy
+			}
+		}
+		if o.Placement != nil && o.Placement.Kind == layout.Copy && p.Facts.Document.CopyForm == "" && o.Placement.CopyForm != "" {
+			// The copy form printed in the stamp is the copy's form.
+			if err := p.Facts.Document.CopyForm.UnmarshalText([]byte(o.Placement.CopyForm)); err != nil {
+				return nil, nil, err
+			}
+		}
 		p.Decided = func(d policy.Decision) {
 			*decision = &d
 			if o.Policy.Decided != nil {
@@ -130,6 +185,9 @@ func (o *SignOptions) signatureOptions(r io.ReaderAt, size int64, decision **pol
 			}
 		}
 		hook := p.Hook(r, size, so.Password)
+		if o.Placement != nil {
+			hook = placementCheck{hook, o.Placement.Kind, decision}
+		}
 		if extra := so.Policy; extra != nil {
 			first := hook
 			hook = signature.PolicyHookFunc(func(ctx context.Context, info signature.SigningInfo) error {
@@ -141,7 +199,36 @@ func (o *SignOptions) signatureOptions(r io.ReaderAt, size int64, decision **pol
 		}
 		so.Policy = hook
 	}
-	return &so, nil
+	return &so, placed, nil
+}
+
+// placementCheck refuses a signature the policy allows in another place than the
+// layout spec asks for.
+type placementCheck struct {
+	signature.PolicyHook
+	kind     layout.Kind
+	decision **policy.Decision
+}
+
+// policyPlacement names the policy's placement for each kind of layout; TextBox is
+// not a Nghị định 30 placement and is never checked.
+var policyPlacement = map[layout.Kind]policy.Placement{
+	layout.Signer:     policy.PlacementSigner,
+	layout.Seal:       policy.PlacementSeal,
+	layout.Attachment: policy.PlacementAttachmentStamp,
+	layout.Copy:       policy.PlacementCopyStamp,
+}
+
+// CheckSigning asks the policy, then compares its placement with the spec's.
+func (c placementCheck) CheckSigning(ctx context.Context, info signature.SigningInfo) error {
+	if err := c.PolicyHook.CheckSigning(ctx, info); err != nil {
+		return err
+	}
+	want, ok := policyPlacement[c.kind]
+	if d := *c.decision; ok && d != nil && d.Placement != want {
+		return fmt.Errorf("%w: the policy places it as %q (%s), the spec asks for %q", ErrPlacementMismatch, d.Placement, d.Placement.Vietnamese(), want)
+	}
+	return nil
 }
 
 // Sign signs the PDF in r (size bytes) with s and writes the signed document to w, in
@@ -152,20 +239,20 @@ func (o *SignOptions) signatureOptions(r io.ReaderAt, size int64, decision **pol
 // as Verify does. Nothing is written to w on an error found before signing; wrap w
 // in a temporary file to never leave a partial output.
 func Sign(ctx context.Context, w io.Writer, r io.ReaderAt, size int64, s Signer, opts *SignOptions) (*SignResult, error) {
-	var decision *policy.Decision
-	so, err := opts.signatureOptions(r, size, &decision)
-	if err != nil {
-		return nil, err
-	}
 	var chain []*x509.Certificate
 	if s != nil {
 		chain = append([]*x509.Certificate{s.Certificate()}, s.Chain()...)
+	}
+	var decision *policy.Decision
+	so, placed, err := opts.signatureOptions(ctx, r, size, first(chain), &decision)
+	if err != nil {
+		return nil, err
 	}
 	res, err := signature.Sign(ctx, w, r, size, s, chain, so)
 	if err != nil {
 		return nil, err
 	}
-	return &SignResult{SignResult: res, Decision: decision}, nil
+	return &SignResult{SignResult: res, Decision: decision, Placement: placed}, nil
 }
 
 // Prepare is the first step of deferred (two-step) signing, for signers whose key is
@@ -175,7 +262,7 @@ func Sign(ctx context.Context, w io.Writer, r io.ReaderAt, size int64, s Signer,
 // certificate.
 func Prepare(ctx context.Context, r io.ReaderAt, size int64, chain []*x509.Certificate, opts *SignOptions) (*PreparedSignature, error) {
 	var decision *policy.Decision
-	so, err := opts.signatureOptions(r, size, &decision)
+	so, placed, err := opts.signatureOptions(ctx, r, size, first(chain), &decision)
 	if err != nil {
 		return nil, err
 	}
@@ -183,5 +270,13 @@ func Prepare(ctx context.Context, r io.ReaderAt, size int64, chain []*x509.Certi
 	if err != nil {
 		return nil, err
 	}
-	return &PreparedSignature{PreparedSignature: prep, Decision: decision}, nil
+	return &PreparedSignature{PreparedSignature: prep, Decision: decision, Placement: placed}, nil
+}
+
+// first returns chain[0], or nil.
+func first(chain []*x509.Certificate) *x509.Certificate {
+	if len(chain) == 0 {
+		return nil
+	}
+	return chain[0]
 }

@@ -34,12 +34,8 @@ other values and -table ID when the form has several lists). -defs DIR loads an
 agency's definition files (new forms, relabelled fields, overridden defaults).`
 
 func runForms(ctx context.Context, c *cli, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(c.stderr, formsUsage)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
+	if code, ok := subcommand(c, "kyso forms", formsUsage+formsExitCodes, []string{"list", "show", "schema", "validate", "render", "template", "deadline"}, args); !ok {
+		return code
 	}
 	sub, rest := args[0], args[1:]
 	switch sub {
@@ -58,27 +54,20 @@ func runForms(ctx context.Context, c *cli, args []string) int {
 	case "deadline":
 		return formsDeadline(c, rest)
 	}
-	fmt.Fprintf(c.stderr, "kyso forms: unknown subcommand %q\n%s\n", sub, formsUsage)
-	return exitUsage
+	return exitUsage // not reached: subcommand checked the name
 }
 
 // formsFlags parses flags common to the subcommands; ok false means return code.
 func formsFlags(c *cli, name string, args []string, setup func(fs *flag.FlagSet)) (defs string, code int, ok bool) {
-	fs := flag.NewFlagSet("kyso forms "+name, flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+	h := formsHelp[name]
+	cf := newCmdFlags(c, "kyso forms "+name, h.text, h.exits)
+	fs := cf.FlagSet
 	fs.StringVar(&defs, "defs", "", "directory of agency definition files (*.json, *.yaml)")
 	if setup != nil {
 		setup(fs)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return "", exitOK, false
-		}
-		return "", exitUsage, false
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(c.stderr, "kyso forms %s: unexpected argument %q\n", name, fs.Arg(0))
-		return "", exitUsage, false
+	if code, ok := cf.parse(args, false); !ok {
+		return "", code, false
 	}
 	return defs, 0, true
 }
@@ -138,8 +127,7 @@ func formsSchema(c *cli, args []string) int {
 		return code
 	}
 	if id == "" {
-		fmt.Fprintln(c.stderr, "kyso forms schema: -form is required")
-		return exitUsage
+		return usageLine(c, "kyso forms schema", "-form is required")
 	}
 	d, ok := lookupForm(c, defs, id)
 	if !ok {
@@ -165,8 +153,7 @@ func formsShow(c *cli, args []string) int {
 		return code
 	}
 	if id == "" {
-		fmt.Fprintln(c.stderr, "kyso forms show: -form is required")
-		return exitUsage
+		return usageLine(c, "kyso forms show", "-form is required")
 	}
 	reg, ok := loadRegistry(c, defs)
 	if !ok {
@@ -264,8 +251,7 @@ func formsValidate(c *cli, args []string) int {
 		return code
 	}
 	if id == "" || dataPath == "" {
-		fmt.Fprintln(c.stderr, "kyso forms validate: -form and -data are required")
-		return exitUsage
+		return usageLine(c, "kyso forms validate", "-form and -data are required")
 	}
 	d, ok := lookupForm(c, defs, id)
 	if !ok {
@@ -314,18 +300,16 @@ func formsRender(ctx context.Context, c *cli, args []string) int {
 		fs.StringVar(&tableID, "table", "", "with a CSV/XLSX list: which list it fills")
 		fs.BoolVar(&sample, "sample", false, "render the definition's built-in sample data")
 		fs.BoolVar(&draft, "draft", false, "render even if the data does not validate")
-		fs.StringVar(&out, "out", "", "output PDF file")
+		fs.StringVar(&out, "out", "", "output PDF `file` (- for standard output)")
 	})
 	if !ok {
 		return code
 	}
 	if id == "" || out == "" || (dataPath == "") == !sample {
-		fmt.Fprintln(c.stderr, "kyso forms render: -form, -out and exactly one of -data or -sample are required")
-		return exitUsage
+		return usageLine(c, "kyso forms render", "-form, -out and exactly one of -data or -sample are required")
 	}
 	if msg := checkFormsOutput(out, dataPath, basePath); msg != "" {
-		fmt.Fprintf(c.stderr, "kyso forms render: %s\n", msg)
-		return exitUsage
+		return usageLine(c, "kyso forms render", msg)
 	}
 	d, ok := lookupForm(c, defs, id)
 	if !ok {
@@ -365,11 +349,11 @@ func formsRender(ctx context.Context, c *cli, args []string) int {
 		}
 		return exitFailure
 	}
-	if err := writeFileAtomic(out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+	if err := writeOutput(c, out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
 		fmt.Fprintf(c.stderr, "kyso forms render: %v\n", err)
 		return exitFailure
 	}
-	fmt.Fprintf(c.stderr, "kyso forms render: wrote %s (%s)\n", out, d.ID)
+	fmt.Fprintf(c.stderr, "kyso forms render: wrote %s (%s)\n", outputName(out), d.ID)
 	for _, w := range rendered.Warnings {
 		fmt.Fprintf(c.stderr, "kyso forms render: lưu ý / warning: %s / %s\n", w.Vietnamese, w.English)
 	}
@@ -426,12 +410,10 @@ func formsTemplate(c *cli, args []string) int {
 	}
 	ext := strings.ToLower(filepath.Ext(out))
 	if id == "" || (ext != ".xlsx" && ext != ".csv") {
-		fmt.Fprintln(c.stderr, "kyso forms template: -form and -out FILE.xlsx|FILE.csv are required")
-		return exitUsage
+		return usageLine(c, "kyso forms template", "-form and -out FILE.xlsx|FILE.csv are required")
 	}
 	if msg := checkFormsOutput(out); msg != "" {
-		fmt.Fprintf(c.stderr, "kyso forms template: %s\n", msg)
-		return exitUsage
+		return usageLine(c, "kyso forms template", msg)
 	}
 	d, ok := lookupForm(c, defs, id)
 	if !ok {
@@ -488,8 +470,7 @@ func formsDeadline(c *cli, args []string) int {
 		return code
 	}
 	if profile == "" || period == "" {
-		fmt.Fprintln(c.stderr, "kyso forms deadline: -profile and -period are required")
-		return exitUsage
+		return usageLine(c, "kyso forms deadline", "-profile and -period are required")
 	}
 	var p *forms.ReportingProfile
 	var err error
@@ -510,10 +491,10 @@ func formsDeadline(c *cli, args []string) int {
 	}
 	dls, err := p.Deadlines(period, &cal)
 	if err != nil {
-		fmt.Fprintf(c.stderr, "kyso forms deadline: %v\n", err)
 		if errors.Is(err, forms.ErrBadPeriod) {
-			return exitUsage
+			return usageLine(c, "kyso forms deadline", err.Error())
 		}
+		fmt.Fprintf(c.stderr, "kyso forms deadline: %v\n", err)
 		return exitFailure
 	}
 	for _, dl := range dls {

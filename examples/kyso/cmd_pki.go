@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -21,34 +19,23 @@ const defaultPKIAddr = "127.0.0.1:8790"
 
 // runPKI creates ("init") and serves ("serve") a VGCA-shaped test PKI.
 func runPKI(ctx context.Context, c *cli, args []string) int {
-	if len(args) == 0 {
-		pkiUsage(c.stderr)
-		return exitUsage
+	if code, ok := subcommand(c, "kyso pki", pkiUsage+pkiExitCodes, []string{"init", "serve"}, args); !ok {
+		return code
 	}
-	switch args[0] {
-	case "init":
+	if args[0] == "init" {
 		return runPKIInit(c, args[1:])
-	case "serve":
-		return runPKIServe(ctx, c, args[1:])
-	case "-h", "-help", "--help", "help":
-		pkiUsage(c.stderr)
-		return exitOK
 	}
-	fmt.Fprintf(c.stderr, "kyso pki: unknown subcommand %q\n", args[0])
-	pkiUsage(c.stderr)
-	return exitUsage
+	return runPKIServe(ctx, c, args[1:])
 }
 
-func pkiUsage(w io.Writer) {
-	fmt.Fprint(w, `usage:
-  kyso pki init  -dir DIR [-addr 127.0.0.1:PORT] -pass-env VAR
-  kyso pki serve -dir DIR [-addr 127.0.0.1:PORT] [-pass-env VAR]
+const pkiUsage = `usage: kyso pki init  -dir DIR [-addr 127.0.0.1:PORT] -pass-env VAR
+       kyso pki serve -dir DIR [-addr 127.0.0.1:PORT] [-pass-env VAR]
 
 init writes a TEST hierarchy shaped like the VGCA's (root, issuing CA, a leader, a
 deputy, a clerk, an organisation seal, a device, a TSA, a delegated OCSP responder):
 PEM certificates, PKCS#12 key stores (leader.p12, org.p12, …) protected by the
 password in $VAR, and the servers' keys. The certificates' OCSP, CRL and AIA URLs
-point at -addr (default `+defaultPKIAddr+`).
+point at -addr (default ` + defaultPKIAddr + `).
 
 serve answers OCSP (/ocsp), CRLs (/crl/…), AIA (/aia/…) and RFC 3161 time-stamps
 (/tsa) for such a directory until interrupted, on the address the certificates name
@@ -56,29 +43,29 @@ unless -addr says otherwise. With -pass-env (the password given to init) it also
 a remote signing service (CSC API v2, ký số từ xa) under /csc/v2/ holding the keys of
 the leader, the deputy, the clerk and the organisation seal, for kyso sign -csc.
 Test use only: the keys have no legal value.
-`)
-}
+`
+
+const pkiExitCodes = `
+exit status:
+  0  written (init), stopped by an interrupt (serve)
+  1  failed (the directory is not empty or not a test PKI, a password variable is
+     empty, the address is taken, ...)
+  2  usage error
+`
 
 func runPKIInit(c *cli, args []string) int {
-	fs := flag.NewFlagSet("pki init", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	dir := fs.String("dir", "", "directory to write the hierarchy to (created if missing; none of its files may exist yet)")
+	fs := newCmdFlags(c, "kyso pki init", pkiUsage, pkiExitCodes)
+	dir := fs.String("dir", "", "`directory` to write the hierarchy to (created if missing; none of its files may exist yet)")
 	addr := fs.String("addr", defaultPKIAddr, "127.0.0.1:PORT the certificates' responder URLs point at")
-	passEnv := fs.String("pass-env", "", "name of the environment variable holding the PKCS#12 password")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	passEnv := fs.String("pass-env", "", "environment `variable` holding the PKCS#12 password")
+	if code, ok := fs.parse(args, false); !ok {
+		return code
 	}
-	if fs.NArg() > 0 || *dir == "" || *passEnv == "" {
-		fmt.Fprintln(c.stderr, "kyso pki init: -dir and -pass-env are required")
-		fs.Usage()
-		return exitUsage
+	if *dir == "" || *passEnv == "" {
+		return fs.usageError("-dir and -pass-env are required")
 	}
 	if err := checkPKIAddr(*addr); err != nil {
-		fmt.Fprintf(c.stderr, "kyso pki init: %v\n", err)
-		return exitUsage
+		return fs.usageError("%v", err)
 	}
 	password := c.getenv(*passEnv)
 	if password == "" {
@@ -158,21 +145,15 @@ func removeName(names []string, name string) []string {
 }
 
 func runPKIServe(ctx context.Context, c *cli, args []string) int {
-	fs := flag.NewFlagSet("pki serve", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	dir := fs.String("dir", "", "directory written by kyso pki init")
+	fs := newCmdFlags(c, "kyso pki serve", pkiUsage, pkiExitCodes)
+	dir := fs.String("dir", "", "`directory` written by kyso pki init")
 	addr := fs.String("addr", "", "127.0.0.1:PORT to listen on (default: the address the certificates name)")
 	passEnv := fs.String("pass-env", "", "environment `variable` holding the key stores' password: the CSC service at /csc/v2/ then holds the signers' keys")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := fs.parse(args, false); !ok {
+		return code
 	}
-	if fs.NArg() > 0 || *dir == "" {
-		fmt.Fprintln(c.stderr, "kyso pki serve: -dir is required")
-		fs.Usage()
-		return exitUsage
+	if *dir == "" {
+		return fs.usageError("-dir is required")
 	}
 	password := ""
 	if *passEnv != "" {
@@ -192,8 +173,7 @@ func runPKIServe(ctx context.Context, c *cli, args []string) int {
 		listen = named
 	}
 	if err := checkPKIAddr(listen); err != nil {
-		fmt.Fprintf(c.stderr, "kyso pki serve: %v\n", err)
-		return exitUsage
+		return fs.usageError("%v", err)
 	}
 	if listen != named {
 		fmt.Fprintf(c.stderr, "kyso pki serve: warning: the certificates name %s, serving on %s\n", named, listen)

@@ -154,7 +154,7 @@ func TestPKIUsageAndFailures(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{"no subcommand", []string{"pki"}, exitUsage, "usage"},
+		{"no subcommand", []string{"pki"}, exitUsage, "a subcommand is required: init, serve"},
 		{"unknown subcommand", []string{"pki", "burn"}, exitUsage, "unknown subcommand"},
 		{"help", []string{"pki", "-help"}, exitOK, "usage"},
 		{"init without -dir", []string{"pki", "init", "-pass-env", "PW"}, exitUsage, "required"},

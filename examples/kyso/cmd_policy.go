@@ -61,12 +61,8 @@ at_service_centre, key_used_by_other, keeper_permitted, time, existing [{certifi
 order, time, indication, markers}].`
 
 func runPolicy(ctx context.Context, c *cli, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(c.stderr, policyUsage)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
+	if code, ok := subcommand(c, "kyso policy", policyUsage+"\n"+policyExitCodes, []string{"check", "sequence", "rules", "profiles", "deadlines"}, args); !ok {
+		return code
 	}
 	sub, rest := args[0], args[1:]
 	switch sub {
@@ -81,8 +77,7 @@ func runPolicy(ctx context.Context, c *cli, args []string) int {
 	case "deadlines":
 		return policyDeadlines(c, rest)
 	}
-	fmt.Fprintf(c.stderr, "kyso policy: unknown subcommand %q\n%s\n", sub, policyUsage)
-	return exitUsage
+	return exitUsage // not reached: subcommand checked the name
 }
 
 // policyOpts are the flags the subcommands share.
@@ -94,23 +89,17 @@ type policyOpts struct {
 
 // policyFlags parses args; ok false means return code.
 func policyFlags(c *cli, name string, args []string, setup func(fs *flag.FlagSet)) (o policyOpts, code int, ok bool) {
-	fs := flag.NewFlagSet("kyso policy "+name, flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+	h := policyHelp[name]
+	cf := newCmdFlags(c, "kyso policy "+name, h.text, h.exits)
+	fs := cf.FlagSet
 	fs.StringVar(&o.profile, "profile", "", "province profile id or name (default $KYSO_POLICY_PROFILE, else national)")
 	fs.StringVar(&o.profileFile, "profile-file", "", "an agency's profile file (JSON) to add or override a profile")
 	fs.BoolVar(&o.json, "json", false, "print JSON")
 	if setup != nil {
 		setup(fs)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return o, exitOK, false
-		}
-		return o, exitUsage, false
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(c.stderr, "kyso policy %s: unexpected argument %q\n", name, fs.Arg(0))
-		return o, exitUsage, false
+	if code, ok := cf.parse(args, false); !ok {
+		return o, code, false
 	}
 	return o, 0, true
 }
@@ -180,6 +169,7 @@ func policyCheck(ctx context.Context, c *cli, args []string) int {
 		fmt.Fprintf(c.stderr, "kyso policy check: %v\n", err)
 		return policyErrCode(err)
 	}
+	waitingForStdin(c, "kyso policy check", "yêu cầu JSON (mẫu: kyso policy check -example list)", "a JSON request (ready ones: kyso policy check -example list)")
 	req, err := policy.DecodeRequest(c.stdin)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "kyso policy check: %v\n", err)
@@ -236,12 +226,12 @@ func policySequence(ctx context.Context, c *cli, args []string) int {
 	}
 	var in policy.SignedDocument
 	if pdfIn.path != "" {
-		in, err = pdfIn.read(ctx)
+		in, err = pdfIn.read(ctx, c)
 		if errors.Is(err, errPolicyUsage) {
-			fmt.Fprintf(c.stderr, "kyso policy sequence: %v\n", err)
-			return exitUsage
+			return usageLine(c, "kyso policy sequence", strings.TrimPrefix(err.Error(), errPolicyUsage.Error()+": "))
 		}
 	} else {
+		waitingForStdin(c, "kyso policy sequence", `JSON {"document":…,"signatures":[…]} (hoặc dùng -pdf TỆP)`, `JSON {"document":…,"signatures":[…]} (or use -pdf FILE)`)
 		in, err = policy.DecodeSignedDocument(c.stdin)
 		if err != nil {
 			err = fmt.Errorf("%w (want {\"document\":…,\"signatures\":[…]})", err)
@@ -434,8 +424,7 @@ func policyDeadlines(c *cli, args []string) int {
 		return code
 	}
 	if period == "" {
-		fmt.Fprintln(c.stderr, "kyso policy deadlines: -period is required")
-		return exitUsage
+		return usageLine(c, "kyso policy deadlines", "-period is required")
 	}
 	reg, id, err := policyRegistry(c, o)
 	if err != nil {
@@ -449,10 +438,10 @@ func policyDeadlines(c *cli, args []string) int {
 	}
 	dls, err := p.Deadlines(period, &cal)
 	if err != nil {
-		fmt.Fprintf(c.stderr, "kyso policy deadlines: %v\n", err)
 		if errors.Is(err, policy.ErrBadReportPeriod) {
-			return exitUsage
+			return usageLine(c, "kyso policy deadlines", err.Error())
 		}
+		fmt.Fprintf(c.stderr, "kyso policy deadlines: %v\n", err)
 		return exitFailure
 	}
 	if o.json {
@@ -586,7 +575,7 @@ type policyPDFFlags struct {
 }
 
 func (f *policyPDFFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.path, "pdf", "", "a signed PDF whose signatures to check")
+	fs.StringVar(&f.path, "pdf", "", "a signed PDF `file` whose signatures to check (- for standard input)")
 	fs.StringVar(&f.kind, "kind", "administrative", "with -pdf: the document kind")
 	fs.StringVar(&f.classification, "classification", "", "with -pdf: the document's classification (thuong, mat, toi-mat, tuyet-mat)")
 	fs.BoolVar(&f.ownCopy, "own-copy", false, "with -pdf: the copy was made by the signing organisation")
@@ -595,7 +584,7 @@ func (f *policyPDFFlags) register(fs *flag.FlagSet) {
 }
 
 // read verifies the PDF and turns its report into policy's facts.
-func (f *policyPDFFlags) read(ctx context.Context) (policy.SignedDocument, error) {
+func (f *policyPDFFlags) read(ctx context.Context, c *cli) (policy.SignedDocument, error) {
 	var sd policy.SignedDocument
 	usage := func(format string, a ...any) error {
 		return fmt.Errorf("%w: %s", errPolicyUsage, fmt.Sprintf(format, a...))
@@ -627,17 +616,13 @@ func (f *policyPDFFlags) read(ctx context.Context) (policy.SignedDocument, error
 			return sd, fmt.Errorf("trust anchors: %w", err)
 		}
 	}
-	file, err := os.Open(f.path)
+	src, err := openInputPDF(c, f.path)
 	if err != nil {
 		return sd, err
 	}
-	defer file.Close()
-	st, err := file.Stat()
-	if err != nil {
-		return sd, err
-	}
+	defer src.Close()
 	doc := sd.Document
-	sd, _, err = kyso.SignedDocument(ctx, file, st.Size(), doc, opts)
+	sd, _, err = kyso.SignedDocument(ctx, src.r, src.size, doc, opts)
 	if err != nil {
 		return sd, fmt.Errorf("verify %s: %w", f.path, err)
 	}

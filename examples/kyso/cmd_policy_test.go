@@ -150,7 +150,7 @@ func TestPolicyCheckErrors(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{"no subcommand", "", nil, exitUsage, "usage: kyso policy"},
+		{"no subcommand", "", nil, exitUsage, "a subcommand is required: check"},
 		{"unknown subcommand", "", []string{"sign"}, exitUsage, `unknown subcommand "sign"`},
 		{"unknown flag", "", []string{"check", "-colour"}, exitUsage, "flag provided but not defined"},
 		{"unexpected argument", "", []string{"check", "request.json"}, exitUsage, `unexpected argument "request.json"`},

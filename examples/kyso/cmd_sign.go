@@ -3,14 +3,10 @@ package main
 import (
 	"context"
 	"crypto"
-	"crypto/ecdsa"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/kyso-go/kyso"
 	"github.com/kyso-go/kyso/certstatus"
@@ -45,6 +41,7 @@ type signFlags struct {
 	batch            signBatchFlags // -in-dir/-out-dir (sign_batch.go)
 	policy           signPolicyFlags
 	level            signLevelFlags
+	json, progress   bool // -json, -progress (sign_output.go)
 	placement        signPlacementFlags
 }
 
@@ -88,12 +85,20 @@ token is read from $VAR of -csc-auth-env and the credential's PIN from -csc-pin-
 
 -in-dir DIR -out-dir DIR2 signs every PDF of DIR into DIR2 under the same names, with
 one authorisation of a -csc credential (or one login of a -pkcs11 token): progress on
-stderr, a summary on stdout; a document that fails gets no output file and does not
-stop the others (exit status 1 if any failed).
+stderr, a summary on stdout; a document that fails (or that the signing policy
+refuses) gets no output file and does not stop the others (exit status 1 if any
+failed).
+
+-in - reads the document from standard input and -out - writes it to standard output
+(only once signing succeeded; the summary then goes to stderr). An encrypted IN.pdf is
+opened with the password in the variable named by -in-pass-env.
+
+-json prints one object on stdout instead of the summary: input, output, size, field,
+signer, signerSubject, algorithm, hash, level (the PAdES level reached), certified
+(DocMDP P), timestampTime, tsa, policy (profile, placement, vi, en) and warnings.
+-progress shows progress on stderr also when it is not a terminal.
 
 Passwords are read from environment variables, never from the command line.
-
-flags:
 `
 
 const signExitCodes = `
@@ -106,18 +111,14 @@ exit status:
   2  usage error (bad or missing flags)
 `
 
-// parseSignFlags parses and checks the flags; it writes usage to c.stderr.
+// parseSignFlags parses and checks the flags. On -help or a usage error it has printed
+// what to print and returns an exitCodeError with the exit status.
 func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	f := &signFlags{}
-	fs := flag.NewFlagSet("sign", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	fs.Usage = func() {
-		fmt.Fprint(c.stderr, signUsage)
-		fs.PrintDefaults()
-		fmt.Fprint(c.stderr, signExitCodes)
-	}
-	fs.StringVar(&f.in, "in", "", "input PDF `file`")
-	fs.StringVar(&f.out, "out", "", "output PDF `file` (must differ from -in)")
+	cf := newCmdFlags(c, "kyso sign", signUsage, signExitCodes)
+	fs := cf.FlagSet
+	fs.StringVar(&f.in, "in", "", "input PDF `file` (- for standard input)")
+	fs.StringVar(&f.out, "out", "", "output PDF `file` (must differ from -in; - for standard output)")
 	fs.StringVar(&f.p12, "p12", "", "PKCS#12 (.p12/.pfx) `file` with the key and certificate chain")
 	fs.StringVar(&f.p12PassEnv, "p12-pass-env", "", "environment `variable` holding the PKCS#12 password")
 	fs.StringVar(&f.keyPEM, "key", "", "PEM private key `file` (may also hold the certificates)")
@@ -126,7 +127,9 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	f.pkcs11.register(fs)
 	f.csc.register(fs)
 	f.batch.register(fs)
-	fs.StringVar(&f.inPassEnv, "in-pass-env", "", "environment `variable` holding the password of an encrypted input PDF")
+	registerInPassEnv(c, "kyso sign", fs, &f.inPassEnv)
+	fs.BoolVar(&f.json, "json", false, "print one JSON object on stdout (keys in the description above)")
+	fs.BoolVar(&f.progress, "progress", false, "show progress on stderr even when it is not a terminal")
 	fs.StringVar(&f.field, "field", "", "sign the existing empty signature field of this `name`")
 	fs.StringVar(&f.newField, "new-field", "", "`name` of the new signature field (default SignatureN)")
 	fs.StringVar(&f.name, "name", "", "signer `name` for the signature dictionary")
@@ -155,19 +158,22 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 		return nil
 	})
 	fs.BoolVar(&f.level.continueLT, "continue-without-revocation", false, "with -level B-LT/B-LTA: stop at B-T with a warning instead of failing when revocation data cannot be obtained")
-	if err := fs.Parse(args); err != nil {
-		return nil, err
+	if code, ok := cf.parse(args, false); !ok {
+		return nil, exitCodeError(code)
 	}
 	var problems []string
-	if fs.NArg() > 0 {
-		problems = append(problems, fmt.Sprintf("unexpected arguments %q", fs.Args()))
-	}
 	if f.batch.set() {
 		problems = append(problems, f.batch.problems(f.in, f.out)...)
 	} else if f.in == "" || f.out == "" {
 		problems = append(problems, "-in and -out are required (or -in-dir and -out-dir for a batch)")
-	} else if f.in == f.out {
+	} else if f.in == f.out && f.in != "-" {
 		problems = append(problems, "-out must differ from -in (the input is never modified)")
+	}
+	switch {
+	case f.json && f.batch.set():
+		problems = append(problems, "-json describes one document: sign with -in/-out")
+	case f.json && f.out == "-":
+		problems = append(problems, "-json and -out - both write to standard output: give -out FILE")
 	}
 	f.p12Set, f.pemIsSet = f.p12 != "", f.keyPEM != "" || f.certPEM != ""
 	problems = append(problems, f.pkcs11.problems(f.p12Set || f.pemIsSet)...)
@@ -218,16 +224,15 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	problems = append(problems, f.policy.check()...)
 	problems = append(problems, f.level.check()...)
 	if len(problems) > 0 {
-		for _, p := range problems {
-			fmt.Fprintln(c.stderr, "kyso sign:", p)
-		}
-		fmt.Fprintln(c.stderr, "run 'kyso sign -help' for usage")
-		return nil, errUsage
+		return nil, exitCodeError(cf.usageProblems(problems))
 	}
 	return f, nil
 }
 
-var errUsage = errors.New("usage")
+// exitCodeError ends a command early with this exit status; the message is printed.
+type exitCodeError int
+
+func (e exitCodeError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
 // check returns the problems with the level flags and sets target.
 func (l *signLevelFlags) check() []string {
@@ -262,18 +267,6 @@ func (l *signLevelFlags) options() (*signature.LevelOptions, error) {
 	return (&kyso.Services{TSAURL: l.tsa, Trust: store, ContinueWithoutRevocation: l.continueLT}).Level(l.target), nil
 }
 
-// envSecret reads a password from the environment variable named by name.
-func envSecret(c *cli, flagName, name string) ([]byte, error) {
-	if name == "" {
-		return nil, nil
-	}
-	v := c.getenv(name)
-	if v == "" {
-		return nil, fmt.Errorf("%s: environment variable %s is empty or not set", flagName, name)
-	}
-	return []byte(v), nil
-}
-
 // openSignFlagsSigner opens the key the flags name.
 func openSignFlagsSigner(c *cli, f *signFlags) (token.Signer, error) {
 	if f.csc.set() {
@@ -291,7 +284,11 @@ func openSignFlagsSigner(c *cli, f *signFlags) (token.Signer, error) {
 		if err != nil {
 			return nil, err
 		}
-		return token.OpenPKCS12(data, pw)
+		s, err := token.OpenPKCS12(data, pw)
+		if err != nil {
+			return nil, keyPasswordError(err, "-p12-pass-env", f.p12PassEnv, "the PKCS#12 file")
+		}
+		return s, nil
 	}
 	keyData, err := readLimited(f.keyPEM, 1<<20)
 	if err != nil {
@@ -307,7 +304,11 @@ func openSignFlagsSigner(c *cli, f *signFlags) (token.Signer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return token.OpenPEM(keyData, certData, pw)
+	s, err := token.OpenPEM(keyData, certData, pw)
+	if err != nil {
+		return nil, keyPasswordError(err, "-key-pass-env", f.keyPassEnv, "the PEM key")
+	}
+	return s, nil
 }
 
 func readLimited(path string, limit int64) ([]byte, error) {
@@ -328,46 +329,41 @@ func readLimited(path string, limit int64) ([]byte, error) {
 
 func runSign(ctx context.Context, c *cli, args []string) int {
 	f, err := parseSignFlags(c, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	if err != nil {
-		return exitUsage
+	if code, ok := err.(exitCodeError); ok {
+		return int(code)
 	}
 	if f.batch.set() {
 		return runSignBatch(ctx, c, f)
 	}
 	sp, err := newSignPolicy(c, &f.policy)
 	if err != nil {
-		fmt.Fprintln(c.stderr, "kyso sign:", err)
-		return policyErrCode(err)
+		if code := policyErrCode(err); code == exitUsage {
+			return usageLine(c, "kyso sign", err.Error())
+		}
+		printFailure(c, "kyso sign", err)
+		return exitFailure
 	}
 	s, err := openSignFlagsSigner(c, f)
 	if err != nil {
-		fmt.Fprintln(c.stderr, "kyso sign: opening the key:", err)
+		printFailure(c, "kyso sign", fmt.Errorf("opening the key: %w", err))
 		return exitFailure
 	}
 	if cl, ok := s.(io.Closer); ok { // a PKCS#11 token: release it when done
 		defer cl.Close()
 	}
-	in, err := os.Open(f.in)
+	src, err := openInputPDF(c, f.in)
 	if err != nil {
-		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		printFailure(c, "kyso sign", err)
 		return exitFailure
 	}
-	defer in.Close()
-	st, err := in.Stat()
-	if err != nil {
-		fmt.Fprintln(c.stderr, "kyso sign:", err)
-		return exitFailure
-	}
-	if ost, err := os.Stat(f.out); err == nil && os.SameFile(st, ost) {
-		fmt.Fprintln(c.stderr, "kyso sign: -out names the input file; the input is never modified")
-		return exitUsage
+	defer src.Close()
+	in, size := src.r, src.size
+	if src.isOutput(f.out) {
+		return usageLine(c, "kyso sign", "-out names the input file; the input is never modified")
 	}
 	pdfPass, err := envSecret(c, "-in-pass-env", f.inPassEnv)
 	if err != nil {
-		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		printFailure(c, "kyso sign", err)
 		return exitFailure
 	}
 	opts := &kyso.SignOptions{RSA: kyso.RSAPSS}
@@ -379,62 +375,27 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 		ContactInfo: f.contact, Field: f.field, NewField: f.newField, Certify: f.certifyLevel,
 		Password: pdfPass, ReserveUnsigned: f.reserveUnsigned,
 	}
-	if opts.Signature.Widget, err = f.placement.widget(ctx, c, f, in, st.Size(), s.Certificate()); err != nil {
-		fmt.Fprintln(c.stderr, "kyso sign:", err)
+	if opts.Placement, err = f.placement.spec(f); err != nil {
+		printFailure(c, "kyso sign", err)
 		return exitFailure
 	}
 	if opts.Signature.Level, err = f.level.options(); err != nil {
-		fmt.Fprintln(c.stderr, "kyso sign:", err)
-		return exitUsage
+		return usageLine(c, "kyso sign", err.Error())
 	}
 	if sp != nil {
 		opts.Policy = sp.policy
 	}
 	var res *kyso.SignResult
-	err = writeFileAtomic(f.out, func(w io.Writer) error {
+	prog := startProgress(c, f.progress, "kyso sign: đang ký / signing")
+	err = writeOutput(c, f.out, func(w io.Writer) error {
 		var err error
-		res, err = kyso.Sign(ctx, w, in, st.Size(), s, opts)
+		res, err = kyso.Sign(ctx, w, in, size, s, opts)
 		return err
 	})
+	prog.end()
 	if err != nil {
-		fmt.Fprintln(c.stderr, "kyso sign:", err)
-		if sp != nil {
-			sp.report(c.stderr, err)
-		}
-		if errors.Is(err, signature.ErrFieldNotFound) {
-			fmt.Fprintln(c.stderr, "kyso sign: -field fills an existing empty signature field; use -new-field NAME to create one")
-		}
-		if errors.Is(err, signature.ErrWrongPassword) {
-			if f.inPassEnv == "" {
-				fmt.Fprintln(c.stderr, "kyso sign: the input is encrypted: put its password in an environment variable and name it with -in-pass-env VAR")
-			} else {
-				fmt.Fprintf(c.stderr, "kyso sign: the password in $%s opens neither as the user nor as the owner password\n", f.inPassEnv)
-			}
-		}
+		printSignFailure(c, sp, pdfPasswordError(err, f.inPassEnv))
 		return exitFailure
 	}
-	alg := "RSA PKCS#1 v1.5"
-	if _, ok := s.Public().(*ecdsa.PublicKey); ok {
-		alg = "ECDSA"
-	} else if f.pss {
-		alg = "RSASSA-PSS"
-	}
-	fmt.Fprintf(c.stdout, "signed %s -> %s\n  field %q, signer %q, %v with %s, %d bytes (CMS %d of %d bytes reserved)\n",
-		f.in, f.out, res.Field, s.Certificate().Subject.CommonName, f.hashAlg, alg, res.Size, res.CMSSize, res.ContentsCapacity)
-	if res.Certified != 0 {
-		fmt.Fprintf(c.stdout, "  certification signature, DocMDP P=%d\n", res.Certified)
-	}
-	for _, w := range res.Warnings {
-		fmt.Fprintf(c.stderr, "kyso sign: warning: the input was damaged and repaired while reading (the signature is valid): %s\n", w)
-	}
-	if lr := res.Level; lr != nil {
-		fmt.Fprintf(c.stdout, "  PAdES %s, signature time-stamp %s by %q\n", lr.Level, lr.TimestampTime.Format(time.RFC3339), lr.TSA)
-		for _, w := range lr.Warnings {
-			fmt.Fprintln(c.stderr, "kyso sign: warning:", w)
-		}
-	}
-	if sp != nil {
-		sp.report(c.stdout, nil)
-	}
-	return exitOK
+	return printSignResult(c, f, s, res, sp)
 }

@@ -206,7 +206,7 @@ func TestSignCommandEncrypted(t *testing.T) {
 		msg  string
 	}{
 		{"no password", nil, exitFailure, "-in-pass-env"},
-		{"wrong password", []string{"-in-pass-env", "BAD"}, exitFailure, "$BAD opens neither"},
+		{"wrong password", []string{"-in-pass-env", "BAD"}, exitFailure, "the password in $BAD"},
 		{"right password", []string{"-in-pass-env", "PDF_PASS"}, exitOK, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

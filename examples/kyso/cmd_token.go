@@ -17,8 +17,8 @@ import (
 // where Debian and Ubuntu install SoftHSM2.
 const defaultPKCS11Module = "/usr/lib/softhsm/libsofthsm2.so"
 
-const tokenUsage = `usage: kyso token list [-module PATH] [-token LABEL] [-pin-env VAR]
-       kyso token list -csc URL -csc-auth-env VAR
+const tokenUsage = `usage: kyso token list [-module PATH] [-token LABEL] [-pin-env VAR] [-json]
+       kyso token list -csc URL -csc-auth-env VAR [-json]
 
 With -csc, lists the credentials of a remote signing service (CSC API v2, ký số từ
 xa) that the access token in $VAR may use, with their certificates.
@@ -34,7 +34,14 @@ token locks, and the CA (Ban Cơ yếu Chính phủ) recovers it on the request 
 organisation that manages the subscriber (NĐ 68/2024/NĐ-CP Mẫu 06; before 15/8/2024
 TT 185/2019/TT-BQP Mẫu 11/12).
 
-flags:
+-json prints one object on stdout. For PKCS#11: module, slots (empty slots: slot,
+state) and tokens (slot, label, manufacturer, model, serial, flags, pin: ok,
+count-low, final-try, locked or to-be-changed; certificates: id, label, subject,
+issuer, notBefore, notAfter; with -pin-env, keys: id, label, algorithm, canSign,
+subject, notBefore, notAfter, chain; error when listing the token failed). For -csc:
+service, specs, url and credentials (id, keyStatus, keyLength, scal, multisign,
+subject, issuer, notBefore, notAfter, authMode, factors; error when one could not be
+read).
 `
 
 const tokenExitCodes = `
@@ -45,44 +52,25 @@ exit status:
 `
 
 func runToken(ctx context.Context, c *cli, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(c.stderr, tokenUsage)
-		fmt.Fprint(c.stderr, tokenExitCodes)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
+	if code, ok := subcommand(c, "kyso token", tokenUsage+"\n(kyso token list -help lists the flags)\n"+tokenExitCodes, []string{"list"}, args); !ok {
+		return code
 	}
-	if args[0] != "list" {
-		fmt.Fprintf(c.stderr, "kyso token: unknown subcommand %q (want list)\n", args[0])
-		return exitUsage
-	}
-	fs := flag.NewFlagSet("token list", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	fs.Usage = func() {
-		fmt.Fprint(c.stderr, tokenUsage)
-		fs.PrintDefaults()
-		fmt.Fprint(c.stderr, tokenExitCodes)
-	}
+	fs := newCmdFlags(c, "kyso token list", tokenUsage, tokenExitCodes)
 	module := fs.String("module", "", "PKCS#11 module `path` (default $KYSO_PKCS11_MODULE, else "+defaultPKCS11Module+")")
 	label := fs.String("token", "", "only the token with this `label`")
 	pinEnv := fs.String("pin-env", "", "environment `variable` holding the user PIN; logs in to list the signing keys")
 	cscURL := fs.String("csc", "", "list the credentials of the CSC API v2 remote signing service at this base `URL` instead")
 	cscAuthEnv := fs.String("csc-auth-env", "", "with -csc: environment `variable` holding the service's OAuth2 access token")
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(c.stderr, "kyso token list: unexpected arguments %q\n", fs.Args())
-		return exitUsage
+	asJSON := fs.Bool("json", false, "print one JSON object on stdout (keys in the description above)")
+	if code, ok := fs.parse(args[1:], false); !ok {
+		return code
 	}
 	if *cscURL != "" || *cscAuthEnv != "" {
 		if *cscURL == "" || *module != "" || *label != "" || *pinEnv != "" {
-			fmt.Fprintln(c.stderr, "kyso token list: -csc URL -csc-auth-env VAR lists a remote service; -module, -token and -pin-env are for PKCS#11")
-			return exitUsage
+			return fs.usageError("-csc URL -csc-auth-env VAR lists a remote service; -module, -token and -pin-env are for PKCS#11")
+		}
+		if *asJSON {
+			return tokenListCSCJSON(ctx, c, *cscURL, *cscAuthEnv)
 		}
 		return runTokenListCSC(ctx, c, *cscURL, *cscAuthEnv)
 	}
@@ -111,8 +99,10 @@ func runToken(ctx context.Context, c *cli, args []string) int {
 	if *pinEnv != "" && len(chosen) > 1 {
 		// A PIN typed for one token must not be tried on the others: each wrong try
 		// counts towards locking them.
-		fmt.Fprintln(c.stderr, "kyso token list: -pin-env with several tokens present needs -token LABEL")
-		return exitUsage
+		return fs.usageError("-pin-env with several tokens present needs -token LABEL")
+	}
+	if *asJSON {
+		return tokenListJSON(ctx, c, m, slots, *label, *pinEnv)
 	}
 	fmt.Fprintf(c.stdout, "module %s\n", m.Path())
 	failed := false

@@ -167,11 +167,11 @@ func TestTokenListErrors(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{"no subcommand", nil, []string{"token"}, exitUsage, "usage: kyso token list"},
+		{"no subcommand", nil, []string{"token"}, exitUsage, "a subcommand is required: list"},
 		{"help", nil, []string{"token", "-help"}, exitOK, "usage: kyso token list"},
 		{"unknown subcommand", nil, []string{"token", "show"}, exitUsage, `unknown subcommand "show"`},
 		{"bad flag", nil, []string{"token", "list", "-nope"}, exitUsage, "flag provided but not defined"},
-		{"extra argument", nil, []string{"token", "list", "x"}, exitUsage, "unexpected arguments"},
+		{"extra argument", nil, []string{"token", "list", "x"}, exitUsage, `unexpected argument "x"`},
 		{"missing module", nil, []string{"token", "list", "-module", "/nonexistent/libp11.so"}, exitFailure, "cannot load the PKCS#11 module"},
 		{"module from env", map[string]string{"KYSO_PKCS11_MODULE": "/nonexistent/env.so"}, []string{"token", "list"}, exitFailure, "/nonexistent/env.so"},
 	}

@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/kyso-go/kyso"
@@ -22,7 +20,7 @@ const (
 	verifyUnreadable    = 3 // not a readable PDF, or no signature
 )
 
-const verifyUsage = `usage: kyso verify [-json] [-trust PEM ...] [-offline] [-status-warning] [-password-env VAR] [-lang vi|en] [-at TIME] FILE.pdf
+const verifyUsage = `usage: kyso verify [-json] [-trust PEM ...] [-offline] [-status-warning] [-in-pass-env VAR] [-lang vi|en] [-at TIME] FILE.pdf|-
 
 Verifies every signature and document time-stamp in FILE.pdf: integrity (ByteRange,
 digest, signature value), what later revisions changed, the signing time (time-stamp or
@@ -43,50 +41,50 @@ When the revocation status cannot be determined the verdict is INDETERMINATE/TRY
 
 Trust: the VGCA root (RootCA chuyên dùng Chính phủ G2) plus every -trust PEM file.
 
-Exit status:
+FILE.pdf "-" reads the document from standard input. An encrypted PDF is opened with
+the password in the environment variable named by -in-pass-env (-password-env, its
+former name, still works).
+`
+
+const verifyExitCodes = `exit status:
   0  every signature is TOTAL_PASSED
   1  some signature is TOTAL_FAILED
   2  otherwise: some signature is INDETERMINATE (or a usage error)
   3  FILE.pdf is not a readable PDF or holds no signature
-
-Flags:
 `
 
 // runVerify implements "kyso verify".
 func runVerify(ctx context.Context, c *cli, args []string) int {
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	fs.Usage = func() {
-		fmt.Fprint(c.stderr, verifyUsage)
-		fs.PrintDefaults()
-	}
+	fs := newCmdFlags(c, "kyso verify", verifyUsage, verifyExitCodes)
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	offline := fs.Bool("offline", false, "use only revocation data inside the document (DSS); no network")
 	lang := fs.String("lang", "vi", "language of the human output: vi or en")
 	at := fs.String("at", "", "validate at this time (RFC 3339) instead of now")
-	passEnv := fs.String("password-env", "", "name of the environment variable holding the user password of an encrypted PDF")
+	var passEnv string
+	registerInPassEnv(c, "kyso verify", fs.FlagSet, &passEnv)
+	showProgress := fs.Bool("progress", false, "show progress on stderr even when it is not a terminal")
 	statusWarning := fs.Bool("status-warning", false, "an undeterminable revocation status is a warning, not INDETERMINATE/TRY_LATER")
 	var trust []string
-	fs.Func("trust", "a PEM file of trusted root certificates (repeatable)", func(s string) error {
+	fs.Func("trust", "a PEM `file` of trusted root certificates (repeatable)", func(s string) error {
 		trust = append(trust, s)
 		return nil
 	})
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return verifyIndeterminate
+	if code, ok := fs.parse(args, true); !ok {
+		return code // exitUsage is verifyIndeterminate
 	}
-	if fs.NArg() != 1 || (*lang != "vi" && *lang != "en") {
-		fs.Usage()
-		return verifyIndeterminate
+	switch {
+	case fs.NArg() == 0:
+		return fs.usageError("the PDF to verify is required (FILE.pdf, or - for standard input)")
+	case fs.NArg() > 1:
+		return fs.usageError("one PDF at a time; unexpected argument %q", fs.Arg(1))
+	case *lang != "vi" && *lang != "en":
+		return fs.usageError("-lang %q: want vi or en", *lang)
 	}
 	now := time.Now()
 	if *at != "" {
 		t, err := time.Parse(time.RFC3339, *at)
 		if err != nil {
-			fmt.Fprintf(c.stderr, "kyso verify: -at: %v\n", err)
-			return verifyIndeterminate
+			return fs.usageError("-at: %v", err)
 		}
 		now = t
 	}
@@ -94,34 +92,36 @@ func runVerify(ctx context.Context, c *cli, args []string) int {
 	store := certstatus.DefaultTrustStore()
 	for _, p := range trust {
 		if _, err := store.AddPEMFile(p); err != nil {
-			fmt.Fprintf(c.stderr, "kyso verify: -trust %s: %v\n", p, err)
-			return verifyIndeterminate
+			return fs.usageError("-trust %s: %v", p, err)
 		}
 	}
 	opts := &kyso.VerifyOptions{Trust: store, Offline: *offline, Time: now, AllowMissingRevocation: *statusWarning}
-	if *passEnv != "" {
-		opts.Password = []byte(c.getenv(*passEnv))
+	pw, err := envSecret(c, "-in-pass-env", passEnv)
+	if err != nil {
+		printFailure(c, "kyso verify", err)
+		return verifyUnreadable
 	}
+	opts.Password = pw
 
 	path := fs.Arg(0)
-	f, err := os.Open(path)
+	src, err := openInputPDF(c, path)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "kyso verify: %v\n", err)
 		return verifyUnreadable
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		fmt.Fprintf(c.stderr, "kyso verify: %v\n", err)
-		return verifyUnreadable
-	}
-	rep, err := kyso.Verify(ctx, f, st.Size(), opts)
+	defer src.Close()
+	prog := startProgress(c, *showProgress, "kyso verify: đang kiểm tra / verifying")
+	rep, err := kyso.Verify(ctx, src.r, src.size, opts)
+	prog.end()
 	switch {
 	case errors.Is(err, signature.ErrNoSignatures):
 		fmt.Fprintf(c.stderr, "kyso verify: %s: %s\n", path, pick(*lang, "tài liệu không có chữ ký số", "the document has no signature"))
 		return verifyUnreadable
 	case errors.Is(err, signature.ErrNotPDF):
 		fmt.Fprintf(c.stderr, "kyso verify: %s: %s (%v)\n", path, pick(*lang, "không đọc được tệp PDF", "not a readable PDF"), err)
+		return verifyUnreadable
+	case errors.Is(err, signature.ErrWrongPassword):
+		printFailure(c, "kyso verify", pdfPasswordError(err, passEnv))
 		return verifyUnreadable
 	case err != nil:
 		fmt.Fprintf(c.stderr, "kyso verify: %v\n", err)

@@ -129,7 +129,7 @@ func TestVerifyCommand(t *testing.T) {
 	t.Run("usage", func(t *testing.T) {
 		code, _, errs := runVerifyCLI("verify")
 		assert.Equal(t, 2, code)
-		assert.Contains(t, errs, "Exit status")
+		assert.Contains(t, errs, "the PDF to verify is required")
 		code, _, _ = runVerifyCLI("verify", "-help")
 		assert.Equal(t, 0, code)
 		code, _, _ = runVerifyCLI("verify", "-lang", "fr", signedPath)

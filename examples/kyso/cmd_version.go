@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -12,23 +11,15 @@ const versionUsage = `usage: kyso version
 
 Prints kyso's module version, the source revision it was built from (when the build
 recorded it) and the Go toolchain.
+`
 
-Exit status: 0; 2 usage error.
+const versionExitCodes = `exit status: 0 printed, 2 usage error
 `
 
 func runVersion(_ context.Context, c *cli, args []string) int {
-	fs := flag.NewFlagSet("kyso version", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	fs.Usage = func() { fmt.Fprint(c.stderr, versionUsage) }
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(c.stderr, "kyso version: unexpected argument %q (see kyso version -help)\n", fs.Arg(0))
-		return exitUsage
+	fs := newCmdFlags(c, "kyso version", versionUsage, versionExitCodes)
+	if code, ok := fs.parse(args, false); !ok {
+		return code
 	}
 	fmt.Fprintln(c.stdout, versionString())
 	return exitOK

@@ -68,3 +68,38 @@ func TestLeaderThenClerkCLI(t *testing.T) {
 	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
 	assert.Contains(t, stdout, `"compliant": true`)
 }
+
+// TestBatchPolicy: the policy flags apply to every document of a batch: the clerk's
+// seal on unsigned documents is refused for each, with no output, and allowed on
+// documents the leader signed.
+func TestBatchPolicy(t *testing.T) {
+	dir := t.TempDir()
+	pkiDir := filepath.Join(dir, "pki")
+	env := map[string]string{"KYSO_PKI_PASS": "mật khẩu thử"}
+	code, _, stderr := runCLI(t, env, "pki", "init", "-dir", pkiDir, "-addr", pkiFreeAddr(t), "-pass-env", "KYSO_PKI_PASS")
+	require.Equal(t, exitOK, code, stderr)
+	root := filepath.Join(pkiDir, "root.pem")
+	in, leaderOut, sealOut, refusedOut := filepath.Join(dir, "in"), filepath.Join(dir, "leader"), filepath.Join(dir, "sealed"), filepath.Join(dir, "refused")
+	require.NoError(t, os.Mkdir(in, 0o700))
+	for _, n := range []string{"a.pdf", "b.pdf"} {
+		require.NoError(t, os.WriteFile(filepath.Join(in, n), signaturetest.SamplePDF(), 0o600))
+	}
+	batch := func(from, to, holder, role string) (int, string, string) {
+		return runCLI(t, env, "sign", "-in-dir", from, "-out-dir", to, "-p12", filepath.Join(pkiDir, holder+".p12"), "-p12-pass-env", "KYSO_PKI_PASS",
+			"-policy-profile", "quang-ninh", "-role", role, "-policy-trust", root)
+	}
+	code, stdout, stderr := batch(in, refusedOut, "org", "clerk")
+	assert.Equal(t, exitFailure, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	assert.Contains(t, stdout+stderr, "VN-ORG-SEAL-AFTER-AUTHORITY")
+	left, _ := filepath.Glob(filepath.Join(refusedOut, "*.pdf"))
+	assert.Empty(t, left, "no output for a refused document")
+
+	code, stdout, stderr = batch(in, leaderOut, "leader", "authority")
+	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	code, stdout, stderr = batch(leaderOut, sealOut, "org", "clerk")
+	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	for _, n := range []string{"a.pdf", "b.pdf"} {
+		code, _, stderr := runCLI(t, nil, "verify", "-offline", "-status-warning", "-trust", root, filepath.Join(sealOut, n))
+		assert.Equal(t, verifyPassed, code, stderr)
+	}
+}

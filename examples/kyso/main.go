@@ -28,6 +28,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -97,31 +98,36 @@ func main() {
 
 func run(ctx context.Context, c *cli, args []string) int {
 	cmds := commands()
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+	if len(args) > 0 && isHelp(args[0]) {
 		usage(c.stderr, cmds)
-		if len(args) == 0 {
-			return exitUsage
-		}
 		return exitOK
+	}
+	if len(args) == 0 {
+		fmt.Fprintf(c.stderr, "kyso: a command is required: %s (kyso -help explains them)\n", strings.Join(commandNames(cmds), ", "))
+		return exitUsage
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {
-		fmt.Fprintf(c.stderr, "kyso: unknown command %q\n", args[0])
-		usage(c.stderr, cmds)
+		fmt.Fprintf(c.stderr, "kyso: unknown command %q: want %s (kyso -help explains them)\n", args[0], strings.Join(commandNames(cmds), ", "))
 		return exitUsage
 	}
 	return cmd.run(ctx, c, args[1:])
 }
 
-func usage(w io.Writer, cmds map[string]command) {
-	fmt.Fprintln(w, "usage: kyso <command> [flags]   (kyso <command> -help for a command's flags)")
-	fmt.Fprintln(w, "\ncommands:")
+// commandNames lists the commands, sorted.
+func commandNames(cmds map[string]command) []string {
 	names := make([]string, 0, len(cmds))
 	for n := range cmds {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	for _, n := range names {
+	return names
+}
+
+func usage(w io.Writer, cmds map[string]command) {
+	fmt.Fprintln(w, "usage: kyso <command> [flags]   (kyso <command> -help for a command's flags)")
+	fmt.Fprintln(w, "\ncommands:")
+	for _, n := range commandNames(cmds) {
 		fmt.Fprintf(w, "  %-8s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprintln(w, "\nexit status: 0 success, 1 the operation failed, 2 usage error (verify: see kyso verify -help)")

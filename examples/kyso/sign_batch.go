@@ -103,7 +103,7 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 	}
 	pdfPass, err := envSecret(c, "-in-pass-env", f.inPassEnv)
 	if err != nil {
-		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		printFailure(c, "kyso sign", err)
 		return exitFailure
 	}
 	opts := kyso.SignOptions{RSA: kyso.RSAPSS}
@@ -114,6 +114,12 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 		Hash: f.hashAlg, Name: f.name, Reason: f.reason, Location: f.location,
 		ContactInfo: f.contact, Field: f.field, NewField: f.newField, Certify: f.certifyLevel,
 		Password: pdfPass, ReserveUnsigned: f.reserveUnsigned,
+	}
+	// layout places the visible signature in each document (the root package reads
+	// each document's own signature block).
+	if opts.Placement, err = f.placement.spec(f); err != nil {
+		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		return exitFailure
 	}
 	if opts.Signature.Level, err = f.level.options(); err != nil {
 		fmt.Fprintln(c.stderr, "kyso sign:", err)
@@ -131,7 +137,7 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 	}
 	s, err := openSignFlagsSigner(c, f)
 	if err != nil {
-		fmt.Fprintln(c.stderr, "kyso sign: opening the key:", err)
+		printFailure(c, "kyso sign", fmt.Errorf("opening the key: %w", err))
 		return exitFailure
 	}
 	if cl, ok := s.(io.Closer); ok {
@@ -147,17 +153,7 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 	}
 	fmt.Fprintf(c.stderr, "kyso sign: %d documents from %s, signed by %q with %s\n", len(docs), f.batch.inDir, s.Certificate().Subject.CommonName, how)
 	workers := 4
-	var perDoc func(context.Context, kyso.BatchDocument, io.ReaderAt, int64, *kyso.SignOptions) error
-	if f.widget != nil || f.placement.placement != "" { // each document's own signature block
-		workers = 1 // the placement reports on stdout/stderr as it goes
-		perDoc = func(ctx context.Context, d kyso.BatchDocument, r io.ReaderAt, size int64, o *kyso.SignOptions) error {
-			fmt.Fprintf(c.stdout, "%s:\n", filepath.Base(d.Input))
-			var err error
-			o.Signature.Widget, err = f.placement.widget(ctx, c, f, r, size, s.Certificate())
-			return err
-		}
-	}
-	results, err := kyso.SignBatch(ctx, token.Batch(s), docs, &kyso.BatchOptions{Sign: opts, Workers: workers, Document: perDoc, Progress: func(p kyso.BatchProgress) {
+	results, err := kyso.SignBatch(ctx, token.Batch(s), docs, &kyso.BatchOptions{Sign: opts, Workers: workers, Progress: func(p kyso.BatchProgress) {
 		switch p.Stage {
 		case kyso.BatchPrepared:
 			fmt.Fprintf(c.stderr, "kyso sign: [%d/%d] prepared %s\n", p.Done, p.Total, filepath.Base(p.Document))

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"context"
-	"crypto/x509"
 	"flag"
 	"fmt"
-	"io"
+	"math"
 
 	"github.com/kyso-go/kyso/layout"
-	"github.com/kyso-go/kyso/signature"
 )
 
 // signPlacementFlags are the Nghị định 30/2020 placement flags of "kyso sign" (issue
@@ -74,18 +71,20 @@ func (p *signPlacementFlags) problems() []string {
 	case layout.Copy:
 		if p.copyForm == "" {
 			out = append(out, `-placement copy needs -copy-form "SAO Y", "SAO LỤC" or "TRÍCH SAO"`)
+		} else if _, err := layout.ParseCopyForm(p.copyForm); err != nil {
+			out = append(out, fmt.Sprintf(`-copy-form %q: want "SAO Y", "SAO LỤC" or "TRÍCH SAO"`, p.copyForm))
 		}
 	}
-	if p.sealMM < 0 {
-		out = append(out, fmt.Sprintf("-seal-mm %g: want a positive diameter", p.sealMM))
+	if p.sealMM < 0 || p.sealMM > layout.MaxSealMM || math.IsNaN(p.sealMM) {
+		out = append(out, fmt.Sprintf("-seal-mm %g: want the seal's real diameter, 0 < mm ≤ %g (0: from the PNG's pHYs)", p.sealMM, layout.MaxSealMM))
 	}
 	return out
 }
 
-// widget returns the visible widget the flags ask for (nil for an invisible
-// signature): a layout placement, or for -page/-rect alone a Vietnamese text box in
-// that rectangle. Warnings go to stderr.
-func (p *signPlacementFlags) widget(ctx context.Context, c *cli, f *signFlags, in io.ReaderAt, size int64, cert *x509.Certificate) (*signature.Widget, error) {
+// spec returns the layout spec the flags ask for, or nil for an invisible signature:
+// the root package places and draws it (kyso.SignOptions.Placement). A -rect without
+// -placement is a Vietnamese text box.
+func (p *signPlacementFlags) spec(f *signFlags) (*layout.Spec, error) {
 	spec := layout.Spec{Kind: p.kind, SignerTitle: unescapeNewlines(p.signerTitle), SignerName: p.signerName,
 		SealMM: p.sealMM, DocNumber: p.docNumber, CopyForm: p.copyForm, OrgName: p.orgName, Page: f.page}
 	if f.widget != nil {
@@ -112,24 +111,7 @@ func (p *signPlacementFlags) widget(ctx context.Context, c *cli, f *signFlags, i
 		}
 		spec.Font = data
 	}
-	if spec.Kind == layout.Copy && spec.OrgName == "" && cert != nil {
-		if len(cert.Subject.Organization) > 0 {
-			spec.OrgName = cert.Subject.Organization[0]
-		} else {
-			spec.OrgName = cert.Subject.CommonName
-		}
-	}
-	pl, err := layout.Place(ctx, in, size, spec)
-	if err != nil {
-		return nil, err
-	}
-	for _, w := range pl.Warnings {
-		fmt.Fprintln(c.stderr, "kyso sign: warning:", w)
-	}
-	if spec.Kind != layout.TextBox {
-		fmt.Fprintf(c.stdout, "  %s placed on page %d at [%.1f %.1f %.1f %.1f]\n", spec.Kind, pl.Page, pl.Rect[0], pl.Rect[1], pl.Rect[2], pl.Rect[3])
-	}
-	return &signature.Widget{Page: pl.Page, Rect: pl.Rect, Appearance: pl}, nil
+	return &spec, nil
 }
 
 // unescapeNewlines turns a typed "\n" into a line break.
