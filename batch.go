@@ -93,9 +93,7 @@ type BatchResult struct {
 
 // SignBatch signs every document with one authorisation of signer: it prepares each
 // document (signature.Prepare: one streaming pass, nothing written), sends all the
-// digests to signer.SignDigests at once (once per signature scheme, when
-// BatchOptions.Document gives some documents another hash or RSA scheme) — one
-// credentials/authorize and as few
+// digests to signer.SignDigests at once — one credentials/authorize and as few
 // signatures/signHash calls as the service allows for a CSC credential, one login for a
 // PKCS#11 token — then completes each document (signature.Complete, which checks the
 // signature, and the level asked for) into its Output.
@@ -167,54 +165,44 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 		prepared++
 		report(BatchProgress{Stage: BatchPrepared, Done: prepared, Total: len(docs), Document: docs[i].Input})
 	})
-	// The digests go to the signer together, one call per signature scheme: every
-	// document has the same one unless BatchOptions.Document changed the hash or the
-	// RSA scheme of some.
+	// The digests go to the signer together under one authorisation, so with one
+	// signature scheme: the first prepared document's. A document that
+	// BatchOptions.Document gave another hash or RSA scheme fails alone — a second
+	// authorisation would ask the signer again (a second OTP, a second approval).
 	var idx []int
-	var sigs [][]byte
-	var errs []error
-	var groups []batchGroup
+	var digests [][]byte
+	var signerOpts crypto.SignerOpts
 	for i, p := range preps {
 		if p == nil {
 			continue
 		}
-		g := batchGroupOf(&groups, p.SignerOpts)
-		g.idx = append(g.idx, i)
-		g.digests = append(g.digests, p.Digest)
-	}
-	total, signed := 0, 0
-	for _, g := range groups {
-		total += len(g.idx)
-	}
-	for _, g := range groups {
-		gs, ge := signer.SignDigests(ctx, g.digests, g.opts, func(done, _ int) {
-			report(BatchProgress{Stage: BatchSigned, Done: signed + done, Total: total})
-		})
-		signed += len(g.idx)
-		for j := range g.idx {
-			var sig []byte
-			var err error
-			if j < len(gs) {
-				sig = gs[j]
-			}
-			if ge != nil && j < len(ge) {
-				err = ge[j]
-			}
-			sigs, errs = append(sigs, sig), append(errs, err)
+		if signerOpts == nil {
+			signerOpts = p.SignerOpts
 		}
-		idx = append(idx, g.idx...)
+		if !sameSignerOpts(signerOpts, p.SignerOpts) {
+			mu.Lock()
+			fail(i, fmt.Errorf("%w: this document is to be signed with %s, the batch with %s: a batch has one signature scheme (one authorisation); sign it in another batch",
+				signature.ErrInvalidOptions, describeSignerOpts(p.SignerOpts), describeSignerOpts(signerOpts)))
+			mu.Unlock()
+			continue
+		}
+		idx = append(idx, i)
+		digests = append(digests, p.Digest)
 	}
 	if len(idx) == 0 {
 		return results, nil
 	}
+	sigs, errs := signer.SignDigests(ctx, digests, signerOpts, func(done, total int) {
+		report(BatchProgress{Stage: BatchSigned, Done: done, Total: total})
+	})
 	batchEach(len(idx), o.Workers, func(j int) {
 		i := idx[j]
 		var err error
 		var res *signature.SignResult
 		switch {
-		case errs[j] != nil:
+		case errs != nil && errs[j] != nil:
 			err = errs[j]
-		case sigs[j] == nil:
+		case len(sigs) <= j || sigs[j] == nil:
 			err = errors.New("kyso: the signer returned no signature")
 		default:
 			res, err = batchComplete(ctx, docs[i], preps[i].State, sigs[j], &signature.CompleteOptions{Level: level, Password: o.Sign.Signature.Password})
@@ -232,31 +220,22 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 	return results, nil
 }
 
-// batchGroup is the documents of a batch signed with the same signer options.
-type batchGroup struct {
-	opts    crypto.SignerOpts
-	idx     []int
-	digests [][]byte
+// sameSignerOpts reports whether a and b ask for the same signature: the same hash
+// and, for RSASSA-PSS, the same salt length.
+func sameSignerOpts(a, b crypto.SignerOpts) bool {
+	if a.HashFunc() != b.HashFunc() {
+		return false
+	}
+	pa, aPSS := a.(*rsa.PSSOptions)
+	pb, bPSS := b.(*rsa.PSSOptions)
+	return aPSS == bPSS && (!aPSS || pa.SaltLength == pb.SaltLength)
 }
 
-// batchGroupOf returns the group of groups for opts, adding it if missing: options
-// are the same when their hash is and, for RSASSA-PSS, their salt length.
-func batchGroupOf(groups *[]batchGroup, opts crypto.SignerOpts) *batchGroup {
-	same := func(a, b crypto.SignerOpts) bool {
-		if a.HashFunc() != b.HashFunc() {
-			return false
-		}
-		pa, aPSS := a.(*rsa.PSSOptions)
-		pb, bPSS := b.(*rsa.PSSOptions)
-		return aPSS == bPSS && (!aPSS || pa.SaltLength == pb.SaltLength)
+func describeSignerOpts(o crypto.SignerOpts) string {
+	if _, ok := o.(*rsa.PSSOptions); ok {
+		return o.HashFunc().String() + " (RSASSA-PSS)"
 	}
-	for i := range *groups {
-		if same((*groups)[i].opts, opts) {
-			return &(*groups)[i]
-		}
-	}
-	*groups = append(*groups, batchGroup{opts: opts})
-	return &(*groups)[len(*groups)-1]
+	return o.HashFunc().String()
 }
 
 // batchEach calls f(0) … f(n-1), on up to workers goroutines at once.
