@@ -116,7 +116,7 @@ func TestBrowserVerificationPage(t *testing.T) {
 		file = step(t, ctx, chromedp.Text(chromedp.CSS(`p.file`)))
 		reasons = step(t, ctx, chromedp.Evaluate[string](`(document.querySelector('section.card .reasons')||{innerText:''}).innerText`))
 		overflow = step(t, ctx, chromedp.Evaluate[bool](sideways))
-		boxes = step(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('figure svg rect').length - document.querySelectorAll('figure').length`))
+		boxes = step(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('figure svg rect.sig').length`))
 		return
 	}
 
@@ -128,6 +128,15 @@ func TestBrowserVerificationPage(t *testing.T) {
 	assert.Contains(t, file, "quyết-định-đã-ký.pdf")
 	assert.False(t, overflow, "the result page scrolls sideways at 375 px")
 	assert.Equal(t, 1, boxes, "the signature's box is drawn on its page")
+	// The picture is of the page itself: its text is drawn (as grey bars, where
+	// layout.Measure found the lines), not an empty frame, and the bars stay inside it.
+	marks := step(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('figure svg rect.mark').length`))
+	assert.Positive(t, marks, "the page's text lines are drawn in its picture")
+	outside := step(t, ctx, chromedp.Evaluate[int](`(() => { let n = 0; for (const f of document.querySelectorAll('figure svg')) {
+		const vb = f.viewBox.baseVal; for (const r of f.querySelectorAll('rect.mark')) {
+		const x = r.x.baseVal.value, y = r.y.baseVal.value, w = r.width.baseVal.value, h = r.height.baseVal.value;
+		if (x < 0 || y < 0 || x + w > vb.width + 1 || y + h > vb.height + 1) n++ } } return n })()`))
+	assert.Zero(t, outside, "every drawn line lies on the page")
 	layoutText := step(t, ctx, chromedp.Text(chromedp.CSS(`section.layout`)))
 	assert.Contains(t, layoutText, "Nghị định 30/2020")
 	assert.Contains(t, layoutText, "quy tắc đạt", "layout.Check's findings are shown beside the verdicts")

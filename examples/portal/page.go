@@ -2,10 +2,10 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"embed"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"sort"
 	"strings"
@@ -39,14 +39,28 @@ type pageData struct {
 	Title string
 }
 
-// pagePicture is a schematic of one signed page: its box and every signature shown on
-// it, numbered like the cards, so a reader sees which signature sits where.
+// pagePicture is a schematic of one signed page: its box, what is printed on it (each
+// text line a grey bar, each image a light box, as layout.Measure reads them) and every
+// signature shown on it, numbered like the cards, so a reader recognises the page and
+// sees which signature sits where.
 type pagePicture struct {
 	Page    int
 	ViewBox string // "0 0 w h" in points
 	W, H    float64
+	Marks   []pageMark
 	Boxes   []pageBox
 }
+
+// pageMark is one text line, rule or image of a pagePicture's page, in the picture's
+// coordinates (y downwards).
+type pageMark struct {
+	X, Y, W, H float64
+	Image      bool
+}
+
+// maxPageMarks bounds the marks drawn on one page picture, so that a page of
+// thousands of tiny text runs cannot make the result page huge.
+const maxPageMarks = 600
 
 // pageBox is one signature's widget on a pagePicture, in the picture's coordinates
 // (y downwards).
@@ -170,8 +184,13 @@ func (s *Server) handleVerifyPage(w http.ResponseWriter, r *http.Request) {
 	for i := range rep.Signatures {
 		data.Cards = append(data.Cards, makeCard(i+1, &rep.Signatures[i]))
 	}
-	data.Pages = pagePictures(data.Cards, rep)
-	data.Layout = checkLayout(r.Context(), pdf, data.Cards)
+	lrep, lerr := layout.Check(r.Context(), bytes.NewReader(pdf), int64(len(pdf)), nil)
+	var measured *layout.Measurement
+	if lerr == nil {
+		measured = lrep.Measurement
+	}
+	data.Pages = pagePictures(data.Cards, rep, measured)
+	data.Layout = layoutFindings(lrep, lerr, data.Cards)
 	s.renderPage(w, http.StatusOK, data)
 }
 
@@ -301,10 +320,9 @@ type findingLine struct {
 	Page     int
 }
 
-// checkLayout runs layout.Check on the document and spreads its findings: each
-// signature's on its card, the rest in the document's list.
-func checkLayout(ctx context.Context, pdf []byte, cards []card) *layoutView {
-	rep, err := layout.Check(ctx, bytes.NewReader(pdf), int64(len(pdf)), nil)
+// layoutFindings spreads what layout.Check found (rep, or its error err): each
+// signature's findings on its card, the rest in the document's list.
+func layoutFindings(rep *layout.Report, err error, cards []card) *layoutView {
 	if err != nil {
 		return &layoutView{Error: "Không kiểm tra được thể thức của tài liệu / the layout could not be checked"}
 	}
@@ -345,9 +363,10 @@ func certificationText(p int) string {
 	}
 }
 
-// pagePictures draws, for every page that shows a signature, the page's box and each
-// signature's widget with its card number.
-func pagePictures(cards []card, rep *signature.Report) []pagePicture {
+// pagePictures draws, for every page that shows a signature, the page's box, its
+// text lines and images as measured by layout (m, nil when the document could not be
+// measured) and each signature's widget with its card number.
+func pagePictures(cards []card, rep *signature.Report, m *layout.Measurement) []pagePicture {
 	var pics []pagePicture
 	byPage := map[int]int{}
 	for i := range rep.Signatures {
@@ -364,7 +383,8 @@ func pagePictures(cards []card, rep *signature.Report) []pagePicture {
 		if !ok {
 			k = len(pics)
 			byPage[wb.Page] = k
-			pics = append(pics, pagePicture{Page: wb.Page, W: w, H: h, ViewBox: fmt.Sprintf("0 0 %.0f %.0f", w, h)})
+			pics = append(pics, pagePicture{Page: wb.Page, W: w, H: h, ViewBox: fmt.Sprintf("0 0 %.0f %.0f", w, h),
+				Marks: pageMarks(m, wb.Page, wb.Rotate, w, h)})
 		}
 		r := wb.Rect
 		b := pageBox{
@@ -376,6 +396,48 @@ func pagePictures(cards []card, rep *signature.Report) []pagePicture {
 	}
 	sort.Slice(pics, func(i, j int) bool { return pics[i].Page < pics[j].Page })
 	return pics
+}
+
+// pageMarks is what is printed on page n of the measured document, for a picture of
+// w × h points. Both the widget rectangles and layout's measurement are relative to
+// the crop box's lower left corner; a rotated page, or one whose measured size differs,
+// gets no marks rather than misplaced ones.
+func pageMarks(m *layout.Measurement, n, rotate int, w, h float64) []pageMark {
+	if m == nil || rotate != 0 || n < 1 || n > len(m.Pages) {
+		return nil
+	}
+	p := &m.Pages[n-1]
+	if p.Number != n || p.Rotate != 0 || math.Abs(p.Width-w) > 1 || math.Abs(p.Height-h) > 1 {
+		return nil
+	}
+	var marks []pageMark
+	add := func(b [4]float64, minH float64, image bool) {
+		if len(marks) >= maxPageMarks || b[2] <= b[0] || b[3] <= b[1] {
+			return
+		}
+		r := func(v float64) float64 { return math.Round(v*10) / 10 }
+		bh := b[3] - b[1]
+		y := h - b[3]
+		if !image {
+			// A text line is drawn as a bar over the lower two thirds of its box, so
+			// that lines stay apart as they do on paper.
+			y, bh = y+bh/3, max(bh*2/3, minH)
+		}
+		marks = append(marks, pageMark{X: r(b[0]), Y: r(y), W: r(b[2] - b[0]), H: r(bh), Image: image})
+	}
+	for _, img := range p.Images {
+		add(img.BBox, 0, true)
+	}
+	for _, l := range p.Lines {
+		add(l.BBox, 1, false)
+	}
+	for _, l := range p.Other {
+		add(l.BBox, 1, false)
+	}
+	for _, rule := range p.Rules {
+		add(rule, 1, false)
+	}
+	return marks
 }
 
 func line(ck signature.Check) checkLine {

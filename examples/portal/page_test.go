@@ -11,6 +11,7 @@ import (
 
 	"github.com/kyso-go/kyso/certstatus/certstatustest"
 	"github.com/kyso-go/kyso/internal/pdf/pdftest"
+	"github.com/kyso-go/kyso/layout"
 )
 
 // signThroughPortal runs prepare and complete and returns the signed document.
@@ -110,4 +111,30 @@ func testVerificationPage(t *testing.T, pki *certstatustest.PKI) {
 // htmlEscaped escapes s as html/template does in text.
 func htmlEscaped(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;", "+", "&#43;").Replace(s)
+}
+
+// TestPageMarks: the picture of a page draws its measured lines and images with y
+// turned downwards, bounds their number, and draws nothing on a page it cannot place
+// them on (rotated, or measured at another size).
+func TestPageMarks(t *testing.T) {
+	page := layout.MeasuredPage{Number: 1, Width: 595, Height: 842,
+		Lines:  []layout.MeasuredLine{{BBox: [4]float64{72, 760, 300, 784}}},
+		Images: []layout.MeasuredImage{{BBox: [4]float64{100, 100, 200, 150}}}}
+	m := &layout.Measurement{Pages: []layout.MeasuredPage{page}}
+	marks := pageMarks(m, 1, 0, 595, 842)
+	require.Len(t, marks, 2)
+	assert.Equal(t, pageMark{X: 100, Y: 692, W: 100, H: 50, Image: true}, marks[0])
+	assert.Equal(t, pageMark{X: 72, Y: 66, W: 228, H: 16}, marks[1], "a line is a bar over the lower two thirds of its box")
+
+	assert.Empty(t, pageMarks(m, 1, 90, 595, 842), "rotated page")
+	assert.Empty(t, pageMarks(m, 1, 0, 842, 595), "measured at another size")
+	assert.Empty(t, pageMarks(m, 2, 0, 595, 842), "no such page")
+	assert.Empty(t, pageMarks(nil, 1, 0, 595, 842), "not measured")
+
+	many := page
+	many.Lines = make([]layout.MeasuredLine, 5000)
+	for i := range many.Lines {
+		many.Lines[i].BBox = [4]float64{72, 100, 80, 108}
+	}
+	assert.Len(t, pageMarks(&layout.Measurement{Pages: []layout.MeasuredPage{many}}, 1, 0, 595, 842), maxPageMarks)
 }
