@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -12,6 +14,7 @@ import (
 	"github.com/kyso-go/kyso/certstatus/certstatustest"
 	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/layout"
+	"github.com/kyso-go/kyso/signature"
 )
 
 // signThroughPortal runs prepare and complete and returns the signed document.
@@ -137,4 +140,37 @@ func TestPageMarks(t *testing.T) {
 		many.Lines[i].BBox = [4]float64{72, 100, 80, 108}
 	}
 	assert.Len(t, pageMarks(&layout.Measurement{Pages: []layout.MeasuredPage{many}}, 1, 0, 595, 842), maxPageMarks)
+}
+
+// TestVerificationPageCertification: a certification (DocMDP) signature is flagged on
+// its card with what it allows after it, in Vietnamese and English; an approval
+// signature is not.
+func TestVerificationPageCertification(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	ts := startPortal(t, pki, nil)
+	for _, tc := range []struct {
+		name    string
+		certify signature.DocMDPPermission
+		want    string
+	}{
+		{"no changes", signature.DocMDPNoChanges, "Chữ ký chứng nhận (DocMDP P=1): không cho phép thay đổi nào sau khi ký / certification: no changes allowed"},
+		{"form filling", signature.DocMDPFormFilling, "Chữ ký chứng nhận (DocMDP P=2): chỉ cho phép điền biểu mẫu và ký / certification: form filling and signing allowed"},
+		{"approval", 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := pdftest.Classic()
+			var out bytes.Buffer
+			_, err := signature.Sign(context.Background(), &out, bytes.NewReader(in), int64(len(in)), pki.Leader.Key, pki.Leader.Chain,
+				&signature.SignOptions{NewField: "Chứng nhận", Certify: tc.certify})
+			require.NoError(t, err)
+			a := postMultipart(t, ts.URL+"/verify", map[string][]byte{"pdf": out.Bytes()}, "pdf")
+			require.Equal(t, http.StatusOK, a.Status, "%s", a.Body)
+			html := string(a.Body)
+			if tc.want == "" {
+				assert.NotContains(t, html, `class="badge"`)
+				return
+			}
+			assert.Contains(t, html, `<div class="badge">`+htmlEscaped(tc.want)+`</div>`)
+		})
+	}
 }
