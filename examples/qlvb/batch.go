@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -102,7 +103,7 @@ func (e *env) batch(ctx context.Context) error {
 	for i, r := range results {
 		name := filepath.Base(r.Input)
 		if r.Err != nil {
-			fmt.Fprintf(tw, "  %d\t%s\tLỖI / FAILED\t-\t%s\n", i+1, name, oneLine(r.Err.Error(), 90))
+			fmt.Fprintf(tw, "  %d\t%s\tLỖI / FAILED\t-\t%s\n", i+1, name, oneLine(failureReason(r.Err), 90))
 			if _, err := os.Stat(r.Output); err == nil {
 				return fmt.Errorf("%s failed but left %s", name, r.Output)
 			}
@@ -133,6 +134,25 @@ func (e *env) batch(ctx context.Context) error {
 }
 
 // oneLine shortens s to one line of at most n runes.
+// failureReason says why a document of the batch failed, in Vietnamese with English
+// beside it, for the summary table, whose reader is a clerk and not a Go programmer:
+// a damaged PDF, a missing signer block, a policy refusal with its reasons. Anything
+// else keeps its own message (the progress lines always carry the full error).
+func failureReason(err error) string {
+	var refusal *policy.RefusalError
+	switch {
+	case errors.As(err, &refusal):
+		return "chính sách từ chối / refused by the policy: " + refusal.Decision.Vietnamese()
+	case errors.Is(err, layout.ErrDocument), errors.Is(err, layout.ErrUnreadable), errors.Is(err, signature.ErrNotPDF):
+		return "tệp PDF hỏng, không đọc được / the PDF is damaged and cannot be read"
+	case errors.Is(err, layout.ErrAnchorNotFound):
+		return "không tìm thấy chức vụ và họ tên người ký (ô 7a, 7b) để đặt chữ ký / the signer's title and name are not on the page"
+	case errors.Is(err, layout.ErrAnchorAmbiguous):
+		return "chức vụ và họ tên người ký xuất hiện nhiều lần / the signer's title and name appear more than once"
+	}
+	return err.Error()
+}
+
 func oneLine(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if r := []rune(s); len(r) > n {

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -196,7 +197,8 @@ func TestWorkflowOutputs(t *testing.T) {
 func TestWorkflowBatch(t *testing.T) {
 	dir, stdout, stderr := runWorkflow(t)
 	assert.Contains(t, stdout, "PIN entries during the batch: 0; cả quy trình / whole run: 1")
-	assert.Regexp(t, `quyet-dinh-hong\.pdf\s+LỖI / FAILED`, stdout)
+	assert.Regexp(t, `quyet-dinh-hong\.pdf\s+LỖI / FAILED\s+-\s+tệp PDF hỏng, không đọc được / the PDF is damaged`, stdout,
+		"the summary says why in Vietnamese, not as a Go error chain")
 	assert.Contains(t, stdout, "Đã ký / signed 4/5; lỗi / failed 1")
 	entries, err := os.ReadDir(filepath.Join(dir, dirBatchOut))
 	require.NoError(t, err)
@@ -255,4 +257,20 @@ func TestProgress(t *testing.T) {
 	assert.Contains(t, bar.String(), "\n  lỗi / failed b.pdf: hỏng / broken\n")
 	assert.Equal(t, "qlvb: [1/2] chuẩn bị / prepared a.pdf\nqlvb: [1/2] lỗi / failed b.pdf: hỏng / broken\n"+
 		"qlvb: [1/1] ký trên thiết bị / signed on the token\nqlvb: [1/2] hoàn tất / written a.pdf\n", lines.String())
+}
+
+// TestFailureReason: the batch summary's reason for a failed document is Vietnamese
+// (English beside it) for what a clerk meets: a damaged file, a missing signer block,
+// a policy refusal.
+func TestFailureReason(t *testing.T) {
+	wrap := func(err error) error { return fmt.Errorf("đặt chữ ký / placing the signature: %w", err) }
+	assert.Equal(t, "tệp PDF hỏng, không đọc được / the PDF is damaged and cannot be read",
+		failureReason(wrap(&layout.DocumentError{Err: errors.New("pdf: malformed file")})))
+	assert.Contains(t, failureReason(wrap(layout.ErrAnchorNotFound)), "không tìm thấy chức vụ và họ tên người ký")
+	refusal := &policy.RefusalError{Decision: policy.Decision{Reasons: []policy.Reason{{Rule: policy.RuleClassified,
+		Outcome: policy.OutcomeViolated, MessageVI: "Không sử dụng chữ ký số cho văn bản mật.", MessageEN: "No digital signature on classified documents."}}}}
+	got := failureReason(refusal)
+	assert.Contains(t, got, "chính sách từ chối / refused by the policy")
+	assert.Contains(t, got, "Không sử dụng chữ ký số cho văn bản mật")
+	assert.Equal(t, "something else", failureReason(errors.New("something else")))
 }
