@@ -214,8 +214,22 @@ func (jr *jsonReader) base64(name string, max int) ([]byte, error) {
 		if base64.RawStdEncoding.DecodedLen(n)+len(out) > max {
 			return fieldTooLarge(name, max)
 		}
-		start := len(out)
-		out = append(out, make([]byte, base64.RawStdEncoding.DecodedLen(n))...)
+		start, need := len(out), base64.RawStdEncoding.DecodedLen(n)
+		if cap(out)-start < need {
+			// Grow by doubling: append's growth of large slices (1.25×) would copy a
+			// 10 MB document a dozen times over.
+			size := 2 * cap(out)
+			if size < start+need {
+				size = start + need
+			}
+			if size < 64<<10 {
+				size = 64 << 10
+			}
+			grown := make([]byte, start, size)
+			copy(grown, out)
+			out = grown
+		}
+		out = out[:start+need]
 		m, err := base64.RawStdEncoding.Decode(out[start:], chunk[:n])
 		if err != nil {
 			return bad(err)

@@ -125,3 +125,28 @@ func BenchmarkReadForm(b *testing.B) {
 		}
 	})
 }
+
+// TestReadJSONFormLarge: a document of a few megabytes decodes exactly across the
+// reader's buffer, the decoder's chunks and the output's growth, plain or wrapped in
+// MIME lines of 76 symbols, and one byte over the field's limit is refused.
+func TestReadJSONFormLarge(t *testing.T) {
+	doc := make([]byte, 3<<20+7)
+	_, _ = rand.Read(doc)
+	std := base64.StdEncoding.EncodeToString(doc)
+	var wrapped strings.Builder
+	for i := 0; i < len(std); i += 76 {
+		wrapped.WriteString(std[i:min(i+76, len(std))])
+		wrapped.WriteString(`\r\n`)
+	}
+	spec := map[string]fieldSpec{"pdf": {kind: fieldFile, max: len(doc)}}
+	for name, b64 := range map[string]string{"plain": std, "wrapped": wrapped.String()} {
+		got, err := readJSONForm(strings.NewReader(`{"pdf":"`+b64+`"}`), spec)
+		require.NoError(t, err, name)
+		assert.True(t, bytes.Equal(doc, got["pdf"]), name)
+	}
+	spec["pdf"] = fieldSpec{kind: fieldFile, max: len(doc) - 1}
+	_, err := readJSONForm(strings.NewReader(`{"pdf":"`+std+`"}`), spec)
+	var ae *apiError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, ae.Status)
+}
