@@ -1,6 +1,8 @@
 package signature
 
 import (
+	"crypto/x509"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -322,9 +324,43 @@ func msgChainNoTrust() msg {
 		"No trusted roots were given to check the certification path.")
 }
 
+// msgChainFail says why no path to a trusted root was built: in Vietnamese in words a
+// reader can act on (the technical chain of errors stays in the English text).
 func msgChainFail(err error) msg {
-	return mf("Không xây dựng được đường dẫn chứng thực đến chứng thư gốc tin cậy: %v.",
-		"No certification path to a trusted root could be built: %v.", err)
+	return msg{
+		VI: "Không xây dựng được đường dẫn chứng thực đến chứng thư gốc tin cậy: " + chainWhyVI(err) + ".",
+		EN: fmt.Sprintf("No certification path to a trusted root could be built: %v.", err),
+	}
+}
+
+// chainWhyVI names in Vietnamese the kind of failure behind a chain validation error:
+// crypto/x509's own, or a validator's whose text starts with certstatus's sentinels
+// (this package imports neither certstatus nor its internals' wording beyond that).
+func chainWhyVI(err error) string {
+	var unknown x509.UnknownAuthorityError
+	var invalid x509.CertificateInvalidError
+	w := strings.ToLower(err.Error())
+	switch {
+	case errors.As(err, &invalid) && invalid.Reason == x509.Expired,
+		strings.Contains(w, "certificate expired"), strings.Contains(w, "has expired"):
+		return "chứng thư số hoặc chứng thư của tổ chức cấp đã hết hạn tại thời điểm kiểm tra"
+	case strings.Contains(w, "not yet valid"):
+		return "chứng thư số hoặc chứng thư của tổ chức cấp chưa có hiệu lực tại thời điểm kiểm tra"
+	case strings.Contains(w, "certificate revoked"):
+		return "một chứng thư trong đường dẫn chứng thực đã bị thu hồi"
+	case errors.As(err, &invalid) && invalid.Reason == x509.IncompatibleUsage,
+		strings.Contains(w, "key usage"):
+		return "mục đích sử dụng khóa của chứng thư số không cho phép việc này"
+	case errors.As(err, &invalid) && invalid.Reason == x509.NotAuthorizedToSign,
+		strings.Contains(w, "basic constraints"):
+		return "chứng thư của tổ chức cấp không được phép cấp chứng thư số"
+	case strings.Contains(w, "algorithm or key size"):
+		return "thuật toán hoặc độ dài khóa thấp hơn mức chính sách cho phép"
+	case errors.As(err, &unknown), strings.Contains(w, "unknown authority"),
+		strings.Contains(w, "no certificate chain to a trusted root"):
+		return "chứng thư số không do tổ chức cung cấp dịch vụ chứng thực nào có chứng thư gốc được tin cậy cấp (chứng thư gốc không thuộc danh sách tin cậy, hoặc thiếu chứng thư trung gian)"
+	}
+	return "chứng thư số hoặc đường dẫn chứng thực không hợp lệ (chi tiết kỹ thuật ở bản tiếng Anh)"
 }
 
 func msgIssuer(issuer string) msg {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,6 +135,35 @@ func TestSameVerdictEverywhere(t *testing.T) {
 				}
 			}
 			assert.Equal(t, tc.want, got)
+
+			// The page: every verdict that is not TOTAL_PASSED carries its reason on
+			// its card (outside the collapsed details), in Vietnamese with English
+			// beside it, never a Go error chain.
+			page := postMultipart(t, ts.URL+"/verify", map[string][]byte{"pdf": tc.doc}, "pdf")
+			require.Equal(t, http.StatusOK, page.Status)
+			cards := strings.Split(string(page.Body), `<section class="card `)[1:]
+			require.Len(t, cards, len(tc.want))
+			for i, c := range cards {
+				c, _, _ = strings.Cut(c, "<details")
+				if strings.HasPrefix(tc.want[i], "TOTAL_PASSED/") {
+					assert.NotContains(t, c, `class="reasons"`, "card %d", i+1)
+					continue
+				}
+				_, reasons, ok := strings.Cut(c, `<ul class="reasons"`)
+				require.True(t, ok, "card %d (%s) shows no reason:\n%s", i+1, tc.want[i], c)
+				reasons, _, _ = strings.Cut(reasons, "</ul>")
+				for _, li := range strings.Split(reasons, "<li")[1:] {
+					vi, en, ok := strings.Cut(li, "<small>")
+					assert.True(t, ok, "English beside it: %s", li)
+					assert.NotEmpty(t, strings.TrimSpace(en))
+					assert.Regexp(t, `[ạảãáàặẳẵắằậẩẫấầẹẻẽéèệểễếềịỉĩíìọỏõóòộổỗốồợởỡớờụủũúùựửữứừỵỷỹýỳđ]`, vi, "Vietnamese")
+					// The Vietnamese says it in words; the technical detail may stay in
+					// the English for whoever debugs it.
+					for _, chain := range []string{"x509:", "signature:", "certstatus:", "%!", "&lt;nil&gt;"} {
+						assert.NotContains(t, vi, chain, "card %d: no Go error chain", i+1)
+					}
+				}
+			}
 		})
 	}
 }
