@@ -163,11 +163,19 @@ func oneLine(s string, n int) string {
 
 // progress shows the batch's progress on w: a bar redrawn in place on a terminal,
 // one line per event otherwise (a log file, a pipe, CI).
+//
+// The bar shows the whole batch, never going back: each document counts three steps
+// (prepared, signed on the token, written), a failed one all the steps it will not
+// take; the label beside it says the stage and its own count.
 type progress struct {
 	w     io.Writer
 	bar   bool
 	total int
 	last  string
+
+	prepared                     map[string]bool
+	prep, signed, signTotal      int
+	written, failUnits, unitsWas int
 }
 
 func newProgress(w io.Writer, mode progressMode, total int) *progress {
@@ -179,7 +187,7 @@ func newProgress(w io.Writer, mode progressMode, total int) *progress {
 			}
 		}
 	}
-	return &progress{w: w, bar: bar, total: total}
+	return &progress{w: w, bar: bar, total: total, prepared: map[string]bool{}}
 }
 
 // stageVI names a batch stage in Vietnamese and English.
@@ -203,10 +211,30 @@ func (p *progress) update(ev kyso.BatchProgress) {
 		fmt.Fprintln(p.w, line)
 		return
 	}
+	switch ev.Stage {
+	case kyso.BatchPrepared:
+		p.prep = max(p.prep, ev.Done)
+		p.prepared[ev.Document] = true
+	case kyso.BatchSigned:
+		p.signed, p.signTotal = max(p.signed, ev.Done), ev.Total
+	case kyso.BatchCompleted:
+		p.written = max(p.written, ev.Done)
+	case kyso.BatchFailed:
+		switch {
+		case !p.prepared[ev.Document]:
+			p.failUnits += 3
+		case p.signTotal > 0 && p.signed >= p.signTotal:
+			p.failUnits++ // prepared and signed: only the writing is missing
+		default:
+			p.failUnits += 2
+		}
+	}
 	const width = 30
+	units := max(p.unitsWas, p.prep+p.signed+p.written+p.failUnits)
+	p.unitsWas = units
 	filled := 0
-	if ev.Total > 0 {
-		filled = width * ev.Done / ev.Total
+	if p.total > 0 {
+		filled = min(width, width*units/(3*p.total))
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "\r[%s%s] %3d/%d %-40s", strings.Repeat("#", filled), strings.Repeat(".", width-filled), ev.Done, ev.Total, stageVI[ev.Stage])

@@ -253,7 +253,18 @@ func TestProgress(t *testing.T) {
 	pb.done()
 	pl.done()
 	assert.Equal(t, 4, strings.Count(bar.String(), "\r["), bar.String())
-	assert.Contains(t, bar.String(), "[###############...............]   1/2 chuẩn bị / prepared")
+	// The bar is the whole batch (3 steps a document): a.pdf prepared is 1/6, b.pdf
+	// failing before preparation adds its 3, a.pdf signed and written end it.
+	assert.Contains(t, bar.String(), "\r[#####.........................]   1/2 chuẩn bị / prepared")
+	assert.Contains(t, bar.String(), "\r[####################..........]   1/2 lỗi / failed")
+	assert.Contains(t, bar.String(), "\r[#########################.....]   1/1 ký trên thiết bị / signed on the token")
+	assert.Contains(t, bar.String(), "\r[##############################]   1/2 hoàn tất / written")
+	prev := -1
+	for _, frame := range strings.Split(bar.String(), "\r[")[1:] {
+		n := strings.Count(frame[:30], "#")
+		assert.GreaterOrEqual(t, n, prev, "the bar never goes back")
+		prev = n
+	}
 	assert.Contains(t, bar.String(), "\n  lỗi / failed b.pdf: hỏng / broken\n")
 	assert.Equal(t, "qlvb: [1/2] chuẩn bị / prepared a.pdf\nqlvb: [1/2] lỗi / failed b.pdf: hỏng / broken\n"+
 		"qlvb: [1/1] ký trên thiết bị / signed on the token\nqlvb: [1/2] hoàn tất / written a.pdf\n", lines.String())
