@@ -162,7 +162,7 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 		case kyso.BatchCompleted:
 			fmt.Fprintf(c.stderr, "kyso sign: [%d/%d] signed %s\n", p.Done, p.Total, filepath.Base(p.Document))
 		case kyso.BatchFailed:
-			fmt.Fprintf(c.stderr, "kyso sign: FAILED %s: %v\n", filepath.Base(p.Document), p.Err)
+			fmt.Fprintf(c.stderr, "kyso sign: LỖI / FAILED %s: %v\n", filepath.Base(p.Document), p.Err)
 		}
 	}})
 	if err != nil {
@@ -179,11 +179,17 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 	if ok == len(results) {
 		return exitOK
 	}
-	fmt.Fprintf(c.stdout, "failed %d (no output file written for them):\n", len(results)-ok)
+	fmt.Fprintf(c.stdout, "lỗi / failed %d (không ghi tệp kết quả nào cho chúng / no output file written for them):\n", len(results)-ok)
 	var refusal *policy.RefusalError
 	for _, r := range results {
 		if r.Err != nil {
-			fmt.Fprintf(c.stdout, "  %s: %v\n", filepath.Base(r.Input), r.Err)
+			// What the user can act on in Vietnamese and English when the error is a
+			// known one, then the error itself.
+			if m, ok := explain(r.Err); ok {
+				fmt.Fprintf(c.stdout, "  %s: %s / %s\n    chi tiết / detail: %v\n", filepath.Base(r.Input), m.vi, m.en, r.Err)
+			} else {
+				fmt.Fprintf(c.stdout, "  %s: %v\n", filepath.Base(r.Input), r.Err)
+			}
 			if refusal == nil {
 				errors.As(r.Err, &refusal)
 			}

@@ -170,6 +170,8 @@ func TestSignCommandBatchCSC(t *testing.T) {
 	assert.Contains(t, stdout, "vb-03.pdf")
 	assert.Contains(t, stdout, "vb-00.pdf", "the first signature came back over the wrong hash")
 	assert.Contains(t, stderr, "FAILED vb-03.pdf")
+	assert.Contains(t, stdout, "vb-03.pdf: không đọc được tệp PDF / not a readable PDF\n    chi tiết / detail: ",
+		"a failed document's reason in Vietnamese and English, then the detail")
 	entries, err := os.ReadDir(outDir2)
 	require.NoError(t, err)
 	assert.Len(t, entries, 4, "no output and no temporary file for the failed ones")
