@@ -359,3 +359,52 @@ func TestItem8SequenceOutsidePeriod(t *testing.T) {
 		assert.Equal(t, OutcomeWarning, f.Outcome)
 	}
 }
+
+// The boundaries, in Vietnam time whatever the zone of the request: NĐ 68/2024 governs
+// a signature made at 00:00 on 15/8/2024 (17:00 UTC on 14/8), NĐ 130/2018 one made a
+// second earlier; Hòa Bình's period ends with 30/6/2025 and its successor is named from
+// 00:00 on 1/7/2025, the day district reporters drop out.
+func TestBoundaryDatesInVietnamTime(t *testing.T) {
+	vn := time.FixedZone("ICT", 7*3600)
+	at := func(req Request, tm time.Time) Request {
+		req.Time = tm
+		req.Certificate.NotBefore, req.Certificate.NotAfter = tm.AddDate(-1, 0, 0), tm.AddDate(1, 0, 0)
+		return req
+	}
+	nd68Day := time.Date(2024, 8, 15, 0, 0, 0, 0, vn)
+	for _, c := range []struct {
+		tm   time.Time
+		lead string
+	}{
+		{nd68Day, "NĐ 68/2024/NĐ-CP"},
+		{nd68Day.UTC(), "NĐ 68/2024/NĐ-CP"}, // 14/8/2024 17:00 UTC is already 15/8 in Vietnam
+		{nd68Day.Add(-time.Second), "NĐ 130/2018/NĐ-CP, Điều 9"},
+	} {
+		for _, rule := range []string{RuleCertificateValid, RuleKeySoleControl} {
+			r := reasonFor(t, decide(t, "national", at(leaderRequest(), c.tm)), rule)
+			assert.Equal(t, c.lead, r.Citation.String(), "%s at %s", rule, c.tm)
+		}
+	}
+
+	merger := time.Date(2025, 7, 1, 0, 0, 0, 0, vn)
+	for _, id := range []string{"hoa-binh", "bac-lieu"} {
+		last := decide(t, id, at(leaderRequest(), merger.Add(-time.Second)))
+		assert.NotContains(t, last.RuleIDs(OutcomeWarning), RuleProfilePeriod, "%s: 30/6/2025 23:59:59 is inside the period", id)
+		first := decide(t, id, at(leaderRequest(), merger.UTC())) // 30/6/2025 17:00 UTC
+		assert.True(t, first.Allowed)
+		r := reasonFor(t, first, RuleProfilePeriod)
+		assert.Contains(t, r.MessageVI, "01/07/2025 00:00:00", id)
+		assert.Contains(t, r.MessageVI, "tỉnh kế thừa", id)
+		assert.Contains(t, r.MessageVI, "chưa kiểm chứng", id)
+	}
+	hb, err := BuiltinProfiles().Lookup("hoa-binh")
+	require.NoError(t, err)
+	names := func(tm time.Time) (s []string) {
+		for _, r := range hb.ReportersAt(hb.Reports[0], tm) {
+			s = append(s, r.Name)
+		}
+		return s
+	}
+	assert.Len(t, names(merger.Add(-time.Second)), 2)
+	assert.Equal(t, []string{"Các sở, ban, ngành"}, names(merger.UTC()))
+}

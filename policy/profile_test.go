@@ -142,7 +142,11 @@ func TestRegistryLoadOverride(t *testing.T) {
 func TestProfileErrors(t *testing.T) {
 	cases := []struct{ name, in, field string }{
 		{"not JSON", `{`, "(input)"},
-		{"unknown field", `{"id":"x","name":"X","extends":"national","colour":"red"}`, "(input)"},
+		{"unknown field", `{"id":"x","name":"X","extends":"national","colour":"red"}`, "colour"},
+		{"unknown nested field", `{"id":"x","name":"X","extends":"national","period":{"from":"2025-01-01","note":"n","untill":"2026-01-01"}}`, "untill"},
+		{"wrong type", `{"id":"x","name":"X","extends":"national","period":{"from":20250101,"note":"n"}}`, "period.from"},
+		{"wrong type in a list", `{"id":"x","name":"X","extends":"national","reports":[{"period":"annual","months":["6"],"citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}]}`, "reports.months"},
+		{"binding not a boolean", `{"id":"x","name":"X","extends":"national","restates":[{"rule":"VN-AUTHORITY-WITHIN-TITLE","binding":"yes","citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}]}`, "restates.binding"},
 		{"bad id", `{"id":"Quảng Ninh","name":"X"}`, "id"},
 		{"no name", `{"id":"x","extends":"national"}`, "name"},
 		{"extends itself", `{"id":"x","name":"X","extends":"x"}`, "extends"},
