@@ -408,3 +408,17 @@ func TestBoundaryDatesInVietnamTime(t *testing.T) {
 	assert.Len(t, names(merger.Add(-time.Second)), 2)
 	assert.Equal(t, []string{"Các sở, ban, ngành"}, names(merger.UTC()))
 }
+
+// The national baseline's subscriber manager: the seeds do cite TT 185/2019 (Điều 3
+// defines the managing organisation, Điều 15 its duties: QN Điều 2 k2, Điều 18 k1; HT
+// Điều 9 k2), but kyso has not the circular itself, so no article is asserted.
+func TestNationalSubscriberManagerCitation(t *testing.T) {
+	p, err := BuiltinProfiles().Lookup("national")
+	require.NoError(t, err)
+	c := p.SubscriberManager.Citation
+	assert.Equal(t, "TT 185/2019/TT-BQP", c.String(), "no article asserted")
+	assert.Contains(t, c.Note, "Điều 3")
+	assert.Contains(t, c.Note, "Điều 15")
+	assert.Contains(t, c.Note, "unverified")
+	assert.NotContains(t, c.Note, "not quoted in kyso's sources")
+}
