@@ -422,3 +422,38 @@ func TestNationalSubscriberManagerCitation(t *testing.T) {
 	assert.Contains(t, c.Note, "unverified")
 	assert.NotContains(t, c.Note, "not quoted in kyso's sources")
 }
+
+// 6, who manages subscribers: in Hòa Bình and Cao Bằng each agency manages its own and
+// the Sở TT&TT coordinates (HB Điều 7 k1, Điều 6 k2; the Cao Bằng source is a news
+// summary, so no article); in Quảng Ninh, Hà Tĩnh and Bạc Liêu one provincial body.
+func TestItem6SubscriberManagers(t *testing.T) {
+	reg := BuiltinProfiles()
+	for id, want := range map[string]struct {
+		role  Role
+		cite  string
+		coord string
+	}{
+		"hoa-binh":   {RoleManagingOrganisation, "QĐ 13/2020/QĐ-UBND Hòa Bình, Điều 7 k1", "QĐ 13/2020/QĐ-UBND Hòa Bình, Điều 6 k2"},
+		"cao-bang":   {RoleManagingOrganisation, "QĐ 12/2021/QĐ-UBND Cao Bằng", "QĐ 12/2021/QĐ-UBND Cao Bằng"},
+		"quang-ninh": {RoleProvincialDepartment, "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 17 k2", ""},
+		"ha-tinh":    {RoleProvincialDepartment, "QĐ 19/2020/QĐ-UBND Hà Tĩnh, Điều 4", ""},
+		"bac-lieu":   {RoleProvincialDepartment, "Quy chế Bạc Liêu", ""},
+	} {
+		p, err := reg.Lookup(id)
+		require.NoError(t, err)
+		m := p.SubscriberManager
+		require.NotNil(t, m, id)
+		assert.Equal(t, want.role, m.Role, id)
+		assert.Equal(t, want.cite, m.Citation.String(), id)
+		if want.coord == "" {
+			assert.Nil(t, m.Coordinator, id)
+			continue
+		}
+		require.NotNil(t, m.Coordinator, id)
+		assert.Equal(t, "Sở Thông tin và Truyền thông", m.Coordinator.Name, id)
+		assert.Equal(t, want.coord, m.Coordinator.Citation.String(), id)
+		if !m.Citation.HasArticle() {
+			assert.Contains(t, m.Citation.Note, "không ghi số điều", id)
+		}
+	}
+}
