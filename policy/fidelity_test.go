@@ -115,6 +115,7 @@ func TestItem3ActingDeputySignsQ(t *testing.T) {
 	assert.False(t, d.Allowed)
 	assert.Equal(t, []string{RuleMarkerMatchesTitle}, d.RuleIDs(OutcomeViolated))
 	assert.Equal(t, "QĐ 19/2020/QĐ-UBND Hà Tĩnh, Điều 7 k4", d.Violations()[0].Citation.String())
+	assert.Contains(t, d.Violations()[0].MessageVI, "ràng buộc trong hồ sơ “ha-tinh”: không được ký", "the refusal says why Hà Tĩnh refuses what the national profile allows")
 }
 
 // 4. Hà Tĩnh's title rules (Điều 7 k3–k4) bind Hà Tĩnh and warn elsewhere; a
