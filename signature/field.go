@@ -169,20 +169,28 @@ func (ed *docEdit) newField(ctx context.Context, name string, sigRef pdf.Ref, w 
 			}
 		}
 	}
-	pages, err := ed.doc.Pages()
-	if err != nil {
-		return "", signErr(ErrDocument, err, "reading the page tree")
-	}
 	pageNo := 1
 	rect := [4]float64{}
 	if w != nil {
 		pageNo = max(w.Page, 1)
 		rect = w.Rect
 	}
-	if pageNo > len(pages) {
-		return "", signErr(ErrPageNotFound, nil, "page %d of a %d-page document", pageNo, len(pages))
+	// The page is found through the tree's /Count: signing page 1 of a 10,000-page
+	// document reads a handful of page tree nodes, not all of them.
+	count, err := ed.doc.PageCount()
+	if err != nil {
+		return "", signErr(ErrDocument, err, "reading the page tree")
 	}
-	page := pages[pageNo-1]
+	if pageNo > count {
+		return "", signErr(ErrPageNotFound, nil, "page %d of a %d-page document", pageNo, count)
+	}
+	page, err := ed.doc.Page(pageNo)
+	if err != nil {
+		if pages, err2 := ed.doc.Pages(); err2 == nil && pageNo > len(pages) {
+			return "", signErr(ErrPageNotFound, nil, "page %d of a %d-page document", pageNo, len(pages))
+		}
+		return "", signErr(ErrDocument, err, "reading the page tree")
+	}
 	field := pdf.Dict{
 		"Type":    pdf.Name("Annot"),
 		"Subtype": pdf.Name("Widget"),
@@ -221,16 +229,11 @@ func (ed *docEdit) pageRotation(p pdf.Object) int {
 	if !ok {
 		return 0
 	}
-	pages, err := ed.doc.Pages()
+	pg, err := ed.doc.PageOf(ref)
 	if err != nil {
 		return 0
 	}
-	for _, pg := range pages {
-		if pg.Ref == ref {
-			return pg.Rotate
-		}
-	}
-	return 0
+	return pg.Rotate
 }
 
 // uniqueName returns "SignatureN" for the smallest N not used by a field.

@@ -33,6 +33,20 @@
 // AES-256) are read with the empty or a given user (or owner) password; other handlers yield
 // ErrUnsupportedEncryption.
 //
+// # Revisions
+//
+// A revision ends at the %%EOF after the startxref that points at its cross-reference
+// section; a section lying inside an earlier revision's bytes belongs to that revision
+// only as a linearized original's first-page section, otherwise to the newer revision
+// that reaches it. AtRevision returns a view of revision i; views share the parsed
+// objects (an object whose cross-reference entry did not change is parsed once for all
+// revisions). ChangedObjects(i) lists what revision i changed and ObjectAt(r, i) reads
+// object r as of revision i: together the interface of a modification analysis.
+// Anomalies(i) reports what the splitting and reading of revision i worked around that
+// a viewer may read otherwise (an entry pointing at another object, a definition
+// switched on from earlier bytes, a hidden section, an %%EOF before the startxref, an
+// appended linearization dictionary).
+//
 // # Writing
 //
 // NewUpdate starts an incremental update: Add allocates new objects, Set replaces
@@ -65,8 +79,9 @@
 // ErrWrongPassword and ErrUnsupportedFilter, usually through the detail types
 // MalformedError (where and what), LimitError (which Options limit) and
 // UnsupportedEncryptionError (which security handler). Options bounds the object count,
-// nesting depth, decompressed stream size and cache size; recovery by scanning is
-// bounded to a fixed multiple of the file size in reads.
+// nesting depth, decompressed stream size, cache size and the total bytes of strings
+// and stream data parsed (MaxParsedBytes, by default 8 × the file's size + 64 MiB);
+// recovery by scanning is bounded to a fixed multiple of the file size in reads.
 //
 // # Concurrency and sharing
 //

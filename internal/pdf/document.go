@@ -18,8 +18,9 @@ type Document struct {
 	size int64
 	opts Options
 
-	revs      []revision // oldest first
-	xref      map[int]xrefEntry
+	revs      []revision        // oldest first
+	xref      map[int]xrefEntry // nil in a view of an unrecovered file: see hist
+	upto      int               // a view's revision (its entries are looked up in hist)
 	trailer   Dict
 	recovered bool
 	older     map[int][]xrefEntry // recovered files: earlier definitions of redefined objects
@@ -30,8 +31,8 @@ type Document struct {
 
 	mu       sync.Mutex
 	warnings []string
-	cache    map[Ref]Object
-	objstms  map[int]*objStm
+	st       *store // shared with every view
+	anoms    *revMemo
 
 	bytesRead atomic.Int64 // bytes read through readAt, to bound work on hostile files
 	esMemo    [2]int64     // last "endstream" search: from offset, found offset (-1 none)
@@ -44,7 +45,8 @@ type Document struct {
 // file's first-page section).
 type revision struct {
 	Revision
-	sections []*xrefSection
+	sections []*xrefSection // newest first (the first section's entries win)
+	anoms    []Anomaly      // what splitting the file into revisions found
 }
 
 // Revision describes one incremental update of a document (the original file is the
@@ -73,8 +75,8 @@ type Revision struct {
 // Errors wrap ErrNotPDF, ErrMalformed, ErrLimit, ErrUnsupportedEncryption or
 // ErrWrongPassword.
 func Open(r io.ReaderAt, size int64, opts *Options) (*Document, error) {
-	d := &Document{r: r, size: size, opts: opts.withDefaults(), cache: map[Ref]Object{}, objstms: map[int]*objStm{},
-		esMemo: [2]int64{-1, -1}}
+	d := &Document{r: r, size: size, opts: opts.withDefaults(), esMemo: [2]int64{-1, -1}, anoms: &revMemo{}}
+	d.st = newStore(d.opts.parsedBudget(size))
 	head, err := d.readAt(0, 1024)
 	if err != nil {
 		return nil, err
@@ -101,8 +103,6 @@ func Open(r io.ReaderAt, size int64, opts *Options) (*Document, error) {
 		}
 		d.warn("document catalog unreadable (%v); rebuilt the cross-reference by scanning the file", err)
 		d.sec = nil
-		d.cache = map[Ref]Object{}
-		d.objstms = map[int]*objStm{}
 		if err := d.recoverXRef(); err != nil {
 			return nil, err
 		}
@@ -203,6 +203,8 @@ func (d *Document) readXRefChain() error {
 		return err
 	}
 	d.xref = mergeXRef(d.revs)
+	d.anoms.revs = d.revs
+	d.upto = len(d.revs) - 1
 	d.trailer = d.revs[len(d.revs)-1].Trailer
 	if _, ok := d.trailer.Get("Root").(Ref); !ok {
 		return malformed(start, "trailer has no /Root")
@@ -250,30 +252,66 @@ func abs64(x int64) int64 {
 }
 
 // buildRevisions groups the sections (newest first) into revisions (oldest first), with
-// the EOF of each.
+// the EOF of each. A section that ends inside an earlier revision's bytes belongs to
+// that revision only when it is the first-page section of a linearized original
+// file; any other such section is counted with the next newer revision (the one whose
+// /Prev chain reaches it), and reported as an anomaly.
 func (d *Document) buildRevisions(chain []*xrefSection) error {
 	d.revs = nil
-	for i := len(chain) - 1; i >= 0; i-- {
-		sec := chain[i]
-		eof, err := d.findEOF(sec.end)
-		if err != nil {
-			return err
-		}
-		if n := len(d.revs); n > 0 && eof <= d.revs[n-1].EOF {
-			// A section that ends before the previous revision (a linearized file's
-			// first-page section): part of the same revision.
-			r := &d.revs[n-1]
-			r.sections = append(r.sections, sec)
-			r.XRefOffset = sec.offset
-			r.Trailer = mergeTrailer(sec.trailer, r.Trailer)
-			r.Objects = objectList(r.sections)
-			continue
+	var pending []*xrefSection // newest last
+	var pendingAnoms []Anomaly
+	newRevision := func(sec *xrefSection, eof int64, anoms []Anomaly) {
+		secs := []*xrefSection{sec} // newest first: the first section wins
+		for k := len(pending) - 1; k >= 0; k-- {
+			secs = append(secs, pending[k])
 		}
 		d.revs = append(d.revs, revision{
 			Revision: Revision{XRefOffset: sec.offset, EOF: eof, Trailer: sec.trailer, Style: sec.style,
-				Objects: objectList([]*xrefSection{sec})},
-			sections: []*xrefSection{sec},
+				Objects: objectList(secs)},
+			sections: secs,
+			anoms:    append(pendingAnoms, anoms...),
 		})
+		pending, pendingAnoms = nil, nil
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		sec := chain[i]
+		eof, anoms, err := d.sectionEOF(sec)
+		if err != nil {
+			return err
+		}
+		n := len(d.revs)
+		if n > 0 && eof <= d.revs[n-1].EOF {
+			if n == 1 && len(pending) == 0 && sec.offset < d.revs[0].XRefOffset && d.startsLinearized() {
+				// A linearized file's first-page section: part of the original file.
+				r := &d.revs[0]
+				r.sections = append(r.sections, sec)
+				r.XRefOffset = sec.offset
+				r.Trailer = mergeTrailer(sec.trailer, r.Trailer)
+				r.Objects = objectList(r.sections)
+				continue
+			}
+			pending = append(pending, sec)
+			pendingAnoms = append(pendingAnoms, anoms...)
+			pendingAnoms = append(pendingAnoms, Anomaly{Kind: AnomalySectionInEarlierBytes, Offset: sec.offset,
+				Detail: fmt.Sprintf("a cross-reference section at offset %d lies inside revision %d's bytes", sec.offset, d.revisionAt(sec.offset))})
+			continue
+		}
+		if n > 0 && sec.offset < d.revs[n-1].EOF {
+			anoms = append(anoms, Anomaly{Kind: AnomalySectionInEarlierBytes, Offset: sec.offset,
+				Detail: fmt.Sprintf("the cross-reference section at offset %d lies inside revision %d's bytes", sec.offset, d.revisionAt(sec.offset))})
+		}
+		newRevision(sec, eof, anoms)
+	}
+	if len(pending) > 0 {
+		// The newest sections all lie in earlier bytes: a revision of their own, ending
+		// at the next %%EOF after the previous revision.
+		last := pending[len(pending)-1]
+		pending = pending[:len(pending)-1]
+		eof, err := d.findEOF(d.revs[len(d.revs)-1].EOF)
+		if err != nil {
+			return err
+		}
+		newRevision(last, eof, nil)
 	}
 	return nil
 }
@@ -292,13 +330,21 @@ func mergeTrailer(newer, older Dict) Dict {
 
 func objectList(secs []*xrefSection) []Ref {
 	var refs []Ref
-	seen := map[int]bool{}
+	var seen map[int]bool // needed only when several sections may list a number
+	if len(secs) > 1 {
+		seen = map[int]bool{}
+	}
 	for _, s := range secs {
+		if refs == nil {
+			refs = make([]Ref, 0, len(s.entries))
+		}
 		for n, e := range s.entries {
 			if e.typ == 0 || seen[n] {
 				continue
 			}
-			seen[n] = true
+			if seen != nil {
+				seen[n] = true
+			}
 			gen := e.gen
 			if e.typ == 2 {
 				gen = 0
@@ -311,6 +357,10 @@ func objectList(secs []*xrefSection) []Ref {
 }
 
 func mergeXRef(revs []revision) map[int]xrefEntry {
+	if len(revs) == 1 && len(revs[0].sections) == 1 {
+		// One section: its entries are the cross-reference (read-only from here on).
+		return revs[0].sections[0].entries
+	}
 	m := map[int]xrefEntry{}
 	for _, r := range revs {
 		// Within a revision, sections were appended newest first.
@@ -406,6 +456,14 @@ func (d *Document) Catalog() (Dict, error) {
 // HighestObject returns the highest object number in the cross-reference.
 func (d *Document) HighestObject() int {
 	h := 0
+	if d.xref == nil {
+		for n := range d.history() {
+			if _, ok := d.entry(n); ok && n > h {
+				h = n
+			}
+		}
+		return h
+	}
 	for n := range d.xref {
 		if n > h {
 			h = n
@@ -423,7 +481,7 @@ func (d *Document) AtRevision(i int) (*Document, error) {
 	}
 	v := &Document{r: d.r, size: d.revs[i].EOF, opts: d.opts, revs: d.revs[: i+1 : i+1],
 		recovered: d.recovered, header: d.header, sec: d.sec, encRef: d.encRef,
-		cache: map[Ref]Object{}, objstms: map[int]*objStm{}, esMemo: [2]int64{-1, -1}}
+		st: d.st, anoms: d.anoms, upto: i, esMemo: [2]int64{-1, -1}}
 	if d.recovered {
 		v.xref = map[int]xrefEntry{}
 		v.older = d.older
@@ -449,8 +507,6 @@ func (d *Document) AtRevision(i int) (*Document, error) {
 				}
 			}
 		}
-	} else {
-		v.xref = mergeXRef(v.revs)
 	}
 	v.trailer = d.revs[i].Trailer
 	if _, err := v.Catalog(); err != nil {
@@ -466,15 +522,16 @@ func (d *Document) Get(r Ref) (Object, error) {
 }
 
 func (d *Document) get(r Ref, depth int) (Object, error) {
-	d.mu.Lock()
-	if o, ok := d.cache[r]; ok {
-		d.mu.Unlock()
-		return o, nil
-	}
-	e, ok := d.xref[r.Num]
-	d.mu.Unlock()
+	e, ok := d.entry(r.Num)
 	if !ok || e.typ == 0 {
 		return nil, nil
+	}
+	key := objKey{ref: r, e: e}
+	if e.typ == 2 {
+		key.container, _ = d.entry(int(e.off))
+	}
+	if o, ok := d.st.load(key); ok {
+		return o, nil
 	}
 	var o Object
 	switch e.typ {
@@ -509,19 +566,28 @@ func (d *Document) get(r Ref, depth int) (Object, error) {
 			return nil, err
 		}
 	}
-	d.mu.Lock()
-	if len(d.cache) >= d.opts.CacheSize {
-		n := 0
-		for k := range d.cache { // evict about half, arbitrarily
-			delete(d.cache, k)
-			if n++; n >= d.opts.CacheSize/2 {
-				break
-			}
-		}
-	}
-	d.cache[r] = o
-	d.mu.Unlock()
+	d.st.save(key, o, d.opts.CacheSize)
 	return o, nil
+}
+
+// entry returns the cross-reference entry of object num in this document or view.
+func (d *Document) entry(num int) (xrefEntry, bool) {
+	if d.xref != nil {
+		e, ok := d.xref[num]
+		return e, ok
+	}
+	h := d.history()[num]
+	if len(h) == 1 { // most objects are defined once
+		if h[0].rev <= d.upto {
+			return h[0].e, true
+		}
+		return xrefEntry{}, false
+	}
+	k := sort.Search(len(h), func(i int) bool { return h[i].rev > d.upto }) - 1
+	if k < 0 {
+		return xrefEntry{}, false
+	}
+	return h[k].e, true
 }
 
 // Resolve follows o while it is a Ref (through chains of references) and returns the
@@ -585,6 +651,9 @@ func (d *Document) RawStreamData(s *Stream) ([]byte, error) {
 	if s.n > d.opts.MaxStreamSize {
 		return nil, &LimitError{Limit: "MaxStreamSize", Max: d.opts.MaxStreamSize, Offset: s.off}
 	}
+	if err := d.st.charge(s.n, s.off); err != nil {
+		return nil, err
+	}
 	data, err := d.readAt(s.off, int(s.n))
 	if err != nil {
 		return nil, err
@@ -607,6 +676,9 @@ func (d *Document) decodedData(s *Stream, decrypt bool) ([]byte, error) {
 		if s.n > d.opts.MaxStreamSize {
 			return nil, &LimitError{Limit: "MaxStreamSize", Max: d.opts.MaxStreamSize, Offset: s.off}
 		}
+		if err := d.st.charge(s.n, s.off); err != nil {
+			return nil, err
+		}
 		data, err = d.readAt(s.off, int(s.n))
 	} else {
 		data = s.Data
@@ -618,9 +690,15 @@ func (d *Document) decodedData(s *Stream, decrypt bool) ([]byte, error) {
 	if err != nil {
 		return nil, streamErr(s.ref, err)
 	}
+	if len(names) == 0 {
+		return data, nil // nothing decoded: the data was counted when read
+	}
 	out, err := decodeStream(data, names, parms, d.opts.MaxStreamSize)
 	if err != nil {
 		return nil, streamErr(s.ref, err)
+	}
+	if err := d.st.charge(int64(len(out)), s.off); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

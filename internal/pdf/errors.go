@@ -26,7 +26,7 @@ var (
 // LimitError reports which limit of Options a file exceeded.
 type LimitError struct {
 	// Limit names the limit: an Options field ("MaxObjects", "MaxDepth",
-	// "MaxStreamSize") or a fixed bound ("object size", "revisions", "recovery reads").
+	// "MaxStreamSize", "MaxParsedBytes") or a fixed bound ("object size", "revisions", "recovery reads").
 	Limit string
 	Max   int64 // the limit in force
 	// Offset is the file offset where the limit was hit, or -1 when unknown.
@@ -40,7 +40,7 @@ func (e *LimitError) Error() string {
 		s += fmt.Sprintf(" at offset %d", e.Offset)
 	}
 	switch e.Limit {
-	case "MaxObjects", "MaxDepth", "MaxStreamSize":
+	case "MaxObjects", "MaxDepth", "MaxStreamSize", "MaxParsedBytes":
 		s += "; raise the " + e.Limit + " limit if the file is trusted"
 	default:
 		s += "; the file is too large or too damaged to read"

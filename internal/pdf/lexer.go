@@ -38,6 +38,7 @@ type lexer struct {
 	maxDepth int
 	maxCount int // maximum number of objects in one parsed value (0 = none)
 	count    int
+	strBytes int64 // bytes of the strings parsed, for the Document's byte budget
 }
 
 func (l *lexer) offset() int64 { return l.base + int64(l.pos) }
@@ -195,6 +196,7 @@ func (l *lexer) parseLiteral() (Object, error) {
 	nest := 1
 	for {
 		if l.pos >= len(l.buf) {
+			l.strBytes += int64(len(out)) // a partial string counts too
 			return nil, l.short()
 		}
 		c := l.buf[l.pos]
@@ -205,6 +207,7 @@ func (l *lexer) parseLiteral() (Object, error) {
 		case ')':
 			nest--
 			if nest == 0 {
+				l.strBytes += int64(len(out))
 				return String(out), nil
 			}
 		case '\r':
@@ -215,6 +218,7 @@ func (l *lexer) parseLiteral() (Object, error) {
 			c = '\n'
 		case '\\':
 			if l.pos >= len(l.buf) {
+				l.strBytes += int64(len(out)) // a partial string counts too
 				return nil, l.short()
 			}
 			e := l.buf[l.pos]
@@ -260,6 +264,7 @@ func (l *lexer) parseHex() (Object, error) {
 	half := false
 	for {
 		if l.pos >= len(l.buf) {
+			l.strBytes += int64(len(out)) // a partial string counts too
 			return nil, l.short()
 		}
 		c := l.buf[l.pos]
@@ -268,6 +273,7 @@ func (l *lexer) parseHex() (Object, error) {
 			if half {
 				out = append(out, hi<<4)
 			}
+			l.strBytes += int64(len(out))
 			return String(out), nil
 		}
 		if isWhite(c) {

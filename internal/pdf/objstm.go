@@ -14,9 +14,11 @@ const maxObjStmCache = 16
 
 // loadObjStm reads and indexes object stream num.
 func (d *Document) loadObjStm(num int, depth int) (*objStm, error) {
-	d.mu.Lock()
-	os, ok := d.objstms[num]
-	d.mu.Unlock()
+	ce, _ := d.entry(num)
+	key := objKey{ref: Ref{num, 0}, e: ce}
+	d.st.mu.Lock()
+	os, ok := d.st.objstms[key]
+	d.st.mu.Unlock()
 	if ok {
 		return os, nil
 	}
@@ -60,15 +62,15 @@ func (d *Document) loadObjStm(num int, depth int) (*objStm, error) {
 		os.nums = append(os.nums, int(an))
 		os.offs = append(os.offs, int(bn))
 	}
-	d.mu.Lock()
-	if len(d.objstms) >= maxObjStmCache {
-		for k := range d.objstms {
-			delete(d.objstms, k)
+	d.st.mu.Lock()
+	if len(d.st.objstms) >= maxObjStmCache {
+		for k := range d.st.objstms {
+			delete(d.st.objstms, k)
 			break
 		}
 	}
-	d.objstms[num] = os
-	d.mu.Unlock()
+	d.st.objstms[key] = os
+	d.st.mu.Unlock()
 	return os, nil
 }
 
@@ -97,6 +99,9 @@ func (d *Document) fromObjStm(num, index int, r Ref, depth int) (Object, error) 
 	o, err := l.parseObject(0)
 	if err != nil {
 		return nil, streamErr(r, err)
+	}
+	if err := d.st.charge(l.strBytes, -1); err != nil {
+		return nil, err
 	}
 	if _, ok := o.(keyword); ok {
 		return nil, &MalformedError{Offset: -1, Ref: r, Msg: "object in object stream is a bare keyword"}

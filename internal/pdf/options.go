@@ -5,7 +5,11 @@ const (
 	defaultMaxObjects    = 1_000_000
 	defaultMaxDepth      = 64
 	defaultMaxStreamSize = 256 << 20
-	defaultCacheSize     = 4096
+	defaultCacheSize     = 1 << 16
+	// The default MaxParsedBytes is parsedBytesPerByte times the file's size plus
+	// parsedBytesBase.
+	parsedBytesPerByte = 8
+	parsedBytesBase    = 64 << 20
 	// maxObjectSize bounds the bytes read to parse one non-stream object (or a stream's
 	// dictionary).
 	maxObjectSize = 64 << 20
@@ -27,8 +31,26 @@ type Options struct {
 	// MaxStreamSize bounds the decompressed size of one stream in StreamData.
 	// Default 256 MiB.
 	MaxStreamSize int64
-	// CacheSize bounds the number of resolved objects kept in memory. Default 4096.
+	// CacheSize bounds the number of resolved objects kept in memory, shared by the
+	// document and its views from AtRevision. Default 65536 (enough for the object
+	// graph of a 10,000-page document to be parsed once for all its revisions).
 	CacheSize int
+	// MaxParsedBytes bounds the total bytes of strings parsed and of stream data read
+	// or decoded over the life of the document and its views (re-reading counts
+	// again, and so do the partial strings of a window found too short to hold an
+	// object). Exceeding it is an ErrLimit error (*LimitError "MaxParsedBytes"). It
+	// bounds the memory a hostile file can make a reader hold, whatever its number of
+	// revisions: default 8 × the file's size + 64 MiB (a 32 MiB upload: at most
+	// 320 MiB of parsed data, allocated in all, however it is built).
+	MaxParsedBytes int64
+}
+
+// parsedBudget is the MaxParsedBytes in force for a file of the given size.
+func (o Options) parsedBudget(size int64) int64 {
+	if o.MaxParsedBytes > 0 {
+		return o.MaxParsedBytes
+	}
+	return parsedBytesPerByte*max(size, 0) + parsedBytesBase
 }
 
 func (o *Options) withDefaults() Options {

@@ -38,7 +38,17 @@ func (d *Document) withWindow(off int64, f func(l *lexer) error) error {
 		l := &lexer{buf: buf, base: off, atEOF: off+int64(len(buf)) >= d.size,
 			maxDepth: d.opts.MaxDepth, maxCount: d.opts.MaxObjects}
 		err = f(l)
+		if err == nil {
+			// Strings parsed in the window that succeeded count against the budget.
+			return d.st.charge(l.strBytes, off)
+		}
 		if !errors.Is(err, errShort) {
+			return err
+		}
+		// A window too short was lexed for nothing: its strings count too, so that
+		// objects that never end (an unterminated string, each lexed to the end of the
+		// file) cannot make reading cost the file's size once per object.
+		if err := d.st.charge(l.strBytes, off); err != nil {
 			return err
 		}
 		if window >= maxObjectSize {
@@ -211,10 +221,24 @@ func (d *Document) streamLength(sd Dict, dataOff int64, depth int) (n, end int64
 // scanFor returns the offset of the first occurrence of pat at or after off (and
 // before limit, when limit >= 0), or -1.
 func (d *Document) scanFor(off int64, pat []byte, limit int64) (int64, error) {
-	const chunk = 64 << 10
 	if limit < 0 || limit > d.size {
 		limit = d.size
 	}
+	// Most searches end within a few hundred bytes (the %%EOF after a trailer, the
+	// endstream after a stream's /Length): try a small window first.
+	if limit-off > 4<<10 {
+		buf, err := d.readAt(off, 1<<10)
+		if err != nil {
+			return -1, err
+		}
+		if i := bytes.Index(buf, pat); i >= 0 {
+			return off + int64(i), nil
+		}
+		if len(buf) > len(pat) {
+			off += int64(len(buf) - len(pat) + 1)
+		}
+	}
+	const chunk = 64 << 10
 	for off < limit {
 		n := chunk + len(pat)
 		buf, err := d.readAt(off, n)

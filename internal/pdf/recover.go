@@ -12,10 +12,11 @@ import (
 // rebuilt from the %%EOF markers.
 func (d *Document) recoverXRef() error {
 	d.recovered = true
-	d.mu.Lock()
-	d.cache = map[Ref]Object{}
-	d.objstms = map[int]*objStm{}
-	d.mu.Unlock()
+	// Objects parsed through the broken cross-reference are dropped; the bytes they
+	// cost still count.
+	st := newStore(d.st.budget)
+	st.parsed.Store(d.st.parsed.Load())
+	d.st = st
 	d.xref = map[int]xrefEntry{}
 	sr, err := d.scanObjects(d.xref)
 	if err != nil {

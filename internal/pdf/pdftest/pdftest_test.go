@@ -76,3 +76,31 @@ func TestEncrypted(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteTextPages: the text document is valid (qpdf --check), has its pages in
+// order, and its page 1 is found by /Count.
+func TestWriteTextPages(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, pdftest.WriteTextPages(&buf, 250, 2000))
+	b := buf.Bytes()
+	qpdf(t, b, "--check")
+	d, err := pdf.Open(bytes.NewReader(b), int64(len(b)), nil)
+	require.NoError(t, err)
+	pages, err := d.Pages()
+	require.NoError(t, err)
+	require.Len(t, pages, 250)
+	p, err := d.Page(250)
+	require.NoError(t, err)
+	assert.Equal(t, pages[249], p)
+	data, err := d.StreamData(resolveStream(t, d, p.Dict.Get("Contents")))
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "Trang 00250 dong 000")
+}
+
+func resolveStream(t *testing.T, d *pdf.Document, o pdf.Object) *pdf.Stream {
+	v, err := d.Resolve(o)
+	require.NoError(t, err)
+	s, ok := v.(*pdf.Stream)
+	require.True(t, ok)
+	return s
+}

@@ -1,0 +1,114 @@
+package signature
+
+import (
+	"crypto"
+	"crypto/x509"
+
+	"github.com/kyso-go/kyso/internal/pdf"
+)
+
+// This file holds the verifier's reading and hashing helpers: values read from the
+// PDF, the document security store, and the one-pass hashing of every signature's
+// ranges.
+
+// intArray reads an array of integers, or nil.
+func intArray(doc *pdf.Document, o pdf.Object) []int64 {
+	a, ok := resolveQuiet(doc, o).(pdf.Array)
+	if !ok {
+		return nil
+	}
+	out := make([]int64, 0, len(a))
+	for _, e := range a {
+		n, ok := resolveQuiet(doc, e).(pdf.Integer)
+		if !ok {
+			return nil
+		}
+		out = append(out, int64(n))
+	}
+	return out
+}
+
+// readDSS reads the newest document security store.
+func (v *verifier) readDSS() {
+	cat, err := v.doc.Catalog()
+	if err != nil {
+		return
+	}
+	dss, ok := asDict(resolveQuiet(v.doc, cat.Get("DSS")))
+	if !ok {
+		return
+	}
+	total := 0
+	streams := func(key pdf.Name) [][]byte {
+		var out [][]byte
+		arr, _ := resolveQuiet(v.doc, dss.Get(key)).(pdf.Array)
+		for _, e := range arr {
+			st, ok := resolveQuiet(v.doc, e).(*pdf.Stream)
+			if !ok {
+				continue
+			}
+			data, err := v.doc.StreamData(st)
+			if err != nil || total+len(data) > maxDSSBytes {
+				continue
+			}
+			total += len(data)
+			out = append(out, data)
+		}
+		return out
+	}
+	for _, der := range streams("Certs") {
+		if c, err := x509.ParseCertificate(der); err == nil {
+			v.dss.certs = append(v.dss.certs, c)
+		}
+	}
+	v.dss.ocsps = streams("OCSPs")
+	v.dss.crls = streams("CRLs")
+}
+
+// addHashJob adds the hashing of s's ranges to jobs when its structural checks
+// passed and its digest algorithm is available.
+func (v *verifier) addHashJob(jobs []hashJob, s *sigState) []hashJob {
+	s.job = -1
+	if s.broken || s.ranges == nil {
+		return jobs
+	}
+	h := crypto.Hash(0)
+	switch {
+	case s.tok != nil:
+		h = s.tok.Hash
+	case s.si != nil:
+		h = s.si.Hash
+	}
+	if h == 0 || !h.Available() {
+		return jobs
+	}
+	s.job = len(jobs)
+	return append(jobs, hashJob{Hash: h, Ranges: s.ranges})
+}
+
+// hashSignatures hashes every job in one pass over the file and gives each signature
+// its digest. Unreadable signed bytes make every hashed signature INDETERMINATE
+// (SIGNED_DATA_NOT_FOUND); only a cancelled context is an error.
+func (v *verifier) hashSignatures(jobs []hashJob) error {
+	// At most 64 passes' worth of hashing (plus 1 GiB): ordinary documents, whose
+	// signatures share most of their ranges, need little more than one.
+	digests, err := hashRangesLimited(v.ctx, v.r, jobs, 64*v.size+1<<30)
+	if err != nil {
+		if v.ctx.Err() != nil {
+			return v.ctx.Err()
+		}
+		for _, s := range v.sigs {
+			if s.job >= 0 {
+				s.rep.fail(Indeterminate, SignedDataNotFound)
+				s.rep.add(CheckMessageDigest, CheckIndeterminate, msgHashFail(err))
+				s.broken = true
+			}
+		}
+	}
+	for _, s := range v.sigs {
+		if s.job >= 0 && digests != nil {
+			s.digest = digests[s.job]
+		}
+	}
+	return nil
+}
