@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/kyso-go/kyso/internal/calendar"
@@ -122,6 +123,17 @@ func (p *Profile) Deadlines(period string, cal *Calendar) ([]Deadline, error) {
 		out = append(out, d)
 	}
 	if len(out) == 0 {
+		// Say what the regulation does say of the reports it sets without a
+		// deadline, with its citation, rather than only that nothing is due.
+		var none []string
+		for _, r := range p.Reports {
+			if _, ok := r.schedule(); !ok {
+				none = append(none, fmt.Sprintf("%s: %s (%s)", r.Period, r.Due, r.Citation))
+			}
+		}
+		if len(none) > 0 {
+			return nil, fmt.Errorf("%w: profile %q has no report with a deadline for period %q; its regulation sets none for %s", ErrBadReportPeriod, p.ID, period, strings.Join(none, "; "))
+		}
 		return nil, fmt.Errorf("%w: profile %q has no report with a deadline for period %q", ErrBadReportPeriod, p.ID, period)
 	}
 	return out, nil

@@ -458,3 +458,14 @@ func TestItem6SubscriberManagers(t *testing.T) {
 		}
 	}
 }
+
+// A profile whose regulation sets a report but no deadline says so with the citation
+// (Hòa Bình Điều 4 k2: folded into the IT-application report), not only "nothing due".
+func TestDeadlinesNoneSetSaysWhy(t *testing.T) {
+	hb, err := BuiltinProfiles().Lookup("hoa-binh")
+	require.NoError(t, err)
+	_, err = hb.Deadlines("2024", nil)
+	require.ErrorIs(t, err, ErrBadReportPeriod)
+	assert.Contains(t, err.Error(), "its regulation sets none for annual: không quy định thời hạn")
+	assert.Contains(t, err.Error(), "QĐ 13/2020/QĐ-UBND Hòa Bình, Điều 4 k2")
+}
