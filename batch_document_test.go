@@ -53,7 +53,7 @@ func TestSignBatchPerDocumentOptions(t *testing.T) {
 	require.NotNil(t, results[2].Decision)
 	assert.False(t, results[2].Decision.Allowed)
 	assert.Contains(t, results[2].Decision.RuleIDs(policy.OutcomeViolated), policy.RuleClassified)
-	assert.Error(t, results[3].Err, "another digest than the batch's")
+	assert.ErrorIs(t, results[3].Err, signature.ErrInvalidOptions, "another digest than the batch's")
 	for _, i := range []int{0, 4} {
 		r := results[i]
 		require.NoError(t, r.Err, r.Input)
