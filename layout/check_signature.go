@@ -27,7 +27,12 @@ func (c *checker) checkSignatures() {
 		case "attachment", "copy":
 			c.checkStamp(s)
 		case "text":
-			if s.Kind == CertIndividual {
+			switch {
+			case s.Kind == CertIndividual && strings.TrimSpace(s.Text) == "":
+				c.add("signer.image", false, s.Page, s.Field, "empty appearance: no image, no text", "the signer's handwritten signature image",
+					"the signer's visible signature shows nothing: no handwritten signature image",
+					"chữ ký số của người có thẩm quyền hiển thị trống, không có hình ảnh chữ ký")
+			case s.Kind == CertIndividual:
 				c.add("signer.image", false, s.Page, s.Field, fmt.Sprintf("text only: %q", chkShort(s.Text)), "the signer's handwritten signature image",
 					"the signer's visible signature shows text, not the handwritten signature image",
 					"chữ ký số của người có thẩm quyền chỉ hiển thị chữ, không có hình ảnh chữ ký")

@@ -240,6 +240,12 @@ func TestCheckFlags(t *testing.T) {
 			f.signer.text, f.signer.size = "Ký bởi: Nguyễn Văn Ấn", 9
 			return f.pdf()
 		}, nil, "signer.image", "text only"},
+		{"a signer's empty appearance", func(t *testing.T) []byte {
+			f := ckNewFixture(t, 2, 30, 14)
+			f.signer.img = nil
+			f.signer.text = ""
+			return f.pdf()
+		}, nil, "signer.image", "empty appearance"},
 		{"stamp bottom left", func(t *testing.T) []byte {
 			f := ckNewFixture(t, 1, 30, 14)
 			s := f.stamp("Số: 41/2022/QĐ-UBND; 2026-12-07T07:03:45+07:00")
