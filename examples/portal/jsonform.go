@@ -225,6 +225,9 @@ func (jr *jsonReader) base64(name string, max int) ([]byte, error) {
 			if size < 64<<10 {
 				size = 64 << 10
 			}
+			if size > max {
+				size = max // never more than the field's limit (the check above keeps start+need within it)
+			}
 			grown := make([]byte, start, size)
 			copy(grown, out)
 			out = grown
