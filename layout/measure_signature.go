@@ -235,10 +235,6 @@ func msAppearance(d *pdf.Document, n *pdf.Stream, ms *MeasuredSignature, ctm [6]
 	}
 }
 
-var (
-	msOIDSigningTime = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
-)
-
 // msCMS reads the signer's certificate kind and the times in a /Contents CMS.
 func msCMS(der []byte, ms *MeasuredSignature) {
 	sd, err := cms.Parse(der)
@@ -251,7 +247,7 @@ func msCMS(der []byte, ms *MeasuredSignature) {
 		ms.Subject = cert.Subject.String()
 		ms.CommonName = cert.Subject.CommonName
 	}
-	if a, ok := si.Attribute(msOIDSigningTime); ok && len(a.Values) > 0 {
+	if a, ok := si.Attribute(cms.OIDAttributeSigningTime); ok && len(a.Values) > 0 {
 		var t time.Time
 		if _, err := asn1.Unmarshal(a.Values[0], &t); err == nil {
 			ms.CMSTimes = append(ms.CMSTimes, t)
