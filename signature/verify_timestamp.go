@@ -13,7 +13,7 @@ import (
 // timestampToken is a parsed and cryptographically checked RFC 3161 token.
 type timestampToken struct {
 	GenTime   time.Time
-	Hash      crypto.Hash // of the message imprint
+	Hash      crypto.Hash         // of the message imprint
 	tst       *cms.TimeStampToken // the parsed token, whose CheckImprint is the one imprint check
 	TSA       *x509.Certificate
 	Certs     []*x509.Certificate
