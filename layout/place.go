@@ -32,7 +32,7 @@ const (
 	// separate file (k8 b, mục III k1 d): no image, one line at the top right of page
 	// 1, "Số: <số và ký hiệu>; <signing time>", 10 pt regular, black.
 	Attachment
-	// Copy is the organisation's signature on an electronic copy (Phần II mục I k3,
+	// Copy is the organisation's signature on an electronic copy (Phần II mục I,
 	// ô 14): no image, one line at the top right of page 1, "SAO Y; <copying
 	// organisation>; <signing time>", 10 pt regular, black.
 	Copy
@@ -69,7 +69,7 @@ func ParseKind(s string) (Kind, error) {
 	return 0, &SpecError{Field: "Kind", Msg: fmt.Sprintf("%q: want signer, seal, attachment or copy", s)}
 }
 
-// The copy forms of an electronic copy (Nghị định 30/2020 Điều 25).
+// The copy forms of an electronic copy (Nghị định 30/2020 Phụ lục I Phần II mục I).
 const (
 	CopyExact   = "SAO Y"
 	CopyDerived = "SAO LỤC"
