@@ -67,6 +67,12 @@ type differ struct {
 	full bool
 	// lazy reports whether the last analysis left the unchanged pages out.
 	lazy bool
+	// census, when set, is fed by the verifier's hashing pass (closing censusDone)
+	// for the analysis from revision censusFrom; censusFed reports it was used.
+	census     *pdf.RefCensus
+	censusFrom int
+	censusDone chan struct{}
+	censusFed  bool
 }
 
 func newDiffer(doc *pdf.Document) *differ {

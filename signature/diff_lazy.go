@@ -48,28 +48,13 @@ func (df *differ) walkLazily(w *roleWalker, from int, prev *pdf.Document) (pdf.R
 	if root == (pdf.Ref{}) {
 		return root, false
 	}
-	changed := map[int]pdf.Ref{}
-	freed := map[int]bool{}
-	nums := map[int]bool{}
-	for t := from + 1; t < len(df.revs); t++ {
-		for _, r := range df.revs[t].Objects {
-			changed[r.Num] = r
-			nums[r.Num] = true
-		}
-		for _, r := range df.doc.FreedIn(t) {
-			if _, ok := changed[r.Num]; !ok {
-				changed[r.Num] = r
-			}
-			freed[r.Num] = true
-			nums[r.Num] = true
-		}
-	}
-	counts, ok, err := df.doc.CountReferences(from, nums)
+	changed, freed, nums := df.changedSince(from)
+	w.skipPages = true
+	w.walkAll(prev)
+	counts, ok, err := df.countReferences(from, nums)
 	if err != nil || !ok {
 		return root, false
 	}
-	w.skipPages = true
-	w.walkAll(prev)
 	catalog, _ := prev.Trailer().Get("Root").(pdf.Ref)
 	referred := make([]int, 0, len(counts))
 	for n := range counts {
@@ -102,6 +87,53 @@ func (df *differ) walkLazily(w *roleWalker, from int, prev *pdf.Document) (pdf.R
 	}
 	w.drain()
 	return root, w.complete
+}
+
+// changedSince returns the objects the revisions after from define or free, by
+// number: the numbers the census counts references to.
+func (df *differ) changedSince(from int) (changed map[int]pdf.Ref, freed, nums map[int]bool) {
+	changed, freed, nums = map[int]pdf.Ref{}, map[int]bool{}, map[int]bool{}
+	for t := from + 1; t < len(df.revs); t++ {
+		for _, r := range df.revs[t].Objects {
+			changed[r.Num] = r
+			nums[r.Num] = true
+		}
+		for _, r := range df.doc.FreedIn(t) {
+			if _, ok := changed[r.Num]; !ok {
+				changed[r.Num] = r
+			}
+			freed[r.Num] = true
+			nums[r.Num] = true
+		}
+	}
+	return changed, freed, nums
+}
+
+// countReferences is the census of the references to nums in the bytes up to revision
+// from: the one the verifier's hashing pass fed, when it covers them, or a read of
+// its own.
+func (df *differ) countReferences(from int, nums map[int]bool) (map[int]int, bool, error) {
+	if df.census != nil && df.censusFrom == from {
+		<-df.censusDone
+		if counts, ok, err := df.census.Result(); err == nil && ok {
+			df.censusFed = true
+			return counts, true, nil
+		}
+	}
+	return df.doc.CountReferences(from, nums)
+}
+
+// feedCensus prepares the census of the references to what the revisions after from
+// change, to be fed by the hashing pass (which reads those bytes anyway, all but the
+// signatures' /Contents strings, given as gaps); done must be closed once it was fed.
+func (df *differ) feedCensus(from int, gaps [][2]int64, done chan struct{}) *pdf.RefCensus {
+	_, _, nums := df.changedSince(from)
+	c, err := df.doc.NewRefCensus(from, nums, gaps)
+	if err != nil {
+		return nil
+	}
+	df.census, df.censusFrom, df.censusDone = c, from, done
+	return c
 }
 
 // pagesRootOf returns the catalog's /Pages reference (zero when it is not one).

@@ -28,75 +28,180 @@ const (
 // beyond upto's end, or a reference's tokens are spread too far to be read back. The
 // cost is one sequential read of those bytes, without parsing any object.
 func (d *Document) CountReferences(upto int, nums map[int]bool) (counts map[int]int, ok bool, err error) {
-	if err := d.revisionRange(upto); err != nil {
+	c, err := d.NewRefCensus(upto, nums, nil)
+	if err != nil || !c.ok {
 		return nil, false, err
 	}
-	if d.recovered || d.history() == nil {
-		return nil, false, nil
-	}
 	if len(nums) == 0 {
-		return map[int]int{}, true, nil
+		return c.Result()
 	}
-	end := d.revs[upto].EOF
-	for i := 0; i <= upto; i++ {
-		for _, sec := range d.revs[i].sections {
-			for _, e := range sec.entries {
-				if e.typ == 2 || (e.typ == 1 && e.off >= end) {
-					return nil, false, nil
-				}
-			}
-		}
-	}
-	counts = map[int]int{}
-	sc := refScanner{nums: nums, counts: counts}
-	buf := make([]byte, censusOverlap+censusChunk+1)
-	for start := int64(0); start < end; start += censusChunk {
-		from := max(0, start-censusOverlap)
-		to := min(d.size, start+censusChunk+1) // one byte after the chunk: what follows an "R"
-		n, rerr := d.r.ReadAt(buf[:to-from], from)
-		d.bytesRead.Add(int64(n))
-		if n < int(to-from) {
+	buf := make([]byte, censusChunk)
+	for off := int64(0); off < c.end; off += censusChunk {
+		n := int(min(censusChunk, c.end-off))
+		got, rerr := d.r.ReadAt(buf[:n], off)
+		d.bytesRead.Add(int64(got))
+		if got < n {
 			if rerr == nil || errors.Is(rerr, io.EOF) {
 				rerr = io.ErrUnexpectedEOF
 			}
-			return nil, false, &MalformedError{Offset: from + int64(n), Msg: "read error", Err: rerr}
+			return nil, false, &MalformedError{Offset: off + int64(got), Msg: "read error", Err: rerr}
 		}
-		w := buf[:n]
-		sc.fileStart = from == 0
-		lo := int(start - from)
-		hi := int(min(end, start+censusChunk) - from)
-		for i := lo; i < hi; {
-			k := bytes.IndexByte(w[i:hi], 'R')
-			if k < 0 {
-				break
-			}
-			i += k
-			sc.at(w, i)
-			i++
-		}
-		if sc.lost {
+		c.Feed(off, buf[:n])
+		if !c.ok {
 			return nil, false, nil
 		}
 	}
-	// The trailers' own references: one per section that names the object.
+	return c.Result()
+}
+
+// RefCensus is CountReferences fed by a caller that reads the file anyway (a
+// verifier's hashing pass): the bytes up to the revision's end are given to Feed in
+// increasing order, and Result counts as CountReferences does. Feed may skip the ranges
+// given as gaps (signature /Contents strings whose place the caller checked: a string
+// holds no reference, and a delimiter ends it); any other byte not fed makes the
+// census unable to tell. A RefCensus is not safe for concurrent use.
+type RefCensus struct {
+	d      *Document
+	upto   int
+	end    int64
+	nums   map[int]bool
+	counts map[int]int
+	gaps   [][2]int64
+	ok     bool
+	next   int64  // the offset after the last byte fed
+	tail   []byte // the last bytes fed, up to censusOverlap, ending at next
+	// tailAtStart: tail starts at the file's start or just after a gap (a token
+	// boundary), so reading back to its start loses nothing.
+	tailAtStart bool
+	joined      []byte
+	sc          refScanner
+}
+
+// NewRefCensus starts a census of the references to nums in the bytes of revisions
+// 0 to upto. When those bytes cannot tell (see CountReferences), the census is
+// already unable to: its Result reports false.
+func (d *Document) NewRefCensus(upto int, nums map[int]bool, gaps [][2]int64) (*RefCensus, error) {
+	if err := d.revisionRange(upto); err != nil {
+		return nil, err
+	}
+	c := &RefCensus{d: d, upto: upto, end: d.revs[upto].EOF, nums: nums, counts: map[int]int{}, gaps: gaps, tailAtStart: true}
+	c.sc = refScanner{nums: nums, counts: c.counts}
+	if d.recovered || d.history() == nil {
+		return c, nil
+	}
 	for i := 0; i <= upto; i++ {
 		for _, sec := range d.revs[i].sections {
-			for _, k := range []Name{"Root", "Info", "Encrypt"} {
-				if r, isRef := sec.trailer.Get(k).(Ref); isRef && nums[r.Num] {
-					counts[r.Num]--
+			for _, e := range sec.entries {
+				if e.typ == 2 || (e.typ == 1 && e.off >= c.end) {
+					return c, nil
 				}
 			}
 		}
 	}
-	for n, c := range counts {
-		if c < 0 {
-			return nil, false, nil // a trailer's reference not found as text: do not guess
+	c.ok = true
+	return c, nil
+}
+
+// Feed counts the references in b, the bytes of the file at off.
+func (c *RefCensus) Feed(off int64, b []byte) {
+	if !c.ok || len(c.nums) == 0 || off >= c.end {
+		return
+	}
+	if int64(len(b)) > c.end-off {
+		b = b[:c.end-off]
+	}
+	if off < c.next { // bytes already counted
+		if off+int64(len(b)) <= c.next {
+			return
 		}
-		if c == 0 {
-			delete(counts, n)
+		b = b[c.next-off:]
+		off = c.next
+	}
+	if off > c.next {
+		allowed := false
+		for _, g := range c.gaps {
+			allowed = allowed || (g[0] == c.next && g[1] == off)
+		}
+		if !allowed {
+			c.ok = false
+			return
+		}
+		c.tail, c.tailAtStart = c.tail[:0], true
+	}
+	// The first bytes, read back into the tail of what came before.
+	head := min(len(b), censusOverlap)
+	c.joined = append(append(c.joined[:0], c.tail...), b[:min(len(b), head+1)]...)
+	c.sc.fileStart = c.tailAtStart
+	c.scan(c.joined, len(c.tail), len(c.tail)+head)
+	// The rest, within b itself.
+	c.sc.fileStart = false
+	c.scan(b, head, len(b))
+	if c.sc.lost {
+		c.ok = false
+		return
+	}
+	if len(b) >= censusOverlap {
+		c.tail = append(c.tail[:0], b[len(b)-censusOverlap:]...)
+		c.tailAtStart = false
+	} else {
+		c.tail = append(c.tail, b...)
+		if over := len(c.tail) - censusOverlap; over > 0 {
+			c.tail = append(c.tail[:0], c.tail[over:]...)
+			c.tailAtStart = false
 		}
 	}
-	return counts, true, nil
+	c.next = off + int64(len(b))
+}
+
+// scan looks at every "R" of w[lo:hi]. An "R" that ends w is taken as followed by a
+// delimiter (an upper bound).
+func (c *RefCensus) scan(w []byte, lo, hi int) {
+	for i := lo; i < hi; {
+		k := bytes.IndexByte(w[i:hi], 'R')
+		if k < 0 {
+			return
+		}
+		i += k
+		c.sc.at(w, i)
+		i++
+	}
+}
+
+// Result returns the counts, leaving out the trailers' own references. ok is false
+// when the bytes could not tell, or not all of them were fed.
+func (c *RefCensus) Result() (counts map[int]int, ok bool, err error) {
+	if !c.ok {
+		return nil, false, nil
+	}
+	if len(c.nums) == 0 {
+		return map[int]int{}, true, nil
+	}
+	if c.next < c.end {
+		return nil, false, nil
+	}
+	out := make(map[int]int, len(c.counts))
+	for n, k := range c.counts {
+		out[n] = k
+	}
+	// The trailers' own references: one per section that names the object.
+	for i := 0; i <= c.upto; i++ {
+		for _, sec := range c.d.revs[i].sections {
+			for _, k := range []Name{"Root", "Info", "Encrypt"} {
+				if r, isRef := sec.trailer.Get(k).(Ref); isRef && c.nums[r.Num] {
+					out[r.Num]--
+				}
+			}
+		}
+	}
+	for n, k := range out {
+		if k < 0 {
+			return nil, false, nil // a trailer's reference not found as text: do not guess
+		}
+		if k == 0 {
+			delete(out, n)
+		}
+	}
+	return out, true, nil
 }
 
 // refScanner reads back, from an "R", the two integer tokens of a reference.

@@ -65,6 +65,33 @@ func TestCountReferences(t *testing.T) {
 	}
 }
 
+// TestRefCensusGaps: a census fed around a gap it was told of counts what lies
+// around it; a gap it was not told of leaves it unable to tell.
+func TestRefCensusGaps(t *testing.T) {
+	doc := censusDoc("<</A 20 0 R/Contents<00112233>/B 21 0 R>>")
+	d, err := Open(bytes.NewReader(doc), int64(len(doc)), nil)
+	require.NoError(t, err)
+	a := int64(bytes.Index(doc, []byte("<00112233>")))
+	b := a + int64(len("<00112233>"))
+	nums := map[int]bool{20: true, 21: true}
+	c, err := d.NewRefCensus(0, nums, [][2]int64{{a, b}})
+	require.NoError(t, err)
+	c.Feed(0, doc[:a])
+	c.Feed(b, doc[b:])
+	counts, ok, err := c.Result()
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, map[int]int{20: 1, 21: 1}, counts)
+
+	c, err = d.NewRefCensus(0, nums, nil)
+	require.NoError(t, err)
+	c.Feed(0, doc[:a])
+	c.Feed(b, doc[b:])
+	_, ok, err = c.Result()
+	require.NoError(t, err)
+	assert.False(t, ok, "bytes not fed")
+}
+
 // TestCountReferencesCannotTell: object streams hide references in compressed data.
 func TestCountReferencesCannotTell(t *testing.T) {
 	doc := pdftest.ObjectStreams()
@@ -119,6 +146,22 @@ func FuzzCountReferences(f *testing.F) {
 		counts, ok, err := d.CountReferences(0, nums)
 		if err != nil || !ok {
 			return
+		}
+		// Fed in small pieces (as a hashing pass would, around a gap it was told of),
+		// the census counts at least as many.
+		step := 1 + len(body)%13
+		c, err := d.NewRefCensus(0, nums, nil)
+		require.NoError(t, err)
+		for off := 0; off < len(doc); off += step {
+			c.Feed(int64(off), doc[off:min(len(doc), off+step)])
+		}
+		fed, fedOK, err := c.Result()
+		require.NoError(t, err)
+		require.True(t, fedOK, "fed in pieces of %d", step)
+		for n, k := range counts {
+			if fed[n] < k {
+				t.Fatalf("object %d: %d counted, %d when fed in pieces of %d (body %q)", n, k, fed[n], step, body)
+			}
 		}
 		for n, c := range refs {
 			extra := 0
