@@ -3,6 +3,7 @@ package kyso
 import (
 	"context"
 	"crypto"
+	"crypto/rsa"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -164,6 +165,10 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 		prepared++
 		report(BatchProgress{Stage: BatchPrepared, Done: prepared, Total: len(docs), Document: docs[i].Input})
 	})
+	// The digests go to the signer together under one authorisation, so with one
+	// signature scheme: the first prepared document's. A document that
+	// BatchOptions.Document gave another hash or RSA scheme fails alone — a second
+	// authorisation would ask the signer again (a second OTP, a second approval).
 	var idx []int
 	var digests [][]byte
 	var signerOpts crypto.SignerOpts
@@ -173,6 +178,13 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 		}
 		if signerOpts == nil {
 			signerOpts = p.SignerOpts
+		}
+		if !sameSignerOpts(signerOpts, p.SignerOpts) {
+			mu.Lock()
+			fail(i, fmt.Errorf("%w: this document is to be signed with %s, the batch with %s: a batch has one signature scheme (one authorisation); sign it in another batch",
+				signature.ErrInvalidOptions, describeSignerOpts(p.SignerOpts), describeSignerOpts(signerOpts)))
+			mu.Unlock()
+			continue
 		}
 		idx = append(idx, i)
 		digests = append(digests, p.Digest)
@@ -206,6 +218,24 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 		report(BatchProgress{Stage: BatchCompleted, Done: completed, Total: len(docs), Document: docs[i].Input})
 	})
 	return results, nil
+}
+
+// sameSignerOpts reports whether a and b ask for the same signature: the same hash
+// and, for RSASSA-PSS, the same salt length.
+func sameSignerOpts(a, b crypto.SignerOpts) bool {
+	if a.HashFunc() != b.HashFunc() {
+		return false
+	}
+	pa, aPSS := a.(*rsa.PSSOptions)
+	pb, bPSS := b.(*rsa.PSSOptions)
+	return aPSS == bPSS && (!aPSS || pa.SaltLength == pb.SaltLength)
+}
+
+func describeSignerOpts(o crypto.SignerOpts) string {
+	if _, ok := o.(*rsa.PSSOptions); ok {
+		return o.HashFunc().String() + " (RSASSA-PSS)"
+	}
+	return o.HashFunc().String()
 }
 
 // batchEach calls f(0) … f(n-1), on up to workers goroutines at once.

@@ -3,8 +3,11 @@ package kyso_test
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/ecdsa"
 	"crypto/x509"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -172,6 +175,57 @@ func TestCSCSignsAtEveryLevel(t *testing.T) {
 	}
 }
 
+// TestCSCSignsECDSA: an ECDSA P-256 remote credential (the test PKI with ECDSA keys)
+// signs one document and a batch at B-B and B-LTA; pdfsig and kyso's verifier accept
+// every output.
+func TestCSCSignsECDSA(t *testing.T) {
+	p := certstatustest.NewPKIWith(t, certstatustest.Options{ECDSA: true})
+	srv := csctest.New(t, btToken, csctest.Credential{ID: "leader", Key: p.Leader.Key, Chain: p.Leader.Chain, PIN: "246810", Multisign: 10})
+	c, err := token.NewCSCClient(token.CSCOptions{BaseURL: srv.URL, AccessToken: btToken})
+	require.NoError(t, err)
+	checker := certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(p.Root.Cert), Timeout: 5 * time.Second})
+	k := &btKit{pki: p, srv: srv, client: c, checker: checker, tsa: &certstatus.TSAClient{URL: p.TSAURL, Checker: checker, Timeout: 5 * time.Second}}
+	s := k.signer(t, "leader", "246810")
+	_, isEC := s.Public().(*ecdsa.PublicKey)
+	require.True(t, isEC)
+	for _, level := range []signature.Level{signature.LevelBB, signature.LevelBLTA} {
+		t.Run(string(level), func(t *testing.T) {
+			opts := kyso.SignOptions{Signature: signature.SignOptions{Level: k.level(level)}}
+			in := pdftest.OnePage(7)
+			var out bytes.Buffer
+			_, err := kyso.Sign(context.Background(), &out, bytes.NewReader(in), int64(len(in)), s, &opts)
+			require.NoError(t, err)
+			single := filepath.Join(t.TempDir(), "single.pdf")
+			require.NoError(t, os.WriteFile(single, out.Bytes(), 0o600))
+			k.verify(t, single, level)
+			srv.ResetCalls()
+			docs, _ := btDocs(t, 3)
+			results, err := kyso.SignBatch(context.Background(), s, docs, &kyso.BatchOptions{Sign: opts})
+			require.NoError(t, err)
+			for _, r := range results {
+				require.NoError(t, r.Err)
+				k.verify(t, r.Output, level)
+			}
+			assert.Equal(t, 1, srv.Calls("credentials/authorize"))
+		})
+	}
+}
+
+// TestCSCSignHonoursContext: kyso.Sign with a remote credential whose service stalls
+// returns when ctx ends, not after the HTTP time-outs and retries.
+func TestCSCSignHonoursContext(t *testing.T) {
+	k := newBTKit(t, nil)
+	s := k.signer(t, "leader", "246810")
+	k.srv.SetLatency(time.Hour)
+	in := pdftest.OnePage(9)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	var out bytes.Buffer
+	_, err := kyso.Sign(ctx, &out, bytes.NewReader(in), int64(len(in)), s, nil)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Equal(t, 1, k.srv.Calls("credentials/authorize"), "the stalled request was abandoned, not retried")
+}
+
 // TestSignBatchOneAuthorization: N documents, one credentials/authorize with
 // numSignatures = N, one signHash; with a service limit on hashes per call, as few
 // signHash calls as it allows.
@@ -330,6 +384,34 @@ func TestSignBatchFaults(t *testing.T) {
 		_, err = kyso.SignBatch(ctx, nil, docs, nil)
 		assert.Error(t, err)
 	})
+}
+
+// TestSignBatchMixedSchemes: BatchOptions.Document gives one document another hash and
+// RSA scheme: it fails alone, before the signer is called, with a clear
+// signature.ErrInvalidOptions (its digest was signed under the batch's SHA-256 options
+// and failed as a wrong digest size), and the others are signed under one
+// authorisation.
+func TestSignBatchMixedSchemes(t *testing.T) {
+	k := newBTKit(t, nil)
+	docs, outDir := btDocs(t, 4)
+	results, err := kyso.SignBatch(context.Background(), k.signer(t, "leader", "246810"), docs, &kyso.BatchOptions{
+		Document: func(_ context.Context, d kyso.BatchDocument, _ io.ReaderAt, _ int64, o *kyso.SignOptions) error {
+			if d.Input == docs[2].Input {
+				o.Signature.Hash, o.RSA = crypto.SHA384, kyso.RSAPKCS1v15
+			}
+			return nil
+		},
+	})
+	require.NoError(t, err)
+	assert.ErrorIs(t, results[2].Err, signature.ErrInvalidOptions)
+	assert.Contains(t, fmt.Sprint(results[2].Err), "SHA-384")
+	assert.Contains(t, fmt.Sprint(results[2].Err), "one signature scheme")
+	for _, i := range []int{0, 1, 3} {
+		require.NoError(t, results[i].Err, results[i].Input)
+		k.verify(t, results[i].Output, signature.LevelBB)
+	}
+	assert.Equal(t, 1, k.srv.Calls("credentials/authorize"), "one authorisation for the batch")
+	assert.Len(t, btOutputs(t, outDir), 3)
 }
 
 // TestSignBatchSoftwareKey: the same batch API over a key that is not remote (a PKCS#12

@@ -33,8 +33,8 @@
 //     document now, filling the request from the document and the certificate, and
 //     with Policy.Verify from a verification of the signatures already there.
 //   - Verify verifies with the VGCA trust store (or another) and revocation status
-//     online or from the document only; ChainValidator is the one adapter from
-//     certstatus to signature, so every caller gets the same sub-indications.
+//     online or from the document only, a certstatus.Checker judging chains and
+//     status, so every caller gets the same sub-indications.
 //   - SignedDocument and ExistingSignatures give the policy facts of a signed document.
 //   - CertificateKind is the one rule for a certificate's kind (individual,
 //     organisation, device) that reports, policy decisions and signing steps share.

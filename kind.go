@@ -29,9 +29,10 @@ import (
 // certificate: callers that use one say so in policy.Request.Certificate.Kind. A nil
 // certificate is an individual's.
 //
-// The rule is written once, here, until the evidence core in internal/ serves it to
-// certstatus and signature alike; signature's report (Signer.Kind) follows the same
-// rules and a test asserts they agree.
+// The inference is the module's one identity rule (internal/identity, which
+// certstatus.ParseIdentity and signature's report, Signer.Kind, use too); this function
+// only adds the mapping of its unknown and CA kinds to policy's vocabulary, and a test
+// asserts that reports and policy agree.
 func CertificateKind(cert *x509.Certificate) policy.CertificateKind {
 	if cert == nil {
 		return policy.CertIndividual

@@ -135,6 +135,9 @@ func (o *SignOptions) signatureOptions(ctx context.Context, r io.ReaderAt, size 
 	var placed *layout.Placement
 	if o.Placement != nil {
 		spec := *o.Placement
+		if spec.Password == nil {
+			spec.Password = so.Password // the document's, to read it
+		}
 		if spec.Kind == layout.Copy && spec.OrgName == "" && cert != nil {
 			spec.OrgName = cert.Subject.CommonName
 			if len(cert.Subject.Organization) > 0 {

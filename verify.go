@@ -2,11 +2,8 @@ package kyso
 
 import (
 	"context"
-	"crypto/x509"
-	"errors"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/kyso-go/kyso/certstatus"
@@ -52,17 +49,18 @@ func Verify(ctx context.Context, r io.ReaderAt, size int64, opts *VerifyOptions)
 	return signature.Verify(ctx, r, size, opts.SignatureOptions())
 }
 
-// SignatureOptions returns the signature.VerifyOptions these options stand for: the
-// chain validator of a certstatus.Checker (with the sub-indication of its errors),
-// the checker as revocation source unless Offline, and the other settings as they are.
-// It is for callers that call signature.Verify themselves.
+// SignatureOptions returns the signature.VerifyOptions these options stand for: a
+// certstatus.Checker as chain validator (its errors name their ETSI sub-indication,
+// so the kyso command, the portal and Verify give the same failure the same
+// sub-indication) and, unless Offline, as revocation source; the other settings as
+// they are. It is for callers that call signature.Verify themselves.
 func (o *VerifyOptions) SignatureOptions() *signature.VerifyOptions {
 	if o == nil {
 		o = &VerifyOptions{}
 	}
 	checker := o.checker()
 	vo := &signature.VerifyOptions{
-		Validator:              ChainValidator(checker),
+		Validator:              checker, // its errors name their sub-indication (signature.SubIndicationError)
 		Offline:                o.Offline,
 		AllowMissingRevocation: o.AllowMissingRevocation,
 		Time:                   o.Time,
@@ -85,33 +83,4 @@ func (o *VerifyOptions) checker() *certstatus.Checker {
 		co.Now = func() time.Time { return at }
 	}
 	return certstatus.NewChecker(co)
-}
-
-// ChainValidator returns c as a signature.ChainValidator whose errors carry the ETSI
-// sub-indication certstatus.SubIndication names (NO_CERTIFICATE_CHAIN_FOUND,
-// OUT_OF_BOUNDS_NO_POE, NOT_YET_VALID, CHAIN_CONSTRAINTS_FAILURE,
-// CRYPTO_CONSTRAINTS_FAILURE, …; anything else CERTIFICATE_CHAIN_GENERAL_FAILURE).
-// It is the one adapter between the two packages: the kyso command, the portal and
-// Verify all use it, so the same failure gets the same sub-indication everywhere.
-func ChainValidator(c *certstatus.Checker) signature.ChainValidator {
-	return chainValidator{c}
-}
-
-// chainValidator adapts certstatus.Checker to signature.ChainValidator.
-type chainValidator struct{ c *certstatus.Checker }
-
-// ValidateChain validates cert at time at with certstatus.
-func (v chainValidator) ValidateChain(ctx context.Context, cert *x509.Certificate, inter []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
-	chain, err := v.c.ValidateChain(ctx, cert, inter, at)
-	if err == nil {
-		return chain, nil
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return nil, err
-	}
-	sub := signature.SubIndication(certstatus.SubIndication(err))
-	if sub == "" {
-		sub = signature.CertificateChainFailure
-	}
-	return nil, &signature.ChainError{SubIndication: sub, Err: errors.New(strings.TrimSpace(err.Error()))}
 }

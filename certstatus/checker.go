@@ -105,10 +105,12 @@ type Options struct {
 	Now func() time.Time
 }
 
-// DefaultSHA1Sunset is 1 January 2018, when Thông tư 39/2017/TT-BTTTT came into force:
-// it makes RSASSA-PSS mandatory and recommends (does not require) the SHA-2 family;
-// refusing SHA-1 after this date is kyso's policy, following that recommendation and
-// the practice of Thông tư 15/2025/TT-BKHCN (binding for public signatures only).
+// DefaultSHA1Sunset is 1 January 2018, soon after Thông tư 39/2017/TT-BTTTT was issued
+// (15/12/2017; its date of effect is not in kyso's sources — unverified, so the date is
+// kyso's choice). That circular makes RSASSA-PSS mandatory and recommends (does not
+// require) the SHA-2 family; refusing SHA-1 after this date is kyso's policy, following
+// that recommendation and the practice of Thông tư 15/2025/TT-BKHCN (binding for public
+// signatures only).
 var DefaultSHA1Sunset = time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // Checker answers "was this certificate good at that time?": chains, OCSP, CRLs and

@@ -99,15 +99,21 @@ type Deadline struct {
 // schema the policy package documents, whose "reports" give the deadlines; fields
 // forms does not use are ignored) or the earlier reporting-only format with
 // "schedules".
+//
+// A file larger than MaxProvinceFileSize is refused. A file without "schedules" is
+// read as a province file, so one without reports is told so ("reports: …") rather
+// than that its province fields are unknown. forms checks only what it reads: the
+// policy package validates the whole file.
 func ParseReportingProfile(b []byte) (*ReportingProfile, error) {
+	if len(b) > MaxProvinceFileSize {
+		return nil, &InputError{Detail: fmt.Sprintf("province file larger than %d bytes", MaxProvinceFileSize), Err: ErrMalformedInput}
+	}
 	var probe map[string]json.RawMessage
 	if err := json.Unmarshal(b, &probe); err != nil {
 		return nil, jsonError(b, err)
 	}
 	if _, legacy := probe["schedules"]; !legacy {
-		if _, ok := probe["reports"]; ok {
-			return parseProvinceFile(b)
-		}
+		return parseProvinceFile(b)
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -148,6 +154,10 @@ func (s Schedule) validate(field string) error {
 	}
 	return nil
 }
+
+// MaxProvinceFileSize is the largest province file ParseReportingProfile reads, the
+// limit the policy package sets on the same files.
+const MaxProvinceFileSize = 256 << 10
 
 // provinceFile is the part of a province file forms reads.
 type provinceFile struct {

@@ -1,6 +1,7 @@
 package forms
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -141,4 +142,17 @@ func TestDeadlinesFromProvinceFiles(t *testing.T) {
 	_, err = ParseReportingProfile([]byte(`{"id":"x","reports":[{"period":"weekly","due_date":{"month_offset":0,"day":1},"citation":{}}]}`))
 	assert.ErrorIs(t, err, ErrMalformedInput)
 	assert.Contains(t, err.Error(), "reports[0].period")
+}
+
+// A province file with no reports is told so (it used to be read as the earlier
+// format and refused for an "unknown field name"); a file over the limit is refused.
+func TestParseReportingProfileProvinceFileErrors(t *testing.T) {
+	_, err := ParseReportingProfile([]byte(`{"id":"x","name":"X","extends":"national"}`))
+	require.ErrorIs(t, err, ErrMalformedInput)
+	assert.Contains(t, err.Error(), `reports: province "x" has no report with a due_date`)
+	assert.NotContains(t, err.Error(), "unknown field")
+
+	_, err = ParseReportingProfile([]byte(`{"id":"x","name":"` + strings.Repeat("a", MaxProvinceFileSize) + `"}`))
+	require.ErrorIs(t, err, ErrMalformedInput)
+	assert.Contains(t, err.Error(), "larger than")
 }

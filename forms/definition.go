@@ -22,7 +22,7 @@ type Definition struct {
 	Kind string `json:"kind,omitempty"`
 	// Layout selects how the letter is laid out.
 	Layout Layout `json:"layout"`
-	// DocumentType is the document-type heading for layouts with one, e.g. "ĐƠN ĐỀ NGHỊ",
+	// DocumentType is the document-type heading for layouts with one, e.g. "VĂN BẢN ĐỀ NGHỊ",
 	// "BIÊN BẢN", "BÁO CÁO".
 	DocumentType string `json:"documentType,omitempty"`
 	// Summary is the trích yếu: for a công văn the "V/v …" line, for other layouts the line

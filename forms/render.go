@@ -148,7 +148,7 @@ var (
 	portrait = geometry{w: pageWidth, h: pageHeight, left: marginLeft, right: marginRight, top: marginTop, bottom: marginBottom}
 	// landscape pages carry lists too wide for a portrait page, as an appendix (danh
 	// sách kèm theo) after the letter.
-	landscape = geometry{w: pageHeight, h: pageWidth, left: 25 * mm, right: 15 * mm, top: 20 * mm, bottom: 20 * mm}
+	landscape = geometry{w: pageHeight, h: pageWidth, left: marginLeft, right: marginRight, top: marginTop, bottom: marginBottom}
 )
 
 // wideTableColumns is the column count (with STT) above which a list moves to landscape

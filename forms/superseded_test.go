@@ -87,3 +87,24 @@ func TestTT185FormDatedAfterND68Warns(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, r.Warnings, 1)
 }
+
+// The titles of TT 185 Mẫu 06–13 are not in kyso's sources: none is an "Đơn" or a
+// "Công văn" (the seeds say "văn bản đề nghị … theo Mẫu 06/09/10", QN Điều 10 k3 b,
+// Điều 13 k1–2), and each definition says its title is unverified. Mẫu 14 and 15 are
+// the minutes the seeds name (HT Điều 11 k3; QN Điều 13 k3).
+func TestTT185TitlesNotAsserted(t *testing.T) {
+	reg, err := NewRegistry()
+	require.NoError(t, err)
+	for _, n := range []string{"06", "07", "08", "09", "10", "11", "12", "13"} {
+		d, err := reg.Definition("tt185/mau-" + n)
+		require.NoError(t, err, n)
+		assert.True(t, strings.HasPrefix(d.Title, "Văn bản đề nghị "), "%s: %s", n, d.Title)
+		assert.NotContains(t, d.DocumentType, "ĐƠN", n)
+		assert.Contains(t, d.Provenance.Notes, "Title (unverified): the official title of TT 185/2019 Mẫu "+n+" is not in kyso's sources", n)
+	}
+	for n, title := range map[string]string{"14": "Biên bản bàn giao thiết bị lưu khóa bí mật", "15": "Biên bản xác nhận thiết bị lưu khóa bí mật bị thất lạc"} {
+		d, err := reg.Definition("tt185/mau-" + n)
+		require.NoError(t, err)
+		assert.Equal(t, title, d.Title)
+	}
+}

@@ -35,7 +35,7 @@ type Line struct {
 type SignerBlock struct {
 	Page  int    // 1-based
 	Title []Line // top to bottom; empty when only the name was searched
-	Name  Line
+	Name  Line   // the name line (ô 7b)
 	// Gap is the room between the bottom of the title and the top of the name, as wide
 	// as the block's widest line, in the coordinates of the page as displayed (see
 	// Line).
@@ -68,7 +68,16 @@ const (
 
 // openDoc opens a PDF for layout.
 func openDoc(r io.ReaderAt, size int64) (*pdf.Document, []pdf.Page, error) {
-	doc, err := pdf.Open(r, size, nil)
+	return openDocPassword(r, size, nil)
+}
+
+// openDocPassword opens a PDF that may be encrypted with a user password.
+func openDocPassword(r io.ReaderAt, size int64, password []byte) (*pdf.Document, []pdf.Page, error) {
+	var opts *pdf.Options
+	if password != nil {
+		opts = &pdf.Options{Password: password}
+	}
+	doc, err := pdf.Open(r, size, opts)
 	if err != nil {
 		return nil, nil, &DocumentError{Err: err}
 	}

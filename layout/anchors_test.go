@@ -101,3 +101,64 @@ func TestFindSignerAmbiguous(t *testing.T) {
 	}
 	assert.Contains(t, err.Error(), "trang/page 2")
 }
+
+// The name as printed with doubled spaces and a no-break space, searched for in NFD
+// and lower case, is found; a block whose title ends page 1 and whose name opens page
+// 2 is not a block (7a, 7c and 7b stay together): the error lists the lines that
+// came close on both pages.
+func TestFindSignerSpacingAndPageBreak(t *testing.T) {
+	ctx := context.Background()
+	d, err := typeset.New(nil)
+	require.NoError(t, err)
+	p := d.NewPage(typeset.A4Width, typeset.A4Height)
+	d.Text(p, typeset.Bold, 13, 350, 400, "KT.  CHỦ TỊCH")
+	d.Text(p, typeset.Bold, 13, 350, 384, "PHÓ CHỦ\u00a0TỊCH")
+	d.Text(p, typeset.Bold, 14, 350, 300, "Nguyễn  Văn\u00a0Thắng")
+	one, err := d.Bytes(typeset.Info{})
+	require.NoError(t, err)
+	b, err := layout.FindSigner(ctx, bytes.NewReader(one), int64(len(one)), norm.NFD.String("kt. chủ tịch\nphó chủ tịch"), norm.NFD.String("nguyễn văn thắng"), nil)
+	require.NoError(t, err)
+	assert.Len(t, b.Title, 2)
+	assert.Equal(t, 1, b.Page)
+
+	d, err = typeset.New(nil)
+	require.NoError(t, err)
+	p1 := d.NewPage(typeset.A4Width, typeset.A4Height)
+	d.Text(p1, typeset.Bold, 13, 350, 80, "KT. CHỦ TỊCH")
+	d.Text(p1, typeset.Bold, 13, 350, 64, "PHÓ CHỦ TỊCH")
+	p2 := d.NewPage(typeset.A4Width, typeset.A4Height)
+	d.Text(p2, typeset.Bold, 14, 350, 780, "Nguyễn Văn Thắng")
+	split, err := d.Bytes(typeset.Info{})
+	require.NoError(t, err)
+	_, err = layout.FindSigner(ctx, bytes.NewReader(split), int64(len(split)), "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", "Nguyễn Văn Thắng", nil)
+	require.ErrorIs(t, err, layout.ErrAnchorNotFound)
+	var ae *layout.AnchorError
+	require.True(t, errors.As(err, &ae))
+	pages := map[int]bool{}
+	for _, c := range ae.Candidates {
+		pages[c.Page] = true
+	}
+	assert.Equal(t, map[int]bool{1: true, 2: true}, pages, "candidates on both pages: %v", ae.Candidates)
+	assert.Contains(t, err.Error(), "trang/page 2")
+}
+
+// A block printed on two pages is taken from the last one, unless a page is given.
+func TestFindSignerLastPage(t *testing.T) {
+	d, err := typeset.New(nil)
+	require.NoError(t, err)
+	for range 3 {
+		p := d.NewPage(typeset.A4Width, typeset.A4Height)
+		d.Text(p, typeset.Bold, 13, 350, 400, "CHỦ TỊCH")
+		d.Text(p, typeset.Bold, 14, 350, 320, "Nguyễn Văn Thắng")
+	}
+	d.Text(d.NewPage(typeset.A4Width, typeset.A4Height), typeset.Regular, 14, 90, 700, "Phụ lục: danh sách")
+	pdf, err := d.Bytes(typeset.Info{})
+	require.NoError(t, err)
+	ctx := context.Background()
+	b, err := layout.FindSigner(ctx, bytes.NewReader(pdf), int64(len(pdf)), "CHỦ TỊCH", "Nguyễn Văn Thắng", nil)
+	require.NoError(t, err)
+	assert.Equal(t, 3, b.Page)
+	b, err = layout.FindSigner(ctx, bytes.NewReader(pdf), int64(len(pdf)), "CHỦ TỊCH", "Nguyễn Văn Thắng", &layout.FindOptions{Page: 1})
+	require.NoError(t, err)
+	assert.Equal(t, 1, b.Page)
+}

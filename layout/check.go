@@ -114,8 +114,8 @@ func (r *Report) Conforming() bool {
 type CheckOptions struct {
 	// SealDiameterMM is the real diameter of the issuing organisation's seal, when
 	// known; a drawn seal must measure within 10 % of it. Zero accepts 30–45 mm, the
-	// range of round seals of state bodies (the per-seal sizes of Nghị định 99/2016
-	// were not at hand: an assumption, stated in the finding).
+	// range of round seals of state bodies, with the same 10 % (the per-seal sizes of
+	// Nghị định 99/2016 were not at hand: an assumption, stated in the finding).
 	SealDiameterMM float64
 	// Password opens an encrypted PDF (nil is the empty password).
 	Password []byte

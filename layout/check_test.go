@@ -529,3 +529,30 @@ func TestCheckSealDrawnAsText(t *testing.T) {
 	require.Contains(t, got, "seal.image", ckDescribe(rep))
 	assert.Contains(t, got["seal.image"].Measured, "no image")
 }
+
+// TestCheckSealSizeWithoutKnownDiameter: without the seal's own size, a seal is judged
+// against 30–45 mm with the same 10 % tolerance as a known size (the ink of a 30 mm
+// seal's ring measures a little under 30 mm); a seal drawn much smaller is flagged.
+func TestCheckSealSizeWithoutKnownDiameter(t *testing.T) {
+	for _, c := range []struct {
+		mm     float64
+		passed bool
+	}{{29.5, true}, {36, true}, {48, true}, {26, false}, {52, false}} {
+		t.Run(fmt.Sprint(c.mm), func(t *testing.T) {
+			f := ckNewFixture(t, 2, 30, 14)
+			cy := (f.seal.rect[1] + f.seal.rect[3]) / 2
+			f.seal.rect[0] = f.seal.rect[2] - c.mm*ckMM
+			f.seal.rect[1], f.seal.rect[3] = cy-c.mm*ckMM/2, cy+c.mm*ckMM/2
+			rep := ckCheck(t, f.pdf(), nil)
+			var got *layout.Finding
+			for i, fd := range rep.Findings {
+				if fd.Rule == "seal.size" {
+					got = &rep.Findings[i]
+				}
+			}
+			require.NotNil(t, got, ckDescribe(rep))
+			assert.Equal(t, c.passed, got.Passed, "%s", got.Measured)
+			assert.Contains(t, got.Measured, fmt.Sprintf("%.1f", c.mm))
+		})
+	}
+}

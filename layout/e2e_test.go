@@ -65,12 +65,13 @@ func (s *signer) sign(doc []byte, h *certstatustest.Holder, spec layout.Spec, at
 	})
 	require.NoError(t, err)
 	signed := out.Bytes()
-	s.check(signed)
+	s.check(doc, signed)
 	return signed, p
 }
 
-// check runs the independent checkers and kyso's verifier on a signed document.
-func (s *signer) check(doc []byte) {
+// check runs the independent checkers, kyso's verifier and layout.Check on a signed
+// document; before is the document that was signed.
+func (s *signer) check(before, doc []byte) {
 	t := s.t
 	t.Helper()
 	path := s.write(doc)
@@ -92,6 +93,45 @@ func (s *signer) check(doc []byte) {
 			t.Log(b.String())
 		}
 	}
+
+	// layout.Check passes what layout placed: signing breaks no rule of severity
+	// error that the document did not already break (the test documents' own thể
+	// thức is not layout's to judge here), and every visible signature is read back
+	// with a role.
+	for _, f := range newErrors(t, before, doc) {
+		assert.Fail(t, "layout.Check flags layout's own output", "%s page %d %s: %s (measured %s; accepted %s)", f.Rule, f.Page, f.Field, f.Message, f.Measured, f.Accepted)
+	}
+	lr, err := layout.Check(context.Background(), bytes.NewReader(doc), int64(len(doc)), nil)
+	require.NoError(t, err)
+	for _, ms := range lr.Measurement.Signatures {
+		assert.NotEmpty(t, ms.Role, "role of %s", ms.Field)
+	}
+}
+
+// newErrors returns the findings of severity error that layout.Check reports on after
+// and not on before (by rule, signature field and page).
+func newErrors(t *testing.T, before, after []byte) []layout.Finding {
+	t.Helper()
+	check := func(b []byte) *layout.Report {
+		rep, err := layout.Check(context.Background(), bytes.NewReader(b), int64(len(b)), nil)
+		require.NoError(t, err)
+		return rep
+	}
+	type key struct {
+		rule, field string
+		page        int
+	}
+	had := map[key]bool{}
+	for _, f := range check(before).Failed() {
+		had[key{f.Rule, f.Field, f.Page}] = true
+	}
+	var out []layout.Finding
+	for _, f := range check(after).Failed() {
+		if f.Severity == layout.SeverityError && !had[key{f.Rule, f.Field, f.Page}] {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func (s *signer) write(doc []byte) string {
@@ -296,8 +336,8 @@ func TestJointDocumentPairsEachSealWithItsSigner(t *testing.T) {
 	assert.Equal(t, p1.Rect, s1.SignerImage)
 	assert.Equal(t, p2.Rect, s2.SignerImage)
 	path := s.write(d4)
-	checkSignerAndSeal(t, path, 1, "THỨ TRƯỞNG", "Trần Thị Hương", 0, 0)
-	checkSignerAndSeal(t, path, 1, "THỨ TRƯỞNG", "Lê Minh Đức", 1, 0)
+	checkSignerAndSeal(t, path, 1, "THỨ TRƯỞNG", "Trần Thị Hương", 0, 30)
+	checkSignerAndSeal(t, path, 1, "THỨ TRƯỞNG", "Lê Minh Đức", 1, 30)
 	// Without the signer's name the seal cannot tell which of the two it goes with.
 	_, err := layout.Place(context.Background(), bytes.NewReader(d2), int64(len(d2)), layout.Spec{Kind: layout.Seal, Image: seal})
 	assert.ErrorIs(t, err, layout.ErrAnchorAmbiguous)

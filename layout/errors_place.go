@@ -32,7 +32,7 @@ type Candidate struct {
 // AnchorError reports a signer block that was not found, or found more than once.
 // Unwrap gives ErrAnchorNotFound or ErrAnchorAmbiguous.
 type AnchorError struct {
-	Err        error
+	Err        error       // ErrAnchorNotFound or ErrAnchorAmbiguous
 	Signer     string      // the title and name searched for
 	Candidates []Candidate // lines or signatures that came close, with their pages
 }
@@ -62,8 +62,8 @@ func (e *AnchorError) Unwrap() error { return e.Err }
 
 // SpecError reports a Spec field that is missing or wrong. Unwrap gives ErrSpec.
 type SpecError struct {
-	Field string
-	Msg   string
+	Field string // the Spec field, e.g. "SealMM"
+	Msg   string // what is wrong with it, in Vietnamese and English
 }
 
 // Error names the field and the problem.
@@ -75,8 +75,8 @@ func (e *SpecError) Unwrap() error { return ErrSpec }
 // DocumentError reports a PDF that could not be read. errors.Is(err, ErrDocument)
 // holds, and the reader's own error is wrapped too.
 type DocumentError struct {
-	Page int // 1-based, 0 for the whole document
-	Err  error
+	Page int   // 1-based, 0 for the whole document
+	Err  error // the PDF reader's error
 }
 
 // Error gives the page, when known, and the reader's error.

@@ -35,14 +35,14 @@ type Measurement struct {
 
 // MeasuredPage is one page.
 type MeasuredPage struct {
-	Number   int        `json:"number"` // 1-based
-	MediaBox [4]float64 `json:"media_box"`
-	CropBox  [4]float64 `json:"crop_box"`
+	Number   int        `json:"number"`    // 1-based
+	MediaBox [4]float64 `json:"media_box"` // in default user space
+	CropBox  [4]float64 `json:"crop_box"`  // in default user space (the MediaBox when absent)
 	// Width and Height are the size of the page as displayed (the CropBox, turned by
 	// /Rotate), in points.
 	Width  float64 `json:"width"`
 	Height float64 `json:"height"`
-	Rotate int     `json:"rotate"`
+	Rotate int     `json:"rotate"` // /Rotate: 0, 90, 180 or 270, clockwise
 	// Lines are the page's visible horizontal text lines, top to bottom.
 	Lines []MeasuredLine `json:"lines"`
 	// Other holds visible text runs that are not horizontal (rotated notes).
@@ -85,11 +85,11 @@ type MeasuredLine struct {
 
 // MeasuredImage is an image placed on a page or in an appearance.
 type MeasuredImage struct {
-	BBox       [4]float64 `json:"bbox"`   // the placed image (the unit square's box)
-	Width      int        `json:"width"`  // in samples
-	Height     int        `json:"height"` // in samples
-	ColorSpace string     `json:"color_space"`
-	Components int        `json:"components"`
+	BBox       [4]float64 `json:"bbox"`        // the placed image (the unit square's box)
+	Width      int        `json:"width"`       // in samples
+	Height     int        `json:"height"`      // in samples
+	ColorSpace string     `json:"color_space"` // e.g. DeviceRGB, ICCBased, Indexed
+	Components int        `json:"components"`  // colour components per sample
 	// DPI is the resolution along x and y (samples per inch of the placed size).
 	DPI [2]float64 `json:"dpi"`
 	// Transparent reports a soft mask, colour-key or stencil mask.
@@ -101,9 +101,9 @@ type MeasuredImage struct {
 // CandidateBlock is a candidate signer block: the title lines (ô 7a) and the name line
 // (ô 7b) below them, with the gap between where the signature image goes (ô 7c).
 type CandidateBlock struct {
-	Page  int            `json:"page"`
-	Title []MeasuredLine `json:"title"`
-	Name  MeasuredLine   `json:"name"`
+	Page  int            `json:"page"`  // 1-based
+	Title []MeasuredLine `json:"title"` // ô 7a, top to bottom
+	Name  MeasuredLine   `json:"name"`  // ô 7b
 }
 
 // Gap returns the box between the title's last line and the name (the ô 7c area):

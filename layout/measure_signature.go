@@ -32,7 +32,7 @@ const (
 
 // MeasuredSignature is one signature field and its visible appearance.
 type MeasuredSignature struct {
-	Field string `json:"field"`
+	Field string `json:"field"` // the signature field's full name
 	// Signed reports a signature value (/V); Visible a widget with a non-empty
 	// rectangle, not hidden, with an appearance.
 	Signed  bool `json:"signed"`

@@ -32,7 +32,7 @@ const (
 	// separate file (k8 b, mục III k1 d): no image, one line at the top right of page
 	// 1, "Số: <số và ký hiệu>; <signing time>", 10 pt regular, black.
 	Attachment
-	// Copy is the organisation's signature on an electronic copy (Phần II mục I k3,
+	// Copy is the organisation's signature on an electronic copy (Phần II mục I,
 	// ô 14): no image, one line at the top right of page 1, "SAO Y; <copying
 	// organisation>; <signing time>", 10 pt regular, black.
 	Copy
@@ -69,16 +69,30 @@ func ParseKind(s string) (Kind, error) {
 	return 0, &SpecError{Field: "Kind", Msg: fmt.Sprintf("%q: want signer, seal, attachment or copy", s)}
 }
 
-// The copy forms of an electronic copy (Nghị định 30/2020 Điều 25).
+// The copy forms of an electronic copy (Nghị định 30/2020 Phụ lục I Phần II mục I).
 const (
 	CopyExact   = "SAO Y"
 	CopyDerived = "SAO LỤC"
 	CopyExtract = "TRÍCH SAO"
 )
 
+// ParseCopyForm reads the form of an electronic copy as a user types it, in any case,
+// Unicode normalisation and spacing ("sao  lục"), and returns it as the stamp prints
+// it: CopyExact, CopyDerived or CopyExtract. Anything else is a *SpecError.
+func ParseCopyForm(s string) (string, error) {
+	form := strings.ToUpper(norm.NFC.String(strings.Join(strings.Fields(s), " ")))
+	if form != CopyExact && form != CopyDerived && form != CopyExtract {
+		return "", &SpecError{Field: "CopyForm", Msg: fmt.Sprintf("%q: want %q, %q or %q", s, CopyExact, CopyDerived, CopyExtract)}
+	}
+	return form, nil
+}
+
+// MaxSealMM bounds Spec.SealMM: no seal of a Vietnamese body is that large.
+const MaxSealMM = 100.0
+
 // Spec says what to place. Only the fields of its Kind are read.
 type Spec struct {
-	Kind Kind
+	Kind Kind // what to place: Signer, Seal, Attachment, Copy or TextBox
 	// Image is the signature (Signer) or seal (Seal) image: a PNG with a transparent
 	// background; a JPEG is accepted with a warning (it cannot be transparent).
 	Image []byte
@@ -105,6 +119,9 @@ type Spec struct {
 	// Font is a TrueType font to set text in (an agency's licensed Times New Roman);
 	// nil uses the embedded Liberation Serif, its metric clone.
 	Font []byte
+	// Password opens an encrypted PDF (its user or owner password); nil is the empty
+	// password.
+	Password []byte
 }
 
 // Placement is where a visible signature goes and how it is drawn. It implements the
@@ -112,7 +129,7 @@ type Spec struct {
 // it as the widget's appearance with Page and Rect as the widget's. A Placement is not
 // changed by AppearancePDF and may be used by several goroutines at once.
 type Placement struct {
-	Kind Kind
+	Kind Kind       // the Spec's kind
 	Page int        // 1-based
 	Rect [4]float64 // the widget rectangle, in the page's default user space
 
@@ -154,7 +171,7 @@ func Place(ctx context.Context, r io.ReaderAt, size int64, spec Spec) (*Placemen
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	doc, pages, err := openDoc(r, size)
+	doc, pages, err := openDocPassword(r, size, spec.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -185,9 +202,9 @@ func Place(ctx context.Context, r io.ReaderAt, size int64, spec Spec) (*Placemen
 		p.text = "Số: " + strings.TrimSpace(spec.DocNumber) + "; "
 		err = p.placeStamp(pages, spec)
 	case Copy:
-		form := strings.ToUpper(norm.NFC.String(strings.Join(strings.Fields(spec.CopyForm), " ")))
-		if form != CopyExact && form != CopyDerived && form != CopyExtract {
-			return nil, &SpecError{Field: "CopyForm", Msg: fmt.Sprintf("%q: want %q, %q or %q", spec.CopyForm, CopyExact, CopyDerived, CopyExtract)}
+		form, ferr := ParseCopyForm(spec.CopyForm)
+		if ferr != nil {
+			return nil, ferr
 		}
 		if strings.TrimSpace(spec.OrgName) == "" {
 			return nil, &SpecError{Field: "OrgName", Msg: "cần tên cơ quan sao văn bản / a copy's stamp names the copying organisation"}
@@ -288,7 +305,7 @@ func (p *Placement) placeSeal(ctx context.Context, doc *pdf.Document, pages []pd
 	// The seal's real size: given, or the image's at its declared resolution.
 	var w, h float64
 	switch {
-	case spec.SealMM < 0 || spec.SealMM > 100 || math.IsNaN(spec.SealMM):
+	case spec.SealMM < 0 || spec.SealMM > MaxSealMM || math.IsNaN(spec.SealMM):
 		return &SpecError{Field: "SealMM", Msg: fmt.Sprintf("%g mm is not a seal's diameter", spec.SealMM)}
 	case spec.SealMM > 0:
 		w = spec.SealMM * typeset.MM
@@ -394,6 +411,12 @@ func (p *Placement) placeStamp(pages []pdf.Page, spec Spec) error {
 	line := p.text + FormatTime(time.Date(2026, 12, 7, 7, 3, 45, 0, vnTime)) // digits share one width
 	if miss := d.Face(typeset.Regular).HasGlyphs(norm.NFC.String(line)); len(miss) > 0 {
 		return &SpecError{Field: "Font", Msg: fmt.Sprintf("the font has no glyph for %q", miss[0])}
+	}
+	// k8 b: "chữ in thường, kiểu chữ đứng" — an agency font that is bold or italic
+	// draws a stamp Check flags.
+	if m := d.Face(typeset.Regular).Metrics(); m.Italic || m.Bold {
+		style := map[bool]string{true: "italic", false: "bold"}[m.Italic]
+		p.Warnings = append(p.Warnings, fmt.Sprintf("phông chữ được cung cấp (%s) không phải kiểu thường, chữ đứng / the font given (%s) is %s, not the regular upright face the stamp needs (Nghị định 30/2020 Phụ lục I mục II k8 b)", d.Face(typeset.Regular).PostScriptName(), d.Face(typeset.Regular).PostScriptName(), style))
 	}
 	p.Page = max(spec.Page, 1)
 	if spec.Rect != nil {

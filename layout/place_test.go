@@ -92,6 +92,15 @@ func TestAppearanceHoldsOnlyWhatIsSeen(t *testing.T) {
 	out, err := exec.Command("pdffonts", path).Output()
 	require.NoError(t, err)
 	assert.Contains(t, string(out), "LiberationSerif-Bold")
+	require.Len(t, p.Warnings, 1, "a bold face is not the regular upright one k8 b asks for")
+	assert.Contains(t, p.Warnings[0], "bold")
+	p, err = place(t, letter, layout.Spec{Kind: layout.Copy, CopyForm: "SAO Y", OrgName: "UBND", Font: fonts.LiberationSerifData(fonts.Italic)})
+	require.NoError(t, err)
+	require.Len(t, p.Warnings, 1)
+	assert.Contains(t, p.Warnings[0], "italic")
+	p, err = place(t, letter, layout.Spec{Kind: layout.Copy, CopyForm: "SAO Y", OrgName: "UBND", Font: fonts.LiberationSerifData(fonts.Regular)})
+	require.NoError(t, err)
+	assert.Empty(t, p.Warnings)
 }
 
 // The signer's image is scaled down to fit between title and name, never up.
@@ -146,6 +155,7 @@ func TestPlaceRefusesIncompleteSpecs(t *testing.T) {
 		{"rect upside down", layout.Spec{Kind: layout.Attachment, DocNumber: "1/QĐ", Rect: rect}, layout.ErrSpec},
 		{"text box without rect", layout.Spec{Kind: layout.TextBox}, layout.ErrSpec},
 		{"font not a font", layout.Spec{Kind: layout.Attachment, DocNumber: "1/QĐ", Font: []byte("x")}, layout.ErrSpec},
+		{"copy in a font that is not a font", layout.Spec{Kind: layout.Copy, CopyForm: "SAO Y", OrgName: "UBND", Font: []byte("x")}, layout.ErrSpec},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -203,5 +213,48 @@ func TestSignerAndSealOnFormsLetter(t *testing.T) {
 			assert.Equal(t, p.Rect, sp.SignerImage, "the seal finds the leader's signature without being told the signer")
 			checkSignerAndSeal(t, s.write(sealed), p.Page, c.lastTitle, "Nguyễn Văn Thắng", 0, 36)
 		})
+	}
+}
+
+func TestParseCopyForm(t *testing.T) {
+	for in, want := range map[string]string{
+		"SAO Y": layout.CopyExact, "sao  y": layout.CopyExact, " Sao Lục ": layout.CopyDerived,
+		"sao lu\u0323c": layout.CopyDerived, "TRI\u0301CH SAO": layout.CopyExtract,
+	} {
+		got, err := layout.ParseCopyForm(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, in := range []string{"", "BẢN SAO", "SAO", "SAO Y BẢN CHÍNH"} {
+		_, err := layout.ParseCopyForm(in)
+		assert.ErrorIs(t, err, layout.ErrSpec, in)
+	}
+}
+
+// The stamps show Vietnam time whatever the machine's zone: with the process's local
+// zone set to Tokyo (+09:00) and to UTC, a signing time taken in that zone prints as
+// the same instant in +07:00, to the second.
+func TestStampTimeWhateverTheMachineZone(t *testing.T) {
+	needTool(t, "pdftotext")
+	letter := formsLetter(t, "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn Thắng")
+	local := time.Local
+	t.Cleanup(func() { time.Local = local })
+	for _, zone := range []*time.Location{time.FixedZone("JST", 9*3600), time.UTC} {
+		time.Local = zone
+		at := time.Date(2026, 12, 31, 23, 30, 5, 0, time.Local) // the date changes in Vietnam for Tokyo
+		p, err := place(t, letter, layout.Spec{Kind: layout.Attachment, DocNumber: "41/2022/QĐ-UBND"})
+		require.NoError(t, err)
+		pdf, err := p.AppearancePDF(context.Background(), p.Rect[2]-p.Rect[0], p.Rect[3]-p.Rect[1], nil, at)
+		require.NoError(t, err)
+		path := filepath.Join(t.TempDir(), "ap.pdf")
+		require.NoError(t, os.WriteFile(path, pdf, 0o644))
+		out, err := exec.Command("pdftotext", path, "-").Output()
+		require.NoError(t, err)
+		line := strings.Trim(string(out), "\f\n ")
+		want := "Số: 41/2022/QĐ-UBND; " + at.In(time.FixedZone("", 7*3600)).Format("2006-01-02T15:04:05") + "+07:00"
+		assert.Equal(t, want, line, zone.String())
+		got, err := time.Parse(time.RFC3339, strings.TrimPrefix(line, "Số: 41/2022/QĐ-UBND; "))
+		require.NoError(t, err)
+		assert.True(t, got.Equal(at), "%v is the signing time %v", got, at)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/kyso-go/kyso/internal/calendar"
@@ -15,7 +16,8 @@ import (
 var ErrBadReportPeriod = errors.New("policy: bad reporting period")
 
 // Calendar decides working days in Vietnamese state bodies (public holidays of Bộ
-// luật Lao động 2019 Điều 112, Tết by the lunar calendar, compensatory days; add the
+// luật Lao động 2019 Điều 112 — unverified, the Code is not among kyso's sources —,
+// Tết by the lunar calendar, compensatory days; add the
 // days the Prime Minister's yearly decisions move with ExtraHolidays and
 // ExtraWorkdays). It is the calendar forms uses (forms.Calendar is the same type).
 type Calendar = calendar.Calendar
@@ -122,6 +124,17 @@ func (p *Profile) Deadlines(period string, cal *Calendar) ([]Deadline, error) {
 		out = append(out, d)
 	}
 	if len(out) == 0 {
+		// Say what the regulation does say of the reports it sets without a
+		// deadline, with its citation, rather than only that nothing is due.
+		var none []string
+		for _, r := range p.Reports {
+			if _, ok := r.schedule(); !ok {
+				none = append(none, fmt.Sprintf("%s: %s (%s)", r.Period, r.Due, r.Citation))
+			}
+		}
+		if len(none) > 0 {
+			return nil, fmt.Errorf("%w: profile %q has no report with a deadline for period %q; its regulation sets none for %s", ErrBadReportPeriod, p.ID, period, strings.Join(none, "; "))
+		}
 		return nil, fmt.Errorf("%w: profile %q has no report with a deadline for period %q", ErrBadReportPeriod, p.ID, period)
 	}
 	return out, nil

@@ -184,10 +184,15 @@ func (e *Engine) evaluate(c *evalCtx, verificationOnly bool) []Reason {
 		}
 		cites := inForceFirst(e.cites[i], c.at)
 		for _, f := range d.check(c) {
-			if f.outcome == OutcomeViolated && d.provincial && !e.profile.binds(d.id) {
+			switch {
+			case f.outcome == OutcomeViolated && d.provincial && !e.profile.binds(d.id):
 				f.outcome = OutcomeWarning
 				f.vi = strings.TrimRight(f.vi, ". ") + ". Đây là quy định cấp tỉnh, không ràng buộc trong hồ sơ “" + e.profile.ID + "”: chỉ cảnh báo."
 				f.en = strings.TrimRight(f.en, ". ") + ". This is a provincial rule, not binding under profile " + e.profile.ID + ": a warning only."
+			case f.outcome == OutcomeViolated && d.provincial:
+				// Say why this profile refuses what others only warn about.
+				f.vi = strings.TrimRight(f.vi, ". ") + ". Quy định cấp tỉnh, ràng buộc trong hồ sơ “" + e.profile.ID + "”: không được ký."
+				f.en = strings.TrimRight(f.en, ". ") + ". A provincial rule, binding under profile " + e.profile.ID + ": refused."
 			}
 			cs := cites
 			if f.lead != "" {

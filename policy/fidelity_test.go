@@ -115,6 +115,7 @@ func TestItem3ActingDeputySignsQ(t *testing.T) {
 	assert.False(t, d.Allowed)
 	assert.Equal(t, []string{RuleMarkerMatchesTitle}, d.RuleIDs(OutcomeViolated))
 	assert.Equal(t, "QĐ 19/2020/QĐ-UBND Hà Tĩnh, Điều 7 k4", d.Violations()[0].Citation.String())
+	assert.Contains(t, d.Violations()[0].MessageVI, "ràng buộc trong hồ sơ “ha-tinh”: không được ký", "the refusal says why Hà Tĩnh refuses what the national profile allows")
 }
 
 // 4. Hà Tĩnh's title rules (Điều 7 k3–k4) bind Hà Tĩnh and warn elsewhere; a
@@ -358,4 +359,113 @@ func TestItem8SequenceOutsidePeriod(t *testing.T) {
 		assert.Equal(t, RuleProfilePeriod, f.Rule)
 		assert.Equal(t, OutcomeWarning, f.Outcome)
 	}
+}
+
+// The boundaries, in Vietnam time whatever the zone of the request: NĐ 68/2024 governs
+// a signature made at 00:00 on 15/8/2024 (17:00 UTC on 14/8), NĐ 130/2018 one made a
+// second earlier; Hòa Bình's period ends with 30/6/2025 and its successor is named from
+// 00:00 on 1/7/2025, the day district reporters drop out.
+func TestBoundaryDatesInVietnamTime(t *testing.T) {
+	vn := time.FixedZone("ICT", 7*3600)
+	at := func(req Request, tm time.Time) Request {
+		req.Time = tm
+		req.Certificate.NotBefore, req.Certificate.NotAfter = tm.AddDate(-1, 0, 0), tm.AddDate(1, 0, 0)
+		return req
+	}
+	nd68Day := time.Date(2024, 8, 15, 0, 0, 0, 0, vn)
+	for _, c := range []struct {
+		tm   time.Time
+		lead string
+	}{
+		{nd68Day, "NĐ 68/2024/NĐ-CP"},
+		{nd68Day.UTC(), "NĐ 68/2024/NĐ-CP"}, // 14/8/2024 17:00 UTC is already 15/8 in Vietnam
+		{nd68Day.Add(-time.Second), "NĐ 130/2018/NĐ-CP, Điều 9"},
+	} {
+		for _, rule := range []string{RuleCertificateValid, RuleKeySoleControl} {
+			r := reasonFor(t, decide(t, "national", at(leaderRequest(), c.tm)), rule)
+			assert.Equal(t, c.lead, r.Citation.String(), "%s at %s", rule, c.tm)
+		}
+	}
+
+	merger := time.Date(2025, 7, 1, 0, 0, 0, 0, vn)
+	for _, id := range []string{"hoa-binh", "bac-lieu"} {
+		last := decide(t, id, at(leaderRequest(), merger.Add(-time.Second)))
+		assert.NotContains(t, last.RuleIDs(OutcomeWarning), RuleProfilePeriod, "%s: 30/6/2025 23:59:59 is inside the period", id)
+		first := decide(t, id, at(leaderRequest(), merger.UTC())) // 30/6/2025 17:00 UTC
+		assert.True(t, first.Allowed)
+		r := reasonFor(t, first, RuleProfilePeriod)
+		assert.Contains(t, r.MessageVI, "01/07/2025 00:00:00", id)
+		assert.Contains(t, r.MessageVI, "tỉnh kế thừa", id)
+		assert.Contains(t, r.MessageVI, "chưa kiểm chứng", id)
+	}
+	hb, err := BuiltinProfiles().Lookup("hoa-binh")
+	require.NoError(t, err)
+	names := func(tm time.Time) (s []string) {
+		for _, r := range hb.ReportersAt(hb.Reports[0], tm) {
+			s = append(s, r.Name)
+		}
+		return s
+	}
+	assert.Len(t, names(merger.Add(-time.Second)), 2)
+	assert.Equal(t, []string{"Các sở, ban, ngành"}, names(merger.UTC()))
+}
+
+// The national baseline's subscriber manager: the seeds do cite TT 185/2019 (Điều 3
+// defines the managing organisation, Điều 15 its duties: QN Điều 2 k2, Điều 18 k1; HT
+// Điều 9 k2), but kyso has not the circular itself, so no article is asserted.
+func TestNationalSubscriberManagerCitation(t *testing.T) {
+	p, err := BuiltinProfiles().Lookup("national")
+	require.NoError(t, err)
+	c := p.SubscriberManager.Citation
+	assert.Equal(t, "TT 185/2019/TT-BQP", c.String(), "no article asserted")
+	assert.Contains(t, c.Note, "Điều 3")
+	assert.Contains(t, c.Note, "Điều 15")
+	assert.Contains(t, c.Note, "unverified")
+	assert.NotContains(t, c.Note, "not quoted in kyso's sources")
+}
+
+// 6, who manages subscribers: in Hòa Bình and Cao Bằng each agency manages its own and
+// the Sở TT&TT coordinates (HB Điều 7 k1, Điều 6 k2; the Cao Bằng source is a news
+// summary, so no article); in Quảng Ninh, Hà Tĩnh and Bạc Liêu one provincial body.
+func TestItem6SubscriberManagers(t *testing.T) {
+	reg := BuiltinProfiles()
+	for id, want := range map[string]struct {
+		role  Role
+		cite  string
+		coord string
+	}{
+		"hoa-binh":   {RoleManagingOrganisation, "QĐ 13/2020/QĐ-UBND Hòa Bình, Điều 7 k1", "QĐ 13/2020/QĐ-UBND Hòa Bình, Điều 6 k2"},
+		"cao-bang":   {RoleManagingOrganisation, "QĐ 12/2021/QĐ-UBND Cao Bằng", "QĐ 12/2021/QĐ-UBND Cao Bằng"},
+		"quang-ninh": {RoleProvincialDepartment, "QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 17 k2", ""},
+		"ha-tinh":    {RoleProvincialDepartment, "QĐ 19/2020/QĐ-UBND Hà Tĩnh, Điều 4", ""},
+		"bac-lieu":   {RoleProvincialDepartment, "Quy chế Bạc Liêu", ""},
+	} {
+		p, err := reg.Lookup(id)
+		require.NoError(t, err)
+		m := p.SubscriberManager
+		require.NotNil(t, m, id)
+		assert.Equal(t, want.role, m.Role, id)
+		assert.Equal(t, want.cite, m.Citation.String(), id)
+		if want.coord == "" {
+			assert.Nil(t, m.Coordinator, id)
+			continue
+		}
+		require.NotNil(t, m.Coordinator, id)
+		assert.Equal(t, "Sở Thông tin và Truyền thông", m.Coordinator.Name, id)
+		assert.Equal(t, want.coord, m.Coordinator.Citation.String(), id)
+		if !m.Citation.HasArticle() {
+			assert.Contains(t, m.Citation.Note, "không ghi số điều", id)
+		}
+	}
+}
+
+// A profile whose regulation sets a report but no deadline says so with the citation
+// (Hòa Bình Điều 4 k2: folded into the IT-application report), not only "nothing due".
+func TestDeadlinesNoneSetSaysWhy(t *testing.T) {
+	hb, err := BuiltinProfiles().Lookup("hoa-binh")
+	require.NoError(t, err)
+	_, err = hb.Deadlines("2024", nil)
+	require.ErrorIs(t, err, ErrBadReportPeriod)
+	assert.Contains(t, err.Error(), "its regulation sets none for annual: không quy định thời hạn")
+	assert.Contains(t, err.Error(), "QĐ 13/2020/QĐ-UBND Hòa Bình, Điều 4 k2")
 }

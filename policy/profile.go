@@ -270,6 +270,14 @@ func (p *Profile) validate() error {
 		if strings.TrimSpace(in.Short) == "" || strings.TrimSpace(in.Title) == "" {
 			return bad(f, "short and title are required")
 		}
+		// A file declares instruments beyond kyso's list; it may not give one of
+		// kyso's a different title or status, nor declare one twice.
+		if knownInstrument(in.Short) {
+			return bad(f+".short", "%q is in kyso's list already: cite it without declaring it", truncate(in.Short, 80))
+		}
+		if j := slices.IndexFunc(p.Instruments[:i], func(x Instrument) bool { return x.Short == in.Short }); j >= 0 {
+			return bad(f+".short", "%q is declared twice (also instruments[%d])", truncate(in.Short, 80), j)
+		}
 		if len(in.Match) > maxProfileList {
 			return bad(f+".match", "more than %d entries", maxProfileList)
 		}
@@ -502,6 +510,9 @@ func (p *Profile) validatePeriod() error {
 		}
 		if err := validDate(s.From); err != nil {
 			return bad("successor.from", "%v", err)
+		}
+		if pe := p.Period; pe != nil && pe.Until != "" && s.From != "" && s.From <= pe.Until {
+			return bad("successor.from", "%s is not after the end of the period (until %s)", s.From, pe.Until)
 		}
 		if err := p.validateTexts("successor", s.Name, s.Note); err != nil {
 			return err

@@ -142,7 +142,11 @@ func TestRegistryLoadOverride(t *testing.T) {
 func TestProfileErrors(t *testing.T) {
 	cases := []struct{ name, in, field string }{
 		{"not JSON", `{`, "(input)"},
-		{"unknown field", `{"id":"x","name":"X","extends":"national","colour":"red"}`, "(input)"},
+		{"unknown field", `{"id":"x","name":"X","extends":"national","colour":"red"}`, "colour"},
+		{"unknown nested field", `{"id":"x","name":"X","extends":"national","period":{"from":"2025-01-01","note":"n","untill":"2026-01-01"}}`, "untill"},
+		{"wrong type", `{"id":"x","name":"X","extends":"national","period":{"from":20250101,"note":"n"}}`, "period.from"},
+		{"wrong type in a list", `{"id":"x","name":"X","extends":"national","reports":[{"period":"annual","months":["6"],"citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}]}`, "reports.months"},
+		{"binding not a boolean", `{"id":"x","name":"X","extends":"national","restates":[{"rule":"VN-AUTHORITY-WITHIN-TITLE","binding":"yes","citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}]}`, "restates.binding"},
 		{"bad id", `{"id":"Quảng Ninh","name":"X"}`, "id"},
 		{"no name", `{"id":"x","extends":"national"}`, "name"},
 		{"extends itself", `{"id":"x","name":"X","extends":"x"}`, "extends"},
@@ -153,6 +157,9 @@ func TestProfileErrors(t *testing.T) {
 		{"bad period date", `{"id":"x","name":"X","extends":"national","period":{"from":"1/7/2025","note":"n"}}`, "period.from"},
 		{"period ends before it starts", `{"id":"x","name":"X","extends":"national","period":{"from":"2025-07-01","until":"2020-01-01","note":"n"}}`, "period.until"},
 		{"period without source", `{"id":"x","name":"X","extends":"national","period":{"from":"2025-07-01"}}`, "period"},
+		{"redeclares a listed instrument", `{"id":"x","name":"X","extends":"national","instruments":[{"short":"NĐ 30/2020/NĐ-CP","title":"giả","scope":"provincial","source":"agency"}]}`, "instruments[0].short"},
+		{"instrument declared twice", `{"id":"x","name":"X","extends":"national","instruments":[{"short":"QĐ 1","title":"a","source":"agency"},{"short":"QĐ 1","title":"b","source":"agency"}]}`, "instruments[1].short"},
+		{"successor before the period ends", `{"id":"x","name":"X","extends":"national","period":{"from":"2020-01-01","until":"2025-06-30","note":"n"},"successor":{"id":"y","name":"Y","from":"2024-01-01"}}`, "successor.from"},
 		{"successor without name", `{"id":"x","name":"X","extends":"national","successor":{"id":"y"}}`, "successor.name"},
 		{"bad shift", `{"id":"x","name":"X","extends":"national","reports":[{"period":"annual","shift":"later","citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}]}`, "reports[0].shift"},
 		{"assumed shift without note", `{"id":"x","name":"X","extends":"national","reports":[{"period":"annual","shift":"none","shift_assumed":true,"citation":{"instrument":"NĐ 30/2020/NĐ-CP","article":"1"}}]}`, "reports[0].shift_note"},

@@ -162,6 +162,14 @@ func jsonError(err error) *RequestError {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return &RequestError{Field: "(input)", Reason: "empty or truncated: expected one JSON object"}
 	}
+	// encoding/json reports an unknown key only in its message: name the key as the
+	// field, so the author sees which one to fix.
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		if f, uerr := strconv.Unquote(name); uerr == nil {
+			name = f
+		}
+		return &RequestError{Field: truncate(name, 80), Reason: "unknown field: not part of the schema (check its spelling and where it is nested)"}
+	}
 	return &RequestError{Field: "(input)", Reason: "not a valid JSON request: " + err.Error()}
 }
 

@@ -63,7 +63,7 @@ func TestDecodeRequestErrors(t *testing.T) {
 	cases := []struct{ name, in, field string }{
 		{"empty", ``, "(input)"},
 		{"not JSON", `role=clerk`, "(input)"},
-		{"unknown field", `{"role":"clerk","certificate":{"kind":"organisation"},"document":{"kind":"administrative"},"rank":1}`, "(input)"},
+		{"unknown field", `{"role":"clerk","certificate":{"kind":"organisation"},"document":{"kind":"administrative"},"rank":1}`, "rank"},
 		{"unknown role", `{"role":"chief","certificate":{"kind":"organisation"},"document":{"kind":"administrative"}}`, "role"},
 		{"missing role", `{"certificate":{"kind":"organisation"},"document":{"kind":"administrative"}}`, "role"},
 		{"unknown certificate kind", `{"role":"clerk","certificate":{"kind":"ssl"},"document":{"kind":"administrative"}}`, "certificate.kind"},

@@ -180,7 +180,7 @@ func TestDecodeSignedDocument(t *testing.T) {
 	for in, field := range map[string]string{
 		`{"document":{"kind":"x"}}`: "document.kind",
 		`{"document":{"kind":"copy"},"signatures":[{"certificate":{"kind":"individual"},"order":-1}]}`: "signatures[0].order",
-		`{"document":{"kind":"copy"},"extra":1}`:                                                       "(input)",
+		`{"document":{"kind":"copy"},"extra":1}`:                                                       "extra",
 		`[]`:                                                                                           "(input)",
 	} {
 		_, err := DecodeSignedDocument(strings.NewReader(in))

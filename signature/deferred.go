@@ -118,8 +118,10 @@ func Prepare(ctx context.Context, r io.ReaderAt, size int64, chain []*x509.Certi
 // rather than a raw signature. An external CMS is embedded as it is after checks that
 // it signs the prepared message digest with the prepared certificate, that its signed
 // attributes are PAdES-valid (content-type id-data, no signing-time, an ESS
-// signing-certificate-v2 naming the certificate), that its signature value verifies
-// and that it fits the reserved /Contents; each mismatch is an *ExternalCMSError
+// signing-certificate-v2 naming the certificate), that its signature value verifies,
+// that it carries the signer's certificate, that a signature time-stamp it brings
+// time-stamps its signature value, and that it fits the reserved /Contents; each
+// mismatch is an *ExternalCMSError
 // (ErrExternalCMS and the sentinel of its reason).
 //
 // With CompleteOptions.Level the signature is then brought to B-T, B-LT or B-LTA as

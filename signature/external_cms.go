@@ -41,6 +41,8 @@ const (
 	CMSContentType                                      // content-type attribute missing or not id-data
 	CMSBadSignature                                     // the signature value does not verify
 	CMSTooLarge                                         // does not fit into the reserved /Contents
+	CMSCertificateMissing                               // the signer's certificate is not embedded
+	CMSTimestamp                                        // a signature time-stamp not over this signature value
 )
 
 // ExternalCMSError details why Complete refused an external CMS.
@@ -70,6 +72,10 @@ func (e *ExternalCMSError) Error() string {
 		msg = "chữ ký trong CMS bên ngoài không hợp lệ / the external CMS's signature value does not verify"
 	case CMSTooLarge:
 		msg = "CMS bên ngoài quá lớn so với vùng /Contents đã dành / the external CMS does not fit into the reserved /Contents"
+	case CMSCertificateMissing:
+		msg = "CMS bên ngoài không kèm chứng thư số của người ký, bên kiểm tra không thể xác minh / the external CMS does not carry the signer's certificate, so no verifier could check it"
+	case CMSTimestamp:
+		msg = "dấu thời gian trong CMS bên ngoài không gắn với chữ ký này / the external CMS's signature time-stamp is not a valid time-stamp of its signature value"
 	default:
 		msg = "CMS bên ngoài không hợp lệ / invalid external CMS"
 	}
@@ -93,9 +99,9 @@ func (e *ExternalCMSError) Is(target error) bool {
 	case ErrExternalCMSDigest:
 		return e.Reason == CMSDigestMismatch
 	case ErrExternalCMSCertificate:
-		return e.Reason == CMSCertificateMismatch
+		return e.Reason == CMSCertificateMismatch || e.Reason == CMSCertificateMissing
 	case ErrExternalCMSAttributes:
-		return e.Reason == CMSSigningTime || e.Reason == CMSSigningCertificate || e.Reason == CMSContentType
+		return e.Reason == CMSSigningTime || e.Reason == CMSSigningCertificate || e.Reason == CMSContentType || e.Reason == CMSTimestamp
 	case ErrBadSignatureValue:
 		return e.Reason == CMSBadSignature
 	case ErrContentsTooSmall:
@@ -175,7 +181,39 @@ func checkExternalCMS(v []byte, st *deferredState, cert *x509.Certificate, h cry
 	if err := si.CheckSignature(cert.PublicKey, nil); err != nil {
 		return nil, &ExternalCMSError{Reason: CMSBadSignature, Err: err}
 	}
+	if c, err := sd.SignerCertificate(si); err != nil || !c.Equal(cert) {
+		return nil, &ExternalCMSError{Reason: CMSCertificateMissing, Err: err}
+	}
+	if tok, ok := si.SignatureTimeStampToken(); ok {
+		if err := checkEmbeddedTimestamp(tok, si.Signature); err != nil {
+			return nil, &ExternalCMSError{Reason: CMSTimestamp, Err: err}
+		}
+	}
 	return sd.Raw, nil
+}
+
+// checkEmbeddedTimestamp checks that the signature time-stamp token tok, which an
+// external CMS brought with it, time-stamps sig (its imprint is the hash of the
+// signature value) and that its own signature verifies. Whether its TSA is trusted is
+// the verifier's question.
+func checkEmbeddedTimestamp(tok, sig []byte) error {
+	tst, err := cms.ParseTimeStampToken(tok)
+	if err != nil {
+		return err
+	}
+	h := tst.Info.Hash
+	if h == 0 || !h.Available() {
+		return fmt.Errorf("imprint algorithm %v", tst.Info.HashAlgorithm)
+	}
+	d := h.New()
+	d.Write(sig)
+	if !bytes.Equal(d.Sum(nil), tst.Info.HashedMessage) {
+		return errors.New("its imprint is not the hash of this signature value (a time-stamp of another signature)")
+	}
+	if _, err := tst.Check(nil, nil); err != nil {
+		return err
+	}
+	return nil
 }
 
 // identifies reports whether the signer identifier of si names cert.

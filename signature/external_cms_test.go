@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/digitorus/pkcs7"
+	"github.com/kyso-go/kyso/internal/cms"
 	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/signature"
 	"github.com/stretchr/testify/assert"
@@ -37,6 +38,7 @@ type extCMS struct {
 	contentType  asn1.ObjectIdentifier
 	encapContent []byte
 	breakSig     bool
+	noLeaf       bool // leave the signer's certificate out (chain is still embedded)
 }
 
 var (
@@ -117,7 +119,11 @@ func (e extCMS) build(t testing.TB) []byte {
 		SigAlg:      sigAlg, Signature: sig,
 	}
 	var certs []byte
-	for _, c := range append([]*x509.Certificate{e.cert}, e.chain...) {
+	embed := append([]*x509.Certificate{e.cert}, e.chain...)
+	if e.noLeaf {
+		embed = e.chain
+	}
+	for _, c := range embed {
 		certs = append(certs, c.Raw...)
 	}
 	encap := mustMarshal(t, struct{ Type asn1.ObjectIdentifier }{oidData})
@@ -250,4 +256,65 @@ func TestCompleteExternalCMSRefusals(t *testing.T) {
 	out, _, err := completeBytes(f.in, f.prep.State, extCMS{key: leader.Key, cert: leader.Cert, chain: leader.Chain[1:], md: f.md}.build(t), nil)
 	require.NoError(t, err)
 	assert.True(t, k.verify(t, out, false, time.Time{}).AllPassed())
+}
+
+// TestCompleteExternalCMSTimestampAndCertificates: an external CMS must carry the
+// signer's certificate, and a signature time-stamp it brings must time-stamp its own
+// signature value; otherwise kyso's verifier would reject what Complete wrote. A CMS
+// with its own correct time-stamp is kept as it is and verifies at B-T.
+func TestCompleteExternalCMSTimestampAndCertificates(t *testing.T) {
+	k := newLVKit(t)
+	leader := k.pki.Leader
+	f := newExtCMSFixture(t, k, nil)
+	good := extCMS{key: leader.Key, cert: leader.Cert, chain: leader.Chain[1:], md: f.md}.build(t)
+
+	other, _ := k.sign(t, pdftest.Classic(), k.levelOptions(signature.LevelBT))
+	osd, err := cms.Parse(lvSignatures(t, other)[0].der)
+	require.NoError(t, err)
+	foreignTST, ok := osd.Signers[0].SignatureTimeStampToken()
+	require.True(t, ok)
+	foreign, err := cms.AddUnsignedAttribute(good, 0, cms.OIDAttributeTimeStampToken, foreignTST)
+	require.NoError(t, err)
+
+	sd, err := cms.Parse(good)
+	require.NoError(t, err)
+	digest := sha256.Sum256(sd.Signers[0].Signature)
+	ownTST, err := k.tsa.Timestamp(context.Background(), digest[:], crypto.SHA256)
+	require.NoError(t, err)
+	broken := bytes.Clone(ownTST)
+	broken[len(broken)-10] ^= 0xff // the TSA's signature value
+	brokenTS, err := cms.AddUnsignedAttribute(good, 0, cms.OIDAttributeTimeStampToken, broken)
+	require.NoError(t, err)
+
+	for _, tc := range []struct {
+		name   string
+		der    []byte
+		want   error
+		reason signature.ExternalCMSReason
+	}{
+		{"no certificate embedded", extCMS{key: leader.Key, cert: leader.Cert, md: f.md, noLeaf: true}.build(t), signature.ErrExternalCMSCertificate, signature.CMSCertificateMissing},
+		{"only the issuers embedded", extCMS{key: leader.Key, cert: leader.Cert, md: f.md, noLeaf: true, chain: leader.Chain[1:]}.build(t), signature.ErrExternalCMSCertificate, signature.CMSCertificateMissing},
+		{"time-stamp of another signature", foreign, signature.ErrExternalCMSAttributes, signature.CMSTimestamp},
+		{"time-stamp whose signature is broken", brokenTS, signature.ErrExternalCMSAttributes, signature.CMSTimestamp},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, _, err := completeBytes(f.in, f.prep.State, tc.der, nil)
+			require.Error(t, err)
+			assert.Empty(t, out, "nothing is written")
+			assert.ErrorIs(t, err, tc.want)
+			assert.ErrorIs(t, err, signature.ErrExternalCMS)
+			var ee *signature.ExternalCMSError
+			require.True(t, errors.As(err, &ee))
+			assert.Equal(t, tc.reason, ee.Reason)
+			assert.Contains(t, err.Error(), " / ")
+		})
+	}
+
+	own, err := cms.AddUnsignedAttribute(good, 0, cms.OIDAttributeTimeStampToken, ownTST)
+	require.NoError(t, err)
+	out, _, err := completeBytes(f.in, f.prep.State, own, nil)
+	require.NoError(t, err)
+	rep := k.verify(t, out, false, time.Time{})
+	assert.True(t, rep.AllPassed(), "%+v", rep.Signatures)
+	assert.Equal(t, signature.LevelBT, rep.Signatures[0].Level, "the CMS's own time-stamp was kept")
 }

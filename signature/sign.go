@@ -30,6 +30,10 @@ import (
 // holds a partial document that the caller must discard; write to a temporary file and
 // rename it on success.
 //
+// A signer with a method SignContext(ctx, digest, opts) — a remote key such as a CSC
+// credential, whose signing is a network request — is called through it, so that ctx
+// also bounds the signing.
+//
 // Sign does not check the certificate's validity, usage or revocation, nor whether the
 // signer may sign this document; a caller's SignOptions.Policy hook (for example an
 // adapter over the policy package) can refuse the signature before anything is
@@ -60,7 +64,12 @@ func Sign(ctx context.Context, w io.Writer, r io.ReaderAt, size int64, signer cr
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	sig, err := signer.Sign(rand.Reader, prep.Digest(), prep.SignerOpts())
+	var sig []byte
+	if cs, ok := signer.(contextSigner); ok { // a remote key: ctx reaches its requests
+		sig, err = cs.SignContext(ctx, prep.Digest(), prep.SignerOpts())
+	} else {
+		sig, err = signer.Sign(rand.Reader, prep.Digest(), prep.SignerOpts())
+	}
 	if err != nil {
 		return nil, fmt.Errorf("signature: the signer failed: %w", err)
 	}
@@ -149,4 +158,10 @@ func algorithmErr(err error) error {
 		return signErr(ErrKeyMismatch, err, "")
 	}
 	return signErr(ErrInvalidOptions, err, "")
+}
+
+// contextSigner is a crypto.Signer whose signing ctx can cancel (token.CSCSigner,
+// token.KeySigner).
+type contextSigner interface {
+	SignContext(ctx context.Context, digest []byte, opts crypto.SignerOpts) ([]byte, error)
 }

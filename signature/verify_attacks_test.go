@@ -451,6 +451,12 @@ func TestVerifyNegativeCorpus(t *testing.T) {
 		}, old, -1, want{signature.TotalFailed, signature.Expired, ""}},
 		{"expired, no proof of time", func(t *testing.T) []byte { return expiredSigned }, old, -1,
 			want{signature.Indeterminate, signature.OutOfBoundsNoPOE, ""}},
+		// A document time-stamp added after the certificate expired (an archive renewed
+		// late) proves only that the signature existed by then, not that it was made
+		// after the expiry: still without proof, never EXPIRED.
+		{"expired, archive time-stamp only after the expiry", func(t *testing.T) []byte {
+			return addDocTimestamp(t, old, expiredSigned, now)
+		}, old, 0, want{signature.Indeterminate, signature.OutOfBoundsNoPOE, ""}},
 		{"revoked before signing (time-stamp)", func(t *testing.T) []byte {
 			return addSignatureTimestamp(t, rev, revokedSigned, now, nil)
 		}, rev, -1, want{signature.TotalFailed, signature.Revoked, ""}},

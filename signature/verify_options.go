@@ -13,7 +13,7 @@ import (
 // root. It returns the chain, leaf first, root last.
 //
 // *certstatus.Checker is such a validator as it is (this package never imports
-// certstatus; kyso.ChainValidator in the module's root package returns it). To give a
+// certstatus; kyso.VerifyOptions in the module's root package passes one). To give a
 // precise sub-indication, an implementation may return a *ChainError or an error
 // implementing SubIndicationError, as certstatus's do.
 type ChainValidator interface {

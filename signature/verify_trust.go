@@ -82,7 +82,13 @@ func (v *verifier) trust(s *sigState, cert *x509.Certificate, cmsCerts []*x509.C
 	rep := s.rep
 	poe, hasPOE := s.poe, s.hasPOE
 	if !hasPOE {
-		if t, ok := v.archivePOE(s.rev); ok {
+		// A later document time-stamp proves only that the signature existed by then:
+		// it stands for the signing time while the certificate was still valid, but a
+		// certificate that had expired by then proves nothing about when the signature
+		// was made (an archive time-stamp added after expiry is the ordinary B-LTA
+		// renewal case): that is judged as without proof, OUT_OF_BOUNDS_NO_POE, never
+		// EXPIRED (ETSI EN 319 102-1 past signature validation).
+		if t, ok := v.archivePOE(s.rev); ok && !t.After(cert.NotAfter) {
 			poe, hasPOE = t, true
 		}
 	}

@@ -27,7 +27,9 @@ type CSCOptions struct {
 	// AccessToken is the OAuth2 access token (service or credential scope) sent as
 	// "Authorization: Bearer". The caller obtains it; the client runs no OAuth flow.
 	AccessToken string
-	// HTTPClient sends the requests; nil means a client with the Timeout below.
+	// HTTPClient sends the requests; nil means a client with the Timeout below that
+	// follows no redirect (the CSC API has none, and a 307 would carry the PIN or the
+	// SAD to wherever it points). A client given here keeps its own redirect policy.
 	HTTPClient *http.Client
 	// Timeout bounds each HTTP attempt when HTTPClient is nil; 0 means 60 s.
 	Timeout time.Duration
@@ -106,7 +108,7 @@ func NewCSCClient(opts CSCOptions) (*CSCClient, error) {
 		if t <= 0 {
 			t = 60 * time.Second
 		}
-		c.http = &http.Client{Timeout: t}
+		c.http = &http.Client{Timeout: t, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	switch {
 	case c.retries == 0:
@@ -229,8 +231,10 @@ type CSCCredentialInfo struct {
 	SCAL int
 	// Multisign is the most signatures one authorisation may create (at least 1).
 	Multisign int
-	// authData reports that the service described its factors as CSC v2.1
-	// authentication objects (sent back as "authData").
+	// authData reports that the service described its factors as the authentication
+	// objects of CSC v2.0.0.2 ("auth": mode, expression, objects; sent back as
+	// "authData") rather than in the flat shape of CSC v1 (authMode, PIN, OTP) that
+	// several v2 services still answer.
 	authData bool
 }
 
@@ -357,7 +361,7 @@ func parseCredentialInfo(raw []byte) (*CSCCredentialInfo, error) {
 		return CSCAuthObject{Presence: strings.ToLower(string(o.Presence)), Type: o.Type, Format: o.Format, Label: o.Label, Description: o.Description}
 	}
 	info.PIN, info.OTP = conv(j.PIN), conv(j.OTP)
-	if j.Auth != nil { // CSC v2.1 shape: auth/mode and authentication objects
+	if j.Auth != nil { // CSC v2.0.0.2 shape: auth/mode and authentication objects
 		if info.AuthMode == "" {
 			info.AuthMode = j.Auth.Mode
 		}
@@ -505,6 +509,9 @@ func (c *CSCClient) answer(method string, status int, data []byte, hdr http.Head
 		}
 		return &CSCError{Op: method, Reason: CSCUnsupported, Status: status, Description: "asynchronous operation (HTTP 202) is not supported"}
 	}
+	if status >= 300 && status < 400 {
+		return &CSCError{Op: method, Reason: CSCBadResponse, Status: status, Description: "redirect refused: the request carries the PIN or the SAD, and the CSC API has no redirects"}
+	}
 	var ej cscErrorJSON
 	_ = json.Unmarshal(data, &ej) // a body that is not CSC JSON leaves the fields empty
 	e := &CSCError{Op: method, Status: status, Code: cleanDescription(ej.Error, secrets), Description: cleanDescription(ej.ErrorDescription, secrets)}
@@ -532,6 +539,8 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 			n = 86400
 		}
 		return time.Duration(n) * time.Second
+	} else if strings.Trim(v, "0123456789") == "" { // delay-seconds beyond int64: absurd, capped
+		return 24 * time.Hour
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {

@@ -225,8 +225,11 @@ const maxCSCDescription = 200
 // every secret of the request from it (a service might echo a PIN or a SAD back).
 func cleanDescription(s string, secrets []string) string {
 	for _, sec := range secrets {
-		if len(sec) >= 3 {
+		switch {
+		case len(sec) >= 3:
 			s = strings.ReplaceAll(s, sec, "***")
+		case sec != "" && strings.Contains(s, sec): // a 1–2 character PIN: replacing it would mangle the text and still hint at it
+			return "(description withheld: it may echo a secret)"
 		}
 	}
 	s = strings.Map(func(r rune) rune {

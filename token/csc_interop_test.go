@@ -7,7 +7,8 @@ package token_test
 // csctest server: its own request structs, its own choices where the text leaves
 // room (only the bare key algorithms rsaEncryption/RSASSA-PSS and ecPublicKey are
 // advertised, so the client must send hashAlgorithmOID; SCAL 2; multisign 3; ECDSA
-// signatures returned as raw r‖s). The client must work against it unchanged.
+// signatures returned as raw r‖s; RSASSA-PSS signed with the salt length read from the
+// client's signAlgoParams, decoded per RFC 8017 A.2.3). The client must work against it unchanged.
 
 import (
 	"context"
@@ -251,10 +252,12 @@ func (s *rssp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				case "1.2.840.113549.1.1.1":
 					sig, err = rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, d)
 				case "1.2.840.113549.1.1.10":
-					if in.SignAlgoParams == "" {
-						fault = invalid("Missing (or invalid type) string parameter signAlgoParams")
+					salt, ok := rsspPSSSalt(in.SignAlgoParams)
+					if !ok {
+						fault = invalid("Invalid parameter signAlgoParams")
+						break
 					}
-					sig, err = rsa.SignPSS(rand.Reader, key, crypto.SHA256, d, &rsa.PSSOptions{SaltLength: 32})
+					sig, err = rsa.SignPSS(rand.Reader, key, crypto.SHA256, d, &rsa.PSSOptions{SaltLength: salt})
 				default:
 					fault = invalid("Invalid parameter signAlgo")
 				}
@@ -297,6 +300,36 @@ func (s *rssp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(reply)
+}
+
+// rsspPSSSalt reads signAlgoParams as RFC 8017 A.2.3 RSASSA-PSS-params (hashAlgorithm
+// [0], maskGenAlgorithm [1], saltLength [2], trailerField [3], each with its DEFAULT)
+// and accepts only SHA-256 with MGF1-SHA-256 and trailer 1, this service's one hash.
+func rsspPSSSalt(b64 string) (int, bool) {
+	der, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil || len(der) == 0 {
+		return 0, false
+	}
+	var params struct {
+		HashAlgorithm    pkix.AlgorithmIdentifier `asn1:"explicit,optional,tag:0"`
+		MaskGenAlgorithm pkix.AlgorithmIdentifier `asn1:"explicit,optional,tag:1"`
+		SaltLength       int                      `asn1:"explicit,optional,default:20,tag:2"`
+		TrailerField     int                      `asn1:"explicit,optional,default:1,tag:3"`
+	}
+	if rest, err := asn1.Unmarshal(der, &params); err != nil || len(rest) != 0 {
+		return 0, false
+	}
+	sha256OID := asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
+	mgf1OID := asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 8}
+	var mgfHash pkix.AlgorithmIdentifier
+	if _, err := asn1.Unmarshal(params.MaskGenAlgorithm.Parameters.FullBytes, &mgfHash); err != nil {
+		return 0, false
+	}
+	if !params.HashAlgorithm.Algorithm.Equal(sha256OID) || !params.MaskGenAlgorithm.Algorithm.Equal(mgf1OID) ||
+		!mgfHash.Algorithm.Equal(sha256OID) || params.TrailerField != 1 || params.SaltLength < 0 || params.SaltLength > 256 {
+		return 0, false
+	}
+	return params.SaltLength, true
 }
 
 func rsspCert(t *testing.T, cn string, pub crypto.PublicKey, parent *x509.Certificate, parentKey crypto.Signer) *x509.Certificate {
@@ -343,7 +376,7 @@ func TestCSCInteropIndependentServer(t *testing.T) {
 		digests = append(digests, d[:])
 	}
 	for _, id := range ids {
-		for _, opts := range []crypto.SignerOpts{crypto.SHA256, &rsa.PSSOptions{Hash: crypto.SHA256, SaltLength: rsa.PSSSaltLengthEqualsHash}} {
+		for _, opts := range []crypto.SignerOpts{crypto.SHA256, &rsa.PSSOptions{Hash: crypto.SHA256, SaltLength: rsa.PSSSaltLengthEqualsHash}, &rsa.PSSOptions{Hash: crypto.SHA256, SaltLength: 20}} {
 			if _, pss := opts.(*rsa.PSSOptions); pss && id == "ec-1" {
 				continue
 			}

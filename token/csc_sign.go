@@ -415,8 +415,31 @@ func (c *CSCClient) Signer(ctx context.Context, credentialID string, auth CSCAut
 	if err := checkKey(leaf.PublicKey); err != nil {
 		return nil, err
 	}
+	if err := checkCredentialCertificate(info, leaf, time.Now()); err != nil {
+		return nil, err
+	}
 	path, rest := orderChain(leaf, info.Certificates[1:])
 	return &CSCSigner{c: c, info: info, cert: leaf, chain: append(path, rest...), auth: auth}, nil
+}
+
+// checkCredentialCertificate refuses a credential whose certificate cannot make a
+// valid signature now: outside its validity period, or reported expired, revoked or
+// suspended by the service (cert/status). Authorising it would spend the signer's PIN
+// and a SAD on a signature every verifier rejects.
+func checkCredentialCertificate(info *CSCCredentialInfo, leaf *x509.Certificate, now time.Time) error {
+	const op = "credentials/info"
+	switch {
+	case now.After(leaf.NotAfter):
+		return &CSCError{Op: op, Reason: CSCDisabled, Description: "certificate expired on " + leaf.NotAfter.UTC().Format(time.RFC3339)}
+	case now.Before(leaf.NotBefore):
+		return &CSCError{Op: op, Reason: CSCDisabled, Description: "certificate not valid before " + leaf.NotBefore.UTC().Format(time.RFC3339)}
+	}
+	switch st := strings.ToLower(info.CertStatus); st {
+	case "", "valid":
+	default:
+		return &CSCError{Op: op, Reason: CSCDisabled, Description: "cert/status is " + cleanDescription(st, nil)}
+	}
+	return nil
 }
 
 // Public returns the public key of the credential's certificate.
@@ -489,9 +512,10 @@ func (s *CSCSigner) SignDigests(ctx context.Context, digests [][]byte, opts cryp
 			todo = nil
 		}
 	}
-	group := max(s.info.Multisign, 1)
+	group := min(max(s.info.Multisign, 1), maxCSCBatch) // a service may claim any multisign; one request stays bounded
 	perCall := s.MaxHashesPerCall
 	done := n - len(todo)
+groups:
 	for start := 0; start < len(todo); start += group {
 		idx := todo[start:min(start+group, len(todo))]
 		if err := ctx.Err(); err != nil {
@@ -520,6 +544,10 @@ func (s *CSCSigner) SignDigests(ctx context.Context, digests [][]byte, opts cryp
 			out, err := s.c.SignHash(ctx, auth, s.cert.PublicKey, s.info.KeyAlgorithms, hs, opts)
 			if err != nil {
 				failAll(idx[cs:], err) // the SAD is no use for the rest of the group either
+				if isFatalAuth(err) {  // the access token was refused, the credential locked: no further PIN is sent
+					failAll(todo[start:], err)
+					break groups
+				}
 				break
 			}
 			for j, i := range chunk {
@@ -542,7 +570,9 @@ func (s *CSCSigner) SignDigests(ctx context.Context, digests [][]byte, opts cryp
 	return sigs, errs
 }
 
-// isFatalAuth reports an authorisation failure that must stop the whole batch.
+// isFatalAuth reports an authorisation or signHash failure that must stop the whole
+// batch: every further request would fail the same way, and a further authorisation
+// would send the PIN again for nothing.
 func isFatalAuth(err error) bool {
 	ce, ok := err.(*CSCError)
 	if !ok {

@@ -556,4 +556,6 @@ func TestCSCErrorClassification(t *testing.T) {
 	assert.NotContains(t, long, "SECRET")
 	assert.NotContains(t, long, "SECRET-P")
 	assert.Equal(t, "bad *** here", cleanDescription("bad \x00SECRET\x01 here", []string{"\x00SECRET\x01"}))
+	assert.NotContains(t, cleanDescription("PIN 42 is wrong", []string{"42"}), "42", "a two-digit PIN is withheld too")
+	assert.Equal(t, "PIN is wrong", cleanDescription("PIN is wrong", []string{"42", ""}))
 }

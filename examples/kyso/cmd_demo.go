@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"crypto"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/kyso-go/kyso"
@@ -23,29 +25,44 @@ import (
 
 const demoUsage = `usage: kyso demo [-dir DIR]
 
-Shows what kyso is for, in a few seconds, with nothing but Go and no network beyond
-127.0.0.1:
+Shows every case of Nghị định 30/2020/NĐ-CP Phụ lục I that kyso places with package
+layout, in a few seconds, with nothing but Go and no network beyond 127.0.0.1:
 
- 1. starts a test PKI shaped like the VGCA's (TEST ONLY) with its OCSP, CRL and
-    time-stamping servers on 127.0.0.1, and stops it at the end;
- 2. renders a Vietnamese administrative letter (Thông tư 185/2019/TT-BQP Mẫu 02) of
+ 1. checks that DIR is a directory it can write in (before anything else), then starts
+    a test PKI shaped like the VGCA's (TEST ONLY) with its OCSP, CRL and time-stamping
+    servers on 127.0.0.1, and stops it at the end;
+ 2. renders a Vietnamese administrative letter (Nghị định 68/2024/NĐ-CP Mẫu số 01) of
     the People's Committee of Quảng Ninh with the forms package;
- 3. checks with the policy engine that the chairman may sign it, and signs it visibly
-    in the letter's signature box (PAdES B-LT, RSASSA-PSS, SHA-256);
- 4. checks with the policy engine that the clerk (văn thư) may now apply the
-    organisation's signature (Nghị định 30/2020/NĐ-CP Điều 32), and applies it over
-    the left third of the chairman's signature;
- 5. verifies both signatures with the test root trusted.
+ 3. the leader (người có thẩm quyền): the policy engine allows the chairman to sign,
+    and his blue signature goes between his title (ô 7a) and name (ô 7b) — PAdES B-LT,
+    RSASSA-PSS, SHA-256;
+ 4. the clerk (văn thư): after the policy verified the chairman's signature (Nghị
+    định 30/2020 Điều 32), the organisation's red seal at its real size over the left
+    third of his signature (ô 8);
+ 5. a separate appendix (phụ lục, tệp riêng) signed by the organisation with the
+    attachment stamp "Số: …; time" at the top right of page 1, no image;
+ 6. an electronic copy: a paper page scanned at 200 dpi (drawn for the demo) as an
+    image-only PDF, signed by the organisation with the copy stamp "SAO Y; …; time"
+    at ô 14;
+ 7. the issued letter extended to PAdES B-LTA (a document time-stamp) for archiving;
+ 8. every signed output verified (the test root trusted) and checked against the NĐ 30
+    layout rules; PNG pictures of the signed pages when pdftoppm is installed.
 
 It writes to DIR:
 
   van-ban-goc.pdf          the letter before signing
   chu-ky.png, con-dau.png  the signature and seal images drawn for the demo (TEST ONLY)
-  van-ban-lanh-dao-ky.pdf  stage 1: signed by the chairman (lãnh đạo)
-  van-ban-da-ky.pdf        stage 2: and by the organisation (applied by the văn thư)
+  van-ban-lanh-dao-ky.pdf  signed by the chairman (lãnh đạo)
+  van-ban-da-ky.pdf        and by the organisation (applied by the văn thư)
+  phu-luc.pdf              the appendix, a separate file, before signing
+  phu-luc-da-ky.pdf        the appendix with the organisation's attachment stamp
+  ban-giay-so-hoa.pdf      the scanned paper page (image only, 200 dpi)
+  ban-sao-y.pdf            its electronic copy with the SAO Y stamp
+  van-ban-luu-tru.pdf      the issued letter at PAdES B-LTA
+  *-trang-N.png            pictures of the signed pages (with pdftoppm)
   root-test.pem            the test root certificate to trust (TEST ONLY)
-  chinh-sach.json          the two policy decisions, with their citations
-  bao-cao-xac-minh.txt     the verification report, in Vietnamese
+  chinh-sach.json          the policy decisions, with their citations
+  bao-cao-xac-minh.txt     the verification report of van-ban-da-ky.pdf, in Vietnamese
   bao-cao-xac-minh.json    the same report as JSON
   README.txt               what was done and how to check it
 `
@@ -67,6 +84,11 @@ const (
 	demoReadmeName     = "README.txt"
 	demoSignatureName  = "chu-ky.png"
 	demoSealName       = "con-dau.png"
+	demoAppendixName   = "phu-luc.pdf"
+	demoAnnexSigned    = "phu-luc-da-ky.pdf"
+	demoScanName       = "ban-giay-so-hoa.pdf"
+	demoCopyName       = "ban-sao-y.pdf"
+	demoArchiveName    = "van-ban-luu-tru.pdf"
 )
 
 // demoSealMM is the diameter of the demo's seal, as a provincial People's Committee's.
@@ -79,6 +101,8 @@ var demoICT = time.FixedZone("ICT", 7*3600)
 const (
 	demoLeaderField = "Chữ ký lãnh đạo"
 	demoOrgField    = "Chữ ký cơ quan"
+	demoAnnexField  = "Chữ ký cơ quan trên phụ lục"
+	demoCopyField   = "Chữ ký cơ quan trên bản sao"
 )
 
 func runDemo(ctx context.Context, c *cli, args []string) int {
@@ -107,9 +131,31 @@ type demoResult struct {
 	// The images and where layout placed them.
 	signaturePNG, sealPNG []byte
 	signer, seal          *layout.Placement
+	// The appendix in a separate file and the electronic copy of a scanned page, each
+	// signed by the organisation with its stamp, and the letter at B-LTA.
+	appendix, annexSigned []byte
+	scan, copySigned      []byte
+	archive               []byte
+	annex, copier         *demoStep
+	res3, res4            *signature.SignResult
+	annexAt, copyAt       *layout.Placement
+	// checked lists each signed output with its verdicts.
+	checked []demoChecked
+}
+
+// demoChecked is one signed output and what the checks found.
+type demoChecked struct {
+	name        string
+	page        int // the page the signatures are on, for its picture
+	indications string
+	layout      []string // NĐ 30 rules of severity error broken (none: conforming)
 }
 
 func demo(ctx context.Context, c *cli, dir string) error {
+	// The output directory is checked before any work.
+	if err := demoCheckDir(dir); err != nil {
+		return err
+	}
 	fmt.Fprintln(c.stdout, "kyso demo: starting the test PKI (VGCA-shaped, TEST ONLY) on 127.0.0.1 ...")
 	pki, err := certstatustest.NewServer(certstatustest.Options{})
 	if err != nil {
@@ -125,7 +171,7 @@ func demo(ctx context.Context, c *cli, dir string) error {
 	if err != nil {
 		return err
 	}
-	return demoWrite(c.stdout, dir, r)
+	return demoWrite(ctx, c.stdout, dir, r)
 }
 
 // demoRun makes the letter and both signatures and verifies them, in memory.
@@ -211,12 +257,103 @@ func demoRun(ctx context.Context, out io.Writer, pki *certstatustest.PKI, client
 		return nil, fmt.Errorf("the policy placed the organisation's signature as %q, not as a seal", r.clerk.Decision.Placement)
 	}
 
+	// Stage 3: the appendix, in a separate file, gets the organisation's signature with
+	// the attachment stamp (NĐ 30/2020 Phụ lục I mục II k8 b).
+	if r.appendix, err = demoRenderAppendix(demoLetterNumber, now); err != nil {
+		return nil, err
+	}
+	r.annex = pol.attachment(kyso.CertificateStatus(status.Status))
+	r.annexAt, err = layout.Place(ctx, bytes.NewReader(r.appendix), int64(len(r.appendix)), layout.Spec{Kind: layout.Attachment, DocNumber: demoLetterNumber})
+	if err != nil {
+		return nil, fmt.Errorf("placing the attachment stamp: %w", err)
+	}
+	if r.annexSigned, r.res3, err = demoSignOrg(ctx, r.appendix, org.Key, org.Chain, r.annexAt, demoAnnexField, "Ký số phụ lục kèm theo văn bản (tệp riêng)", level, r.annex); err != nil {
+		return nil, err
+	}
+	demoPrintStep(out, "3", r.annex, r.res3, status)
+
+	// Stage 4: a paper page scanned at 200 dpi becomes an electronic copy (SAO Y) signed
+	// by the organisation with the copy stamp at ô 14.
+	if r.scan, err = demoScannedPDF(now); err != nil {
+		return nil, fmt.Errorf("digitising the paper page: %w", err)
+	}
+	r.copier = pol.copier(kyso.CertificateStatus(status.Status))
+	r.copyAt, err = layout.Place(ctx, bytes.NewReader(r.scan), int64(len(r.scan)), layout.Spec{Kind: layout.Copy, CopyForm: layout.CopyExact, OrgName: demoCopyingOrg})
+	if err != nil {
+		return nil, fmt.Errorf("placing the copy stamp: %w", err)
+	}
+	if r.copySigned, r.res4, err = demoSignOrg(ctx, r.scan, org.Key, org.Chain, r.copyAt, demoCopyField, "Sao y bản chính (bản sao điện tử)", level, r.copier); err != nil {
+		return nil, err
+	}
+	demoPrintStep(out, "4", r.copier, r.res4, status)
+
+	// Stage 5: the issued letter extended to B-LTA for archiving.
+	if err := demoNextSecond(ctx); err != nil {
+		return nil, err
+	}
+	services := &kyso.Services{TSAURL: pki.TSAURL, Checker: checker, HTTPClient: client, Timeout: 10 * time.Second}
+	var archive bytes.Buffer
+	if _, err := signature.Extend(ctx, &archive, bytes.NewReader(r.stage2), int64(len(r.stage2)), services.Extend(true)); err != nil {
+		return nil, fmt.Errorf("extending to B-LTA: %w", err)
+	}
+	r.archive = archive.Bytes()
+	fmt.Fprintf(out, "kyso demo: stage 5, lưu trữ / archive: %s extended to PAdES B-LTA (validation data and a document time-stamp)\n", demoArchiveName)
+
 	// Verification of the final document, offline, with the test root trusted.
 	if r.report, err = verify(r.stage2); err != nil {
 		return nil, fmt.Errorf("verifying stage 2: %w", err)
 	}
 	fmt.Fprintf(out, "kyso demo: verified %s offline with the test root trusted: %s\n", demoSignedName, demoIndications(r.report))
+
+	// Every signed output: kyso's verifier and the NĐ 30 layout rules.
+	for _, o := range []struct {
+		name string
+		doc  []byte
+		page int
+	}{
+		{demoLeaderName, r.stage1, r.signer.Page},
+		{demoSignedName, r.stage2, r.signer.Page},
+		{demoAnnexSigned, r.annexSigned, r.annexAt.Page},
+		{demoCopyName, r.copySigned, r.copyAt.Page},
+		{demoArchiveName, r.archive, r.signer.Page},
+	} {
+		rep, err := verify(o.doc)
+		if err != nil {
+			return nil, fmt.Errorf("verifying %s: %w", o.name, err)
+		}
+		broken, err := demoLayoutVerdict(ctx, o.doc)
+		if err != nil {
+			return nil, fmt.Errorf("checking the layout of %s: %w", o.name, err)
+		}
+		r.checked = append(r.checked, demoChecked{name: o.name, page: o.page, indications: demoIndications(rep), layout: broken})
+		verdict := "ĐẠT / CONFORMING"
+		if len(broken) > 0 {
+			verdict = "KHÔNG ĐẠT / NOT CONFORMING: " + strings.Join(broken, ", ")
+		}
+		fmt.Fprintf(out, "kyso demo: checked %s: %s; NĐ 30 layout: %s\n", o.name, demoIndications(rep), verdict)
+		if !rep.AllPassed() || len(broken) > 0 {
+			return nil, fmt.Errorf("%s does not pass its checks: %s; layout: %s", o.name, demoIndications(rep), verdict)
+		}
+	}
 	return r, nil
+}
+
+// demoSignOrg signs doc with the organisation's key at the placement p, after the
+// policy step allows it, at the next whole second.
+func demoSignOrg(ctx context.Context, doc []byte, key crypto.Signer, chain []*x509.Certificate, p *layout.Placement, field, reason string, level *signature.LevelOptions, step *demoStep) ([]byte, *signature.SignResult, error) {
+	if err := demoNextSecond(ctx); err != nil {
+		return nil, nil, err
+	}
+	var b bytes.Buffer
+	res, err := kyso.Sign(ctx, &b, bytes.NewReader(doc), int64(len(doc)), kyso.NewSigner(key, chain...), &kyso.SignOptions{Signature: signature.SignOptions{
+		Time: time.Now().In(demoICT).Truncate(time.Second), Hash: crypto.SHA256,
+		Name: chain[0].Subject.CommonName, Reason: reason, Location: "Quảng Ninh",
+		NewField: field, Widget: &signature.Widget{Page: p.Page, Rect: p.Rect, Appearance: p}, Level: level,
+	}, Policy: step.policy})
+	if err != nil {
+		return nil, nil, step.explain(err)
+	}
+	return b.Bytes(), res.SignResult, nil
 }
 
 // demoNextSecond waits for the next whole second, so that the next signing time (in
@@ -257,7 +394,9 @@ func demoIndications(rep *signature.Report) string {
 		if s.SubIndication != "" {
 			fmt.Fprintf(&b, "/%s", s.SubIndication)
 		}
-		fmt.Fprintf(&b, " (%s)", s.Level)
+		if s.Level != "" {
+			fmt.Fprintf(&b, " (%s)", s.Level)
+		}
 	}
 	return b.String()
 }
@@ -269,12 +408,15 @@ func firstOf(s []string) string {
 	return s[0]
 }
 
-// demoWrite writes every output file, each atomically, then says where they are.
-func demoWrite(out io.Writer, dir string, r *demoResult) error {
+// demoWrite writes every output file, each atomically, then the pictures of the
+// signed pages (with pdftoppm), then says where they are.
+func demoWrite(ctx context.Context, out io.Writer, dir string, r *demoResult) error {
 	decisions, err := json.MarshalIndent(map[string]any{
-		"profile": demoProfileID,
-		"leader":  r.leader.Decision,
-		"clerk":   r.clerk.Decision,
+		"profile":  demoProfileID,
+		"leader":   r.leader.Decision,
+		"clerk":    r.clerk.Decision,
+		"appendix": r.annex.Decision,
+		"copy":     r.copier.Decision,
 	}, "", "  ")
 	if err != nil {
 		return err
@@ -299,6 +441,11 @@ func demoWrite(out io.Writer, dir string, r *demoResult) error {
 		{demoSealName, r.sealPNG},
 		{demoLeaderName, r.stage1},
 		{demoSignedName, r.stage2},
+		{demoAppendixName, r.appendix},
+		{demoAnnexSigned, r.annexSigned},
+		{demoScanName, r.scan},
+		{demoCopyName, r.copySigned},
+		{demoArchiveName, r.archive},
 		{demoRootName, r.root},
 		{demoPolicyName, append(decisions, '\n')},
 		{demoReportName, reportText.Bytes()},
@@ -311,6 +458,17 @@ func demoWrite(out io.Writer, dir string, r *demoResult) error {
 			return err
 		}
 		fmt.Fprintln(out, "  wrote", p)
+	}
+	for _, o := range r.checked {
+		png, err := demoRender(ctx, filepath.Join(dir, o.name), o.page)
+		if err != nil {
+			return err
+		}
+		if png == "" {
+			fmt.Fprintln(out, "  (pdftoppm not installed: no pictures of the signed pages)")
+			break
+		}
+		fmt.Fprintln(out, "  wrote", png)
 	}
 	fmt.Fprintf(out, "check it: pdfsig %s   (see %s)\n", filepath.Join(dir, demoSignedName), filepath.Join(dir, demoReadmeName))
 	if !r.report.AllPassed() {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kyso-go/kyso/forms"
+	"github.com/kyso-go/kyso/policy"
 )
 
 const formsUsage = `usage: kyso forms <subcommand> [flags]
@@ -476,7 +477,7 @@ func formsDeadline(c *cli, args []string) int {
 	var err error
 	if strings.HasSuffix(strings.ToLower(profile), ".json") {
 		var b []byte
-		if b, err = os.ReadFile(profile); err == nil {
+		if b, err = readProvinceFile(profile); err == nil {
 			p, err = forms.ParseReportingProfile(b)
 		}
 		if err != nil {
@@ -512,4 +513,33 @@ func formsDeadline(c *cli, args []string) int {
 		fmt.Fprintf(c.stdout, "; gửi %s; căn cứ %s\n", dl.Recipient, dl.Citation)
 	}
 	return exitOK
+}
+
+// readProvinceFile reads a province file for "forms deadline" and, unless it is in the
+// earlier reporting-only format ("schedules"), validates it as kyso policy
+// -profile-file does, so both commands refuse the same files with the same error
+// naming the field.
+func readProvinceFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, forms.MaxProvinceFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > forms.MaxProvinceFileSize {
+		return nil, fmt.Errorf("province file larger than %d bytes", forms.MaxProvinceFileSize)
+	}
+	var probe map[string]json.RawMessage
+	if json.Unmarshal(b, &probe) == nil {
+		if _, legacy := probe["schedules"]; legacy {
+			return b, nil
+		}
+	}
+	if _, err := policy.BuiltinProfiles().Load(bytes.NewReader(b)); err != nil {
+		return nil, err
+	}
+	return b, nil
 }

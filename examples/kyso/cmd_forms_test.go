@@ -274,11 +274,28 @@ func TestFormsDeadline(t *testing.T) {
 	// A province file — the one kyso policy reads — gives the deadlines too.
 	prov := filepath.Join(t.TempDir(), "thu-nghiem.json")
 	require.NoError(t, os.WriteFile(prov, []byte(`{"id":"thu-nghiem","name":"Thử Nghiệm","extends":"national","instrument":"QĐ 7/2026",
+		"instruments":[{"short":"QĐ 7/2026","title":"Quy chế (thử nghiệm)","scope":"provincial","source":"agency"}],
 		"reports":[{"period":"quarterly","due_date":{"month_offset":1,"day":5},"shift":"next-working-day","recipient":"Sở KH&CN",
 		"citation":{"instrument":"QĐ 7/2026","article":"9","source":"agency"}}]}`), 0o644))
 	code, out, errOut := runFormsCLI("deadline", "-profile", prov, "-period", "2026-09")
 	require.Equal(t, exitOK, code, errOut)
 	assert.Contains(t, out, "thu-nghiem quarterly 2026-Q3: hạn 05/10/2026 (thứ Hai); gửi Sở KH&CN; căn cứ QĐ 7/2026, Điều 9")
+
+	// A province file kyso policy refuses is refused here too, with the same error
+	// naming the field; one without reports says so; a huge one is refused unread.
+	for name, c := range map[string]struct{ file, want string }{
+		"undeclared instrument": {`{"id":"x","name":"X","extends":"national","reports":[{"period":"annual","due_date":{"month_offset":0,"day":5},"citation":{"instrument":"QĐ 9/2026","article":"9"}}]}`, `reports[0].citation.instrument: "QĐ 9/2026" is neither in kyso's list`},
+		"unknown field":         {`{"id":"x","name":"X","extends":"national","colour":"red"}`, "colour: unknown field"},
+		"period backwards":      {`{"id":"x","name":"X","extends":"national","period":{"from":"2025-07-01","until":"2020-01-01","note":"n"}}`, "period.until"},
+		"no reports":            {`{"id":"x","name":"X","extends":"national"}`, `reports: province "x" has no report with a due_date`},
+		"too large":             {`{"id":"x","name":"` + strings.Repeat("a", forms.MaxProvinceFileSize) + `"}`, "larger than 262144 bytes"},
+	} {
+		f := filepath.Join(t.TempDir(), "p.json")
+		require.NoError(t, os.WriteFile(f, []byte(c.file), 0o644))
+		code, _, errOut := runFormsCLI("deadline", "-profile", f, "-period", "2026-12")
+		assert.Equal(t, exitFailure, code, name)
+		assert.Contains(t, errOut, c.want, name)
+	}
 
 	// An agency's own profile file.
 	pf := filepath.Join(t.TempDir(), "tinh.json")

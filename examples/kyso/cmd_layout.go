@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/kyso-go/kyso/layout"
 )
@@ -20,12 +21,16 @@ subcommands:
            its measurable thể thức (A4, margins, fonts, body size, page numbers, …);
            one finding per rule with its citation, Vietnamese and English message and
            the measured value
-  anchors  FILE.pdf
-           print the text lines found on each page with their boxes, and the
-           candidate signer blocks (title ô 7a, name ô 7b)
+  anchors  [-title TEXT] [-name TEXT] [-lines] FILE.pdf
+           print the signer blocks layout's anchor finder (layout.FindSigner) finds:
+           page, title box (ô 7a), name box (ô 7b) and the gap between them where
+           the signature image goes (ô 7c); every block on the pages, or only the
+           signer -name (and -title) given; when none is found (or with -lines), the
+           text lines the extractor found on each page, with their boxes
 
 exit status (check): 0 conforming (warnings allowed), 1 a rule is broken, 2 usage error,
-3 the file cannot be read; (anchors): 0, 2 usage error, 3 unreadable`
+3 the file cannot be read; (anchors): 0 a block found (or none asked for), 1 the signer
+given by -name not found, 2 usage error, 3 unreadable`
 
 // Exit statuses of kyso layout.
 const (
@@ -126,11 +131,17 @@ func printLayoutReport(w io.Writer, rep *layout.Report) {
 
 func layoutAnchors(ctx context.Context, c *cli, args []string) int {
 	fs := newCmdFlags(c, "kyso layout anchors", layoutHelp["anchors"].text, layoutHelp["anchors"].exits)
+	title := fs.String("title", "", "the signer's title as printed (ô 7a), lines separated by \\n, e.g. \"KT. CHỦ TỊCH\\nPHÓ CHỦ TỊCH\" (with -name)")
+	name := fs.String("name", "", "look only for the signer block of this `name` (ô 7b)")
+	lines := fs.Bool("lines", false, "also print the text lines found on each page")
 	f, size, code, ok := layoutFile(c, fs, args)
 	if !ok {
 		return code
 	}
 	defer f.Close()
+	if *title != "" && *name == "" {
+		return fs.usageError("-title needs -name")
+	}
 	m, err := layout.Measure(ctx, f, size, nil)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "kyso layout anchors: %v\n", err)
@@ -139,31 +150,87 @@ func layoutAnchors(ctx context.Context, c *cli, args []string) int {
 		}
 		return exitFailure
 	}
-	printAnchors(c.stdout, m)
+	var blocks []*layout.SignerBlock
+	if *name != "" {
+		b, err := layout.FindSigner(ctx, f, size, unescapeNewlines(*title), *name, nil)
+		if err != nil {
+			var ae *layout.AnchorError
+			if !errors.As(err, &ae) {
+				fmt.Fprintf(c.stderr, "kyso layout anchors: %v\n", err)
+				return exitFailure
+			}
+			fmt.Fprintln(c.stdout, ae.Error())
+		} else {
+			blocks = append(blocks, b)
+		}
+	} else {
+		blocks = anchorBlocks(ctx, f, size, m)
+	}
+	printAnchors(c.stdout, m, blocks, *lines)
+	if *name != "" && len(blocks) == 0 {
+		return exitFailure
+	}
 	return exitOK
 }
 
-// printAnchors prints what was found on the pages: the text lines with their boxes
-// (points, [llx lly urx ury] in the page as displayed, origin lower left) and the
-// candidate signer blocks.
-// It is kept small so that the anchor finder of the layout package can replace it.
-func printAnchors(w io.Writer, m *layout.Measurement) {
+// anchorBlocks finds every signer block on the pages with layout's anchor finder:
+// each candidate the measurement saw (a title above a gap above a name) is looked up
+// with layout.FindSigner on its page, which confirms it and measures it as Place
+// does. A candidate the finder does not confirm (ambiguous, say) is left out.
+func anchorBlocks(ctx context.Context, r io.ReaderAt, size int64, m *layout.Measurement) []*layout.SignerBlock {
+	var out []*layout.SignerBlock
+	seen := map[string]bool{}
+	for _, cb := range m.CandidateBlocks {
+		var title []string
+		for _, l := range cb.Title {
+			title = append(title, l.Text)
+		}
+		b, err := layout.FindSigner(ctx, r, size, strings.Join(title, "\n"), cb.Name.Text, &layout.FindOptions{Page: cb.Page})
+		if err != nil {
+			continue
+		}
+		key := fmt.Sprintf("%d %.1f %.1f", b.Page, b.Name.Rect[0], b.Name.Rect[1])
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// printAnchors prints the signer blocks found (page, the title's box ô 7a and its
+// lines, the gap ô 7c, the name's box ô 7b; points, [llx lly urx ury] in the page as
+// displayed, origin lower left) and, when none was found or withLines is set, the text
+// lines on every page as the extractor found them.
+func printAnchors(w io.Writer, m *layout.Measurement, blocks []*layout.SignerBlock, withLines bool) {
+	for i, b := range blocks {
+		fmt.Fprintf(w, "signer block %d on page %d (layout.FindSigner):\n", i+1, b.Page)
+		if len(b.Title) > 0 {
+			box := b.Title[0].Rect
+			for _, l := range b.Title[1:] {
+				box = [4]float64{min(box[0], l.Rect[0]), min(box[1], l.Rect[1]), max(box[2], l.Rect[2]), max(box[3], l.Rect[3])}
+			}
+			fmt.Fprintf(w, "  7a title [%6.1f %6.1f %6.1f %6.1f]\n", box[0], box[1], box[2], box[3])
+			for _, l := range b.Title {
+				fmt.Fprintf(w, "           [%6.1f %6.1f %6.1f %6.1f] %4.1fpt %q\n", l.Rect[0], l.Rect[1], l.Rect[2], l.Rect[3], l.Size, l.Text)
+			}
+		}
+		g := b.Gap
+		fmt.Fprintf(w, "  7c gap   [%6.1f %6.1f %6.1f %6.1f] %.1f × %.1f pt (%.1f × %.1f mm)\n", g[0], g[1], g[2], g[3],
+			g[2]-g[0], g[3]-g[1], (g[2]-g[0])*25.4/72, (g[3]-g[1])*25.4/72)
+		n := b.Name
+		fmt.Fprintf(w, "  7b name  [%6.1f %6.1f %6.1f %6.1f] %4.1fpt %q\n", n.Rect[0], n.Rect[1], n.Rect[2], n.Rect[3], n.Size, n.Text)
+	}
+	if len(blocks) > 0 && !withLines {
+		return
+	}
+	if len(blocks) == 0 {
+		fmt.Fprintln(w, "no signer block (title ô 7a above a gap above a name ô 7b) found; the text lines on each page:")
+	}
 	for _, p := range m.Pages {
 		fmt.Fprintf(w, "page %d (%.0f × %.0f pt, rotate %d)\n", p.Number, p.Width, p.Height, p.Rotate)
 		for _, l := range p.Lines {
 			fmt.Fprintf(w, "  [%6.1f %6.1f %6.1f %6.1f] %4.1fpt %q\n", l.BBox[0], l.BBox[1], l.BBox[2], l.BBox[3], l.Size, l.Text)
 		}
-	}
-	for _, b := range m.CandidateBlocks {
-		g := b.Gap()
-		fmt.Fprintf(w, "signer block on page %d:\n", b.Page)
-		for _, t := range b.Title {
-			fmt.Fprintf(w, "  7a title [%6.1f %6.1f %6.1f %6.1f] %q\n", t.BBox[0], t.BBox[1], t.BBox[2], t.BBox[3], t.Text)
-		}
-		fmt.Fprintf(w, "  7c gap   [%6.1f %6.1f %6.1f %6.1f]\n", g[0], g[1], g[2], g[3])
-		fmt.Fprintf(w, "  7b name  [%6.1f %6.1f %6.1f %6.1f] %q\n", b.Name.BBox[0], b.Name.BBox[1], b.Name.BBox[2], b.Name.BBox[3], b.Name.Text)
-	}
-	if len(m.CandidateBlocks) == 0 {
-		fmt.Fprintln(w, "no signer block (title above a gap above a name) found")
 	}
 }

@@ -4,15 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kyso-go/kyso/forms"
+	"github.com/kyso-go/kyso/layout"
 )
 
 // runLayoutCmd runs "kyso layout args…".
@@ -93,14 +96,69 @@ func TestLayoutCheckCommand(t *testing.T) {
 	assert.Equal(t, 2, code)
 }
 
+// TestLayoutAnchorsCommand: "kyso layout anchors" prints the signer blocks layout's
+// anchor finder finds (page, 7a box and lines, 7c gap, 7b name), only the signer asked
+// for with -name, and the extractor's lines when no block is found.
 func TestLayoutAnchorsCommand(t *testing.T) {
-	code, out, errs := runLayoutCmd(t, "anchors", layoutLetter(t))
+	letter := layoutLetter(t)
+	f, err := os.Open(letter)
+	require.NoError(t, err)
+	defer f.Close()
+	st, err := f.Stat()
+	require.NoError(t, err)
+	m, err := layout.Measure(context.Background(), f, st.Size(), nil)
+	require.NoError(t, err)
+	require.Len(t, m.CandidateBlocks, 1)
+	signer := m.CandidateBlocks[0].Name.Text
+	var title []string
+	for _, l := range m.CandidateBlocks[0].Title {
+		title = append(title, l.Text)
+	}
+
+	code, out, errs := runLayoutCmd(t, "anchors", letter)
 	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "signer block 1 on page 1 (layout.FindSigner)")
+	assert.Regexp(t, `7a title \[\s*[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\]`, out)
+	assert.Regexp(t, `7c gap   \[[^\]]+\] [\d.]+ × [\d.]+ pt`, out)
+	assert.Contains(t, out, "7b name")
+	assert.Contains(t, out, fmt.Sprintf("%q", signer))
+	assert.NotContains(t, out, "page 1 (595 × 842 pt", "the lines only with -lines or when no block is found")
+	// The gap is what Place would fill: layout.FindSigner's own measure.
+	b, err := layout.FindSigner(context.Background(), f, st.Size(), strings.Join(title, "\n"), signer, nil)
+	require.NoError(t, err)
+	assert.Contains(t, out, fmt.Sprintf("7c gap   [%6.1f %6.1f %6.1f %6.1f]", b.Gap[0], b.Gap[1], b.Gap[2], b.Gap[3]))
+
+	// -lines adds the extractor's lines.
+	code, out, _ = runLayoutCmd(t, "anchors", "-lines", letter)
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "signer block 1 on page 1")
 	assert.Contains(t, out, "page 1 (595 × 842 pt, rotate 0)")
 	assert.Contains(t, out, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
-	assert.Contains(t, out, "signer block on page")
-	assert.Contains(t, out, "7a title")
-	assert.Contains(t, out, "7b name")
+
+	// -name: that signer's block; a name not on the page: the finder's error, the lines
+	// as a fallback, exit 1.
+	code, out, _ = runLayoutCmd(t, "anchors", "-name", strings.ToUpper(signer), letter)
+	require.Equal(t, 0, code)
+	assert.Equal(t, 1, strings.Count(out, "signer block "), out)
+	code, out, _ = runLayoutCmd(t, "anchors", "-name", "Người Không Có", letter)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "Người Không Có")
+	assert.Contains(t, out, "no signer block")
+	assert.Contains(t, out, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+
+	// A document without a signer block (the demo's appendix): the extractor's lines.
+	annex, err := demoRenderAppendix(demoLetterNumber, time.Now())
+	require.NoError(t, err)
+	p := filepath.Join(t.TempDir(), "phu-luc.pdf")
+	require.NoError(t, os.WriteFile(p, annex, 0o600))
+	code, out, _ = runLayoutCmd(t, "anchors", p)
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "no signer block (title ô 7a above a gap above a name ô 7b) found")
+	assert.Contains(t, out, "PHỤ LỤC")
+	assert.NotContains(t, out, "signer block 1")
+
 	code, _, _ = runLayoutCmd(t, "anchors")
 	assert.Equal(t, 2, code)
+	code, _, _ = runLayoutCmd(t, "anchors", "-title", "CHỦ TỊCH", letter)
+	assert.Equal(t, 2, code, "-title needs -name")
 }

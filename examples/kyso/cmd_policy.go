@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -115,9 +116,15 @@ func policyRegistry(c *cli, o policyOpts) (*policy.Registry, string, error) {
 			return nil, "", fmt.Errorf("profile file: %w", err)
 		}
 		defer f.Close()
+		builtin := reg.IDs()
 		p, err := reg.Load(f)
 		if err != nil {
 			return nil, "", fmt.Errorf("profile file %s: %w", o.profileFile, err)
+		}
+		if slices.Contains(builtin, p.ID) {
+			// Replacing a shipped profile is allowed (an agency corrects its own
+			// province), but never silently.
+			fmt.Fprintf(c.stderr, "kyso policy: tệp %s thay thế hồ sơ có sẵn “%s” / the file replaces the built-in profile %q\n", o.profileFile, p.ID, p.ID)
 		}
 		if id == "" {
 			id = p.ID
@@ -303,8 +310,11 @@ func policyRules(c *cli, args []string) int {
 				label = "xem thêm / see also"
 			}
 			fmt.Fprintf(c.stdout, "  %s: %s", label, ct)
-			if ct.Status == policy.CitationSuperseded {
+			switch ct.Status {
+			case policy.CitationSuperseded:
 				fmt.Fprint(c.stdout, " [đã bị thay thế / superseded]")
+			case policy.CitationUnverified:
+				fmt.Fprint(c.stdout, " [chưa kiểm chứng / unverified]")
 			}
 			if ct.Note != "" {
 				fmt.Fprintf(c.stdout, " (%s)", ct.Note)

@@ -544,3 +544,27 @@ func TestPolicyDeadlinesCLI(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, "bad reporting period")
 }
+
+// Review of issue 12: a file that replaces a built-in profile says so on stderr (the
+// replacement still applies); an unverified citation is marked in `policy rules`, as a
+// superseded one is.
+func TestPolicyProfileFileReplacesBuiltin(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "ht.json")
+	require.NoError(t, os.WriteFile(file, []byte(`{"id": "ha-tinh", "name": "Hà Tĩnh (sửa)", "extends": "national"}`), 0o600))
+	_, req, _ := runPolicyCmd(t, "", nil, "check", "-example", "deputy-acting-signs-q")
+	code, _, stderr := runPolicyCmd(t, req, nil, "check", "-profile-file", file, "-json")
+	assert.Equal(t, exitOK, code, "the agency's Hà Tĩnh file binds no title rule")
+	assert.Contains(t, stderr, `the file replaces the built-in profile "ha-tinh"`)
+	assert.Contains(t, stderr, "thay thế hồ sơ có sẵn “ha-tinh”")
+
+	added := filepath.Join(dir, "new.json")
+	require.NoError(t, os.WriteFile(added, []byte(`{"id": "thu-nghiem", "name": "Thử nghiệm", "extends": "national"}`), 0o600))
+	code, _, stderr = runPolicyCmd(t, req, nil, "check", "-profile-file", added, "-json")
+	assert.Equal(t, exitOK, code)
+	assert.NotContains(t, stderr, "replaces")
+
+	code, out, _ := runPolicyCmd(t, "", nil, "rules", "-profile", "national")
+	require.Equal(t, exitOK, code)
+	assert.Regexp(t, `căn cứ / basis: NĐ 68/2024/NĐ-CP \[chưa kiểm chứng / unverified\]`, out)
+}

@@ -15,6 +15,10 @@ import (
 // Thông tư 185/2019/TT-BQP Mẫu 02.
 const demoFormID = "nd68/mau-01"
 
+// demoLetterNumber is the letter's number and symbol (số và ký hiệu), which the
+// appendix's attachment stamp repeats.
+const demoLetterNumber = "1234/UBND-VP"
+
 // demoSignerTitle is the chairman's title (ô 7a) as the letter prints it.
 const demoSignerTitle = "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
 
@@ -44,7 +48,7 @@ func demoRenderLetter(leaderName string, now time.Time) (*demoLetter, error) {
 	data := *def.Sample
 	data.Header.ParentBody = ""
 	data.Header.IssuingBody = "ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH"
-	data.Header.Number = "1234/UBND-VP"
+	data.Header.Number = demoLetterNumber
 	data.Header.Place = "Quảng Ninh"
 	data.Header.Date = forms.FormatDate(now)
 	data.Header.SignerAuthority = "TM. ỦY BAN NHÂN DÂN"

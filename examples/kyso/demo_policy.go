@@ -83,6 +83,31 @@ func (p *demoPolicy) clerk(status policy.CertificateStatus, verified *signature.
 	return s
 }
 
+// attachment is the clerk applying the organisation signature to the letter's
+// appendix in a separate file, whose main document the chairman has signed (NĐ
+// 30/2020 Phụ lục I mục II k8 b).
+func (p *demoPolicy) attachment(status policy.CertificateStatus) *demoStep {
+	s := &demoStep{Name: "văn thư / clerk, phụ lục / appendix", Rules: []string{policy.RuleAttachmentSeparateFile, policy.RuleOrgSealByClerk}}
+	s.policy = &kyso.Policy{Engine: p.engine, Facts: policy.Request{
+		Role:        policy.RoleClerk,
+		Certificate: policy.Certificate{Status: status},
+		Document:    policy.Document{Kind: policy.DocAttachmentSeparateFile, MainDocumentSigned: true},
+	}, Decided: s.record}
+	return s
+}
+
+// copier is the clerk signing an electronic copy (SAO Y) the organisation made of a
+// paper document (NĐ 30/2020 Phần II mục I).
+func (p *demoPolicy) copier(status policy.CertificateStatus) *demoStep {
+	s := &demoStep{Name: "văn thư / clerk, bản sao / copy", Rules: []string{policy.RuleCopyOwnOrganisation, policy.RuleCopyStamp}}
+	s.policy = &kyso.Policy{Engine: p.engine, Facts: policy.Request{
+		Role:        policy.RoleClerk,
+		Certificate: policy.Certificate{Status: status},
+		Document:    policy.Document{Kind: policy.DocCopy, CopyForm: policy.CopyTrue, CopyMadeByOrganisation: true},
+	}, Decided: s.record}
+	return s
+}
+
 func (s *demoStep) record(d policy.Decision) { s.Decision = &d }
 
 // explain turns a signing error into a message that cites the policy when the policy

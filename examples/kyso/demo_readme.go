@@ -33,7 +33,7 @@ func demoReadme(dir string, r *demoResult) string {
 		the root is not the VGCA's, and the signatures have no legal value (không có giá trị
 		pháp lý).`)
 	b.WriteString("\n")
-	para("2. ", "   ", `The forms package rendered %q (%s, Thông tư 185/2019/TT-BQP) from its built-in
+	para("2. ", "   ", `The forms package rendered %q (%s, Nghị định 68/2024/NĐ-CP Mẫu số 01) from its built-in
 		sample, as a letter of the UBND tỉnh Quảng Ninh laid out after Nghị định 30/2020/NĐ-CP
 		Phụ lục I, in Liberation Serif with the Vietnamese text embedded: %s. It reported the
 		room for the signature between the title (ô 7a) and the name (ô 7b): page %d,
@@ -65,8 +65,27 @@ func demoReadme(dir string, r *demoResult) string {
 		The decisions, with every rule and its citation, are in %s.`,
 		r.orgName, r.res2.Field, demoSealName, demoSealMM, seal[0], seal[1], seal[2], seal[3], demoLevel(r.res2), demoSignedName, demoPolicyName)
 	b.WriteString("\n")
-	para("5. ", "   ", `The final document was verified offline with the test root trusted: %s. The report
-		is in %s (Vietnamese) and %s (JSON).`, demoIndications(r.report), demoReportName, demoReportJSONName)
+	para("5. ", "   ", `Phụ lục / the appendix in a separate file (%s, rendered from the demo's own form
+		definition loaded into the forms registry) was signed by the organisation with the
+		attachment stamp "Số: %s; <signing time>" at the top right of page 1, no image,
+		Times New Roman-metric 10 pt (Nghị định 30/2020 Phụ lục I mục II k8 b, mục III k1 d),
+		at [%.1f %.1f %.1f %.1f]: %s. Decision: %s.`, demoAppendixName, demoLetterNumber,
+		r.annexAt.Rect[0], r.annexAt.Rect[1], r.annexAt.Rect[2], r.annexAt.Rect[3], demoAnnexSigned, demoDecisionWord(r.annex))
+	b.WriteString("\n")
+	para("6. ", "   ", `Bản sao điện tử / an electronic copy. A paper page, drawn for the demo as a scanner
+		returns it (A4, colour, %d dpi), became an image-only PDF at 100 %% scale (%s, made
+		with kyso.ScannedPDF), which the organisation signed with the copy stamp "SAO Y; %s;
+		<signing time>" at ô 14, top right of page 1, no image (Phần II mục I), at [%.1f %.1f
+		%.1f %.1f]: %s. Decision: %s.`, demoScanDPI, demoScanName, demoCopyingOrg,
+		r.copyAt.Rect[0], r.copyAt.Rect[1], r.copyAt.Rect[2], r.copyAt.Rect[3], demoCopyName, demoDecisionWord(r.copier))
+	b.WriteString("\n")
+	para("7. ", "   ", `Lưu trữ / archiving. The issued letter was extended to PAdES B-LTA: validation data
+		for every certificate and a document time-stamp over the whole file (%s).`, demoArchiveName)
+	b.WriteString("\n")
+	para("8. ", "   ", `Every signed output was verified offline with the test root trusted and checked
+		against the layout rules of Nghị định 30/2020 (layout.Check): %s. The report of %s is
+		in %s (Vietnamese) and %s (JSON). With pdftoppm installed, the signed pages are
+		pictured in the *-trang-N.png files.`, demoCheckedSummary(r), demoSignedName, demoReportName, demoReportJSONName)
 	fmt.Fprintf(&b, `
 Tệp / Files
 -----------
@@ -75,8 +94,13 @@ Tệp / Files
   %-24s the organisation's seal image, %d mm (TEST ONLY)
   %-24s stage 1: signed by the chairman
   %-24s stage 2: signed by the chairman and the organisation
+  %-24s the appendix (separate file) before signing
+  %-24s the appendix with the organisation's attachment stamp
+  %-24s the scanned paper page, image only, %d dpi
+  %-24s its electronic copy with the SAO Y stamp
+  %-24s the issued letter at PAdES B-LTA
   %-24s the test root to trust (TEST ONLY)
-  %-24s the two policy decisions
+  %-24s the policy decisions
   %-24s the verification report (Vietnamese)
   %-24s the verification report (JSON)
   %-24s this file
@@ -98,16 +122,43 @@ Kiểm tra / How to check it (from the directory where the demo ran)
   go run ./examples/kyso verify -trust %s -offline %s
       stage 1 alone: the chairman's signature, TOTAL_PASSED.
 
+  go run ./examples/kyso verify -trust %s -offline %s
+  go run ./examples/kyso verify -trust %s -offline %s
+  go run ./examples/kyso verify -trust %s -offline %s
+      the appendix, the electronic copy and the archived letter (B-LTA).
+
+  go run ./examples/kyso layout check %s
+      the NĐ 30 layout rules (also on any other output): ĐẠT / CONFORMING.
+
 Open %s in any PDF viewer to see the letter, the chairman's
 blue signature between "CHỦ TỊCH" and his name, and the organisation's red seal over
 its left third.
 `,
-		demoUnsignedName, demoSignatureName, demoSealName, demoSealMM, demoLeaderName, demoSignedName, demoRootName, demoPolicyName, demoReportName, demoReportJSONName, demoReadmeName,
+		demoUnsignedName, demoSignatureName, demoSealName, demoSealMM, demoLeaderName, demoSignedName,
+		demoAppendixName, demoAnnexSigned, demoScanName, demoScanDPI, demoCopyName, demoArchiveName,
+		demoRootName, demoPolicyName, demoReportName, demoReportJSONName, demoReadmeName,
 		p(demoSignedName),
 		p(demoRootName), p(demoSignedName),
 		p(demoRootName), p(demoLeaderName),
+		p(demoRootName), p(demoAnnexSigned),
+		p(demoRootName), p(demoCopyName),
+		p(demoRootName), p(demoArchiveName),
+		p(demoCopyName),
 		p(demoSignedName))
 	return b.String()
+}
+
+// demoCheckedSummary lists each signed output with its verdicts.
+func demoCheckedSummary(r *demoResult) string {
+	var parts []string
+	for _, c := range r.checked {
+		v := "NĐ 30 ĐẠT / CONFORMING"
+		if len(c.layout) > 0 {
+			v = "NĐ 30 KHÔNG ĐẠT: " + strings.Join(c.layout, ", ")
+		}
+		parts = append(parts, fmt.Sprintf("%s — %s, %s", c.name, c.indications, v))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // demoDecisionWord says whether the step was allowed, and where the signature goes.

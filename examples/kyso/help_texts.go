@@ -60,8 +60,12 @@ var layoutHelp = map[string]subHelp{
 		"Checks a received PDF against Nghị định 30/2020 Phụ lục I: its visible signatures and\n" +
 		"its measurable thể thức; one finding per rule with its citation. - reads standard input.",
 		"exit status: 0 conforming (warnings allowed), 1 a rule is broken, 2 usage error, 3 the file cannot be read"},
-	"anchors": {"usage: kyso layout anchors FILE.pdf|-\n\n" +
-		"Prints the text lines found on each page with their boxes, and the candidate signer\n" +
-		"blocks (title ô 7a, name ô 7b). - reads standard input.",
-		"exit status: 0 printed, 2 usage error, 3 the file cannot be read"},
+	"anchors": {"usage: kyso layout anchors [-title TEXT] [-name TEXT] [-lines] FILE.pdf|-\n\n" +
+		"Prints the signer blocks layout's anchor finder (layout.FindSigner) finds: page, title\n" +
+		"box (ô 7a), name box (ô 7b) and the gap between them where the signature image goes\n" +
+		"(ô 7c); every block on the pages, or only the signer -name (and -title) given. When\n" +
+		"none is found (or with -lines), the text lines the extractor found on each page, with\n" +
+		"their boxes. - reads standard input.",
+		"exit status: 0 a block found (or none asked for), 1 the signer given by -name not found,\n" +
+			"2 usage error, 3 the file cannot be read"},
 }

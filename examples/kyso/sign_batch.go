@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -55,7 +56,19 @@ func batchInputs(dir string) ([]string, error) {
 	}
 	var names []string
 	for _, e := range entries {
-		if e.Type().IsRegular() && strings.EqualFold(filepath.Ext(e.Name()), ".pdf") && !strings.HasPrefix(e.Name(), ".") {
+		if !strings.EqualFold(filepath.Ext(e.Name()), ".pdf") || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		mode := e.Type()
+		if mode&fs.ModeSymlink != 0 { // a link to a PDF is signed; a broken one fails visibly instead of vanishing
+			st, err := os.Stat(filepath.Join(dir, e.Name()))
+			if err != nil {
+				names = append(names, e.Name())
+				continue
+			}
+			mode = st.Mode().Type()
+		}
+		if mode.IsRegular() { // never a directory, a FIFO or a device
 			names = append(names, e.Name())
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -217,6 +218,33 @@ func TestSignCommandBatchCSC(t *testing.T) {
 		code, _, _ := runCLI(t, f.env, bad...)
 		assert.Equal(t, exitUsage, code, "%v", bad)
 	}
+}
+
+// TestSignCommandBatchLinks: in -in-dir, a symbolic link to a PDF is signed like a
+// file, a broken link fails visibly (summary, exit 1, no output) instead of being
+// skipped, and a directory or a FIFO named *.pdf is never opened.
+func TestSignCommandBatchLinks(t *testing.T) {
+	f := newCSCCmdFixture(t)
+	inDir, outDir, elsewhere := filepath.Join(f.dir, "in"), filepath.Join(f.dir, "out"), filepath.Join(f.dir, "elsewhere")
+	require.NoError(t, os.Mkdir(inDir, 0o700))
+	require.NoError(t, os.Mkdir(elsewhere, 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(inDir, "a.pdf"), pdftest.OnePage(1), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(elsewhere, "b.pdf"), pdftest.OnePage(2), 0o600))
+	require.NoError(t, os.Symlink(filepath.Join(elsewhere, "b.pdf"), filepath.Join(inDir, "b.pdf")))
+	require.NoError(t, os.Symlink(filepath.Join(elsewhere, "missing.pdf"), filepath.Join(inDir, "c.pdf")))
+	require.NoError(t, os.Mkdir(filepath.Join(inDir, "d.pdf"), 0o700))
+	require.NoError(t, syscall.Mkfifo(filepath.Join(inDir, "e.pdf"), 0o600))
+	code, stdout, stderr := runCLI(t, f.env, append([]string{"sign", "-in-dir", inDir, "-out-dir", outDir}, f.cscArgs("leader", "CSC_PIN")...)...)
+	assert.Equal(t, exitFailure, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	assert.Contains(t, stdout, "signed 2 of 3 documents")
+	assert.Contains(t, stdout, "c.pdf")
+	assert.Contains(t, stderr, "FAILED c.pdf")
+	assert.Equal(t, 1, pdfsigValid(t, filepath.Join(outDir, "a.pdf")))
+	assert.Equal(t, 1, pdfsigValid(t, filepath.Join(outDir, "b.pdf")))
+	entries, err := os.ReadDir(outDir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 2, "no output, no temporary file for c.pdf")
+	assert.Equal(t, 1, f.srv.Calls("credentials/authorize"))
 }
 
 // TestSignCommandBatchPKCS11: -in-dir with a PKCS#11 token signs every document under

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"math"
 
 	"github.com/kyso-go/kyso/layout"
 )
@@ -70,10 +71,12 @@ func (p *signPlacementFlags) problems() []string {
 	case layout.Copy:
 		if p.copyForm == "" {
 			out = append(out, `-placement copy needs -copy-form "SAO Y", "SAO LỤC" or "TRÍCH SAO"`)
+		} else if _, err := layout.ParseCopyForm(p.copyForm); err != nil {
+			out = append(out, fmt.Sprintf(`-copy-form %q: want "SAO Y", "SAO LỤC" or "TRÍCH SAO"`, p.copyForm))
 		}
 	}
-	if p.sealMM < 0 {
-		out = append(out, fmt.Sprintf("-seal-mm %g: want a positive diameter", p.sealMM))
+	if p.sealMM < 0 || p.sealMM > layout.MaxSealMM || math.IsNaN(p.sealMM) {
+		out = append(out, fmt.Sprintf("-seal-mm %g: want the seal's real diameter, 0 < mm ≤ %g (0: from the PNG's pHYs)", p.sealMM, layout.MaxSealMM))
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/x509"
 	"encoding/pem"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -108,6 +109,48 @@ func TestSignPlacementFlags(t *testing.T) {
 	assert.Contains(t, stderr, "candidates")
 	_, err = os.Stat(s6)
 	assert.True(t, os.IsNotExist(err), "nothing written")
+
+	// kyso layout check: what the placement flags produced conforms (exit 0); the same
+	// seal given by hand on the right of the signer's image breaks a rule (exit 1).
+	code, stdout, stderr = runCLI(t, nil, "layout", "check", s2)
+	assert.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	code, stdout, stderr = runCLI(t, nil, "layout", "check", s3)
+	assert.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	// The attachment above was set in an italic face: the stamp must be upright.
+	code, stdout, _ = runCLI(t, nil, "layout", "check", s4)
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, stdout, "stamp.typography")
+	code, stdout, stderr = runCLI(t, nil, "sign", "-in", in, "-out", s6, "-key", lk, "-cert", lc,
+		"-placement", "signer", "-image", sig, "-signer-title", `TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH`, "-signer-name", name)
+	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	var r [4]float64
+	i := strings.Index(stdout, "signer placed on page 1 at [")
+	require.GreaterOrEqual(t, i, 0, stdout)
+	_, err = fmt.Sscanf(stdout[i+len("signer placed on page 1 at ["):], "%g %g %g %g]", &r[0], &r[1], &r[2], &r[3])
+	require.NoError(t, err)
+	d := 36 / 25.4 * 72 // the seal's diameter in points
+	left := r[2] - (r[2]-r[0])/3
+	cy := (r[1] + r[3]) / 2
+	s7 := filepath.Join(dir, "s7.pdf")
+	code, stdout, stderr = runCLI(t, nil, "sign", "-in", s6, "-out", s7, "-key", ok, "-cert", oc,
+		"-placement", "seal", "-image", seal, "-page", "1", "-rect", fmt.Sprintf("%g,%g,%g,%g", left, cy-d/2, left+d, cy+d/2))
+	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	code, stdout, _ = runCLI(t, nil, "layout", "check", s7)
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, stdout, "seal.side")
+
+	// A letter encrypted with a user password: the placement reads it with the
+	// password given by -in-pass-env, as the signing does.
+	if _, err := exec.LookPath("qpdf"); err == nil || os.Getenv("CI") != "" {
+		enc := filepath.Join(dir, "enc.pdf")
+		out, err := exec.Command("qpdf", "--encrypt", "mat-khau", "owner", "256", "--", in, enc).CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		s8 := filepath.Join(dir, "s8.pdf")
+		code, stdout, stderr = runCLI(t, map[string]string{"DOCPW": "mat-khau"}, "sign", "-in", enc, "-out", s8, "-key", ok, "-cert", oc,
+			"-in-pass-env", "DOCPW", "-placement", "attachment", "-doc-number", "41/2022/QĐ-UBND")
+		require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+		assert.Contains(t, stdout, "attachment placed on page 1")
+	}
 }
 
 func TestSignPlacementUsage(t *testing.T) {
@@ -122,6 +165,8 @@ func TestSignPlacementUsage(t *testing.T) {
 		{[]string{"-placement", "copy"}, "-copy-form"},
 		{[]string{"-image", "x.png"}, "need -placement"},
 		{[]string{"-placement", "seal", "-image", "x.png", "-seal-mm", "-3"}, "-seal-mm"},
+		{[]string{"-placement", "seal", "-image", "x.png", "-seal-mm", "500"}, "-seal-mm"},
+		{[]string{"-placement", "copy", "-copy-form", "BẢN SAO"}, `-copy-form "BẢN SAO"`},
 	} {
 		args := append([]string{"sign", "-in", "a.pdf", "-out", "b.pdf", "-key", "k.pem"}, c.args...)
 		code, _, stderr := runCLI(t, nil, args...)

@@ -115,8 +115,8 @@ func signError(err error) *apiError {
 			"The signature value does not verify with the signer's certificate (wrong key, algorithm or data)", err)
 	case errors.Is(err, signature.ErrAlgorithm), errors.Is(err, signature.ErrNoCertificate):
 		return newAPIError(http.StatusUnprocessableEntity, codeCertificate,
-			"Chứng thư số hoặc thuật toán không được phép dùng để ký (Thông tư 39/2017/TT-BTTTT)",
-			"The certificate or algorithm may not be used for signing", err)
+			"Chứng thư số hoặc thuật toán không được phép dùng để ký (chính sách thuật toán của kyso: SHA-2/SHA-3, RSA ≥ 2048 bit, ECDSA ≥ 256 bit; Thông tư 39/2017/TT-BTTTT chỉ khuyến nghị SHA-2)",
+			"The certificate or algorithm may not be used for signing (kyso's algorithm policy: SHA-2/SHA-3, RSA ≥ 2048 bits, ECDSA ≥ 256 bits; Thông tư 39/2017/TT-BTTTT only recommends SHA-2)", err)
 	case errors.Is(err, signature.ErrPolicyRefused), errors.Is(err, signature.ErrCertifiedNoChanges),
 		errors.Is(err, signature.ErrFieldSigned), errors.Is(err, signature.ErrCertifyNotFirst):
 		return newAPIError(http.StatusUnprocessableEntity, codeRefused,

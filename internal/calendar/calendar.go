@@ -16,7 +16,10 @@ type Holiday struct {
 // (1/1), Tết Âm lịch (5 days: the last day of the lunar year and mùng 1–4 Tháng
 // Giêng), Giỗ Tổ Hùng Vương (10/3 âm lịch), 30/4, 1/5, Quốc khánh (2/9 and 1/9) — and,
 // when a holiday falls on a Saturday or Sunday, the next working day as compensation
-// (Điều 112 khoản 3). The lunar dates are computed (see SolarToLunar).
+// (the Code's rule on weekly rest days, Điều 111 khoản 3 as kyso reads it; Điều 112
+// khoản 3 leaves the exact Tết and 2/9 days to the Prime Minister). The Code is not
+// among kyso's sources (rules.md, the seeds): these article numbers are unverified.
+// The lunar dates are computed (see SolarToLunar).
 //
 // The Prime Minister's yearly decisions move some days (the exact Tết days, the day
 // adjacent to 2/9, swapped working days); callers add them with ExtraHolidays and

@@ -4,7 +4,8 @@
 // profile): a deadline is computed in one place.
 //
 // Calendar applies Bộ luật Lao động 2019 Điều 112 (public holidays, Tết by the lunar
-// calendar, compensatory days for holidays on a weekend); callers add the days the
+// calendar; compensatory days for holidays on a weekend — article numbers unverified:
+// the Code is not among kyso's sources); callers add the days the
 // Prime Minister's yearly decisions move. SolarToLunar and LunarToSolar implement Hồ
 // Ngọc Đức's algorithm in Vietnam's time zone (UTC+7).
 package calendar

@@ -18,7 +18,7 @@ var ErrImage = errors.New("typeset: unusable image")
 // Limits on images.
 const (
 	MaxImageBytes  = 16 << 20 // encoded size
-	MaxImagePixels = 25e6     // width × height
+	MaxImagePixels = 16 << 20 // width × height (a seal of 40 mm at 2400 dpi is 14 million)
 )
 
 // Format is an image's file format.
@@ -59,11 +59,7 @@ type Image struct {
 	samples    []byte // uncompressed colour samples (PNG)
 	alpha      []byte // uncompressed soft mask samples, nil when opaque
 	jpeg       []byte // the JPEG file
-	img        image.Image
 }
-
-// Decoded returns the decoded picture (nil for a JPEG). Callers must not modify it.
-func (im *Image) Decoded() image.Image { return im.img }
 
 // SizePt returns the image's physical size in points from its declared resolution,
 // or, when it declares none, at fallbackDPI.
@@ -92,7 +88,7 @@ func DecodeImage(data []byte) (*Image, error) {
 
 func checkSize(w, h int) error {
 	if w <= 0 || h <= 0 || float64(w)*float64(h) > MaxImagePixels {
-		return fmt.Errorf("%w: %d × %d pixels (limit %g pixels)", ErrImage, w, h, float64(MaxImagePixels))
+		return fmt.Errorf("%w: %d × %d pixels (limit %d pixels)", ErrImage, w, h, MaxImagePixels)
 	}
 	return nil
 }
@@ -109,7 +105,7 @@ func decodePNG(data []byte) (*Image, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrImage, err)
 	}
-	im := &Image{Format: PNG, Width: cfg.Width, Height: cfg.Height, img: src}
+	im := &Image{Format: PNG, Width: cfg.Width, Height: cfg.Height}
 	im.DPIX, im.DPIY = pngDPI(data)
 	b := src.Bounds()
 	n := b.Dx() * b.Dy()
@@ -144,48 +140,99 @@ func decodePNG(data []byte) (*Image, error) {
 		im.colorSpace = "DeviceGray"
 	}
 	bpc := im.bits / 8
-	im.samples = make([]byte, 0, n*comps*bpc)
-	alpha := make([]byte, 0, n*bpc)
-	put := func(buf []byte, v uint32) []byte { // v is 16-bit
-		if deep {
-			return append(buf, byte(v>>8), byte(v))
+	// The samples and the soft mask are written in place (no per-pixel allocation):
+	// with the decoded picture, which is dropped on return, they bound the memory of
+	// an image at (4 + 4) × 2 bytes a pixel, 256 MiB at MaxImagePixels for 16 bits.
+	im.samples = make([]byte, n*comps*bpc)
+	alpha := make([]byte, n*bpc)
+	opaque := true
+	i := 0
+	set := func(r, g, bl, a uint16) { // 16-bit, not premultiplied
+		if a != 0xFFFF {
+			opaque = false
 		}
-		return append(buf, byte(v>>8))
+		if deep {
+			if grey {
+				im.samples[2*i], im.samples[2*i+1] = byte(r>>8), byte(r)
+			} else {
+				o := 6 * i
+				im.samples[o], im.samples[o+1] = byte(r>>8), byte(r)
+				im.samples[o+2], im.samples[o+3] = byte(g>>8), byte(g)
+				im.samples[o+4], im.samples[o+5] = byte(bl>>8), byte(bl)
+			}
+			alpha[2*i], alpha[2*i+1] = byte(a>>8), byte(a)
+		} else {
+			if grey {
+				im.samples[i] = byte(r >> 8)
+			} else {
+				o := 3 * i
+				im.samples[o], im.samples[o+1], im.samples[o+2] = byte(r>>8), byte(g>>8), byte(bl>>8)
+			}
+			alpha[i] = byte(a >> 8)
+		}
+		i++
 	}
-	if nr, ok := src.(*image.NRGBA); ok && !grey {
-		// The common case (8-bit RGBA), without a colour conversion per pixel.
+	w8 := func(v uint8) uint16 { return uint16(v) * 0x101 }
+	switch s := src.(type) {
+	case *image.NRGBA:
+		// The common case (8-bit RGBA), copied row by row.
 		for y := b.Min.Y; y < b.Max.Y; y++ {
-			row := nr.Pix[nr.PixOffset(b.Min.X, y):nr.PixOffset(b.Max.X, y)]
-			for i := 0; i < len(row); i += 4 {
-				im.samples = append(im.samples, row[i], row[i+1], row[i+2])
-				alpha = append(alpha, row[i+3])
-				if row[i+3] != 0xFF {
-					im.Transparent = true
+			row := s.Pix[s.PixOffset(b.Min.X, y):s.PixOffset(b.Max.X, y)]
+			smp, al := im.samples[3*i:], alpha[i:]
+			for k, o := 0, 0; k+3 < len(row); k, o = k+4, o+1 {
+				smp[3*o], smp[3*o+1], smp[3*o+2] = row[k], row[k+1], row[k+2]
+				al[o] = row[k+3]
+				if row[k+3] != 0xFF {
+					opaque = false
 				}
 			}
+			i += len(row) / 4
 		}
-		if im.Transparent {
-			im.alpha = alpha
-		}
-		return im, nil
-	}
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			c := color.NRGBA64Model.Convert(src.At(x, y)).(color.NRGBA64)
-			if grey {
-				im.samples = put(im.samples, uint32(c.R))
-			} else {
-				im.samples = put(im.samples, uint32(c.R))
-				im.samples = put(im.samples, uint32(c.G))
-				im.samples = put(im.samples, uint32(c.B))
-			}
-			alpha = put(alpha, uint32(c.A))
-			if c.A != 0xFFFF {
-				im.Transparent = true
+	case *image.NRGBA64:
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				c := s.NRGBA64At(x, y)
+				set(c.R, c.G, c.B, c.A)
 			}
 		}
+	case *image.Gray:
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				v := w8(s.GrayAt(x, y).Y)
+				set(v, v, v, 0xFFFF)
+			}
+		}
+	case *image.Gray16:
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				v := s.Gray16At(x, y).Y
+				set(v, v, v, 0xFFFF)
+			}
+		}
+	case *image.Paletted:
+		pal := make([]color.NRGBA64, len(s.Palette))
+		for k, c := range s.Palette {
+			pal[k] = color.NRGBA64Model.Convert(c).(color.NRGBA64)
+		}
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				var c color.NRGBA64 // an index outside the palette: transparent black
+				if k := int(s.ColorIndexAt(x, y)); k < len(pal) {
+					c = pal[k]
+				}
+				set(c.R, c.G, c.B, c.A)
+			}
+		}
+	default: // RGBA, RGBA64 (PNGs without alpha decode to these): any other model
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				c := color.NRGBA64Model.Convert(src.At(x, y)).(color.NRGBA64)
+				set(c.R, c.G, c.B, c.A)
+			}
+		}
 	}
-	if im.Transparent {
+	if !opaque {
+		im.Transparent = true
 		im.alpha = alpha
 	}
 	return im, nil
@@ -318,12 +365,6 @@ func (im *Image) Crop() *Image {
 		row := (y*im.Width + minX)
 		out.samples = append(out.samples, im.samples[row*comps*bpc:(row+w)*comps*bpc]...)
 		out.alpha = append(out.alpha, im.alpha[row*bpc:(row+w)*bpc]...)
-	}
-	if si, ok := im.img.(interface {
-		SubImage(image.Rectangle) image.Image
-	}); ok {
-		b := im.img.Bounds()
-		out.img = si.SubImage(image.Rect(b.Min.X+minX, b.Min.Y+minY, b.Min.X+maxX+1, b.Min.Y+maxY+1))
 	}
 	return &out
 }

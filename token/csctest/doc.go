@@ -11,7 +11,8 @@
 //
 // It implements info, credentials/list, credentials/info, credentials/authorize and
 // signatures/signHash (RSA PKCS#1 v1.5, RSASSA-PSS, ECDSA; SCAL 1 and 2; multisign;
-// explicit authorisation in the v2.0 or v2.1 shape, oauth2code credentials, and
+// explicit authorisation in the flat CSC v1 shape or the v2.0.0.2 "auth"/"authData"
+// shape, oauth2code credentials, and
 // approvals held pending behind credentials/authorizeCheck),
 // counts the calls per method, and injects faults: a wrong PIN counts towards locking
 // the credential ([Server.Unlock] resets it), [Server.ExpireSADs], [Server.FailNext]

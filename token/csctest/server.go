@@ -44,8 +44,11 @@ type Credential struct {
 	MaxPINTries int
 	// Description is returned by credentials/info.
 	Description string
-	// AuthV21, when set, describes the PIN and OTP as CSC v2.1 authentication objects
-	// ("auth": {"mode", "objects"}) and expects them back as "authData".
+	// AuthV21, when set, describes the PIN and OTP as the authentication objects of
+	// CSC v2.0.0.2 ("auth": {"mode", "expression", "objects"}) and expects them back
+	// as "authData"; otherwise credentials/info answers the flat shape of CSC v1
+	// ("authMode", "PIN", "OTP") and credentials/authorize reads "PIN" and "OTP".
+	// (The name predates the finding that this shape is already v2.0.0.2's.)
 	AuthV21 bool
 	// OAuth2Code, when set, makes the credential's authMode "oauth2code": the access
 	// token stands for the credential authorisation (credential scope), signHash needs
@@ -299,6 +302,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	// The body is read first: only then does the server notice a client that hangs up
+	// during the latency below (r.Context ends).
+	body, bodyErr := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	s.mu.Lock()
 	s.calls[method]++
 	var fail int
@@ -335,8 +341,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_token", "error_description": "The access token is not valid"})
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if err != nil {
+	if bodyErr != nil {
 		writeJSON(w, 400, map[string]string{"error": "invalid_request", "error_description": "unreadable body"})
 		return
 	}
@@ -649,7 +654,7 @@ func (s *Server) authorizeCheck(req map[string]json.RawMessage) (any, bool, *api
 	return map[string]any{"SAD": p.sad, "expiresIn": int(s.sadLifetime / time.Second)}, false, nil
 }
 
-// authData reads the PIN and OTP of an authorisation, in the v2.0 or v2.1 shape.
+// authData reads the PIN and OTP of an authorisation, in the CSC v1 or v2.0.0.2 shape.
 func authData(req map[string]json.RawMessage, v21 bool) (pin, otp string) {
 	if !v21 {
 		pin, _ = str(req, "PIN")

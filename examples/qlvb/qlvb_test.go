@@ -1,0 +1,258 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kyso-go/kyso"
+	"github.com/kyso-go/kyso/layout"
+	"github.com/kyso-go/kyso/policy"
+	"github.com/kyso-go/kyso/signature"
+)
+
+// needTools skips the test when a tool is missing, or fails it under CI.
+func needTools(t *testing.T, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is required under CI", tool)
+			}
+			t.Skipf("%s not installed", tool)
+		}
+	}
+}
+
+// runQLVB runs the program with args.
+func runQLVB(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// workflowRun is one run of the whole workflow, shared by the tests that read its
+// outputs (provisioning SoftHSM2 and signing take seconds).
+var workflowRun struct {
+	once                sync.Once
+	dir                 string
+	code                int
+	stdout, stderr, err string
+}
+
+const testBatch = 4
+
+func runWorkflow(t *testing.T) (dir, stdout, stderr string) {
+	t.Helper()
+	needTools(t, "softhsm2-util", "pkcs11-tool")
+	w := &workflowRun
+	w.once.Do(func() {
+		d, err := os.MkdirTemp("", "qlvb-test-")
+		if err != nil {
+			w.err = err.Error()
+			return
+		}
+		w.dir = filepath.Join(d, "out")
+		w.code, w.stdout, w.stderr = runQLVB(t, "-dir", w.dir, "-batch", "4", "-progress", "lines")
+	})
+	require.Empty(t, w.err)
+	require.Equal(t, 0, w.code, "stdout:\n%s\nstderr:\n%s", w.stdout, w.stderr)
+	return w.dir, w.stdout, w.stderr
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if workflowRun.dir != "" {
+		os.RemoveAll(filepath.Dir(workflowRun.dir))
+	}
+	os.Exit(code)
+}
+
+// TestWorkflowSteps: every step is printed with its Vietnamese name, and each wrong
+// step is refused by its rule with the reason in Vietnamese.
+func TestWorkflowSteps(t *testing.T) {
+	_, stdout, _ := runWorkflow(t)
+	for _, step := range []string{"Dự thảo văn bản", "Lãnh đạo ký số", "Văn thư ký số cơ quan (đóng dấu)", "Ban hành văn bản",
+		"Các bước sai bị từ chối", "Ký số hàng loạt", "Kiểm tra văn bản đã ký"} {
+		assert.Contains(t, stdout, step)
+	}
+	assert.Contains(t, stdout, "placement signer")
+	assert.Contains(t, stdout, "placement seal")
+	assert.Contains(t, stdout, "placement attachment-stamp")
+	assert.Contains(t, stdout, "placement copy-stamp")
+
+	// The four refusals, each with its rule, its Vietnamese reason and its basis.
+	refused := regexp.MustCompile(`TỪ CHỐI / REFUSED \[([A-Z-]+)\] (.+)`).FindAllStringSubmatch(stdout, -1)
+	var rules []string
+	for _, m := range refused {
+		rules = append(rules, m[1])
+	}
+	assert.Equal(t, []string{policy.RuleOrgSealAfterAuthority, policy.RuleClassified, policy.RuleDeviceCertificate, policy.RuleOrgSealByClerk}, rules,
+		"each wrong step refused by its own rule, and by no other")
+	for _, vi := range []string{"văn thư chỉ được ký số của cơ quan, tổ chức vào văn bản đã có chữ ký số của người có thẩm quyền",
+		"không sử dụng chữ ký số cho văn bản mật", "Chứng thư số thiết bị, dịch vụ, phần mềm không được dùng để ký văn bản",
+		"Chỉ văn thư được ký số của cơ quan, tổ chức"} {
+		assert.Contains(t, stdout, vi)
+	}
+	assert.Contains(t, stdout, "căn cứ / basis: QĐ 41/2022/QĐ-UBND Quảng Ninh Điều 20 k5; NĐ 30/2020/NĐ-CP Điều 32 k2 d")
+}
+
+// TestWorkflowOutputs: every signed output passes kyso's verifier (TOTAL_PASSED with
+// the test root, offline), pdfsig, and layout.Check with no error finding; the visible
+// signatures are where NĐ 30 puts them.
+func TestWorkflowOutputs(t *testing.T) {
+	needTools(t, "pdfsig")
+	dir, _, _ := runWorkflow(t)
+	rootPEM, err := os.ReadFile(filepath.Join(dir, fileRoot))
+	require.NoError(t, err)
+	block, _ := pem.Decode(rootPEM)
+	require.NotNil(t, block)
+	root, err := x509.ParseCertificate(block.Bytes)
+	require.NoError(t, err)
+	roots := x509.NewCertPool()
+	roots.AddCert(root)
+
+	signedFiles := []struct {
+		name  string
+		sigs  int
+		roles []string // the layout roles of the visible signatures, in order
+	}{
+		{fileLeader, 1, []string{"signer"}},
+		{fileClerk, 2, []string{"signer", "seal"}},
+		{fileIssued, 3, []string{"signer", "seal"}}, // and the document time-stamp
+		{fileIssuedAnnex, 1, []string{"attachment"}},
+		{fileCopy, 1, []string{"copy"}},
+	}
+	for i := range testBatch {
+		signedFiles = append(signedFiles, struct {
+			name  string
+			sigs  int
+			roles []string
+		}{filepath.Join(dirBatchOut, "quyet-dinh-"+[]string{"100", "101", "102", "103"}[i]+".pdf"), 1, []string{"signer"}})
+	}
+	for _, f := range signedFiles {
+		t.Run(f.name, func(t *testing.T) {
+			p := filepath.Join(dir, f.name)
+			data, err := os.ReadFile(p)
+			require.NoError(t, err)
+			rep, err := signature.Verify(context.Background(), bytes.NewReader(data), int64(len(data)), &signature.VerifyOptions{Roots: roots, Offline: true})
+			require.NoError(t, err)
+			require.Len(t, rep.Signatures, f.sigs)
+			for _, s := range rep.Signatures {
+				assert.Equal(t, signature.TotalPassed, s.Indication, "%s %s/%s", s.Field, s.Indication, s.SubIndication)
+			}
+			if f.name == fileIssued {
+				assert.Equal(t, signature.LevelBLTA, rep.Signatures[0].Level)
+			}
+
+			out, _ := exec.Command("pdfsig", "-nocert", "-no-ocsp", p).CombinedOutput()
+			valid := strings.Count(string(out), "Signature is Valid.")
+			assert.GreaterOrEqual(t, valid, len(f.roles), "pdfsig %s:\n%s", f.name, out)
+			assert.NotContains(t, string(out), "Signature is Invalid", "pdfsig %s", f.name)
+			assert.NotContains(t, string(out), "Digest Mismatch", "pdfsig %s", f.name)
+
+			lay, err := layout.Check(context.Background(), bytes.NewReader(data), int64(len(data)), &layout.CheckOptions{SealDiameterMM: sealMM})
+			require.NoError(t, err)
+			for _, fd := range lay.Failed() {
+				assert.NotEqual(t, layout.SeverityError, fd.Severity, "%s: %s %s (%s)", f.name, fd.Rule, fd.Message, fd.Measured)
+			}
+			var roles []string
+			for _, s := range lay.Measurement.Signatures {
+				if s.Visible {
+					roles = append(roles, s.Role)
+				}
+			}
+			assert.Equal(t, f.roles, roles)
+		})
+	}
+	// The scan the copy was made from is a digitised page of at least 200 dpi.
+	scan, err := os.ReadFile(filepath.Join(dir, fileScan))
+	require.NoError(t, err)
+	lay, err := layout.Check(context.Background(), bytes.NewReader(scan), int64(len(scan)), nil)
+	require.NoError(t, err)
+	for _, f := range lay.Findings {
+		if f.Rule == "scan.dpi" {
+			assert.True(t, f.Passed, f.Measured)
+		}
+	}
+}
+
+// TestWorkflowBatch: one PIN entry for the whole run (the batch signs on the login of
+// step 0), the broken document fails alone and leaves no output, the others are signed,
+// progress goes to stderr as plain lines when not on a terminal.
+func TestWorkflowBatch(t *testing.T) {
+	dir, stdout, stderr := runWorkflow(t)
+	assert.Contains(t, stdout, "PIN entries during the batch: 0; cả quy trình / whole run: 1")
+	assert.Regexp(t, `quyet-dinh-hong\.pdf\s+LỖI / FAILED`, stdout)
+	assert.Contains(t, stdout, "Đã ký / signed 4/5; lỗi / failed 1")
+	entries, err := os.ReadDir(filepath.Join(dir, dirBatchOut))
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	assert.Equal(t, []string{"quyet-dinh-100.pdf", "quyet-dinh-101.pdf", "quyet-dinh-102.pdf", "quyet-dinh-103.pdf"}, names,
+		"no output (not even a temporary file) for the broken document")
+	assert.Contains(t, stderr, "qlvb: [4/4] ký trên thiết bị / signed on the token")
+	assert.Contains(t, stderr, "lỗi / failed quyet-dinh-hong.pdf")
+	assert.NotContains(t, stderr, "\r", "no bar when stderr is not a terminal")
+}
+
+// TestUsage: -help, bad flags, and an output directory that is a file (refused before
+// any work: no PKI, no token).
+func TestUsage(t *testing.T) {
+	code, _, stderr := runQLVB(t, "-help")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stderr, "Ký số hàng loạt")
+	assert.Contains(t, stderr, "exit status")
+	for _, args := range [][]string{{"extra"}, {"-batch", "0"}, {"-token", "x"}, {"-module", "/x.so"}, {"-progress", "fancy"}, {"-nope"}} {
+		code, _, stderr := runQLVB(t, args...)
+		assert.Equal(t, 2, code, "%v: %s", args, stderr)
+	}
+	file := filepath.Join(t.TempDir(), "not-a-dir")
+	require.NoError(t, os.WriteFile(file, []byte("x"), 0o600))
+	code, stdout, stderr := runQLVB(t, "-dir", file)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "là một tệp / the output directory")
+	assert.Empty(t, stdout, "nothing done")
+	code, stdout, _ = runQLVB(t, "-dir", filepath.Join(file, "sub"))
+	assert.Equal(t, 1, code)
+	assert.Empty(t, stdout, "nothing done")
+}
+
+// TestProgress: a bar redrawn in place in bar mode, one line per event otherwise; a
+// failure is always said on its own line.
+func TestProgress(t *testing.T) {
+	var bar, lines bytes.Buffer
+	events := []kyso.BatchProgress{
+		{Stage: kyso.BatchPrepared, Done: 1, Total: 2, Document: "/x/a.pdf"},
+		{Stage: kyso.BatchFailed, Done: 1, Total: 2, Document: "/x/b.pdf", Err: errors.New("hỏng / broken")},
+		{Stage: kyso.BatchSigned, Done: 1, Total: 1},
+		{Stage: kyso.BatchCompleted, Done: 1, Total: 2, Document: "/x/a.pdf"},
+	}
+	pb, pl := newProgress(&bar, progressBar, 2), newProgress(&lines, progressAuto, 2) // a buffer is no terminal
+	for _, ev := range events {
+		pb.update(ev)
+		pl.update(ev)
+	}
+	pb.done()
+	pl.done()
+	assert.Equal(t, 4, strings.Count(bar.String(), "\r["), bar.String())
+	assert.Contains(t, bar.String(), "[###############...............]   1/2 chuẩn bị / prepared")
+	assert.Contains(t, bar.String(), "\n  lỗi / failed b.pdf: hỏng / broken\n")
+	assert.Equal(t, "qlvb: [1/2] chuẩn bị / prepared a.pdf\nqlvb: [1/2] lỗi / failed b.pdf: hỏng / broken\n"+
+		"qlvb: [1/1] ký trên thiết bị / signed on the token\nqlvb: [1/2] hoàn tất / written a.pdf\n", lines.String())
+}
