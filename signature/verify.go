@@ -152,14 +152,28 @@ func (v *verifier) run() (*Report, error) {
 	// then reads its part of the result. Without this first call, the document
 	// time-stamps (finished first, newest first) would start it from a newer revision
 	// and the oldest signature would start it over.
-	analysed := make(chan struct{})
+	// The analysis's census of references (diff_lazy.go) is fed by the hashing pass,
+	// which reads the signed bytes anyway: the analysis waits for it.
+	analysed, fed := make(chan struct{}), make(chan struct{})
+	from := v.oldestCovered()
+	var census *pdf.RefCensus
+	if from >= 0 {
+		var gaps [][2]int64
+		for _, s := range v.sigs {
+			if s.ranges != nil { // the hole was checked to be the /Contents string
+				gaps = append(gaps, [2]int64{s.ranges[0][1], s.ranges[1][0]})
+			}
+		}
+		census = v.differ.feedCensus(from, gaps, fed)
+	}
 	go func() {
 		defer close(analysed)
-		if from := v.oldestCovered(); from >= 0 {
+		if from >= 0 {
 			v.differ.since(from)
 		}
 	}()
-	err := v.hashSignatures(jobs)
+	err := v.hashSignatures(jobs, census)
+	close(fed)
 	<-analysed
 	if err != nil {
 		return nil, err
