@@ -404,7 +404,7 @@ func (w *wordDoc) write() []byte {
 			"ItalicAngle": pdf.Real(d.ItalicAngle), "Ascent": pdf.Integer(d.Ascent), "Descent": pdf.Integer(d.Descent),
 			"CapHeight": pdf.Integer(d.CapHeight), "AvgWidth": pdf.Integer(401), "MaxWidth": pdf.Integer(2614),
 			"FontWeight": pdf.Integer(weight), "XHeight": pdf.Integer(250), "Leading": pdf.Integer(42), "StemV": pdf.Integer(d.StemV),
-			"FontBBox": pdf.Array{pdf.Integer(d.BBox[0]), pdf.Integer(d.BBox[1]), pdf.Integer(d.BBox[2]), pdf.Integer(d.BBox[3])},
+			"FontBBox":  pdf.Array{pdf.Integer(d.BBox[0]), pdf.Integer(d.BBox[1]), pdf.Integer(d.BBox[2]), pdf.Integer(d.BBox[3])},
 			"FontFile2": file})
 		widths := b.add(pdf.Raw("[" + f.usage.Widths() + "]"))
 		cid := b.add(pdf.Dict{"BaseFont": name, "Subtype": pdf.Name("CIDFontType2"), "Type": pdf.Name("Font"),
@@ -446,10 +446,10 @@ func (w *wordDoc) write() []byte {
 			x1 := l.x + l.font.width(strings.Join(l.words, " "), l.size, 0) + l.gap*float64(len(l.words)-1)
 			x0 := x1 - l.font.width(last, l.size, 0)
 			annot := b.add(pdf.Dict{"Type": pdf.Name("Annot"), "Subtype": pdf.Name("Link"),
-				"Rect":          pdf.Array{pdf.Real(x0), pdf.Real(l.y - 3), pdf.Real(x1), pdf.Real(l.y + l.size)},
-				"BS":            pdf.Dict{"W": pdf.Integer(0)}, "F": pdf.Integer(4),
-				"A":             pdf.Dict{"Type": pdf.Name("Action"), "S": pdf.Name("URI"), "URI": pdf.String(l.link)},
-				"StructParent":  pdf.Integer(linkStruct)})
+				"Rect": pdf.Array{pdf.Real(x0), pdf.Real(l.y - 3), pdf.Real(x1), pdf.Real(l.y + l.size)},
+				"BS":   pdf.Dict{"W": pdf.Integer(0)}, "F": pdf.Integer(4),
+				"A":            pdf.Dict{"Type": pdf.Name("Action"), "S": pdf.Name("URI"), "URI": pdf.String(l.link)},
+				"StructParent": pdf.Integer(linkStruct)})
 			annots[p.page] = append(annots[p.page], annot)
 			le := elem(pdf.Dict{"Type": pdf.Name("StructElem"), "S": pdf.Name("Link"), "P": ref, "Pg": pg,
 				"K": pdf.Array{pdf.Dict{"Type": pdf.Name("OBJR"), "Obj": annot, "Pg": pg}}, "Alt": pdf.TextString("Cổng thông tin điện tử tỉnh Quảng Ninh")})
