@@ -65,9 +65,15 @@ func WordDecision(opts WordOptions) []byte {
 // wordFont is one Type0 font of the document.
 type wordFont struct {
 	res, base, tag string
+	style          fonts.Style
 	usage          *fonts.Usage
 	font           *fonts.Font
 	uni            map[uint16]rune
+	// simple is the resource name of the simple TrueType font (WinAnsiEncoding) of
+	// the same face, which Word uses for the characters WinAnsi has; simpleUsed
+	// records that a page used it.
+	simple     string
+	simpleUsed bool
 }
 
 // wordLine is one line of text: one marked-content sequence.
@@ -116,7 +122,8 @@ func newWordDoc() *wordDoc {
 		if err != nil {
 			panic(err) // the embedded fonts always parse
 		}
-		w.fonts[i] = &wordFont{res: "F" + strconv.Itoa(i+1), base: s.base, tag: s.tag, usage: fonts.NewUsage(f), font: f, uni: map[uint16]rune{}}
+		w.fonts[i] = &wordFont{res: "F" + strconv.Itoa(i+1), base: s.base, tag: s.tag, style: s.st, usage: fonts.NewUsage(f), font: f,
+			uni: map[uint16]rune{}, simple: "F" + strconv.Itoa(i+5)}
 	}
 	return w
 }
@@ -197,17 +204,17 @@ func (w *wordDoc) body(tag string, f *wordFont, text string) {
 
 func (w *wordDoc) compose(o WordOptions) {
 	reg, bold, ital, bi := w.fonts[0], w.fonts[1], w.fonts[2], w.fonts[3]
-	split := left + 70*mm
+	split := left + 62*mm
 	// Page 1: the header as Word's borderless two-column table.
 	y := top - 13
-	_, yl := w.para("P", bold, 13.02, "ỦY BAN NHÂN DÂN", 'c', left-10, split, y, 0)
-	_, yl = w.para("P", bold, 13.02, "TỈNH QUẢNG NINH", 'c', left-10, split, yl, 0)
-	_, yr := w.para("P", bold, 13.02, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 'c', split, right+10, y, 0)
-	p, yr := w.para("P", bold, 14.04, "Độc lập - Tự do - Hạnh phúc", 'c', split, right+10, yr, 0)
+	_, yl := w.para("P", bold, 13.02, "ỦY BAN NHÂN DÂN", 'c', left, split, y, 0)
+	_, yl = w.para("P", bold, 13.02, "TỈNH QUẢNG NINH", 'c', left, split, yl, 0)
+	_, yr := w.para("P", bold, 13.02, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 'c', split, right, y, 0)
+	p, yr := w.para("P", bold, 14.04, "Độc lập - Tự do - Hạnh phúc", 'c', split, right, yr, 0)
 	p.lines[0].tc = 0.1
 	y = min(yl, yr) - 14
-	_, yl = w.para("P", reg, 13.02, "Số: 123/QĐ-UBND", 'c', left-10, split, y, 0)
-	_, yr = w.para("P", ital, 14.04, "Quảng Ninh, ngày 07 tháng 12 năm 2026", 'c', split, right+10, y, 0)
+	_, yl = w.para("P", reg, 13.02, "Số: 123/QĐ-UBND", 'c', left, split, y, 0)
+	_, yr = w.para("P", ital, 14.04, "Quảng Ninh, ngày 07 tháng 12 năm 2026", 'c', split, right, y, 0)
 	w.y = min(yl, yr) - 22
 	_, w.y = w.para("Title", bold, 14.04, "QUYẾT ĐỊNH", 'c', left, right, w.y, 0)
 	_, w.y = w.para("P", bold, 14.04, "Về việc phê duyệt Kế hoạch chuyển đổi số năm 2027 của tỉnh Quảng Ninh", 'c', left, right, w.y, 0)
@@ -230,8 +237,12 @@ func (w *wordDoc) compose(o WordOptions) {
 	w.body("P", reg, "Điều 2. Giao Sở Khoa học và Công nghệ chủ trì, phối hợp với các sở, ban, ngành và Ủy ban nhân dân các huyện, thị xã, thành phố tổ chức triển khai thực hiện Kế hoạch; định kỳ hằng quý tổng hợp, báo cáo kết quả về Ủy ban nhân dân tỉnh. Thông tin chi tiết được đăng tải trên Cổng thông tin điện tử của tỉnh.")
 	link := w.pages[0][len(w.pages[0])-1]
 	link.link = "https://www.quangninh.gov.vn/"
+	w.body("P", reg, "Các nhiệm vụ trọng tâm gồm: hoàn thiện hạ tầng số và nền tảng tích hợp, chia sẻ dữ liệu của tỉnh; số hóa hồ sơ, kết quả giải quyết thủ tục hành chính; triển khai ký số trên thiết bị di động cho cán bộ, công chức; bảo đảm an toàn, an ninh mạng cho hệ thống thông tin; đào tạo, bồi dưỡng kỹ năng số cho đội ngũ cán bộ, công chức, viên chức và người dân. Các sở, ngành, địa phương chủ động rà soát, cập nhật danh mục dịch vụ công trực tuyến toàn trình, bảo đảm tỷ lệ hồ sơ được xử lý hoàn toàn trực tuyến đạt mục tiêu của Chính phủ; kết quả thực hiện là tiêu chí đánh giá hằng năm. Kinh phí thực hiện được bố trí từ ngân sách nhà nước theo phân cấp hiện hành và các nguồn vốn hợp pháp khác.")
 	w.body("P", reg, "Quyết định này có hiệu lực kể từ ngày ký. Các cơ quan, đơn vị căn cứ nội dung Kế hoạch để xây dựng kế hoạch chi tiết của đơn vị mình, bố trí kinh phí từ nguồn ngân sách được giao và các nguồn hợp pháp khác.")
 
+	if last := w.pages[0][len(w.pages[0])-1]; last.y < bottom {
+		panic("pdftest: page 1 of the Word decision overflows")
+	}
 	// Page 2: the page number as a pagination artifact at the top centre.
 	w.page = 1
 	num := &wordLine{font: reg, size: 13.02, y: top - 4, words: []string{"2"}, artifact: true, para: -1}
@@ -284,20 +295,60 @@ func (f *wordFont) encode(s string) []byte {
 	return append(b, ')')
 }
 
-// tj returns the TJ array of a word: the glyph codes split in two with a small
-// kerning number between the halves, as Word writes pair kerning.
-func (f *wordFont) tj(word string) []byte {
+// winAnsi reports whether Word sets r with the simple WinAnsiEncoding font: printable
+// ASCII and the Latin-1 letters, whose WinAnsi codes equal their code points.
+func winAnsi(r rune) bool {
+	return (r >= 0x20 && r < 0x7F) || (r >= 0xC0 && r <= 0xFF && r != 0xD7 && r != 0xF7)
+}
+
+// tj writes the TJ arrays of a word the way Word sets Vietnamese: the runs of
+// WinAnsi characters in the simple TrueType font, the others (ả, ơ, đ, …) in the
+// Type0 font, switching fonts inside the word without repositioning; each run of
+// four characters or more is split in two with a small kerning number between the
+// halves, as Word writes pair kerning. cur is the font currently selected.
+func (f *wordFont) tj(b *bytes.Buffer, word string, size float64, cur *string) {
 	r := []rune(word)
-	var b []byte
-	b = append(b, '[')
-	if len(r) >= 4 {
-		b = append(b, f.encode(string(r[:len(r)/2]))...)
-		b = append(b, "-3"...)
-		b = append(b, f.encode(string(r[len(r)/2:]))...)
-	} else {
-		b = append(b, f.encode(word)...)
+	for i := 0; i < len(r); {
+		simple := winAnsi(r[i])
+		j := i
+		for j < len(r) && winAnsi(r[j]) == simple {
+			j++
+		}
+		seg := r[i:j]
+		i = j
+		res := f.res
+		if simple {
+			res, f.simpleUsed = f.simple, true
+		}
+		if *cur != res {
+			fmt.Fprintf(b, "/%s %s Tf\n", res, num(size))
+			*cur = res
+		}
+		enc := func(s []rune) []byte {
+			if !simple {
+				return f.encode(string(s))
+			}
+			out := []byte{'('}
+			for _, c := range s {
+				switch c {
+				case '(', ')', '\\':
+					out = append(out, '\\', byte(c))
+				default:
+					out = append(out, byte(c))
+				}
+			}
+			return append(out, ')')
+		}
+		b.WriteByte('[')
+		if len(seg) >= 4 {
+			b.Write(enc(seg[:len(seg)/2]))
+			b.WriteString("-3")
+			b.Write(enc(seg[len(seg)/2:]))
+		} else {
+			b.Write(enc(seg))
+		}
+		b.WriteString("]TJ\n")
 	}
-	return append(b, "]TJ\n"...)
 }
 
 func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
@@ -316,6 +367,7 @@ func (w *wordDoc) content(i int) []byte {
 			fmt.Fprintf(&b, "/%s <</Lang (vi-VN)/MCID %d>> BDC \n", tag, l.mcid)
 		}
 		fmt.Fprintf(&b, "BT\n/%s %s Tf\n100 Tz\n%s Tc\n", l.font.res, num(l.size), num(l.tc))
+		cur := l.font.res
 		x := l.x
 		for k, wd := range l.words {
 			fmt.Fprintf(&b, "1 0 0 1 %.2f %.2f Tm\n0 g\n0 G\n", x, l.y)
@@ -323,7 +375,7 @@ func (w *wordDoc) content(i int) []byte {
 			if k < len(l.words)-1 {
 				run += " "
 			}
-			b.Write(l.font.tj(run))
+			l.font.tj(&b, run, l.size, &cur)
 			x += l.font.width(run, l.size, l.tc) + l.gap
 		}
 		b.WriteString("ET\nEMC \n")
@@ -412,6 +464,34 @@ func (w *wordDoc) write() []byte {
 		tu := b.add(&pdf.Stream{Dict: pdf.Dict{"Filter": pdf.Name("FlateDecode")}, Data: deflate(f.toUnicode())})
 		fontDict[pdf.Name(f.res)] = b.add(pdf.Dict{"Type": pdf.Name("Font"), "Subtype": pdf.Name("Type0"), "BaseFont": name,
 			"Encoding": pdf.Name("Identity-H"), "DescendantFonts": pdf.Array{cid}, "ToUnicode": tu})
+	}
+	for _, f := range w.fonts {
+		if !f.simpleUsed {
+			continue
+		}
+		// The simple font embeds the whole face (its cmap maps the WinAnsi codes).
+		data := fonts.LiberationSerifData(f.style)
+		d := f.font.Descriptor()
+		name := pdf.Name(f.tag + "+" + f.base)
+		file := b.add(&pdf.Stream{Dict: pdf.Dict{"Filter": pdf.Name("FlateDecode"), "Length1": pdf.Integer(len(data))}, Data: deflate(data)})
+		desc := b.add(pdf.Dict{"Type": pdf.Name("FontDescriptor"), "FontName": name, "Flags": pdf.Integer(d.Flags),
+			"ItalicAngle": pdf.Real(d.ItalicAngle), "Ascent": pdf.Integer(d.Ascent), "Descent": pdf.Integer(d.Descent),
+			"CapHeight": pdf.Integer(d.CapHeight), "StemV": pdf.Integer(d.StemV),
+			"FontBBox":  pdf.Array{pdf.Integer(d.BBox[0]), pdf.Integer(d.BBox[1]), pdf.Integer(d.BBox[2]), pdf.Integer(d.BBox[3])},
+			"FontFile2": file})
+		var widths pdf.Array
+		upem := float64(f.font.Metrics().UnitsPerEm)
+		for c := rune(32); c <= 255; c++ {
+			g, _ := f.font.GlyphIndex(c)
+			if !winAnsi(c) {
+				g = 0
+			}
+			widths = append(widths, pdf.Integer(int(float64(f.font.Advance(g))*1000/upem+0.5)))
+		}
+		wref := b.add(widths)
+		fontDict[pdf.Name(f.simple)] = b.add(pdf.Dict{"Type": pdf.Name("Font"), "Subtype": pdf.Name("TrueType"), "Name": pdf.Name(f.simple),
+			"BaseFont": name, "Encoding": pdf.Name("WinAnsiEncoding"), "FontDescriptor": desc,
+			"FirstChar": pdf.Integer(32), "LastChar": pdf.Integer(255), "Widths": wref})
 	}
 	resources := pdf.Dict{"Font": fontDict, "ExtGState": pdf.Dict{"GS7": gs},
 		"ProcSet": pdf.Array{pdf.Name("PDF"), pdf.Name("Text"), pdf.Name("ImageB"), pdf.Name("ImageC"), pdf.Name("ImageI")}}

@@ -1,0 +1,115 @@
+package kyso_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kyso-go/kyso"
+	"github.com/kyso-go/kyso/certstatus"
+	"github.com/kyso-go/kyso/internal/pdf/pdftest"
+	"github.com/kyso-go/kyso/layout"
+	"github.com/kyso-go/kyso/layout/layouttest"
+	"github.com/kyso-go/kyso/policy"
+	"github.com/kyso-go/kyso/signature"
+)
+
+// wordTool runs an external checker on doc; missing, it fails under CI and skips
+// otherwise.
+func wordTool(t *testing.T, doc []byte, name string, args ...string) (string, error) {
+	t.Helper()
+	tool, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is required under CI", name)
+		}
+		t.Skipf("%s not installed", name)
+	}
+	f := filepath.Join(t.TempDir(), "doc.pdf")
+	require.NoError(t, os.WriteFile(f, doc, 0o600))
+	out, err := exec.Command(tool, append(args, f)...).CombinedOutput()
+	return string(out), err
+}
+
+// TestWordExport: a decision saved as PDF by Microsoft Word (hybrid cross-reference
+// sections chained by /Prev and /XRefStm, tagged, Type0 Identity-H fonts, text set
+// word by word) is signed by the deputy chairman where his block is on page 2, then
+// sealed by the clerk; pdfsig, qpdf and kyso accept both signatures at B-B and after
+// B-LTA, and layout finds nothing wrong with them.
+func TestWordExport(t *testing.T) {
+	pki := sharedPKI(t)
+	ctx := context.Background()
+	authority, title, name := "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", pki.Deputy.Cert.Subject.CommonName
+	doc := pdftest.WordDecision(pdftest.WordOptions{Authority: authority, Title: title, Name: name})
+	full := authority + "\n" + title
+
+	block, err := layout.FindSigner(ctx, bytes.NewReader(doc), int64(len(doc)), full, name, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 2, block.Page)
+	assert.Greater(t, block.Gap[3]-block.Gap[1], 40.0, "the four empty lines between title and name")
+
+	engine := quangNinh(t)
+	check := &kyso.VerifyOptions{Trust: certstatus.NewTrustStore(pki.Root.Cert)}
+	step := func(in []byte, h kyso.Signer, role policy.Role, spec *layout.Spec) []byte {
+		t.Helper()
+		var out bytes.Buffer
+		res, err := kyso.Sign(ctx, &out, bytes.NewReader(in), int64(len(in)), h, &kyso.SignOptions{
+			Placement: spec,
+			Policy: &kyso.Policy{Engine: engine, Verify: check,
+				Facts: policy.Request{Role: role, Markers: []policy.AuthorityMarker{policy.MarkerDeputy}}},
+		})
+		require.NoError(t, err)
+		require.NotNil(t, res.Placement)
+		assert.Equal(t, 2, res.Placement.Page)
+		return out.Bytes()
+	}
+	signed := step(doc, signer(pki.Deputy), policy.RoleAuthority,
+		&layout.Spec{Kind: layout.Signer, Image: layouttest.SignaturePNG(150), SignerTitle: full, SignerName: name})
+	sealed := step(signed, signer(pki.Org), policy.RoleClerk,
+		&layout.Spec{Kind: layout.Seal, Image: layouttest.SealPNG(36, 300), SignerTitle: full, SignerName: name})
+
+	accept := func(t *testing.T, doc []byte, opts *kyso.VerifyOptions, sigs int) {
+		t.Helper()
+		rep := verify(t, doc, opts)
+		require.Len(t, rep.Signatures, sigs)
+		for _, s := range rep.Signatures {
+			assert.Equal(t, signature.TotalPassed, s.Indication, "%s: %s", s.Field, s.SubIndication)
+		}
+		out, err := wordTool(t, doc, "qpdf", "--check")
+		assert.NoError(t, err, out)
+		assert.NotContains(t, out, "WARNING")
+		out, _ = wordTool(t, doc, "pdfsig", "-nocert", "-no-ocsp")
+		assert.Equal(t, 2, strings.Count(out, "Signature is Valid."), out) // pdfsig does not validate document time-stamps
+		assert.Equal(t, 1, strings.Count(out, "Total document signed"), out)
+
+		rl, err := layout.Check(ctx, bytes.NewReader(doc), int64(len(doc)), nil)
+		require.NoError(t, err)
+		for _, f := range rl.Failed() {
+			t.Logf("finding %s %v page %d field %q: %s (%s)", f.Rule, f.Severity, f.Page, f.Field, f.Message, f.Measured)
+			if f.Severity == layout.SeverityError {
+				assert.Empty(t, f.Field, "signature finding %s: %s (%s)", f.Rule, f.Message, f.Measured)
+				t.Logf("document finding %s page %d: %s (%s)", f.Rule, f.Page, f.Message, f.Measured)
+			}
+		}
+	}
+	t.Run("B-B", func(t *testing.T) { accept(t, sealed, check, 2) })
+
+	t.Run("B-LTA", func(t *testing.T) {
+		svc := &kyso.Services{TSAURL: pki.TSAURL, Trust: certstatus.NewTrustStore(pki.Root.Cert)}
+		var lta bytes.Buffer
+		_, err := signature.Extend(ctx, &lta, bytes.NewReader(sealed), int64(len(sealed)), svc.Extend(true))
+		require.NoError(t, err)
+		accept(t, lta.Bytes(), &kyso.VerifyOptions{Trust: svc.Trust, Offline: true}, 3)
+		rep := verify(t, lta.Bytes(), &kyso.VerifyOptions{Trust: svc.Trust, Offline: true})
+		for _, s := range rep.Signatures[:2] {
+			assert.Equal(t, signature.LevelBLTA, s.Level, s.Field)
+		}
+	})
+}
