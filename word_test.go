@@ -43,11 +43,20 @@ func wordTool(t *testing.T, doc []byte, name string, args ...string) (string, er
 // word by word) is signed by the deputy chairman where his block is on page 2, then
 // sealed by the clerk; pdfsig, qpdf and kyso accept both signatures at B-B and after
 // B-LTA, and layout finds nothing wrong with them.
+//
+// The decomposed variant is typed in Unicode tổ hợp (NFD): the combining marks are
+// glyphs of their own, pulled back over their letters by TJ numbers.
 func TestWordExport(t *testing.T) {
+	for _, nfd := range []bool{false, true} {
+		t.Run(map[bool]string{false: "composed", true: "decomposed"}[nfd], func(t *testing.T) { testWordExport(t, nfd) })
+	}
+}
+
+func testWordExport(t *testing.T, decomposed bool) {
 	pki := sharedPKI(t)
 	ctx := context.Background()
 	authority, title, name := "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", pki.Deputy.Cert.Subject.CommonName
-	doc := pdftest.WordDecision(pdftest.WordOptions{Authority: authority, Title: title, Name: name})
+	doc := pdftest.WordDecision(pdftest.WordOptions{Authority: authority, Title: title, Name: name, Decomposed: decomposed})
 	full := authority + "\n" + title
 
 	block, err := layout.FindSigner(ctx, bytes.NewReader(doc), int64(len(doc)), full, name, nil)

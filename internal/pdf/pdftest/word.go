@@ -6,6 +6,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/kyso-go/kyso/internal/fonts"
 	"github.com/kyso-go/kyso/internal/pdf"
@@ -21,6 +24,10 @@ type WordOptions struct {
 	// Authority and Title are the two lines of ô 7a ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH");
 	// Name is ô 7b.
 	Authority, Title, Name string
+	// Decomposed types every text in Unicode normalisation form D, base letters
+	// followed by combining marks, as Unikey's "Unicode tổ hợp" table produces and Word
+	// keeps: the PDF then draws the marks as glyphs of their own.
+	Decomposed bool
 }
 
 // A4 as Microsoft Word writes it (the page size in twips converted to points).
@@ -58,6 +65,7 @@ func WordDecision(opts WordOptions) []byte {
 		opts.Name = "Nguyễn Văn A"
 	}
 	w := newWordDoc()
+	w.nfd = opts.Decomposed
 	w.compose(opts)
 	return w.write()
 }
@@ -104,6 +112,7 @@ type wordDoc struct {
 	mcid  [2]int
 	page  int
 	y     float64
+	nfd   bool
 }
 
 func newWordDoc() *wordDoc {
@@ -142,6 +151,9 @@ func (f *wordFont) width(s string, size, tc float64) float64 {
 // para adds a paragraph of lines; align is 'l', 'c' or 'j'; x0, x1 bound the column.
 // It returns the paragraph so that callers can place several columns on one baseline.
 func (w *wordDoc) para(tag string, f *wordFont, size float64, text string, align byte, x0, x1, y float64, indent float64) (*wordPara, float64) {
+	if w.nfd {
+		text = norm.NFD.String(text)
+	}
 	p := &wordPara{tag: tag, page: w.page}
 	w.paras = append(w.paras, p)
 	words := strings.Fields(text)
@@ -308,6 +320,7 @@ func winAnsi(r rune) bool {
 // halves, as Word writes pair kerning. cur is the font currently selected.
 func (f *wordFont) tj(b *bytes.Buffer, word string, size float64, cur *string) {
 	r := []rune(word)
+	var prev rune
 	for i := 0; i < len(r); {
 		simple := winAnsi(r[i])
 		j := i
@@ -326,8 +339,39 @@ func (f *wordFont) tj(b *bytes.Buffer, word string, size float64, cur *string) {
 		}
 		enc := func(s []rune) []byte {
 			if !simple {
-				return f.encode(string(s))
+				// A combining mark (typed decomposed) is pulled back over its base
+				// letter and the pen restored after it, as Word writes the mark
+				// positioning of its shaping engine in TJ numbers.
+				var out []byte
+				start := 0
+				for k, c := range s {
+					if !unicode.Is(unicode.Mn, c) || k == 0 && prev == 0 {
+						continue
+					}
+					base := prev
+					if k > 0 {
+						base = s[k-1]
+					}
+					if unicode.Is(unicode.Mn, base) && k > 1 {
+						base = s[k-2]
+					}
+					g, _ := f.font.GlyphIndex(base)
+					pull := f.font.Advance(g)*1000/f.font.Metrics().UnitsPerEm/2 + 150
+					if k > start {
+						out = append(out, f.encode(string(s[start:k]))...)
+					}
+					out = fmt.Appendf(out, " %d ", pull)
+					out = append(out, f.encode(string(c))...)
+					out = fmt.Appendf(out, " %d ", -pull)
+					start = k + 1
+				}
+				if start < len(s) {
+					out = append(out, f.encode(string(s[start:]))...)
+				}
+				prev = s[len(s)-1]
+				return out
 			}
+			prev = s[len(s)-1]
 			out := []byte{'('}
 			for _, c := range s {
 				switch c {
