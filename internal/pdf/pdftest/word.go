@@ -113,6 +113,7 @@ type wordDoc struct {
 	page  int
 	y     float64
 	nfd   bool
+	rules [][4]float64 // x, y, width, height of the rules drawn on page 1
 }
 
 func newWordDoc() *wordDoc {
@@ -224,6 +225,11 @@ func (w *wordDoc) compose(o WordOptions) {
 	_, yr := w.para("P", bold, 13.02, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 'c', split, right, y, 0)
 	p, yr := w.para("P", bold, 14.04, "Độc lập - Tự do - Hạnh phúc", 'c', split, right, yr, 0)
 	p.lines[0].tc = 0.1
+	// The short rules under the issuing body (a third of its width) and under the
+	// motto (as wide as it), 6 pt below their baselines.
+	mid := (left + split) / 2
+	w.rules = append(w.rules, [4]float64{mid - 35, yl + 13.02*1.15 - 6, 70, 0.75},
+		[4]float64{p.lines[0].x, yr + 14.04*1.15 - 6, bold.width("Độc lập - Tự do - Hạnh phúc", 14.04, 0.1), 0.75})
 	y = min(yl, yr) - 14
 	_, yl = w.para("P", reg, 13.02, "Số: 123/QĐ-UBND", 'c', left, split, y, 0)
 	_, yr = w.para("P", ital, 14.04, "Quảng Ninh, ngày 07 tháng 12 năm 2026", 'c', split, right, y, 0)
@@ -410,6 +416,8 @@ func (w *wordDoc) content(i int) []byte {
 			}
 			fmt.Fprintf(&b, "/%s <</Lang (vi-VN)/MCID %d>> BDC \n", tag, l.mcid)
 		}
+		// Word clips every marked sequence to the page and sets its colour first.
+		fmt.Fprintf(&b, "q\n0.000008871 0 %s %s re\nW* n\n", num(wordPageWidth), num(wordPageHeight))
 		fmt.Fprintf(&b, "BT\n/%s %s Tf\n100 Tz\n%s Tc\n", l.font.res, num(l.size), num(l.tc))
 		cur := l.font.res
 		x := l.x
@@ -422,11 +430,15 @@ func (w *wordDoc) content(i int) []byte {
 			l.font.tj(&b, run, l.size, &cur)
 			x += l.font.width(run, l.size, l.tc) + l.gap
 		}
-		b.WriteString("ET\nEMC \n")
+		b.WriteString("ET\nQ\nEMC \n")
 	}
 	// The short rules under the issuing body and the motto, as Word's drawn shapes.
 	if i == 0 {
-		b.WriteString("/Artifact BMC \nq\n0 0 0 RG 0.75 w\n150 741 m 220 741 l S\n330 739 m 490 739 l S\nQ\nEMC \n")
+		b.WriteString("/Artifact BMC \nq\n0 0 0 rg\n")
+		for _, r := range w.rules {
+			fmt.Fprintf(&b, "%.2f %.2f %.2f %.2f re f*\n", r[0], r[1], r[2], r[3])
+		}
+		b.WriteString("Q\nEMC \n")
 	}
 	return b.Bytes()
 }
