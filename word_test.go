@@ -45,7 +45,8 @@ func wordTool(t *testing.T, doc []byte, name string, args ...string) (string, er
 // B-LTA, and layout finds nothing wrong with them.
 //
 // The decomposed variant is typed in Unicode tổ hợp (NFD): the combining marks are
-// glyphs of their own, pulled back over their letters by TJ numbers.
+// glyphs of their own, pulled back over their letters by TJ numbers; its printed name
+// holds no-break spaces.
 func TestWordExport(t *testing.T) {
 	for _, nfd := range []bool{false, true} {
 		t.Run(map[bool]string{false: "composed", true: "decomposed"}[nfd], func(t *testing.T) { testWordExport(t, nfd) })
@@ -56,7 +57,11 @@ func testWordExport(t *testing.T, decomposed bool) {
 	pki := sharedPKI(t)
 	ctx := context.Background()
 	authority, title, name := "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", pki.Deputy.Cert.Subject.CommonName
-	doc := pdftest.WordDecision(pdftest.WordOptions{Authority: authority, Title: title, Name: name, Decomposed: decomposed})
+	printed := name
+	if decomposed { // and the name kept on one line with no-break spaces (Ctrl+Shift+Space)
+		printed = strings.ReplaceAll(name, " ", "\u00a0")
+	}
+	doc := pdftest.WordDecision(pdftest.WordOptions{Authority: authority, Title: title, Name: printed, Decomposed: decomposed})
 	full := authority + "\n" + title
 
 	block, err := layout.FindSigner(ctx, bytes.NewReader(doc), int64(len(doc)), full, name, nil)

@@ -157,7 +157,7 @@ func (w *wordDoc) para(tag string, f *wordFont, size float64, text string, align
 	}
 	p := &wordPara{tag: tag, page: w.page}
 	w.paras = append(w.paras, p)
-	words := strings.Fields(text)
+	words := strings.FieldsFunc(text, func(r rune) bool { return r == ' ' }) // a no-break space stays inside its word
 	lead := size * 1.15
 	space := f.width(" ", size, 0)
 	var lines [][]string
