@@ -14,6 +14,7 @@ import (
 
 	"github.com/kyso-go/kyso"
 	"github.com/kyso-go/kyso/certstatus"
+	"github.com/kyso-go/kyso/internal/pdf"
 	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/layout"
 	"github.com/kyso-go/kyso/layout/layouttest"
@@ -114,6 +115,24 @@ func testWordExport(t *testing.T, decomposed bool) {
 		}
 	}
 	t.Run("B-B", func(t *testing.T) { accept(t, sealed, check, 2) })
+
+	// What Word wrote into the catalog survives both signatures, and /ID[0] is kept.
+	catalog := func(doc []byte) (pdf.Dict, pdf.Array) {
+		d, err := pdf.Open(bytes.NewReader(doc), int64(len(doc)), nil)
+		require.NoError(t, err)
+		c, err := d.Catalog()
+		require.NoError(t, err)
+		revs := d.Revisions()
+		id, _ := revs[len(revs)-1].Trailer["ID"].(pdf.Array)
+		return c, id
+	}
+	before, id0 := catalog(doc)
+	after, id1 := catalog(sealed)
+	for _, k := range []pdf.Name{"StructTreeRoot", "MarkInfo", "Lang", "Metadata", "ViewerPreferences", "Outlines", "Names", "PageMode"} {
+		assert.Equal(t, before[k], after[k], "catalog /%s", k)
+	}
+	require.Len(t, id1, 2)
+	assert.Equal(t, id0[0], id1[0])
 
 	t.Run("B-LTA", func(t *testing.T) {
 		svc := &kyso.Services{TSAURL: pki.TSAURL, Trust: certstatus.NewTrustStore(pki.Root.Cert)}
