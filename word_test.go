@@ -134,6 +134,39 @@ func testWordExport(t *testing.T, decomposed bool) {
 	require.Len(t, id1, 2)
 	assert.Equal(t, id0[0], id1[0])
 
+	// Both widgets joined the structure tree (PDF/UA 7.18.1, 7.18.4): a /StructParent
+	// mapped by the parent tree to a /Form element whose OBJR is the widget.
+	d, err := pdf.Open(bytes.NewReader(sealed), int64(len(sealed)), nil)
+	require.NoError(t, err)
+	resolve := func(o pdf.Object) pdf.Dict {
+		v, err := d.Resolve(o)
+		require.NoError(t, err)
+		dict, _ := v.(pdf.Dict)
+		return dict
+	}
+	root := resolve(after["StructTreeRoot"])
+	nums := resolve(root["ParentTree"])["Nums"].(pdf.Array)
+	p2, err := d.Page(2)
+	require.NoError(t, err)
+	annots, err := d.Resolve(p2.Dict["Annots"])
+	require.NoError(t, err)
+	require.Len(t, annots, 2)
+	for _, a := range annots.(pdf.Array) {
+		w := resolve(a)
+		key, ok := w["StructParent"].(pdf.Integer)
+		require.True(t, ok, "widget %v has a /StructParent", a)
+		var elem pdf.Dict
+		for i := 0; i+1 < len(nums); i += 2 {
+			if nums[i] == key {
+				elem = resolve(nums[i+1])
+			}
+		}
+		require.NotNil(t, elem, "key %d in the parent tree", key)
+		assert.Equal(t, pdf.Name("Form"), elem["S"])
+		assert.Equal(t, a, resolve(elem["K"])["Obj"])
+	}
+	assert.Equal(t, pdf.Integer(5), root["ParentTreeNextKey"])
+
 	t.Run("B-LTA", func(t *testing.T) {
 		svc := &kyso.Services{TSAURL: pki.TSAURL, Trust: certstatus.NewTrustStore(pki.Root.Cert)}
 		var lta bytes.Buffer
