@@ -76,11 +76,11 @@ type verifier struct {
 	// junk: bytes after the last revision that no reader takes for PDF (no keyword of
 	// the file structure): unsigned, so no signature covers the whole file, but
 	// nothing any viewer shows changes.
-	junk int64
-	differ   *differ
-	sigs     []*sigState // oldest first
-	dss      dssData
-	fetched  map[string]fetched // online revocation answers, by certificate
+	junk    int64
+	differ  *differ
+	sigs    []*sigState // oldest first
+	dss     dssData
+	fetched map[string]fetched // online revocation answers, by certificate
 }
 
 // sigState is one signature or document time-stamp being verified.
