@@ -141,7 +141,11 @@ func TestVerifyTrailingData(t *testing.T) {
 		{"a mail gateway's text", "-- \nScanned by the gateway: no virus found\n", signature.TotalPassed, false},
 		{"an object", "8 0 obj\n(Evil text)\nendobj\n", signature.TotalFailed, false},
 		{"a trailer", "trailer\n<</Root 1 0 R>>\n", signature.TotalFailed, false},
-		{"a second %%EOF", "junk\n%%EOF\n", signature.TotalFailed, false},
+		{"a repeated %%EOF marker", "%%EOF\n", signature.TotalPassed, false},
+		{"junk and a %%EOF marker", "junk\n%%EOF\n", signature.TotalPassed, false},
+		{"NUL bytes (white-space, ISO 32000-1 7.2.2)", "\x00\x00\x00\x00", signature.TotalPassed, true},
+		{"a startxref", "startxref\n116\n%%EOF\n", signature.TotalFailed, false},
+		{"a dictionary", "<</Root 1 0 R>>\n", signature.TotalFailed, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rep := vtVerify(t, p, append(bytes.Clone(signed), tc.tail...), now.Add(time.Minute), nil)
