@@ -615,9 +615,19 @@ func (c *changeCtx) acroForm(od, nd pdf.Dict, note noteFunc) {
 // new ones may only be signature fields.
 func (c *changeCtx) fieldList(oa, na pdf.Array, note noteFunc) {
 	oldSet := map[pdf.Ref]bool{}
+	// Partial names of the siblings: two fields of one parent with the same /T have
+	// the same fully qualified name and are one field (ISO 32000-1 12.7.3.2), so a
+	// new field taking an existing name shows its value as that field's (a second
+	// signature passed off under the signed field's name).
+	taken := map[string]bool{}
 	for _, e := range oa {
 		if r, ok := e.(pdf.Ref); ok {
 			oldSet[r] = true
+		}
+		if fd, _ := asDict(resolveQuiet(c.old, e)); fd != nil {
+			if t, ok := pdf.Text(resolveQuiet(c.old, fd.Get("T"))); ok && t != "" {
+				taken[t] = true
+			}
 		}
 	}
 	newSet := map[pdf.Ref]bool{}
@@ -631,7 +641,15 @@ func (c *changeCtx) fieldList(oa, na pdf.Array, note noteFunc) {
 		if oldSet[r] {
 			continue
 		}
-		if fd, _ := asDict(resolveQuiet(c.new, r)); fd != nil && c.onlySigFields(fd, 0) {
+		fd, _ := asDict(resolveQuiet(c.new, r))
+		if t, ok := pdf.Text(resolveQuiet(c.new, fd.Get("T"))); ok && t != "" {
+			if taken[t] {
+				note(ModOther, "a new field takes the name %q of an existing field (fields of one name are one field)", t)
+				continue
+			}
+			taken[t] = true
+		}
+		if fd != nil && c.onlySigFields(fd, 0) {
 			c.noteSignature(fd)
 			note(ModLTAUpdates, "a new signature field was added")
 		} else {

@@ -163,9 +163,12 @@ func (v *verifier) checkCoverage(s *sigState) flow {
 	s.ranges = ranges
 	rep.Revision = s.rev
 	rep.CoversWholeDocument = s.rev == len(v.revs)-1 && !v.trailing && onlyWhitespaceFrom(v.r, end, v.size)
-	if rep.CoversWholeDocument {
+	switch {
+	case rep.CoversWholeDocument:
 		rep.add(CheckCoverage, CheckPassed, msgCoverageWhole(s.rev, len(v.revs)))
-	} else {
+	case s.rev == len(v.revs)-1 && v.junk > 0:
+		rep.add(CheckCoverage, CheckWarning, msgCoverageButJunk(s.rev, len(v.revs), v.junk))
+	default:
 		rep.add(CheckCoverage, CheckInfo, msgCoveragePartial(s.rev, len(v.revs)))
 	}
 	return next
