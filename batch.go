@@ -31,8 +31,8 @@ type BatchSigner interface {
 var _ BatchSigner = token.BatchSigner(nil)
 
 // BatchDocument is one document of a batch: the PDF read from Input is signed into
-// Output (written to a temporary file beside it and renamed, so a failure leaves no
-// partial file; Input is never modified).
+// Output (written by WriteFile: a temporary file beside it renamed into place, so a
+// failure leaves no partial file; Input is never modified).
 type BatchDocument struct {
 	Input, Output string
 }
@@ -79,6 +79,9 @@ type BatchOptions struct {
 	// completion of B-T…B-LTA waits on the TSA and the OCSP/CRL servers); 0 or 1 means
 	// one at a time. The signer is called once either way.
 	Workers int
+	// Output, when not nil, is how each Output is written by WriteFile (for example a
+	// Temp hook that lets a command line remove the temporary files on a signal).
+	Output *WriteFileOptions
 }
 
 // BatchResult is the outcome of one document.
@@ -205,7 +208,7 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 		case len(sigs) <= j || sigs[j] == nil:
 			err = errors.New("kyso: the signer returned no signature")
 		default:
-			res, err = batchComplete(ctx, docs[i], preps[i].State, sigs[j], &signature.CompleteOptions{Level: level, Password: o.Sign.Signature.Password})
+			res, err = batchComplete(ctx, docs[i], preps[i].State, sigs[j], &signature.CompleteOptions{Level: level, Password: o.Sign.Signature.Password}, o.Output)
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -283,7 +286,7 @@ func batchPrepare(ctx context.Context, d BatchDocument, chain []*x509.Certificat
 	return Prepare(ctx, f, st.Size(), chain, &opts)
 }
 
-func batchComplete(ctx context.Context, d BatchDocument, state, sig []byte, opts *signature.CompleteOptions) (*signature.SignResult, error) {
+func batchComplete(ctx context.Context, d BatchDocument, state, sig []byte, opts *signature.CompleteOptions, output *WriteFileOptions) (*signature.SignResult, error) {
 	in, err := os.Open(d.Input)
 	if err != nil {
 		return nil, err
@@ -294,38 +297,10 @@ func batchComplete(ctx context.Context, d BatchDocument, state, sig []byte, opts
 		return nil, err
 	}
 	var res *signature.SignResult
-	err = batchWriteAtomic(d.Output, func(w io.Writer) error {
+	err = WriteFile(d.Output, func(w io.Writer) error {
 		var err error
 		res, err = signature.Complete(ctx, w, in, st.Size(), state, sig, opts)
 		return err
-	})
+	}, output)
 	return res, err
-}
-
-// batchWriteAtomic writes path through write into a temporary file beside it, renamed
-// into place only on success.
-func batchWriteAtomic(path string, write func(io.Writer) error) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = write(tmp); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

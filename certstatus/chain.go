@@ -317,8 +317,8 @@ func checkLinkSignature(parent, child *x509.Certificate, sunset time.Time) error
 	}
 	switch child.SignatureAlgorithm {
 	case x509.SHA1WithRSA, x509.ECDSAWithSHA1:
-		if child.NotBefore.After(sunset) {
-			return fmt.Errorf("%v signature on a certificate issued after the SHA-1 sunset", child.SignatureAlgorithm)
+		if err := evidence.CheckSignatureAlgorithm(child.SignatureAlgorithm, child.NotBefore, sunset); err != nil {
+			return err
 		}
 		switch pub := parent.PublicKey.(type) {
 		case *rsa.PublicKey:

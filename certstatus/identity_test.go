@@ -21,12 +21,12 @@ func TestParseIdentityOfTheKit(t *testing.T) {
 		{"leader", pki.Leader.Cert, certstatus.Identity{
 			CommonName: "Nguyễn Văn Thắng", Organization: "Ủy ban nhân dân tỉnh Quảng Ninh",
 			OrganizationalUnits: []string{"Văn phòng Ủy ban nhân dân tỉnh"}, Province: "Quảng Ninh", Country: "VN",
-			Email: "nvthang@quangninh.gov.vn", Title: "Chủ tịch", Kind: certstatus.KindIndividual,
+			Email: "nvthang@quangninh.gov.vn", Title: "Chủ tịch", Titles: []string{"Chủ tịch"}, Kind: certstatus.KindIndividual,
 		}},
 		{"clerk", pki.Clerk.Cert, certstatus.Identity{
 			CommonName: "Lê Văn Đức", Organization: "Ủy ban nhân dân tỉnh Quảng Ninh",
 			OrganizationalUnits: []string{"Văn phòng Ủy ban nhân dân tỉnh", "Phòng Hành chính - Tổ chức"},
-			Province:            "Quảng Ninh", Country: "VN", Email: "lvduc@quangninh.gov.vn", Title: "Văn thư",
+			Province:            "Quảng Ninh", Country: "VN", Email: "lvduc@quangninh.gov.vn", Title: "Văn thư", Titles: []string{"Văn thư"},
 			Kind: certstatus.KindIndividual,
 		}},
 		{"org", pki.Org.Cert, certstatus.Identity{

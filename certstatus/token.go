@@ -3,7 +3,6 @@ package certstatus
 import (
 	"context"
 	"crypto"
-	"crypto/subtle"
 	"crypto/x509"
 	"encoding/asn1"
 	"errors"
@@ -106,8 +105,8 @@ func (c *Checker) VerifyTimestamp(ctx context.Context, token, digest []byte, h c
 	if h == 0 {
 		h = crypto.SHA256
 	}
-	if t.Hash != h || subtle.ConstantTimeCompare(t.HashedMessage, digest) != 1 {
-		return nil, &TimestampError{Reason: ErrImprintMismatch, Detail: fmt.Sprintf("token stamps %v %x, expected %v %x", t.Hash, t.HashedMessage, h, digest)}
+	if err := t.tst.CheckImprint(h, digest); err != nil {
+		return nil, &TimestampError{Reason: ErrImprintMismatch, Detail: strings.TrimPrefix(err.Error(), cms.ErrImprint.Error()+": ")}
 	}
 	if opts.Nonce != nil && (t.Nonce == nil || t.Nonce.Cmp(opts.Nonce) != 0) {
 		return nil, &TimestampError{Reason: ErrBadNonce, Detail: fmt.Sprintf("token nonce %v, request nonce %v", t.Nonce, opts.Nonce)}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/kyso-go/kyso/internal/identity"
 )
 
 func (c *checker) checkSignatures() {
@@ -120,15 +122,8 @@ func chkRoleVI(role string) string {
 }
 
 func chkKindVI(k SignerCertKind) string {
-	switch k {
-	case CertIndividual:
-		return "cá nhân"
-	case CertOrganisation:
-		return "cơ quan, tổ chức"
-	case CertDevice:
-		return "thiết bị, dịch vụ, phần mềm"
-	}
-	return "không xác định"
+	kind, _ := identity.ParseKind(string(k))
+	return kind.Vietnamese()
 }
 
 // chkInk returns the union of a signature's ink boxes and the image it belongs to.

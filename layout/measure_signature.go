@@ -9,25 +9,27 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/kyso-go/kyso/internal/cms"
+	"github.com/kyso-go/kyso/internal/identity"
 	"github.com/kyso-go/kyso/internal/pdf"
 )
 
 // SignerCertKind is the kind of a signing certificate as the regulations classify
-// subscribers. Check reads it with a local rule (see msCertKind) until kyso has one
-// shared rule in internal/.
+// subscribers. Check reads it with the module's one rule (the kinds and names of
+// signature.Signer.Kind, certstatus.Kind, policy.CertificateKind and
+// forms.CertificateKind).
 type SignerCertKind string
 
 // Certificate kinds.
 const (
-	CertUnknown      SignerCertKind = "unknown"
-	CertIndividual   SignerCertKind = "individual"   // cá nhân
-	CertOrganisation SignerCertKind = "organisation" // cơ quan, tổ chức
-	CertDevice       SignerCertKind = "device"       // thiết bị, dịch vụ, phần mềm
+	CertUnknown      SignerCertKind = identity.NameUnknown
+	CertIndividual   SignerCertKind = identity.NameIndividual   // cá nhân
+	CertOrganisation SignerCertKind = identity.NameOrganisation // cơ quan, tổ chức
+	CertDevice       SignerCertKind = identity.NameDevice       // thiết bị, dịch vụ, phần mềm
+	CertCA           SignerCertKind = identity.NameCA           // tổ chức cung cấp dịch vụ chứng thực
 )
 
 // MeasuredSignature is one signature field and its visible appearance.
@@ -233,10 +235,6 @@ func msAppearance(d *pdf.Document, n *pdf.Stream, ms *MeasuredSignature, ctm [6]
 	}
 }
 
-var (
-	msOIDSigningTime = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
-)
-
 // msCMS reads the signer's certificate kind and the times in a /Contents CMS.
 func msCMS(der []byte, ms *MeasuredSignature) {
 	sd, err := cms.Parse(der)
@@ -249,7 +247,7 @@ func msCMS(der []byte, ms *MeasuredSignature) {
 		ms.Subject = cert.Subject.String()
 		ms.CommonName = cert.Subject.CommonName
 	}
-	if a, ok := si.Attribute(msOIDSigningTime); ok && len(a.Values) > 0 {
+	if a, ok := si.Attribute(cms.OIDAttributeSigningTime); ok && len(a.Values) > 0 {
 		var t time.Time
 		if _, err := asn1.Unmarshal(a.Values[0], &t); err == nil {
 			ms.CMSTimes = append(ms.CMSTimes, t)
@@ -264,73 +262,21 @@ func msCMS(der []byte, ms *MeasuredSignature) {
 
 // msTSTGenTime reads the genTime of an RFC 3161 time-stamp token.
 func msTSTGenTime(tok []byte) (time.Time, bool) {
-	sd, err := cms.Parse(tok)
-	if err != nil || len(sd.Content) == 0 {
+	t, err := cms.ParseTimeStampToken(tok)
+	if err != nil {
 		return time.Time{}, false
 	}
-	var info struct {
-		Version        int
-		Policy         asn1.ObjectIdentifier
-		MessageImprint asn1.RawValue
-		SerialNumber   asn1.RawValue
-		GenTime        time.Time     `asn1:"generalized"`
-		Rest           asn1.RawValue `asn1:"optional"`
-	}
-	content := sd.Content
-	// The eContent may arrive wrapped in its OCTET STRING.
-	var inner []byte
-	if _, err := asn1.Unmarshal(content, &inner); err == nil && len(inner) > 0 && inner[0] == 0x30 {
-		content = inner
-	}
-	if _, err := asn1.Unmarshal(content, &info); err != nil {
-		return time.Time{}, false
-	}
-	return info.GenTime, true
+	return t.Info.GenTime, true
 }
 
-// msCertKind classifies a signing certificate with a local, simple rule (the shared
-// rule is being centralised into internal/ under issue 15): a UID with a personal
-// identifier (CMND, CCCD, HC) is an individual; a tax or budget code (MST, MNS, MQHNS)
-// an organisation; server, code-signing, time-stamping or OCSP key usages or DNS/IP
-// names a device; an all upper-case common name (the VGCA convention for
-// organisations) an organisation; otherwise a mixed-case common name an individual.
+// msCertKind classifies a signing certificate with the module's one certificate-kind
+// rule (internal/identity, which signature, certstatus, policy, forms and the root
+// package use too).
 func msCertKind(cert *x509.Certificate) SignerCertKind {
 	if cert == nil {
 		return CertUnknown
 	}
-	oidUID := asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 1}
-	for _, atv := range cert.Subject.Names {
-		v, ok := atv.Value.(string)
-		if !ok || !atv.Type.Equal(oidUID) {
-			continue
-		}
-		scheme, _, _ := strings.Cut(strings.ToUpper(strings.TrimSpace(v)), ":")
-		switch strings.TrimSpace(scheme) {
-		case "CMND", "CCCD", "HC", "CMT", "PID":
-			return CertIndividual
-		case "MST", "MNS", "MQHNS":
-			return CertOrganisation
-		}
-	}
-	for _, u := range cert.ExtKeyUsage {
-		switch u {
-		case x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageCodeSigning, x509.ExtKeyUsageTimeStamping, x509.ExtKeyUsageOCSPSigning:
-			return CertDevice
-		}
-	}
-	if len(cert.DNSNames) > 0 || len(cert.IPAddresses) > 0 {
-		return CertDevice
-	}
-	cn := cert.Subject.CommonName
-	if msIsUpper(cn) {
-		return CertOrganisation
-	}
-	for _, r := range cn {
-		if unicode.IsLetter(r) {
-			return CertIndividual
-		}
-	}
-	return CertUnknown
+	return SignerCertKind(identity.Parse(cert).Kind.String())
 }
 
 // msRole says what a visible signature's appearance shows.

@@ -21,6 +21,18 @@ type revChanges struct {
 	// unsigned are the widgets of signature fields that were added, or given an
 	// appearance, without a signature: visible overlays (the "sneaky signature").
 	unsigned []unsignedWidget
+	// anomalies are what the revisions' cross-reference structure does that a viewer
+	// may read otherwise (pdf.Document.Anomalies): each is also a change of class
+	// "other".
+	anomalies []revAnomaly
+}
+
+// revAnomaly is one finding of pdf.Document.Anomalies for a revision, or the error
+// that kept the revision's structure from being read.
+type revAnomaly struct {
+	rev int
+	a   pdf.Anomaly
+	err error
 }
 
 // unsignedWidget is a visible widget of a signature field that holds no signature.
@@ -50,6 +62,17 @@ type differ struct {
 	// visits counts the objects the role walk resolved (the cost the analysis is
 	// linear in: each object once, plus once per change of it).
 	visits int
+	// full forces the walk of the signed revision's whole object graph (the lazy
+	// analysis falls back to it by itself when it cannot prove its shortcut sound).
+	full bool
+	// lazy reports whether the last analysis left the unchanged pages out.
+	lazy bool
+	// census, when set, is fed by the verifier's hashing pass (closing censusDone)
+	// for the analysis from revision censusFrom; censusFed reports it was used.
+	census     *pdf.RefCensus
+	censusFrom int
+	censusDone chan struct{}
+	censusFed  bool
 }
 
 func newDiffer(doc *pdf.Document) *differ {
@@ -73,6 +96,7 @@ func (df *differ) since(rev int) *revChanges {
 			out.fields[f] = maxMod(out.fields[f], c)
 		}
 		out.unsigned = append(out.unsigned, rc.unsigned...)
+		out.anomalies = append(out.anomalies, rc.anomalies...)
 	}
 	// An overlay signed later (its field holds a signature in the newest revision) was
 	// only the first step of signing it.
@@ -115,17 +139,39 @@ func (df *differ) hasDSS(rev int) bool {
 	return has
 }
 
-// analyse compares every revision after from with the one before it, once.
+// analyse compares every revision after from with the one before it, once. It first
+// tries the lazy walk (diff_lazy.go), which leaves out the pages later revisions do not
+// change, and falls back to the walk of the whole object graph when the lazy one
+// cannot be proved to see every role a change has.
 func (df *differ) analyse(from int) {
 	if df.start >= 0 && from >= df.start {
 		return
 	}
+	if !df.full && df.analyseWith(from, true) {
+		return
+	}
+	df.analyseWith(from, false)
+}
+
+// analyseWith runs the analysis from revision from, lazily or over the whole graph. A
+// lazy run reports false (and leaves nothing) when its shortcut turns out unsound.
+func (df *differ) analyseWith(from int, lazy bool) bool {
 	df.start = from
 	df.byRev = map[int]*revChanges{}
+	df.lazy = lazy
 	w := newRoleWalker()
 	prev, err := df.doc.AtRevision(from)
+	var pagesRoot pdf.Ref
 	if err == nil {
-		w.walkAll(prev)
+		if lazy {
+			var ok bool
+			if pagesRoot, ok = df.walkLazily(w, from, prev); !ok {
+				df.start = -1
+				return false
+			}
+		} else {
+			w.walkAll(prev)
+		}
 	}
 	for t := from + 1; t < len(df.revs); t++ {
 		rc := &revChanges{class: ModNone, fields: map[string]Modification{}}
@@ -143,10 +189,17 @@ func (df *differ) analyse(from int) {
 			err = err2
 			continue
 		}
+		if lazy && pagesRootOf(cur) != pagesRoot {
+			// A new page tree: the lazy walk has not seen it.
+			df.start = -1
+			return false
+		}
 		df.compare(t, prev, cur, w, rc)
+		df.structure(t, w, rc)
 		prev = cur
 	}
 	df.visits = w.visits
+	return true
 }
 
 // compare classifies what revision t (view cur) changed from revision t-1 (view prev).
@@ -214,26 +267,33 @@ func (df *differ) compare(t int, prev, cur *pdf.Document, w *roleWalker, rc *rev
 			rc.add(Change{Revision: t, Object: refString(ref), Role: r.String(), Class: cls, Detail: "object removed"})
 		}
 	}
-	c.shadows(changed)
 }
 
-// shadows reports the objects of this revision whose cross-reference entry leads
-// somewhere other than the object itself: the reader repaired it by scanning, but a
-// viewer that follows the entry shows whatever is there (the "shadow hide" attack).
-func (c *changeCtx) shadows(changed []pdf.Ref) {
-	in := map[int]pdf.Ref{}
-	for _, r := range changed {
-		in[r.Num] = r
+// structure records what revision t's cross-reference structure does that a viewer
+// may read otherwise (an entry pointing a signed object's number at another object —
+// the "shadow hide" redirect —, a definition switched on from earlier bytes, a hidden
+// section, an %%EOF before the startxref, an appended linearization dictionary): the
+// reader worked around it, so the comparison of objects may not be what a viewer
+// shows. Each is a change of class "other", and the verdict names it.
+func (df *differ) structure(t int, w *roleWalker, rc *revChanges) {
+	an, err := df.doc.Anomalies(t)
+	if err != nil {
+		rc.anomalies = append(rc.anomalies, revAnomaly{rev: t, err: err})
+		rc.add(Change{Revision: t, Object: "cross-reference", Role: "cross-reference", Class: ModOther,
+			Detail: fmt.Sprintf("the revision's cross-reference structure cannot be read: %v", err)})
+		return
 	}
-	for _, wmsg := range c.new.Warnings() {
-		var n int
-		if _, err := fmt.Sscanf(wmsg, "object %d: cross-reference entry is wrong", &n); err != nil {
-			continue
+	for _, a := range an {
+		rc.anomalies = append(rc.anomalies, revAnomaly{rev: t, a: a})
+		obj, r := "cross-reference", "cross-reference"
+		if a.Ref.Num > 0 {
+			obj = refString(a.Ref)
+			if jr := w.roles[a.Ref].judged(); jr != 0 {
+				r = jr.String()
+			}
 		}
-		if r, ok := in[n]; ok {
-			c.add(refString(r), (c.before[r] | c.w.roles[r]).judged(), ModOther,
-				"the cross-reference entry of this revision does not lead to the object (a viewer may show other content)")
-		}
+		rc.add(Change{Revision: t, Object: obj, Role: r, Class: ModOther,
+			Detail: fmt.Sprintf("%s: %s (a viewer may show content other than what was checked)", a.Kind, a.Detail)})
 	}
 }
 
@@ -555,9 +615,19 @@ func (c *changeCtx) acroForm(od, nd pdf.Dict, note noteFunc) {
 // new ones may only be signature fields.
 func (c *changeCtx) fieldList(oa, na pdf.Array, note noteFunc) {
 	oldSet := map[pdf.Ref]bool{}
+	// Partial names of the siblings: two fields of one parent with the same /T have
+	// the same fully qualified name and are one field (ISO 32000-1 12.7.3.2), so a
+	// new field taking an existing name shows its value as that field's (a second
+	// signature passed off under the signed field's name).
+	taken := map[string]bool{}
 	for _, e := range oa {
 		if r, ok := e.(pdf.Ref); ok {
 			oldSet[r] = true
+		}
+		if fd, _ := asDict(resolveQuiet(c.old, e)); fd != nil {
+			if t, ok := pdf.Text(resolveQuiet(c.old, fd.Get("T"))); ok && t != "" {
+				taken[t] = true
+			}
 		}
 	}
 	newSet := map[pdf.Ref]bool{}
@@ -571,7 +641,15 @@ func (c *changeCtx) fieldList(oa, na pdf.Array, note noteFunc) {
 		if oldSet[r] {
 			continue
 		}
-		if fd, _ := asDict(resolveQuiet(c.new, r)); fd != nil && c.onlySigFields(fd, 0) {
+		fd, _ := asDict(resolveQuiet(c.new, r))
+		if t, ok := pdf.Text(resolveQuiet(c.new, fd.Get("T"))); ok && t != "" {
+			if taken[t] {
+				note(ModOther, "a new field takes the name %q of an existing field (fields of one name are one field)", t)
+				continue
+			}
+			taken[t] = true
+		}
+		if fd != nil && c.onlySigFields(fd, 0) {
 			c.noteSignature(fd)
 			note(ModLTAUpdates, "a new signature field was added")
 		} else {

@@ -629,6 +629,76 @@ func diffCases() []diffCase {
 				})
 			}},
 
+		// ---- What another validator's test suite (EU DSS, iText, pdf.js) appends most.
+		{name: "a text annotation added", allowed: "03",
+			rule: "ISO 32000-1 12.8.2.2.2 table 254: P=3 allows annotations, P=2 only form filling and signing, P=1 nothing",
+			base: plain(""), want: ModAnnotations,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					p := mustDict(t, d, 3)
+					arr, _ := resolveQuiet(d, p.Get("Annots")).(pdf.Array)
+					p["Annots"] = append(arr.Clone(), u.Add(pdf.Dict{"Type": pdf.Name("Annot"), "Subtype": pdf.Name("Text"),
+						"Rect": ints(10, 10, 30, 30), "Contents": pdf.String("ghi chú"), "P": pdf.Ref{Num: 3}}))
+					u.Set(pdf.Ref{Num: 3}, p)
+				})
+			}},
+		{name: "a text field's value changed", allowed: "023",
+			rule: "ISO 32000-1 12.8.2.2.2 table 254: P=2 and P=3 allow filling in forms",
+			base: buildPDF("<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[6 0 R]/DA(/Helv 0 Tf 0 g)>>>>", tPages,
+				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/Annots[6 0 R]>>", tContent, tFont,
+				"<</FT/Tx/T(Họ tên)/V(Nguyễn Văn A)/Type/Annot/Subtype/Widget/Rect[10 10 200 40]/P 3 0 R/AP<</N 8 0 R>>>>",
+				"stream:BT /F1 10 Tf 2 5 Td (Nguyen Van A) Tj ET"),
+			want: ModFormFilling,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					f := mustDict(t, d, 6)
+					f["V"] = pdf.String("Trần Thị B")
+					ap := []byte("BT /F1 10 Tf 2 5 Td (Tran Thi B) Tj ET")
+					f["AP"] = pdf.Dict{"N": u.Add(&pdf.Stream{Dict: pdf.Dict{"Type": pdf.Name("XObject"), "Subtype": pdf.Name("Form"),
+						"BBox": ints(0, 0, 190, 30), "Length": pdf.Integer(len(ap))}, Data: ap})}
+					u.Set(pdf.Ref{Num: 6}, f)
+				})
+			}},
+		{name: "a page added", allowed: "",
+			rule: "ISO 32000-1 12.8.2.2.2 table 254: no DocMDP level allows adding pages (Adobe's page templates aside)",
+			base: plain(""), want: ModOther,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					np := u.Add(pdf.Dict{"Type": pdf.Name("Page"), "Parent": pdf.Ref{Num: 2}, "MediaBox": ints(0, 0, 612, 792), "Contents": pdf.Ref{Num: 4},
+						"Resources": pdf.Dict{"Font": pdf.Dict{"F1": pdf.Ref{Num: 5}}}})
+					pt := mustDict(t, d, 2)
+					kids, _ := pt.Get("Kids").(pdf.Array)
+					pt["Kids"], pt["Count"] = append(kids.Clone(), np), pdf.Integer(2)
+					u.Set(pdf.Ref{Num: 2}, pt)
+				})
+			}},
+		{name: "the document information dictionary changed", allowed: "0123",
+			rule: "ISO 32000-1 14.3.3 (document information): metadata, never drawn; PAdES signing tools update /ModDate",
+			base: plain(""), want: ModLTAUpdates,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					u.SetInfo(u.Add(pdf.Dict{"Producer": pdf.String("iText® 7.2.5"), "ModDate": pdf.String("D:20261207020000+07'00'")}))
+				})
+			}},
+		{name: "the XMP metadata stream replaced", allowed: "0123",
+			rule: "ISO 32000-1 14.3.2 (metadata streams): metadata, never drawn",
+			base: plain("/Metadata 6 0 R", "stream:<x:xmpmeta xmlns:x='adobe:ns:meta/'/>"), want: ModLTAUpdates,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					x := []byte("<x:xmpmeta xmlns:x='adobe:ns:meta/'><!-- ModifyDate 2026-12-07 --></x:xmpmeta>")
+					u.Set(pdf.Ref{Num: 6}, &pdf.Stream{Dict: pdf.Dict{"Type": pdf.Name("Metadata"), "Subtype": pdf.Name("XML"), "Length": pdf.Integer(len(x))}, Data: x})
+				})
+			}},
+
+		{name: "a later signature in a new field named as the signed one", allowed: "",
+			rule: "ISO 32000-1 12.7.3.2: fields with one fully qualified name are one field; a second /V passes off as the signed field's",
+			base: plain(""), want: ModOther, detail: `takes the name "Sig1"`,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					addSignature(t, d, u, sigOpts{rect: ints(300, 100, 500, 160), extra: pdf.Dict{"T": pdf.String("Sig1")}})
+				})
+			}},
+
 		// ---- Long-term validation updates.
 		{name: "DSS with VRI, then a document time-stamp (B-LTA)", allowed: "0123",
 			rule: "ETSI EN 319 142-1 5.4 (DSS, VRI) and 5.5 (document time-stamp): allowed under every DocMDP level",

@@ -116,6 +116,9 @@ type roleWalker struct {
 	// walked): a freed object is gone for good only if one of them still does.
 	parents map[pdf.Ref][]pdf.Ref
 	edges   map[[2]pdf.Ref]bool
+	// skipPages leaves the catalog's page tree out of the walk: the lazy analysis
+	// (lazy.go) enters only the pages and nodes that later revisions change.
+	skipPages bool
 }
 
 type walkKey struct {
@@ -294,6 +297,10 @@ func (w *roleWalker) visit(it walkItem) {
 		case "Parent", "P", "IRT":
 			// Back pointers: the objects they lead to have their own place.
 			continue
+		case "Pages":
+			if w.skipPages && it.r&roleCatalog != 0 {
+				continue
+			}
 		}
 		w.push(v, childRole(it.r, k, d), it.depth+1, holder)
 	}

@@ -201,14 +201,10 @@ func checkEmbeddedTimestamp(tok, sig []byte) error {
 	if err != nil {
 		return err
 	}
-	h := tst.Info.Hash
-	if h == 0 || !h.Available() {
-		return fmt.Errorf("imprint algorithm %v", tst.Info.HashAlgorithm)
-	}
-	d := h.New()
-	d.Write(sig)
-	if !bytes.Equal(d.Sum(nil), tst.Info.HashedMessage) {
+	if err := tst.CheckImprintOf(sig); errors.Is(err, cms.ErrImprint) {
 		return errors.New("its imprint is not the hash of this signature value (a time-stamp of another signature)")
+	} else if err != nil {
+		return err
 	}
 	if _, err := tst.Check(nil, nil); err != nil {
 		return err

@@ -215,9 +215,20 @@ func (ed *docEdit) newField(ctx context.Context, name string, sigRef pdf.Ref, w 
 		}}
 		field["AP"] = pdf.Dict{"N": ed.u.Add(blank)}
 	}
+	// In a tagged PDF a visible widget joins the structure tree (a hidden one need not).
+	var tag func(widget pdf.Ref)
+	if rect[2] > rect[0] && rect[3] > rect[1] {
+		var key int
+		if key, tag = ed.structParent(page.Ref); tag != nil {
+			field["StructParent"] = pdf.Integer(key)
+		}
+	}
 	fieldRef := ed.u.Add(field)
-	if err := ed.addAnnot(page.Ref, fieldRef); err != nil {
+	if err := ed.addAnnot(page.Ref, fieldRef, tag != nil); err != nil {
 		return "", err
+	}
+	if tag != nil {
+		tag(fieldRef)
 	}
 	ed.newFieldRef = &fieldRef
 	return name, nil
@@ -252,8 +263,96 @@ func (ed *docEdit) uniqueName() string {
 	}
 }
 
-// addAnnot appends annot to the page's /Annots.
-func (ed *docEdit) addAnnot(pageRef, annot pdf.Ref) error {
+// structParent prepares tagging a new widget on the page pageRef of a tagged PDF
+// (ISO 14289-1 7.18.1 and 7.18.4; ISO 32000-1 14.7.4.4): it returns the widget's
+// /StructParent key and a function that, given the widget, adds a /Form structure
+// element holding an OBJR to it under the document element, maps the key to that
+// element in the parent tree and advances /ParentTreeNextKey. tag is nil (the widget
+// stays untagged, as before) when the document has no structure tree or one this
+// simple edit cannot extend safely (a parent tree with /Kids, an unusual /K).
+func (ed *docEdit) structParent(pageRef pdf.Ref) (key int, tag func(widget pdf.Ref)) {
+	rootRef, ok := ed.catalog.Get("StructTreeRoot").(pdf.Ref)
+	if !ok {
+		return 0, nil
+	}
+	root, ok := ed.dict(rootRef)
+	if !ok {
+		return 0, nil
+	}
+	ptObj := root.Get("ParentTree")
+	pt, ok := ed.dict(ptObj)
+	if !ok || pt.Get("Kids") != nil {
+		return 0, nil
+	}
+	nums, ok := pt.Get("Nums").(pdf.Array)
+	if !ok || len(nums)%2 != 0 {
+		return 0, nil
+	}
+	for i := 0; i < len(nums); i += 2 {
+		k, ok := nums[i].(pdf.Integer)
+		if !ok || k < 0 || k >= 1<<30 {
+			return 0, nil
+		}
+		key = max(key, int(k)+1)
+	}
+	if n, ok := root.Get("ParentTreeNextKey").(pdf.Integer); ok && n > pdf.Integer(key) && n < 1<<30 {
+		key = int(n)
+	}
+	// The parent: the one document element /K refers to (alone or as the array's only
+	// element, as Word writes it), else the root itself.
+	parentRef, parent := rootRef, root
+	rk := root.Get("K")
+	if a, ok := rk.(pdf.Array); ok && len(a) == 1 {
+		rk = a[0]
+	}
+	if kr, ok := rk.(pdf.Ref); ok {
+		if parent, ok = ed.dict(kr); !ok {
+			return 0, nil
+		}
+		parentRef = kr
+	}
+	var kids pdf.Array
+	switch k := parent.Get("K").(type) {
+	case nil:
+	case pdf.Array:
+		kids = k.Clone()
+	case pdf.Ref:
+		if _, isDict := ed.dict(k); !isDict {
+			return 0, nil // an indirect array or a marked-content reference: leave it
+		}
+		kids = pdf.Array{k}
+	case pdf.Integer, pdf.Dict:
+		kids = pdf.Array{k}
+	default:
+		return 0, nil
+	}
+	return key, func(widget pdf.Ref) {
+		elem := ed.u.Add(pdf.Dict{"Type": pdf.Name("StructElem"), "S": pdf.Name("Form"), "P": parentRef, "Pg": pageRef,
+			"K": pdf.Dict{"Type": pdf.Name("OBJR"), "Obj": widget, "Pg": pageRef}})
+		nr := root.Clone()
+		np := nr
+		if parentRef != rootRef {
+			np = parent.Clone()
+		}
+		np["K"] = append(kids, elem)
+		npt := pt.Clone()
+		npt["Nums"] = append(nums.Clone(), pdf.Integer(key), elem)
+		if ptRef, ok := ptObj.(pdf.Ref); ok {
+			ed.u.Set(ptRef, npt)
+		} else {
+			nr["ParentTree"] = npt
+		}
+		nr["ParentTreeNextKey"] = pdf.Integer(key + 1)
+		ed.u.Set(rootRef, nr)
+		if parentRef != rootRef {
+			ed.u.Set(parentRef, np)
+		}
+	}
+}
+
+// addAnnot appends annot to the page's /Annots; tabs sets the page's /Tabs /S (the
+// tab order PDF/UA asks of a tagged page with annotations) when it has no /Tabs.
+func (ed *docEdit) addAnnot(pageRef, annot pdf.Ref, tabs bool) error {
 	po, err := ed.doc.Get(pageRef)
 	if err != nil {
 		return signErr(ErrDocument, err, "reading page %v", pageRef)
@@ -262,13 +361,22 @@ func (ed *docEdit) addAnnot(pageRef, annot pdf.Ref) error {
 	if !ok {
 		return signErr(ErrDocument, nil, "page %v is not a dictionary", pageRef)
 	}
+	tabs = tabs && pd.Get("Tabs") == nil
 	if ar, ok := pd.Get("Annots").(pdf.Ref); ok {
 		if arr, ok := ed.resolve(ar).(pdf.Array); ok {
 			ed.u.Set(ar, append(arr.Clone(), annot))
+			if tabs {
+				np := pd.Clone()
+				np["Tabs"] = pdf.Name("S")
+				ed.u.Set(pageRef, np)
+			}
 			return nil
 		}
 	}
 	np := pd.Clone()
+	if tabs {
+		np["Tabs"] = pdf.Name("S")
+	}
 	arr, _ := ed.resolve(pd.Get("Annots")).(pdf.Array)
 	np["Annots"] = append(arr.Clone(), annot)
 	ed.u.Set(pageRef, np)

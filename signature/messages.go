@@ -101,6 +101,16 @@ func msgTrailingBytes(n int64) msg {
 		"%d bytes of unexpected data follow the last %%%%EOF; they belong to no revision and are not signed.", n)
 }
 
+func msgTrailingJunk(n int64) msg {
+	return mf("Có %d byte dữ liệu không phải PDF sau %%%%EOF cuối cùng: không trình đọc nào hiểu chúng, nhưng chúng không được ký, nên không chữ ký nào bao phủ toàn bộ tệp.",
+		"%d bytes of data that is not PDF follow the last %%%%EOF: no reader interprets them, but they are not signed, so no signature covers the whole file.", n)
+}
+
+func msgCoverageButJunk(rev, total int, n int64) msg {
+	return mf("Chữ ký bao phủ toàn bộ phiên bản cuối (%d/%d) nhưng không bao phủ toàn bộ tệp: %d byte dữ liệu không phải PDF theo sau, không được ký.",
+		"The signature covers the whole last revision (%d of %d) but not the whole file: %d bytes of data that is not PDF follow it, unsigned.", rev+1, total, n)
+}
+
 func msgRecovered() msg {
 	return mf("Bảng tham chiếu chéo (xref) của tệp bị hỏng và phải dựng lại bằng cách quét tệp: cấu trúc phiên bản không tin cậy.",
 		"The file's cross-reference table is broken and had to be rebuilt by scanning: the revision structure cannot be trusted.")

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/kyso-go/kyso/internal/algorithm"
 	"github.com/kyso-go/kyso/internal/cms"
 	"github.com/kyso-go/kyso/internal/pdf"
 )
@@ -162,9 +163,9 @@ func checkSignOptions(o *SignOptions) error {
 	if o.Hash == 0 {
 		o.Hash = crypto.SHA256
 	}
-	switch o.Hash {
-	case crypto.SHA256, crypto.SHA384, crypto.SHA512:
-	case crypto.SHA1, crypto.MD5:
+	switch {
+	case o.Hash == crypto.SHA256 || o.Hash == crypto.SHA384 || o.Hash == crypto.SHA512:
+	case algorithm.WeakHash(o.Hash):
 		return signErr(ErrAlgorithm, nil, "%v is refused; use SHA-256, SHA-384 or SHA-512", o.Hash)
 	default:
 		return signErr(ErrAlgorithm, nil, "digest %v is not supported; use SHA-256, SHA-384 or SHA-512", o.Hash)

@@ -1,7 +1,6 @@
 package signature
 
 import (
-	"bytes"
 	"context"
 	"crypto"
 	"errors"
@@ -50,7 +49,7 @@ func requestTimestampDigest(ctx context.Context, ts Timestamper, purpose string,
 	if err != nil {
 		return fail(err)
 	}
-	if tok.Hash != h || !bytes.Equal(tok.Imprint, digest) {
+	if tok.tst.CheckImprint(h, digest) != nil {
 		return fail(errors.New("the token's message imprint is not the digest that was sent"))
 	}
 	// Keep only the token itself (no trailing bytes a careless TSA client left).

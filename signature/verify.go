@@ -72,11 +72,15 @@ type verifier struct {
 	now  time.Time
 
 	revs     []pdf.Revision
-	trailing bool // non-white bytes after the last revision
-	differ   *differ
-	sigs     []*sigState // oldest first
-	dss      dssData
-	fetched  map[string]fetched // online revocation answers, by certificate
+	trailing bool // bytes after the last revision a lenient reader may take for PDF
+	// junk: bytes after the last revision that no reader takes for PDF (no keyword of
+	// the file structure): unsigned, so no signature covers the whole file, but
+	// nothing any viewer shows changes.
+	junk    int64
+	differ  *differ
+	sigs    []*sigState // oldest first
+	dss     dssData
+	fetched map[string]fetched // online revocation answers, by certificate
 }
 
 // sigState is one signature or document time-stamp being verified.
@@ -125,8 +129,14 @@ func (v *verifier) run() (*Report, error) {
 		rep.Warnings = append(rep.Warnings, Check{Name: "structure", Result: CheckWarning, MessageVI: m.VI, MessageEN: m.EN})
 	}
 	if len(v.revs) > 0 && !onlyWhitespaceFrom(v.r, v.revs[len(v.revs)-1].EOF, v.size) {
-		v.trailing = true
-		m := msgTrailingBytes(v.size - v.revs[len(v.revs)-1].EOF)
+		end := v.revs[len(v.revs)-1].EOF
+		m := msgTrailingBytes(v.size - end)
+		if inertFrom(v.r, end, v.size) {
+			v.junk = v.size - end
+			m = msgTrailingJunk(v.junk)
+		} else {
+			v.trailing = true
+		}
 		rep.Warnings = append(rep.Warnings, Check{Name: "trailing-data", Result: CheckWarning, MessageVI: m.VI, MessageEN: m.EN})
 	}
 	if len(v.revs) > v.opts.maxRevisions() {
@@ -152,14 +162,28 @@ func (v *verifier) run() (*Report, error) {
 	// then reads its part of the result. Without this first call, the document
 	// time-stamps (finished first, newest first) would start it from a newer revision
 	// and the oldest signature would start it over.
-	analysed := make(chan struct{})
+	// The analysis's census of references (diff_lazy.go) is fed by the hashing pass,
+	// which reads the signed bytes anyway: the analysis waits for it.
+	analysed, fed := make(chan struct{}), make(chan struct{})
+	from := v.oldestCovered()
+	var census *pdf.RefCensus
+	if from >= 0 {
+		var gaps [][2]int64
+		for _, s := range v.sigs {
+			if s.ranges != nil { // the hole was checked to be the /Contents string
+				gaps = append(gaps, [2]int64{s.ranges[0][1], s.ranges[1][0]})
+			}
+		}
+		census = v.differ.feedCensus(from, gaps, fed)
+	}
 	go func() {
 		defer close(analysed)
-		if from := v.oldestCovered(); from >= 0 {
+		if from >= 0 {
 			v.differ.since(from)
 		}
 	}()
-	err := v.hashSignatures(jobs)
+	err := v.hashSignatures(jobs, census)
+	close(fed)
 	<-analysed
 	if err != nil {
 		return nil, err

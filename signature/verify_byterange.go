@@ -172,3 +172,31 @@ func onlyWhitespaceFrom(r io.ReaderAt, off, size int64) bool {
 	}
 	return true
 }
+
+// maxInertTail bounds the unsigned tail inertFrom accepts as harmless: more than this
+// after the last %%EOF is not something a mail gateway or a download manager appends.
+const maxInertTail = 64 << 10
+
+// inertFrom reports whether the bytes from off to size hold no keyword of the PDF file
+// structure (object or stream delimiters, dictionaries, cross-reference sections,
+// trailers, a header) and so cannot be taken for PDF by any reader, however lenient
+// its repair: junk a transfer appended, not an update. A repeated %%EOF marker (some
+// producers write two) is a comment without a startxref before it: it defines
+// nothing. Such a tail leaves the signatures valid but
+// not covering the whole file; anything else after the last %%EOF is judged as an
+// unsigned change (the incremental saving attack without a cross-reference).
+func inertFrom(r io.ReaderAt, off, size int64) bool {
+	if off >= size || size-off > maxInertTail {
+		return off >= size
+	}
+	buf := make([]byte, size-off)
+	if got, _ := r.ReadAt(buf, off); got < len(buf) {
+		return false
+	}
+	for _, kw := range [][]byte{[]byte("obj"), []byte("stream"), []byte("xref"), []byte("trailer"), []byte("%PDF"), []byte("<<")} {
+		if bytes.Contains(buf, kw) {
+			return false
+		}
+	}
+	return true
+}

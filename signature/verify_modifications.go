@@ -83,6 +83,11 @@ func (v *verifier) modifications(s *sigState) {
 	}
 	disallowed := class == ModOther || !mdpAllows(p, mc) || len(lockedVI) > 0
 	switch {
+	case len(mc.anomalies) > 0:
+		// One message for the structure: the other changes are those a reader
+		// following the repaired entries sees, which a viewer may not.
+		vi, en := anomalyLines(mc.anomalies)
+		rep.add(CheckModifications, CheckFailed, msgRevisionStructure(vi, en))
 	case class == ModOther:
 		for _, c := range changes {
 			if c.Class == ModOther {

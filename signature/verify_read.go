@@ -3,6 +3,7 @@ package signature
 import (
 	"crypto"
 	"crypto/x509"
+	"io"
 
 	"github.com/kyso-go/kyso/internal/pdf"
 )
@@ -89,10 +90,14 @@ func (v *verifier) addHashJob(jobs []hashJob, s *sigState) []hashJob {
 // hashSignatures hashes every job in one pass over the file and gives each signature
 // its digest. Unreadable signed bytes make every hashed signature INDETERMINATE
 // (SIGNED_DATA_NOT_FOUND); only a cancelled context is an error.
-func (v *verifier) hashSignatures(jobs []hashJob) error {
+func (v *verifier) hashSignatures(jobs []hashJob, census *pdf.RefCensus) error {
 	// At most 64 passes' worth of hashing (plus 1 GiB): ordinary documents, whose
 	// signatures share most of their ranges, need little more than one.
-	digests, err := hashRangesLimited(v.ctx, v.r, jobs, 64*v.size+1<<30)
+	var r io.ReaderAt = v.r
+	if census != nil {
+		r = censusReader{r: v.r, c: census}
+	}
+	digests, err := hashRangesLimited(v.ctx, r, jobs, 64*v.size+1<<30)
 	if err != nil {
 		if v.ctx.Err() != nil {
 			return v.ctx.Err()
@@ -111,4 +116,19 @@ func (v *verifier) hashSignatures(jobs []hashJob) error {
 		}
 	}
 	return nil
+}
+
+// censusReader gives what the hashing pass reads (in increasing offsets, from one
+// goroutine) to the modification analysis's census of references as well.
+type censusReader struct {
+	r io.ReaderAt
+	c *pdf.RefCensus
+}
+
+func (cr censusReader) ReadAt(p []byte, off int64) (int, error) {
+	n, err := cr.r.ReadAt(p, off)
+	if n > 0 {
+		cr.c.Feed(off, p[:n])
+	}
+	return n, err
 }

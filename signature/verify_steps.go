@@ -57,7 +57,6 @@ var finishSteps = []step{
 	{"signing-certificate-binding", (*verifier).checkSigningCertBinding},
 	{"algorithm-strength", (*verifier).checkAlgorithmStrength},
 	{"modifications", func(v *verifier, s *sigState) flow { v.modifications(s); return next }},
-	{"revision-structure", func(v *verifier, s *sigState) flow { v.revisionStructure(s); return next }},
 	{"signature-timestamp", func(v *verifier, s *sigState) flow { v.signatureTimestamp(s); return next }},
 	{"trust", func(v *verifier, s *sigState) flow { v.trust(s, s.cert, s.sd.Certificates); return next }},
 	{"integrity", func(v *verifier, s *sigState) flow { v.integritySummary(s, s.cryptoOK); return next }},
@@ -164,9 +163,12 @@ func (v *verifier) checkCoverage(s *sigState) flow {
 	s.ranges = ranges
 	rep.Revision = s.rev
 	rep.CoversWholeDocument = s.rev == len(v.revs)-1 && !v.trailing && onlyWhitespaceFrom(v.r, end, v.size)
-	if rep.CoversWholeDocument {
+	switch {
+	case rep.CoversWholeDocument:
 		rep.add(CheckCoverage, CheckPassed, msgCoverageWhole(s.rev, len(v.revs)))
-	} else {
+	case s.rev == len(v.revs)-1 && v.junk > 0:
+		rep.add(CheckCoverage, CheckWarning, msgCoverageButJunk(s.rev, len(v.revs), v.junk))
+	default:
 		rep.add(CheckCoverage, CheckInfo, msgCoveragePartial(s.rev, len(v.revs)))
 	}
 	return next
@@ -284,13 +286,10 @@ func (v *verifier) finishDocTimestampStep(s *sigState) flow {
 	if s.rep.Kind != KindDocTimestamp {
 		return next
 	}
-	// The revision structure first: a time-stamp over a document whose later
-	// revisions cannot be trusted gives no proof of existence.
-	suspicious := v.revisionStructure(s)
+	// A time-stamp over a document whose later revisions' structure cannot be
+	// trusted fails its modifications check (class "other") and so gives no proof of
+	// existence.
 	v.finishDocTimestamp(s)
-	if suspicious {
-		s.rep.Modification = ModOther
-	}
 	return stop
 }
 

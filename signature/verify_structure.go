@@ -7,42 +7,29 @@ import (
 	"github.com/kyso-go/kyso/internal/pdf"
 )
 
-// revisionStructure fails a signature when a revision after the one it signs has a
-// cross-reference structure a viewer may read differently from the modification
-// analysis (pdf.Document.Anomalies): an entry pointing a signed object number at
-// another object (shadow hide), a definition switched on from signed bytes, a section
-// hidden in an earlier revision, an %%EOF marker before a startxref, an appended
-// linearization dictionary. The analysis of the changes themselves cannot be trusted
-// then: the verdict is TOTAL_FAILED/FORMAT_FAILURE and the modification class "other".
-// It reports whether it failed the signature.
-func (v *verifier) revisionStructure(s *sigState) bool {
-	if s.rev < 0 || v.doc.Recovered() {
-		return false
-	}
-	var vi, en []string
-	for t := s.rev + 1; t < len(v.revs); t++ {
-		an, err := v.doc.Anomalies(t)
-		if err != nil {
-			vi = append(vi, fmt.Sprintf("phiên bản %d không đọc được: %v", t, err))
-			en = append(en, fmt.Sprintf("revision %d cannot be read: %v", t, err))
+// anomalyLines says, in Vietnamese and English, what the revisions' cross-reference
+// structure does that a viewer may read otherwise (the modification analysis's
+// anomalies: an entry pointing a signed object number at another object — shadow
+// hide —, a definition switched on from signed bytes, a section hidden in an earlier
+// revision, an %%EOF marker before a startxref, an appended linearization
+// dictionary), at most three of them. The analysis of the changes themselves cannot be
+// trusted then: the modifications check fails with this one message.
+func anomalyLines(an []revAnomaly) (vi, en string) {
+	var vis, ens []string
+	for _, x := range an {
+		if x.err != nil {
+			vis = append(vis, fmt.Sprintf("phiên bản %d không đọc được: %v", x.rev, x.err))
+			ens = append(ens, fmt.Sprintf("revision %d cannot be read: %v", x.rev, x.err))
 			continue
 		}
-		for _, a := range an {
-			vi = append(vi, fmt.Sprintf("phiên bản %d: %s", t, anomalyVI(a)))
-			en = append(en, fmt.Sprintf("revision %d: %s", t, a))
-		}
+		vis = append(vis, fmt.Sprintf("phiên bản %d: %s", x.rev, anomalyVI(x.a)))
+		ens = append(ens, fmt.Sprintf("revision %d: %s", x.rev, x.a))
 	}
-	if len(en) == 0 {
-		return false
+	if len(ens) > 3 {
+		vis = append(vis[:3], fmt.Sprintf("và %d điểm khác", len(ens)-3))
+		ens = append(ens[:3], fmt.Sprintf("and %d more", len(ens)-3))
 	}
-	if len(en) > 3 {
-		vi = append(vi[:3], fmt.Sprintf("và %d điểm khác", len(en)-3))
-		en = append(en[:3], fmt.Sprintf("and %d more", len(en)-3))
-	}
-	s.rep.Modification = ModOther
-	s.rep.add(CheckModifications, CheckFailed, msgRevisionStructure(strings.Join(vi, "; "), strings.Join(en, "; ")))
-	s.rep.fail(TotalFailed, FormatFailure)
-	return true
+	return strings.Join(vis, "; "), strings.Join(ens, "; ")
 }
 
 // anomalyVI says what an anomaly is, in Vietnamese.

@@ -49,15 +49,30 @@ func TestVerifyRevisionStructureAttacks(t *testing.T) {
 			assert.Equal(t, signature.TotalFailed, s.Indication, "%+v", s.Checks)
 			assert.Equal(t, signature.FormatFailure, s.SubIndication)
 			assert.Equal(t, signature.ModOther, s.Modification)
-			var found bool
+			var found, failedChecks int
 			for _, c := range s.Checks {
+				if c.Name == signature.CheckModifications && c.Result == signature.CheckFailed {
+					failedChecks++
+				}
 				if c.Name == signature.CheckModifications && c.Result == signature.CheckFailed && strings.Contains(c.MessageEN, tc.says) {
-					found = true
+					found++
 					assert.Contains(t, c.MessageEN, "revision 2")
 					assert.NotEmpty(t, c.MessageVI)
 				}
 			}
-			assert.True(t, found, "no failed modifications check naming %q: %+v", tc.says, s.Checks)
+			assert.Equal(t, 1, found, "no failed modifications check naming %q: %+v", tc.says, s.Checks)
+			// One classification, one message: the analysis's change list holds the
+			// finding once, and no second check repeats it.
+			assert.Equal(t, 1, failedChecks, "%+v", s.Checks)
+			var changes int
+			for _, c := range s.Changes {
+				if strings.HasPrefix(c.Detail, tc.says+":") {
+					changes++
+					assert.Equal(t, signature.ModOther, c.Class)
+					assert.Equal(t, 2, c.Revision)
+				}
+			}
+			assert.Equal(t, 1, changes, "the finding once in the changes: %+v", s.Changes)
 		})
 	}
 }

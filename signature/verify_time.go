@@ -1,7 +1,6 @@
 package signature
 
 import (
-	"bytes"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -21,7 +20,7 @@ func (v *verifier) finishDocTimestamp(s *sigState) {
 	rep.SigningTime = &gt
 	rep.TimeProven = true
 	ok := true
-	if !bytes.Equal(tok.Imprint, s.digest) {
+	if tok.tst.CheckImprint(tok.Hash, s.digest) != nil {
 		rep.add(CheckMessageDigest, CheckFailed, msgDigestMismatch(rep.DigestAlgorithm))
 		rep.fail(TotalFailed, HashFailure)
 		ok = false

@@ -1,7 +1,6 @@
 package signature
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/x509"
 	"errors"
@@ -14,8 +13,8 @@ import (
 // timestampToken is a parsed and cryptographically checked RFC 3161 token.
 type timestampToken struct {
 	GenTime   time.Time
-	Hash      crypto.Hash // of the message imprint
-	Imprint   []byte
+	Hash      crypto.Hash         // of the message imprint
+	tst       *cms.TimeStampToken // the parsed token, whose CheckImprint is the one imprint check
 	TSA       *x509.Certificate
 	Certs     []*x509.Certificate
 	SignedCMS *cms.SignedData
@@ -59,7 +58,7 @@ func parseTimestampToken(der []byte) (*timestampToken, error) {
 	tok := &timestampToken{
 		GenTime:   t.Info.GenTime,
 		Hash:      t.Info.Hash,
-		Imprint:   t.Info.HashedMessage,
+		tst:       t,
 		TSA:       tsa,
 		Certs:     sd.Certificates,
 		SignedCMS: sd,
@@ -81,10 +80,11 @@ func (e *weakTimestampError) Error() string {
 
 // covers checks that the token's imprint is the digest of data.
 func (t *timestampToken) covers(data []byte) error {
-	h := t.Hash.New()
-	h.Write(data)
-	if !bytes.Equal(h.Sum(nil), t.Imprint) {
-		return errors.New("the time-stamp is over other data (message imprint mismatch)")
+	if err := t.tst.CheckImprintOf(data); err != nil {
+		if errors.Is(err, cms.ErrImprint) {
+			return errors.New("the time-stamp is over other data (message imprint mismatch)")
+		}
+		return err
 	}
 	return nil
 }

@@ -35,59 +35,9 @@ func noTemps(t *testing.T, dir string) {
 	}
 }
 
-func TestWriteFileAtomicRefusesWhatIsNotAFile(t *testing.T) {
-	dir := t.TempDir()
-	fifo := filepath.Join(dir, "pipe")
-	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
-	sub := filepath.Join(dir, "sub")
-	require.NoError(t, os.Mkdir(sub, 0o755))
-	linkToFifo := filepath.Join(dir, "link-to-pipe")
-	require.NoError(t, os.Symlink(fifo, linkToFifo))
-	for _, path := range []string{fifo, sub, "/dev/null", linkToFifo} {
-		err := writeFileAtomic(path, writeString("x"))
-		assert.ErrorIs(t, err, errNotRegular, path)
-	}
-	fi, err := os.Lstat(fifo)
-	require.NoError(t, err)
-	assert.True(t, fi.Mode()&os.ModeNamedPipe != 0, "the FIFO is still a FIFO")
-	fi, err = os.Lstat("/dev/null")
-	require.NoError(t, err)
-	assert.True(t, fi.Mode()&os.ModeDevice != 0, "/dev/null is still a device")
-	noTemps(t, dir)
-}
-
-func TestWriteFileAtomicKeepsModeAndLinks(t *testing.T) {
-	dir := t.TempDir()
-	secret := filepath.Join(dir, "secret.pdf")
-	require.NoError(t, os.WriteFile(secret, []byte("old"), 0o600))
-	require.NoError(t, writeFileAtomic(secret, writeString("new")))
-	fi, err := os.Stat(secret)
-	require.NoError(t, err)
-	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "the existing file's mode is kept")
-
-	// A link is written through: the file it points to gets the content, the link stays.
-	real := filepath.Join(dir, "real.pdf")
-	require.NoError(t, os.WriteFile(real, []byte("old"), 0o640))
-	link := filepath.Join(dir, "out.pdf")
-	require.NoError(t, os.Symlink("real.pdf", link))
-	require.NoError(t, writeFileAtomic(link, writeString("signed")))
-	fi, err = os.Lstat(link)
-	require.NoError(t, err)
-	assert.True(t, fi.Mode()&os.ModeSymlink != 0, "the link is still a link")
-	b, err := os.ReadFile(real)
-	require.NoError(t, err)
-	assert.Equal(t, "signed", string(b))
-	fi, err = os.Stat(real)
-	require.NoError(t, err)
-	assert.Equal(t, os.FileMode(0o640), fi.Mode().Perm())
-
-	fresh := filepath.Join(dir, "fresh.pdf")
-	require.NoError(t, writeFileAtomic(fresh, writeString("x")))
-	fi, err = os.Stat(fresh)
-	require.NoError(t, err)
-	assert.Equal(t, os.FileMode(0o644), fi.Mode().Perm())
-	noTemps(t, dir)
-}
+// The writer itself (non-regular targets refused, mode kept, links written through,
+// no temporary left) is kyso.WriteFile, tested in the root package (TestWriteFile);
+// here the CLI's signal tracking around it.
 
 // An interrupt in the middle of writing removes the temporary file, and the output is
 // not created.

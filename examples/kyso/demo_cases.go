@@ -5,10 +5,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"image"
-	"image/color"
-	"image/draw"
-	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -61,49 +57,13 @@ func demoRenderAppendix(number string, now time.Time) ([]byte, error) {
 // Phần II: at least 200 dpi, in colour).
 const demoScanDPI = 200
 
-// demoScannedPDF draws what a scanner returns for an A4 paper letter at demoScanDPI —
-// off-white paper, dark lines of text, a blue signature under a red seal — and makes
-// it the image-only PDF an electronic copy starts from (kyso.ScannedPDF). TEST ONLY.
+// demoScannedPDF makes the image-only PDF an electronic copy starts from
+// (kyso.ScannedPDF) out of a fake scanned A4 letter at demoScanDPI
+// (layouttest.ScannedLetterPNG). TEST ONLY.
 func demoScannedPDF(now time.Time) ([]byte, error) {
-	w, h := 210*demoScanDPI*10/254, 297*demoScanDPI*10/254
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.Draw(img, img.Bounds(), &image.Uniform{color.RGBA{246, 244, 236, 255}}, image.Point{}, draw.Src)
-	ink := &image.Uniform{color.RGBA{38, 38, 46, 255}}
-	mm := func(v float64) int { return int(v * demoScanDPI / 25.4) }
-	bar := func(x0, y0, x1 float64) {
-		draw.Draw(img, image.Rect(mm(x0), mm(y0), mm(x1), mm(y0)+mm(2.2)), ink, image.Point{}, draw.Src)
-	}
-	bar(30, 22, 90)
-	bar(35, 28, 85)
-	bar(105, 22, 195)
-	bar(118, 28, 182)
-	bar(85, 50, 125)
-	bar(50, 56, 160)
-	for i := range 22 {
-		x1 := 195.0
-		if i%6 == 5 {
-			x1 = 140
-		}
-		bar(30, 70+float64(i)*7, x1)
-	}
-	bar(125, 232, 175)
-	bar(132, 276, 168)
-	for _, p := range []struct {
-		png  []byte
-		x, y float64
-	}{{layouttest.SignaturePNG(demoScanDPI), 130, 245}, {layouttest.SealPNG(demoSealMM, demoScanDPI), 112, 238}} {
-		im, err := png.Decode(bytes.NewReader(p.png))
-		if err != nil {
-			return nil, err
-		}
-		draw.Draw(img, im.Bounds().Add(image.Pt(mm(p.x), mm(p.y))), im, im.Bounds().Min, draw.Over)
-	}
-	var page bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&page, img); err != nil {
-		return nil, err
-	}
 	var out bytes.Buffer
-	if err := kyso.ScannedPDF(&out, [][]byte{layouttest.WithDPI(page.Bytes(), demoScanDPI)}, &kyso.ScanOptions{Title: "Bản số hóa văn bản giấy", Created: now}); err != nil {
+	page := layouttest.ScannedLetterPNG(demoScanDPI, demoSealMM)
+	if err := kyso.ScannedPDF(&out, [][]byte{page}, &kyso.ScanOptions{Title: "Bản số hóa văn bản giấy", Created: now}); err != nil {
 		return nil, err
 	}
 	return out.Bytes(), nil

@@ -52,7 +52,7 @@ func (p *demoPolicy) leader(status policy.CertificateStatus) *demoStep {
 		policy.RuleAuthorityWithinTitle, policy.RuleMarkerMatchesTitle}}
 	s.policy = &kyso.Policy{Engine: p.engine, Facts: policy.Request{
 		Role:         policy.RoleAuthority,
-		Certificate:  policy.Certificate{Kind: policy.CertIndividual, Status: status},
+		Certificate:  policy.Certificate{Status: status}, // the kind: kyso.CertificateKind
 		Document:     policy.Document{Kind: policy.DocAdministrative},
 		Markers:      []policy.AuthorityMarker{policy.MarkerOnBehalfOf},
 		PrintedTitle: "CHỦ TỊCH",

@@ -4,10 +4,6 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
-	"image"
-	"image/color"
-	"image/draw"
-	"image/png"
 	"io/fs"
 	"strings"
 	"time"
@@ -130,60 +126,9 @@ func batchDecision(i int) decision {
 // Phần II asks for at least 200 dpi.
 const scanDPI = 200
 
-// scannedPage draws, in colour, what a scanner returns for an A4 paper letter at
-// scanDPI: off-white paper, dark lines of text, a blue signature and the red seal over
-// it. It stands in for a real scan (TEST ONLY); the copy made from it is what the
-// workflow signs.
-func scannedPage() ([]byte, error) {
-	w, h := 210*scanDPI*10/254, 297*scanDPI*10/254 // A4 in pixels
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.Draw(img, img.Bounds(), &image.Uniform{color.RGBA{246, 244, 236, 255}}, image.Point{}, draw.Src)
-	ink := &image.Uniform{color.RGBA{38, 38, 46, 255}}
-	mm := func(v float64) int { return int(v * scanDPI / 25.4) }
-	bar := func(x0, y0, x1 float64) {
-		draw.Draw(img, image.Rect(mm(x0), mm(y0), mm(x1), mm(y0)+mm(2.2)), ink, image.Point{}, draw.Src)
-	}
-	// Header: issuing body left, Quốc hiệu right; the title; the body; the signer block.
-	bar(30, 22, 90)
-	bar(35, 28, 85)
-	bar(105, 22, 195)
-	bar(118, 28, 182)
-	bar(85, 50, 125)
-	bar(50, 56, 160)
-	for i := range 22 {
-		x1 := 195.0
-		if i%6 == 5 {
-			x1 = 140
-		}
-		bar(30, 70+float64(i)*7, x1)
-	}
-	bar(125, 232, 175)
-	bar(132, 276, 168)
-	paste := func(png []byte, xmm, ymm float64) {
-		im, err := decodePNG(png)
-		if err != nil {
-			return
-		}
-		draw.Draw(img, im.Bounds().Add(image.Pt(mm(xmm), mm(ymm))), im, im.Bounds().Min, draw.Over)
-	}
-	paste(layouttest.SignaturePNG(scanDPI), 130, 245)
-	paste(layouttest.SealPNG(36, scanDPI), 112, 238)
-	var b bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&b, img); err != nil {
-		return nil, err
-	}
-	return layouttest.WithDPI(b.Bytes(), scanDPI), nil
-}
-
-func decodePNG(data []byte) (image.Image, error) { return png.Decode(bytes.NewReader(data)) }
-
 // scannedPDF makes the image-only PDF of the scanned page (the digitised copy).
 func scannedPDF(now time.Time) ([]byte, error) {
-	page, err := scannedPage()
-	if err != nil {
-		return nil, err
-	}
+	page := layouttest.ScannedLetterPNG(scanDPI, 36)
 	var b bytes.Buffer
 	if err := kyso.ScannedPDF(&b, [][]byte{page}, &kyso.ScanOptions{Title: "Bản số hóa văn bản giấy", Created: now}); err != nil {
 		return nil, err

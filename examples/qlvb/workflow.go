@@ -400,29 +400,10 @@ func checkOutputDir(dir string) error {
 	return os.Remove(f.Name())
 }
 
-// writeFile writes data to path through a temporary file renamed into place, so that
-// a failure never leaves a partial file.
-func writeFile(path string, data []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+// writeFile writes data to path with kyso.WriteFile: a failure never leaves a partial
+// file.
+func writeFile(path string, data []byte) error {
+	return kyso.WriteFile(path, func(w io.Writer) error { _, err := w.Write(data); return err }, nil)
 }
 
 // indications lists each signature's indication.

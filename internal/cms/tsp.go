@@ -107,6 +107,34 @@ func ParseTimeStampToken(der []byte) (*TimeStampToken, error) {
 	return &TimeStampToken{SignedData: sd, Info: info}, nil
 }
 
+// ErrImprint marks a time-stamp token that does not stamp the data it is checked
+// against: its message imprint is another digest, or made with another hash.
+var ErrImprint = errors.New("cms: the time-stamp is over other data (message imprint mismatch)")
+
+// CheckImprint reports whether the token stamps digest made with h: the same hash
+// algorithm and the same bytes (compared in constant time). Errors wrap ErrImprint. It
+// is the one imprint comparison of the module: certstatus, the verifier and the
+// signer's time-stamp request use it.
+func (t *TimeStampToken) CheckImprint(h crypto.Hash, digest []byte) error {
+	if t.Info.Hash != h || subtle.ConstantTimeCompare(t.Info.HashedMessage, digest) != 1 {
+		return fmt.Errorf("%w: the token stamps %v %x, not %v %x", ErrImprint, t.Info.Hash, t.Info.HashedMessage, h, digest)
+	}
+	return nil
+}
+
+// CheckImprintOf hashes data with the token's imprint algorithm and checks the result
+// with CheckImprint. An imprint algorithm this build cannot compute is an error
+// wrapping ErrTimeStamp.
+func (t *TimeStampToken) CheckImprintOf(data []byte) error {
+	h := t.Info.Hash
+	if h == 0 || !h.Available() {
+		return tspError("unsupported imprint algorithm %v", t.Info.HashAlgorithm)
+	}
+	d := h.New()
+	d.Write(data)
+	return t.CheckImprint(h, d.Sum(nil))
+}
+
 // Check verifies the token's signature: it finds the TSA certificate (in the token,
 // else among candidates; see SignerCertificate), checks the content-type and
 // message-digest signed attributes against the TSTInfo, the ESS signing-certificate

@@ -90,7 +90,8 @@ type Identity struct {
 	Province            string       // L (or ST when L is absent): tỉnh, thành phố
 	Country             string       // C
 	Email               string       // E in the subject, else the first rfc822Name SAN
-	Title               string       // T: chức vụ, e.g. "Phó Chủ tịch"
+	Title               string       // T: chức vụ, e.g. "Phó Chủ tịch" (the first T)
+	Titles              []string     // every T attribute, in certificate order
 	Identifiers         []Identifier // from UID attributes
 	Kind                Kind
 }
@@ -156,6 +157,7 @@ func Parse(cert *x509.Certificate) Identity {
 			if id.Title == "" {
 				id.Title = v
 			}
+			id.Titles = append(id.Titles, v)
 		case atv.Type.Equal(oidUID):
 			id.Identifiers = append(id.Identifiers, parseIdentifier(v))
 		}

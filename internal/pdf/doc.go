@@ -45,7 +45,10 @@
 // Anomalies(i) reports what the splitting and reading of revision i worked around that
 // a viewer may read otherwise (an entry pointing at another object, a definition
 // switched on from earlier bytes, a hidden section, an %%EOF before the startxref, an
-// appended linearization dictionary).
+// appended linearization dictionary). CountReferences(i, nums) counts, in one
+// sequential read of the bytes up to revision i and without parsing an object, the
+// references to given object numbers: with it an analysis can prove that no object it
+// did not read refers to what a later revision changed.
 //
 // # Writing
 //

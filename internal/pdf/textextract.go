@@ -546,6 +546,11 @@ func (x *textExtractor) show(gs *gstate, tm matrix, parts Array, artifact bool, 
 	ux, uy := userTM[0], userTM[1]
 	along := math.Hypot(ux, uy)
 	lastSpace := true
+	// reach is the furthest the pen has gone along the run: a move right that only
+	// makes up for a move left (a combining mark pulled back over its letter by a TJ
+	// number, as Word positions marks) is no gap between words.
+	reach := 0.0
+	em := gs.fontSize * gs.th
 	for _, p := range parts {
 		switch v := p.(type) {
 		case String, HexString:
@@ -578,20 +583,28 @@ func (x *textExtractor) show(gs *gstate, tm matrix, parts Array, artifact bool, 
 					glyphs = append(glyphs, Glyph{Text: texts[i], Offset: advance * along, Advance: glyphW * gs.th * along})
 				}
 				advance += w
+				reach = math.Max(reach, advance)
 				lastSpace = texts[i] == " " || texts[i] == ""
 			}
 		case Integer, Real:
 			adj := num(v)
 			shift := -adj / 1000 * gs.fontSize * gs.th
-			// A gap wider than a quarter em reads as a word space, as pdftotext does.
-			if adj < -250 && text.Len() > 0 && !lastSpace {
+			// A gap wider than a quarter em reads as a word space, as pdftotext does;
+			// measured from the furthest point reached when the font size is positive.
+			from, wide := advance, adj < -250
+			if em > 0 {
+				from = reach
+				wide = advance+shift-reach > 0.25*em
+			}
+			if wide && text.Len() > 0 && !lastSpace {
 				text.WriteByte(' ')
 				if len(glyphs) < 1<<16 {
-					glyphs = append(glyphs, Glyph{Text: " ", Offset: advance * along, Advance: shift * along})
+					glyphs = append(glyphs, Glyph{Text: " ", Offset: from * along, Advance: (advance + shift - from) * along})
 				}
 				lastSpace = true
 			}
 			advance += shift
+			reach = math.Max(reach, advance)
 		}
 	}
 	trm := matrix{gs.fontSize * gs.th, 0, 0, gs.fontSize, 0, gs.rise}.mul(start).mul(gs.ctm)

@@ -128,3 +128,37 @@ func TestPageTextSelfCallingForm(t *testing.T) {
 	require.NoError(t, err)
 	assert.LessOrEqual(t, len(spans), 1000)
 }
+
+// TestPageTextPulledBackMark: a combining mark that a TJ number pulls back over its
+// letter, the pen then restored (as Microsoft Word writes text typed decomposed), is
+// no word space; a gap beyond the furthest point the pen reached still is.
+func TestPageTextPulledBackMark(t *testing.T) {
+	const cmap = `/CIDInit /ProcSet findresource begin 12 dict begin begincmap
+1 begincodespacerange <0000> <FFFF> endcodespacerange
+1 beginbfrange <0001> <0001> <0065> endbfrange
+2 beginbfchar <0002> <0302> <0003> <006E> endbfchar
+endcmap CMapName currentdict /CMap defineresource pop end end`
+	for _, tc := range []struct{ tj, want string }{
+		{"[<0001> 400 <0002> -400 <0003>]", "e\u0302n"},
+		{"[<0001> 400 <0002> -700 <0003>]", "e\u0302 n"},
+		{"[<0001> -300 <0003>]", "e n"},
+		{"[<0001> -200 <0003>]", "en"},
+	} {
+		b := rawPDF([]string{
+			"<< /Type /Catalog /Pages 2 0 R >>",
+			"<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 595 842] >>",
+			"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+			streamObj("", "BT /F1 10 Tf 10 10 Td "+tc.tj+" TJ ET"),
+			"<< /Type /Font /Subtype /Type0 /BaseFont /Kyso /Encoding /Identity-H /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>",
+			"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Kyso /DW 1000 /W [1 [500 0 500]] >>",
+			streamObj("", cmap),
+		}, "/Root 1 0 R")
+		d := open(t, b)
+		pages, err := d.Pages()
+		require.NoError(t, err)
+		spans, err := d.PageText(pages[0])
+		require.NoError(t, err)
+		require.Len(t, spans, 1)
+		assert.Equal(t, tc.want, spans[0].Text, tc.tj)
+	}
+}
