@@ -205,20 +205,7 @@ type provinceCite struct {
 
 // locator writes "Điều 16 k7" (or the annex section) as the policy package does.
 func (c provinceCite) locator() string {
-	var parts []string
-	if c.Annex != "" {
-		parts = append(parts, c.Annex)
-	}
-	if c.Article != "" {
-		parts = append(parts, "Điều "+c.Article)
-	}
-	if c.Clause != "" {
-		parts = append(parts, "k"+c.Clause)
-	}
-	if c.Point != "" {
-		parts = append(parts, c.Point)
-	}
-	return strings.Join(parts, " ")
+	return province.Locator(c.Annex, c.Article, c.Clause, c.Point)
 }
 
 // parseProvinceFile reads the reports of a province file that set a deadline.

@@ -1,8 +1,9 @@
 package policy
 
 import (
-	"strings"
 	"time"
+
+	"github.com/kyso-go/kyso/internal/province"
 )
 
 // Citation locates the legal text a rule comes from: the instrument, then the article
@@ -52,20 +53,7 @@ func (c Citation) InForce(t time.Time) bool {
 // abbreviates it: "Điều 32 k2 d", "Phụ lục I Phần I mục II k8 b". It is empty when the
 // source gives no position.
 func (c Citation) Locator() string {
-	var parts []string
-	if c.Annex != "" {
-		parts = append(parts, c.Annex)
-	}
-	if c.Article != "" {
-		parts = append(parts, "Điều "+c.Article)
-	}
-	if c.Clause != "" {
-		parts = append(parts, "k"+c.Clause)
-	}
-	if c.Point != "" {
-		parts = append(parts, c.Point)
-	}
-	return strings.Join(parts, " ")
+	return province.Locator(c.Annex, c.Article, c.Clause, c.Point)
 }
 
 // String renders the citation as "NĐ 30/2020/NĐ-CP, Điều 32 k2 d" or

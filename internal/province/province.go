@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kyso-go/kyso/internal/calendar"
@@ -205,4 +206,25 @@ func dayOffName(cal *calendar.Calendar, t time.Time) string {
 		return "thứ Bảy"
 	}
 	return "Chủ nhật"
+}
+
+// Locator renders a position inside an instrument the way Vietnamese practice
+// abbreviates it — "Điều 32 k2 d", "Phụ lục I Phần I mục II k8 b" — from its parts (an
+// annex or section, the article, the clause and the point); empty when none is given.
+// policy's citations and forms' province deadlines both write positions with it.
+func Locator(annex, article, clause, point string) string {
+	var parts []string
+	if annex != "" {
+		parts = append(parts, annex)
+	}
+	if article != "" {
+		parts = append(parts, "Điều "+article)
+	}
+	if clause != "" {
+		parts = append(parts, "k"+clause)
+	}
+	if point != "" {
+		parts = append(parts, point)
+	}
+	return strings.Join(parts, " ")
 }
