@@ -1,38 +1,6 @@
 package signature_test
 
-import (
-	"bytes"
-	"fmt"
-	"strings"
-)
-
-// handPDF writes a classic PDF whose object i+1 has the body objs[i] (the text between
-// "N 0 obj" and "endobj"); object 1 is the catalog. A body "stream:<data>" becomes a
-// stream holding data. These are the hand-built documents of the diff tests: every
-// byte is visible in the test that uses it.
-func handPDF(objs ...string) []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	offs := make([]int, len(objs))
-	for i, body := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n", i+1)
-		if data, ok := strings.CutPrefix(body, "stream:"); ok {
-			fmt.Fprintf(&b, "<</Length %d>>\nstream\n%s\nendstream\n", len(data), data)
-		} else {
-			b.WriteString(body)
-			b.WriteString("\n")
-		}
-		b.WriteString("endobj\n")
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return b.Bytes()
-}
+import "github.com/kyso-go/kyso/internal/pdf/pdftest"
 
 // pageContent is a small content stream that draws text with font /F1.
 const pageContent = "stream:BT /F1 24 Tf 72 720 Td (Hello kyso) Tj ET"
@@ -47,29 +15,29 @@ const fontObj = "<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>"
 // signature (issue 11).
 var (
 	// openActionPDF: four objects plus a font; the catalog opens page 1 with /Fit.
-	openActionPDF = handPDF(
+	openActionPDF = pdftest.Hand(
 		"<</Type/Catalog/Pages 2 0 R/OpenAction[3 0 R/Fit]>>",
 		"<</Type/Pages/Kids[3 0 R]/Count 1>>", pageObj, pageContent, fontObj)
 	// outlinesPDF: /OpenAction and an outline item whose destination is the page.
-	outlinesPDF = handPDF(
+	outlinesPDF = pdftest.Hand(
 		"<</Type/Catalog/Pages 2 0 R/OpenAction[3 0 R/Fit]/Outlines 6 0 R/PageMode/UseOutlines>>",
 		"<</Type/Pages/Kids[3 0 R]/Count 1>>", pageObj, pageContent, fontObj,
 		"<</Type/Outlines/First 7 0 R/Last 7 0 R/Count 1>>",
 		"<</Title(Trang 1)/Parent 6 0 R/Dest[3 0 R/XYZ 0 842 0]>>")
 	// namedDestsPDF: a /Names /Dests tree and a /Dests dictionary pointing at the page.
-	namedDestsPDF = handPDF(
+	namedDestsPDF = pdftest.Hand(
 		"<</Type/Catalog/Pages 2 0 R/Names<</Dests 6 0 R>>/Dests<</p1[3 0 R/Fit]>>>>",
 		"<</Type/Pages/Kids[3 0 R]/Count 1>>", pageObj, pageContent, fontObj,
 		"<</Names[(trang1)[3 0 R/XYZ 0 842 0]]>>")
 	// directAnnotPDF: the page holds a direct (not indirect) text annotation, which a
 	// signature's update rewrites /Annots around.
-	directAnnotPDF = handPDF(
+	directAnnotPDF = pdftest.Hand(
 		"<</Type/Catalog/Pages 2 0 R>>", "<</Type/Pages/Kids[3 0 R]/Count 1>>",
 		"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/Annots[<</Type/Annot/Subtype/Text/Rect[20 20 40 40]/Contents(ghi chú)>>]>>",
 		pageContent, fontObj)
 	// taggedPDF: a tagged document (PDF/UA shape): a structure tree whose element refers
 	// to the page, marked content on the page, /StructParents.
-	taggedPDF = handPDF(
+	taggedPDF = pdftest.Hand(
 		"<</Type/Catalog/Pages 2 0 R/MarkInfo<</Marked true>>/StructTreeRoot 6 0 R/Lang(vi-VN)/ViewerPreferences<</DisplayDocTitle true>>>>",
 		"<</Type/Pages/Kids[3 0 R]/Count 1>>",
 		"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/StructParents 0/Tabs/S>>",

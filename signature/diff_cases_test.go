@@ -125,7 +125,7 @@ func TestVerifyShadowXRefToOtherObject(t *testing.T) {
 	now := time.Now()
 	p := newVTPKI(t, now.Add(-time.Hour), now.Add(365*24*time.Hour))
 	// Object 6 is a second content stream nobody draws (hidden in the signed revision).
-	base := handPDF("<</Type/Catalog/Pages 2 0 R>>", "<</Type/Pages/Kids[3 0 R]/Count 1>>", pageObj, pageContent, fontObj,
+	base := pdftest.Hand("<</Type/Catalog/Pages 2 0 R>>", "<</Type/Pages/Kids[3 0 R]/Count 1>>", pageObj, pageContent, fontObj,
 		"stream:BT /F1 24 Tf 72 720 Td (Evil text) Tj ET")
 	signed := vtSign(t, p, base, &signature.SignOptions{Time: now})
 	off := bytes.Index(signed, []byte("6 0 obj"))

@@ -11,33 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kyso-go/kyso/internal/pdf"
+	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 )
-
-// buildPDF writes a classic PDF whose object i+1 has the body objs[i]; object 1 is the
-// catalog. A body "stream:<data>" becomes a stream holding data.
-func buildPDF(objs ...string) []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	offs := make([]int, len(objs))
-	for i, body := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n", i+1)
-		if data, ok := strings.CutPrefix(body, "stream:"); ok {
-			fmt.Fprintf(&b, "<</Length %d>>\nstream\n%s\nendstream\n", len(data), data)
-		} else {
-			b.WriteString(body)
-			b.WriteString("\n")
-		}
-		b.WriteString("endobj\n")
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return b.Bytes()
-}
 
 // appendUpdate appends an incremental update made by f.
 func appendUpdate(t testing.TB, doc []byte, f func(d *pdf.Document, u *pdf.Update)) []byte {
@@ -187,7 +162,7 @@ const (
 
 // plain is the simplest document: catalog, page tree, page, content, font.
 func plain(catalogExtra string, more ...string) []byte {
-	return buildPDF(append([]string{"<</Type/Catalog/Pages 2 0 R" + catalogExtra + ">>", tPages, tPage, tContent, tFont}, more...)...)
+	return pdftest.Hand(append([]string{"<</Type/Catalog/Pages 2 0 R" + catalogExtra + ">>", tPages, tPage, tContent, tFont}, more...)...)
 }
 
 // signedOnce is doc with a first signing revision (the signature whose later changes
@@ -287,7 +262,7 @@ func diffCases() []diffCase {
 			}},
 		{name: "/AcroForm siblings (/CO, an /XFA-less form with /DA) and a link annotation's destination", allowed: "023",
 			rule: "ISO 32000-1 12.7.2 (interactive form dictionary); 12.5.6.5 (link annotations)",
-			base: buildPDF("<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[]/DA(/Helv 0 Tf 0 g)/CO[]/DR<</Font<</Helv 5 0 R>>>>>>>>", tPages,
+			base: pdftest.Hand("<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[]/DA(/Helv 0 Tf 0 g)/CO[]/DR<</Font<</Helv 5 0 R>>>>>>>>", tPages,
 				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/Annots[6 0 R]>>", tContent, tFont,
 				"<</Type/Annot/Subtype/Link/Rect[10 10 50 50]/Dest[3 0 R/Fit]/A<</S/GoTo/D[3 0 R/Fit]>>>>"),
 			want: ModLTAUpdates,
@@ -309,7 +284,7 @@ func diffCases() []diffCase {
 			}},
 		{name: "a pre-existing direct annotation kept when /Annots is rewritten", allowed: "023",
 			rule: "ISO 32000-1 12.5.2 (annotations may be direct); PAdES: a new signature may add its widget",
-			base: buildPDF("<</Type/Catalog/Pages 2 0 R>>", tPages,
+			base: pdftest.Hand("<</Type/Catalog/Pages 2 0 R>>", tPages,
 				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/Annots[<</Subtype/Text/Rect[10 10 30 30]/Contents(ghi chú)>>]>>",
 				tContent, tFont),
 			want: ModLTAUpdates,
@@ -347,7 +322,7 @@ func diffCases() []diffCase {
 			}},
 		{name: "iText's /ITXT on the page tree", allowed: "023",
 			rule: "a producer's private key on a /Pages node: nothing drawn changes (ISO 32000-1 7.7.3.2 lists what a page tree node holds)",
-			base: buildPDF("<</Type/Catalog/Pages 2 0 R>>", "<</Type/Pages/Kids[3 0 R]/Count 1/ITXT(5.5.13)>>", tPage, tContent, tFont),
+			base: pdftest.Hand("<</Type/Catalog/Pages 2 0 R>>", "<</Type/Pages/Kids[3 0 R]/Count 1/ITXT(5.5.13)>>", tPage, tContent, tFont),
 			want: ModLTAUpdates,
 			later: func(t testing.TB, doc []byte) []byte {
 				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
@@ -380,7 +355,7 @@ func diffCases() []diffCase {
 			}},
 		{name: "structure tree extended for the new widget (PDF/UA)", allowed: "023",
 			rule: "ISO 14289-1 7.18.1 and 7.18.4 (a widget is tagged: /Form element, OBJR, /StructParent, /Tabs /S); ISO 32000-1 14.7.4.4 (parent tree)",
-			base: buildPDF("<</Type/Catalog/Pages 2 0 R/MarkInfo<</Marked true>>/StructTreeRoot 6 0 R>>", tPages,
+			base: pdftest.Hand("<</Type/Catalog/Pages 2 0 R/MarkInfo<</Marked true>>/StructTreeRoot 6 0 R>>", tPages,
 				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/StructParents 0>>",
 				"stream:/P <</MCID 0>> BDC BT /F1 24 Tf 72 720 Td (Hello kyso) Tj ET EMC", tFont,
 				"<</Type/StructTreeRoot/K 7 0 R/ParentTree 8 0 R/ParentTreeNextKey 1>>",
@@ -413,7 +388,7 @@ func diffCases() []diffCase {
 			}},
 		{name: "structure tree element rewritten (not only extended)", allowed: "",
 			rule: "ISO 32000-1 14.7: the structure is part of the document; changing it is not a signature's business",
-			base: buildPDF("<</Type/Catalog/Pages 2 0 R/StructTreeRoot 6 0 R>>", tPages, tPage, tContent, tFont,
+			base: pdftest.Hand("<</Type/Catalog/Pages 2 0 R/StructTreeRoot 6 0 R>>", tPages, tPage, tContent, tFont,
 				"<</Type/StructTreeRoot/K 7 0 R>>", "<</Type/StructElem/S/P/P 6 0 R/Pg 3 0 R/K 0/Alt(Tiêu đề)>>"),
 			want: ModOther,
 			later: func(t testing.TB, doc []byte) []byte {
@@ -425,7 +400,7 @@ func diffCases() []diffCase {
 			}},
 		{name: "/ActualText added to an existing structure element", allowed: "",
 			rule: "ISO 32000-1 14.9.4 (replacement text): what text extraction and screen readers read changes",
-			base: buildPDF("<</Type/Catalog/Pages 2 0 R/StructTreeRoot 6 0 R>>", tPages, tPage, tContent, tFont,
+			base: pdftest.Hand("<</Type/Catalog/Pages 2 0 R/StructTreeRoot 6 0 R>>", tPages, tPage, tContent, tFont,
 				"<</Type/StructTreeRoot/K 7 0 R>>", "<</Type/StructElem/S/P/P 6 0 R/Pg 3 0 R/K 0>>"),
 			want: ModOther,
 			later: func(t testing.TB, doc []byte) []byte {
@@ -437,7 +412,7 @@ func diffCases() []diffCase {
 			}},
 		{name: "a page's /StructParents changed", allowed: "",
 			rule: "ISO 32000-1 14.7.4.4: the page's marked content would map to other structure elements",
-			base: buildPDF("<</Type/Catalog/Pages 2 0 R>>", tPages,
+			base: pdftest.Hand("<</Type/Catalog/Pages 2 0 R>>", tPages,
 				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/StructParents 0>>", tContent, tFont),
 			want: ModOther,
 			later: func(t testing.TB, doc []byte) []byte {
@@ -449,7 +424,7 @@ func diffCases() []diffCase {
 			}},
 		{name: "/I of a list box changes with its value", allowed: "023",
 			rule: "ISO 32000-1 12.7.4.4 table 231 (/I: selected indices of a choice field): form filling",
-			base: buildPDF("<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[6 0 R]>>>>", tPages,
+			base: pdftest.Hand("<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[6 0 R]>>>>", tPages,
 				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/Annots[6 0 R]>>", tContent, tFont,
 				"<</FT/Ch/T(Danh sách)/Opt[(A)(B)(C)]/V(A)/I[0]/Type/Annot/Subtype/Widget/Rect[10 10 100 60]/P 3 0 R>>"),
 			want: ModFormFilling,
@@ -462,7 +437,7 @@ func diffCases() []diffCase {
 			}},
 		{name: "/Ff ReadOnly set on the field being signed", allowed: "023",
 			rule: "ISO 32000-1 12.7.3.1 table 221 (ReadOnly): signing tools lock the field they sign",
-			base: buildPDF("<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[6 0 R]>>>>", tPages,
+			base: pdftest.Hand("<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[6 0 R]>>>>", tPages,
 				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/Annots[6 0 R]>>", tContent, tFont,
 				"<</FT/Sig/T(Lãnh đạo)/Type/Annot/Subtype/Widget/Rect[0 0 0 0]/P 3 0 R>>"),
 			want: ModLTAUpdates,
@@ -501,7 +476,7 @@ func diffCases() []diffCase {
 		// ---- Misses.
 		{name: "a form field's widget emptied in place", allowed: "",
 			rule: "ISO 32000-1 12.8.2.2.1: P=2/P=3 allow filling fields, not removing what a field shows",
-			base: buildPDF("<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[6 0 R]>>>>", tPages,
+			base: pdftest.Hand("<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[6 0 R]>>>>", tPages,
 				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/Annots[6 0 R]>>", tContent, tFont,
 				"<</FT/Tx/T(Số tiền)/V(100.000 đồng)/Type/Annot/Subtype/Widget/Rect[10 10 200 40]/P 3 0 R/AP<</N 7 0 R>>>>",
 				"stream:BT /F1 10 Tf 2 5 Td (100.000 dong) Tj ET"),
@@ -515,7 +490,7 @@ func diffCases() []diffCase {
 			}},
 		{name: "a form field's widget hidden in place", allowed: "",
 			rule: "ISO 32000-1 12.5.3 (Hidden flag): the field's value disappears from the page",
-			base: buildPDF("<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[6 0 R]>>>>", tPages,
+			base: pdftest.Hand("<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[6 0 R]>>>>", tPages,
 				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/Annots[8 0 R]>>", tContent, tFont,
 				"<</FT/Tx/T(Số tiền)/V(100.000 đồng)/Kids[8 0 R]>>",
 				"stream:BT /F1 10 Tf 2 5 Td (100.000 dong) Tj ET",
@@ -538,7 +513,7 @@ func diffCases() []diffCase {
 			}},
 		{name: "an existing empty signature field given an appearance without a signature", allowed: "0",
 			rule: "as the sneaky signature: an overlay drawn by an empty signature field",
-			base: buildPDF("<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[6 0 R]>>>>", tPages,
+			base: pdftest.Hand("<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[6 0 R]>>>>", tPages,
 				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/Annots[6 0 R]>>", tContent, tFont,
 				"<</FT/Sig/T(Giám đốc)/Type/Annot/Subtype/Widget/Rect[300 100 500 160]/F 4/P 3 0 R>>"),
 			want: ModFormFilling, unsigned: 1,
@@ -598,7 +573,7 @@ func diffCases() []diffCase {
 			}},
 		{name: "a reference to a missing object filled in later", allowed: "",
 			rule: "ISO 32000-1 7.3.10 (a reference to a missing object is null): defining it adds content",
-			base: buildPDF("<</Type/Catalog/Pages 2 0 R>>", tPages,
+			base: pdftest.Hand("<</Type/Catalog/Pages 2 0 R>>", tPages,
 				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents[4 0 R 20 0 R]/Resources<</Font<</F1 5 0 R>>>>>>", tContent, tFont),
 			want: ModOther,
 			later: func(t testing.TB, doc []byte) []byte {
@@ -644,7 +619,7 @@ func diffCases() []diffCase {
 			}},
 		{name: "a text field's value changed", allowed: "023",
 			rule: "ISO 32000-1 12.8.2.2.2 table 254: P=2 and P=3 allow filling in forms",
-			base: buildPDF("<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[6 0 R]/DA(/Helv 0 Tf 0 g)>>>>", tPages,
+			base: pdftest.Hand("<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[6 0 R]/DA(/Helv 0 Tf 0 g)>>>>", tPages,
 				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/Annots[6 0 R]>>", tContent, tFont,
 				"<</FT/Tx/T(Họ tên)/V(Nguyễn Văn A)/Type/Annot/Subtype/Widget/Rect[10 10 200 40]/P 3 0 R/AP<</N 8 0 R>>>>",
 				"stream:BT /F1 10 Tf 2 5 Td (Nguyen Van A) Tj ET"),
@@ -734,7 +709,7 @@ func TestDiffLinear(t *testing.T) {
 			"<</Type/Annot/Subtype/Text/Rect[10 10 30 30]/Contents(ghi chú)>>")
 	}
 	objs[1] = fmt.Sprintf("<</Type/Pages/Kids[%s]/Count %d>>", strings.Join(kids, " "), pages)
-	doc := signedOnceOn(t, buildPDF(objs...), 6)
+	doc := signedOnceOn(t, pdftest.Hand(objs...), 6)
 	visits := func(revisions int) int {
 		d := doc
 		for i := 0; i < revisions; i++ {

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kyso-go/kyso/internal/pdf"
+	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 )
 
 // analyseBoth runs the analysis of doc from revision rev lazily (as Verify does) and
@@ -95,7 +96,7 @@ func manyPages(t testing.TB, n int) (doc []byte, contents []int) {
 		contents = append(contents, p+1)
 	}
 	objs[1] = fmt.Sprintf("<</Type/Pages/Kids[%s]/Count %d>>", strings.Join(kids, " "), n)
-	return signedOnceOn(t, buildPDF(objs...), 4), contents
+	return signedOnceOn(t, pdftest.Hand(objs...), 4), contents
 }
 
 // watchedReader records which objects' bytes are read (after the census, which reads

@@ -18,7 +18,7 @@ import (
 
 // formPDF has a filled text field (object 6, merged with its widget on page 3) with an
 // appearance (object 7).
-var formPDF = handPDF(
+var formPDF = pdftest.Hand(
 	"<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[6 0 R]/DA(/Helv 0 Tf 0 g)>>>>",
 	"<</Type/Pages/Kids[3 0 R]/Count 1>>",
 	"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/Annots[6 0 R]>>",
