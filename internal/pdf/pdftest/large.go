@@ -101,18 +101,7 @@ func WriteImageHeavy(w io.Writer, size int64) error {
 			return err
 		}
 	}
-	xref := cw.n
-	b := fmt.Appendf(nil, "xref\n0 %d\n0000000000 65535 f\r\n", n+1)
-	for num := 1; num <= n; num++ {
-		b = fmt.Appendf(b, "%010d 00000 n\r\n", offsets[num])
-	}
-	b = append(b, "trailer\n"...)
-	b = pdf.AppendObject(b, pdf.Dict{"Size": pdf.Integer(n + 1), "Root": pdf.Ref{Num: 1}})
-	b = append(b, "\nstartxref\n"+strconv.FormatInt(xref, 10)+"\n%%EOF\n"...)
-	if _, err := cw.Write(b); err != nil {
-		return err
-	}
-	return cw.w.Flush()
+	return writeTail(cw, offsets, n)
 }
 
 // WriteTextPages writes to w a text document of the given number of pages, each with an
@@ -184,6 +173,12 @@ func WriteTextPages(w io.Writer, pages, pageBytes int) error {
 			return err
 		}
 	}
+	return writeTail(cw, offsets, n)
+}
+
+// writeTail ends a generated document: a classic cross-reference table for objects
+// 1…n at offsets, the trailer (catalog 1 0 R) and startxref, then flushes.
+func writeTail(cw *countingWriter, offsets []int64, n int) error {
 	xref := cw.n
 	b := fmt.Appendf(nil, "xref\n0 %d\n0000000000 65535 f\r\n", n+1)
 	for num := 1; num <= n; num++ {
