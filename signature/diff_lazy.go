@@ -49,6 +49,12 @@ func (df *differ) walkLazily(w *roleWalker, from int, prev *pdf.Document) (pdf.R
 		return root, false
 	}
 	changed, freed, nums := df.changedSince(from)
+	if nums[0] {
+		// Object 0 heads the free list and is never in use; the reader also reads a
+		// malformed number such as "." as 0, which the census does not count, so a
+		// revision that defines it is judged by the full walk.
+		return root, false
+	}
 	w.skipPages = true
 	w.walkAll(prev)
 	counts, ok, err := df.countReferences(from, nums)

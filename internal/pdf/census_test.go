@@ -171,6 +171,9 @@ func FuzzCountReferences(f *testing.F) {
 			if n == 1 {
 				continue // the trailer's /Root is left out, and counted in the body may go negative
 			}
+			if n == 0 {
+				continue // "." reads as the number 0; object 0 is never counted (the lazy analysis walks fully when a revision defines it)
+			}
 			if counts[n] < c+extra {
 				t.Fatalf("object %d: %d references read, %d counted (body %q)", n, c, counts[n], body)
 			}
