@@ -16,13 +16,16 @@ import (
 func TestCheckOfflineWithDSSData(t *testing.T) {
 	pki := certstatustest.NewPKI(t)
 	online := checkerFor(pki)
-	leaderOCSP, err := online.OCSPResponse(bg, pki.Leader.Cert, pki.CA.Cert)
-	require.NoError(t, err)
-	orgOCSP, err := online.OCSPResponse(bg, pki.Org.Cert, pki.CA.Cert)
-	require.NoError(t, err)
+	// The CRLs are fetched before the OCSP responses: between two "good" answers the
+	// newest stands, so an OCSP response fetched in a later second than the CRL would
+	// lose to nothing, and one fetched before it could lose when the clock ticks.
 	caCRLs, err := online.CRLs(bg, pki.Leader.Cert, pki.CA.Cert)
 	require.NoError(t, err)
 	rootCRLs, err := online.CRLs(bg, pki.CA.Cert, pki.Root.Cert)
+	require.NoError(t, err)
+	leaderOCSP, err := online.OCSPResponse(bg, pki.Leader.Cert, pki.CA.Cert)
+	require.NoError(t, err)
+	orgOCSP, err := online.OCSPResponse(bg, pki.Org.Cert, pki.CA.Cert)
 	require.NoError(t, err)
 	hits := pki.Hits("ocsp") + pki.Hits("crl")
 
