@@ -67,7 +67,10 @@ func libreOfficeExport(t *testing.T) []byte {
 	loOnce.Do(func() {
 		sum := sha256.Sum256([]byte(loSource))
 		cache := filepath.Join(os.TempDir(), "kyso-lo-cache", hex.EncodeToString(sum[:8])+".pdf")
-		if b, err := os.ReadFile(cache); err == nil && bytes.HasPrefix(b, []byte("%PDF")) {
+		// A cached export cut short (a killed process, a full disk) does not end with
+		// %%EOF: it is made again instead of failing the tests until someone removes it.
+		if b, err := os.ReadFile(cache); err == nil && bytes.HasPrefix(b, []byte("%PDF")) &&
+			bytes.HasSuffix(bytes.TrimRight(b, "\r\n"), []byte("%%EOF")) {
 			loPDF = b
 			return
 		}
@@ -93,8 +96,18 @@ func libreOfficeExport(t *testing.T) []byte {
 		}
 		loPDF, loErr = os.ReadFile(filepath.Join(dir, "van-ban.pdf"))
 		if loErr == nil {
+			// Another test process (another package's run, a -race run, another
+			// checkout on the machine) may read the cache while this one writes it:
+			// write a private file and rename it into place, so that a reader sees
+			// the whole export or nothing.
 			_ = os.MkdirAll(filepath.Dir(cache), 0o700)
-			_ = os.WriteFile(cache, loPDF, 0o600)
+			if f, err := os.CreateTemp(filepath.Dir(cache), "export-*.tmp"); err == nil {
+				_, werr := f.Write(loPDF)
+				if cerr := f.Close(); werr == nil && cerr == nil {
+					_ = os.Rename(f.Name(), cache)
+				}
+				_ = os.Remove(f.Name())
+			}
 		}
 	})
 	require.NoError(t, loErr)
