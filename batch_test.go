@@ -18,6 +18,7 @@ import (
 	"github.com/kyso-go/kyso"
 	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/certstatus/certstatustest"
+	"github.com/kyso-go/kyso/internal/ctxtest"
 	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/signature"
 	"github.com/kyso-go/kyso/token"
@@ -218,8 +219,12 @@ func TestCSCSignHonoursContext(t *testing.T) {
 	s := k.signer(t, "leader", "246810")
 	k.srv.SetLatency(time.Hour)
 	in := pdftest.OnePage(9)
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
+	// The deadline passes once the authorisation request is at the service, however
+	// long preparing the document took on a loaded machine (a 300 ms time-out
+	// sometimes ran out before the request was sent, and no call was counted).
+	ctx, expire := ctxtest.Deadline(context.Background())
+	defer expire()
+	defer ctxtest.ExpireWhen(func() bool { return k.srv.Calls("credentials/authorize") > 0 }, expire, time.Minute)()
 	var out bytes.Buffer
 	_, err := kyso.Sign(ctx, &out, bytes.NewReader(in), int64(len(in)), s, nil)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kyso-go/kyso/internal/ctxtest"
 	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/signature"
 	"github.com/stretchr/testify/assert"
@@ -32,8 +33,11 @@ func TestSignPassesContextToSigner(t *testing.T) {
 	k := newLVKit(t)
 	in := pdftest.OnePage(3)
 	s := stalledRemoteSigner{Signer: k.pki.Leader.Key, asked: make(chan struct{})}
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-	defer cancel()
+	// The deadline passes once the signer is asked, however long preparing the
+	// signature took on a loaded machine (a 200 ms time-out sometimes ran out before).
+	ctx, expire := ctxtest.Deadline(context.Background())
+	defer expire()
+	defer ctxtest.ExpireWhen(func() bool { return isClosed(s.asked) }, expire, time.Minute)()
 	var out bytes.Buffer
 	_, err := signature.Sign(ctx, &out, bytes.NewReader(in), int64(len(in)), s, k.pki.Leader.Chain, nil)
 	require.Error(t, err)
@@ -42,5 +46,14 @@ func TestSignPassesContextToSigner(t *testing.T) {
 	case <-s.asked:
 	default:
 		t.Fatal("SignContext was not called")
+	}
+}
+
+func isClosed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
 	}
 }

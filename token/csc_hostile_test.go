@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kyso-go/kyso/internal/ctxtest"
 	"github.com/kyso-go/kyso/token/csctest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -181,8 +182,12 @@ func TestCSCHostileSlowService(t *testing.T) {
 	defer close(release)
 	s, err := f.client.Signer(context.Background(), "rsa", fixedAuth("123456", ""))
 	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-	defer cancel()
+	// The deadline passes once signHash is at the service, however long the
+	// authorisation before it took on a loaded machine (a 200 ms time-out sometimes
+	// ran out before signHash was sent).
+	ctx, expire := ctxtest.Deadline(context.Background())
+	defer expire()
+	defer ctxtest.ExpireWhen(func() bool { return f.count("signatures/signHash") > 0 }, expire, time.Minute)()
 	_, errs := s.SignDigests(ctx, hostileDigests(3), crypto.SHA256, nil)
 	require.Len(t, errs, 3)
 	for _, e := range errs {
