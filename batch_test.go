@@ -37,6 +37,10 @@ type btKit struct {
 	tsa     *certstatus.TSAClient
 }
 
+// serviceTimeout bounds each request to the test's OCSP, CRL and TSA servers on
+// 127.0.0.1: long enough for a loaded CI machine (no test here is about it).
+const serviceTimeout = 30 * time.Second
+
 const btToken = "batch-test-access-token"
 
 func newBTKit(t testing.TB, edit func(*csctest.Credential)) *btKit {
@@ -54,9 +58,9 @@ func newBTKit(t testing.TB, edit func(*csctest.Credential)) *btKit {
 	srv := csctest.New(t, btToken, creds...)
 	c, err := token.NewCSCClient(token.CSCOptions{BaseURL: srv.URL, AccessToken: btToken, RetryDelay: time.Millisecond})
 	require.NoError(t, err)
-	checker := certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(p.Root.Cert), Timeout: 5 * time.Second})
+	checker := certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(p.Root.Cert), Timeout: serviceTimeout})
 	return &btKit{pki: p, srv: srv, client: c, checker: checker,
-		tsa: &certstatus.TSAClient{URL: p.TSAURL, Checker: checker, Timeout: 5 * time.Second}}
+		tsa: &certstatus.TSAClient{URL: p.TSAURL, Checker: checker, Timeout: serviceTimeout}}
 }
 
 func (k *btKit) signer(t testing.TB, id, pin string) *token.CSCSigner {
@@ -184,8 +188,8 @@ func TestCSCSignsECDSA(t *testing.T) {
 	srv := csctest.New(t, btToken, csctest.Credential{ID: "leader", Key: p.Leader.Key, Chain: p.Leader.Chain, PIN: "246810", Multisign: 10})
 	c, err := token.NewCSCClient(token.CSCOptions{BaseURL: srv.URL, AccessToken: btToken})
 	require.NoError(t, err)
-	checker := certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(p.Root.Cert), Timeout: 5 * time.Second})
-	k := &btKit{pki: p, srv: srv, client: c, checker: checker, tsa: &certstatus.TSAClient{URL: p.TSAURL, Checker: checker, Timeout: 5 * time.Second}}
+	checker := certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(p.Root.Cert), Timeout: serviceTimeout})
+	k := &btKit{pki: p, srv: srv, client: c, checker: checker, tsa: &certstatus.TSAClient{URL: p.TSAURL, Checker: checker, Timeout: serviceTimeout}}
 	s := k.signer(t, "leader", "246810")
 	_, isEC := s.Public().(*ecdsa.PublicKey)
 	require.True(t, isEC)

@@ -73,7 +73,7 @@ func checkerVerdict(t *testing.T, c *certstatus.Checker, cert, issuer *x509.Cert
 func TestVerifyAndCheckerAgree(t *testing.T) {
 	p := certstatustest.NewPKIWith(t, certstatustest.Options{ECDSA: true})
 	checker := certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(p.Root.Cert),
-		OCSPCacheEntries: -1, CRLCacheBytes: -1, Timeout: 5 * time.Second})
+		OCSPCacheEntries: -1, CRLCacheBytes: -1, Timeout: serviceTimeout})
 	p.Revoke(p.Deputy.Cert, int(certstatus.ReasonKeyCompromise), time.Now().Add(-time.Hour))
 
 	for _, c := range []struct {

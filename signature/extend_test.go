@@ -256,7 +256,7 @@ func TestLevelsMissingRevocation(t *testing.T) {
 	k.pki.SetOCSP(certstatustest.OCSPInternalError)
 	k.pki.SetCRL(certstatustest.CRLNotFound)
 	fresh := certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(k.pki.Root.Cert),
-		OCSPCacheEntries: -1, CRLCacheBytes: -1, Timeout: 5 * time.Second})
+		OCSPCacheEntries: -1, CRLCacheBytes: -1, Timeout: serviceTimeout})
 
 	for _, src := range []signature.RevocationSource{fresh, noRevocation{}} {
 		lo := k.levelOptions(signature.LevelBLTA)
@@ -464,7 +464,7 @@ func TestLevelsRevokedSigner(t *testing.T) {
 	// A checker without caches, so that the answers given before the revocation are
 	// not served again.
 	k.checker = certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(k.pki.Root.Cert),
-		OCSPCacheEntries: -1, CRLCacheBytes: -1, Timeout: 5 * time.Second})
+		OCSPCacheEntries: -1, CRLCacheBytes: -1, Timeout: serviceTimeout})
 	renewed, res := k.extend(t, lta, nil)
 	require.Len(t, res.Warnings, 1, "the responder's 'revoked' must be reported")
 	assert.Contains(t, res.Warnings[0], k.pki.Leader.Cert.Subject.CommonName)
@@ -527,7 +527,7 @@ func TestLevelsOCSPUnknownFallsBackToCRL(t *testing.T) {
 	k := newLVKit(t)
 	k.pki.SetOCSP(certstatustest.OCSPUnknown)
 	k.checker = certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(k.pki.Root.Cert),
-		OCSPCacheEntries: -1, CRLCacheBytes: -1, Timeout: 5 * time.Second})
+		OCSPCacheEntries: -1, CRLCacheBytes: -1, Timeout: serviceTimeout})
 	out, res := k.sign(t, pdftest.Classic(), k.levelOptions(signature.LevelBLT))
 	require.Equal(t, signature.LevelBLT, res.Level.Level, "%v", res.Level.Warnings)
 	assert.Positive(t, res.Level.Validation.CRLs)

@@ -32,6 +32,12 @@ var (
 
 // lvKit is the test PKI with live OCSP, CRL and TSA responders, and clients for them
 // shaped as signature's Timestamper and RevocationSource.
+// serviceTimeout bounds each request the tests make to their own OCSP, CRL and TSA
+// servers on 127.0.0.1. No test here is about these time-outs; they only keep a broken
+// server from hanging a test, so they are long enough for a loaded CI machine under
+// -race (5 s was not always).
+const serviceTimeout = 30 * time.Second
+
 type lvKit struct {
 	pki     *certstatustest.PKI
 	checker *certstatus.Checker
@@ -41,8 +47,8 @@ type lvKit struct {
 func newLVKit(t testing.TB) *lvKit {
 	t.Helper()
 	p := certstatustest.NewPKI(t)
-	checker := certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(p.Root.Cert), Timeout: 5 * time.Second})
-	return &lvKit{pki: p, checker: checker, tsa: &certstatus.TSAClient{URL: p.TSAURL, Checker: checker, Timeout: 5 * time.Second}}
+	checker := certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(p.Root.Cert), Timeout: serviceTimeout})
+	return &lvKit{pki: p, checker: checker, tsa: &certstatus.TSAClient{URL: p.TSAURL, Checker: checker, Timeout: serviceTimeout}}
 }
 
 // levelOptions asks for target with the kit's TSA and revocation clients.

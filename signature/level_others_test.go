@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -25,8 +24,8 @@ func TestLevelsOtherSignersRevocationUnavailable(t *testing.T) {
 	other := certstatustest.NewPKIWith(t, certstatustest.Options{ECDSA: true})
 	own := certstatustest.NewPKIWith(t, certstatustest.Options{ECDSA: true})
 	checker := certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(other.Root.Cert, own.Root.Cert),
-		OCSPCacheEntries: -1, CRLCacheBytes: -1, Timeout: 5 * time.Second})
-	tsa := &certstatus.TSAClient{URL: own.TSAURL, Checker: checker, Timeout: 5 * time.Second}
+		OCSPCacheEntries: -1, CRLCacheBytes: -1, Timeout: serviceTimeout})
+	tsa := &certstatus.TSAClient{URL: own.TSAURL, Checker: checker, Timeout: serviceTimeout}
 	ctx := context.Background()
 	sign := func(in []byte, h *certstatustest.Holder, lo *signature.LevelOptions) ([]byte, *signature.SignResult, error) {
 		var out bytes.Buffer

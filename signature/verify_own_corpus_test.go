@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -173,8 +172,8 @@ func failedChecks(s signature.SignatureReport) []string {
 func newLoopbackLVKit(t testing.TB) *lvKit {
 	t.Helper()
 	k := newLVKit(t)
-	dialer := &net.Dialer{Timeout: 5 * time.Second}
-	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+	dialer := &net.Dialer{Timeout: serviceTimeout}
+	client := &http.Client{Timeout: serviceTimeout, Transport: &http.Transport{
 		Proxy: nil,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			host, _, err := net.SplitHostPort(addr)
@@ -187,7 +186,7 @@ func newLoopbackLVKit(t testing.TB) *lvKit {
 			return dialer.DialContext(ctx, network, addr)
 		},
 	}}
-	k.checker = certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(k.pki.Root.Cert), Timeout: 5 * time.Second, HTTPClient: client})
-	k.tsa = &certstatus.TSAClient{URL: k.pki.TSAURL, Checker: k.checker, Timeout: 5 * time.Second, HTTPClient: client}
+	k.checker = certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(k.pki.Root.Cert), Timeout: serviceTimeout, HTTPClient: client})
+	k.tsa = &certstatus.TSAClient{URL: k.pki.TSAURL, Checker: k.checker, Timeout: serviceTimeout, HTTPClient: client}
 	return k
 }
