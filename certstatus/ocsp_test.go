@@ -14,6 +14,7 @@ import (
 
 	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/certstatus/certstatustest"
+	"github.com/kyso-go/kyso/internal/ctxtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/ocsp"
@@ -240,9 +241,13 @@ func TestOCSPResponseForDSS(t *testing.T) {
 
 func TestCheckHonoursContext(t *testing.T) {
 	pki := certstatustest.NewPKI(t)
-	pki.SetOCSPDelay(5 * time.Second)
+	// The responder would answer only after a minute; the check is cancelled once its
+	// request is there (a fixed 100 ms against a 5 s delay depended on the machine's
+	// load both ways).
+	pki.SetOCSPDelay(time.Minute)
 	ctx, cancel := contextWithCancel()
-	go func() { time.Sleep(100 * time.Millisecond); cancel() }()
+	defer cancel()
+	defer ctxtest.ExpireWhen(func() bool { return pki.Hits("ocsp") > 0 }, cancel, time.Minute)()
 	r := checkerFor(pki).Check(ctx, pki.Leader.Cert, pki.CA.Cert, time.Time{})
 	assert.Equal(t, certstatus.StatusUnknown, r.Status)
 	assert.ErrorIs(t, r.Err, context.Canceled)
