@@ -17,7 +17,11 @@ import (
 // sign makes a certificate for the key of subject, signed by parent, outside the kit.
 func sign(t *testing.T, tmpl *x509.Certificate, subject, parent *certstatustest.Holder) *x509.Certificate {
 	t.Helper()
-	tmpl.SerialNumber = big.NewInt(time.Now().UnixNano())
+	// A random serial: two certificates made in the same clock tick (a coarse clock
+	// on a virtual machine) would share a time-based one.
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 63))
+	require.NoError(t, err)
+	tmpl.SerialNumber = serial
 	tmpl.NotBefore, tmpl.NotAfter = time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent.Cert, subject.Cert.PublicKey, parent.Key)
 	require.NoError(t, err)

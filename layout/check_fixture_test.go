@@ -305,7 +305,9 @@ func ckNewCert(t testing.TB, cn, uid string) (*x509.Certificate, crypto.Signer) 
 	if uid != "" {
 		subj.ExtraNames = []pkix.AttributeTypeAndValue{{Type: ckOIDUID, Value: uid}}
 	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: subj,
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 63)) // random: time-based serials collide on a coarse clock
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{SerialNumber: serial, Subject: subj,
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
 		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)

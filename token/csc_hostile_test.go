@@ -374,7 +374,9 @@ func rawECDSA(t *testing.T, b64 string) []byte {
 func TestCSCHostileCredentialCertificate(t *testing.T) {
 	rk, _ := cscKeys(t)
 	leafAt := func(t *testing.T, p *testPKI, from, to time.Time) *x509.Certificate {
-		tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: "Lê Thị Hết Hạn"},
+		serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 63)) // random: time-based serials collide on a coarse clock
+		require.NoError(t, err)
+		tmpl := &x509.Certificate{SerialNumber: serial, Subject: pkix.Name{CommonName: "Lê Thị Hết Hạn"},
 			NotBefore: from, NotAfter: to, KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment}
 		der, err := x509.CreateCertificate(rand.Reader, tmpl, p.issuing, rk.Public(), p.issuingKey)
 		require.NoError(t, err)
