@@ -3,6 +3,7 @@ package forms
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -253,4 +254,29 @@ func TestNilDataIsAnEmptyForm(t *testing.T) {
 	assert.ErrorIs(t, d.Render(&out, nil, RenderOptions{Validate: &ValidateOptions{Now: testNow}}), ErrRequired)
 	assert.Zero(t, out.Len())
 	require.NoError(t, d.Render(&out, nil, RenderOptions{SkipValidation: true}), "a blank form")
+}
+
+// TestValidateNotFutureAtVietnamsDayBoundary: "not in the future" is judged on
+// Vietnam's calendar day (UTC+7), whatever the machine's zone. From 17:00 UTC Vietnam is
+// already on the next day: an issue date of that next day is then today, not the
+// future; one second before, it is still the future.
+func TestValidateNotFutureAtVietnamsDayBoundary(t *testing.T) {
+	reg, err := NewRegistry()
+	require.NoError(t, err)
+	d, err := reg.Definition("tt185/mau-01")
+	require.NoError(t, err)
+	validate := func(issued string, now time.Time) error {
+		data := d.Normalize(d.Sample)
+		data.Fields["idIssueDate"] = issued
+		return d.Validate(data, ValidateOptions{Now: now})
+	}
+	midnightVN := time.Date(2026, 11, 23, 17, 0, 0, 0, time.UTC) // 24/11/2026 00:00 in Vietnam
+	for _, zone := range []*time.Location{time.UTC, vietnam, time.FixedZone("UTC-11", -11*3600), time.FixedZone("UTC+14", 14*3600)} {
+		t.Run(zone.String(), func(t *testing.T) {
+			assert.NoError(t, validate("24/11/2026", midnightVN.In(zone)), "Vietnam's today")
+			assert.NoError(t, validate("24/11/2026", midnightVN.Add(7*time.Hour-time.Second).In(zone)), "Vietnam's today, 23:59:59 UTC")
+			assert.ErrorIs(t, validate("25/11/2026", midnightVN.In(zone)), ErrFutureDate, "Vietnam's tomorrow")
+			assert.ErrorIs(t, validate("24/11/2026", midnightVN.Add(-time.Second).In(zone)), ErrFutureDate, "23:59:59 in Vietnam: tomorrow is the future")
+		})
+	}
 }
