@@ -81,7 +81,11 @@ func TestSameVerdictEverywhere(t *testing.T) {
 	tampered[i] = 'K'
 	expired, err := pki.Expire(pki.Clerk)
 	require.NoError(t, err)
-	pki.Revoke(pki.Deputy.Cert, ocsp.KeyCompromise, time.Time{})
+	// Revoked a minute before the time the deputy's signature claims, so that the
+	// revocation precedes it. Revoked "now" (time.Time{}) it was recorded at the second
+	// of the call, which is after now's second whenever a second ticked since now was
+	// read (signing and issuing above): the verdict was then REVOKED_NO_POE.
+	pki.Revoke(pki.Deputy.Cert, ocsp.KeyCompromise, now.Add(-time.Minute))
 
 	cases := []struct {
 		name string
