@@ -570,3 +570,32 @@ func TestCSCHostileRedirect(t *testing.T) {
 		})
 	}
 }
+
+// TestCSCHostileApprovalWaitEndsMidPoll: the approval wait runs out while a poll
+// (credentials/authorizeCheck) is on the wire, not between two polls: the error is the
+// same typed "did not approve in time" either way. It used to be the bare context error
+// in this case, so which of the two a caller got depended on the timing.
+func TestCSCHostileApprovalWaitEndsMidPoll(t *testing.T) {
+	rk, _ := cscKeys(t)
+	f := newHostileFixture(t, func(p *testPKI) []csctest.Credential {
+		return []csctest.Credential{{ID: "rsa", Key: rk, Chain: []*x509.Certificate{p.leaf(t, "Nguyễn Văn Lãnh Đạo", rk.Public()), p.issuing, p.root},
+			PIN: "123456", ApprovalPolls: 1 << 30}}
+	}, func(_ *hostileFixture, method string, w http.ResponseWriter, r *http.Request, next http.Handler) {
+		if method == "credentials/authorizeCheck" {
+			<-r.Context().Done() // the poll never comes back
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+	c, err := NewCSCClient(CSCOptions{BaseURL: f.url, AccessToken: cscTestToken, PollInterval: time.Millisecond,
+		MaxApprovalWait: time.Second, RetryDelay: time.Millisecond})
+	require.NoError(t, err)
+	s, err := c.Signer(context.Background(), "rsa", fixedAuth("123456", ""))
+	require.NoError(t, err)
+	_, err = s.Sign(nil, hostileDigests(1)[0], crypto.SHA256)
+	assert.ErrorIs(t, err, ErrCSCUnavailable)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Contains(t, err.Error(), "did not approve in time")
+	assert.Equal(t, 1, f.count("credentials/authorizeCheck"), "the wait ended during the first poll")
+	assert.Zero(t, f.count("signatures/signHash"))
+}

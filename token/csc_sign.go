@@ -201,6 +201,11 @@ func (c *CSCClient) awaitApproval(ctx context.Context, a *cscAuthorizeAnswer) er
 		handle := a.Handle
 		*a = cscAuthorizeAnswer{}
 		if err := c.call(ctx, op, map[string]any{"handle": handle}, a, []string{handle}); err != nil {
+			// The wait may run out while a poll is on the wire: the same answer as
+			// when it runs out between two polls.
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return &CSCError{Op: op, Reason: CSCUnavailable, Description: "the signer did not approve in time", Err: ctx.Err()}
+			}
 			return err
 		}
 	}
