@@ -116,6 +116,9 @@ type roleWalker struct {
 	// walked): a freed object is gone for good only if one of them still does.
 	parents map[pdf.Ref][]pdf.Ref
 	edges   map[[2]pdf.Ref]bool
+	// inTree caches, for the revision walked, whether a page or page tree node named
+	// from outside the page tree is in it (see placed).
+	inTree map[pdf.Ref]bool
 	// skipPages leaves the catalog's page tree out of the walk: the lazy analysis
 	// (lazy.go) enters only the pages and nodes that later revisions change.
 	skipPages bool
@@ -142,6 +145,7 @@ func newRoleWalker() *roleWalker {
 // walkAll walks revision view doc from its trailer.
 func (w *roleWalker) walkAll(doc *pdf.Document) {
 	w.doc = doc
+	w.inTree = map[pdf.Ref]bool{}
 	w.dangling = map[pdf.Ref]bool{}
 	w.readFields()
 	tr := doc.Trailer()
@@ -155,6 +159,7 @@ func (w *roleWalker) walkAll(doc *pdf.Document) {
 // moved.
 func (w *roleWalker) walkChanges(doc *pdf.Document, changed []pdf.Ref, oldTrailer, newTrailer pdf.Dict) {
 	w.doc = doc
+	w.inTree = map[pdf.Ref]bool{}
 	w.dangling = map[pdf.Ref]bool{}
 	// The field tree is read again only when this revision touched it (or the
 	// catalog): a revision that changes a page or the DSS costs nothing more.
@@ -268,6 +273,9 @@ func (w *roleWalker) visit(it walkItem) {
 		if it.r&^secondaryRoles == 0 && (w.roles[ref]&drawnRoles != 0 || drawnPart(v)) {
 			return // a page or an annotation seen from outside: judged by its own role
 		}
+		if w.placed(ref, v, it.r) {
+			return // the catalog, the form or a page named from elsewhere: judged by what it is
+		}
 		w.seen[k] = true
 		w.masks[ref] = append(w.masks[ref], it.r)
 		o = v
@@ -304,6 +312,55 @@ func (w *roleWalker) visit(it walkItem) {
 		}
 		w.push(v, childRole(it.r, k, d), it.depth+1, holder)
 	}
+}
+
+// placed reports whether ref, reached as r, is an object whose place in the document's
+// structure decides how its changes are judged, reached by a path that is not that
+// place: the catalog (the trailer's /Root) reached other than from the trailer, the
+// interactive form dictionary (the catalog's /AcroForm) other than from the catalog,
+// a page or page tree node in the page tree other than from its parent's /Kids.
+// Such a reference (a page's /SeparationInfo /Pages listing the page itself, a marked-
+// content property list naming the catalog, a structure or destination entry inside a
+// resource) draws nothing of the object: it must not give the object, or what the
+// object holds (a page's /Annots), the role of the referrer. The object is walked from
+// its own place (a page in the tree from its parent), where a change of what it draws
+// (a page's /Contents or /Resources) is judged as such.
+//
+// A dictionary typed /Page that no /Kids lists is not a page: it keeps the role it is
+// reached with.
+func (w *roleWalker) placed(ref pdf.Ref, v pdf.Object, r role) bool {
+	if r&roleCatalog != 0 {
+		return false
+	}
+	tr := w.doc.Trailer()
+	catalog, _ := tr.Get("Root").(pdf.Ref)
+	if ref == catalog {
+		return true
+	}
+	cat, ok := asDict(resolveQuiet(w.doc, catalog))
+	if !ok {
+		return false
+	}
+	if r&roleAcroForm == 0 && cat.Get("AcroForm") == pdf.Object(ref) {
+		return true
+	}
+	if r&(rolePageTree|rolePage) != 0 {
+		return false
+	}
+	d, ok := v.(pdf.Dict)
+	if !ok {
+		return false
+	}
+	if t, _ := d.Get("Type").(pdf.Name); t != "Page" && t != "Pages" {
+		return false
+	}
+	in, ok := w.inTree[ref]
+	if !ok {
+		root, _ := cat.Get("Pages").(pdf.Ref)
+		_, in = inPageTree(w.doc, ref, root, catalog)
+		w.inTree[ref] = in
+	}
+	return in
 }
 
 // drawnPart reports whether o is a page, a page tree node or an annotation: objects a
