@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -69,11 +68,7 @@ var wildCheckedByTools = map[string]bool{
 // under CI when it cannot be found, and skips it otherwise.
 func pdfcpuModuleDir(t *testing.T) string {
 	t.Helper()
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(gobin); err != nil {
-		gobin = "go"
-	}
-	cmd := exec.Command(gobin, "list", "-m", "-f", "{{.Dir}}", "github.com/pdfcpu/pdfcpu")
+	cmd := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/pdfcpu/pdfcpu")
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOTOOLCHAIN=local")
 	out, err := cmd.Output()
 	dir := strings.TrimSpace(string(out))
