@@ -59,8 +59,8 @@ var wildTheirsNotFailed = map[string]bool{
 }
 
 // wildBLTA are the files also signed twice at B-LTA, and certified (P=2) then
-// approved: one per kind of structure (a signed input, an AcroForm, an XFA form, a
-// tagged Word export, object streams and a page naming itself).
+// approved: one per kind of structure and producer (a signed input, an AcroForm, an
+// XFA form, Word, LaTeX, Skia, Quartz, outlines, object streams, a page naming itself).
 var wildBLTA = []string{
 	"samples/basic/AnnotationDemo.pdf",
 	"samples/signatures/ETSI.CAdES.detached/testPAdES_BLTA.pdf",
@@ -68,6 +68,11 @@ var wildBLTA = []string{
 	"testdata/xdp_2.0.pdf",
 	"testdata/ECSTR11-01.pdf",
 	"testdata/pdf20/viaIncrementalSave.pdf", // PDF 2.0, an incremental update
+	"testdata/WaldenFull.pdf",               // Word via Acrobat PDFMaker, Adobe PDF Library
+	"samples/bookmarks/bookmarkTree.pdf",    // outlines pointing at the pages
+	"testdata/bookletTest.pdf",              // Chrome (Skia)
+	"testdata/grid_example.pdf",             // pdfTeX
+	"testdata/testWithText.pdf",             // macOS Quartz
 }
 
 // wildCheckedByTools are the files whose outputs pdfsig and qpdf --check also judge.
