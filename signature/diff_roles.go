@@ -116,9 +116,9 @@ type roleWalker struct {
 	// walked): a freed object is gone for good only if one of them still does.
 	parents map[pdf.Ref][]pdf.Ref
 	edges   map[[2]pdf.Ref]bool
-	// inTree caches, for the revision walked, whether a page or page tree node named
-	// from outside the page tree is in it (see placed).
-	inTree map[pdf.Ref]bool
+	// place: the catalog, the form and the page tree of the revision walked (see
+	// placed).
+	place places
 	// skipPages leaves the catalog's page tree out of the walk: the lazy analysis
 	// (lazy.go) enters only the pages and nodes that later revisions change.
 	skipPages bool
@@ -144,9 +144,7 @@ func newRoleWalker() *roleWalker {
 
 // walkAll walks revision view doc from its trailer.
 func (w *roleWalker) walkAll(doc *pdf.Document) {
-	w.doc = doc
-	w.inTree = map[pdf.Ref]bool{}
-	w.dangling = map[pdf.Ref]bool{}
+	w.setDoc(doc)
 	w.readFields()
 	tr := doc.Trailer()
 	w.push(tr.Get("Root"), roleCatalog, 0, pdf.Ref{})
@@ -158,9 +156,7 @@ func (w *roleWalker) walkAll(doc *pdf.Document) {
 // each is walked again with the roles it had, and the trailer's entries when they
 // moved.
 func (w *roleWalker) walkChanges(doc *pdf.Document, changed []pdf.Ref, oldTrailer, newTrailer pdf.Dict) {
-	w.doc = doc
-	w.inTree = map[pdf.Ref]bool{}
-	w.dangling = map[pdf.Ref]bool{}
+	w.setDoc(doc)
 	// The field tree is read again only when this revision touched it (or the
 	// catalog): a revision that changes a page or the DSS costs nothing more.
 	fieldsTouched := !equalShallow(oldTrailer.Get("Root"), newTrailer.Get("Root"))
@@ -332,16 +328,10 @@ func (w *roleWalker) placed(ref pdf.Ref, v pdf.Object, r role) bool {
 	if r&roleCatalog != 0 {
 		return false
 	}
-	tr := w.doc.Trailer()
-	catalog, _ := tr.Get("Root").(pdf.Ref)
-	if ref == catalog {
+	if ref == w.place.catalog {
 		return true
 	}
-	cat, ok := asDict(resolveQuiet(w.doc, catalog))
-	if !ok {
-		return false
-	}
-	if r&roleAcroForm == 0 && cat.Get("AcroForm") == pdf.Object(ref) {
+	if r&roleAcroForm == 0 && ref == w.place.form {
 		return true
 	}
 	if r&(rolePageTree|rolePage) != 0 {
@@ -354,13 +344,32 @@ func (w *roleWalker) placed(ref pdf.Ref, v pdf.Object, r role) bool {
 	if t, _ := d.Get("Type").(pdf.Name); t != "Page" && t != "Pages" {
 		return false
 	}
-	in, ok := w.inTree[ref]
+	in, ok := w.place.inTree[ref]
 	if !ok {
-		root, _ := cat.Get("Pages").(pdf.Ref)
-		_, in = inPageTree(w.doc, ref, root, catalog)
-		w.inTree[ref] = in
+		_, in = inPageTree(w.doc, ref, w.place.pages, w.place.catalog)
+		w.place.inTree[ref] = in
 	}
 	return in
+}
+
+// places are, for the revision walked, the objects placed judges by their place.
+type places struct {
+	catalog, form, pages pdf.Ref // zero when not indirect objects
+	// inTree caches whether a page or page tree node named from outside the page
+	// tree is in it.
+	inTree map[pdf.Ref]bool
+}
+
+// setDoc makes doc the revision walked.
+func (w *roleWalker) setDoc(doc *pdf.Document) {
+	w.doc = doc
+	w.dangling = map[pdf.Ref]bool{}
+	w.place = places{inTree: map[pdf.Ref]bool{}}
+	w.place.catalog, _ = doc.Trailer().Get("Root").(pdf.Ref)
+	if cat, ok := asDict(resolveQuiet(doc, w.place.catalog)); ok {
+		w.place.form, _ = cat.Get("AcroForm").(pdf.Ref)
+		w.place.pages, _ = cat.Get("Pages").(pdf.Ref)
+	}
 }
 
 // drawnPart reports whether o is a page, a page tree node or an annotation: objects a
