@@ -265,7 +265,59 @@ func TestVerifyTSACertificateOutsideToken(t *testing.T) {
 		c, ok := s.Check(signature.CheckTimestamp)
 		require.True(t, ok)
 		assert.Equal(t, signature.CheckIndeterminate, c.Result, c.MessageEN)
+		assert.Contains(t, c.MessageEN, "neither in the token nor in the document")
 		assert.False(t, s.TimeProven, "an unchecked time-stamp proves no time")
+	})
+	// A document time-stamp asked without certReq: the last /Contents of doc is
+	// replaced by such a token over the same bytes.
+	docTimestampWithoutCert := func(t *testing.T, doc []byte) []byte {
+		ms := byteRangeRE.FindAllSubmatch(doc, -1)
+		require.NotEmpty(t, ms)
+		m := ms[len(ms)-1]
+		var br [4]int
+		for i := range br {
+			br[i], _ = strconv.Atoi(string(m[i+1]))
+		}
+		h := sha256.New()
+		h.Write(doc[br[0] : br[0]+br[1]])
+		h.Write(doc[br[2] : br[2]+br[3]])
+		token, err := noCert.Timestamp(context.Background(), h.Sum(nil), crypto.SHA256)
+		require.NoError(t, err)
+		enc := []byte(strings.ToUpper(hex.EncodeToString(token)))
+		hole := doc[br[1]+1 : br[2]-1]
+		require.LessOrEqual(t, len(enc), len(hole))
+		out := bytes.Clone(doc)
+		copy(out[br[1]+1:], enc)
+		for i := br[1] + 1 + len(enc); i < br[2]-1; i++ {
+			out[i] = '0'
+		}
+		return out
+	}
+	t.Run("document time-stamp, the TSA certificate nowhere", func(t *testing.T) {
+		// B-B, then a DSS for it (no time-stamp in the document: no TSA certificate in
+		// it) and a document time-stamp without its certificate.
+		ext, _ := k.extend(t, signed, nil)
+		doc := docTimestampWithoutCert(t, ext)
+		rep := k.verify(t, doc, false, time.Time{})
+		require.Len(t, rep.Signatures, 2)
+		ts := rep.Signatures[1]
+		require.Equal(t, signature.KindDocTimestamp, ts.Kind)
+		assert.Equal(t, signature.Indeterminate, ts.Indication, "%v", failedChecks(ts))
+		assert.Equal(t, signature.NoSigningCertificateFound, ts.SubIndication)
+		integ, _ := ts.Check(signature.CheckIntegrity)
+		assert.NotContains(t, integ.MessageEN, "forged")
+		assert.Equal(t, signature.TotalPassed, rep.Signatures[0].Indication, "%v", failedChecks(rep.Signatures[0]))
+	})
+	t.Run("document time-stamp, the TSA certificate in the DSS", func(t *testing.T) {
+		// B-LTA: the DSS holds the chain of the signature time-stamp's TSA, the same
+		// TSA as the document time-stamp's.
+		lta, _ := k.sign(t, pdftest.Classic(), k.levelOptions(signature.LevelBLTA))
+		doc := docTimestampWithoutCert(t, lta)
+		rep := k.verify(t, doc, true, time.Time{})
+		require.Len(t, rep.Signatures, 2)
+		for _, s := range rep.Signatures {
+			assert.Equal(t, signature.TotalPassed, s.Indication, "%s: %v", s.Field, failedChecks(s))
+		}
 	})
 	t.Run("the TSA certificate in the DSS", func(t *testing.T) {
 		d, err := pdf.Open(bytes.NewReader(bt), int64(len(bt)), nil)

@@ -192,7 +192,7 @@ func (v *verifier) parseDocTimestamp(s *sigState) flow {
 		}
 		if errors.Is(err, errTSANotFound) {
 			rep.add(CheckCMSFormat, CheckPassed, msgCMSOK())
-			rep.add(CheckTimestamp, CheckIndeterminate, msgTimestampFail(err))
+			rep.add(CheckTimestamp, CheckIndeterminate, msgTimestampNoTSACert())
 			rep.fail(Indeterminate, NoSigningCertificateFound)
 			s.broken = true
 			return stop

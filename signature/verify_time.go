@@ -99,7 +99,7 @@ func (v *verifier) signatureTimestamp(s *sigState) {
 	}
 	if errors.Is(err, errTSANotFound) {
 		// The token cannot be checked: it proves no time either.
-		rep.add(CheckTimestamp, CheckIndeterminate, msgTimestampFail(err))
+		rep.add(CheckTimestamp, CheckIndeterminate, msgTimestampNoTSACert())
 		unproven()
 		return
 	}
