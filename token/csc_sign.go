@@ -16,18 +16,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kyso-go/kyso/internal/algorithm"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
-// Object identifiers of the CSC requests (hashAlgorithmOID, signAlgo).
+// Object identifiers of the CSC requests (signAlgo). The hash identifiers
+// (hashAlgorithmOID) come from the module's one table, internal/algorithm.
 const (
-	oidSHA256          = "2.16.840.1.101.3.4.2.1"
-	oidSHA384          = "2.16.840.1.101.3.4.2.2"
-	oidSHA512          = "2.16.840.1.101.3.4.2.3"
-	oidSHA3_256        = "2.16.840.1.101.3.4.2.8"
-	oidSHA3_384        = "2.16.840.1.101.3.4.2.9"
-	oidSHA3_512        = "2.16.840.1.101.3.4.2.10"
 	oidRSAEncryption   = "1.2.840.113549.1.1.1"
 	oidRSAPSS          = "1.2.840.113549.1.1.10"
 	oidMGF1            = "1.2.840.113549.1.1.8"
@@ -40,13 +36,15 @@ const (
 	oidECDSAWithSHA512 = "1.2.840.10045.4.3.4"
 )
 
-var cscHashOIDs = map[crypto.Hash]string{
-	crypto.SHA256: oidSHA256, crypto.SHA384: oidSHA384, crypto.SHA512: oidSHA512,
-	crypto.SHA3_256: oidSHA3_256, crypto.SHA3_384: oidSHA3_384, crypto.SHA3_512: oidSHA3_512,
+// CSCHashOID returns the object identifier CSC requests use for h ("" if unknown):
+// the hashes internal/algorithm accepts for signing remotely.
+func CSCHashOID(h crypto.Hash) string {
+	oid, ok := algorithm.RemoteHashOID(h)
+	if !ok {
+		return ""
+	}
+	return oid.String()
 }
-
-// CSCHashOID returns the object identifier CSC requests use for h ("" if unknown).
-func CSCHashOID(h crypto.Hash) string { return cscHashOIDs[h] }
 
 // CSCAuthorizeRequest asks credentials/authorize for a SAD. Its String method withholds
 // the PIN and OTP, so printing it reveals neither.
@@ -120,7 +118,7 @@ func (c *CSCClient) Authorize(ctx context.Context, info *CSCCredentialInfo, r CS
 	}
 	req := map[string]any{"credentialID": info.ID, "numSignatures": r.NumSignatures}
 	if len(r.Hashes) > 0 {
-		oid := cscHashOIDs[r.Hash]
+		oid := CSCHashOID(r.Hash)
 		if oid == "" {
 			return nil, &CSCError{Op: op, Reason: CSCUnsupported, Description: fmt.Sprintf("hash %v", r.Hash)}
 		}
@@ -226,7 +224,7 @@ type cscAlgorithm struct {
 // the algorithms the credential offers (any, when it lists none).
 func chooseAlgorithm(pub crypto.PublicKey, offered []string, opts crypto.SignerOpts) (*cscAlgorithm, error) {
 	h := opts.HashFunc()
-	hashOID := cscHashOIDs[h]
+	hashOID := CSCHashOID(h)
 	if hashOID == "" {
 		return nil, fmt.Errorf("%w: %v", ErrUnsupportedHash, h)
 	}
