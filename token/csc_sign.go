@@ -14,6 +14,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/kyso-go/kyso/internal/algorithm"
@@ -389,13 +390,26 @@ type CSCSigner struct {
 	cert  *x509.Certificate
 	chain []*x509.Certificate
 	auth  CSCAuthFunc
+	// hashesInAuthorize: the service wants the hashes with every authorisation,
+	// whatever SCAL the credential says.
+	hashesInAuthorize atomic.Bool
 	// MaxHashesPerCall bounds the hashes of one signatures/signHash call; 0 means as
 	// many as one authorisation allows (the credential's Multisign).
 	MaxHashesPerCall int
 	// Description, when set, is sent with each authorisation (shown by services that
 	// ask the signer for approval).
 	Description string
+	// FreshOTP, when not nil, is asked for a new one-time password when a SAD that was
+	// authorised with an OTP expires in the middle of SignDigests; the signatures left
+	// are then authorised once more with it and the PIN given before. When nil, those
+	// signatures fail with ErrCSCSADExpired. (A SAD authorised without an OTP is
+	// renewed once per SignDigests call with the PIN already given, without asking.)
+	FreshOTP func(ctx context.Context, info *CSCCredentialInfo, numSignatures int) (string, error)
 }
+
+// cscFactors are the PIN and OTP of an authorisation, kept for the length of one
+// SignDigests call so that an expired SAD can be renewed once.
+type cscFactors struct{ pin, otp string }
 
 var _ BatchSigner = (*CSCSigner)(nil)
 
@@ -482,7 +496,7 @@ func (s *CSCSigner) SignDigests(ctx context.Context, digests [][]byte, opts cryp
 	errs = make([]error, n)
 	failed := 0
 	fail := func(i int, err error) {
-		if errs[i] == nil {
+		if errs[i] == nil && sigs[i] == nil { // a digest signed before a later failure stays signed
 			errs[i] = err
 			failed++
 		}
@@ -513,6 +527,7 @@ func (s *CSCSigner) SignDigests(ctx context.Context, digests [][]byte, opts cryp
 	group := min(max(s.info.Multisign, 1), maxCSCBatch) // a service may claim any multisign; one request stays bounded
 	perCall := s.MaxHashesPerCall
 	done := n - len(todo)
+	renewed := false
 groups:
 	for start := 0; start < len(todo); start += group {
 		idx := todo[start:min(start+group, len(todo))]
@@ -520,7 +535,7 @@ groups:
 			failAll(todo[start:], err)
 			break
 		}
-		auth, err := s.authorize(ctx, idx, digests, opts.HashFunc())
+		auth, factors, err := s.authorize(ctx, idx, digests, opts.HashFunc(), nil)
 		if err != nil {
 			failAll(idx, err)
 			if isFatalAuth(err) { // a wrong PIN must not be retried N times: it locks the credential
@@ -533,13 +548,27 @@ groups:
 		if perCall > 0 {
 			step = perCall
 		}
-		for cs := 0; cs < len(idx); cs += step {
+		for cs := 0; cs < len(idx); {
 			chunk := idx[cs:min(cs+step, len(idx))]
 			hs := make([][]byte, len(chunk))
 			for j, i := range chunk {
 				hs[j] = digests[i]
 			}
-			out, err := s.c.SignHash(ctx, auth, s.cert.PublicKey, s.info.KeyAlgorithms, hs, opts)
+			var out [][]byte
+			var err error
+			if auth.sad != "" && time.Now().After(auth.expires) { // the service said when: no request doomed to fail
+				err = &CSCError{Op: "signatures/signHash", Reason: CSCSADExpired, Description: "the SAD's expiresIn has passed"}
+			} else {
+				out, err = s.c.SignHash(ctx, auth, s.cert.PublicKey, s.info.KeyAlgorithms, hs, opts)
+			}
+			if err != nil && !renewed && sadExpired(err) && s.canRenew(factors) {
+				renewed = true // once per call: a service whose SADs keep expiring is not asked for ever
+				var rerr error
+				if auth, factors, rerr = s.authorize(ctx, idx[cs:], digests, opts.HashFunc(), factors); rerr == nil {
+					continue // the same chunk, with the new SAD
+				}
+				err = rerr
+			}
 			if err != nil {
 				failAll(idx[cs:], err) // the SAD is no use for the rest of the group either
 				if isFatalAuth(err) {  // the access token was refused, the credential locked: no further PIN is sent
@@ -560,6 +589,7 @@ groups:
 			if progress != nil {
 				progress(done, n)
 			}
+			cs += len(chunk)
 		}
 	}
 	if failed == 0 {
@@ -586,26 +616,81 @@ func isFatalAuth(err error) bool {
 // authorize asks the callback for the PIN/OTP and calls credentials/authorize for the
 // digests at idx. A credential authorised through OAuth2 (authMode oauth2code) needs no
 // SAD: the caller's access token has credential scope, and signHash goes without one.
-func (s *CSCSigner) authorize(ctx context.Context, idx []int, digests [][]byte, h crypto.Hash) (*CSCAuthorization, error) {
+// renew, when not nil, holds the factors of the authorisation whose SAD expired: its
+// PIN is sent again without asking, with a fresh OTP from FreshOTP when it had one.
+func (s *CSCSigner) authorize(ctx context.Context, idx []int, digests [][]byte, h crypto.Hash, renew *cscFactors) (*CSCAuthorization, *cscFactors, error) {
 	if s.info.AuthMode == "oauth2code" {
-		return &CSCAuthorization{credentialID: s.info.ID, expires: time.Now().Add(time.Hour), allowed: len(idx)}, nil
+		return &CSCAuthorization{credentialID: s.info.ID, expires: time.Now().Add(time.Hour), allowed: len(idx)}, nil, nil
 	}
 	r := CSCAuthorizeRequest{NumSignatures: len(idx), Hash: h, Description: s.Description}
-	if s.info.SCAL == 2 {
+	if s.info.SCAL == 2 || s.hashesInAuthorize.Load() {
 		for _, i := range idx {
 			r.Hashes = append(r.Hashes, digests[i])
 		}
 	}
-	if s.auth != nil {
+	switch {
+	case renew != nil:
+		r.PIN = renew.pin
+		if renew.otp != "" {
+			otp, err := s.FreshOTP(ctx, s.info, len(idx))
+			if err != nil {
+				return nil, nil, &PINError{Reason: PINNotGiven, Err: err}
+			}
+			r.OTP = otp
+		}
+	case s.auth != nil:
 		var err error
 		if r.PIN, r.OTP, err = s.auth(ctx, s.info, len(idx)); err != nil {
-			return nil, &PINError{Reason: PINNotGiven, Err: err}
+			return nil, nil, &PINError{Reason: PINNotGiven, Err: err}
 		}
 	}
 	if s.info.PIN.Required() && r.PIN == "" {
-		return nil, &PINError{Token: s.info.ID, Reason: PINNotGiven}
+		return nil, nil, &PINError{Token: s.info.ID, Reason: PINNotGiven}
 	}
-	return s.c.Authorize(ctx, s.info, r)
+	if s.info.OTP.Required() && r.OTP == "" && renew != nil {
+		return nil, nil, &PINError{Token: s.info.ID, Reason: PINNotGiven}
+	}
+	a, err := s.c.Authorize(ctx, s.info, r)
+	if err != nil && len(r.Hashes) == 0 && wantsHashes(err) {
+		// A service that binds every SAD to its hashes although the credential says
+		// SCAL 1: send them, now and for the rest of this signer's life.
+		s.hashesInAuthorize.Store(true)
+		for _, i := range idx {
+			r.Hashes = append(r.Hashes, digests[i])
+		}
+		a, err = s.c.Authorize(ctx, s.info, r)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, &cscFactors{pin: r.PIN, otp: r.OTP}, nil
+}
+
+// canRenew reports whether an expired SAD authorised with factors may be renewed: a
+// SAD authorised without OTP always (the PIN given before is sent again), one with an
+// OTP only when FreshOTP can give a new one (an OTP is good once).
+func (s *CSCSigner) canRenew(factors *cscFactors) bool {
+	if factors == nil || s.info.AuthMode == "oauth2code" {
+		return false
+	}
+	return factors.otp == "" || s.FreshOTP != nil
+}
+
+// wantsHashes reports an authorisation refused because it carried no hashes (the CSC
+// error table's "Missing (or invalid type) array parameter hashes").
+func wantsHashes(err error) bool {
+	var ce *CSCError
+	if !errors.As(err, &ce) || ce.Reason != CSCInvalidRequest {
+		return false
+	}
+	d := strings.ToLower(ce.Description)
+	return strings.Contains(d, "parameter hash") || strings.Contains(d, "hashes") && (strings.Contains(d, "missing") || strings.Contains(d, "required"))
+}
+
+// sadExpired reports a signHash refused because its SAD expired or was used up.
+func sadExpired(err error) bool {
+	var ce *CSCError
+	return errors.As(err, &ce) && ce.Reason == CSCSADExpired
 }
 
 // verifySignature checks sig over digest with pub and returns it in the form crypto.Signer

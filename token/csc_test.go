@@ -559,3 +559,68 @@ func TestCSCErrorClassification(t *testing.T) {
 	assert.NotContains(t, cleanDescription("PIN 42 is wrong", []string{"42"}), "42", "a two-digit PIN is withheld too")
 	assert.Equal(t, "PIN is wrong", cleanDescription("PIN is wrong", []string{"42", ""}))
 }
+
+// TestCSCSADRenewedMidBatch: a SAD that expires in the middle of SignDigests is renewed
+// once for the digests left (with their hashes for SCAL 2, the PIN given before and no
+// second call to the PIN callback); with an OTP it is renewed only through FreshOTP.
+func TestCSCSADRenewedMidBatch(t *testing.T) {
+	ctx := context.Background()
+	digests := func(n int) [][]byte {
+		var ds [][]byte
+		for i := range n {
+			ds = append(ds, cscDigest(crypto.SHA256, fmt.Sprint("công văn ", i)))
+		}
+		return ds
+	}
+	for _, scal := range []int{1, 2} {
+		t.Run(fmt.Sprint("SCAL", scal), func(t *testing.T) {
+			f := newCSCFixture(t, func(c *csctest.Credential) { c.SCAL = scal })
+			asked := 0
+			s, err := f.client.Signer(ctx, "rsa", func(context.Context, *CSCCredentialInfo, int) (string, string, error) {
+				asked++
+				return "123456", "", nil
+			})
+			require.NoError(t, err)
+			s.MaxHashesPerCall = 3
+			f.srv.ExpireNextSADAfter(3)
+			ds := digests(7)
+			sigs, errs := s.SignDigests(ctx, ds, crypto.SHA256, nil)
+			require.Nil(t, errs)
+			for i, sig := range sigs {
+				assert.NoError(t, rsa.VerifyPKCS1v15(&f.rsaKey.PublicKey, crypto.SHA256, ds[i], sig))
+			}
+			assert.Equal(t, 2, f.srv.Calls("credentials/authorize"))
+			assert.Equal(t, 1, asked)
+			assert.Equal(t, 4, f.srv.Calls("signatures/signHash"), "3 signed, 3 refused, then 3 and 1")
+		})
+	}
+	t.Run("OTP without a fresh OTP source", func(t *testing.T) {
+		f := newCSCFixture(t, nil)
+		s, err := f.client.Signer(ctx, "ec", fixedAuth("123456", "654321"))
+		require.NoError(t, err)
+		s.MaxHashesPerCall = 2
+		f.srv.ExpireNextSADAfter(2)
+		_, errs := s.SignDigests(ctx, digests(4), crypto.SHA256, nil)
+		require.Len(t, errs, 4)
+		assert.NoError(t, errs[0])
+		assert.NoError(t, errs[1])
+		assert.ErrorIs(t, errs[2], ErrCSCSADExpired)
+		assert.ErrorIs(t, errs[3], ErrCSCSADExpired)
+		assert.Equal(t, 1, f.srv.Calls("credentials/authorize"))
+	})
+	t.Run("OTP source fails", func(t *testing.T) {
+		f := newCSCFixture(t, nil)
+		s, err := f.client.Signer(ctx, "ec", fixedAuth("123456", "654321"))
+		require.NoError(t, err)
+		s.FreshOTP = func(context.Context, *CSCCredentialInfo, int) (string, error) {
+			return "", fmt.Errorf("người ký không nhập OTP")
+		}
+		s.MaxHashesPerCall = 2
+		f.srv.ExpireNextSADAfter(2)
+		_, errs := s.SignDigests(ctx, digests(4), crypto.SHA256, nil)
+		require.Len(t, errs, 4)
+		assert.NoError(t, errs[1])
+		assert.ErrorIs(t, errs[2], ErrNoPIN)
+		assert.Equal(t, 1, f.srv.Calls("credentials/authorize"))
+	})
+}
