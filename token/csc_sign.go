@@ -184,15 +184,24 @@ type cscAuthorizeAnswer struct {
 // authorisation until the service gives the SAD, refuses, or the wait runs out.
 func (c *CSCClient) awaitApproval(ctx context.Context, a *cscAuthorizeAnswer) error {
 	const op = "credentials/authorizeCheck"
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, c.maxWait)
 	defer cancel()
+	// timedOut: the approval wait (not the caller's context) ran out, whether between
+	// two polls or during one.
+	timedOut := func() error {
+		if parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return &CSCError{Op: op, Reason: CSCUnavailable, Description: "the signer did not approve in time", Err: ctx.Err()}
+		}
+		return nil
+	}
 	for a.pending {
 		t := time.NewTimer(c.poll)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return &CSCError{Op: op, Reason: CSCUnavailable, Description: "the signer did not approve in time", Err: ctx.Err()}
+			if err := timedOut(); err != nil {
+				return err
 			}
 			return ctx.Err()
 		case <-t.C:
@@ -200,6 +209,9 @@ func (c *CSCClient) awaitApproval(ctx context.Context, a *cscAuthorizeAnswer) er
 		handle := a.Handle
 		*a = cscAuthorizeAnswer{}
 		if err := c.call(ctx, op, map[string]any{"handle": handle}, a, []string{handle}); err != nil {
+			if terr := timedOut(); terr != nil {
+				return terr
+			}
 			return err
 		}
 	}
