@@ -1,6 +1,7 @@
 package token
 
 import (
+	"cmp"
 	"context"
 	"crypto"
 	"crypto/ecdsa"
@@ -130,12 +131,13 @@ func (c *CSCClient) Authorize(ctx context.Context, info *CSCCredentialInfo, r CS
 		req["description"] = r.Description
 	}
 	if info.authData {
+		pinID, otpID := cmp.Or(info.pinID, "PIN"), cmp.Or(info.otpID, "OTP")
 		var ad []map[string]string
 		if r.PIN != "" {
-			ad = append(ad, map[string]string{"id": "PIN", "value": r.PIN})
+			ad = append(ad, map[string]string{"id": pinID, "value": r.PIN})
 		}
 		if r.OTP != "" {
-			ad = append(ad, map[string]string{"id": "OTP", "value": r.OTP})
+			ad = append(ad, map[string]string{"id": otpID, "value": r.OTP})
 		}
 		if len(ad) > 0 {
 			req["authData"] = ad
@@ -361,7 +363,13 @@ func (c *CSCClient) SignHash(ctx context.Context, auth *CSCAuthorization, pub cr
 	var out struct {
 		Signatures []string `json:"signatures"`
 	}
-	if err := c.call(ctx, op, req, &out, []string{auth.sad}); err != nil {
+	err = c.call(ctx, op, req, &out, []string{auth.sad})
+	if err != nil && alg.hashOID != "" && wantsHashAlgo(err) {
+		// A service still reading the CSC v1 name of the parameter.
+		req["hashAlgo"] = alg.hashOID
+		err = c.call(ctx, op, req, &out, []string{auth.sad})
+	}
+	if err != nil {
 		return nil, err
 	}
 	return decodeSignatures(out.Signatures, len(hashes))
@@ -375,7 +383,7 @@ func decodeSignatures(in []string, want int) ([][]byte, error) {
 	}
 	out := make([][]byte, len(in))
 	for i, s := range in {
-		b, err := base64.StdEncoding.DecodeString(s)
+		b, err := decodeBase64(s)
 		if err != nil || len(b) == 0 || len(b) > 2048 {
 			return nil, &CSCError{Op: op, Reason: CSCBadResponse, Description: fmt.Sprintf("signature %d is not a base64 signature", i)}
 		}
@@ -432,7 +440,7 @@ func (c *CSCClient) Signer(ctx context.Context, credentialID string, auth CSCAut
 	if err != nil {
 		return nil, err
 	}
-	if info.KeyStatus == "disabled" {
+	if strings.EqualFold(info.KeyStatus, "disabled") {
 		return nil, &CSCError{Op: "credentials/info", Reason: CSCDisabled, Description: "key/status is disabled"}
 	}
 	leaf := info.Certificates[0]
@@ -573,7 +581,7 @@ groups:
 			} else {
 				out, err = s.c.SignHash(ctx, auth, s.cert.PublicKey, s.info.KeyAlgorithms, hs, opts)
 			}
-			if err != nil && !renewed && sadExpired(err) && s.canRenew(factors) {
+			if err != nil && !renewed && sadRefused(err) && s.canRenew(factors) {
 				renewed = true // once per call: a service whose SADs keep expiring is not asked for ever
 				var rerr error
 				if auth, factors, rerr = s.authorize(ctx, idx[cs:], digests, opts.HashFunc(), factors); rerr == nil {
@@ -688,6 +696,17 @@ func (s *CSCSigner) canRenew(factors *cscFactors) bool {
 	return factors.otp == "" || s.FreshOTP != nil
 }
 
+// wantsHashAlgo reports a signHash refused for want of "hashAlgo", the CSC v1 name of
+// hashAlgorithmOID ("Missing (or invalid type) string parameter hashAlgo").
+func wantsHashAlgo(err error) bool {
+	var ce *CSCError
+	if !errors.As(err, &ce) || ce.Reason != CSCInvalidRequest {
+		return false
+	}
+	d := strings.ToLower(ce.Description)
+	return strings.Contains(d, "parameter hashalgo") && !strings.Contains(d, "hashalgorithmoid")
+}
+
 // wantsHashes reports an authorisation refused because it carried no hashes (the CSC
 // error table's "Missing (or invalid type) array parameter hashes").
 func wantsHashes(err error) bool {
@@ -699,10 +718,16 @@ func wantsHashes(err error) bool {
 	return strings.Contains(d, "parameter hash") || strings.Contains(d, "hashes") && (strings.Contains(d, "missing") || strings.Contains(d, "required"))
 }
 
-// sadExpired reports a signHash refused because its SAD expired or was used up.
-func sadExpired(err error) bool {
+// sadRefused reports a signHash refused because its SAD expired, or (the words of
+// services that forget an expired SAD) is no longer known: "Invalid parameter SAD"
+// for a SAD this SignDigests call was given a moment before and has not used up.
+func sadRefused(err error) bool {
 	var ce *CSCError
-	return errors.As(err, &ce) && ce.Reason == CSCSADExpired
+	if !errors.As(err, &ce) {
+		return false
+	}
+	d := strings.ToLower(ce.Description)
+	return ce.Reason == CSCSADExpired || ce.Reason == CSCInvalidRequest && (strings.Contains(d, "parameter sad") || strings.Contains(d, "invalid sad"))
 }
 
 // verifySignature checks sig over digest with pub and returns it in the form crypto.Signer
@@ -722,6 +747,10 @@ func verifySignature(pub crypto.PublicKey, digest, sig []byte, opts crypto.Signe
 	case *ecdsa.PublicKey:
 		if ecdsa.VerifyASN1(k, digest, sig) {
 			return sig, nil
+		}
+		var rs struct{ R, S *big.Int } // DER that is not minimal (a BER encoder): re-encoded
+		if rest, err := asn1.Unmarshal(sig, &rs); err == nil && len(rest) == 0 && rs.R.Sign() > 0 && rs.S.Sign() > 0 && ecdsa.Verify(k, digest, rs.R, rs.S) {
+			return asn1.Marshal(rs)
 		}
 		size := (k.Curve.Params().BitSize + 7) / 8
 		if len(sig) == 2*size {
