@@ -492,8 +492,10 @@ func parseCredentialInfo(raw []byte) (*CSCCredentialInfo, error) {
 		// An expression with OR or XOR makes each factor one of the alternatives;
 		// without one, every object is required (the specification's implied AND).
 		presence := "true"
-		if e := strings.ToUpper(j.Auth.Expression); strings.Contains(e, "OR") {
-			presence = "optional"
+		for _, w := range strings.FieldsFunc(strings.ToUpper(j.Auth.Expression), func(r rune) bool { return r < 'A' || r > 'Z' }) {
+			if w == "OR" || w == "XOR" {
+				presence = "optional"
+			}
 		}
 		for _, raw := range j.Auth.Objects {
 			var o cscAuthObjectJSON

@@ -671,6 +671,7 @@ func TestCSCParseVariants(t *testing.T) {
 		{"objects", `"auth":{"mode":"explicit","objects":[{"type":"Password","id":"pin-1"},{"type":"OTP","id":"OTP"}]}`, "true", "true", "pin-1", "OTP", true},
 		{"objects as strings", `"auth":{"mode":"explicit","objects":["PIN"]}`, "true", "", "PIN", "", true},
 		{"authDto", `"authDto":{"mode":"explicit","objects":["PIN","OTP"]}`, "true", "true", "PIN", "OTP", true},
+		{"expression AND", `"auth":{"mode":"explicit","expression":"(PASSWORD AND OTP)","objects":[{"type":"Password","id":"PASSWORD"},"OTP"]}`, "true", "true", "PASSWORD", "OTP", true},
 		{"expression OR", `"auth":{"mode":"explicit","expression":"PIN OR OTP","objects":["PIN","OTP"]}`, "optional", "optional", "PIN", "OTP", true},
 		{"flat v1", `"authMode":"explicit","PIN":{"presence":true},"OTP":{"presence":"false","ID":"dev-1"}`, "true", "false", "", "", false},
 	} {
