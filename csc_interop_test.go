@@ -61,7 +61,8 @@ type ivVariant struct {
 	// info
 	infoGETOnly bool // info is GET only: 405 to POST (CZERTAINLY CSC API)
 	infoSlash   bool // info only under /csc/v2/info/
-	refuseLang  bool // 400 to an unknown "lang"
+	refuseLang  bool // 400 to an unknown "lang" (info, credentials/list, credentials/info)
+	strictList  bool // 400 to maxResults/pageToken (CSC v1 parameters gone in v2)
 	// credentials/list
 	listInfosOnly bool // only credentialInfos, no credentialIDs
 	listAuthDto   bool // credentialInfos name "auth" "authDto" (CZERTAINLY)
@@ -81,8 +82,11 @@ type ivVariant struct {
 	hashesAlways bool // the hashes are required although SCAL is 1
 	// signatures/signHash
 	hashAlgoV1 bool // hashAlgo (CSC v1 name) required instead of hashAlgorithmOID
-	sigB64     *base64.Encoding
-	ecdsaRaw   bool // ECDSA signatures as r‖s (IEEE P1363), not DER
+	// compositeOnly: key/algo lists the key algorithm, signHash accepts only a
+	// signature algorithm with its hash (CZERTAINLY's ECDSA family)
+	compositeOnly bool
+	sigB64        *base64.Encoding
+	ecdsaRaw      bool // ECDSA signatures as r‖s (IEEE P1363), not DER
 	// errors
 	status200Errors bool // refusals with HTTP 200 and an error body
 }
@@ -168,6 +172,10 @@ func (s *ivService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 		w.WriteHeader(http.StatusUnauthorized) // no body, as many gateways answer
 		return
+	case s.v.refuseLang && in["lang"] != nil:
+		e = ivBad("Invalid parameter lang")
+	case path == "credentials/list" && s.v.strictList && in["maxResults"] != nil:
+		e = ivBad("Invalid parameter maxResults")
 	case path == "credentials/list":
 		out, e = s.list(in)
 	case path == "credentials/info":
@@ -397,6 +405,9 @@ func (s *ivService) signHash(in map[string]any) (any, *ivErr) {
 	for _, a := range s.v.algos {
 		offered = offered || a == algo
 	}
+	if s.v.compositeOnly {
+		offered = algo == ivSHA256RSA || algo == ivSHA384RSA || algo == ivECSHA256
+	}
 	if !offered {
 		return nil, ivBad("Invalid parameter signAlgo")
 	}
@@ -558,6 +569,7 @@ func TestCSCInteropVariants(t *testing.T) {
 		{v: ivVariant{name: "info GET only, list infos with authDto", infoGETOnly: true, listAuthDto: true, algos: rsaAlgos}},
 		{v: ivVariant{name: "info under slash, lang refused", infoSlash: true, refuseLang: true, algos: rsaAlgos}},
 		{v: ivVariant{name: "list infos only", listInfosOnly: true, algos: rsaAlgos}},
+		{v: ivVariant{name: "strict v2 list, lang refused everywhere", strictList: true, refuseLang: true, algos: rsaAlgos}},
 		{v: ivVariant{name: "CSC v1 flat shape", flatV1: true, algos: []string{ivSHA256RSA}}, rsa: kyso.RSAPKCS1v15},
 		{v: ivVariant{name: "CSC v1 flat shape with OTP", flatV1: true, otp: "112233", algos: rsaAlgos}, otp: "112233"},
 		{v: ivVariant{name: "objects as strings with OTP", objectsStrings: true, otp: "445566", algos: rsaAlgos}, otp: "445566"},
@@ -568,6 +580,8 @@ func TestCSCInteropVariants(t *testing.T) {
 		{v: ivVariant{name: "numbers as strings, SCAL 2", stringNumbers: true, scal2: true, algos: rsaAlgos}},
 		{v: ivVariant{name: "hashes always", hashesAlways: true, algos: rsaAlgos}},
 		{v: ivVariant{name: "hashAlgo of CSC v1", hashAlgoV1: true, algos: []string{ivRSA}}, rsa: kyso.RSAPKCS1v15},
+		{v: ivVariant{name: "key algorithm listed, signature algorithm wanted", compositeOnly: true, algos: []string{ivRSA}}, rsa: kyso.RSAPKCS1v15},
+		{v: ivVariant{name: "ecPublicKey listed, ecdsa-with-SHA256 wanted", compositeOnly: true, algos: []string{ivEC}}, ec: true},
 		{v: ivVariant{name: "chain without root", chainNoRoot: true, algos: rsaAlgos}},
 		{v: ivVariant{name: "chain root first, MIME base64", chainRootFirst: true, certsMIME: true, algos: rsaAlgos}},
 		{v: ivVariant{name: "signatures URL-safe", sigB64: base64.URLEncoding, algos: rsaAlgos}},

@@ -244,12 +244,16 @@ func (c *CSCClient) list(ctx context.Context, withInfo bool) ([]string, map[stri
 	infos := map[string]json.RawMessage{}
 	seen := map[string]bool{}
 	page := ""
+	minimal := false // a service that refused the optional parameters: none is sent
 	for i := 0; i < 100; i++ {
-		req := map[string]any{"maxResults": 100}
+		req := map[string]any{}
+		if !minimal {
+			req["maxResults"] = 100 // CSC v1; v2 services page on their own
+		}
 		if page != "" {
 			req["pageToken"] = page
 		}
-		if c.lang != "" {
+		if c.lang != "" && !minimal {
 			req["lang"] = c.lang
 		}
 		if withInfo {
@@ -261,9 +265,15 @@ func (c *CSCClient) list(ctx context.Context, withInfo bool) ([]string, map[stri
 			NextPageToken   flexString        `json:"nextPageToken"`
 		}
 		err := c.call(ctx, op, req, &out, nil)
-		if err != nil && withInfo && page == "" && cscStatus(err) == http.StatusBadRequest {
-			withInfo = false // a CSC v1 service that refuses the v2 parameters
-			continue
+		if err != nil && page == "" && cscStatus(err) == http.StatusBadRequest {
+			switch {
+			case withInfo:
+				withInfo = false // a CSC v1 service that refuses the v2 parameters
+				continue
+			case !minimal:
+				minimal = true // one that refuses maxResults (gone in v2) or the language
+				continue
+			}
 		}
 		if err != nil {
 			return nil, nil, err
@@ -358,7 +368,12 @@ func (c *CSCClient) CredentialInfo(ctx context.Context, id string) (*CSCCredenti
 		req["lang"] = c.lang
 	}
 	var raw json.RawMessage
-	if err := c.call(ctx, "credentials/info", req, &raw, nil); err != nil {
+	err := c.call(ctx, "credentials/info", req, &raw, nil)
+	if err != nil && c.lang != "" && cscStatus(err) == http.StatusBadRequest {
+		delete(req, "lang") // a service that refuses a language it does not know
+		err = c.call(ctx, "credentials/info", req, &raw, nil)
+	}
+	if err != nil {
 		return nil, err
 	}
 	info, err := parseCredentialInfo(raw)

@@ -233,6 +233,11 @@ type cscAlgorithm struct {
 	signAlgo string
 	params   []byte // DER signAlgoParams (RSASSA-PSS), nil otherwise
 	hashOID  string // hashAlgorithmOID, "" when signAlgo implies it
+	// composite is the signature algorithm with the hash (sha256WithRSAEncryption,
+	// ecdsa-with-SHA256) to ask for when signAlgo is the key algorithm the credential
+	// listed (rsaEncryption, ecPublicKey) and the service refuses it: services list
+	// key algorithms in key/algo yet want a signature algorithm in signHash.
+	composite string
 }
 
 // chooseAlgorithm picks signAlgo for a signature of hash h with opts on a key pub among
@@ -275,7 +280,7 @@ func chooseAlgorithm(pub crypto.PublicKey, offered []string, opts crypto.SignerO
 			return &cscAlgorithm{signAlgo: withHash}, nil
 		}
 		if has(oidRSAEncryption) {
-			return &cscAlgorithm{signAlgo: oidRSAEncryption, hashOID: hashOID}, nil
+			return &cscAlgorithm{signAlgo: oidRSAEncryption, hashOID: hashOID, composite: withHash}, nil
 		}
 		return nil, fmt.Errorf("%w: the credential offers no RSA PKCS#1 v1.5 algorithm for %v", ErrCSCUnsupported, h)
 	case *ecdsa.PublicKey:
@@ -287,7 +292,7 @@ func chooseAlgorithm(pub crypto.PublicKey, offered []string, opts crypto.SignerO
 			return &cscAlgorithm{signAlgo: withHash}, nil
 		}
 		if has(oidECPublicKey) {
-			return &cscAlgorithm{signAlgo: oidECPublicKey, hashOID: hashOID}, nil
+			return &cscAlgorithm{signAlgo: oidECPublicKey, hashOID: hashOID, composite: withHash}, nil
 		}
 		return nil, fmt.Errorf("%w: the credential offers no ECDSA algorithm for %v", ErrCSCUnsupported, h)
 	}
@@ -367,6 +372,12 @@ func (c *CSCClient) SignHash(ctx context.Context, auth *CSCAuthorization, pub cr
 	if err != nil && alg.hashOID != "" && wantsHashAlgo(err) {
 		// A service still reading the CSC v1 name of the parameter.
 		req["hashAlgo"] = alg.hashOID
+		err = c.call(ctx, op, req, &out, []string{auth.sad})
+	}
+	if err != nil && alg.composite != "" && wantsOtherAlgo(err) {
+		req["signAlgo"] = alg.composite
+		delete(req, "hashAlgorithmOID")
+		delete(req, "hashAlgo")
 		err = c.call(ctx, op, req, &out, []string{auth.sad})
 	}
 	if err != nil {
@@ -705,6 +716,17 @@ func wantsHashAlgo(err error) bool {
 	}
 	d := strings.ToLower(ce.Description)
 	return strings.Contains(d, "parameter hashalgo") && !strings.Contains(d, "hashalgorithmoid")
+}
+
+// wantsOtherAlgo reports a signHash refused for its signAlgo ("Invalid parameter
+// signAlgo", an unsupported algorithm).
+func wantsOtherAlgo(err error) bool {
+	var ce *CSCError
+	if !errors.As(err, &ce) || ce.Reason != CSCInvalidRequest {
+		return false
+	}
+	d := strings.ToLower(ce.Description)
+	return strings.Contains(d, "signalgo") || strings.Contains(d, "algorithm")
 }
 
 // wantsHashes reports an authorisation refused because it carried no hashes (the CSC
