@@ -256,10 +256,10 @@ func (s *ivService) credInfo(which any) map[string]any {
 		}
 		chain = rev
 	}
-	switch which {
-	case "none":
+	switch {
+	case which == "none":
 		chain = nil
-	case "single", nil:
+	case which == "single", which == nil:
 		chain = chain[:1]
 	}
 	var certs []string
