@@ -82,6 +82,8 @@ type ivVariant struct {
 	hashesAlways bool // the hashes are required although SCAL is 1
 	// signatures/signHash
 	hashAlgoV1 bool // hashAlgo (CSC v1 name) required instead of hashAlgorithmOID
+	hashV1     bool // "hash" (CSC v1 name) read instead of "hashes", in authorize and signHash
+	otpOnline  bool // the OTP is sent by credentials/sendOTP (CSC v1 "online" OTP)
 	// compositeOnly: key/algo lists the key algorithm, signHash accepts only a
 	// signature algorithm with its hash (CZERTAINLY's ECDSA family)
 	compositeOnly bool
@@ -106,9 +108,10 @@ type ivService struct {
 	chain  []*x509.Certificate
 	pin    string
 
-	mu     sync.Mutex
-	sads   map[string]*ivSAD
-	counts map[string]int
+	mu      sync.Mutex
+	otpSent bool
+	sads    map[string]*ivSAD
+	counts  map[string]int
 	// faults answer the next requests to a path: status, body, Retry-After.
 	faults map[string][]ivFault
 }
@@ -184,6 +187,14 @@ func (s *ivService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		out = s.credInfo(in["certificates"])
+	case path == "credentials/sendOTP" && s.v.otpOnline:
+		if in["credentialID"] != s.id {
+			e = ivBad("Invalid parameter credentialID")
+			break
+		}
+		s.otpSent = true
+		w.WriteHeader(http.StatusNoContent)
+		return
 	case path == "credentials/authorize":
 		out, e = s.authorize(in)
 	case path == "signatures/signHash":
@@ -300,7 +311,11 @@ func (s *ivService) credInfo(which any) map[string]any {
 		ci["authMode"] = "explicit"
 		ci["PIN"] = map[string]any{"presence": "true", "format": "N", "label": "PIN"}
 		if s.v.otp != "" {
-			ci["OTP"] = map[string]any{"presence": "true", "type": "offline", "format": "N", "ID": "token-1"}
+			typ := "offline"
+			if s.v.otpOnline {
+				typ = "online"
+			}
+			ci["OTP"] = map[string]any{"presence": "true", "type": typ, "format": "N", "ID": "token-1"}
 		} else {
 			ci["OTP"] = map[string]any{"presence": "false"}
 		}
@@ -335,8 +350,15 @@ func (s *ivService) authorize(in map[string]any) (any, *ivErr) {
 	if n < 1 || n > 10 {
 		return nil, ivBad("Numbers of signatures is too high")
 	}
-	hashes, _ := in["hashes"].([]any)
+	hashKey := "hashes"
+	if s.v.hashV1 {
+		hashKey = "hash"
+	}
+	hashes, _ := in[hashKey].([]any)
 	if (s.v.scal2 || s.v.hashesAlways) && len(hashes) == 0 {
+		if s.v.hashV1 {
+			return nil, ivBad("Missing (or invalid type) array parameter hash")
+		}
 		return nil, ivBad("Missing (or invalid type) array parameter hashes")
 	}
 	if len(hashes) > 0 && (len(hashes) != int(n) || in["hashAlgorithmOID"] == nil) {
@@ -365,9 +387,10 @@ func (s *ivService) authorize(in map[string]any) (any, *ivErr) {
 	if !s.v.implicit && pin != s.pin {
 		return nil, &ivErr{400, "invalid_request", "The PIN is invalid"}
 	}
-	if s.v.otp != "" && otp != s.v.otp {
+	if s.v.otp != "" && (otp != s.v.otp || s.v.otpOnline && !s.otpSent) {
 		return nil, ivBad("The OTP is invalid")
 	}
+	s.otpSent = false
 	sad := make([]byte, 18)
 	rand.Read(sad)
 	id := base64.RawURLEncoding.EncodeToString(sad)
@@ -393,9 +416,13 @@ func (s *ivService) signHash(in map[string]any) (any, *ivErr) {
 	case time.Now().After(st.until):
 		return nil, ivBad("SAD expired")
 	}
-	hashes, _ := in["hashes"].([]any)
+	hashKey := "hashes"
+	if s.v.hashV1 {
+		hashKey = "hash"
+	}
+	hashes, _ := in[hashKey].([]any)
 	if len(hashes) == 0 {
-		return nil, ivBad("Missing (or invalid type) array parameter hashes")
+		return nil, ivBad("Missing (or invalid type) array parameter " + hashKey)
 	}
 	if len(hashes) > st.left {
 		return nil, ivBad("Numbers of signatures is too high")
@@ -572,6 +599,8 @@ func TestCSCInteropVariants(t *testing.T) {
 		{v: ivVariant{name: "strict v2 list, lang refused everywhere", strictList: true, refuseLang: true, algos: rsaAlgos}},
 		{v: ivVariant{name: "CSC v1 flat shape", flatV1: true, algos: []string{ivSHA256RSA}}, rsa: kyso.RSAPKCS1v15},
 		{v: ivVariant{name: "CSC v1 flat shape with OTP", flatV1: true, otp: "112233", algos: rsaAlgos}, otp: "112233"},
+		{v: ivVariant{name: "CSC v1 names: hash, hashAlgo, online OTP by sendOTP, SCAL 2", flatV1: true, hashV1: true, hashAlgoV1: true, scal2: true,
+			otp: "778899", otpOnline: true, algos: []string{ivRSA}}, rsa: kyso.RSAPKCS1v15, otp: "778899"},
 		{v: ivVariant{name: "objects as strings with OTP", objectsStrings: true, otp: "445566", algos: rsaAlgos}, otp: "445566"},
 		{v: ivVariant{name: "PIN object with its own id", pinObjectID: "pin-hsm-1", algos: rsaAlgos}},
 		{v: ivVariant{name: "implicit", implicit: true, algos: rsaAlgos}},

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -71,6 +72,10 @@ type CSCClient struct {
 	log      *slog.Logger
 	poll     time.Duration
 	maxWait  time.Duration
+	// v1Hash, v1HashAlgo: the service refused a request for want of "hash" or
+	// "hashAlgo" (the CSC v1 names of "hashes" and "hashAlgorithmOID"); both names are
+	// sent from then on.
+	v1Hash, v1HashAlgo atomic.Bool
 }
 
 // maxCSCResponse bounds a response body (certificate chains are the largest part).
@@ -712,6 +717,9 @@ func (c *CSCClient) answer(method string, status int, data []byte, hdr http.Head
 			return &CSCError{Op: method, Reason: CSCUnavailable, Err: errors.New(cleanDescription(err.Error(), secrets))}
 		}
 		return &CSCError{Op: method, Reason: CSCBadResponse, Status: status, Err: errors.New(cleanDescription(err.Error(), secrets))}
+	}
+	if out == nil && status >= 200 && status < 300 { // an answer without content (sendOTP: 204 or 200)
+		return nil
 	}
 	if status == http.StatusOK {
 		var probe struct {

@@ -126,6 +126,9 @@ func (c *CSCClient) Authorize(ctx context.Context, info *CSCCredentialInfo, r CS
 		}
 		req["hashes"] = encodeHashes(r.Hashes)
 		req["hashAlgorithmOID"] = oid
+		if c.v1Hash.Load() {
+			req["hash"] = req["hashes"]
+		}
 	}
 	if r.Description != "" {
 		req["description"] = r.Description
@@ -151,7 +154,14 @@ func (c *CSCClient) Authorize(ctx context.Context, info *CSCCredentialInfo, r CS
 		}
 	}
 	var out cscAuthorizeAnswer
-	if err := c.call(ctx, op, req, &out, []string{r.PIN, r.OTP}); err != nil {
+	err := c.call(ctx, op, req, &out, []string{r.PIN, r.OTP})
+	if err != nil && len(r.Hashes) > 0 && req["hash"] == nil && wantsV1Hash(err) {
+		c.v1Hash.Store(true)
+		req["hash"] = req["hashes"] // the CSC v1 name of the parameter
+		out = cscAuthorizeAnswer{}
+		err = c.call(ctx, op, req, &out, []string{r.PIN, r.OTP})
+	}
+	if err != nil {
 		return nil, err
 	}
 	if out.pending {
@@ -171,6 +181,16 @@ func (c *CSCClient) Authorize(ctx context.Context, info *CSCCredentialInfo, r CS
 		life = n
 	}
 	return &CSCAuthorization{credentialID: info.ID, sad: out.SAD, expires: time.Now().Add(life), allowed: r.NumSignatures}, nil
+}
+
+// SendOTP calls credentials/sendOTP: the service sends the signer a one-time password
+// (SMS, e-mail) for the credential, whose OTP is of type "online".
+func (c *CSCClient) SendOTP(ctx context.Context, credentialID string) error {
+	const op = "credentials/sendOTP"
+	if credentialID == "" {
+		return &CSCError{Op: op, Reason: CSCInvalidRequest, Description: "empty credential ID"}
+	}
+	return c.call(ctx, op, map[string]any{"credentialID": credentialID}, nil, nil)
 }
 
 // cscAuthorizeAnswer is the answer of credentials/authorize and authorizeCheck: a SAD,
@@ -365,12 +385,24 @@ func (c *CSCClient) SignHash(ctx context.Context, auth *CSCAuthorization, pub cr
 	if alg.params != nil {
 		req["signAlgoParams"] = base64.StdEncoding.EncodeToString(alg.params)
 	}
+	if c.v1Hash.Load() {
+		req["hash"] = req["hashes"]
+	}
+	if c.v1HashAlgo.Load() && alg.hashOID != "" {
+		req["hashAlgo"] = alg.hashOID
+	}
 	var out struct {
 		Signatures []string `json:"signatures"`
 	}
 	err = c.call(ctx, op, req, &out, []string{auth.sad})
-	if err != nil && alg.hashOID != "" && wantsHashAlgo(err) {
+	if err != nil && req["hash"] == nil && wantsV1Hash(err) {
+		c.v1Hash.Store(true)
+		req["hash"] = req["hashes"] // the CSC v1 name of the parameter
+		err = c.call(ctx, op, req, &out, []string{auth.sad})
+	}
+	if err != nil && alg.hashOID != "" && req["hashAlgo"] == nil && wantsHashAlgo(err) {
 		// A service still reading the CSC v1 name of the parameter.
+		c.v1HashAlgo.Store(true)
 		req["hashAlgo"] = alg.hashOID
 		err = c.call(ctx, op, req, &out, []string{auth.sad})
 	}
@@ -659,6 +691,14 @@ func (s *CSCSigner) authorize(ctx context.Context, idx []int, digests [][]byte, 
 			r.Hashes = append(r.Hashes, digests[i])
 		}
 	}
+	if s.info.OTP.Presence != "" && s.info.OTP.Presence != "false" && strings.EqualFold(s.info.OTP.Type, "online") &&
+		(renew == nil && s.auth != nil || renew != nil && renew.otp != "") {
+		// An online OTP is sent by the service on request, before the signer types it.
+		// A service that does not implement sendOTP (404, 405) delivers it otherwise.
+		if err := s.c.SendOTP(ctx, s.info.ID); err != nil && !wrongRoute(err) {
+			return nil, nil, err
+		}
+	}
 	switch {
 	case renew != nil:
 		r.PIN = renew.pin
@@ -705,6 +745,22 @@ func (s *CSCSigner) canRenew(factors *cscFactors) bool {
 		return false
 	}
 	return factors.otp == "" || s.FreshOTP != nil
+}
+
+// wantsV1Hash reports a request refused for want of "hash", the CSC v1 name of
+// "hashes" ("Missing (or invalid type) array parameter hash").
+func wantsV1Hash(err error) bool {
+	var ce *CSCError
+	if !errors.As(err, &ce) || ce.Reason != CSCInvalidRequest {
+		return false
+	}
+	d := strings.ToLower(ce.Description)
+	i := strings.Index(d, "parameter hash")
+	if i < 0 {
+		return false
+	}
+	rest := d[i+len("parameter hash"):]
+	return rest == "" || !strings.HasPrefix(rest, "es") && !strings.HasPrefix(rest, "algo")
 }
 
 // wantsHashAlgo reports a signHash refused for want of "hashAlgo", the CSC v1 name of
