@@ -565,7 +565,7 @@ func newIVKit(t *testing.T, pkis ivPKIs, v ivVariant, ec bool) *ivKit {
 	t.Cleanup(ts.Close)
 	c, err := token.NewCSCClient(token.CSCOptions{BaseURL: ts.URL + "/rssp/", AccessToken: svc.bearer, Lang: "vi-VN", RetryDelay: time.Millisecond})
 	require.NoError(t, err)
-	checker := certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(p.Root.Cert), Timeout: 5 * time.Second})
+	checker := certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(p.Root.Cert), Timeout: serviceTimeout})
 	return &ivKit{svc: svc, url: ts.URL, client: c, bt: &btKit{pki: p, client: c, checker: checker}}
 }
 

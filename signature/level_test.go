@@ -233,7 +233,7 @@ func TestVerifyTSACertificateOutsideToken(t *testing.T) {
 	signed, _ := k.sign(t, pdftest.Classic(), nil)
 	// The signature time-stamp, asked without certReq, goes into the unsigned
 	// attributes, which /ByteRange leaves out as a signing tool's later step does.
-	noCert := &certstatus.TSAClient{URL: k.pki.TSAURL, Checker: k.checker, Timeout: 5 * time.Second,
+	noCert := &certstatus.TSAClient{URL: k.pki.TSAURL, Checker: k.checker, Timeout: serviceTimeout,
 		NoCertReq: true, Certificates: []*x509.Certificate{k.pki.TSA.Cert}}
 	m := byteRangeRE.FindSubmatch(signed)
 	require.NotNil(t, m)
