@@ -35,8 +35,9 @@ type dssSubject struct {
 
 // findDSSSubjects lists the document's signatures and document time-stamps. A
 // signature whose CMS cannot be read is skipped with a warning: adding validation data
-// does not judge signatures, Verify does.
-func findDSSSubjects(doc *pdf.Document) ([]dssSubject, []string, error) {
+// does not judge signatures, Verify does. extra are candidates for a certificate a
+// CMS leaves out (a TSA's, when the token was requested without certReq).
+func findDSSSubjects(doc *pdf.Document, extra []*x509.Certificate) ([]dssSubject, []string, error) {
 	fields, err := doc.Fields()
 	if err != nil {
 		return nil, nil, signErr(ErrDocument, err, "reading the form fields")
@@ -58,10 +59,13 @@ func findDSSSubjects(doc *pdf.Document) ([]dssSubject, []string, error) {
 		if len(subs) >= maxLevelSubjects {
 			return nil, nil, signErr(ErrDocument, nil, "more than %d signatures", maxLevelSubjects)
 		}
-		sub, err := dssSubjectOf(f.Name, contents)
+		sub, warn, err := dssSubjectOf(f.Name, contents, extra)
 		if err != nil {
 			warns = append(warns, fmt.Sprintf("signature field %q: %v; no validation data added for it", f.Name, err))
 			continue
+		}
+		if warn != "" {
+			warns = append(warns, fmt.Sprintf("signature field %q: %s", f.Name, warn))
 		}
 		subs = append(subs, sub)
 	}
@@ -70,36 +74,42 @@ func findDSSSubjects(doc *pdf.Document) ([]dssSubject, []string, error) {
 
 // dssSubjectOf reads the certificates to validate from a /Contents value: a CMS
 // signature (its signer and, for B-T, its time-stamp's TSA) or a document time-stamp
-// token (its TSA).
-func dssSubjectOf(field string, contents []byte) (dssSubject, error) {
-	sub := dssSubject{field: field, vri: vriKey(contents)}
+// token (its TSA). A certificate the CMS leaves out is looked up among extra (and,
+// for a signature time-stamp's TSA, among the signature's certificates) and, found,
+// goes into the DSS with its chain. A signature time-stamp whose TSA certificate is
+// nowhere is a warning: the signature's own data is still gathered.
+func dssSubjectOf(field string, contents []byte, extra []*x509.Certificate) (sub dssSubject, warn string, err error) {
+	sub = dssSubject{field: field, vri: vriKey(contents)}
 	sd, err := cms.Parse(contents)
 	if err != nil {
-		return sub, fmt.Errorf("unreadable CMS: %v", err)
+		return sub, "", fmt.Errorf("unreadable CMS: %v", err)
 	}
 	if len(sd.Signers) == 0 {
-		return sub, errors.New("the CMS has no signer")
+		return sub, "", errors.New("the CMS has no signer")
 	}
-	add := func(sd *cms.SignedData) error {
+	add := func(sd *cms.SignedData, more []*x509.Certificate) error {
 		cert, err := sd.SignerCertificate(sd.Signers[0])
 		if err != nil {
-			return errors.New("the signer's certificate is not in the CMS")
+			cert, err = (&cms.SignedData{Certificates: append(append([]*x509.Certificate(nil), more...), extra...)}).SignerCertificate(sd.Signers[0])
+		}
+		if err != nil {
+			return errors.New("the signer's certificate is neither in the CMS nor among the Certificates given")
 		}
 		sub.ends = append(sub.ends, cert)
 		sub.pool = append(sub.pool, sd.Certificates...)
 		return nil
 	}
-	if err := add(sd); err != nil {
-		return sub, err
+	if err := add(sd, nil); err != nil {
+		return sub, "", err
 	}
 	if tok, ok := sd.Signers[0].SignatureTimeStampToken(); ok {
 		if tsd, err := cms.Parse(tok); err == nil && len(tsd.Signers) > 0 {
-			if err := add(tsd); err != nil {
-				return sub, fmt.Errorf("signature time-stamp: %v", err)
+			if err := add(tsd, sd.Certificates); err != nil {
+				return sub, fmt.Sprintf("signature time-stamp: %v; no validation data added for its TSA", err), nil
 			}
 		}
 	}
-	return sub, nil
+	return sub, "", nil
 }
 
 // revocationInfo is the status data obtained for one certificate.

@@ -1,0 +1,313 @@
+package signature_test
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kyso-go/kyso/certstatus"
+	"github.com/kyso-go/kyso/certstatus/certstatustest"
+	"github.com/kyso-go/kyso/internal/cms"
+	"github.com/kyso-go/kyso/internal/pdf/pdftest"
+	"github.com/kyso-go/kyso/signature"
+)
+
+// osslTSAVariant is one configuration of "openssl ts -reply" as the time-stamping
+// authority: the [tsa] section of its configuration file and the TSA's key.
+type osslTSAVariant struct {
+	name string
+	// key is "rsa" (the kit's key size), "ecdsa" (P-256) or "rsa-pss" (an RSASSA-PSS
+	// key, so that openssl signs the token with RSASSA-PSS).
+	key string
+	// essV1 writes ESS signing-certificate (v1, SHA-1 certificate hash) instead of v2.
+	essV1 bool
+	// digest is the signer_digest of the token's SignerInfo ("sha256" when empty).
+	digest string
+	// accuracy, ordering, tsaName, fractions: optional TSTInfo fields (accuracy,
+	// ordering, tsa name, a genTime with 3 fraction digits).
+	accuracy, ordering, tsaName, fractions bool
+	// essChain lists the whole chain in the ESS attribute (ess_cert_id_chain).
+	essChain bool
+	// noCertReq asks without certReq: openssl then leaves every certificate out.
+	noCertReq bool
+	// plainClient asks with plainTimestamper (no certReq, no checks) instead of
+	// certstatus.TSAClient: kyso's signing path must complete and check the token
+	// itself, with the certificates of LevelOptions.
+	plainClient bool
+}
+
+// plainTimestamper is a minimal RFC 3161 client that checks nothing and never asks
+// for the TSA's certificate: a Timestamper that is not certstatus's.
+type plainTimestamper struct{ url string }
+
+func (p plainTimestamper) Timestamp(ctx context.Context, digest []byte, h crypto.Hash) ([]byte, error) {
+	oid := map[crypto.Hash]asn1.ObjectIdentifier{
+		crypto.SHA256: {2, 16, 840, 1, 101, 3, 4, 2, 1}, crypto.SHA384: {2, 16, 840, 1, 101, 3, 4, 2, 2},
+		crypto.SHA512: {2, 16, 840, 1, 101, 3, 4, 2, 3}}[h]
+	req, err := asn1.Marshal(struct {
+		Version        int
+		MessageImprint struct {
+			Alg    pkix.AlgorithmIdentifier
+			Digest []byte
+		}
+	}{Version: 1, MessageImprint: struct {
+		Alg    pkix.AlgorithmIdentifier
+		Digest []byte
+	}{pkix.AlgorithmIdentifier{Algorithm: oid, Parameters: asn1.NullRawValue}, digest}})
+	if err != nil {
+		return nil, err
+	}
+	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, p.url, bytes.NewReader(req))
+	if err != nil {
+		return nil, err
+	}
+	hr.Header.Set("Content-Type", "application/timestamp-query")
+	resp, err := http.DefaultClient.Do(hr)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("TSA: HTTP %d: %s", resp.StatusCode, body)
+	}
+	return certstatus.ParseTimestampResponse(body)
+}
+
+// osslTSA is an RFC 3161 server on 127.0.0.1 whose every answer "openssl ts -reply"
+// makes: a time-stamping authority we did not write.
+type osslTSA struct {
+	URL    string
+	holder *certstatustest.Holder
+	mu     sync.Mutex
+	hits   int
+}
+
+func (v osslTSAVariant) config(dir string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "[ tsa ]\ndefault_tsa = tsa_config\n\n[ tsa_config ]\n")
+	fmt.Fprintf(&b, "dir = %s\nserial = $dir/serial\ncrypto_device = builtin\n", dir)
+	fmt.Fprintf(&b, "signer_cert = $dir/tsa.pem\ncerts = $dir/chain.pem\nsigner_key = $dir/tsa-key.pem\n")
+	digest := v.digest
+	if digest == "" {
+		digest = "sha256"
+	}
+	fmt.Fprintf(&b, "signer_digest = %s\n", digest)
+	fmt.Fprintf(&b, "default_policy = 1.2.3.4.1\nother_policies = 1.2.3.4.5.6\n")
+	fmt.Fprintf(&b, "digests = sha1, sha256, sha384, sha512\n")
+	if v.accuracy {
+		fmt.Fprintf(&b, "accuracy = secs:1, millisecs:500, microsecs:100\n")
+	}
+	if v.fractions {
+		fmt.Fprintf(&b, "clock_precision_digits = 3\n")
+	} else {
+		fmt.Fprintf(&b, "clock_precision_digits = 0\n")
+	}
+	fmt.Fprintf(&b, "ordering = %s\n", yesNo(v.ordering))
+	fmt.Fprintf(&b, "tsa_name = %s\n", yesNo(v.tsaName))
+	fmt.Fprintf(&b, "ess_cert_id_chain = %s\n", yesNo(v.essChain))
+	if v.essV1 {
+		fmt.Fprintf(&b, "ess_cert_id_alg = sha1\n")
+	} else {
+		fmt.Fprintf(&b, "ess_cert_id_alg = sha256\n")
+	}
+	return b.String()
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// osslTSATemplate is the TSA certificate: the critical timeStamping usage only.
+func osslTSATemplate(name string) *x509.Certificate {
+	eku, _ := asn1.Marshal([]asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 8}})
+	return &x509.Certificate{
+		RawSubject: certstatustest.Name(certstatustest.C("VN"), certstatustest.O("Ban Cơ yếu Chính phủ"),
+			certstatustest.CN("TSA OpenSSL "+name)),
+		KeyUsage:        x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
+		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Critical: true, Value: eku}},
+	}
+}
+
+// startOpenSSLTSA issues a TSA certificate from the kit's CA for v and serves "openssl
+// ts -reply" with it on 127.0.0.1.
+func startOpenSSLTSA(t *testing.T, k *lvKit, v osslTSAVariant) *osslTSA {
+	t.Helper()
+	openssl := lvTool(t, "openssl")
+	dir := t.TempDir()
+	var h *certstatustest.Holder
+	var err error
+	switch v.key {
+	case "rsa", "":
+		h, err = k.pki.Issue("tsa-"+v.name, osslTSATemplate(v.name))
+	case "ecdsa":
+		key, kerr := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		require.NoError(t, kerr)
+		h, err = k.pki.IssueWithKey("tsa-"+v.name, osslTSATemplate(v.name), key.Public(), key)
+	default:
+		t.Fatalf("unknown key kind %q", v.key)
+	}
+	require.NoError(t, err)
+	keyPEM, err := h.KeyPEM()
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "tsa-key.pem"), keyPEM, 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "tsa.pem"), h.CertPEM(), 0o600))
+	lvWritePEM(t, dir, "chain.pem", k.pki.CA.Cert)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "serial"), []byte("1000\n"), 0o600))
+	cfg := filepath.Join(dir, "tsa.cnf")
+	require.NoError(t, os.WriteFile(cfg, []byte(v.config(dir)), 0o600))
+
+	s := &osslTSA{holder: h}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(io.LimitReader(r.Body, 64<<10))
+		if err != nil || r.Method != http.MethodPost {
+			http.Error(w, "POST an application/timestamp-query", http.StatusBadRequest)
+			return
+		}
+		// openssl keeps its serial in a file: one request at a time.
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.hits++
+		q := filepath.Join(dir, fmt.Sprintf("q%d.tsq", s.hits))
+		out := filepath.Join(dir, fmt.Sprintf("r%d.tsr", s.hits))
+		if err := os.WriteFile(q, body, 0o600); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		cmd := exec.Command(openssl, "ts", "-reply", "-config", cfg, "-queryfile", q, "-out", out)
+		if o, err := cmd.CombinedOutput(); err != nil {
+			http.Error(w, fmt.Sprintf("openssl ts -reply: %v: %s", err, o), http.StatusInternalServerError)
+			return
+		}
+		resp, err := os.ReadFile(out)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/timestamp-reply")
+		w.Write(resp)
+	}))
+	t.Cleanup(srv.Close)
+	s.URL = srv.URL
+	return s
+}
+
+// TestSignWithOpenSSLTSA signs at B-T, B-LT and B-LTA with time-stamps that "openssl
+// ts -reply" makes, in the shapes other TSAs answer: ESS signing-certificate v1 and
+// v2, with and without the certificates (certReq), with and without accuracy,
+// ordering and a TSA name, fractional genTime, ECDSA. kyso's verifier must find every
+// result TOTAL_PASSED (offline from the DSS at B-LT and B-LTA), and pdfsig, qpdf and
+// openssl must accept it.
+func TestSignWithOpenSSLTSA(t *testing.T) {
+	lvTool(t, "openssl")
+	k := newLVKit(t)
+	in := pdftest.Classic()
+	variants := []osslTSAVariant{
+		{name: "ess-v2", accuracy: true, ordering: true, tsaName: true},
+		{name: "ess-v1", essV1: true, digest: "sha256", accuracy: true},
+		{name: "no-certreq", noCertReq: true},
+		{name: "no-certreq-ess-v1", noCertReq: true, essV1: true},
+		{name: "bare"},
+		{name: "fractions-chain", fractions: true, essChain: true, accuracy: true, tsaName: true},
+		{name: "ecdsa", key: "ecdsa", ordering: true},
+		{name: "sha512", digest: "sha512", accuracy: true},
+		{name: "plain-client", plainClient: true, noCertReq: true, accuracy: true},
+		{name: "plain-client-ess-v1-ecdsa", plainClient: true, noCertReq: true, essV1: true, key: "ecdsa"},
+	}
+	for _, v := range variants {
+		t.Run(v.name, func(t *testing.T) {
+			tsa := startOpenSSLTSA(t, k, v)
+			var client signature.Timestamper
+			// The trust anchor and, for a token without certificates, where the TSA's
+			// certificate and its issuer are to be found.
+			certs := []*x509.Certificate{k.pki.Root.Cert}
+			if v.plainClient {
+				client = plainTimestamper{tsa.URL}
+				certs = append(certs, tsa.holder.Cert, k.pki.CA.Cert)
+			} else {
+				c := &certstatus.TSAClient{URL: tsa.URL, Checker: k.checker, Timeout: 5 * time.Second, NoCertReq: v.noCertReq}
+				if v.noCertReq {
+					c.Certificates = []*x509.Certificate{tsa.holder.Cert, k.pki.CA.Cert}
+				}
+				client = c
+			}
+			for _, target := range []signature.Level{signature.LevelBT, signature.LevelBLT, signature.LevelBLTA} {
+				t.Run(string(target), func(t *testing.T) {
+					lo := &signature.LevelOptions{Target: target, Timestamper: client, Revocation: k.checker, Certificates: certs}
+					out, res := k.sign(t, in, lo)
+					require.NotNil(t, res.Level)
+					assert.Equal(t, target, res.Level.Level)
+					assert.Empty(t, res.Level.Warnings)
+					assert.Equal(t, tsa.holder.Cert.Subject.CommonName, res.Level.TSA)
+
+					docTS := 0
+					if target == signature.LevelBLTA {
+						docTS = 1
+					}
+					rep := k.verify(t, out, target != signature.LevelBT, time.Time{})
+					require.Len(t, rep.Signatures, 1+docTS)
+					for i, s := range rep.Signatures {
+						assert.Equal(t, signature.TotalPassed, s.Indication, "%d: %s %+v", i, s.SubIndication, s.Checks)
+					}
+					assert.Equal(t, target, rep.Signatures[0].Level)
+					assert.True(t, rep.Signatures[0].TimeProven)
+					k.lvExternalChecks(t, out, 1, docTS, target != signature.LevelBLT)
+					osslCheckTokens(t, out, v)
+				})
+			}
+		})
+	}
+}
+
+// osslCheckTokens checks that the tokens in doc are openssl's, in the variant's shape,
+// and carry the TSA certificate (kyso adds it where the TSA left it out).
+func osslCheckTokens(t *testing.T, doc []byte, v osslTSAVariant) {
+	t.Helper()
+	for _, s := range lvSignatures(t, doc) {
+		tokDER := s.der
+		if sd, err := cms.Parse(s.der); err == nil && !sd.ContentType.Equal(cms.OIDTSTInfo) {
+			tok, ok := sd.Signers[0].SignatureTimeStampToken()
+			require.True(t, ok, "no signature time-stamp")
+			tokDER = tok
+		}
+		tok, err := cms.ParseTimeStampToken(tokDER)
+		require.NoError(t, err)
+		assert.True(t, tok.Info.Policy.Equal(asn1.ObjectIdentifier{1, 2, 3, 4, 1}), "policy %v", tok.Info.Policy)
+		assert.Equal(t, v.ordering, tok.Info.Ordering)
+		if v.accuracy {
+			assert.Equal(t, time.Second+500*time.Millisecond+100*time.Microsecond, tok.Info.Accuracy)
+		} else {
+			assert.Zero(t, tok.Info.Accuracy)
+		}
+		_, err = tok.SignedData.SignerCertificate(tok.SignedData.Signers[0])
+		assert.NoError(t, err, "the TSA certificate must be in the token")
+		_, err = tok.Check(nil, nil)
+		assert.NoError(t, err)
+	}
+}
