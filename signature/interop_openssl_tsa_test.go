@@ -311,3 +311,98 @@ func osslCheckTokens(t *testing.T, doc []byte, v osslTSAVariant) {
 		assert.NoError(t, err)
 	}
 }
+
+// TestExtendForeignTokenWithoutTSACertificate: a document another tool signed at B-T
+// with a token whose TSA left its certificate out (a request without certReq) is
+// brought to B-LTA by Extend with openssl's TSA asked the same way. Extend must find
+// the TSA certificate among ExtendOptions.Certificates, put it and its revocation
+// data into the DSS, and complete the new document time-stamp.
+func TestExtendForeignTokenWithoutTSACertificate(t *testing.T) {
+	openssl := lvTool(t, "openssl")
+	k := newLVKit(t)
+	tsa := startOpenSSLTSA(t, k, osslTSAVariant{name: "foreign", accuracy: true})
+	plain := plainTimestamper{tsa.URL}
+	in := pdftest.Classic()
+	bb, _ := k.sign(t, in, nil)
+
+	// Another tool's B-T: the bare token over the signature value goes into the
+	// /Contents as it came.
+	sigs := lvSignatures(t, bb)
+	require.Len(t, sigs, 1)
+	sd, err := cms.Parse(sigs[0].der)
+	require.NoError(t, err)
+	d := crypto.SHA256.New()
+	d.Write(sd.Signers[0].Signature)
+	tok, err := plain.Timestamp(context.Background(), d.Sum(nil), crypto.SHA256)
+	require.NoError(t, err)
+	bare, err := cms.ParseTimeStampToken(tok)
+	require.NoError(t, err)
+	require.Empty(t, bare.SignedData.Certificates, "openssl leaves the certificates out without certReq")
+	withTok, err := cms.AddUnsignedAttribute(sigs[0].der, 0, cms.OIDAttributeTimeStampToken, tok)
+	require.NoError(t, err)
+	bt := bytes.Clone(bb)
+	hole := bt[sigs[0].br[0]+sigs[0].br[1]+1 : sigs[0].br[2]-1]
+	enc := []byte(strings.ToUpper(fmt.Sprintf("%x", withTok)))
+	require.Less(t, len(enc), len(hole))
+	copy(hole, enc)
+	for i := len(enc); i < len(hole); i++ {
+		hole[i] = '0'
+	}
+
+	certs := []*x509.Certificate{k.pki.Root.Cert, tsa.holder.Cert, k.pki.CA.Cert}
+	out, res := k.extend(t, bt, func(o *signature.ExtendOptions) {
+		o.Timestamper = plain
+		o.Certificates = certs
+	})
+	assert.Empty(t, res.Missing)
+	require.NotNil(t, res.DocTimestamp)
+	assert.Equal(t, tsa.holder.Cert.Subject.CommonName, res.DocTimestamp.TSA)
+	dss := lvReadDSS(t, out)
+	inDSS := func(c *x509.Certificate) bool {
+		for _, d := range dss.certs {
+			if bytes.Equal(d, c.Raw) {
+				return true
+			}
+		}
+		return false
+	}
+	assert.True(t, inDSS(tsa.holder.Cert), "the TSA certificate the token left out goes into the DSS")
+	assert.True(t, inDSS(k.pki.Leader.Cert))
+	// leader and TSA: one OCSP response each (the CA's status comes from the root's CRL).
+	assert.GreaterOrEqual(t, len(dss.ocsps), 2)
+
+	// The signature time-stamp as the other tool left it verifies in openssl with the
+	// certificates from the DSS; the new document time-stamp verifies on its own.
+	dir := t.TempDir()
+	tokPath := filepath.Join(dir, "tst.der")
+	valPath := filepath.Join(dir, "sigvalue")
+	require.NoError(t, os.WriteFile(tokPath, tok, 0o600))
+	require.NoError(t, os.WriteFile(valPath, sd.Signers[0].Signature, 0o600))
+	var dssPEM []*x509.Certificate
+	for _, d := range dss.certs {
+		c, err := x509.ParseCertificate(d)
+		require.NoError(t, err)
+		dssPEM = append(dssPEM, c)
+	}
+	o, err := exec.Command(openssl, "ts", "-verify", "-data", valPath, "-in", tokPath, "-token_in",
+		"-CAfile", lvWritePEM(t, dir, "root.pem", k.pki.Root.Cert), "-untrusted", lvWritePEM(t, dir, "dss.pem", dssPEM...)).CombinedOutput()
+	assert.NoError(t, err, "openssl ts -verify with the DSS certificates:\n%s", o)
+	pdfPath := filepath.Join(dir, "out.pdf")
+	require.NoError(t, os.WriteFile(pdfPath, out, 0o600))
+	o, _ = exec.Command(lvTool(t, "pdfsig"), "-nocert", "-no-ocsp", pdfPath).CombinedOutput()
+	assert.Equal(t, 1, strings.Count(string(o), "Signature is Valid."), "pdfsig:\n%s", o)
+	assert.Equal(t, 2, strings.Count(string(o), "Signed Ranges:"), "pdfsig:\n%s", o)
+	sigs = lvSignatures(t, out)
+	require.Len(t, sigs, 2)
+	docTok, err := cms.ParseTimeStampToken(sigs[1].der)
+	require.NoError(t, err)
+	_, err = docTok.Check(nil, nil)
+	assert.NoError(t, err, "the new document time-stamp carries its TSA certificate")
+
+	rep := k.verify(t, out, true, time.Time{})
+	require.Len(t, rep.Signatures, 2)
+	assert.Equal(t, signature.TotalPassed, rep.Signatures[1].Indication, "document time-stamp: %+v", rep.Signatures[1].Checks)
+	// The signature's verdict depends on the verifier finding the TSA certificate of
+	// its time-stamp in the DSS (the verifier's side, not this test's): logged only.
+	t.Logf("signature: %s %s (its time-stamp's TSA certificate is only in the DSS)", rep.Signatures[0].Indication, rep.Signatures[0].SubIndication)
+}
