@@ -13,12 +13,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,32 +26,59 @@ import (
 	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/certstatus/certstatustest"
 	"github.com/kyso-go/kyso/internal/cms"
+	"github.com/kyso-go/kyso/internal/openssltest"
 	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/signature"
 )
 
 // osslTSAVariant is one configuration of "openssl ts -reply" as the time-stamping
-// authority: the [tsa] section of its configuration file and the TSA's key.
+// authority, and how kyso asks it.
 type osslTSAVariant struct {
 	name string
-	// key is "rsa" (the kit's key size), "ecdsa" (P-256) or "rsa-pss" (an RSASSA-PSS
-	// key, so that openssl signs the token with RSASSA-PSS).
-	key string
-	// essV1 writes ESS signing-certificate (v1, SHA-1 certificate hash) instead of v2.
-	essV1 bool
-	// digest is the signer_digest of the token's SignerInfo ("sha256" when empty).
-	digest string
-	// accuracy, ordering, tsaName, fractions: optional TSTInfo fields (accuracy,
-	// ordering, tsa name, a genTime with 3 fraction digits).
-	accuracy, ordering, tsaName, fractions bool
-	// essChain lists the whole chain in the ESS attribute (ess_cert_id_chain).
-	essChain bool
+	openssltest.TSAConfig
+	// ecdsa gives the TSA a P-256 key instead of RSA.
+	ecdsa bool
 	// noCertReq asks without certReq: openssl then leaves every certificate out.
 	noCertReq bool
 	// plainClient asks with plainTimestamper (no certReq, no checks) instead of
 	// certstatus.TSAClient: kyso's signing path must complete and check the token
 	// itself, with the certificates of LevelOptions.
 	plainClient bool
+}
+
+// osslTSA is an RFC 3161 server on 127.0.0.1 whose every answer "openssl ts -reply"
+// makes: a time-stamping authority we did not write.
+type osslTSA struct {
+	URL    string
+	holder *certstatustest.Holder
+}
+
+// osslTSATemplate is the TSA certificate: the critical timeStamping usage only.
+func osslTSATemplate(name string) *x509.Certificate {
+	eku, _ := asn1.Marshal([]asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 8}})
+	return &x509.Certificate{
+		RawSubject: certstatustest.Name(certstatustest.C("VN"), certstatustest.O("Ban Cơ yếu Chính phủ"),
+			certstatustest.CN("TSA OpenSSL "+name)),
+		KeyUsage:        x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
+		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Critical: true, Value: eku}},
+	}
+}
+
+// startOpenSSLTSA issues a TSA certificate from the kit's CA for v and serves "openssl
+// ts -reply" with it on 127.0.0.1.
+func startOpenSSLTSA(t *testing.T, k *lvKit, v osslTSAVariant) *osslTSA {
+	t.Helper()
+	var h *certstatustest.Holder
+	var err error
+	if v.ecdsa {
+		key, kerr := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		require.NoError(t, kerr)
+		h, err = k.pki.IssueWithKey("tsa-"+v.name, osslTSATemplate(v.name), key.Public(), key)
+	} else {
+		h, err = k.pki.Issue("tsa-"+v.name, osslTSATemplate(v.name))
+	}
+	require.NoError(t, err)
+	return &osslTSA{URL: openssltest.StartTSA(t, v.TSAConfig, h.Cert, h.Key, k.pki.CA.Cert), holder: h}
 }
 
 // plainTimestamper is a minimal RFC 3161 client that checks nothing and never asks
@@ -97,127 +122,6 @@ func (p plainTimestamper) Timestamp(ctx context.Context, digest []byte, h crypto
 	return certstatus.ParseTimestampResponse(body)
 }
 
-// osslTSA is an RFC 3161 server on 127.0.0.1 whose every answer "openssl ts -reply"
-// makes: a time-stamping authority we did not write.
-type osslTSA struct {
-	URL    string
-	holder *certstatustest.Holder
-	mu     sync.Mutex
-	hits   int
-}
-
-func (v osslTSAVariant) config(dir string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "[ tsa ]\ndefault_tsa = tsa_config\n\n[ tsa_config ]\n")
-	fmt.Fprintf(&b, "dir = %s\nserial = $dir/serial\ncrypto_device = builtin\n", dir)
-	fmt.Fprintf(&b, "signer_cert = $dir/tsa.pem\ncerts = $dir/chain.pem\nsigner_key = $dir/tsa-key.pem\n")
-	digest := v.digest
-	if digest == "" {
-		digest = "sha256"
-	}
-	fmt.Fprintf(&b, "signer_digest = %s\n", digest)
-	fmt.Fprintf(&b, "default_policy = 1.2.3.4.1\nother_policies = 1.2.3.4.5.6\n")
-	fmt.Fprintf(&b, "digests = sha1, sha256, sha384, sha512\n")
-	if v.accuracy {
-		fmt.Fprintf(&b, "accuracy = secs:1, millisecs:500, microsecs:100\n")
-	}
-	if v.fractions {
-		fmt.Fprintf(&b, "clock_precision_digits = 3\n")
-	} else {
-		fmt.Fprintf(&b, "clock_precision_digits = 0\n")
-	}
-	fmt.Fprintf(&b, "ordering = %s\n", yesNo(v.ordering))
-	fmt.Fprintf(&b, "tsa_name = %s\n", yesNo(v.tsaName))
-	fmt.Fprintf(&b, "ess_cert_id_chain = %s\n", yesNo(v.essChain))
-	if v.essV1 {
-		fmt.Fprintf(&b, "ess_cert_id_alg = sha1\n")
-	} else {
-		fmt.Fprintf(&b, "ess_cert_id_alg = sha256\n")
-	}
-	return b.String()
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
-}
-
-// osslTSATemplate is the TSA certificate: the critical timeStamping usage only.
-func osslTSATemplate(name string) *x509.Certificate {
-	eku, _ := asn1.Marshal([]asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 8}})
-	return &x509.Certificate{
-		RawSubject: certstatustest.Name(certstatustest.C("VN"), certstatustest.O("Ban Cơ yếu Chính phủ"),
-			certstatustest.CN("TSA OpenSSL "+name)),
-		KeyUsage:        x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
-		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Critical: true, Value: eku}},
-	}
-}
-
-// startOpenSSLTSA issues a TSA certificate from the kit's CA for v and serves "openssl
-// ts -reply" with it on 127.0.0.1.
-func startOpenSSLTSA(t *testing.T, k *lvKit, v osslTSAVariant) *osslTSA {
-	t.Helper()
-	openssl := lvTool(t, "openssl")
-	dir := t.TempDir()
-	var h *certstatustest.Holder
-	var err error
-	switch v.key {
-	case "rsa", "":
-		h, err = k.pki.Issue("tsa-"+v.name, osslTSATemplate(v.name))
-	case "ecdsa":
-		key, kerr := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		require.NoError(t, kerr)
-		h, err = k.pki.IssueWithKey("tsa-"+v.name, osslTSATemplate(v.name), key.Public(), key)
-	default:
-		t.Fatalf("unknown key kind %q", v.key)
-	}
-	require.NoError(t, err)
-	keyPEM, err := h.KeyPEM()
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "tsa-key.pem"), keyPEM, 0o600))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "tsa.pem"), h.CertPEM(), 0o600))
-	lvWritePEM(t, dir, "chain.pem", k.pki.CA.Cert)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "serial"), []byte("1000\n"), 0o600))
-	cfg := filepath.Join(dir, "tsa.cnf")
-	require.NoError(t, os.WriteFile(cfg, []byte(v.config(dir)), 0o600))
-
-	s := &osslTSA{holder: h}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(io.LimitReader(r.Body, 64<<10))
-		if err != nil || r.Method != http.MethodPost {
-			http.Error(w, "POST an application/timestamp-query", http.StatusBadRequest)
-			return
-		}
-		// openssl keeps its serial in a file: one request at a time.
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.hits++
-		q := filepath.Join(dir, fmt.Sprintf("q%d.tsq", s.hits))
-		out := filepath.Join(dir, fmt.Sprintf("r%d.tsr", s.hits))
-		if err := os.WriteFile(q, body, 0o600); err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		cmd := exec.Command(openssl, "ts", "-reply", "-config", cfg, "-queryfile", q, "-out", out)
-		if o, err := cmd.CombinedOutput(); err != nil {
-			http.Error(w, fmt.Sprintf("openssl ts -reply: %v: %s", err, o), http.StatusInternalServerError)
-			return
-		}
-		resp, err := os.ReadFile(out)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		w.Header().Set("Content-Type", "application/timestamp-reply")
-		w.Write(resp)
-	}))
-	t.Cleanup(srv.Close)
-	s.URL = srv.URL
-	return s
-}
-
 // TestSignWithOpenSSLTSA signs at B-T, B-LT and B-LTA with time-stamps that "openssl
 // ts -reply" makes, in the shapes other TSAs answer: ESS signing-certificate v1 and
 // v2, with and without the certificates (certReq), with and without accuracy,
@@ -229,16 +133,16 @@ func TestSignWithOpenSSLTSA(t *testing.T) {
 	k := newLVKit(t)
 	in := pdftest.Classic()
 	variants := []osslTSAVariant{
-		{name: "ess-v2", accuracy: true, ordering: true, tsaName: true},
-		{name: "ess-v1", essV1: true, digest: "sha256", accuracy: true},
+		{name: "ess-v2", TSAConfig: openssltest.TSAConfig{Accuracy: true, Ordering: true, TSAName: true}},
+		{name: "ess-v1", TSAConfig: openssltest.TSAConfig{ESSv1: true, Accuracy: true}},
 		{name: "no-certreq", noCertReq: true},
-		{name: "no-certreq-ess-v1", noCertReq: true, essV1: true},
+		{name: "no-certreq-ess-v1", noCertReq: true, TSAConfig: openssltest.TSAConfig{ESSv1: true}},
 		{name: "bare"},
-		{name: "fractions-chain", fractions: true, essChain: true, accuracy: true, tsaName: true},
-		{name: "ecdsa", key: "ecdsa", ordering: true},
-		{name: "sha512", digest: "sha512", accuracy: true},
-		{name: "plain-client", plainClient: true, noCertReq: true, accuracy: true},
-		{name: "plain-client-ess-v1-ecdsa", plainClient: true, noCertReq: true, essV1: true, key: "ecdsa"},
+		{name: "fractions-chain", TSAConfig: openssltest.TSAConfig{Fractions: true, ESSChain: true, Accuracy: true, TSAName: true}},
+		{name: "ecdsa", ecdsa: true, TSAConfig: openssltest.TSAConfig{Ordering: true}},
+		{name: "sha512", TSAConfig: openssltest.TSAConfig{Digest: "sha512", Accuracy: true}},
+		{name: "plain-client", plainClient: true, noCertReq: true, TSAConfig: openssltest.TSAConfig{Accuracy: true}},
+		{name: "plain-client-ess-v1-ecdsa", plainClient: true, noCertReq: true, ecdsa: true, TSAConfig: openssltest.TSAConfig{ESSv1: true}},
 	}
 	for _, v := range variants {
 		t.Run(v.name, func(t *testing.T) {
@@ -299,9 +203,9 @@ func osslCheckTokens(t *testing.T, doc []byte, v osslTSAVariant) {
 		tok, err := cms.ParseTimeStampToken(tokDER)
 		require.NoError(t, err)
 		assert.True(t, tok.Info.Policy.Equal(asn1.ObjectIdentifier{1, 2, 3, 4, 1}), "policy %v", tok.Info.Policy)
-		assert.Equal(t, v.ordering, tok.Info.Ordering)
-		if v.accuracy {
-			assert.Equal(t, time.Second+500*time.Millisecond+100*time.Microsecond, tok.Info.Accuracy)
+		assert.Equal(t, v.Ordering, tok.Info.Ordering)
+		if v.Accuracy {
+			assert.Equal(t, openssltest.AccuracyValue, tok.Info.Accuracy)
 		} else {
 			assert.Zero(t, tok.Info.Accuracy)
 		}
@@ -320,7 +224,7 @@ func osslCheckTokens(t *testing.T, doc []byte, v osslTSAVariant) {
 func TestExtendForeignTokenWithoutTSACertificate(t *testing.T) {
 	openssl := lvTool(t, "openssl")
 	k := newLVKit(t)
-	tsa := startOpenSSLTSA(t, k, osslTSAVariant{name: "foreign", accuracy: true})
+	tsa := startOpenSSLTSA(t, k, osslTSAVariant{name: "foreign", TSAConfig: openssltest.TSAConfig{Accuracy: true}})
 	plain := plainTimestamper{tsa.URL}
 	in := pdftest.Classic()
 	bb, _ := k.sign(t, in, nil)
