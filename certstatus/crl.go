@@ -20,7 +20,7 @@ func ParseCRL(der []byte, issuer *x509.Certificate) (*x509.RevocationList, error
 	if issuer == nil {
 		return nil, fmt.Errorf("%w: no issuer to verify the CRL with", ErrWrongResponder)
 	}
-	rl, err := x509.ParseRevocationList(der)
+	rl, err := evidence.ParseRevocationList(der)
 	if err != nil {
 		return nil, fmt.Errorf("%w: CRL: %v", ErrMalformed, err)
 	}

@@ -76,7 +76,8 @@ func WriteKey(t testing.TB, dir, name string, key crypto.Signer) string {
 }
 
 // IndexLine is one line of an openssl CA database (index.txt) for c: valid, or
-// revoked at revokedAt for reason (an openssl reason name such as "keyCompromise").
+// revoked at revokedAt for reason (an openssl reason name such as "keyCompromise";
+// empty: no reason, so that a CRL entry has no extension).
 func IndexLine(c *x509.Certificate, revokedAt time.Time, reason string) string {
 	serial := strings.ToUpper(c.SerialNumber.Text(16))
 	if len(serial)%2 == 1 {
@@ -86,7 +87,11 @@ func IndexLine(c *x509.Certificate, revokedAt time.Time, reason string) string {
 	if revokedAt.IsZero() {
 		return fmt.Sprintf("V\t%s\t\t%s\tunknown\t/CN=%s\n", exp, serial, serial)
 	}
-	return fmt.Sprintf("R\t%s\t%s,%s\t%s\tunknown\t/CN=%s\n", exp, revokedAt.UTC().Format("060102150405Z"), reason, serial, serial)
+	when := revokedAt.UTC().Format("060102150405Z")
+	if reason != "" {
+		when += "," + reason
+	}
+	return fmt.Sprintf("R\t%s\t%s\t%s\tunknown\t/CN=%s\n", exp, when, serial, serial)
 }
 
 // FreePort returns a port on 127.0.0.1 that was free a moment ago.
@@ -144,56 +149,74 @@ func InPrivateNetwork(t *testing.T) bool {
 }
 
 // StartOCSP runs "openssl ocsp -index … -port PORT" with args (the index, -CA,
-// -rsigner, -rkey, -nmin, …) in dir and returns its URL on 127.0.0.1. It listens on
-// every interface: call InPrivateNetwork first. It waits for openssl to say it is
-// listening (a probe connection would wedge its single-threaded server) and stops it
-// when the test ends.
+// -rsigner, -rkey, -nmin, …) in dir on a free port and returns its URL on 127.0.0.1.
+// It listens on every interface: call InPrivateNetwork first. It waits for openssl to
+// say it is listening (a probe connection would wedge its single-threaded server) and
+// stops it when the test ends.
 func StartOCSP(t testing.TB, dir string, args ...string) string {
 	t.Helper()
-	openssl := Tool(t, "openssl")
 	for attempt := 0; attempt < 5; attempt++ {
-		port := FreePort(t)
-		ctx, cancel := context.WithCancel(context.Background())
-		cmd := exec.CommandContext(ctx, openssl, append([]string{"ocsp", "-port", fmt.Sprint(port), "-ignore_err"}, args...)...)
-		cmd.Dir = dir
-		stderr, err := cmd.StderrPipe()
-		if err != nil {
-			t.Fatal(err)
+		if url, ok := startOCSP(t, dir, FreePort(t), args); ok {
+			return url
 		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		ready := make(chan bool, 1)
-		var lines []string
-		var mu sync.Mutex
-		go func() {
-			sc := bufio.NewScanner(stderr)
-			for sc.Scan() {
-				mu.Lock()
-				lines = append(lines, sc.Text())
-				mu.Unlock()
-				if strings.Contains(sc.Text(), "waiting for OCSP client connections") {
-					ready <- true
-				}
-			}
-			ready <- false
-		}()
-		select {
-		case ok := <-ready:
-			if ok {
-				t.Cleanup(func() { cancel(); cmd.Wait() })
-				return fmt.Sprintf("http://127.0.0.1:%d", port)
-			}
-		case <-time.After(20 * time.Second):
-		}
-		cancel()
-		cmd.Wait()
-		mu.Lock()
-		t.Logf("openssl ocsp did not start on port %d: %s", port, strings.Join(lines, "\n"))
-		mu.Unlock()
 	}
 	t.Fatal("could not start openssl ocsp")
 	return ""
+}
+
+// StartOCSPAt is StartOCSP on a given port (the one the certificates name); it fails
+// the test when openssl cannot listen there.
+func StartOCSPAt(t testing.TB, dir string, port int, args ...string) string {
+	t.Helper()
+	url, ok := startOCSP(t, dir, port, args)
+	if !ok {
+		t.Fatalf("could not start openssl ocsp on port %d", port)
+	}
+	return url
+}
+
+func startOCSP(t testing.TB, dir string, port int, args []string) (string, bool) {
+	t.Helper()
+	openssl := Tool(t, "openssl")
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, openssl, append([]string{"ocsp", "-port", fmt.Sprint(port), "-ignore_err"}, args...)...)
+	cmd.Dir = dir
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ready := make(chan bool, 1)
+	var lines []string
+	var mu sync.Mutex
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			mu.Lock()
+			lines = append(lines, sc.Text())
+			mu.Unlock()
+			if strings.Contains(sc.Text(), "waiting for OCSP client connections") {
+				ready <- true
+			}
+		}
+		ready <- false
+	}()
+	select {
+	case ok := <-ready:
+		if ok {
+			t.Cleanup(func() { cancel(); cmd.Wait() })
+			return fmt.Sprintf("http://127.0.0.1:%d", port), true
+		}
+	case <-time.After(20 * time.Second):
+	}
+	cancel()
+	cmd.Wait()
+	mu.Lock()
+	t.Logf("openssl ocsp did not start on port %d: %s", port, strings.Join(lines, "\n"))
+	mu.Unlock()
+	return "", false
 }
 
 // CA is an openssl CA database in a directory, for "openssl ca -gencrl".
