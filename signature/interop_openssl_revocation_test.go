@@ -41,7 +41,6 @@ type osslHolder struct {
 type osslPKI struct {
 	root, ca, leader, tsa, ocsp osslHolder
 	caDB, rootDB                *openssltest.CA
-	crlDir                      string
 }
 
 // osslRevocationVariant is one way the revocation servers answer.
