@@ -44,6 +44,9 @@ type osslTSAVariant struct {
 	// certstatus.TSAClient: kyso's signing path must complete and check the token
 	// itself, with the certificates of LevelOptions.
 	plainClient bool
+	// allLevels signs at B-T, B-LT and B-LTA; otherwise at B-T and B-LTA (which
+	// includes B-LT's DSS), to keep the test short.
+	allLevels bool
 }
 
 // osslTSA is an RFC 3161 server on 127.0.0.1 whose every answer "openssl ts -reply"
@@ -133,15 +136,15 @@ func TestSignWithOpenSSLTSA(t *testing.T) {
 	k := newLVKit(t)
 	in := pdftest.Classic()
 	variants := []osslTSAVariant{
-		{name: "ess-v2", TSAConfig: openssltest.TSAConfig{Accuracy: true, Ordering: true, TSAName: true}},
+		{name: "ess-v2", allLevels: true, TSAConfig: openssltest.TSAConfig{Accuracy: true, Ordering: true, TSAName: true}},
 		{name: "ess-v1", TSAConfig: openssltest.TSAConfig{ESSv1: true, Accuracy: true}},
-		{name: "no-certreq", noCertReq: true},
+		{name: "no-certreq", noCertReq: true, allLevels: true},
 		{name: "no-certreq-ess-v1", noCertReq: true, TSAConfig: openssltest.TSAConfig{ESSv1: true}},
 		{name: "bare"},
 		{name: "fractions-chain", TSAConfig: openssltest.TSAConfig{Fractions: true, ESSChain: true, Accuracy: true, TSAName: true}},
 		{name: "ecdsa", ecdsa: true, TSAConfig: openssltest.TSAConfig{Ordering: true}},
 		{name: "sha512", TSAConfig: openssltest.TSAConfig{Digest: "sha512", Accuracy: true}},
-		{name: "plain-client", plainClient: true, noCertReq: true, TSAConfig: openssltest.TSAConfig{Accuracy: true}},
+		{name: "plain-client", plainClient: true, noCertReq: true, allLevels: true, TSAConfig: openssltest.TSAConfig{Accuracy: true}},
 		{name: "plain-client-ess-v1-ecdsa", plainClient: true, noCertReq: true, ecdsa: true, TSAConfig: openssltest.TSAConfig{ESSv1: true}},
 	}
 	for _, v := range variants {
@@ -161,7 +164,11 @@ func TestSignWithOpenSSLTSA(t *testing.T) {
 				}
 				client = c
 			}
-			for _, target := range []signature.Level{signature.LevelBT, signature.LevelBLT, signature.LevelBLTA} {
+			targets := []signature.Level{signature.LevelBT, signature.LevelBLTA}
+			if v.allLevels {
+				targets = []signature.Level{signature.LevelBT, signature.LevelBLT, signature.LevelBLTA}
+			}
+			for _, target := range targets {
 				t.Run(string(target), func(t *testing.T) {
 					lo := &signature.LevelOptions{Target: target, Timestamper: client, Revocation: k.checker, Certificates: certs}
 					out, res := k.sign(t, in, lo)
@@ -185,6 +192,29 @@ func TestSignWithOpenSSLTSA(t *testing.T) {
 					osslCheckTokens(t, out, v)
 				})
 			}
+		})
+	}
+}
+
+// TestSignRefusesOpenSSLSHA1Token: a TSA that signs its tokens with SHA-1 gives no
+// usable time-stamp (the algorithm policy); signing fails with ErrTimestamp, whether
+// the client is certstatus's or another.
+func TestSignRefusesOpenSSLSHA1Token(t *testing.T) {
+	lvTool(t, "openssl")
+	k := newLVKit(t)
+	tsa := startOpenSSLTSA(t, k, osslTSAVariant{name: "sha1", TSAConfig: openssltest.TSAConfig{Digest: "sha1"}})
+	in := pdftest.Classic()
+	for name, client := range map[string]signature.Timestamper{
+		"certstatus": &certstatus.TSAClient{URL: tsa.URL, Checker: k.checker, Timeout: 5 * time.Second},
+		"plain":      plainTimestamper{tsa.URL},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var out bytes.Buffer
+			_, err := signature.Sign(context.Background(), &out, bytes.NewReader(in), int64(len(in)), k.pki.Leader.Key, k.pki.Leader.Chain,
+				&signature.SignOptions{Level: &signature.LevelOptions{Target: signature.LevelBT, Timestamper: client,
+					Certificates: []*x509.Certificate{k.pki.Root.Cert, tsa.holder.Cert, k.pki.CA.Cert}}})
+			require.ErrorIs(t, err, signature.ErrTimestamp)
+			assert.Contains(t, err.Error(), "SHA-1")
 		})
 	}
 }
