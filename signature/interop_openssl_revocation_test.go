@@ -40,6 +40,7 @@ type osslHolder struct {
 // -gencrl", served by a plain http.FileServer.
 type osslPKI struct {
 	root, ca, leader, tsa, ocsp osslHolder
+	decoy                       osslHolder // revoked, listed in the CA's CRL
 	caDB, rootDB                *openssltest.CA
 }
 
@@ -51,8 +52,13 @@ type osslRevocationVariant struct {
 	// CA's certificate and key files; nil means the end-entity certificates name no
 	// OCSP responder (CRLs only).
 	ocsp []string
-	// crlNumber and crlAKI: the CRL extensions "openssl ca -gencrl" writes.
-	crlNumber, crlAKI bool
+	// crlNumber, crlAKI and crlIDP: the CRL extensions "openssl ca -gencrl" writes
+	// (crlIDP: a critical issuing distribution point naming the CRL's URL).
+	crlNumber, crlAKI, crlIDP bool
+	// responderChecked gives the delegated OCSP responder a certificate without
+	// id-pkix-ocsp-nocheck (its own status would have to come from the CA's CRL):
+	// kyso does not accept such a responder and must reach B-LT with the CRLs.
+	responderChecked bool
 	// target is the level to sign at; empty means B-LT.
 	target signature.Level
 	// get asks the responder with GET; with POST the nonce is required.
@@ -67,7 +73,7 @@ var oidOCSPNoCheck = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 5}
 
 // newOSSLPKI issues the hierarchy; ocspURL (empty: none) and crlURL are what the
 // certificates name.
-func newOSSLPKI(t *testing.T, ocspURL, crlURL string) *osslPKI {
+func newOSSLPKI(t *testing.T, ocspURL, crlURL string, responderChecked bool) *osslPKI {
 	t.Helper()
 	now := time.Now().UTC().Truncate(time.Second)
 	serial := int64(0x1000)
@@ -115,9 +121,16 @@ func newOSSLPKI(t *testing.T, ocspURL, crlURL string) *osslPKI {
 		KeyUsage:        x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
 		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Critical: true, Value: eku}},
 		OCSPServer:      ocspServers, CRLDistributionPoints: []string{crlURL + "/ca.crl"}}, &p.ca, p256())
-	p.ocsp = issue(&x509.Certificate{Subject: name("OCSP OpenSSL Test"), KeyUsage: x509.KeyUsageDigitalSignature,
+	ocspTmpl := &x509.Certificate{Subject: name("OCSP OpenSSL Test"), KeyUsage: x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:     []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning},
-		ExtraExtensions: []pkix.Extension{{Id: oidOCSPNoCheck, Value: []byte{0x05, 0x00}}}}, &p.ca, p256())
+		ExtraExtensions: []pkix.Extension{{Id: oidOCSPNoCheck, Value: []byte{0x05, 0x00}}}}
+	if responderChecked {
+		ocspTmpl.ExtraExtensions = nil
+		ocspTmpl.CRLDistributionPoints = []string{crlURL + "/ca.crl"}
+	}
+	p.ocsp = issue(ocspTmpl, &p.ca, p256())
+	// Someone else's certificate, revoked: the CRLs are not empty.
+	p.decoy = issue(&x509.Certificate{Subject: name("Revoked OpenSSL Test"), KeyUsage: x509.KeyUsageDigitalSignature}, &p.ca, p256())
 
 	p.caDB = openssltest.NewCA(t, p.ca.cert, p.ca.key)
 	for _, h := range []osslHolder{p.leader, p.tsa, p.ocsp} {
@@ -156,6 +169,11 @@ func TestSignWithOpenSSLRevocation(t *testing.T) {
 		{name: "crl-aki-only", crlAKI: true,
 			wantCRL: []string{"X509v3 Authority Key Identifier"}, wantNotCRL: []string{"CRL Number"}},
 		{name: "crl-v1", wantCRL: []string{"Version 1"}, wantNotCRL: []string{"CRL Number", "Authority Key Identifier"}},
+		{name: "crl-idp", crlNumber: true, crlAKI: true, crlIDP: true, target: signature.LevelBLTA,
+			wantCRL: []string{"X509v3 Issuing Distribution Point: critical", "Full Name:"}},
+		{name: "ocsp-by-ca-key-id", ocsp: []string{"-rsigner", "{ca}", "-rkey", "{cakey}", "-resp_key_id", "-nmin", "60"}, crlNumber: true, crlAKI: true,
+			wantNotOCSP: []string{"Responder Id: C ="}},
+		{name: "ocsp-responder-checked", ocsp: append(delegated, "-nmin", "60"), responderChecked: true, crlNumber: true, crlAKI: true},
 	}
 	in := pdftest.Classic()
 	for _, v := range variants {
@@ -167,9 +185,17 @@ func TestSignWithOpenSSLRevocation(t *testing.T) {
 				port = openssltest.FreePort(t)
 				ocspURL = fmt.Sprintf("http://127.0.0.1:%d", port)
 			}
-			p := newOSSLPKI(t, ocspURL, crlURL)
+			p := newOSSLPKI(t, ocspURL, crlURL, v.responderChecked)
 			for _, db := range []*openssltest.CA{p.caDB, p.rootDB} {
 				db.CRLNumber, db.AKI = v.crlNumber, v.crlAKI
+			}
+			reason := "keyCompromise" // an entry extension: makes a version 2 CRL
+			if !v.crlNumber && !v.crlAKI && !v.crlIDP {
+				reason = ""
+			}
+			p.caDB.Add(p.decoy.cert, time.Now().Add(-2*time.Hour), reason)
+			if v.crlIDP {
+				p.caDB.IDP, p.rootDB.IDP = crlURL+"/ca.crl", crlURL+"/root.crl"
 			}
 			require.NoError(t, os.WriteFile(filepath.Join(crlDir, "ca.crl"), p.caDB.GenCRL(t), 0o600))
 			require.NoError(t, os.WriteFile(filepath.Join(crlDir, "root.crl"), p.rootDB.GenCRL(t), 0o600))
@@ -233,7 +259,9 @@ func TestSignWithOpenSSLRevocation(t *testing.T) {
 			dss := lvReadDSS(t, doc)
 			rootPEM := openssltest.WritePEM(t, dir, "root.pem", p.root.cert)
 			chainPEM := openssltest.WritePEM(t, dir, "chain.pem", p.ca.cert, p.root.cert)
-			if v.ocsp != nil {
+			// kyso accepts a delegated responder only with id-pkix-ocsp-nocheck
+			// (internal/evidence); without it the CRLs are used instead.
+			if v.ocsp != nil && !v.responderChecked {
 				assert.Len(t, dss.ocsps, 2, "leader and TSA")
 			} else {
 				assert.Empty(t, dss.ocsps)
@@ -256,8 +284,8 @@ func TestSignWithOpenSSLRevocation(t *testing.T) {
 				assert.Contains(t, string(o), "Response verify OK")
 			}
 			wantCRLs := 1 // the root's, for the CA
-			if v.ocsp == nil {
-				wantCRLs = 2 // and the CA's, for the leader and the TSA
+			if v.ocsp == nil || v.responderChecked {
+				wantCRLs = 2 // and the CA's, for the leader and the TSA or for the responder
 			}
 			assert.Len(t, dss.crls, wantCRLs)
 			for i, c := range dss.crls {

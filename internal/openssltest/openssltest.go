@@ -221,13 +221,16 @@ func startOCSP(t testing.TB, dir string, port int, args []string) (string, bool)
 
 // CA is an openssl CA database in a directory, for "openssl ca -gencrl".
 type CA struct {
-	Dir        string
-	Cert       *x509.Certificate
-	certPath   string
-	keyPath    string
-	index      strings.Builder
-	CRLNumber  bool // write a CRL number (a crlnumber file)
-	AKI        bool // write the authority key identifier extension
+	Dir       string
+	Cert      *x509.Certificate
+	certPath  string
+	keyPath   string
+	index     strings.Builder
+	CRLNumber bool // write a CRL number (a crlnumber file)
+	AKI       bool // write the authority key identifier extension
+	// IDP, when set, writes a critical issuing distribution point extension naming
+	// this URI (the CRL's own location).
+	IDP        string
 	NextUpdate time.Duration
 }
 
@@ -281,8 +284,14 @@ func (ca *CA) GenCRL(t testing.TB) []byte {
 		}
 		fmt.Fprintf(&cfg, "crlnumber = %s\n", num)
 	}
-	if ca.AKI {
-		fmt.Fprintf(&cfg, "crl_extensions = crl_ext\n\n[ crl_ext ]\nauthorityKeyIdentifier = keyid:always\n")
+	if ca.AKI || ca.IDP != "" {
+		fmt.Fprintf(&cfg, "crl_extensions = crl_ext\n\n[ crl_ext ]\n")
+		if ca.AKI {
+			fmt.Fprintf(&cfg, "authorityKeyIdentifier = keyid:always\n")
+		}
+		if ca.IDP != "" {
+			fmt.Fprintf(&cfg, "issuingDistributionPoint = critical, @idp\n\n[ idp ]\nfullname = URI:%s\n", ca.IDP)
+		}
 	}
 	cfgPath := filepath.Join(ca.Dir, "ca.cnf")
 	if err := os.WriteFile(cfgPath, []byte(cfg.String()), 0o600); err != nil {
