@@ -11,6 +11,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"encoding/pem"
 	"fmt"
 	"math/big"
 	"os"
@@ -55,6 +56,9 @@ type osslRevocationVariant struct {
 	// crlNumber, crlAKI and crlIDP: the CRL extensions "openssl ca -gencrl" writes
 	// (crlIDP: a critical issuing distribution point naming the CRL's URL).
 	crlNumber, crlAKI, crlIDP bool
+	// crlPEM serves the CRLs in PEM, as "openssl ca -gencrl" writes them (RFC 5280
+	// wants DER; kyso embeds the DER).
+	crlPEM bool
 	// responderChecked gives the delegated OCSP responder a certificate without
 	// id-pkix-ocsp-nocheck (its own status would have to come from the CA's CRL):
 	// kyso does not accept such a responder and must reach B-LT with the CRLs.
@@ -169,6 +173,7 @@ func TestSignWithOpenSSLRevocation(t *testing.T) {
 		{name: "crl-aki-only", crlAKI: true,
 			wantCRL: []string{"X509v3 Authority Key Identifier"}, wantNotCRL: []string{"CRL Number"}},
 		{name: "crl-v1", wantCRL: []string{"Version 1"}, wantNotCRL: []string{"CRL Number", "Authority Key Identifier"}},
+		{name: "crl-pem", crlPEM: true, crlNumber: true, crlAKI: true},
 		{name: "crl-idp", crlNumber: true, crlAKI: true, crlIDP: true, target: signature.LevelBLTA,
 			wantCRL: []string{"X509v3 Issuing Distribution Point: critical", "Full Name:"}},
 		{name: "ocsp-by-ca-key-id", ocsp: []string{"-rsigner", "{ca}", "-rkey", "{cakey}", "-resp_key_id", "-nmin", "60"}, crlNumber: true, crlAKI: true,
@@ -197,8 +202,13 @@ func TestSignWithOpenSSLRevocation(t *testing.T) {
 			if v.crlIDP {
 				p.caDB.IDP, p.rootDB.IDP = crlURL+"/ca.crl", crlURL+"/root.crl"
 			}
-			require.NoError(t, os.WriteFile(filepath.Join(crlDir, "ca.crl"), p.caDB.GenCRL(t), 0o600))
-			require.NoError(t, os.WriteFile(filepath.Join(crlDir, "root.crl"), p.rootDB.GenCRL(t), 0o600))
+			for name, db := range map[string]*openssltest.CA{"ca.crl": p.caDB, "root.crl": p.rootDB} {
+				crl := db.GenCRL(t)
+				if v.crlPEM {
+					crl = pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: crl})
+				}
+				require.NoError(t, os.WriteFile(filepath.Join(crlDir, name), crl, 0o600))
+			}
 			if v.ocsp != nil {
 				files := map[string]string{
 					"{ocsp}": openssltest.WritePEM(t, p.caDB.Dir, "ocsp.pem", p.ocsp.cert), "{ocspkey}": openssltest.WriteKey(t, p.caDB.Dir, "ocsp-key.pem", p.ocsp.key),
