@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -38,8 +39,9 @@ type osslTSAVariant struct {
 	openssltest.TSAConfig
 	// ecdsa gives the TSA a P-256 key instead of RSA.
 	ecdsa bool
-	// noCertReq asks without certReq: openssl then leaves every certificate out.
-	noCertReq bool
+	// noCertReq asks without certReq: openssl then leaves every certificate out
+	// (plainClient always asks without, unless certReq).
+	noCertReq, certReq bool
 	// plainClient asks with plainTimestamper (no certReq, no checks) instead of
 	// certstatus.TSAClient: kyso's signing path must complete and check the token
 	// itself, with the certificates of LevelOptions.
@@ -84,24 +86,26 @@ func startOpenSSLTSA(t *testing.T, k *lvKit, v osslTSAVariant) *osslTSA {
 	return &osslTSA{URL: openssltest.StartTSA(t, v.TSAConfig, h.Cert, h.Key, k.pki.CA.Cert), holder: h}
 }
 
-// plainTimestamper is a minimal RFC 3161 client that checks nothing and never asks
-// for the TSA's certificate: a Timestamper that is not certstatus's.
-type plainTimestamper struct{ url string }
+// plainTimestamper is a minimal RFC 3161 client that checks nothing: a Timestamper
+// that is not certstatus's. It asks for the TSA's certificate only with certReq.
+type plainTimestamper struct {
+	url     string
+	certReq bool
+}
 
 func (p plainTimestamper) Timestamp(ctx context.Context, digest []byte, h crypto.Hash) ([]byte, error) {
 	oid := map[crypto.Hash]asn1.ObjectIdentifier{
 		crypto.SHA256: {2, 16, 840, 1, 101, 3, 4, 2, 1}, crypto.SHA384: {2, 16, 840, 1, 101, 3, 4, 2, 2},
 		crypto.SHA512: {2, 16, 840, 1, 101, 3, 4, 2, 3}}[h]
-	req, err := asn1.Marshal(struct {
-		Version        int
-		MessageImprint struct {
-			Alg    pkix.AlgorithmIdentifier
-			Digest []byte
-		}
-	}{Version: 1, MessageImprint: struct {
+	type imprint struct {
 		Alg    pkix.AlgorithmIdentifier
 		Digest []byte
-	}{pkix.AlgorithmIdentifier{Algorithm: oid, Parameters: asn1.NullRawValue}, digest}})
+	}
+	req, err := asn1.Marshal(struct {
+		Version        int
+		MessageImprint imprint
+		CertReq        bool `asn1:"optional"`
+	}{Version: 1, MessageImprint: imprint{pkix.AlgorithmIdentifier{Algorithm: oid, Parameters: asn1.NullRawValue}, digest}, CertReq: p.certReq})
 	if err != nil {
 		return nil, err
 	}
@@ -146,6 +150,9 @@ func TestSignWithOpenSSLTSA(t *testing.T) {
 		{name: "sha512", TSAConfig: openssltest.TSAConfig{Digest: "sha512", Accuracy: true}},
 		{name: "plain-client", plainClient: true, noCertReq: true, allLevels: true, TSAConfig: openssltest.TSAConfig{Accuracy: true}},
 		{name: "plain-client-ess-v1-ecdsa", plainClient: true, noCertReq: true, ecdsa: true, TSAConfig: openssltest.TSAConfig{ESSv1: true}},
+		// With certReq but no chain configured, openssl sends the TSA certificate alone.
+		{name: "no-chain", allLevels: true, TSAConfig: openssltest.TSAConfig{NoChain: true}},
+		{name: "plain-client-no-chain", plainClient: true, certReq: true, TSAConfig: openssltest.TSAConfig{NoChain: true}},
 	}
 	for _, v := range variants {
 		t.Run(v.name, func(t *testing.T) {
@@ -155,7 +162,7 @@ func TestSignWithOpenSSLTSA(t *testing.T) {
 			// certificate and its issuer are to be found.
 			certs := []*x509.Certificate{k.pki.Root.Cert}
 			if v.plainClient {
-				client = plainTimestamper{tsa.URL}
+				client = plainTimestamper{url: tsa.URL, certReq: v.certReq}
 				certs = append(certs, tsa.holder.Cert, k.pki.CA.Cert)
 			} else {
 				c := &certstatus.TSAClient{URL: tsa.URL, Checker: k.checker, Timeout: 5 * time.Second, NoCertReq: v.noCertReq}
@@ -189,7 +196,7 @@ func TestSignWithOpenSSLTSA(t *testing.T) {
 					assert.Equal(t, target, rep.Signatures[0].Level)
 					assert.True(t, rep.Signatures[0].TimeProven)
 					k.lvExternalChecks(t, out, 1, docTS, target != signature.LevelBLT)
-					osslCheckTokens(t, out, v)
+					osslCheckTokens(t, out, v, k.pki.CA.Cert)
 				})
 			}
 		})
@@ -206,7 +213,7 @@ func TestSignRefusesOpenSSLSHA1Token(t *testing.T) {
 	in := pdftest.Classic()
 	for name, client := range map[string]signature.Timestamper{
 		"certstatus": &certstatus.TSAClient{URL: tsa.URL, Checker: k.checker, Timeout: 5 * time.Second},
-		"plain":      plainTimestamper{tsa.URL},
+		"plain":      plainTimestamper{url: tsa.URL},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var out bytes.Buffer
@@ -221,7 +228,7 @@ func TestSignRefusesOpenSSLSHA1Token(t *testing.T) {
 
 // osslCheckTokens checks that the tokens in doc are openssl's, in the variant's shape,
 // and carry the TSA certificate (kyso adds it where the TSA left it out).
-func osslCheckTokens(t *testing.T, doc []byte, v osslTSAVariant) {
+func osslCheckTokens(t *testing.T, doc []byte, v osslTSAVariant, ca *x509.Certificate) {
 	t.Helper()
 	for _, s := range lvSignatures(t, doc) {
 		tokDER := s.der
@@ -241,6 +248,7 @@ func osslCheckTokens(t *testing.T, doc []byte, v osslTSAVariant) {
 		}
 		_, err = tok.SignedData.SignerCertificate(tok.SignedData.Signers[0])
 		assert.NoError(t, err, "the TSA certificate must be in the token")
+		assert.True(t, slices.ContainsFunc(tok.SignedData.Certificates, ca.Equal), "and its issuing CA")
 		_, err = tok.Check(nil, nil)
 		assert.NoError(t, err)
 	}
@@ -255,7 +263,7 @@ func TestExtendForeignTokenWithoutTSACertificate(t *testing.T) {
 	openssl := lvTool(t, "openssl")
 	k := newLVKit(t)
 	tsa := startOpenSSLTSA(t, k, osslTSAVariant{name: "foreign", TSAConfig: openssltest.TSAConfig{Accuracy: true}})
-	plain := plainTimestamper{tsa.URL}
+	plain := plainTimestamper{url: tsa.URL}
 	in := pdftest.Classic()
 	bb, _ := k.sign(t, in, nil)
 

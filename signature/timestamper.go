@@ -18,11 +18,11 @@ import (
 //
 // Signing checks every token before embedding it: it must be well formed, signed by a
 // certificate with the timeStamping usage, and its message imprint must be digest. A
-// token without the TSA certificate (a request without certReq, or a TSA that leaves
-// it out) is completed with the certificate, and its issuers, found among the
+// token without the TSA certificate or its intermediates (a request without certReq,
+// or a TSA that leaves them out) is completed with those found among the
 // Certificates of LevelOptions or ExtendOptions: the certificates of a SignedData are
 // not signed, so the token stays valid, and it then verifies on its own, offline and
-// in other validators. Without the certificate there, signing fails.
+// in other validators. Without the TSA certificate there, signing fails.
 type Timestamper interface {
 	Timestamp(ctx context.Context, digest []byte, h crypto.Hash) ([]byte, error)
 }
@@ -39,8 +39,8 @@ func requestTimestamp(ctx context.Context, ts Timestamper, purpose string, data 
 
 // requestTimestampDigest asks ts for a token over digest (computed with h) and checks
 // the answer: a parseable, correctly signed token whose imprint is digest. When the
-// TSA left its certificate out of the token, the certificate and its issuers are
-// taken from certs and added to the token (cms.AddSignerCertificate).
+// TSA left its certificate or intermediates out of the token, they are taken from
+// certs and added to the token (cms.AddSignerChain).
 func requestTimestampDigest(ctx context.Context, ts Timestamper, purpose string, digest []byte, h crypto.Hash, certs []*x509.Certificate) ([]byte, *timestampToken, error) {
 	fail := func(err error) ([]byte, *timestampToken, error) {
 		return nil, nil, &TimestampError{Purpose: purpose, Err: err}
@@ -55,7 +55,7 @@ func requestTimestampDigest(ctx context.Context, ts Timestamper, purpose string,
 	if len(der) == 0 || len(der) > maxTokenSize {
 		return fail(fmt.Errorf("the TSA returned a token of %d bytes", len(der)))
 	}
-	if full, _, err := cms.AddSignerCertificate(der, certs); err == nil {
+	if full, _, err := cms.AddSignerChain(der, certs); err == nil {
 		der = full
 	} else if errors.Is(err, cms.ErrSignerNotFound) {
 		return fail(errors.New("the TSA certificate is neither in the token nor among the Certificates given (LevelOptions, ExtendOptions): the time-stamp could not be verified, offline or by others"))

@@ -9,7 +9,7 @@ import (
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
-// maxAddedChain bounds the issuers AddSignerCertificate follows.
+// maxAddedChain bounds the issuers AddSignerChain follows.
 const maxAddedChain = 10
 
 // AddCertificates returns the ContentInfo der with certs added to its SignedData's
@@ -80,17 +80,18 @@ func (sd *SignedData) withCertificates(certs []*x509.Certificate) ([]byte, error
 	return out, nil
 }
 
-// AddSignerCertificate makes the SignedData der carry its first signer's certificate.
-// When the certificate is already in it, der is returned unchanged (added false).
-// Otherwise the certificate is looked up among candidates (by the signer identifier,
-// as SignerCertificate does) and added, with the issuers of it that are among
+// AddSignerChain makes the SignedData der carry its first signer's certificate and
+// the intermediate certificates of its chain. The certificate is taken from der or,
+// when der leaves it out, looked up among candidates (by the signer identifier, as
+// SignerCertificate does); its issuers are looked up among der's certificates and
 // candidates, up to but not including a self-signed root (a verifier takes the root
-// from its trust store); added is then true. It is how a time-stamp token whose TSA
-// left its certificate out (certReq false, RFC 3161 §2.4.1) is made verifiable on its
-// own: see AddCertificates for what is kept. It verifies nothing: the caller checks
-// the token afterwards. Errors: ErrSignerNotFound when neither der nor candidates hold
-// the certificate, or a parse error.
-func AddSignerCertificate(der []byte, candidates []*x509.Certificate) (out []byte, added bool, err error) {
+// from its trust store). What der lacks is added (see AddCertificates for what is
+// kept) and added is true; otherwise der is returned unchanged. It is how a time-stamp
+// token whose TSA left its certificate or chain out (certReq false, RFC 3161 §2.4.1)
+// is made verifiable on its own. It verifies nothing: the caller checks the token
+// afterwards. Errors: ErrSignerNotFound when neither der nor candidates hold the
+// signer's certificate, or a parse error.
+func AddSignerChain(der []byte, candidates []*x509.Certificate) (out []byte, added bool, err error) {
 	sd, err := Parse(der)
 	if err != nil {
 		return nil, false, err
@@ -99,18 +100,18 @@ func AddSignerCertificate(der []byte, candidates []*x509.Certificate) (out []byt
 		return nil, false, fmt.Errorf("%w: the SignedData has no signer", ErrSignerNotFound)
 	}
 	si := sd.Signers[0]
-	if _, err := sd.SignerCertificate(si); err == nil {
-		return der, false, nil
-	}
-	pool := &SignedData{Certificates: candidates}
-	cert, err := pool.SignerCertificate(si)
+	cert, err := sd.SignerCertificate(si)
 	if err != nil {
-		return nil, false, fmt.Errorf("%w: the signer's certificate is neither in the SignedData nor among the %d candidates", ErrSignerNotFound, len(candidates))
+		pool := &SignedData{Certificates: candidates}
+		if cert, err = pool.SignerCertificate(si); err != nil {
+			return nil, false, fmt.Errorf("%w: the signer's certificate is neither in the SignedData nor among the %d candidates", ErrSignerNotFound, len(candidates))
+		}
 	}
+	pool := append(append([]*x509.Certificate(nil), sd.Certificates...), candidates...)
 	chain := []*x509.Certificate{cert}
 	for cur := cert; len(chain) < maxAddedChain; {
 		var next *x509.Certificate
-		for _, c := range candidates {
+		for _, c := range pool {
 			if c != nil && bytes.Equal(c.RawSubject, cur.RawIssuer) && cur.CheckSignatureFrom(c) == nil {
 				next = c
 				break
@@ -128,6 +129,17 @@ func AddSignerCertificate(der []byte, candidates []*x509.Certificate) (out []byt
 		}
 		chain = append(chain, next)
 		cur = next
+	}
+	missing := false
+	for _, c := range chain {
+		found := false
+		for _, e := range sd.certChoices {
+			found = found || bytes.Equal(e, c.Raw)
+		}
+		missing = missing || !found
+	}
+	if !missing {
+		return der, false, nil
 	}
 	out, err = sd.withCertificates(chain)
 	if err != nil {

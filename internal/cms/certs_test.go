@@ -12,10 +12,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestAddSignerCertificate: a SignedData made by openssl without certificates (as a
+// TestAddSignerChain: a SignedData made by openssl without certificates (as a
 // TSA answers a request without certReq) gets its signer's certificate back; the
 // signature still verifies, here and in openssl, and nothing else changes.
-func TestAddSignerCertificate(t *testing.T) {
+func TestAddSignerChain(t *testing.T) {
 	openssl := needTool(t, "openssl")
 	p := getPKI(t)
 	s := p.signers["p256"]
@@ -37,10 +37,10 @@ func TestAddSignerCertificate(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, before.Certificates)
 
-	_, _, err = AddSignerCertificate(der, []*x509.Certificate{p.root})
+	_, _, err = AddSignerChain(der, []*x509.Certificate{p.root})
 	assert.ErrorIs(t, err, ErrSignerNotFound)
 
-	full, added, err := AddSignerCertificate(der, []*x509.Certificate{p.signers["rsa"].cert, p.root, s.cert})
+	full, added, err := AddSignerChain(der, []*x509.Certificate{p.signers["rsa"].cert, p.root, s.cert})
 	require.NoError(t, err)
 	assert.True(t, added)
 	after, err := Parse(full)
@@ -53,7 +53,7 @@ func TestAddSignerCertificate(t *testing.T) {
 	assert.Equal(t, before.pre, after.pre)
 	require.NoError(t, after.Signers[0].CheckSignature(s.cert.PublicKey, nil))
 
-	again, added, err := AddSignerCertificate(full, []*x509.Certificate{s.cert})
+	again, added, err := AddSignerChain(full, []*x509.Certificate{s.cert})
 	require.NoError(t, err)
 	assert.False(t, added)
 	assert.Equal(t, full, again)

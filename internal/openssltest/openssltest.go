@@ -338,6 +338,9 @@ type TSAConfig struct {
 	Accuracy, Ordering, TSAName, Fractions bool
 	// Policy is the default policy OID; "" means 1.2.3.4.1.
 	Policy string
+	// NoChain leaves the intermediates out of tokens: with certReq, only the TSA
+	// certificate is in them.
+	NoChain bool
 }
 
 // AccuracyValue is the accuracy a TSAConfig with Accuracy writes.
@@ -357,7 +360,10 @@ func (c TSAConfig) text(dir string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "[ tsa ]\ndefault_tsa = tsa_config\n\n[ tsa_config ]\n")
 	fmt.Fprintf(&b, "dir = %s\nserial = $dir/serial\ncrypto_device = builtin\n", dir)
-	fmt.Fprintf(&b, "signer_cert = $dir/tsa.pem\ncerts = $dir/chain.pem\nsigner_key = $dir/tsa-key.pem\n")
+	fmt.Fprintf(&b, "signer_cert = $dir/tsa.pem\nsigner_key = $dir/tsa-key.pem\n")
+	if !c.NoChain {
+		fmt.Fprintf(&b, "certs = $dir/chain.pem\n")
+	}
 	digest := c.Digest
 	if digest == "" {
 		digest = "sha256"
