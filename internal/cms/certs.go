@@ -45,6 +45,12 @@ func (sd *SignedData) withCertificates(certs []*x509.Certificate) ([]byte, error
 	if !added {
 		return bytes.Clone(sd.Raw), nil
 	}
+	return sd.encodeWithCertificates(choices)
+}
+
+// encodeWithCertificates re-encodes the ContentInfo with choices as its certificate
+// set (none: no certificates field), everything else as parsed.
+func (sd *SignedData) encodeWithCertificates(choices [][]byte) ([]byte, error) {
 	if len(choices) > 1000 {
 		return nil, &SyntaxError{Where: "SignedData.certificates", Msg: "more than 1000 certificates", Err: ErrLimit}
 	}
@@ -55,9 +61,11 @@ func (sd *SignedData) withCertificates(certs []*x509.Certificate) ([]byte, error
 		b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
 			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 				b.AddBytes(sd.pre)
-				b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
-					b.AddBytes(certSet[headerLen(certSet):])
-				})
+				if len(choices) > 0 {
+					b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+						b.AddBytes(certSet[headerLen(certSet):])
+					})
+				}
 				if len(sd.CRLs) > 0 {
 					b.AddASN1(cbasn1.Tag(1).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
 						for _, c := range sd.CRLs {
