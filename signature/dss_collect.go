@@ -72,6 +72,41 @@ func findDSSSubjects(doc *pdf.Document, extra []*x509.Certificate) ([]dssSubject
 	return subs, warns, nil
 }
 
+// existingDSSCertificates returns the certificates already in the document's /DSS
+// /Certs (at most maxPoolCerts, within maxExistingDSSBytes): candidates for a
+// certificate a time-stamp token leaves out, which another tool put there.
+func existingDSSCertificates(doc *pdf.Document) []*x509.Certificate {
+	cat, err := doc.Catalog()
+	if err != nil {
+		return nil
+	}
+	dss, ok := resolveQuiet(doc, cat.Get("DSS")).(pdf.Dict)
+	if !ok {
+		return nil
+	}
+	arr, _ := resolveQuiet(doc, dss.Get("Certs")).(pdf.Array)
+	var out []*x509.Certificate
+	total := 0
+	for _, e := range arr {
+		if len(out) >= maxPoolCerts {
+			break
+		}
+		st, ok := resolveQuiet(doc, e).(*pdf.Stream)
+		if !ok {
+			continue
+		}
+		data, err := doc.StreamData(st)
+		if err != nil || total+len(data) > maxExistingDSSBytes {
+			continue
+		}
+		total += len(data)
+		if c, err := x509.ParseCertificate(data); err == nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // dssSubjectOf reads the certificates to validate from a /Contents value: a CMS
 // signature (its signer and, for B-T, its time-stamp's TSA) or a document time-stamp
 // token (its TSA). A certificate the CMS leaves out is looked up among extra (and,

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/kyso-go/kyso/internal/pdf"
 )
@@ -164,7 +165,9 @@ func buildDSSUpdateFor(ctx context.Context, r io.ReaderAt, size int64, password 
 	if err != nil {
 		return nil, nil, nil, openErr(err)
 	}
-	subs, warns, err := findDSSSubjects(doc, extra)
+	// A certificate a token leaves out may be in the caller's extra certificates or
+	// in the DSS another tool wrote.
+	subs, warns, err := findDSSSubjects(doc, append(slices.Clip(extra), existingDSSCertificates(doc)...))
 	if err != nil {
 		return nil, nil, nil, err
 	}

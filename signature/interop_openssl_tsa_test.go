@@ -341,6 +341,21 @@ func TestExtendForeignTokenWithoutTSACertificate(t *testing.T) {
 	_, err = docTok.Check(nil, nil)
 	assert.NoError(t, err, "the new document time-stamp carries its TSA certificate")
 
+	// Renewing the archive later with only the root at hand: the TSA certificate the
+	// first token leaves out is found in the DSS, and its status renewed.
+	client := &certstatus.TSAClient{URL: tsa.URL, Checker: k.checker, Timeout: 5 * time.Second}
+	again, res2 := k.extend(t, out, func(o *signature.ExtendOptions) { o.Timestamper = client })
+	assert.Empty(t, res2.Missing)
+	for _, w := range res2.Warnings {
+		assert.NotContains(t, w, "TSA", "the TSA certificate is in the DSS")
+	}
+	assert.Len(t, res2.VRI, 2, "the signature and the first document time-stamp")
+	repAgain := k.verify(t, again, true, time.Time{})
+	require.Len(t, repAgain.Signatures, 3)
+	for i, s := range repAgain.Signatures[1:] {
+		assert.Equal(t, signature.TotalPassed, s.Indication, "document time-stamp %d: %+v", i+1, s.Checks)
+	}
+
 	rep := k.verify(t, out, true, time.Time{})
 	require.Len(t, rep.Signatures, 2)
 	assert.Equal(t, signature.TotalPassed, rep.Signatures[1].Indication, "document time-stamp: %+v", rep.Signatures[1].Checks)
