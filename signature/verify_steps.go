@@ -185,10 +185,17 @@ func (v *verifier) parseDocTimestamp(s *sigState) flow {
 	if sf != "ETSI.RFC3161" {
 		return s.failFormat(CheckSubFilter, msgSubFilterMismatch(sf, "a document time-stamp must use ETSI.RFC3161"))
 	}
-	tok, err := parseTimestampToken(s.contents)
+	tok, err := parseTimestampToken(s.contents, v.dss.certs...)
 	if err = weakDocTimestamp(rep, tok, err); err != nil {
 		if errors.Is(err, errTimestampFormat) {
 			return s.failFormat(CheckCMSFormat, msgCMSParse(err))
+		}
+		if errors.Is(err, errTSANotFound) {
+			rep.add(CheckCMSFormat, CheckPassed, msgCMSOK())
+			rep.add(CheckTimestamp, CheckIndeterminate, msgTimestampNoTSACert())
+			rep.fail(Indeterminate, NoSigningCertificateFound)
+			s.broken = true
+			return stop
 		}
 		rep.add(CheckTimestamp, CheckFailed, msgTimestampFail(err))
 		rep.fail(TotalFailed, SigCryptoFailure)

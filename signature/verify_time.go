@@ -88,12 +88,18 @@ func (v *verifier) signatureTimestamp(s *sigState) {
 		unproven()
 		return
 	}
-	tok, err := parseTimestampToken(der)
+	tok, err := parseTimestampToken(der, append(append([]*x509.Certificate(nil), s.sd.Certificates...), v.dss.certs...)...)
 	var weak *weakTimestampError
 	if errors.As(err, &weak) {
 		// The token's algorithm is below the policy: it proves no time, and the
 		// signature is judged without it (not a failure of the signature's value).
 		rep.add(CheckTimestamp, CheckIndeterminate, msgTimestampWeak(weak.what))
+		unproven()
+		return
+	}
+	if errors.Is(err, errTSANotFound) {
+		// The token cannot be checked: it proves no time either.
+		rep.add(CheckTimestamp, CheckIndeterminate, msgTimestampNoTSACert())
 		unproven()
 		return
 	}

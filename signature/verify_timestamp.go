@@ -22,16 +22,25 @@ type timestampToken struct {
 
 var errTimestampFormat = errors.New("not an RFC 3161 time-stamp token")
 
+// errTSANotFound: the TSA's certificate is neither in the token nor among the
+// candidates (the document's DSS, the signature's CMS). The token cannot be checked:
+// INDETERMINATE/NO_SIGNING_CERTIFICATE_FOUND (ETSI EN 319 102-1 5.2.3), not a broken
+// signature value.
+var errTSANotFound = errors.New("time-stamp: the TSA certificate is neither in the token nor in the document")
+
 // parseTimestampToken parses a TimeStampToken (internal/cms) and checks everything
 // that does not depend on trust or on the time-stamped data: the TSTInfo content type,
 // the TSA's signature over it, the message-digest and ESS signing-certificate
 // attributes, and the TSA certificate's timeStamping key usage.
 //
+// The TSA's certificate is taken from the token, else from candidates (PAdES lets the
+// DSS hold it: ETSI EN 319 142-1 5.4.2); its chain is validated by the caller.
+//
 // A token that verifies but relies on SHA-1 (its imprint, digest or signature) is
 // returned together with a *weakTimestampError: the token is then
 // INDETERMINATE/CRYPTO_CONSTRAINTS_FAILURE (ETSI EN 319 102-1), which is not a broken
 // signature value.
-func parseTimestampToken(der []byte) (*timestampToken, error) {
+func parseTimestampToken(der []byte, candidates ...*x509.Certificate) (*timestampToken, error) {
 	t, err := cms.ParseTimeStampToken(der)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", errTimestampFormat, err)
@@ -40,13 +49,13 @@ func parseTimestampToken(der []byte) (*timestampToken, error) {
 		return nil, fmt.Errorf("%w: unsupported imprint algorithm %v", errTimestampFormat, t.Info.HashAlgorithm)
 	}
 	sd := t.SignedData
-	tsa, err := t.Check(nil, &cms.CheckOptions{AllowWeakHash: true})
+	tsa, err := t.Check(candidates, &cms.CheckOptions{AllowWeakHash: true})
 	var algErr *cms.AlgorithmError
 	switch {
 	case errors.As(err, &algErr) && errors.Is(err, cms.ErrWeakAlgorithm):
 		return nil, &weakTimestampError{what: algErr.Algorithm}
 	case errors.Is(err, cms.ErrSignerNotFound):
-		return nil, fmt.Errorf("time-stamp: the TSA certificate is not in the token")
+		return nil, errTSANotFound
 	case errors.Is(err, cms.ErrBadSignature):
 		return nil, fmt.Errorf("time-stamp: the TSA's signature does not verify: %v", err)
 	case err != nil:
