@@ -56,6 +56,10 @@ type osslRevocationVariant struct {
 	// crlNumber, crlAKI and crlIDP: the CRL extensions "openssl ca -gencrl" writes
 	// (crlIDP: a critical issuing distribution point naming the CRL's URL).
 	crlNumber, crlAKI, crlIDP bool
+	// revokedSigner lists the signer as revoked (key compromise, an hour before):
+	// signing still reaches the level, embedding the answer as evidence, and Verify
+	// fails the signature with REVOKED.
+	revokedSigner bool
 	// crlPEM serves the CRLs in PEM, as "openssl ca -gencrl" writes them (RFC 5280
 	// wants DER; kyso embeds the DER).
 	crlPEM bool
@@ -173,6 +177,8 @@ func TestSignWithOpenSSLRevocation(t *testing.T) {
 		{name: "crl-aki-only", crlAKI: true,
 			wantCRL: []string{"X509v3 Authority Key Identifier"}, wantNotCRL: []string{"CRL Number"}},
 		{name: "crl-v1", wantCRL: []string{"Version 1"}, wantNotCRL: []string{"CRL Number", "Authority Key Identifier"}},
+		{name: "ocsp-revoked-signer", ocsp: append(delegated, "-nmin", "60"), crlNumber: true, crlAKI: true, revokedSigner: true},
+		{name: "crl-revoked-signer", crlNumber: true, crlAKI: true, revokedSigner: true},
 		{name: "crl-pem", crlPEM: true, crlNumber: true, crlAKI: true},
 		{name: "crl-idp", crlNumber: true, crlAKI: true, crlIDP: true, target: signature.LevelBLTA,
 			wantCRL: []string{"X509v3 Issuing Distribution Point: critical", "Full Name:"}},
@@ -193,6 +199,12 @@ func TestSignWithOpenSSLRevocation(t *testing.T) {
 			p := newOSSLPKI(t, ocspURL, crlURL, v.responderChecked)
 			for _, db := range []*openssltest.CA{p.caDB, p.rootDB} {
 				db.CRLNumber, db.AKI = v.crlNumber, v.crlAKI
+			}
+			if v.revokedSigner {
+				p.caDB = openssltest.NewCA(t, p.ca.cert, p.ca.key)
+				p.caDB.Add(p.leader.cert, time.Now().Add(-time.Hour), "keyCompromise")
+				p.caDB.Add(p.tsa.cert, time.Time{}, "")
+				p.caDB.Add(p.ocsp.cert, time.Time{}, "")
 			}
 			reason := "keyCompromise" // an entry extension: makes a version 2 CRL
 			if !v.crlNumber && !v.crlAKI && !v.crlIDP {
@@ -239,7 +251,11 @@ func TestSignWithOpenSSLRevocation(t *testing.T) {
 			require.NoError(t, err)
 			require.NotNil(t, res.Level)
 			assert.Equal(t, target, res.Level.Level)
-			assert.Empty(t, res.Level.Warnings)
+			if v.revokedSigner {
+				assert.Contains(t, strings.Join(res.Level.Warnings, "\n"), "revoked", "the revocation is reported")
+			} else {
+				assert.Empty(t, res.Level.Warnings)
+			}
 			v2 := res.Level.Validation
 			require.NotNil(t, v2)
 			assert.Empty(t, v2.Missing)
@@ -254,6 +270,13 @@ func TestSignWithOpenSSLRevocation(t *testing.T) {
 				want = 2
 			}
 			require.Len(t, rep.Signatures, want)
+			if v.revokedSigner {
+				// Revoked before the signature time-stamp proves the signature existed.
+				s := rep.Signatures[0]
+				assert.Equal(t, signature.TotalFailed, s.Indication, "%s %+v", s.SubIndication, s.Checks)
+				assert.Equal(t, signature.Revoked, s.SubIndication)
+				return
+			}
 			for i, s := range rep.Signatures {
 				assert.Equal(t, signature.TotalPassed, s.Indication, "%d: %s %+v", i, s.SubIndication, s.Checks)
 			}
