@@ -503,7 +503,9 @@ func revocationWhyVI(why string) string {
 	if strings.Contains(w, "stale") || strings.Contains(w, "too old") || strings.Contains(w, "not fresh") || strings.Contains(w, "expired") {
 		add("dữ liệu OCSP/CRL đã quá hạn")
 	}
-	if strings.Contains(w, "signature") && (strings.Contains(w, "invalid") || strings.Contains(w, "verif")) || strings.Contains(w, "not authori") {
+	if strings.Contains(w, "ocsp-nocheck") {
+		add("phản hồi OCSP do máy chủ OCSP được ủy quyền ký, nhưng chứng thư số của máy chủ đó không có phần mở rộng id-pkix-ocsp-nocheck và không có dữ liệu thu hồi cho chính chứng thư số ấy")
+	} else if strings.Contains(w, "signature") && (strings.Contains(w, "invalid") || strings.Contains(w, "verif")) || strings.Contains(w, "not authori") {
 		add("phản hồi OCSP/CRL không hợp lệ hoặc không do bên có thẩm quyền ký")
 	}
 	if len(parts) == 0 {

@@ -81,6 +81,9 @@ type verifier struct {
 	sigs    []*sigState // oldest first
 	dss     dssData
 	fetched map[string]fetched // online revocation answers, by certificate
+	// known are the certificates available besides a token's own (tokenCandidates),
+	// gathered once every signature is prepared.
+	known []*x509.Certificate
 }
 
 // sigState is one signature or document time-stamp being verified.

@@ -175,7 +175,9 @@ func (v *verifier) checkCoverage(s *sigState) flow {
 }
 
 // parseDocTimestamp: a document time-stamp uses ETSI.RFC3161 and holds a well-formed
-// token. Its preparation ends here.
+// token. Its preparation ends here; the token's signature is checked when it is
+// finished, once the certificates of every signature are known (a token made with
+// certReq false carries no TSA certificate).
 func (v *verifier) parseDocTimestamp(s *sigState) flow {
 	rep := s.rep
 	if rep.Kind != KindDocTimestamp {
@@ -185,19 +187,16 @@ func (v *verifier) parseDocTimestamp(s *sigState) flow {
 	if sf != "ETSI.RFC3161" {
 		return s.failFormat(CheckSubFilter, msgSubFilterMismatch(sf, "a document time-stamp must use ETSI.RFC3161"))
 	}
-	tok, err := parseTimestampToken(s.contents)
-	if err = weakDocTimestamp(rep, tok, err); err != nil {
-		if errors.Is(err, errTimestampFormat) {
-			return s.failFormat(CheckCMSFormat, msgCMSParse(err))
-		}
-		rep.add(CheckTimestamp, CheckFailed, msgTimestampFail(err))
-		rep.fail(TotalFailed, SigCryptoFailure)
-		s.broken = true
-		return stop
+	t, err := cms.ParseTimeStampToken(s.contents)
+	if err == nil && (t.Info.Hash == 0 || !t.Info.Hash.Available()) {
+		err = fmt.Errorf("unsupported imprint algorithm %v", t.Info.HashAlgorithm)
+	}
+	if err != nil {
+		return s.failFormat(CheckCMSFormat, msgCMSParse(fmt.Errorf("%w: %v", errTimestampFormat, err)))
 	}
 	rep.add(CheckCMSFormat, CheckPassed, msgCMSOK())
 	rep.add(CheckSubFilter, CheckPassed, msgSubFilterOK(sf))
-	s.tok = tok
+	s.tok = &timestampToken{GenTime: t.Info.GenTime, Hash: t.Info.Hash, tst: t, Certs: t.SignedData.Certificates, SignedCMS: t.SignedData}
 	return stop
 }
 
