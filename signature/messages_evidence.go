@@ -34,12 +34,6 @@ func msgDocTimestampFail(err error) msg {
 	return mf("Dấu thời gian tài liệu không hợp lệ: %v.", "The document time-stamp is invalid: %v.", err)
 }
 
-// msgDocTimestampUnchecked: a document time-stamp's signature could not be checked.
-func msgDocTimestampUnchecked(err error) msg {
-	return mf("Không kiểm tra được chữ ký của đơn vị cấp dấu thời gian: %v.",
-		"The time-stamping authority's signature could not be checked: %v.", err)
-}
-
 // Why a signature time-stamp token the signature carries proves no time.
 var (
 	msgWhyTokenNoTSACert = msg{VI: "dấu thời gian kèm theo không kiểm tra được vì thiếu chứng thư số của đơn vị cấp dấu thời gian",

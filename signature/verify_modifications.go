@@ -146,9 +146,6 @@ func mdpAllows(p int, mc *revChanges) bool {
 // changed or the signature is forged"; a broken structure, changes after signing that
 // are not allowed, or a value that could not be checked each say what they are.
 func integrityVerdict(rep *SignatureReport) (CheckResult, msg) {
-	if rep.Kind == KindDocTimestamp && rep.Indication == TotalFailed && rep.SubIndication == SigCryptoFailure {
-		return CheckFailed, msgIntegrityFail() // the time-stamp token's own signature fails
-	}
 	var broken, changed, unchecked *Check
 	valueOK := false
 	for i := range rep.Checks {

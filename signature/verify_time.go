@@ -22,7 +22,6 @@ func (v *verifier) finishDocTimestamp(s *sigState) {
 		rep.fail(Indeterminate, CryptoConstraintsFailure)
 	case errors.As(err, &weak):
 		rep.add(CheckAlgorithms, CheckFailed, msgTimestampWeak(weak.what))
-		rep.add(CheckSignatureValue, CheckIndeterminate, msgDocTimestampUnchecked(weak))
 		rep.fail(Indeterminate, CryptoConstraintsFailure)
 		v.unverifiedDocTimestamp(s)
 		return
@@ -37,7 +36,7 @@ func (v *verifier) finishDocTimestamp(s *sigState) {
 		} else {
 			rep.add(CheckMessageDigest, CheckPassed, msgImprintOK(rep.DigestAlgorithm))
 		}
-		rep.add(CheckSigningCert, CheckIndeterminate, msgTSACertNotFound(notFound.tsa, tok.GenTime))
+		rep.add(CheckSignatureValue, CheckIndeterminate, msgTSACertNotFound(notFound.tsa, tok.GenTime))
 		rep.fail(Indeterminate, NoSigningCertificateFound)
 		v.unverifiedDocTimestamp(s)
 		return
@@ -76,7 +75,7 @@ func (v *verifier) finishDocTimestamp(s *sigState) {
 		rep.add(CheckSignatureValue, CheckPassed, msgSigValueOK(rep.SignatureAlgorithm))
 	}
 	v.modifications(s)
-	if chain, err := v.validateChain(tok.TSA, tok.Certs, tok.GenTime); err != nil {
+	if chain, err := v.validateChain(tok.TSA, v.tokenCandidates(tok.Certs), tok.GenTime); err != nil {
 		rep.add(CheckChain, CheckFailed, chainMsg(err))
 		rep.fail(Indeterminate, chainSubIndication(err))
 	} else {
@@ -192,7 +191,7 @@ func (v *verifier) signatureTimestamp(s *sigState) {
 		unproven(&msgWhyTokenFailed)
 		return
 	}
-	tsaChain, err := v.validateChain(tok.TSA, tok.Certs, tok.GenTime)
+	tsaChain, err := v.validateChain(tok.TSA, v.tokenCandidates(tok.Certs), tok.GenTime)
 	if err != nil {
 		// The token cannot be validated (ETSI EN 319 102-1: INDETERMINATE for the
 		// token): the signature is judged without its proof of existence, by its

@@ -71,6 +71,11 @@ func parseTimestampToken(der []byte, candidates []*x509.Certificate) (*timestamp
 		return nil, &tokenError{sub: NoSigningCertificateFound, err: fmt.Errorf("time-stamp: %v", err)}
 	case errors.Is(err, cms.ErrAttribute) || errors.Is(err, cms.ErrNoSignedAttributes):
 		return nil, &tokenError{sub: FormatFailure, err: fmt.Errorf("time-stamp: %v", err)}
+	case errors.Is(err, cms.ErrUnusableCertificate):
+		// The TSA certificate is there but cannot be read (crypto/x509 refuses it).
+		return nil, &tokenError{sub: NoSigningCertificateFound, err: fmt.Errorf("time-stamp: %v", err)}
+	case errors.Is(err, cms.ErrUnsupportedAlgorithm):
+		return nil, &tokenError{sub: CryptoConstraintsFailure, err: fmt.Errorf("time-stamp: %v", err)}
 	case err != nil:
 		return nil, fmt.Errorf("time-stamp: %v", err)
 	}
