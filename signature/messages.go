@@ -188,9 +188,9 @@ func msgSigningCertAttrMissing() msg {
 		"The ESS signing-certificate(-v2) attribute is missing: the signer's certificate is not bound to the signature.")
 }
 
-func msgSigningCertAttrWeak() msg {
-	return mf("Không có thuộc tính ESS signing-certificate(-v2) (cho phép với adbe.pkcs7.detached, nhưng yếu hơn PAdES).",
-		"No ESS signing-certificate(-v2) attribute (allowed for adbe.pkcs7.detached, weaker than PAdES).")
+func msgSigningCertAttrWeak(sf string) msg {
+	return mf("Không có thuộc tính ESS signing-certificate(-v2) (cho phép với %s, nhưng yếu hơn PAdES).",
+		"No ESS signing-certificate(-v2) attribute (allowed for %s, weaker than PAdES).", sf)
 }
 
 func msgSigningCertMismatch(why string) msg {

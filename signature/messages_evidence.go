@@ -75,3 +75,30 @@ func msgTimestampUnvalidated(why msg) msg {
 		EN: "The signature time-stamp cannot be validated, so it proves no signing time (the signature is judged as without a time-stamp): " + why.EN,
 	}
 }
+
+// msgPKCS1Parse: an adbe.x509.rsa_sha1 signature that cannot be read.
+func msgPKCS1Parse(err error) msg {
+	return mf("Không đọc được chữ ký PKCS#1 (adbe.x509.rsa_sha1): %v.", "The PKCS#1 signature (adbe.x509.rsa_sha1) cannot be read: %v.", err)
+}
+
+// msgPKCS1OK: an adbe.x509.rsa_sha1 signature is well-formed.
+func msgPKCS1OK(certs int) msg {
+	return mf("Chữ ký PKCS#1 (adbe.x509.rsa_sha1, ISO 32000-1 12.8.3.2) hợp lệ về cấu trúc; /Cert có %d chứng thư số.",
+		"The PKCS#1 signature (adbe.x509.rsa_sha1, ISO 32000-1 12.8.3.2) is well-formed; /Cert holds %d certificate(s).", certs)
+}
+
+// msgIntegrityWeak: digest and signature value verify, but with an algorithm below
+// the policy (c, the algorithms check).
+func msgIntegrityWeak(c Check) msg {
+	return msg{
+		VI: "Toàn vẹn: giá trị băm và giá trị chữ ký khớp (không phát hiện thay đổi), nhưng thuật toán không đủ an toàn để bảo đảm — " + c.MessageVI,
+		EN: "Integrity: the digest and signature value verify (no change found), but the algorithm is too weak to vouch for it — " + c.MessageEN,
+	}
+}
+
+// msgEncapsulatedDigestOK: an adbe.pkcs7.sha1 CMS encapsulates the SHA-1 digest of
+// the signed bytes.
+func msgEncapsulatedDigestOK() msg {
+	return mf("Giá trị băm SHA-1 của phần được ký đúng là giá trị được đóng gói trong CMS (adbe.pkcs7.sha1).",
+		"The SHA-1 digest of the signed bytes is the one the CMS encapsulates (adbe.pkcs7.sha1).")
+}

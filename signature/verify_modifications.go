@@ -182,6 +182,11 @@ func integrityVerdict(rep *SignatureReport) (CheckResult, msg) {
 		if unchecked == nil {
 			return CheckIndeterminate, msgIntegrityUnchecked(msg{VI: "chưa kiểm tra được giá trị chữ ký", EN: "the signature value was not checked"})
 		}
+		if valueOK && unchecked.Name == CheckAlgorithms {
+			// Digest and value verify, with an algorithm below the policy (SHA-1):
+			// nothing was found altered, but the algorithm cannot vouch for it.
+			return CheckIndeterminate, msgIntegrityWeak(*unchecked)
+		}
 		return CheckIndeterminate, msgIntegrityUnchecked(msg{VI: unchecked.MessageVI, EN: unchecked.MessageEN})
 	}
 	return CheckPassed, msgIntegrityOK()

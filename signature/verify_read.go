@@ -130,6 +130,8 @@ func (v *verifier) addHashJob(jobs []hashJob, s *sigState) []hashJob {
 	switch {
 	case s.tok != nil:
 		h = s.tok.Hash
+	case s.rep.SubFilter == "adbe.pkcs7.sha1":
+		h = crypto.SHA1 // the encapsulated digest of the byte ranges (verify_legacy.go)
 	case s.si != nil:
 		h = s.si.Hash
 	}

@@ -191,7 +191,7 @@ func (v *verifier) trust(s *sigState, cert *x509.Certificate, cmsCerts []*x509.C
 		} else if !v.opts.Offline && v.opts.Revocation != nil {
 			data, why := v.fetchOnce(cert, issuer)
 			r3 := v.evalRevocation(cert, issuer, best, data, "online")
-			if r3.state == revUnknown && why != "" {
+			if r3.state == revUnknown && why != "" && why != r3.why {
 				r3.why = why + "; " + r3.why
 			}
 			res = r3
