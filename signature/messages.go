@@ -497,16 +497,16 @@ func revocationWhyVI(why string) string {
 	if strings.Contains(w, "no ocsp response or crl") {
 		add("không có phản hồi OCSP hay danh sách thu hồi (CRL) cho chứng thư số")
 	}
+	if strings.Contains(w, "ocsp-nocheck") {
+		add("phản hồi OCSP do máy chủ OCSP được ủy quyền ký, nhưng chứng thư số của máy chủ đó không có phần mở rộng id-pkix-ocsp-nocheck và không có dữ liệu thu hồi cho chính chứng thư số ấy")
+	} else if strings.Contains(w, "signature") && (strings.Contains(w, "invalid") || strings.Contains(w, "verif")) || strings.Contains(w, "not authori") || strings.Contains(w, "not signed by") {
+		add("phản hồi OCSP/CRL không hợp lệ hoặc không do bên có thẩm quyền ký")
+	}
 	if strings.Contains(w, "offline") {
 		add("đang kiểm tra ngoại tuyến: chỉ dùng dữ liệu có trong tài liệu")
 	}
 	if strings.Contains(w, "stale") || strings.Contains(w, "too old") || strings.Contains(w, "not fresh") || strings.Contains(w, "expired") {
 		add("dữ liệu OCSP/CRL đã quá hạn")
-	}
-	if strings.Contains(w, "ocsp-nocheck") {
-		add("phản hồi OCSP do máy chủ OCSP được ủy quyền ký, nhưng chứng thư số của máy chủ đó không có phần mở rộng id-pkix-ocsp-nocheck và không có dữ liệu thu hồi cho chính chứng thư số ấy")
-	} else if strings.Contains(w, "signature") && (strings.Contains(w, "invalid") || strings.Contains(w, "verif")) || strings.Contains(w, "not authori") {
-		add("phản hồi OCSP/CRL không hợp lệ hoặc không do bên có thẩm quyền ký")
 	}
 	if len(parts) == 0 {
 		add("không có dữ liệu OCSP/CRL dùng được")

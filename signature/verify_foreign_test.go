@@ -2,7 +2,9 @@ package signature_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/ocsp"
 
 	"github.com/kyso-go/kyso/internal/pdf"
 	"github.com/kyso-go/kyso/internal/pdf/pdftest"
@@ -237,4 +240,38 @@ func TestVerifySignatureTimestampUntrustedTSA(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, signature.CheckIndeterminate, c.Result, c.MessageEN)
 	assert.Contains(t, c.MessageEN, "cannot be validated")
+}
+
+// unreachableSource is an online revocation source whose servers cannot be reached.
+type unreachableSource struct{}
+
+func (unreachableSource) OCSPResponse(context.Context, *x509.Certificate, *x509.Certificate) ([]byte, error) {
+	return nil, errors.New("server unreachable: no such host")
+}
+
+func (unreachableSource) CRLs(context.Context, *x509.Certificate, *x509.Certificate) ([][]byte, error) {
+	return nil, errors.New("server unreachable: no such host")
+}
+
+// When the document's revocation data is unusable and the servers cannot be reached,
+// the report says both, not only "no OCSP response or CRL".
+func TestVerifyRevocationUnknownSaysWhyTheDocumentsDataFailed(t *testing.T) {
+	now := time.Now()
+	p := newVTPKI(t, now.Add(-time.Hour), now.Add(365*24*time.Hour))
+	other := newVTPKI(t, now.Add(-time.Hour), now.Add(365*24*time.Hour))
+	signed := vtSign(t, p, pdftest.Classic(), &signature.SignOptions{Time: now.Add(-time.Minute)})
+	// An OCSP answer about the signer, signed by a responder its CA never authorised.
+	tmpl := ocsp.Response{Status: ocsp.Good, SerialNumber: p.leader.SerialNumber, ThisUpdate: now, NextUpdate: now.Add(24 * time.Hour)}
+	foreign, err := ocsp.CreateResponse(p.ca, other.ca, tmpl, other.caKey)
+	require.NoError(t, err)
+	doc := addDSS(t, signed, nil, [][]byte{foreign})
+	rep := vtVerify(t, p, doc, now, func(o *signature.VerifyOptions) { o.Revocation = unreachableSource{} })
+	s := rep.Signatures[0]
+	assert.Equal(t, signature.TryLater, s.SubIndication, "%+v", s.Checks)
+	c, ok := s.Check(signature.CheckRevocation)
+	require.True(t, ok)
+	assert.Contains(t, c.MessageEN, "(DSS)", "the document's data and why it failed")
+	assert.Contains(t, c.MessageEN, "unreachable")
+	assert.Contains(t, c.MessageVI, "không kết nối được")
+	assert.Contains(t, c.MessageVI, "không do bên có thẩm quyền ký")
 }

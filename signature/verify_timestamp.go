@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/kyso-go/kyso/internal/cms"
@@ -87,7 +88,11 @@ func parseTimestampToken(der []byte, candidates []*x509.Certificate) (*timestamp
 		tok.Certs = append(slices.Clip(tok.Certs), tsa)
 	}
 	if weak := t.WeakHashes(); len(weak) > 0 {
-		return tok, &weakTimestampError{what: fmt.Sprint(weak)}
+		names := make([]string, len(weak))
+		for i, h := range weak {
+			names[i] = h.String()
+		}
+		return tok, &weakTimestampError{what: strings.Join(names, ", ")}
 	}
 	return tok, nil
 }

@@ -3,6 +3,7 @@ package signature
 import (
 	"crypto/x509"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -193,6 +194,11 @@ func (v *verifier) trust(s *sigState, cert *x509.Certificate, cmsCerts []*x509.C
 			r3 := v.evalRevocation(cert, issuer, best, data, "online")
 			if r3.state == revUnknown && why != "" && why != r3.why {
 				r3.why = why + "; " + r3.why
+			}
+			if r3.state == revUnknown && !strings.HasPrefix(res.why, "no OCSP response or CRL") {
+				// The document's own data was there but unusable: say why, not only
+				// that the servers could not be reached.
+				r3.why = res.why + "; " + r3.why
 			}
 			res = r3
 		} else if v.opts.Offline {
