@@ -275,3 +275,27 @@ func TestVerifyRevocationUnknownSaysWhyTheDocumentsDataFailed(t *testing.T) {
 	assert.Contains(t, c.MessageVI, "không kết nối được")
 	assert.Contains(t, c.MessageVI, "không do bên có thẩm quyền ký")
 }
+
+// Extending to B-LT a signature whose time-stamp token carries no TSA certificate adds
+// the signer's validation data and says that the TSA's could not be added (it used to
+// skip the whole signature).
+func TestExtendTokenWithoutTSACertificate(t *testing.T) {
+	now := time.Now()
+	p := newVTPKI(t, now.Add(-time.Hour), now.Add(365*24*time.Hour))
+	p.tsaNoCerts = true
+	signed := vtSign(t, p, pdftest.Classic(), &signature.SignOptions{Time: now.Add(-time.Minute)})
+	bt := addSignatureTimestamp(t, p, signed, now, nil)
+	var out bytes.Buffer
+	res, err := signature.Extend(context.Background(), &out, bytes.NewReader(bt), int64(len(bt)), &signature.ExtendOptions{
+		Revocation: vtSource{t: t, p: p, now: now}, Certificates: []*x509.Certificate{p.root}, NoDocTimestamp: true,
+		OnMissingRevocation: signature.ContinueWithoutRevocation})
+	require.NoError(t, err)
+	assert.Positive(t, res.OCSPs, "the signer's status was added")
+	var warned bool
+	for _, w := range res.Warnings {
+		warned = warned || strings.Contains(w, "no validation data added for its TSA")
+	}
+	assert.True(t, warned, "%q", res.Warnings)
+	rep := vtVerify(t, p, out.Bytes(), now, func(o *signature.VerifyOptions) { o.Revocation = nil; o.Offline = true })
+	assert.Equal(t, signature.TotalPassed, rep.Signatures[0].Indication, "%+v", rep.Signatures[0].Checks)
+}
