@@ -80,6 +80,7 @@ func (v *verifier) parseX509RSASHA1(s *sigState) flow {
 		// The hash is the one the DigestInfo inside the value names; a value that
 		// does not open is checked (and fails) as SHA-1, the SubFilter's own.
 		si.Hash = digestInfoHash(pub, sig)
+		s.pkcs1Opened = si.Hash != 0
 	} else if issuer, serial, pub, ok := rawCertFields(raws[0]); ok {
 		// crypto/x509 refuses the signer's certificate (a negative serial number,
 		// …): findSignerCertificate says why, and checks the value with its key.

@@ -397,6 +397,12 @@ func (v *verifier) checkSignatureValue(s *sigState) flow {
 		rep.add(CheckSignatureValue, CheckFailed, msgAlgorithmWeak(algErr.Error()))
 		rep.fail(Indeterminate, CryptoConstraintsFailure)
 		s.cryptoOK = false
+	case s.pkcs1Opened && s.cert == rep.Certificate:
+		// adbe.x509.rsa_sha1: the value opens with the signer's key to a well-formed
+		// DigestInfo, so the key made it — over other bytes (verify_legacy.go).
+		rep.add(CheckMessageDigest, CheckFailed, msgDigestMismatch(rep.DigestAlgorithm))
+		rep.fail(TotalFailed, HashFailure)
+		s.cryptoOK = false
 	default:
 		rep.add(CheckSignatureValue, CheckFailed, msgSigValueFail(err))
 		rep.fail(TotalFailed, SigCryptoFailure)
