@@ -307,23 +307,85 @@ func TestSignBatchFaults(t *testing.T) {
 		assert.Equal(t, 3, k.srv.Calls("credentials/authorize"), "one authorisation per batch, never one per document")
 		assert.Empty(t, btOutputs(t, outDir))
 	})
-	t.Run("SAD expires mid-batch", func(t *testing.T) {
+	t.Run("SAD expires mid-batch: renewed once with the PIN", func(t *testing.T) {
 		k := newBTKit(t, nil)
-		docs, outDir := btDocs(t, 4)
+		docs, outDir := btDocs(t, 6)
+		pins := 0
+		s, err := k.client.Signer(ctx, "leader", func(context.Context, *token.CSCCredentialInfo, int) (string, string, error) {
+			pins++
+			return "246810", "", nil
+		})
+		require.NoError(t, err)
+		s.MaxHashesPerCall = 2
+		k.srv.ExpireNextSADAfter(2)
+		results, err := kyso.SignBatch(ctx, s, docs, nil)
+		require.NoError(t, err)
+		for _, r := range results {
+			assert.NoError(t, r.Err)
+		}
+		assert.Equal(t, 2, k.srv.Calls("credentials/authorize"), "one authorisation, and one renewal for the 4 documents left")
+		assert.Equal(t, 1, pins, "the PIN given for the batch is sent again without asking")
+		assert.Equal(t, 4, k.srv.Calls("signatures/signHash"), "one call signed 2, one was refused (SAD expired), two more with the new SAD")
+		assert.Len(t, btOutputs(t, outDir), 6)
+		for _, d := range docs[4:] {
+			k.verify(t, d.Output, signature.LevelBB)
+		}
+	})
+	t.Run("SAD expires mid-batch: renewed once only", func(t *testing.T) {
+		k := newBTKit(t, nil)
+		docs, outDir := btDocs(t, 6)
 		s := k.signer(t, "leader", "246810")
 		s.MaxHashesPerCall = 2
-		results, err := kyso.SignBatch(ctx, s, docs, &kyso.BatchOptions{Progress: func(p kyso.BatchProgress) {
-			if p.Stage == kyso.BatchSigned && p.Done == 2 {
-				k.srv.ExpireSADs()
-			}
-		}})
+		k.srv.ExpireNextSADAfter(2)
+		k.srv.ExpireNextSADAfter(2)
+		results, err := kyso.SignBatch(ctx, s, docs, nil)
 		require.NoError(t, err)
-		assert.NoError(t, results[0].Err)
-		assert.NoError(t, results[1].Err)
-		assert.ErrorIs(t, results[2].Err, token.ErrCSCSADExpired)
-		assert.ErrorIs(t, results[3].Err, token.ErrCSCSADExpired)
-		assert.Len(t, btOutputs(t, outDir), 2)
+		for i, r := range results {
+			if i < 4 {
+				assert.NoError(t, r.Err)
+			} else {
+				assert.ErrorIs(t, r.Err, token.ErrCSCSADExpired)
+			}
+		}
+		assert.Equal(t, 2, k.srv.Calls("credentials/authorize"))
+		assert.Len(t, btOutputs(t, outDir), 4)
 	})
+	for _, fresh := range []bool{false, true} {
+		t.Run(fmt.Sprintf("SAD expires mid-batch: OTP, fresh OTP source %v", fresh), func(t *testing.T) {
+			k := newBTKit(t, func(c *csctest.Credential) { c.OTP = "135790" })
+			docs, outDir := btDocs(t, 4)
+			s, err := k.client.Signer(ctx, "leader", func(context.Context, *token.CSCCredentialInfo, int) (string, string, error) {
+				return "246810", "135790", nil
+			})
+			require.NoError(t, err)
+			otps := 0
+			if fresh {
+				s.FreshOTP = func(_ context.Context, info *token.CSCCredentialInfo, n int) (string, error) {
+					otps++
+					assert.Equal(t, 2, n, "the signatures left")
+					return "135790", nil
+				}
+			}
+			s.MaxHashesPerCall = 2
+			k.srv.ExpireNextSADAfter(2)
+			results, err := kyso.SignBatch(ctx, s, docs, nil)
+			require.NoError(t, err)
+			assert.NoError(t, results[0].Err)
+			assert.NoError(t, results[1].Err)
+			if fresh {
+				assert.NoError(t, results[2].Err)
+				assert.NoError(t, results[3].Err)
+				assert.Equal(t, 1, otps)
+				assert.Equal(t, 2, k.srv.Calls("credentials/authorize"))
+				assert.Len(t, btOutputs(t, outDir), 4)
+			} else {
+				assert.ErrorIs(t, results[2].Err, token.ErrCSCSADExpired)
+				assert.ErrorIs(t, results[3].Err, token.ErrCSCSADExpired)
+				assert.Equal(t, 1, k.srv.Calls("credentials/authorize"), "an OTP is good once: no renewal without a source of fresh ones")
+				assert.Len(t, btOutputs(t, outDir), 2)
+			}
+		})
+	}
 	t.Run("429 and 5xx are retried", func(t *testing.T) {
 		k := newBTKit(t, nil)
 		docs, outDir := btDocs(t, 3)

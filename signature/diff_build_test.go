@@ -46,4 +46,10 @@ var (
 		"<</Type/StructElem/S/Document/P 6 0 R/K[9 0 R]>>",
 		"<</Nums[0[9 0 R]]>>",
 		"<</Type/StructElem/S/P/P 7 0 R/Pg 3 0 R/K 0>>")
+	// selfNamedPDF: the page names itself in its /SeparationInfo /Pages and the catalog
+	// from a property list in its resources (pdfcpu's AnnotationDemo.pdf has the first).
+	selfNamedPDF = pdftest.Hand(
+		"<</Type/Catalog/Pages 2 0 R>>", "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+		"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>/Properties<</MC0 1 0 R>>>>/SeparationInfo<</Pages[3 0 R]/DeviceColorant/Cyan>>>>",
+		pageContent, fontObj)
 )

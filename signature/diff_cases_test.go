@@ -33,6 +33,11 @@ func TestVerifyPageReachableOutsidePageTree(t *testing.T) {
 		{"named destinations", namedDestsPDF},
 		{"tagged", taggedPDF},
 		{"direct annotation", directAnnotPDF},
+		{"page and catalog named from the page's resources", selfNamedPDF},
+		// In object streams the analysis walks the whole object graph (the census of
+		// references cannot read them), not only the changed pages.
+		{"page and catalog named from the page's resources, object streams",
+			pdftest.QPDF(t, selfNamedPDF, "--object-streams=generate")},
 	}
 	widget := func(y float64) *signature.Widget {
 		return &signature.Widget{Page: 1, Rect: [4]float64{300, y, 500, y + 60}, Appearance: signature.AppearanceFunc(

@@ -674,6 +674,78 @@ func diffCases() []diffCase {
 				})
 			}},
 
+		// ---- What an object is decides how its changes are judged: a page, the catalog
+		// or the form named from a page's content or resources is still that.
+		{name: "a page named in its own /SeparationInfo gets a second signature's widget", allowed: "023",
+			rule: "ISO 32000-1 14.11.4 (/SeparationInfo /Pages lists the page itself): a reference, not content; 12.8.2.2.1 (signing allowed)",
+			base: pdftest.Hand("<</Type/Catalog/Pages 2 0 R>>", tPages,
+				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/SeparationInfo<</Pages[3 0 R]/DeviceColorant/Cyan>>>>",
+				tContent, tFont),
+			want: ModLTAUpdates,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) { addSignature(t, d, u, sigOpts{rect: ints(300, 100, 500, 160)}) })
+			}},
+		{name: "a page named from its resources, its /Annots an indirect array", allowed: "023",
+			rule: "ISO 32000-1 7.7.3.3 (a page's /Annots is not drawn content); 12.8.2.2.1 (signing allowed)",
+			base: pdftest.Hand("<</Type/Catalog/Pages 2 0 R>>", tPages,
+				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>/Properties<</MC0<</Pg 3 0 R>>>>>>/Annots 6 0 R>>",
+				tContent, tFont, "[7 0 R]", "<</Type/Annot/Subtype/Text/Rect[10 10 30 30]/Contents(ghi chú)>>"),
+			want: ModLTAUpdates,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) { addSignature(t, d, u, sigOpts{rect: ints(300, 100, 500, 160)}) })
+			}},
+		{name: "the catalog and the form named from a page's resources", allowed: "023",
+			rule: "ISO 32000-1 7.7.2 (the catalog), 12.7.2 (the form): judged as what they are; 12.8.2.2.1 (signing allowed)",
+			base: pdftest.Hand("<</Type/Catalog/Pages 2 0 R/AcroForm 6 0 R>>", tPages,
+				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>/Properties<</MC0 1 0 R/MC1 6 0 R>>>>>>",
+				tContent, tFont, "<</Fields[]>>"),
+			want: ModLTAUpdates,
+			later: func(t testing.TB, doc []byte) []byte {
+				doc = appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) { addSignature(t, d, u, sigOpts{}) })
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					c := mustDict(t, d, 1)
+					c["DSS"] = u.Add(pdf.Dict{"Certs": pdf.Array{}})
+					u.Set(pdf.Ref{Num: 1}, c)
+				})
+			}},
+		{name: "a page named in its own /SeparationInfo: its /Contents replaced", allowed: "", detail: "page /Contents changed",
+			rule: "ISO 32000-1 12.8.2.2.2 table 254: no DocMDP level allows changing what a page draws",
+			base: pdftest.Hand("<</Type/Catalog/Pages 2 0 R>>", tPages,
+				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>/SeparationInfo<</Pages[3 0 R]/DeviceColorant/Cyan>>>>",
+				tContent, tFont),
+			want: ModOther,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					f := addSignature(t, d, u, sigOpts{})
+					p := mustDict(t, d, 3)
+					p["Annots"] = pdf.Array{f} // what addSignature set, with the content replaced
+					p["Contents"] = u.Add(&pdf.Stream{Dict: pdf.Dict{"Length": pdf.Integer(28)}, Data: []byte("BT /F1 24 Tf (Forged) Tj ET")})
+					u.Set(pdf.Ref{Num: 3}, p)
+				})
+			}},
+		{name: "a page named from its resources: a font added to its resources", allowed: "", detail: "page /Resources changed",
+			rule: "ISO 32000-1 12.8.2.2.2 table 254: no DocMDP level allows changing what a page draws",
+			base: pdftest.Hand("<</Type/Catalog/Pages 2 0 R>>", tPages,
+				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>/Properties<</MC0<</Pg 3 0 R>>>>>>>>",
+				tContent, tFont),
+			want: ModOther,
+			later: func(t testing.TB, doc []byte) []byte {
+				return appendUpdate(t, doc, func(d *pdf.Document, u *pdf.Update) {
+					p := mustDict(t, d, 3)
+					p["Resources"] = pdf.Dict{"Font": pdf.Dict{"F1": pdf.Ref{Num: 5}, "F2": pdf.Ref{Num: 5}}, "Properties": pdf.Dict{"MC0": pdf.Dict{"Pg": pdf.Ref{Num: 3}}}}
+					u.Set(pdf.Ref{Num: 3}, p)
+				})
+			}},
+		{name: "a dictionary typed /Page outside the page tree, named from resources, changed", allowed: "", detail: "page content",
+			rule: "a /Type /Page that no /Kids lists is no page: what the resources name is judged as content",
+			base: pdftest.Hand("<</Type/Catalog/Pages 2 0 R>>", tPages,
+				"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>/Properties<</MC0 6 0 R>>>>>>",
+				tContent, tFont, "<</Type/Page/Parent 2 0 R/Lang(vi)>>"),
+			want: ModOther,
+			later: func(t testing.TB, doc []byte) []byte {
+				return rawUpdate(t, doc, 1, map[int]string{6: "<</Type/Page/Parent 2 0 R/Lang(en)>>"})
+			}},
+
 		// ---- Long-term validation updates.
 		{name: "DSS with VRI, then a document time-stamp (B-LTA)", allowed: "0123",
 			rule: "ETSI EN 319 142-1 5.4 (DSS, VRI) and 5.5 (document time-stamp): allowed under every DocMDP level",

@@ -34,9 +34,9 @@ import (
 //
 // A page, the catalog and the form dictionary are dictionaries whose allowed changes
 // (/Annots, /AcroForm, /Fields, /SigFlags, …) mean nothing to anything else that might
-// use them as a resource; the full walk would give them a page-content role too if a
-// page's resources named them, and call their change "other". The lazy walk does not
-// see such a use; it matters to no viewer.
+// name them (a page's /SeparationInfo, a property list in its resources): both walks
+// judge them by their place in the document alone (roleWalker.placed), so an unchanged
+// object naming them gives them no other role.
 //
 // When the bytes cannot tell (object streams, a recovered file), the full walk runs.
 

@@ -116,6 +116,9 @@ type roleWalker struct {
 	// walked): a freed object is gone for good only if one of them still does.
 	parents map[pdf.Ref][]pdf.Ref
 	edges   map[[2]pdf.Ref]bool
+	// place: the catalog, the form and the page tree of the revision walked (see
+	// placed).
+	place places
 	// skipPages leaves the catalog's page tree out of the walk: the lazy analysis
 	// (lazy.go) enters only the pages and nodes that later revisions change.
 	skipPages bool
@@ -141,8 +144,7 @@ func newRoleWalker() *roleWalker {
 
 // walkAll walks revision view doc from its trailer.
 func (w *roleWalker) walkAll(doc *pdf.Document) {
-	w.doc = doc
-	w.dangling = map[pdf.Ref]bool{}
+	w.setDoc(doc)
 	w.readFields()
 	tr := doc.Trailer()
 	w.push(tr.Get("Root"), roleCatalog, 0, pdf.Ref{})
@@ -154,8 +156,7 @@ func (w *roleWalker) walkAll(doc *pdf.Document) {
 // each is walked again with the roles it had, and the trailer's entries when they
 // moved.
 func (w *roleWalker) walkChanges(doc *pdf.Document, changed []pdf.Ref, oldTrailer, newTrailer pdf.Dict) {
-	w.doc = doc
-	w.dangling = map[pdf.Ref]bool{}
+	w.setDoc(doc)
 	// The field tree is read again only when this revision touched it (or the
 	// catalog): a revision that changes a page or the DSS costs nothing more.
 	fieldsTouched := !equalShallow(oldTrailer.Get("Root"), newTrailer.Get("Root"))
@@ -268,6 +269,9 @@ func (w *roleWalker) visit(it walkItem) {
 		if it.r&^secondaryRoles == 0 && (w.roles[ref]&drawnRoles != 0 || drawnPart(v)) {
 			return // a page or an annotation seen from outside: judged by its own role
 		}
+		if w.placed(ref, v, it.r) {
+			return // the catalog, the form or a page named from elsewhere: judged by what it is
+		}
 		w.seen[k] = true
 		w.masks[ref] = append(w.masks[ref], it.r)
 		o = v
@@ -303,6 +307,68 @@ func (w *roleWalker) visit(it walkItem) {
 			}
 		}
 		w.push(v, childRole(it.r, k, d), it.depth+1, holder)
+	}
+}
+
+// placed reports whether ref, reached as r, is an object whose place in the document's
+// structure decides how its changes are judged, reached by a path that is not that
+// place: the catalog (the trailer's /Root) reached other than from the trailer, the
+// interactive form dictionary (the catalog's /AcroForm) other than from the catalog,
+// a page or page tree node in the page tree other than from its parent's /Kids.
+// Such a reference (a page's /SeparationInfo /Pages listing the page itself, a marked-
+// content property list naming the catalog, a structure or destination entry inside a
+// resource) draws nothing of the object: it must not give the object, or what the
+// object holds (a page's /Annots), the role of the referrer. The object is walked from
+// its own place (a page in the tree from its parent), where a change of what it draws
+// (a page's /Contents or /Resources) is judged as such.
+//
+// A dictionary typed /Page that no /Kids lists is not a page: it keeps the role it is
+// reached with.
+func (w *roleWalker) placed(ref pdf.Ref, v pdf.Object, r role) bool {
+	if r&roleCatalog != 0 {
+		return false
+	}
+	if ref == w.place.catalog {
+		return true
+	}
+	if r&roleAcroForm == 0 && ref == w.place.form {
+		return true
+	}
+	if r&(rolePageTree|rolePage) != 0 {
+		return false
+	}
+	d, ok := v.(pdf.Dict)
+	if !ok {
+		return false
+	}
+	if t, _ := d.Get("Type").(pdf.Name); t != "Page" && t != "Pages" {
+		return false
+	}
+	in, ok := w.place.inTree[ref]
+	if !ok {
+		_, in = inPageTree(w.doc, ref, w.place.pages, w.place.catalog)
+		w.place.inTree[ref] = in
+	}
+	return in
+}
+
+// places are, for the revision walked, the objects placed judges by their place.
+type places struct {
+	catalog, form, pages pdf.Ref // zero when not indirect objects
+	// inTree caches whether a page or page tree node named from outside the page
+	// tree is in it.
+	inTree map[pdf.Ref]bool
+}
+
+// setDoc makes doc the revision walked.
+func (w *roleWalker) setDoc(doc *pdf.Document) {
+	w.doc = doc
+	w.dangling = map[pdf.Ref]bool{}
+	w.place = places{inTree: map[pdf.Ref]bool{}}
+	w.place.catalog, _ = doc.Trailer().Get("Root").(pdf.Ref)
+	if cat, ok := asDict(resolveQuiet(doc, w.place.catalog)); ok {
+		w.place.form, _ = cat.Get("AcroForm").(pdf.Ref)
+		w.place.pages, _ = cat.Get("Pages").(pdf.Ref)
 	}
 }
 

@@ -4,12 +4,20 @@ import (
 	"bytes"
 	"context"
 	"crypto"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kyso-go/kyso/certstatus"
+	"github.com/kyso-go/kyso/internal/cms"
+	"github.com/kyso-go/kyso/internal/pdf"
 	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/signature"
 )
@@ -211,4 +219,129 @@ func TestVerifyTSARevokedLater(t *testing.T) {
 	assert.Equal(t, signature.Indeterminate, ts.Indication, "%+v", ts.Checks)
 	assert.Equal(t, signature.RevokedNoPOE, ts.SubIndication)
 	assert.NotEqual(t, signature.LevelBLTA, rep.Signatures[0].Level)
+}
+
+// TestVerifyTSACertificateOutsideToken: a TSA asked without certReq leaves its
+// certificate out of the token (RFC 3161 2.4.1). PAdES lets the DSS hold it (ETSI EN
+// 319 142-1 5.4.2): then the time-stamp verifies with it. Found nowhere, the token
+// cannot be checked and proves no time (ETSI EN 319 102-1 5.2.3: the TSA's
+// certificate is not found): never TOTAL_FAILED, which says a hash or a signature
+// value is wrong. pdfcpu's testPAdES_B*.pdf, from another signing tool, are shaped
+// so (the TSA certificate only in the DSS, or nowhere).
+func TestVerifyTSACertificateOutsideToken(t *testing.T) {
+	k := newLVKit(t)
+	signed, _ := k.sign(t, pdftest.Classic(), nil)
+	// The signature time-stamp, asked without certReq, goes into the unsigned
+	// attributes, which /ByteRange leaves out as a signing tool's later step does.
+	noCert := &certstatus.TSAClient{URL: k.pki.TSAURL, Checker: k.checker, Timeout: 5 * time.Second,
+		NoCertReq: true, Certificates: []*x509.Certificate{k.pki.TSA.Cert}}
+	m := byteRangeRE.FindSubmatch(signed)
+	require.NotNil(t, m)
+	start, _ := strconv.Atoi(string(m[2]))
+	end, _ := strconv.Atoi(string(m[3]))
+	hexCMS := signed[start+1 : end-1]
+	der := make([]byte, len(hexCMS)/2)
+	_, err := hex.Decode(der, hexCMS)
+	require.NoError(t, err)
+	der = der[:derLength(der)]
+	sd, err := cms.Parse(der)
+	require.NoError(t, err)
+	sum := sha256.Sum256(sd.Signers[0].Signature)
+	token, err := noCert.Timestamp(context.Background(), sum[:], crypto.SHA256)
+	require.NoError(t, err)
+	withTST, err := cms.AddUnsignedAttribute(der, 0, cms.OIDAttributeTimeStampToken, token)
+	require.NoError(t, err)
+	enc := []byte(strings.ToUpper(hex.EncodeToString(withTST)))
+	require.LessOrEqual(t, len(enc), len(hexCMS))
+	bt := bytes.Clone(signed)
+	copy(bt[start+1:], enc)
+
+	t.Run("the TSA certificate nowhere", func(t *testing.T) {
+		rep := k.verify(t, bt, false, time.Time{})
+		require.Len(t, rep.Signatures, 1)
+		s := rep.Signatures[0]
+		assert.NotEqual(t, signature.TotalFailed, s.Indication, "%v", failedChecks(s))
+		assert.Equal(t, signature.TotalPassed, s.Indication, "judged without proof of time: %v", failedChecks(s))
+		c, ok := s.Check(signature.CheckTimestamp)
+		require.True(t, ok)
+		assert.Equal(t, signature.CheckIndeterminate, c.Result, c.MessageEN)
+		assert.Contains(t, c.MessageEN, "neither in the token nor in the document")
+		assert.False(t, s.TimeProven, "an unchecked time-stamp proves no time")
+	})
+	// A document time-stamp asked without certReq: the last /Contents of doc is
+	// replaced by such a token over the same bytes.
+	docTimestampWithoutCert := func(t *testing.T, doc []byte) []byte {
+		ms := byteRangeRE.FindAllSubmatch(doc, -1)
+		require.NotEmpty(t, ms)
+		m := ms[len(ms)-1]
+		var br [4]int
+		for i := range br {
+			br[i], _ = strconv.Atoi(string(m[i+1]))
+		}
+		h := sha256.New()
+		h.Write(doc[br[0] : br[0]+br[1]])
+		h.Write(doc[br[2] : br[2]+br[3]])
+		token, err := noCert.Timestamp(context.Background(), h.Sum(nil), crypto.SHA256)
+		require.NoError(t, err)
+		enc := []byte(strings.ToUpper(hex.EncodeToString(token)))
+		hole := doc[br[1]+1 : br[2]-1]
+		require.LessOrEqual(t, len(enc), len(hole))
+		out := bytes.Clone(doc)
+		copy(out[br[1]+1:], enc)
+		for i := br[1] + 1 + len(enc); i < br[2]-1; i++ {
+			out[i] = '0'
+		}
+		return out
+	}
+	t.Run("document time-stamp, the TSA certificate nowhere", func(t *testing.T) {
+		// B-B, then a DSS for it (no time-stamp in the document: no TSA certificate in
+		// it) and a document time-stamp without its certificate.
+		ext, _ := k.extend(t, signed, nil)
+		doc := docTimestampWithoutCert(t, ext)
+		rep := k.verify(t, doc, false, time.Time{})
+		require.Len(t, rep.Signatures, 2)
+		ts := rep.Signatures[1]
+		require.Equal(t, signature.KindDocTimestamp, ts.Kind)
+		assert.Equal(t, signature.Indeterminate, ts.Indication, "%v", failedChecks(ts))
+		assert.Equal(t, signature.NoSigningCertificateFound, ts.SubIndication)
+		integ, _ := ts.Check(signature.CheckIntegrity)
+		assert.NotContains(t, integ.MessageEN, "forged")
+		assert.Equal(t, signature.TotalPassed, rep.Signatures[0].Indication, "%v", failedChecks(rep.Signatures[0]))
+	})
+	t.Run("document time-stamp, the TSA certificate in the DSS", func(t *testing.T) {
+		// B-LTA: the DSS holds the chain of the signature time-stamp's TSA, the same
+		// TSA as the document time-stamp's.
+		lta, _ := k.sign(t, pdftest.Classic(), k.levelOptions(signature.LevelBLTA))
+		doc := docTimestampWithoutCert(t, lta)
+		rep := k.verify(t, doc, true, time.Time{})
+		require.Len(t, rep.Signatures, 2)
+		for _, s := range rep.Signatures {
+			assert.Equal(t, signature.TotalPassed, s.Indication, "%s: %v", s.Field, failedChecks(s))
+		}
+	})
+	t.Run("the TSA certificate in the DSS", func(t *testing.T) {
+		d, err := pdf.Open(bytes.NewReader(bt), int64(len(bt)), nil)
+		require.NoError(t, err)
+		u := d.NewUpdate()
+		cat, err := d.Catalog()
+		require.NoError(t, err)
+		nc := cat.Clone()
+		var certs pdf.Array
+		for _, c := range []*x509.Certificate{k.pki.TSA.Cert, k.pki.CA.Cert} {
+			certs = append(certs, u.Add(&pdf.Stream{Dict: pdf.Dict{"Length": pdf.Integer(len(c.Raw))}, Data: c.Raw}))
+		}
+		nc["DSS"] = u.Add(pdf.Dict{"Certs": certs})
+		u.Set(d.Trailer().Get("Root").(pdf.Ref), nc)
+		b, err := u.Bytes()
+		require.NoError(t, err)
+		doc := append(bytes.Clone(bt), b...)
+		rep := k.verify(t, doc, false, time.Time{})
+		require.Len(t, rep.Signatures, 1)
+		s := rep.Signatures[0]
+		assert.Equal(t, signature.TotalPassed, s.Indication, "%v", failedChecks(s))
+		c, ok := s.Check(signature.CheckTimestamp)
+		require.True(t, ok)
+		assert.Equal(t, signature.CheckPassed, c.Result, c.MessageEN)
+		assert.True(t, s.TimeProven)
+	})
 }

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -71,6 +72,10 @@ type CSCClient struct {
 	log      *slog.Logger
 	poll     time.Duration
 	maxWait  time.Duration
+	// v1Hash, v1HashAlgo: the service refused a request for want of "hash" or
+	// "hashAlgo" (the CSC v1 names of "hashes" and "hashAlgorithmOID"); both names are
+	// sent from then on.
+	v1Hash, v1HashAlgo atomic.Bool
 }
 
 // maxCSCResponse bounds a response body (certificate chains are the largest part).
@@ -151,46 +156,163 @@ func (c *CSCClient) Info(ctx context.Context) (*CSCServiceInfo, error) {
 		AuthType    []string `json:"authType"`
 		Methods     []string `json:"methods"`
 	}
-	if err := c.call(ctx, "info", req, &out, nil); err != nil {
+	// The specification has info as POST /csc/v2/info with an optional "lang". Services
+	// seen in the wild differ: some serve it as GET only (405 or 404 to a POST), some
+	// only under a trailing slash, some refuse a "lang" they do not know (400). Info
+	// carries no secret, so each shape is tried in turn.
+	err := c.callAt(ctx, http.MethodPost, "info", "info", req, &out, nil)
+	if err != nil && len(req) > 0 && cscStatus(err) == http.StatusBadRequest {
+		err = c.callAt(ctx, http.MethodPost, "info", "info", map[string]any{}, &out, nil)
+	}
+	for _, alt := range []struct{ verb, path string }{{http.MethodGet, "info"}, {http.MethodPost, "info/"}, {http.MethodGet, "info/"}} {
+		if err == nil || !wrongRoute(err) {
+			break
+		}
+		var body any
+		if alt.verb == http.MethodPost {
+			body = map[string]any{}
+		}
+		err = c.callAt(ctx, alt.verb, "info", alt.path, body, &out, nil)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return &CSCServiceInfo{Specs: out.Specs, Name: out.Name, Region: out.Region, Lang: out.Lang,
 		Description: out.Description, AuthType: out.AuthType, Methods: out.Methods}, nil
 }
 
+// cscStatus returns the HTTP status of a *CSCError (0 otherwise).
+func cscStatus(err error) int {
+	var ce *CSCError
+	if errors.As(err, &ce) {
+		return ce.Status
+	}
+	return 0
+}
+
+// wrongRoute reports an answer saying the request went to the wrong place or with
+// the wrong verb: 404, 405 or a redirect (which the client never follows).
+func wrongRoute(err error) bool {
+	switch st := cscStatus(err); {
+	case st == http.StatusNotFound, st == http.StatusMethodNotAllowed:
+		return true
+	case st >= 300 && st < 400:
+		return true
+	}
+	return false
+}
+
 // maxCSCCredentials bounds how many credential IDs ListCredentials gathers.
 const maxCSCCredentials = 1000
 
 // ListCredentials calls credentials/list (following nextPageToken) and returns the
-// credential IDs of the user the access token belongs to.
+// credential IDs of the user the access token belongs to. A service that answers only
+// credentialInfos (the objects, without the credentialIDs array) is read too.
 func (c *CSCClient) ListCredentials(ctx context.Context) ([]string, error) {
+	ids, _, err := c.list(ctx, false)
+	return ids, err
+}
+
+// ListCredentialInfos returns what credentials/info says of every credential of the
+// user, asking credentials/list for the details at once (credentialInfo, with the
+// chain and the authorisation details: CSC v2) and credentials/info only for the
+// credentials whose details did not come with the list (a CSC v1 service, or one that
+// ignores credentialInfo).
+func (c *CSCClient) ListCredentialInfos(ctx context.Context) ([]*CSCCredentialInfo, error) {
+	ids, infos, err := c.list(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*CSCCredentialInfo, 0, len(ids))
+	for _, id := range ids {
+		if raw, ok := infos[id]; ok {
+			if info, err := parseCredentialInfo(raw); err == nil {
+				info.ID = id
+				out = append(out, info)
+				continue
+			}
+		}
+		info, err := c.CredentialInfo(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, info)
+	}
+	return out, nil
+}
+
+// list gathers the credential IDs of credentials/list and, withInfo, the credential
+// details the service returned with them (by ID).
+func (c *CSCClient) list(ctx context.Context, withInfo bool) ([]string, map[string]json.RawMessage, error) {
+	const op = "credentials/list"
 	var ids []string
+	infos := map[string]json.RawMessage{}
+	seen := map[string]bool{}
 	page := ""
+	minimal := false // a service that refused the optional parameters: none is sent
 	for i := 0; i < 100; i++ {
-		req := map[string]any{"maxResults": 100}
+		req := map[string]any{}
+		if !minimal {
+			req["maxResults"] = 100 // CSC v1; v2 services page on their own
+		}
 		if page != "" {
 			req["pageToken"] = page
 		}
-		if c.lang != "" {
+		if c.lang != "" && !minimal {
 			req["lang"] = c.lang
 		}
+		if withInfo {
+			req["credentialInfo"], req["certificates"], req["certInfo"], req["authInfo"] = true, "chain", true, true
+		}
 		var out struct {
-			CredentialIDs []string `json:"credentialIDs"`
-			NextPageToken string   `json:"nextPageToken"`
+			CredentialIDs   []string          `json:"credentialIDs"`
+			CredentialInfos []json.RawMessage `json:"credentialInfos"`
+			NextPageToken   flexString        `json:"nextPageToken"`
 		}
-		if err := c.call(ctx, "credentials/list", req, &out, nil); err != nil {
-			return nil, err
+		err := c.call(ctx, op, req, &out, nil)
+		if err != nil && page == "" && cscStatus(err) == http.StatusBadRequest {
+			switch {
+			case withInfo:
+				withInfo = false // a CSC v1 service that refuses the v2 parameters
+				continue
+			case !minimal:
+				minimal = true // one that refuses maxResults (gone in v2) or the language
+				continue
+			}
 		}
-		ids = append(ids, out.CredentialIDs...)
+		if err != nil {
+			return nil, nil, err
+		}
+		add := func(id string) {
+			if id != "" && !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+		for _, id := range out.CredentialIDs {
+			add(id)
+		}
+		for _, raw := range out.CredentialInfos {
+			var head struct {
+				CredentialID string `json:"credentialID"`
+			}
+			if json.Unmarshal(raw, &head) == nil && head.CredentialID != "" {
+				add(head.CredentialID)
+				if withInfo {
+					infos[head.CredentialID] = raw
+				}
+			}
+		}
 		if len(ids) > maxCSCCredentials {
-			return nil, &CSCError{Op: "credentials/list", Reason: CSCBadResponse, Description: fmt.Sprintf("more than %d credentials", maxCSCCredentials)}
+			return nil, nil, &CSCError{Op: op, Reason: CSCBadResponse, Description: fmt.Sprintf("more than %d credentials", maxCSCCredentials)}
 		}
-		if out.NextPageToken == "" || out.NextPageToken == page {
-			return ids, nil
+		next := string(out.NextPageToken)
+		if next == "" || next == page {
+			return ids, infos, nil
 		}
-		page = out.NextPageToken
+		page = next
 	}
-	return nil, &CSCError{Op: "credentials/list", Reason: CSCBadResponse, Description: "too many pages"}
+	return nil, nil, &CSCError{Op: op, Reason: CSCBadResponse, Description: "too many pages"}
 }
 
 // CSCAuthObject describes one authentication factor of a credential (its PIN or OTP).
@@ -234,8 +356,10 @@ type CSCCredentialInfo struct {
 	// authData reports that the service described its factors as the authentication
 	// objects of CSC v2.0.0.2 ("auth": mode, expression, objects; sent back as
 	// "authData") rather than in the flat shape of CSC v1 (authMode, PIN, OTP) that
-	// several v2 services still answer.
-	authData bool
+	// several v2 services still answer. pinID and otpID are the ids of those objects
+	// (sent back as authData/id); empty means "PIN" and "OTP".
+	authData     bool
+	pinID, otpID string
 }
 
 // CredentialInfo calls credentials/info, asking for the certificate chain and the
@@ -249,7 +373,12 @@ func (c *CSCClient) CredentialInfo(ctx context.Context, id string) (*CSCCredenti
 		req["lang"] = c.lang
 	}
 	var raw json.RawMessage
-	if err := c.call(ctx, "credentials/info", req, &raw, nil); err != nil {
+	err := c.call(ctx, "credentials/info", req, &raw, nil)
+	if err != nil && c.lang != "" && cscStatus(err) == http.StatusBadRequest {
+		delete(req, "lang") // a service that refuses a language it does not know
+		err = c.call(ctx, "credentials/info", req, &raw, nil)
+	}
+	if err != nil {
 		return nil, err
 	}
 	info, err := parseCredentialInfo(raw)
@@ -312,10 +441,19 @@ type cscCredentialInfoJSON struct {
 	PIN       *cscAuthObjectJSON `json:"PIN"`
 	OTP       *cscAuthObjectJSON `json:"OTP"`
 	Multisign flexString         `json:"multisign"`
-	Auth      *struct {
-		Mode    string              `json:"mode"`
-		Objects []cscAuthObjectJSON `json:"objects"`
-	} `json:"auth"`
+	Auth      *cscAuthJSON       `json:"auth"`
+	// AuthDto: one CSC v2 service (CZERTAINLY's CSC API) names "auth" after its Java
+	// record component in credentials/list's credentialInfos.
+	AuthDto *cscAuthJSON `json:"authDto"`
+}
+
+// cscAuthJSON is the "auth" object of CSC v2.0.0.2. Its objects are authentication
+// objects ({"type", "id", "format", …}); some services list bare type names
+// (["PIN", "OTP"]) instead.
+type cscAuthJSON struct {
+	Mode       string            `json:"mode"`
+	Expression string            `json:"expression"`
+	Objects    []json.RawMessage `json:"objects"`
 }
 
 // parseCredentialInfo reads a credentials/info answer.
@@ -361,18 +499,42 @@ func parseCredentialInfo(raw []byte) (*CSCCredentialInfo, error) {
 		return CSCAuthObject{Presence: strings.ToLower(string(o.Presence)), Type: o.Type, Format: o.Format, Label: o.Label, Description: o.Description}
 	}
 	info.PIN, info.OTP = conv(j.PIN), conv(j.OTP)
+	if j.Auth == nil {
+		j.Auth = j.AuthDto
+	}
 	if j.Auth != nil { // CSC v2.0.0.2 shape: auth/mode and authentication objects
 		if info.AuthMode == "" {
 			info.AuthMode = j.Auth.Mode
 		}
-		for _, o := range j.Auth.Objects {
+		if len(j.Auth.Objects) > 16 {
+			return nil, errors.New("more than 16 authentication objects")
+		}
+		// An expression with OR or XOR makes each factor one of the alternatives;
+		// without one, every object is required (the specification's implied AND).
+		presence := "true"
+		for _, w := range strings.FieldsFunc(strings.ToUpper(j.Auth.Expression), func(r rune) bool { return r < 'A' || r > 'Z' }) {
+			if w == "OR" || w == "XOR" {
+				presence = "optional"
+			}
+		}
+		for _, raw := range j.Auth.Objects {
+			var o cscAuthObjectJSON
+			var name string
+			if json.Unmarshal(raw, &name) == nil {
+				o = cscAuthObjectJSON{Type: name, ID: name}
+			} else if err := json.Unmarshal(raw, &o); err != nil {
+				return nil, fmt.Errorf("auth/objects: %v", err)
+			}
 			obj := conv(&o)
-			obj.Presence = "true"
-			switch strings.ToUpper(o.ID) {
-			case "PIN":
-				info.PIN, info.authData = obj, true
-			case "OTP":
-				info.OTP, info.authData = obj, true
+			obj.Presence = presence
+			id, typ := strings.ToUpper(o.ID), strings.ToUpper(o.Type)
+			switch {
+			case id == "OTP" || typ == "OTP" || strings.HasPrefix(id, "OTP") && typ != "PASSWORD":
+				obj.Type = "" // the object's type names the factor, not an OTP type
+				info.OTP, info.otpID, info.authData = obj, o.ID, true
+			case id == "PIN" || typ == "PIN" || typ == "PASSWORD":
+				obj.Type = ""
+				info.PIN, info.pinID, info.authData = obj, o.ID, true
 			}
 		}
 	}
@@ -383,7 +545,7 @@ func parseCredentialInfo(raw []byte) (*CSCCredentialInfo, error) {
 		return nil, fmt.Errorf("more than %d certificates", maxCertificates)
 	}
 	for i, s := range j.Cert.Certificates {
-		der, err := base64.StdEncoding.DecodeString(s)
+		der, err := decodeBase64(s)
 		if err != nil {
 			return nil, fmt.Errorf("certificate %d: %v", i, err)
 		}
@@ -393,7 +555,54 @@ func parseCredentialInfo(raw []byte) (*CSCCredentialInfo, error) {
 		}
 		info.Certificates = append(info.Certificates, cert)
 	}
+	// The specification puts the end-entity certificate first; a chain given root
+	// first (or in any order) still has exactly one certificate that is no CA.
+	if len(info.Certificates) > 1 && info.Certificates[0].IsCA {
+		leaf := -1
+		for i, c := range info.Certificates {
+			if !c.IsCA {
+				if leaf >= 0 {
+					leaf = -1
+					break
+				}
+				leaf = i
+			}
+		}
+		if leaf > 0 {
+			cs := info.Certificates
+			cs[0], cs[leaf] = cs[leaf], cs[0]
+		}
+	}
 	return info, nil
+}
+
+// decodeBase64 reads base64 as services send it: standard or URL-safe alphabet, with
+// or without padding, with line breaks (MIME encoders), even PEM-armoured.
+func decodeBase64(s string) ([]byte, error) {
+	if strings.Contains(s, "-----BEGIN") {
+		var body []string
+		for _, line := range strings.Split(s, "\n") {
+			if !strings.HasPrefix(strings.TrimSpace(line), "-----") {
+				body = append(body, line)
+			}
+		}
+		s = strings.Join(body, "")
+	}
+	s = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\n' || r == '\r' || r == '\t' {
+			return -1
+		}
+		return r
+	}, s)
+	enc := base64.StdEncoding
+	if strings.ContainsAny(s, "-_") {
+		enc = base64.URLEncoding
+	}
+	if len(s)%4 != 0 {
+		enc = enc.WithPadding(base64.NoPadding)
+		s = strings.TrimRight(s, "=")
+	}
+	return enc.DecodeString(s)
 }
 
 // cscErrorJSON is the CSC error body.
@@ -405,14 +614,24 @@ type cscErrorJSON struct {
 // call POSTs req as JSON to method and decodes a 200 answer into out, retrying
 // transient failures. secrets are removed from any error text.
 func (c *CSCClient) call(ctx context.Context, method string, req, out any, secrets []string) error {
-	body, err := json.Marshal(req)
-	if err != nil {
-		return &CSCError{Op: method, Reason: CSCInvalidRequest, Err: err}
+	return c.callAt(ctx, http.MethodPost, method, method, req, out, secrets)
+}
+
+// callAt is call with the HTTP verb and the path under /csc/v2/ given: only info is
+// ever asked otherwise than with POST /csc/v2/<method> (see Info). A nil req sends
+// no body.
+func (c *CSCClient) callAt(ctx context.Context, verb, method, path string, req, out any, secrets []string) error {
+	var body []byte
+	if req != nil {
+		var err error
+		if body, err = json.Marshal(req); err != nil {
+			return &CSCError{Op: method, Reason: CSCInvalidRequest, Err: err}
+		}
 	}
 	secrets = append(secrets, c.token)
 	var last *CSCError
 	for attempt := 0; ; attempt++ {
-		status, data, hdr, err := c.once(ctx, method, body)
+		status, data, hdr, err := c.once(ctx, verb, method, path, body)
 		last = c.answer(method, status, data, hdr, err, out, secrets)
 		if last == nil {
 			return nil
@@ -425,7 +644,7 @@ func (c *CSCClient) call(ctx context.Context, method string, req, out any, secre
 		}
 		wait := c.delay << attempt
 		wait = wait/2 + rand.N(wait/2+1)
-		if last.Reason == CSCRateLimited && last.RetryAfter > 0 {
+		if last.RetryAfter > 0 { // 429, or 503 with Retry-After
 			if last.RetryAfter > c.maxAfter {
 				return last
 			}
@@ -442,12 +661,18 @@ func (c *CSCClient) call(ctx context.Context, method string, req, out any, secre
 }
 
 // once sends one attempt.
-func (c *CSCClient) once(ctx context.Context, method string, body []byte) (int, []byte, http.Header, error) {
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/csc/v2/"+method, bytes.NewReader(body))
+func (c *CSCClient) once(ctx context.Context, verb, method, path string, body []byte) (int, []byte, http.Header, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	hreq, err := http.NewRequestWithContext(ctx, verb, c.base+"/csc/v2/"+path, rd)
 	if err != nil {
 		return 0, nil, nil, err
 	}
-	hreq.Header.Set("Content-Type", "application/json")
+	if body != nil {
+		hreq.Header.Set("Content-Type", "application/json")
+	}
 	hreq.Header.Set("Accept", "application/json")
 	if c.token != "" {
 		hreq.Header.Set("Authorization", "Bearer "+c.token)
@@ -493,7 +718,24 @@ func (c *CSCClient) answer(method string, status int, data []byte, hdr http.Head
 		}
 		return &CSCError{Op: method, Reason: CSCBadResponse, Status: status, Err: errors.New(cleanDescription(err.Error(), secrets))}
 	}
+	if out == nil && status >= 200 && status < 300 { // an answer without content (sendOTP: 204 or 200)
+		return nil
+	}
 	if status == http.StatusOK {
+		var probe struct {
+			Error json.RawMessage `json:"error"`
+		}
+		if json.Unmarshal(data, &probe) == nil && len(probe.Error) > 0 && string(probe.Error) != "null" && string(probe.Error) != `""` && string(probe.Error) != "false" {
+			ej, _ := parseCSCError(data)
+			// A service that reports a refusal with HTTP 200: no answer of the API
+			// has an "error" member otherwise.
+			e := &CSCError{Op: method, Status: status, Code: cleanDescription(ej.Error, secrets), Description: cleanDescription(ej.ErrorDescription, secrets)}
+			if len(e.Code) > 64 {
+				e.Code = e.Code[:64]
+			}
+			e.Reason = classifyCSC(method, http.StatusBadRequest, ej.Error, ej.ErrorDescription)
+			return e
+		}
 		if err := json.Unmarshal(data, out); err != nil {
 			return &CSCError{Op: method, Reason: CSCBadResponse, Status: status, Err: errors.New(cleanDescription(err.Error(), secrets))}
 		}
@@ -512,17 +754,51 @@ func (c *CSCClient) answer(method string, status int, data []byte, hdr http.Head
 	if status >= 300 && status < 400 {
 		return &CSCError{Op: method, Reason: CSCBadResponse, Status: status, Description: "redirect refused: the request carries the PIN or the SAD, and the CSC API has no redirects"}
 	}
-	var ej cscErrorJSON
-	_ = json.Unmarshal(data, &ej) // a body that is not CSC JSON leaves the fields empty
+	ej, _ := parseCSCError(data) // a body that is not CSC JSON leaves the fields empty
 	e := &CSCError{Op: method, Status: status, Code: cleanDescription(ej.Error, secrets), Description: cleanDescription(ej.ErrorDescription, secrets)}
 	if len(e.Code) > 64 {
 		e.Code = e.Code[:64]
 	}
 	e.Reason = classifyCSC(method, status, ej.Error, ej.ErrorDescription)
-	if e.Reason == CSCRateLimited {
+	if e.Reason == CSCRateLimited || status == http.StatusServiceUnavailable {
 		e.RetryAfter = parseRetryAfter(hdr.Get("Retry-After"), time.Now())
 	}
 	return e
+}
+
+// parseCSCError reads an error body: the CSC shape ({"error", "error_description"}),
+// and the shapes services built on common web frameworks send instead ("message",
+// "errorMessage", "error" as an object with "code" and "message"). ok is false when
+// the body is not a JSON object.
+func parseCSCError(data []byte) (e cscErrorJSON, ok bool) {
+	var m map[string]json.RawMessage
+	if len(data) == 0 || data[0] != '{' || json.Unmarshal(data, &m) != nil {
+		return e, false
+	}
+	str := func(keys ...string) string {
+		for _, k := range keys {
+			var v flexString
+			if raw, ok := m[k]; ok && json.Unmarshal(raw, &v) == nil && v != "" {
+				return string(v)
+			}
+		}
+		return ""
+	}
+	e.Error = str("error", "errorCode", "error_code", "code")
+	e.ErrorDescription = str("error_description", "errorDescription", "message", "errorMessage", "error_message", "detail")
+	if raw, ok := m["error"]; ok && len(raw) > 0 && raw[0] == '{' {
+		var inner struct {
+			Code    flexString `json:"code"`
+			Message string     `json:"message"`
+		}
+		if json.Unmarshal(raw, &inner) == nil {
+			e.Error = string(inner.Code)
+			if e.ErrorDescription == "" {
+				e.ErrorDescription = inner.Message
+			}
+		}
+	}
+	return e, true
 }
 
 // parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.

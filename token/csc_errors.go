@@ -211,7 +211,8 @@ func classifyCSC(op string, status int, code, desc string) CSCReason {
 		return CSCPINIncorrect
 	case strings.Contains(d, "sad expired") || strings.Contains(d, "sad has expired") || c == "expired_sad":
 		return CSCSADExpired
-	case strings.Contains(d, "disabled") || strings.Contains(d, "certificate is expired") || strings.Contains(d, "certificate expired"):
+	case strings.Contains(d, "disabled") || strings.Contains(d, "certificate") && (strings.Contains(d, "expired") || strings.Contains(d, "revoked")):
+		// "Signing certificate 'CN=…' is expired" (the EU reference signer's table)
 		return CSCDisabled
 	}
 	_ = op

@@ -22,6 +22,10 @@ func FuzzCSCResponses(f *testing.F) {
 	f.Add(uint16(429), []byte(`{"error":"too_many_requests"}`), "120")
 	f.Add(uint16(503), []byte(`<html>down</html>`), "Wed, 21 Oct 2026 07:28:00 GMT")
 	f.Add(uint16(200), []byte(`{"auth":{"mode":"explicit","objects":[{"type":"Password","id":"PIN"}]},"multisign":true,"SCAL":2.5}`), "")
+	f.Add(uint16(200), []byte(`{"authDto":{"mode":"explicit","expression":"PIN OR OTP","objects":["PIN","OTP"]},"cert":{"certificates":["MA\r\nA"]}}`), "")
+	f.Add(uint16(400), []byte(`{"status":400,"error":{"code":"invalid_pin","message":"PIN-SECRET-1 wrong"}}`), "")
+	f.Add(uint16(200), []byte(`{"error":"invalid_request","error_description":"SAD expired"}`), "")
+	f.Add(uint16(200), []byte(`{"signatures":["AAE_-w"]}`), "")
 	const secret = "PIN-SECRET-1"
 	c := &CSCClient{}
 	f.Fuzz(func(t *testing.T, status uint16, body []byte, retryAfter string) {

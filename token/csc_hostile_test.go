@@ -479,7 +479,7 @@ func TestCSCBatchRequestShape(t *testing.T) {
 				if tc.scal == 2 {
 					require.True(t, has, "SCAL 2: the hashes go with the authorisation")
 					assert.Len(t, hashes, per)
-					assert.Equal(t, oidSHA256, body["hashAlgorithmOID"])
+					assert.Equal(t, "2.16.840.1.101.3.4.2.1", body["hashAlgorithmOID"])
 					for _, h := range hashes {
 						assert.Equal(t, base64.StdEncoding.EncodeToString(ds[sent]), h)
 						sent++
@@ -561,5 +561,18 @@ func TestCSCHostileRedirect(t *testing.T) {
 			assert.False(t, stolen, "nothing reached the redirect's target")
 			assert.Equal(t, 1, f.count("credentials/authorize"), "not retried")
 		})
+	}
+}
+
+// TestCSCHashOIDTable: the hash identifiers the client sends, now read from
+// internal/algorithm's one table, are exactly those of the client's former own table
+// (SHA-2 and SHA-3 of 256 bits and more), and nothing else.
+func TestCSCHashOIDTable(t *testing.T) {
+	former := map[crypto.Hash]string{
+		crypto.SHA256: "2.16.840.1.101.3.4.2.1", crypto.SHA384: "2.16.840.1.101.3.4.2.2", crypto.SHA512: "2.16.840.1.101.3.4.2.3",
+		crypto.SHA3_256: "2.16.840.1.101.3.4.2.8", crypto.SHA3_384: "2.16.840.1.101.3.4.2.9", crypto.SHA3_512: "2.16.840.1.101.3.4.2.10",
+	}
+	for h := crypto.Hash(0); h <= crypto.BLAKE2b_512+1; h++ {
+		assert.Equal(t, former[h], CSCHashOID(h), "%v", h)
 	}
 }

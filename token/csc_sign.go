@@ -1,6 +1,7 @@
 package token
 
 import (
+	"cmp"
 	"context"
 	"crypto"
 	"crypto/ecdsa"
@@ -14,20 +15,17 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
+	"github.com/kyso-go/kyso/internal/algorithm"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
-// Object identifiers of the CSC requests (hashAlgorithmOID, signAlgo).
+// Object identifiers of the CSC requests (signAlgo). The hash identifiers
+// (hashAlgorithmOID) come from the module's one table, internal/algorithm.
 const (
-	oidSHA256          = "2.16.840.1.101.3.4.2.1"
-	oidSHA384          = "2.16.840.1.101.3.4.2.2"
-	oidSHA512          = "2.16.840.1.101.3.4.2.3"
-	oidSHA3_256        = "2.16.840.1.101.3.4.2.8"
-	oidSHA3_384        = "2.16.840.1.101.3.4.2.9"
-	oidSHA3_512        = "2.16.840.1.101.3.4.2.10"
 	oidRSAEncryption   = "1.2.840.113549.1.1.1"
 	oidRSAPSS          = "1.2.840.113549.1.1.10"
 	oidMGF1            = "1.2.840.113549.1.1.8"
@@ -40,13 +38,15 @@ const (
 	oidECDSAWithSHA512 = "1.2.840.10045.4.3.4"
 )
 
-var cscHashOIDs = map[crypto.Hash]string{
-	crypto.SHA256: oidSHA256, crypto.SHA384: oidSHA384, crypto.SHA512: oidSHA512,
-	crypto.SHA3_256: oidSHA3_256, crypto.SHA3_384: oidSHA3_384, crypto.SHA3_512: oidSHA3_512,
+// CSCHashOID returns the object identifier CSC requests use for h ("" if unknown):
+// the hashes internal/algorithm accepts for signing remotely.
+func CSCHashOID(h crypto.Hash) string {
+	oid, ok := algorithm.RemoteHashOID(h)
+	if !ok {
+		return ""
+	}
+	return oid.String()
 }
-
-// CSCHashOID returns the object identifier CSC requests use for h ("" if unknown).
-func CSCHashOID(h crypto.Hash) string { return cscHashOIDs[h] }
 
 // CSCAuthorizeRequest asks credentials/authorize for a SAD. Its String method withholds
 // the PIN and OTP, so printing it reveals neither.
@@ -120,23 +120,27 @@ func (c *CSCClient) Authorize(ctx context.Context, info *CSCCredentialInfo, r CS
 	}
 	req := map[string]any{"credentialID": info.ID, "numSignatures": r.NumSignatures}
 	if len(r.Hashes) > 0 {
-		oid := cscHashOIDs[r.Hash]
+		oid := CSCHashOID(r.Hash)
 		if oid == "" {
 			return nil, &CSCError{Op: op, Reason: CSCUnsupported, Description: fmt.Sprintf("hash %v", r.Hash)}
 		}
 		req["hashes"] = encodeHashes(r.Hashes)
 		req["hashAlgorithmOID"] = oid
+		if c.v1Hash.Load() {
+			req["hash"] = req["hashes"]
+		}
 	}
 	if r.Description != "" {
 		req["description"] = r.Description
 	}
 	if info.authData {
+		pinID, otpID := cmp.Or(info.pinID, "PIN"), cmp.Or(info.otpID, "OTP")
 		var ad []map[string]string
 		if r.PIN != "" {
-			ad = append(ad, map[string]string{"id": "PIN", "value": r.PIN})
+			ad = append(ad, map[string]string{"id": pinID, "value": r.PIN})
 		}
 		if r.OTP != "" {
-			ad = append(ad, map[string]string{"id": "OTP", "value": r.OTP})
+			ad = append(ad, map[string]string{"id": otpID, "value": r.OTP})
 		}
 		if len(ad) > 0 {
 			req["authData"] = ad
@@ -150,7 +154,14 @@ func (c *CSCClient) Authorize(ctx context.Context, info *CSCCredentialInfo, r CS
 		}
 	}
 	var out cscAuthorizeAnswer
-	if err := c.call(ctx, op, req, &out, []string{r.PIN, r.OTP}); err != nil {
+	err := c.call(ctx, op, req, &out, []string{r.PIN, r.OTP})
+	if err != nil && len(r.Hashes) > 0 && req["hash"] == nil && wantsV1Hash(err) {
+		c.v1Hash.Store(true)
+		req["hash"] = req["hashes"] // the CSC v1 name of the parameter
+		out = cscAuthorizeAnswer{}
+		err = c.call(ctx, op, req, &out, []string{r.PIN, r.OTP})
+	}
+	if err != nil {
 		return nil, err
 	}
 	if out.pending {
@@ -172,6 +183,16 @@ func (c *CSCClient) Authorize(ctx context.Context, info *CSCCredentialInfo, r CS
 	return &CSCAuthorization{credentialID: info.ID, sad: out.SAD, expires: time.Now().Add(life), allowed: r.NumSignatures}, nil
 }
 
+// SendOTP calls credentials/sendOTP: the service sends the signer a one-time password
+// (SMS, e-mail) for the credential, whose OTP is of type "online".
+func (c *CSCClient) SendOTP(ctx context.Context, credentialID string) error {
+	const op = "credentials/sendOTP"
+	if credentialID == "" {
+		return &CSCError{Op: op, Reason: CSCInvalidRequest, Description: "empty credential ID"}
+	}
+	return c.call(ctx, op, map[string]any{"credentialID": credentialID}, nil, nil)
+}
+
 // cscAuthorizeAnswer is the answer of credentials/authorize and authorizeCheck: a SAD,
 // or (HTTP 202) a handle while the authorisation is underway.
 type cscAuthorizeAnswer struct {
@@ -185,15 +206,24 @@ type cscAuthorizeAnswer struct {
 // authorisation until the service gives the SAD, refuses, or the wait runs out.
 func (c *CSCClient) awaitApproval(ctx context.Context, a *cscAuthorizeAnswer) error {
 	const op = "credentials/authorizeCheck"
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, c.maxWait)
 	defer cancel()
+	// timedOut: the approval wait (not the caller's context) ran out, whether between
+	// two polls or during one.
+	timedOut := func() error {
+		if parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return &CSCError{Op: op, Reason: CSCUnavailable, Description: "the signer did not approve in time", Err: ctx.Err()}
+		}
+		return nil
+	}
 	for a.pending {
 		t := time.NewTimer(c.poll)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return &CSCError{Op: op, Reason: CSCUnavailable, Description: "the signer did not approve in time", Err: ctx.Err()}
+			if err := timedOut(); err != nil {
+				return err
 			}
 			return ctx.Err()
 		case <-t.C:
@@ -201,6 +231,9 @@ func (c *CSCClient) awaitApproval(ctx context.Context, a *cscAuthorizeAnswer) er
 		handle := a.Handle
 		*a = cscAuthorizeAnswer{}
 		if err := c.call(ctx, op, map[string]any{"handle": handle}, a, []string{handle}); err != nil {
+			if terr := timedOut(); terr != nil {
+				return terr
+			}
 			return err
 		}
 	}
@@ -220,13 +253,18 @@ type cscAlgorithm struct {
 	signAlgo string
 	params   []byte // DER signAlgoParams (RSASSA-PSS), nil otherwise
 	hashOID  string // hashAlgorithmOID, "" when signAlgo implies it
+	// composite is the signature algorithm with the hash (sha256WithRSAEncryption,
+	// ecdsa-with-SHA256) to ask for when signAlgo is the key algorithm the credential
+	// listed (rsaEncryption, ecPublicKey) and the service refuses it: services list
+	// key algorithms in key/algo yet want a signature algorithm in signHash.
+	composite string
 }
 
 // chooseAlgorithm picks signAlgo for a signature of hash h with opts on a key pub among
 // the algorithms the credential offers (any, when it lists none).
 func chooseAlgorithm(pub crypto.PublicKey, offered []string, opts crypto.SignerOpts) (*cscAlgorithm, error) {
 	h := opts.HashFunc()
-	hashOID := cscHashOIDs[h]
+	hashOID := CSCHashOID(h)
 	if hashOID == "" {
 		return nil, fmt.Errorf("%w: %v", ErrUnsupportedHash, h)
 	}
@@ -262,7 +300,7 @@ func chooseAlgorithm(pub crypto.PublicKey, offered []string, opts crypto.SignerO
 			return &cscAlgorithm{signAlgo: withHash}, nil
 		}
 		if has(oidRSAEncryption) {
-			return &cscAlgorithm{signAlgo: oidRSAEncryption, hashOID: hashOID}, nil
+			return &cscAlgorithm{signAlgo: oidRSAEncryption, hashOID: hashOID, composite: withHash}, nil
 		}
 		return nil, fmt.Errorf("%w: the credential offers no RSA PKCS#1 v1.5 algorithm for %v", ErrCSCUnsupported, h)
 	case *ecdsa.PublicKey:
@@ -274,7 +312,7 @@ func chooseAlgorithm(pub crypto.PublicKey, offered []string, opts crypto.SignerO
 			return &cscAlgorithm{signAlgo: withHash}, nil
 		}
 		if has(oidECPublicKey) {
-			return &cscAlgorithm{signAlgo: oidECPublicKey, hashOID: hashOID}, nil
+			return &cscAlgorithm{signAlgo: oidECPublicKey, hashOID: hashOID, composite: withHash}, nil
 		}
 		return nil, fmt.Errorf("%w: the credential offers no ECDSA algorithm for %v", ErrCSCUnsupported, h)
 	}
@@ -347,10 +385,34 @@ func (c *CSCClient) SignHash(ctx context.Context, auth *CSCAuthorization, pub cr
 	if alg.params != nil {
 		req["signAlgoParams"] = base64.StdEncoding.EncodeToString(alg.params)
 	}
+	if c.v1Hash.Load() {
+		req["hash"] = req["hashes"]
+	}
+	if c.v1HashAlgo.Load() && alg.hashOID != "" {
+		req["hashAlgo"] = alg.hashOID
+	}
 	var out struct {
 		Signatures []string `json:"signatures"`
 	}
-	if err := c.call(ctx, op, req, &out, []string{auth.sad}); err != nil {
+	err = c.call(ctx, op, req, &out, []string{auth.sad})
+	if err != nil && req["hash"] == nil && wantsV1Hash(err) {
+		c.v1Hash.Store(true)
+		req["hash"] = req["hashes"] // the CSC v1 name of the parameter
+		err = c.call(ctx, op, req, &out, []string{auth.sad})
+	}
+	if err != nil && alg.hashOID != "" && req["hashAlgo"] == nil && wantsHashAlgo(err) {
+		// A service still reading the CSC v1 name of the parameter.
+		c.v1HashAlgo.Store(true)
+		req["hashAlgo"] = alg.hashOID
+		err = c.call(ctx, op, req, &out, []string{auth.sad})
+	}
+	if err != nil && alg.composite != "" && wantsOtherAlgo(err) {
+		req["signAlgo"] = alg.composite
+		delete(req, "hashAlgorithmOID")
+		delete(req, "hashAlgo")
+		err = c.call(ctx, op, req, &out, []string{auth.sad})
+	}
+	if err != nil {
 		return nil, err
 	}
 	return decodeSignatures(out.Signatures, len(hashes))
@@ -364,7 +426,7 @@ func decodeSignatures(in []string, want int) ([][]byte, error) {
 	}
 	out := make([][]byte, len(in))
 	for i, s := range in {
-		b, err := base64.StdEncoding.DecodeString(s)
+		b, err := decodeBase64(s)
 		if err != nil || len(b) == 0 || len(b) > 2048 {
 			return nil, &CSCError{Op: op, Reason: CSCBadResponse, Description: fmt.Sprintf("signature %d is not a base64 signature", i)}
 		}
@@ -391,13 +453,26 @@ type CSCSigner struct {
 	cert  *x509.Certificate
 	chain []*x509.Certificate
 	auth  CSCAuthFunc
+	// hashesInAuthorize: the service wants the hashes with every authorisation,
+	// whatever SCAL the credential says.
+	hashesInAuthorize atomic.Bool
 	// MaxHashesPerCall bounds the hashes of one signatures/signHash call; 0 means as
 	// many as one authorisation allows (the credential's Multisign).
 	MaxHashesPerCall int
 	// Description, when set, is sent with each authorisation (shown by services that
 	// ask the signer for approval).
 	Description string
+	// FreshOTP, when not nil, is asked for a new one-time password when a SAD that was
+	// authorised with an OTP expires in the middle of SignDigests; the signatures left
+	// are then authorised once more with it and the PIN given before. When nil, those
+	// signatures fail with ErrCSCSADExpired. (A SAD authorised without an OTP is
+	// renewed once per SignDigests call with the PIN already given, without asking.)
+	FreshOTP func(ctx context.Context, info *CSCCredentialInfo, numSignatures int) (string, error)
 }
+
+// cscFactors are the PIN and OTP of an authorisation, kept for the length of one
+// SignDigests call so that an expired SAD can be renewed once.
+type cscFactors struct{ pin, otp string }
 
 var _ BatchSigner = (*CSCSigner)(nil)
 
@@ -408,7 +483,7 @@ func (c *CSCClient) Signer(ctx context.Context, credentialID string, auth CSCAut
 	if err != nil {
 		return nil, err
 	}
-	if info.KeyStatus == "disabled" {
+	if strings.EqualFold(info.KeyStatus, "disabled") {
 		return nil, &CSCError{Op: "credentials/info", Reason: CSCDisabled, Description: "key/status is disabled"}
 	}
 	leaf := info.Certificates[0]
@@ -484,7 +559,7 @@ func (s *CSCSigner) SignDigests(ctx context.Context, digests [][]byte, opts cryp
 	errs = make([]error, n)
 	failed := 0
 	fail := func(i int, err error) {
-		if errs[i] == nil {
+		if errs[i] == nil && sigs[i] == nil { // a digest signed before a later failure stays signed
 			errs[i] = err
 			failed++
 		}
@@ -515,6 +590,7 @@ func (s *CSCSigner) SignDigests(ctx context.Context, digests [][]byte, opts cryp
 	group := min(max(s.info.Multisign, 1), maxCSCBatch) // a service may claim any multisign; one request stays bounded
 	perCall := s.MaxHashesPerCall
 	done := n - len(todo)
+	renewed := false
 groups:
 	for start := 0; start < len(todo); start += group {
 		idx := todo[start:min(start+group, len(todo))]
@@ -522,7 +598,7 @@ groups:
 			failAll(todo[start:], err)
 			break
 		}
-		auth, err := s.authorize(ctx, idx, digests, opts.HashFunc())
+		auth, factors, err := s.authorize(ctx, idx, digests, opts.HashFunc(), nil)
 		if err != nil {
 			failAll(idx, err)
 			if isFatalAuth(err) { // a wrong PIN must not be retried N times: it locks the credential
@@ -535,13 +611,27 @@ groups:
 		if perCall > 0 {
 			step = perCall
 		}
-		for cs := 0; cs < len(idx); cs += step {
+		for cs := 0; cs < len(idx); {
 			chunk := idx[cs:min(cs+step, len(idx))]
 			hs := make([][]byte, len(chunk))
 			for j, i := range chunk {
 				hs[j] = digests[i]
 			}
-			out, err := s.c.SignHash(ctx, auth, s.cert.PublicKey, s.info.KeyAlgorithms, hs, opts)
+			var out [][]byte
+			var err error
+			if auth.sad != "" && time.Now().After(auth.expires) { // the service said when: no request doomed to fail
+				err = &CSCError{Op: "signatures/signHash", Reason: CSCSADExpired, Description: "the SAD's expiresIn has passed"}
+			} else {
+				out, err = s.c.SignHash(ctx, auth, s.cert.PublicKey, s.info.KeyAlgorithms, hs, opts)
+			}
+			if err != nil && !renewed && sadRefused(err) && s.canRenew(factors) {
+				renewed = true // once per call: a service whose SADs keep expiring is not asked for ever
+				var rerr error
+				if auth, factors, rerr = s.authorize(ctx, idx[cs:], digests, opts.HashFunc(), factors); rerr == nil {
+					continue // the same chunk, with the new SAD
+				}
+				err = rerr
+			}
 			if err != nil {
 				failAll(idx[cs:], err) // the SAD is no use for the rest of the group either
 				if isFatalAuth(err) {  // the access token was refused, the credential locked: no further PIN is sent
@@ -562,6 +652,7 @@ groups:
 			if progress != nil {
 				progress(done, n)
 			}
+			cs += len(chunk)
 		}
 	}
 	if failed == 0 {
@@ -588,26 +679,133 @@ func isFatalAuth(err error) bool {
 // authorize asks the callback for the PIN/OTP and calls credentials/authorize for the
 // digests at idx. A credential authorised through OAuth2 (authMode oauth2code) needs no
 // SAD: the caller's access token has credential scope, and signHash goes without one.
-func (s *CSCSigner) authorize(ctx context.Context, idx []int, digests [][]byte, h crypto.Hash) (*CSCAuthorization, error) {
+// renew, when not nil, holds the factors of the authorisation whose SAD expired: its
+// PIN is sent again without asking, with a fresh OTP from FreshOTP when it had one.
+func (s *CSCSigner) authorize(ctx context.Context, idx []int, digests [][]byte, h crypto.Hash, renew *cscFactors) (*CSCAuthorization, *cscFactors, error) {
 	if s.info.AuthMode == "oauth2code" {
-		return &CSCAuthorization{credentialID: s.info.ID, expires: time.Now().Add(time.Hour), allowed: len(idx)}, nil
+		return &CSCAuthorization{credentialID: s.info.ID, expires: time.Now().Add(time.Hour), allowed: len(idx)}, nil, nil
 	}
 	r := CSCAuthorizeRequest{NumSignatures: len(idx), Hash: h, Description: s.Description}
-	if s.info.SCAL == 2 {
+	if s.info.SCAL == 2 || s.hashesInAuthorize.Load() {
 		for _, i := range idx {
 			r.Hashes = append(r.Hashes, digests[i])
 		}
 	}
-	if s.auth != nil {
+	if s.info.OTP.Presence != "" && s.info.OTP.Presence != "false" && strings.EqualFold(s.info.OTP.Type, "online") &&
+		(renew == nil && s.auth != nil || renew != nil && renew.otp != "") {
+		// An online OTP is sent by the service on request, before the signer types it.
+		// A service that does not implement sendOTP (404, 405) delivers it otherwise.
+		if err := s.c.SendOTP(ctx, s.info.ID); err != nil && !wrongRoute(err) {
+			return nil, nil, err
+		}
+	}
+	switch {
+	case renew != nil:
+		r.PIN = renew.pin
+		if renew.otp != "" {
+			otp, err := s.FreshOTP(ctx, s.info, len(idx))
+			if err != nil {
+				return nil, nil, &PINError{Reason: PINNotGiven, Err: err}
+			}
+			r.OTP = otp
+		}
+	case s.auth != nil:
 		var err error
 		if r.PIN, r.OTP, err = s.auth(ctx, s.info, len(idx)); err != nil {
-			return nil, &PINError{Reason: PINNotGiven, Err: err}
+			return nil, nil, &PINError{Reason: PINNotGiven, Err: err}
 		}
 	}
 	if s.info.PIN.Required() && r.PIN == "" {
-		return nil, &PINError{Token: s.info.ID, Reason: PINNotGiven}
+		return nil, nil, &PINError{Token: s.info.ID, Reason: PINNotGiven}
 	}
-	return s.c.Authorize(ctx, s.info, r)
+	if s.info.OTP.Required() && r.OTP == "" && renew != nil {
+		return nil, nil, &PINError{Token: s.info.ID, Reason: PINNotGiven}
+	}
+	a, err := s.c.Authorize(ctx, s.info, r)
+	if err != nil && len(r.Hashes) == 0 && wantsHashes(err) {
+		// A service that binds every SAD to its hashes although the credential says
+		// SCAL 1: send them, now and for the rest of this signer's life.
+		s.hashesInAuthorize.Store(true)
+		for _, i := range idx {
+			r.Hashes = append(r.Hashes, digests[i])
+		}
+		a, err = s.c.Authorize(ctx, s.info, r)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, &cscFactors{pin: r.PIN, otp: r.OTP}, nil
+}
+
+// canRenew reports whether an expired SAD authorised with factors may be renewed: a
+// SAD authorised without OTP always (the PIN given before is sent again), one with an
+// OTP only when FreshOTP can give a new one (an OTP is good once).
+func (s *CSCSigner) canRenew(factors *cscFactors) bool {
+	if factors == nil || s.info.AuthMode == "oauth2code" {
+		return false
+	}
+	return factors.otp == "" || s.FreshOTP != nil
+}
+
+// wantsV1Hash reports a request refused for want of "hash", the CSC v1 name of
+// "hashes" ("Missing (or invalid type) array parameter hash").
+func wantsV1Hash(err error) bool {
+	var ce *CSCError
+	if !errors.As(err, &ce) || ce.Reason != CSCInvalidRequest {
+		return false
+	}
+	d := strings.ToLower(ce.Description)
+	i := strings.Index(d, "parameter hash")
+	if i < 0 {
+		return false
+	}
+	rest := d[i+len("parameter hash"):]
+	return rest == "" || !strings.HasPrefix(rest, "es") && !strings.HasPrefix(rest, "algo")
+}
+
+// wantsHashAlgo reports a signHash refused for want of "hashAlgo", the CSC v1 name of
+// hashAlgorithmOID ("Missing (or invalid type) string parameter hashAlgo").
+func wantsHashAlgo(err error) bool {
+	var ce *CSCError
+	if !errors.As(err, &ce) || ce.Reason != CSCInvalidRequest {
+		return false
+	}
+	d := strings.ToLower(ce.Description)
+	return strings.Contains(d, "parameter hashalgo") && !strings.Contains(d, "hashalgorithmoid")
+}
+
+// wantsOtherAlgo reports a signHash refused for its signAlgo ("Invalid parameter
+// signAlgo", an unsupported algorithm).
+func wantsOtherAlgo(err error) bool {
+	var ce *CSCError
+	if !errors.As(err, &ce) || ce.Reason != CSCInvalidRequest {
+		return false
+	}
+	d := strings.ToLower(ce.Description)
+	return strings.Contains(d, "signalgo") || strings.Contains(d, "algorithm")
+}
+
+// wantsHashes reports an authorisation refused because it carried no hashes (the CSC
+// error table's "Missing (or invalid type) array parameter hashes").
+func wantsHashes(err error) bool {
+	var ce *CSCError
+	if !errors.As(err, &ce) || ce.Reason != CSCInvalidRequest {
+		return false
+	}
+	d := strings.ToLower(ce.Description)
+	return strings.Contains(d, "parameter hash") || strings.Contains(d, "hashes") && (strings.Contains(d, "missing") || strings.Contains(d, "required"))
+}
+
+// sadRefused reports a signHash refused because its SAD expired, or (the words of
+// services that forget an expired SAD) is no longer known: "Invalid parameter SAD"
+// for a SAD this SignDigests call was given a moment before and has not used up.
+func sadRefused(err error) bool {
+	var ce *CSCError
+	if !errors.As(err, &ce) {
+		return false
+	}
+	d := strings.ToLower(ce.Description)
+	return ce.Reason == CSCSADExpired || ce.Reason == CSCInvalidRequest && (strings.Contains(d, "parameter sad") || strings.Contains(d, "invalid sad"))
 }
 
 // verifySignature checks sig over digest with pub and returns it in the form crypto.Signer
@@ -627,6 +825,10 @@ func verifySignature(pub crypto.PublicKey, digest, sig []byte, opts crypto.Signe
 	case *ecdsa.PublicKey:
 		if ecdsa.VerifyASN1(k, digest, sig) {
 			return sig, nil
+		}
+		var rs struct{ R, S *big.Int } // DER that is not minimal (a BER encoder): re-encoded
+		if rest, err := asn1.Unmarshal(sig, &rs); err == nil && len(rest) == 0 && rs.R.Sign() > 0 && rs.S.Sign() > 0 && ecdsa.Verify(k, digest, rs.R, rs.S) {
+			return asn1.Marshal(rs)
 		}
 		size := (k.Curve.Params().BitSize + 7) / 8
 		if len(sig) == 2*size {

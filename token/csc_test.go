@@ -12,6 +12,7 @@ import (
 	_ "crypto/sha512"
 	"crypto/x509"
 	"encoding/asn1"
+	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"math/big"
@@ -543,6 +544,8 @@ func TestCSCErrorClassification(t *testing.T) {
 		{400, "invalid_request", "SAD expired", ErrCSCSADExpired},
 		{400, "invalid_request", "The credential identified by credentialID is disabled", ErrCSCCredentialDisabled},
 		{400, "invalid_request", "Signing certificate is expired", ErrCSCCredentialDisabled},
+		{400, "invalid_request", "Signing certificate 'O=UBND,CN=Nguyen Van A' is expired", ErrCSCCredentialDisabled},
+		{400, "invalid_request", "PIN locked", ErrCSCCredentialLocked},
 		{400, "invalid_request", "Hash is not authorized by the SAD", ErrCSCInvalidRequest},
 		{401, "", "", ErrCSCUnauthorized},
 		{429, "", "", ErrCSCRateLimited},
@@ -558,4 +561,135 @@ func TestCSCErrorClassification(t *testing.T) {
 	assert.Equal(t, "bad *** here", cleanDescription("bad \x00SECRET\x01 here", []string{"\x00SECRET\x01"}))
 	assert.NotContains(t, cleanDescription("PIN 42 is wrong", []string{"42"}), "42", "a two-digit PIN is withheld too")
 	assert.Equal(t, "PIN is wrong", cleanDescription("PIN is wrong", []string{"42", ""}))
+}
+
+// TestCSCSADRenewedMidBatch: a SAD that expires in the middle of SignDigests is renewed
+// once for the digests left (with their hashes for SCAL 2, the PIN given before and no
+// second call to the PIN callback); with an OTP it is renewed only through FreshOTP.
+func TestCSCSADRenewedMidBatch(t *testing.T) {
+	ctx := context.Background()
+	digests := func(n int) [][]byte {
+		var ds [][]byte
+		for i := range n {
+			ds = append(ds, cscDigest(crypto.SHA256, fmt.Sprint("công văn ", i)))
+		}
+		return ds
+	}
+	for _, scal := range []int{1, 2} {
+		t.Run(fmt.Sprint("SCAL", scal), func(t *testing.T) {
+			f := newCSCFixture(t, func(c *csctest.Credential) { c.SCAL = scal })
+			asked := 0
+			s, err := f.client.Signer(ctx, "rsa", func(context.Context, *CSCCredentialInfo, int) (string, string, error) {
+				asked++
+				return "123456", "", nil
+			})
+			require.NoError(t, err)
+			s.MaxHashesPerCall = 3
+			f.srv.ExpireNextSADAfter(3)
+			ds := digests(7)
+			sigs, errs := s.SignDigests(ctx, ds, crypto.SHA256, nil)
+			require.Nil(t, errs)
+			for i, sig := range sigs {
+				assert.NoError(t, rsa.VerifyPKCS1v15(&f.rsaKey.PublicKey, crypto.SHA256, ds[i], sig))
+			}
+			assert.Equal(t, 2, f.srv.Calls("credentials/authorize"))
+			assert.Equal(t, 1, asked)
+			assert.Equal(t, 4, f.srv.Calls("signatures/signHash"), "3 signed, 3 refused, then 3 and 1")
+		})
+	}
+	t.Run("OTP without a fresh OTP source", func(t *testing.T) {
+		f := newCSCFixture(t, nil)
+		s, err := f.client.Signer(ctx, "ec", fixedAuth("123456", "654321"))
+		require.NoError(t, err)
+		s.MaxHashesPerCall = 2
+		f.srv.ExpireNextSADAfter(2)
+		_, errs := s.SignDigests(ctx, digests(4), crypto.SHA256, nil)
+		require.Len(t, errs, 4)
+		assert.NoError(t, errs[0])
+		assert.NoError(t, errs[1])
+		assert.ErrorIs(t, errs[2], ErrCSCSADExpired)
+		assert.ErrorIs(t, errs[3], ErrCSCSADExpired)
+		assert.Equal(t, 1, f.srv.Calls("credentials/authorize"))
+	})
+	t.Run("OTP source fails", func(t *testing.T) {
+		f := newCSCFixture(t, nil)
+		s, err := f.client.Signer(ctx, "ec", fixedAuth("123456", "654321"))
+		require.NoError(t, err)
+		s.FreshOTP = func(context.Context, *CSCCredentialInfo, int) (string, error) {
+			return "", fmt.Errorf("người ký không nhập OTP")
+		}
+		s.MaxHashesPerCall = 2
+		f.srv.ExpireNextSADAfter(2)
+		_, errs := s.SignDigests(ctx, digests(4), crypto.SHA256, nil)
+		require.Len(t, errs, 4)
+		assert.NoError(t, errs[1])
+		assert.ErrorIs(t, errs[2], ErrNoPIN)
+		assert.Equal(t, 1, f.srv.Calls("credentials/authorize"))
+	})
+}
+
+// TestCSCParseVariants: the shapes of independent services' answers the client reads
+// (the end-to-end variants are in the module root's TestCSCInteropVariants).
+func TestCSCParseVariants(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"AAEC/w==", "000102ff"}, {"AAEC_w==", "000102ff"}, {"AAEC/w", "000102ff"}, {"AAEC_w", "000102ff"},
+		{"AA\r\nEC/w==", "000102ff"}, {"-----BEGIN CERTIFICATE-----\nAAEC/w==\n-----END CERTIFICATE-----\n", "000102ff"},
+	} {
+		in := strings.NewReplacer(`\r`, "\r", `\n`, "\n").Replace(tc.in)
+		b, err := decodeBase64(in)
+		require.NoError(t, err, tc.in)
+		assert.Equal(t, tc.want, fmt.Sprintf("%x", b), tc.in)
+	}
+	_, err := decodeBase64("***")
+	assert.Error(t, err)
+
+	for _, tc := range []struct {
+		body       string
+		code, desc string
+	}{
+		{`{"error":"invalid_request","error_description":"SAD expired"}`, "invalid_request", "SAD expired"},
+		{`{"message":"SAD expired"}`, "", "SAD expired"},
+		{`{"status":400,"error":{"code":"invalid_pin","message":"Wrong PIN"}}`, "invalid_pin", "Wrong PIN"},
+		{`{"errorCode":4001,"errorMessage":"Sai mã PIN"}`, "4001", "Sai mã PIN"},
+	} {
+		e, ok := parseCSCError([]byte(tc.body))
+		require.True(t, ok, tc.body)
+		assert.Equal(t, tc.code, e.Error, tc.body)
+		assert.Equal(t, tc.desc, e.ErrorDescription, tc.body)
+	}
+
+	p := newTestPKI(t)
+	rk, _ := cscKeys(t)
+	leaf := p.leaf(t, "Nguyễn Văn A", rk.Public())
+	b64 := func(c *x509.Certificate) string { return base64.StdEncoding.EncodeToString(c.Raw) }
+	for _, tc := range []struct {
+		name, auth   string
+		pin, otp     string // presence
+		pinID, otpID string
+		authData     bool
+	}{
+		{"objects", `"auth":{"mode":"explicit","objects":[{"type":"Password","id":"pin-1"},{"type":"OTP","id":"OTP"}]}`, "true", "true", "pin-1", "OTP", true},
+		{"objects as strings", `"auth":{"mode":"explicit","objects":["PIN"]}`, "true", "", "PIN", "", true},
+		{"authDto", `"authDto":{"mode":"explicit","objects":["PIN","OTP"]}`, "true", "true", "PIN", "OTP", true},
+		{"expression AND", `"auth":{"mode":"explicit","expression":"(PASSWORD AND OTP)","objects":[{"type":"Password","id":"PASSWORD"},"OTP"]}`, "true", "true", "PASSWORD", "OTP", true},
+		{"expression OR", `"auth":{"mode":"explicit","expression":"PIN OR OTP","objects":["PIN","OTP"]}`, "optional", "optional", "PIN", "OTP", true},
+		{"flat v1", `"authMode":"explicit","PIN":{"presence":true},"OTP":{"presence":"false","ID":"dev-1"}`, "true", "false", "", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// The chain root first: the leaf is still found.
+			raw := `{"key":{"status":"enabled","algo":["1.2.840.113549.1.1.11"],"len":"2048"},"cert":{"certificates":["` + b64(p.root) + `","` + b64(p.issuing) + `","` + b64(leaf) + `"]},"SCAL":2,"multisign":"10",` + tc.auth + `}`
+			info, err := parseCredentialInfo([]byte(raw))
+			require.NoError(t, err)
+			assert.True(t, info.Certificates[0].Equal(leaf))
+			assert.Equal(t, "explicit", info.AuthMode)
+			assert.Equal(t, tc.pin, info.PIN.Presence)
+			assert.Equal(t, tc.otp, info.OTP.Presence)
+			assert.Equal(t, tc.pinID, info.pinID)
+			assert.Equal(t, tc.otpID, info.otpID)
+			assert.Equal(t, tc.authData, info.authData)
+			assert.Equal(t, 2, info.SCAL)
+			assert.Equal(t, 10, info.Multisign)
+			assert.Equal(t, 2048, info.KeyLength)
+		})
+	}
 }

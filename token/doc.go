@@ -47,14 +47,21 @@
 // signatures/signHash). The caller supplies the OAuth2 access token; the client runs no
 // OAuth flow. [CSCClient.Signer] turns a credential into a [*CSCSigner], a [Signer]
 // usable wherever a token key is; the PIN and OTP come from a [CSCAuthFunc] at each
-// authorisation and are never kept. [CSCSigner.SignDigests] signs many digests with one
+// authorisation and are kept no longer than one SignDigests call (a SAD that expires in
+// the middle of it is renewed once with the same PIN, and a fresh OTP from
+// [CSCSigner.FreshOTP] when it needed one). [CSCSigner.SignDigests] signs many digests with one
 // credentials/authorize (numSignatures = N, the hashes sent along when the credential's
 // SCAL is 2) and as few signHash calls as the service allows; [Batch] gives the same
 // [BatchSigner] shape to any other key (a PKCS#11 token signs a batch under its one
 // login). Every signature the service returns is verified with the certificate. An
 // authorisation the service holds pending (HTTP 202, the signer approves on a phone) is
 // polled with credentials/authorizeCheck; a credential whose authMode is oauth2code
-// signs with the caller's credential-scope access token and no SAD.
+// signs with the caller's credential-scope access token and no SAD. The client reads
+// the answers of services that differ from the specification where others were found
+// to (info by GET, credentialInfos, authentication objects as names, v1 shapes, URL-safe
+// base64, raw ECDSA signatures, non-CSC error bodies; see token/CSC_INTEROP.md);
+// [CSCClient.ListCredentialInfos] gets every credential's details with as few requests
+// as the service allows.
 //
 // Failures are [*CSCError] values with Vietnamese and English messages, matching ErrCSC
 // and one sentinel per reason (ErrPINIncorrect, ErrCSCCredentialLocked / ErrPINLocked,

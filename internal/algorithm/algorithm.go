@@ -35,34 +35,74 @@ var (
 	OIDSHA512 = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}
 )
 
+// The SHA-3 digest algorithm identifiers (NIST CSOR, FIPS 202).
+var (
+	OIDSHA3_256 = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 8}
+	OIDSHA3_384 = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 9}
+	OIDSHA3_512 = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 10}
+)
+
+// hashUse says what the module does with a hash algorithm's identifier.
+type hashUse uint8
+
+const (
+	// useVerify: the identifier is recognised in what the module reads and writes
+	// itself (CMS SignedData, time-stamp tokens, OCSP): HashOID and HashFromOID.
+	// SHA-1 and MD5 are recognised so that callers can refuse them by name.
+	useVerify hashUse = 1 << iota
+	// useRemote: the identifier may be sent to a remote signing service
+	// (hashAlgorithmOID of the CSC API) for it to sign a digest made with the hash:
+	// RemoteHashOID. Only hashes the policy accepts for new signatures.
+	useRemote
+)
+
+// hashOIDs is the module's one table of digest algorithm identifiers.
 var hashOIDs = []struct {
 	h   crypto.Hash
 	oid asn1.ObjectIdentifier
+	use hashUse
 }{
-	{crypto.SHA256, OIDSHA256}, {crypto.SHA384, OIDSHA384}, {crypto.SHA512, OIDSHA512},
-	{crypto.SHA1, OIDSHA1}, {crypto.MD5, OIDMD5},
+	{crypto.SHA256, OIDSHA256, useVerify | useRemote},
+	{crypto.SHA384, OIDSHA384, useVerify | useRemote},
+	{crypto.SHA512, OIDSHA512, useVerify | useRemote},
+	{crypto.SHA1, OIDSHA1, useVerify},
+	{crypto.MD5, OIDMD5, useVerify},
+	{crypto.SHA3_256, OIDSHA3_256, useRemote},
+	{crypto.SHA3_384, OIDSHA3_384, useRemote},
+	{crypto.SHA3_512, OIDSHA3_512, useRemote},
 }
 
-// HashOID returns the digest algorithm identifier of h.
-func HashOID(h crypto.Hash) (asn1.ObjectIdentifier, bool) {
+func hashOID(h crypto.Hash, use hashUse) (asn1.ObjectIdentifier, bool) {
 	for _, e := range hashOIDs {
-		if e.h == h {
+		if e.h == h && e.use&use != 0 {
 			return e.oid, true
 		}
 	}
 	return nil, false
 }
 
-// HashFromOID maps a digest algorithm identifier to a crypto.Hash (0 when unknown).
-// SHA-1 and MD5 are recognised so that callers can refuse them by name.
+// HashOID returns the digest algorithm identifier of h as the module's CMS, TSP and
+// OCSP code reads and writes it (the SHA-2 family, and SHA-1 and MD5 so they can be
+// refused by name).
+func HashOID(h crypto.Hash) (asn1.ObjectIdentifier, bool) { return hashOID(h, useVerify) }
+
+// HashFromOID maps a digest algorithm identifier to a crypto.Hash (0 when unknown),
+// for verification: the SHA-2 family; SHA-1 and MD5 are recognised so that callers
+// can refuse them by name.
 func HashFromOID(oid asn1.ObjectIdentifier) crypto.Hash {
 	for _, e := range hashOIDs {
-		if e.oid.Equal(oid) {
+		if e.use&useVerify != 0 && e.oid.Equal(oid) {
 			return e.h
 		}
 	}
 	return 0
 }
+
+// RemoteHashOID returns the identifier sent to a remote signing service (the CSC
+// API's hashAlgorithmOID) for a digest made with h, for the hashes accepted for
+// signing remotely: the SHA-2 and SHA-3 families of 256 bits and more; never SHA-1
+// or MD5.
+func RemoteHashOID(h crypto.Hash) (asn1.ObjectIdentifier, bool) { return hashOID(h, useRemote) }
 
 // DigestInfoPrefix is the DER prefix of a PKCS#1 v1.5 DigestInfo (RFC 8017 §9.2,
 // note 1) for each hash the module signs or verifies with; the digest bytes follow.

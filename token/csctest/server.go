@@ -79,6 +79,7 @@ type Server struct {
 	echo        bool
 	sadLifetime time.Duration
 	latency     time.Duration
+	expireAfter []int // for the next SADs issued: expired after that many signatures
 
 	server   *http.Server
 	listener net.Listener
@@ -102,7 +103,10 @@ type sadState struct {
 	cred      string
 	remaining int
 	expires   time.Time
-	hashes    map[string]bool // SCAL 2: the authorised hashes (hex)
+	// expireAfter, when > 0, is how many signatures the SAD makes before it expires
+	// (ExpireNextSADAfter); used counts them.
+	expireAfter, used int
+	hashes            map[string]bool // SCAL 2: the authorised hashes (hex)
 }
 
 // NewHandlerServer returns a server that is not listening: use [Server.Handler] to
@@ -231,6 +235,16 @@ func (s *Server) ExpireSADs() {
 	for _, st := range s.sads {
 		st.expires = time.Now().Add(-time.Second)
 	}
+}
+
+// ExpireNextSADAfter makes the next SAD issued expire once k signatures were made
+// with it (k ≥ 1; a signHash call that starts before then completes), as a SAD
+// whose lifetime runs out in the middle of a batch: further signHash calls with it
+// are answered "SAD expired". Each call applies to one further SAD, in order.
+func (s *Server) ExpireNextSADAfter(k int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.expireAfter = append(s.expireAfter, max(k, 1))
 }
 
 // SetSADLifetime sets the lifetime of the SADs issued from now on (default 1 h).
@@ -621,6 +635,9 @@ func (s *Server) authorize(req map[string]json.RawMessage) (any, *apiError) {
 	c.wrongPINs = 0
 	sad := randomSAD()
 	st := &sadState{cred: c.ID, remaining: num, expires: time.Now().Add(s.sadLifetime)}
+	if len(s.expireAfter) > 0 {
+		st.expireAfter, s.expireAfter = s.expireAfter[0], s.expireAfter[1:]
+	}
 	if present {
 		st.hashes = map[string]bool{}
 		for _, h := range hashes {
@@ -712,7 +729,7 @@ func (s *Server) signHash(req map[string]json.RawMessage) (any, *apiError) {
 		}
 		return nil, badRequest("Invalid parameter SAD")
 	}
-	if time.Now().After(st.expires) {
+	if time.Now().After(st.expires) || (st.expireAfter > 0 && st.used >= st.expireAfter) {
 		delete(s.sads, sad)
 		return nil, badRequest("SAD expired")
 	}
@@ -782,6 +799,7 @@ func (s *Server) signHash(req map[string]json.RawMessage) (any, *apiError) {
 		sigs[i] = base64.StdEncoding.EncodeToString(sig)
 	}
 	st.remaining -= len(hashes)
+	st.used += len(hashes)
 	if st.remaining == 0 {
 		delete(s.sads, sad) // used up: the SAD is invalid from now on
 	}
