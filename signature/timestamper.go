@@ -45,7 +45,7 @@ func requestTimestampDigest(ctx context.Context, ts Timestamper, purpose string,
 	if len(der) == 0 || len(der) > maxTokenSize {
 		return fail(fmt.Errorf("the TSA returned a token of %d bytes", len(der)))
 	}
-	tok, err := parseTimestampToken(der, nil)
+	tok, err := parseTimestampToken(der)
 	if err != nil {
 		return fail(err)
 	}

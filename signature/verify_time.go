@@ -11,7 +11,7 @@ import (
 // ranges, the TSA's path at the time-stamp's time, and the modifications after it.
 func (v *verifier) finishDocTimestamp(s *sigState) {
 	rep := s.rep
-	tok, err := parseTimestampToken(s.contents, v.tokenCandidates(nil))
+	tok, err := parseTimestampToken(s.contents, v.tokenCandidates(nil)...)
 	var weak *weakTimestampError
 	var notFound *tsaNotFoundError
 	switch {
@@ -148,7 +148,7 @@ func (v *verifier) signatureTimestamp(s *sigState) {
 		unproven(nil)
 		return
 	}
-	tok, err := parseTimestampToken(der, v.tokenCandidates(s.sd.Certificates))
+	tok, err := parseTimestampToken(der, v.tokenCandidates(s.sd.Certificates)...)
 	var weak *weakTimestampError
 	var notFound *tsaNotFoundError
 	switch {

@@ -40,7 +40,7 @@ var errTimestampFormat = errors.New("not an RFC 3161 time-stamp token")
 // (without TSA) together with a *tsaNotFoundError: its signature cannot be checked, so
 // it is INDETERMINATE/NO_SIGNING_CERTIFICATE_FOUND, not a forgery; its imprint can
 // still be compared.
-func parseTimestampToken(der []byte, candidates []*x509.Certificate) (*timestampToken, error) {
+func parseTimestampToken(der []byte, candidates ...*x509.Certificate) (*timestampToken, error) {
 	t, err := cms.ParseTimeStampToken(der)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", errTimestampFormat, err)
