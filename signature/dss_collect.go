@@ -31,6 +31,9 @@ type dssSubject struct {
 	vri   pdf.Name
 	ends  []*x509.Certificate
 	pool  []*x509.Certificate
+	// warn says what of this signature's validation data cannot be added (a
+	// time-stamp token that does not carry its TSA's certificate).
+	warn string
 }
 
 // findDSSSubjects lists the document's signatures and document time-stamps. A
@@ -59,13 +62,13 @@ func findDSSSubjects(doc *pdf.Document, extra []*x509.Certificate) ([]dssSubject
 		if len(subs) >= maxLevelSubjects {
 			return nil, nil, signErr(ErrDocument, nil, "more than %d signatures", maxLevelSubjects)
 		}
-		sub, warn, err := dssSubjectOf(f.Name, contents, extra)
+		sub, err := dssSubjectOf(f.Name, contents, extra)
 		if err != nil {
 			warns = append(warns, fmt.Sprintf("signature field %q: %v; no validation data added for it", f.Name, err))
 			continue
 		}
-		if warn != "" {
-			warns = append(warns, fmt.Sprintf("signature field %q: %s", f.Name, warn))
+		if sub.warn != "" {
+			warns = append(warns, fmt.Sprintf("signature field %q: %s", f.Name, sub.warn))
 		}
 		subs = append(subs, sub)
 	}
@@ -112,15 +115,15 @@ func existingDSSCertificates(doc *pdf.Document) []*x509.Certificate {
 // token (its TSA). A certificate the CMS leaves out is looked up among extra (and,
 // for a signature time-stamp's TSA, among the signature's certificates) and, found,
 // goes into the DSS with its chain. A signature time-stamp whose TSA certificate is
-// nowhere is a warning: the signature's own data is still gathered.
-func dssSubjectOf(field string, contents []byte, extra []*x509.Certificate) (sub dssSubject, warn string, err error) {
-	sub = dssSubject{field: field, vri: vriKey(contents)}
+// nowhere is a warning (sub.warn): the signature's own data is still gathered.
+func dssSubjectOf(field string, contents []byte, extra []*x509.Certificate) (dssSubject, error) {
+	sub := dssSubject{field: field, vri: vriKey(contents)}
 	sd, err := cms.Parse(contents)
 	if err != nil {
-		return sub, "", fmt.Errorf("unreadable CMS: %v", err)
+		return sub, fmt.Errorf("unreadable CMS: %v", err)
 	}
 	if len(sd.Signers) == 0 {
-		return sub, "", errors.New("the CMS has no signer")
+		return sub, errors.New("the CMS has no signer")
 	}
 	add := func(sd *cms.SignedData, more []*x509.Certificate) error {
 		cert, err := sd.SignerCertificate(sd.Signers[0])
@@ -135,16 +138,18 @@ func dssSubjectOf(field string, contents []byte, extra []*x509.Certificate) (sub
 		return nil
 	}
 	if err := add(sd, nil); err != nil {
-		return sub, "", err
+		return sub, err
 	}
 	if tok, ok := sd.Signers[0].SignatureTimeStampToken(); ok {
 		if tsd, err := cms.Parse(tok); err == nil && len(tsd.Signers) > 0 {
 			if err := add(tsd, sd.Certificates); err != nil {
-				return sub, fmt.Sprintf("signature time-stamp: %v; no validation data added for its TSA", err), nil
+				// A token requested with certReq false whose TSA certificate is
+				// nowhere: the signer's own data is still added; the TSA's cannot be.
+				sub.warn = fmt.Sprintf("signature time-stamp: %v; no validation data added for its TSA", err)
 			}
 		}
 	}
-	return sub, "", nil
+	return sub, nil
 }
 
 // revocationInfo is the status data obtained for one certificate.
