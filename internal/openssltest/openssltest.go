@@ -144,7 +144,11 @@ func InPrivateNetwork(t *testing.T) bool {
 	if err != nil || !strings.Contains(string(out), "--- PASS: "+t.Name()) {
 		t.Fatalf("%s inside a private network namespace: %v\n%s", t.Name(), err, out)
 	}
-	t.Logf("passed inside a private network namespace (only a loopback interface)")
+	if testing.Verbose() {
+		t.Logf("passed inside a private network namespace (only a loopback interface):\n%s", out)
+	} else {
+		t.Logf("passed inside a private network namespace (only a loopback interface)")
+	}
 	return false
 }
 
