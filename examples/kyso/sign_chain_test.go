@@ -1,8 +1,10 @@
 package main
 
 import (
+	"crypto/x509"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -162,4 +164,50 @@ func TestSignCommandCSCLeafOnly(t *testing.T) {
 	code, stdout, stderr = runCLI(t, env, append([]string{"sign", "-in-dir", inDir, "-out-dir", outDir2}, csc...)...)
 	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
 	assert.Equal(t, 1, strings.Count(stderr, "kyso sign: warning: không bổ sung được chuỗi chứng thư"), stderr)
+}
+
+// TestSignLeafOnlyPKCS11: a USB token (SoftHSM2) that holds the signer's key and its
+// own certificate, nothing else — the common VGCA token. "kyso sign -pkcs11" embeds
+// the issuing CA found through the AIA caIssuers URL.
+func TestSignLeafOnlyPKCS11(t *testing.T) {
+	if noPKCS11() {
+		t.Skip("built with CGO_ENABLED=0: no PKCS#11")
+	}
+	tokenTestTool(t, "softhsm2-util")
+	tokenTestTool(t, "pkcs11-tool")
+	p := certstatustest.NewPKI(t)
+	f := newLeafOnlyFiles(t, p)
+	dir := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "tokens"), 0o700))
+	conf := filepath.Join(dir, "softhsm2.conf")
+	require.NoError(t, os.WriteFile(conf, []byte("directories.tokendir = "+filepath.Join(dir, "tokens")+"\nobjectstore.backend = file\nlog.level = ERROR\n"), 0o600))
+	t.Setenv("SOFTHSM2_CONF", conf)
+	run := func(name string, args ...string) {
+		out, err := exec.Command(name, args...).CombinedOutput()
+		require.NoError(t, err, "%s %v: %s", name, args, out)
+	}
+	const label, pin = "Lãnh đạo", "1234"
+	run("softhsm2-util", "--init-token", "--free", "--label", label, "--pin", pin, "--so-pin", "87654321")
+	keyDER, err := x509.MarshalPKCS8PrivateKey(p.Leader.Key)
+	require.NoError(t, err)
+	for typ, der := range map[string][]byte{"privkey": keyDER, "cert": p.Leader.Cert.Raw} {
+		obj := filepath.Join(dir, typ+".der")
+		require.NoError(t, os.WriteFile(obj, der, 0o600))
+		args := []string{"--module", tokenTestModule, "--token-label", label, "--login", "--pin", pin, "--write-object", obj, "--type", typ, "--label", "leader", "--id", "01"}
+		if typ == "privkey" {
+			args = append(args, "--usage-sign")
+		}
+		run("pkcs11-tool", args...)
+	}
+
+	out := filepath.Join(f.dir, "token.pdf")
+	before := p.Hits("aia")
+	code, stdout, stderr := runCLI(t, map[string]string{"PIN": pin}, "sign", "-in", f.in, "-out", out,
+		"-pkcs11", tokenTestModule, "-token", label, "-pin-env", "PIN", "-trust", f.root)
+	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	assert.NotContains(t, stderr, "warning")
+	assert.Equal(t, 1, p.Hits("aia")-before, "the CA was downloaded")
+	assert.Equal(t, 1, pdfsigValid(t, out))
+	ind, sub := verifiesRootOnly(t, f.root, out)
+	assert.Equal(t, "TOTAL_PASSED", ind, sub)
 }
