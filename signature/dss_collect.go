@@ -31,6 +31,9 @@ type dssSubject struct {
 	vri   pdf.Name
 	ends  []*x509.Certificate
 	pool  []*x509.Certificate
+	// warn says what of this signature's validation data cannot be added (a
+	// time-stamp token that does not carry its TSA's certificate).
+	warn string
 }
 
 // findDSSSubjects lists the document's signatures and document time-stamps. A
@@ -62,6 +65,9 @@ func findDSSSubjects(doc *pdf.Document) ([]dssSubject, []string, error) {
 		if err != nil {
 			warns = append(warns, fmt.Sprintf("signature field %q: %v; no validation data added for it", f.Name, err))
 			continue
+		}
+		if sub.warn != "" {
+			warns = append(warns, fmt.Sprintf("signature field %q: %s", f.Name, sub.warn))
 		}
 		subs = append(subs, sub)
 	}
@@ -95,7 +101,9 @@ func dssSubjectOf(field string, contents []byte) (dssSubject, error) {
 	if tok, ok := sd.Signers[0].SignatureTimeStampToken(); ok {
 		if tsd, err := cms.Parse(tok); err == nil && len(tsd.Signers) > 0 {
 			if err := add(tsd); err != nil {
-				return sub, fmt.Errorf("signature time-stamp: %v", err)
+				// A token requested with certReq false: the signer's own data is
+				// still added; the TSA's cannot be without its certificate.
+				sub.warn = fmt.Sprintf("signature time-stamp: %v; no validation data added for its TSA", err)
 			}
 		}
 	}

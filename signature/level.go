@@ -171,7 +171,7 @@ func levelAugment(ctx context.Context, w io.Writer, r io.ReaderAt, size int64, j
 	res.Level = lr
 	if sd, err := cms.Parse(der); err == nil && len(sd.Signers) == 1 {
 		if tokDER, ok := sd.Signers[0].SignatureTimeStampToken(); ok {
-			if tok, err := parseTimestampToken(tokDER); err == nil {
+			if tok, err := parseTimestampToken(tokDER, sd.Certificates...); err == nil {
 				lr.TimestampTime, lr.TSA = tok.GenTime, tok.tsaName()
 			}
 		}

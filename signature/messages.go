@@ -188,9 +188,9 @@ func msgSigningCertAttrMissing() msg {
 		"The ESS signing-certificate(-v2) attribute is missing: the signer's certificate is not bound to the signature.")
 }
 
-func msgSigningCertAttrWeak() msg {
-	return mf("Không có thuộc tính ESS signing-certificate(-v2) (cho phép với adbe.pkcs7.detached, nhưng yếu hơn PAdES).",
-		"No ESS signing-certificate(-v2) attribute (allowed for adbe.pkcs7.detached, weaker than PAdES).")
+func msgSigningCertAttrWeak(sf string) msg {
+	return mf("Không có thuộc tính ESS signing-certificate(-v2) (cho phép với %s, nhưng yếu hơn PAdES).",
+		"No ESS signing-certificate(-v2) attribute (allowed for %s, weaker than PAdES).", sf)
 }
 
 func msgSigningCertMismatch(why string) msg {
@@ -497,14 +497,16 @@ func revocationWhyVI(why string) string {
 	if strings.Contains(w, "no ocsp response or crl") {
 		add("không có phản hồi OCSP hay danh sách thu hồi (CRL) cho chứng thư số")
 	}
+	if strings.Contains(w, "ocsp-nocheck") {
+		add("phản hồi OCSP do máy chủ OCSP được ủy quyền ký, nhưng chứng thư số của máy chủ đó không có phần mở rộng id-pkix-ocsp-nocheck và không có dữ liệu thu hồi cho chính chứng thư số ấy")
+	} else if strings.Contains(w, "signature") && (strings.Contains(w, "invalid") || strings.Contains(w, "verif")) || strings.Contains(w, "not authori") || strings.Contains(w, "not signed by") {
+		add("phản hồi OCSP/CRL không hợp lệ hoặc không do bên có thẩm quyền ký")
+	}
 	if strings.Contains(w, "offline") {
 		add("đang kiểm tra ngoại tuyến: chỉ dùng dữ liệu có trong tài liệu")
 	}
 	if strings.Contains(w, "stale") || strings.Contains(w, "too old") || strings.Contains(w, "not fresh") || strings.Contains(w, "expired") {
 		add("dữ liệu OCSP/CRL đã quá hạn")
-	}
-	if strings.Contains(w, "signature") && (strings.Contains(w, "invalid") || strings.Contains(w, "verif")) || strings.Contains(w, "not authori") {
-		add("phản hồi OCSP/CRL không hợp lệ hoặc không do bên có thẩm quyền ký")
 	}
 	if len(parts) == 0 {
 		add("không có dữ liệu OCSP/CRL dùng được")

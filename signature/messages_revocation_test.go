@@ -17,6 +17,9 @@ func TestRevocationUnknownMessageIsReadable(t *testing.T) {
 		{"the issuer certificate is not available", "thiếu chứng thư số của tổ chức cấp"},
 		{"context deadline exceeded", "máy chủ OCSP/CRL không trả lời kịp; hãy thử lại sau"},
 		{"something new", "không có dữ liệu OCSP/CRL dùng được"},
+		// pdfcpu's testPAdES_BLT: a delegated responder without id-pkix-ocsp-nocheck.
+		{`not signed by the issuer or an authorised responder (OCSP): responder certificate "OCSP-server" lacks id-pkix-ocsp-nocheck (DSS); offline`,
+			"phản hồi OCSP do máy chủ OCSP được ủy quyền ký, nhưng chứng thư số của máy chủ đó không có phần mở rộng id-pkix-ocsp-nocheck và không có dữ liệu thu hồi cho chính chứng thư số ấy; đang kiểm tra ngoại tuyến: chỉ dùng dữ liệu có trong tài liệu"},
 	}
 	for _, c := range cases {
 		m := msgRevocationUnknown(c.why)

@@ -57,6 +57,14 @@ type VerifyOptions struct {
 	Intermediates *x509.CertPool
 	// Validator replaces the built-in path validation.
 	Validator ChainValidator
+	// Certificates are further certificates the caller makes available (a TSA's
+	// certificate, trusted roots, intermediates): a time-stamp token that does not
+	// carry its TSA's certificate (requested with certReq false) is checked with the
+	// one among them, the document's DSS (/Certs and /VRI) and the certificate sets of
+	// the document's signatures and time-stamps that its signer identifier and ESS
+	// signing-certificate attribute name. They also help build certification paths
+	// (as intermediates; they are not trusted for it).
+	Certificates []*x509.Certificate
 
 	// Revocation fetches revocation data online when the document's own data (DSS, CMS)
 	// does not settle the signer certificate's status. Unused when Offline is set.
