@@ -102,7 +102,8 @@ type BatchResult struct {
 // digests to signer.SignDigests at once — one credentials/authorize and as few
 // signatures/signHash calls as the service allows for a CSC credential, one login for a
 // PKCS#11 token — then completes each document (signature.Complete, which checks the
-// signature, and the level asked for) into its Output.
+// signature, and the level asked for) into its Output. The signer's certificate chain
+// is completed once, before the first document, as Sign completes it (Sign.Chain).
 //
 // A document that fails (unreadable, refused by the policy, its signature missing or
 // not verifying, its time-stamp unavailable) gets its error in its BatchResult, leaves
