@@ -18,8 +18,11 @@
 // 68/2024/NĐ-CP (Governing); Nghị định 23/2025/NĐ-CP governs public signatures only. The
 // seeds cite Nghị định 130/2018/NĐ-CP Điều 9 for when a signature is safe: kyso keeps it
 // as that basis, marked superseded (Citation.Status, Until 14/8/2024), and a decision
-// lists first the citations in force at its signing time. Where kyso's sources do not
-// quote the NĐ 68/2024 article, the citation names none and says so (unverified).
+// lists first the citations in force at its signing time. The NĐ 68/2024 articles
+// cited (Điều 31 k1, validity at the time of signing; Điều 29 k3, signing with the
+// signer's own private key) were checked against the decree's text as published on
+// the web: such a citation is marked verified and its Source lists the pages
+// (Citation.URLs). A locator kyso could not check is marked unverified.
 //
 // # Deciding
 //
@@ -110,6 +113,6 @@
 // policy does not verify signatures, build chains, check revocation or look at the
 // page; it trusts the facts it is given. Where kyso's sources give no authoritative
 // text (the national basis of the classified-document rule, article numbers of the
-// Cao Bằng and Bạc Liêu regulations, the NĐ 68/2024 articles), the citation says so in
-// its Note.
+// Cao Bằng and Bạc Liêu regulations, an NĐ 68/2024 article restating NĐ 130's "sole
+// control" words), the citation says so in its Note.
 package policy

@@ -32,6 +32,13 @@ func citationTexts(cs []Citation) []string {
 	return out
 }
 
+// nd68Basis is the article of NĐ 68/2024 each signing-time rule cites, checked
+// against the decree's text on the web (see webSources).
+var nd68Basis = map[string]string{
+	RuleCertificateValid: "NĐ 68/2024/NĐ-CP, Điều 31 k1",
+	RuleKeySoleControl:   "NĐ 68/2024/NĐ-CP, Điều 29 k3",
+}
+
 // 1. NĐ 68/2024 governs the công vụ regime from 15/8/2024; NĐ 130/2018 Điều 9 stays
 // as the basis the seeds cite, marked superseded for later signatures; NĐ 23/2025
 // governs public signatures only.
@@ -52,7 +59,11 @@ func TestItem1GoverningDecree(t *testing.T) {
 			if r.ID != rule {
 				continue
 			}
-			assert.Equal(t, "NĐ 68/2024/NĐ-CP", r.Citations[0].String(), rule)
+			first := r.Citations[0]
+			assert.Equal(t, nd68Basis[rule], first.String(), rule)
+			assert.Equal(t, CitationVerified, first.Status, rule)
+			assert.Equal(t, "2024-08-15", first.From, rule)
+			assert.NotEmpty(t, first.URLs(), "%s: a verified citation names the pages it was checked against", rule)
 			last := r.Citations[len(r.Citations)-1]
 			assert.Equal(t, "NĐ 130/2018/NĐ-CP, Điều 9", last.String(), rule)
 			assert.Equal(t, CitationSuperseded, last.Status)
@@ -68,7 +79,9 @@ func TestItem1GoverningDecree(t *testing.T) {
 	assert.True(t, d.Allowed)
 	r := reasonFor(t, d, RuleCertificateValid)
 	assert.Equal(t, OutcomeWarning, r.Outcome)
-	assert.Equal(t, "NĐ 68/2024/NĐ-CP", r.Citation.String())
+	assert.Equal(t, "NĐ 68/2024/NĐ-CP, Điều 31 k1", r.Citation.String())
+	assert.Equal(t, CitationVerified, r.Citation.Status)
+	assert.Contains(t, r.Citation.Note, "thời hạn hiệu lực tại thời điểm ký số")
 	assert.Contains(t, citationTexts(r.SeeAlso), "NĐ 130/2018/NĐ-CP, Điều 9")
 
 	old := req
@@ -76,7 +89,7 @@ func TestItem1GoverningDecree(t *testing.T) {
 	old.Certificate.NotBefore, old.Certificate.NotAfter = old.Time.AddDate(-1, 0, 0), old.Time.AddDate(1, 0, 0)
 	r = reasonFor(t, decide(t, "national", old), RuleCertificateValid)
 	assert.Equal(t, "NĐ 130/2018/NĐ-CP, Điều 9", r.Citation.String())
-	assert.Equal(t, "NĐ 68/2024/NĐ-CP", r.SeeAlso[len(r.SeeAlso)-1].String())
+	assert.Equal(t, "NĐ 68/2024/NĐ-CP, Điều 31 k1", r.SeeAlso[len(r.SeeAlso)-1].String())
 }
 
 // 2. TT 15/2025 binds public signatures (NĐ 23/2025 Điều 17), not VGCA signatures;
@@ -382,8 +395,12 @@ func TestBoundaryDatesInVietnamTime(t *testing.T) {
 		{nd68Day.Add(-time.Second), "NĐ 130/2018/NĐ-CP, Điều 9"},
 	} {
 		for _, rule := range []string{RuleCertificateValid, RuleKeySoleControl} {
+			lead := c.lead
+			if lead == "NĐ 68/2024/NĐ-CP" {
+				lead = nd68Basis[rule]
+			}
 			r := reasonFor(t, decide(t, "national", at(leaderRequest(), c.tm)), rule)
-			assert.Equal(t, c.lead, r.Citation.String(), "%s at %s", rule, c.tm)
+			assert.Equal(t, lead, r.Citation.String(), "%s at %s", rule, c.tm)
 		}
 	}
 

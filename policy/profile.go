@@ -578,6 +578,9 @@ func (p *Profile) validateCitation(field string, c Citation) error {
 	if c.Status != "" && !slices.Contains(citationStatuses, c.Status) {
 		return &ProfileError{Profile: p.ID, Field: field + ".status", Reason: fmt.Sprintf("%q is not one of %s", truncate(c.Status, 40), strings.Join(citationStatuses, ", "))}
 	}
+	if c.Status == CitationVerified && len(c.URLs()) == 0 {
+		return &ProfileError{Profile: p.ID, Field: field + ".source", Reason: "a verified citation names the web page(s) it was checked against: give their URLs in source"}
+	}
 	return nil
 }
 

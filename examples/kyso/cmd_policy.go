@@ -315,9 +315,14 @@ func policyRules(c *cli, args []string) int {
 				fmt.Fprint(c.stdout, " [đã bị thay thế / superseded]")
 			case policy.CitationUnverified:
 				fmt.Fprint(c.stdout, " [chưa kiểm chứng / unverified]")
+			case policy.CitationVerified:
+				fmt.Fprint(c.stdout, " [đã kiểm chứng / verified]")
 			}
 			if ct.Note != "" {
 				fmt.Fprintf(c.stdout, " (%s)", ct.Note)
+			}
+			if urls := ct.URLs(); len(urls) > 0 {
+				fmt.Fprintf(c.stdout, " — đối chiếu tại / checked at: %s", strings.Join(urls, ", "))
 			}
 			fmt.Fprintln(c.stdout)
 		}

@@ -464,7 +464,9 @@ func TestPolicyLegalFidelityCLI(t *testing.T) {
 	assert.Contains(t, out, "Văn bản điều chỉnh hiện hành / governing: NĐ 68/2024/NĐ-CP")
 	assert.Contains(t, out, "Đã bị thay thế / superseded: NĐ 130/2018/NĐ-CP → NĐ 68/2024/NĐ-CP")
 	assert.Contains(t, out, "NĐ 130/2018/NĐ-CP, Điều 9 [đã bị thay thế / superseded]")
-	assert.Regexp(t, `VN-CERT-VALID-AT-SIGNING\n.*\n.*\n  căn cứ / basis: NĐ 68/2024/NĐ-CP`, out)
+	assert.Regexp(t, `VN-CERT-VALID-AT-SIGNING\n.*\n.*\n  căn cứ / basis: NĐ 68/2024/NĐ-CP, Điều 31 k1 \[đã kiểm chứng / verified\]`, out)
+	assert.Regexp(t, `VN-KEY-SOLE-CONTROL\n.*\n.*\n  căn cứ / basis: NĐ 68/2024/NĐ-CP, Điều 29 k3 \[đã kiểm chứng / verified\]`, out)
+	assert.Contains(t, out, "đối chiếu tại / checked at: https://beta.thuvienphapluat.vn/")
 	assert.Contains(t, out, "quy định cấp tỉnh / provincial rule: cảnh báo / a warning")
 
 	for _, ex := range []struct{ name, rule, citation string }{
@@ -546,8 +548,8 @@ func TestPolicyDeadlinesCLI(t *testing.T) {
 }
 
 // Review of issue 12: a file that replaces a built-in profile says so on stderr (the
-// replacement still applies); an unverified citation is marked in `policy rules`, as a
-// superseded one is.
+// replacement still applies); a citation's status is marked in `policy rules`: a
+// verified one (checked against the decree's text on the web) as a superseded one is.
 func TestPolicyProfileFileReplacesBuiltin(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "ht.json")
@@ -566,5 +568,5 @@ func TestPolicyProfileFileReplacesBuiltin(t *testing.T) {
 
 	code, out, _ := runPolicyCmd(t, "", nil, "rules", "-profile", "national")
 	require.Equal(t, exitOK, code)
-	assert.Regexp(t, `căn cứ / basis: NĐ 68/2024/NĐ-CP \[chưa kiểm chứng / unverified\]`, out)
+	assert.Regexp(t, `căn cứ / basis: NĐ 68/2024/NĐ-CP, Điều 31 k1 \[đã kiểm chứng / verified\]`, out)
 }
