@@ -36,6 +36,9 @@ func allCitations(t *testing.T) map[string][]Citation {
 		if p.Period != nil && p.Period.Citation != nil {
 			data = append(data, *p.Period.Citation)
 		}
+		if p.Successor != nil && p.Successor.Citation != nil {
+			data = append(data, *p.Successor.Citation)
+		}
 		for _, r := range p.Reports {
 			data = append(data, r.Citation)
 			data = append(data, r.SeeAlso...)
@@ -285,7 +288,21 @@ var webSources = map[string]webSource{
 	urlND68Art29And31: {instrument: instND68, locators: []string{"Điều 29 k1", "Điều 29 k3", "Điều 31 k1", "Điều 31 k2"}, verbatim: true},
 	// An English summary of Điều 29 naming Điều 31 and 32.
 	urlND68Art29En: {instrument: instND68, locators: []string{"Điều 29 k1", "Điều 29 k3"}},
+
+	// NQ 202/2025/QH15 (sắp xếp đơn vị hành chính cấp tỉnh). Lao Động: signed, in force
+	// from adoption (12/6/2025), new local governments from 1/7/2025, the old ones until
+	// then. Thư viện pháp luật: the same, naming Điều 1 as the article that arranges the
+	// provinces. VnExpress: adopted 12/6/2025; Vĩnh Phúc, Hòa Bình and Phú Thọ become
+	// Phú Thọ. Thư viện nhà đất: Điều 1 khoản 22 (Bạc Liêu and Cà Mau become Cà Mau)
+	// quoted verbatim.
+	"https://news.laodong.vn/thoi-su/thoi-diem-ket-thuc-hoat-dong-bo-may-52-tinh-thanh-cu-1522769.ldo":                                  {instrument: instNQ202, locators: []string{"Điều 1", "Điều 1 k22"}},
+	"http://tintuc.thuvienphapluat.com/thong-bao-van-ban-moi/email/87251/cac-tinh-thanh-pho-moi-sau-sap-xep-hoat-dong-tu-ngay-1-7-2025": {instrument: instNQ202, locators: []string{"Điều 1"}},
+	"https://vnexpress.net/quoc-hoi-chot-ca-nuoc-con-34-tinh-thanh-pho-4897740.html":                                                    {instrument: instNQ202, locators: []string{"Điều 1"}},
+	"https://thuviennhadat.vn/phap-ly-nha-dat/danh-sach-ten-xa-phuong-moi-tinh-bac-lieu-sau-sap-nhap-tai-nghi-quyet-1655-687657.html":   {instrument: instNQ202, locators: []string{"Điều 1 k22"}, verbatim: true},
 }
+
+// instNQ202 is the National Assembly's resolution arranging the provinces (1/7/2025).
+const instNQ202 = "NQ 202/2025/QH15"
 
 // checkWebSource asserts that every page of a web source is in webSources for the
 // instrument and, when a locator is cited, that at least one page quoting the text

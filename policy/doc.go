@@ -50,7 +50,9 @@
 // organisation signature (only the clerk in Quảng Ninh and Hòa Bình; the clerk or a
 // person assigned in writing in Hà Tĩnh and Cao Bằng), SIM PKI eligibility, and the
 // period the profile applies to with the province that succeeded it (Hòa Bình → Phú
-// Thọ, Bạc Liêu → Cà Mau on 1/7/2025, marked unverified). The catalogue in Go holds only
+// Thọ, Bạc Liêu → Cà Mau on 1/7/2025 by Nghị quyết 202/2025/QH15 Điều 1, checked on the
+// web; the end of the period stays unverified, as the transition rules for provincial
+// regulations were not read). The catalogue in Go holds only
 // the national articles; every provincial citation — including those the national
 // baseline leans on where no national article was found — is in the files.
 //
@@ -59,7 +61,7 @@
 // with "kyso policy -profile-file", without code. A file has the fields of Profile in
 // snake_case: "id", "name", "extends", "instrument", "provenance", "period" {"from",
 // "until", "unverified", "note", "citation"}, "successor" {"id", "name", "from",
-// "unverified", "note"}, "instruments" (instruments its citations name that kyso does
+// "unverified", "note", "citation"}, "instruments" (instruments its citations name that kyso does
 // not list), "abolished_levels", "subscriber_manager" (with "coordinator"),
 // "org_signature_roles", "reports" [{"period", "name", "due", "months", "due_date"
 // {"month_offset", "day", "before"}, "shift", "shift_assumed", "shift_note",

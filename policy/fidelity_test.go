@@ -238,16 +238,25 @@ func TestItem6Citations(t *testing.T) {
 // a decision outside the period says so; no district reporter after 1/7/2025.
 func TestItem8MergedProvinces(t *testing.T) {
 	reg := BuiltinProfiles()
+	basis := map[string]string{"hoa-binh": "NQ 202/2025/QH15, Điều 1", "bac-lieu": "NQ 202/2025/QH15, Điều 1 k22"}
 	for id, succ := range map[string]string{"hoa-binh": "Phú Thọ", "bac-lieu": "Cà Mau"} {
 		p, err := reg.Lookup(id)
 		require.NoError(t, err)
 		require.NotNil(t, p.Period)
 		assert.Equal(t, "2025-06-30", p.Period.Until)
-		assert.True(t, p.Period.Unverified, "the merger comes from news sources")
+		assert.True(t, p.Period.Unverified, "whether the regulation applies after the merger depends on transition rules not read")
+		assert.Contains(t, p.Period.Note, "Nghị quyết 202/2025/QH15")
 		require.NotNil(t, p.Successor)
 		assert.Equal(t, succ, p.Successor.Name)
 		assert.Equal(t, "2025-07-01", p.Successor.From)
-		assert.True(t, p.Successor.Unverified)
+		// The merger itself is checked: Nghị quyết 202/2025/QH15 Điều 1, read on
+		// the web (see webSources).
+		assert.False(t, p.Successor.Unverified)
+		require.NotNil(t, p.Successor.Citation)
+		assert.Equal(t, basis[id], p.Successor.Citation.String())
+		assert.Equal(t, CitationVerified, p.Successor.Citation.Status)
+		assert.Len(t, p.Successor.Citation.URLs(), 2, "two pages, at least one independent of the other")
+		assert.Contains(t, p.Successor.Citation.Note, "1/7/2025")
 
 		d := decide(t, id, leaderRequest()) // 22/11/2026
 		assert.True(t, d.Allowed)
@@ -255,6 +264,8 @@ func TestItem8MergedProvinces(t *testing.T) {
 		assert.Equal(t, OutcomeWarning, r.Outcome)
 		assert.Contains(t, r.MessageVI, "nằm ngoài thời kỳ áp dụng")
 		assert.Contains(t, r.MessageVI, "tỉnh kế thừa: "+succ)
+		assert.Contains(t, r.MessageVI, "(căn cứ: "+basis[id]+")")
+		assert.Contains(t, r.MessageVI, "thời kỳ chưa được kiểm chứng")
 		assert.Equal(t, p.Instrument, r.Citation.Instrument)
 
 		before := leaderRequest()
@@ -413,7 +424,7 @@ func TestBoundaryDatesInVietnamTime(t *testing.T) {
 		r := reasonFor(t, first, RuleProfilePeriod)
 		assert.Contains(t, r.MessageVI, "01/07/2025 00:00:00", id)
 		assert.Contains(t, r.MessageVI, "tỉnh kế thừa", id)
-		assert.Contains(t, r.MessageVI, "chưa kiểm chứng", id)
+		assert.Contains(t, r.MessageVI, "thời kỳ chưa được kiểm chứng", id)
 	}
 	hb, err := BuiltinProfiles().Lookup("hoa-binh")
 	require.NoError(t, err)
@@ -485,4 +496,27 @@ func TestDeadlinesNoneSetSaysWhy(t *testing.T) {
 	require.ErrorIs(t, err, ErrBadReportPeriod)
 	assert.Contains(t, err.Error(), "its regulation sets none for annual: không quy định thời hạn")
 	assert.Contains(t, err.Error(), "QĐ 13/2020/QĐ-UBND Hòa Bình, Điều 4 k2")
+}
+
+// A citation marked verified names the web pages it was checked against: a profile
+// file whose verified citation has no URL is refused, naming the field.
+func TestVerifiedCitationNeedsURL(t *testing.T) {
+	file := func(source string) string {
+		return `{"id": "thu-nghiem", "name": "Thử nghiệm", "extends": "national",
+ "period": {"until": "2025-06-30", "note": "thử"},
+ "successor": {"id": "phu-tho", "name": "Phú Thọ", "from": "2025-07-01",
+  "citation": {"instrument": "NQ 202/2025/QH15", "article": "1", "status": "verified", "source": "` + source + `"}}}`
+	}
+	_, err := BuiltinProfiles().Load(strings.NewReader(file("rules.md §1")))
+	var pe *ProfileError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "successor.citation.source", pe.Field)
+	assert.Contains(t, pe.Reason, "URL")
+
+	p, err := BuiltinProfiles().Load(strings.NewReader(file("https://vnexpress.net/quoc-hoi-chot-ca-nuoc-con-34-tinh-thanh-pho-4897740.html")))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"https://vnexpress.net/quoc-hoi-chot-ca-nuoc-con-34-tinh-thanh-pho-4897740.html"}, p.Successor.Citation.URLs())
+
+	c := Citation{Source: "rules.md §1 https://a.example/x http://b.example/y ftp://c"}
+	assert.Equal(t, []string{"https://a.example/x", "http://b.example/y"}, c.URLs())
 }

@@ -374,6 +374,12 @@ func policyProfiles(c *cli, args []string) int {
 			if s.Unverified {
 				fmt.Fprint(c.stdout, " (chưa kiểm chứng / unverified)")
 			}
+			if ct := s.Citation; ct != nil {
+				fmt.Fprintf(c.stdout, " — căn cứ / basis: %s", ct)
+				if ct.Status == policy.CitationVerified {
+					fmt.Fprintf(c.stdout, " [đã kiểm chứng / verified] — đối chiếu tại / checked at: %s", strings.Join(ct.URLs(), ", "))
+				}
+			}
 			fmt.Fprintln(c.stdout)
 		}
 		if m := p.SubscriberManager; m != nil {

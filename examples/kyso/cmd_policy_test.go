@@ -265,8 +265,10 @@ func TestPolicyProfiles(t *testing.T) {
 	assert.Contains(t, out, "ký số cơ quan / organisation signature: clerk, key-keeper")
 	// Period, successor, coordinator, binding rules and the assumed shift (issue 12).
 	assert.Contains(t, out, "thời kỳ / period: 2020-08-21 – 2025-06-30 (chưa kiểm chứng / unverified)")
-	assert.Contains(t, out, "kế thừa / successor: Phú Thọ (phu-tho) từ / from 2025-07-01 (chưa kiểm chứng / unverified)")
-	assert.Contains(t, out, "kế thừa / successor: Cà Mau (ca-mau)")
+	// The merger is checked (Nghị quyết 202/2025/QH15 Điều 1, read on the web); the
+	// period's end stays unverified (transition rules not read).
+	assert.Contains(t, out, "kế thừa / successor: Phú Thọ (phu-tho) từ / from 2025-07-01 — căn cứ / basis: NQ 202/2025/QH15, Điều 1 [đã kiểm chứng / verified] — đối chiếu tại / checked at: https://")
+	assert.Contains(t, out, "kế thừa / successor: Cà Mau (ca-mau) từ / from 2025-07-01 — căn cứ / basis: NQ 202/2025/QH15, Điều 1 k22 [đã kiểm chứng / verified]")
 	assert.Contains(t, out, "phối hợp / coordinator: Sở Thông tin và Truyền thông (QĐ 13/2020/QĐ-UBND Hòa Bình, Điều 6 k2)")
 	assert.Contains(t, out, "ràng buộc / binding: VN-AUTHORITY-MARKER-MATCHES-TITLE (QĐ 19/2020/QĐ-UBND Hà Tĩnh, Điều 7 k4)")
 	assert.Contains(t, out, "(QĐ 19/2020/QĐ-UBND Hà Tĩnh, Điều 13 k1 a); giả định")
