@@ -121,7 +121,8 @@ func TestItem3ActingDeputySignsQ(t *testing.T) {
 		assert.Equal(t, OutcomeWarning, r.Outcome, p)
 		assert.Equal(t, "NĐ 30/2020/NĐ-CP, Phụ lục I Phần I mục II k7 b", r.Citation.String(), p)
 		assert.Contains(t, r.MessageVI, "không thể hiện việc giao quyền")
-		assert.Contains(t, r.MessageVI, "NĐ 68/2024/NĐ-CP Mẫu 04")
+		assert.Contains(t, r.MessageVI, "NĐ 68/2024/NĐ-CP Mẫu 04 — chưa kiểm chứng")
+		assert.Contains(t, r.MessageEN, "NĐ 68/2024 Mẫu 04 — unverified")
 		assert.NotContains(t, r.MessageVI, "phải ký thay (KT.)", "no longer told to sign KT.")
 	}
 	d := decide(t, "ha-tinh", req)
