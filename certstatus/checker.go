@@ -77,6 +77,13 @@ type Options struct {
 	// response without a nonce is accepted (pre-signed responses carry none) but a
 	// response with a different nonce is rejected.
 	RequireNonce bool
+	// RequireResponderStatus refuses (ErrWrongResponder) an OCSP response signed by a
+	// delegated responder whose certificate lacks id-pkix-ocsp-nocheck when the
+	// responder's own status cannot be established from a CRL (RFC 6960 §4.2.2.2.1).
+	// By default such a response is accepted and Result.ResponderUnchecked and
+	// Result.Warnings say so; a responder whose CRL lists it as revoked is refused
+	// either way (ErrResponderRevoked).
+	RequireResponderStatus bool
 	// ClockSkew tolerated when comparing thisUpdate/nextUpdate with the clock;
 	// 0 means 5 minutes.
 	ClockSkew time.Duration
@@ -168,7 +175,8 @@ func NewChecker(opts Options) *Checker {
 		trust: trust,
 		fetch: fetcher{client: opts.HTTPClient, timeout: opts.Timeout, offline: opts.Offline},
 		eval: &evidence.Evaluator{ClockSkew: opts.ClockSkew, Now: opts.Now,
-			MaxOCSPBytes: opts.MaxOCSPResponseBytes, RequireNonce: opts.RequireNonce},
+			MaxOCSPBytes: opts.MaxOCSPResponseBytes, RequireNonce: opts.RequireNonce,
+			RequireResponderStatus: opts.RequireResponderStatus},
 		ocspCache: newOCSPCache(opts.OCSPCacheEntries),
 		crlCache:  newCRLCache(opts.CRLCacheBytes),
 		aiaCache:  newAIACache(256),

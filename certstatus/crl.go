@@ -60,7 +60,11 @@ func crlURLs(cert *x509.Certificate) []string {
 
 // checkCRL answers from the certificate's CRL distribution points.
 func (c *Checker) checkCRL(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) (Result, error) {
-	urls := crlURLs(cert)
+	return c.checkCRLFrom(ctx, crlURLs(cert), cert, issuer, at)
+}
+
+// checkCRLFrom answers from the CRLs at urls.
+func (c *Checker) checkCRLFrom(ctx context.Context, urls []string, cert, issuer *x509.Certificate, at time.Time) (Result, error) {
 	if len(urls) == 0 {
 		return Result{}, &ResponseError{Source: SourceCRL, Reason: ErrNoRevocationSource, Detail: "certificate names no CRL distribution point"}
 	}

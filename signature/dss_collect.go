@@ -168,10 +168,15 @@ type dssCollector struct {
 	src   RevocationSource
 	pool  []*x509.Certificate
 	cache map[string]*revocationInfo
+	// responderOf maps a delegated OCSP responder certificate without
+	// id-pkix-ocsp-nocheck (DER) to a certificate it answered about: its own status
+	// comes from CRLs only (RFC 6960 §4.2.2.2.1; never from OCSP, so never from
+	// itself), and the issuer's CRL of that certificate may cover it.
+	responderOf map[string]*x509.Certificate
 }
 
 func newDSSCollector(src RevocationSource, extra []*x509.Certificate) *dssCollector {
-	c := &dssCollector{now: time.Now, src: src, cache: map[string]*revocationInfo{}}
+	c := &dssCollector{now: time.Now, src: src, cache: map[string]*revocationInfo{}, responderOf: map[string]*x509.Certificate{}}
 	c.addPool(extra)
 	return c
 }
@@ -230,6 +235,9 @@ func (c *dssCollector) status(ctx context.Context, cert, issuer *x509.Certificat
 	if ri, ok := c.cache[string(cert.Raw)]; ok {
 		return ri
 	}
+	if subject, ok := c.responderOf[string(cert.Raw)]; ok && issuer != nil && c.src != nil {
+		return c.responderStatus(ctx, cert, issuer, subject)
+	}
 	ri := &revocationInfo{}
 	c.cache[string(cert.Raw)] = ri
 	if issuer == nil {
@@ -244,7 +252,7 @@ func (c *dssCollector) status(ctx context.Context, cert, issuer *x509.Certificat
 	// Each answer is judged by the module's evidence core (internal/evidence) as
 	// certstatus and Verify judge it, for the time it is collected: what goes into the
 	// DSS is what the verifier will accept.
-	ev := &evidence.Evaluator{ClockSkew: revocationSkew, Now: c.now, MaxOCSPBytes: maxOCSPSize}
+	ev := c.evaluator(ctx, cert)
 	now := ev.Now()
 	var whys []string
 	der, err := c.src.OCSPResponse(ctx, cert, issuer)
@@ -297,6 +305,71 @@ func (c *dssCollector) status(ctx context.Context, cert, issuer *x509.Certificat
 		whys = append(whys, "CRL: none")
 	}
 	ri.missing = &MissingRevocation{Certificate: cert, Issuer: issuer, Reason: joinWhys(whys)}
+	return ri
+}
+
+// evaluator is the evidence core at the collector's clock, for answers about subject.
+// The status of a delegated OCSP responder without id-pkix-ocsp-nocheck that signed
+// an answer comes from its CRLs (responderStatus), fetched once: an answer whose
+// responder is revoked is not embedded, and the CRL that vouches for the responder is
+// embedded with it, so that Verify from the DSS reaches the same verdict.
+func (c *dssCollector) evaluator(ctx context.Context, subject *x509.Certificate) *evidence.Evaluator {
+	ev := &evidence.Evaluator{ClockSkew: revocationSkew, Now: c.now, MaxOCSPBytes: maxOCSPSize}
+	ev.ResponderStatus = func(rc, issuer *x509.Certificate, at time.Time) evidence.Result {
+		if _, ok := c.responderOf[string(rc.Raw)]; !ok {
+			c.responderOf[string(rc.Raw)] = subject
+		}
+		ri := c.status(ctx, rc, issuer)
+		if len(ri.crls) == 0 {
+			return evidence.Result{At: at, Err: evidence.ErrNoRevocationData}
+		}
+		return ev.CRLStatus(ri.crls, rc, issuer, at)
+	}
+	return ev
+}
+
+// responderStatus fetches the CRLs that cover a delegated OCSP responder rc without
+// id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1): those at its own distribution points,
+// else the issuer's CRL of subject (a certificate rc answered about) when it covers
+// rc. It never asks OCSP (never rc about itself). When none establishes rc's status,
+// rc's answers are still usable (Verify warns), so this is a warning, not missing
+// data.
+func (c *dssCollector) responderStatus(ctx context.Context, rc, issuer, subject *x509.Certificate) *revocationInfo {
+	ri := &revocationInfo{}
+	c.cache[string(rc.Raw)] = ri
+	ev := &evidence.Evaluator{ClockSkew: revocationSkew, Now: c.now, MaxOCSPBytes: maxOCSPSize}
+	now := ev.Now()
+	var whys []string
+	try := func(crls [][]byte, err error) bool {
+		var usable [][]byte
+		for _, der := range crls {
+			if len(der) <= maxCRLSize {
+				usable = append(usable, der)
+			}
+		}
+		r := ev.CRLStatus(usable, rc, issuer, now)
+		if r.Status == evidence.StatusUnknown {
+			if err == nil {
+				err = r.Err
+			}
+			whys = append(whys, strings.TrimPrefix(err.Error(), "certstatus: "))
+			return false
+		}
+		ri.crls = r.Raw
+		if r.Status != evidence.StatusGood {
+			ri.warning = fmt.Sprintf("OCSP responder %q: %s since %s (%s, CRL): its answers are not used",
+				rc.Subject.CommonName, r.Status, r.RevokedAt.UTC().Format(time.RFC3339), r.Reason)
+		}
+		return true
+	}
+	if try(c.src.CRLs(ctx, rc, issuer)) {
+		return ri
+	}
+	if subject != nil && !bytes.Equal(subject.Raw, rc.Raw) && try(c.src.CRLs(ctx, subject, issuer)) {
+		return ri
+	}
+	_, en := evidence.ResponderUncheckedWarning(rc)
+	ri.warning = fmt.Sprintf("%s (%s)", en, joinWhys(whys))
 	return ri
 }
 

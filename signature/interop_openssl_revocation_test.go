@@ -64,9 +64,12 @@ type osslRevocationVariant struct {
 	// wants DER; kyso embeds the DER).
 	crlPEM bool
 	// responderChecked gives the delegated OCSP responder a certificate without
-	// id-pkix-ocsp-nocheck (its own status would have to come from the CA's CRL):
-	// kyso does not accept such a responder and must reach B-LT with the CRLs.
-	responderChecked bool
+	// id-pkix-ocsp-nocheck, as "openssl ocsp" setups commonly have (its own status
+	// must come from other means, RFC 6960 §4.2.2.2.1): kyso uses its answers and
+	// puts the CA's CRL, which covers the responder, into the DSS. responderNoDP
+	// leaves the CRL distribution point out of that certificate: the CA's CRL found
+	// at the signer's distribution point vouches for the responder.
+	responderChecked, responderNoDP bool
 	// target is the level to sign at; empty means B-LT.
 	target signature.Level
 	// get asks the responder with GET; with POST the nonce is required.
@@ -81,7 +84,7 @@ var oidOCSPNoCheck = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 5}
 
 // newOSSLPKI issues the hierarchy; ocspURL (empty: none) and crlURL are what the
 // certificates name.
-func newOSSLPKI(t *testing.T, ocspURL, crlURL string, responderChecked bool) *osslPKI {
+func newOSSLPKI(t *testing.T, ocspURL, crlURL string, responderChecked, responderNoDP bool) *osslPKI {
 	t.Helper()
 	now := time.Now().UTC().Truncate(time.Second)
 	serial := int64(0x1000)
@@ -134,7 +137,9 @@ func newOSSLPKI(t *testing.T, ocspURL, crlURL string, responderChecked bool) *os
 		ExtraExtensions: []pkix.Extension{{Id: oidOCSPNoCheck, Value: []byte{0x05, 0x00}}}}
 	if responderChecked {
 		ocspTmpl.ExtraExtensions = nil
-		ocspTmpl.CRLDistributionPoints = []string{crlURL + "/ca.crl"}
+		if !responderNoDP {
+			ocspTmpl.CRLDistributionPoints = []string{crlURL + "/ca.crl"}
+		}
 	}
 	p.ocsp = issue(ocspTmpl, &p.ca, p256())
 	// Someone else's certificate, revoked: the CRLs are not empty.
@@ -185,6 +190,10 @@ func TestSignWithOpenSSLRevocation(t *testing.T) {
 		{name: "ocsp-by-ca-key-id", ocsp: []string{"-rsigner", "{ca}", "-rkey", "{cakey}", "-resp_key_id", "-nmin", "60"}, crlNumber: true, crlAKI: true,
 			wantNotOCSP: []string{"Responder Id: C ="}},
 		{name: "ocsp-responder-checked", ocsp: append(delegated, "-nmin", "60"), responderChecked: true, crlNumber: true, crlAKI: true},
+		{name: "ocsp-responder-checked-blta", ocsp: append(delegated, "-nmin", "60"), responderChecked: true, crlNumber: true, crlAKI: true,
+			target: signature.LevelBLTA},
+		{name: "ocsp-responder-checked-no-dp", ocsp: append(delegated, "-nmin", "60"), responderChecked: true, responderNoDP: true,
+			crlNumber: true, crlAKI: true},
 	}
 	in := pdftest.Classic()
 	for _, v := range variants {
@@ -196,7 +205,7 @@ func TestSignWithOpenSSLRevocation(t *testing.T) {
 				port = openssltest.FreePort(t)
 				ocspURL = fmt.Sprintf("http://127.0.0.1:%d", port)
 			}
-			p := newOSSLPKI(t, ocspURL, crlURL, v.responderChecked)
+			p := newOSSLPKI(t, ocspURL, crlURL, v.responderChecked, v.responderNoDP)
 			for _, db := range []*openssltest.CA{p.caDB, p.rootDB} {
 				db.CRLNumber, db.AKI = v.crlNumber, v.crlAKI
 			}
@@ -279,6 +288,9 @@ func TestSignWithOpenSSLRevocation(t *testing.T) {
 			}
 			for i, s := range rep.Signatures {
 				assert.Equal(t, signature.TotalPassed, s.Indication, "%d: %s %+v", i, s.SubIndication, s.Checks)
+				for _, c := range s.Checks {
+					assert.NotContains(t, c.MessageEN, "RFC 6960", "%d: the responder's own status is in the DSS", i)
+				}
 			}
 			assert.Equal(t, target, rep.Signatures[0].Level)
 
@@ -292,9 +304,9 @@ func TestSignWithOpenSSLRevocation(t *testing.T) {
 			dss := lvReadDSS(t, doc)
 			rootPEM := openssltest.WritePEM(t, dir, "root.pem", p.root.cert)
 			chainPEM := openssltest.WritePEM(t, dir, "chain.pem", p.ca.cert, p.root.cert)
-			// kyso accepts a delegated responder only with id-pkix-ocsp-nocheck
-			// (internal/evidence); without it the CRLs are used instead.
-			if v.ocsp != nil && !v.responderChecked {
+			// A delegated responder without id-pkix-ocsp-nocheck is used too, its own
+			// status vouched for by the CA's CRL (internal/evidence).
+			if v.ocsp != nil {
 				assert.Len(t, dss.ocsps, 2, "leader and TSA")
 			} else {
 				assert.Empty(t, dss.ocsps)
@@ -318,7 +330,7 @@ func TestSignWithOpenSSLRevocation(t *testing.T) {
 			}
 			wantCRLs := 1 // the root's, for the CA
 			if v.ocsp == nil || v.responderChecked {
-				wantCRLs = 2 // and the CA's, for the leader and the TSA or for the responder
+				wantCRLs = 2 // and the CA's, for the leader and the TSA, or for the responder
 			}
 			assert.Len(t, dss.crls, wantCRLs)
 			for i, c := range dss.crls {

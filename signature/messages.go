@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/kyso-go/kyso/internal/evidence"
 )
 
 // msg is a user-facing text in Vietnamese and English.
@@ -470,6 +472,14 @@ func msgRevocationUnknown(why string) msg {
 		VI: "CẢNH BÁO: không kiểm tra được trạng thái thu hồi của chứng thư số (" + revocationWhyVI(why) + ").",
 		EN: fmt.Sprintf("WARNING: the certificate's revocation status could not be checked (%s).", why),
 	}
+}
+
+// msgResponderUnchecked warns that a revocation answer relied on a delegated OCSP
+// responder without id-pkix-ocsp-nocheck whose own status could not be checked (RFC
+// 6960 §4.2.2.2.1); the answer is used and the verdict stands.
+func msgResponderUnchecked(responder *x509.Certificate) msg {
+	vi, en := evidence.ResponderUncheckedWarning(responder)
+	return msg{VI: "CẢNH BÁO: " + vi + ".", EN: "WARNING: " + en + "."}
 }
 
 // revocationWhyVI names in Vietnamese the kind of failure behind why, an English

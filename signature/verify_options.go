@@ -76,6 +76,12 @@ type VerifyOptions struct {
 	// (public signatures; followed here as practice) asks verifiers to warn; ETSI EN
 	// 319 102-1 asks for TRY_LATER.
 	AllowMissingRevocation bool
+	// RequireResponderStatus refuses an OCSP response signed by a delegated responder
+	// whose certificate lacks id-pkix-ocsp-nocheck when no CRL (in the document, or
+	// online) establishes the responder's own status (RFC 6960 §4.2.2.2.1). By default
+	// such a response is used and the report carries a warning line; a responder
+	// listed as revoked is refused either way.
+	RequireResponderStatus bool
 
 	// Time is the validation time ("now"); zero means time.Now(). Validating at a later
 	// time shows whether an LTA document still verifies once its certificates expired.

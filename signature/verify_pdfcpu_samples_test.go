@@ -96,37 +96,52 @@ func TestVerifyPdfcpuSignedSamples(t *testing.T) {
 		res   signature.CheckResult // its result
 	}
 	cases := []struct {
-		file  string
-		roots *x509.CertPool
-		lax   bool // AllowMissingRevocation
-		want  []want
+		file   string
+		roots  *x509.CertPool
+		lax    bool // AllowMissingRevocation
+		want   []want
+		strict bool // RequireResponderStatus
+		// uncheckedResponder: the report must carry the warning that a delegated
+		// responder's own status could not be checked (RFC 6960 §4.2.2.2.1).
+		uncheckedResponder bool
 	}{
 		// B-B, expired, no trusted root: the path is the reason (ETSI builds it first).
-		{"ETSI.CAdES.detached/testPAdES_BB.pdf", nil, false, []want{{signature.Indeterminate, signature.NoCertificateChainFound, signature.CheckValidAtSigning, signature.CheckIndeterminate}}},
+		{"ETSI.CAdES.detached/testPAdES_BB.pdf", nil, false, []want{{signature.Indeterminate, signature.NoCertificateChainFound, signature.CheckValidAtSigning, signature.CheckIndeterminate}}, false, false},
 		// B-T whose token carries no TSA certificate and no DSS: the token cannot be
 		// checked (NO_SIGNING_CERTIFICATE_FOUND for it), the signature is judged
 		// without it. The signer's CA is not in the file: no path even with the root.
-		{"ETSI.CAdES.detached/testPAdES_BT.pdf", uaRoot, false, []want{{signature.Indeterminate, signature.NoCertificateChainFound, signature.CheckTimestamp, signature.CheckIndeterminate}}},
+		{"ETSI.CAdES.detached/testPAdES_BT.pdf", uaRoot, false, []want{{signature.Indeterminate, signature.NoCertificateChainFound, signature.CheckTimestamp, signature.CheckIndeterminate}}, false, false},
 		// B-LT: the TSA certificate is in the DSS; with the root trusted the token
 		// proves the signing time. The DSS's OCSP responses come from delegated
 		// responders without id-pkix-ocsp-nocheck whose own status is not in the
-		// file: TRY_LATER, or TOTAL_PASSED when a missing status is only a warning.
-		{"ETSI.CAdES.detached/testPAdES_BLT.pdf", nil, false, []want{{signature.Indeterminate, signature.NoCertificateChainFound, signature.CheckTimestamp, signature.CheckIndeterminate}}},
-		{"ETSI.CAdES.detached/testPAdES_BLT.pdf", uaRoot, false, []want{{signature.Indeterminate, signature.TryLater, signature.CheckTimestamp, signature.CheckPassed}}},
-		{"ETSI.CAdES.detached/testPAdES_BLT.pdf", uaRoot, true, []want{{signature.TotalPassed, "", signature.CheckTimestamp, signature.CheckPassed}}},
+		// file: RFC 6960 §4.2.2.2.1 asks for a check "by other means", it does not
+		// make the answer unusable, so the answer is used with a warning line and the
+		// signature passes; only RequireResponderStatus refuses it (TRY_LATER, or
+		// TOTAL_PASSED when a missing status is only a warning). Before kyso read
+		// §4.2.2.2.1 this way, the default verdict was TRY_LATER.
+		{file: "ETSI.CAdES.detached/testPAdES_BLT.pdf", want: []want{{signature.Indeterminate, signature.NoCertificateChainFound, signature.CheckTimestamp, signature.CheckIndeterminate}}},
+		{file: "ETSI.CAdES.detached/testPAdES_BLT.pdf", roots: uaRoot, uncheckedResponder: true,
+			want: []want{{signature.TotalPassed, "", signature.CheckRevocation, signature.CheckPassed}}},
+		{file: "ETSI.CAdES.detached/testPAdES_BLT.pdf", roots: uaRoot, strict: true,
+			want: []want{{signature.Indeterminate, signature.TryLater, signature.CheckTimestamp, signature.CheckPassed}}},
+		{file: "ETSI.CAdES.detached/testPAdES_BLT.pdf", roots: uaRoot, lax: true, strict: true,
+			want: []want{{signature.TotalPassed, "", signature.CheckTimestamp, signature.CheckPassed}}},
 		// B-LTA: the document time-stamp's token carries no certificate either.
 		{"ETSI.CAdES.detached/testPAdES_BLTA.pdf", nil, false, []want{
 			{signature.Indeterminate, signature.NoCertificateChainFound, signature.CheckTimestamp, signature.CheckIndeterminate},
-			{signature.Indeterminate, signature.NoCertificateChainFound, signature.CheckSignatureValue, signature.CheckPassed}}},
+			{signature.Indeterminate, signature.NoCertificateChainFound, signature.CheckSignatureValue, signature.CheckPassed}}, false, false},
 		{"ETSI.CAdES.detached/testPAdES_BLTA.pdf", uaRoot, true, []want{
 			{signature.TotalPassed, "", signature.CheckTimestamp, signature.CheckPassed},
-			{signature.TotalPassed, "", signature.CheckIntegrity, signature.CheckPassed}}},
+			{signature.TotalPassed, "", signature.CheckIntegrity, signature.CheckPassed}}, false, true},
+		{"ETSI.CAdES.detached/testPAdES_BLTA.pdf", uaRoot, false, []want{
+			{signature.TotalPassed, "", signature.CheckTimestamp, signature.CheckPassed},
+			{signature.TotalPassed, "", signature.CheckIntegrity, signature.CheckPassed}}, false, true},
 		// SHA-1 PKCS#7 from Acrobat-era tools: verified, then below the policy.
-		{"adbe.pkcs7.detached/sample1.pdf", nil, false, []want{{signature.Indeterminate, signature.CryptoConstraintsFailure, signature.CheckSignatureValue, signature.CheckPassed}}},
-		{"adbe.pkcs7.detached/sample2.pdf", nil, false, []want{{signature.Indeterminate, signature.CryptoConstraintsFailure, signature.CheckSignatureValue, signature.CheckPassed}}},
+		{"adbe.pkcs7.detached/sample1.pdf", nil, false, []want{{signature.Indeterminate, signature.CryptoConstraintsFailure, signature.CheckSignatureValue, signature.CheckPassed}}, false, false},
+		{"adbe.pkcs7.detached/sample2.pdf", nil, false, []want{{signature.Indeterminate, signature.CryptoConstraintsFailure, signature.CheckSignatureValue, signature.CheckPassed}}, false, false},
 		// adbe.x509.rsa_sha1: the value verifies with the key of a certificate that
 		// has a negative serial number, which crypto/x509 refuses.
-		{"adbe.x509.rsa_sha1/sample01.pdf", nil, false, []want{{signature.Indeterminate, signature.CertificateChainFailure, signature.CheckSignatureValue, signature.CheckIndeterminate}}},
+		{"adbe.x509.rsa_sha1/sample01.pdf", nil, false, []want{{signature.Indeterminate, signature.CertificateChainFailure, signature.CheckSignatureValue, signature.CheckIndeterminate}}, false, false},
 	}
 	for _, tc := range cases {
 		name := tc.file
@@ -136,10 +151,13 @@ func TestVerifyPdfcpuSignedSamples(t *testing.T) {
 		if tc.lax {
 			name += ", missing status a warning"
 		}
+		if tc.strict {
+			name += ", responder status required"
+		}
 		t.Run(name, func(t *testing.T) {
 			doc := read(tc.file)
 			rep, err := signature.Verify(context.Background(), bytes.NewReader(doc), int64(len(doc)), &signature.VerifyOptions{
-				Roots: tc.roots, Offline: true, Time: at, AllowMissingRevocation: tc.lax})
+				Roots: tc.roots, Offline: true, Time: at, AllowMissingRevocation: tc.lax, RequireResponderStatus: tc.strict})
 			require.NoError(t, err)
 			require.Len(t, rep.Signatures, len(tc.want))
 			for i, w := range tc.want {
@@ -152,6 +170,13 @@ func TestVerifyPdfcpuSignedSamples(t *testing.T) {
 				}
 			}
 			text := reportText(t, rep)
+			if tc.uncheckedResponder {
+				assert.Contains(t, text, "RFC 6960 §4.2.2.2.1")
+				assert.Contains(t, text, "máy chủ OCSP được ủy quyền")
+				assert.Contains(t, text, `"OCSP-server of the Administrator ITS CCA (CA TEST)"`)
+			} else {
+				assert.NotContains(t, text, "RFC 6960 §4.2.2.2.1")
+			}
 			assert.NotContains(t, text, "forged")
 			assert.NotContains(t, text, "giả mạo")
 			assert.NotContains(t, text, "TOTAL_FAILED")

@@ -98,6 +98,7 @@ func (v *verifier) finishDocTimestamp(s *sigState) {
 			ok = false
 		case res.state == revGood:
 			rep.add(CheckRevocation, CheckPassed, msgRevocationGood(res.source, res.produced))
+			res.warnUnchecked(rep, "TSA "+chain[0].Subject.CommonName+": ")
 		default:
 			rep.add(CheckRevocation, CheckWarning, msgRevocationUnknown(res.why))
 		}
@@ -214,6 +215,7 @@ func (v *verifier) signatureTimestamp(s *sigState) {
 		unproven(&msgWhyTokenRevoked)
 		return
 	}
+	res.warnUnchecked(rep, "TSA "+tok.TSA.Subject.CommonName+": ")
 	if c, poe, proven := v.tokenOutlived(tsaChain, s.rev); c != nil {
 		// Not a failure of the signature: it is judged without proof of time.
 		rep.add(CheckTimestamp, CheckWarning, msgTimestampOutlived(c.Subject.CommonName, c.NotAfter, poe, proven))

@@ -29,7 +29,7 @@ func (v *verifier) tsaStatus(chain []*x509.Certificate, at, poe time.Time) revRe
 	}
 	if res.state == revRevoked && res.revokedAt.After(at) {
 		if poe.Before(res.revokedAt) {
-			return revResult{state: revGood, source: res.source, produced: res.produced}
+			return revResult{state: revGood, source: res.source, produced: res.produced, unchecked: res.unchecked}
 		}
 		res.late = true
 	}
@@ -208,6 +208,7 @@ func (v *verifier) trust(s *sigState, cert *x509.Certificate, cmsCerts []*x509.C
 	switch res.state {
 	case revGood:
 		rep.add(CheckRevocation, CheckPassed, msgRevocationGood(res.source, res.produced))
+		res.warnUnchecked(rep, "")
 	case revRevoked:
 		reason := reasonText(res.reason)
 		switch {
@@ -266,6 +267,8 @@ func (v *verifier) caRevocation(s *sigState, chain []*x509.Certificate, best tim
 			m := msgRevocationUnknown(res.why)
 			m.VI, m.EN = "CA "+ca.Subject.CommonName+": "+m.VI, "CA "+ca.Subject.CommonName+": "+m.EN
 			rep.add(CheckRevocation, CheckWarning, m)
+		default:
+			res.warnUnchecked(rep, "CA "+ca.Subject.CommonName+": ")
 		}
 	}
 }
@@ -282,4 +285,15 @@ func (v *verifier) identityInfo(s *sigState, cert *x509.Certificate) {
 	s.rep.add(CheckSigner, CheckInfo, msgSigner(sg))
 	s.rep.add(CheckManagingUnit, CheckInfo, msgManagingUnit(sg.ManagingUnit()))
 	s.rep.add(CheckValidityPeriod, CheckInfo, msgValidityPeriod(cert.NotBefore, cert.NotAfter))
+}
+
+// warnUnchecked adds, when the answer relied on a delegated OCSP responder whose own
+// status could not be checked (RFC 6960 §4.2.2.2.1), a warning line to rep (prefix
+// names the certificate when it is not the signer's). The verdict is unchanged.
+func (r revResult) warnUnchecked(rep *SignatureReport, prefix string) {
+	if r.unchecked == nil {
+		return
+	}
+	m := msgResponderUnchecked(r.unchecked)
+	rep.add(CheckRevocation, CheckWarning, msg{VI: prefix + m.VI, EN: prefix + m.EN})
 }
