@@ -507,7 +507,9 @@ func revocationWhyVI(why string) string {
 	if strings.Contains(w, "no ocsp response or crl") {
 		add("không có phản hồi OCSP hay danh sách thu hồi (CRL) cho chứng thư số")
 	}
-	if strings.Contains(w, "ocsp-nocheck") {
+	if strings.Contains(w, "responder's own certificate is revoked") {
+		add("phản hồi OCSP do máy chủ OCSP được ủy quyền ký, nhưng chứng thư số của chính máy chủ đó đã bị thu hồi")
+	} else if strings.Contains(w, "ocsp-nocheck") {
 		add("phản hồi OCSP do máy chủ OCSP được ủy quyền ký, nhưng chứng thư số của máy chủ đó không có phần mở rộng id-pkix-ocsp-nocheck và không có dữ liệu thu hồi cho chính chứng thư số ấy")
 	} else if strings.Contains(w, "signature") && (strings.Contains(w, "invalid") || strings.Contains(w, "verif")) || strings.Contains(w, "not authori") || strings.Contains(w, "not signed by") {
 		add("phản hồi OCSP/CRL không hợp lệ hoặc không do bên có thẩm quyền ký")

@@ -171,6 +171,12 @@ func TestVerifyPdfcpuSignedSamples(t *testing.T) {
 			}
 			text := reportText(t, rep)
 			if tc.uncheckedResponder {
+				// The DSS's OCSP responses count: the level is what the file claims.
+				level := signature.LevelBLT
+				if strings.Contains(tc.file, "BLTA") {
+					level = signature.LevelBLTA
+				}
+				assert.Equal(t, level, rep.Signatures[0].Level)
 				assert.Contains(t, text, "RFC 6960 §4.2.2.2.1")
 				assert.Contains(t, text, "máy chủ OCSP được ủy quyền")
 				assert.Contains(t, text, `"OCSP-server of the Administrator ITS CCA (CA TEST)"`)
