@@ -76,6 +76,70 @@ func TestInteropClientAgainstOpenSSLResponder(t *testing.T) {
 	}
 }
 
+// "openssl ocsp" signing with a delegated responder certificate that lacks
+// id-pkix-ocsp-nocheck (extendedKeyUsage OCSPSigning only: the usual openssl setup).
+// kyso checks the responder's own status with the CRL at its distribution point (RFC
+// 6960 §4.2.2.2.1): good → the answer is used; revoked → refused; not to be had → used
+// with a warning, or refused with RequireResponderStatus.
+func TestInteropOpenSSLResponderWithoutNoCheck(t *testing.T) {
+	needTool(t, "openssl")
+	if !openssltest.InPrivateNetwork(t) {
+		return
+	}
+	pki := certstatustest.NewPKI(t)
+	responder, err := pki.Issue("ocsp-plain", &x509.Certificate{
+		RawSubject:  certstatustest.Name(certstatustest.C("VN"), certstatustest.CN("OCSP openssl, không nocheck")),
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning},
+	})
+	require.NoError(t, err)
+	dir := t.TempDir()
+	writeKit(t, pki, dir)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "plain.pem"), responder.CertPEM(), 0o644))
+	k, err := responder.KeyPEM()
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "plain-key.pem"), k, 0o600))
+	index := openssltest.IndexLine(pki.Leader.Cert, time.Time{}, "") + openssltest.IndexLine(responder.Cert, time.Time{}, "")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "index.txt"), []byte(index), 0o644))
+	url := openssltest.StartOCSP(t, dir, "-index", "index.txt", "-rsigner", "plain.pem", "-rkey", "plain-key.pem",
+		"-CA", "ca.pem", "-nmin", "60")
+	leader := *pki.Leader.Cert
+	leader.OCSPServer = []string{url}
+
+	noCache := func(o *certstatus.Options) { o.OCSPCacheEntries, o.CRLCacheBytes = -1, -1 }
+	strict := func(o *certstatus.Options) { o.RequireResponderStatus = true }
+
+	r := checkerFor(pki, ocspOnly, noCache).Check(bg, &leader, pki.CA.Cert, time.Time{})
+	require.NoError(t, r.Err)
+	assert.Equal(t, certstatus.StatusGood, r.Status)
+	assert.Equal(t, url, r.URL)
+	assert.True(t, r.Responder.Equal(responder.Cert))
+	assert.False(t, r.ResponderUnchecked)
+	require.Len(t, r.ResponderEvidence, 1, "the kit CA's CRL vouched for the responder")
+	off := checkerFor(pki, ocspOnly, strict).CheckOffline(&leader, pki.CA.Cert, time.Time{}, r.Raw, r.ResponderEvidence)
+	require.NoError(t, off.Err, "offline, with the CRL, even a strict Checker agrees")
+	assert.Equal(t, certstatus.StatusGood, off.Status)
+
+	pki.SetCRL(certstatustest.CRLNotFound)
+	r = checkerFor(pki, ocspOnly, noCache).Check(bg, &leader, pki.CA.Cert, time.Time{})
+	require.NoError(t, r.Err)
+	assert.Equal(t, certstatus.StatusGood, r.Status)
+	assert.True(t, r.ResponderUnchecked)
+	require.Len(t, r.Warnings, 1)
+	assert.Contains(t, r.Warnings[0], "RFC 6960 §4.2.2.2.1")
+	r = checkerFor(pki, ocspOnly, noCache, strict).Check(bg, &leader, pki.CA.Cert, time.Time{})
+	assert.Equal(t, certstatus.StatusUnknown, r.Status)
+	assert.ErrorIs(t, r.Err, certstatus.ErrWrongResponder)
+	assert.ErrorContains(t, r.Err, "lacks id-pkix-ocsp-nocheck")
+	pki.SetCRL(certstatustest.CRLNormal)
+
+	pki.Revoke(responder.Cert, int(certstatus.ReasonKeyCompromise), time.Now().Add(-time.Hour))
+	r = checkerFor(pki, ocspOnly, noCache).Check(bg, &leader, pki.CA.Cert, time.Time{})
+	assert.Equal(t, certstatus.StatusUnknown, r.Status)
+	assert.ErrorIs(t, r.Err, certstatus.ErrResponderRevoked)
+	assert.NotErrorIs(t, r.Err, certstatus.ErrRevoked, "the leader itself is not revoked")
+}
+
 func TestInteropOpenSSLClientAgainstKitResponder(t *testing.T) {
 	openssl := needTool(t, "openssl")
 	pki := certstatustest.NewPKI(t)
