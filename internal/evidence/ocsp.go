@@ -200,6 +200,11 @@ func (e *Evaluator) OCSP(der []byte, from string, cert, issuer *x509.Certificate
 	unchecked := false
 	if needStatus {
 		responderEvidence, unchecked, err = e.checkResponder(signer, issuer, resp.ProducedAt)
+		if err == nil && unchecked && signer.Equal(cert) {
+			// A responder vouching for its own certificate proves nothing.
+			err = fmt.Errorf("%w: responder certificate %q lacks id-pkix-ocsp-nocheck and answers about itself; its status must come from elsewhere",
+				ErrWrongResponder, signer.Subject.CommonName)
+		}
 		if err != nil {
 			return fail(UnwrapSentinel(err), err.Error())
 		}

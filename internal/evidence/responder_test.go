@@ -165,3 +165,34 @@ func TestDelegatedResponderStatusHook(t *testing.T) {
 	assert.Equal(t, evidence.ErrResponderRevoked, re.Reason)
 	assert.Contains(t, err.Error(), "keyCompromise")
 }
+
+// A delegated responder without id-pkix-ocsp-nocheck cannot vouch for itself: its
+// answer about its own certificate is refused unless a CRL establishes its status (and
+// then the CRL is what counts).
+func TestDelegatedResponderAboutItself(t *testing.T) {
+	m := newMiniCA(t)
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	now := time.Now()
+	der, err := x509.CreateCertificate(rand.Reader, &x509.Certificate{SerialNumber: big.NewInt(102), Subject: pkix.Name{CommonName: "OCSP Self"},
+		NotBefore: now.Add(-2 * time.Hour), NotAfter: now.AddDate(1, 0, 0), KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning}}, m.ca, key.Public(), m.key)
+	require.NoError(t, err)
+	rc, err := x509.ParseCertificate(der)
+	require.NoError(t, err)
+	resp, err := ocsp.CreateResponse(m.ca, rc, ocsp.Response{Status: ocsp.Good, SerialNumber: rc.SerialNumber,
+		ThisUpdate: now, NextUpdate: now.Add(24 * time.Hour), Certificate: rc}, key)
+	require.NoError(t, err)
+	var e evidence.Evaluator
+	ocspOnly := []evidence.Source{evidence.SourceOCSP}
+	r := e.Offline(rc, m.ca, now, ocspOnly, [][]byte{resp}, nil)
+	assert.Equal(t, evidence.StatusUnknown, r.Status)
+	assert.ErrorIs(t, r.Err, evidence.ErrWrongResponder)
+	assert.ErrorContains(t, r.Err, "answers about itself")
+
+	crl := m.crlListing(t, big.NewInt(999), now.Add(-time.Hour), 0, now.Add(-time.Minute))
+	r = e.Offline(rc, m.ca, now, ocspOnly, [][]byte{resp}, [][]byte{crl})
+	require.NoError(t, r.Err)
+	assert.Equal(t, evidence.StatusGood, r.Status)
+	assert.False(t, r.ResponderUnchecked)
+}
