@@ -233,7 +233,9 @@ func (c *Checker) Check(ctx context.Context, cert, issuer *x509.Certificate, at 
 
 // CheckOffline decides the status of cert at time at (zero: now) using only the given
 // DER OCSP responses and CRLs, as found in a PDF's DSS or a signature's revocation
-// values; it never uses the network or the caches. Responses and CRLs about other
+// values; it never uses the network or the caches. The status of a delegated OCSP
+// responder without id-pkix-ocsp-nocheck comes from the given CRLs, whatever the
+// Strategy. Responses and CRLs about other
 // certificates or issuers are ignored. Every item is verified as in Check; freshness
 // means the data covers at: an OCSP response or CRL produced after at, or one whose
 // nextUpdate is not before at — except that an older item still proves a permanent

@@ -120,6 +120,8 @@ func decide(found []Result) (Result, bool) {
 
 // Offline decides the status of cert (issued by issuer) at time at using only the
 // given DER OCSP responses and CRLs of the sources in order (the order breaks ties).
+// The own status of a delegated OCSP responder without id-pkix-ocsp-nocheck comes from
+// the given CRLs (whatever the order says) unless e.ResponderStatus is set.
 // Responses and CRLs about other certificates or issuers are ignored. Every item is
 // verified (signature, responder authorisation, ResponderID, CertID issuer hashes,
 // critical extensions, delta CRLs); freshness means the data covers at, except that
