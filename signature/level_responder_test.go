@@ -58,6 +58,16 @@ func TestSignBLTResponderWithoutNoCheck(t *testing.T) {
 		require.True(t, ok)
 		assert.Contains(t, rc.MessageEN, "OCSP (DSS)", "the responder's answer is what decides")
 	})
+	t.Run("online, B-T", func(t *testing.T) {
+		out, _ := k.sign(t, in, k.levelOptions(signature.LevelBT))
+		rep := k.verify(t, out, false, time.Time{})
+		s := rep.Signatures[0]
+		assert.Equal(t, signature.TotalPassed, s.Indication, "%+v", s.Checks)
+		assert.Zero(t, warningLines(s), "the CA's CRL, fetched with the answer, vouches for the responder")
+		rc, ok := s.Check(signature.CheckRevocation)
+		require.True(t, ok)
+		assert.Contains(t, rc.MessageEN, "OCSP (online)")
+	})
 	t.Run("no CRL to be had", func(t *testing.T) {
 		k.pki.SetCRL(certstatustest.CRLNotFound)
 		defer k.pki.SetCRL(certstatustest.CRLNormal)
