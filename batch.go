@@ -91,7 +91,10 @@ type BatchResult struct {
 	// Decision is the signing policy's decision for this document (nil without
 	// Sign.Policy, or when the document failed before the policy was asked).
 	Decision *policy.Decision
-	Err      error // nil on success
+	// ChainWarning is set when the signer's certificate chain could not be completed
+	// up to a trust anchor (see SignResult.ChainWarning); the same for every document.
+	ChainWarning *ChainWarning
+	Err          error // nil on success
 }
 
 // SignBatch signs every document with one authorisation of signer: it prepares each
@@ -99,7 +102,8 @@ type BatchResult struct {
 // digests to signer.SignDigests at once — one credentials/authorize and as few
 // signatures/signHash calls as the service allows for a CSC credential, one login for a
 // PKCS#11 token — then completes each document (signature.Complete, which checks the
-// signature, and the level asked for) into its Output.
+// signature, and the level asked for) into its Output. The signer's certificate chain
+// is completed once, before the first document, as Sign completes it (Sign.Chain).
 //
 // A document that fails (unreadable, refused by the policy, its signature missing or
 // not verifying, its time-stamp unavailable) gets its error in its BatchResult, leaves
@@ -130,8 +134,10 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 			o.Progress(p)
 		}
 	}
-	chain := append([]*x509.Certificate{signer.Certificate()}, signer.Chain()...)
+	// The chain is completed once for the whole batch.
+	chain, chainWarn := o.Sign.Chain.completeChain(ctx, signer.Certificate(), signer.Chain(), o.Sign.Signature.Level)
 	prepOpts := o.Sign
+	prepOpts.Chain = &ChainOptions{AsGiven: true}
 	level := prepOpts.Signature.Level
 	prepOpts.Signature.Level = nil
 	prepOpts.Signature.StateKey = nil // the state stays in this process
@@ -146,6 +152,7 @@ func SignBatch(ctx context.Context, signer BatchSigner, docs []BatchDocument, op
 	}
 	for i, d := range docs {
 		results[i].BatchDocument = d
+		results[i].ChainWarning = chainWarn
 	}
 	batchEach(len(docs), o.Workers, func(i int) {
 		var prep *PreparedSignature
@@ -282,6 +289,7 @@ func batchPrepare(ctx context.Context, d BatchDocument, chain []*x509.Certificat
 			return nil, err
 		}
 		opts.Signature.Level, opts.Signature.StateKey = nil, nil // reached after the signature
+		opts.Chain = &ChainOptions{AsGiven: true}                // completed once for the batch
 	}
 	return Prepare(ctx, f, st.Size(), chain, &opts)
 }

@@ -24,7 +24,11 @@
 //     under an optional signing Policy, visible where SignOptions.Placement (a
 //     layout.Spec: the leader's image, the clerk's seal, the attachment or copy stamp)
 //     puts it; Prepare is its deferred (two-step) form, SignBatch signs many documents
-//     under one login or authorisation.
+//     under one login or authorisation. All three complete a signer's certificate
+//     chain that stops short of the root (a token, a .p12 or a remote signing service
+//     holding only the signer's certificate) from the trust store and the AIA
+//     caIssuers URLs, and embed the issuing CAs (ChainOptions); when that fails they
+//     sign anyway and return a ChainWarning.
 //   - Services wires the CA's time-stamping and status services into PAdES B-T,
 //     B-LT and B-LTA (signature.LevelOptions, signature.ExtendOptions).
 //     RSA keys sign with RSASSA-PSS, mandatory under Thông tư 39/2017/TT-BTTTT

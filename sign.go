@@ -98,6 +98,10 @@ type SignOptions struct {
 	// attachment stamp means a separate-file attachment and a copy stamp a copy (whose
 	// form, when the facts do not give it, is the stamp's CopyForm).
 	Placement *layout.Spec
+	// Chain controls how the signer's certificate chain is completed before signing
+	// (see ChainOptions); nil completes it online against the VGCA trust store, or the
+	// trust store of Signature.Level's Checker.
+	Chain *ChainOptions
 }
 
 // ErrPlacementMismatch: the signing policy places the signature otherwise than
@@ -114,6 +118,10 @@ type SignResult struct {
 	// Placement is where layout put the visible signature, with its warnings; nil
 	// without SignOptions.Placement.
 	Placement *layout.Placement
+	// ChainWarning is set when the signer's certificate chain could not be completed
+	// up to a trust anchor (the document was signed with the certificates there
+	// were); nil otherwise.
+	ChainWarning *ChainWarning
 }
 
 // PreparedSignature is Prepare's result: signature's, and the policy's decision
@@ -122,6 +130,8 @@ type PreparedSignature struct {
 	*signature.PreparedSignature
 	Decision  *policy.Decision
 	Placement *layout.Placement // nil without SignOptions.Placement
+	// ChainWarning: as SignResult's.
+	ChainWarning *ChainWarning
 }
 
 // signatureOptions returns the options for package signature, for the document in r
@@ -240,8 +250,9 @@ func (c placementCheck) CheckSigning(ctx context.Context, info signature.Signing
 // in a temporary file to never leave a partial output.
 func Sign(ctx context.Context, w io.Writer, r io.ReaderAt, size int64, s Signer, opts *SignOptions) (*SignResult, error) {
 	var chain []*x509.Certificate
+	var warn *ChainWarning
 	if s != nil {
-		chain = append([]*x509.Certificate{s.Certificate()}, s.Chain()...)
+		chain, warn = opts.chainOptions().completeChain(ctx, s.Certificate(), s.Chain(), opts.level())
 	}
 	var decision *policy.Decision
 	so, placed, err := opts.signatureOptions(ctx, r, size, first(chain), &decision)
@@ -252,15 +263,19 @@ func Sign(ctx context.Context, w io.Writer, r io.ReaderAt, size int64, s Signer,
 	if err != nil {
 		return nil, err
 	}
-	return &SignResult{SignResult: res, Decision: decision, Placement: placed}, nil
+	return &SignResult{SignResult: res, Decision: decision, Placement: placed, ChainWarning: warn}, nil
 }
 
 // Prepare is the first step of deferred (two-step) signing, for signers whose key is
 // elsewhere (a user's token behind a web page, a SIM PKI or remote signing service):
 // it checks the policy as Sign does and returns the digest to sign with its
 // algorithm, and the state for signature.Complete. chain[0] is the signer's
-// certificate.
+// certificate; the chain is completed as Sign completes it (SignOptions.Chain).
 func Prepare(ctx context.Context, r io.ReaderAt, size int64, chain []*x509.Certificate, opts *SignOptions) (*PreparedSignature, error) {
+	var warn *ChainWarning
+	if len(chain) > 0 && chain[0] != nil {
+		chain, warn = opts.chainOptions().completeChain(ctx, chain[0], chain[1:], opts.level())
+	}
 	var decision *policy.Decision
 	so, placed, err := opts.signatureOptions(ctx, r, size, first(chain), &decision)
 	if err != nil {
@@ -270,7 +285,23 @@ func Prepare(ctx context.Context, r io.ReaderAt, size int64, chain []*x509.Certi
 	if err != nil {
 		return nil, err
 	}
-	return &PreparedSignature{PreparedSignature: prep, Decision: decision, Placement: placed}, nil
+	return &PreparedSignature{PreparedSignature: prep, Decision: decision, Placement: placed, ChainWarning: warn}, nil
+}
+
+// chainOptions returns o.Chain (nil for a nil o).
+func (o *SignOptions) chainOptions() *ChainOptions {
+	if o == nil {
+		return nil
+	}
+	return o.Chain
+}
+
+// level returns o.Signature.Level (nil for a nil o).
+func (o *SignOptions) level() *signature.LevelOptions {
+	if o == nil {
+		return nil
+	}
+	return o.Signature.Level
 }
 
 // first returns chain[0], or nil.

@@ -65,6 +65,9 @@ func (o *VerifyOptions) SignatureOptions() *signature.VerifyOptions {
 		AllowMissingRevocation: o.AllowMissingRevocation,
 		Time:                   o.Time,
 		Password:               o.Password,
+		// The trusted certificates are also where a time-stamp token made without
+		// its TSA's certificate finds it (a TSA certificate given as trusted).
+		Certificates: checker.Trust().Roots(),
 	}
 	if !o.Offline {
 		vo.Revocation = checker

@@ -77,6 +77,13 @@ type Options struct {
 	// response without a nonce is accepted (pre-signed responses carry none) but a
 	// response with a different nonce is rejected.
 	RequireNonce bool
+	// RequireResponderStatus refuses (ErrWrongResponder) an OCSP response signed by a
+	// delegated responder whose certificate lacks id-pkix-ocsp-nocheck when the
+	// responder's own status cannot be established from a CRL (RFC 6960 §4.2.2.2.1).
+	// By default such a response is accepted and Result.ResponderUnchecked and
+	// Result.Warnings say so; a responder whose CRL lists it as revoked is refused
+	// either way (ErrResponderRevoked).
+	RequireResponderStatus bool
 	// ClockSkew tolerated when comparing thisUpdate/nextUpdate with the clock;
 	// 0 means 5 minutes.
 	ClockSkew time.Duration
@@ -168,7 +175,8 @@ func NewChecker(opts Options) *Checker {
 		trust: trust,
 		fetch: fetcher{client: opts.HTTPClient, timeout: opts.Timeout, offline: opts.Offline},
 		eval: &evidence.Evaluator{ClockSkew: opts.ClockSkew, Now: opts.Now,
-			MaxOCSPBytes: opts.MaxOCSPResponseBytes, RequireNonce: opts.RequireNonce},
+			MaxOCSPBytes: opts.MaxOCSPResponseBytes, RequireNonce: opts.RequireNonce,
+			RequireResponderStatus: opts.RequireResponderStatus},
 		ocspCache: newOCSPCache(opts.OCSPCacheEntries),
 		crlCache:  newCRLCache(opts.CRLCacheBytes),
 		aiaCache:  newAIACache(256),
@@ -225,7 +233,9 @@ func (c *Checker) Check(ctx context.Context, cert, issuer *x509.Certificate, at 
 
 // CheckOffline decides the status of cert at time at (zero: now) using only the given
 // DER OCSP responses and CRLs, as found in a PDF's DSS or a signature's revocation
-// values; it never uses the network or the caches. Responses and CRLs about other
+// values; it never uses the network or the caches. The status of a delegated OCSP
+// responder without id-pkix-ocsp-nocheck comes from the given CRLs, whatever the
+// Strategy. Responses and CRLs about other
 // certificates or issuers are ignored. Every item is verified as in Check; freshness
 // means the data covers at: an OCSP response or CRL produced after at, or one whose
 // nextUpdate is not before at — except that an older item still proves a permanent

@@ -1,9 +1,11 @@
 package certstatus
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
 	"encoding/hex"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"strings"
@@ -20,7 +22,7 @@ func ParseCRL(der []byte, issuer *x509.Certificate) (*x509.RevocationList, error
 	if issuer == nil {
 		return nil, fmt.Errorf("%w: no issuer to verify the CRL with", ErrWrongResponder)
 	}
-	rl, err := x509.ParseRevocationList(der)
+	rl, err := evidence.ParseRevocationList(der)
 	if err != nil {
 		return nil, fmt.Errorf("%w: CRL: %v", ErrMalformed, err)
 	}
@@ -31,6 +33,19 @@ func ParseCRL(der []byte, issuer *x509.Certificate) (*x509.RevocationList, error
 		return nil, err
 	}
 	return rl, nil
+}
+
+// pemCRL returns the DER inside a PEM "X509 CRL" block, or b unchanged. RFC 5280
+// §4.2.1.13 says an HTTP distribution point serves DER, but some servers serve the PEM
+// that "openssl ca -gencrl" writes; the DER is what is checked, cached and embedded.
+func pemCRL(b []byte) []byte {
+	if !bytes.HasPrefix(bytes.TrimLeft(b, " \t\r\n"), []byte("-----BEGIN X509 CRL-----")) {
+		return b
+	}
+	if block, _ := pem.Decode(b); block != nil && block.Type == "X509 CRL" {
+		return block.Bytes
+	}
+	return b
 }
 
 func crlURLs(cert *x509.Certificate) []string {
@@ -45,7 +60,11 @@ func crlURLs(cert *x509.Certificate) []string {
 
 // checkCRL answers from the certificate's CRL distribution points.
 func (c *Checker) checkCRL(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) (Result, error) {
-	urls := crlURLs(cert)
+	return c.checkCRLFrom(ctx, crlURLs(cert), cert, issuer, at)
+}
+
+// checkCRLFrom answers from the CRLs at urls.
+func (c *Checker) checkCRLFrom(ctx context.Context, urls []string, cert, issuer *x509.Certificate, at time.Time) (Result, error) {
 	if len(urls) == 0 {
 		return Result{}, &ResponseError{Source: SourceCRL, Reason: ErrNoRevocationSource, Detail: "certificate names no CRL distribution point"}
 	}
@@ -104,6 +123,7 @@ func (c *Checker) fetchCRL(ctx context.Context, url string, issuer *x509.Certifi
 		if err != nil {
 			return nil, &ResponseError{Source: SourceCRL, URL: url, Reason: unwrapReason(err), Err: err}
 		}
+		der = pemCRL(der)
 		p, err := evidence.ParseCRL(der, issuer)
 		if errors.Is(err, evidence.ErrNotForThisCert) {
 			return nil, &ResponseError{Source: SourceCRL, URL: url, Reason: ErrWrongResponder, Detail: "CRL issued by another CA"}

@@ -2,8 +2,10 @@ package certstatus_test
 
 import (
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -182,4 +184,30 @@ func TestDeltaCRLUnavailable(t *testing.T) {
 	require.Len(t, r.Failures, 1)
 	assert.ErrorIs(t, r.Failures[0], certstatus.ErrUnreachable)
 	assert.ErrorContains(t, r.Failures[0], "delta CRL")
+}
+
+// TestCRLServedAsPEM: a distribution point that serves the PEM "openssl ca -gencrl"
+// writes (RFC 5280 wants DER) still answers; the CRL returned for a DSS is the DER.
+func TestCRLServedAsPEM(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	pki.Revoke(pki.Org.Cert, ocsp.KeyCompromise, time.Now().Add(-time.Hour))
+	der, err := pki.CRL("ca.crl")
+	require.NoError(t, err)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("\n"))
+		w.Write(pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: der}))
+	}))
+	defer srv.Close()
+	at := func(c *x509.Certificate) *x509.Certificate {
+		cp := *c
+		cp.CRLDistributionPoints = []string{srv.URL + "/ca.crl"}
+		return &cp
+	}
+	ck := checkerFor(pki, crlOnly)
+	crls, err := ck.CRLs(bg, at(pki.Leader.Cert), pki.CA.Cert)
+	require.NoError(t, err)
+	require.Len(t, crls, 1)
+	assert.Equal(t, der, crls[0])
+	r := ck.Check(bg, at(pki.Org.Cert), pki.CA.Cert, time.Time{})
+	assert.Equal(t, certstatus.StatusRevoked, r.Status, "%v", r.Err)
 }

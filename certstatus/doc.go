@@ -31,6 +31,15 @@
 // after the time of interest for a reason other than a compromise is reported as
 // StatusRevokedLater, distinct from StatusRevoked.
 //
+// A delegated OCSP responder whose certificate lacks id-pkix-ocsp-nocheck is used once
+// its own status is checked by other means (RFC 6960 §4.2.2.2.1): the CRL at its
+// certificate's distribution points, or the issuer's CRL at the checked certificate's
+// — never OCSP, so never the responder about itself. Revoked when it answered, it is
+// refused (ErrResponderRevoked); when nothing says, its answer is used and
+// Result.ResponderUnchecked and Result.Warnings say so, unless
+// Options.RequireResponderStatus refuses it. Result.ResponderEvidence holds the CRL
+// that vouched for it, to embed next to the answer.
+//
 // CheckOffline decides from the OCSP responses and CRLs handed to it, for example
 // from a PDF's DSS, without any network access. Checker.OCSPResponse and Checker.CRLs
 // return verified DER to embed in a DSS.

@@ -45,6 +45,11 @@ var (
 	// ErrWrongResponder: an OCSP response or CRL is not signed by the certificate's
 	// issuer or by a responder the issuer authorised.
 	ErrWrongResponder = evidence.ErrWrongResponder
+	// ErrResponderRevoked: an OCSP response is signed by a delegated responder without
+	// id-pkix-ocsp-nocheck whose own certificate a CRL lists as revoked (or on hold)
+	// when the response was produced, or revoked for a key compromise. It wraps
+	// ErrWrongResponder; it says nothing about the certificate asked about.
+	ErrResponderRevoked = evidence.ErrResponderRevoked
 	// ErrBadNonce: the OCSP or time-stamp response does not echo the request's nonce.
 	ErrBadNonce = evidence.ErrBadNonce
 	// ErrStale: thisUpdate/nextUpdate do not cover the time of interest.

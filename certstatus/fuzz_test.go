@@ -2,13 +2,17 @@ package certstatus_test
 
 import (
 	"crypto"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/asn1"
 	"math/big"
 	"testing"
 	"time"
 
 	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/certstatus/certstatustest"
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 	"golang.org/x/crypto/ocsp"
 )
 
@@ -53,6 +57,7 @@ func FuzzParseCRL(f *testing.F) {
 	delta, _ := pki.CRL("ca-delta.crl")
 	f.Add(base, []byte(nil))
 	f.Add(frozen, delta)
+	f.Add(version1CRL(f, pki), []byte(nil))
 	ck := checkerFor(pki, func(o *certstatus.Options) { o.Offline = true })
 	f.Fuzz(func(t *testing.T, a, b []byte) {
 		certstatus.ParseCRL(a, pki.CA.Cert)
@@ -95,3 +100,41 @@ func FuzzVerifyTimestampToken(f *testing.F) {
 		}
 	})
 }
+
+// version1CRL is a version 1 CRL (no version field, no extensions) of the kit's CA
+// listing the leader, as some CAs and "openssl ca -gencrl" without extensions write.
+func version1CRL(f *testing.F, pki *certstatustest.PKI) []byte {
+	now := time.Now().UTC().Truncate(time.Second)
+	var tbs cryptobyte.Builder
+	tbs.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(oidECDSAWithSHA256) })
+		b.AddBytes(pki.CA.Cert.RawSubject)
+		b.AddASN1UTCTime(now)
+		b.AddASN1UTCTime(now.Add(24 * time.Hour))
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1BigInt(pki.Leader.Cert.SerialNumber)
+				b.AddASN1UTCTime(now.Add(-time.Hour))
+			})
+		})
+	})
+	raw := tbs.BytesOrPanic()
+	d := sha256.Sum256(raw)
+	sig, err := pki.CA.Key.Sign(rand.Reader, d[:], crypto.SHA256)
+	if err != nil {
+		f.Fatal(err)
+	}
+	var crl cryptobyte.Builder
+	crl.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddBytes(raw)
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(oidECDSAWithSHA256) })
+		b.AddASN1BitString(sig)
+	})
+	der := crl.BytesOrPanic()
+	if _, err := certstatus.ParseCRL(der, pki.CA.Cert); err != nil {
+		f.Fatalf("the version 1 seed CRL: %v", err)
+	}
+	return der
+}
+
+var oidECDSAWithSHA256 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}

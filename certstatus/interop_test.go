@@ -1,14 +1,11 @@
 package certstatus_test
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"crypto"
 	"crypto/sha256"
 	"crypto/x509"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +15,7 @@ import (
 
 	"github.com/kyso-go/kyso/certstatus"
 	"github.com/kyso-go/kyso/certstatus/certstatustest"
+	"github.com/kyso-go/kyso/internal/openssltest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/ocsp"
@@ -34,123 +32,21 @@ func writeKit(t *testing.T, pki *certstatustest.PKI, dir string) {
 	}
 }
 
-// indexLine is one line of an openssl CA index file.
-func indexLine(c *x509.Certificate, revokedAt time.Time, reason string) string {
-	serial := strings.ToUpper(c.SerialNumber.Text(16))
-	if len(serial)%2 == 1 {
-		serial = "0" + serial
-	}
-	exp := c.NotAfter.UTC().Format("060102150405Z")
-	if revokedAt.IsZero() {
-		return fmt.Sprintf("V\t%s\t\t%s\tunknown\t/CN=%s\n", exp, serial, serial)
-	}
-	return fmt.Sprintf("R\t%s\t%s,%s\t%s\tunknown\t/CN=%s\n", exp, revokedAt.UTC().Format("060102150405Z"), reason, serial, serial)
-}
-
-// freePort returns a port on 127.0.0.1 that was free a moment ago.
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	port := ln.Addr().(*net.TCPAddr).Port
-	require.NoError(t, ln.Close())
-	return port
-}
-
-// privateNetworkEnv marks a test process re-run inside its own network namespace.
-const privateNetworkEnv = "KYSO_TEST_PRIVATE_NETWORK"
-
-// inPrivateNetwork makes the calling (top-level) test run where nothing but a
-// loopback interface exists: "openssl ocsp" cannot be told to listen on 127.0.0.1
-// only (its -port takes no host; it binds every interface). It re-runs the test
-// binary for this one test under "unshare -rn" (a user and network namespace) and
-// reports its result; the caller returns when inPrivateNetwork returns false, and goes
-// on (inside the namespace, or where namespaces are unavailable) when it returns true.
-func inPrivateNetwork(t *testing.T) bool {
-	t.Helper()
-	if os.Getenv(privateNetworkEnv) == "1" {
-		ip := "ip"
-		for _, p := range []string{"/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip"} {
-			if _, err := os.Stat(p); err == nil {
-				ip = p
-				break
-			}
-		}
-		out, err := exec.Command(ip, "link", "set", "lo", "up").CombinedOutput()
-		require.NoError(t, err, "bringing up the loopback interface of the private network: %s", out)
-		return true
-	}
-	unshare, err := exec.LookPath("unshare")
-	if err == nil {
-		err = exec.Command(unshare, "-rn", "true").Run()
-	}
-	if err != nil {
-		t.Logf("no private network namespace (%v): openssl ocsp listens on every interface while this test runs", err)
-		return true
-	}
-	cmd := exec.Command(unshare, "-rn", "--", os.Args[0], "-test.run=^"+t.Name()+"$", "-test.count=1", "-test.v")
-	cmd.Env = append(os.Environ(), privateNetworkEnv+"=1")
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%s inside a private network namespace:\n%s", t.Name(), out)
-	require.Contains(t, string(out), "--- PASS: "+t.Name(), "%s", out)
-	t.Logf("passed inside a private network namespace (only a loopback interface)")
-	return false
-}
-
-// startOpenSSLResponder runs "openssl ocsp" as a responder and returns its URL on
-// 127.0.0.1. openssl's -port takes no host, so it listens on every interface: callers
-// run inside inPrivateNetwork. It waits for openssl to say it is listening: a probe
-// connection would wedge its single-threaded server.
-func startOpenSSLResponder(t *testing.T, dir string) string {
-	t.Helper()
-	openssl := needTool(t, "openssl")
-	for attempt := 0; attempt < 5; attempt++ {
-		port := freePort(t)
-		ctx, cancel := context.WithCancel(context.Background())
-		cmd := exec.CommandContext(ctx, openssl, "ocsp", "-index", "index.txt", "-port", fmt.Sprint(port),
-			"-rsigner", "ocsp.pem", "-rkey", "ocsp-key.pem", "-CA", "ca.pem", "-nmin", "60", "-ignore_err")
-		cmd.Dir = dir
-		stderr, err := cmd.StderrPipe()
-		require.NoError(t, err)
-		require.NoError(t, cmd.Start())
-		ready := make(chan bool, 1)
-		go func() {
-			sc := bufio.NewScanner(stderr)
-			for sc.Scan() {
-				if strings.Contains(sc.Text(), "waiting for OCSP client connections") {
-					ready <- true
-				}
-			}
-			ready <- false
-		}()
-		select {
-		case ok := <-ready:
-			if ok {
-				t.Cleanup(func() { cancel(); cmd.Wait() })
-				return fmt.Sprintf("http://127.0.0.1:%d", port)
-			}
-		case <-time.After(20 * time.Second):
-		}
-		cancel()
-		cmd.Wait()
-		t.Logf("openssl ocsp did not start on port %d", port)
-	}
-	t.Fatal("could not start openssl ocsp")
-	return ""
-}
-
 func TestInteropClientAgainstOpenSSLResponder(t *testing.T) {
 	needTool(t, "openssl")
-	if !inPrivateNetwork(t) {
+	if !openssltest.InPrivateNetwork(t) {
 		return
 	}
 	pki := certstatustest.NewPKI(t)
 	dir := t.TempDir()
 	writeKit(t, pki, dir)
 	revokedAt := time.Now().Add(-time.Hour).Truncate(time.Second)
-	index := indexLine(pki.Leader.Cert, time.Time{}, "") + indexLine(pki.Org.Cert, revokedAt, "keyCompromise")
+	index := openssltest.IndexLine(pki.Leader.Cert, time.Time{}, "") + openssltest.IndexLine(pki.Org.Cert, revokedAt, "keyCompromise")
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "index.txt"), []byte(index), 0o644))
-	url := startOpenSSLResponder(t, dir)
+	// openssl's -port takes no host: it listens on every interface, hence the private
+	// network above.
+	url := openssltest.StartOCSP(t, dir, "-index", "index.txt", "-rsigner", "ocsp.pem", "-rkey", "ocsp-key.pem",
+		"-CA", "ca.pem", "-nmin", "60")
 
 	// The certificates name the kit's responder; point copies at openssl's.
 	at := func(c *x509.Certificate) *x509.Certificate {
@@ -178,6 +74,70 @@ func TestInteropClientAgainstOpenSSLResponder(t *testing.T) {
 			assert.ErrorIs(t, r.Err, certstatus.ErrUnknownCertificate)
 		})
 	}
+}
+
+// "openssl ocsp" signing with a delegated responder certificate that lacks
+// id-pkix-ocsp-nocheck (extendedKeyUsage OCSPSigning only: the usual openssl setup).
+// kyso checks the responder's own status with the CRL at its distribution point (RFC
+// 6960 §4.2.2.2.1): good → the answer is used; revoked → refused; not to be had → used
+// with a warning, or refused with RequireResponderStatus.
+func TestInteropOpenSSLResponderWithoutNoCheck(t *testing.T) {
+	needTool(t, "openssl")
+	if !openssltest.InPrivateNetwork(t) {
+		return
+	}
+	pki := certstatustest.NewPKI(t)
+	responder, err := pki.Issue("ocsp-plain", &x509.Certificate{
+		RawSubject:  certstatustest.Name(certstatustest.C("VN"), certstatustest.CN("OCSP openssl, không nocheck")),
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning},
+	})
+	require.NoError(t, err)
+	dir := t.TempDir()
+	writeKit(t, pki, dir)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "plain.pem"), responder.CertPEM(), 0o644))
+	k, err := responder.KeyPEM()
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "plain-key.pem"), k, 0o600))
+	index := openssltest.IndexLine(pki.Leader.Cert, time.Time{}, "") + openssltest.IndexLine(responder.Cert, time.Time{}, "")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "index.txt"), []byte(index), 0o644))
+	url := openssltest.StartOCSP(t, dir, "-index", "index.txt", "-rsigner", "plain.pem", "-rkey", "plain-key.pem",
+		"-CA", "ca.pem", "-nmin", "60")
+	leader := *pki.Leader.Cert
+	leader.OCSPServer = []string{url}
+
+	noCache := func(o *certstatus.Options) { o.OCSPCacheEntries, o.CRLCacheBytes = -1, -1 }
+	strict := func(o *certstatus.Options) { o.RequireResponderStatus = true }
+
+	r := checkerFor(pki, ocspOnly, noCache).Check(bg, &leader, pki.CA.Cert, time.Time{})
+	require.NoError(t, r.Err)
+	assert.Equal(t, certstatus.StatusGood, r.Status)
+	assert.Equal(t, url, r.URL)
+	assert.True(t, r.Responder.Equal(responder.Cert))
+	assert.False(t, r.ResponderUnchecked)
+	require.Len(t, r.ResponderEvidence, 1, "the kit CA's CRL vouched for the responder")
+	off := checkerFor(pki, ocspOnly, strict).CheckOffline(&leader, pki.CA.Cert, time.Time{}, r.Raw, r.ResponderEvidence)
+	require.NoError(t, off.Err, "offline, with the CRL, even a strict Checker agrees")
+	assert.Equal(t, certstatus.StatusGood, off.Status)
+
+	pki.SetCRL(certstatustest.CRLNotFound)
+	r = checkerFor(pki, ocspOnly, noCache).Check(bg, &leader, pki.CA.Cert, time.Time{})
+	require.NoError(t, r.Err)
+	assert.Equal(t, certstatus.StatusGood, r.Status)
+	assert.True(t, r.ResponderUnchecked)
+	require.Len(t, r.Warnings, 1)
+	assert.Contains(t, r.Warnings[0], "RFC 6960 §4.2.2.2.1")
+	r = checkerFor(pki, ocspOnly, noCache, strict).Check(bg, &leader, pki.CA.Cert, time.Time{})
+	assert.Equal(t, certstatus.StatusUnknown, r.Status)
+	assert.ErrorIs(t, r.Err, certstatus.ErrWrongResponder)
+	assert.ErrorContains(t, r.Err, "lacks id-pkix-ocsp-nocheck")
+	pki.SetCRL(certstatustest.CRLNormal)
+
+	pki.Revoke(responder.Cert, int(certstatus.ReasonKeyCompromise), time.Now().Add(-time.Hour))
+	r = checkerFor(pki, ocspOnly, noCache).Check(bg, &leader, pki.CA.Cert, time.Time{})
+	assert.Equal(t, certstatus.StatusUnknown, r.Status)
+	assert.ErrorIs(t, r.Err, certstatus.ErrResponderRevoked)
+	assert.NotErrorIs(t, r.Err, certstatus.ErrRevoked, "the leader itself is not revoked")
 }
 
 func TestInteropOpenSSLClientAgainstKitResponder(t *testing.T) {

@@ -56,7 +56,7 @@ func (c *Checker) checkOCSP(ctx context.Context, cert, issuer *x509.Certificate,
 	}
 	key := "ocsp:" + hex.EncodeToString(keyHash) + ":" + cert.SerialNumber.Text(16)
 	if e, ok := c.ocspCache.get(key, c.now()); ok {
-		r, err := c.eval.OCSP(e.raw, e.url, cert, issuer, at, nil, true)
+		r, err := c.evalFor(ctx, cert).OCSP(e.raw, e.url, cert, issuer, at, nil, true)
 		if err == nil {
 			return r, nil
 		}
@@ -83,9 +83,34 @@ func (c *Checker) checkOCSP(ctx context.Context, cert, issuer *x509.Certificate,
 	r := v.(Result)
 	if !at.Equal(r.At) {
 		// A shared flight answered for another time of interest: re-classify.
-		return c.eval.OCSP(r.Raw[0], r.URL, cert, issuer, at, nil, true)
+		return c.evalFor(ctx, cert).OCSP(r.Raw[0], r.URL, cert, issuer, at, nil, true)
 	}
 	return r, nil
+}
+
+// evalFor returns the Checker's evaluator for an OCSP answer about subject: the
+// status of a delegated responder without id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1)
+// comes from the CRL at the responder certificate's distribution points or, when it
+// names none, from the issuer's CRL at subject's (which covers every certificate of
+// that issuer in its scope) — never from OCSP, so never from the responder itself.
+func (c *Checker) evalFor(ctx context.Context, subject *x509.Certificate) *evidence.Evaluator {
+	ev := *c.eval
+	ev.ResponderStatus = func(rc, issuer *x509.Certificate, at time.Time) Result {
+		urls := crlURLs(rc)
+		if len(urls) == 0 && subject != nil {
+			urls = crlURLs(subject)
+		}
+		if len(urls) == 0 {
+			return Result{At: at, Err: &ResponseError{Source: SourceCRL, Reason: ErrNoRevocationSource,
+				Detail: "the responder certificate names no CRL distribution point"}}
+		}
+		r, err := c.checkCRLFrom(ctx, urls, rc, issuer, at)
+		if err != nil {
+			return Result{At: at, Err: err}
+		}
+		return r
+	}
+	return &ev
 }
 
 // queryOCSP sends one request to one responder and verifies the answer.
@@ -116,7 +141,7 @@ func (c *Checker) queryOCSP(ctx context.Context, responder, cacheKey string, cer
 	if nonce != nil {
 		wantNonce, _ = asn1.Marshal(nonce)
 	}
-	r, err := c.eval.OCSP(body, responder, cert, issuer, at, wantNonce, true)
+	r, err := c.evalFor(ctx, cert).OCSP(body, responder, cert, issuer, at, wantNonce, true)
 	if errors.Is(err, evidence.ErrNotForThisCert) {
 		return Result{}, &ResponseError{Source: SourceOCSP, URL: responder, Reason: ErrMalformed,
 			Detail: "the response is about another certificate than the one asked for"}

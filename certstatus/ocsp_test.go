@@ -254,17 +254,11 @@ func TestCheckHonoursContext(t *testing.T) {
 	assert.Len(t, r.Failures, 1, "a cancelled check does not go on to the CRL")
 }
 
-// A delegated responder must be certified by the issuer for OCSPSigning, carry
-// id-pkix-ocsp-nocheck and be valid when it answers (RFC 6960 §4.2.2.2); an issuer
-// answering itself must sign with its own key.
+// A delegated responder must be certified by the issuer for OCSPSigning and be valid
+// when it answers (RFC 6960 §4.2.2.2); an issuer answering itself must sign with its
+// own key.
 func TestOCSPResponderAuthorisation(t *testing.T) {
 	pki := certstatustest.NewPKI(t)
-	noNoCheck, err := pki.Issue("ocsp-without-nocheck", &x509.Certificate{
-		RawSubject:  certstatustest.Name(certstatustest.C("VN"), certstatustest.CN("OCSP thiếu nocheck")),
-		KeyUsage:    x509.KeyUsageDigitalSignature,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning},
-	})
-	require.NoError(t, err)
 	expired, err := pki.Expire(pki.OCSPSigner)
 	require.NoError(t, err)
 	tests := []struct {
@@ -275,7 +269,6 @@ func TestOCSPResponderAuthorisation(t *testing.T) {
 		want   error
 		detail string
 	}{
-		{"delegated responder without id-pkix-ocsp-nocheck", noNoCheck, false, certstatustest.OCSPNormal, certstatus.ErrWrongResponder, "lacks id-pkix-ocsp-nocheck"},
 		{"expired delegated responder", expired, false, certstatustest.OCSPNormal, certstatus.ErrWrongResponder, "not valid when the response was produced"},
 		{"delegated responder, corrupted signature", nil, false, certstatustest.OCSPBadSignature, certstatus.ErrBadSignature, "does not verify"},
 		{"issuer itself, corrupted signature", nil, true, certstatustest.OCSPBadSignature, certstatus.ErrBadSignature, "does not verify"},
@@ -301,6 +294,80 @@ func TestOCSPResponderAuthorisation(t *testing.T) {
 	r := checkerFor(pki, ocspOnly).Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
 	require.NoError(t, r.Err)
 	assert.True(t, r.Responder.Equal(pki.OCSPSigner.Cert))
+}
+
+// A delegated responder without id-pkix-ocsp-nocheck is usable once its own status is
+// established by other means (RFC 6960 §4.2.2.2.1): the CRL at its distribution point.
+// Listed as revoked there, it is refused (ErrResponderRevoked); with no CRL to be had,
+// its answer stands with a warning, unless RequireResponderStatus refuses it.
+func TestOCSPDelegatedResponderWithoutNoCheck(t *testing.T) {
+	pki := certstatustest.NewPKI(t)
+	noNoCheck, err := pki.Issue("ocsp-without-nocheck", &x509.Certificate{
+		RawSubject:  certstatustest.Name(certstatustest.C("VN"), certstatustest.CN("OCSP thiếu nocheck")),
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning},
+	})
+	require.NoError(t, err)
+	strict := func(o *certstatus.Options) { o.RequireResponderStatus = true }
+	for _, tc := range []struct {
+		name      string
+		setup     func()
+		strict    bool
+		want      error
+		unchecked bool
+	}{
+		{name: "responder's CRL good"},
+		{name: "responder's CRL good, strict", strict: true},
+		{name: "responder revoked", setup: func() { pki.Revoke(noNoCheck.Cert, int(certstatus.ReasonSuperseded), time.Now().Add(-time.Hour)) },
+			want: certstatus.ErrResponderRevoked},
+		{name: "responder's CRL unreachable", setup: func() { pki.SetCRL(certstatustest.CRLNotFound) }, unchecked: true},
+		{name: "responder's CRL unreachable, strict", setup: func() { pki.SetCRL(certstatustest.CRLNotFound) }, strict: true,
+			want: certstatus.ErrWrongResponder},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pki.SetOCSPSigner(noNoCheck)
+			t.Cleanup(func() {
+				pki.SetOCSPSigner(nil)
+				pki.SetCRL(certstatustest.CRLNormal)
+				pki.Reinstate(noNoCheck.Cert)
+			})
+			if tc.setup != nil {
+				tc.setup()
+			}
+			mods := []func(*certstatus.Options){ocspOnly, func(o *certstatus.Options) { o.OCSPCacheEntries, o.CRLCacheBytes = -1, -1 }}
+			if tc.strict {
+				mods = append(mods, strict)
+			}
+			r := checkerFor(pki, mods...).Check(bg, pki.Leader.Cert, pki.CA.Cert, time.Time{})
+			if tc.want != nil {
+				assert.Equal(t, certstatus.StatusUnknown, r.Status)
+				require.ErrorIs(t, r.Err, tc.want)
+				if tc.want == certstatus.ErrWrongResponder {
+					assert.NotErrorIs(t, r.Err, certstatus.ErrResponderRevoked)
+					assert.ErrorContains(t, r.Err, "lacks id-pkix-ocsp-nocheck")
+				}
+				return
+			}
+			require.NoError(t, r.Err)
+			assert.Equal(t, certstatus.StatusGood, r.Status)
+			assert.Equal(t, certstatus.SourceOCSP, r.Source)
+			assert.True(t, r.Responder.Equal(noNoCheck.Cert))
+			assert.Equal(t, tc.unchecked, r.ResponderUnchecked)
+			if tc.unchecked {
+				require.Len(t, r.Warnings, 1)
+				assert.Contains(t, r.Warnings[0], "RFC 6960 §4.2.2.2.1")
+				assert.Empty(t, r.ResponderEvidence)
+			} else {
+				assert.Empty(t, r.Warnings)
+				require.Len(t, r.ResponderEvidence, 1, "the CA's CRL vouched for the responder")
+				// Offline, the same response with that CRL reaches the same verdict.
+				off := checkerFor(pki, mods...).CheckOffline(pki.Leader.Cert, pki.CA.Cert, time.Time{}, r.Raw, r.ResponderEvidence)
+				require.NoError(t, off.Err)
+				assert.Equal(t, certstatus.SourceOCSP, off.Source)
+				assert.False(t, off.ResponderUnchecked)
+			}
+		})
+	}
 }
 
 // thisUpdate a little ahead of our clock is tolerated within ClockSkew, and not

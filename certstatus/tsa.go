@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kyso-go/kyso/internal/algorithm"
+	"github.com/kyso-go/kyso/internal/cms"
 )
 
 // TSAClient requests RFC 3161 time-stamps and checks every answer before returning it.
@@ -31,7 +32,9 @@ type TSAClient struct {
 	// Policy, when set, is the TSA policy requested (reqPolicy).
 	Policy asn1.ObjectIdentifier
 	// NoCertReq leaves certReq false, so the TSA does not embed its certificate; the
-	// certificate must then be in Certificates.
+	// certificate must then be in Certificates (or reachable by AIA). Either way the
+	// token returned carries the TSA certificate and its intermediates: what the TSA
+	// left out is added after the token is verified (see Timestamp).
 	NoCertReq bool
 	// Certificates are candidates for the TSA certificate and its chain.
 	Certificates []*x509.Certificate
@@ -69,7 +72,11 @@ func hashOID(h crypto.Hash) (asn1.ObjectIdentifier, error) {
 // with a fresh nonce, and returns the DER TimeStampToken (a CMS ContentInfo) after
 // checking the answer: status granted, imprint equal to digest, nonce echoed, the
 // token's signature, the TSA certificate's critical timeStamping usage and its chain
-// to a trusted root at the token's time (see Checker.VerifyTimestamp).
+// to a trusted root at the token's time (see Checker.VerifyTimestamp). When the TSA
+// left its certificate or intermediates out of the token, they are added from the
+// validated chain (the root excepted): a SignedData's certificates are not signed, so
+// the token stays valid, and it verifies without the client's configuration — in a
+// PDF, offline and in other validators.
 func (c *TSAClient) Timestamp(ctx context.Context, digest []byte, h crypto.Hash) ([]byte, error) {
 	tok, err := c.Request(ctx, digest, h)
 	if err != nil {
@@ -161,7 +168,45 @@ func (c *TSAClient) Request(ctx context.Context, digest []byte, h crypto.Hash) (
 	if c.Policy != nil && !tok.Policy.Equal(c.Policy) {
 		return fail(ErrTSARejected, "token policy %v, requested %v", tok.Policy, c.Policy)
 	}
-	return tok, nil
+	return tok.withChain()
+}
+
+// withChain returns t, verified, made to carry the TSA certificate and the
+// intermediate certificates of its validated chain when the TSA left them out (a
+// request without certReq, or a TSA that ignores it): the certificates of a SignedData
+// are not signed, so the token stays valid and verifies on its own, offline and in
+// other validators. The root is not added (a verifier has it in its trust store).
+func (t *Token) withChain() (*Token, error) {
+	embedded := func(c *x509.Certificate) bool {
+		for _, e := range t.Certificates {
+			if e.Equal(c) {
+				return true
+			}
+		}
+		return false
+	}
+	var add []*x509.Certificate
+	for i, c := range t.Chain {
+		if i > 0 && i == len(t.Chain)-1 {
+			break // the root
+		}
+		if !embedded(c) {
+			add = append(add, c)
+		}
+	}
+	if len(add) == 0 {
+		return t, nil
+	}
+	raw, err := cms.AddCertificates(t.Raw, add)
+	if err != nil {
+		return nil, &TimestampError{Reason: ErrMalformed, Detail: fmt.Sprintf("adding the TSA certificate to the token: %v", err)}
+	}
+	full, err := ParseToken(raw)
+	if err != nil {
+		return nil, err
+	}
+	full.Signer, full.Chain = t.Signer, t.Chain
+	return full, nil
 }
 
 // pkiFailureNames are the PKIFailureInfo bits of RFC 3161 §2.4.2, in bit order.

@@ -147,7 +147,14 @@ func TestTimestampOptions(t *testing.T) {
 		c := &certstatus.TSAClient{URL: pki.TSAURL, Checker: checkerFor(pki), NoCertReq: true, Certificates: []*x509.Certificate{pki.TSA.Cert}}
 		tok, err := c.Request(bg, digest[:], crypto.SHA256)
 		require.NoError(t, err)
-		assert.Empty(t, tok.Certificates)
+		// The TSA left its certificates out; the client puts back the TSA certificate
+		// and its issuing CA (not the root), so that the token verifies on its own.
+		require.Len(t, tok.Certificates, 2)
+		assert.True(t, tok.Certificates[0].Equal(pki.TSA.Cert) || tok.Certificates[1].Equal(pki.TSA.Cert))
+		assert.True(t, tok.Certificates[0].Equal(pki.CA.Cert) || tok.Certificates[1].Equal(pki.CA.Cert))
+		again, err := checkerFor(pki).VerifyTimestamp(bg, tok.Raw, digest[:], crypto.SHA256, certstatus.TimestampOptions{})
+		require.NoError(t, err, "the completed token verifies without the client's certificates")
+		assert.True(t, again.Signer.Equal(pki.TSA.Cert))
 	})
 	t.Run("policy requested", func(t *testing.T) {
 		c := &certstatus.TSAClient{URL: pki.TSAURL, Checker: checkerFor(pki), Policy: certstatustest.TSAPolicy}

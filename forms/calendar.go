@@ -14,8 +14,9 @@ import (
 type Holiday = calendar.Holiday
 
 // Calendar decides which days are working days in Vietnamese state bodies: Monday to
-// Friday, less the public holidays of Bộ luật Lao động 2019 Điều 112 and the
-// compensatory days for holidays on a weekend; ExtraHolidays and ExtraWorkdays add
+// Friday, less the public holidays of Bộ luật Lao động 2019 Điều 112 khoản 1 and the
+// compensatory days for holidays on a weekly day off (Điều 111 khoản 3; both checked
+// on the web, see internal/calendar); ExtraHolidays and ExtraWorkdays add
 // the days the Prime Minister's yearly decisions move. The zero Calendar applies the
 // statutory rules only.
 type Calendar = calendar.Calendar

@@ -28,11 +28,24 @@ func nd30Annex(annex, clause, point, src string) Citation {
 	return Citation{Instrument: instND30, Annex: annex, Clause: clause, Point: point, Source: src}
 }
 
-// nd68 is the decree governing the công vụ regime since 15/8/2024; kyso's sources do
-// not quote the article that restates NĐ 130 Điều 9, so the citation names none.
-func nd68(what string) Citation {
-	return Citation{Instrument: instND68, Source: "rules.md §1", From: nd68From, Status: CitationUnverified,
-		Note: "nghị định điều chỉnh chữ ký số chuyên dùng công vụ từ 15/8/2024; điều khoản tương ứng (" + what + ") chưa có trong nguồn của kyso (the decree governing since 15/8/2024; the matching article is not in kyso's sources — unverified)"}
+// Pages where kyso read the articles of NĐ 68/2024 it cites (the decree's own text,
+// quoted article by article; rules.md names none of its articles). Each verified
+// citation lists the pages it was checked against in its Source.
+const (
+	// urlND68Art31 quotes Điều 31 khoản 1–2 verbatim (thuvienphapluat.vn).
+	urlND68Art31 = "https://beta.thuvienphapluat.vn/phap-luat/chung-thu-chu-ky-so-chuyen-dung-cong-vu-can-dap-ung-nhung-dieu-kien-nao-de-chung-thu-co-hieu-luc-544572-178179.html"
+	// urlND68Art29And31 quotes Điều 29 (khoản 1–5) and Điều 31 verbatim (a mirror with
+	// thuvienphapluat.vn's URL pattern).
+	urlND68Art29And31 = "http://118.69.201.251:801/phap-luat/quy-trinh-tao-chu-ky-so-chuyen-dung-cong-vu-co-phai-kiem-tra-hieu-luc-cua-chung-thu-chu-ky-so-chuye-366073-176367.html"
+	// urlND68Art29En summarises Điều 29 in English, naming Điều 31 and 32 (lawnet.vn).
+	urlND68Art29En = "https://lawnet.vn/thong-tin-phap-luat/en/tu-van-luat/procedures-for-creating-specialized-digital-signatures-for-public-service-use-in-vietnam-175007.html"
+)
+
+// nd68 cites an article of NĐ 68/2024, the decree governing the công vụ regime since
+// 15/8/2024, checked against the decree's text on the pages urls (Status verified).
+func nd68(article, clause, point, note string, urls ...string) Citation {
+	return Citation{Instrument: instND68, Article: article, Clause: clause, Point: point, Source: strings.Join(urls, " "),
+		From: nd68From, Status: CitationVerified, Note: note}
 }
 
 // nd130 is the basis the seeds cite, superseded for this regime from 15/8/2024.
@@ -124,19 +137,23 @@ func catalogue() []ruleDef {
 			check:        checkAppendixSameFile,
 		},
 		{
-			id:           RuleCertificateValid,
-			vi:           "Chữ ký số chỉ an toàn khi được tạo ra trong thời gian chứng thư số có hiệu lực (chưa hết hạn, không bị tạm dừng hoặc thu hồi).",
-			en:           "A signature counts only if made while the certificate is valid: not expired, suspended or revoked.",
-			citations:    []Citation{nd68("chữ ký số an toàn khi tạo ra trong thời gian chứng thư số có hiệu lực"), nd130("9")},
+			id: RuleCertificateValid,
+			vi: "Chữ ký số chỉ an toàn khi được tạo ra trong thời gian chứng thư số có hiệu lực (chưa hết hạn, không bị tạm dừng hoặc thu hồi).",
+			en: "A signature counts only if made while the certificate is valid: not expired, suspended or revoked.",
+			citations: []Citation{nd68("31", "1", "",
+				"chứng thư chữ ký số chuyên dùng công vụ có hiệu lực khi có thời hạn hiệu lực tại thời điểm ký số và trạng thái (kiểm tra qua CRL hoặc OCSP, khoản 2) còn hoạt động tại thời điểm ký số (điểm a, c); Điều 29 khoản 1 đặt việc kiểm tra này vào quy trình tạo chữ ký số (the certificate is valid when within its validity period and, by CRL or OCSP, not revoked at the time of signing; Điều 29 k1 makes this check part of signing)",
+				urlND68Art31, urlND68Art29And31), nd130("9")},
 			verification: true,
 			check:        checkValidity,
 		},
 		{
-			id:        RuleKeySoleControl,
-			vi:        "Khóa bí mật chỉ thuộc sự kiểm soát của người ký tại thời điểm ký; không cho người khác sử dụng thiết bị, không tiết lộ mật khẩu.",
-			en:        "The private key must be under the signer's sole control when signing: no lending the token, no disclosing the PIN.",
-			citations: []Citation{nd68("khóa bí mật chỉ thuộc sự kiểm soát của người ký"), nd130("9")},
-			check:     checkSoleControl,
+			id: RuleKeySoleControl,
+			vi: "Khóa bí mật chỉ thuộc sự kiểm soát của người ký tại thời điểm ký; không cho người khác sử dụng thiết bị, không tiết lộ mật khẩu.",
+			en: "The private key must be under the signer's sole control when signing: no lending the token, no disclosing the PIN.",
+			citations: []Citation{nd68("29", "3", "",
+				"quy trình tạo chữ ký số chuyên dùng công vụ: sử dụng khóa bí mật tương ứng với chứng thư chữ ký số chuyên dùng công vụ của chủ thể thực hiện ký số; kyso chưa tìm thấy điều của NĐ 68/2024 nhắc lại nguyên văn “khóa bí mật chỉ thuộc sự kiểm soát của người ký” (NĐ 130/2018 Điều 9) (signing uses the private key of the signer's own certificate; no article of NĐ 68/2024 restating NĐ 130's “sole control” words was found)",
+				urlND68Art29And31, urlND68Art29En), nd130("9")},
+			check: checkSoleControl,
 		},
 		{
 			id:        RuleAuthorityIndividualCert,
@@ -382,8 +399,8 @@ func checkMarker(c *evalCtx) []finding {
 	case rk == rankDeputy && hasMarker(used, MarkerActing) && !hasMarker(used, MarkerDeputy):
 		// A deputy given quyền cấp trưởng signs "Q." before the head's title (NĐ 30
 		// PL I mục II k7 b) even while the certificate still reads "Phó …".
-		vi = fmt.Sprintf("Người ký ghi “Q.” (được giao quyền cấp trưởng: phải ghi “Q.” theo NĐ 30/2020/NĐ-CP Phụ lục I Phần I mục II k7 b) nhưng chức danh trên chứng thư số vẫn là cấp phó (“%s”), không thể hiện việc giao quyền: cần đề nghị thay đổi thông tin chứng thư số (NĐ 68/2024/NĐ-CP Mẫu 04).", title.Position)
-		en = fmt.Sprintf("The block reads Q. (an acting head must sign Q., NĐ 30/2020 Annex I Part I section II k7 b) but the certificate still reads a deputy's title (%q), which does not show the acting appointment: request a change of the certificate's information (NĐ 68/2024 Mẫu 04).", title.Position)
+		vi = fmt.Sprintf("Người ký ghi “Q.” (được giao quyền cấp trưởng: phải ghi “Q.” theo NĐ 30/2020/NĐ-CP Phụ lục I Phần I mục II k7 b) nhưng chức danh trên chứng thư số vẫn là cấp phó (“%s”), không thể hiện việc giao quyền: có thể đề nghị thay đổi thông tin chứng thư số (NĐ 68/2024/NĐ-CP Mẫu 04 — chưa kiểm chứng: kyso chưa đọc mẫu này, và theo một nguồn chưa đối chiếu được, Điều 15 khoản 1 của Nghị định chỉ nêu việc thay đổi cơ quan, tổ chức công tác và địa chỉ thư điện tử công vụ).", title.Position)
+		en = fmt.Sprintf("The block reads Q. (an acting head must sign Q., NĐ 30/2020 Annex I Part I section II k7 b) but the certificate still reads a deputy's title (%q), which does not show the acting appointment: a change of the certificate's information may be requested (NĐ 68/2024 Mẫu 04 — unverified: kyso has not read that form, and by one source it could not cross-check, the decree's Điều 15 khoản 1 lists only a change of employing body and of official e-mail).", title.Position)
 	case rk == rankDeputy && !hasMarker(used, MarkerDeputy):
 		vi = fmt.Sprintf("Chức danh trên chứng thư số là cấp phó (“%s”): phải ký thay (KT.) người đứng đầu, không ký như cấp trưởng.", title.Position)
 		en = fmt.Sprintf("The title on the certificate is a deputy's (%q): the signature must read KT. (signing for the head).", title.Position)

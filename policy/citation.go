@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"strings"
 	"time"
 
 	"github.com/kyso-go/kyso/internal/province"
@@ -30,7 +31,9 @@ type Citation struct {
 	Until string `json:"until,omitempty"`
 	// Status is "superseded" for a text replaced for this regime (kept because the
 	// provincial regulations cite it), "unverified" for a locator kyso could not check
-	// against the text, or empty.
+	// against the text, "verified" for a locator checked against the instrument's
+	// text as published on the web (Source then lists the pages, see URLs), or empty
+	// (checked against rules.md or a seed, as Source says).
 	Status string `json:"status,omitempty"`
 }
 
@@ -38,9 +41,24 @@ type Citation struct {
 const (
 	CitationSuperseded = "superseded"
 	CitationUnverified = "unverified"
+	// CitationVerified marks a locator checked against the instrument's text as
+	// published on the web; Source holds the URLs of the pages read (URLs).
+	CitationVerified = "verified"
 )
 
-var citationStatuses = []string{CitationSuperseded, CitationUnverified}
+var citationStatuses = []string{CitationSuperseded, CitationUnverified, CitationVerified}
+
+// URLs returns the web pages Source names (the space-separated fields that are
+// http or https URLs): where a verified citation was checked.
+func (c Citation) URLs() []string {
+	var out []string
+	for _, f := range strings.Fields(c.Source) {
+		if strings.HasPrefix(f, "https://") || strings.HasPrefix(f, "http://") {
+			out = append(out, f)
+		}
+	}
+	return out
+}
 
 // InForce reports whether the cited text governs a signature made at t: t's date in
 // Vietnam time lies within From and Until.

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -34,6 +35,9 @@ func allCitations(t *testing.T) map[string][]Citation {
 		}
 		if p.Period != nil && p.Period.Citation != nil {
 			data = append(data, *p.Period.Citation)
+		}
+		if p.Successor != nil && p.Successor.Citation != nil {
+			data = append(data, *p.Successor.Citation)
 		}
 		for _, r := range p.Reports {
 			data = append(data, r.Citation)
@@ -176,6 +180,9 @@ func TestCitationsAgainstSharedSources(t *testing.T) {
 	require.NoError(t, err)
 	rules := string(rulesMD)
 	read := func(source string) string {
+		if isWebSource(source) {
+			return ""
+		}
 		if strings.HasPrefix(source, "rules.md §") {
 			n := strings.SplitN(strings.TrimPrefix(source, "rules.md §"), ".", 2)[0]
 			return section(t, rules, n)
@@ -185,6 +192,10 @@ func TestCitationsAgainstSharedSources(t *testing.T) {
 		return string(b)
 	}
 	for _, in := range Instruments() {
+		if isWebSource(in.Source) {
+			checkWebSource(t, "instrument "+in.Short, in.Short, "", in.Source)
+			continue
+		}
 		text := read(in.Source)
 		for _, m := range in.Match {
 			assert.True(t, strings.Contains(text, m), "instrument %s: %q not found in %s", in.Short, m, in.Source)
@@ -218,6 +229,9 @@ func TestCitationsAgainstSharedSources(t *testing.T) {
 				assert.True(t, ok, "%s: %s: khoản %s has no điểm %s", where, c, c.Clause, c.Point)
 			case strings.HasPrefix(c.Source, "rules.md §"):
 				assert.True(t, strings.Contains(text, rulesMDLocator(c)), "%s: %s: %q is not written in %s", where, c, rulesMDLocator(c), c.Source)
+			case isWebSource(c.Source):
+				assert.Equal(t, CitationVerified, c.Status, "%s: %s: a citation checked on the web is marked verified", where, c)
+				checkWebSource(t, where, c.Instrument, rulesMDLocator(c), c.Source)
 			default:
 				t.Errorf("%s: %s: unknown source %q", where, c, c.Source)
 			}
@@ -247,4 +261,71 @@ func rulesMDLocator(c Citation) string {
 		parts = append(parts, c.Point)
 	}
 	return strings.Join(parts, " ")
+}
+
+// isWebSource reports whether a source is a list of web pages (the URLs a verified
+// citation was checked against) rather than rules.md or a seed.
+func isWebSource(source string) bool {
+	return strings.HasPrefix(source, "https://") || strings.HasPrefix(source, "http://")
+}
+
+// webSource is a page kyso's data cites as where a text was read, with what was read
+// there: the instrument and the locators ("Điều 31 k1") whose text the page quotes or
+// summarises. A test cannot fetch the page (no network); this table is the record of
+// the check, kept next to the data it vouches for.
+type webSource struct {
+	instrument string
+	locators   []string // empty for an instrument's page that is not cited by locator
+	verbatim   bool     // the page quotes the instrument's text (not a summary)
+}
+
+var webSources = map[string]webSource{
+	// NĐ 68/2024: Điều 31 k1 (a: thời hạn hiệu lực tại thời điểm ký số; c: trạng thái
+	// còn hoạt động tại thời điểm ký số), k2 (CRL/OCSP) quoted verbatim.
+	urlND68Art31: {instrument: instND68, locators: []string{"Điều 31 k1", "Điều 31 k2"}, verbatim: true},
+	// Điều 29 k1–5 (quy trình tạo chữ ký số; k3: khóa bí mật tương ứng với chứng thư
+	// của chủ thể thực hiện ký số) and Điều 31 k1–2, quoted verbatim.
+	urlND68Art29And31: {instrument: instND68, locators: []string{"Điều 29 k1", "Điều 29 k3", "Điều 31 k1", "Điều 31 k2"}, verbatim: true},
+	// An English summary of Điều 29 naming Điều 31 and 32.
+	urlND68Art29En: {instrument: instND68, locators: []string{"Điều 29 k1", "Điều 29 k3"}},
+
+	// NQ 202/2025/QH15 (sắp xếp đơn vị hành chính cấp tỉnh). Lao Động: signed, in force
+	// from adoption (12/6/2025), new local governments from 1/7/2025, the old ones until
+	// then. Thư viện pháp luật: the same, naming Điều 1 as the article that arranges the
+	// provinces. VnExpress: adopted 12/6/2025; Vĩnh Phúc, Hòa Bình and Phú Thọ become
+	// Phú Thọ. Thư viện nhà đất: Điều 1 khoản 22 (Bạc Liêu and Cà Mau become Cà Mau)
+	// quoted verbatim.
+	"https://news.laodong.vn/thoi-su/thoi-diem-ket-thuc-hoat-dong-bo-may-52-tinh-thanh-cu-1522769.ldo":                                  {instrument: instNQ202, locators: []string{"Điều 1", "Điều 1 k22"}},
+	"http://tintuc.thuvienphapluat.com/thong-bao-van-ban-moi/email/87251/cac-tinh-thanh-pho-moi-sau-sap-xep-hoat-dong-tu-ngay-1-7-2025": {instrument: instNQ202, locators: []string{"Điều 1"}},
+	"https://vnexpress.net/quoc-hoi-chot-ca-nuoc-con-34-tinh-thanh-pho-4897740.html":                                                    {instrument: instNQ202, locators: []string{"Điều 1"}},
+	"https://thuviennhadat.vn/phap-ly-nha-dat/danh-sach-ten-xa-phuong-moi-tinh-bac-lieu-sau-sap-nhap-tai-nghi-quyet-1655-687657.html":   {instrument: instNQ202, locators: []string{"Điều 1 k22"}, verbatim: true},
+}
+
+// instNQ202 is the National Assembly's resolution arranging the provinces (1/7/2025).
+const instNQ202 = "NQ 202/2025/QH15"
+
+// checkWebSource asserts that every page of a web source is in webSources for the
+// instrument and, when a locator is cited, that at least one page quoting the text
+// verbatim covers it and, when no page does, that two pages agree on it.
+func checkWebSource(t *testing.T, where, instrument, locator, source string) {
+	t.Helper()
+	pages := strings.Fields(source)
+	require.NotEmpty(t, pages, where)
+	verbatim, covering := 0, 0
+	for _, u := range pages {
+		ws, ok := webSources[u]
+		if !assert.True(t, ok, "%s: %s is not a page the tests record as read", where, u) {
+			continue
+		}
+		assert.Equal(t, instrument, ws.instrument, "%s: %s is about another instrument", where, u)
+		if locator == "" || slices.Contains(ws.locators, locator) {
+			covering++
+			if ws.verbatim {
+				verbatim++
+			}
+		}
+	}
+	if locator != "" {
+		assert.True(t, verbatim >= 1 || covering >= 2, "%s: %s %s: no page quoting the text, nor two pages agreeing, covers it", where, instrument, locator)
+	}
 }

@@ -16,8 +16,8 @@ import (
 var ErrBadReportPeriod = errors.New("policy: bad reporting period")
 
 // Calendar decides working days in Vietnamese state bodies (public holidays of Bộ
-// luật Lao động 2019 Điều 112 — unverified, the Code is not among kyso's sources —,
-// Tết by the lunar calendar, compensatory days; add the
+// luật Lao động 2019 Điều 112 khoản 1, Tết by the lunar calendar, compensatory days of
+// Điều 111 khoản 3 — locators checked on the web, see internal/calendar; add the
 // days the Prime Minister's yearly decisions move with ExtraHolidays and
 // ExtraWorkdays). It is the calendar forms uses (forms.Calendar is the same type).
 type Calendar = calendar.Calendar

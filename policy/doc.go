@@ -18,8 +18,11 @@
 // 68/2024/NĐ-CP (Governing); Nghị định 23/2025/NĐ-CP governs public signatures only. The
 // seeds cite Nghị định 130/2018/NĐ-CP Điều 9 for when a signature is safe: kyso keeps it
 // as that basis, marked superseded (Citation.Status, Until 14/8/2024), and a decision
-// lists first the citations in force at its signing time. Where kyso's sources do not
-// quote the NĐ 68/2024 article, the citation names none and says so (unverified).
+// lists first the citations in force at its signing time. The NĐ 68/2024 articles
+// cited (Điều 31 k1, validity at the time of signing; Điều 29 k3, signing with the
+// signer's own private key) were checked against the decree's text as published on
+// the web: such a citation is marked verified and its Source lists the pages
+// (Citation.URLs). A locator kyso could not check is marked unverified.
 //
 // # Deciding
 //
@@ -47,7 +50,9 @@
 // organisation signature (only the clerk in Quảng Ninh and Hòa Bình; the clerk or a
 // person assigned in writing in Hà Tĩnh and Cao Bằng), SIM PKI eligibility, and the
 // period the profile applies to with the province that succeeded it (Hòa Bình → Phú
-// Thọ, Bạc Liêu → Cà Mau on 1/7/2025, marked unverified). The catalogue in Go holds only
+// Thọ, Bạc Liêu → Cà Mau on 1/7/2025 by Nghị quyết 202/2025/QH15 Điều 1, checked on the
+// web; the end of the period stays unverified, as the transition rules for provincial
+// regulations were not read). The catalogue in Go holds only
 // the national articles; every provincial citation — including those the national
 // baseline leans on where no national article was found — is in the files.
 //
@@ -56,7 +61,7 @@
 // with "kyso policy -profile-file", without code. A file has the fields of Profile in
 // snake_case: "id", "name", "extends", "instrument", "provenance", "period" {"from",
 // "until", "unverified", "note", "citation"}, "successor" {"id", "name", "from",
-// "unverified", "note"}, "instruments" (instruments its citations name that kyso does
+// "unverified", "note", "citation"}, "instruments" (instruments its citations name that kyso does
 // not list), "abolished_levels", "subscriber_manager" (with "coordinator"),
 // "org_signature_roles", "reports" [{"period", "name", "due", "months", "due_date"
 // {"month_offset", "day", "before"}, "shift", "shift_assumed", "shift_note",
@@ -110,6 +115,6 @@
 // policy does not verify signatures, build chains, check revocation or look at the
 // page; it trusts the facts it is given. Where kyso's sources give no authoritative
 // text (the national basis of the classified-document rule, article numbers of the
-// Cao Bằng and Bạc Liêu regulations, the NĐ 68/2024 articles), the citation says so in
-// its Note.
+// Cao Bằng and Bạc Liêu regulations, an NĐ 68/2024 article restating NĐ 130's "sole
+// control" words), the citation says so in its Note.
 package policy

@@ -252,6 +252,10 @@ func (e *Engine) periodWarning(t time.Time) (Reason, bool) {
 			vi += ", chưa kiểm chứng"
 			en += ", unverified"
 		}
+		if s.Citation != nil {
+			vi += " (căn cứ: " + s.Citation.String() + ")"
+			en += " (basis: " + s.Citation.String() + ")"
+		}
 	}
 	vi += ": các quy định của hồ sơ này có thể không còn áp dụng."
 	en += ": this profile's rules may no longer apply."

@@ -96,7 +96,7 @@ func ExampleDecision_Vietnamese() {
 	})
 	fmt.Println(d.Vietnamese())
 	// Output:
-	// KHÔNG ĐƯỢC KÝ. Chứng thư số thiết bị, dịch vụ, phần mềm không được dùng để ký văn bản (QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 2 k3 c). Lưu ý: Chưa kiểm tra được trạng thái thu hồi của chứng thư số tại thời điểm ký; cần kiểm tra trước khi ký (NĐ 68/2024/NĐ-CP).
+	// KHÔNG ĐƯỢC KÝ. Chứng thư số thiết bị, dịch vụ, phần mềm không được dùng để ký văn bản (QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 2 k3 c). Lưu ý: Chưa kiểm tra được trạng thái thu hồi của chứng thư số tại thời điểm ký; cần kiểm tra trước khi ký (NĐ 68/2024/NĐ-CP, Điều 31 k1).
 }
 
 // An agency corrects a province's data with a JSON file, without code: here a district

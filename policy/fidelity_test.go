@@ -32,6 +32,13 @@ func citationTexts(cs []Citation) []string {
 	return out
 }
 
+// nd68Basis is the article of NĐ 68/2024 each signing-time rule cites, checked
+// against the decree's text on the web (see webSources).
+var nd68Basis = map[string]string{
+	RuleCertificateValid: "NĐ 68/2024/NĐ-CP, Điều 31 k1",
+	RuleKeySoleControl:   "NĐ 68/2024/NĐ-CP, Điều 29 k3",
+}
+
 // 1. NĐ 68/2024 governs the công vụ regime from 15/8/2024; NĐ 130/2018 Điều 9 stays
 // as the basis the seeds cite, marked superseded for later signatures; NĐ 23/2025
 // governs public signatures only.
@@ -52,7 +59,11 @@ func TestItem1GoverningDecree(t *testing.T) {
 			if r.ID != rule {
 				continue
 			}
-			assert.Equal(t, "NĐ 68/2024/NĐ-CP", r.Citations[0].String(), rule)
+			first := r.Citations[0]
+			assert.Equal(t, nd68Basis[rule], first.String(), rule)
+			assert.Equal(t, CitationVerified, first.Status, rule)
+			assert.Equal(t, "2024-08-15", first.From, rule)
+			assert.NotEmpty(t, first.URLs(), "%s: a verified citation names the pages it was checked against", rule)
 			last := r.Citations[len(r.Citations)-1]
 			assert.Equal(t, "NĐ 130/2018/NĐ-CP, Điều 9", last.String(), rule)
 			assert.Equal(t, CitationSuperseded, last.Status)
@@ -68,7 +79,9 @@ func TestItem1GoverningDecree(t *testing.T) {
 	assert.True(t, d.Allowed)
 	r := reasonFor(t, d, RuleCertificateValid)
 	assert.Equal(t, OutcomeWarning, r.Outcome)
-	assert.Equal(t, "NĐ 68/2024/NĐ-CP", r.Citation.String())
+	assert.Equal(t, "NĐ 68/2024/NĐ-CP, Điều 31 k1", r.Citation.String())
+	assert.Equal(t, CitationVerified, r.Citation.Status)
+	assert.Contains(t, r.Citation.Note, "thời hạn hiệu lực tại thời điểm ký số")
 	assert.Contains(t, citationTexts(r.SeeAlso), "NĐ 130/2018/NĐ-CP, Điều 9")
 
 	old := req
@@ -76,7 +89,7 @@ func TestItem1GoverningDecree(t *testing.T) {
 	old.Certificate.NotBefore, old.Certificate.NotAfter = old.Time.AddDate(-1, 0, 0), old.Time.AddDate(1, 0, 0)
 	r = reasonFor(t, decide(t, "national", old), RuleCertificateValid)
 	assert.Equal(t, "NĐ 130/2018/NĐ-CP, Điều 9", r.Citation.String())
-	assert.Equal(t, "NĐ 68/2024/NĐ-CP", r.SeeAlso[len(r.SeeAlso)-1].String())
+	assert.Equal(t, "NĐ 68/2024/NĐ-CP, Điều 31 k1", r.SeeAlso[len(r.SeeAlso)-1].String())
 }
 
 // 2. TT 15/2025 binds public signatures (NĐ 23/2025 Điều 17), not VGCA signatures;
@@ -108,7 +121,8 @@ func TestItem3ActingDeputySignsQ(t *testing.T) {
 		assert.Equal(t, OutcomeWarning, r.Outcome, p)
 		assert.Equal(t, "NĐ 30/2020/NĐ-CP, Phụ lục I Phần I mục II k7 b", r.Citation.String(), p)
 		assert.Contains(t, r.MessageVI, "không thể hiện việc giao quyền")
-		assert.Contains(t, r.MessageVI, "NĐ 68/2024/NĐ-CP Mẫu 04")
+		assert.Contains(t, r.MessageVI, "NĐ 68/2024/NĐ-CP Mẫu 04 — chưa kiểm chứng")
+		assert.Contains(t, r.MessageEN, "NĐ 68/2024 Mẫu 04 — unverified")
 		assert.NotContains(t, r.MessageVI, "phải ký thay (KT.)", "no longer told to sign KT.")
 	}
 	d := decide(t, "ha-tinh", req)
@@ -225,16 +239,25 @@ func TestItem6Citations(t *testing.T) {
 // a decision outside the period says so; no district reporter after 1/7/2025.
 func TestItem8MergedProvinces(t *testing.T) {
 	reg := BuiltinProfiles()
+	basis := map[string]string{"hoa-binh": "NQ 202/2025/QH15, Điều 1", "bac-lieu": "NQ 202/2025/QH15, Điều 1 k22"}
 	for id, succ := range map[string]string{"hoa-binh": "Phú Thọ", "bac-lieu": "Cà Mau"} {
 		p, err := reg.Lookup(id)
 		require.NoError(t, err)
 		require.NotNil(t, p.Period)
 		assert.Equal(t, "2025-06-30", p.Period.Until)
-		assert.True(t, p.Period.Unverified, "the merger comes from news sources")
+		assert.True(t, p.Period.Unverified, "whether the regulation applies after the merger depends on transition rules not read")
+		assert.Contains(t, p.Period.Note, "Nghị quyết 202/2025/QH15")
 		require.NotNil(t, p.Successor)
 		assert.Equal(t, succ, p.Successor.Name)
 		assert.Equal(t, "2025-07-01", p.Successor.From)
-		assert.True(t, p.Successor.Unverified)
+		// The merger itself is checked: Nghị quyết 202/2025/QH15 Điều 1, read on
+		// the web (see webSources).
+		assert.False(t, p.Successor.Unverified)
+		require.NotNil(t, p.Successor.Citation)
+		assert.Equal(t, basis[id], p.Successor.Citation.String())
+		assert.Equal(t, CitationVerified, p.Successor.Citation.Status)
+		assert.Len(t, p.Successor.Citation.URLs(), 2, "two pages, at least one independent of the other")
+		assert.Contains(t, p.Successor.Citation.Note, "1/7/2025")
 
 		d := decide(t, id, leaderRequest()) // 22/11/2026
 		assert.True(t, d.Allowed)
@@ -242,6 +265,8 @@ func TestItem8MergedProvinces(t *testing.T) {
 		assert.Equal(t, OutcomeWarning, r.Outcome)
 		assert.Contains(t, r.MessageVI, "nằm ngoài thời kỳ áp dụng")
 		assert.Contains(t, r.MessageVI, "tỉnh kế thừa: "+succ)
+		assert.Contains(t, r.MessageVI, "(căn cứ: "+basis[id]+")")
+		assert.Contains(t, r.MessageVI, "thời kỳ chưa được kiểm chứng")
 		assert.Equal(t, p.Instrument, r.Citation.Instrument)
 
 		before := leaderRequest()
@@ -382,8 +407,12 @@ func TestBoundaryDatesInVietnamTime(t *testing.T) {
 		{nd68Day.Add(-time.Second), "NĐ 130/2018/NĐ-CP, Điều 9"},
 	} {
 		for _, rule := range []string{RuleCertificateValid, RuleKeySoleControl} {
+			lead := c.lead
+			if lead == "NĐ 68/2024/NĐ-CP" {
+				lead = nd68Basis[rule]
+			}
 			r := reasonFor(t, decide(t, "national", at(leaderRequest(), c.tm)), rule)
-			assert.Equal(t, c.lead, r.Citation.String(), "%s at %s", rule, c.tm)
+			assert.Equal(t, lead, r.Citation.String(), "%s at %s", rule, c.tm)
 		}
 	}
 
@@ -396,7 +425,7 @@ func TestBoundaryDatesInVietnamTime(t *testing.T) {
 		r := reasonFor(t, first, RuleProfilePeriod)
 		assert.Contains(t, r.MessageVI, "01/07/2025 00:00:00", id)
 		assert.Contains(t, r.MessageVI, "tỉnh kế thừa", id)
-		assert.Contains(t, r.MessageVI, "chưa kiểm chứng", id)
+		assert.Contains(t, r.MessageVI, "thời kỳ chưa được kiểm chứng", id)
 	}
 	hb, err := BuiltinProfiles().Lookup("hoa-binh")
 	require.NoError(t, err)
@@ -468,4 +497,27 @@ func TestDeadlinesNoneSetSaysWhy(t *testing.T) {
 	require.ErrorIs(t, err, ErrBadReportPeriod)
 	assert.Contains(t, err.Error(), "its regulation sets none for annual: không quy định thời hạn")
 	assert.Contains(t, err.Error(), "QĐ 13/2020/QĐ-UBND Hòa Bình, Điều 4 k2")
+}
+
+// A citation marked verified names the web pages it was checked against: a profile
+// file whose verified citation has no URL is refused, naming the field.
+func TestVerifiedCitationNeedsURL(t *testing.T) {
+	file := func(source string) string {
+		return `{"id": "thu-nghiem", "name": "Thử nghiệm", "extends": "national",
+ "period": {"until": "2025-06-30", "note": "thử"},
+ "successor": {"id": "phu-tho", "name": "Phú Thọ", "from": "2025-07-01",
+  "citation": {"instrument": "NQ 202/2025/QH15", "article": "1", "status": "verified", "source": "` + source + `"}}}`
+	}
+	_, err := BuiltinProfiles().Load(strings.NewReader(file("rules.md §1")))
+	var pe *ProfileError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "successor.citation.source", pe.Field)
+	assert.Contains(t, pe.Reason, "URL")
+
+	p, err := BuiltinProfiles().Load(strings.NewReader(file("https://vnexpress.net/quoc-hoi-chot-ca-nuoc-con-34-tinh-thanh-pho-4897740.html")))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"https://vnexpress.net/quoc-hoi-chot-ca-nuoc-con-34-tinh-thanh-pho-4897740.html"}, p.Successor.Citation.URLs())
+
+	c := Citation{Source: "rules.md §1 https://a.example/x http://b.example/y ftp://c"}
+	assert.Equal(t, []string{"https://a.example/x", "http://b.example/y"}, c.URLs())
 }

@@ -27,10 +27,12 @@ type Instrument struct {
 	// Governing marks the decree that governs the government-dedicated (công vụ)
 	// CA service now: NĐ 68/2024/NĐ-CP.
 	Governing bool `json:"governing,omitempty"`
-	// Source is where kyso found it: "rules.md §1" or a seed file.
+	// Source is where kyso found it: "rules.md §1", a seed file, or the URLs
+	// (space-separated) of the web pages where it was read.
 	Source string `json:"source"`
 	// Match lists strings that occur verbatim in Source, so a test can confirm the
-	// instrument is really there.
+	// instrument is really there (for web pages, what the pages state; the tests
+	// record the pages read, as they cannot fetch them).
 	Match []string `json:"match"`
 }
 

@@ -112,6 +112,9 @@ type Successor struct {
 	From       string `json:"from,omitempty"` // the date it took over, YYYY-MM-DD
 	Unverified bool   `json:"unverified,omitempty"`
 	Note       string `json:"note,omitempty"`
+	// Citation, when given, is the act that made the successor take over (e.g. Nghị
+	// quyết 202/2025/QH15 Điều 1), with where it was checked.
+	Citation *Citation `json:"citation,omitempty"`
 }
 
 // AbolishedLevel is an administrative level that ceased to exist on From.
@@ -517,6 +520,11 @@ func (p *Profile) validatePeriod() error {
 		if err := p.validateTexts("successor", s.Name, s.Note); err != nil {
 			return err
 		}
+		if s.Citation != nil {
+			if err := p.validateCitation("successor.citation", *s.Citation); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -577,6 +585,9 @@ func (p *Profile) validateCitation(field string, c Citation) error {
 	}
 	if c.Status != "" && !slices.Contains(citationStatuses, c.Status) {
 		return &ProfileError{Profile: p.ID, Field: field + ".status", Reason: fmt.Sprintf("%q is not one of %s", truncate(c.Status, 40), strings.Join(citationStatuses, ", "))}
+	}
+	if c.Status == CitationVerified && len(c.URLs()) == 0 {
+		return &ProfileError{Profile: p.ID, Field: field + ".source", Reason: "a verified citation names the web page(s) it was checked against: give their URLs in source"}
 	}
 	return nil
 }
@@ -661,6 +672,10 @@ func cloneSuccessor(s *Successor) *Successor {
 		return nil
 	}
 	c := *s
+	if s.Citation != nil {
+		ct := *s.Citation
+		c.Citation = &ct
+	}
 	return &c
 }
 

@@ -160,7 +160,7 @@ func TestDecisionParagraphs(t *testing.T) {
 	assert.Contains(t, vi, "Căn cứ: ")
 	assert.True(t, strings.HasSuffix(vi, "Căn cứ: QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 5 k7, Điều 2 k3 c, Điều 3 k1 a, Điều 3 k1 b, Điều 5 k5, Điều 20 k5."), vi)
 	assert.True(t, strings.HasSuffix(decide(t, "national", clerkRequest(leaderSig(1))).English(),
-		"Basis: QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 5 k7, Điều 2 k3 c; NĐ 68/2024/NĐ-CP; NĐ 30/2020/NĐ-CP, Điều 32, Điều 32 k2 d."), decide(t, "national", clerkRequest(leaderSig(1))).English())
+		"Basis: QĐ 41/2022/QĐ-UBND Quảng Ninh, Điều 5 k7, Điều 2 k3 c; NĐ 68/2024/NĐ-CP, Điều 31 k1, Điều 29 k3; NĐ 30/2020/NĐ-CP, Điều 32, Điều 32 k2 d."), decide(t, "national", clerkRequest(leaderSig(1))).English())
 
 	warned := clerkRequest(leaderSig(1))
 	warned.Certificate.Status = StatusUnknown

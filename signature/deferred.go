@@ -51,7 +51,8 @@ type CompleteOptions struct {
 	// as Sign does with SignOptions.Level: a signature time-stamp inside the /Contents
 	// that Prepare reserved (SignOptions.ReserveUnsigned), then the DSS and the
 	// document time-stamp. An external CMS that already carries a signature
-	// time-stamp keeps it.
+	// time-stamp keeps it; when that token lacks its TSA's certificate, the
+	// certificate is looked up in the CMS and in Level.Certificates and added.
 	Level *LevelOptions
 	// Password opens an encrypted input for the B-LT/B-LTA step (nil: the empty user
 	// password).
@@ -167,7 +168,11 @@ func Complete(ctx context.Context, w io.Writer, r io.ReaderAt, size int64, state
 	var der []byte
 	external := looksLikeCMS(signatureValue)
 	if external {
-		if der, err = checkExternalCMS(signatureValue, st, certs[0], job.hash); err != nil {
+		var candidates []*x509.Certificate
+		if opts != nil && opts.Level != nil {
+			candidates = opts.Level.Certificates
+		}
+		if der, err = checkExternalCMS(signatureValue, st, certs[0], job.hash, candidates); err != nil {
 			return nil, err
 		}
 	} else if der, err = prep.Finish(signatureValue); err != nil {

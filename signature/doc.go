@@ -76,6 +76,14 @@
 // says "changed or forged" only when a digest or signature value fails; any other
 // failure names what failed. COMPATIBILITY.md compares the verdicts with pyHanko's.
 //
+// Signatures other tools made are verified as they are: the legacy SubFilters
+// adbe.pkcs7.sha1 and adbe.x509.rsa_sha1 (ISO 32000-1 §12.8.3), SHA-1 signatures
+// (verified first, then INDETERMINATE/CRYPTO_CONSTRAINTS_FAILURE), and time-stamp
+// tokens requested without their TSA's certificate, which is looked up in the DSS, the
+// document's other CMS and VerifyOptions.Certificates; when it is nowhere, the token
+// is INDETERMINATE/NO_SIGNING_CERTIFICATE_FOUND and the signature is judged without
+// its proof of time.
+//
 // # Errors
 //
 // Every refusal wraps an exported sentinel (ErrFieldSigned, ErrAlgorithm,

@@ -3,6 +3,7 @@ package signature
 import (
 	"context"
 	"crypto"
+	"crypto/x509"
 	"errors"
 	"hash"
 	"io"
@@ -44,6 +45,8 @@ type docTimestampRequest struct {
 	ts      Timestamper
 	reserve int
 	field   string
+	// certs are candidates for a TSA certificate the token leaves out.
+	certs []*x509.Certificate
 }
 
 // makeDocTimestamp builds the incremental update that adds a document time-stamp
@@ -76,7 +79,7 @@ func makeDocTimestamp(ctx context.Context, req docTimestampRequest) ([]byte, *Do
 			return nil, nil, err
 		}
 		digest := job.digestSection(h)
-		der, tok, err := requestTimestampDigest(ctx, req.ts, "document time-stamp", digest, req.hash)
+		der, tok, err := requestTimestampDigest(ctx, req.ts, "document time-stamp", digest, req.hash, req.certs)
 		if err != nil {
 			return nil, nil, err
 		}

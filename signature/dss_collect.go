@@ -31,12 +31,16 @@ type dssSubject struct {
 	vri   pdf.Name
 	ends  []*x509.Certificate
 	pool  []*x509.Certificate
+	// warn says what of this signature's validation data cannot be added (a
+	// time-stamp token that does not carry its TSA's certificate).
+	warn string
 }
 
 // findDSSSubjects lists the document's signatures and document time-stamps. A
 // signature whose CMS cannot be read is skipped with a warning: adding validation data
-// does not judge signatures, Verify does.
-func findDSSSubjects(doc *pdf.Document) ([]dssSubject, []string, error) {
+// does not judge signatures, Verify does. extra are candidates for a certificate a
+// CMS leaves out (a TSA's, when the token was requested without certReq).
+func findDSSSubjects(doc *pdf.Document, extra []*x509.Certificate) ([]dssSubject, []string, error) {
 	fields, err := doc.Fields()
 	if err != nil {
 		return nil, nil, signErr(ErrDocument, err, "reading the form fields")
@@ -58,20 +62,61 @@ func findDSSSubjects(doc *pdf.Document) ([]dssSubject, []string, error) {
 		if len(subs) >= maxLevelSubjects {
 			return nil, nil, signErr(ErrDocument, nil, "more than %d signatures", maxLevelSubjects)
 		}
-		sub, err := dssSubjectOf(f.Name, contents)
+		sub, err := dssSubjectOf(f.Name, contents, extra)
 		if err != nil {
 			warns = append(warns, fmt.Sprintf("signature field %q: %v; no validation data added for it", f.Name, err))
 			continue
+		}
+		if sub.warn != "" {
+			warns = append(warns, fmt.Sprintf("signature field %q: %s", f.Name, sub.warn))
 		}
 		subs = append(subs, sub)
 	}
 	return subs, warns, nil
 }
 
+// existingDSSCertificates returns the certificates already in the document's /DSS
+// /Certs (at most maxPoolCerts, within maxExistingDSSBytes): candidates for a
+// certificate a time-stamp token leaves out, which another tool put there.
+func existingDSSCertificates(doc *pdf.Document) []*x509.Certificate {
+	cat, err := doc.Catalog()
+	if err != nil {
+		return nil
+	}
+	dss, ok := resolveQuiet(doc, cat.Get("DSS")).(pdf.Dict)
+	if !ok {
+		return nil
+	}
+	arr, _ := resolveQuiet(doc, dss.Get("Certs")).(pdf.Array)
+	var out []*x509.Certificate
+	total := 0
+	for _, e := range arr {
+		if len(out) >= maxPoolCerts {
+			break
+		}
+		st, ok := resolveQuiet(doc, e).(*pdf.Stream)
+		if !ok {
+			continue
+		}
+		data, err := doc.StreamData(st)
+		if err != nil || total+len(data) > maxExistingDSSBytes {
+			continue
+		}
+		total += len(data)
+		if c, err := x509.ParseCertificate(data); err == nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // dssSubjectOf reads the certificates to validate from a /Contents value: a CMS
 // signature (its signer and, for B-T, its time-stamp's TSA) or a document time-stamp
-// token (its TSA).
-func dssSubjectOf(field string, contents []byte) (dssSubject, error) {
+// token (its TSA). A certificate the CMS leaves out is looked up among extra (and,
+// for a signature time-stamp's TSA, among the signature's certificates) and, found,
+// goes into the DSS with its chain. A signature time-stamp whose TSA certificate is
+// nowhere is a warning (sub.warn): the signature's own data is still gathered.
+func dssSubjectOf(field string, contents []byte, extra []*x509.Certificate) (dssSubject, error) {
 	sub := dssSubject{field: field, vri: vriKey(contents)}
 	sd, err := cms.Parse(contents)
 	if err != nil {
@@ -80,22 +125,27 @@ func dssSubjectOf(field string, contents []byte) (dssSubject, error) {
 	if len(sd.Signers) == 0 {
 		return sub, errors.New("the CMS has no signer")
 	}
-	add := func(sd *cms.SignedData) error {
+	add := func(sd *cms.SignedData, more []*x509.Certificate) error {
 		cert, err := sd.SignerCertificate(sd.Signers[0])
 		if err != nil {
-			return errors.New("the signer's certificate is not in the CMS")
+			cert, err = (&cms.SignedData{Certificates: append(append([]*x509.Certificate(nil), more...), extra...)}).SignerCertificate(sd.Signers[0])
+		}
+		if err != nil {
+			return errors.New("the signer's certificate is neither in the CMS nor among the Certificates given")
 		}
 		sub.ends = append(sub.ends, cert)
 		sub.pool = append(sub.pool, sd.Certificates...)
 		return nil
 	}
-	if err := add(sd); err != nil {
+	if err := add(sd, nil); err != nil {
 		return sub, err
 	}
 	if tok, ok := sd.Signers[0].SignatureTimeStampToken(); ok {
 		if tsd, err := cms.Parse(tok); err == nil && len(tsd.Signers) > 0 {
-			if err := add(tsd); err != nil {
-				return sub, fmt.Errorf("signature time-stamp: %v", err)
+			if err := add(tsd, sd.Certificates); err != nil {
+				// A token requested with certReq false whose TSA certificate is
+				// nowhere: the signer's own data is still added; the TSA's cannot be.
+				sub.warn = fmt.Sprintf("signature time-stamp: %v; no validation data added for its TSA", err)
 			}
 		}
 	}
@@ -118,10 +168,15 @@ type dssCollector struct {
 	src   RevocationSource
 	pool  []*x509.Certificate
 	cache map[string]*revocationInfo
+	// responderOf maps a delegated OCSP responder certificate without
+	// id-pkix-ocsp-nocheck (DER) to a certificate it answered about: its own status
+	// comes from CRLs only (RFC 6960 §4.2.2.2.1; never from OCSP, so never from
+	// itself), and the issuer's CRL of that certificate may cover it.
+	responderOf map[string]*x509.Certificate
 }
 
 func newDSSCollector(src RevocationSource, extra []*x509.Certificate) *dssCollector {
-	c := &dssCollector{now: time.Now, src: src, cache: map[string]*revocationInfo{}}
+	c := &dssCollector{now: time.Now, src: src, cache: map[string]*revocationInfo{}, responderOf: map[string]*x509.Certificate{}}
 	c.addPool(extra)
 	return c
 }
@@ -180,6 +235,9 @@ func (c *dssCollector) status(ctx context.Context, cert, issuer *x509.Certificat
 	if ri, ok := c.cache[string(cert.Raw)]; ok {
 		return ri
 	}
+	if subject, ok := c.responderOf[string(cert.Raw)]; ok && issuer != nil && c.src != nil {
+		return c.responderStatus(ctx, cert, issuer, subject)
+	}
 	ri := &revocationInfo{}
 	c.cache[string(cert.Raw)] = ri
 	if issuer == nil {
@@ -194,7 +252,7 @@ func (c *dssCollector) status(ctx context.Context, cert, issuer *x509.Certificat
 	// Each answer is judged by the module's evidence core (internal/evidence) as
 	// certstatus and Verify judge it, for the time it is collected: what goes into the
 	// DSS is what the verifier will accept.
-	ev := &evidence.Evaluator{ClockSkew: revocationSkew, Now: c.now, MaxOCSPBytes: maxOCSPSize}
+	ev := c.evaluator(ctx, cert)
 	now := ev.Now()
 	var whys []string
 	der, err := c.src.OCSPResponse(ctx, cert, issuer)
@@ -247,6 +305,71 @@ func (c *dssCollector) status(ctx context.Context, cert, issuer *x509.Certificat
 		whys = append(whys, "CRL: none")
 	}
 	ri.missing = &MissingRevocation{Certificate: cert, Issuer: issuer, Reason: joinWhys(whys)}
+	return ri
+}
+
+// evaluator is the evidence core at the collector's clock, for answers about subject.
+// The status of a delegated OCSP responder without id-pkix-ocsp-nocheck that signed
+// an answer comes from its CRLs (responderStatus), fetched once: an answer whose
+// responder is revoked is not embedded, and the CRL that vouches for the responder is
+// embedded with it, so that Verify from the DSS reaches the same verdict.
+func (c *dssCollector) evaluator(ctx context.Context, subject *x509.Certificate) *evidence.Evaluator {
+	ev := &evidence.Evaluator{ClockSkew: revocationSkew, Now: c.now, MaxOCSPBytes: maxOCSPSize}
+	ev.ResponderStatus = func(rc, issuer *x509.Certificate, at time.Time) evidence.Result {
+		if _, ok := c.responderOf[string(rc.Raw)]; !ok {
+			c.responderOf[string(rc.Raw)] = subject
+		}
+		ri := c.status(ctx, rc, issuer)
+		if len(ri.crls) == 0 {
+			return evidence.Result{At: at, Err: evidence.ErrNoRevocationData}
+		}
+		return ev.CRLStatus(ri.crls, rc, issuer, at)
+	}
+	return ev
+}
+
+// responderStatus fetches the CRLs that cover a delegated OCSP responder rc without
+// id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1): those at its own distribution points,
+// else the issuer's CRL of subject (a certificate rc answered about) when it covers
+// rc. It never asks OCSP (never rc about itself). When none establishes rc's status,
+// rc's answers are still usable (Verify warns), so this is a warning, not missing
+// data.
+func (c *dssCollector) responderStatus(ctx context.Context, rc, issuer, subject *x509.Certificate) *revocationInfo {
+	ri := &revocationInfo{}
+	c.cache[string(rc.Raw)] = ri
+	ev := &evidence.Evaluator{ClockSkew: revocationSkew, Now: c.now, MaxOCSPBytes: maxOCSPSize}
+	now := ev.Now()
+	var whys []string
+	try := func(crls [][]byte, err error) bool {
+		var usable [][]byte
+		for _, der := range crls {
+			if len(der) <= maxCRLSize {
+				usable = append(usable, der)
+			}
+		}
+		r := ev.CRLStatus(usable, rc, issuer, now)
+		if r.Status == evidence.StatusUnknown {
+			if err == nil {
+				err = r.Err
+			}
+			whys = append(whys, strings.TrimPrefix(err.Error(), "certstatus: "))
+			return false
+		}
+		ri.crls = r.Raw
+		if r.Status != evidence.StatusGood {
+			ri.warning = fmt.Sprintf("OCSP responder %q: %s since %s (%s, CRL): its answers are not used",
+				rc.Subject.CommonName, r.Status, r.RevokedAt.UTC().Format(time.RFC3339), r.Reason)
+		}
+		return true
+	}
+	if try(c.src.CRLs(ctx, rc, issuer)) {
+		return ri
+	}
+	if subject != nil && !bytes.Equal(subject.Raw, rc.Raw) && try(c.src.CRLs(ctx, subject, issuer)) {
+		return ri
+	}
+	_, en := evidence.ResponderUncheckedWarning(rc)
+	ri.warning = fmt.Sprintf("%s (%s)", en, joinWhys(whys))
 	return ri
 }
 

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
+	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,6 +77,15 @@ func TestVerifyAndCheckerAgree(t *testing.T) {
 	checker := certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(p.Root.Cert),
 		OCSPCacheEntries: -1, CRLCacheBytes: -1, Timeout: serviceTimeout})
 	p.Revoke(p.Deputy.Cert, int(certstatus.ReasonKeyCompromise), time.Now().Add(-time.Hour))
+	// A delegated responder without id-pkix-ocsp-nocheck, as many real responders:
+	// its own status comes from the CA's CRL (RFC 6960 §4.2.2.2.1).
+	noNoCheck, err := p.Issue("ocsp-without-nocheck", &x509.Certificate{
+		RawSubject:  certstatustest.Name(certstatustest.C("VN"), certstatustest.CN("OCSP thiếu nocheck")),
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning},
+	})
+	require.NoError(t, err)
+	byNoNoCheck := func() { p.SetOCSPSigner(noNoCheck) }
 
 	for _, c := range []struct {
 		name   string
@@ -84,6 +95,11 @@ func TestVerifyAndCheckerAgree(t *testing.T) {
 		ind    signature.Indication
 		sub    signature.SubIndication
 		reason string // what both must say, in English, when not empty
+		// unchecked: both rely on a responder whose own status is unknown, and say so.
+		unchecked bool
+		// fromCRL: the OCSP answer is refused (its responder is revoked) and both
+		// decide from the CRL.
+		fromCRL bool
 	}{
 		{name: "good", holder: p.Leader, ind: signature.TotalPassed},
 		{name: "revoked", holder: p.Deputy, ind: signature.TotalFailed, sub: signature.Revoked},
@@ -92,9 +108,21 @@ func TestVerifyAndCheckerAgree(t *testing.T) {
 		{name: "expired", holder: p.Leader, later: 4 * 365 * 24 * time.Hour, ind: signature.Indeterminate, sub: signature.OutOfBoundsNoPOE},
 		{name: "untrusted-responder", holder: p.Leader, setup: func() { p.SetOCSP(certstatustest.OCSPUnauthorized); p.SetCRL(certstatustest.CRLNotFound) },
 			ind: signature.Indeterminate, sub: signature.TryLater, reason: "not signed by the issuer or an authorised responder"},
+		{name: "responder-without-nocheck", holder: p.Leader, setup: byNoNoCheck, ind: signature.TotalPassed},
+		{name: "responder-without-nocheck-unchecked", holder: p.Leader, setup: func() { byNoNoCheck(); p.SetCRL(certstatustest.CRLNotFound) },
+			ind: signature.TotalPassed, unchecked: true},
+		{name: "responder-without-nocheck-revoked", holder: p.Leader, setup: func() {
+			byNoNoCheck()
+			p.Revoke(noNoCheck.Cert, int(certstatus.ReasonSuperseded), time.Now().Add(-time.Hour))
+		}, ind: signature.TotalPassed, fromCRL: true}, // the OCSP answer is refused; the CA's CRL says the leader is good
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			defer func() { p.SetOCSP(certstatustest.OCSPNormal); p.SetCRL(certstatustest.CRLNormal) }()
+			defer func() {
+				p.SetOCSP(certstatustest.OCSPNormal)
+				p.SetCRL(certstatustest.CRLNormal)
+				p.SetOCSPSigner(nil)
+				p.Reinstate(noNoCheck.Cert)
+			}()
 			in := pdftest.Classic()
 			var out bytes.Buffer
 			_, err := signature.Sign(context.Background(), &out, bytes.NewReader(in), int64(len(in)), c.holder.Key, c.holder.Chain, nil)
@@ -118,6 +146,19 @@ func TestVerifyAndCheckerAgree(t *testing.T) {
 			assert.Equal(t, c.sub, sub, "certstatus: %v", res.Err)
 			assert.Equal(t, ind, s.Indication, "Verify and certstatus disagree: %+v", s.Checks)
 			assert.Equal(t, sub, s.SubIndication, "Verify and certstatus disagree: %+v", s.Checks)
+			assert.Equal(t, c.unchecked, res.ResponderUnchecked, "certstatus")
+			warned := false
+			for _, ck := range s.Checks {
+				warned = warned || (ck.Result == signature.CheckWarning && strings.Contains(ck.MessageEN, "RFC 6960 §4.2.2.2.1"))
+			}
+			assert.Equal(t, c.unchecked, warned, "Verify's warning line: %+v", s.Checks)
+			if c.fromCRL {
+				assert.Equal(t, certstatus.SourceCRL, res.Source)
+				assert.ErrorIs(t, errors.Join(res.Failures...), certstatus.ErrResponderRevoked)
+				rc, ok := s.Check(signature.CheckRevocation)
+				require.True(t, ok)
+				assert.Contains(t, rc.MessageEN, "CRL (DSS)")
+			}
 			if c.reason != "" {
 				assert.ErrorContains(t, res.Err, c.reason)
 				rc, ok := s.Check(signature.CheckRevocation)

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/kyso-go/kyso/internal/pdf"
 )
@@ -21,7 +22,9 @@ type ExtendOptions struct {
 	Revocation RevocationSource
 	// Certificates are extra certificates for building chains: intermediates and the
 	// trust anchor, which the CMS usually does not carry. A chain that cannot reach a
-	// self-signed root leaves its last certificate without revocation data.
+	// self-signed root leaves its last certificate without revocation data. A TSA
+	// certificate that a time-stamp token leaves out is looked up here too (see
+	// Timestamper).
 	Certificates []*x509.Certificate
 	// OnMissingRevocation says what to do when some certificate's revocation data
 	// cannot be obtained: fail with a *RevocationError (the default, nothing is
@@ -104,7 +107,7 @@ func Extend(ctx context.Context, w io.Writer, r io.ReaderAt, size int64, opts *E
 		h.Write(dssBytes)
 		tsBytes, res.DocTimestamp, err = makeDocTimestamp(ctx, docTimestampRequest{
 			r: appendedReaderAt{r: r, size: size, tail: dssBytes}, size: total, password: o.Password,
-			hash: o.Hash, prefix: h, ts: o.Timestamper, reserve: o.TimestampReserve, field: o.Field,
+			hash: o.Hash, prefix: h, ts: o.Timestamper, reserve: o.TimestampReserve, field: o.Field, certs: o.Certificates,
 		})
 		if err != nil {
 			return nil, err
@@ -162,7 +165,9 @@ func buildDSSUpdateFor(ctx context.Context, r io.ReaderAt, size int64, password 
 	if err != nil {
 		return nil, nil, nil, openErr(err)
 	}
-	subs, warns, err := findDSSSubjects(doc)
+	// A certificate a token leaves out may be in the caller's extra certificates or
+	// in the DSS another tool wrote.
+	subs, warns, err := findDSSSubjects(doc, append(slices.Clip(extra), existingDSSCertificates(doc)...))
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/kyso-go/kyso/internal/cms"
 )
@@ -136,7 +137,12 @@ const maxExternalCMS = 2 << 20
 
 // checkExternalCMS checks an external CMS against the prepared signature and returns its
 // DER to embed.
-func checkExternalCMS(v []byte, st *deferredState, cert *x509.Certificate, h crypto.Hash) ([]byte, error) {
+//
+// A signature time-stamp it brings without its TSA's certificate or intermediates
+// (the TSA was asked without certReq) is completed with those found among the CMS's
+// certificates and candidates (CompleteOptions.Level.Certificates), so that it
+// verifies on its own; the CMS is refused when the TSA certificate is nowhere.
+func checkExternalCMS(v []byte, st *deferredState, cert *x509.Certificate, h crypto.Hash, candidates []*x509.Certificate) ([]byte, error) {
 	if len(v) > maxExternalCMS {
 		return nil, &ExternalCMSError{Reason: CMSTooLarge, Detail: fmt.Sprintf("%d bytes", len(v))}
 	}
@@ -185,8 +191,21 @@ func checkExternalCMS(v []byte, st *deferredState, cert *x509.Certificate, h cry
 		return nil, &ExternalCMSError{Reason: CMSCertificateMissing, Err: err}
 	}
 	if tok, ok := si.SignatureTimeStampToken(); ok {
-		if err := checkEmbeddedTimestamp(tok, si.Signature); err != nil {
+		full, added, err := cms.AddSignerChain(tok, append(slices.Clip(sd.Certificates), candidates...))
+		if errors.Is(err, cms.ErrSignerNotFound) {
+			return nil, &ExternalCMSError{Reason: CMSTimestamp, Detail: "the TSA certificate is neither in the time-stamp token, nor in the CMS, nor among CompleteOptions.Level.Certificates"}
+		} else if err != nil {
 			return nil, &ExternalCMSError{Reason: CMSTimestamp, Err: err}
+		}
+		if err := checkEmbeddedTimestamp(full, si.Signature); err != nil {
+			return nil, &ExternalCMSError{Reason: CMSTimestamp, Err: err}
+		}
+		if added {
+			out, err := cms.ReplaceUnsignedAttribute(sd.Raw, 0, cms.OIDAttributeTimeStampToken, full)
+			if err != nil {
+				return nil, &ExternalCMSError{Reason: CMSTimestamp, Err: err}
+			}
+			return out, nil
 		}
 	}
 	return sd.Raw, nil

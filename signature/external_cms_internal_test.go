@@ -41,7 +41,7 @@ func FuzzExternalCMS(f *testing.F) {
 	f.Add(wrong)
 	f.Add(good[:len(good)/2])
 	f.Fuzz(func(t *testing.T, v []byte) {
-		out, err := checkExternalCMS(v, st, cert, crypto.SHA256)
+		out, err := checkExternalCMS(v, st, cert, crypto.SHA256, nil)
 		if err != nil {
 			var ee *ExternalCMSError
 			if !errors.As(err, &ee) || !errors.Is(err, ErrExternalCMS) {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/digitorus/pkcs7"
+	"github.com/kyso-go/kyso/certstatus/certstatustest"
 	"github.com/kyso-go/kyso/internal/cms"
 	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/signature"
@@ -317,4 +318,74 @@ func TestCompleteExternalCMSTimestampAndCertificates(t *testing.T) {
 	rep := k.verify(t, out, false, time.Time{})
 	assert.True(t, rep.AllPassed(), "%+v", rep.Signatures)
 	assert.Equal(t, signature.LevelBT, rep.Signatures[0].Level, "the CMS's own time-stamp was kept")
+}
+
+// TestCompleteExternalCMSTimestampWithoutTSACertificate: a signing service whose TSA
+// was asked without certReq returns a CMS whose signature time-stamp carries no
+// certificate. Complete completes the token with the TSA certificate found in the CMS
+// or in CompleteOptions.Level.Certificates, so that it verifies at B-T; with the
+// certificate nowhere, the CMS is refused (its time-stamp could not be checked).
+func TestCompleteExternalCMSTimestampWithoutTSACertificate(t *testing.T) {
+	k := newLVKit(t)
+	leader := k.pki.Leader
+	f := newExtCMSFixture(t, k, nil)
+	good := extCMS{key: leader.Key, cert: leader.Cert, chain: leader.Chain[1:], md: f.md}.build(t)
+	sd, err := cms.Parse(good)
+	require.NoError(t, err)
+	digest := sha256.Sum256(sd.Signers[0].Signature)
+	k.pki.SetTSA(certstatustest.TSANoCertificates)
+	bare, err := k.pki.Timestamp(digest[:], crypto.SHA256, nil)
+	k.pki.SetTSA(certstatustest.TSANormal)
+	require.NoError(t, err)
+	tst, err := cms.ParseTimeStampToken(bare)
+	require.NoError(t, err)
+	require.Empty(t, tst.SignedData.Certificates)
+	withBare, err := cms.AddUnsignedAttribute(good, 0, cms.OIDAttributeTimeStampToken, bare)
+	require.NoError(t, err)
+	// The same, with the TSA certificate in the CMS's own certificates.
+	tsaInCMS, err := cms.AddCertificates(withBare, []*x509.Certificate{k.pki.TSA.Cert})
+	require.NoError(t, err)
+
+	complete := func(der []byte, certs []*x509.Certificate) ([]byte, error) {
+		var out bytes.Buffer
+		opts := &signature.CompleteOptions{}
+		if certs != nil {
+			opts.Level = &signature.LevelOptions{Target: signature.LevelBT, Timestamper: k.tsa, Certificates: certs}
+		}
+		_, err := signature.Complete(context.Background(), &out, bytes.NewReader(f.in), int64(len(f.in)), f.prep.State, der, opts)
+		return out.Bytes(), err
+	}
+	t.Run("nowhere", func(t *testing.T) {
+		out, err := complete(withBare, nil)
+		require.ErrorIs(t, err, signature.ErrExternalCMSAttributes)
+		var ee *signature.ExternalCMSError
+		require.True(t, errors.As(err, &ee))
+		assert.Equal(t, signature.CMSTimestamp, ee.Reason)
+		assert.Empty(t, out)
+	})
+	for name, c := range map[string]struct {
+		der   []byte
+		certs []*x509.Certificate
+	}{
+		"in the CMS":                            {tsaInCMS, nil},
+		"in CompleteOptions.Level.Certificates": {withBare, []*x509.Certificate{k.pki.Root.Cert, k.pki.TSA.Cert, k.pki.CA.Cert}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			out, err := complete(c.der, c.certs)
+			require.NoError(t, err)
+			rep := k.verify(t, out, false, time.Time{})
+			require.Len(t, rep.Signatures, 1)
+			assert.Equal(t, signature.TotalPassed, rep.Signatures[0].Indication, "%+v", rep.Signatures[0].Checks)
+			assert.Equal(t, signature.LevelBT, rep.Signatures[0].Level, "the CMS's own time-stamp was kept")
+			osd, err := cms.Parse(lvSignatures(t, out)[0].der)
+			require.NoError(t, err)
+			tok, ok := osd.Signers[0].SignatureTimeStampToken()
+			require.True(t, ok)
+			full, err := cms.ParseTimeStampToken(tok)
+			require.NoError(t, err)
+			_, err = full.Check(nil, nil)
+			assert.NoError(t, err, "the token carries its TSA certificate")
+			assert.Equal(t, tst.SignedData.Signers[0].Signature, full.SignedData.Signers[0].Signature, "the TSA's token, not a new one")
+		})
+	}
 }

@@ -52,7 +52,8 @@ type LevelOptions struct {
 	// Revocation fetches OCSP responses and CRLs for B-LT and B-LTA. Required there.
 	Revocation RevocationSource
 	// Certificates are extra certificates for building chains (the root, missing
-	// intermediates) so that each certificate's issuer is known.
+	// intermediates) so that each certificate's issuer is known, and where the TSA's
+	// certificate is found when a token does not carry it (see Timestamper).
 	Certificates []*x509.Certificate
 	// OnMissingRevocation: fail (default) or stay at B-T with warnings.
 	OnMissingRevocation MissingRevocationPolicy
@@ -147,7 +148,7 @@ func levelTimestamp(ctx context.Context, der []byte, o *SignOptions) ([]byte, er
 	if h == 0 {
 		h = crypto.SHA256
 	}
-	tok, _, err := requestTimestamp(ctx, lo.Timestamper, "signature time-stamp", si.Signature, h)
+	tok, _, err := requestTimestamp(ctx, lo.Timestamper, "signature time-stamp", si.Signature, h, lo.Certificates)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +172,7 @@ func levelAugment(ctx context.Context, w io.Writer, r io.ReaderAt, size int64, j
 	res.Level = lr
 	if sd, err := cms.Parse(der); err == nil && len(sd.Signers) == 1 {
 		if tokDER, ok := sd.Signers[0].SignatureTimeStampToken(); ok {
-			if tok, err := parseTimestampToken(tokDER); err == nil {
+			if tok, err := parseTimestampToken(tokDER, sd.Certificates...); err == nil {
 				lr.TimestampTime, lr.TSA = tok.GenTime, tok.tsaName()
 			}
 		}
@@ -207,7 +208,7 @@ func levelAugment(ctx context.Context, w io.Writer, r io.ReaderAt, size int64, j
 	if lo.Target == LevelBLTA {
 		tsBytes, v.DocTimestamp, err = makeDocTimestamp(ctx, docTimestampRequest{
 			r: appendedReaderAt{r: signed, size: signedSize, tail: dssBytes}, size: total, password: o.Password,
-			hash: job.hash, ts: lo.Timestamper, reserve: lo.DocTimestampReserve,
+			hash: job.hash, ts: lo.Timestamper, reserve: lo.DocTimestampReserve, certs: lo.Certificates,
 		})
 		if err != nil {
 			return nil, err

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kyso-go/kyso/certstatus"
+	"github.com/kyso-go/kyso/certstatus/certstatustest"
 	"github.com/kyso-go/kyso/internal/cms"
 	"github.com/kyso-go/kyso/internal/pdf"
 	"github.com/kyso-go/kyso/internal/pdf/pdftest"
@@ -233,8 +233,13 @@ func TestVerifyTSACertificateOutsideToken(t *testing.T) {
 	signed, _ := k.sign(t, pdftest.Classic(), nil)
 	// The signature time-stamp, asked without certReq, goes into the unsigned
 	// attributes, which /ByteRange leaves out as a signing tool's later step does.
-	noCert := &certstatus.TSAClient{URL: k.pki.TSAURL, Checker: k.checker, Timeout: serviceTimeout,
-		NoCertReq: true, Certificates: []*x509.Certificate{k.pki.TSA.Cert}}
+	// A bare token, as the TSA answers without certReq: straight from the kit's TSA
+	// (certstatus.TSAClient would put the certificates it left out back in).
+	bareToken := func(digest []byte) ([]byte, error) {
+		k.pki.SetTSA(certstatustest.TSANoCertificates)
+		defer k.pki.SetTSA(certstatustest.TSANormal)
+		return k.pki.Timestamp(digest, crypto.SHA256, nil)
+	}
 	m := byteRangeRE.FindSubmatch(signed)
 	require.NotNil(t, m)
 	start, _ := strconv.Atoi(string(m[2]))
@@ -247,7 +252,7 @@ func TestVerifyTSACertificateOutsideToken(t *testing.T) {
 	sd, err := cms.Parse(der)
 	require.NoError(t, err)
 	sum := sha256.Sum256(sd.Signers[0].Signature)
-	token, err := noCert.Timestamp(context.Background(), sum[:], crypto.SHA256)
+	token, err := bareToken(sum[:])
 	require.NoError(t, err)
 	withTST, err := cms.AddUnsignedAttribute(der, 0, cms.OIDAttributeTimeStampToken, token)
 	require.NoError(t, err)
@@ -281,7 +286,7 @@ func TestVerifyTSACertificateOutsideToken(t *testing.T) {
 		h := sha256.New()
 		h.Write(doc[br[0] : br[0]+br[1]])
 		h.Write(doc[br[2] : br[2]+br[3]])
-		token, err := noCert.Timestamp(context.Background(), h.Sum(nil), crypto.SHA256)
+		token, err := bareToken(h.Sum(nil))
 		require.NoError(t, err)
 		enc := []byte(strings.ToUpper(hex.EncodeToString(token)))
 		hole := doc[br[1]+1 : br[2]-1]

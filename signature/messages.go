@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/kyso-go/kyso/internal/evidence"
 )
 
 // msg is a user-facing text in Vietnamese and English.
@@ -188,9 +190,9 @@ func msgSigningCertAttrMissing() msg {
 		"The ESS signing-certificate(-v2) attribute is missing: the signer's certificate is not bound to the signature.")
 }
 
-func msgSigningCertAttrWeak() msg {
-	return mf("Không có thuộc tính ESS signing-certificate(-v2) (cho phép với adbe.pkcs7.detached, nhưng yếu hơn PAdES).",
-		"No ESS signing-certificate(-v2) attribute (allowed for adbe.pkcs7.detached, weaker than PAdES).")
+func msgSigningCertAttrWeak(sf string) msg {
+	return mf("Không có thuộc tính ESS signing-certificate(-v2) (cho phép với %s, nhưng yếu hơn PAdES).",
+		"No ESS signing-certificate(-v2) attribute (allowed for %s, weaker than PAdES).", sf)
 }
 
 func msgSigningCertMismatch(why string) msg {
@@ -472,6 +474,14 @@ func msgRevocationUnknown(why string) msg {
 	}
 }
 
+// msgResponderUnchecked warns that a revocation answer relied on a delegated OCSP
+// responder without id-pkix-ocsp-nocheck whose own status could not be checked (RFC
+// 6960 §4.2.2.2.1); the answer is used and the verdict stands.
+func msgResponderUnchecked(responder *x509.Certificate) msg {
+	vi, en := evidence.ResponderUncheckedWarning(responder)
+	return msg{VI: "CẢNH BÁO: " + vi + ".", EN: "WARNING: " + en + "."}
+}
+
 // revocationWhyVI names in Vietnamese the kind of failure behind why, an English
 // description built by the revocation checks.
 func revocationWhyVI(why string) string {
@@ -497,14 +507,18 @@ func revocationWhyVI(why string) string {
 	if strings.Contains(w, "no ocsp response or crl") {
 		add("không có phản hồi OCSP hay danh sách thu hồi (CRL) cho chứng thư số")
 	}
+	if strings.Contains(w, "responder's own certificate is revoked") {
+		add("phản hồi OCSP do máy chủ OCSP được ủy quyền ký, nhưng chứng thư số của chính máy chủ đó đã bị thu hồi")
+	} else if strings.Contains(w, "ocsp-nocheck") {
+		add("phản hồi OCSP do máy chủ OCSP được ủy quyền ký, nhưng chứng thư số của máy chủ đó không có phần mở rộng id-pkix-ocsp-nocheck và không có dữ liệu thu hồi cho chính chứng thư số ấy")
+	} else if strings.Contains(w, "signature") && (strings.Contains(w, "invalid") || strings.Contains(w, "verif")) || strings.Contains(w, "not authori") || strings.Contains(w, "not signed by") {
+		add("phản hồi OCSP/CRL không hợp lệ hoặc không do bên có thẩm quyền ký")
+	}
 	if strings.Contains(w, "offline") {
 		add("đang kiểm tra ngoại tuyến: chỉ dùng dữ liệu có trong tài liệu")
 	}
 	if strings.Contains(w, "stale") || strings.Contains(w, "too old") || strings.Contains(w, "not fresh") || strings.Contains(w, "expired") {
 		add("dữ liệu OCSP/CRL đã quá hạn")
-	}
-	if strings.Contains(w, "signature") && (strings.Contains(w, "invalid") || strings.Contains(w, "verif")) || strings.Contains(w, "not authori") {
-		add("phản hồi OCSP/CRL không hợp lệ hoặc không do bên có thẩm quyền ký")
 	}
 	if len(parts) == 0 {
 		add("không có dữ liệu OCSP/CRL dùng được")

@@ -17,6 +17,17 @@ func TestRevocationUnknownMessageIsReadable(t *testing.T) {
 		{"the issuer certificate is not available", "thiếu chứng thư số của tổ chức cấp"},
 		{"context deadline exceeded", "máy chủ OCSP/CRL không trả lời kịp; hãy thử lại sau"},
 		{"something new", "không có dữ liệu OCSP/CRL dùng được"},
+		// pdfcpu's testPAdES_BLT with RequireResponderStatus: a delegated responder
+		// without id-pkix-ocsp-nocheck whose own status is nowhere.
+		{`not signed by the issuer or an authorised responder (OCSP): responder certificate "OCSP-server" lacks id-pkix-ocsp-nocheck and its own status could not be established (no revocation data for this certificate) (DSS); offline`,
+			"phản hồi OCSP do máy chủ OCSP được ủy quyền ký, nhưng chứng thư số của máy chủ đó không có phần mở rộng id-pkix-ocsp-nocheck và không có dữ liệu thu hồi cho chính chứng thư số ấy; đang kiểm tra ngoại tuyến: chỉ dùng dữ liệu có trong tài liệu"},
+		// A delegated responder whose own certificate the CA's CRL lists as revoked.
+		{`not signed by the issuer or an authorised responder: the OCSP responder's own certificate is revoked (OCSP): responder certificate "OCSP" revoked since 2026-12-07T03:00:00Z (superseded, CRL) (DSS)`,
+			"phản hồi OCSP do máy chủ OCSP được ủy quyền ký, nhưng chứng thư số của chính máy chủ đó đã bị thu hồi"},
+		// The same, as the text was before RFC 6960 §4.2.2.2.1 was read as "check by
+		// other means": still worded.
+		{`not signed by the issuer or an authorised responder (OCSP): responder certificate "OCSP-server" lacks id-pkix-ocsp-nocheck (DSS); offline`,
+			"phản hồi OCSP do máy chủ OCSP được ủy quyền ký, nhưng chứng thư số của máy chủ đó không có phần mở rộng id-pkix-ocsp-nocheck và không có dữ liệu thu hồi cho chính chứng thư số ấy; đang kiểm tra ngoại tuyến: chỉ dùng dữ liệu có trong tài liệu"},
 	}
 	for _, c := range cases {
 		m := msgRevocationUnknown(c.why)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 )
 
 // WriteText writes the report for people, in Vietnamese (lang "vi", the default) or
@@ -77,6 +78,18 @@ func failureReason(s *SignatureReport) (Check, bool) {
 	if s.Indication == TotalPassed || s.Indication == "" {
 		return Check{}, false
 	}
+	// The check the sub-indication comes from, when it names one: the reason then
+	// says what the verdict says (a certificate with no path to a trusted root that
+	// has also expired is NO_CERTIFICATE_CHAIN_FOUND, and the path is the reason).
+	if names := subIndicationChecks[s.SubIndication]; names != nil {
+		for _, want := range []CheckResult{CheckFailed, CheckIndeterminate} {
+			for _, c := range s.Checks {
+				if c.Result == want && slices.Contains(names, c.Name) {
+					return c, true
+				}
+			}
+		}
+	}
 	for _, want := range []CheckResult{CheckFailed, CheckIndeterminate} {
 		for _, c := range s.Checks {
 			if c.Result == want && c.Name != CheckIntegrity {
@@ -85,6 +98,16 @@ func failureReason(s *SignatureReport) (Check, bool) {
 		}
 	}
 	return Check{}, false
+}
+
+// subIndicationChecks are the checks a sub-indication is decided by.
+var subIndicationChecks = map[SubIndication][]CheckName{
+	NoCertificateChainFound: {CheckChain},
+	OutOfBoundsNoPOE:        {CheckValidAtSigning, CheckTimestamp},
+	Expired:                 {CheckValidAtSigning},
+	NotYetValid:             {CheckValidAtSigning},
+	HashFailure:             {CheckMessageDigest, CheckTimestamp},
+	SigCryptoFailure:        {CheckSignatureValue, CheckTimestamp},
 }
 
 // modText names a modification class for people.

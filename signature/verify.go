@@ -81,6 +81,9 @@ type verifier struct {
 	sigs    []*sigState // oldest first
 	dss     dssData
 	fetched map[string]fetched // online revocation answers, by certificate
+	// known are the certificates available besides a token's own (tokenCandidates),
+	// gathered once every signature is prepared.
+	known []*x509.Certificate
 }
 
 // sigState is one signature or document time-stamp being verified.
@@ -110,6 +113,9 @@ type sigState struct {
 	cryptoOK bool
 	// complete: every check ran; only then may a signature without failures pass.
 	complete bool
+	// pkcs1Opened: an adbe.x509.rsa_sha1 value opened with the signer's key to a
+	// PKCS#1 v1.5 DigestInfo (a digest that then differs is a HASH_FAILURE).
+	pkcs1Opened bool
 }
 
 // dssData is the content of the document security store (ETSI EN 319 142-1 §5.4).

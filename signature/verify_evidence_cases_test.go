@@ -234,6 +234,15 @@ func TestVerifyCertificatesGoRefuses(t *testing.T) {
 			require.True(t, ok)
 			assert.Contains(t, chk.MessageEN, c.reason)
 			assert.NotContains(t, chk.MessageEN, "not in the signature")
+			if c.serial != nil {
+				// The key itself is readable: the value is checked with it, so a
+				// forgery is told from a certificate Go cannot use.
+				var valueChecked bool
+				for _, k := range s.Checks {
+					valueChecked = valueChecked || (k.Name == signature.CheckSignatureValue && k.Result == signature.CheckPassed)
+				}
+				assert.True(t, valueChecked, "%+v", s.Checks)
+			}
 		})
 	}
 }

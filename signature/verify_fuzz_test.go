@@ -3,10 +3,15 @@ package signature_test
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha1"
 	"errors"
 	"testing"
 	"time"
 
+	"github.com/kyso-go/kyso/internal/pdf"
 	"github.com/kyso-go/kyso/internal/pdf/pdftest"
 	"github.com/kyso-go/kyso/signature"
 )
@@ -24,6 +29,20 @@ func FuzzVerify(f *testing.F) {
 	f.Add(vtSign(f, p, pdftest.XRefStream(), small))
 	f.Add(addDocTimestamp(f, p, addDSS(f, one, nil, [][]byte{p.ocspFor(f, p.leader, now)}), now))
 	f.Add(setByteRange(f, one, 0, 10, 20, 30))
+	// Signatures other tools made: the legacy SubFilters and a token without its TSA
+	// certificate.
+	cert, key := rsaLeader(f, p, now)
+	f.Add(addLegacySignature(f, pdftest.Classic(), pdf.Dict{"SubFilter": pdf.Name("adbe.x509.rsa_sha1"), "Cert": pdf.String(cert.Raw)}, func(signed []byte) []byte {
+		d := sha1.Sum(signed)
+		sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA1, d[:])
+		if err != nil {
+			f.Fatal(err)
+		}
+		return octetString(sig)
+	}))
+	p.tsaNoCerts = true
+	f.Add(addSignatureTimestamp(f, p, vtSign(f, p, pdftest.Classic(), nil), now, nil))
+	p.tsaNoCerts = false
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

@@ -43,6 +43,11 @@ type vtPKI struct {
 	// tsaHash is the hash the TSA signs its tokens with (digest and ECDSA signature);
 	// 0 means SHA-256.
 	tsaHash crypto.Hash
+	// tsaNoCerts makes tokens without certificates, as a TSA asked with certReq
+	// false answers.
+	tsaNoCerts bool
+	// tsaForge corrupts the TSA's signature value in the tokens.
+	tsaForge bool
 }
 
 func vtKey(t testing.TB) crypto.Signer {
@@ -190,6 +195,11 @@ func (p *vtPKI) timestampDigest(t testing.TB, imprint []byte, genTime time.Time)
 	require.True(t, in.ReadASN1(&attrsContent, cbasn1.SET))
 	sig, err := p.tsaKey.Sign(rand.Reader, sum(signedAttrs), hh)
 	require.NoError(t, err)
+	if p.tsaForge {
+		forged, err := p.tsaKey.Sign(rand.Reader, sum([]byte("other attributes")), hh)
+		require.NoError(t, err)
+		sig = forged
+	}
 
 	var b cryptobyte.Builder
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
@@ -204,10 +214,12 @@ func (p *vtPKI) timestampDigest(t testing.TB, imprint []byte, genTime time.Time)
 					b.AddASN1ObjectIdentifier(cms.OIDTSTInfo)
 					b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddASN1OctetString(tst) })
 				})
-				b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
-					b.AddBytes(p.tsa.Raw)
-					b.AddBytes(p.ca.Raw)
-				})
+				if !p.tsaNoCerts {
+					b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+						b.AddBytes(p.tsa.Raw)
+						b.AddBytes(p.ca.Raw)
+					})
+				}
 				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
 					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 						b.AddASN1Int64(1)

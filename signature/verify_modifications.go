@@ -146,9 +146,6 @@ func mdpAllows(p int, mc *revChanges) bool {
 // changed or the signature is forged"; a broken structure, changes after signing that
 // are not allowed, or a value that could not be checked each say what they are.
 func integrityVerdict(rep *SignatureReport) (CheckResult, msg) {
-	if rep.Kind == KindDocTimestamp && rep.Indication == TotalFailed && rep.SubIndication == SigCryptoFailure {
-		return CheckFailed, msgIntegrityFail() // the time-stamp token's own signature fails
-	}
 	var broken, changed, unchecked *Check
 	valueOK := false
 	for i := range rep.Checks {
@@ -184,6 +181,11 @@ func integrityVerdict(rep *SignatureReport) (CheckResult, msg) {
 	case unchecked != nil || !valueOK:
 		if unchecked == nil {
 			return CheckIndeterminate, msgIntegrityUnchecked(msg{VI: "chưa kiểm tra được giá trị chữ ký", EN: "the signature value was not checked"})
+		}
+		if valueOK && unchecked.Name == CheckAlgorithms {
+			// Digest and value verify, with an algorithm below the policy (SHA-1):
+			// nothing was found altered, but the algorithm cannot vouch for it.
+			return CheckIndeterminate, msgIntegrityWeak(*unchecked)
 		}
 		return CheckIndeterminate, msgIntegrityUnchecked(msg{VI: unchecked.MessageVI, EN: unchecked.MessageEN})
 	}

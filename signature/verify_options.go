@@ -57,6 +57,14 @@ type VerifyOptions struct {
 	Intermediates *x509.CertPool
 	// Validator replaces the built-in path validation.
 	Validator ChainValidator
+	// Certificates are further certificates the caller makes available (a TSA's
+	// certificate, trusted roots, intermediates): a time-stamp token that does not
+	// carry its TSA's certificate (requested with certReq false) is checked with the
+	// one among them, the document's DSS (/Certs and /VRI) and the certificate sets of
+	// the document's signatures and time-stamps that its signer identifier and ESS
+	// signing-certificate attribute name. They also help build certification paths
+	// (as intermediates; they are not trusted for it).
+	Certificates []*x509.Certificate
 
 	// Revocation fetches revocation data online when the document's own data (DSS, CMS)
 	// does not settle the signer certificate's status. Unused when Offline is set.
@@ -68,6 +76,12 @@ type VerifyOptions struct {
 	// (public signatures; followed here as practice) asks verifiers to warn; ETSI EN
 	// 319 102-1 asks for TRY_LATER.
 	AllowMissingRevocation bool
+	// RequireResponderStatus refuses an OCSP response signed by a delegated responder
+	// whose certificate lacks id-pkix-ocsp-nocheck when no CRL (in the document, or
+	// online) establishes the responder's own status (RFC 6960 §4.2.2.2.1). By default
+	// such a response is used and the report carries a warning line; a responder
+	// listed as revoked is refused either way.
+	RequireResponderStatus bool
 
 	// Time is the validation time ("now"); zero means time.Now(). Validating at a later
 	// time shows whether an LTA document still verifies once its certificates expired.

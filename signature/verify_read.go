@@ -57,13 +57,66 @@ func (v *verifier) readDSS() {
 		}
 		return out
 	}
-	for _, der := range streams("Certs") {
+	seen := map[string]bool{}
+	addCert := func(der []byte) {
+		if seen[string(der)] {
+			return
+		}
+		seen[string(der)] = true
 		if c, err := x509.ParseCertificate(der); err == nil {
 			v.dss.certs = append(v.dss.certs, c)
 		}
 	}
+	for _, der := range streams("Certs") {
+		addCert(der)
+	}
+	// The VRI dictionaries' /Cert arrays normally repeat /Certs; a writer that put a
+	// certificate (a TSA's, say) only there still made it available.
+	if vri, ok := asDict(resolveQuiet(v.doc, dss.Get("VRI"))); ok {
+		for _, k := range vri.Keys() {
+			entry, ok := asDict(resolveQuiet(v.doc, vri.Get(k)))
+			if !ok {
+				continue
+			}
+			arr, _ := resolveQuiet(v.doc, entry.Get("Cert")).(pdf.Array)
+			for _, c := range arr {
+				st, ok := resolveQuiet(v.doc, c).(*pdf.Stream)
+				if !ok {
+					continue
+				}
+				data, err := v.doc.StreamData(st)
+				if err != nil || total+len(data) > maxDSSBytes {
+					continue
+				}
+				total += len(data)
+				addCert(data)
+			}
+		}
+	}
 	v.dss.ocsps = streams("OCSPs")
 	v.dss.crls = streams("CRLs")
+}
+
+// tokenCandidates returns the certificates among which a time-stamp token's TSA
+// certificate is looked up when the token does not carry it: extra (the certificate
+// set of the CMS the token is attached to), the caller's VerifyOptions.Certificates,
+// the DSS, and the certificate sets of every signature and document time-stamp of the
+// document.
+func (v *verifier) tokenCandidates(extra []*x509.Certificate) []*x509.Certificate {
+	if v.known == nil {
+		known := append([]*x509.Certificate{}, v.opts.Certificates...)
+		known = append(known, v.dss.certs...)
+		for _, s := range v.sigs {
+			switch {
+			case s.sd != nil:
+				known = append(known, s.sd.Certificates...)
+			case s.tok != nil:
+				known = append(known, s.tok.Certs...)
+			}
+		}
+		v.known = known
+	}
+	return append(append([]*x509.Certificate(nil), extra...), v.known...)
 }
 
 // addHashJob adds the hashing of s's ranges to jobs when its structural checks
@@ -77,6 +130,8 @@ func (v *verifier) addHashJob(jobs []hashJob, s *sigState) []hashJob {
 	switch {
 	case s.tok != nil:
 		h = s.tok.Hash
+	case s.rep.SubFilter == "adbe.pkcs7.sha1":
+		h = crypto.SHA1 // the encapsulated digest of the byte ranges (verify_legacy.go)
 	case s.si != nil:
 		h = s.si.Hash
 	}

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+	"golang.org/x/crypto/ocsp"
 
 	"github.com/kyso-go/kyso/internal/evidence"
 )
@@ -42,6 +43,10 @@ type revResult struct {
 	// late: a TSA certificate revoked after the token's time, with no proof that the
 	// token existed before the revocation.
 	late bool
+	// unchecked is the delegated OCSP responder without id-pkix-ocsp-nocheck the
+	// answer relied on, whose own status no data established (RFC 6960 §4.2.2.2.1):
+	// the answer stands, with a warning in the report.
+	unchecked *x509.Certificate
 }
 
 // revocationSkew tolerates clock differences between responders and signers.
@@ -57,7 +62,8 @@ var revocationOrder = []evidence.Source{evidence.SourceOCSP, evidence.SourceCRL}
 // evaluator judges revocation data with the module's evidence core — the code behind
 // certstatus.Checker.Check and CheckOffline — at the verification's "now".
 func (v *verifier) evaluator() *evidence.Evaluator {
-	return &evidence.Evaluator{ClockSkew: revocationSkew, Now: func() time.Time { return v.now }, MaxOCSPBytes: maxOCSPSize}
+	return &evidence.Evaluator{ClockSkew: revocationSkew, Now: func() time.Time { return v.now }, MaxOCSPBytes: maxOCSPSize,
+		RequireResponderStatus: v.opts.RequireResponderStatus}
 }
 
 // evalRevocation judges every OCSP response and CRL in data that speaks for cert
@@ -70,11 +76,15 @@ func (v *verifier) evalRevocation(cert, issuer *x509.Certificate, at time.Time, 
 	}
 	r := v.evaluator().Offline(cert, issuer, at, revocationOrder, data.ocsps, data.crls)
 	src := r.Source.String() + " (" + origin + ")"
+	var unchecked *x509.Certificate
+	if r.ResponderUnchecked {
+		unchecked = r.Responder
+	}
 	switch r.Status {
 	case evidence.StatusGood:
-		return revResult{state: revGood, source: src, produced: r.ThisUpdate}
+		return revResult{state: revGood, source: src, produced: r.ThisUpdate, unchecked: unchecked}
 	case evidence.StatusRevoked, evidence.StatusRevokedLater, evidence.StatusSuspended:
-		return revResult{state: revRevoked, revokedAt: r.RevokedAt, reason: int(r.Reason), source: src, produced: r.ThisUpdate}
+		return revResult{state: revRevoked, revokedAt: r.RevokedAt, reason: int(r.Reason), source: src, produced: r.ThisUpdate, unchecked: unchecked}
 	}
 	if errors.Is(r.Err, evidence.ErrNoRevocationData) && len(r.Failures) == 0 {
 		return revResult{why: "no OCSP response or CRL for the certificate (" + origin + ")"}
@@ -114,6 +124,13 @@ func fetchRevocation(ctx context.Context, src RevocationSource, cert, issuer *x5
 	// here), so it is kept whatever the error says.
 	if der, err := src.OCSPResponse(ctx, cert, issuer); len(der) > 0 {
 		d.ocsps = append(d.ocsps, der)
+		// A delegated responder without id-pkix-ocsp-nocheck: its own status comes
+		// from its CRL (RFC 6960 §4.2.2.2.1), never from OCSP (never from itself).
+		if rc := uncheckedResponder(der, issuer); rc != nil {
+			if crls, _ := src.CRLs(ctx, rc, issuer); len(crls) > 0 {
+				d.crls = append(d.crls, crls...)
+			}
+		}
 	} else if err != nil {
 		whys = append(whys, "OCSP: "+err.Error())
 	}
@@ -123,6 +140,22 @@ func fetchRevocation(ctx context.Context, src RevocationSource, cert, issuer *x5
 		whys = append(whys, "CRL: "+err.Error())
 	}
 	return d, joinWhys(whys)
+}
+
+// uncheckedResponder returns the certificate of the delegated responder that signed
+// the OCSP response der when it is issued by issuer and lacks id-pkix-ocsp-nocheck,
+// else nil. The response is judged later, by internal/evidence; this only says whose
+// status is worth fetching.
+func uncheckedResponder(der []byte, issuer *x509.Certificate) *x509.Certificate {
+	if len(der) > maxOCSPSize {
+		return nil
+	}
+	resp, err := ocsp.ParseResponse(der, nil)
+	if err != nil || resp.Certificate == nil || resp.Certificate.Equal(issuer) ||
+		!bytes.Equal(resp.Certificate.RawIssuer, issuer.RawSubject) || evidence.HasOCSPNoCheck(resp.Certificate) {
+		return nil
+	}
+	return resp.Certificate
 }
 
 // oidAdbeRevocationInfoArchival is Adobe's signed attribute carrying CRLs and OCSP

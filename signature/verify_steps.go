@@ -2,8 +2,11 @@ package signature
 
 import (
 	"bytes"
+	"crypto"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/kyso-go/kyso/internal/algorithm"
 	"github.com/kyso-go/kyso/internal/cms"
@@ -50,6 +53,7 @@ var prepareSteps = []step{
 var finishSteps = []step{
 	{"structure", (*verifier).stopIfBroken},
 	{"digest", (*verifier).checkDigestComputed},
+	{"encapsulated-digest", (*verifier).checkEncapsulatedDigest},
 	{"document-timestamp", (*verifier).finishDocTimestampStep},
 	{"signed-attributes", (*verifier).checkSignedAttributes},
 	{"signer-certificate", (*verifier).findSignerCertificate},
@@ -175,7 +179,9 @@ func (v *verifier) checkCoverage(s *sigState) flow {
 }
 
 // parseDocTimestamp: a document time-stamp uses ETSI.RFC3161 and holds a well-formed
-// token. Its preparation ends here.
+// token. Its preparation ends here; the token's signature is checked when it is
+// finished, once the certificates of every signature are known (a token made with
+// certReq false carries no TSA certificate).
 func (v *verifier) parseDocTimestamp(s *sigState) flow {
 	rep := s.rep
 	if rep.Kind != KindDocTimestamp {
@@ -185,47 +191,39 @@ func (v *verifier) parseDocTimestamp(s *sigState) flow {
 	if sf != "ETSI.RFC3161" {
 		return s.failFormat(CheckSubFilter, msgSubFilterMismatch(sf, "a document time-stamp must use ETSI.RFC3161"))
 	}
-	tok, err := parseTimestampToken(s.contents, v.dss.certs...)
-	if err = weakDocTimestamp(rep, tok, err); err != nil {
-		if errors.Is(err, errTimestampFormat) {
-			return s.failFormat(CheckCMSFormat, msgCMSParse(err))
-		}
-		if errors.Is(err, errTSANotFound) {
-			rep.add(CheckCMSFormat, CheckPassed, msgCMSOK())
-			rep.add(CheckTimestamp, CheckIndeterminate, msgTimestampNoTSACert())
-			rep.fail(Indeterminate, NoSigningCertificateFound)
-			s.broken = true
-			return stop
-		}
-		rep.add(CheckTimestamp, CheckFailed, msgTimestampFail(err))
-		rep.fail(TotalFailed, SigCryptoFailure)
-		s.broken = true
-		return stop
+	t, err := cms.ParseTimeStampToken(s.contents)
+	if err == nil && (t.Info.Hash == 0 || !t.Info.Hash.Available()) {
+		err = fmt.Errorf("unsupported imprint algorithm %v", t.Info.HashAlgorithm)
+	}
+	if err != nil {
+		return s.failFormat(CheckCMSFormat, msgCMSParse(fmt.Errorf("%w: %v", errTimestampFormat, err)))
 	}
 	rep.add(CheckCMSFormat, CheckPassed, msgCMSOK())
 	rep.add(CheckSubFilter, CheckPassed, msgSubFilterOK(sf))
-	s.tok = tok
+	s.tok = &timestampToken{GenTime: t.Info.GenTime, Hash: t.Info.Hash, tst: t, Certs: t.SignedData.Certificates, SignedCMS: t.SignedData}
 	return stop
 }
 
-// checkSubFilter: a signature's SubFilter is one PAdES allows; adbe.pkcs7.sha1 is
-// weak (INDETERMINATE/CRYPTO_CONSTRAINTS_FAILURE).
+// checkSubFilter: a signature's SubFilter is one PAdES allows, or one of the legacy
+// ones of ISO 32000-1 (adbe.pkcs7.sha1, adbe.x509.rsa_sha1; verify_legacy.go), which
+// are verified and then judged by the algorithm policy (SHA-1:
+// INDETERMINATE/CRYPTO_CONSTRAINTS_FAILURE).
 func (v *verifier) checkSubFilter(s *sigState) flow {
 	switch sf := s.rep.SubFilter; sf {
-	case "ETSI.CAdES.detached", "adbe.pkcs7.detached":
+	case "ETSI.CAdES.detached", "adbe.pkcs7.detached", "adbe.pkcs7.sha1", "adbe.x509.rsa_sha1":
 		return next
-	case "adbe.pkcs7.sha1":
-		s.rep.add(CheckAlgorithms, CheckFailed, msgAlgorithmWeak("adbe.pkcs7.sha1 (SHA-1)"))
-		s.rep.fail(Indeterminate, CryptoConstraintsFailure)
-		s.broken = true
-		return stop
 	default:
 		return s.failFormat(CheckSubFilter, msgSubFilterUnsupported(sf))
 	}
 }
 
-// parseCMS: /Contents is a detached CMS SignedData with one signer.
+// parseCMS: /Contents is a detached CMS SignedData with one signer (for
+// adbe.pkcs7.sha1, one that encapsulates the SHA-1 digest of the byte ranges; for
+// adbe.x509.rsa_sha1, a PKCS#1 value read into the same shape).
 func (v *verifier) parseCMS(s *sigState) flow {
+	if s.rep.SubFilter == "adbe.x509.rsa_sha1" {
+		return v.parseX509RSASHA1(s)
+	}
 	sd, err := cms.Parse(s.contents)
 	if err != nil {
 		return s.failFormat(CheckCMSFormat, msgCMSParse(err))
@@ -233,7 +231,10 @@ func (v *verifier) parseCMS(s *sigState) flow {
 	if len(sd.Signers) != 1 {
 		return s.failFormat(CheckCMSFormat, msgCMSParse(fmt.Errorf("%d signer infos, expected one", len(sd.Signers))))
 	}
-	if sd.Content != nil {
+	switch {
+	case s.rep.SubFilter == "adbe.pkcs7.sha1" && (len(sd.Content) != crypto.SHA1.Size() || !sd.ContentType.Equal(cms.OIDData)):
+		return s.failFormat(CheckSubFilter, msgSubFilterMismatch(s.rep.SubFilter, "the CMS does not encapsulate a SHA-1 digest as id-data"))
+	case s.rep.SubFilter != "adbe.pkcs7.sha1" && sd.Content != nil:
 		return s.failFormat(CheckSubFilter, msgSubFilterMismatch(s.rep.SubFilter, "the CMS is not detached (it encapsulates content)"))
 	}
 	s.sd, s.si = sd, sd.Signers[0]
@@ -241,14 +242,18 @@ func (v *verifier) parseCMS(s *sigState) flow {
 	return next
 }
 
-// checkDigestAlgorithm: the digest algorithm is known, available and not weak.
+// checkDigestAlgorithm: the digest algorithm is known and available. A weak one
+// (SHA-1) is verified all the same and judged by checkAlgorithmStrength: ETSI EN 319
+// 102-1 checks the cryptography (HASH_FAILURE, SIG_CRYPTO_FAILURE) before the
+// constraints (CRYPTO_CONSTRAINTS_FAILURE), so a forged SHA-1 signature is
+// TOTAL_FAILED, not INDETERMINATE.
 func (v *verifier) checkDigestAlgorithm(s *sigState) flow {
 	rep := s.rep
 	rep.DigestAlgorithm = s.si.Hash.String()
 	if s.si.Hash == 0 {
 		rep.DigestAlgorithm = s.si.DigestAlgorithm.Algorithm.String()
 	}
-	if s.si.Hash == 0 || !s.si.Hash.Available() || algorithm.WeakHash(s.si.Hash) {
+	if s.si.Hash == 0 || !s.si.Hash.Available() {
 		rep.add(CheckAlgorithms, CheckFailed, msgAlgorithmWeak("digest "+rep.DigestAlgorithm))
 		rep.fail(Indeterminate, CryptoConstraintsFailure)
 		s.broken = true
@@ -262,6 +267,9 @@ func (v *verifier) checkCAdESProfile(s *sigState) flow {
 	sf := s.rep.SubFilter
 	if sf == "ETSI.CAdES.detached" && s.si.RawSignedAttributes == nil {
 		return s.failFormat(CheckSubFilter, msgSubFilterMismatch(sf, "CAdES requires signed attributes"))
+	}
+	if sf == "adbe.x509.rsa_sha1" {
+		return next // no CMS: its PKCS#1 value was reported as read
 	}
 	s.rep.add(CheckSubFilter, CheckPassed, msgSubFilterOK(sf))
 	return next
@@ -347,7 +355,19 @@ func (v *verifier) findSignerCertificate(s *sigState) flow {
 	rep := s.rep
 	cert, err := s.sd.SignerCertificate(s.si)
 	if err != nil {
+		// A certificate crypto/x509 refuses (a negative serial number, …) may still
+		// hold a key this module reads: the signature value is then checked with it,
+		// so that the report tells a forgery from a certificate it cannot use.
 		signerCertProblem(rep, err)
+		var ce *cms.CertificateError
+		if errors.As(err, &ce) {
+			if pub := rawCertPublicKey(ce.Raw); pub != nil {
+				s.cert = &x509.Certificate{Raw: ce.Raw, PublicKey: pub}
+				rep.SignatureAlgorithm = keyDescription(pub)
+				v.checkSignatureValue(s)
+				s.cert = nil
+			}
+		}
 		v.modifications(s)
 		v.integritySummary(s, false)
 		return stop
@@ -364,7 +384,8 @@ func (v *verifier) checkSignatureValue(s *sigState) flow {
 	rep, si, cert := s.rep, s.si, s.cert
 	var err error
 	if si.RawSignedAttributes != nil {
-		err = si.CheckSignature(cert.PublicKey, nil)
+		// A weak digest is checked too, and judged by checkAlgorithmStrength.
+		err = si.CheckSignature(cert.PublicKey, &cms.CheckOptions{AllowWeakHash: true})
 	} else {
 		err = checkRawSignature(cert, si, s.digest)
 	}
@@ -375,6 +396,12 @@ func (v *verifier) checkSignatureValue(s *sigState) flow {
 	case errors.As(err, &algErr):
 		rep.add(CheckSignatureValue, CheckFailed, msgAlgorithmWeak(algErr.Error()))
 		rep.fail(Indeterminate, CryptoConstraintsFailure)
+		s.cryptoOK = false
+	case s.pkcs1Opened && s.cert == rep.Certificate:
+		// adbe.x509.rsa_sha1: the value opens with the signer's key to a well-formed
+		// DigestInfo, so the key made it — over other bytes (verify_legacy.go).
+		rep.add(CheckMessageDigest, CheckFailed, msgDigestMismatch(rep.DigestAlgorithm))
+		rep.fail(TotalFailed, HashFailure)
 		s.cryptoOK = false
 	default:
 		rep.add(CheckSignatureValue, CheckFailed, msgSigValueFail(err))
@@ -398,7 +425,7 @@ func (v *verifier) checkSigningCertBinding(s *sigState) flow {
 		rep.add(CheckSigningCert, CheckFailed, msgSigningCertAttrMissing())
 		rep.fail(Indeterminate, NoSigningCertificateFound)
 	case !hasV1 && !hasV2:
-		rep.add(CheckSigningCert, CheckWarning, msgSigningCertAttrWeak())
+		rep.add(CheckSigningCert, CheckWarning, msgSigningCertAttrWeak(rep.SubFilter))
 	case err != nil:
 		rep.add(CheckSigningCert, CheckFailed, msgSigningCertMismatch(err.Error()))
 		rep.fail(Indeterminate, NoSigningCertificateFound)
@@ -416,8 +443,21 @@ func (v *verifier) checkSigningCertBinding(s *sigState) flow {
 // RSASSA-PSS mandatory).
 func (v *verifier) checkAlgorithmStrength(s *sigState) flow {
 	rep := s.rep
+	var weak []string
+	if algorithm.WeakHash(s.si.Hash) {
+		weak = append(weak, "digest "+rep.DigestAlgorithm)
+	}
+	if h := cms.SignatureHash(s.si.SignatureAlgorithm); algorithm.WeakHash(h) && h != s.si.Hash {
+		weak = append(weak, "signature algorithm with "+h.String())
+	}
+	if rep.SubFilter == "adbe.pkcs7.sha1" && !algorithm.WeakHash(s.si.Hash) {
+		weak = append(weak, "adbe.pkcs7.sha1 (SHA-1 digest of the byte ranges)")
+	}
 	if why := keyStrength(s.cert.PublicKey); why != "" {
-		rep.add(CheckAlgorithms, CheckFailed, msgAlgorithmWeak(why))
+		weak = append(weak, why)
+	}
+	if len(weak) > 0 {
+		rep.add(CheckAlgorithms, CheckFailed, msgAlgorithmWeak(strings.Join(weak, ", ")))
 		rep.fail(Indeterminate, CryptoConstraintsFailure)
 	} else {
 		rep.add(CheckAlgorithms, CheckPassed, msgAlgorithmOK(rep.SignatureAlgorithm+", "+rep.DigestAlgorithm))

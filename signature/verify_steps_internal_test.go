@@ -19,7 +19,7 @@ func TestVerifierStepOrder(t *testing.T) {
 	}
 	wantPrepare := []string{"signature-dictionary", "contents", "byte-range", "contents-hole", "coverage",
 		"document-timestamp-token", "subfilter", "cms", "digest-algorithm", "cades-profile"}
-	wantFinish := []string{"structure", "digest", "document-timestamp", "signed-attributes", "signer-certificate",
+	wantFinish := []string{"structure", "digest", "encapsulated-digest", "document-timestamp", "signed-attributes", "signer-certificate",
 		"signature-value", "signing-certificate-binding", "algorithm-strength", "modifications",
 		"signature-timestamp", "trust", "integrity", "timestamp-order", "level", "complete"}
 	if d := cmp.Diff(wantPrepare, names(prepareSteps)); d != "" {

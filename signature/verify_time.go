@@ -10,7 +10,53 @@ import (
 // finishDocTimestamp checks a document time-stamp: the imprint against the byte
 // ranges, the TSA's path at the time-stamp's time, and the modifications after it.
 func (v *verifier) finishDocTimestamp(s *sigState) {
-	rep, tok := s.rep, s.tok
+	rep := s.rep
+	tok, err := parseTimestampToken(s.contents, v.tokenCandidates(nil)...)
+	var weak *weakTimestampError
+	var notFound *tsaNotFoundError
+	switch {
+	case errors.As(err, &weak) && tok != nil:
+		// Below the policy but verified: INDETERMINATE/CRYPTO_CONSTRAINTS_FAILURE;
+		// the imprint and the chain are still checked and reported.
+		rep.add(CheckAlgorithms, CheckFailed, msgTimestampWeak(weak.what))
+		rep.fail(Indeterminate, CryptoConstraintsFailure)
+	case errors.As(err, &weak):
+		rep.add(CheckAlgorithms, CheckFailed, msgTimestampWeak(weak.what))
+		rep.fail(Indeterminate, CryptoConstraintsFailure)
+		v.unverifiedDocTimestamp(s)
+		return
+	case errors.As(err, &notFound):
+		// The token's signature cannot be checked: the time-stamp proves nothing,
+		// but nothing failed either (ETSI EN 319 102-1). Its imprint still says
+		// whether it is over this document.
+		rep.DigestAlgorithm = tok.Hash.String()
+		if tok.tst.CheckImprint(tok.Hash, s.digest) != nil {
+			rep.add(CheckMessageDigest, CheckFailed, msgDigestMismatch(rep.DigestAlgorithm))
+			rep.fail(TotalFailed, HashFailure)
+		} else {
+			rep.add(CheckMessageDigest, CheckPassed, msgImprintOK(rep.DigestAlgorithm))
+		}
+		rep.add(CheckSignatureValue, CheckIndeterminate, msgTSACertNotFound(notFound.tsa, tok.GenTime))
+		rep.fail(Indeterminate, NoSigningCertificateFound)
+		v.unverifiedDocTimestamp(s)
+		return
+	case err != nil:
+		ind, sub := tokenVerdict(err)
+		name, res := CheckSignatureValue, CheckFailed
+		switch sub {
+		case FormatFailure:
+			name = CheckCMSFormat
+		case NoSigningCertificateFound:
+			name, res = CheckSigningCert, CheckIndeterminate
+		case ChainConstraintsFailure:
+			name, res = CheckKeyUsage, CheckIndeterminate
+		}
+		rep.add(name, res, msgDocTimestampFail(err))
+		rep.fail(ind, sub)
+		v.unverifiedDocTimestamp(s)
+		return
+	}
+	s.tok = tok
 	rep.Certificate = tok.TSA
 	rep.Signer = signerFromCert(tok.TSA)
 	rep.DigestAlgorithm = tok.Hash.String()
@@ -29,7 +75,7 @@ func (v *verifier) finishDocTimestamp(s *sigState) {
 		rep.add(CheckSignatureValue, CheckPassed, msgSigValueOK(rep.SignatureAlgorithm))
 	}
 	v.modifications(s)
-	if chain, err := v.validateChain(tok.TSA, tok.Certs, tok.GenTime); err != nil {
+	if chain, err := v.validateChain(tok.TSA, v.tokenCandidates(tok.Certs), tok.GenTime); err != nil {
 		rep.add(CheckChain, CheckFailed, chainMsg(err))
 		rep.fail(Indeterminate, chainSubIndication(err))
 	} else {
@@ -52,6 +98,7 @@ func (v *verifier) finishDocTimestamp(s *sigState) {
 			ok = false
 		case res.state == revGood:
 			rep.add(CheckRevocation, CheckPassed, msgRevocationGood(res.source, res.produced))
+			res.warnUnchecked(rep, "TSA "+chain[0].Subject.CommonName+": ")
 		default:
 			rep.add(CheckRevocation, CheckWarning, msgRevocationUnknown(res.why))
 		}
@@ -67,6 +114,15 @@ func (v *verifier) finishDocTimestamp(s *sigState) {
 	}
 }
 
+// unverifiedDocTimestamp ends the checks of a document time-stamp whose token could
+// not be verified: only the modification analysis and the integrity summary, which
+// says what failed or could not be checked. It proves no time.
+func (v *verifier) unverifiedDocTimestamp(s *sigState) {
+	v.modifications(s)
+	v.integritySummary(s, false)
+	s.complete = true
+}
+
 // signatureTimestamp checks the signature time-stamp token (PAdES B-T), if any.
 func (v *verifier) signatureTimestamp(s *sigState) {
 	rep := s.rep
@@ -74,9 +130,14 @@ func (v *verifier) signatureTimestamp(s *sigState) {
 		t := *rep.ClaimedTime
 		rep.SigningTime = &t
 	}
-	// unproven reports the claimed time (or its absence) as not proven.
-	unproven := func() {
+	// unproven reports the claimed time (or its absence) as not proven; why says why
+	// a token the signature carries proves nothing (nil: it carries none).
+	unproven := func(why *msg) {
 		switch {
+		case why != nil && rep.ClaimedTime != nil:
+			rep.add(CheckSigningTime, CheckWarning, msgClaimedTimeTokenUnusable(*rep.ClaimedTime, *why))
+		case why != nil:
+			rep.add(CheckSigningTime, CheckWarning, msgNoTimeTokenUnusable(*why))
 		case rep.ClaimedTime != nil:
 			rep.add(CheckSigningTime, CheckWarning, msgClaimedTime(*rep.ClaimedTime))
 		default:
@@ -85,43 +146,59 @@ func (v *verifier) signatureTimestamp(s *sigState) {
 	}
 	der, ok := s.si.SignatureTimeStampToken()
 	if !ok {
-		unproven()
+		unproven(nil)
 		return
 	}
-	tok, err := parseTimestampToken(der, append(append([]*x509.Certificate(nil), s.sd.Certificates...), v.dss.certs...)...)
+	tok, err := parseTimestampToken(der, v.tokenCandidates(s.sd.Certificates)...)
 	var weak *weakTimestampError
-	if errors.As(err, &weak) {
+	var notFound *tsaNotFoundError
+	switch {
+	case errors.As(err, &weak):
 		// The token's algorithm is below the policy: it proves no time, and the
 		// signature is judged without it (not a failure of the signature's value).
 		rep.add(CheckTimestamp, CheckIndeterminate, msgTimestampWeak(weak.what))
-		unproven()
+		unproven(&msgWhyTokenWeak)
 		return
-	}
-	if errors.Is(err, errTSANotFound) {
-		// The token cannot be checked: it proves no time either.
-		rep.add(CheckTimestamp, CheckIndeterminate, msgTimestampNoTSACert())
-		unproven()
-		return
-	}
-	if err == nil {
-		err = tok.covers(s.si.Signature)
-		if err != nil {
-			rep.add(CheckTimestamp, CheckFailed, msgTimestampFail(err))
+	case errors.As(err, &notFound):
+		if cerr := tok.covers(s.si.Signature); cerr != nil {
+			rep.add(CheckTimestamp, CheckFailed, msgTimestampFail(cerr))
 			rep.fail(TotalFailed, HashFailure)
-			unproven()
+			unproven(&msgWhyTokenFailed)
 			return
 		}
-	} else {
+		// Its signature cannot be checked: INDETERMINATE/NO_SIGNING_CERTIFICATE_FOUND
+		// for the token (ETSI EN 319 102-1), and the signature is judged without its
+		// proof of existence — not a failure of the signature.
+		rep.add(CheckTimestamp, CheckIndeterminate, msgTSACertNotFound(notFound.tsa, tok.GenTime))
+		unproven(&msgWhyTokenNoTSACert)
+		return
+	case err != nil:
+		ind, sub := tokenVerdict(err)
+		if ind == Indeterminate {
+			// A token that cannot be validated proves no time; the signature is
+			// judged without it.
+			rep.add(CheckTimestamp, CheckIndeterminate, msgTimestampFail(err))
+			unproven(&msgWhyTokenUnchecked)
+			return
+		}
 		rep.add(CheckTimestamp, CheckFailed, msgTimestampFail(err))
-		rep.fail(TotalFailed, SigCryptoFailure)
-		unproven()
+		rep.fail(ind, sub)
+		unproven(&msgWhyTokenFailed)
 		return
 	}
-	tsaChain, err := v.validateChain(tok.TSA, tok.Certs, tok.GenTime)
-	if err != nil {
+	if err := tok.covers(s.si.Signature); err != nil {
 		rep.add(CheckTimestamp, CheckFailed, msgTimestampFail(err))
-		rep.fail(Indeterminate, chainSubIndication(err))
-		unproven()
+		rep.fail(TotalFailed, HashFailure)
+		unproven(&msgWhyTokenFailed)
+		return
+	}
+	tsaChain, err := v.validateChain(tok.TSA, v.tokenCandidates(tok.Certs), tok.GenTime)
+	if err != nil {
+		// The token cannot be validated (ETSI EN 319 102-1: INDETERMINATE for the
+		// token): the signature is judged without its proof of existence, by its
+		// own certificate and the validation time.
+		rep.add(CheckTimestamp, CheckIndeterminate, msgTimestampUnvalidated(chainMsg(err)))
+		unproven(&msgWhyTokenUnchecked)
 		return
 	}
 	tokPOE, _ := v.tokenPOE(s.rev)
@@ -129,19 +206,20 @@ func (v *verifier) signatureTimestamp(s *sigState) {
 	if res.state == revRevoked && res.late {
 		// Not a failure of the signature: it is judged without proof of time.
 		rep.add(CheckTimestamp, CheckWarning, msgTSARevokedNoPOE(res.revokedAt, reasonText(res.reason)))
-		unproven()
+		unproven(&msgWhyTokenRevoked)
 		return
 	}
 	if res.state == revRevoked {
 		rep.add(CheckTimestamp, CheckFailed, msgTimestampFail(fmt.Errorf("the TSA certificate was revoked at %s (%s)", fmtTime(res.revokedAt), reasonText(res.reason))))
 		rep.fail(Indeterminate, CertificateChainFailure)
-		unproven()
+		unproven(&msgWhyTokenRevoked)
 		return
 	}
+	res.warnUnchecked(rep, "TSA "+tok.TSA.Subject.CommonName+": ")
 	if c, poe, proven := v.tokenOutlived(tsaChain, s.rev); c != nil {
 		// Not a failure of the signature: it is judged without proof of time.
 		rep.add(CheckTimestamp, CheckWarning, msgTimestampOutlived(c.Subject.CommonName, c.NotAfter, poe, proven))
-		unproven()
+		unproven(&msgWhyTokenOutlived)
 		return
 	}
 	gt := tok.GenTime.UTC()

@@ -3,6 +3,7 @@ package signature
 import (
 	"crypto/x509"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -28,7 +29,7 @@ func (v *verifier) tsaStatus(chain []*x509.Certificate, at, poe time.Time) revRe
 	}
 	if res.state == revRevoked && res.revokedAt.After(at) {
 		if poe.Before(res.revokedAt) {
-			return revResult{state: revGood, source: res.source, produced: res.produced}
+			return revResult{state: revGood, source: res.source, produced: res.produced, unchecked: res.unchecked}
 		}
 		res.late = true
 	}
@@ -94,23 +95,27 @@ func (v *verifier) trust(s *sigState, cert *x509.Certificate, cmsCerts []*x509.C
 	}
 	v.identityInfo(s, cert)
 
-	// Validity at the signing time.
+	// Validity at the signing time. The verdicts of this and the key usage are
+	// recorded after the path's: ETSI EN 319 102-1 builds the path first (5.2.6), so a
+	// certificate with no path to a trusted root is NO_CERTIFICATE_CHAIN_FOUND
+	// whatever else is wrong with it, and that is the one reason the report gives.
+	var later []func()
 	at := v.now
 	switch {
 	case hasPOE && poe.After(cert.NotAfter):
 		rep.add(CheckValidAtSigning, CheckFailed, msgExpiredAt(poe, cert.NotAfter))
-		rep.fail(TotalFailed, Expired)
+		later = append(later, func() { rep.fail(TotalFailed, Expired) })
 		at = cert.NotAfter
 	case hasPOE && poe.Before(cert.NotBefore):
 		rep.add(CheckValidAtSigning, CheckFailed, msgNotYetValidAt(poe, cert.NotBefore))
-		rep.fail(TotalFailed, NotYetValid)
+		later = append(later, func() { rep.fail(TotalFailed, NotYetValid) })
 		at = cert.NotBefore
 	case hasPOE:
 		rep.add(CheckValidAtSigning, CheckPassed, msgValidAt(poe, true))
 		at = poe
 	case v.now.After(cert.NotAfter) || v.now.Before(cert.NotBefore):
 		rep.add(CheckValidAtSigning, CheckIndeterminate, msgOutOfBoundsNoPOE(v.now))
-		rep.fail(Indeterminate, OutOfBoundsNoPOE)
+		later = append(later, func() { rep.fail(Indeterminate, OutOfBoundsNoPOE) })
 		at = cert.NotAfter
 		if rep.ClaimedTime != nil && !rep.ClaimedTime.After(cert.NotAfter) && !rep.ClaimedTime.Before(cert.NotBefore) {
 			at = *rep.ClaimedTime
@@ -129,7 +134,7 @@ func (v *verifier) trust(s *sigState, cert *x509.Certificate, cmsCerts []*x509.C
 	// Key usage.
 	if why := checkKeyUsage(cert); why != "" {
 		rep.add(CheckKeyUsage, CheckFailed, msgKeyUsageBad(why))
-		rep.fail(Indeterminate, ChainConstraintsFailure)
+		later = append(later, func() { rep.fail(Indeterminate, ChainConstraintsFailure) })
 	} else {
 		rep.add(CheckKeyUsage, CheckPassed, msgKeyUsageOK())
 	}
@@ -138,16 +143,23 @@ func (v *verifier) trust(s *sigState, cert *x509.Certificate, cmsCerts []*x509.C
 	chain, err := v.validateChain(cert, cmsCerts, at)
 	if err != nil {
 		rep.add(CheckChain, CheckFailed, chainMsg(err))
-		rep.fail(Indeterminate, chainSubIndication(err))
+		if sub := chainSubIndication(err); sub == NoCertificateChainFound {
+			rep.fail(Indeterminate, sub)
+		} else {
+			later = append(later, func() { rep.fail(Indeterminate, sub) })
+		}
 	} else {
 		rep.Chain = chain
 		rep.add(CheckChain, CheckPassed, msgChainOK(chain[len(chain)-1].Subject.CommonName))
 		for _, c := range chain[1:] {
 			if why := keyStrength(c.PublicKey); why != "" {
 				rep.add(CheckAlgorithms, CheckFailed, msgAlgorithmWeak(c.Subject.CommonName+": "+why))
-				rep.fail(Indeterminate, CryptoConstraintsFailure)
+				later = append(later, func() { rep.fail(Indeterminate, CryptoConstraintsFailure) })
 			}
 		}
+	}
+	for _, f := range later {
+		f()
 	}
 
 	// Revocation, from the document first.
@@ -180,8 +192,13 @@ func (v *verifier) trust(s *sigState, cert *x509.Certificate, cmsCerts []*x509.C
 		} else if !v.opts.Offline && v.opts.Revocation != nil {
 			data, why := v.fetchOnce(cert, issuer)
 			r3 := v.evalRevocation(cert, issuer, best, data, "online")
-			if r3.state == revUnknown && why != "" {
+			if r3.state == revUnknown && why != "" && why != r3.why {
 				r3.why = why + "; " + r3.why
+			}
+			if r3.state == revUnknown && !strings.HasPrefix(res.why, "no OCSP response or CRL") {
+				// The document's own data was there but unusable: say why, not only
+				// that the servers could not be reached.
+				r3.why = res.why + "; " + r3.why
 			}
 			res = r3
 		} else if v.opts.Offline {
@@ -191,6 +208,7 @@ func (v *verifier) trust(s *sigState, cert *x509.Certificate, cmsCerts []*x509.C
 	switch res.state {
 	case revGood:
 		rep.add(CheckRevocation, CheckPassed, msgRevocationGood(res.source, res.produced))
+		res.warnUnchecked(rep, "")
 	case revRevoked:
 		reason := reasonText(res.reason)
 		switch {
@@ -249,6 +267,8 @@ func (v *verifier) caRevocation(s *sigState, chain []*x509.Certificate, best tim
 			m := msgRevocationUnknown(res.why)
 			m.VI, m.EN = "CA "+ca.Subject.CommonName+": "+m.VI, "CA "+ca.Subject.CommonName+": "+m.EN
 			rep.add(CheckRevocation, CheckWarning, m)
+		default:
+			res.warnUnchecked(rep, "CA "+ca.Subject.CommonName+": ")
 		}
 	}
 }
@@ -265,4 +285,15 @@ func (v *verifier) identityInfo(s *sigState, cert *x509.Certificate) {
 	s.rep.add(CheckSigner, CheckInfo, msgSigner(sg))
 	s.rep.add(CheckManagingUnit, CheckInfo, msgManagingUnit(sg.ManagingUnit()))
 	s.rep.add(CheckValidityPeriod, CheckInfo, msgValidityPeriod(cert.NotBefore, cert.NotAfter))
+}
+
+// warnUnchecked adds, when the answer relied on a delegated OCSP responder whose own
+// status could not be checked (RFC 6960 §4.2.2.2.1), a warning line to rep (prefix
+// names the certificate when it is not the signer's). The verdict is unchanged.
+func (r revResult) warnUnchecked(rep *SignatureReport, prefix string) {
+	if r.unchecked == nil {
+		return
+	}
+	m := msgResponderUnchecked(r.unchecked)
+	rep.add(CheckRevocation, CheckWarning, msg{VI: prefix + m.VI, EN: prefix + m.EN})
 }

@@ -316,3 +316,12 @@ func TestFormsDeadline(t *testing.T) {
 	code, _, _ = runFormsCLI("nope")
 	assert.Equal(t, exitUsage, code)
 }
+
+// `kyso forms show` prints the article of NĐ 68/2024 that prescribes the form, checked
+// against the decree's text (Điều 11 khoản 1 điểm a for Mẫu số 01).
+func TestFormsShowND68LegalBasis(t *testing.T) {
+	code, out, _ := runFormsCLI("show", "-form", "nd68/mau-01")
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, out, `"article": "Nghị định 68/2024/NĐ-CP, Điều 11 khoản 1 điểm a; Mẫu số 01"`)
+	assert.Contains(t, out, "checked (verified): Nghị định 68/2024/NĐ-CP, Điều 11 khoản 1 điểm a")
+}

@@ -315,9 +315,14 @@ func policyRules(c *cli, args []string) int {
 				fmt.Fprint(c.stdout, " [đã bị thay thế / superseded]")
 			case policy.CitationUnverified:
 				fmt.Fprint(c.stdout, " [chưa kiểm chứng / unverified]")
+			case policy.CitationVerified:
+				fmt.Fprint(c.stdout, " [đã kiểm chứng / verified]")
 			}
 			if ct.Note != "" {
 				fmt.Fprintf(c.stdout, " (%s)", ct.Note)
+			}
+			if urls := ct.URLs(); len(urls) > 0 {
+				fmt.Fprintf(c.stdout, " — đối chiếu tại / checked at: %s", strings.Join(urls, ", "))
 			}
 			fmt.Fprintln(c.stdout)
 		}
@@ -368,6 +373,12 @@ func policyProfiles(c *cli, args []string) int {
 			fmt.Fprintf(c.stdout, "            kế thừa / successor: %s (%s) từ / from %s", s.Name, s.ID, orDash(s.From))
 			if s.Unverified {
 				fmt.Fprint(c.stdout, " (chưa kiểm chứng / unverified)")
+			}
+			if ct := s.Citation; ct != nil {
+				fmt.Fprintf(c.stdout, " — căn cứ / basis: %s", ct)
+				if ct.Status == policy.CitationVerified {
+					fmt.Fprintf(c.stdout, " [đã kiểm chứng / verified] — đối chiếu tại / checked at: %s", strings.Join(ct.URLs(), ", "))
+				}
 			}
 			fmt.Fprintln(c.stdout)
 		}

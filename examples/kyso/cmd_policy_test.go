@@ -265,8 +265,10 @@ func TestPolicyProfiles(t *testing.T) {
 	assert.Contains(t, out, "ký số cơ quan / organisation signature: clerk, key-keeper")
 	// Period, successor, coordinator, binding rules and the assumed shift (issue 12).
 	assert.Contains(t, out, "thời kỳ / period: 2020-08-21 – 2025-06-30 (chưa kiểm chứng / unverified)")
-	assert.Contains(t, out, "kế thừa / successor: Phú Thọ (phu-tho) từ / from 2025-07-01 (chưa kiểm chứng / unverified)")
-	assert.Contains(t, out, "kế thừa / successor: Cà Mau (ca-mau)")
+	// The merger is checked (Nghị quyết 202/2025/QH15 Điều 1, read on the web); the
+	// period's end stays unverified (transition rules not read).
+	assert.Contains(t, out, "kế thừa / successor: Phú Thọ (phu-tho) từ / from 2025-07-01 — căn cứ / basis: NQ 202/2025/QH15, Điều 1 [đã kiểm chứng / verified] — đối chiếu tại / checked at: https://")
+	assert.Contains(t, out, "kế thừa / successor: Cà Mau (ca-mau) từ / from 2025-07-01 — căn cứ / basis: NQ 202/2025/QH15, Điều 1 k22 [đã kiểm chứng / verified]")
 	assert.Contains(t, out, "phối hợp / coordinator: Sở Thông tin và Truyền thông (QĐ 13/2020/QĐ-UBND Hòa Bình, Điều 6 k2)")
 	assert.Contains(t, out, "ràng buộc / binding: VN-AUTHORITY-MARKER-MATCHES-TITLE (QĐ 19/2020/QĐ-UBND Hà Tĩnh, Điều 7 k4)")
 	assert.Contains(t, out, "(QĐ 19/2020/QĐ-UBND Hà Tĩnh, Điều 13 k1 a); giả định")
@@ -464,7 +466,9 @@ func TestPolicyLegalFidelityCLI(t *testing.T) {
 	assert.Contains(t, out, "Văn bản điều chỉnh hiện hành / governing: NĐ 68/2024/NĐ-CP")
 	assert.Contains(t, out, "Đã bị thay thế / superseded: NĐ 130/2018/NĐ-CP → NĐ 68/2024/NĐ-CP")
 	assert.Contains(t, out, "NĐ 130/2018/NĐ-CP, Điều 9 [đã bị thay thế / superseded]")
-	assert.Regexp(t, `VN-CERT-VALID-AT-SIGNING\n.*\n.*\n  căn cứ / basis: NĐ 68/2024/NĐ-CP`, out)
+	assert.Regexp(t, `VN-CERT-VALID-AT-SIGNING\n.*\n.*\n  căn cứ / basis: NĐ 68/2024/NĐ-CP, Điều 31 k1 \[đã kiểm chứng / verified\]`, out)
+	assert.Regexp(t, `VN-KEY-SOLE-CONTROL\n.*\n.*\n  căn cứ / basis: NĐ 68/2024/NĐ-CP, Điều 29 k3 \[đã kiểm chứng / verified\]`, out)
+	assert.Contains(t, out, "đối chiếu tại / checked at: https://beta.thuvienphapluat.vn/")
 	assert.Contains(t, out, "quy định cấp tỉnh / provincial rule: cảnh báo / a warning")
 
 	for _, ex := range []struct{ name, rule, citation string }{
@@ -546,8 +550,8 @@ func TestPolicyDeadlinesCLI(t *testing.T) {
 }
 
 // Review of issue 12: a file that replaces a built-in profile says so on stderr (the
-// replacement still applies); an unverified citation is marked in `policy rules`, as a
-// superseded one is.
+// replacement still applies); a citation's status is marked in `policy rules`: a
+// verified one (checked against the decree's text on the web) as a superseded one is.
 func TestPolicyProfileFileReplacesBuiltin(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "ht.json")
@@ -566,5 +570,5 @@ func TestPolicyProfileFileReplacesBuiltin(t *testing.T) {
 
 	code, out, _ := runPolicyCmd(t, "", nil, "rules", "-profile", "national")
 	require.Equal(t, exitOK, code)
-	assert.Regexp(t, `căn cứ / basis: NĐ 68/2024/NĐ-CP \[chưa kiểm chứng / unverified\]`, out)
+	assert.Regexp(t, `căn cứ / basis: NĐ 68/2024/NĐ-CP, Điều 31 k1 \[đã kiểm chứng / verified\]`, out)
 }

@@ -50,10 +50,11 @@ type signLevelFlags struct {
 	level, tsa string
 	trust      []string
 	continueLT bool
+	noAIA      bool // -no-aia: complete the signer's chain without downloads
 	target     signature.Level
 }
 
-const signUsage = `usage: kyso sign (-in IN.pdf -out OUT.pdf | -in-dir DIR -out-dir DIR2) (-p12 FILE.p12 -p12-pass-env VAR | -key KEY.pem [-cert CERTS.pem] [-key-pass-env VAR] | -pkcs11 MODULE -token LABEL -pin-env VAR [-key-id HEX|-key-label L] | -csc URL -csc-credential ID -csc-auth-env VAR -csc-pin-env VAR) [-level B-B|B-T|B-LT|B-LTA -tsa URL [-trust PEM ...]] [flags]
+const signUsage = `usage: kyso sign (-in IN.pdf -out OUT.pdf | -in-dir DIR -out-dir DIR2) (-p12 FILE.p12 -p12-pass-env VAR | -key KEY.pem [-cert CERTS.pem] [-key-pass-env VAR] | -pkcs11 MODULE -token LABEL -pin-env VAR [-key-id HEX|-key-label L] | -csc URL -csc-credential ID -csc-auth-env VAR -csc-pin-env VAR) [-level B-B|B-T|B-LT|B-LTA -tsa URL] [-trust PEM ...] [-no-aia] [flags]
 
 Signs IN.pdf with a PAdES B-B signature (ETSI.CAdES.detached) and writes OUT.pdf
 (written to a temporary file and renamed, so a failure never leaves a partial file;
@@ -78,6 +79,13 @@ files; the role and the document's facts from the flags or from a request file i
 JSON shape "kyso policy check" reads. -policy-trust verifies the signatures already
 there first, so the policy knows which are valid (else they count as unchecked, a
 warning). A refusal prints the reasons with their citations and writes nothing.
+
+The signer's certificate chain is completed before signing when the key file, token
+or remote service holds only the signer's certificate (or lacks an intermediate CA):
+the missing CA certificates are taken from -trust and downloaded from the
+certificates' AIA caIssuers addresses (not with -no-aia), and embedded in the
+signature, so that it verifies where only the root is trusted. When that fails the
+document is still signed, with a warning.
 
 -csc signs with a remote key (ký số từ xa) on a Cloud Signature Consortium API v2
 service: URL is the service base (the client appends /csc/v2/...), the OAuth2 access
@@ -153,10 +161,11 @@ func parseSignFlags(c *cli, args []string) (*signFlags, error) {
 	fs.StringVar(&f.policy.certKind, "cert-kind", "", "policy: the signer's certificate `kind` (individual, organisation, organisation-second, device); default kyso.CertificateKind's reading of the certificate (an organisation's has its name in upper case as the common name)")
 	fs.StringVar(&f.level.level, "level", "B-B", "PAdES `level`: B-B, B-T (signature time-stamp), B-LT (and a DSS) or B-LTA (and a document time-stamp)")
 	fs.StringVar(&f.level.tsa, "tsa", "", "`URL` of the RFC 3161 time-stamping authority, for -level B-T and above (e.g. "+certstatus.DefaultTSAURL+")")
-	fs.Func("trust", "with -level: a PEM `file` of trusted root certificates (repeatable; the VGCA root is always trusted)", func(s string) error {
+	fs.Func("trust", "a PEM `file` of trusted root certificates (repeatable; the VGCA root is always trusted): the signer's chain is completed up to them, and with -level they check the time-stamp and the revocation data", func(s string) error {
 		f.level.trust = append(f.level.trust, s)
 		return nil
 	})
+	fs.BoolVar(&f.level.noAIA, "no-aia", false, "complete the signer's certificate chain only from the key file and -trust: download no issuer certificate (AIA caIssuers)")
 	fs.BoolVar(&f.level.continueLT, "continue-without-revocation", false, "with -level B-LT/B-LTA: stop at B-T with a warning instead of failing when revocation data cannot be obtained")
 	if code, ok := cf.parse(args, false); !ok {
 		return nil, exitCodeError(code)
@@ -245,8 +254,8 @@ func (l *signLevelFlags) check() []string {
 	switch {
 	case l.target != signature.LevelBB && l.tsa == "":
 		return []string{fmt.Sprintf("-level %s needs -tsa URL (a time-stamping authority)", l.target)}
-	case l.target == signature.LevelBB && (l.tsa != "" || len(l.trust) > 0 || l.continueLT):
-		return []string{"-tsa, -trust and -continue-without-revocation need -level B-T, B-LT or B-LTA"}
+	case l.target == signature.LevelBB && (l.tsa != "" || l.continueLT):
+		return []string{"-tsa and -continue-without-revocation need -level B-T, B-LT or B-LTA"}
 	}
 	return nil
 }
@@ -258,13 +267,32 @@ func (l *signLevelFlags) options() (*signature.LevelOptions, error) {
 	if l.target == "" || l.target == signature.LevelBB {
 		return nil, nil
 	}
+	store, err := l.store()
+	if err != nil {
+		return nil, err
+	}
+	return (&kyso.Services{TSAURL: l.tsa, Trust: store, ContinueWithoutRevocation: l.continueLT}).Level(l.target), nil
+}
+
+// store returns the trust anchors: the VGCA root and the -trust files.
+func (l *signLevelFlags) store() (*certstatus.TrustStore, error) {
 	store := certstatus.DefaultTrustStore()
 	for _, p := range l.trust {
 		if _, err := store.AddPEMFile(p); err != nil {
 			return nil, fmt.Errorf("-trust %s: %w", p, err)
 		}
 	}
-	return (&kyso.Services{TSAURL: l.tsa, Trust: store, ContinueWithoutRevocation: l.continueLT}).Level(l.target), nil
+	return store, nil
+}
+
+// chain returns how the signer's certificate chain is completed: up to the VGCA
+// root or a -trust root, with AIA downloads unless -no-aia.
+func (l *signLevelFlags) chain() (*kyso.ChainOptions, error) {
+	store, err := l.store()
+	if err != nil {
+		return nil, err
+	}
+	return &kyso.ChainOptions{Trust: store, Offline: l.noAIA}, nil
 }
 
 // openSignFlagsSigner opens the key the flags name.
@@ -380,6 +408,9 @@ func runSign(ctx context.Context, c *cli, args []string) int {
 		return exitFailure
 	}
 	if opts.Signature.Level, err = f.level.options(); err != nil {
+		return usageLine(c, "kyso sign", err.Error())
+	}
+	if opts.Chain, err = f.level.chain(); err != nil {
 		return usageLine(c, "kyso sign", err.Error())
 	}
 	if sp != nil {

@@ -246,10 +246,10 @@ func TestSignLevelsCommand(t *testing.T) {
 	t.Run("usage errors", func(t *testing.T) {
 		for _, args := range [][]string{
 			{"-level", "B-X"},
-			{"-level", "B-T"},                // no -tsa
-			{"-tsa", pki.TSAURL},             // -tsa without a level
-			{"-trust", rootPath},             // -trust without a level
-			{"-continue-without-revocation"}, // without a level
+			{"-level", "B-T"},    // no -tsa
+			{"-tsa", pki.TSAURL}, // -tsa without a level
+			{"-trust", filepath.Join(dir, "missing.pem")}, // -trust at B-B completes the signer's chain: the file must exist
+			{"-continue-without-revocation"},              // without a level
 		} {
 			out := filepath.Join(dir, "usage.pdf")
 			code, _, stderr := sign(out, args...)

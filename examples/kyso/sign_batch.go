@@ -125,6 +125,10 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 		fmt.Fprintln(c.stderr, "kyso sign:", err)
 		return exitUsage
 	}
+	if opts.Chain, err = f.level.chain(); err != nil {
+		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		return exitUsage
+	}
 	sp, err := newSignPolicy(c, &f.policy)
 	if err != nil {
 		fmt.Fprintln(c.stderr, "kyso sign:", err)
@@ -174,6 +178,9 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 		if r.Err == nil {
 			ok++
 		}
+	}
+	if len(results) > 0 && results[0].ChainWarning != nil { // the same for the whole batch
+		fmt.Fprintln(c.stderr, "kyso sign: warning:", results[0].ChainWarning.String())
 	}
 	fmt.Fprintf(c.stdout, "signed %d of %d documents from %s into %s (%s)\n", ok, len(results), f.batch.inDir, f.batch.outDir, how)
 	if ok == len(results) {

@@ -69,6 +69,9 @@ func isECDSA(s token.Signer) bool {
 // (on stderr when the document itself went to stdout). Warnings go to stderr as text.
 func printSignResult(c *cli, f *signFlags, s token.Signer, res *kyso.SignResult, sp *signPolicy) int {
 	var warnings []string
+	if res.ChainWarning != nil {
+		warnings = append(warnings, res.ChainWarning.String())
+	}
 	for _, w := range res.Warnings {
 		warnings = append(warnings, "the input was damaged and repaired while reading (the signature is valid): "+w)
 	}

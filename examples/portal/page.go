@@ -248,6 +248,11 @@ func makeCard(i int, s *signature.SignatureReport) card {
 		c.SigningTime, c.TimeSource = fmtTime(*s.TimestampTime), "theo dấu thời gian (chưa xác thực)"
 	case s.ClaimedTime != nil:
 		c.SigningTime, c.TimeSource = fmtTime(*s.ClaimedTime), "do người ký khai báo, không có dấu thời gian chứng minh"
+		if ck, ok := s.Check(signature.CheckTimestamp); ok && ck.Result != signature.CheckPassed {
+			// A token is there but proves nothing (its TSA certificate is missing,
+			// its path cannot be validated, …): say so, not "no time-stamp".
+			c.TimeSource = "do người ký khai báo; dấu thời gian kèm theo không chứng minh được thời điểm (xem chi tiết bên dưới)"
+		}
 	case s.SigningTime != nil:
 		c.SigningTime = fmtTime(*s.SigningTime)
 	}

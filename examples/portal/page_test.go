@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -173,4 +174,16 @@ func TestVerificationPageCertification(t *testing.T) {
 			assert.Contains(t, html, `<div class="badge">`+htmlEscaped(tc.want)+`</div>`)
 		})
 	}
+}
+
+// A signature that carries a time-stamp the verifier could not validate shows its
+// claimed time with that said, not "no time-stamp".
+func TestMakeCardTimestampThatProvesNothing(t *testing.T) {
+	claimed := time.Date(2024, 3, 4, 12, 25, 31, 0, time.UTC)
+	s := &signature.SignatureReport{Kind: signature.KindSignature, Indication: signature.Indeterminate, ClaimedTime: &claimed,
+		Checks: []signature.Check{{Name: signature.CheckTimestamp, Result: signature.CheckIndeterminate, MessageVI: "không kiểm tra được"}}}
+	c := makeCard(1, s)
+	assert.Contains(t, c.TimeSource, "dấu thời gian kèm theo không chứng minh được")
+	s.Checks = nil
+	assert.Contains(t, makeCard(1, s).TimeSource, "không có dấu thời gian")
 }

@@ -123,11 +123,17 @@ func (s *Server) handlePrepare(w http.ResponseWriter, r *http.Request) {
 		Field:       string(f["field"]),
 		CreateField: len(f["field"]) > 0,
 		StateKey:    s.cfg.StateKey,
-	}, Policy: pol}
+	}, Policy: pol,
+		// A token that holds only the signer's certificate: the issuing CAs are found
+		// (the portal's trust store and caches, AIA unless offline) and embedded.
+		Chain: &kyso.ChainOptions{Checker: s.checker}}
 	prep, err := kyso.Prepare(ctx, bytes.NewReader(pdf), int64(len(pdf)), chain, opts)
 	if err != nil {
 		writeError(w, r, s.log, signError(err))
 		return
+	}
+	if prep.ChainWarning != nil {
+		warnings = append(warnings, prep.ChainWarning.Vietnamese()+" / "+prep.ChainWarning.English())
 	}
 	resp := prepareResponse{
 		Digest:           base64.StdEncoding.EncodeToString(prep.Digest),

@@ -12,13 +12,19 @@ type Holiday struct {
 }
 
 // Calendar decides which days are working days in Vietnamese state bodies: Monday to
-// Friday, less the public holidays of Bộ luật Lao động 2019 Điều 112 — Tết Dương lịch
-// (1/1), Tết Âm lịch (5 days: the last day of the lunar year and mùng 1–4 Tháng
-// Giêng), Giỗ Tổ Hùng Vương (10/3 âm lịch), 30/4, 1/5, Quốc khánh (2/9 and 1/9) — and,
-// when a holiday falls on a Saturday or Sunday, the next working day as compensation
-// (the Code's rule on weekly rest days, Điều 111 khoản 3 as kyso reads it; Điều 112
-// khoản 3 leaves the exact Tết and 2/9 days to the Prime Minister). The Code is not
-// among kyso's sources (rules.md, the seeds): these article numbers are unverified.
+// Friday, less the public holidays of Bộ luật Lao động 2019 Điều 112 khoản 1 — Tết
+// Dương lịch (1/1), Tết Âm lịch (5 days: the last day of the lunar year and mùng 1–4
+// Tháng Giêng), Giỗ Tổ Hùng Vương (10/3 âm lịch, điểm e), 30/4, 1/5, Quốc khánh (2/9
+// and 1/9) — and, when a holiday falls on a weekly day off, the next working day as
+// compensation (Điều 111 khoản 3: a weekly day off falling on a holiday of Điều 112
+// khoản 1 is made up on the following working day). Those two locators were checked
+// on the web
+// (verified): lawnet.vn quotes Điều 112 k1 e and Điều 111 k3
+// (https://lawnet.vn/thong-tin-phap-luat/en/lao-dong-tien-luong/schedule-for-the-day-off-on-hung-kings-commemoration-day-in-2021-for-vietnamese-officials-public-employees-and-employees-according-to-the-2019-labor-code-142320.html)
+// and Lao Động's explainer cites the same two clauses
+// (https://media-cdn-v2.laodong.vn/storage/newsportal/2026/2/4/1651485/videos/en-Nghi-Tet-Bu-01.vtt).
+// The other points of Điều 112 k1 as listed here, and Điều 112 khoản 3 leaving the
+// exact Tết and 2/9 days to the Prime Minister, are kyso's reading, not checked.
 // The lunar dates are computed (see SolarToLunar).
 //
 // The Prime Minister's yearly decisions move some days (the exact Tết days, the day

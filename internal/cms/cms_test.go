@@ -365,6 +365,18 @@ func TestAddUnsignedAttribute(t *testing.T) {
 			"-content", contentPath, "-CAfile", caPath, "-purpose", "any", "-out", os.DevNull).CombinedOutput()
 		assert.NoError(t, err, "%s", o)
 
+		// Replacing leaves one attribute of the type, with the new value.
+		other, err := Sign(p.signers["p256"].key, digestOf(crypto.SHA256, []byte("tst2")), p.signers["p256"].cert, nil, nil)
+		require.NoError(t, err)
+		out3, err := ReplaceUnsignedAttribute(out2, 0, OIDAttributeTimeStampToken, other)
+		require.NoError(t, err)
+		sd3, err := Parse(out3)
+		require.NoError(t, err)
+		require.Len(t, sd3.Signers[0].UnsignedAttributes, 1)
+		got, _ = sd3.Signers[0].SignatureTimeStampToken()
+		assert.Equal(t, other, got)
+		require.NoError(t, sd3.Signers[0].CheckSignature(s.cert.PublicKey, nil))
+
 		_, err = AddUnsignedAttribute(der, 1, OIDAttributeTimeStampToken, token)
 		assert.ErrorIs(t, err, ErrSignerNotFound)
 		_, err = AddUnsignedAttribute(der, 0, OIDAttributeTimeStampToken, []byte{0x30, 0x05})

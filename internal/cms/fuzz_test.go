@@ -1,6 +1,7 @@
 package cms
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -39,6 +40,13 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(withTST)
 	}
+	if bare, err := Sign(key, digestOf(crypto.SHA256, []byte("seed")), cert, nil, nil); err == nil {
+		if sd, err := Parse(bare); err == nil {
+			if b, err := sd.encodeWithCertificates(nil); err == nil {
+				f.Add(b)
+			}
+		}
+	}
 	f.Add([]byte{0x30, 0x80, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sd, err := Parse(data)
@@ -61,6 +69,24 @@ func FuzzParse(f *testing.F) {
 		}
 		if len(sd.Signers) > 0 {
 			_, _ = AddUnsignedAttribute(data, 0, OIDAttributeTimeStampToken, []byte{0x05, 0x00})
+			_, _ = ReplaceUnsignedAttribute(data, 0, OIDAttributeTimeStampToken, []byte{0x05, 0x00})
+		}
+		// Completing with certificates keeps every signer info byte for byte.
+		out, added, err := AddSignerChain(data, []*x509.Certificate{cert})
+		if err != nil || !added {
+			return
+		}
+		sd2, err := Parse(out)
+		if err != nil {
+			t.Fatalf("AddSignerChain wrote what Parse refuses: %v", err)
+		}
+		if len(sd2.Signers) != len(sd.Signers) || !bytes.Equal(sd2.Content, sd.Content) {
+			t.Fatalf("AddSignerChain changed the signers or the content")
+		}
+		for i := range sd.Signers {
+			if !bytes.Equal(sd.Signers[i].raw, sd2.Signers[i].raw) {
+				t.Fatalf("AddSignerChain changed signer info %d", i)
+			}
 		}
 	})
 }

@@ -34,7 +34,9 @@ type SignedData struct {
 	CRLs    [][]byte
 	Signers []*SignerInfo // in encoded order
 
-	head []byte // version … crls, as encoded, for re-encoding
+	head        []byte   // version … crls, as encoded, for re-encoding
+	pre         []byte   // version … encapContentInfo, as encoded
+	certChoices [][]byte // every CertificateChoices element, as encoded
 }
 
 // SignerInfo is one parsed SignerInfo.
@@ -121,6 +123,7 @@ func Parse(der []byte) (*SignedData, error) {
 		}
 		sd.Content = bytes.Clone(oct)
 	}
+	sd.pre = bytes.Clone(body[:start-len(s)])
 	if s.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
 		var certs cryptobyte.String
 		s.ReadASN1(&certs, cbasn1.Tag(0).ContextSpecific().Constructed())
@@ -133,6 +136,7 @@ func Parse(der []byte) (*SignedData, error) {
 			if !certs.ReadAnyASN1Element(&c, &tag) {
 				return nil, malformed("SignedData.certificates", "bad element")
 			}
+			sd.certChoices = append(sd.certChoices, bytes.Clone(c))
 			if tag != cbasn1.SEQUENCE { // other CertificateChoices: kept raw only
 				continue
 			}

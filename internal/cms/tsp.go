@@ -1,6 +1,7 @@
 package cms
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/subtle"
 	"crypto/x509"
@@ -136,7 +137,9 @@ func (t *TimeStampToken) CheckImprintOf(data []byte) error {
 }
 
 // Check verifies the token's signature: it finds the TSA certificate (in the token,
-// else among candidates; see SignerCertificate), checks the content-type and
+// else among candidates — a token requested with certReq false carries none — by
+// issuer and serial number or subject key identifier, preferring the candidate its ESS
+// signing-certificate attribute names; see SignerCertificate), checks the content-type and
 // message-digest signed attributes against the TSTInfo, the ESS signing-certificate
 // (v1 or v2) attribute against the TSA certificate, and the signature value. It
 // returns the TSA certificate. opts.AllowWeakHash lets a SHA-1 token be checked, so
@@ -150,8 +153,7 @@ func (t *TimeStampToken) Check(candidates []*x509.Certificate, opts *CheckOption
 	si := sd.Signers[0]
 	tsa, err := sd.SignerCertificate(si)
 	if err != nil && errors.Is(err, ErrSignerNotFound) {
-		all := &SignedData{Certificates: candidates}
-		if c, err2 := all.SignerCertificate(si); err2 == nil {
+		if c := pickSigner(si, candidates); c != nil {
 			tsa, err = c, nil
 		}
 	}
@@ -191,6 +193,33 @@ func (t *TimeStampToken) Check(candidates []*x509.Certificate, opts *CheckOption
 		return nil, err
 	}
 	return tsa, nil
+}
+
+// pickSigner returns the certificate among candidates that si identifies (issuer and
+// serial number, or subject key identifier), preferring one that its ESS
+// signing-certificate(-v2) attribute also names (a re-issued certificate may share the
+// issuer and serial number of an older one in a careless PKI, and a key may be
+// certified twice), or nil.
+func pickSigner(si *SignerInfo, candidates []*x509.Certificate) *x509.Certificate {
+	var first *x509.Certificate
+	id, idErr := si.SigningCertificate()
+	for _, c := range candidates {
+		if c == nil {
+			continue
+		}
+		bySerial := si.SerialNumber != nil && c.SerialNumber.Cmp(si.SerialNumber) == 0 && bytes.Equal(c.RawIssuer, si.Issuer)
+		byKeyID := si.SubjectKeyID != nil && bytes.Equal(c.SubjectKeyId, si.SubjectKeyID)
+		if !bySerial && !byKeyID {
+			continue
+		}
+		if idErr == nil && id.Matches(c) {
+			return c
+		}
+		if first == nil {
+			first = c
+		}
+	}
+	return first
 }
 
 // WeakHashes lists the weak digest algorithms (SHA-1, MD5) the token relies on — its

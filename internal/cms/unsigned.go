@@ -15,6 +15,17 @@ import (
 // kept byte for byte, so the signature stays valid; the unsigned attributes are
 // written as a DER SET OF (sorted).
 func AddUnsignedAttribute(der []byte, signer int, oid asn1.ObjectIdentifier, value []byte) ([]byte, error) {
+	return setUnsignedAttribute(der, signer, oid, value, false)
+}
+
+// ReplaceUnsignedAttribute is AddUnsignedAttribute that first drops the signer's
+// unsigned attributes of type oid: the result holds value as the only one (for
+// example a signature time-stamp token completed with its TSA's certificate).
+func ReplaceUnsignedAttribute(der []byte, signer int, oid asn1.ObjectIdentifier, value []byte) ([]byte, error) {
+	return setUnsignedAttribute(der, signer, oid, value, true)
+}
+
+func setUnsignedAttribute(der []byte, signer int, oid asn1.ObjectIdentifier, value []byte, replace bool) ([]byte, error) {
 	sd, err := Parse(der)
 	if err != nil {
 		return nil, err
@@ -30,6 +41,9 @@ func AddUnsignedAttribute(der []byte, signer int, oid asn1.ObjectIdentifier, val
 	si := sd.Signers[signer]
 	var elems [][]byte
 	for _, a := range si.UnsignedAttributes {
+		if replace && a.Type.Equal(oid) {
+			continue
+		}
 		elems = append(elems, encodeAttribute(a))
 	}
 	elems = append(elems, encodeAttribute(Attribute{Type: oid, Values: [][]byte{value}}))

@@ -10,6 +10,9 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 var (
@@ -42,13 +45,65 @@ type CRL struct {
 	revoked    map[string]CRLEntry // serial (hex) → entry
 }
 
-// ParseCRL parses a DER CRL and verifies that issuer signed it (see CheckCRL).
+// ParseCRL parses a DER CRL (see ParseRevocationList) and verifies that issuer signed
+// it (see CheckCRL).
 func ParseCRL(der []byte, issuer *x509.Certificate) (*CRL, error) {
-	rl, err := x509.ParseRevocationList(der)
+	rl, err := ParseRevocationList(der)
 	if err != nil {
 		return nil, fmt.Errorf("%w: CRL: %v", ErrMalformed, err)
 	}
 	return CheckCRL(rl, der, issuer)
+}
+
+// ParseRevocationList is x509.ParseRevocationList that also reads version 1 CRLs:
+// those without the version field, and so without any extension (RFC 5280 §5.1.2.1
+// allows them; "openssl ca -gencrl" writes one when no CRL extension is configured,
+// and some CAs still do). crypto/x509 refuses them ("unsupported crl version"). A v1
+// CRL is parsed as if it said v2, and its Raw and RawTBSRevocationList are then the
+// bytes as given, so CheckSignatureFrom checks the issuer's signature over them. A
+// v1 CRL that carries extensions (only v2 may) is refused.
+func ParseRevocationList(der []byte) (*x509.RevocationList, error) {
+	rl, err := x509.ParseRevocationList(der)
+	if err == nil {
+		return rl, nil
+	}
+	in := cryptobyte.String(der)
+	var crl, tbsFull cryptobyte.String
+	if !in.ReadASN1(&crl, cbasn1.SEQUENCE) || !in.Empty() || !crl.ReadASN1Element(&tbsFull, cbasn1.SEQUENCE) {
+		return nil, err
+	}
+	tbs := tbsFull
+	var body cryptobyte.String
+	if !tbs.ReadASN1(&body, cbasn1.SEQUENCE) || !body.PeekASN1Tag(cbasn1.SEQUENCE) {
+		return nil, err // not a v1 CRL (its TBS starts with the signature algorithm)
+	}
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1Int64(1) // v2
+			b.AddBytes(body)
+		})
+		b.AddBytes(crl) // signatureAlgorithm, signatureValue
+	})
+	v2, berr := b.Bytes()
+	if berr != nil {
+		return nil, err
+	}
+	rl, err2 := x509.ParseRevocationList(v2)
+	if err2 != nil {
+		return nil, err
+	}
+	if len(rl.Extensions) > 0 {
+		return nil, errors.New("x509: version 1 CRL with extensions")
+	}
+	for _, e := range rl.RevokedCertificateEntries {
+		if len(e.Extensions) > 0 {
+			return nil, errors.New("x509: version 1 CRL with entry extensions")
+		}
+	}
+	rl.Raw = der
+	rl.RawTBSRevocationList = []byte(tbsFull)
+	return rl, nil
 }
 
 // CheckCRL verifies issuer and signature of a parsed CRL and indexes its entries.

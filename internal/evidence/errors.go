@@ -38,6 +38,12 @@ var (
 	ErrTSACertificate     = errors.New("certstatus: TSA certificate not valid for time-stamping")
 )
 
+// ErrResponderRevoked refuses an OCSP response signed by a delegated responder whose
+// own certificate was revoked (or on hold) when it produced the response, or revoked
+// for a key compromise. It wraps ErrWrongResponder: the response is not from an
+// authorised responder. It says nothing about the certificate the response is about.
+var ErrResponderRevoked = fmt.Errorf("%w: the OCSP responder's own certificate is revoked", ErrWrongResponder)
+
 // ErrNotForThisCert marks data about another certificate or issuer: offline
 // evaluation skips it.
 var ErrNotForThisCert = errors.New("certstatus: data is about another certificate")
@@ -134,7 +140,7 @@ func SubIndication(err error) string {
 
 // UnwrapSentinel returns the first sentinel of this package inside err, or err.
 func UnwrapSentinel(err error) error {
-	for _, s := range []error{ErrStale, ErrMalformed, ErrUnsupported, ErrWrongResponder, ErrBadSignature} {
+	for _, s := range []error{ErrStale, ErrMalformed, ErrUnsupported, ErrResponderRevoked, ErrWrongResponder, ErrBadSignature} {
 		if errors.Is(err, s) {
 			return s
 		}

@@ -19,6 +19,16 @@ type Evaluator struct {
 	// RequireNonce rejects a response to an online request that does not echo the
 	// nonce.
 	RequireNonce bool
+	// ResponderStatus establishes the status, at time at (the response's producedAt),
+	// of a delegated OCSP responder whose certificate lacks id-pkix-ocsp-nocheck: RFC
+	// 6960 §4.2.2.2.1 asks the client to check it by other means. It must not ask that
+	// responder about its own certificate (a CRL is the usual means). nil means the
+	// status is unknown; Offline looks in the CRLs it is given.
+	ResponderStatus func(responder, issuer *x509.Certificate, at time.Time) Result
+	// RequireResponderStatus refuses (ErrWrongResponder) a response from such a
+	// responder whose status cannot be established. By default the response is
+	// accepted and Result.ResponderUnchecked and Result.Warnings say so.
+	RequireResponderStatus bool
 }
 
 func (e *Evaluator) now() time.Time {
@@ -110,6 +120,8 @@ func decide(found []Result) (Result, bool) {
 
 // Offline decides the status of cert (issued by issuer) at time at using only the
 // given DER OCSP responses and CRLs of the sources in order (the order breaks ties).
+// The own status of a delegated OCSP responder without id-pkix-ocsp-nocheck comes from
+// the given CRLs (whatever the order says) unless e.ResponderStatus is set.
 // Responses and CRLs about other certificates or issuers are ignored. Every item is
 // verified (signature, responder authorisation, ResponderID, CertID issuer hashes,
 // critical extensions, delta CRLs); freshness means the data covers at, except that
@@ -127,6 +139,15 @@ func (e *Evaluator) Offline(cert, issuer *x509.Certificate, at time.Time, order 
 	if cert == nil || issuer == nil {
 		res.Err = fmt.Errorf("%w: nil certificate or issuer", ErrNoRevocationData)
 		return res
+	}
+	if e.ResponderStatus == nil {
+		// A delegated responder without id-pkix-ocsp-nocheck: its status comes from
+		// the CRLs given (never from OCSP, so never from itself).
+		ev := *e
+		ev.ResponderStatus = func(rc, iss *x509.Certificate, t time.Time) Result {
+			return ev.CRLStatus(crls, rc, iss, t)
+		}
+		e = &ev
 	}
 	var found []Result
 	for _, src := range order {
@@ -172,4 +193,17 @@ func (e *Evaluator) Offline(cert, issuer *x509.Certificate, at time.Time, order 
 		res.Err = errors.Join(res.Failures...)
 	}
 	return res
+}
+
+// CRLStatus is CRLSet as a Result: StatusUnknown with Err (ErrNoRevocationData when
+// no CRL is about cert's issuer) when the CRLs do not decide.
+func (e *Evaluator) CRLStatus(crls [][]byte, cert, issuer *x509.Certificate, at time.Time) Result {
+	r, err := e.CRLSet(crls, cert, issuer, at)
+	switch {
+	case errors.Is(err, ErrNotForThisCert):
+		return Result{At: at, Err: ErrNoRevocationData}
+	case err != nil:
+		return Result{At: at, Err: err}
+	}
+	return r
 }

@@ -191,9 +191,27 @@ func (e *Evaluator) OCSP(der []byte, from string, cert, issuer *x509.Certificate
 	if err := checkCertIDIssuer(basic, cert, issuer); err != nil {
 		return Result{}, err
 	}
-	signer, err := e.authorizeResponder(resp, issuer)
+	signer, needStatus, err := e.authorizeResponder(resp, issuer)
 	if err != nil {
 		return fail(UnwrapSentinel(err), err.Error())
+	}
+	var responderEvidence [][]byte
+	var warnings []string
+	unchecked := false
+	if needStatus {
+		responderEvidence, unchecked, err = e.checkResponder(signer, issuer, resp.ProducedAt)
+		if err == nil && unchecked && signer.Equal(cert) {
+			// A responder vouching for its own certificate proves nothing.
+			err = fmt.Errorf("%w: responder certificate %q lacks id-pkix-ocsp-nocheck and answers about itself; its status must come from elsewhere",
+				ErrWrongResponder, signer.Subject.CommonName)
+		}
+		if err != nil {
+			return fail(UnwrapSentinel(err), err.Error())
+		}
+		if unchecked {
+			vi, en := ResponderUncheckedWarning(signer)
+			warnings = append(warnings, vi+" / "+en)
+		}
 	}
 	nonce, err := responseNonce(basic)
 	if err != nil {
@@ -218,6 +236,7 @@ func (e *Evaluator) OCSP(der []byte, from string, cert, issuer *x509.Certificate
 		Source: SourceOCSP, URL: from, At: at,
 		ProducedAt: resp.ProducedAt, ThisUpdate: resp.ThisUpdate, NextUpdate: resp.NextUpdate,
 		Raw: [][]byte{der}, Responder: signer,
+		ResponderEvidence: responderEvidence, ResponderUnchecked: unchecked, Warnings: warnings,
 	}
 	switch resp.Status {
 	case ocsp.Good:
@@ -264,31 +283,33 @@ func checkCertIDIssuer(basic *ocspBasicResponse, cert, issuer *x509.Certificate)
 }
 
 // authorizeResponder checks who signed the response: the issuer itself, or a
-// delegated responder certified by the issuer for OCSPSigning with id-pkix-ocsp-nocheck
-// and valid when the response was produced. It returns the signer.
-func (e *Evaluator) authorizeResponder(resp *ocsp.Response, issuer *x509.Certificate) (*x509.Certificate, error) {
+// delegated responder certified by the issuer for OCSPSigning and valid when the
+// response was produced (RFC 6960 §4.2.2.2). It returns the signer, and needStatus
+// when that is a delegated responder without id-pkix-ocsp-nocheck, whose own status
+// the client should check by other means (§4.2.2.2.1; see checkResponder).
+func (e *Evaluator) authorizeResponder(resp *ocsp.Response, issuer *x509.Certificate) (signer *x509.Certificate, needStatus bool, err error) {
 	rc := resp.Certificate
 	if rc == nil || rc.Equal(issuer) {
 		if !responderIDMatches(resp, issuer) {
-			return nil, fmt.Errorf("%w: responder ID does not name the issuer %q and the response carries no responder certificate", ErrWrongResponder, issuer.Subject.CommonName)
+			return nil, false, fmt.Errorf("%w: responder ID does not name the issuer %q and the response carries no responder certificate", ErrWrongResponder, issuer.Subject.CommonName)
 		}
 		if err := resp.CheckSignatureFrom(issuer); err != nil {
-			return nil, fmt.Errorf("%w: response signature does not verify with the key of the issuer %q: %v", ErrBadSignature, issuer.Subject.CommonName, err)
+			return nil, false, fmt.Errorf("%w: response signature does not verify with the key of the issuer %q: %v", ErrBadSignature, issuer.Subject.CommonName, err)
 		}
-		return issuer, nil
+		return issuer, false, nil
 	}
 	if !responderIDMatches(resp, rc) {
-		return nil, fmt.Errorf("%w: responder ID does not name the responder certificate %q", ErrWrongResponder, rc.Subject.CommonName)
+		return nil, false, fmt.Errorf("%w: responder ID does not name the responder certificate %q", ErrWrongResponder, rc.Subject.CommonName)
 	}
 	// ParseResponseForCert checked the response signature with rc; now rc itself.
 	if err := rc.CheckSignatureFrom(issuer); err != nil {
 		// CheckSignatureFrom needs CA rights on issuer; fall back to the bare signature.
 		if err2 := issuer.CheckSignature(rc.SignatureAlgorithm, rc.RawTBSCertificate, rc.Signature); err2 != nil {
-			return nil, fmt.Errorf("%w: responder certificate %q not issued by %q", ErrWrongResponder, rc.Subject.CommonName, issuer.Subject.CommonName)
+			return nil, false, fmt.Errorf("%w: responder certificate %q not issued by %q", ErrWrongResponder, rc.Subject.CommonName, issuer.Subject.CommonName)
 		}
 	}
 	if !bytes.Equal(rc.RawIssuer, issuer.RawSubject) {
-		return nil, fmt.Errorf("%w: responder certificate %q names another issuer", ErrWrongResponder, rc.Subject.CommonName)
+		return nil, false, fmt.Errorf("%w: responder certificate %q names another issuer", ErrWrongResponder, rc.Subject.CommonName)
 	}
 	hasOCSPSigning := false
 	for _, u := range rc.ExtKeyUsage {
@@ -297,22 +318,56 @@ func (e *Evaluator) authorizeResponder(resp *ocsp.Response, issuer *x509.Certifi
 		}
 	}
 	if !hasOCSPSigning {
-		return nil, fmt.Errorf("%w: responder certificate %q lacks the OCSPSigning extended key usage", ErrWrongResponder, rc.Subject.CommonName)
-	}
-	noCheck := false
-	for _, e := range rc.Extensions {
-		if e.Id.Equal(OIDOCSPNoCheck) {
-			noCheck = true
-		}
-	}
-	if !noCheck {
-		return nil, fmt.Errorf("%w: responder certificate %q lacks id-pkix-ocsp-nocheck", ErrWrongResponder, rc.Subject.CommonName)
+		return nil, false, fmt.Errorf("%w: responder certificate %q lacks the OCSPSigning extended key usage", ErrWrongResponder, rc.Subject.CommonName)
 	}
 	t := resp.ProducedAt
 	if t.Before(rc.NotBefore.Add(-e.skew())) || t.After(rc.NotAfter.Add(e.skew())) {
-		return nil, fmt.Errorf("%w: responder certificate %q not valid when the response was produced", ErrWrongResponder, rc.Subject.CommonName)
+		return nil, false, fmt.Errorf("%w: responder certificate %q not valid when the response was produced", ErrWrongResponder, rc.Subject.CommonName)
 	}
-	return rc, nil
+	return rc, !HasOCSPNoCheck(rc), nil
+}
+
+// checkResponder establishes the status, at producedAt, of a delegated responder rc
+// (issued by issuer) whose certificate lacks id-pkix-ocsp-nocheck, with
+// Evaluator.ResponderStatus (a CRL: never that responder about itself). A responder
+// revoked at producedAt (or ever, for a key compromise) or on hold then is refused
+// with ErrResponderRevoked. When its status cannot be established the response is
+// accepted with unchecked set, unless RequireResponderStatus refuses it
+// (ErrWrongResponder). evidence is the data that established the status.
+func (e *Evaluator) checkResponder(rc, issuer *x509.Certificate, producedAt time.Time) (evidence [][]byte, unchecked bool, err error) {
+	st := Result{Err: ErrNoRevocationData}
+	if e.ResponderStatus != nil {
+		st = e.ResponderStatus(rc, issuer, producedAt)
+	}
+	switch st.Status {
+	case StatusGood, StatusRevokedLater:
+		return st.Raw, false, nil
+	case StatusRevoked, StatusSuspended:
+		return nil, false, fmt.Errorf("%w: responder certificate %q %s since %s (%s, %s)", ErrResponderRevoked,
+			rc.Subject.CommonName, st.Status, st.RevokedAt.UTC().Format(time.RFC3339), st.Reason, st.Source)
+	}
+	if e.RequireResponderStatus {
+		why := "no revocation data for it"
+		if st.Err != nil {
+			why = strings.TrimPrefix(st.Err.Error(), "certstatus: ")
+		}
+		return nil, false, fmt.Errorf("%w: responder certificate %q lacks id-pkix-ocsp-nocheck and its own status could not be established (%s)",
+			ErrWrongResponder, rc.Subject.CommonName, why)
+	}
+	return nil, true, nil
+}
+
+// ResponderUncheckedWarning words, in Vietnamese and in English, the warning given
+// when an answer relies on a delegated OCSP responder without id-pkix-ocsp-nocheck
+// whose own status could not be checked (RFC 6960 §4.2.2.2.1).
+func ResponderUncheckedWarning(responder *x509.Certificate) (vi, en string) {
+	name := ""
+	if responder != nil {
+		name = responder.Subject.CommonName
+	}
+	vi = fmt.Sprintf("không kiểm tra được trạng thái thu hồi của chứng thư số máy chủ OCSP được ủy quyền %q (không có phần mở rộng id-pkix-ocsp-nocheck) — RFC 6960 §4.2.2.2.1; phản hồi OCSP vẫn được dùng", name)
+	en = fmt.Sprintf("the delegated OCSP responder's own certificate %q (without id-pkix-ocsp-nocheck) could not be checked for revocation — RFC 6960 §4.2.2.2.1; its response is used nonetheless", name)
+	return vi, en
 }
 
 // responderIDMatches checks the ResponderID (by name or by key hash) against the

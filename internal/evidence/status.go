@@ -153,6 +153,17 @@ type Result struct {
 	Raw [][]byte
 	// Responder signed the answer: the issuer, or a delegated OCSP responder.
 	Responder *x509.Certificate
+	// ResponderEvidence is the data (DER CRLs) that established the status of a
+	// delegated OCSP responder without id-pkix-ocsp-nocheck that signed the answer
+	// (RFC 6960 §4.2.2.2.1); it belongs in a DSS next to the answer.
+	ResponderEvidence [][]byte
+	// ResponderUnchecked: the answer was signed by a delegated OCSP responder without
+	// id-pkix-ocsp-nocheck whose own status could not be established; it was accepted
+	// (Evaluator.RequireResponderStatus refuses it instead) and Warnings says so.
+	ResponderUnchecked bool
+	// Warnings are what a user should be told although the answer stands, each in
+	// Vietnamese then English ("VI / EN"); see ResponderUncheckedWarning.
+	Warnings []string
 	// Failures lists, in order, the sources tried that did not answer and data the
 	// answer could not use (for example an announced delta CRL that failed).
 	Failures []error
