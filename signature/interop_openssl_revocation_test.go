@@ -246,14 +246,14 @@ func TestSignWithOpenSSLRevocation(t *testing.T) {
 			}
 			tsaURL := openssltest.StartTSA(t, openssltest.TSAConfig{Accuracy: true}, p.tsa.cert, p.tsa.key, p.ca.cert)
 
-			checker := certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(p.root.cert), Timeout: 5 * time.Second,
+			checker := certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(p.root.cert), Timeout: serviceTimeout,
 				OCSPGet: v.get, RequireNonce: v.ocsp != nil && !v.get})
 			target := v.target
 			if target == "" {
 				target = signature.LevelBLT
 			}
 			lo := &signature.LevelOptions{Target: target, Revocation: checker, Certificates: []*x509.Certificate{p.root.cert},
-				Timestamper: &certstatus.TSAClient{URL: tsaURL, Checker: checker, Timeout: 5 * time.Second}}
+				Timestamper: &certstatus.TSAClient{URL: tsaURL, Checker: checker, Timeout: serviceTimeout}}
 			var out bytes.Buffer
 			res, err := signature.Sign(context.Background(), &out, bytes.NewReader(in), int64(len(in)), p.leader.key,
 				[]*x509.Certificate{p.leader.cert, p.ca.cert}, &signature.SignOptions{PSS: true, Reason: "Phê duyệt", Level: lo})

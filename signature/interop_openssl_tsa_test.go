@@ -165,7 +165,7 @@ func TestSignWithOpenSSLTSA(t *testing.T) {
 				client = plainTimestamper{url: tsa.URL, certReq: v.certReq}
 				certs = append(certs, tsa.holder.Cert, k.pki.CA.Cert)
 			} else {
-				c := &certstatus.TSAClient{URL: tsa.URL, Checker: k.checker, Timeout: 5 * time.Second, NoCertReq: v.noCertReq}
+				c := &certstatus.TSAClient{URL: tsa.URL, Checker: k.checker, Timeout: serviceTimeout, NoCertReq: v.noCertReq}
 				if v.noCertReq {
 					c.Certificates = []*x509.Certificate{tsa.holder.Cert, k.pki.CA.Cert}
 				}
@@ -212,7 +212,7 @@ func TestSignRefusesOpenSSLSHA1Token(t *testing.T) {
 	tsa := startOpenSSLTSA(t, k, osslTSAVariant{name: "sha1", TSAConfig: openssltest.TSAConfig{Digest: "sha1"}})
 	in := pdftest.Classic()
 	for name, client := range map[string]signature.Timestamper{
-		"certstatus": &certstatus.TSAClient{URL: tsa.URL, Checker: k.checker, Timeout: 5 * time.Second},
+		"certstatus": &certstatus.TSAClient{URL: tsa.URL, Checker: k.checker, Timeout: serviceTimeout},
 		"plain":      plainTimestamper{url: tsa.URL},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -343,7 +343,7 @@ func TestExtendForeignTokenWithoutTSACertificate(t *testing.T) {
 
 	// Renewing the archive later with only the root at hand: the TSA certificate the
 	// first token leaves out is found in the DSS, and its status renewed.
-	client := &certstatus.TSAClient{URL: tsa.URL, Checker: k.checker, Timeout: 5 * time.Second}
+	client := &certstatus.TSAClient{URL: tsa.URL, Checker: k.checker, Timeout: serviceTimeout}
 	again, res2 := k.extend(t, out, func(o *signature.ExtendOptions) { o.Timestamper = client })
 	assert.Empty(t, res2.Missing)
 	for _, w := range res2.Warnings {

@@ -72,8 +72,8 @@ func TestSignBLTResponderWithoutNoCheck(t *testing.T) {
 		k.pki.SetCRL(certstatustest.CRLNotFound)
 		defer k.pki.SetCRL(certstatustest.CRLNormal)
 		// A fresh checker: nothing cached from the previous run.
-		checker := certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(k.pki.Root.Cert), Timeout: 5 * time.Second})
-		k := &lvKit{pki: k.pki, checker: checker, tsa: &certstatus.TSAClient{URL: k.pki.TSAURL, Checker: checker, Timeout: 5 * time.Second}}
+		checker := certstatus.NewChecker(certstatus.Options{Trust: certstatus.NewTrustStore(k.pki.Root.Cert), Timeout: serviceTimeout})
+		k := &lvKit{pki: k.pki, checker: checker, tsa: &certstatus.TSAClient{URL: k.pki.TSAURL, Checker: checker, Timeout: serviceTimeout}}
 		out, res := k.sign(t, in, k.levelOptions(signature.LevelBLT))
 		assert.Equal(t, signature.LevelBLT, res.Level.Level)
 		assert.Contains(t, strings.Join(res.Level.Warnings, "\n"), "RFC 6960 §4.2.2.2.1")
