@@ -43,6 +43,7 @@ type TextSpan struct {
 	Glyphs []Glyph
 
 	ascent, descent float64 // in user space units, along the run's normal
+	charSpace       float64 // the character spacing (Tc) in user space units, along the baseline
 }
 
 // Glyph is one code of a text run.
@@ -249,10 +250,12 @@ func FormMatrix(d *Document, form *Stream) [6]float64 {
 }
 
 // DisplayBox converts a box in a page's default user space to the coordinates
-// pdftotext -bbox reports: the page as displayed (after /Rotate), origin at the top
-// left of the CropBox, y growing downwards. The result is [xMin yMin xMax yMax].
+// pdftotext -bbox reports: the page turned by /Rotate, origin at the top left of the
+// MediaBox (poppler's text output uses the MediaBox, not the CropBox: a page cropped
+// by 10 pt still reports text 10 pt from where the crop shows it), y growing
+// downwards. The result is [xMin yMin xMax yMax].
 func DisplayBox(p Page, b [4]float64) [4]float64 {
-	cb := p.CropBox
+	cb := p.MediaBox
 	w, h := cb[2]-cb[0], cb[3]-cb[1]
 	conv := func(x, y float64) (float64, float64) {
 		x, y = x-cb[0], y-cb[1]
@@ -589,12 +592,13 @@ func (x *textExtractor) show(gs *gstate, tm matrix, parts Array, artifact bool, 
 		case Integer, Real:
 			adj := num(v)
 			shift := -adj / 1000 * gs.fontSize * gs.th
-			// A gap wider than a quarter em reads as a word space, as pdftotext does;
-			// measured from the furthest point reached when the font size is positive.
-			from, wide := advance, adj < -250
+			// A gap wider than a tenth of an em reads as a word space, as pdftotext
+			// does (poppler's minWordBreakSpace); measured from the furthest point
+			// reached when the font size is positive.
+			from, wide := advance, adj < -wordBreak*1000
 			if em > 0 {
 				from = reach
-				wide = advance+shift-reach > 0.25*em
+				wide = advance+shift-reach > wordBreak*em
 			}
 			if wide && text.Len() > 0 && !lastSpace {
 				text.WriteByte(' ')
@@ -626,10 +630,11 @@ func (x *textExtractor) show(gs *gstate, tm matrix, parts Array, artifact bool, 
 		Fill:      gs.fill,
 		Invisible: gs.render == 3 || gs.render == 7,
 		Artifact:  artifact, ArtifactType: artType,
-		Angle:   math.Atan2(uy, ux) * 180 / math.Pi,
-		Glyphs:  glyphs,
-		ascent:  asc,
-		descent: desc,
+		Angle:     math.Atan2(uy, ux) * 180 / math.Pi,
+		Glyphs:    glyphs,
+		ascent:    asc,
+		descent:   desc,
+		charSpace: gs.tc * gs.th * along,
 	}
 	if gs.render == 1 || gs.render == 5 { // stroked only
 		span.Fill = gs.stroke
@@ -684,14 +689,24 @@ func (s TextSpan) Words() []TextSpan {
 		out = append(out, w)
 	}
 	begin := -1
+	reach := 0.0 // the furthest end of a glyph of the current word
 	for i, g := range s.Glyphs {
 		blank := strings.TrimSpace(g.Text) == ""
+		// A gap of more than a tenth of the size between glyphs, beyond the
+		// character spacing, ends a word, as in pdftotext.
+		if !blank && begin >= 0 && g.Offset-reach-s.charSpace > wordBreak*math.Abs(s.Size) {
+			flush(s.Glyphs[begin:i])
+			begin = -1
+		}
 		switch {
 		case blank && begin >= 0:
 			flush(s.Glyphs[begin:i])
 			begin = -1
 		case !blank && begin < 0:
 			begin = i
+			reach = g.Offset + g.Advance
+		case !blank:
+			reach = math.Max(reach, g.Offset+g.Advance)
 		}
 	}
 	if begin >= 0 {
@@ -909,9 +924,13 @@ func (p *pathBuilder) add(op string, a []Object, ctm matrix) {
 
 func (p *pathBuilder) bbox() [4]float64 { return [4]float64{p.minX, p.minY, p.maxX, p.maxY} }
 
+// wordBreak is the gap between glyphs, in ems, that separates words: poppler's
+// minWordBreakSpace, so that words are pdftotext's.
+const wordBreak = 0.1
+
 // JoinRuns joins consecutive runs that continue one another on the same baseline, in
 // the same font, size and colour (producers such as LibreOffice show rotated text one
-// glyph at a time). A gap of more than 0.15 em between them becomes a space glyph.
+// glyph at a time). A gap of more than 0.1 em between them becomes a space glyph.
 func JoinRuns(spans []TextSpan) []TextSpan {
 	var out []TextSpan
 	for _, s := range spans {
@@ -944,7 +963,7 @@ func joinRun(a, b TextSpan) TextSpan {
 	gap := along - a.Width
 	glyphs := append([]Glyph(nil), a.Glyphs...)
 	text := a.Text
-	if gap > 0.15*a.Size && !strings.HasSuffix(text, " ") && !strings.HasPrefix(b.Text, " ") {
+	if gap > wordBreak*a.Size && !strings.HasSuffix(text, " ") && !strings.HasPrefix(b.Text, " ") {
 		glyphs = append(glyphs, Glyph{Text: " ", Offset: a.Width, Advance: gap})
 		text += " "
 	}

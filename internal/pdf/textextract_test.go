@@ -142,7 +142,8 @@ endcmap CMapName currentdict /CMap defineresource pop end end`
 		{"[<0001> 400 <0002> -400 <0003>]", "e\u0302n"},
 		{"[<0001> 400 <0002> -700 <0003>]", "e\u0302 n"},
 		{"[<0001> -300 <0003>]", "e n"},
-		{"[<0001> -200 <0003>]", "en"},
+		{"[<0001> -200 <0003>]", "e n"},
+		{"[<0001> -80 <0003>]", "en"},
 	} {
 		b := rawPDF([]string{
 			"<< /Type /Catalog /Pages 2 0 R >>",
@@ -161,4 +162,58 @@ endcmap CMapName currentdict /CMap defineresource pop end end`
 		require.Len(t, spans, 1)
 		assert.Equal(t, tc.want, spans[0].Text, tc.tj)
 	}
+}
+
+// TestDisplayBoxUsesTheMediaBox: pdftotext -bbox reports positions from the top left of
+// the MediaBox, even on a page whose CropBox is smaller (pdfcpu's crop samples, a book
+// chapter cropped to its trim box).
+func TestDisplayBoxUsesTheMediaBox(t *testing.T) {
+	p := pdf.Page{MediaBox: [4]float64{0, 0, 595, 842}, CropBox: [4]float64{10, 10, 585, 832}}
+	assert.Equal(t, [4]float64{100, 130, 150, 142}, pdf.DisplayBox(p, [4]float64{100, 700, 150, 712}))
+	p.Rotate = 90
+	assert.Equal(t, [4]float64{700, 100, 712, 150}, pdf.DisplayBox(p, [4]float64{100, 700, 150, 712}))
+
+	// The same against pdftotext, on a page cropped by 10 pt on each side.
+	b := rawPDF([]string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /CropBox [10 10 585 832] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+		streamObj("", "BT /F1 12 Tf 100 700 Td (Cropped page words) Tj ET"),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+	}, "/Root 1 0 R")
+	matched, total, _ := compareWithPoppler(t, b)
+	assert.Equal(t, 3, total)
+	assert.Equal(t, total, matched)
+}
+
+// TestWordsBreakAtATenthOfAnEm: a gap of more than 0.1 em between glyphs separates
+// words as in pdftotext (poppler's minWordBreakSpace) — a TJ number of -250 (pdfTeX's
+// interword space, which the former quarter-em rule missed: "Athesis") or -150 —
+// while tighter kerning (-90) and letter spacing set with Tc keep a word whole.
+func TestWordsBreakAtATenthOfAnEm(t *testing.T) {
+	b := rawPDF([]string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 595 842] >>",
+		"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+		streamObj("", "BT /F1 12 Tf 72 700 Td [(A)-250(thesis)-150(submitted)-150(to)-90(the)] TJ ET "+
+			"BT /F1 10 Tf 1.5 Tc 72 650 Td (SPACED) Tj ET "+
+			"BT /F1 10 Tf 0.5 Tc 72 600 Td (tight) Tj ET"),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >>",
+	}, "/Root 1 0 R")
+	d := open(t, b)
+	pages, err := d.Pages()
+	require.NoError(t, err)
+	spans, err := d.PageText(pages[0])
+	require.NoError(t, err)
+	var words []string
+	for _, s := range pdf.JoinRuns(spans) {
+		for _, w := range s.Words() {
+			words = append(words, w.Text)
+		}
+	}
+	assert.Equal(t, []string{"A", "thesis", "submitted", "tothe", "SPACED", "tight"}, words)
+	assert.Equal(t, "A thesis submitted tothe", spans[0].Text)
+	matched, total, _ := compareWithPoppler(t, b)
+	assert.Equal(t, len(words), total)
+	assert.Equal(t, total, matched)
 }
