@@ -119,7 +119,10 @@ func pageLines(doc *pdf.Document, p pdf.Page, pageNo int) ([]Line, error) {
 }
 
 func assembleLines(spans []pdf.TextSpan, pageNo int) []Line {
-	var ss []pdf.TextSpan
+	// spans is the caller's own: filtered and sorted in place, and every row is a
+	// range of it, so that the cost is linear in the spans (no copies, no strings
+	// rebuilt per span).
+	ss := spans[:0]
 	for _, s := range spans {
 		if strings.TrimSpace(s.Text) == "" || !(s.Size > 0) || math.IsNaN(s.X) || math.IsNaN(s.Y) {
 			continue
@@ -128,26 +131,28 @@ func assembleLines(spans []pdf.TextSpan, pageNo int) []Line {
 	}
 	// Rows: spans whose baselines lie within a third of their size.
 	sort.SliceStable(ss, func(i, j int) bool { return ss[i].Y > ss[j].Y })
-	var rows [][]pdf.TextSpan
-	for _, s := range ss {
-		n := len(rows)
-		if n > 0 {
-			ref := rows[n-1][0]
+	var rows [][2]int // [start, end) in ss
+	for i, s := range ss {
+		if n := len(rows); n > 0 {
+			ref := ss[rows[n-1][0]]
 			if math.Abs(ref.Y-s.Y) < 0.3*math.Max(ref.Size, s.Size) {
-				rows[n-1] = append(rows[n-1], s)
+				rows[n-1][1] = i + 1
 				continue
 			}
 		}
-		rows = append(rows, []pdf.TextSpan{s})
+		rows = append(rows, [2]int{i, i + 1})
 	}
 	var lines []Line
-	for _, row := range rows {
+	var text strings.Builder
+	for _, rg := range rows {
+		row := ss[rg[0]:rg[1]]
 		sort.SliceStable(row, func(i, j int) bool { return row[i].X < row[j].X })
 		var cur *Line
 		var end float64
+		endsSpace := false
 		flush := func() {
 			if cur != nil {
-				cur.Text = strings.TrimSpace(cur.Text)
+				cur.Text = strings.TrimSpace(text.String())
 				lines = append(lines, *cur)
 				cur = nil
 			}
@@ -159,10 +164,16 @@ func assembleLines(spans []pdf.TextSpan, pageNo int) []Line {
 			if cur == nil {
 				cur = &Line{Page: pageNo, Baseline: s.Y, Size: s.Size, Rect: [4]float64{s.X, s.Y, s.X, s.Y}}
 				end = s.X
-			} else if s.X-end > 0.15*s.Size && !strings.HasSuffix(cur.Text, " ") && !strings.HasPrefix(s.Text, " ") {
-				cur.Text += " "
+				text.Reset()
+				endsSpace = false
+			} else if s.X-end > 0.15*s.Size && !endsSpace && !strings.HasPrefix(s.Text, " ") {
+				text.WriteByte(' ')
+				endsSpace = true
 			}
-			cur.Text += s.Text
+			text.WriteString(s.Text)
+			if s.Text != "" {
+				endsSpace = strings.HasSuffix(s.Text, " ")
+			}
 			cur.Size = math.Max(cur.Size, s.Size)
 			cur.Rect[0] = math.Min(cur.Rect[0], s.X)
 			cur.Rect[2] = math.Max(cur.Rect[2], s.X+s.Width)

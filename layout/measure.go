@@ -150,7 +150,7 @@ func msMeasureDoc(ctx context.Context, r io.ReaderAt, size int64, o *CheckOption
 			// document is still checked.
 			objs = &pdf.PageObjects{}
 		}
-		var visible []pdf.TextSpan
+		visible := objs.Text[:0] // filtered in place: objs is this loop's own
 		for _, s := range objs.Text {
 			if s.Invisible {
 				mp.HiddenText++

@@ -20,25 +20,50 @@ const maxOperands = 64
 // skipped, as viewers do; unterminated strings, arrays and dictionaries are
 // ErrMalformed errors.
 func ParseContent(data []byte, maxOps int) ([]Op, error) {
+	var ops []Op
+	var arena []Object // the operands of every operation, one backing array
+	err := scanContent(data, maxOps, func(op Op) error {
+		if len(op.Operands) == 0 {
+			op.Operands = nil
+		} else {
+			n := len(arena)
+			arena = append(arena, op.Operands...)
+			op.Operands = arena[n:len(arena):len(arena)]
+		}
+		ops = append(ops, op)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ops, nil
+}
+
+// scanContent reads data's operations in order and calls fn with each, as
+// ParseContent describes, without holding them: op.Operands is only valid during the
+// call (its backing array is reused for the next operation), so that running a
+// content stream holds one operation's operands, not the whole stream's. An error
+// from fn stops the scan and is returned.
+func scanContent(data []byte, maxOps int, fn func(Op) error) error {
 	if maxOps <= 0 {
 		maxOps = defaultMaxObjects
 	}
 	l := &lexer{buf: data, atEOF: true, maxDepth: defaultMaxDepth}
-	var ops []Op
-	var operands []Object
+	operands := make([]Object, 0, 8)
+	nops := 0
 	start := -1
 	for {
 		l.skipWS()
 		if l.pos >= len(l.buf) {
-			return ops, nil
+			return nil
 		}
 		if start < 0 {
 			start = l.pos
 		}
 		l.count = 0
-		o, err := l.parseObject(0)
+		o, err := l.parseContentObject()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		kw, isKW := o.(keyword)
 		if !isKW {
@@ -53,16 +78,54 @@ func ParseContent(data []byte, maxOps int) ([]Op, error) {
 		case "BI":
 			img, err := l.inlineImage()
 			if err != nil {
-				return nil, err
+				return err
 			}
 			operands = append(operands[:0], img...)
 		}
-		if len(ops) >= maxOps {
-			return nil, &LimitError{Limit: "MaxObjects", Max: int64(maxOps), Offset: int64(start)}
+		if nops >= maxOps {
+			return &LimitError{Limit: "MaxObjects", Max: int64(maxOps), Offset: int64(start)}
 		}
-		ops = append(ops, Op{Operator: string(kw), Operands: operands, Offset: start})
-		operands, start = nil, -1
+		nops++
+		if err := fn(Op{Operator: string(kw), Operands: operands, Offset: start}); err != nil {
+			return err
+		}
+		clear(operands)
+		operands, start = operands[:0], -1
 	}
+}
+
+// contentOperators are the operators of content streams (ISO 32000-1 Annex A), boxed
+// once: a content stream is mostly operators, and boxing each one anew would allocate
+// per operation.
+var contentOperators = func() map[string]Object {
+	m := map[string]Object{}
+	for _, k := range []string{"b", "B", "b*", "B*", "BDC", "BI", "BMC", "BT", "BX", "c", "cm", "CS", "cs",
+		"d", "d0", "d1", "Do", "DP", "EI", "EMC", "ET", "EX", "f", "F", "f*", "G", "g", "gs", "h", "i",
+		"ID", "j", "J", "K", "k", "l", "m", "M", "MP", "n", "q", "Q", "re", "RG", "rg", "ri", "s", "S",
+		"SC", "sc", "SCN", "scn", "sh", "T*", "Tc", "Td", "TD", "Tf", "Tj", "TJ", "TL", "Tm", "Tr", "Ts",
+		"Tw", "Tz", "v", "w", "W", "W*", "y", "'", "\""} {
+		m[k] = keyword(k)
+	}
+	return m
+}()
+
+// parseContentObject is parseObject for content streams: operators come from
+// contentOperators instead of being allocated.
+func (l *lexer) parseContentObject() (Object, error) {
+	if l.pos < len(l.buf) {
+		if c := l.buf[l.pos]; isRegular(c) && c != '+' && c != '-' && c != '.' && (c < '0' || c > '9') {
+			end := l.pos
+			for end < len(l.buf) && isRegular(l.buf[end]) {
+				end++
+			}
+			if kw, ok := contentOperators[string(l.buf[l.pos:end])]; ok {
+				l.count++
+				l.pos = end
+				return kw, nil
+			}
+		}
+	}
+	return l.parseObject(0)
 }
 
 // inlineImage reads an inline image after BI: key/value pairs up to ID, one white-space

@@ -434,6 +434,13 @@ func (l *lexer) parseNumber() (Object, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
+	// The common forms first, without allocating: [+-]digits and [+-]digits.digits.
+	if v, isInt, ok := simpleNumber(tok); ok {
+		if isInt {
+			return Integer(int64(v)), true, nil
+		}
+		return Real(v), false, nil
+	}
 	s := string(tok)
 	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return Integer(i), true, nil
@@ -482,6 +489,44 @@ done:
 		}
 	}
 	return Real(f), false, nil
+}
+
+// simpleNumber parses a number written [+-]digits or [+-]digits.digits (at least one
+// digit, at most 15, so that integers are exact and reals are ParseFloat's).
+func simpleNumber(tok []byte) (v float64, isInt, ok bool) {
+	i := 0
+	if len(tok) > 0 && (tok[0] == '+' || tok[0] == '-') {
+		i = 1
+	}
+	digits, dot := 0, -1
+	var n int64
+	for j := i; j < len(tok); j++ {
+		c := tok[j]
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+			n = n*10 + int64(c-'0')
+		case c == '.' && dot < 0:
+			dot = j
+		default:
+			return 0, false, false
+		}
+	}
+	if digits == 0 || digits > 15 {
+		return 0, false, false
+	}
+	neg := i == 1 && tok[0] == '-'
+	if dot < 0 {
+		if neg {
+			n = -n
+		}
+		return float64(n), true, true
+	}
+	f, err := strconv.ParseFloat(string(tok), 64)
+	if err != nil {
+		return 0, false, false
+	}
+	return f, false, true
 }
 
 // ParseObject parses one direct object from b (for tests and tools). Bare keywords

@@ -295,15 +295,16 @@ func num(o Object) float64 {
 	return v
 }
 
-func nums(ops []Object, n int) ([]float64, bool) {
-	if len(ops) < n {
-		return nil, false
+// nums returns the last n (at most 6) operands as finite numbers.
+func nums(ops []Object, n int) ([6]float64, bool) {
+	var out [6]float64
+	if len(ops) < n || n > len(out) {
+		return out, false
 	}
-	out := make([]float64, n)
 	for i := 0; i < n; i++ {
 		v, ok := Number(ops[len(ops)-n+i])
 		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, false
+			return out, false
 		}
 		out[i] = v
 	}
@@ -317,14 +318,6 @@ type markedContent struct {
 }
 
 func (x *textExtractor) run(content []byte, res Dict, gs gstate, depth int) error {
-	ops, err := ParseContent(content, x.d.opts.MaxObjects)
-	if err != nil {
-		return err
-	}
-	x.ops += len(ops)
-	if x.ops > x.d.opts.MaxObjects {
-		return &LimitError{Limit: "MaxObjects", Max: int64(x.d.opts.MaxObjects), Offset: -1}
-	}
 	var stack []gstate
 	var marked []markedContent
 	tm, tlm := identity, identity
@@ -341,7 +334,13 @@ func (x *textExtractor) run(content []byte, res Dict, gs gstate, depth int) erro
 		}
 		return false, ""
 	}
-	for _, op := range ops {
+	// The operations are run as they are read, one at a time: a page of a million
+	// operators holds one operator's operands, not a million.
+	return scanContent(content, x.d.opts.MaxObjects, func(op Op) error {
+		x.ops++
+		if x.ops > x.d.opts.MaxObjects {
+			return &LimitError{Limit: "MaxObjects", Max: int64(x.d.opts.MaxObjects), Offset: -1}
+		}
 		a := op.Operands
 		switch op.Operator {
 		case "q":
@@ -476,30 +475,30 @@ func (x *textExtractor) run(content []byte, res Dict, gs gstate, depth int) erro
 			}
 		case "Do":
 			if len(a) == 0 {
-				continue
+				return nil
 			}
 			name, _ := a[len(a)-1].(Name)
 			s, ok := x.d.resolveQuiet(xobjRes.Get(name)).(*Stream)
 			if !ok {
-				continue
+				return nil
 			}
 			switch st, _ := x.d.resolveQuiet(s.Dict.Get("Subtype")).(Name); st {
 			case "Image":
 				if len(x.out.Images) < maxImages {
 					x.out.Images = append(x.out.Images, x.image(s.Dict, s, nil, name, gs.ctm, csRes, false))
 				}
-				continue
+				return nil
 			case "Form":
 			default:
-				continue
+				return nil
 			}
 			if depth >= maxFormDepth || x.forms >= maxForms {
-				continue
+				return nil
 			}
 			x.forms++
 			data, err := x.d.StreamData(s)
 			if err != nil {
-				continue
+				return nil
 			}
 			inner := gs
 			inner.ctm = matrix(FormMatrix(x.d, s)).mul(gs.ctm)
@@ -511,8 +510,8 @@ func (x *textExtractor) run(content []byte, res Dict, gs gstate, depth int) erro
 				return err
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // font returns the font for a resource name, cached by its object reference.
@@ -733,7 +732,7 @@ func (x *textExtractor) colour(gs *gstate, op string, a []Object, csRes Dict) {
 		}
 	case "k", "K":
 		if v, ok := nums(a, 4); ok {
-			*c, *n = Color{Space: "DeviceCMYK", RGB: cmykRGB(v)}, 4
+			*c, *n = Color{Space: "DeviceCMYK", RGB: cmykRGB(v[:4])}, 4
 		}
 	case "cs", "CS":
 		if len(a) == 0 {
@@ -932,13 +931,67 @@ const wordBreak = 0.1
 // the same font, size and colour (producers such as LibreOffice show rotated text one
 // glyph at a time). A gap of more than 0.1 em between them becomes a space glyph.
 func JoinRuns(spans []TextSpan) []TextSpan {
-	var out []TextSpan
-	for _, s := range spans {
-		if n := len(out); n > 0 && continues(out[n-1], s) {
-			out[n-1] = joinRun(out[n-1], s)
+	out := make([]TextSpan, 0, len(spans))
+	for i := 0; i < len(spans); {
+		// The group spans[i:j] continues one run: its geometry is followed run by
+		// run (each test is against the run joined so far), its text and glyphs are
+		// built once at the end, so that joining n runs costs O(n), not O(n²).
+		head := spans[i]
+		endsBlank := strings.HasSuffix(head.Text, " ")
+		var gaps []bool      // gaps[k]: a space goes before spans[i+1+k]
+		var alongs []float64 // alongs[k]: where spans[i+1+k] starts along the baseline
+		j := i + 1
+		for ; j < len(spans) && continues(head, spans[j]); j++ {
+			b := spans[j]
+			rad := head.Angle * math.Pi / 180
+			along := (b.X-head.X)*math.Cos(rad) + (b.Y-head.Y)*math.Sin(rad)
+			gap := along - head.Width
+			space := gap > wordBreak*head.Size && !endsBlank && !strings.HasPrefix(b.Text, " ")
+			gaps, alongs = append(gaps, space), append(alongs, along)
+			head.Width = along + b.Width
+			head.BBox = [4]float64{math.Min(head.BBox[0], b.BBox[0]), math.Min(head.BBox[1], b.BBox[1]),
+				math.Max(head.BBox[2], b.BBox[2]), math.Max(head.BBox[3], b.BBox[3])}
+			switch {
+			case b.Text != "":
+				endsBlank = strings.HasSuffix(b.Text, " ")
+			case space:
+				endsBlank = true
+			}
+		}
+		if j == i+1 {
+			out = append(out, spans[i])
+			i++
 			continue
 		}
-		out = append(out, s)
+		n, size := len(spans[i].Glyphs), len(spans[i].Text)
+		for k, b := range spans[i+1 : j] {
+			n, size = n+len(b.Glyphs), size+len(b.Text)
+			if gaps[k] {
+				n, size = n+1, size+1
+			}
+		}
+		glyphs := make([]Glyph, 0, n)
+		var text strings.Builder
+		text.Grow(size)
+		glyphs = append(glyphs, spans[i].Glyphs...)
+		text.WriteString(spans[i].Text)
+		width := spans[i].Width // the width joined so far, where a gap starts
+		for k, b := range spans[i+1 : j] {
+			along := alongs[k]
+			if gaps[k] {
+				glyphs = append(glyphs, Glyph{Text: " ", Offset: width, Advance: along - width})
+				text.WriteByte(' ')
+			}
+			for _, g := range b.Glyphs {
+				g.Offset += along
+				glyphs = append(glyphs, g)
+			}
+			text.WriteString(b.Text)
+			width = along + b.Width
+		}
+		head.Text, head.Glyphs = text.String(), glyphs
+		out = append(out, head)
+		i = j
 	}
 	return out
 }
@@ -955,27 +1008,6 @@ func continues(a, b TextSpan) bool {
 	across := -dx*uy + dy*ux
 	gap := along - a.Width
 	return math.Abs(across) < 0.05*a.Size && gap > -0.1*a.Size && gap < 0.6*a.Size
-}
-
-func joinRun(a, b TextSpan) TextSpan {
-	rad := a.Angle * math.Pi / 180
-	along := (b.X-a.X)*math.Cos(rad) + (b.Y-a.Y)*math.Sin(rad)
-	gap := along - a.Width
-	glyphs := append([]Glyph(nil), a.Glyphs...)
-	text := a.Text
-	if gap > wordBreak*a.Size && !strings.HasSuffix(text, " ") && !strings.HasPrefix(b.Text, " ") {
-		glyphs = append(glyphs, Glyph{Text: " ", Offset: a.Width, Advance: gap})
-		text += " "
-	}
-	for _, g := range b.Glyphs {
-		g.Offset += along
-		glyphs = append(glyphs, g)
-	}
-	a.Text = text + b.Text
-	a.Glyphs = glyphs
-	a.Width = along + b.Width
-	a.BBox = [4]float64{math.Min(a.BBox[0], b.BBox[0]), math.Min(a.BBox[1], b.BBox[1]), math.Max(a.BBox[2], b.BBox[2]), math.Max(a.BBox[3], b.BBox[3])}
-	return a
 }
 
 // TrimmedBox returns the run's box without its leading and trailing blank glyphs
