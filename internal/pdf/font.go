@@ -187,16 +187,24 @@ func (d *Document) loadFontCore(fd Dict) *font {
 	}
 	var base Name = "WinAnsiEncoding"
 	var diffs Array
+	named := false // an /Encoding or /BaseEncoding names the base encoding
 	switch enc := d.resolveQuiet(fd.Get("Encoding")).(type) {
 	case Name:
-		base = enc
+		base, named = enc, true
 	case Dict:
 		if b, ok := d.resolveQuiet(enc.Get("BaseEncoding")).(Name); ok {
-			base = b
+			base, named = b, true
 		}
 		diffs, _ = d.resolveQuiet(enc.Get("Differences")).(Array)
 	}
-	baseEncoding(base, &f.simple)
+	bf, _ := d.resolveQuiet(fd.Get("BaseFont")).(Name)
+	if builtin := builtinEncoding(stripSubset(string(bf))); builtin != nil && !named && sub != "Type3" {
+		// Symbol and ZapfDingbats are not WinAnsi: without a named encoding their
+		// codes are those of their built-in encoding (ISO 32000-1, 9.6.6.1).
+		builtinText(builtin.enc, &f.simple)
+	} else {
+		baseEncoding(base, &f.simple)
+	}
 	code := 0
 	for _, e := range diffs {
 		switch v := d.resolveQuiet(e).(type) {

@@ -66,6 +66,25 @@ func (d *Document) loadFont(fd Dict) *font {
 			f.ascent, f.descent = 0.683, -0.217
 		}
 	}
+	if bi := builtinEncoding(f.baseName); bi != nil && sub != "Type0" && sub != "Type3" {
+		// Symbol and ZapfDingbats: poppler's built-in metrics (the fonts' bounding
+		// boxes) and the AFM widths by glyph.
+		if !f.embedded {
+			f.ascent, f.descent = bi.ascent, bi.descent
+		}
+		if !f.hasWidths {
+			f.dw = 0
+			byText := make(map[string]float64, len(bi.enc))
+			for _, g := range bi.enc {
+				byText[string(g.r)] = float64(g.w)
+			}
+			for c := range 256 {
+				if w, ok := byText[f.simple[c]]; ok && f.simple[c] != "" {
+					f.widths[uint32(c)] = w
+				}
+			}
+		}
+	}
 	if sub == "Type3" {
 		f.ascent, f.descent = 0.95, -0.35
 	}
