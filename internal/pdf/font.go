@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"math"
 	"strconv"
 	"strings"
 
@@ -24,6 +25,7 @@ type font struct {
 	bold, italic    bool    // from the descriptor and the name
 	ascent, descent float64 // in text space units per unit of font size
 	hasWidths       bool    // /Widths or /W was given
+	type3Size       float64 // poppler's guess of a Type 3 font's size factor (see type3SizeGuess)
 }
 
 // glyphNames maps the Adobe glyph names most used in Western and Vietnamese text to
@@ -205,6 +207,13 @@ func (d *Document) loadFontCore(fd Dict) *font {
 	} else {
 		baseEncoding(base, &f.simple)
 	}
+	// oneChar[c]: code c's glyph name is one character (a base encoding's ASCII
+	// letters, or a /Differences name), for the Type 3 size guess.
+	var oneChar, named256 [256]bool
+	for c, t := range f.simple {
+		named256[c] = t != ""
+		oneChar[c] = len(t) == 1 && (t[0] >= 'A' && t[0] <= 'Z' || t[0] >= 'a' && t[0] <= 'z')
+	}
 	code := 0
 	for _, e := range diffs {
 		switch v := d.resolveQuiet(e).(type) {
@@ -213,11 +222,55 @@ func (d *Document) loadFontCore(fd Dict) *font {
 		case Name:
 			if code >= 0 && code < 256 {
 				f.simple[code] = glyphText(v)
+				named256[code], oneChar[code] = true, len(v) == 1 && (v[0] >= 'A' && v[0] <= 'Z' || v[0] >= 'a' && v[0] <= 'z')
 			}
 			code++
 		}
 	}
+	if sub == "Type3" {
+		f.type3Size = type3SizeGuess(f, fd, d, &oneChar, &named256)
+	}
 	return f
+}
+
+// type3SizeGuess is poppler's guess of the size of a Type 3 font's glyphs (its
+// TextOutputDev scales the font size, and so the height of word boxes, by it): the
+// width of 'm' over 0.6, else of a letter over 0.5, else of any named glyph over 0.5,
+// times |FontMatrix d / a|. 1 when nothing can be measured.
+func type3SizeGuess(f *font, fd Dict, d *Document, oneChar, named *[256]bool) float64 {
+	width := func(c int) float64 { return f.widths[uint32(c)] * f.scale }
+	k := 1.0
+	mCode, letter, anyCode := -1, -1, -1
+	for c := 0; c < 256; c++ {
+		if oneChar[c] && f.simple[c] == "m" {
+			mCode = c
+		}
+		if letter < 0 && oneChar[c] {
+			letter = c
+		}
+		if anyCode < 0 && named[c] && width(c) > 0 {
+			anyCode = c
+		}
+	}
+	switch {
+	case mCode >= 0 && width(mCode) > 0:
+		k = width(mCode) / 0.6
+	case letter >= 0 && width(letter) > 0:
+		k = width(letter) / 0.5
+	case anyCode >= 0:
+		k = width(anyCode) / 0.5
+	}
+	if m, ok := d.resolveQuiet(fd.Get("FontMatrix")).(Array); ok && len(m) == 6 {
+		a, ok1 := Number(d.resolveQuiet(m[0]))
+		dd, ok2 := Number(d.resolveQuiet(m[3]))
+		if ok1 && ok2 && a != 0 {
+			k *= math.Abs(dd / a)
+		}
+	}
+	if math.IsNaN(k) || math.IsInf(k, 0) || k <= 0 || k > 100 {
+		return 1
+	}
+	return k
 }
 
 // decode splits a shown string into codes with their text and width (in thousandths

@@ -86,7 +86,12 @@ func (d *Document) loadFont(fd Dict) *font {
 		}
 	}
 	if sub == "Type3" {
-		f.ascent, f.descent = 0.95, -0.35
+		// poppler's defaults, scaled by its guess of the glyphs' size.
+		k := f.type3Size
+		if k <= 0 {
+			k = 1
+		}
+		f.ascent, f.descent = 0.95*k, -0.35*k
 	}
 	if sub != "Type0" && !f.hasWidths && std != "" {
 		// As poppler: a glyph the built-in metrics lack has no width.

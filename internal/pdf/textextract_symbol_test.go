@@ -155,3 +155,42 @@ func TestSymbolEncodingNamed(t *testing.T) {
 	subset := text(symbolPage("ABCDEF+SymbolMT", ""))
 	assert.Contains(t, subset, " α β χ δ ")
 }
+
+// TestType3BoxAgainstPdftotext checks word boxes of Type 3 fonts against pdftotext
+// -bbox: poppler scales a Type 3 font's size by the width of its 'm' (over 0.6), else
+// of a letter or any glyph (over 0.5), and by its FontMatrix's aspect, as Chrome's
+// Type 3 fonts (pdfcpu's read.go.pdf) show.
+func TestType3BoxAgainstPdftotext(t *testing.T) {
+	toUni := "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n/CMapName /Adobe-Identity-UCS def\n" +
+		"1 begincodespacerange <00> <FF> endcodespacerange\n3 beginbfchar <41> <0041> <42> <0042> <6D> <006D> endbfchar\n" +
+		"endcmap CMapName currentdict /CMap defineresource pop end end"
+	for _, tc := range []struct {
+		name, matrix, diffs, widths, text string
+	}{
+		{"glyph-names-flipped", "[0.001 0 0 -0.001 0 0]", "[65 /g1 /g2]", "/FirstChar 65 /LastChar 66 /Widths [600 600]", "1 0 0 -1 100 700 Tm (AB) Tj"},
+		{"with-m", "[0.001 0 0 0.001 0 0]", "[65 /A /B 109 /m]", "/FirstChar 65 /LastChar 109 /Widths [700 650" + strings.Repeat(" 0", 42) + " 300]", "100 700 Td (ABm) Tj"},
+		{"letter", "[0.002 0 0 0.001 0 0]", "[65 /A /B]", "/FirstChar 65 /LastChar 66 /Widths [400 400]", "100 700 Td (AB) Tj"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			content := "BT /T3 20 Tf " + tc.text + " ET"
+			b := pdftest.Hand(
+				"<< /Type /Catalog /Pages 2 0 R >>",
+				"<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 595 842] >>",
+				"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /Font << /T3 5 0 R >> >> >>",
+				"stream:"+content,
+				"<< /Type /Font /Subtype /Type3 /FontBBox [0 0 600 700] /FontMatrix "+tc.matrix+
+					" /CharProcs << /g1 6 0 R /g2 6 0 R /A 6 0 R /B 6 0 R /m 6 0 R >> /Encoding << /Type /Encoding /Differences "+tc.diffs+
+					" >> "+tc.widths+" /ToUnicode 7 0 R /Resources << >> >>",
+				"stream:600 0 d0 0 0 500 700 re f",
+				"stream:"+toUni,
+			)
+			pop, ky := pdftotextWords(t, b), kysoWords(t, b)
+			require.Len(t, pop, 1)
+			require.Len(t, ky, 1)
+			assert.Equal(t, pop[0].text, ky[0].text)
+			for i := range pop[0].box {
+				assert.InDelta(t, pop[0].box[i], ky[0].box[i], 0.5, "box %d: pdftotext %.2f, kyso %.2f", i, pop[0].box, ky[0].box)
+			}
+		})
+	}
+}
