@@ -132,3 +132,52 @@ func TestGlyphChartWords(t *testing.T) {
 		}
 	}
 }
+
+// oneBaseline is a page of n one-letter runs on one baseline, 30 pt apart at 10 pt:
+// n separate lines for Measure, on one baseline.
+func oneBaseline(n int) []byte {
+	var c strings.Builder
+	c.WriteString("BT /F1 10 Tf 10 400 Td\n")
+	for range n {
+		c.WriteString("(a) Tj 30 0 Td\n")
+	}
+	c.WriteString("ET")
+	return pdftest.Hand(
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 595 842] >>",
+		"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+		"stream:"+c.String(),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+	)
+}
+
+// BenchmarkOneBaseline measures Check on a page of 20,000 and 40,000 separate words on
+// one baseline (each run used to scan every run after it: 5.4 s at 40,000).
+func BenchmarkOneBaseline(b *testing.B) {
+	for _, n := range []int{20000, 40000} {
+		doc := oneBaseline(n)
+		b.Run(fmt.Sprintf("words=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			start := processCPU()
+			for b.Loop() {
+				if _, err := layout.Check(context.Background(), bytes.NewReader(doc), int64(len(doc)), nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, start)
+		})
+	}
+}
+
+// TestOneBaselineLines checks that words far apart on one baseline stay separate
+// lines (the cluster skip of msLines drops none).
+func TestOneBaselineLines(t *testing.T) {
+	doc := oneBaseline(300)
+	m, err := layout.Measure(context.Background(), bytes.NewReader(doc), int64(len(doc)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(m.Pages[0].Lines); got != 300 {
+		t.Fatalf("%d lines, want 300", got)
+	}
+}

@@ -218,6 +218,9 @@ func msImage(im pdf.ImagePlacement) MeasuredImage {
 	return mi
 }
 
+// maxLineScan bounds the runs msLines examines when building one line.
+const maxLineScan = 4096
+
 // msLines groups runs into lines: horizontal runs on one baseline (within a
 // third of the size) with gaps under one em, read left to right; lines sorted top to
 // bottom. Runs that are not horizontal are returned apart, one line each.
@@ -237,6 +240,18 @@ func msLines(spans []pdf.TextSpan) (lines, other []MeasuredLine) {
 		}
 		return horiz[i].X < horiz[j].X
 	})
+	// clusterEnd[j] is the end of j's cluster: the runs after it on the same baseline
+	// (within 0.5) whose boxes start left to right. Once a run of a cluster is too far
+	// right of the line being built, so are the rest of its cluster, which are skipped:
+	// otherwise every run of a long baseline of separate words would scan all the
+	// runs after it (quadratic in the runs of a line).
+	clusterEnd := make([]int, len(horiz))
+	for j := len(horiz) - 1; j >= 0; j-- {
+		clusterEnd[j] = j + 1
+		if j+1 < len(horiz) && math.Abs(horiz[j+1].Y-horiz[j].Y) <= 0.5 && horiz[j+1].BBox[0] >= horiz[j].BBox[0] {
+			clusterEnd[j] = clusterEnd[j+1]
+		}
+	}
 	used := make([]bool, len(horiz))
 	for i := range horiz {
 		if used[i] {
@@ -245,7 +260,11 @@ func msLines(spans []pdf.TextSpan) (lines, other []MeasuredLine) {
 		used[i] = true
 		group := []pdf.TextSpan{horiz[i]}
 		right := horiz[i].BBox[2]
-		for j := i + 1; j < len(horiz); j++ {
+		// A hard bound on the runs examined for one line, whatever the page holds
+		// (runs piled on one another are not ordered by the clusters).
+		budget := maxLineScan
+		for j := i + 1; j < len(horiz) && budget > 0; j++ {
+			budget--
 			s := horiz[j]
 			size := math.Max(horiz[i].Size, s.Size)
 			if horiz[i].Y-s.Y > size {
@@ -254,7 +273,11 @@ func msLines(spans []pdf.TextSpan) (lines, other []MeasuredLine) {
 			if used[j] || math.Abs(s.Y-horiz[i].Y) > size/3 {
 				continue
 			}
-			if s.BBox[0]-right > size || s.BBox[0] < right-size {
+			if s.BBox[0]-right > size {
+				j = clusterEnd[j] - 1
+				continue
+			}
+			if s.BBox[0] < right-size {
 				continue
 			}
 			used[j] = true
