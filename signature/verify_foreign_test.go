@@ -142,6 +142,12 @@ func TestVerifyDocTimestampWithoutTSACertificate(t *testing.T) {
 	p.tsaNoCerts, p.tsaForge = false, true
 	forged := addDocTimestamp(t, p, signed, now)
 	p.tsaForge = false
+	// A token that is not DER at all (its first byte turned from SEQUENCE to SET):
+	// a structure that fails, not a value.
+	unreadable := bytes.Clone(withDSS)
+	br, _ := lastByteRange(t, unreadable)
+	require.Equal(t, "30", strings.ToLower(string(unreadable[br[1]+1:br[1]+3])))
+	copy(unreadable[br[1]+1:], "31")
 
 	cases := []struct {
 		name          string
@@ -150,6 +156,7 @@ func TestVerifyDocTimestampWithoutTSACertificate(t *testing.T) {
 		wantSub       signature.SubIndication
 		wantIntegrity signature.CheckResult
 	}{
+		{"token unreadable", unreadable, signature.TotalFailed, signature.FormatFailure, signature.CheckFailed},
 		{"TSA certificate nowhere", lta, signature.Indeterminate, signature.NoSigningCertificateFound, signature.CheckIndeterminate},
 		{"TSA certificate in the DSS", withDSS, signature.TotalPassed, "", signature.CheckPassed},
 		{"TSA signature value forged", forged, signature.TotalFailed, signature.SigCryptoFailure, signature.CheckFailed},
@@ -165,7 +172,7 @@ func TestVerifyDocTimestampWithoutTSACertificate(t *testing.T) {
 			in, ok := ts.Check(signature.CheckIntegrity)
 			require.True(t, ok)
 			assert.Equal(t, tc.wantIntegrity, in.Result, in.MessageEN)
-			if tc.wantIntegrity != signature.CheckFailed {
+			if tc.wantIntegrity != signature.CheckFailed || tc.wantSub != signature.SigCryptoFailure {
 				assert.NotContains(t, in.MessageEN, "forged")
 				assert.NotContains(t, in.MessageVI, "giả mạo")
 			}
