@@ -148,6 +148,21 @@ func TestVerifyDocTimestampWithoutTSACertificate(t *testing.T) {
 	br, _ := lastByteRange(t, unreadable)
 	require.Equal(t, "30", strings.ToLower(string(unreadable[br[1]+1:br[1]+3])))
 	copy(unreadable[br[1]+1:], "31")
+	// A token whose SignerInfo names a digest algorithm outside the policy's table
+	// (SHA3-224 for SHA-256; the field is not signed): the value cannot be checked,
+	// INDETERMINATE/CRYPTO_CONSTRAINTS_FAILURE, not a forgery.
+	unknownAlg := bytes.Clone(withDSS)
+	br, _ = lastByteRange(t, unknownAlg)
+	hole := strings.ToLower(string(unknownAlg[br[1]:br[2]]))
+	at := -1
+	for _, pat := range []string{"06096086480165030402010500a0", "0609608648016503040201a0"} {
+		if i := strings.LastIndex(hole, pat); i >= 0 {
+			at = int(br[1]) + i + len("060960864801650304020")
+			break
+		}
+	}
+	require.Positive(t, at, "the SignerInfo's digest algorithm")
+	unknownAlg[at] = '7'
 
 	cases := []struct {
 		name          string
@@ -157,6 +172,7 @@ func TestVerifyDocTimestampWithoutTSACertificate(t *testing.T) {
 		wantIntegrity signature.CheckResult
 	}{
 		{"token unreadable", unreadable, signature.TotalFailed, signature.FormatFailure, signature.CheckFailed},
+		{"token digest algorithm unknown", unknownAlg, signature.Indeterminate, signature.CryptoConstraintsFailure, signature.CheckIndeterminate},
 		{"TSA certificate nowhere", lta, signature.Indeterminate, signature.NoSigningCertificateFound, signature.CheckIndeterminate},
 		{"TSA certificate in the DSS", withDSS, signature.TotalPassed, "", signature.CheckPassed},
 		{"TSA signature value forged", forged, signature.TotalFailed, signature.SigCryptoFailure, signature.CheckFailed},
@@ -176,7 +192,7 @@ func TestVerifyDocTimestampWithoutTSACertificate(t *testing.T) {
 				assert.NotContains(t, in.MessageEN, "forged")
 				assert.NotContains(t, in.MessageVI, "giả mạo")
 			}
-			if tc.wantInd == signature.Indeterminate {
+			if tc.wantSub == signature.NoSigningCertificateFound {
 				md, ok := ts.Check(signature.CheckMessageDigest)
 				require.True(t, ok)
 				assert.Equal(t, signature.CheckPassed, md.Result, "the imprint is still compared")
