@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 
 	"github.com/kyso-go/kyso"
 	"github.com/kyso-go/kyso/certstatus"
@@ -65,9 +66,10 @@ func explain(err error) (m bilingual, ok bool) {
 			fmt.Sprintf("chưa có mật khẩu cho %s: đặt mật khẩu vào một biến môi trường và chỉ tên biến bằng %s TÊN_BIẾN", vi(ms.what), ms.flag),
 			fmt.Sprintf("no password was given for %s: put it in an environment variable and name it with %s VAR", ms.what, ms.flag)}, true
 	case errors.As(err, &ms):
+		secretVi, secretEn := secretKind(ms.flag)
 		return bilingual{
-			fmt.Sprintf("biến môi trường %s (của %s) trống hoặc chưa đặt, nên không có mật khẩu: đặt nó trước khi chạy, ví dụ read -rs %s; export %s", ms.variable, ms.flag, ms.variable, ms.variable),
-			fmt.Sprintf("environment variable %s (named by %s) is empty or not set, so no password was given: set it before running, e.g. read -rs %s; export %s", ms.variable, ms.flag, ms.variable, ms.variable)}, true
+			fmt.Sprintf("biến môi trường %s (của %s) trống hoặc chưa đặt, nên không có %s: đặt nó trước khi chạy, ví dụ read -rs %s; export %s", ms.variable, ms.flag, secretVi, ms.variable, ms.variable),
+			fmt.Sprintf("environment variable %s (named by %s) is empty or not set, so no %s was given: set it before running, e.g. read -rs %s; export %s", ms.variable, ms.flag, secretEn, ms.variable, ms.variable)}, true
 	case errors.As(err, &pin), errors.As(err, &csc), errors.As(err, &anc):
 		return bilingual{}, false // their own message is already in both languages
 	case errors.As(err, &spc) && spc.Field == "Page", is(signature.ErrPageNotFound):
@@ -163,6 +165,20 @@ func explain(err error) (m bilingual, ok bool) {
 	return bilingual{}, false
 }
 
+// secretKind names, in Vietnamese and English, the secret the flag flagName reads
+// from the environment: a password, a PIN, an OTP or a remote service's access token.
+func secretKind(flagName string) (vi, en string) {
+	switch flagName {
+	case "-pin-env", "-csc-pin-env":
+		return "mã PIN", "PIN"
+	case "-csc-otp-env":
+		return "mã OTP", "OTP"
+	case "-csc-auth-env":
+		return "mã truy cập (access token)", "access token"
+	}
+	return "mật khẩu", "password"
+}
+
 // vi names in Vietnamese what secretError.what names in English.
 func vi(what string) string {
 	switch what {
@@ -188,13 +204,39 @@ func printFailure(c *cli, name string, err error) {
 		var pin *token.PINError
 		var csc *token.CSCError
 		var anc *layout.AnchorError
-		if errors.As(err, &pin) || errors.As(err, &csc) || errors.As(err, &anc) {
-			fmt.Fprintf(c.stderr, "%s: %v\n", name, err)
+		// The typed error's own message comes first, without the chain of
+		// operations wrapped around it; the whole chain follows as detail.
+		var own error
+		switch {
+		case errors.As(err, &pin):
+			own = pin
+		case errors.As(err, &csc):
+			own = csc
+		case errors.As(err, &anc):
+			own = anc
+		}
+		if own != nil {
+			fmt.Fprintf(c.stderr, "%s: %s\n", name, ownMessage(own))
+			if err.Error() != own.Error() {
+				fmt.Fprintf(c.stderr, "  chi tiết / detail: %v\n", err)
+			}
 			return
 		}
 		m = bilingual{"không thực hiện được", "failed"}
 	}
 	fmt.Fprintf(c.stderr, "%s: %s / %s\n  chi tiết / detail: %v\n", name, m.vi, m.en, err)
+}
+
+// ownMessage is the message of a typed error that already speaks Vietnamese and
+// English, without the package prefixes ("token: ", "layout: ") a user need not read.
+func ownMessage(err error) string {
+	s := err.Error()
+	for _, p := range []string{"token: ", "layout: "} {
+		if t, ok := strings.CutPrefix(s, p); ok {
+			return t
+		}
+	}
+	return s
 }
 
 // pdfPasswordError names the -in-pass-env problem behind a PDF the library could not

@@ -132,6 +132,34 @@ func TestSignCommandCSCFailures(t *testing.T) {
 	}
 }
 
+// TestSignCommandCSCFailureMessages: a refusal of the remote service is told first in
+// Vietnamese and English, without the library's chain of operations (that follows as
+// detail), and an empty variable names the secret it should hold.
+func TestSignCommandCSCFailureMessages(t *testing.T) {
+	f := newCSCCmdFixture(t)
+	in := filepath.Join(f.dir, "in.pdf")
+	require.NoError(t, os.WriteFile(in, pdftest.OnePage(500), 0o600))
+	out := filepath.Join(f.dir, "out.pdf")
+	for _, tc := range []struct {
+		name      string
+		args      []string
+		firstLine string
+	}{
+		{"wrong PIN", f.cscArgs("leader", "WRONG_PIN"), "kyso sign: CSC credentials/authorize: mã PIN không đúng / incorrect PIN"},
+		{"access token variable empty", []string{"-csc", f.srv.URL, "-csc-credential", "leader", "-csc-auth-env", "UNSET", "-csc-pin-env", "CSC_PIN"},
+			"kyso sign: biến môi trường UNSET (của -csc-auth-env) trống hoặc chưa đặt, nên không có mã truy cập (access token)"},
+		{"PIN variable empty", f.cscArgs("leader", "UNSET"), "kyso sign: biến môi trường UNSET (của -csc-pin-env) trống hoặc chưa đặt, nên không có mã PIN"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, f.env, append([]string{"sign", "-in", in, "-out", out}, tc.args...)...)
+			assert.Equal(t, exitFailure, code, "stdout: %s\nstderr: %s", stdout, stderr)
+			assert.True(t, strings.HasPrefix(stderr, tc.firstLine), "stderr: %s", stderr)
+			assert.Contains(t, stderr, "\n  chi tiết / detail: ")
+			assert.NoFileExists(t, out)
+		})
+	}
+}
+
 // TestSignCommandBatchCSC: kyso sign -in-dir signs every PDF with one authorisation,
 // reports progress on stderr and a summary; a bad document fails alone.
 func TestSignCommandBatchCSC(t *testing.T) {
