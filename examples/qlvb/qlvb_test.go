@@ -223,7 +223,11 @@ func TestUsage(t *testing.T) {
 	for _, args := range [][]string{{"extra"}, {"-batch", "0"}, {"-token", "x"}, {"-module", "/x.so"}, {"-progress", "fancy"}, {"-nope"}} {
 		code, _, stderr := runQLVB(t, args...)
 		assert.Equal(t, 2, code, "%v: %s", args, stderr)
+		assert.NotContains(t, stderr, "Ký số hàng loạt", "%v: a usage error is one line, not the whole usage", args)
+		assert.True(t, strings.HasSuffix(stderr, "qlvb: see -help\n"), "%v: %s", args, stderr)
 	}
+	_, _, stderr = runQLVB(t, "-nope")
+	assert.Equal(t, "qlvb: flag provided but not defined: -nope\nqlvb: see -help\n", stderr)
 	file := filepath.Join(t.TempDir(), "not-a-dir")
 	require.NoError(t, os.WriteFile(file, []byte("x"), 0o600))
 	code, stdout, stderr := runQLVB(t, "-dir", file)
