@@ -70,7 +70,15 @@ func explain(err error) (m bilingual, ok bool) {
 		return bilingual{
 			fmt.Sprintf("biến môi trường %s (của %s) trống hoặc chưa đặt, nên không có %s: đặt nó trước khi chạy, ví dụ read -rs %s; export %s", ms.variable, ms.flag, secretVi, ms.variable, ms.variable),
 			fmt.Sprintf("environment variable %s (named by %s) is empty or not set, so no %s was given: set it before running, e.g. read -rs %s; export %s", ms.variable, ms.flag, secretEn, ms.variable, ms.variable)}, true
-	case errors.As(err, &pin), errors.As(err, &csc), errors.As(err, &anc):
+	case errors.As(err, &anc) && errors.Is(anc, layout.ErrAnchorAmbiguous):
+		return bilingual{
+			"khối chữ ký của người ký (chức vụ ô 7a, họ tên ô 7b) xuất hiện nhiều lần: ghi đủ -signer-title và -signer-name, hoặc chọn trang bằng -page N (kyso layout anchors TỆP.pdf liệt kê các khối tìm thấy)",
+			"the signer block (title ô 7a, name ô 7b) appears more than once: give both -signer-title and -signer-name, or the page with -page N (kyso layout anchors FILE.pdf lists the blocks it finds)"}, true
+	case errors.As(err, &anc):
+		return bilingual{
+			"không tìm thấy khối chữ ký của người ký (chức vụ ô 7a, họ tên ô 7b) trong tài liệu: kiểm tra -signer-title và -signer-name (kyso layout anchors TỆP.pdf liệt kê các khối tìm thấy), hoặc đặt chữ ký bằng -page N -rect llx,lly,urx,ury",
+			"the signer block (title ô 7a, name ô 7b) was not found in the document: check -signer-title and -signer-name (kyso layout anchors FILE.pdf lists the blocks it finds), or place the signature with -page N -rect llx,lly,urx,ury"}, true
+	case errors.As(err, &pin), errors.As(err, &csc):
 		return bilingual{}, false // their own message is already in both languages
 	case errors.As(err, &spc) && spc.Field == "Page", is(signature.ErrPageNotFound):
 		return bilingual{"không có trang này trong tài liệu (-page đếm từ 1)", "the document has no such page (-page counts from 1)"}, true

@@ -107,6 +107,10 @@ func TestSignPlacementFlags(t *testing.T) {
 		"-placement", "signer", "-image", sig, "-signer-title", "PHÓ CHỦ TỊCH", "-signer-name", name)
 	assert.Equal(t, exitFailure, code)
 	assert.Contains(t, stderr, "candidates")
+	// The first line says what to do with the command's own flags, not Spec fields.
+	assert.True(t, strings.HasPrefix(stderr, "kyso sign: không tìm thấy khối chữ ký của người ký"), stderr)
+	assert.Contains(t, stderr, "check -signer-title and -signer-name (kyso layout anchors FILE.pdf")
+	assert.Contains(t, stderr, "\n  chi tiết / detail: ")
 	_, err = os.Stat(s6)
 	assert.True(t, os.IsNotExist(err), "nothing written")
 
