@@ -83,6 +83,9 @@ func TestSignCommandCSC(t *testing.T) {
 				code, stdout, stderr := runCLI(t, f.env, append(args, f.levelArgs(level)...)...)
 				require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
 				assert.Contains(t, stdout, "RSASSA-PSS")
+				if level != "B-B" {
+					assert.Regexp(t, `signature time-stamp \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00 by`, stdout, "Vietnam time")
+				}
 				assert.Equal(t, 1, pdfsigValid(t, out))
 				f.kysoVerifies(t, out, level == "B-LT" || level == "B-LTA")
 			})
