@@ -150,6 +150,9 @@ func explain(err error) (m bilingual, ok bool) {
 		return bilingual{"tệp hồ sơ tỉnh không hợp lệ", "the province profile file is invalid"}, true
 	case is(kyso.ErrPolicyFacts):
 		return bilingual{"thông tin chính sách không khớp với tài liệu", "the policy facts do not fit the document"}, true
+	case is(signature.ErrTimestamp) && is(certstatus.ErrNoChain):
+		return bilingual{"chứng thư số của máy chủ cấp dấu thời gian (-tsa) không dẫn đến chứng thư gốc tin cậy: thêm chứng thư gốc của nó bằng -trust ROOT.pem",
+			"the time-stamping authority's certificate (-tsa) does not chain to a trusted root: add its root with -trust ROOT.pem"}, true
 	case is(signature.ErrTimestamp):
 		return bilingual{"không lấy được dấu thời gian hợp lệ từ máy chủ cấp dấu thời gian: kiểm tra -tsa URL", "no usable time-stamp from the time-stamping authority: check -tsa URL"}, true
 	case is(signature.ErrRevocationUnavailable):

@@ -152,6 +152,8 @@ func TestSignCommandCSCFailureMessages(t *testing.T) {
 		{"access token variable empty", []string{"-csc", f.srv.URL, "-csc-credential", "leader", "-csc-auth-env", "UNSET", "-csc-pin-env", "CSC_PIN"},
 			"kyso sign: biến môi trường UNSET (của -csc-auth-env) trống hoặc chưa đặt, nên không có mã truy cập (access token)"},
 		{"PIN variable empty", f.cscArgs("leader", "UNSET"), "kyso sign: biến môi trường UNSET (của -csc-pin-env) trống hoặc chưa đặt, nên không có mã PIN"},
+		{"time-stamp from a TSA whose root is not trusted", append(f.cscArgs("leader", "CSC_PIN"), "-level", "B-T", "-tsa", f.pki.TSAURL),
+			"kyso sign: chứng thư số của máy chủ cấp dấu thời gian (-tsa) không dẫn đến chứng thư gốc tin cậy: thêm chứng thư gốc của nó bằng -trust ROOT.pem"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, stderr := runCLI(t, f.env, append([]string{"sign", "-in", in, "-out", out}, tc.args...)...)
