@@ -238,6 +238,24 @@ func printFailure(c *cli, name string, err error) {
 	fmt.Fprintf(c.stderr, "%s: %s / %s\n  chi tiết / detail: %v\n", name, m.vi, m.en, err)
 }
 
+// userMessage is what a user reads of err on one line: the explanation in Vietnamese
+// and English when explain knows it, else the message of a typed error that speaks
+// both languages (a PIN, a remote service, an anchor), else the error itself.
+func userMessage(err error) string {
+	if m, ok := explain(err); ok {
+		return m.vi + " / " + m.en
+	}
+	var pin *token.PINError
+	var csc *token.CSCError
+	switch {
+	case errors.As(err, &pin):
+		return ownMessage(pin)
+	case errors.As(err, &csc):
+		return ownMessage(csc)
+	}
+	return err.Error()
+}
+
 // ownMessage is the message of a typed error that already speaks Vietnamese and
 // English, without the package prefixes ("token: ", "layout: ") a user need not read.
 func ownMessage(err error) string {

@@ -166,11 +166,11 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 		case kyso.BatchCompleted:
 			fmt.Fprintf(c.stderr, "kyso sign: [%d/%d] signed %s\n", p.Done, p.Total, filepath.Base(p.Document))
 		case kyso.BatchFailed:
-			fmt.Fprintf(c.stderr, "kyso sign: LỖI / FAILED %s: %v\n", filepath.Base(p.Document), p.Err)
+			fmt.Fprintf(c.stderr, "kyso sign: LỖI / FAILED %s: %s\n", filepath.Base(p.Document), userMessage(p.Err))
 		}
 	}})
 	if err != nil {
-		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		printFailure(c, "kyso sign", err)
 		return exitFailure
 	}
 	ok := 0
@@ -195,7 +195,7 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 			if m, ok := explain(r.Err); ok {
 				fmt.Fprintf(c.stdout, "  %s: %s / %s\n    chi tiết / detail: %v\n", filepath.Base(r.Input), m.vi, m.en, r.Err)
 			} else {
-				fmt.Fprintf(c.stdout, "  %s: %v\n", filepath.Base(r.Input), r.Err)
+				fmt.Fprintf(c.stdout, "  %s: %s\n", filepath.Base(r.Input), userMessage(r.Err))
 			}
 			if refusal == nil {
 				errors.As(r.Err, &refusal)

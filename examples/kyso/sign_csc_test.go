@@ -202,7 +202,8 @@ func TestSignCommandBatchCSC(t *testing.T) {
 	assert.Contains(t, stdout, "signed 4 of 6 documents")
 	assert.Contains(t, stdout, "vb-03.pdf")
 	assert.Contains(t, stdout, "vb-00.pdf", "the first signature came back over the wrong hash")
-	assert.Contains(t, stderr, "FAILED vb-03.pdf")
+	assert.Contains(t, stderr, "FAILED vb-03.pdf: không đọc được tệp PDF / not a readable PDF\n",
+		"the progress line says it in Vietnamese and English, not as the library's error chain")
 	assert.Contains(t, stdout, "vb-03.pdf: không đọc được tệp PDF / not a readable PDF\n    chi tiết / detail: ",
 		"a failed document's reason in Vietnamese and English, then the detail")
 	entries, err := os.ReadDir(outDir2)
@@ -216,6 +217,7 @@ func TestSignCommandBatchCSC(t *testing.T) {
 	code, stdout, _ = runCLI(t, f.env, append([]string{"sign", "-in-dir", inDir, "-out-dir", outDir3}, f.cscArgs("leader", "WRONG_PIN")...)...)
 	assert.Equal(t, exitFailure, code)
 	assert.Contains(t, stdout, "signed 0 of 6")
+	assert.Contains(t, stdout, "vb-00.pdf: CSC credentials/authorize: mã PIN không đúng / incorrect PIN", "without the package prefix")
 	assert.Equal(t, 1, f.srv.Calls("credentials/authorize"))
 	entries, _ = os.ReadDir(outDir3)
 	assert.Empty(t, entries)
