@@ -86,6 +86,8 @@ func explain(err error) (m bilingual, ok bool) {
 		return bilingual{"thông số đặt chữ ký không hợp lệ (-placement, -signer-title, -signer-name, -seal-mm, …)", "the placement flags are invalid (-placement, -signer-title, -signer-name, -seal-mm, …)"}, true
 	case is(layout.ErrPlacementImage):
 		return bilingual{"không dùng được ảnh chữ ký hoặc con dấu (-image): cần ảnh PNG nền trong suốt", "the signature or seal image (-image) cannot be used: give a PNG with a transparent background"}, true
+	case is(layout.ErrUnreadable):
+		return bilingual{"không đọc được tệp PDF (không phải PDF, hỏng, mã hóa hoặc vượt giới hạn)", "not a readable PDF (not a PDF, damaged, encrypted or over a limit)"}, true
 	case is(layout.ErrDocument):
 		return bilingual{"không đọc được trang để đặt chữ ký", "the page to place the signature on cannot be read"}, true
 	case is(context.Canceled), is(errInterrupted):
