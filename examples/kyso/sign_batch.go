@@ -84,20 +84,20 @@ func batchInputs(dir string) ([]string, error) {
 func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 	names, err := batchInputs(f.batch.inDir)
 	if err != nil {
-		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		printFailure(c, "kyso sign", fmt.Errorf("-in-dir: %w", err))
 		return exitFailure
 	}
 	if len(names) == 0 {
-		fmt.Fprintf(c.stderr, "kyso sign: no PDF file in %s\n", f.batch.inDir)
+		fmt.Fprintf(c.stderr, "kyso sign: không có tệp PDF nào trong %s / no PDF file in %s\n", f.batch.inDir, f.batch.inDir)
 		return exitFailure
 	}
 	if err := os.MkdirAll(f.batch.outDir, 0o755); err != nil {
-		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		printFailure(c, "kyso sign", fmt.Errorf("-out-dir: %w", err))
 		return exitFailure
 	}
 	if a, err := os.Stat(f.batch.inDir); err == nil {
 		if b, err := os.Stat(f.batch.outDir); err == nil && os.SameFile(a, b) {
-			fmt.Fprintln(c.stderr, "kyso sign: -out-dir is -in-dir; the inputs are never modified")
+			fmt.Fprintln(c.stderr, "kyso sign: -out-dir là chính -in-dir; tệp đầu vào không bao giờ bị sửa / -out-dir is -in-dir; the inputs are never modified")
 			return exitUsage
 		}
 	}

@@ -368,3 +368,33 @@ func TestPKIServeCSC(t *testing.T) {
 		t.Fatal("serve did not stop on cancellation")
 	}
 }
+
+// TestSignCommandBatchDirectories: a missing -in-dir, one without a PDF, and -out-dir
+// the same directory as -in-dir reached by another path are said in Vietnamese and
+// English, and nothing is signed.
+func TestSignCommandBatchDirectories(t *testing.T) {
+	f := newCSCCmdFixture(t)
+	empty := filepath.Join(f.dir, "rong")
+	require.NoError(t, os.Mkdir(empty, 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(empty, "ghi-chu.txt"), []byte("x"), 0o600))
+	require.NoError(t, os.Symlink(empty, filepath.Join(f.dir, "lien-ket")))
+	for _, tc := range []struct {
+		name, in, out string
+		code          int
+		firstLine     string
+	}{
+		{"missing", filepath.Join(f.dir, "khong-co"), filepath.Join(f.dir, "o1"), exitFailure, "kyso sign: không tìm thấy tệp / file not found"},
+		{"no PDF", empty, filepath.Join(f.dir, "o2"), exitFailure, "kyso sign: không có tệp PDF nào trong " + empty + " / no PDF file in"},
+		{"same directory", empty, filepath.Join(f.dir, "lien-ket"), exitUsage, "kyso sign: -out-dir là chính -in-dir"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "same directory" {
+				require.NoError(t, os.WriteFile(filepath.Join(empty, "a.pdf"), pdftest.OnePage(10), 0o600))
+			}
+			code, stdout, stderr := runCLI(t, f.env, append([]string{"sign", "-in-dir", tc.in, "-out-dir", tc.out}, f.cscArgs("leader", "CSC_PIN")...)...)
+			assert.Equal(t, tc.code, code, "stdout: %s\nstderr: %s", stdout, stderr)
+			assert.True(t, strings.HasPrefix(stderr, tc.firstLine), "stderr: %s", stderr)
+			assert.Zero(t, f.srv.Calls("signatures/signHash"))
+		})
+	}
+}
