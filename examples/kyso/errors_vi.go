@@ -80,6 +80,8 @@ func explain(err error) (m bilingual, ok bool) {
 			"the signer block (title ô 7a, name ô 7b) was not found in the document: check -signer-title and -signer-name (kyso layout anchors FILE.pdf lists the blocks it finds), or place the signature with -page N -rect llx,lly,urx,ury"}, true
 	case errors.As(err, &pin), errors.As(err, &csc):
 		return bilingual{}, false // their own message is already in both languages
+	case errors.As(err, &spc) && spc.Field == "Font":
+		return bilingual{"không dùng được tệp phông chữ của -font: cần một tệp TrueType (.ttf), ví dụ Times New Roman của cơ quan", "the -font file cannot be used: give a TrueType (.ttf) file, e.g. the agency's Times New Roman"}, true
 	case errors.As(err, &spc) && spc.Field == "Page", is(signature.ErrPageNotFound):
 		return bilingual{"không có trang này trong tài liệu (-page đếm từ 1)", "the document has no such page (-page counts from 1)"}, true
 	case is(layout.ErrSpec):
