@@ -320,6 +320,22 @@ func TestTokenListCSC(t *testing.T) {
 	code, _, stderr = runCLI(t, map[string]string{"CSC_TOKEN": "wrong"}, "token", "list", "-csc", f.srv.URL, "-csc-auth-env", "CSC_TOKEN")
 	assert.Equal(t, exitFailure, code)
 	assert.Contains(t, stderr, "access token")
+	assert.True(t, strings.HasPrefix(stderr, "kyso token list: CSC credentials/list: dịch vụ ký số từ xa từ chối mã truy cập"), "Vietnamese first, no package prefix: %s", stderr)
+
+	// The API's own address (as kyso pki serve prints it) is taken back to the base the
+	// client appends /csc/v2/ to, for listing and for signing.
+	for _, u := range []string{f.srv.URL + "/csc/v2", f.srv.URL + "/csc/v2/", f.srv.URL + "/"} {
+		code, stdout, stderr = runCLI(t, f.env, "token", "list", "-csc", u, "-csc-auth-env", "CSC_TOKEN")
+		require.Equal(t, exitOK, code, "%s: %s", u, stderr)
+		assert.Contains(t, stdout, `credential "leader"`)
+	}
+	in := filepath.Join(f.dir, "in.pdf")
+	require.NoError(t, os.WriteFile(in, pdftest.OnePage(3), 0o600))
+	out := filepath.Join(f.dir, "out.pdf")
+	code, stdout, stderr = runCLI(t, f.env, "sign", "-in", in, "-out", out, "-csc", f.srv.URL+"/csc/v2/", "-csc-credential", "leader",
+		"-csc-auth-env", "CSC_TOKEN", "-csc-pin-env", "CSC_PIN")
+	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	assert.Equal(t, 1, pdfsigValid(t, out))
 	code, _, _ = runCLI(t, f.env, "token", "list", "-csc", f.srv.URL)
 	assert.Equal(t, exitUsage, code)
 	code, _, _ = runCLI(t, f.env, "token", "list", "-csc", f.srv.URL, "-csc-auth-env", "CSC_TOKEN", "-pin-env", "X")
