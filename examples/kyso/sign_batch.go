@@ -151,9 +151,12 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 	for i, n := range names {
 		docs[i] = kyso.BatchDocument{Input: filepath.Join(f.batch.inDir, n), Output: filepath.Join(f.batch.outDir, n)}
 	}
-	how := "one login"
-	if f.csc.set() {
+	how := "one key file opened once" // -p12 or -key: no login to count
+	switch {
+	case f.csc.set():
 		how = "one authorisation"
+	case f.pkcs11.set():
+		how = "one login"
 	}
 	fmt.Fprintf(c.stderr, "kyso sign: %d documents from %s, signed by %q with %s\n", len(docs), f.batch.inDir, s.Certificate().Subject.CommonName, how)
 	workers := 4

@@ -414,3 +414,19 @@ func TestSignCommandBatchDirectories(t *testing.T) {
 		})
 	}
 }
+
+// TestSignCommandBatchKeyFile: a batch signed with a key file says so in its summary,
+// not "one login" (there is no token to log in to).
+func TestSignCommandBatchKeyFile(t *testing.T) {
+	f := newCSCCmdFixture(t)
+	inDir, outDir := filepath.Join(f.dir, "in"), filepath.Join(f.dir, "out")
+	require.NoError(t, os.Mkdir(inDir, 0o700))
+	for i := range 2 {
+		require.NoError(t, os.WriteFile(filepath.Join(inDir, fmt.Sprintf("%d.pdf", i)), pdftest.OnePage(i), 0o600))
+	}
+	key, certs := writeHolder(t, f.dir, f.pki.Leader)
+	code, stdout, stderr := runCLI(t, nil, "sign", "-in-dir", inDir, "-out-dir", outDir, "-key", key, "-cert", certs)
+	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	assert.Contains(t, stdout, "signed 2 of 2 documents from "+inDir+" into "+outDir+" (one key file opened once)")
+	assert.NotContains(t, stdout+stderr, "login")
+}
