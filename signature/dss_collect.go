@@ -183,26 +183,7 @@ func (c *dssCollector) addPool(certs []*x509.Certificate) {
 // chain returns cert followed by its issuers as far as they are known, ending at a
 // self-signed certificate when the root is known.
 func (c *dssCollector) chain(cert *x509.Certificate) []*x509.Certificate {
-	out := []*x509.Certificate{cert}
-	for len(out) < maxChainLength {
-		cur := out[len(out)-1]
-		if selfSigned(cur) {
-			break
-		}
-		iss := findIssuer(cur, c.pool)
-		if iss == nil {
-			break
-		}
-		loop := false
-		for _, o := range out {
-			loop = loop || bytes.Equal(o.Raw, iss.Raw)
-		}
-		if loop {
-			break
-		}
-		out = append(out, iss)
-	}
-	return out
+	return cms.IssuerChain(cert, c.pool, maxChainLength)
 }
 
 func selfSigned(c *x509.Certificate) bool {

@@ -4,9 +4,15 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
+	"math/big"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -39,4 +45,44 @@ func TestSignatureAlgorithmOIDAndPSSParams(t *testing.T) {
 		assert.Equal(t, h, gotH)
 		assert.Equal(t, h.Size(), salt)
 	}
+}
+
+// IssuerChain gathers a certificate's chain from a pool, up to and including the
+// self-signed root, bounded by max; AddSignerChain and the DSS writer (signature) both
+// use it.
+func TestIssuerChain(t *testing.T) {
+	type node struct {
+		cert *x509.Certificate
+		key  *ecdsa.PrivateKey
+	}
+	issue := func(cn string, parent *node, ca bool) *node {
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		require.NoError(t, err)
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(int64(len(cn)) + 100), Subject: pkix.Name{CommonName: cn},
+			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: ca, BasicConstraintsValid: true,
+			KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature}
+		pt, pk := tmpl, key
+		if parent != nil {
+			pt, pk = parent.cert, parent.key
+		}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, pt, &key.PublicKey, pk)
+		require.NoError(t, err)
+		c, err := x509.ParseCertificate(der)
+		require.NoError(t, err)
+		return &node{c, key}
+	}
+	root := issue("Root", nil, true)
+	inter := issue("Intermediate", root, true)
+	leaf := issue("Leaf", inter, false)
+	names := func(cs []*x509.Certificate) (out []string) {
+		for _, c := range cs {
+			out = append(out, c.Subject.CommonName)
+		}
+		return out
+	}
+	pool := []*x509.Certificate{nil, leaf.cert, root.cert, inter.cert}
+	assert.Equal(t, []string{"Leaf", "Intermediate", "Root"}, names(IssuerChain(leaf.cert, pool, 10)))
+	assert.Equal(t, []string{"Leaf", "Intermediate"}, names(IssuerChain(leaf.cert, pool, 2)))
+	assert.Equal(t, []string{"Leaf", "Intermediate"}, names(IssuerChain(leaf.cert, []*x509.Certificate{inter.cert}, 10)), "root unknown")
+	assert.Equal(t, []string{"Root"}, names(IssuerChain(root.cert, pool, 10)))
 }
