@@ -131,6 +131,15 @@ func TestRoutes(t *testing.T) {
 	assert.Equal(t, http.StatusMethodNotAllowed, httptestRecorder(t, srv, "GET", "/api/prepare", "", "").Code)
 	assert.Equal(t, http.StatusNotFound, httptestRecorder(t, srv, "GET", "/nothing", "", "").Code)
 	assert.Equal(t, http.StatusOK, httptestRecorder(t, srv, "GET", "/", "", "").Code)
+	// A result page reloaded or bookmarked goes back to the form; another method on
+	// /verify is the portal's 405 page.
+	rec := httptestRecorder(t, srv, "GET", "/verify", "", "")
+	assert.Equal(t, http.StatusSeeOther, rec.Code)
+	assert.Equal(t, "/", rec.Header().Get("Location"))
+	rec = httptestRecorder(t, srv, "PUT", "/verify", "", "")
+	assert.Equal(t, http.StatusMethodNotAllowed, rec.Code)
+	assert.Equal(t, "GET, HEAD, POST", rec.Header().Get("Allow"))
+	assert.Contains(t, rec.Body.String(), "Phương thức không được hỗ trợ")
 	_, err = NewServer(Config{StateKey: []byte("short")})
 	assert.ErrorContains(t, err, "at least 32 bytes")
 }
