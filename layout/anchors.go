@@ -280,7 +280,10 @@ func findSigner(ctx context.Context, doc *pdf.Document, pages []pdf.Page, title,
 			break
 		}
 	}
-	who := strings.TrimSpace(strings.ReplaceAll(title, "\n", " / ") + " — " + name)
+	who := strings.TrimSpace(name)
+	if t := strings.TrimSpace(strings.ReplaceAll(title, "\n", " / ")); t != "" {
+		who = t + " — " + who
+	}
 	switch len(found) {
 	case 0:
 		return nil, &AnchorError{Err: ErrAnchorNotFound, Signer: who, Candidates: near}

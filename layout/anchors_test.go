@@ -68,6 +68,16 @@ func TestFindSignerErrors(t *testing.T) {
 	_, err = layout.FindSigner(ctx, bytes.NewReader(pdf), int64(len(pdf)), "PHÓ CHỦ TỊCH", "Hoàng Văn Thụ", nil)
 	assert.ErrorIs(t, err, layout.ErrAnchorNotFound)
 
+	// Searched by name alone and nothing close: the signer is the name, and what to do
+	// is said in both languages.
+	_, err = layout.FindSigner(ctx, bytes.NewReader(pdf), int64(len(pdf)), "", "Hoàng Văn Thụ", nil)
+	require.ErrorIs(t, err, layout.ErrAnchorNotFound)
+	require.True(t, errors.As(err, &ae))
+	assert.Equal(t, "Hoàng Văn Thụ", ae.Signer)
+	msg := (&layout.AnchorError{Err: layout.ErrAnchorNotFound, Signer: ae.Signer}).Error()
+	assert.Contains(t, msg, "hãy chỉ định trang và khung chữ ký")
+	assert.Contains(t, msg, "give the page and rectangle by hand")
+
 	_, err = layout.FindSigner(ctx, bytes.NewReader([]byte("not a pdf")), 9, "X", "Y", nil)
 	assert.ErrorIs(t, err, layout.ErrDocument)
 

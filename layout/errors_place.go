@@ -52,7 +52,7 @@ func (e *AnchorError) Error() string {
 			fmt.Fprintf(&b, " [trang/page %d: %q]", c.Page, strings.ReplaceAll(c.Text, "\n", " / "))
 		}
 	} else {
-		b.WriteString("; give the page and rectangle by hand (Spec.Page, Spec.Rect)")
+		b.WriteString("; không có dòng nào gần giống: hãy chỉ định trang và khung chữ ký (Spec.Page, Spec.Rect) / nothing came close: give the page and rectangle by hand (Spec.Page, Spec.Rect)")
 	}
 	return b.String()
 }

@@ -180,6 +180,19 @@ func TestVerifyIntegrityWording(t *testing.T) {
 		assert.NotContains(t, c.MessageEN, "forged")
 		assert.Contains(t, c.MessageEN, "byte-range")
 	})
+	for name, doc := range map[string][]byte{
+		"no /Contents":  patchLast(t, signed, "/Contents <", "/Contentx <"),
+		"no /ByteRange": patchLast(t, signed, "/ByteRange", "/ByteRangx"),
+	} {
+		t.Run(name+": says the structure, not a forgery", func(t *testing.T) {
+			c, s := integrity(t, doc, p)
+			assert.Equal(t, signature.TotalFailed, s.Indication)
+			assert.Equal(t, signature.CheckFailed, c.Result)
+			assert.NotContains(t, c.MessageEN, "forg")
+			assert.NotContains(t, c.MessageVI, "giả mạo")
+			assert.Contains(t, c.MessageEN, "structure is broken")
+		})
+	}
 	t.Run("revoked signer: the content is intact", func(t *testing.T) {
 		rev := newVTPKI(t, now.Add(-24*time.Hour), now.Add(365*24*time.Hour))
 		rev.revoked[rev.leader.SerialNumber.String()] = now.Add(-time.Hour)

@@ -76,6 +76,12 @@
 // says "changed or forged" only when a digest or signature value fails; any other
 // failure names what failed. COMPATIBILITY.md compares the verdicts with pyHanko's.
 //
+// Report.WriteText shows, for each signature, what Thông tư 15/2025/TT-BKHCN lists for
+// a verifier to display. That circular implements Nghị định 23/2025/NĐ-CP Điều 17
+// (public signatures, a trust path to the national NEAC root) and does not bind
+// signatures under the government-dedicated ("công vụ") CA, which Nghị định
+// 68/2024/NĐ-CP governs: kyso follows it as good practice, and the text report says so.
+//
 // Signatures other tools made are verified as they are: the legacy SubFilters
 // adbe.pkcs7.sha1 and adbe.x509.rsa_sha1 (ISO 32000-1 §12.8.3), SHA-1 signatures
 // (verified first, then INDETERMINATE/CRYPTO_CONSTRAINTS_FAILURE), and time-stamp

@@ -80,16 +80,9 @@ func newDSSBuilder(doc *pdf.Document, u *pdf.Update) (*dssBuilder, error) {
 				continue // streams are always indirect; anything else is junk
 			}
 			b.arrays[i].refs = append(b.arrays[i].refs, ref)
-			st, ok := resolveQuiet(doc, ref).(*pdf.Stream)
-			if !ok {
-				continue
+			if data, ok := dssStreamData(doc, ref, &total, maxExistingDSSBytes); ok {
+				b.arrays[i].byHash[sha256.Sum256(data)] = ref
 			}
-			data, err := doc.StreamData(st)
-			if err != nil || total+len(data) > maxExistingDSSBytes {
-				continue
-			}
-			total += len(data)
-			b.arrays[i].byHash[sha256.Sum256(data)] = ref
 		}
 	}
 	if vri, ok := resolveQuiet(doc, old.Get("VRI")).(pdf.Dict); ok {

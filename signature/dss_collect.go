@@ -75,8 +75,8 @@ func findDSSSubjects(doc *pdf.Document, extra []*x509.Certificate) ([]dssSubject
 	return subs, warns, nil
 }
 
-// existingDSSCertificates returns the certificates already in the document's /DSS
-// /Certs (at most maxPoolCerts, within maxExistingDSSBytes): candidates for a
+// existingDSSCertificates returns the certificates already in the document's DSS,
+// /Certs and /VRI /Cert (at most maxPoolCerts, within maxExistingDSSBytes): candidates for a
 // certificate a time-stamp token leaves out, which another tool put there.
 func existingDSSCertificates(doc *pdf.Document) []*x509.Certificate {
 	cat, err := doc.Catalog()
@@ -87,27 +87,8 @@ func existingDSSCertificates(doc *pdf.Document) []*x509.Certificate {
 	if !ok {
 		return nil
 	}
-	arr, _ := resolveQuiet(doc, dss.Get("Certs")).(pdf.Array)
-	var out []*x509.Certificate
 	total := 0
-	for _, e := range arr {
-		if len(out) >= maxPoolCerts {
-			break
-		}
-		st, ok := resolveQuiet(doc, e).(*pdf.Stream)
-		if !ok {
-			continue
-		}
-		data, err := doc.StreamData(st)
-		if err != nil || total+len(data) > maxExistingDSSBytes {
-			continue
-		}
-		total += len(data)
-		if c, err := x509.ParseCertificate(data); err == nil {
-			out = append(out, c)
-		}
-	}
-	return out
+	return dssCertificates(doc, dss, &total, maxExistingDSSBytes, maxPoolCerts)
 }
 
 // dssSubjectOf reads the certificates to validate from a /Contents value: a CMS
@@ -202,26 +183,7 @@ func (c *dssCollector) addPool(certs []*x509.Certificate) {
 // chain returns cert followed by its issuers as far as they are known, ending at a
 // self-signed certificate when the root is known.
 func (c *dssCollector) chain(cert *x509.Certificate) []*x509.Certificate {
-	out := []*x509.Certificate{cert}
-	for len(out) < maxChainLength {
-		cur := out[len(out)-1]
-		if selfSigned(cur) {
-			break
-		}
-		iss := findIssuer(cur, c.pool)
-		if iss == nil {
-			break
-		}
-		loop := false
-		for _, o := range out {
-			loop = loop || bytes.Equal(o.Raw, iss.Raw)
-		}
-		if loop {
-			break
-		}
-		out = append(out, iss)
-	}
-	return out
+	return cms.IssuerChain(cert, c.pool, maxChainLength)
 }
 
 func selfSigned(c *x509.Certificate) bool {

@@ -34,8 +34,8 @@ func fmtTime(t time.Time) string {
 // first, the English text says the same.
 
 func msgByteRangeMissing() msg {
-	return mf("Thiếu /ByteRange hoặc /ByteRange không phải là mảng số nguyên: không xác định được phần được ký (giả mạo chữ ký).",
-		"/ByteRange is missing or not an array of integers: the signed part cannot be determined (signature forgery).")
+	return mf("Thiếu /ByteRange hoặc /ByteRange không phải là mảng số nguyên: không xác định được phần được ký.",
+		"/ByteRange is missing or not an array of integers: the signed part cannot be determined.")
 }
 
 func msgByteRangeShape(n int) msg {
@@ -69,8 +69,8 @@ func msgSignatureShared(others string) msg {
 }
 
 func msgContentsMissing() msg {
-	return mf("Thiếu /Contents hoặc /Contents rỗng: không có giá trị chữ ký (giả mạo chữ ký).",
-		"/Contents is missing or empty: there is no signature value (universal signature forgery).")
+	return mf("Thiếu /Contents hoặc /Contents rỗng: không có giá trị chữ ký; trường có vẻ đã ký nhưng không mang chữ ký nào.",
+		"/Contents is missing or empty: there is no signature value; the field looks signed but carries no signature.")
 }
 
 func msgContentsGap(detail string) msg {

@@ -142,6 +142,27 @@ func TestVerifyDocTimestampWithoutTSACertificate(t *testing.T) {
 	p.tsaNoCerts, p.tsaForge = false, true
 	forged := addDocTimestamp(t, p, signed, now)
 	p.tsaForge = false
+	// A token that is not DER at all (its first byte turned from SEQUENCE to SET):
+	// a structure that fails, not a value.
+	unreadable := bytes.Clone(withDSS)
+	br, _ := lastByteRange(t, unreadable)
+	require.Equal(t, "30", strings.ToLower(string(unreadable[br[1]+1:br[1]+3])))
+	copy(unreadable[br[1]+1:], "31")
+	// A token whose SignerInfo names a digest algorithm outside the policy's table
+	// (SHA3-224 for SHA-256; the field is not signed): the value cannot be checked,
+	// INDETERMINATE/CRYPTO_CONSTRAINTS_FAILURE, not a forgery.
+	unknownAlg := bytes.Clone(withDSS)
+	br, _ = lastByteRange(t, unknownAlg)
+	hole := strings.ToLower(string(unknownAlg[br[1]:br[2]]))
+	at := -1
+	for _, pat := range []string{"06096086480165030402010500a0", "0609608648016503040201a0"} {
+		if i := strings.LastIndex(hole, pat); i >= 0 {
+			at = int(br[1]) + i + len("060960864801650304020")
+			break
+		}
+	}
+	require.Positive(t, at, "the SignerInfo's digest algorithm")
+	unknownAlg[at] = '7'
 
 	cases := []struct {
 		name          string
@@ -150,6 +171,8 @@ func TestVerifyDocTimestampWithoutTSACertificate(t *testing.T) {
 		wantSub       signature.SubIndication
 		wantIntegrity signature.CheckResult
 	}{
+		{"token unreadable", unreadable, signature.TotalFailed, signature.FormatFailure, signature.CheckFailed},
+		{"token digest algorithm unknown", unknownAlg, signature.Indeterminate, signature.CryptoConstraintsFailure, signature.CheckIndeterminate},
 		{"TSA certificate nowhere", lta, signature.Indeterminate, signature.NoSigningCertificateFound, signature.CheckIndeterminate},
 		{"TSA certificate in the DSS", withDSS, signature.TotalPassed, "", signature.CheckPassed},
 		{"TSA signature value forged", forged, signature.TotalFailed, signature.SigCryptoFailure, signature.CheckFailed},
@@ -165,11 +188,11 @@ func TestVerifyDocTimestampWithoutTSACertificate(t *testing.T) {
 			in, ok := ts.Check(signature.CheckIntegrity)
 			require.True(t, ok)
 			assert.Equal(t, tc.wantIntegrity, in.Result, in.MessageEN)
-			if tc.wantIntegrity != signature.CheckFailed {
+			if tc.wantIntegrity != signature.CheckFailed || tc.wantSub != signature.SigCryptoFailure {
 				assert.NotContains(t, in.MessageEN, "forged")
 				assert.NotContains(t, in.MessageVI, "giả mạo")
 			}
-			if tc.wantInd == signature.Indeterminate {
+			if tc.wantSub == signature.NoSigningCertificateFound {
 				md, ok := ts.Check(signature.CheckMessageDigest)
 				require.True(t, ok)
 				assert.Equal(t, signature.CheckPassed, md.Result, "the imprint is still compared")

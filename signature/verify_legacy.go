@@ -7,7 +7,6 @@ import (
 	"crypto/subtle"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/asn1"
 	"errors"
 	"fmt"
 	"math/big"
@@ -79,14 +78,14 @@ func (v *verifier) parseX509RSASHA1(s *sigState) flow {
 		}
 		// The hash is the one the DigestInfo inside the value names; a value that
 		// does not open is checked (and fails) as SHA-1, the SubFilter's own.
-		si.Hash = digestInfoHash(pub, sig)
+		si.Hash = cms.DigestInfoHash(pub, sig)
 		s.pkcs1Opened = si.Hash != 0
 	} else if issuer, serial, pub, ok := rawCertFields(raws[0]); ok {
 		// crypto/x509 refuses the signer's certificate (a negative serial number,
 		// …): findSignerCertificate says why, and checks the value with its key.
 		si.Issuer, si.SerialNumber = issuer, serial
 		if rsaPub, ok := pub.(*rsa.PublicKey); ok {
-			si.Hash = digestInfoHash(rsaPub, sig)
+			si.Hash = cms.DigestInfoHash(rsaPub, sig)
 		}
 	} else {
 		return s.failFormat(CheckCMSFormat, msgPKCS1Parse(errors.New("the first /Cert entry is not an X.509 certificate")))
@@ -117,46 +116,6 @@ func pkcs1Value(contents []byte) ([]byte, error) {
 		}
 	}
 	return bytes.Clone(sig), nil
-}
-
-// digestInfoHash opens an RSA PKCS#1 v1.5 signature value with pub and returns the
-// hash its DigestInfo names, or 0 when the value does not open to a PKCS#1 v1.5
-// encoding (it is then a bad signature, which the value check reports). It only finds
-// out which digest to compute; the value itself is verified by cms.CheckDigestSignature.
-func digestInfoHash(pub *rsa.PublicKey, sig []byte) crypto.Hash {
-	if pub.N == nil || pub.N.Sign() <= 0 || pub.E <= 0 {
-		return 0
-	}
-	k := (pub.N.BitLen() + 7) / 8
-	if len(sig) != k {
-		return 0
-	}
-	c := new(big.Int).SetBytes(sig)
-	if c.Cmp(pub.N) >= 0 {
-		return 0
-	}
-	em := new(big.Int).Exp(c, big.NewInt(int64(pub.E)), pub.N).FillBytes(make([]byte, k))
-	if em[0] != 0 || em[1] != 1 {
-		return 0
-	}
-	i := 2
-	for i < len(em) && em[i] == 0xff {
-		i++
-	}
-	if i < 10 || i >= len(em) || em[i] != 0 {
-		return 0
-	}
-	in := cryptobyte.String(em[i+1:])
-	var di, alg cryptobyte.String
-	var oid asn1.ObjectIdentifier
-	if !in.ReadASN1(&di, cbasn1.SEQUENCE) || !di.ReadASN1(&alg, cbasn1.SEQUENCE) || !alg.ReadASN1ObjectIdentifier(&oid) {
-		return 0
-	}
-	h := algorithm.HashFromOID(oid)
-	if h == 0 || !h.Available() {
-		return 0
-	}
-	return h
 }
 
 // checkEncapsulatedDigest: an adbe.pkcs7.sha1 signature encapsulates the SHA-1 digest

@@ -7,24 +7,10 @@ import (
 	"crypto/sha256"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-// digestInfoHash finds the hash a PKCS#1 v1.5 value names, and nothing for values
-// that do not open to one.
-func TestDigestInfoHash(t *testing.T) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	require.NoError(t, err)
-	d := sha256.Sum256([]byte("byte ranges"))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, d[:])
-	require.NoError(t, err)
-	assert.Equal(t, crypto.SHA256, digestInfoHash(&key.PublicKey, sig))
-	other, err := rsa.GenerateKey(rand.Reader, 2048)
-	require.NoError(t, err)
-	assert.Zero(t, digestInfoHash(&other.PublicKey, sig), "another key opens it to noise")
-	assert.Zero(t, digestInfoHash(&key.PublicKey, sig[1:]), "wrong length")
-}
+	"github.com/kyso-go/kyso/internal/cms"
+)
 
 // FuzzLegacyPKCS1 feeds the adbe.x509.rsa_sha1 readers (the /Contents OCTET STRING and
 // the opened DigestInfo) outside input: an error or zero, never a panic.
@@ -42,7 +28,7 @@ func FuzzLegacyPKCS1(f *testing.F) {
 		if err != nil {
 			return
 		}
-		digestInfoHash(&key.PublicKey, v)
+		cms.DigestInfoHash(&key.PublicKey, v)
 		rawCertFields(contents)
 	})
 }

@@ -104,13 +104,14 @@ func TestVerifyPdfcpuSignedSamples(t *testing.T) {
 		// uncheckedResponder: the report must carry the warning that a delegated
 		// responder's own status could not be checked (RFC 6960 §4.2.2.2.1).
 		uncheckedResponder bool
+		level              signature.Level // when set, the signature's level
 	}{
 		// B-B, expired, no trusted root: the path is the reason (ETSI builds it first).
-		{"ETSI.CAdES.detached/testPAdES_BB.pdf", nil, false, []want{{signature.Indeterminate, signature.NoCertificateChainFound, signature.CheckValidAtSigning, signature.CheckIndeterminate}}, false, false},
+		{"ETSI.CAdES.detached/testPAdES_BB.pdf", nil, false, []want{{signature.Indeterminate, signature.NoCertificateChainFound, signature.CheckValidAtSigning, signature.CheckIndeterminate}}, false, false, ""},
 		// B-T whose token carries no TSA certificate and no DSS: the token cannot be
 		// checked (NO_SIGNING_CERTIFICATE_FOUND for it), the signature is judged
 		// without it. The signer's CA is not in the file: no path even with the root.
-		{"ETSI.CAdES.detached/testPAdES_BT.pdf", uaRoot, false, []want{{signature.Indeterminate, signature.NoCertificateChainFound, signature.CheckTimestamp, signature.CheckIndeterminate}}, false, false},
+		{"ETSI.CAdES.detached/testPAdES_BT.pdf", uaRoot, false, []want{{signature.Indeterminate, signature.NoCertificateChainFound, signature.CheckTimestamp, signature.CheckIndeterminate}}, false, false, ""},
 		// B-LT: the TSA certificate is in the DSS; with the root trusted the token
 		// proves the signing time. The DSS's OCSP responses come from delegated
 		// responders without id-pkix-ocsp-nocheck whose own status is not in the
@@ -129,19 +130,24 @@ func TestVerifyPdfcpuSignedSamples(t *testing.T) {
 		// B-LTA: the document time-stamp's token carries no certificate either.
 		{"ETSI.CAdES.detached/testPAdES_BLTA.pdf", nil, false, []want{
 			{signature.Indeterminate, signature.NoCertificateChainFound, signature.CheckTimestamp, signature.CheckIndeterminate},
-			{signature.Indeterminate, signature.NoCertificateChainFound, signature.CheckSignatureValue, signature.CheckPassed}}, false, false},
+			{signature.Indeterminate, signature.NoCertificateChainFound, signature.CheckSignatureValue, signature.CheckPassed}}, false, false, ""},
 		{"ETSI.CAdES.detached/testPAdES_BLTA.pdf", uaRoot, true, []want{
 			{signature.TotalPassed, "", signature.CheckTimestamp, signature.CheckPassed},
-			{signature.TotalPassed, "", signature.CheckIntegrity, signature.CheckPassed}}, false, true},
+			{signature.TotalPassed, "", signature.CheckIntegrity, signature.CheckPassed}}, false, true, ""},
 		{"ETSI.CAdES.detached/testPAdES_BLTA.pdf", uaRoot, false, []want{
 			{signature.TotalPassed, "", signature.CheckTimestamp, signature.CheckPassed},
-			{signature.TotalPassed, "", signature.CheckIntegrity, signature.CheckPassed}}, false, true},
+			{signature.TotalPassed, "", signature.CheckIntegrity, signature.CheckPassed}}, false, true, ""},
+		// B-LTA with RequireResponderStatus and a missing status a warning: the DSS's
+		// OCSP answers do not count, so both pass at B-T (COMPATIBILITY.md).
+		{file: "ETSI.CAdES.detached/testPAdES_BLTA.pdf", roots: uaRoot, lax: true, strict: true, level: signature.LevelBT, want: []want{
+			{signature.TotalPassed, "", signature.CheckTimestamp, signature.CheckPassed},
+			{signature.TotalPassed, "", signature.CheckIntegrity, signature.CheckPassed}}},
 		// SHA-1 PKCS#7 from Acrobat-era tools: verified, then below the policy.
-		{"adbe.pkcs7.detached/sample1.pdf", nil, false, []want{{signature.Indeterminate, signature.CryptoConstraintsFailure, signature.CheckSignatureValue, signature.CheckPassed}}, false, false},
-		{"adbe.pkcs7.detached/sample2.pdf", nil, false, []want{{signature.Indeterminate, signature.CryptoConstraintsFailure, signature.CheckSignatureValue, signature.CheckPassed}}, false, false},
+		{"adbe.pkcs7.detached/sample1.pdf", nil, false, []want{{signature.Indeterminate, signature.CryptoConstraintsFailure, signature.CheckSignatureValue, signature.CheckPassed}}, false, false, ""},
+		{"adbe.pkcs7.detached/sample2.pdf", nil, false, []want{{signature.Indeterminate, signature.CryptoConstraintsFailure, signature.CheckSignatureValue, signature.CheckPassed}}, false, false, ""},
 		// adbe.x509.rsa_sha1: the value verifies with the key of a certificate that
 		// has a negative serial number, which crypto/x509 refuses.
-		{"adbe.x509.rsa_sha1/sample01.pdf", nil, false, []want{{signature.Indeterminate, signature.CertificateChainFailure, signature.CheckSignatureValue, signature.CheckIndeterminate}}, false, false},
+		{"adbe.x509.rsa_sha1/sample01.pdf", nil, false, []want{{signature.Indeterminate, signature.CertificateChainFailure, signature.CheckSignatureValue, signature.CheckIndeterminate}}, false, false, ""},
 	}
 	for _, tc := range cases {
 		name := tc.file
@@ -167,6 +173,13 @@ func TestVerifyPdfcpuSignedSamples(t *testing.T) {
 				c, ok := s.Check(w.check)
 				if assert.True(t, ok, "%d: no %s check", i, w.check) {
 					assert.Equal(t, w.res, c.Result, "%d: %s", i, c.MessageEN)
+				}
+			}
+			if tc.level != "" {
+				for _, s := range rep.Signatures {
+					if s.Kind != signature.KindDocTimestamp {
+						assert.Equal(t, tc.level, s.Level, "%s", s.Field)
+					}
 				}
 			}
 			text := reportText(t, rep)

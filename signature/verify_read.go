@@ -44,55 +44,13 @@ func (v *verifier) readDSS() {
 		var out [][]byte
 		arr, _ := resolveQuiet(v.doc, dss.Get(key)).(pdf.Array)
 		for _, e := range arr {
-			st, ok := resolveQuiet(v.doc, e).(*pdf.Stream)
-			if !ok {
-				continue
+			if data, ok := dssStreamData(v.doc, e, &total, maxDSSBytes); ok {
+				out = append(out, data)
 			}
-			data, err := v.doc.StreamData(st)
-			if err != nil || total+len(data) > maxDSSBytes {
-				continue
-			}
-			total += len(data)
-			out = append(out, data)
 		}
 		return out
 	}
-	seen := map[string]bool{}
-	addCert := func(der []byte) {
-		if seen[string(der)] {
-			return
-		}
-		seen[string(der)] = true
-		if c, err := x509.ParseCertificate(der); err == nil {
-			v.dss.certs = append(v.dss.certs, c)
-		}
-	}
-	for _, der := range streams("Certs") {
-		addCert(der)
-	}
-	// The VRI dictionaries' /Cert arrays normally repeat /Certs; a writer that put a
-	// certificate (a TSA's, say) only there still made it available.
-	if vri, ok := asDict(resolveQuiet(v.doc, dss.Get("VRI"))); ok {
-		for _, k := range vri.Keys() {
-			entry, ok := asDict(resolveQuiet(v.doc, vri.Get(k)))
-			if !ok {
-				continue
-			}
-			arr, _ := resolveQuiet(v.doc, entry.Get("Cert")).(pdf.Array)
-			for _, c := range arr {
-				st, ok := resolveQuiet(v.doc, c).(*pdf.Stream)
-				if !ok {
-					continue
-				}
-				data, err := v.doc.StreamData(st)
-				if err != nil || total+len(data) > maxDSSBytes {
-					continue
-				}
-				total += len(data)
-				addCert(data)
-			}
-		}
-	}
+	v.dss.certs = dssCertificates(v.doc, dss, &total, maxDSSBytes, 0)
 	v.dss.ocsps = streams("OCSPs")
 	v.dss.crls = streams("CRLs")
 }

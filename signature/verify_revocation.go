@@ -11,7 +11,6 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
-	"golang.org/x/crypto/ocsp"
 
 	"github.com/kyso-go/kyso/internal/evidence"
 )
@@ -126,7 +125,7 @@ func fetchRevocation(ctx context.Context, src RevocationSource, cert, issuer *x5
 		d.ocsps = append(d.ocsps, der)
 		// A delegated responder without id-pkix-ocsp-nocheck: its own status comes
 		// from its CRL (RFC 6960 §4.2.2.2.1), never from OCSP (never from itself).
-		if rc := uncheckedResponder(der, issuer); rc != nil {
+		if rc := evidence.DelegatedResponderWithoutNoCheck(der, issuer, maxOCSPSize); rc != nil {
 			if crls, _ := src.CRLs(ctx, rc, issuer); len(crls) > 0 {
 				d.crls = append(d.crls, crls...)
 			}
@@ -140,22 +139,6 @@ func fetchRevocation(ctx context.Context, src RevocationSource, cert, issuer *x5
 		whys = append(whys, "CRL: "+err.Error())
 	}
 	return d, joinWhys(whys)
-}
-
-// uncheckedResponder returns the certificate of the delegated responder that signed
-// the OCSP response der when it is issued by issuer and lacks id-pkix-ocsp-nocheck,
-// else nil. The response is judged later, by internal/evidence; this only says whose
-// status is worth fetching.
-func uncheckedResponder(der []byte, issuer *x509.Certificate) *x509.Certificate {
-	if len(der) > maxOCSPSize {
-		return nil
-	}
-	resp, err := ocsp.ParseResponse(der, nil)
-	if err != nil || resp.Certificate == nil || resp.Certificate.Equal(issuer) ||
-		!bytes.Equal(resp.Certificate.RawIssuer, issuer.RawSubject) || evidence.HasOCSPNoCheck(resp.Certificate) {
-		return nil
-	}
-	return resp.Certificate
 }
 
 // oidAdbeRevocationInfoArchival is Adobe's signed attribute carrying CRLs and OCSP

@@ -50,6 +50,10 @@ func (v *verifier) finishDocTimestamp(s *sigState) {
 			name, res = CheckSigningCert, CheckIndeterminate
 		case ChainConstraintsFailure:
 			name, res = CheckKeyUsage, CheckIndeterminate
+		case CryptoConstraintsFailure:
+			// An algorithm outside the policy: the value was not checked, so this
+			// is no forgery (integrityVerdict words a failed value as one).
+			name = CheckAlgorithms
 		}
 		rep.add(name, res, msgDocTimestampFail(err))
 		rep.fail(ind, sub)

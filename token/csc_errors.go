@@ -101,7 +101,7 @@ func (e *CSCError) Error() string {
 	case CSCLocked:
 		b.WriteString("khóa ký số từ xa đã bị khóa do xác thực sai quá số lần cho phép; liên hệ nhà cung cấp dịch vụ để mở khóa / the remote credential is locked after too many failed authorisations; ask the service provider to unlock it")
 	case CSCDisabled:
-		b.WriteString("khóa ký số từ xa không dùng được (bị vô hiệu hóa hoặc chứng thư số hết hạn) / the remote credential is disabled or its certificate expired")
+		b.WriteString("khóa ký số từ xa không dùng được (bị vô hiệu hóa, bị khóa do nhập sai mã PIN, hoặc chứng thư số hết hạn); liên hệ nhà cung cấp dịch vụ / the remote credential is disabled (or locked after wrong PINs) or its certificate expired; ask the service provider")
 	case CSCSADExpired:
 		b.WriteString("phiên xác thực ký (SAD) đã hết hạn hoặc đã dùng hết; cần xác thực lại / the signature authorisation (SAD) expired or is used up; authorise again")
 	case CSCRateLimited:

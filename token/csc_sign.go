@@ -13,29 +13,22 @@ import (
 	"fmt"
 	"io"
 	"math/big"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/kyso-go/kyso/internal/algorithm"
-	"golang.org/x/crypto/cryptobyte"
-	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+	"github.com/kyso-go/kyso/internal/cms"
 )
 
-// Object identifiers of the CSC requests (signAlgo). The hash identifiers
-// (hashAlgorithmOID) come from the module's one table, internal/algorithm.
-const (
-	oidRSAEncryption   = "1.2.840.113549.1.1.1"
-	oidRSAPSS          = "1.2.840.113549.1.1.10"
-	oidMGF1            = "1.2.840.113549.1.1.8"
-	oidSHA256WithRSA   = "1.2.840.113549.1.1.11"
-	oidSHA384WithRSA   = "1.2.840.113549.1.1.12"
-	oidSHA512WithRSA   = "1.2.840.113549.1.1.13"
-	oidECPublicKey     = "1.2.840.10045.2.1"
-	oidECDSAWithSHA256 = "1.2.840.10045.4.3.2"
-	oidECDSAWithSHA384 = "1.2.840.10045.4.3.3"
-	oidECDSAWithSHA512 = "1.2.840.10045.4.3.4"
+// Object identifiers of the CSC requests (signAlgo), from internal/cms. The hash
+// identifiers (hashAlgorithmOID) come from the module's one table, internal/algorithm;
+// the signature algorithm of a hash and key type (sha256WithRSAEncryption, …) and the
+// RSASSA-PSS parameters from internal/cms, which signs CMS with the same.
+var (
+	oidRSAEncryption = cms.OIDRSAEncryption.String()
+	oidRSAPSS        = cms.OIDRSASSAPSS.String()
+	oidECPublicKey   = cms.OIDECPublicKey.String()
 )
 
 // CSCHashOID returns the object identifier CSC requests use for h ("" if unknown):
@@ -293,9 +286,10 @@ func chooseAlgorithm(pub crypto.PublicKey, offered []string, opts crypto.SignerO
 			if salt > (k.N.BitLen()-1+7)/8-h.Size()-2 {
 				return nil, fmt.Errorf("%w: PSS salt of %d bytes too long for the key", ErrUnsupportedOptions, salt)
 			}
-			return &cscAlgorithm{signAlgo: oidRSAPSS, params: cscPSSParams(hashOID, salt), hashOID: hashOID}, nil
+			hid, _ := algorithm.RemoteHashOID(h)
+			return &cscAlgorithm{signAlgo: oidRSAPSS, params: cms.PSSParams(hid, salt), hashOID: hashOID}, nil
 		}
-		withHash := map[crypto.Hash]string{crypto.SHA256: oidSHA256WithRSA, crypto.SHA384: oidSHA384WithRSA, crypto.SHA512: oidSHA512WithRSA}[h]
+		withHash := compositeOID(pub, h)
 		if withHash != "" && len(offered) > 0 && has(withHash) {
 			return &cscAlgorithm{signAlgo: withHash}, nil
 		}
@@ -307,7 +301,7 @@ func chooseAlgorithm(pub crypto.PublicKey, offered []string, opts crypto.SignerO
 		if isPSS {
 			return nil, fmt.Errorf("%w: RSA-PSS options for an ECDSA key", ErrUnsupportedOptions)
 		}
-		withHash := map[crypto.Hash]string{crypto.SHA256: oidECDSAWithSHA256, crypto.SHA384: oidECDSAWithSHA384, crypto.SHA512: oidECDSAWithSHA512}[h]
+		withHash := compositeOID(pub, h)
 		if withHash != "" && len(offered) > 0 && has(withHash) {
 			return &cscAlgorithm{signAlgo: withHash}, nil
 		}
@@ -319,44 +313,12 @@ func chooseAlgorithm(pub crypto.PublicKey, offered []string, opts crypto.SignerO
 	return nil, fmt.Errorf("%w: %T", ErrUnsupportedKey, pub)
 }
 
-// cscPSSParams encodes RSASSA-PSS-params (RFC 8017 A.2.3) with MGF1 over the same hash.
-func cscPSSParams(hashOID string, salt int) []byte {
-	oid := func(b *cryptobyte.Builder, s string) {
-		b.AddASN1ObjectIdentifier(mustOID(s))
+// compositeOID is the signature algorithm of h with pub's key type (dotted), or "".
+func compositeOID(pub crypto.PublicKey, h crypto.Hash) string {
+	if oid, ok := cms.SignatureAlgorithmOID(pub, h); ok {
+		return oid.String()
 	}
-	hashAlg := func(b *cryptobyte.Builder) {
-		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-			oid(b, hashOID)
-			b.AddASN1NULL()
-		})
-	}
-	var b cryptobyte.Builder
-	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), hashAlg)
-		b.AddASN1(cbasn1.Tag(1).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
-			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-				oid(b, oidMGF1)
-				hashAlg(b)
-			})
-		})
-		b.AddASN1(cbasn1.Tag(2).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
-			b.AddASN1Int64(int64(salt))
-		})
-	})
-	return b.BytesOrPanic()
-}
-
-// mustOID parses one of the constant dotted OIDs above.
-func mustOID(s string) asn1.ObjectIdentifier {
-	var oid asn1.ObjectIdentifier
-	for _, part := range strings.Split(s, ".") {
-		n, err := strconv.Atoi(part)
-		if err != nil {
-			panic("token: bad OID constant " + s)
-		}
-		oid = append(oid, n)
-	}
-	return oid
+	return ""
 }
 
 // SignHash calls signatures/signHash with the SAD of auth for hashes, made with the

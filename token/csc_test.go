@@ -320,6 +320,7 @@ func TestCSCFaults(t *testing.T) {
 		assert.NoError(t, err, "another credential is not affected")
 		_, err = f.client.Signer(ctx, "rsa", fixedAuth("123456", ""))
 		assert.ErrorIs(t, err, ErrCSCCredentialDisabled, "credentials/info reports the locked key disabled")
+		assert.ErrorContains(t, err, "bị khóa do nhập sai mã PIN", "the user is told a lock-out may be why")
 		// A batch with a wrong PIN authorises once, not once per group.
 		f.srv.Unlock("rsa")
 		f.srv.ResetCalls()

@@ -61,7 +61,7 @@ func layoutFile(c *cli, fs *cmdFlags, args []string) (*inputPDF, int64, int, boo
 	}
 	f, err := openInputPDF(c, fs.Arg(0))
 	if err != nil {
-		fmt.Fprintf(c.stderr, "kyso layout: %v\n", err)
+		printFailure(c, fs.name, err)
 		return nil, 0, layoutUnreadable, false
 	}
 	return f, f.size, 0, true
@@ -78,7 +78,7 @@ func layoutCheck(ctx context.Context, c *cli, args []string) int {
 	defer f.Close()
 	rep, err := layout.Check(ctx, f, size, &layout.CheckOptions{SealDiameterMM: *sealMM})
 	if err != nil {
-		fmt.Fprintf(c.stderr, "kyso layout check: %v\n", err)
+		printFailure(c, "kyso layout check", err)
 		if errors.Is(err, layout.ErrUnreadable) {
 			return layoutUnreadable
 		}
@@ -144,7 +144,7 @@ func layoutAnchors(ctx context.Context, c *cli, args []string) int {
 	}
 	m, err := layout.Measure(ctx, f, size, nil)
 	if err != nil {
-		fmt.Fprintf(c.stderr, "kyso layout anchors: %v\n", err)
+		printFailure(c, "kyso layout anchors", err)
 		if errors.Is(err, layout.ErrUnreadable) {
 			return layoutUnreadable
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 
 	"github.com/kyso-go/kyso"
 	"github.com/kyso-go/kyso/certstatus"
@@ -65,17 +66,30 @@ func explain(err error) (m bilingual, ok bool) {
 			fmt.Sprintf("chưa có mật khẩu cho %s: đặt mật khẩu vào một biến môi trường và chỉ tên biến bằng %s TÊN_BIẾN", vi(ms.what), ms.flag),
 			fmt.Sprintf("no password was given for %s: put it in an environment variable and name it with %s VAR", ms.what, ms.flag)}, true
 	case errors.As(err, &ms):
+		secretVi, secretEn := secretKind(ms.flag)
 		return bilingual{
-			fmt.Sprintf("biến môi trường %s (của %s) trống hoặc chưa đặt, nên không có mật khẩu: đặt nó trước khi chạy, ví dụ read -rs %s; export %s", ms.variable, ms.flag, ms.variable, ms.variable),
-			fmt.Sprintf("environment variable %s (named by %s) is empty or not set, so no password was given: set it before running, e.g. read -rs %s; export %s", ms.variable, ms.flag, ms.variable, ms.variable)}, true
-	case errors.As(err, &pin), errors.As(err, &csc), errors.As(err, &anc):
+			fmt.Sprintf("biến môi trường %s (của %s) trống hoặc chưa đặt, nên không có %s: đặt nó trước khi chạy, ví dụ read -rs %s; export %s", ms.variable, ms.flag, secretVi, ms.variable, ms.variable),
+			fmt.Sprintf("environment variable %s (named by %s) is empty or not set, so no %s was given: set it before running, e.g. read -rs %s; export %s", ms.variable, ms.flag, secretEn, ms.variable, ms.variable)}, true
+	case errors.As(err, &anc) && errors.Is(anc, layout.ErrAnchorAmbiguous):
+		return bilingual{
+			"khối chữ ký của người ký (chức vụ ô 7a, họ tên ô 7b) xuất hiện nhiều lần: ghi đủ -signer-title và -signer-name, hoặc chọn trang bằng -page N (kyso layout anchors TỆP.pdf liệt kê các khối tìm thấy)",
+			"the signer block (title ô 7a, name ô 7b) appears more than once: give both -signer-title and -signer-name, or the page with -page N (kyso layout anchors FILE.pdf lists the blocks it finds)"}, true
+	case errors.As(err, &anc):
+		return bilingual{
+			"không tìm thấy khối chữ ký của người ký (chức vụ ô 7a, họ tên ô 7b) trong tài liệu: kiểm tra -signer-title và -signer-name (kyso layout anchors TỆP.pdf liệt kê các khối tìm thấy), hoặc đặt chữ ký bằng -page N -rect llx,lly,urx,ury",
+			"the signer block (title ô 7a, name ô 7b) was not found in the document: check -signer-title and -signer-name (kyso layout anchors FILE.pdf lists the blocks it finds), or place the signature with -page N -rect llx,lly,urx,ury"}, true
+	case errors.As(err, &pin), errors.As(err, &csc):
 		return bilingual{}, false // their own message is already in both languages
+	case errors.As(err, &spc) && spc.Field == "Font":
+		return bilingual{"không dùng được tệp phông chữ của -font: cần một tệp TrueType (.ttf), ví dụ Times New Roman của cơ quan", "the -font file cannot be used: give a TrueType (.ttf) file, e.g. the agency's Times New Roman"}, true
 	case errors.As(err, &spc) && spc.Field == "Page", is(signature.ErrPageNotFound):
 		return bilingual{"không có trang này trong tài liệu (-page đếm từ 1)", "the document has no such page (-page counts from 1)"}, true
 	case is(layout.ErrSpec):
 		return bilingual{"thông số đặt chữ ký không hợp lệ (-placement, -signer-title, -signer-name, -seal-mm, …)", "the placement flags are invalid (-placement, -signer-title, -signer-name, -seal-mm, …)"}, true
 	case is(layout.ErrPlacementImage):
 		return bilingual{"không dùng được ảnh chữ ký hoặc con dấu (-image): cần ảnh PNG nền trong suốt", "the signature or seal image (-image) cannot be used: give a PNG with a transparent background"}, true
+	case is(layout.ErrUnreadable):
+		return bilingual{"không đọc được tệp PDF (không phải PDF, hỏng, mã hóa hoặc vượt giới hạn)", "not a readable PDF (not a PDF, damaged, encrypted or over a limit)"}, true
 	case is(layout.ErrDocument):
 		return bilingual{"không đọc được trang để đặt chữ ký", "the page to place the signature on cannot be read"}, true
 	case is(context.Canceled), is(errInterrupted):
@@ -140,6 +154,9 @@ func explain(err error) (m bilingual, ok bool) {
 		return bilingual{"tệp hồ sơ tỉnh không hợp lệ", "the province profile file is invalid"}, true
 	case is(kyso.ErrPolicyFacts):
 		return bilingual{"thông tin chính sách không khớp với tài liệu", "the policy facts do not fit the document"}, true
+	case is(signature.ErrTimestamp) && is(certstatus.ErrNoChain):
+		return bilingual{"chứng thư số của máy chủ cấp dấu thời gian (-tsa) không dẫn đến chứng thư gốc tin cậy: thêm chứng thư gốc của nó bằng -trust ROOT.pem",
+			"the time-stamping authority's certificate (-tsa) does not chain to a trusted root: add its root with -trust ROOT.pem"}, true
 	case is(signature.ErrTimestamp):
 		return bilingual{"không lấy được dấu thời gian hợp lệ từ máy chủ cấp dấu thời gian: kiểm tra -tsa URL", "no usable time-stamp from the time-stamping authority: check -tsa URL"}, true
 	case is(signature.ErrRevocationUnavailable):
@@ -161,6 +178,20 @@ func explain(err error) (m bilingual, ok bool) {
 		return bilingual{"không có quyền đọc hoặc ghi tệp", "permission denied"}, true
 	}
 	return bilingual{}, false
+}
+
+// secretKind names, in Vietnamese and English, the secret the flag flagName reads
+// from the environment: a password, a PIN, an OTP or a remote service's access token.
+func secretKind(flagName string) (vi, en string) {
+	switch flagName {
+	case "-pin-env", "-csc-pin-env":
+		return "mã PIN", "PIN"
+	case "-csc-otp-env":
+		return "mã OTP", "OTP"
+	case "-csc-auth-env":
+		return "mã truy cập (access token)", "access token"
+	}
+	return "mật khẩu", "password"
 }
 
 // vi names in Vietnamese what secretError.what names in English.
@@ -188,13 +219,57 @@ func printFailure(c *cli, name string, err error) {
 		var pin *token.PINError
 		var csc *token.CSCError
 		var anc *layout.AnchorError
-		if errors.As(err, &pin) || errors.As(err, &csc) || errors.As(err, &anc) {
-			fmt.Fprintf(c.stderr, "%s: %v\n", name, err)
+		// The typed error's own message comes first, without the chain of
+		// operations wrapped around it; the whole chain follows as detail.
+		var own error
+		switch {
+		case errors.As(err, &pin):
+			own = pin
+		case errors.As(err, &csc):
+			own = csc
+		case errors.As(err, &anc):
+			own = anc
+		}
+		if own != nil {
+			fmt.Fprintf(c.stderr, "%s: %s\n", name, ownMessage(own))
+			if err.Error() != own.Error() {
+				fmt.Fprintf(c.stderr, "  chi tiết / detail: %v\n", err)
+			}
 			return
 		}
 		m = bilingual{"không thực hiện được", "failed"}
 	}
 	fmt.Fprintf(c.stderr, "%s: %s / %s\n  chi tiết / detail: %v\n", name, m.vi, m.en, err)
+}
+
+// userMessage is what a user reads of err on one line: the explanation in Vietnamese
+// and English when explain knows it, else the message of a typed error that speaks
+// both languages (a PIN, a remote service, an anchor), else the error itself.
+func userMessage(err error) string {
+	if m, ok := explain(err); ok {
+		return m.vi + " / " + m.en
+	}
+	var pin *token.PINError
+	var csc *token.CSCError
+	switch {
+	case errors.As(err, &pin):
+		return ownMessage(pin)
+	case errors.As(err, &csc):
+		return ownMessage(csc)
+	}
+	return err.Error()
+}
+
+// ownMessage is the message of a typed error that already speaks Vietnamese and
+// English, without the package prefixes ("token: ", "layout: ") a user need not read.
+func ownMessage(err error) string {
+	s := err.Error()
+	for _, p := range []string{"token: ", "layout: "} {
+		if t, ok := strings.CutPrefix(s, p); ok {
+			return t
+		}
+	}
+	return s
 }
 
 // pdfPasswordError names the -in-pass-env problem behind a PDF the library could not

@@ -84,20 +84,20 @@ func batchInputs(dir string) ([]string, error) {
 func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 	names, err := batchInputs(f.batch.inDir)
 	if err != nil {
-		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		printFailure(c, "kyso sign", fmt.Errorf("-in-dir: %w", err))
 		return exitFailure
 	}
 	if len(names) == 0 {
-		fmt.Fprintf(c.stderr, "kyso sign: no PDF file in %s\n", f.batch.inDir)
+		fmt.Fprintf(c.stderr, "kyso sign: không có tệp PDF nào trong %s / no PDF file in %s\n", f.batch.inDir, f.batch.inDir)
 		return exitFailure
 	}
 	if err := os.MkdirAll(f.batch.outDir, 0o755); err != nil {
-		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		printFailure(c, "kyso sign", fmt.Errorf("-out-dir: %w", err))
 		return exitFailure
 	}
 	if a, err := os.Stat(f.batch.inDir); err == nil {
 		if b, err := os.Stat(f.batch.outDir); err == nil && os.SameFile(a, b) {
-			fmt.Fprintln(c.stderr, "kyso sign: -out-dir is -in-dir; the inputs are never modified")
+			fmt.Fprintln(c.stderr, "kyso sign: -out-dir là chính -in-dir; tệp đầu vào không bao giờ bị sửa / -out-dir is -in-dir; the inputs are never modified")
 			return exitUsage
 		}
 	}
@@ -151,9 +151,12 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 	for i, n := range names {
 		docs[i] = kyso.BatchDocument{Input: filepath.Join(f.batch.inDir, n), Output: filepath.Join(f.batch.outDir, n)}
 	}
-	how := "one login"
-	if f.csc.set() {
+	how := "one key file opened once" // -p12 or -key: no login to count
+	switch {
+	case f.csc.set():
 		how = "one authorisation"
+	case f.pkcs11.set():
+		how = "one login"
 	}
 	fmt.Fprintf(c.stderr, "kyso sign: %d documents from %s, signed by %q with %s\n", len(docs), f.batch.inDir, s.Certificate().Subject.CommonName, how)
 	workers := 4
@@ -166,11 +169,11 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 		case kyso.BatchCompleted:
 			fmt.Fprintf(c.stderr, "kyso sign: [%d/%d] signed %s\n", p.Done, p.Total, filepath.Base(p.Document))
 		case kyso.BatchFailed:
-			fmt.Fprintf(c.stderr, "kyso sign: LỖI / FAILED %s: %v\n", filepath.Base(p.Document), p.Err)
+			fmt.Fprintf(c.stderr, "kyso sign: LỖI / FAILED %s: %s\n", filepath.Base(p.Document), userMessage(p.Err))
 		}
 	}})
 	if err != nil {
-		fmt.Fprintln(c.stderr, "kyso sign:", err)
+		printFailure(c, "kyso sign", err)
 		return exitFailure
 	}
 	ok := 0
@@ -195,7 +198,7 @@ func runSignBatch(ctx context.Context, c *cli, f *signFlags) int {
 			if m, ok := explain(r.Err); ok {
 				fmt.Fprintf(c.stdout, "  %s: %s / %s\n    chi tiết / detail: %v\n", filepath.Base(r.Input), m.vi, m.en, r.Err)
 			} else {
-				fmt.Fprintf(c.stdout, "  %s: %v\n", filepath.Base(r.Input), r.Err)
+				fmt.Fprintf(c.stdout, "  %s: %s\n", filepath.Base(r.Input), userMessage(r.Err))
 			}
 			if refusal == nil {
 				errors.As(r.Err, &refusal)

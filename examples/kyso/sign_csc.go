@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/kyso-go/kyso/token"
@@ -48,10 +49,21 @@ func (p *signCSCFlags) problems(otherSource bool) []string {
 	if p.authEnv == "" {
 		out = append(out, "-csc needs -csc-auth-env VAR (the access token is never taken from the command line)")
 	}
-	if _, err := token.NewCSCClient(token.CSCOptions{BaseURL: p.url}); err != nil {
+	if _, err := token.NewCSCClient(token.CSCOptions{BaseURL: cscBaseURL(p.url)}); err != nil {
 		out = append(out, fmt.Sprintf("-csc %q: want https://host[/path] (http only on 127.0.0.1)", p.url))
 	}
 	return out
+}
+
+// cscBaseURL is the service base of a -csc URL: the client appends /csc/v2/..., so a
+// URL given with that path already (as "kyso pki serve" and many providers print the
+// API's address) is taken back to its base instead of failing with a 404.
+func cscBaseURL(u string) string {
+	base := strings.TrimRight(u, "/")
+	if b, ok := strings.CutSuffix(base, "/csc/v2"); ok {
+		return b
+	}
+	return u
 }
 
 // cscClient makes a client for -csc URL with the access token from -csc-auth-env.
@@ -60,7 +72,7 @@ func cscClient(c *cli, url, authEnv string) (*token.CSCClient, error) {
 	if err != nil {
 		return nil, err
 	}
-	return token.NewCSCClient(token.CSCOptions{BaseURL: url, AccessToken: string(tok), Lang: "vi-VN", Timeout: 2 * time.Minute})
+	return token.NewCSCClient(token.CSCOptions{BaseURL: cscBaseURL(url), AccessToken: string(tok), Lang: "vi-VN", Timeout: 2 * time.Minute})
 }
 
 // open reads the credential and returns it as a signer. The PIN and OTP are read from
@@ -105,25 +117,25 @@ func runTokenListCSC(ctx context.Context, c *cli, url, authEnv string) int {
 	}
 	client, err := cscClient(c, url, authEnv)
 	if err != nil {
-		fmt.Fprintln(c.stderr, "kyso token list:", err)
+		printFailure(c, "kyso token list", err)
 		return exitUsage
 	}
 	info, err := client.Info(ctx)
 	if err != nil {
-		fmt.Fprintln(c.stderr, "kyso token list:", err)
+		printFailure(c, "kyso token list", err)
 		return exitFailure
 	}
 	ids, err := client.ListCredentials(ctx)
 	if err != nil {
-		fmt.Fprintln(c.stderr, "kyso token list:", err)
+		printFailure(c, "kyso token list", err)
 		return exitFailure
 	}
-	fmt.Fprintf(c.stdout, "CSC service %q (API %s) at %s: %d credential(s)\n", info.Name, info.Specs, url, len(ids))
+	fmt.Fprintf(c.stdout, "CSC service %q (API %s) at %s: %d credential(s)\n", info.Name, info.Specs, cscBaseURL(url), len(ids))
 	failed := false
 	for _, id := range ids {
 		ci, err := client.CredentialInfo(ctx, id)
 		if err != nil {
-			fmt.Fprintf(c.stderr, "kyso token list: credential %q: %v\n", id, err)
+			fmt.Fprintf(c.stderr, "kyso token list: credential %q: %s\n", id, userMessage(err))
 			failed = true
 			continue
 		}

@@ -83,6 +83,9 @@ func TestSignCommandCSC(t *testing.T) {
 				code, stdout, stderr := runCLI(t, f.env, append(args, f.levelArgs(level)...)...)
 				require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
 				assert.Contains(t, stdout, "RSASSA-PSS")
+				if level != "B-B" {
+					assert.Regexp(t, `signature time-stamp \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00 by`, stdout, "Vietnam time")
+				}
 				assert.Equal(t, 1, pdfsigValid(t, out))
 				f.kysoVerifies(t, out, level == "B-LT" || level == "B-LTA")
 			})
@@ -132,6 +135,36 @@ func TestSignCommandCSCFailures(t *testing.T) {
 	}
 }
 
+// TestSignCommandCSCFailureMessages: a refusal of the remote service is told first in
+// Vietnamese and English, without the library's chain of operations (that follows as
+// detail), and an empty variable names the secret it should hold.
+func TestSignCommandCSCFailureMessages(t *testing.T) {
+	f := newCSCCmdFixture(t)
+	in := filepath.Join(f.dir, "in.pdf")
+	require.NoError(t, os.WriteFile(in, pdftest.OnePage(500), 0o600))
+	out := filepath.Join(f.dir, "out.pdf")
+	for _, tc := range []struct {
+		name      string
+		args      []string
+		firstLine string
+	}{
+		{"wrong PIN", f.cscArgs("leader", "WRONG_PIN"), "kyso sign: CSC credentials/authorize: mã PIN không đúng / incorrect PIN"},
+		{"access token variable empty", []string{"-csc", f.srv.URL, "-csc-credential", "leader", "-csc-auth-env", "UNSET", "-csc-pin-env", "CSC_PIN"},
+			"kyso sign: biến môi trường UNSET (của -csc-auth-env) trống hoặc chưa đặt, nên không có mã truy cập (access token)"},
+		{"PIN variable empty", f.cscArgs("leader", "UNSET"), "kyso sign: biến môi trường UNSET (của -csc-pin-env) trống hoặc chưa đặt, nên không có mã PIN"},
+		{"time-stamp from a TSA whose root is not trusted", append(f.cscArgs("leader", "CSC_PIN"), "-level", "B-T", "-tsa", f.pki.TSAURL),
+			"kyso sign: chứng thư số của máy chủ cấp dấu thời gian (-tsa) không dẫn đến chứng thư gốc tin cậy: thêm chứng thư gốc của nó bằng -trust ROOT.pem"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, f.env, append([]string{"sign", "-in", in, "-out", out}, tc.args...)...)
+			assert.Equal(t, exitFailure, code, "stdout: %s\nstderr: %s", stdout, stderr)
+			assert.True(t, strings.HasPrefix(stderr, tc.firstLine), "stderr: %s", stderr)
+			assert.Contains(t, stderr, "\n  chi tiết / detail: ")
+			assert.NoFileExists(t, out)
+		})
+	}
+}
+
 // TestSignCommandBatchCSC: kyso sign -in-dir signs every PDF with one authorisation,
 // reports progress on stderr and a summary; a bad document fails alone.
 func TestSignCommandBatchCSC(t *testing.T) {
@@ -169,7 +202,8 @@ func TestSignCommandBatchCSC(t *testing.T) {
 	assert.Contains(t, stdout, "signed 4 of 6 documents")
 	assert.Contains(t, stdout, "vb-03.pdf")
 	assert.Contains(t, stdout, "vb-00.pdf", "the first signature came back over the wrong hash")
-	assert.Contains(t, stderr, "FAILED vb-03.pdf")
+	assert.Contains(t, stderr, "FAILED vb-03.pdf: không đọc được tệp PDF / not a readable PDF\n",
+		"the progress line says it in Vietnamese and English, not as the library's error chain")
 	assert.Contains(t, stdout, "vb-03.pdf: không đọc được tệp PDF / not a readable PDF\n    chi tiết / detail: ",
 		"a failed document's reason in Vietnamese and English, then the detail")
 	entries, err := os.ReadDir(outDir2)
@@ -183,6 +217,7 @@ func TestSignCommandBatchCSC(t *testing.T) {
 	code, stdout, _ = runCLI(t, f.env, append([]string{"sign", "-in-dir", inDir, "-out-dir", outDir3}, f.cscArgs("leader", "WRONG_PIN")...)...)
 	assert.Equal(t, exitFailure, code)
 	assert.Contains(t, stdout, "signed 0 of 6")
+	assert.Contains(t, stdout, "vb-00.pdf: CSC credentials/authorize: mã PIN không đúng / incorrect PIN", "without the package prefix")
 	assert.Equal(t, 1, f.srv.Calls("credentials/authorize"))
 	entries, _ = os.ReadDir(outDir3)
 	assert.Empty(t, entries)
@@ -285,6 +320,22 @@ func TestTokenListCSC(t *testing.T) {
 	code, _, stderr = runCLI(t, map[string]string{"CSC_TOKEN": "wrong"}, "token", "list", "-csc", f.srv.URL, "-csc-auth-env", "CSC_TOKEN")
 	assert.Equal(t, exitFailure, code)
 	assert.Contains(t, stderr, "access token")
+	assert.True(t, strings.HasPrefix(stderr, "kyso token list: CSC credentials/list: dịch vụ ký số từ xa từ chối mã truy cập"), "Vietnamese first, no package prefix: %s", stderr)
+
+	// The API's own address (as kyso pki serve prints it) is taken back to the base the
+	// client appends /csc/v2/ to, for listing and for signing.
+	for _, u := range []string{f.srv.URL + "/csc/v2", f.srv.URL + "/csc/v2/", f.srv.URL + "/"} {
+		code, stdout, stderr = runCLI(t, f.env, "token", "list", "-csc", u, "-csc-auth-env", "CSC_TOKEN")
+		require.Equal(t, exitOK, code, "%s: %s", u, stderr)
+		assert.Contains(t, stdout, `credential "leader"`)
+	}
+	in := filepath.Join(f.dir, "in.pdf")
+	require.NoError(t, os.WriteFile(in, pdftest.OnePage(3), 0o600))
+	out := filepath.Join(f.dir, "out.pdf")
+	code, stdout, stderr = runCLI(t, f.env, "sign", "-in", in, "-out", out, "-csc", f.srv.URL+"/csc/v2/", "-csc-credential", "leader",
+		"-csc-auth-env", "CSC_TOKEN", "-csc-pin-env", "CSC_PIN")
+	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	assert.Equal(t, 1, pdfsigValid(t, out))
 	code, _, _ = runCLI(t, f.env, "token", "list", "-csc", f.srv.URL)
 	assert.Equal(t, exitUsage, code)
 	code, _, _ = runCLI(t, f.env, "token", "list", "-csc", f.srv.URL, "-csc-auth-env", "CSC_TOKEN", "-pin-env", "X")
@@ -332,4 +383,50 @@ func TestPKIServeCSC(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not stop on cancellation")
 	}
+}
+
+// TestSignCommandBatchDirectories: a missing -in-dir, one without a PDF, and -out-dir
+// the same directory as -in-dir reached by another path are said in Vietnamese and
+// English, and nothing is signed.
+func TestSignCommandBatchDirectories(t *testing.T) {
+	f := newCSCCmdFixture(t)
+	empty := filepath.Join(f.dir, "rong")
+	require.NoError(t, os.Mkdir(empty, 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(empty, "ghi-chu.txt"), []byte("x"), 0o600))
+	require.NoError(t, os.Symlink(empty, filepath.Join(f.dir, "lien-ket")))
+	for _, tc := range []struct {
+		name, in, out string
+		code          int
+		firstLine     string
+	}{
+		{"missing", filepath.Join(f.dir, "khong-co"), filepath.Join(f.dir, "o1"), exitFailure, "kyso sign: không tìm thấy tệp / file not found"},
+		{"no PDF", empty, filepath.Join(f.dir, "o2"), exitFailure, "kyso sign: không có tệp PDF nào trong " + empty + " / no PDF file in"},
+		{"same directory", empty, filepath.Join(f.dir, "lien-ket"), exitUsage, "kyso sign: -out-dir là chính -in-dir"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "same directory" {
+				require.NoError(t, os.WriteFile(filepath.Join(empty, "a.pdf"), pdftest.OnePage(10), 0o600))
+			}
+			code, stdout, stderr := runCLI(t, f.env, append([]string{"sign", "-in-dir", tc.in, "-out-dir", tc.out}, f.cscArgs("leader", "CSC_PIN")...)...)
+			assert.Equal(t, tc.code, code, "stdout: %s\nstderr: %s", stdout, stderr)
+			assert.True(t, strings.HasPrefix(stderr, tc.firstLine), "stderr: %s", stderr)
+			assert.Zero(t, f.srv.Calls("signatures/signHash"))
+		})
+	}
+}
+
+// TestSignCommandBatchKeyFile: a batch signed with a key file says so in its summary,
+// not "one login" (there is no token to log in to).
+func TestSignCommandBatchKeyFile(t *testing.T) {
+	f := newCSCCmdFixture(t)
+	inDir, outDir := filepath.Join(f.dir, "in"), filepath.Join(f.dir, "out")
+	require.NoError(t, os.Mkdir(inDir, 0o700))
+	for i := range 2 {
+		require.NoError(t, os.WriteFile(filepath.Join(inDir, fmt.Sprintf("%d.pdf", i)), pdftest.OnePage(i), 0o600))
+	}
+	key, certs := writeHolder(t, f.dir, f.pki.Leader)
+	code, stdout, stderr := runCLI(t, nil, "sign", "-in-dir", inDir, "-out-dir", outDir, "-key", key, "-cert", certs)
+	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", stdout, stderr)
+	assert.Contains(t, stdout, "signed 2 of 2 documents from "+inDir+" into "+outDir+" (one key file opened once)")
+	assert.NotContains(t, stdout+stderr, "login")
 }

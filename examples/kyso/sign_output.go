@@ -120,7 +120,7 @@ func printSignResult(c *cli, f *signFlags, s token.Signer, res *kyso.SignResult,
 		fmt.Fprintf(w, "  %s placed on page %d at [%.1f %.1f %.1f %.1f]\n", pl.Kind, pl.Page, pl.Rect[0], pl.Rect[1], pl.Rect[2], pl.Rect[3])
 	}
 	if lr := res.Level; lr != nil {
-		fmt.Fprintf(w, "  PAdES %s, signature time-stamp %s by %q\n", lr.Level, lr.TimestampTime.Format(time.RFC3339), lr.TSA)
+		fmt.Fprintf(w, "  PAdES %s, signature time-stamp %s by %q\n", lr.Level, lr.TimestampTime.In(vietnamZone).Format(time.RFC3339), lr.TSA)
 	}
 	for _, warn := range warnings {
 		fmt.Fprintln(c.stderr, "kyso sign: warning:", warn)
@@ -141,3 +141,8 @@ func printSignFailure(c *cli, sp *signPolicy, err error) {
 	}
 	printFailure(c, "kyso sign", err)
 }
+
+// vietnamZone is Vietnam time (UTC+07:00, no daylight saving): the times a person
+// reads in the summaries are in it whatever the machine's zone, as kyso verify and the
+// visible signatures show them; -json keeps UTC.
+var vietnamZone = time.FixedZone("ICT", 7*60*60)

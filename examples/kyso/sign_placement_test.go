@@ -87,6 +87,14 @@ func TestSignPlacementFlags(t *testing.T) {
 	out, err = exec.Command("pdftotext", "-f", "1", "-l", "1", s4, "-").Output()
 	require.NoError(t, err)
 	assert.Regexp(t, `(?m)^Số: 41/2022/QĐ-UBND; \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$`, string(out))
+	// A -font file that is no TrueType font: said as a -font problem, nothing written.
+	notFont := filepath.Join(dir, "not-a-font.ttf")
+	require.NoError(t, os.WriteFile(notFont, []byte("not a font"), 0o600))
+	code, _, stderr = runCLI(t, nil, "sign", "-in", in, "-out", filepath.Join(dir, "nf.pdf"), "-key", ok, "-cert", oc,
+		"-placement", "attachment", "-doc-number", "41/2022/QĐ-UBND", "-font", notFont)
+	assert.Equal(t, exitFailure, code)
+	assert.True(t, strings.HasPrefix(stderr, "kyso sign: không dùng được tệp phông chữ của -font"), stderr)
+	assert.NoFileExists(t, filepath.Join(dir, "nf.pdf"))
 	if ff, err := exec.Command("pdffonts", s4).Output(); err == nil {
 		assert.Contains(t, string(ff), "LiberationSerif-Italic", "the stamp is set in the -font given")
 	}
@@ -107,6 +115,10 @@ func TestSignPlacementFlags(t *testing.T) {
 		"-placement", "signer", "-image", sig, "-signer-title", "PHÓ CHỦ TỊCH", "-signer-name", name)
 	assert.Equal(t, exitFailure, code)
 	assert.Contains(t, stderr, "candidates")
+	// The first line says what to do with the command's own flags, not Spec fields.
+	assert.True(t, strings.HasPrefix(stderr, "kyso sign: không tìm thấy khối chữ ký của người ký"), stderr)
+	assert.Contains(t, stderr, "check -signer-title and -signer-name (kyso layout anchors FILE.pdf")
+	assert.Contains(t, stderr, "\n  chi tiết / detail: ")
 	_, err = os.Stat(s6)
 	assert.True(t, os.IsNotExist(err), "nothing written")
 

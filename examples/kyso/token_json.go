@@ -197,7 +197,7 @@ func tokenListCSCJSON(ctx context.Context, c *cli, url, authEnv string) int {
 		printFailure(c, "kyso token list", err)
 		return exitFailure
 	}
-	out := cscListJSON{Service: info.Name, Specs: info.Specs, URL: url, Credentials: []cscCredentialJ{}}
+	out := cscListJSON{Service: info.Name, Specs: info.Specs, URL: cscBaseURL(url), Credentials: []cscCredentialJ{}}
 	failed := false
 	for _, id := range ids {
 		cj := cscCredentialJ{ID: id}

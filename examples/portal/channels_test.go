@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -147,6 +148,26 @@ func TestSameVerdictEverywhere(t *testing.T) {
 			require.Equal(t, http.StatusOK, page.Status)
 			cards := strings.Split(string(page.Body), `<section class="card `)[1:]
 			require.Len(t, cards, len(tc.want))
+			// Every verdict is said at the top, before the layout findings and the
+			// page pictures, so that a phone shows it without scrolling; a verdict
+			// that is not TOTAL_PASSED with its first reason.
+			_, summary, ok := strings.Cut(string(page.Body), `<ul class="summary"`)
+			require.True(t, ok, "a summary of the verdicts")
+			summary, _, _ = strings.Cut(summary, "</ul>")
+			assert.Less(t, strings.Index(string(page.Body), `<ul class="summary"`), strings.Index(string(page.Body), `<section class="layout"`))
+			items := strings.Split(summary, "<li")[1:]
+			require.Len(t, items, len(tc.want))
+			for i, li := range items {
+				assert.Contains(t, li, fmt.Sprintf(`href="#chu-ky-%d"`, i+1))
+				assert.Contains(t, cards[i], fmt.Sprintf(`id="chu-ky-%d"`, i+1))
+				if strings.HasPrefix(tc.want[i], "TOTAL_PASSED/") {
+					assert.Contains(t, li, "<strong>HỢP LỆ</strong>")
+					assert.NotContains(t, li, " — ")
+				} else {
+					assert.Contains(t, li, " — ", "the first reason: %s", li)
+					assert.Contains(t, li, "<small>", "with English beside it")
+				}
+			}
 			for i, c := range cards {
 				c, _, _ = strings.Cut(c, "<details")
 				if strings.HasPrefix(tc.want[i], "TOTAL_PASSED/") {

@@ -34,6 +34,12 @@ The state key (at least 32 bytes) is read from the environment variable named by
 Flags:
 `
 
+const exitStatuses = `
+exit status: 0 stopped by SIGINT/SIGTERM after a clean shutdown, 1 serving failed (the
+address is taken, ...), 2 usage error (bad or missing flags, a short state key, an
+unreadable -trust file, an unknown -policy profile)
+`
+
 // Timeouts of the HTTP server: long enough for a 32 MiB upload on a slow line and an
 // OCSP/TSA round trip, short enough that idle or stalled clients do not hold sockets.
 const (
@@ -55,11 +61,14 @@ func main() {
 // nil, is told the address listened on. It returns the exit status: 0 after a clean
 // shutdown, 1 when serving failed, 2 for a usage error.
 func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready func(addr string)) int {
+	// A usage error is one line saying what is wrong, then a pointer at -help (as the
+	// kyso command does); only -help prints the whole usage, with the exit statuses.
 	fs := flag.NewFlagSet("portal", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usage)
-		fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	usageError := func(msg string) int {
+		fmt.Fprintf(stderr, "portal: %s (portal -help lists the flags)\n", msg)
+		return 2
 	}
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	keyEnv := fs.String("state-key-env", "", "name of the environment variable holding the state key (≥ 32 bytes)")
@@ -78,13 +87,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	})
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fmt.Fprint(stderr, usage)
+			fs.PrintDefaults()
+			fmt.Fprint(stderr, exitStatuses)
 			return 0
 		}
-		return 2
+		return usageError(err.Error())
 	}
-	if fs.NArg() != 0 || *keyEnv == "" || *maxMiB <= 0 || *maxMiB > 4096 || *inflight < 0 || *ttl <= 0 {
-		fs.Usage()
-		return 2
+	switch {
+	case fs.NArg() != 0:
+		return usageError(fmt.Sprintf("unexpected arguments %q: the portal takes flags only", fs.Args()))
+	case *keyEnv == "":
+		return usageError("-state-key-env VAR is required (the variable holding the state key, e.g. export KYSO_STATE_KEY=$(openssl rand -hex 32))")
+	case *maxMiB <= 0 || *maxMiB > 4096:
+		return usageError(fmt.Sprintf("-max-body %d: want 1 to 4096 MiB", *maxMiB))
+	case *inflight < 0:
+		return usageError(fmt.Sprintf("-max-inflight %d: want 0 (4 × CPUs) or more", *inflight))
+	case *ttl <= 0:
+		return usageError(fmt.Sprintf("-state-ttl %v: want a positive duration", *ttl))
 	}
 	key := getenv(*keyEnv)
 	if len(key) < minStateKey {

@@ -40,14 +40,16 @@ func TestRunUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no state key", nil, "usage: portal"},
+		{"no state key", nil, "portal: -state-key-env VAR is required"},
 		{"short state key", []string{"-state-key-env", "SHORT"}, "at least 32 bytes"},
 		{"unset variable", []string{"-state-key-env", "UNSET"}, "at least 32 bytes"},
 		{"B-LTA without a TSA", []string{"-state-key-env", "KEY", "-level", "B-LTA"}, "needs a time-stamping authority"},
 		{"B-T", []string{"-state-key-env", "KEY", "-level", "B-T"}, "B-T is not offered"},
 		{"missing trust file", []string{"-state-key-env", "KEY", "-trust", "/nonexistent/root.pem"}, "-trust /nonexistent/root.pem"},
 		{"unknown policy profile", []string{"-state-key-env", "KEY", "-policy", "atlantis"}, "-policy atlantis"},
-		{"extra argument", []string{"-state-key-env", "KEY", "file.pdf"}, "usage: portal"},
+		{"extra argument", []string{"-state-key-env", "KEY", "file.pdf"}, `portal: unexpected arguments ["file.pdf"]`},
+		{"unknown flag", []string{"-nope"}, "portal: flag provided but not defined: -nope (portal -help lists the flags)\n"},
+		{"bad -max-body", []string{"-state-key-env", "KEY", "-max-body", "0"}, "portal: -max-body 0"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -55,8 +57,14 @@ func TestRunUsage(t *testing.T) {
 			code := run(context.Background(), tc.args, getenv, &stderr, nil)
 			assert.Equal(t, 2, code)
 			assert.Contains(t, stderr.String(), tc.want)
+			assert.NotContains(t, stderr.String(), "usage: portal", "a usage error is one line, not the whole usage")
 		})
 	}
+	var stderr bytes.Buffer
+	assert.Equal(t, 0, run(context.Background(), []string{"-help"}, getenv, &stderr, nil))
+	assert.Contains(t, stderr.String(), "usage: portal")
+	assert.Contains(t, stderr.String(), "-state-key-env")
+	assert.Contains(t, stderr.String(), "exit status: 0")
 }
 
 // TestRunServes starts the command on a free 127.0.0.1 port, asks it something and
@@ -123,6 +131,15 @@ func TestRoutes(t *testing.T) {
 	assert.Equal(t, http.StatusMethodNotAllowed, httptestRecorder(t, srv, "GET", "/api/prepare", "", "").Code)
 	assert.Equal(t, http.StatusNotFound, httptestRecorder(t, srv, "GET", "/nothing", "", "").Code)
 	assert.Equal(t, http.StatusOK, httptestRecorder(t, srv, "GET", "/", "", "").Code)
+	// A result page reloaded or bookmarked goes back to the form; another method on
+	// /verify is the portal's 405 page.
+	rec := httptestRecorder(t, srv, "GET", "/verify", "", "")
+	assert.Equal(t, http.StatusSeeOther, rec.Code)
+	assert.Equal(t, "/", rec.Header().Get("Location"))
+	rec = httptestRecorder(t, srv, "PUT", "/verify", "", "")
+	assert.Equal(t, http.StatusMethodNotAllowed, rec.Code)
+	assert.Equal(t, "GET, HEAD, POST", rec.Header().Get("Allow"))
+	assert.Contains(t, rec.Body.String(), "Phương thức không được hỗ trợ")
 	_, err = NewServer(Config{StateKey: []byte("short")})
 	assert.ErrorContains(t, err, "at least 32 bytes")
 }

@@ -132,6 +132,11 @@ func NewServer(cfg Config) (*Server, error) {
 	mux.HandleFunc("POST /api/verify", s.limited(s.handleVerifyAPI))
 	mux.HandleFunc("GET /{$}", s.handlePage)
 	mux.HandleFunc("POST /verify", s.limited(s.handleVerifyPage))
+	// A result page reloaded or bookmarked (GET /verify) goes back to the form: the
+	// result was never stored, so there is nothing else to show.
+	mux.HandleFunc("GET /verify", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
@@ -140,7 +145,7 @@ func NewServer(cfg Config) (*Server, error) {
 	// the portal's own form: JSON under /api/, a page elsewhere.
 	for path, allow := range map[string]string{
 		"/api/prepare": "POST", "/api/complete": "POST", "/api/verify": "POST",
-		"/verify": "POST", "/healthz": "GET, HEAD",
+		"/verify": "GET, HEAD, POST", "/healthz": "GET, HEAD",
 	} {
 		mux.HandleFunc(path, s.methodNotAllowed(allow))
 	}

@@ -95,17 +95,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.keyLabel, "key-label", "", "with -module: the `label` of the chairman's key (default: the token's only signing key)")
 	fs.StringVar(&c.pinEnv, "pin-env", "", "with -module: the environment `variable` holding the user PIN")
 	fs.StringVar(&c.softhsm, "softhsm-module", "", "SoftHSM2 module `path` for the provisioned token (default: found in the usual places)")
-	fs.BoolVar(&c.keepToken, "keep-token", false, "keep the provisioned SoftHSM2 token in DIR/token (inspect it with: kyso token list)")
+	fs.BoolVar(&c.keepToken, "keep-token", false, "keep the provisioned SoftHSM2 token in DIR/token, its user PIN in DIR/token/pin.txt (inspect it with: kyso token list -pin-env)")
 	prog := fs.String("progress", "auto", "batch progress: `auto` (a bar on a terminal), bar or lines")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usage)
-		fs.PrintDefaults()
-		fmt.Fprint(stderr, exitCodes)
-	}
+	// A flag error is said in one line before pointing at -help (as kyso does);
+	// only -help prints the whole usage.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fmt.Fprint(stderr, usage)
+			fs.PrintDefaults()
+			fmt.Fprint(stderr, exitCodes)
 			return 0
 		}
+		fmt.Fprintln(stderr, "qlvb:", err)
+		fmt.Fprintln(stderr, "qlvb: see -help")
 		return 2
 	}
 	var problems []string

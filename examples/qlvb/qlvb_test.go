@@ -223,7 +223,11 @@ func TestUsage(t *testing.T) {
 	for _, args := range [][]string{{"extra"}, {"-batch", "0"}, {"-token", "x"}, {"-module", "/x.so"}, {"-progress", "fancy"}, {"-nope"}} {
 		code, _, stderr := runQLVB(t, args...)
 		assert.Equal(t, 2, code, "%v: %s", args, stderr)
+		assert.NotContains(t, stderr, "Ký số hàng loạt", "%v: a usage error is one line, not the whole usage", args)
+		assert.True(t, strings.HasSuffix(stderr, "qlvb: see -help\n"), "%v: %s", args, stderr)
 	}
+	_, _, stderr = runQLVB(t, "-nope")
+	assert.Equal(t, "qlvb: flag provided but not defined: -nope\nqlvb: see -help\n", stderr)
 	file := filepath.Join(t.TempDir(), "not-a-dir")
 	require.NoError(t, os.WriteFile(file, []byte("x"), 0o600))
 	code, stdout, stderr := runQLVB(t, "-dir", file)
@@ -284,4 +288,38 @@ func TestFailureReason(t *testing.T) {
 	assert.Contains(t, got, "chính sách từ chối / refused by the policy")
 	assert.Contains(t, got, "Không sử dụng chữ ký số cho văn bản mật")
 	assert.Equal(t, "something else", failureReason(errors.New("something else")))
+}
+
+// TestKeepToken: -keep-token leaves the provisioned token in DIR/token with its user
+// PIN beside it (owner-only), so that the command it prints logs in: checked with
+// pkcs11-tool, independently of kyso. The program runs in a process of its own, as
+// SoftHSM2 reads its configuration once per process.
+func TestKeepToken(t *testing.T) {
+	needTools(t, "softhsm2-util", "pkcs11-tool")
+	tmp := t.TempDir()
+	bin := filepath.Join(tmp, "qlvb")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	dir := filepath.Join(tmp, "out")
+	cmd := exec.Command(bin, "-dir", dir, "-batch", "1", "-keep-token", "-progress", "lines")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	require.NoError(t, cmd.Run(), "stdout:\n%s\nstderr:\n%s", &stdout, &stderr)
+	pinFile := filepath.Join(dir, "token", "pin.txt")
+	assert.Contains(t, stdout.String(), "PIN in "+pinFile)
+	st, err := os.Stat(pinFile)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), st.Mode().Perm())
+	pin, err := os.ReadFile(pinFile)
+	require.NoError(t, err)
+	require.Regexp(t, `^\d{8}\n$`, string(pin))
+	module := regexp.MustCompile(`token list -module (\S+) -pin-env KYSO_PIN`).FindStringSubmatch(stdout.String())
+	require.Len(t, module, 2, "the command to inspect the token: %s", &stdout)
+	list := exec.Command("pkcs11-tool", "--module", module[1], "--token-label", "KYSO-QLVB", "--login",
+		"--pin", strings.TrimSpace(string(pin)), "--list-objects", "--type", "privkey")
+	list.Env = append(os.Environ(), "SOFTHSM2_CONF="+filepath.Join(dir, "token", "softhsm2.conf"))
+	out, err = list.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Contains(t, string(out), "lanh-dao", "the leader's private key, after logging in with the PIN")
 }

@@ -213,7 +213,13 @@ func provisionToken(ctx context.Context, c *config, pki *certstatustest.PKI) (*l
 	}
 	t.where = fmt.Sprintf("SoftHSM2 token %q provisioned in %s", provisionedLabel, dir)
 	if c.keepToken {
-		t.where += fmt.Sprintf(" (kept: SOFTHSM2_CONF=%s go run ./examples/kyso token list -module %s)", conf, module)
+		// A kept token is for trying the kyso command on it: its user PIN (a test
+		// token's, of no value) goes beside it, readable by the owner only.
+		pinFile := filepath.Join(dir, "pin.txt")
+		if err := os.WriteFile(pinFile, []byte(pin+"\n"), 0o600); err != nil {
+			return fail(err)
+		}
+		t.where += fmt.Sprintf(" (kept, PIN in %s: KYSO_PIN=$(cat %s) SOFTHSM2_CONF=%s go run ./examples/kyso token list -module %s -pin-env KYSO_PIN)", pinFile, pinFile, conf, module)
 	}
 	if err := t.open(ctx, module, provisionedLabel, leaderKeyLabel, []byte(pin)); err != nil {
 		return fail(err)

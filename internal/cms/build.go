@@ -294,44 +294,72 @@ func algorithmID(oid asn1.ObjectIdentifier, null bool) []byte {
 // pssAlgorithmID encodes id-RSASSA-PSS with RSASSA-PSS-params (RFC 4055): the hash,
 // MGF1 with the same hash, the salt length; trailerField is the DEFAULT 1, omitted.
 func pssAlgorithmID(hashID asn1.ObjectIdentifier, saltLen int) []byte {
-	hashAlg := algorithmID(hashID, true)
 	var b cryptobyte.Builder
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		b.AddASN1ObjectIdentifier(OIDRSASSAPSS)
-		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-			b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+		b.AddBytes(PSSParams(hashID, saltLen))
+	})
+	return b.BytesOrPanic()
+}
+
+// PSSParams encodes RSASSA-PSS-params (RFC 4055, RFC 8017 A.2.3): the hash hashID,
+// MGF1 with the same hash, the salt length; trailerField is the DEFAULT 1, omitted.
+// CMS signing and the CSC signHash request (token) both send these parameters.
+func PSSParams(hashID asn1.ObjectIdentifier, saltLen int) []byte {
+	hashAlg := algorithmID(hashID, true)
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+			b.AddBytes(hashAlg)
+		})
+		b.AddASN1(cbasn1.Tag(1).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1ObjectIdentifier(OIDMGF1)
 				b.AddBytes(hashAlg)
 			})
-			b.AddASN1(cbasn1.Tag(1).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
-				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-					b.AddASN1ObjectIdentifier(OIDMGF1)
-					b.AddBytes(hashAlg)
-				})
-			})
-			b.AddASN1(cbasn1.Tag(2).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
-				b.AddASN1Int64(int64(saltLen))
-			})
+		})
+		b.AddASN1(cbasn1.Tag(2).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+			b.AddASN1Int64(int64(saltLen))
 		})
 	})
 	return b.BytesOrPanic()
 }
 
+// sigAlgOIDs names the PKCS#1 v1.5 RSA and the ECDSA signature algorithm of each hash
+// kyso signs with.
+var sigAlgOIDs = map[crypto.Hash]struct{ rsa, ecdsa asn1.ObjectIdentifier }{
+	crypto.SHA256: {OIDSHA256WithRSA, OIDECDSAWithSHA256},
+	crypto.SHA384: {OIDSHA384WithRSA, OIDECDSAWithSHA384},
+	crypto.SHA512: {OIDSHA512WithRSA, OIDECDSAWithSHA512},
+}
+
+// SignatureAlgorithmOID returns the signature algorithm that combines h with the key
+// type of pub — sha256WithRSAEncryption (PKCS#1 v1.5), ecdsa-with-SHA384, … — and
+// false for a hash or key type without one here (SHA-3, RSASSA-PSS, Ed25519).
+func SignatureAlgorithmOID(pub crypto.PublicKey, h crypto.Hash) (asn1.ObjectIdentifier, bool) {
+	e, ok := sigAlgOIDs[h]
+	if !ok {
+		return nil, false
+	}
+	switch pub.(type) {
+	case *rsa.PublicKey:
+		return e.rsa, true
+	case *ecdsa.PublicKey:
+		return e.ecdsa, true
+	}
+	return nil, false
+}
+
 func rsaSigOID(h crypto.Hash) asn1.ObjectIdentifier {
-	switch h {
-	case crypto.SHA384:
-		return OIDSHA384WithRSA
-	case crypto.SHA512:
-		return OIDSHA512WithRSA
+	if e, ok := sigAlgOIDs[h]; ok {
+		return e.rsa
 	}
 	return OIDSHA256WithRSA
 }
 
 func ecdsaSigOID(h crypto.Hash) asn1.ObjectIdentifier {
-	switch h {
-	case crypto.SHA384:
-		return OIDECDSAWithSHA384
-	case crypto.SHA512:
-		return OIDECDSAWithSHA512
+	if e, ok := sigAlgOIDs[h]; ok {
+		return e.ecdsa
 	}
 	return OIDECDSAWithSHA256
 }

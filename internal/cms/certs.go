@@ -116,28 +116,11 @@ func AddSignerChain(der []byte, candidates []*x509.Certificate) (out []byte, add
 		}
 	}
 	pool := append(append([]*x509.Certificate(nil), sd.Certificates...), candidates...)
-	chain := []*x509.Certificate{cert}
-	for cur := cert; len(chain) < maxAddedChain; {
-		var next *x509.Certificate
-		for _, c := range pool {
-			if c != nil && bytes.Equal(c.RawSubject, cur.RawIssuer) && cur.CheckSignatureFrom(c) == nil {
-				next = c
-				break
-			}
-		}
-		if next == nil || bytes.Equal(next.RawIssuer, next.RawSubject) {
-			break
-		}
-		loop := false
-		for _, c := range chain {
-			loop = loop || bytes.Equal(c.Raw, next.Raw)
-		}
-		if loop {
-			break
-		}
-		chain = append(chain, next)
-		cur = next
+	chain := IssuerChain(cert, pool, maxAddedChain+1)
+	if n := len(chain); n > 1 && bytes.Equal(chain[n-1].RawIssuer, chain[n-1].RawSubject) {
+		chain = chain[:n-1] // the root: a verifier takes it from its trust store
 	}
+	chain = chain[:min(len(chain), maxAddedChain)]
 	missing := false
 	for _, c := range chain {
 		found := false
@@ -154,4 +137,36 @@ func AddSignerChain(der []byte, candidates []*x509.Certificate) (out []byte, add
 		return nil, false, err
 	}
 	return out, true, nil
+}
+
+// IssuerChain returns cert followed by its issuers found in pool — each the
+// certificate whose subject is the previous one's issuer and whose key verifies its
+// signature — up to and including a self-signed root, at most max certificates, none
+// twice. It verifies no validity, usage or trust: it is how a certificate's chain is
+// gathered to be carried along (a time-stamp token's, a DSS's), not a path validation.
+func IssuerChain(cert *x509.Certificate, pool []*x509.Certificate, max int) []*x509.Certificate {
+	chain := []*x509.Certificate{cert}
+	for len(chain) < max {
+		cur := chain[len(chain)-1]
+		if bytes.Equal(cur.RawIssuer, cur.RawSubject) && cur.CheckSignatureFrom(cur) == nil {
+			break
+		}
+		var next *x509.Certificate
+		for _, c := range pool {
+			if c != nil && bytes.Equal(c.RawSubject, cur.RawIssuer) && cur.CheckSignatureFrom(c) == nil {
+				next = c
+				break
+			}
+		}
+		if next == nil {
+			break
+		}
+		for _, c := range chain {
+			if bytes.Equal(c.Raw, next.Raw) {
+				return chain
+			}
+		}
+		chain = append(chain, next)
+	}
+	return chain
 }

@@ -42,7 +42,9 @@ func (si *SignerInfo) CheckSignature(pub crypto.PublicKey, opts *CheckOptions) e
 	if h == 0 {
 		return &AlgorithmError{Algorithm: si.DigestAlgorithm.Algorithm.String(), Reason: "digest algorithm", Err: ErrUnsupportedAlgorithm}
 	}
-	if h == crypto.MD5 || (h == crypto.SHA1 && (opts == nil || !opts.AllowWeakHash)) {
+	// The module's weak-hash list (internal/algorithm); AllowWeakHash lets SHA-1 alone
+	// through, for a caller that judges it afterwards with the SHA-1 sunset.
+	if algorithm.WeakHash(h) && !(h == crypto.SHA1 && opts != nil && opts.AllowWeakHash) {
 		return &AlgorithmError{Algorithm: h.String(), Err: ErrWeakAlgorithm}
 	}
 	pss, saltLen, err := signatureScheme(si.SignatureAlgorithm, h, pub)

@@ -430,3 +430,31 @@ func TestCheckEd25519(t *testing.T) {
 	_, err = Parse(make([]byte, 64))
 	assert.ErrorIs(t, err, ErrMalformed)
 }
+
+// TestCheckSignatureWeakHash: a SignerInfo whose digest is MD5 is refused as weak
+// whatever the options; SHA-1 is refused unless AllowWeakHash lets it through to the
+// value check (the caller then judges it with the SHA-1 sunset).
+func TestCheckSignatureWeakHash(t *testing.T) {
+	p := getPKI(t)
+	s := p.signers["p256"]
+	der, err := Sign(s.key, digestOf(crypto.SHA256, []byte("a")), s.cert, nil, &Options{Hash: crypto.SHA256})
+	require.NoError(t, err)
+	sd, err := Parse(der)
+	require.NoError(t, err)
+	si := *sd.Signers[0]
+	for _, c := range []struct {
+		h     crypto.Hash
+		allow bool
+		weak  bool
+	}{
+		{crypto.MD5, false, true},
+		{crypto.MD5, true, true},
+		{crypto.SHA1, false, true},
+		{crypto.SHA1, true, false},
+	} {
+		si.Hash = c.h
+		err := si.CheckSignature(s.cert.PublicKey, &CheckOptions{AllowWeakHash: c.allow})
+		require.Error(t, err, "%v allow=%v", c.h, c.allow)
+		assert.Equal(t, c.weak, errors.Is(err, ErrWeakAlgorithm), "%v allow=%v: %v", c.h, c.allow, err)
+	}
+}

@@ -6,8 +6,12 @@ import (
 	"crypto/ecdsa"
 	"crypto/rsa"
 	"crypto/subtle"
+	"encoding/asn1"
 	"fmt"
 	"math/big"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/kyso-go/kyso/internal/algorithm"
 )
@@ -127,4 +131,45 @@ func mgf1(seed []byte, n int, h crypto.Hash) []byte {
 		out = d.Sum(out)
 	}
 	return out[:n]
+}
+
+// DigestInfoHash opens an RSA PKCS#1 v1.5 signature value with pub and returns the
+// hash its DigestInfo names, or 0 when the value does not open to a PKCS#1 v1.5
+// encoding (it is then a bad signature, which the value check reports). It only finds
+// out which digest to compute; the value itself is verified by CheckDigestSignature.
+// It serves adbe.x509.rsa_sha1, whose value names its digest only in the DigestInfo.
+func DigestInfoHash(pub *rsa.PublicKey, sig []byte) crypto.Hash {
+	if pub.N == nil || pub.N.Sign() <= 0 || pub.E <= 0 {
+		return 0
+	}
+	k := (pub.N.BitLen() + 7) / 8
+	if len(sig) != k {
+		return 0
+	}
+	c := new(big.Int).SetBytes(sig)
+	if c.Cmp(pub.N) >= 0 {
+		return 0
+	}
+	em := new(big.Int).Exp(c, big.NewInt(int64(pub.E)), pub.N).FillBytes(make([]byte, k))
+	if em[0] != 0 || em[1] != 1 {
+		return 0
+	}
+	i := 2
+	for i < len(em) && em[i] == 0xff {
+		i++
+	}
+	if i < 10 || i >= len(em) || em[i] != 0 {
+		return 0
+	}
+	in := cryptobyte.String(em[i+1:])
+	var di, alg cryptobyte.String
+	var oid asn1.ObjectIdentifier
+	if !in.ReadASN1(&di, cbasn1.SEQUENCE) || !di.ReadASN1(&alg, cbasn1.SEQUENCE) || !alg.ReadASN1ObjectIdentifier(&oid) {
+		return 0
+	}
+	h := algorithm.HashFromOID(oid)
+	if h == 0 || !h.Available() {
+		return 0
+	}
+	return h
 }

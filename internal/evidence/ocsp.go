@@ -35,6 +35,24 @@ func HasOCSPNoCheck(c *x509.Certificate) bool {
 	return false
 }
 
+// DelegatedResponderWithoutNoCheck returns the certificate of the delegated responder
+// that signed the OCSP response der when it names issuer as its issuer and lacks
+// id-pkix-ocsp-nocheck, else nil (also for a response over maxBytes or unreadable).
+// It judges nothing — Evaluator does, with ResponderStatus — it tells a client whose
+// status is worth fetching (a CRL, never OCSP from the responder itself) before the
+// response is evaluated (RFC 6960 §4.2.2.2.1).
+func DelegatedResponderWithoutNoCheck(der []byte, issuer *x509.Certificate, maxBytes int64) *x509.Certificate {
+	if issuer == nil || int64(len(der)) > maxBytes {
+		return nil
+	}
+	resp, err := ocsp.ParseResponse(der, nil)
+	if err != nil || resp.Certificate == nil || resp.Certificate.Equal(issuer) ||
+		!bytes.Equal(resp.Certificate.RawIssuer, issuer.RawSubject) || HasOCSPNoCheck(resp.Certificate) {
+		return nil
+	}
+	return resp.Certificate
+}
+
 // ASN.1 of an OCSP request (RFC 6960 §4.1.1), written here because
 // golang.org/x/crypto/ocsp cannot add the nonce extension.
 type ocspCertID struct {

@@ -196,3 +196,24 @@ func TestDelegatedResponderAboutItself(t *testing.T) {
 	assert.Equal(t, evidence.StatusGood, r.Status)
 	assert.False(t, r.ResponderUnchecked)
 }
+
+// DelegatedResponderWithoutNoCheck names the responder whose status a client should
+// fetch before evaluating: a delegated responder of the issuer without nocheck; not
+// one with nocheck, not the issuer itself, not another CA's, not an oversized or
+// unreadable response.
+func TestDelegatedResponderWithoutNoCheck(t *testing.T) {
+	m := newMiniCA(t)
+	now := time.Now()
+	without, resp := m.delegated(t, 101, false)
+	_, respNoCheck := m.delegated(t, 100, true)
+	byCA := m.ocsp(t, ocsp.Good, time.Time{}, 0, now)
+	rc := evidence.DelegatedResponderWithoutNoCheck(resp(now), m.ca, 1<<20)
+	require.NotNil(t, rc)
+	assert.True(t, rc.Equal(without))
+	assert.Nil(t, evidence.DelegatedResponderWithoutNoCheck(respNoCheck(now), m.ca, 1<<20), "nocheck")
+	assert.Nil(t, evidence.DelegatedResponderWithoutNoCheck(byCA, m.ca, 1<<20), "signed by the issuer")
+	assert.Nil(t, evidence.DelegatedResponderWithoutNoCheck(resp(now), m.leader, 1<<20), "issued by another name")
+	assert.Nil(t, evidence.DelegatedResponderWithoutNoCheck(resp(now), m.ca, 10), "over the size limit")
+	assert.Nil(t, evidence.DelegatedResponderWithoutNoCheck([]byte("not OCSP"), m.ca, 1<<20), "unreadable")
+	assert.Nil(t, evidence.DelegatedResponderWithoutNoCheck(resp(now), nil, 1<<20), "no issuer")
+}
