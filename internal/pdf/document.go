@@ -598,24 +598,25 @@ func (d *Document) Resolve(o Object) (Object, error) {
 }
 
 func (d *Document) resolveDepth(o Object, depth int) (Object, error) {
+	// The references followed: the first one, then (from the second hop, which few
+	// documents have) a set; a single reference, the common case, allocates nothing.
+	var first Ref
 	var seen map[Ref]bool
 	for hops := 0; ; hops++ {
 		r, ok := o.(Ref)
 		if !ok {
 			return o, nil
 		}
-		if hops > 0 {
+		if hops == 0 {
+			first = r
+		} else {
+			if r == first || seen[r] || hops > 32 {
+				return nil, &MalformedError{Offset: -1, Ref: r, Msg: "reference cycle"}
+			}
 			if seen == nil {
 				seen = map[Ref]bool{}
 			}
-			if seen[r] || hops > 32 {
-				return nil, &MalformedError{Offset: -1, Ref: r, Msg: "reference cycle"}
-			}
-		}
-		if seen != nil {
 			seen[r] = true
-		} else {
-			seen = map[Ref]bool{r: true}
 		}
 		var err error
 		if o, err = d.get(r, depth); err != nil {

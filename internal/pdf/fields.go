@@ -34,6 +34,17 @@ func (d *Document) Fields() ([]Field, error) {
 	top, _ := fo.(Array)
 	var fields []Field
 	seen := map[Ref]bool{}
+	// oneRef returns a list of r alone, carved from a shared block (capped, so that
+	// appending to it copies): one allocation per 64 fields, not one per field.
+	var slab []Ref
+	oneRef := func(r Ref) []Ref {
+		if len(slab) == cap(slab) {
+			slab = make([]Ref, 0, 64)
+		}
+		slab = append(slab, r)
+		n := len(slab)
+		return slab[n-1 : n : n]
+	}
 	var walk func(r Ref, parent *Ref, prefix string, ft Name, depth int) error
 	walk = func(r Ref, parent *Ref, prefix string, ft Name, depth int) error {
 		if depth > d.opts.MaxDepth {
@@ -66,7 +77,7 @@ func (d *Document) Fields() ([]Field, error) {
 			}
 		}
 		if st, _ := fd.Get("Subtype").(Name); st == "Widget" {
-			f.Widgets = append(f.Widgets, r)
+			f.Widgets = oneRef(r)
 		}
 		kids, _ := d.resolveQuiet(fd.Get("Kids")).(Array)
 		var childFields []Ref
@@ -96,7 +107,10 @@ func (d *Document) Fields() ([]Field, error) {
 		}
 		f.Kids = childFields
 		fields = append(fields, f)
-		self := r
+		if len(childFields) == 0 {
+			return nil
+		}
+		self := r // the parent of the children (allocated only for a field that has some)
 		for _, kr := range childFields {
 			if err := walk(kr, &self, f.Name, f.Type, depth+1); err != nil {
 				return err

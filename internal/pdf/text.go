@@ -52,6 +52,16 @@ func TextString(s string) String {
 // PDFDocEncoding. Undecodable bytes become U+FFFD; the language escape sequences of
 // UTF-16 text strings (U+001B … U+001B) are removed.
 func DecodeText(s String) string {
+	if plainASCII(s) {
+		// Every byte is its own code point in PDFDocEncoding and in UTF-8: the
+		// common case (field names, titles) needs no copy.
+		return string(s)
+	}
+	return decodeText(s)
+}
+
+// decodeText is DecodeText without the shortcut for plain ASCII.
+func decodeText(s String) string {
 	b := []byte(s)
 	switch {
 	case len(b) >= 2 && b[0] == 0xFE && b[1] == 0xFF:
@@ -102,6 +112,18 @@ func DecodeText(s String) string {
 		}
 	}
 	return string(rs)
+}
+
+// plainASCII reports whether every byte of s is below 0x80 and outside 0x18–0x1F
+// (where PDFDocEncoding differs from ASCII). Such a string cannot start with a
+// byte-order mark.
+func plainASCII(s String) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || (c >= 0x18 && c <= 0x1F) {
+			return false
+		}
+	}
+	return true
 }
 
 // Text returns o as Go text when it is a String or HexString (decoded with DecodeText).
