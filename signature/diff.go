@@ -614,12 +614,12 @@ func (c *changeCtx) acroForm(od, nd pdf.Dict, note noteFunc) {
 // fieldList judges a change of a /Fields or /Kids array: existing fields must stay;
 // new ones may only be signature fields.
 func (c *changeCtx) fieldList(oa, na pdf.Array, note noteFunc) {
-	oldSet := map[pdf.Ref]bool{}
+	oldSet := make(map[pdf.Ref]bool, len(oa))
 	// Partial names of the siblings: two fields of one parent with the same /T have
 	// the same fully qualified name and are one field (ISO 32000-1 12.7.3.2), so a
 	// new field taking an existing name shows its value as that field's (a second
 	// signature passed off under the signed field's name).
-	taken := map[string]bool{}
+	taken := make(map[string]bool, len(oa))
 	for _, e := range oa {
 		if r, ok := e.(pdf.Ref); ok {
 			oldSet[r] = true
@@ -630,7 +630,7 @@ func (c *changeCtx) fieldList(oa, na pdf.Array, note noteFunc) {
 			}
 		}
 	}
-	newSet := map[pdf.Ref]bool{}
+	newSet := make(map[pdf.Ref]bool, len(na))
 	for _, e := range na {
 		r, ok := e.(pdf.Ref)
 		if !ok {
@@ -923,7 +923,7 @@ func (c *changeCtx) pageTree(od, nd pdf.Dict, note noteFunc) {
 // widgets (only signature widgets are maintenance). Direct annotations are matched by
 // value: rewriting the array keeps them.
 func (c *changeCtx) annotList(oa, na pdf.Array, note noteFunc) {
-	oldSet := map[pdf.Ref]bool{}
+	oldSet := make(map[pdf.Ref]bool, len(oa))
 	var oldDirect []pdf.Object
 	for _, e := range oa {
 		if r, ok := e.(pdf.Ref); ok {
@@ -933,7 +933,7 @@ func (c *changeCtx) annotList(oa, na pdf.Array, note noteFunc) {
 		}
 	}
 	matched := make([]bool, len(oldDirect))
-	newSet := map[pdf.Ref]bool{}
+	newSet := make(map[pdf.Ref]bool, len(na))
 	var newDirect []pdf.Object
 	for _, e := range na {
 		r, ok := e.(pdf.Ref)

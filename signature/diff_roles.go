@@ -1,6 +1,8 @@
 package signature
 
 import (
+	"slices"
+
 	"github.com/kyso-go/kyso/internal/pdf"
 )
 
@@ -261,7 +263,7 @@ func (w *roleWalker) visit(it walkItem) {
 		v, err := w.doc.Get(ref)
 		if err != nil || v == nil {
 			w.seen[k] = true
-			w.masks[ref] = append(w.masks[ref], it.r)
+			w.addMask(ref, it.r)
 			w.dangling[ref] = true
 			w.roles[ref] |= it.r
 			return
@@ -273,7 +275,7 @@ func (w *roleWalker) visit(it walkItem) {
 			return // the catalog, the form or a page named from elsewhere: judged by what it is
 		}
 		w.seen[k] = true
-		w.masks[ref] = append(w.masks[ref], it.r)
+		w.addMask(ref, it.r)
 		o = v
 		if d, ok := v.(pdf.Dict); ok {
 			it.r = refineRole(it.r, d)
@@ -307,6 +309,15 @@ func (w *roleWalker) visit(it walkItem) {
 			}
 		}
 		w.push(v, childRole(it.r, k, d), it.depth+1, holder)
+	}
+}
+
+// addMask records that ref was reached as r. Each role is kept once: an object
+// changed in every revision (the catalog, the form, a page) is walked again once per
+// role, not once per earlier change.
+func (w *roleWalker) addMask(ref pdf.Ref, r role) {
+	if !slices.Contains(w.masks[ref], r) {
+		w.masks[ref] = append(w.masks[ref], r)
 	}
 }
 

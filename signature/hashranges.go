@@ -98,18 +98,27 @@ func hashRangesLimited(ctx context.Context, r io.ReaderAt, jobs []hashJob, maxWo
 		writers = writers[:0]
 		var split []*hashGroup
 		for _, g := range groups {
-			var in, out []int
+			// Count first: groups split at most len(jobs)-1 times in all, so the
+			// lists are built only then (covers is idempotent for one start).
+			nin := 0
 			for _, m := range g.members {
 				if covers(m, start) {
-					in = append(in, m)
-				} else {
-					out = append(out, m)
+					nin++
 				}
 			}
 			switch {
-			case len(in) == 0:
+			case nin == 0:
 				continue
-			case len(out) > 0:
+			case nin < len(g.members):
+				in := make([]int, 0, nin)
+				out := make([]int, 0, len(g.members)-nin)
+				for _, m := range g.members {
+					if covers(m, start) {
+						in = append(in, m)
+					} else {
+						out = append(out, m)
+					}
+				}
 				// The jobs part here: those that skip this segment keep a copy
 				// of the state as it is now.
 				h, err := cloneHash(g.alg, g.h)
