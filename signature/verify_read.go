@@ -62,14 +62,28 @@ func (v *verifier) readDSS() {
 // document.
 func (v *verifier) tokenCandidates(extra []*x509.Certificate) []*x509.Certificate {
 	if v.known == nil {
-		known := append([]*x509.Certificate{}, v.opts.Certificates...)
-		known = append(known, v.dss.certs...)
+		// Built once, each certificate once (the first of identical copies: every
+		// signature of one signer carries the same ones), so that what a token's
+		// lookup and path building go through grows with the distinct certificates,
+		// not with the signatures.
+		known := []*x509.Certificate{}
+		seen := map[string]bool{}
+		add := func(cs []*x509.Certificate) {
+			for _, c := range cs {
+				if c != nil && !seen[string(c.Raw)] {
+					seen[string(c.Raw)] = true
+					known = append(known, c)
+				}
+			}
+		}
+		add(v.opts.Certificates)
+		add(v.dss.certs)
 		for _, s := range v.sigs {
 			switch {
 			case s.sd != nil:
-				known = append(known, s.sd.Certificates...)
+				add(s.sd.Certificates)
 			case s.tok != nil:
-				known = append(known, s.tok.Certs...)
+				add(s.tok.Certs)
 			}
 		}
 		v.known = known
