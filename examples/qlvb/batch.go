@@ -67,7 +67,11 @@ func (e *env) batch(ctx context.Context) error {
 	pinBefore := e.tok.pinEntries.Load()
 	fmt.Fprintf(e.out, "  %d văn bản trong / documents in %s (1 tệp hỏng cố ý / one broken on purpose)\n", len(docs), in)
 
-	prog := newProgress(e.log, e.c.progress, len(docs))
+	inputs := make([]string, len(docs))
+	for i, d := range docs {
+		inputs[i] = d.Input
+	}
+	prog := newProgress(e.log, e.c.progress, inputs, e.c.verbose)
 	leader := e.leaderFacts(policy.Document{Kind: policy.DocAdministrative})
 	placed := map[string]*layout.Placement{} // by input
 	var placedMu sync.Mutex
@@ -103,7 +107,7 @@ func (e *env) batch(ctx context.Context) error {
 	for i, r := range results {
 		name := filepath.Base(r.Input)
 		if r.Err != nil {
-			fmt.Fprintf(tw, "  %d\t%s\tLỖI / FAILED\t-\t%s\n", i+1, name, oneLine(failureReason(r.Err), 90))
+			fmt.Fprintf(tw, "  %d\t%s\tLỖI / FAILED\t-\t%s\n", i+1, name, oneLine(failureReason(r.Err), 300))
 			if _, err := os.Stat(r.Output); err == nil {
 				return fmt.Errorf("%s failed but left %s", name, r.Output)
 			}
@@ -124,6 +128,13 @@ func (e *env) batch(ctx context.Context) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if e.c.verbose { // the errors themselves, for whoever looks into them
+		for i, r := range results {
+			if r.Err != nil {
+				fmt.Fprintf(e.out, "  %d. %s chi tiết / detail: %s\n", i+1, filepath.Base(r.Input), oneLine(r.Err.Error(), 1000))
+			}
+		}
+	}
 	pins := e.tok.pinEntries.Load()
 	fmt.Fprintf(e.out, "  Đã ký / signed %d/%d; lỗi / failed %d (không để lại tệp kết quả / no output left)\n", ok, len(results), len(results)-ok)
 	fmt.Fprintf(e.out, "  Nhập PIN trong lô / PIN entries during the batch: %d; cả quy trình / whole run: %d (một lần đăng nhập / one login)\n", pins-pinBefore, pins)
@@ -133,26 +144,73 @@ func (e *env) batch(ctx context.Context) error {
 	return nil
 }
 
-// oneLine shortens s to one line of at most n runes.
-// failureReason says why a document of the batch failed, in Vietnamese with English
-// beside it, for the summary table, whose reader is a clerk and not a Go programmer:
-// a damaged PDF, a missing signer block, a policy refusal with its reasons. Anything
-// else keeps its own message (the progress lines always carry the full error).
-func failureReason(err error) string {
-	var refusal *policy.RefusalError
+// reason is what a clerk reads about a failed document: what failed and what to do,
+// in Vietnamese and in English.
+type reason struct{ vi, en string }
+
+// String is the reason on one line, Vietnamese first, English after " / ".
+func (r reason) String() string { return r.vi + " / " + r.en }
+
+// explainFailure says why a document of the batch failed and what to do, for a clerk
+// and not a Go programmer: a damaged PDF, a missing signer block, a policy refusal
+// with its reasons, the token, an interruption. known is false for any other error,
+// whose reason is then a generic one (the error itself is the detail, shown with -v).
+func explainFailure(err error) (r reason, known bool) {
+	var (
+		refusal *policy.RefusalError
+		pin     *token.PINError
+		csc     *token.CSCError
+	)
+	is := func(target error) bool { return errors.Is(err, target) }
 	switch {
 	case errors.As(err, &refusal):
-		return "chính sách từ chối / refused by the policy: " + refusal.Decision.Vietnamese()
-	case errors.Is(err, layout.ErrDocument), errors.Is(err, layout.ErrUnreadable), errors.Is(err, signature.ErrNotPDF):
-		return "tệp PDF hỏng, không đọc được / the PDF is damaged and cannot be read"
-	case errors.Is(err, layout.ErrAnchorNotFound):
-		return "không tìm thấy chức vụ và họ tên người ký (ô 7a, 7b) để đặt chữ ký / the signer's title and name are not on the page"
-	case errors.Is(err, layout.ErrAnchorAmbiguous):
-		return "chức vụ và họ tên người ký xuất hiện nhiều lần / the signer's title and name appear more than once"
+		var vi, en []string
+		for _, v := range refusal.Decision.Violations() {
+			vi, en = append(vi, strings.TrimSuffix(v.MessageVI, ".")), append(en, strings.TrimSuffix(v.MessageEN, "."))
+		}
+		if len(vi) == 0 { // a refusal without a violation: the decision's own words
+			return reason{"chính sách không cho ký: " + refusal.Decision.Vietnamese(), "refused by the signing policy"}, true
+		}
+		return reason{"chính sách không cho ký: " + strings.Join(vi, "; ") + "; văn bản này không ký trong lô",
+			"refused by the signing policy: " + strings.Join(en, "; ") + "; this document is not signed in the batch"}, true
+	case is(context.Canceled), is(context.DeadlineExceeded):
+		return reason{"đã dừng theo yêu cầu, văn bản chưa được ký: chạy lại lô để ký",
+			"interrupted before this document was signed: run the batch again to sign it"}, true
+	case is(layout.ErrDocument), is(layout.ErrUnreadable), is(signature.ErrNotPDF), is(signature.ErrDocument):
+		return reason{"tệp PDF hỏng, không đọc được: xuất lại tệp từ bản gốc rồi ký lại",
+			"the PDF is damaged and cannot be read: export it again from the original and sign it again"}, true
+	case is(layout.ErrAnchorNotFound):
+		return reason{"không tìm thấy chức vụ và họ tên người ký (ô 7a, 7b) để đặt chữ ký: kiểm tra thể thức văn bản",
+			"the signer's title and name (ô 7a, 7b) are not on the page: check the document's layout"}, true
+	case is(layout.ErrAnchorAmbiguous):
+		return reason{"chức vụ và họ tên người ký xuất hiện nhiều lần: ký riêng văn bản này và chọn vị trí chữ ký",
+			"the signer's title and name appear more than once: sign this document alone and choose where the signature goes"}, true
+	case errors.As(err, &pin), errors.As(err, &csc): // their messages speak both languages
+		return reason{"thiết bị ký số không ký được: " + strings.TrimPrefix(err.Error(), "token: "), "the token did not sign"}, true
+	case is(token.ErrTokenRemoved), is(token.ErrTokenNotPresent):
+		return reason{"thiết bị ký số đã bị rút ra hoặc chưa cắm: cắm lại rồi chạy lại lô",
+			"the token was removed or is not present: plug it in and run the batch again"}, true
+	case is(signature.ErrTimestamp):
+		return reason{"không lấy được dấu thời gian: kiểm tra kết nối tới máy chủ dấu thời gian rồi ký lại",
+			"no time-stamp could be obtained: check the connection to the time-stamp server and sign again"}, true
 	}
-	return err.Error()
+	return reason{"không ký được văn bản này (lỗi khác; -v cho biết chi tiết)",
+		"this document could not be signed (another error; -v shows the detail)"}, false
 }
 
+// failureReason is the summary table's note for a failed document: the reason, and
+// for an error explainFailure does not know, the error itself when it is short.
+func failureReason(err error) string {
+	r, known := explainFailure(err)
+	if !known {
+		if d := oneLine(err.Error(), 200); len([]rune(d)) <= 60 {
+			return r.String() + ": " + d
+		}
+	}
+	return r.String()
+}
+
+// oneLine shortens s to one line of at most n runes.
 func oneLine(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if r := []rune(s); len(r) > n {
@@ -164,21 +222,31 @@ func oneLine(s string, n int) string {
 // progress shows the batch's progress on w: a bar redrawn in place on a terminal,
 // one line per event otherwise (a log file, a pipe, CI).
 //
-// The bar shows the whole batch, never going back: each document counts three steps
+// A line about a document says which one it is by its number in the batch, the
+// summary table's STT, whatever the order the events come in: "[7/7]
+// quyet-dinh-hong.pdf: lỗi: … / failed: …". The signatures coming back from the token
+// are counted on their own ("ký trên thiết bị / signed on the token: 3/6"). The bar
+// shows the whole batch, never going back: each document counts three steps
 // (prepared, signed on the token, written), a failed one all the steps it will not
-// take; the label beside it says the stage and its own count.
+// take; the label beside it is the last event, said as its line says it. A failure is
+// always said on a line of its own, in Vietnamese then English; with verbose, the
+// error itself follows on the next line.
 type progress struct {
-	w     io.Writer
-	bar   bool
-	total int
-	last  string
+	w       io.Writer
+	bar     bool
+	verbose bool
+	total   int
+	number  map[string]int // a document's number in the batch, by input
+	last    string
+	lastLen int // runes of the last label, to blank what a shorter one leaves
 
 	prepared                     map[string]bool
 	prep, signed, signTotal      int
 	written, failUnits, unitsWas int
 }
 
-func newProgress(w io.Writer, mode progressMode, total int) *progress {
+// newProgress shows the progress of the batch of inputs, in that order.
+func newProgress(w io.Writer, mode progressMode, inputs []string, verbose bool) *progress {
 	bar := mode == progressBar
 	if mode == progressAuto {
 		if f, ok := w.(*os.File); ok {
@@ -187,7 +255,11 @@ func newProgress(w io.Writer, mode progressMode, total int) *progress {
 			}
 		}
 	}
-	return &progress{w: w, bar: bar, total: total, prepared: map[string]bool{}}
+	p := &progress{w: w, bar: bar, verbose: verbose, total: len(inputs), number: map[string]int{}, prepared: map[string]bool{}}
+	for i, in := range inputs {
+		p.number[in] = i + 1
+	}
+	return p
 }
 
 // stageVI names a batch stage in Vietnamese and English.
@@ -198,17 +270,33 @@ var stageVI = map[kyso.BatchStage]string{
 	kyso.BatchFailed:    "lỗi / failed",
 }
 
+// describe says an event on one line, without the program's name.
+func (p *progress) describe(ev kyso.BatchProgress) string {
+	if ev.Stage == kyso.BatchSigned {
+		return fmt.Sprintf("%s: %d/%d", stageVI[ev.Stage], ev.Done, ev.Total)
+	}
+	doc := filepath.Base(ev.Document)
+	if n := p.number[ev.Document]; n > 0 {
+		doc = fmt.Sprintf("[%d/%d] %s", n, p.total, doc)
+	}
+	if ev.Stage == kyso.BatchFailed && ev.Err != nil {
+		r, _ := explainFailure(ev.Err)
+		return fmt.Sprintf("%s: lỗi: %s / failed: %s", doc, r.vi, r.en)
+	}
+	return doc + ": " + stageVI[ev.Stage]
+}
+
 func (p *progress) update(ev kyso.BatchProgress) {
-	name := filepath.Base(ev.Document)
+	line := p.describe(ev)
+	detail := ""
+	if p.verbose && ev.Err != nil {
+		detail = "    chi tiết / detail: " + oneLine(ev.Err.Error(), 1000)
+	}
 	if !p.bar {
-		line := fmt.Sprintf("qlvb: [%d/%d] %s", ev.Done, ev.Total, stageVI[ev.Stage])
-		if name != "." && name != "" {
-			line += " " + name
+		fmt.Fprintln(p.w, "qlvb: "+line)
+		if detail != "" {
+			fmt.Fprintln(p.w, "qlvb:"+detail)
 		}
-		if ev.Err != nil {
-			line += ": " + oneLine(ev.Err.Error(), 120)
-		}
-		fmt.Fprintln(p.w, line)
 		return
 	}
 	switch ev.Stage {
@@ -236,12 +324,24 @@ func (p *progress) update(ev kyso.BatchProgress) {
 	if p.total > 0 {
 		filled = min(width, width*units/(3*p.total))
 	}
+	label := line
+	if ev.Stage == kyso.BatchFailed { // said in full on its own line below
+		label = oneLine(p.describe(kyso.BatchProgress{Stage: ev.Stage, Document: ev.Document}), 60)
+	}
+	label = oneLine(label, 60)
+	n := len([]rune(label))
+	pad := strings.Repeat(" ", max(0, p.lastLen-n))
+	p.lastLen = n
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "\r[%s%s] %3d/%d %-40s", strings.Repeat("#", filled), strings.Repeat(".", width-filled), ev.Done, ev.Total, stageVI[ev.Stage])
+	fmt.Fprintf(&b, "\r[%s%s] %s%s", strings.Repeat("#", filled), strings.Repeat(".", width-filled), label, pad)
 	p.last = b.String()
 	io.WriteString(p.w, p.last)
 	if ev.Stage == kyso.BatchFailed {
-		fmt.Fprintf(p.w, "\n  lỗi / failed %s: %s\n", name, oneLine(ev.Err.Error(), 120))
+		fmt.Fprintf(p.w, "\n  %s\n", line)
+		if detail != "" {
+			fmt.Fprintln(p.w, detail)
+		}
+		p.lastLen = 0 // the bar starts a fresh line
 	}
 }
 

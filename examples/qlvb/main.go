@@ -70,6 +70,7 @@ type config struct {
 	softhsm    string
 	keepToken  bool
 	progress   progressMode
+	verbose    bool
 	getenv     func(string) string
 }
 
@@ -96,6 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.pinEnv, "pin-env", "", "with -module: the environment `variable` holding the user PIN")
 	fs.StringVar(&c.softhsm, "softhsm-module", "", "SoftHSM2 module `path` for the provisioned token (default: found in the usual places)")
 	fs.BoolVar(&c.keepToken, "keep-token", false, "keep the provisioned SoftHSM2 token in DIR/token, its user PIN in DIR/token/pin.txt (inspect it with: kyso token list -pin-env)")
+	fs.BoolVar(&c.verbose, "v", false, "verbose: a failed batch document's error in full, after its progress line and below the summary")
 	prog := fs.String("progress", "auto", "batch progress: `auto` (a bar on a terminal), bar or lines")
 	// A flag error is said in one line before pointing at -help (as kyso does);
 	// only -help prints the whole usage.

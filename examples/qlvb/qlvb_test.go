@@ -197,7 +197,7 @@ func TestWorkflowOutputs(t *testing.T) {
 func TestWorkflowBatch(t *testing.T) {
 	dir, stdout, stderr := runWorkflow(t)
 	assert.Contains(t, stdout, "PIN entries during the batch: 0; cả quy trình / whole run: 1")
-	assert.Regexp(t, `quyet-dinh-hong\.pdf\s+LỖI / FAILED\s+-\s+tệp PDF hỏng, không đọc được / the PDF is damaged`, stdout,
+	assert.Regexp(t, `quyet-dinh-hong\.pdf\s+LỖI / FAILED\s+-\s+tệp PDF hỏng, không đọc được: xuất lại tệp từ bản gốc rồi ký lại / the PDF is damaged`, stdout,
 		"the summary says why in Vietnamese, not as a Go error chain")
 	assert.Contains(t, stdout, "Đã ký / signed 4/5; lỗi / failed 1")
 	entries, err := os.ReadDir(filepath.Join(dir, dirBatchOut))
@@ -208,8 +208,15 @@ func TestWorkflowBatch(t *testing.T) {
 	}
 	assert.Equal(t, []string{"quyet-dinh-100.pdf", "quyet-dinh-101.pdf", "quyet-dinh-102.pdf", "quyet-dinh-103.pdf"}, names,
 		"no output (not even a temporary file) for the broken document")
-	assert.Contains(t, stderr, "qlvb: [4/4] ký trên thiết bị / signed on the token")
-	assert.Contains(t, stderr, "lỗi / failed quyet-dinh-hong.pdf")
+	assert.Contains(t, stderr, "qlvb: ký trên thiết bị / signed on the token: 4/4\n")
+	assert.Contains(t, stderr, "qlvb: [1/5] quyet-dinh-100.pdf: chuẩn bị / prepared\n")
+	assert.Contains(t, stderr, "qlvb: [4/5] quyet-dinh-103.pdf: hoàn tất / written\n")
+	// The broken document, by its number in the folder (the summary's STT), in one
+	// line that says what to do, Vietnamese then English, not a Go error chain.
+	assert.Contains(t, stderr, "qlvb: [5/5] quyet-dinh-hong.pdf: lỗi: tệp PDF hỏng, không đọc được: xuất lại tệp từ bản gốc rồi ký lại / "+
+		"failed: the PDF is damaged and cannot be read: export it again from the original and sign it again\n")
+	assert.NotContains(t, stderr, "malformed", "no Go error chain without -v")
+	assert.Regexp(t, `(?m)^  5\s+quyet-dinh-hong\.pdf\s+LỖI / FAILED`, stdout, "the same number in the summary")
 	assert.NotContains(t, stderr, "\r", "no bar when stderr is not a terminal")
 }
 
@@ -240,57 +247,89 @@ func TestUsage(t *testing.T) {
 }
 
 // TestProgress: a bar redrawn in place in bar mode, one line per event otherwise; a
-// failure is always said on its own line.
+// document is named by its number in the batch whatever the order events come in, a
+// failure is always said on its own line in Vietnamese then English, never as a Go
+// error chain, which -v adds on the next line.
 func TestProgress(t *testing.T) {
-	var bar, lines bytes.Buffer
+	broken := fmt.Errorf("đặt chữ ký / placing the signature: %w", &layout.DocumentError{Err: errors.New("pdf: malformed file: no document catalog")})
 	events := []kyso.BatchProgress{
-		{Stage: kyso.BatchPrepared, Done: 1, Total: 2, Document: "/x/a.pdf"},
-		{Stage: kyso.BatchFailed, Done: 1, Total: 2, Document: "/x/b.pdf", Err: errors.New("hỏng / broken")},
+		{Stage: kyso.BatchPrepared, Done: 1, Total: 2, Document: "/x/b.pdf"},
+		{Stage: kyso.BatchFailed, Done: 1, Total: 2, Document: "/x/a.pdf", Err: broken},
 		{Stage: kyso.BatchSigned, Done: 1, Total: 1},
-		{Stage: kyso.BatchCompleted, Done: 1, Total: 2, Document: "/x/a.pdf"},
+		{Stage: kyso.BatchCompleted, Done: 1, Total: 2, Document: "/x/b.pdf"},
 	}
-	pb, pl := newProgress(&bar, progressBar, 2), newProgress(&lines, progressAuto, 2) // a buffer is no terminal
-	for _, ev := range events {
-		pb.update(ev)
-		pl.update(ev)
+	inputs := []string{"/x/a.pdf", "/x/b.pdf"}
+	const failure = "[1/2] a.pdf: lỗi: tệp PDF hỏng, không đọc được: xuất lại tệp từ bản gốc rồi ký lại / " +
+		"failed: the PDF is damaged and cannot be read: export it again from the original and sign it again"
+	const detail = "    chi tiết / detail: đặt chữ ký / placing the signature: layout: pdf: malformed file: no document catalog"
+	run := func(mode progressMode, verbose bool) string {
+		var b bytes.Buffer
+		p := newProgress(&b, mode, inputs, verbose) // a buffer is no terminal
+		for _, ev := range events {
+			p.update(ev)
+		}
+		p.done()
+		return b.String()
 	}
-	pb.done()
-	pl.done()
-	assert.Equal(t, 4, strings.Count(bar.String(), "\r["), bar.String())
-	// The bar is the whole batch (3 steps a document): a.pdf prepared is 1/6, b.pdf
-	// failing before preparation adds its 3, a.pdf signed and written end it.
-	assert.Contains(t, bar.String(), "\r[#####.........................]   1/2 chuẩn bị / prepared")
-	assert.Contains(t, bar.String(), "\r[####################..........]   1/2 lỗi / failed")
-	assert.Contains(t, bar.String(), "\r[#########################.....]   1/1 ký trên thiết bị / signed on the token")
-	assert.Contains(t, bar.String(), "\r[##############################]   1/2 hoàn tất / written")
+
+	assert.Equal(t, "qlvb: [2/2] b.pdf: chuẩn bị / prepared\n"+
+		"qlvb: "+failure+"\n"+
+		"qlvb: ký trên thiết bị / signed on the token: 1/1\n"+
+		"qlvb: [2/2] b.pdf: hoàn tất / written\n", run(progressAuto, false))
+	assert.Equal(t, "qlvb: [2/2] b.pdf: chuẩn bị / prepared\n"+
+		"qlvb: "+failure+"\n"+
+		"qlvb:"+detail+"\n"+
+		"qlvb: ký trên thiết bị / signed on the token: 1/1\n"+
+		"qlvb: [2/2] b.pdf: hoàn tất / written\n", run(progressLines, true))
+
+	bar := run(progressBar, false)
+	assert.Equal(t, 4, strings.Count(bar, "\r["), bar)
+	// The bar is the whole batch (3 steps a document): b.pdf prepared is 1/6, a.pdf
+	// failing before preparation adds its 3, b.pdf signed and written end it.
+	assert.Contains(t, bar, "\r[#####.........................] [2/2] b.pdf: chuẩn bị / prepared")
+	assert.Contains(t, bar, "\r[####################..........] [1/2] a.pdf: lỗi / failed")
+	assert.Contains(t, bar, "\r[#########################.....] ký trên thiết bị / signed on the token: 1/1")
+	assert.Contains(t, bar, "\r[##############################] [2/2] b.pdf: hoàn tất / written")
+	assert.True(t, strings.HasSuffix(bar, "\n"), "done ends the bar's line")
 	prev := -1
-	for _, frame := range strings.Split(bar.String(), "\r[")[1:] {
+	for _, frame := range strings.Split(bar, "\r[")[1:] {
 		n := strings.Count(frame[:30], "#")
 		assert.GreaterOrEqual(t, n, prev, "the bar never goes back")
 		prev = n
 	}
-	assert.Contains(t, bar.String(), "\n  lỗi / failed b.pdf: hỏng / broken\n")
-	assert.Equal(t, "qlvb: [1/2] chuẩn bị / prepared a.pdf\nqlvb: [1/2] lỗi / failed b.pdf: hỏng / broken\n"+
-		"qlvb: [1/1] ký trên thiết bị / signed on the token\nqlvb: [1/2] hoàn tất / written a.pdf\n", lines.String())
+	assert.Contains(t, bar, "\n  "+failure+"\n")
+	assert.NotContains(t, bar, "malformed", "no Go error chain without -v")
+	assert.Contains(t, run(progressBar, true), "\n  "+failure+"\n"+detail+"\n")
+	// A shorter label blanks what the longer one before it left.
+	frames := strings.Split(bar, "\r[")
+	assert.Equal(t, len([]rune(frames[3]))-len([]rune(strings.TrimSuffix(frames[4], "\n"))), 0,
+		"the written frame covers the signed one: %q %q", frames[3], frames[4])
 }
 
-// TestFailureReason: the batch summary's reason for a failed document is Vietnamese
-// (English beside it) for what a clerk meets: a damaged file, a missing signer block,
-// a policy refusal.
+// TestFailureReason: the reason for a failed document is Vietnamese then English, and
+// says what to do, for what a clerk meets: a damaged file, a missing signer block, a
+// policy refusal with its reasons; anything else keeps its error when short.
 func TestFailureReason(t *testing.T) {
 	wrap := func(err error) error { return fmt.Errorf("đặt chữ ký / placing the signature: %w", err) }
-	assert.Equal(t, "tệp PDF hỏng, không đọc được / the PDF is damaged and cannot be read",
+	assert.Equal(t, "tệp PDF hỏng, không đọc được: xuất lại tệp từ bản gốc rồi ký lại / the PDF is damaged and cannot be read: export it again from the original and sign it again",
 		failureReason(wrap(&layout.DocumentError{Err: errors.New("pdf: malformed file")})))
 	assert.Contains(t, failureReason(wrap(layout.ErrAnchorNotFound)), "không tìm thấy chức vụ và họ tên người ký")
 	refusal := &policy.RefusalError{Decision: policy.Decision{Reasons: []policy.Reason{{Rule: policy.RuleClassified,
 		Outcome: policy.OutcomeViolated, MessageVI: "Không sử dụng chữ ký số cho văn bản mật.", MessageEN: "No digital signature on classified documents."}}}}
-	got := failureReason(refusal)
-	assert.Contains(t, got, "chính sách từ chối / refused by the policy")
-	assert.Contains(t, got, "Không sử dụng chữ ký số cho văn bản mật")
-	assert.Equal(t, "something else", failureReason(errors.New("something else")))
+	assert.Equal(t, "chính sách không cho ký: Không sử dụng chữ ký số cho văn bản mật; văn bản này không ký trong lô / "+
+		"refused by the signing policy: No digital signature on classified documents; this document is not signed in the batch", failureReason(refusal))
+	assert.Equal(t, "không ký được văn bản này (lỗi khác; -v cho biết chi tiết) / this document could not be signed (another error; -v shows the detail): something else",
+		failureReason(errors.New("something else")))
+	long := errors.New(strings.Repeat("a long chain: ", 10))
+	assert.NotContains(t, failureReason(long), "a long chain", "a long error is left to -v")
+	_, known := explainFailure(long)
+	assert.False(t, known)
+	r, known := explainFailure(fmt.Errorf("x: %w", context.Canceled))
+	assert.True(t, known)
+	assert.Equal(t, "đã dừng theo yêu cầu, văn bản chưa được ký: chạy lại lô để ký / interrupted before this document was signed: run the batch again to sign it", r.String())
 }
 
-// TestKeepToken: -keep-token leaves the provisioned token in DIR/token with its user
+// TestKeepToken: (with -v) -keep-token leaves the provisioned token in DIR/token with its user
 // PIN beside it (owner-only), so that the command it prints logs in: checked with
 // pkcs11-tool, independently of kyso. The program runs in a process of its own, as
 // SoftHSM2 reads its configuration once per process.
@@ -302,10 +341,13 @@ func TestKeepToken(t *testing.T) {
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	dir := filepath.Join(tmp, "out")
-	cmd := exec.Command(bin, "-dir", dir, "-batch", "1", "-keep-token", "-progress", "lines")
+	cmd := exec.Command(bin, "-dir", dir, "-batch", "1", "-keep-token", "-progress", "lines", "-v")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	require.NoError(t, cmd.Run(), "stdout:\n%s\nstderr:\n%s", &stdout, &stderr)
+	// -v: the broken document's error in full after its line and below the summary.
+	assert.Regexp(t, `qlvb: \[2/2\] quyet-dinh-hong\.pdf: lỗi: tệp PDF hỏng.*\nqlvb:    chi tiết / detail: .*malformed`, stderr.String())
+	assert.Regexp(t, `  2\. quyet-dinh-hong\.pdf chi tiết / detail: .*malformed`, stdout.String())
 	pinFile := filepath.Join(dir, "token", "pin.txt")
 	assert.Contains(t, stdout.String(), "PIN in "+pinFile)
 	st, err := os.Stat(pinFile)
