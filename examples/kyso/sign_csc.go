@@ -111,24 +111,9 @@ func (p *signCSCFlags) open(c *cli) (*token.CSCSigner, error) {
 // runTokenListCSC is "kyso token list -csc URL -csc-auth-env VAR": the credentials of
 // the access token's user, with their certificates and how they are authorised.
 func runTokenListCSC(ctx context.Context, c *cli, url, authEnv string) int {
-	if authEnv == "" {
-		fmt.Fprintln(c.stderr, "kyso token list: -csc needs -csc-auth-env VAR (the access token is never taken from the command line)")
-		return exitUsage
-	}
-	client, err := cscClient(c, url, authEnv)
-	if err != nil {
-		printFailure(c, "kyso token list", err)
-		return exitUsage
-	}
-	info, err := client.Info(ctx)
-	if err != nil {
-		printFailure(c, "kyso token list", err)
-		return exitFailure
-	}
-	ids, err := client.ListCredentials(ctx)
-	if err != nil {
-		printFailure(c, "kyso token list", err)
-		return exitFailure
+	client, info, ids, code := cscListing(ctx, c, url, authEnv)
+	if client == nil {
+		return code
 	}
 	fmt.Fprintf(c.stdout, "CSC service %q (API %s) at %s: %d credential(s)\n", info.Name, info.Specs, cscBaseURL(url), len(ids))
 	failed := false
@@ -145,6 +130,31 @@ func runTokenListCSC(ctx context.Context, c *cli, url, authEnv string) int {
 		return exitFailure
 	}
 	return exitOK
+}
+
+// cscListing opens the CSC service of "kyso token list -csc" and asks for its
+// description and the access token's credentials. On failure it has said why and
+// returns a nil client with the exit status.
+func cscListing(ctx context.Context, c *cli, url, authEnv string) (*token.CSCClient, *token.CSCServiceInfo, []string, int) {
+	if authEnv == "" {
+		return nil, nil, nil, usageLine(c, "kyso token list", "-csc needs -csc-auth-env VAR (the access token is never taken from the command line)")
+	}
+	client, err := cscClient(c, url, authEnv)
+	if err != nil {
+		printFailure(c, "kyso token list", err)
+		return nil, nil, nil, exitUsage
+	}
+	info, err := client.Info(ctx)
+	if err != nil {
+		printFailure(c, "kyso token list", err)
+		return nil, nil, nil, exitFailure
+	}
+	ids, err := client.ListCredentials(ctx)
+	if err != nil {
+		printFailure(c, "kyso token list", err)
+		return nil, nil, nil, exitFailure
+	}
+	return client, info, ids, exitOK
 }
 
 func printCSCCredential(w io.Writer, ci *token.CSCCredentialInfo) {

@@ -179,23 +179,9 @@ type cscCredentialJ struct {
 
 // tokenListCSCJSON is "kyso token list -csc URL -csc-auth-env VAR -json".
 func tokenListCSCJSON(ctx context.Context, c *cli, url, authEnv string) int {
-	if authEnv == "" {
-		return usageLine(c, "kyso token list", "-csc needs -csc-auth-env VAR (the access token is never taken from the command line)")
-	}
-	client, err := cscClient(c, url, authEnv)
-	if err != nil {
-		printFailure(c, "kyso token list", err)
-		return exitUsage
-	}
-	info, err := client.Info(ctx)
-	if err != nil {
-		printFailure(c, "kyso token list", err)
-		return exitFailure
-	}
-	ids, err := client.ListCredentials(ctx)
-	if err != nil {
-		printFailure(c, "kyso token list", err)
-		return exitFailure
+	client, info, ids, code := cscListing(ctx, c, url, authEnv)
+	if client == nil {
+		return code
 	}
 	out := cscListJSON{Service: info.Name, Specs: info.Specs, URL: cscBaseURL(url), Credentials: []cscCredentialJ{}}
 	failed := false
