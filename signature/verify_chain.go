@@ -114,9 +114,14 @@ func keyStrength(pub any) string {
 func keyDescription(pub any) string {
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
-		return fmt.Sprintf("RSA %d", k.N.BitLen())
+		if k != nil && k.N != nil {
+			return fmt.Sprintf("RSA %d", k.N.BitLen())
+		}
 	case *ecdsa.PublicKey:
-		return "ECDSA " + k.Curve.Params().Name
+		if k != nil && k.Curve != nil && k.Curve.Params() != nil {
+			return "ECDSA " + k.Curve.Params().Name
+		}
+		return "ECDSA"
 	case ed25519.PublicKey:
 		return "Ed25519"
 	}

@@ -156,7 +156,11 @@ func rawCertFields(der []byte) (issuer []byte, serial *big.Int, pub any, ok bool
 		!tbs.SkipASN1(cbasn1.SEQUENCE) || !tbs.ReadASN1Element(&spki, cbasn1.SEQUENCE) {
 		return nil, nil, nil, false
 	}
-	pub, _ = x509.ParsePKIXPublicKey(spki)
+	// On error ParsePKIXPublicKey may return a typed nil (a nil *ecdsa.PublicKey for a
+	// curve it does not know) inside a non-nil interface: keep only a key it parsed.
+	if k, err := x509.ParsePKIXPublicKey(spki); err == nil {
+		pub = k
+	}
 	return bytes.Clone(iss), serial, pub, true
 }
 
