@@ -165,13 +165,20 @@ func printTokenInfo(w io.Writer, ti token.TokenInfo) {
 	}
 }
 
-// listTokenObjects prints the certificates of a token or, with a PIN, its signing keys.
-func listTokenObjects(ctx context.Context, c *cli, m *token.Module, ti token.TokenInfo, pinEnv string) error {
+// openListedToken opens the token "kyso token list" describes: logged in with the PIN
+// of $pinEnv when one is named (to list its keys), else without a login (its
+// certificates).
+func openListedToken(ctx context.Context, c *cli, m *token.Module, ti token.TokenInfo, pinEnv string) (*token.Token, error) {
 	opts := token.TokenOptions{Label: ti.Label, Serial: ti.Serial, NoLogin: pinEnv == "", MaxSessions: 1}
 	if pinEnv != "" {
 		opts.PIN = pinFromEnv(c, pinEnv)
 	}
-	t, err := m.OpenToken(ctx, opts)
+	return m.OpenToken(ctx, opts)
+}
+
+// listTokenObjects prints the certificates of a token or, with a PIN, its signing keys.
+func listTokenObjects(ctx context.Context, c *cli, m *token.Module, ti token.TokenInfo, pinEnv string) error {
+	t, err := openListedToken(ctx, c, m, ti, pinEnv)
 	if err != nil {
 		return err
 	}

@@ -115,11 +115,7 @@ func tokenListJSON(ctx context.Context, c *cli, m *token.Module, slots []token.S
 
 // tokenObjectsJSON fills the certificates or, with a PIN, the keys of a token.
 func tokenObjectsJSON(ctx context.Context, c *cli, m *token.Module, ti token.TokenInfo, pinEnv string, tj *tokenJSONInfo) error {
-	opts := token.TokenOptions{Label: ti.Label, Serial: ti.Serial, NoLogin: pinEnv == "", MaxSessions: 1}
-	if pinEnv != "" {
-		opts.PIN = pinFromEnv(c, pinEnv)
-	}
-	t, err := m.OpenToken(ctx, opts)
+	t, err := openListedToken(ctx, c, m, ti, pinEnv)
 	if err != nil {
 		return err
 	}
