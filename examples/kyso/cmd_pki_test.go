@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,26 +21,8 @@ import (
 	"software.sslmate.com/src/go-pkcs12"
 )
 
-// pkiOutput is a buffer "kyso pki serve" writes to while the test reads it.
-type pkiOutput struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (o *pkiOutput) Write(p []byte) (int, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.buf.Write(p)
-}
-
-func (o *pkiOutput) String() string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.buf.String()
-}
-
-func pkiCLI(env map[string]string) (*cli, *pkiOutput, *pkiOutput) {
-	out, errs := &pkiOutput{}, &pkiOutput{}
+func pkiCLI(env map[string]string) (*cli, *lockedBuffer, *lockedBuffer) {
+	out, errs := &lockedBuffer{}, &lockedBuffer{}
 	return &cli{stdin: strings.NewReader(""), stdout: out, stderr: errs, getenv: func(k string) string { return env[k] }}, out, errs
 }
 
